@@ -1,0 +1,637 @@
+/*
+** engine.c - the step gate: SimGrid actors parked between atomic steps.
+**
+** Every thread is a SimGrid actor on the host of its virtual CPU, blocked on
+** its own semaphore while parked.  The gate keeps one invariant: at most one
+** actor is outside sim_step() at any time.  When the running thread declares
+** its next step (or finishes) and every live thread is parked, that thread
+** makes the scheduling decision itself: it asks the chooser, applies the
+** granted step's lock effects, advances SimGrid's clock to the step's start,
+** and hands over by releasing the chosen actor's semaphore.  If it chose
+** itself it simply returns, without a context switch.
+**
+**    thread A: action ... sim_step() --(all parked)--> choose B --> post(B)
+**                                                                  wait(A)
+**    thread B:            [parked in wait(B)] ........ wakes, runs its action
+**
+** Simulated time: each thread has a ready time (end of its last step); a
+** granted step starts at max(clock, ready) and lasts its cost.  The clock is
+** SimGrid's (sg_actor_sleep_until), offset by the clock at the start of the
+** execution since SimGrid keeps its clock across simgrid_run() calls.  The
+** logged times are the engine's integer nanoseconds, so logs never depend on
+** floating-point rounding.
+**
+** Abort: a violation sets x->aborting; the thread that saw it longjmps to its
+** trampoline, and each parked thread is woken and does the same.  Model state
+** is reset from the scenario before the next execution, so nothing needs
+** unwinding beyond the C stack.
+*/
+#include "sim.h"
+
+#include <assert.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <simgrid/actor.h>
+#include <simgrid/engine.h>
+#include <simgrid/host.h>
+#include <simgrid/semaphore.h>
+
+enum tstate { T_STARTING, T_RUNNING, T_PARKED, T_DONE };
+
+struct sim_thread {
+  sim_exec *x;
+  int tid, cpu;
+  enum tstate state;
+  sg_sem_t sem;     /* created once per slot, reused across executions */
+  jmp_buf jb;       /* trampoline, for unwinding on abort */
+  int has_pending;
+  sim_stepdesc pending; /* declared step, valid while parked */
+  uint64_t ready_ns;
+  const char *stack[SIM_MAX_DEPTH];
+  int depth;
+};
+
+struct sim_exec {
+  const sim_exec_cfg *cfg;
+  sim_result *r;
+  sim_thread th[SIM_MAX_THREADS];
+  int nlive;   /* threads not done */
+  int nparked; /* threads parked in sim_step */
+  int running; /* tid of the thread outside the gate, -1 if none */
+  int aborting;
+  int in_action; /* the running thread is inside an action (may longjmp) */
+  uint64_t clock_ns;
+  double sg_offset;
+  uint64_t seq;
+  uint64_t hash;
+  /* per-object lock and happens-before bookkeeping, sized cfg->nobjs */
+  int8_t *owner;      /* exclusive holder tid, -1 free */
+  uint16_t *readers;  /* shared holders */
+  uint64_t *rel_seq;  /* seq+1 of the last release, 0 none */
+  int8_t *rel_tid;
+  uint64_t *wr_seq; /* seq+1 of the last write, 0 none */
+  int8_t *wr_tid;
+  uint32_t *rf_mask; /* threads that already got a reads-from arrow from wr */
+  uint32_t nobjs_alloc;
+  /* schedule */
+  uint8_t *sched;
+  size_t nsched, capsched;
+  /* the open event: the last granted step, closed at the next gate */
+  int open;
+  sim_event ev;
+  sim_stepdesc ev_step;
+  char before[256], after[256];
+};
+
+static sim_exec the_exec; /* one execution at a time per process */
+static int sim_ncpus = -1;
+static sg_host_t *cpu_hosts;
+
+/* ---------------------------------------------------------------- hash */
+
+static inline void hmix(uint64_t *h, uint64_t v) {
+  *h ^= v;
+  *h *= 0x100000001b3ull;
+  *h ^= *h >> 29;
+}
+static inline void hstr(uint64_t *h, const char *s) {
+  for (; *s; s++) {
+    *h ^= (unsigned char)*s;
+    *h *= 0x100000001b3ull;
+  }
+  hmix(h, 0xff);
+}
+
+/* ------------------------------------------------------------- platform */
+
+/* Writes the platform: one host per CPU and a block device host with a disk
+   (for writeback I/O).  SimGrid's C API cannot build zones, so we generate
+   XML into a temporary file and load it. */
+int sim_init(int ncpus, char *err, size_t errlen) {
+  if (sim_ncpus >= 0) {
+    if (ncpus > sim_ncpus) {
+      snprintf(err, errlen,
+               "engine already started with %d CPUs, scenario needs %d",
+               sim_ncpus, ncpus);
+      return -1;
+    }
+    return 0;
+  }
+  if (ncpus < 1 || ncpus > SIM_MAX_THREADS) {
+    snprintf(err, errlen, "cpus must be 1..%d", SIM_MAX_THREADS);
+    return -1;
+  }
+  char path[] = "/tmp/mmsim-platform-XXXXXX";
+  int fd = mkstemp(path);
+  if (fd < 0) {
+    snprintf(err, errlen, "cannot create the platform file in /tmp");
+    return -1;
+  }
+  FILE *f = fdopen(fd, "w");
+  fprintf(f, "<?xml version='1.0'?>\n"
+             "<!DOCTYPE platform SYSTEM \"https://simgrid.org/simgrid.dtd\">\n"
+             "<platform version=\"4.1\">\n"
+             "  <zone id=\"smp\" routing=\"Full\">\n");
+  for (int i = 0; i < ncpus; i++)
+    fprintf(f, "    <host id=\"cpu%d\" speed=\"1Gf\"/>\n", i);
+  fprintf(f, "    <host id=\"blockdev\" speed=\"1Gf\">\n"
+             "      <disk id=\"sda\" read_bw=\"200MBps\" write_bw=\"150MBps\"/>\n"
+             "    </host>\n"
+             "  </zone>\n"
+             "</platform>\n");
+  fclose(f);
+
+  static char a0[] = "mmsim", a1[] = "--log=root.thresh:critical",
+              a2[] = "--cfg=contexts/stack-size:256",
+              a3[] = "--cfg=contexts/guard-size:0";
+  static char *argv[] = {a0, a1, a2, a3, NULL};
+  int argc = 4;
+  simgrid_init(&argc, argv);
+  simgrid_load_platform(path);
+  unlink(path);
+  cpu_hosts = calloc((size_t)ncpus, sizeof *cpu_hosts);
+  for (int i = 0; i < ncpus; i++) {
+    char name[16];
+    snprintf(name, sizeof name, "cpu%d", i);
+    cpu_hosts[i] = sg_host_by_name(name);
+    assert(cpu_hosts[i]);
+  }
+  for (int i = 0; i < SIM_MAX_THREADS; i++)
+    the_exec.th[i].sem = sg_sem_init(0);
+  sim_ncpus = ncpus;
+  return 0;
+}
+
+/* ------------------------------------------------------------ accessors */
+
+sim_exec *sim_thread_exec(const sim_thread *t) { return t->x; }
+int sim_thread_id(const sim_thread *t) { return t->tid; }
+int sim_thread_cpu(const sim_thread *t) { return t->cpu; }
+void *sim_model(const sim_exec *x) { return x->cfg->model; }
+int sim_nthreads(const sim_exec *x) { return x->cfg->nthreads; }
+int sim_logging(const sim_thread *t) { return t->x->cfg->observer != NULL; }
+
+const sim_stepdesc *sim_pending(const sim_exec *x, int tid) {
+  const sim_thread *t = &x->th[tid];
+  return (t->state == T_PARKED && t->has_pending) ? &t->pending : NULL;
+}
+uint64_t sim_thread_ready_ns(const sim_exec *x, int tid) {
+  return x->th[tid].ready_ns;
+}
+int sim_holds(const sim_thread *t, sim_oid lock) {
+  assert(lock < t->x->cfg->nobjs);
+  return t->x->owner[lock] == t->tid;
+}
+int sim_lock_holder(const sim_exec *x, sim_oid lock) { return x->owner[lock]; }
+
+void sim_enter(sim_thread *t, const char *fn) {
+  assert(t->depth < SIM_MAX_DEPTH);
+  t->stack[t->depth++] = fn;
+}
+void sim_leave(sim_thread *t) {
+  assert(t->depth > 0);
+  t->depth--;
+}
+void sim_delay(sim_thread *t, uint64_t ns) { t->ready_ns += ns; }
+
+void sim_before(sim_thread *t, const char *fmt, ...) {
+  sim_exec *x = t->x;
+  if (!x->cfg->observer)
+    return;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(x->before, sizeof x->before, fmt, ap);
+  va_end(ap);
+}
+void sim_after(sim_thread *t, const char *fmt, ...) {
+  sim_exec *x = t->x;
+  if (!x->cfg->observer)
+    return;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(x->after, sizeof x->after, fmt, ap);
+  va_end(ap);
+}
+
+/* ------------------------------------------------------------ violations */
+
+static void abort_exec(sim_exec *x);
+
+void sim_violation(sim_exec *x, const char *kind, const sim_oid *objs, int n,
+                   const char *fmt, ...) {
+  sim_result *r = x->r;
+  if (r->outcome == SIM_CLEAN) { /* keep the first one */
+    r->outcome = SIM_VIOLATION;
+    snprintf(r->kind, sizeof r->kind, "%s", kind);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r->msg, sizeof r->msg, fmt, ap);
+    va_end(ap);
+    r->viol_seq = x->seq ? x->seq - 1 : 0;
+    r->nviol_objs = 0;
+    for (int i = 0; i < n && i < 8; i++)
+      r->viol_objs[r->nviol_objs++] = objs[i];
+  }
+  if (x->running >= 0 && x->in_action) {
+    sim_thread *t = &x->th[x->running];
+    x->in_action = 0;
+    abort_exec(x);
+    longjmp(t->jb, 1);
+  }
+  abort_exec(x);
+}
+
+/* ----------------------------------------------------------- enabledness */
+
+static int step_enabled(const sim_exec *x, const sim_stepdesc *s) {
+  for (int i = 0; i < s->n; i++) {
+    sim_oid o = s->acc[i].obj;
+    switch ((enum sim_op)s->acc[i].op) {
+    case SIM_OP_LOCK:
+      if (x->owner[o] >= 0 || x->readers[o])
+        return 0;
+      break;
+    case SIM_OP_LOCK_SHARED:
+      if (x->owner[o] >= 0)
+        return 0;
+      break;
+    case SIM_OP_WAIT:
+      if (!s->ready || !s->ready(s->ready_arg))
+        return 0;
+      break;
+    case SIM_OP_READ:
+    case SIM_OP_WRITE:
+    case SIM_OP_TRYLOCK:
+    case SIM_OP_UNLOCK:
+    case SIM_OP_UNLOCK_SHARED:
+    case SIM_OP__COUNT:
+      break;
+    }
+  }
+  return 1;
+}
+
+static uint32_t enabled_mask(const sim_exec *x) {
+  uint32_t m = 0;
+  for (int i = 0; i < x->cfg->nthreads; i++) {
+    const sim_thread *t = &x->th[i];
+    if (t->state == T_PARKED && step_enabled(x, &t->pending))
+      m |= 1u << i;
+  }
+  return m;
+}
+
+/* ----------------------------------------------------------------- events */
+
+static void emit_flow(sim_exec *x, uint64_t from, uint64_t to,
+                      enum sim_flow_kind k, sim_oid o) {
+  const sim_observer *ob = x->cfg->observer;
+  if (ob && ob->flow)
+    ob->flow(ob->arg, from, to, k, o);
+}
+
+/* Closes the open event: runs the per-step checks, then hands the event to
+   the observer.  Called by the thread that ran the action. */
+static void close_event(sim_exec *x) {
+  if (!x->open)
+    return;
+  x->open = 0;
+  const sim_observer *ob = x->cfg->observer;
+  if (ob && ob->event) {
+    x->ev.before = x->before;
+    x->ev.after = x->after;
+    ob->event(ob->arg, &x->ev);
+  }
+  if (x->cfg->ops->after_step)
+    x->cfg->ops->after_step(x->cfg->model, x);
+}
+
+static void describe_wait(sim_exec *x, const sim_thread *t, char *buf,
+                          size_t n) {
+  const sim_stepdesc *s = &t->pending;
+  char on[64] = "?";
+  const char *holder = NULL;
+  for (int i = 0; i < s->n; i++) {
+    sim_oid o = s->acc[i].obj;
+    int op = s->acc[i].op;
+    if ((op == SIM_OP_LOCK && (x->owner[o] >= 0 || x->readers[o])) ||
+        (op == SIM_OP_LOCK_SHARED && x->owner[o] >= 0) ||
+        (op == SIM_OP_WAIT && !(s->ready && s->ready(s->ready_arg)))) {
+      x->cfg->ops->obj_name(x->cfg->model, o, on, sizeof on);
+      if (x->owner[o] >= 0)
+        holder = x->cfg->threads[x->owner[o]].name;
+      else if (op != SIM_OP_WAIT)
+        holder = "readers";
+      break;
+    }
+  }
+  if (holder)
+    snprintf(buf, n, "%s waits in %s for %s held by %s",
+             x->cfg->threads[t->tid].name, s->what, on, holder);
+  else
+    snprintf(buf, n, "%s waits in %s for %s", x->cfg->threads[t->tid].name,
+             s->what, on);
+}
+
+static void report_deadlock(sim_exec *x) {
+  char msg[512] = "", one[160];
+  sim_oid objs[8];
+  int n = 0;
+  for (int i = 0; i < x->cfg->nthreads; i++) {
+    sim_thread *t = &x->th[i];
+    if (t->state != T_PARKED)
+      continue;
+    describe_wait(x, t, one, sizeof one);
+    if (msg[0])
+      strncat(msg, "; ", sizeof msg - strlen(msg) - 1);
+    strncat(msg, one, sizeof msg - strlen(msg) - 1);
+    if (n < 8 && t->pending.n)
+      objs[n++] = t->pending.acc[0].obj;
+  }
+  x->running = -1; /* record only; the caller unwinds */
+  sim_violation(x, "deadlock", objs, n, "%s", msg);
+}
+
+/* ------------------------------------------------------------------ grant */
+
+static void sched_push(sim_exec *x, int tid) {
+  if (x->nsched == x->capsched) {
+    x->capsched = x->capsched ? 2 * x->capsched : 256;
+    x->sched = realloc(x->sched, x->capsched);
+    assert(x->sched);
+  }
+  x->sched[x->nsched++] = (uint8_t)tid;
+}
+
+/* Applies the granted step of 't': lock effects, time, hash, the open
+   event and its happens-before arrows. */
+static void grant(sim_exec *x, sim_thread *t) {
+  const sim_stepdesc *s = &t->pending;
+  uint64_t seq = x->seq++;
+  uint64_t start = t->ready_ns > x->clock_ns ? t->ready_ns : x->clock_ns;
+  int tid = t->tid;
+  int obs = x->cfg->observer != NULL;
+
+  for (int i = 0; i < s->n; i++) {
+    sim_oid o = s->acc[i].obj;
+    assert(o < x->cfg->nobjs);
+    switch ((enum sim_op)s->acc[i].op) {
+    case SIM_OP_LOCK:
+    case SIM_OP_LOCK_SHARED:
+    case SIM_OP_TRYLOCK:
+      if (s->acc[i].op == SIM_OP_TRYLOCK &&
+          (x->owner[o] >= 0 || x->readers[o]))
+        break; /* trylock failed: the model sees !sim_holds() */
+      if (s->acc[i].op == SIM_OP_LOCK_SHARED)
+        x->readers[o]++;
+      else
+        x->owner[o] = (int8_t)tid;
+      if (obs && x->rel_seq[o] && x->rel_tid[o] != tid)
+        emit_flow(x, x->rel_seq[o] - 1, seq, SIM_FLOW_LOCK, o);
+      break;
+    case SIM_OP_UNLOCK:
+      assert(x->owner[o] == tid);
+      x->owner[o] = -1;
+      x->rel_seq[o] = seq + 1;
+      x->rel_tid[o] = (int8_t)tid;
+      break;
+    case SIM_OP_UNLOCK_SHARED:
+      assert(x->readers[o] > 0);
+      x->readers[o]--;
+      x->rel_seq[o] = seq + 1;
+      x->rel_tid[o] = (int8_t)tid;
+      break;
+    case SIM_OP_WRITE:
+      x->wr_seq[o] = seq + 1;
+      x->wr_tid[o] = (int8_t)tid;
+      x->rf_mask[o] = 0;
+      break;
+    case SIM_OP_READ:
+    case SIM_OP_WAIT:
+      if (obs && x->wr_seq[o] && x->wr_tid[o] != tid &&
+          !(x->rf_mask[o] & (1u << tid))) {
+        x->rf_mask[o] |= 1u << tid;
+        emit_flow(x, x->wr_seq[o] - 1, seq,
+                  s->acc[i].op == SIM_OP_WAIT ? SIM_FLOW_WAKEUP
+                                              : SIM_FLOW_READS_FROM,
+                  o);
+      }
+      break;
+    case SIM_OP__COUNT:
+      break;
+    }
+    hmix(&x->hash, ((uint64_t)o << 8) | s->acc[i].op);
+  }
+
+  const char *fn = t->depth ? t->stack[t->depth - 1] : "";
+  hmix(&x->hash, (uint64_t)tid << 48 | start);
+  hstr(&x->hash, s->what);
+  hstr(&x->hash, fn);
+
+  if (start > x->clock_ns) {
+    x->clock_ns = start;
+    sg_actor_sleep_until(x->sg_offset + (double)start * 1e-9);
+  }
+  t->ready_ns = start + s->cost_ns;
+  sched_push(x, tid);
+
+  x->open = 1;
+  x->ev_step = *s;
+  x->ev = (sim_event){.seq = seq,
+                      .ts_ns = start,
+                      .dur_ns = s->cost_ns,
+                      .tid = tid,
+                      .cpu = t->cpu,
+                      .depth = t->depth ? t->depth - 1 : 0,
+                      .fn = fn,
+                      .what = s->what,
+                      .obj = s->n ? s->acc[0].obj : 0,
+                      .has_obj = s->n > 0,
+                      .step = &x->ev_step};
+  x->before[0] = x->after[0] = 0;
+  t->has_pending = 0;
+  t->state = T_RUNNING;
+  x->nparked--;
+  x->running = tid;
+}
+
+/* Called by the running thread once it parked or finished.  Returns the
+   thread granted next, or NULL when the execution is over or aborted. */
+static sim_thread *decide(sim_exec *x) {
+  if (x->aborting || x->nlive == 0 || x->nparked < x->nlive)
+    return NULL;
+  uint64_t max = x->cfg->max_steps;
+  if (max && x->seq >= max) {
+    x->r->outcome = SIM_STEP_LIMIT;
+    snprintf(x->r->msg, sizeof x->r->msg, "stopped after %llu steps",
+             (unsigned long long)x->seq);
+    abort_exec(x);
+    return NULL;
+  }
+  uint32_t en = enabled_mask(x);
+  if (!en) {
+    report_deadlock(x);
+    return NULL;
+  }
+  sim_choice_ctx c = {x, en, x->seq};
+  int tid = x->cfg->chooser.choose(x->cfg->chooser.arg, &c);
+  assert(tid >= 0 && tid < x->cfg->nthreads && (en & (1u << tid)));
+  sim_thread *t = &x->th[tid];
+  grant(x, t);
+  return t;
+}
+
+/* Wakes every parked thread so that it unwinds. */
+static void abort_exec(sim_exec *x) {
+  if (x->aborting)
+    return;
+  x->aborting = 1;
+  for (int i = 0; i < x->cfg->nthreads; i++)
+    if (x->th[i].state == T_PARKED)
+      sg_sem_release(x->th[i].sem);
+}
+
+void sim_step(sim_thread *t, const sim_stepdesc *s) {
+  sim_exec *x = t->x;
+  assert(s->n <= SIM_MAX_ACCESS);
+  if (t->state == T_RUNNING) {
+    x->in_action = 1; /* the checks may fail: unwind like a BUG() */
+    close_event(x);
+  }
+  x->in_action = 0;
+  t->pending = *s;
+  t->has_pending = 1;
+  t->state = T_PARKED;
+  x->nparked++;
+  x->running = -1;
+  sim_thread *next = decide(x);
+  if (next != t) {
+    if (next)
+      sg_sem_release(next->sem);
+    sg_sem_acquire(t->sem);
+  }
+  if (x->aborting)
+    longjmp(t->jb, 1);
+  x->in_action = 1;
+}
+
+/* --------------------------------------------------------------- threads */
+
+static void thread_done(sim_exec *x, sim_thread *t) {
+  if (t->state == T_PARKED)
+    x->nparked--;
+  t->state = T_DONE;
+  x->nlive--;
+  x->in_action = 0;
+  x->running = -1;
+  if (x->aborting)
+    return;
+  if (x->nlive == 0) {
+    if (x->cfg->ops->at_end)
+      x->cfg->ops->at_end(x->cfg->model, x);
+    return;
+  }
+  sim_thread *next = decide(x);
+  if (next)
+    sg_sem_release(next->sem);
+}
+
+static void trampoline(int argc, char **argv) {
+  (void)argc;
+  (void)argv;
+  sim_thread *t = sg_actor_self_get_data();
+  sim_exec *x = t->x;
+  t->state = T_RUNNING;
+  x->running = t->tid;
+  if (!setjmp(t->jb)) {
+    x->cfg->ops->thread_main(x->cfg->model, t, t->tid);
+    x->in_action = 1;
+    close_event(x);
+  }
+  thread_done(x, t);
+}
+
+/* ------------------------------------------------------------- execution */
+
+int sim_exec_run(const sim_exec_cfg *cfg, sim_result *r) {
+  sim_exec *x = &the_exec;
+  assert(sim_ncpus > 0);
+  assert(cfg->nthreads > 0 && cfg->nthreads <= SIM_MAX_THREADS);
+  memset(r, 0, sizeof *r);
+
+  if (cfg->nobjs > x->nobjs_alloc) {
+    uint32_t n = cfg->nobjs;
+    x->owner = realloc(x->owner, n);
+    x->readers = realloc(x->readers, n * sizeof *x->readers);
+    x->rel_seq = realloc(x->rel_seq, n * sizeof *x->rel_seq);
+    x->rel_tid = realloc(x->rel_tid, n);
+    x->wr_seq = realloc(x->wr_seq, n * sizeof *x->wr_seq);
+    x->wr_tid = realloc(x->wr_tid, n);
+    x->rf_mask = realloc(x->rf_mask, n * sizeof *x->rf_mask);
+    if (!x->owner || !x->readers || !x->rel_seq || !x->rel_tid ||
+        !x->wr_seq || !x->wr_tid || !x->rf_mask)
+      return -1;
+    x->nobjs_alloc = n;
+  }
+  memset(x->owner, -1, cfg->nobjs);
+  memset(x->readers, 0, cfg->nobjs * sizeof *x->readers);
+  memset(x->rel_seq, 0, cfg->nobjs * sizeof *x->rel_seq);
+  memset(x->wr_seq, 0, cfg->nobjs * sizeof *x->wr_seq);
+  memset(x->rf_mask, 0, cfg->nobjs * sizeof *x->rf_mask);
+
+  x->cfg = cfg;
+  x->r = r;
+  x->nlive = cfg->nthreads;
+  x->nparked = 0;
+  x->running = -1;
+  x->aborting = 0;
+  x->in_action = 0;
+  x->clock_ns = 0;
+  x->sg_offset = simgrid_get_clock();
+  x->seq = 0;
+  x->hash = 0xcbf29ce484222325ull;
+  x->nsched = 0;
+  x->open = 0;
+
+  cfg->ops->reset(cfg->model);
+  for (int i = 0; i < cfg->nthreads; i++) {
+    sim_thread *t = &x->th[i];
+    t->x = x;
+    t->tid = i;
+    t->cpu = cfg->threads[i].cpu;
+    assert(t->cpu >= 0 && t->cpu < sim_ncpus);
+    t->state = T_STARTING;
+    t->has_pending = 0;
+    t->ready_ns = 0;
+    t->depth = 0;
+    sg_actor_t a = sg_actor_init(cfg->threads[i].name, cpu_hosts[t->cpu]);
+    sg_actor_set_data(a, t);
+    sg_actor_start_(a, trampoline, 0, NULL);
+  }
+  simgrid_run();
+
+  r->steps = x->seq;
+  r->end_ns = x->clock_ns;
+  if (cfg->ops->state_hash)
+    r->state_hash = cfg->ops->state_hash(cfg->model);
+  hmix(&x->hash, r->state_hash);
+  hmix(&x->hash, (uint64_t)r->outcome);
+  hstr(&x->hash, r->kind);
+  r->trace_hash = x->hash;
+  r->sched = malloc(x->nsched ? x->nsched : 1);
+  if (!r->sched)
+    return -1;
+  memcpy(r->sched, x->sched, x->nsched);
+  r->nsched = x->nsched;
+  return 0;
+}
+
+void sim_result_free(sim_result *r) {
+  free(r->sched);
+  r->sched = NULL;
+  r->nsched = 0;
+}

@@ -1,0 +1,210 @@
+/*
+** sched.c - single-execution policies (timed, random, replay) and the
+** schedule-string codec.  See sched.h for what each policy does.
+**
+** Schedule strings are run-length encoded grant sequences: runs separated by
+** '.', each run a thread id with an optional "*count".  "0*3.1.0*2" means
+** thread 0 is granted three steps, then thread 1 one, then thread 0 two.
+** Thread ids are decimal.  The string is what every run prints and stores,
+** and what `mmsim replay` and `--schedule` read.
+*/
+#include "sched.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *sim_policy_name(enum sim_policy p) {
+  switch (p) {
+  case SIM_POLICY_TIMED:
+    return "timed";
+  case SIM_POLICY_RANDOM:
+    return "random";
+  case SIM_POLICY_REPLAY:
+    return "replay";
+  }
+  return "?";
+}
+
+int sim_policy_parse(const char *s) {
+  if (!strcmp(s, "timed"))
+    return SIM_POLICY_TIMED;
+  if (!strcmp(s, "random"))
+    return SIM_POLICY_RANDOM;
+  if (!strcmp(s, "replay"))
+    return SIM_POLICY_REPLAY;
+  return -1;
+}
+
+/* Earliest thread in simulated time; ties broken by the PRNG.  The PRNG is
+   only consulted on a tie, so a schedule without ties uses no randomness. */
+static int choose_timed(void *arg, const sim_choice_ctx *c) {
+  sim_sched *s = arg;
+  uint64_t best = UINT64_MAX;
+  uint32_t ties = 0;
+  for (uint32_t m = c->enabled; m; m &= m - 1) {
+    int tid = __builtin_ctz(m);
+    uint64_t r = sim_thread_ready_ns(c->x, tid);
+    if (r < best) {
+      best = r;
+      ties = 1u << tid;
+    } else if (r == best) {
+      ties |= 1u << tid;
+    }
+  }
+  int n = __builtin_popcount(ties);
+  if (n == 1)
+    return __builtin_ctz(ties);
+  int k = (int)sim_rng_below(&s->rng, (uint32_t)n);
+  while (k--)
+    ties &= ties - 1;
+  return __builtin_ctz(ties);
+}
+
+static int choose_random(void *arg, const sim_choice_ctx *c) {
+  sim_sched *s = arg;
+  uint32_t m = c->enabled;
+  int k = (int)sim_rng_below(&s->rng, (uint32_t)__builtin_popcount(m));
+  while (k--)
+    m &= m - 1;
+  return __builtin_ctz(m);
+}
+
+static int choose_replay(void *arg, const sim_choice_ctx *c) {
+  sim_sched *s = arg;
+  if (s->pos < s->n) {
+    int want = s->seq[s->pos++];
+    if (want < 32 && (c->enabled & (1u << want)))
+      return want;
+    if (!s->diverged) {
+      s->diverged = 1;
+      s->diverged_at = c->step;
+      s->div_wanted = want;
+    }
+  }
+  return sim_lowest(c->enabled);
+}
+
+sim_chooser sim_sched_init(sim_sched *s, enum sim_policy p, uint64_t seed,
+                           const uint8_t *seq, size_t n) {
+  memset(s, 0, sizeof *s);
+  s->policy = p;
+  s->rng.s = seed;
+  s->seq = seq;
+  s->n = n;
+  switch (p) {
+  case SIM_POLICY_TIMED:
+    return (sim_chooser){choose_timed, s};
+  case SIM_POLICY_RANDOM:
+    return (sim_chooser){choose_random, s};
+  case SIM_POLICY_REPLAY:
+    return (sim_chooser){choose_replay, s};
+  }
+  return (sim_chooser){choose_timed, s};
+}
+
+char *sim_sched_format(const uint8_t *s, size_t n) {
+  size_t cap = 64, len = 0;
+  char *out = malloc(cap);
+  if (!out)
+    return NULL;
+  out[0] = 0;
+  for (size_t i = 0; i < n;) {
+    size_t j = i;
+    while (j < n && s[j] == s[i])
+      j++;
+    char run[32];
+    int k = (j - i > 1)
+                ? snprintf(run, sizeof run, "%s%u*%zu", i ? "." : "", s[i],
+                           j - i)
+                : snprintf(run, sizeof run, "%s%u", i ? "." : "", s[i]);
+    if (len + (size_t)k + 1 > cap) {
+      while (len + (size_t)k + 1 > cap)
+        cap *= 2;
+      char *p = realloc(out, cap);
+      if (!p) {
+        free(out);
+        return NULL;
+      }
+      out = p;
+    }
+    memcpy(out + len, run, (size_t)k + 1);
+    len += (size_t)k;
+    i = j;
+  }
+  return out;
+}
+
+int sim_sched_parse(const char *str, uint8_t **out, size_t *n, int *col,
+                    char *err, size_t errlen) {
+  size_t cap = 64, len = 0;
+  uint8_t *v = malloc(cap);
+  const char *p = str;
+  if (!v) {
+    snprintf(err, errlen, "out of memory");
+    *col = 1;
+    return -1;
+  }
+  while (*p && isspace((unsigned char)*p))
+    p++;
+  while (*p) {
+    if (!isdigit((unsigned char)*p)) {
+      snprintf(err, errlen, "expected a thread number, found '%c'", *p);
+      goto fail;
+    }
+    unsigned long tid = strtoul(p, (char **)&p, 10);
+    if (tid >= SIM_MAX_THREADS) {
+      snprintf(err, errlen, "thread number %lu out of range (0..%d)", tid,
+               SIM_MAX_THREADS - 1);
+      goto fail;
+    }
+    unsigned long cnt = 1;
+    if (*p == '*') {
+      p++;
+      if (!isdigit((unsigned char)*p)) {
+        snprintf(err, errlen, "expected a step count after '*'");
+        goto fail;
+      }
+      cnt = strtoul(p, (char **)&p, 10);
+      if (cnt == 0 || cnt > 100000000ul) {
+        snprintf(err, errlen, "step count must be 1..100000000");
+        goto fail;
+      }
+    }
+    while (len + cnt > cap) {
+      cap *= 2;
+      uint8_t *q = realloc(v, cap);
+      if (!q) {
+        snprintf(err, errlen, "out of memory");
+        goto fail;
+      }
+      v = q;
+    }
+    memset(v + len, (int)tid, cnt);
+    len += cnt;
+    while (*p && isspace((unsigned char)*p))
+      p++;
+    if (*p == '.') {
+      p++;
+      if (!*p) {
+        snprintf(err, errlen, "expected a thread number after '.'");
+        goto fail;
+      }
+    } else if (*p) {
+      snprintf(err, errlen, "expected '.', '*' or end of schedule, found '%c'",
+               *p);
+      goto fail;
+    }
+    while (*p && isspace((unsigned char)*p))
+      p++;
+  }
+  *out = v;
+  *n = len;
+  *col = 0;
+  return 0;
+fail:
+  *col = (int)(p - str) + 1;
+  free(v);
+  return -1;
+}

@@ -1,0 +1,252 @@
+/*
+** sim.h - the engine's contract with models, schedulers and reports.
+**
+** The engine runs "threads" (kernel-path instances) as SimGrid actors, one
+** SimGrid host per virtual CPU.  A thread is plain C code cut into atomic
+** steps: each sim_step() call declares the step's footprint (objects read or
+** written, locks taken or dropped, a wait condition) and parks the actor
+** until the scheduler grants the step.  Between two sim_step() calls of one
+** thread no other thread runs, so the code after a grant is the atomic action
+** of the step.  Only one actor is ever running.
+**
+** The engine knows nothing about what the objects are: the model gives each
+** object a dense id (sim_oid) and names them through sim_model_ops.  Locks
+** are objects used with SIM_OP_LOCK* accesses; the engine tracks holders,
+** derives enabledness from them, and draws lock-handoff arrows.
+**
+** Execution lifecycle (one call to sim_exec_run):
+**
+**     reset model --> create actors --> [grant loop] --> end checks --> result
+**                                          |     ^
+**                   choose among enabled --+     +-- thread parks in sim_step
+**
+** A violation (from a model check or a deadlock) stops the execution: every
+** parked actor is woken and unwinds to its trampoline (longjmp), nothing of
+** the model is touched after that point.
+**
+** Determinism: actors are kept in thread-id order, time is integer
+** nanoseconds computed by the engine, the PRNG is our own, and the trace hash
+** covers only schedule-determined content (never pointers or wall time).
+*/
+#ifndef MMSIM_SIM_H
+#define MMSIM_SIM_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define SIM_MAX_THREADS 16 /* threads per execution (enabled set is a mask) */
+#define SIM_MAX_ACCESS 8   /* accesses in one step's footprint */
+#define SIM_MAX_DEPTH 16   /* call nesting tracked for events */
+
+typedef uint32_t sim_oid;
+typedef struct sim_exec sim_exec;     /* one execution in progress */
+typedef struct sim_thread sim_thread; /* a kernel-path instance */
+
+/* What a step does to one object. */
+enum sim_op {
+  SIM_OP_READ,          /* reads the object */
+  SIM_OP_WRITE,         /* writes the object */
+  SIM_OP_LOCK,          /* exclusive acquire: disabled while held elsewhere */
+  SIM_OP_LOCK_SHARED,   /* shared acquire (down_read): disabled while held
+                           exclusively */
+  SIM_OP_TRYLOCK,       /* acquire if free, never blocks: see sim_holds() */
+  SIM_OP_UNLOCK,        /* exclusive release: caller must hold it */
+  SIM_OP_UNLOCK_SHARED, /* shared release */
+  SIM_OP_WAIT,          /* disabled until step->ready(ready_arg) is true;
+                           counts as a read of the object */
+  SIM_OP__COUNT
+};
+
+typedef struct sim_access {
+  sim_oid obj;
+  uint8_t op; /* enum sim_op */
+} sim_access;
+
+/* One atomic step, declared before it runs. */
+typedef struct sim_stepdesc {
+  const char *what;  /* operation, e.g. "spin_lock(ptl)"; static storage */
+  uint32_t cost_ns;  /* duration used by the timed policy and the log */
+  uint8_t n;         /* number of accesses */
+  sim_access acc[SIM_MAX_ACCESS];
+  int (*ready)(void *arg); /* for SIM_OP_WAIT accesses */
+  void *ready_arg;
+} sim_stepdesc;
+
+/*
+** Declares and waits for one step.  Returns when the step is granted; the
+** code that follows, up to the next sim_step(), is the step's action.  Does
+** not return if the execution is aborted meanwhile (the thread unwinds).
+*/
+void sim_step(sim_thread *t, const sim_stepdesc *s);
+
+/* Convenience: SIM_STEP(t, "what", cost, SIM_RD(o), SIM_WR(p), ...) */
+#define SIM_STEP(t, what_, cost_, ...)                                         \
+  sim_step((t), &(const sim_stepdesc){                                             \
+                    .what = (what_),                                           \
+                    .cost_ns = (cost_),                                        \
+                    .n = sizeof((sim_access[]){__VA_ARGS__}) /                 \
+                         sizeof(sim_access),                                   \
+                    .acc = {__VA_ARGS__}})
+#define SIM_RD(o) {(o), SIM_OP_READ}
+#define SIM_WR(o) {(o), SIM_OP_WRITE}
+#define SIM_LOCK(o) {(o), SIM_OP_LOCK}
+#define SIM_LOCK_SH(o) {(o), SIM_OP_LOCK_SHARED}
+#define SIM_TRYLOCK(o) {(o), SIM_OP_TRYLOCK}
+#define SIM_UNLOCK(o) {(o), SIM_OP_UNLOCK}
+#define SIM_UNLOCK_SH(o) {(o), SIM_OP_UNLOCK_SHARED}
+
+/* Call nesting: the function named in each event is the innermost one. */
+void sim_enter(sim_thread *t, const char *fn);
+void sim_leave(sim_thread *t);
+
+/* Lock queries, valid inside an action. */
+int sim_holds(const sim_thread *t, sim_oid lock);
+int sim_lock_holder(const sim_exec *x, sim_oid lock); /* tid or -1 */
+
+/* Values shown in the log for the current step (formatted only when an
+   observer listens).  'before' and 'after' are free text. */
+int sim_logging(const sim_thread *t);
+void sim_before(sim_thread *t, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void sim_after(sim_thread *t, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Adds extra simulated time to the thread (e.g. a user-requested delay). */
+void sim_delay(sim_thread *t, uint64_t ns);
+
+/*
+** Reports a violation and stops the execution.  Called from an action or a
+** model check; does not return when called from a thread.  'objs' may list
+** the objects involved (for highlighting), n may be 0.
+*/
+void sim_violation(sim_exec *x, const char *kind, const sim_oid *objs, int n,
+                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+sim_exec *sim_thread_exec(const sim_thread *t);
+int sim_thread_id(const sim_thread *t);
+int sim_thread_cpu(const sim_thread *t);
+void *sim_model(const sim_exec *x);
+
+/* ------------------------------------------------------------------------ */
+/* Model side: what the engine calls.                                        */
+
+typedef struct sim_model_ops {
+  /* Restores the initial state before an execution. */
+  void (*reset)(void *model);
+  /* Body of thread 'tid'. */
+  void (*thread_main)(void *model, sim_thread *t, int tid);
+  /* Cheap whole-state checks after every step; may call sim_violation. */
+  void (*after_step)(void *model, sim_exec *x);
+  /* Checks at quiescence (all threads done); may call sim_violation. */
+  void (*at_end)(void *model, sim_exec *x);
+  /* Name of an object for logs and messages, e.g. "page#0". */
+  void (*obj_name)(void *model, sim_oid o, char *buf, size_t n);
+  /* Hash of the final state (distinct final states in exploration). */
+  uint64_t (*state_hash)(void *model);
+} sim_model_ops;
+
+/* ------------------------------------------------------------------------ */
+/* Scheduling: a chooser picks the next thread among the enabled ones.      */
+
+typedef struct sim_choice_ctx {
+  const sim_exec *x;
+  uint32_t enabled;  /* bit per enabled thread, never 0 */
+  uint64_t step;     /* number of grants so far */
+} sim_choice_ctx;
+
+typedef struct sim_chooser {
+  int (*choose)(void *arg, const sim_choice_ctx *c);
+  void *arg;
+} sim_chooser;
+
+/* Pending (declared, not yet granted) step of a thread, NULL if none. */
+const sim_stepdesc *sim_pending(const sim_exec *x, int tid);
+uint64_t sim_thread_ready_ns(const sim_exec *x, int tid);
+int sim_nthreads(const sim_exec *x);
+
+/* ------------------------------------------------------------------------ */
+/* Observation: events and happens-before arrows, for logs and timelines.   */
+
+typedef struct sim_event {
+  uint64_t seq;       /* grant number in this execution, from 0 */
+  uint64_t ts_ns;     /* simulated start time */
+  uint32_t dur_ns;
+  int tid, cpu;
+  int depth;          /* call nesting depth (0 = thread body) */
+  const char *fn;     /* innermost function */
+  const char *what;   /* operation */
+  sim_oid obj;        /* first object of the footprint */
+  int has_obj;
+  const sim_stepdesc *step; /* full footprint */
+  const char *before, *after; /* values, "" when none */
+} sim_event;
+
+enum sim_flow_kind { SIM_FLOW_LOCK, SIM_FLOW_READS_FROM, SIM_FLOW_WAKEUP };
+
+typedef struct sim_observer {
+  void *arg;
+  void (*event)(void *arg, const sim_event *ev);
+  void (*flow)(void *arg, uint64_t from_seq, uint64_t to_seq,
+               enum sim_flow_kind kind, sim_oid obj);
+} sim_observer;
+
+/* ------------------------------------------------------------------------ */
+/* Running executions.                                                       */
+
+enum sim_outcome {
+  SIM_CLEAN,         /* all threads finished, no check failed */
+  SIM_VIOLATION,     /* a check failed or threads deadlocked */
+  SIM_STEP_LIMIT,    /* stopped at max_steps */
+};
+
+typedef struct sim_thread_cfg {
+  const char *name; /* e.g. "cpu1:truncate"; static for the engine's life */
+  int cpu;
+} sim_thread_cfg;
+
+typedef struct sim_exec_cfg {
+  const sim_model_ops *ops;
+  void *model;
+  int nthreads;
+  const sim_thread_cfg *threads;
+  uint32_t nobjs;            /* object ids are < nobjs */
+  sim_chooser chooser;
+  const sim_observer *observer; /* NULL: no logging */
+  uint64_t max_steps;        /* 0: no limit */
+} sim_exec_cfg;
+
+typedef struct sim_result {
+  enum sim_outcome outcome;
+  char kind[48];      /* violation kind, "" when clean */
+  char msg[512];      /* violation message */
+  uint64_t viol_seq;  /* event at which it was detected */
+  sim_oid viol_objs[8];
+  int nviol_objs;
+  uint64_t steps;
+  uint64_t end_ns;
+  uint64_t trace_hash;
+  uint64_t state_hash;
+  /* Grant sequence, one thread id per step (owned by the result). */
+  uint8_t *sched;
+  size_t nsched;
+} sim_result;
+
+/* Starts SimGrid with a generated platform of 'ncpus' hosts (plus a block
+   device).  Once per process; later calls must not ask for more CPUs.
+   Returns 0, or -1 with a message in err. */
+int sim_init(int ncpus, char *err, size_t errlen);
+
+/* Runs one execution.  Returns 0 (see r->outcome) or -1 on engine error. */
+int sim_exec_run(const sim_exec_cfg *cfg, sim_result *r);
+void sim_result_free(sim_result *r);
+
+/* ------------------------------------------------------------------------ */
+/* Schedule strings: "0*3.1.0*2" = thread 0 three steps, 1 one, 0 two.       */
+
+char *sim_sched_format(const uint8_t *s, size_t n); /* malloc'd */
+/* Parses; returns 0, or -1 with the column (1-based) and a message. */
+int sim_sched_parse(const char *str, uint8_t **out, size_t *n, int *col,
+                    char *err, size_t errlen);
+
+#endif /* MMSIM_SIM_H */
