@@ -1,0 +1,115 @@
+/*
+** scenario.h - a parsed scenario file (see scenarios/FORMAT.md).
+**
+** The parser (scenario.c) turns text into this plain, pointer-free struct and
+** validates everything it can name a line:column for: unknown kernels, knobs
+** and violation kinds, files and mms used before they are declared, addresses
+** outside every mapping, CPUs out of range.  The model builds its initial
+** state from it once (mm_model_init); executions never re-parse.
+*/
+#ifndef MMSIM_SCENARIO_H
+#define MMSIM_SCENARIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define SCN_MAX_FILES 4
+#define SCN_MAX_MMS 4
+#define SCN_MAX_MAPS 8
+#define SCN_MAX_THREADS 8
+#define SCN_MAX_OPS 16
+#define SCN_MAX_KNOBS 16
+#define SCN_MAX_FILE_PAGES 16 /* page-cache indexes 0..15 per file */
+#define SCN_NAME 32
+
+enum scn_op_kind {
+  SCN_LOAD,      /* <mm> load <addr>          user read through the pte */
+  SCN_STORE,     /* <mm> store <addr>         user write through the pte */
+  SCN_TRUNCATE,  /* truncate <file> <size>    truncate(2) -> vmtruncate */
+  SCN_DIO_WRITE, /* dio_write <file> <page> [pages=N]  O_DIRECT write(2) */
+  SCN_PUNCH,     /* punch <file> <page> [pages=N]  madvise(MADV_REMOVE) ->
+                    vmtruncate_range */
+  SCN_DELAY,     /* delay <ns>                idle simulated time */
+};
+
+typedef struct scn_op {
+  enum scn_op_kind kind;
+  int line, col;
+  int mm;         /* SCN_LOAD/STORE: index into mms */
+  uint64_t addr;  /* SCN_LOAD/STORE */
+  int file;       /* SCN_TRUNCATE/DIO_WRITE/PUNCH: index into files */
+  uint64_t size;  /* SCN_TRUNCATE: new size in bytes */
+  uint32_t page;  /* SCN_DIO_WRITE/PUNCH: first page index */
+  uint32_t npages;/* SCN_DIO_WRITE/PUNCH: page count (default 1) */
+  uint64_t ns;    /* SCN_DELAY */
+} scn_op;
+
+typedef struct scn_thread {
+  int cpu;
+  char name[SCN_NAME]; /* "cpu0", or "cpu0.1" for a second thread on cpu0 */
+  int nops;
+  scn_op ops[SCN_MAX_OPS];
+} scn_thread;
+
+typedef struct scn_file {
+  char name[SCN_NAME];
+  uint64_t size;                        /* i_size in bytes */
+  uint8_t cached[SCN_MAX_FILE_PAGES];   /* page index is in the page cache */
+  uint8_t dirty[SCN_MAX_FILE_PAGES];    /* ... and dirty */
+  int page_mkwrite;                     /* fs has ->page_mkwrite */
+  int buffers;                          /* fs attaches buffer_heads */
+} scn_file;
+
+typedef struct scn_mm {
+  char name[SCN_NAME];
+} scn_mm;
+
+typedef struct scn_map {
+  int mm, file;
+  uint64_t start;   /* page aligned */
+  uint32_t npages;
+  uint32_t pgoff;   /* file page of the first mapped page */
+  int shared;       /* MAP_SHARED (else MAP_PRIVATE) */
+  int read, write;  /* PROT_READ, PROT_WRITE */
+  int populated;    /* ptes installed at start for cached pages ("mapped") */
+  int line;
+} scn_map;
+
+typedef struct scn_knob {
+  char name[48];
+  int value; /* 0/1 */
+  int line, col;
+} scn_knob;
+
+typedef struct scenario {
+  char path[256];
+  char title[128];
+  char kernel[16]; /* variant preset name, e.g. "2.6.20" */
+  int ncpus;
+  int nfiles, nmms, nmaps, nthreads, nknobs;
+  scn_file files[SCN_MAX_FILES];
+  scn_mm mms[SCN_MAX_MMS];
+  scn_map maps[SCN_MAX_MAPS];
+  scn_thread threads[SCN_MAX_THREADS];
+  scn_knob knobs[SCN_MAX_KNOBS];
+  /* expect clean | expect violation KIND */
+  int expect_violation;
+  char expect_kind[48];
+  /* how `mmsim run` shows the outcome by default: "run timed seed=N",
+     "run random seed=N" or "run schedule 0*3.1*2" */
+  char run_policy[16]; /* "" when absent */
+  uint64_t run_seed;
+  char run_schedule[1024];
+} scenario;
+
+/*
+** Parses a scenario.  On error returns -1 and writes
+** "FILE:LINE:COL: error: WHAT, expected ..." into err.
+*/
+int scn_parse_file(const char *path, scenario *s, char *err, size_t errlen);
+int scn_parse_string(const char *name, const char *text, scenario *s,
+                     char *err, size_t errlen);
+
+const char *scn_op_name(enum scn_op_kind k);
+
+#endif /* MMSIM_SCENARIO_H */

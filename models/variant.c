@@ -1,0 +1,97 @@
+/*
+** variant.c - knob table, kernel presets and violation kinds.
+**
+** 2.6.20: the fault path relies on mapping->truncate_count (do_no_page) and
+**         never locks an uptodate page; truncate does not recheck mappings.
+** 2.6.23: Nick Piggin's fix (commit d00806b1, "mm: fix fault vs invalidate
+**         race for linear mappings", and 54cb8821 introducing ->fault):
+**         the fault returns the page locked, truncate and invalidate unmap a
+**         still-mapped page under its lock, vmtruncate unmaps twice.
+** The debug BUG_ON in __remove_from_page_cache is on in both presets so that
+** the race is caught where it happens; turn it off with
+** "set debug.bug_on_mapped_remove = off" to see the quiescent symptom.
+*/
+#include "variant.h"
+
+#include <stddef.h>
+#include <string.h>
+
+#define K(field) offsetof(mm_knobs, field)
+
+const mm_knob_desc mm_knob_table[] = {
+    {"fault.truncate_count", K(fault_truncate_count),
+     "2.6.20 do_no_page: truncate_count sampled before ->nopage, "
+     "rechecked under the pte lock"},
+    {"fault.lock_page", K(fault_lock_page),
+     "2.6.23 filemap_fault/__do_fault: page locked across pte install"},
+    {"truncate.unmap_mapped", K(truncate_unmap_mapped),
+     "2.6.23 truncate_inode_pages_range: unmap a still-mapped locked page"},
+    {"vmtruncate.unmap_twice", K(vmtruncate_unmap_twice),
+     "2.6.23 vmtruncate: unmap_mapping_range again after truncating"},
+    {"invalidate.bug_on_mapped", K(invalidate_bug_on_mapped),
+     "2.6.23 invalidate_inode_pages2_range: BUG_ON(page_mapped) after unmap"},
+    {"debug.bug_on_mapped_remove", K(bug_on_mapped_remove),
+     "debug BUG_ON(page_mapped) in __remove_from_page_cache"},
+};
+const int mm_nknobs = (int)(sizeof mm_knob_table / sizeof mm_knob_table[0]);
+
+static const struct {
+  const char *name;
+  mm_knobs k;
+} presets[] = {
+    {"2.6.20", {.fault_truncate_count = 1, .bug_on_mapped_remove = 1}},
+    {"2.6.23",
+     {.fault_lock_page = 1,
+      .truncate_unmap_mapped = 1,
+      .vmtruncate_unmap_twice = 1,
+      .invalidate_bug_on_mapped = 1,
+      .bug_on_mapped_remove = 1}},
+};
+
+int mm_variant_preset(const char *name, mm_knobs *k) {
+  for (size_t i = 0; i < sizeof presets / sizeof presets[0]; i++)
+    if (!strcmp(presets[i].name, name)) {
+      *k = presets[i].k;
+      return 0;
+    }
+  return -1;
+}
+
+const char *mm_variant_names(void) { return "2.6.20, 2.6.23"; }
+
+int mm_knob_find(const char *name) {
+  for (int i = 0; i < mm_nknobs; i++)
+    if (!strcmp(mm_knob_table[i].name, name))
+      return i;
+  return -1;
+}
+
+void mm_knob_set(mm_knobs *k, int idx, int value) {
+  *(int *)((char *)k + mm_knob_table[idx].offset) = value;
+}
+
+int mm_knob_get(const mm_knobs *k, int idx) {
+  return *(const int *)((const char *)k + mm_knob_table[idx].offset);
+}
+
+const char *const mm_violation_kinds[] = {
+    "page-mapped-on-remove", /* BUG_ON(page_mapped) at page-cache removal */
+    "pte-cache-mismatch",    /* quiescent: pte maps a page that is not the
+                                cached page at its file offset */
+    "pte-beyond-eof",        /* after truncate: pte maps index >= i_size */
+    "deadlock",              /* no thread enabled, some unfinished */
+    "bad-unlock",            /* a path released a lock it did not hold */
+    NULL,
+};
+
+int mm_violation_kind_valid(const char *kind) {
+  for (int i = 0; mm_violation_kinds[i]; i++)
+    if (!strcmp(mm_violation_kinds[i], kind))
+      return 1;
+  return 0;
+}
+
+const char *mm_violation_kind_names(void) {
+  return "page-mapped-on-remove, pte-cache-mismatch, pte-beyond-eof, "
+         "deadlock, bad-unlock";
+}

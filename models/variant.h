@@ -1,0 +1,61 @@
+/*
+** variant.h - kernel variants as named presets of knobs.
+**
+** A knob is one behaviour that differs between kernel versions (or a debug
+** check).  A preset fixes every knob; a scenario names a preset with
+** "kernel 2.6.20" and may override single knobs with "set NAME = on|off".
+** The table of knobs, with the kernel version and function each one stands
+** for, lives in variant.c and is printed by `mmsim check --knobs`.
+*/
+#ifndef MMSIM_VARIANT_H
+#define MMSIM_VARIANT_H
+
+#include <stddef.h>
+
+typedef struct mm_knobs {
+  /* 2.6.20 do_no_page(): sample mapping->truncate_count before ->nopage,
+     recheck it under the pte lock and retry if it moved. */
+  int fault_truncate_count;
+  /* 2.6.23 filemap_fault(): find_lock_page(), recheck page->mapping and
+     i_size under the page lock, return VM_FAULT_LOCKED; __do_fault()
+     installs the pte with the page locked. */
+  int fault_lock_page;
+  /* 2.6.23 truncate_inode_pages_range(): with the page locked, unmap it if
+     it is still mapped before truncate_complete_page(). */
+  int truncate_unmap_mapped;
+  /* 2.6.23 vmtruncate(): a second unmap_mapping_range() after truncating
+     the page cache (for private COW pages). */
+  int vmtruncate_unmap_twice;
+  /* 2.6.23 invalidate_inode_pages2_range(): BUG_ON(page_mapped) after the
+     unmap loop. */
+  int invalidate_bug_on_mapped;
+  /* Debug check: BUG_ON(page_mapped(page)) in __remove_from_page_cache(),
+     the assertion that caught the race in SUSE kernels. */
+  int bug_on_mapped_remove;
+} mm_knobs;
+
+typedef struct mm_knob_desc {
+  const char *name; /* scenario name, e.g. "fault.lock_page" */
+  size_t offset;    /* in mm_knobs */
+  const char *what; /* one line: kernel version and function */
+} mm_knob_desc;
+
+extern const mm_knob_desc mm_knob_table[];
+extern const int mm_nknobs;
+
+/* Fills 'k' with the preset; -1 if the name is unknown. */
+int mm_variant_preset(const char *name, mm_knobs *k);
+/* Comma-separated list of preset names, for error messages. */
+const char *mm_variant_names(void);
+/* Index into mm_knob_table, -1 if unknown. */
+int mm_knob_find(const char *name);
+void mm_knob_set(mm_knobs *k, int idx, int value);
+int mm_knob_get(const mm_knobs *k, int idx);
+
+/* Violation kinds the model can report ("deadlock" included). */
+extern const char *const mm_violation_kinds[];
+int mm_violation_kind_valid(const char *kind);
+/* Comma-separated list, for error messages. */
+const char *mm_violation_kind_names(void);
+
+#endif /* MMSIM_VARIANT_H */

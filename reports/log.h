@@ -1,0 +1,76 @@
+/*
+** log.h - the SQLite event log (schema in reports/SCHEMA.md) and the
+** Graphviz timeline renderer.
+**
+** A log holds runs; a run (one command: run, replay, explore) holds
+** executions; an execution holds events (one per granted step), flows
+** (happens-before arrows) and at most one violation.  The writer is a
+** sim_observer: the engine hands it events and flows as they happen.
+**
+** Crash safety: WAL journal; the execution row is inserted first with
+** outcome 'incomplete' and updated when the execution ends; events are
+** written in batched transactions.  A killed process leaves a database that
+** opens, with every finished execution complete.
+*/
+#ifndef MMSIM_LOG_H
+#define MMSIM_LOG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/sim.h"
+
+typedef struct rlog rlog;
+
+typedef struct rlog_run_info {
+  const char *mode;          /* "run", "replay", "explore", "bench" */
+  const char *scenario_path;
+  const char *title;
+  const char *variant;       /* preset name, e.g. "2.6.20" */
+  const char *knobs;         /* effective knobs, "name=on,name=off,..." */
+  const char *policy;        /* "timed", "random", "replay", ... */
+  uint64_t seed;
+  int ncpus;
+  int nthreads;
+  const char *const *thread_names; /* [nthreads] */
+  const int *thread_cpus;          /* [nthreads] */
+  const char *expect;        /* "clean" or "violation KIND" */
+} rlog_run_info;
+
+typedef void (*rlog_namer)(void *arg, sim_oid o, char *buf, size_t n);
+
+/* Opens (creating if needed) a log; -1/NULL with a message on error, e.g. a
+   file that is not an mmsim database or has another schema version. */
+rlog *rlog_open(const char *path, char *err, size_t errlen);
+int rlog_close(rlog *l);
+
+/* Returns the run id, or -1. */
+int64_t rlog_run_begin(rlog *l, const rlog_run_info *ri);
+
+/* Starts an execution of run 'run_id'; objects are named through 'namer'.
+   Returns the execution id, or -1. */
+int64_t rlog_exec_begin(rlog *l, int64_t run_id, rlog_namer namer,
+                        void *namer_arg);
+/* The observer that records the current execution's events and flows. */
+const sim_observer *rlog_observer(rlog *l);
+/* Stores the outcome, schedule string, hashes and violation; commits.
+   'note' is free text (e.g. a replay divergence), may be NULL. */
+int rlog_exec_end(rlog *l, const sim_result *r, const char *schedule,
+                  const char *note);
+
+const char *rlog_errmsg(rlog *l);
+
+/* ------------------------------------------------------------------------ */
+
+typedef struct render_opts {
+  int64_t exec_id;  /* 0: the last violating execution, else the last one */
+  int slice;        /* max events shown around the violation (0: 200) */
+  int full;         /* 1: show every event */
+} render_opts;
+
+/* Renders a timeline to 'out' (.svg, .png or .dot, chosen by extension).
+   Returns 0, or -1 with a message. */
+int render_timeline(const char *dbpath, const char *out,
+                    const render_opts *o, char *err, size_t errlen);
+
+#endif /* MMSIM_LOG_H */

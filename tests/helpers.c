@@ -1,0 +1,57 @@
+/*
+** helpers.c - see helpers.h.
+*/
+#include "helpers.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+int run_mmsim(const char *args, char **output) {
+  size_t n = strlen(args) + 256;
+  char *cmd = malloc(n);
+  snprintf(cmd, n, "cd '%s' && '%s' %s 2>&1", MMSIM_SOURCE_DIR, MMSIM_BINARY,
+           args);
+  FILE *p = popen(cmd, "r");
+  free(cmd);
+  if (!p)
+    return -1;
+  size_t cap = 4096, len = 0;
+  char *buf = malloc(cap);
+  size_t k;
+  while ((k = fread(buf + len, 1, cap - len - 1, p)) > 0) {
+    len += k;
+    if (cap - len < 2) {
+      cap *= 2;
+      buf = realloc(buf, cap);
+    }
+  }
+  buf[len] = 0;
+  int st = pclose(p);
+  if (output)
+    *output = buf;
+  else
+    free(buf);
+  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+char *slurp(const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return NULL;
+  fseek(f, 0, SEEK_END);
+  long n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  char *b = malloc((size_t)n + 1);
+  size_t got = fread(b, 1, (size_t)n, f);
+  b[got] = 0;
+  fclose(f);
+  return b;
+}
+
+char *test_tmpdir(void) {
+  char tmpl[] = "/tmp/mmsim-test-XXXXXX";
+  char *d = mkdtemp(tmpl);
+  return d ? strdup(d) : NULL;
+}

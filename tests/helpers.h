@@ -1,0 +1,18 @@
+/*
+** helpers.h - shared test utilities: running the mmsim binary and reading
+** files, so that tests assert on exact output and exit codes.
+*/
+#ifndef MMSIM_TEST_HELPERS_H
+#define MMSIM_TEST_HELPERS_H
+
+#include <stddef.h>
+
+/* Runs MMSIM_BINARY with 'args' (a shell-quoted string) in a shell, captures
+   stdout+stderr into a malloc'd string; returns the exit status. */
+int run_mmsim(const char *args, char **output);
+/* Reads a whole file; NULL if missing. */
+char *slurp(const char *path);
+/* A fresh temporary directory for the test (malloc'd path). */
+char *test_tmpdir(void);
+
+#endif
