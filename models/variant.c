@@ -30,6 +30,10 @@ const mm_knob_desc mm_knob_table[] = {
      "2.6.23 vmtruncate: unmap_mapping_range again after truncating"},
     {"invalidate.bug_on_mapped", K(invalidate_bug_on_mapped),
      "2.6.23 invalidate_inode_pages2_range: BUG_ON(page_mapped) after unmap"},
+    {"dio.invalidate_first", K(dio_invalidate_first),
+     "2.6.23 generic_file_direct_IO: invalidate before ->direct_IO only"},
+    {"truncate.clear_uptodate_late", K(truncate_clear_uptodate_late),
+     "2.6.23 truncate_complete_page: ClearPageUptodate after removal"},
     {"debug.bug_on_mapped_remove", K(bug_on_mapped_remove),
      "debug BUG_ON(page_mapped) in __remove_from_page_cache"},
 };
@@ -45,6 +49,8 @@ static const struct {
       .truncate_unmap_mapped = 1,
       .vmtruncate_unmap_twice = 1,
       .invalidate_bug_on_mapped = 1,
+      .dio_invalidate_first = 1,
+      .truncate_clear_uptodate_late = 1,
       .bug_on_mapped_remove = 1}},
 };
 

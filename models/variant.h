@@ -29,6 +29,12 @@ typedef struct mm_knobs {
   /* 2.6.23 invalidate_inode_pages2_range(): BUG_ON(page_mapped) after the
      unmap loop. */
   int invalidate_bug_on_mapped;
+  /* 2.6.23 generic_file_direct_IO(): invalidate_inode_pages2_range before
+     ->direct_IO, and none after a successful write (2.6.20: after). */
+  int dio_invalidate_first;
+  /* 2.6.23 truncate_complete_page(): ClearPageUptodate after
+     remove_from_page_cache (2.6.20: before). */
+  int truncate_clear_uptodate_late;
   /* Debug check: BUG_ON(page_mapped(page)) in __remove_from_page_cache(),
      the assertion that caught the race in SUSE kernels. */
   int bug_on_mapped_remove;

@@ -260,7 +260,7 @@ static int step_enabled(const sim_exec *x, const sim_stepdesc *s) {
         return 0;
       break;
     case SIM_OP_WAIT:
-      if (!s->ready || !s->ready(s->ready_arg))
+      if (!s->ready || !s->ready(x, s->ready_arg))
         return 0;
       break;
     case SIM_OP_READ:
@@ -275,11 +275,15 @@ static int step_enabled(const sim_exec *x, const sim_stepdesc *s) {
   return 1;
 }
 
-static uint32_t enabled_mask(const sim_exec *x) {
+static uint32_t enabled_mask(sim_exec *x) {
   uint32_t m = 0;
   for (int i = 0; i < x->cfg->nthreads; i++) {
-    const sim_thread *t = &x->th[i];
-    if (t->state == T_PARKED && step_enabled(x, &t->pending))
+    sim_thread *t = &x->th[i];
+    if (t->state != T_PARKED)
+      continue;
+    if (t->pending.refresh)
+      t->pending.refresh(x, t->pending.refresh_arg, &t->pending);
+    if (step_enabled(x, &t->pending))
       m |= 1u << i;
   }
   return m;
@@ -320,7 +324,7 @@ static void describe_wait(sim_exec *x, const sim_thread *t, char *buf,
     int op = s->acc[i].op;
     if ((op == SIM_OP_LOCK && (x->owner[o] >= 0 || x->readers[o])) ||
         (op == SIM_OP_LOCK_SHARED && x->owner[o] >= 0) ||
-        (op == SIM_OP_WAIT && !(s->ready && s->ready(s->ready_arg)))) {
+        (op == SIM_OP_WAIT && !(s->ready && s->ready(x, s->ready_arg)))) {
       x->cfg->ops->obj_name(x->cfg->model, o, on, sizeof on);
       if (x->owner[o] >= 0)
         holder = x->cfg->threads[x->owner[o]].name;

@@ -36,7 +36,7 @@
 #include <stdint.h>
 
 #define SIM_MAX_THREADS 16 /* threads per execution (enabled set is a mask) */
-#define SIM_MAX_ACCESS 8   /* accesses in one step's footprint */
+#define SIM_MAX_ACCESS 24  /* accesses in one step's footprint */
 #define SIM_MAX_DEPTH 16   /* call nesting tracked for events */
 
 typedef uint32_t sim_oid;
@@ -53,7 +53,7 @@ enum sim_op {
   SIM_OP_TRYLOCK,       /* acquire if free, never blocks: see sim_holds() */
   SIM_OP_UNLOCK,        /* exclusive release: caller must hold it */
   SIM_OP_UNLOCK_SHARED, /* shared release */
-  SIM_OP_WAIT,          /* disabled until step->ready(ready_arg) is true;
+  SIM_OP_WAIT,          /* disabled until step->ready(x, ready_arg) is true;
                            counts as a read of the object */
   SIM_OP__COUNT
 };
@@ -69,8 +69,15 @@ typedef struct sim_stepdesc {
   uint32_t cost_ns;  /* duration used by the timed policy and the log */
   uint8_t n;         /* number of accesses */
   sim_access acc[SIM_MAX_ACCESS];
-  int (*ready)(void *arg); /* for SIM_OP_WAIT accesses */
+  /* For SIM_OP_WAIT accesses: is the awaited condition true? */
+  int (*ready)(const sim_exec *x, void *arg);
   void *ready_arg;
+  /* Footprints that depend on state (the page a pte or a tree slot points
+     at): called on the parked copy before every scheduling decision and
+     before the grant, to recompute n/acc from the current state.  'arg'
+     must stay valid while the thread is parked (its stack frame). */
+  void (*refresh)(const sim_exec *x, void *arg, struct sim_stepdesc *s);
+  void *refresh_arg;
 } sim_stepdesc;
 
 /*

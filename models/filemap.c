@@ -1,0 +1,546 @@
+/*
+** filemap.c - the page cache: lookups, insertion and removal, the file
+** fault handlers, and the O_DIRECT write path.  Mirrors mm/filemap.c of
+** Linux 2.6.20 (filemap_nopage) and 2.6.23 (filemap_fault, commit 54cb8821
+** and d00806b1); models/SOURCES.md lists the exact trees read.
+**
+** Faithful: the order of lookups, locks, flag tests and retries; which
+** function takes the page lock and which does not (the heart of R1).
+** Simplified: readahead is not modelled (every miss goes to
+** page_cache_read); ->readpage is synchronous in the faulting thread, its I/O
+** completion (SetPageUptodate, unlock_page) being a step of its own; the
+** filesystem has no buffers, no ->launder_page, no ->page_mkwrite unless
+** the scenario says so.
+*/
+#include <assert.h>
+
+#include "models/kernel.h"
+
+/* ------------------------------------------------------------- helpers */
+
+/* Footprint of a radix-tree lookup under read_lock(tree_lock): the tree,
+   and the page found there (which depends on the state at grant time). */
+struct lookup_fp {
+  mm_model *m;
+  int file;
+  uint32_t index;
+  int trylock; /* find_lock_page also tries PG_locked */
+};
+
+static void lookup_refresh(const sim_exec *x, void *arg, sim_stepdesc *s) {
+  (void)x;
+  struct lookup_fp *a = arg;
+  mm_model *m = a->m;
+  int n = 0;
+  s->acc[n++] = (sim_access){tree_lock(m, a->file), SIM_OP_LOCK_SHARED};
+  s->acc[n++] = (sim_access){tree_oid(m, a->file), SIM_OP_READ};
+  int p = a->index < MM_NFILEPAGES ? m->s.as[a->file].tree[a->index] : -1;
+  if (p >= 0) {
+    s->acc[n++] = (sim_access){page_oid(m, p), SIM_OP_WRITE};
+    if (a->trylock)
+      s->acc[n++] = (sim_access){page_lock_oid(m, p), SIM_OP_TRYLOCK};
+  }
+  s->acc[n++] = (sim_access){tree_lock(m, a->file), SIM_OP_UNLOCK_SHARED};
+  s->n = (uint8_t)n;
+}
+
+static int tree_lookup_step(sim_thread *t, int file, uint32_t index,
+                            int trylock, const char *what) {
+  mm_model *m = mm_of(t);
+  struct lookup_fp a = {m, file, index, trylock};
+  sim_stepdesc s = {.what = what,
+                    .cost_ns = COST_TREE,
+                    .refresh = lookup_refresh,
+                    .refresh_arg = &a};
+  sim_step(t, &s);
+  int p = index < MM_NFILEPAGES ? m->s.as[file].tree[index] : -1;
+  if (p >= 0)
+    m->s.page[p].count++; /* page_cache_get() */
+  sim_after(t, "index %u -> %s%d", index, p >= 0 ? "page#" : "", p);
+  return p;
+}
+
+void get_page(sim_thread *t, int page) {
+  mm_model *m = mm_of(t);
+  SIM_STEP(t, "get_page", COST_ATOMIC, SIM_WR(page_oid(m, page)));
+  m->s.page[page].count++;
+}
+
+/* put_page(), alias page_cache_release() (mm/swap.c): the last reference
+   frees the page.  A free page must be out of the cache and unmapped. */
+void put_page(sim_thread *t, int page) {
+  mm_model *m = mm_of(t);
+  struct page *p = &m->s.page[page];
+  SIM_STEP(t, "put_page", COST_ATOMIC, SIM_WR(page_oid(m, page)));
+  assert(p->used && p->count > 0);
+  sim_before(t, "count %d", p->count);
+  if (--p->count == 0) {
+    assert(p->mapping < 0 && !page_mapped(p));
+    p->used = 0; /* back to the allocator */
+  }
+  sim_after(t, "count %d%s", p->count, p->count ? "" : " (freed)");
+}
+
+/* page_cache_alloc_cold(): each thread allocates from its own pool of
+   slots, as from a per-CPU page list, so allocation is not a shared step.
+   Returns -1 when the pool is exhausted (the model's -ENOMEM). */
+int page_cache_alloc(sim_thread *t) {
+  mm_model *m = mm_of(t);
+  int tid = sim_thread_id(t);
+  int first = m->pool_base + tid * MM_POOL;
+  for (int i = first; i < first + MM_POOL; i++) {
+    struct page *p = &m->s.page[i];
+    if (!p->used) {
+      *p = (struct page){.used = 1, .count = 1, .mapping = -1};
+      return i;
+    }
+  }
+  return -1;
+}
+
+/* ----------------------------------------------------------- lookups */
+
+/* find_get_page() (2.6.20 and 2.6.23, identical): read_lock_irq(tree_lock),
+   radix_tree_lookup, page_cache_get, read_unlock_irq.  No page lock and no
+   mapping check. */
+int find_get_page(sim_thread *t, int file, uint32_t index) {
+  sim_enter(t, "find_get_page");
+  int p = tree_lookup_step(t, file, index, 0, "radix_tree_lookup");
+  sim_leave(t);
+  return p;
+}
+
+/* find_lock_page() (2.6.20 and 2.6.23): the lookup takes a reference and
+   tries PG_locked under tree_lock, so a page locked there is still in the
+   tree.  If the trylock fails, it sleeps in __lock_page() and rechecks
+   page->mapping and page->index: truncate or invalidate may have removed
+   the page meanwhile (the racer this recheck names). */
+int find_lock_page(sim_thread *t, int file, uint32_t index) {
+  mm_model *m = mm_of(t);
+  sim_enter(t, "find_lock_page");
+  int p;
+repeat:
+  p = tree_lookup_step(t, file, index, 1,
+                       "radix_tree_lookup; TestSetPageLocked");
+  if (p >= 0 && !sim_holds(t, page_lock_oid(m, p))) {
+    lock_page(t, m, p); /* __lock_page */
+    /* Has the page been truncated while we slept? */
+    SIM_STEP(t, "page->mapping == mapping?", COST_ATOMIC,
+             SIM_RD(page_oid(m, p)));
+    struct page *pg = &m->s.page[p];
+    if (pg->mapping != file || pg->index != index) {
+      unlock_page(t, m, p);
+      put_page(t, p);
+      goto repeat;
+    }
+  }
+  sim_leave(t);
+  return p;
+}
+
+/* pagevec_lookup() -> find_get_pages(): under read_lock(tree_lock), up to
+   'nr' pages at index >= start, each with a reference. */
+struct gang_fp {
+  mm_model *m;
+  int file;
+  uint32_t start;
+  unsigned nr;
+  int tag_dirty; /* pagevec_lookup_tag(PAGECACHE_TAG_DIRTY) */
+};
+
+static int gang_scan(const mm_model *m, const struct gang_fp *a,
+                     int16_t *out) {
+  const struct address_space *as = &m->s.as[a->file];
+  int n = 0;
+  for (uint32_t i = a->start; i < MM_NFILEPAGES && n < (int)a->nr; i++)
+    if (as->tree[i] >= 0 && (!a->tag_dirty || (as->dirty_tag >> i & 1)))
+      out[n++] = as->tree[i];
+  return n;
+}
+
+static void gang_refresh(const sim_exec *x, void *arg, sim_stepdesc *s) {
+  (void)x;
+  struct gang_fp *a = arg;
+  int16_t pages[PAGEVEC_SIZE];
+  int k = gang_scan(a->m, a, pages), n = 0;
+  s->acc[n++] = (sim_access){tree_lock(a->m, a->file), SIM_OP_LOCK_SHARED};
+  s->acc[n++] = (sim_access){tree_oid(a->m, a->file), SIM_OP_READ};
+  for (int i = 0; i < k; i++)
+    s->acc[n++] = (sim_access){page_oid(a->m, pages[i]), SIM_OP_WRITE};
+  s->acc[n++] = (sim_access){tree_lock(a->m, a->file), SIM_OP_UNLOCK_SHARED};
+  s->n = (uint8_t)n;
+}
+
+static unsigned gang_lookup(sim_thread *t, struct pagevec *pv, int file,
+                            uint32_t start, unsigned nr, int tag_dirty,
+                            const char *what) {
+  mm_model *m = mm_of(t);
+  struct gang_fp a = {m, file, start, nr > PAGEVEC_SIZE ? PAGEVEC_SIZE : nr,
+                      tag_dirty};
+  sim_stepdesc s = {.what = what,
+                    .cost_ns = COST_TREE,
+                    .refresh = gang_refresh,
+                    .refresh_arg = &a};
+  sim_step(t, &s);
+  pv->nr = gang_scan(m, &a, pv->pages);
+  for (int i = 0; i < pv->nr; i++)
+    m->s.page[pv->pages[i]].count++;
+  sim_after(t, "from %u: %d pages", start, pv->nr);
+  return (unsigned)pv->nr;
+}
+
+unsigned pagevec_lookup(sim_thread *t, struct pagevec *pv, int file,
+                        uint32_t start, unsigned nr) {
+  return gang_lookup(t, pv, file, start, nr, 0, "pagevec_lookup");
+}
+
+/* pagevec_release(): drops the lookup's references, one batch. */
+struct pv_fp {
+  mm_model *m;
+  const struct pagevec *pv;
+};
+void pagevec_release(sim_thread *t, struct pagevec *pv) {
+  mm_model *m = mm_of(t);
+  if (!pv->nr)
+    return;
+  sim_stepdesc s = {.what = "pagevec_release", .cost_ns = COST_ATOMIC};
+  for (int i = 0; i < pv->nr; i++)
+    s.acc[s.n++] = (sim_access){page_oid(m, pv->pages[i]), SIM_OP_WRITE};
+  sim_step(t, &s);
+  for (int i = 0; i < pv->nr; i++) {
+    struct page *p = &m->s.page[pv->pages[i]];
+    assert(p->count > 0);
+    if (--p->count == 0) {
+      assert(p->mapping < 0 && !page_mapped(p));
+      p->used = 0;
+    }
+  }
+  pv->nr = 0;
+}
+
+/* ----------------------------------------------------- insert / remove */
+
+/* ->readpage for a block-mapped file, end to end: the page is locked and
+   not uptodate on entry; the I/O completion copies the block, sets
+   PG_uptodate and unlocks the page (mpage_end_io_read). */
+static void readpage(sim_thread *t, int file, int page) {
+  mm_model *m = mm_of(t);
+  struct page *p = &m->s.page[page];
+  sim_enter(t, "mpage_readpage");
+  assert(sim_holds(t, page_lock_oid(m, page)));
+  SIM_STEP(t, "submit_bio(READ); end_io: SetPageUptodate, unlock_page",
+           COST_IO_READ, SIM_RD(disk_oid(m, file)), SIM_WR(page_oid(m, page)),
+           SIM_WR(page_data_oid(m, page)),
+           SIM_UNLOCK(page_lock_oid(m, page)));
+  p->data = m->s.as[file].disk[p->index];
+  p->flags |= PG_uptodate | PG_mappedtodisk;
+  sim_after(t, "page#%d data v%u uptodate", page, p->data);
+  sim_leave(t);
+}
+
+/* page_cache_read() (2.6.20 and 2.6.23): allocate, add_to_page_cache_lru
+   (the new page is locked, in the tree, referenced by the cache and by us),
+   ->readpage, drop our reference.  -EEXIST (another thread added the page
+   first) counts as success: the caller looks again. */
+int page_cache_read(sim_thread *t, int file, uint32_t index) {
+  mm_model *m = mm_of(t);
+  struct address_space *as = &m->s.as[file];
+  int ret = 0;
+  sim_enter(t, "page_cache_read");
+  int page = page_cache_alloc(t);
+  if (page < 0) {
+    ret = -ENOMEM;
+    goto out;
+  }
+  SIM_STEP(t, "add_to_page_cache_lru", COST_TREE,
+           SIM_LOCK(tree_lock(m, file)), SIM_WR(tree_oid(m, file)),
+           SIM_LOCK(page_lock_oid(m, page)), SIM_WR(page_oid(m, page)),
+           SIM_UNLOCK(tree_lock(m, file)));
+  struct page *p = &m->s.page[page];
+  if (as->tree[index] >= 0) {
+    /* -EEXIST: release the lock and the page we allocated (not visible
+       to anyone, so no step is needed). */
+    sim_after(t, "index %u: -EEXIST", index);
+    SIM_STEP(t, "unlock_page; page_cache_release", COST_ATOMIC,
+             SIM_UNLOCK(page_lock_oid(m, page)), SIM_WR(page_oid(m, page)));
+    p->used = 0;
+    goto out;
+  }
+  as->tree[index] = (int16_t)page;
+  as->nrpages++;
+  p->mapping = (int8_t)file;
+  p->index = (uint16_t)index;
+  p->count = 2; /* the cache's reference and ours */
+  sim_after(t, "page#%d at index %u, locked", page, index);
+  readpage(t, file, page);
+  put_page(t, page);
+out:
+  sim_leave(t);
+  return ret;
+}
+
+/* __remove_from_page_cache() (2.6.20 and 2.6.23): caller holds tree_lock
+   for writing and the page lock.  2.6.23 (d00806b1) ends with
+   BUG_ON(page_mapped(page)); SUSE kernels carried it as a debug check, the
+   knob debug.bug_on_mapped_remove. */
+void __remove_from_page_cache(sim_thread *t, int page) {
+  mm_model *m = mm_of(t);
+  struct page *p = &m->s.page[page];
+  struct address_space *as = &m->s.as[p->mapping];
+  assert(sim_holds(t, tree_lock(m, p->mapping)));
+  assert(sim_holds(t, page_lock_oid(m, page)));
+  assert(as->tree[p->index] == page);
+  int file = p->mapping;
+  as->tree[p->index] = -1;
+  as->dirty_tag &= (uint16_t) ~(1u << p->index);
+  as->nrpages--;
+  p->mapping = -1;
+  sim_after(t, "page#%d index %u removed from file %d (mapcount %d)", page,
+            p->index, file, p->mapcount);
+  if (m->knobs.bug_on_mapped_remove && page_mapped(p))
+    MM_BUG(t, "page-mapped-on-remove", page,
+           "BUG_ON(page_mapped(page)) in __remove_from_page_cache: page#%d "
+           "(%s index %u) still mapped by %d pte(s)",
+           page, m->scn->files[file].name, p->index, p->mapcount);
+}
+
+/* remove_from_page_cache(): BUG_ON(!PageLocked), write_lock_irq(tree_lock),
+   __remove_from_page_cache, write_unlock_irq. */
+void remove_from_page_cache(sim_thread *t, int page) {
+  mm_model *m = mm_of(t);
+  int file = m->s.page[page].mapping;
+  sim_enter(t, "remove_from_page_cache");
+  assert(sim_holds(t, page_lock_oid(m, page)));
+  SIM_STEP(t, "write_lock(tree_lock); __remove_from_page_cache", COST_TREE,
+           SIM_LOCK(tree_lock(m, file)), SIM_WR(tree_oid(m, file)),
+           SIM_WR(page_oid(m, page)));
+  __remove_from_page_cache(t, page);
+  SIM_STEP(t, "write_unlock(tree_lock)", COST_LOCK,
+           SIM_UNLOCK(tree_lock(m, file)));
+  sim_leave(t);
+}
+
+/* ------------------------------------------------------- fault handlers */
+
+static int i_size_pages(sim_thread *t, int file, const char *what) {
+  mm_model *m = mm_of(t);
+  SIM_STEP(t, what, COST_ATOMIC, SIM_RD(isize_oid(m, file)));
+  uint64_t sz = m->s.as[file].i_size;
+  sim_after(t, "i_size %llu", (unsigned long long)sz);
+  return (int)((sz + PAGE_SIZE - 1) >> PAGE_SHIFT);
+}
+
+/* filemap_nopage() (2.6.20 mm/filemap.c): returns the page referenced and
+   NOT locked.  The page lock is only taken on the slow path, when the page
+   is not uptodate, where page->mapping is rechecked.  On the fast path
+   nothing stops invalidate_inode_pages2 from removing the page after it was
+   found: do_no_page's truncate_count check is the only defence. */
+int filemap_nopage(sim_thread *t, const struct vma *v, uint64_t addr,
+                   int *type) {
+  mm_model *m = mm_of(t);
+  int file = v->file;
+  uint32_t pgoff = linear_page_index(v, addr);
+  int page;
+  sim_enter(t, "filemap_nopage");
+  *type = 0;
+retry_all:
+  if (pgoff >= (uint32_t)i_size_pages(t, file, "i_size_read")) {
+    page = NOPAGE_SIGBUS; /* outside_data_content */
+    goto out;
+  }
+retry_find:
+  page = find_get_page(t, file, pgoff);
+  if (page < 0) {
+    /* no_cached_page (readahead is not modelled) */
+    int err = page_cache_read(t, file, pgoff);
+    if (err >= 0)
+      goto retry_find;
+    page = err == -ENOMEM ? NOPAGE_OOM : NOPAGE_SIGBUS;
+    goto out;
+  }
+  SIM_STEP(t, "PageUptodate", COST_ATOMIC, SIM_RD(page_oid(m, page)));
+  if (m->s.page[page].flags & PG_uptodate)
+    goto out; /* success: mark_page_accessed */
+
+  /* page_not_uptodate */
+  *type = VM_FAULT_MAJOR;
+  lock_page(t, m, page);
+  SIM_STEP(t, "page->mapping? PageUptodate?", COST_ATOMIC,
+           SIM_RD(page_oid(m, page)));
+  if (m->s.page[page].mapping < 0) {
+    /* Did it get unhashed while we waited for it? */
+    unlock_page(t, m, page);
+    put_page(t, page);
+    goto retry_all;
+  }
+  if (m->s.page[page].flags & PG_uptodate) {
+    /* Did somebody else get it up-to-date? */
+    unlock_page(t, m, page);
+    goto out;
+  }
+  readpage(t, file, page); /* unlocks; our model's I/O never fails */
+out:
+  sim_leave(t);
+  return page;
+}
+
+/* filemap_fault() (2.6.23, 83c54070): find_lock_page, so the page comes
+   back locked; i_size is rechecked under the page lock, which excludes
+   truncate.  Returns VM_FAULT_LOCKED with *page set.  (83c54070 leaked the
+   page reference on the i_size recheck failure; we release it, as 2.6.24
+   does.) */
+int filemap_fault(sim_thread *t, const struct vma *v, uint32_t pgoff,
+                  int *pagep) {
+  mm_model *m = mm_of(t);
+  int file = v->file;
+  int ret = 0, page;
+  sim_enter(t, "filemap_fault");
+  if (pgoff >= (uint32_t)i_size_pages(t, file, "i_size_read")) {
+    ret = VM_FAULT_SIGBUS;
+    goto out;
+  }
+retry_find:
+  page = find_lock_page(t, file, pgoff);
+  if (page < 0) {
+    int err = page_cache_read(t, file, pgoff);
+    if (err >= 0)
+      goto retry_find;
+    ret = err == -ENOMEM ? VM_FAULT_OOM : VM_FAULT_SIGBUS;
+    goto out;
+  }
+  SIM_STEP(t, "PageUptodate", COST_ATOMIC, SIM_RD(page_oid(m, page)));
+  if (!(m->s.page[page].flags & PG_uptodate)) {
+    /* page_not_uptodate: read it again; readpage unlocks */
+    ret |= VM_FAULT_MAJOR;
+    readpage(t, file, page);
+    put_page(t, page);
+    goto retry_find;
+  }
+  /* Must recheck i_size under page lock */
+  if (pgoff >= (uint32_t)i_size_pages(t, file, "i_size_read (page locked)")) {
+    unlock_page(t, m, page);
+    put_page(t, page);
+    ret = VM_FAULT_SIGBUS;
+    goto out;
+  }
+  *pagep = page;
+  ret |= VM_FAULT_LOCKED;
+out:
+  sim_leave(t);
+  return ret;
+}
+
+/* ---------------------------------------------------------- writeback */
+
+/* filemap_write_and_wait() (2.6.20 and 2.6.23): write every dirty page of
+   the whole file, then wait.  The write side follows mpage_writepages ->
+   ->writepage for a file without buffers: lock_page, recheck the mapping,
+   clear_page_dirty_for_io, set_page_writeback, unlock_page, I/O,
+   end_page_writeback.  page_mkclean() (2.6.19+) is not modelled here: ptes
+   were unmapped by the caller before.  The I/O completes in the calling
+   thread, so filemap_fdatawait() has nothing left to wait for. */
+int filemap_write_and_wait(sim_thread *t, int file) {
+  mm_model *m = mm_of(t);
+  struct pagevec pv;
+  sim_enter(t, "filemap_write_and_wait");
+  SIM_STEP(t, "mapping->nrpages", COST_ATOMIC, SIM_RD(tree_oid(m, file)));
+  if (!m->s.as[file].nrpages)
+    goto out;
+  sim_enter(t, "mpage_writepages");
+  if (gang_lookup(t, &pv, file, 0, PAGEVEC_SIZE, 1,
+                  "pagevec_lookup_tag(DIRTY)")) {
+    for (int i = 0; i < pv.nr; i++) {
+      int page = pv.pages[i];
+      struct page *p = &m->s.page[page];
+      lock_page(t, m, page);
+      SIM_STEP(t, "page->mapping == mapping; clear_page_dirty_for_io",
+               COST_ATOMIC, SIM_WR(page_oid(m, page)));
+      if (p->mapping != file || !(p->flags & PG_dirty)) {
+        unlock_page(t, m, page);
+        continue;
+      }
+      p->flags &= (uint8_t)~PG_dirty;
+      SIM_STEP(t, "set_page_writeback", COST_TREE,
+               SIM_LOCK(tree_lock(m, file)), SIM_WR(tree_oid(m, file)),
+               SIM_WR(page_oid(m, page)), SIM_UNLOCK(tree_lock(m, file)));
+      p->flags |= PG_writeback;
+      m->s.as[file].dirty_tag &= (uint16_t) ~(1u << p->index);
+      unlock_page(t, m, page);
+      SIM_STEP(t, "submit_bio(WRITE); end_page_writeback", COST_IO_WRITE,
+               SIM_RD(page_data_oid(m, page)), SIM_WR(disk_oid(m, file)),
+               SIM_WR(page_oid(m, page)));
+      m->s.as[file].disk[p->index] = p->data;
+      p->flags &= (uint8_t)~PG_writeback;
+      sim_after(t, "block %u <- v%u", p->index, p->data);
+    }
+    pagevec_release(t, &pv);
+  }
+  sim_leave(t);
+out:
+  sim_leave(t);
+  return 0;
+}
+
+/* ->direct_IO for a WRITE: the blocks go to disk, bypassing the cache.
+   __blockdev_direct_IO (DIO_LOCKING) holds i_alloc_sem for reading across
+   the I/O [fs/direct-io.c, from memory]. */
+static void direct_IO_write(sim_thread *t, int file, uint32_t index,
+                            uint32_t npages) {
+  mm_model *m = mm_of(t);
+  int tid = sim_thread_id(t);
+  sim_enter(t, "blockdev_direct_IO");
+  mm_down_read(t, i_alloc_sem(m, file), "down_read(i_alloc_sem)");
+  SIM_STEP(t, "submit_bio(WRITE) + wait", COST_IO_WRITE,
+           SIM_WR(disk_oid(m, file)));
+  for (uint32_t i = index; i < index + npages && i < MM_NFILEPAGES; i++)
+    m->s.as[file].disk[i] = ++m->s.next_data[tid] | (uint32_t)(tid + 1) << 24;
+  sim_after(t, "blocks %u..%u written", index, index + npages - 1);
+  mm_up_read(t, i_alloc_sem(m, file), "up_read(i_alloc_sem)");
+  sim_leave(t);
+}
+
+/* generic_file_direct_IO(WRITE) (mm/filemap.c), called from
+   generic_file_aio_write with i_mutex held:
+     2.6.20: unmap the range if mapped; filemap_write_and_wait; ->direct_IO;
+             invalidate_inode_pages2_range if nrpages.
+     2.6.23: unmap; filemap_write_and_wait; invalidate BEFORE ->direct_IO;
+             ->direct_IO, and on a successful write no second invalidate
+             (knob dio.invalidate_first; fixed again in 2.6.24). */
+static long generic_file_direct_IO(sim_thread *t, int file, uint32_t index,
+                                   uint32_t npages) {
+  mm_model *m = mm_of(t);
+  uint32_t end = index + npages - 1;
+  sim_enter(t, "generic_file_direct_IO");
+  if (m->mapped[file]) /* mapping_mapped(): i_mmap is fixed in the model */
+    unmap_mapping_range(t, file, (uint64_t)index << PAGE_SHIFT,
+                        (uint64_t)npages << PAGE_SHIFT, 0);
+  long ret = filemap_write_and_wait(t, file);
+  if (m->knobs.dio_invalidate_first) {
+    SIM_STEP(t, "mapping->nrpages", COST_ATOMIC, SIM_RD(tree_oid(m, file)));
+    if (m->s.as[file].nrpages)
+      ret = invalidate_inode_pages2_range(t, file, index, end);
+    if (!ret)
+      direct_IO_write(t, file, index, npages);
+  } else {
+    direct_IO_write(t, file, index, npages);
+    SIM_STEP(t, "mapping->nrpages", COST_ATOMIC, SIM_RD(tree_oid(m, file)));
+    if (m->s.as[file].nrpages)
+      ret = invalidate_inode_pages2_range(t, file, index, end);
+  }
+  sim_leave(t);
+  return ret;
+}
+
+/* generic_file_aio_write() with O_DIRECT: i_mutex around
+   __generic_file_aio_write_nolock -> generic_file_direct_write. */
+long generic_file_direct_write(sim_thread *t, int file, uint32_t index,
+                               uint32_t npages) {
+  mm_model *m = mm_of(t);
+  sim_enter(t, "generic_file_aio_write");
+  SIM_STEP(t, "sys_write(O_DIRECT); mutex_lock(i_mutex)", COST_SYSCALL,
+           SIM_LOCK(i_mutex(m, file)));
+  long ret = generic_file_direct_IO(t, file, index, npages);
+  mm_unlock(t, i_mutex(m, file), "mutex_unlock(i_mutex)");
+  sim_leave(t);
+  return ret;
+}

@@ -1,0 +1,110 @@
+/*
+** kernel.h - the modelled kernel functions, as include/linux/mm.h and
+** pagemap.h declare them, with the model's thread and state in front.
+**
+** Conventions (see ../shared/style.md):
+**  - a function named after a kernel function mirrors it; its comment names
+**    the kernel version(s) and says what differs between them (as knobs);
+**  - each sim_step is one preemption point; between steps a path touches
+**    only its own locals and objects protected by a lock it holds;
+**  - return values are the kernel's: -errno, VM_FAULT_*, NOPAGE_*.
+**
+** Sources read for these models are listed in models/SOURCES.md.
+*/
+#ifndef MMSIM_KERNEL_H
+#define MMSIM_KERNEL_H
+
+#include "models/cost.h"
+#include "models/locks.h"
+#include "models/mm.h"
+
+/* Return codes. 2.6.20 used an enum (MINOR=2, SIGBUS=1), 2.6.23 a bitmask;
+   the model uses the 2.6.23 bits for both, the difference is not visible. */
+#define VM_FAULT_OOM 0x0001
+#define VM_FAULT_SIGBUS 0x0002
+#define VM_FAULT_MAJOR 0x0004
+#define VM_FAULT_LOCKED 0x0200
+#define VM_FAULT_ERROR (VM_FAULT_OOM | VM_FAULT_SIGBUS)
+#define NOPAGE_SIGBUS (-1)
+#define NOPAGE_OOM (-2)
+#define EIO 5
+#define EEXIST 17
+#define ENOMEM 12
+
+#define PAGEVEC_SIZE 14 /* 2.6.20 include/linux/pagevec.h */
+#define PGOFF_MAX 0xffffffffu
+
+struct pagevec {
+  int nr;
+  int16_t pages[PAGEVEC_SIZE];
+};
+
+/* page reference counting and state, mm/swap.c and include/linux/mm.h */
+void get_page(sim_thread *t, int page);
+void put_page(sim_thread *t, int page); /* = page_cache_release() */
+static inline int page_mapped(const struct page *p) { return p->mapcount > 0; }
+int page_cache_alloc(sim_thread *t);
+
+/* mm/rmap.c */
+void page_add_file_rmap(mm_model *m, int page);
+void page_remove_rmap(mm_model *m, int page);
+
+/* mm/page-writeback.c */
+int set_page_dirty(sim_thread *t, int page);
+void set_page_dirty_balance(sim_thread *t, int page);
+
+/* mm/filemap.c */
+int find_get_page(sim_thread *t, int file, uint32_t index);
+int find_lock_page(sim_thread *t, int file, uint32_t index);
+unsigned pagevec_lookup(sim_thread *t, struct pagevec *pv, int file,
+                        uint32_t start, unsigned nr);
+void pagevec_release(sim_thread *t, struct pagevec *pv);
+int page_cache_read(sim_thread *t, int file, uint32_t index);
+void __remove_from_page_cache(sim_thread *t, int page);
+void remove_from_page_cache(sim_thread *t, int page);
+int filemap_nopage(sim_thread *t, const struct vma *v, uint64_t addr,
+                   int *type);
+int filemap_fault(sim_thread *t, const struct vma *v, uint32_t pgoff,
+                  int *page);
+int filemap_write_and_wait(sim_thread *t, int file);
+long generic_file_direct_write(sim_thread *t, int file, uint32_t index,
+                               uint32_t npages);
+
+/* mm/truncate.c */
+void truncate_inode_pages_range(sim_thread *t, int file, uint64_t lstart,
+                                uint64_t lend);
+void truncate_inode_pages(sim_thread *t, int file, uint64_t lstart);
+int invalidate_inode_pages2_range(sim_thread *t, int file, uint32_t start,
+                                  uint32_t end);
+
+/* mm/memory.c */
+int handle_mm_fault(sim_thread *t, int mm, const struct vma *v, uint64_t addr,
+                    int write);
+void unmap_mapping_range(sim_thread *t, int file, uint64_t holebegin,
+                         uint64_t holelen, int even_cows);
+int vmtruncate(sim_thread *t, int file, uint64_t offset);
+int vmtruncate_range(sim_thread *t, int file, uint64_t offset, uint64_t end);
+
+/* arch/i386/mm/fault.c and the MMU */
+int do_page_fault(sim_thread *t, int mm, uint64_t addr, int write);
+int user_access(sim_thread *t, int mm, uint64_t addr, int write);
+
+/* fs/open.c: truncate(2) */
+int do_truncate(sim_thread *t, int file, uint64_t length);
+
+/* Helpers of the model. */
+const struct vma *find_vma(const mm_model *m, int mm, uint64_t addr);
+static inline int vma_pte_slot(const struct vma *v, uint64_t addr) {
+  return v->pte_base + (int)((addr - v->start) >> PAGE_SHIFT);
+}
+static inline uint32_t linear_page_index(const struct vma *v, uint64_t addr) {
+  return (uint32_t)((addr - v->start) >> PAGE_SHIFT) + v->pgoff;
+}
+/* Raised from an action: a BUG_ON in the modelled kernel. */
+#define MM_BUG(t, kind, page, ...)                                             \
+  do {                                                                         \
+    sim_oid o_ = page_oid(mm_of(t), page);                                     \
+    sim_violation(sim_thread_exec(t), kind, &o_, 1, __VA_ARGS__);              \
+  } while (0)
+
+#endif /* MMSIM_KERNEL_H */

@@ -1,0 +1,66 @@
+/*
+** locks.h - the modelled locks, their order, and the step helpers that take
+** and drop them.
+**
+** Lock order, outermost first (Linux 2.6.20 mm/rmap.c and mm/filemap.c
+** header comments; only the locks modelled here):
+**
+**   inode->i_mutex                      (do_truncate, generic_file_aio_write,
+**     inode->i_alloc_sem                 vmtruncate_range)
+**       mm->mmap_sem                    (do_page_fault)
+**         PG_locked  (lock_page)        (truncate, invalidate, 2.6.23 fault)
+**           mapping->i_mmap_lock        (unmap_mapping_range)
+**             pte lock (ptl)            (zap_pte_range, do_no_page)
+**               mapping->tree_lock      (find_get_page, set_page_dirty,
+**                                        __remove_from_page_cache)
+**
+** Every helper is one step: its footprint is the lock access (plus the
+** objects passed), so each is a preemption point of its own.  A short
+** spinlock section whose body neither blocks nor is read locklessly half-way
+** is modelled as one step {LOCK l, accesses, UNLOCK l}: the engine applies
+** the accesses in order, so the lock is held for exactly that step.
+*/
+#ifndef MMSIM_LOCKS_H
+#define MMSIM_LOCKS_H
+
+#include "models/cost.h"
+#include "models/mm.h"
+
+/* The lock objects of files and mms. */
+#define i_mutex(m, f) mm_oid(m, O_I_MUTEX, f)
+#define i_alloc_sem(m, f) mm_oid(m, O_I_ALLOC, f)
+#define i_mmap_lock(m, f) mm_oid(m, O_I_MMAP, f)
+#define tree_lock(m, f) mm_oid(m, O_TREE_LOCK, f)
+#define mmap_sem(m, mm) mm_oid(m, O_MMAP_SEM, mm)
+#define pte_lock(m, mm) mm_oid(m, O_PTL, mm)
+#define pte_oid(m, mm, slot) mm_oid(m, O_PTE, (mm) * MM_MAX_PTES + (slot))
+#define tree_oid(m, f) mm_oid(m, O_TREE, f)
+#define isize_oid(m, f) mm_oid(m, O_ISIZE, f)
+#define trunc_oid(m, f) mm_oid(m, O_TRUNC, f)
+#define disk_oid(m, f) mm_oid(m, O_DISK, f)
+
+/* Sleeping and spinning locks as single steps: 'what' names the call. */
+#define mm_lock(t, l, what) SIM_STEP(t, what, COST_SLEEPLOCK, SIM_LOCK(l))
+#define mm_spin_lock(t, l, what) SIM_STEP(t, what, COST_LOCK, SIM_LOCK(l))
+#define mm_unlock(t, l, what) SIM_STEP(t, what, COST_LOCK, SIM_UNLOCK(l))
+#define mm_down_read(t, l, what) SIM_STEP(t, what, COST_SLEEPLOCK, SIM_LOCK_SH(l))
+#define mm_up_read(t, l, what) SIM_STEP(t, what, COST_LOCK, SIM_UNLOCK_SH(l))
+
+/* lock_page(): sleeps until PG_locked is clear, then sets it. */
+#define lock_page(t, m, p)                                                     \
+  SIM_STEP(t, "lock_page", COST_SLEEPLOCK, SIM_LOCK(page_lock_oid(m, p)),     \
+           SIM_RD(page_oid(m, p)))
+/* unlock_page(): clears PG_locked and wakes waiters. */
+#define unlock_page(t, m, p)                                                   \
+  SIM_STEP(t, "unlock_page", COST_ATOMIC, SIM_UNLOCK(page_lock_oid(m, p)))
+/* TestSetPageLocked() as a trylock: true if we got the lock. */
+static inline int TestSetPageLocked(sim_thread *t, mm_model *m, int p) {
+  SIM_STEP(t, "TestSetPageLocked", COST_ATOMIC,
+           SIM_TRYLOCK(page_lock_oid(m, p)), SIM_RD(page_oid(m, p)));
+  return !sim_holds(t, page_lock_oid(m, p)); /* 1: was already locked */
+}
+static inline int PageLocked(sim_thread *t, mm_model *m, int p) {
+  return sim_lock_holder(sim_thread_exec(t), page_lock_oid(m, p)) >= 0;
+}
+
+#endif /* MMSIM_LOCKS_H */

@@ -1,0 +1,491 @@
+/*
+** memory.c - page faults on file mappings, unmapping, truncation.  Mirrors
+** mm/memory.c of Linux 2.6.20 (do_no_page with the truncate_count
+** protocol) and 2.6.23 (__do_fault, commits d00806b1 and 54cb8821, stand-in
+** tree 83c54070), plus do_page_fault from arch/i386/mm/fault.c and the MMU.
+** models/SOURCES.md lists the trees read.
+**
+** R1 in two columns (2.6.20, fault vs O_DIRECT invalidate; page uptodate,
+** i_size unchanged):
+**
+**   CPU0: do_no_page                     CPU1: invalidate_inode_pages2_range
+**                                        lock_page(page)
+**                                        page_mapped? no  (or: unmapped,
+**                                          truncate_count++)
+**   seq = truncate_count
+**   filemap_nopage: find_get_page
+**     (uptodate: no page lock)
+**   spin_lock(ptl); seq unchanged
+**   set_pte_at; page_add_file_rmap
+**   spin_unlock(ptl)
+**                                        invalidate_complete_page2
+**                                          __remove_from_page_cache
+**                                          BUG_ON(page_mapped)   <-- R1
+**
+** Simplified: one page table (and pte lock) per mm; unmap_mapping_range
+** never breaks i_mmap_lock (need_lockbreak is false); the mmu_gather drops
+** the pte's page reference at once (tlb_remove_page); anonymous COW is not
+** modelled (stores to private mappings are rejected at load time).
+*/
+#include <assert.h>
+
+#include "models/kernel.h"
+
+const struct vma *find_vma(const mm_model *m, int mm, uint64_t addr) {
+  for (int i = 0; i < m->nvma; i++) {
+    const struct vma *v = &m->vma[i];
+    if (v->mm == mm && addr >= v->start && addr < v->end)
+      return v;
+  }
+  return NULL;
+}
+
+/* ------------------------------------------------------------- the MMU */
+
+/* The MMU's footprint: the pte, and the data of the page it maps. */
+struct mmu_fp {
+  mm_model *m;
+  int mm, slot, write;
+};
+
+static void mmu_refresh(const sim_exec *x, void *arg, sim_stepdesc *s) {
+  (void)x;
+  struct mmu_fp *a = arg;
+  const struct pte *pte = &a->m->s.mm[a->mm].pte[a->slot];
+  uint8_t op = a->write ? SIM_OP_WRITE : SIM_OP_READ;
+  s->n = 0;
+  /* the MMU sets young (and dirty) in the pte: always a write */
+  s->acc[s->n++] = (sim_access){pte_oid(a->m, a->mm, a->slot), SIM_OP_WRITE};
+  if (pte->present)
+    s->acc[s->n++] = (sim_access){page_data_oid(a->m, pte->page), op};
+}
+
+/* A user load or store: the MMU walks the pte; if it allows the access the
+   page is read or written and the pte marked young (and dirty); otherwise
+   the CPU takes a page fault and retries the instruction.  Returns 0, or
+   VM_FAULT_SIGBUS/OOM from the fault. */
+int user_access(sim_thread *t, int mm, uint64_t addr, int write) {
+  mm_model *m = mm_of(t);
+  const struct vma *v = find_vma(m, mm, addr);
+  int tid = sim_thread_id(t);
+  assert(v);
+  int slot = vma_pte_slot(v, addr);
+  struct pte *pte = &m->s.mm[mm].pte[slot];
+  for (;;) {
+    struct mmu_fp a = {m, mm, slot, write};
+    sim_stepdesc s = {.what = write ? "user store" : "user load",
+                      .cost_ns = COST_PTE,
+                      .refresh = mmu_refresh,
+                      .refresh_arg = &a};
+    sim_step(t, &s);
+    if (pte->present && (!write || pte->write)) {
+      struct page *p = &m->s.page[pte->page];
+      pte->young = 1;
+      if (write) {
+        pte->dirty = 1;
+        p->data = ++m->s.next_data[tid] | (uint32_t)(tid + 1) << 24;
+        sim_after(t, "page#%d <- v%u", pte->page, p->data);
+      } else {
+        m->s.last_load[tid] = p->data;
+        sim_after(t, "page#%d -> v%u", pte->page, p->data);
+      }
+      return 0;
+    }
+    sim_after(t, "pte %s: fault", pte->present ? "read-only" : "none");
+    int ret = do_page_fault(t, mm, addr, write);
+    if (ret & VM_FAULT_ERROR)
+      return ret;
+  }
+}
+
+/* do_page_fault() (arch/i386/mm/fault.c, same in 2.6.20 and 2.6.23):
+   down_read(mmap_sem), find_vma and access checks, handle_mm_fault,
+   up_read(mmap_sem) on every exit.  A SIGBUS is delivered to the task. */
+int do_page_fault(sim_thread *t, int mm, uint64_t addr, int write) {
+  mm_model *m = mm_of(t);
+  sim_enter(t, "do_page_fault");
+  SIM_STEP(t, "down_read(mmap_sem); find_vma", COST_TRAP,
+           SIM_LOCK_SH(mmap_sem(m, mm)));
+  const struct vma *v = find_vma(m, mm, addr);
+  int ret = handle_mm_fault(t, mm, v, addr, write);
+  mm_up_read(t, mmap_sem(m, mm), "up_read(mmap_sem)");
+  if (ret & VM_FAULT_SIGBUS)
+    m->s.sigbus[sim_thread_id(t)]++;
+  sim_leave(t);
+  return ret;
+}
+
+/* ------------------------------------------------------------ faults */
+
+/* do_no_page() (2.6.20 mm/memory.c): see the file comment.  Knob
+   fault.truncate_count samples mapping->truncate_count before ->nopage and
+   retries if it moved by the time the pte lock is held. */
+static int do_no_page(sim_thread *t, int mm, const struct vma *v,
+                      uint64_t addr, int write) {
+  mm_model *m = mm_of(t);
+  int file = v->file, slot = vma_pte_slot(v, addr);
+  struct pte *pte = &m->s.mm[mm].pte[slot];
+  int use_seq = m->knobs.fault_truncate_count;
+  uint32_t sequence = 0;
+  int ret = 0, type, page, dirty_page = -1;
+  sim_enter(t, "do_no_page");
+  if (use_seq) {
+    SIM_STEP(t, "sequence = mapping->truncate_count; smp_rmb", COST_ATOMIC,
+             SIM_RD(trunc_oid(m, file)));
+    sequence = m->s.as[file].truncate_count;
+    sim_after(t, "sequence %u", sequence);
+  }
+retry:
+  page = filemap_nopage(t, v, addr, &type);
+  if (page == NOPAGE_SIGBUS) {
+    ret = VM_FAULT_SIGBUS;
+    goto out;
+  }
+  if (page == NOPAGE_OOM) {
+    ret = VM_FAULT_OOM;
+    goto out;
+  }
+  ret = type;
+  if (write && m->scn->files[file].page_mkwrite) {
+    /* shared vma: ->page_mkwrite, called without the page lock */
+    SIM_STEP(t, "->page_mkwrite", COST_SYSCALL, SIM_RD(page_oid(m, page)));
+  }
+  SIM_STEP(t, "pte_offset_map_lock", COST_LOCK, SIM_LOCK(pte_lock(m, mm)),
+           SIM_RD(trunc_oid(m, file)));
+  if (use_seq && sequence != m->s.as[file].truncate_count) {
+    /* truncate or invalidate ran unmap_mapping_range since we sampled:
+       the page may be gone, look it up again */
+    sim_after(t, "truncate_count %u != %u: retry",
+              m->s.as[file].truncate_count, sequence);
+    m->s.fault_retries++;
+    mm_unlock(t, pte_lock(m, mm), "pte_unmap_unlock");
+    put_page(t, page);
+    SIM_STEP(t, "sequence = mapping->truncate_count; smp_rmb", COST_ATOMIC,
+             SIM_RD(trunc_oid(m, file)));
+    sequence = m->s.as[file].truncate_count;
+    goto retry;
+  }
+  SIM_STEP(t, "pte_none? set_pte_at; page_add_file_rmap", COST_PTE,
+           SIM_WR(pte_oid(m, mm, slot)), SIM_WR(page_oid(m, page)));
+  if (pte->present) {
+    /* One of our sibling threads was faster, back out. */
+    sim_after(t, "pte already present");
+    put_page(t, page);
+    mm_unlock(t, pte_lock(m, mm), "pte_unmap_unlock");
+    goto out;
+  }
+  *pte = (struct pte){.present = 1,
+                      .write = write ? v->write : v->prot_write,
+                      .dirty = (uint8_t)write,
+                      .page = (int16_t)page};
+  page_add_file_rmap(m, page); /* the nopage reference becomes the pte's */
+  if (write) {
+    dirty_page = page;
+    m->s.page[page].count++; /* get_page(dirty_page) */
+  }
+  sim_after(t, "pte -> page#%d%s mapcount %d", page, pte->write ? " w" : "",
+            m->s.page[page].mapcount);
+  mm_unlock(t, pte_lock(m, mm), "pte_unmap_unlock");
+  if (dirty_page >= 0) {
+    set_page_dirty_balance(t, dirty_page);
+    put_page(t, dirty_page);
+  }
+out:
+  sim_leave(t);
+  return ret;
+}
+
+/* __do_fault() (2.6.23 mm/memory.c, via do_linear_fault): ->fault returns
+   the page locked (filemap_fault); the pte is installed if still pte_same
+   with the page lock held, and the page unlocked after the pte lock.
+   Around ->page_mkwrite the page is unlocked and relocked, then
+   page->mapping rechecked ("XXX: racy vs invalidate" in the source). */
+static int __do_fault(sim_thread *t, int mm, const struct vma *v,
+                      uint64_t addr, int write) {
+  mm_model *m = mm_of(t);
+  int file = v->file, slot = vma_pte_slot(v, addr);
+  struct pte *pte = &m->s.mm[mm].pte[slot];
+  int page = -1, dirty_page = -1, release = 0;
+  sim_enter(t, "__do_fault");
+  int ret = filemap_fault(t, v, linear_page_index(v, addr), &page);
+  if (ret & VM_FAULT_ERROR)
+    goto out_unlocked_noref;
+  assert(ret & VM_FAULT_LOCKED);
+  if (write && m->scn->files[file].page_mkwrite) {
+    unlock_page(t, m, page);
+    SIM_STEP(t, "->page_mkwrite", COST_SYSCALL, SIM_RD(page_oid(m, page)));
+    lock_page(t, m, page);
+    SIM_STEP(t, "page->mapping?", COST_ATOMIC, SIM_RD(page_oid(m, page)));
+    if (m->s.page[page].mapping < 0) {
+      release = 1;
+      goto out;
+    }
+  }
+  mm_spin_lock(t, pte_lock(m, mm), "pte_offset_map_lock");
+  SIM_STEP(t, "pte_same? set_pte_at; page_add_file_rmap", COST_PTE,
+           SIM_WR(pte_oid(m, mm, slot)), SIM_WR(page_oid(m, page)));
+  if (!pte->present) {
+    *pte = (struct pte){.present = 1,
+                        .write = write ? v->write : v->prot_write,
+                        .dirty = (uint8_t)write,
+                        .page = (int16_t)page};
+    page_add_file_rmap(m, page);
+    if (write) {
+      dirty_page = page;
+      m->s.page[page].count++;
+    }
+    sim_after(t, "pte -> page#%d mapcount %d", page, m->s.page[page].mapcount);
+  } else {
+    sim_after(t, "pte changed: back out");
+    release = 1;
+  }
+  mm_unlock(t, pte_lock(m, mm), "pte_unmap_unlock");
+out:
+  unlock_page(t, m, page);
+  if (release)
+    put_page(t, page);
+  else if (dirty_page >= 0) {
+    set_page_dirty_balance(t, dirty_page);
+    put_page(t, dirty_page);
+  }
+out_unlocked_noref:
+  sim_leave(t);
+  return ret & ~VM_FAULT_LOCKED;
+}
+
+/* do_wp_page() (2.6.20 and 2.6.23), the shared-writable branch only: a
+   write to a present read-only pte of a VM_WRITE|VM_SHARED vma (a
+   writenotify vma) reuses the page: ->page_mkwrite if any (dropping the pte
+   lock around it and rechecking pte_same), then the pte becomes young,
+   dirty and writable, and the page is dirtied after the pte lock.  Called
+   with the pte lock held; returns with it released. */
+static int do_wp_page(sim_thread *t, int mm, const struct vma *v,
+                      uint64_t addr, struct pte orig) {
+  mm_model *m = mm_of(t);
+  int slot = vma_pte_slot(v, addr), page = orig.page;
+  struct pte *pte = &m->s.mm[mm].pte[slot];
+  sim_enter(t, "do_wp_page");
+  assert(sim_holds(t, pte_lock(m, mm)) && v->shared && v->write);
+  if (m->scn->files[v->file].page_mkwrite) {
+    SIM_STEP(t, "page_cache_get; pte_unmap_unlock", COST_LOCK,
+             SIM_WR(page_oid(m, page)), SIM_UNLOCK(pte_lock(m, mm)));
+    m->s.page[page].count++;
+    SIM_STEP(t, "->page_mkwrite", COST_SYSCALL, SIM_RD(page_oid(m, page)));
+    mm_spin_lock(t, pte_lock(m, mm), "pte_offset_map_lock");
+    put_page(t, page);
+    SIM_STEP(t, "pte_same?", COST_PTE, SIM_RD(pte_oid(m, mm, slot)));
+    if (!pte->present || pte->page != orig.page || pte->write != orig.write) {
+      mm_unlock(t, pte_lock(m, mm), "pte_unmap_unlock");
+      goto out;
+    }
+  }
+  SIM_STEP(t, "reuse: pte_mkyoung, pte_mkdirty, maybe_mkwrite", COST_PTE,
+           SIM_WR(pte_oid(m, mm, slot)), SIM_WR(page_oid(m, page)));
+  pte->young = pte->dirty = pte->write = 1;
+  m->s.page[page].count++; /* get_page(dirty_page) */
+  mm_unlock(t, pte_lock(m, mm), "pte_unmap_unlock");
+  set_page_dirty_balance(t, page);
+  put_page(t, page);
+out:
+  sim_leave(t);
+  return 0;
+}
+
+/* handle_mm_fault() -> handle_pte_fault(): the pte is read without the
+   lock; a none pte goes to the file fault path (2.6.20 do_no_page, 2.6.23
+   do_linear_fault -> __do_fault, by knob fault.lock_page); a present pte is
+   rechecked under the pte lock (a racing fault may have changed it), then a
+   write to a read-only pte goes to do_wp_page, else young/dirty are set. */
+int handle_mm_fault(sim_thread *t, int mm, const struct vma *v, uint64_t addr,
+                    int write) {
+  mm_model *m = mm_of(t);
+  int slot = vma_pte_slot(v, addr), ret = 0;
+  struct pte *pte = &m->s.mm[mm].pte[slot];
+  sim_enter(t, "handle_pte_fault");
+  SIM_STEP(t, "entry = *pte", COST_PTE, SIM_RD(pte_oid(m, mm, slot)));
+  struct pte entry = *pte;
+  if (!entry.present) {
+    ret = m->knobs.fault_lock_page ? __do_fault(t, mm, v, addr, write)
+                                   : do_no_page(t, mm, v, addr, write);
+    goto out;
+  }
+  mm_spin_lock(t, pte_lock(m, mm), "spin_lock(ptl)");
+  SIM_STEP(t, "pte_same?", COST_PTE, SIM_RD(pte_oid(m, mm, slot)));
+  if (!pte->present || pte->page != entry.page ||
+      pte->write != entry.write) {
+    mm_unlock(t, pte_lock(m, mm), "pte_unmap_unlock");
+    goto out;
+  }
+  if (write && !pte->write) {
+    ret = do_wp_page(t, mm, v, addr, entry);
+    goto out;
+  }
+  SIM_STEP(t, "pte_mkyoung; pte_mkdirty", COST_PTE,
+           SIM_WR(pte_oid(m, mm, slot)));
+  pte->young = 1;
+  if (write)
+    pte->dirty = 1;
+  mm_unlock(t, pte_lock(m, mm), "pte_unmap_unlock");
+out:
+  sim_leave(t);
+  return ret;
+}
+
+/* ---------------------------------------------------------- unmapping */
+
+struct zap_details {
+  int check_mapping; /* file, or -1 for even_cows */
+  uint32_t first_index, last_index;
+};
+
+/* zap_pte_range() for the file pages of one vma range (2.6.20, 2.6.23):
+   under the pte lock, clear each present pte, move its dirty bit to the
+   page (set_page_dirty), page_remove_rmap, and drop the pte's reference.
+   pte presence is stable while we hold the pte lock (only the MMU changes
+   ptes without it, and only the young/dirty bits), so present ptes are
+   found without a step; each one cleared is a step. */
+static void zap_pte_range(sim_thread *t, const struct vma *v, uint64_t start,
+                          uint64_t end, const struct zap_details *d) {
+  mm_model *m = mm_of(t);
+  int mm = v->mm;
+  sim_enter(t, "zap_pte_range");
+  mm_spin_lock(t, pte_lock(m, mm), "pte_offset_map_lock");
+  for (uint64_t addr = start; addr < end; addr += PAGE_SIZE) {
+    int slot = vma_pte_slot(v, addr);
+    struct pte *pte = &m->s.mm[mm].pte[slot];
+    if (!pte->present)
+      continue;
+    int page = pte->page;
+    if (d->check_mapping >= 0 && m->s.page[page].mapping != d->check_mapping)
+      continue; /* a private COW copy: even_cows=0 keeps it (read under
+                   the pte lock: the page is pinned by this pte) */
+    SIM_STEP(t, "ptep_get_and_clear; page_remove_rmap", COST_PTE,
+             SIM_WR(pte_oid(m, mm, slot)), SIM_WR(page_oid(m, page)));
+    struct pte old = *pte;
+    *pte = (struct pte){.page = -1};
+    page_remove_rmap(m, page);
+    sim_after(t, "pte 0x%llx -> none (was page#%d%s), mapcount %d",
+              (unsigned long long)addr, page, old.dirty ? " dirty" : "",
+              m->s.page[page].mapcount);
+    if (old.dirty)
+      set_page_dirty(t, page);
+    put_page(t, page); /* tlb_remove_page */
+  }
+  mm_unlock(t, pte_lock(m, mm), "pte_unmap_unlock");
+  sim_leave(t);
+}
+
+/* unmap_mapping_range() (2.6.20 and 2.6.23): under i_mmap_lock, bump
+   truncate_count (2.6.20: with smp_wmb before and smp_mb after, which is
+   what do_no_page relies on; the step is atomic here), then zap the range
+   in every vma of the file.  holelen 0 means "to the end of the file".
+   even_cows=0 spares private COW copies. */
+void unmap_mapping_range(sim_thread *t, int file, uint64_t holebegin,
+                         uint64_t holelen, int even_cows) {
+  mm_model *m = mm_of(t);
+  uint64_t hba = holebegin >> PAGE_SHIFT;
+  uint64_t hlen = (holelen + PAGE_SIZE - 1) >> PAGE_SHIFT;
+  struct zap_details d = {.check_mapping = even_cows ? -1 : file,
+                          .first_index = (uint32_t)hba,
+                          .last_index = hlen ? (uint32_t)(hba + hlen - 1)
+                                             : PGOFF_MAX};
+  sim_enter(t, "unmap_mapping_range");
+  SIM_STEP(t, "spin_lock(i_mmap_lock); truncate_count++", COST_LOCK,
+           SIM_LOCK(i_mmap_lock(m, file)), SIM_WR(trunc_oid(m, file)));
+  m->s.as[file].truncate_count++;
+  sim_after(t, "truncate_count %u, pages %u..%u",
+            m->s.as[file].truncate_count, d.first_index, d.last_index);
+  /* unmap_mapping_range_tree: each vma of i_mmap overlapping the hole */
+  for (int i = 0; i < m->nvma; i++) {
+    const struct vma *v = &m->vma[i];
+    uint32_t vfirst = v->pgoff;
+    uint32_t vlast = v->pgoff + (uint32_t)((v->end - v->start) >> PAGE_SHIFT) - 1;
+    if (v->file != file || vlast < d.first_index || vfirst > d.last_index)
+      continue;
+    uint32_t zfirst = d.first_index > vfirst ? d.first_index : vfirst;
+    uint32_t zlast = d.last_index < vlast ? d.last_index : vlast;
+    sim_enter(t, "unmap_mapping_range_vma");
+    zap_pte_range(t, v, v->start + ((uint64_t)(zfirst - vfirst) << PAGE_SHIFT),
+                  v->start + ((uint64_t)(zlast - vfirst + 1) << PAGE_SHIFT),
+                  &d);
+    sim_leave(t);
+  }
+  mm_unlock(t, i_mmap_lock(m, file), "spin_unlock(i_mmap_lock)");
+  sim_leave(t);
+}
+
+/* ----------------------------------------------------------- truncate */
+
+/* vmtruncate() (2.6.20 and 2.6.23 mm/memory.c), shrinking case: caller
+   holds i_mutex.  i_size first, so that a fault sampling truncate_count
+   after the unmap also sees the new size; unmap whole pages past EOF
+   (even_cows); truncate the page cache; 2.6.23 unmaps again (knob
+   vmtruncate.unmap_twice); then ->truncate frees the blocks. */
+int vmtruncate(sim_thread *t, int file, uint64_t offset) {
+  mm_model *m = mm_of(t);
+  struct address_space *as = &m->s.as[file];
+  sim_enter(t, "vmtruncate");
+  SIM_STEP(t, "i_size_write", COST_ATOMIC, SIM_WR(isize_oid(m, file)));
+  int expand = as->i_size < offset;
+  sim_before(t, "i_size %llu", (unsigned long long)as->i_size);
+  as->i_size = offset;
+  sim_after(t, "i_size %llu", (unsigned long long)offset);
+  if (!expand) {
+    unmap_mapping_range(t, file, offset + PAGE_SIZE - 1, 0, 1);
+    truncate_inode_pages(t, file, offset);
+    if (m->knobs.vmtruncate_unmap_twice)
+      unmap_mapping_range(t, file, offset + PAGE_SIZE - 1, 0, 1);
+  }
+  /* ->truncate (ext2/3 style): free the blocks past EOF */
+  SIM_STEP(t, "->truncate: free blocks past EOF", COST_COPY,
+           SIM_WR(disk_oid(m, file)));
+  for (uint32_t i = (uint32_t)((offset + PAGE_SIZE - 1) >> PAGE_SHIFT);
+       i < MM_NFILEPAGES; i++)
+    as->disk[i] = 0;
+  m->truncated[file] = 1;
+  sim_leave(t);
+  return 0;
+}
+
+/* do_truncate() (fs/open.c) -> notify_change -> inode_setattr ->
+   vmtruncate: i_mutex, and i_alloc_sem for writing around the size change
+   (notify_change, ATTR_SIZE) [fs/attr.c, from memory]. */
+int do_truncate(sim_thread *t, int file, uint64_t length) {
+  mm_model *m = mm_of(t);
+  sim_enter(t, "do_truncate");
+  SIM_STEP(t, "sys_truncate; mutex_lock(i_mutex)", COST_SYSCALL,
+           SIM_LOCK(i_mutex(m, file)));
+  mm_lock(t, i_alloc_sem(m, file), "down_write(i_alloc_sem)");
+  int ret = vmtruncate(t, file, length);
+  mm_unlock(t, i_alloc_sem(m, file), "up_write(i_alloc_sem)");
+  mm_unlock(t, i_mutex(m, file), "mutex_unlock(i_mutex)");
+  sim_leave(t);
+  return ret;
+}
+
+/* vmtruncate_range() (2.6.20 and 2.6.23 mm/memory.c), reached from
+   madvise(MADV_REMOVE): punch a hole without changing i_size, so in 2.6.20
+   the truncate_count protocol gives no SIGBUS to a racing fault: only the
+   count moves, and a fault that samples it after the unmap passes.  2.6.23
+   unmaps again after truncating (knob vmtruncate.unmap_twice). */
+int vmtruncate_range(sim_thread *t, int file, uint64_t offset, uint64_t end) {
+  mm_model *m = mm_of(t);
+  sim_enter(t, "vmtruncate_range");
+  SIM_STEP(t, "madvise(MADV_REMOVE); mutex_lock(i_mutex)", COST_SYSCALL,
+           SIM_LOCK(i_mutex(m, file)));
+  mm_lock(t, i_alloc_sem(m, file), "down_write(i_alloc_sem)");
+  unmap_mapping_range(t, file, offset, end - offset, 1);
+  truncate_inode_pages_range(t, file, offset, end);
+  if (m->knobs.vmtruncate_unmap_twice)
+    unmap_mapping_range(t, file, offset, end - offset, 1);
+  /* ->truncate_range (shmem_truncate_range): free the blocks */
+  SIM_STEP(t, "->truncate_range: free blocks", COST_COPY,
+           SIM_WR(disk_oid(m, file)));
+  for (uint64_t i = offset >> PAGE_SHIFT; i <= end >> PAGE_SHIFT && i < MM_NFILEPAGES;
+       i++)
+    m->s.as[file].disk[i] = 0;
+  mm_unlock(t, i_alloc_sem(m, file), "up_write(i_alloc_sem)");
+  mm_unlock(t, i_mutex(m, file), "mutex_unlock(i_mutex)");
+  sim_leave(t);
+  return 0;
+}

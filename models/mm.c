@@ -1,0 +1,390 @@
+/*
+** mm.c - the model as the engine sees it: building the initial state from
+** a scenario, the thread bodies (user programs and system calls), object
+** names, and the invariants.
+**
+** Invariants (R1, ../shared/mm-ground-truth.md):
+**   page-mapped-on-remove  BUG_ON(page_mapped) when a page leaves the page
+**                          cache (raised in filemap.c / truncate.c);
+**   pte-cache-mismatch     at quiescence, a present pte of a file vma maps
+**                          the page cached at its linear file offset;
+**   pte-beyond-eof         at quiescence after a truncate, no pte maps a
+**                          page at or past ceil(i_size);
+**   deadlock               from the engine.
+** After every step, assert_page_state() checks the page invariants that
+** must hold between any two steps (asserts: a failure is a model bug).
+*/
+#include <assert.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "models/kernel.h"
+
+static const char *const oclass_name[O_NCLASS] = {
+    [O_PAGE] = "page",         [O_PAGE_DATA] = "data",
+    [O_PAGE_LOCK] = "PG_locked", [O_TREE] = "page_tree",
+    [O_ISIZE] = "i_size",      [O_TRUNC] = "truncate_count",
+    [O_DISK] = "disk",         [O_I_MUTEX] = "i_mutex",
+    [O_I_ALLOC] = "i_alloc_sem", [O_I_MMAP] = "i_mmap_lock",
+    [O_TREE_LOCK] = "tree_lock", [O_MMAP_SEM] = "mmap_sem",
+    [O_PTL] = "ptl",           [O_PTE] = "pte",
+};
+
+static void layout(mm_model *m) {
+  uint32_t n = 0, count[O_NCLASS];
+  for (int c = 0; c < O_NCLASS; c++) {
+    switch ((enum mm_oclass)c) {
+    case O_PAGE:
+    case O_PAGE_DATA:
+    case O_PAGE_LOCK:
+      count[c] = MM_MAX_PAGES;
+      break;
+    case O_MMAP_SEM:
+    case O_PTL:
+      count[c] = SCN_MAX_MMS;
+      break;
+    case O_PTE:
+      count[c] = SCN_MAX_MMS * MM_MAX_PTES;
+      break;
+    default:
+      count[c] = SCN_MAX_FILES;
+      break;
+    }
+    m->base[c] = n;
+    n += count[c];
+  }
+  m->nobjs = n;
+}
+
+static int errat(char *err, size_t n, const scenario *s, int line, int col,
+                 const char *msg) {
+  snprintf(err, n, "%s:%d:%d: error: %s", s->path, line, col, msg);
+  return -1;
+}
+
+int mm_model_init(mm_model *m, const scenario *scn, const char *variant,
+                  char *err, size_t errlen) {
+  memset(m, 0, sizeof *m);
+  m->scn = scn;
+  const char *k = variant ? variant : scn->kernel;
+  if (mm_variant_preset(k, &m->knobs)) {
+    snprintf(err, errlen, "error: unknown kernel variant '%s', expected one of %s",
+             k, mm_variant_names());
+    return -1;
+  }
+  for (int i = 0; i < scn->nknobs; i++) {
+    int idx = mm_knob_find(scn->knobs[i].name);
+    assert(idx >= 0); /* validated by the parser */
+    mm_knob_set(&m->knobs, idx, scn->knobs[i].value);
+  }
+  layout(m);
+
+  struct mm_state *s = &m->init;
+  for (int p = 0; p < MM_MAX_PAGES; p++)
+    s->page[p] = (struct page){.mapping = -1};
+  for (int mm = 0; mm < SCN_MAX_MMS; mm++)
+    for (int i = 0; i < MM_MAX_PTES; i++)
+      s->mm[mm].pte[i].page = -1;
+
+  /* files and their cached pages: slots in file order */
+  int slot = 0;
+  for (int f = 0; f < scn->nfiles; f++) {
+    const scn_file *sf = &scn->files[f];
+    struct address_space *as = &s->as[f];
+    as->i_size = sf->size;
+    for (int i = 0; i < MM_NFILEPAGES; i++) {
+      as->tree[i] = -1;
+      /* block contents: version "file f, block i, generation 0" */
+      if ((uint64_t)i * PAGE_SIZE < sf->size)
+        as->disk[i] = (uint32_t)(0xf0000 | f << 8 | i);
+    }
+    for (int i = 0; i < MM_NFILEPAGES; i++) {
+      if (!sf->cached[i])
+        continue;
+      if (slot >= MM_MAX_PAGES - SCN_MAX_THREADS * MM_POOL)
+        return errat(err, errlen, scn, 0, 0, "too many cached pages");
+      s->page[slot] = (struct page){.used = 1,
+                                    .flags = PG_uptodate | PG_mappedtodisk,
+                                    .count = 1,
+                                    .mapping = (int8_t)f,
+                                    .index = (uint16_t)i,
+                                    .data = as->disk[i]};
+      if (sf->dirty[i]) {
+        s->page[slot].flags |= PG_dirty;
+        as->dirty_tag |= (uint16_t)(1u << i);
+      }
+      as->tree[i] = (int16_t)slot;
+      as->nrpages++;
+      slot++;
+    }
+  }
+  m->pool_base = slot;
+
+  /* vmas: ptes in a per-mm table, in map order */
+  int used_ptes[SCN_MAX_MMS] = {0};
+  for (int i = 0; i < scn->nmaps; i++) {
+    const scn_map *sm = &scn->maps[i];
+    struct vma *v = &m->vma[m->nvma++];
+    if (used_ptes[sm->mm] + (int)sm->npages > MM_MAX_PTES)
+      return errat(err, errlen, scn, sm->line, 1,
+                   "too many mapped pages in one mm (max 32)");
+    *v = (struct vma){.mm = (int8_t)sm->mm,
+                      .file = (int8_t)sm->file,
+                      .start = sm->start,
+                      .end = sm->start + (uint64_t)sm->npages * PAGE_SIZE,
+                      .pgoff = sm->pgoff,
+                      .shared = (uint8_t)sm->shared,
+                      .read = (uint8_t)sm->read,
+                      .write = (uint8_t)sm->write,
+                      .pte_base = (uint8_t)used_ptes[sm->mm]};
+    /* vma_wants_writenotify (2.6.19+): shared writable mappings of a file
+       that accounts dirty pages start read-only; our files all do. */
+    v->prot_write = 0;
+    used_ptes[sm->mm] += (int)sm->npages;
+    m->mapped[sm->file] = 1;
+    if (!sm->populated)
+      continue;
+    for (uint32_t k = 0; k < sm->npages; k++) {
+      int p = s->as[sm->file].tree[sm->pgoff + k];
+      if (p < 0)
+        continue;
+      s->mm[sm->mm].pte[v->pte_base + k] =
+          (struct pte){.present = 1, .page = (int16_t)p};
+      s->page[p].mapcount++;
+      s->page[p].count++;
+    }
+  }
+
+  /* threads and what the model supports of their programs */
+  for (int i = 0; i < scn->nthreads; i++) {
+    const scn_thread *th = &scn->threads[i];
+    snprintf(m->thread_names[i], sizeof m->thread_names[i], "%s", th->name);
+    m->threads[i] = (sim_thread_cfg){m->thread_names[i], th->cpu};
+    for (int j = 0; j < th->nops; j++) {
+      const scn_op *op = &th->ops[j];
+      if (op->kind != SCN_STORE)
+        continue;
+      const struct vma *v = find_vma(m, op->mm, op->addr);
+      assert(v); /* the parser checked the address */
+      if (!v->write)
+        return errat(err, errlen, scn, op->line, op->col,
+                     "store to a read-only mapping (the fault would be "
+                     "SIGSEGV), expected a map with rw");
+      if (!v->shared)
+        return errat(err, errlen, scn, op->line, op->col,
+                     "store to a private mapping: copy-on-write is not "
+                     "modelled, expected a shared map");
+    }
+  }
+  return 0;
+}
+
+void mm_knobs_format(const mm_knobs *k, char *buf, size_t n) {
+  size_t len = 0;
+  buf[0] = 0;
+  for (int i = 0; i < mm_nknobs && len < n; i++)
+    len += (size_t)snprintf(buf + len, n - len, "%s%s=%s", i ? "," : "",
+                            mm_knob_table[i].name,
+                            mm_knob_get(k, i) ? "on" : "off");
+}
+
+/* ------------------------------------------------------------ threads */
+
+static void mm_reset(void *model) {
+  mm_model *m = model;
+  m->s = m->init;
+  memset(m->truncated, 0, sizeof m->truncated);
+}
+
+/* A thread runs its program: user accesses fault as the CPU would;
+   system calls enter the kernel at their entry function. */
+static void mm_thread_main(void *model, sim_thread *t, int tid) {
+  mm_model *m = model;
+  const scn_thread *th = &m->scn->threads[tid];
+  m->x = sim_thread_exec(t);
+  for (int i = 0; i < th->nops; i++) {
+    const scn_op *op = &th->ops[i];
+    switch (op->kind) {
+    case SCN_LOAD:
+    case SCN_STORE:
+      sim_enter(t, "user");
+      user_access(t, op->mm, op->addr, op->kind == SCN_STORE);
+      sim_leave(t);
+      break;
+    case SCN_TRUNCATE:
+      do_truncate(t, op->file, op->size);
+      break;
+    case SCN_DIO_WRITE:
+      generic_file_direct_write(t, op->file, op->page, op->npages);
+      break;
+    case SCN_PUNCH:
+      vmtruncate_range(t, op->file, (uint64_t)op->page << PAGE_SHIFT,
+                       ((uint64_t)(op->page + op->npages) << PAGE_SHIFT) - 1);
+      break;
+    case SCN_DELAY:
+      sim_delay(t, op->ns);
+      break;
+    }
+  }
+}
+
+/* ------------------------------------------------------------- checks */
+
+/* Page invariants between any two steps (a failure is a model bug). */
+static void assert_page_state(const mm_model *m) {
+#ifndef NDEBUG
+  for (int p = 0; p < MM_MAX_PAGES; p++) {
+    const struct page *pg = &m->s.page[p];
+    if (!pg->used) {
+      assert(pg->mapcount == 0);
+      continue;
+    }
+    assert(pg->count >= 1 && pg->mapcount >= 0);
+    assert(pg->count >= pg->mapcount + (pg->mapping >= 0));
+    if (pg->mapping >= 0)
+      assert(m->s.as[pg->mapping].tree[pg->index] == p);
+  }
+#else
+  (void)m;
+#endif
+}
+
+static void mm_after_step(void *model, sim_exec *x) {
+  (void)x;
+  assert_page_state(model);
+}
+
+static void pte_name(const mm_model *m, int mm, int slot, char *buf,
+                     size_t n) {
+  for (int i = 0; i < m->nvma; i++) {
+    const struct vma *v = &m->vma[i];
+    int np = (int)((v->end - v->start) >> PAGE_SHIFT);
+    if (v->mm == mm && slot >= v->pte_base && slot < v->pte_base + np) {
+      snprintf(buf, n, "pte(%s,0x%llx)", m->scn->mms[mm].name,
+               (unsigned long long)(v->start +
+                                    (uint64_t)(slot - v->pte_base) * PAGE_SIZE));
+      return;
+    }
+  }
+  snprintf(buf, n, "pte(%s,#%d)", m->scn->mms[mm].name, slot);
+}
+
+/* Quiescent checks: every present pte agrees with the page cache, and
+   nothing stays mapped past EOF after a truncate. */
+static void mm_at_end(void *model, sim_exec *x) {
+  mm_model *m = model;
+  for (int i = 0; i < m->nvma; i++) {
+    const struct vma *v = &m->vma[i];
+    const struct address_space *as = &m->s.as[v->file];
+    for (uint64_t a = v->start; a < v->end; a += PAGE_SIZE) {
+      const struct pte *pte = &m->s.mm[v->mm].pte[vma_pte_slot(v, a)];
+      if (!pte->present)
+        continue;
+      uint32_t idx = linear_page_index(v, a);
+      const struct page *pg = &m->s.page[pte->page];
+      sim_oid objs[2] = {pte_oid(m, v->mm, vma_pte_slot(v, a)),
+                         page_oid(m, pte->page)};
+      char pn[64];
+      pte_name(m, v->mm, vma_pte_slot(v, a), pn, sizeof pn);
+      if (pg->mapping != v->file || pg->index != idx ||
+          as->tree[idx] != pte->page) {
+        sim_violation(x, "pte-cache-mismatch", objs, 2,
+                      "%s maps page#%d (%s), but %s index %u is %s%d in the "
+                      "page cache",
+                      pn, pte->page,
+                      pg->mapping < 0 ? "orphaned: removed from the cache"
+                                      : "another file offset",
+                      m->scn->files[v->file].name, idx,
+                      as->tree[idx] >= 0 ? "page#" : "", as->tree[idx]);
+        return;
+      }
+      uint64_t eof = (as->i_size + PAGE_SIZE - 1) >> PAGE_SHIFT;
+      if (m->truncated[v->file] && idx >= eof) {
+        sim_violation(x, "pte-beyond-eof", objs, 2,
+                      "%s maps page#%d at index %u, past i_size %llu after "
+                      "truncate",
+                      pn, pte->page, idx, (unsigned long long)as->i_size);
+        return;
+      }
+    }
+  }
+}
+
+static void mm_obj_name(void *model, sim_oid o, char *buf, size_t n) {
+  const mm_model *m = model;
+  int c = O_NCLASS - 1;
+  while (c > 0 && o < m->base[c])
+    c--;
+  int i = (int)(o - m->base[c]);
+  switch ((enum mm_oclass)c) {
+  case O_PAGE:
+  case O_PAGE_DATA:
+  case O_PAGE_LOCK:
+    snprintf(buf, n, c == O_PAGE ? "page#%d" : "page#%d.%s", i,
+             oclass_name[c]);
+    break;
+  case O_MMAP_SEM:
+  case O_PTL:
+    snprintf(buf, n, "%s.%s", i < m->scn->nmms ? m->scn->mms[i].name : "?",
+             oclass_name[c]);
+    break;
+  case O_PTE:
+    pte_name(m, i / MM_MAX_PTES, i % MM_MAX_PTES, buf, n);
+    break;
+  default:
+    snprintf(buf, n, "%s.%s",
+             i < m->scn->nfiles ? m->scn->files[i].name : "?",
+             oclass_name[c]);
+    break;
+  }
+}
+
+static inline void hv(uint64_t *h, uint64_t v) {
+  *h ^= v;
+  *h *= 0x100000001b3ull;
+  *h ^= *h >> 31;
+}
+
+/* Hash of the final state, field by field (never raw bytes: padding is
+   not part of the state).  The test mark fault_retries is left out. */
+static uint64_t mm_state_hash(void *model) {
+  const mm_model *m = model;
+  const struct mm_state *s = &m->s;
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (int p = 0; p < MM_MAX_PAGES; p++) {
+    const struct page *pg = &s->page[p];
+    if (!pg->used)
+      continue;
+    hv(&h, (uint64_t)p << 32 | pg->flags << 16 | (uint16_t)pg->count);
+    hv(&h, (uint64_t)(uint16_t)pg->mapcount << 32 |
+               (uint64_t)(uint8_t)pg->mapping << 16 | pg->index);
+    hv(&h, pg->data);
+  }
+  for (int f = 0; f < m->scn->nfiles; f++) {
+    const struct address_space *as = &s->as[f];
+    for (int i = 0; i < MM_NFILEPAGES; i++)
+      hv(&h, (uint64_t)(uint16_t)as->tree[i] << 32 | as->disk[i]);
+    hv(&h, (uint64_t)as->nrpages << 48 | (uint64_t)as->dirty_tag << 32 |
+               as->truncate_count);
+    hv(&h, as->i_size);
+  }
+  for (int mm = 0; mm < m->scn->nmms; mm++)
+    for (int i = 0; i < MM_MAX_PTES; i++) {
+      const struct pte *pte = &s->mm[mm].pte[i];
+      hv(&h, (uint64_t)pte->present << 40 | (uint64_t)pte->write << 32 |
+                 (uint64_t)pte->dirty << 24 | (uint64_t)pte->young << 16 |
+                 (uint16_t)pte->page);
+    }
+  for (int i = 0; i < m->scn->nthreads; i++)
+    hv(&h, (uint64_t)s->sigbus[i] << 32 | s->last_load[i]);
+  return h;
+}
+
+const sim_model_ops mm_model_ops = {
+    .reset = mm_reset,
+    .thread_main = mm_thread_main,
+    .after_step = mm_after_step,
+    .at_end = mm_at_end,
+    .obj_name = mm_obj_name,
+    .state_hash = mm_state_hash,
+};

@@ -1,0 +1,161 @@
+/*
+** mm.h - the modelled memory-management state and the model's entry points.
+**
+** What is modelled (R1, fault vs truncate/invalidate, Linux 2.6.20/2.6.23):
+** struct page, one address_space per file with its page cache (a flat array
+** standing in for the radix tree), vmas, one page table per mm with its pte
+** lock, mmap_sem, and the backing store as a content version per block.
+** State is pointer-free (indexes, -1 for NULL) so that an execution starts
+** with a single memcpy from the initial state built from the scenario.
+**
+** Every field names the lock that guards it, as in include/linux/mm_types.h.
+** The page flags PG_locked is not a bit here: it is the engine lock object
+** page_lock_oid(page), so that lock_page() blocks and unlock_page() wakes.
+**
+** Page lifecycle (2.6.20 names; the fault/truncate race lives on the edge
+** marked (*): a page leaves the cache while a pte still maps it):
+**
+**   free --add_to_page_cache--> cached,locked --readpage end_io--> uptodate
+**   uptodate --do_no_page/__do_fault--> mapped (mapcount>0)
+**   mapped --zap_pte_range--> uptodate
+**   uptodate --truncate_complete_page / invalidate_complete_page2-->
+**        orphan (mapping -1) --last put_page--> free
+**   mapped --(*) __remove_from_page_cache--> orphan but mapped: BUG
+*/
+#ifndef MMSIM_MM_H
+#define MMSIM_MM_H
+
+#include <stdint.h>
+
+#include "models/scenario.h"
+#include "models/variant.h"
+#include "sim/sim.h"
+
+#define PAGE_SHIFT 12
+#define PAGE_SIZE 4096u
+#define MM_MAX_PAGES 128    /* struct page slots */
+#define MM_POOL 6           /* slots each thread allocates from */
+#define MM_MAX_PTES 32      /* pte slots per mm (one page table) */
+#define MM_NFILEPAGES SCN_MAX_FILE_PAGES
+
+/* page->flags; PG_locked is the engine lock page_lock_oid() */
+enum {
+  PG_dirty = 1 << 0,
+  PG_uptodate = 1 << 1,
+  PG_writeback = 1 << 2,
+  PG_private = 1 << 3, /* buffers attached */
+  PG_mappedtodisk = 1 << 4,
+};
+
+struct page {
+  uint8_t used;     /* slot allocated (page_cache_alloc .. last put_page) */
+  uint8_t flags;    /* PG_*: atomic bitops; PG_dirty also tree_lock (tag) */
+  int16_t count;    /* _count: atomic get_page/put_page */
+  int16_t mapcount; /* ptes mapping it: page_add_file_rmap/page_remove_rmap,
+                       under the pte lock of the pte */
+  int8_t mapping;   /* file id, -1 = NULL: set/cleared under tree_lock with
+                       the page locked */
+  uint16_t index;   /* file page offset: fixed while in the page cache */
+  uint32_t data;    /* content version: written by stores, readpage, DIO */
+};
+
+struct pte {
+  uint8_t present, write, dirty, young; /* hardware bits; pte lock, except
+                                           that the MMU sets young/dirty */
+  int16_t page;                         /* page slot, -1 when none */
+};
+
+struct address_space {
+  int16_t tree[MM_NFILEPAGES];  /* page_tree: slot or -1; tree_lock */
+  uint16_t nrpages;             /* tree_lock */
+  uint16_t dirty_tag;           /* PAGECACHE_TAG_DIRTY bits; tree_lock */
+  uint64_t i_size;              /* written under i_mutex, read locklessly */
+  uint32_t truncate_count;      /* i_mmap_lock; read locklessly by faults */
+  uint32_t disk[MM_NFILEPAGES]; /* backing store block versions (0: hole) */
+};
+
+struct vma {
+  int8_t mm, file;   /* immutable */
+  uint64_t start, end;
+  uint32_t pgoff;
+  uint8_t shared, read, write; /* VM_SHARED, VM_READ, VM_WRITE */
+  uint8_t prot_write;          /* vm_page_prot carries the write bit: not
+                                  for writenotify vmas (2.6.19+) */
+  uint8_t pte_base;            /* first pte slot of this vma in its mm */
+};
+
+struct mm_struct {
+  struct pte pte[MM_MAX_PTES]; /* one page table; pte lock mm_ptl_oid() */
+};
+
+/* Everything an execution mutates; reset by memcpy. */
+struct mm_state {
+  struct page page[MM_MAX_PAGES];
+  struct address_space as[SCN_MAX_FILES];
+  struct mm_struct mm[SCN_MAX_MMS];
+  uint32_t next_data[SCN_MAX_THREADS]; /* per-thread store version counter */
+  int sigbus[SCN_MAX_THREADS];         /* SIGBUS count per thread */
+  uint32_t last_load[SCN_MAX_THREADS]; /* value of the last user load */
+  int fault_retries;                   /* marks for tests (SQLite testcase) */
+};
+
+/* Object ids: a dense layout the model computes once. */
+enum mm_oclass {
+  O_PAGE,       /* page meta: flags, count, mapcount, mapping, index */
+  O_PAGE_DATA,  /* page contents */
+  O_PAGE_LOCK,  /* PG_locked */
+  O_TREE,       /* page_tree + nrpages + dirty tag */
+  O_ISIZE,      /* inode->i_size */
+  O_TRUNC,      /* mapping->truncate_count */
+  O_DISK,       /* backing store of the file */
+  O_I_MUTEX,    /* inode->i_mutex */
+  O_I_ALLOC,    /* inode->i_alloc_sem */
+  O_I_MMAP,     /* mapping->i_mmap_lock */
+  O_TREE_LOCK,  /* mapping->tree_lock */
+  O_MMAP_SEM,   /* mm->mmap_sem */
+  O_PTL,        /* the page table's lock */
+  O_PTE,        /* one pte */
+  O_NCLASS
+};
+
+typedef struct mm_model {
+  const scenario *scn;
+  mm_knobs knobs;
+  struct mm_state init; /* built from the scenario */
+  struct mm_state s;    /* the running execution's state */
+  struct vma vma[SCN_MAX_MAPS];
+  int nvma;
+  int mapped[SCN_MAX_FILES]; /* mapping_mapped(): some vma maps the file */
+  int pool_base;             /* first allocator slot (after cached pages) */
+  uint32_t base[O_NCLASS]; /* first oid of each class */
+  uint32_t nobjs;
+  sim_thread_cfg threads[SCN_MAX_THREADS];
+  char thread_names[SCN_MAX_THREADS][48];
+  /* per-execution bookkeeping for checks */
+  int truncated[SCN_MAX_FILES]; /* a truncate finished in this execution */
+  sim_exec *x;                  /* current execution, for checks */
+} mm_model;
+
+/* Builds the model from a parsed scenario and its variant (the scenario's
+   kernel and knob overrides, unless 'variant' overrides the kernel).
+   Returns 0, or -1 with "FILE:LINE:COL: error: ..." in err. */
+int mm_model_init(mm_model *m, const scenario *scn, const char *variant,
+                  char *err, size_t errlen);
+extern const sim_model_ops mm_model_ops;
+/* "name=on,name=off,..." of the effective knobs */
+void mm_knobs_format(const mm_knobs *k, char *buf, size_t n);
+
+/* Object ids */
+static inline sim_oid mm_oid(const mm_model *m, enum mm_oclass c, int i) {
+  return m->base[c] + (uint32_t)i;
+}
+#define page_oid(m, p) mm_oid(m, O_PAGE, p)
+#define page_data_oid(m, p) mm_oid(m, O_PAGE_DATA, p)
+#define page_lock_oid(m, p) mm_oid(m, O_PAGE_LOCK, p)
+
+/* The running model, from a thread. */
+static inline mm_model *mm_of(sim_thread *t) {
+  return sim_model(sim_thread_exec(t));
+}
+
+#endif /* MMSIM_MM_H */
