@@ -21,6 +21,7 @@
 #define SCN_MAX_KNOBS 16
 #define SCN_MAX_FILE_PAGES 16 /* page-cache indexes 0..15 per file */
 #define SCN_NAME 32
+#define SCN_MAX_EXPECT 4 /* 'expect on VARIANT' lines */
 
 enum scn_op_kind {
   SCN_LOAD,      /* <mm> load <addr>          user read through the pte */
@@ -81,6 +82,14 @@ typedef struct scn_knob {
   int line, col;
 } scn_knob;
 
+/* The outcome expected on one kernel variant. */
+typedef struct scn_expect {
+  char variant[16]; /* "" for the plain 'expect' line */
+  int violation;    /* 0: clean */
+  char kind[48];
+  int line;
+} scn_expect;
+
 typedef struct scenario {
   char path[256];
   char title[128];
@@ -95,6 +104,10 @@ typedef struct scenario {
   /* expect clean | expect violation KIND */
   int expect_violation;
   char expect_kind[48];
+  /* expect on VARIANT clean | expect on VARIANT violation KIND: the
+     outcome on another kernel (before or after the fix) */
+  int nexpect_on;
+  scn_expect expect_on[SCN_MAX_EXPECT];
   /* how `mmsim run` shows the outcome by default: "run timed seed=N",
      "run random seed=N" or "run schedule 0*3.1*2" */
   char run_policy[16]; /* "" when absent */
@@ -111,5 +124,9 @@ int scn_parse_string(const char *name, const char *text, scenario *s,
                      char *err, size_t errlen);
 
 const char *scn_op_name(enum scn_op_kind k);
+
+/* The expectation for 'variant' (NULL: the scenario's kernel): its
+   'expect on' line if any, else the plain 'expect' line. */
+scn_expect scn_expectation(const scenario *s, const char *variant);
 
 #endif /* MMSIM_SCENARIO_H */

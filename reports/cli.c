@@ -105,6 +105,7 @@ struct ctx {
   char variant[16];
   char knobs[512];
   char expect[64];
+  scn_expect exp; /* for the variant being run */
 };
 
 static void print_knobs_help(void) {
@@ -127,8 +128,9 @@ static int load(struct ctx *c, const char *path, const char *variant) {
   }
   snprintf(c->variant, sizeof c->variant, "%s", variant ? variant : c->scn.kernel);
   mm_knobs_format(&c->model.knobs, c->knobs, sizeof c->knobs);
-  if (c->scn.expect_violation)
-    snprintf(c->expect, sizeof c->expect, "violation %s", c->scn.expect_kind);
+  c->exp = scn_expectation(&c->scn, c->variant);
+  if (c->exp.violation)
+    snprintf(c->expect, sizeof c->expect, "violation %s", c->exp.kind);
   else
     snprintf(c->expect, sizeof c->expect, "clean");
   if (sim_init(c->scn.ncpus, err, sizeof err)) {
@@ -170,8 +172,8 @@ static const char *outcome_word(const sim_result *r) {
 }
 
 static int expectation_met(const struct ctx *c, const sim_result *r) {
-  if (c->scn.expect_violation)
-    return r->outcome == SIM_VIOLATION && !strcmp(r->kind, c->scn.expect_kind);
+  if (c->exp.violation)
+    return r->outcome == SIM_VIOLATION && !strcmp(r->kind, c->exp.kind);
   return r->outcome == SIM_CLEAN;
 }
 
@@ -418,10 +420,15 @@ static int cmd_check(int argc, char **argv) {
       rc = 2;
       continue;
     }
-    printf("%s: ok: \"%s\", kernel %s, %d cpus, %d threads, expect %s%s\n",
+    printf("%s: ok: \"%s\", kernel %s, %d cpus, %d threads, expect %s%s",
            argv[i], scn.title, scn.kernel, scn.ncpus, scn.nthreads,
            scn.expect_violation ? "violation " : "clean",
            scn.expect_violation ? scn.expect_kind : "");
+    for (int j = 0; j < scn.nexpect_on; j++)
+      printf("; on %s %s%s", scn.expect_on[j].variant,
+             scn.expect_on[j].violation ? "violation " : "clean",
+             scn.expect_on[j].violation ? scn.expect_on[j].kind : "");
+    printf("\n");
   }
   if (!any)
     return usage_error("check", "expected one or more scenario files");

@@ -1,0 +1,255 @@
+/*
+** test_engine.c - the step gate and the policies, on tiny generic programs
+** (no MM): deadlock detection with the waiters named, trylock, wait
+** conditions, the timed policy's order, replay and its divergence point, the
+** step limit, schedule strings, and determinism of the trace hash.
+*/
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sim/sched.h"
+#include "sim/sim.h"
+
+/* Objects: 0,1 locks A,B; 2 flag; 3 counter. */
+struct prog {
+  int kind;
+  int flag, counter, trylock_got[2];
+  uint64_t order[64];
+  int norder;
+};
+
+static int flag_set(const sim_exec *x, void *arg) {
+  (void)x;
+  return ((struct prog *)arg)->flag;
+}
+
+static void body(void *model, sim_thread *t, int tid) {
+  struct prog *p = model;
+  sim_enter(t, tid ? "thread1" : "thread0");
+  switch (p->kind) {
+  case 0: /* ABBA */
+    if (tid == 0) {
+      SIM_STEP(t, "lock A", 20, SIM_LOCK(0));
+      SIM_STEP(t, "lock B", 20, SIM_LOCK(1));
+      SIM_STEP(t, "unlock B", 20, SIM_UNLOCK(1));
+      SIM_STEP(t, "unlock A", 20, SIM_UNLOCK(0));
+    } else {
+      SIM_STEP(t, "lock B", 20, SIM_LOCK(1));
+      SIM_STEP(t, "lock A", 20, SIM_LOCK(0));
+      SIM_STEP(t, "unlock A", 20, SIM_UNLOCK(0));
+      SIM_STEP(t, "unlock B", 20, SIM_UNLOCK(1));
+    }
+    break;
+  case 1: /* trylock race */
+    SIM_STEP(t, "trylock A", 10, SIM_TRYLOCK(0));
+    p->trylock_got[tid] = sim_holds(t, 0);
+    if (p->trylock_got[tid])
+      SIM_STEP(t, "unlock A", 10, SIM_UNLOCK(0));
+    break;
+  case 2: /* thread 1 waits for the flag thread 0 sets */
+    if (tid == 0) {
+      SIM_STEP(t, "work", 100, SIM_WR(3));
+      SIM_STEP(t, "set flag", 10, SIM_WR(2));
+      p->flag = 1;
+    } else {
+      sim_stepdesc s = {.what = "wait flag",
+                        .cost_ns = 10,
+                        .n = 1,
+                        .acc = {{2, SIM_OP_WAIT}},
+                        .ready = flag_set,
+                        .ready_arg = p};
+      sim_step(t, &s);
+      p->order[p->norder++] = 99;
+    }
+    break;
+  case 3: /* timed: thread 0 steps cost 10, thread 1 steps cost 25 */
+    for (int i = 0; i < 3; i++) {
+      SIM_STEP(t, "step", tid ? 25 : 10, SIM_WR((sim_oid)(2 + tid)));
+      p->order[p->norder++] = (uint64_t)tid;
+    }
+    break;
+  case 4: /* endless */
+    for (;;)
+      SIM_STEP(t, "spin", 1, SIM_RD(3));
+  }
+  sim_leave(t);
+}
+
+static void oname(void *m, sim_oid o, char *b, size_t n) {
+  (void)m;
+  static const char *names[] = {"A", "B", "flag", "counter"};
+  snprintf(b, n, "%s", names[o]);
+}
+static void reset(void *m) {
+  struct prog *p = m;
+  int k = p->kind;
+  memset(p, 0, sizeof *p);
+  p->kind = k;
+}
+
+static const sim_model_ops ops = {
+    .reset = reset, .thread_main = body, .obj_name = oname};
+static const sim_thread_cfg th[2] = {{"cpu0", 0}, {"cpu1", 1}};
+
+static void run(struct prog *p, enum sim_policy pol, uint64_t seed,
+                const char *sched, sim_result *r, sim_sched *ss) {
+  char err[128];
+  cr_assert_eq(sim_init(2, err, sizeof err), 0, "%s", err);
+  static uint8_t *seq;
+  size_t n = 0;
+  int col;
+  seq = NULL;
+  if (sched)
+    cr_assert_eq(sim_sched_parse(sched, &seq, &n, &col, err, sizeof err), 0);
+  sim_exec_cfg cfg = {.ops = &ops,
+                      .model = p,
+                      .nthreads = 2,
+                      .threads = th,
+                      .nobjs = 4,
+                      .chooser = sim_sched_init(ss, pol, seed, seq, n),
+                      .max_steps = p->kind == 4 ? 1000 : 0};
+  cr_assert_eq(sim_exec_run(&cfg, r), 0);
+}
+
+Test(engine, abba_deadlock_names_waiters) {
+  struct prog p = {.kind = 0};
+  sim_result r;
+  sim_sched ss;
+  run(&p, SIM_POLICY_REPLAY, 0, "0.1", &r, &ss);
+  cr_assert_eq(r.outcome, SIM_VIOLATION);
+  cr_assert_str_eq(r.kind, "deadlock");
+  cr_assert_str_eq(r.msg, "cpu0 waits in lock B for B held by cpu1; "
+                          "cpu1 waits in lock A for A held by cpu0");
+  cr_assert_eq(r.steps, 2);
+  sim_result_free(&r);
+}
+
+Test(engine, abba_serial_is_clean) {
+  struct prog p = {.kind = 0};
+  sim_result r;
+  sim_sched ss;
+  run(&p, SIM_POLICY_REPLAY, 0, "0*4.1*4", &r, &ss);
+  cr_assert_eq(r.outcome, SIM_CLEAN);
+  cr_assert_eq(r.steps, 8);
+  char *s = sim_sched_format(r.sched, r.nsched);
+  cr_assert_str_eq(s, "0*4.1*4");
+  free(s);
+  sim_result_free(&r);
+}
+
+Test(engine, trylock_only_one_wins) {
+  struct prog p = {.kind = 1};
+  sim_result r;
+  sim_sched ss;
+  run(&p, SIM_POLICY_REPLAY, 0, "0.1.0", &r, &ss);
+  cr_assert_eq(r.outcome, SIM_CLEAN);
+  cr_assert_eq(p.trylock_got[0], 1);
+  cr_assert_eq(p.trylock_got[1], 0);
+  cr_assert_eq(r.steps, 3);
+  sim_result_free(&r);
+}
+
+Test(engine, wait_is_disabled_until_ready) {
+  struct prog p = {.kind = 2};
+  sim_result r;
+  sim_sched ss;
+  /* asks for thread 1 first: it is not enabled, so replay diverges */
+  run(&p, SIM_POLICY_REPLAY, 0, "1.0.0.1", &r, &ss);
+  cr_assert_eq(r.outcome, SIM_CLEAN);
+  cr_assert_eq(ss.diverged, 1);
+  cr_assert_eq(ss.diverged_at, 0);
+  cr_assert_eq(ss.div_wanted, 1);
+  char *s = sim_sched_format(r.sched, r.nsched);
+  cr_assert_str_eq(s, "0*2.1");
+  free(s);
+  sim_result_free(&r);
+}
+
+Test(engine, timed_policy_orders_by_simulated_time) {
+  struct prog p = {.kind = 3};
+  sim_result r;
+  sim_sched ss;
+  run(&p, SIM_POLICY_TIMED, 7, NULL, &r, &ss);
+  /* thread 0 at 0,10,20; thread 1 at 0,25,50: the tie at 0 is broken by
+     the seed, the rest by time */
+  char *s = sim_sched_format(r.sched, r.nsched);
+  cr_assert(!strcmp(s, "0*3.1*3") || !strcmp(s, "1.0*3.1*2"), "got %s", s);
+  cr_assert_eq(r.end_ns, 50);
+  free(s);
+  sim_result_free(&r);
+}
+
+Test(engine, step_limit_stops) {
+  struct prog p = {.kind = 4};
+  sim_result r;
+  sim_sched ss;
+  run(&p, SIM_POLICY_RANDOM, 3, NULL, &r, &ss);
+  cr_assert_eq(r.outcome, SIM_STEP_LIMIT);
+  cr_assert_eq(r.steps, 1000);
+  cr_assert_str_eq(r.msg, "stopped after 1000 steps");
+  sim_result_free(&r);
+}
+
+Test(engine, same_seed_same_hash_other_seed_other_schedule) {
+  struct prog p = {.kind = 3};
+  sim_result a, b;
+  sim_sched ss;
+  uint64_t h[16];
+  int distinct = 0;
+  for (int seed = 0; seed < 16; seed++) {
+    run(&p, SIM_POLICY_RANDOM, (uint64_t)seed, NULL, &a, &ss);
+    run(&p, SIM_POLICY_RANDOM, (uint64_t)seed, NULL, &b, &ss);
+    cr_assert_eq(a.trace_hash, b.trace_hash);
+    cr_assert_eq(a.nsched, b.nsched);
+    cr_assert_eq(memcmp(a.sched, b.sched, a.nsched), 0);
+    h[seed] = a.trace_hash;
+    int seen = 0;
+    for (int i = 0; i < seed; i++)
+      seen |= h[i] == h[seed];
+    distinct += !seen;
+    sim_result_free(&a);
+    sim_result_free(&b);
+  }
+  cr_assert_gt(distinct, 4, "random seeds should reach several schedules");
+}
+
+Test(sched, format_parse_roundtrip) {
+  uint8_t v[] = {0, 0, 0, 1, 0, 0, 12, 12};
+  char *s = sim_sched_format(v, sizeof v);
+  cr_assert_str_eq(s, "0*3.1.0*2.12*2");
+  uint8_t *w;
+  size_t n;
+  int col;
+  char err[128];
+  cr_assert_eq(sim_sched_parse(s, &w, &n, &col, err, sizeof err), 0);
+  cr_assert_eq(n, sizeof v);
+  cr_assert_eq(memcmp(v, w, n), 0);
+  free(s);
+  free(w);
+}
+
+Test(sched, parse_errors_have_columns) {
+  static const struct {
+    const char *in;
+    int col;
+    const char *msg;
+  } cases[] = {
+      {"0*3.x", 5, "expected a thread number, found 'x'"},
+      {"0*", 3, "expected a step count after '*'"},
+      {"0.", 3, "expected a thread number after '.'"},
+      {"16", 3, "thread number 16 out of range (0..15)"},
+      {"0*0", 4, "step count must be 1..100000000"},
+      {"1 2", 3, "expected '.', '*' or end of schedule, found '2'"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    uint8_t *w = NULL;
+    size_t n;
+    int col;
+    char err[128];
+    cr_assert_eq(sim_sched_parse(cases[i].in, &w, &n, &col, err, sizeof err),
+                 -1, "%s", cases[i].in);
+    cr_assert_str_eq(err, cases[i].msg, "input %s", cases[i].in);
+    cr_assert_eq(col, cases[i].col, "input %s: col %d", cases[i].in, col);
+  }
+}

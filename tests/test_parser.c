@@ -1,0 +1,579 @@
+/*
+** test_parser.c - the scenario parser (models/scenario.c) against
+** scenarios/FORMAT.md.
+**
+** Valid inputs assert every parsed field they exercise; malformed inputs
+** assert the exact one-line error, line and column included.  A last test
+** parses every .scn file under scenarios/ shipped with the sources.
+*/
+#include "models/scenario.h"
+
+#include <criterion/criterion.h>
+#include <glob.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* A valid prefix of 6 lines; errors in the lines after it are on line 7. */
+#define HEAD                                                                   \
+  "scenario \"t\"\n"                                                           \
+  "kernel 2.6.20\n"                                                            \
+  "cpus 2\n"                                                                   \
+  "file data size=8K cached=0\n"                                               \
+  "mm p1\n"                                                                    \
+  "map p1 data at 0x10000 pages=2 shared rw\n"
+
+#define TAIL                                                                   \
+  "cpu0: p1 load 0x10000\n"                                                    \
+  "expect clean\n"
+
+/* Parses a text that must be valid into a heap scenario. */
+static scenario *parse_ok(const char *text) {
+  scenario *s = calloc(1, sizeof *s);
+  char err[1024] = "";
+  cr_assert_not_null(s);
+  int rc = scn_parse_string("t.scn", text, s, err, sizeof err);
+  cr_assert_eq(rc, 0, "unexpected error: %s", err);
+  cr_assert_str_eq(err, "");
+  return s;
+}
+
+/* Parses a text that must fail with exactly 'want'. */
+static void parse_err(const char *text, const char *want) {
+  scenario *s = calloc(1, sizeof *s);
+  char err[1024] = "";
+  cr_assert_not_null(s);
+  int rc = scn_parse_string("t.scn", text, s, err, sizeof err);
+  free(s);
+  cr_assert_eq(rc, -1, "parse succeeded, expected: %s", want);
+  cr_assert_str_eq(err, want);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Valid inputs                                                               */
+
+Test(parser, full_example) {
+  scenario *s =
+      parse_ok("# the Arcangeli race\n"
+               "scenario \"fault vs invalidate (Arcangeli race)\"   # title\n"
+               "kernel 2.6.20\n"
+               "cpus 2\n"
+               "\n"
+               "file data size=4096 cached=0\n"
+               "mm p1\n"
+               "map p1 data at 0x10000 pages=1 shared rw\n"
+               "cpu0: p1 load 0x10000\n"
+               "cpu1: dio_write data page=0\n"
+               "expect violation page-mapped-on-remove\n"
+               "run timed seed=3\n");
+  cr_assert_str_eq(s->path, "t.scn");
+  cr_assert_str_eq(s->title, "fault vs invalidate (Arcangeli race)");
+  cr_assert_str_eq(s->kernel, "2.6.20");
+  cr_assert_eq(s->ncpus, 2);
+  cr_assert_eq(s->nfiles, 1);
+  cr_assert_str_eq(s->files[0].name, "data");
+  cr_assert_eq(s->files[0].size, 4096);
+  cr_assert_eq(s->files[0].cached[0], 1);
+  cr_assert_eq(s->files[0].cached[1], 0);
+  cr_assert_eq(s->files[0].dirty[0], 0);
+  cr_assert_eq(s->nmms, 1);
+  cr_assert_str_eq(s->mms[0].name, "p1");
+  cr_assert_eq(s->nmaps, 1);
+  cr_assert_eq(s->maps[0].mm, 0);
+  cr_assert_eq(s->maps[0].file, 0);
+  cr_assert_eq(s->maps[0].start, 0x10000);
+  cr_assert_eq(s->maps[0].npages, 1);
+  cr_assert_eq(s->maps[0].pgoff, 0);
+  cr_assert_eq(s->maps[0].shared, 1);
+  cr_assert_eq(s->maps[0].read, 1);
+  cr_assert_eq(s->maps[0].write, 1);
+  cr_assert_eq(s->maps[0].populated, 0);
+  cr_assert_eq(s->maps[0].line, 8);
+  cr_assert_eq(s->nthreads, 2);
+  cr_assert_str_eq(s->threads[0].name, "cpu0");
+  cr_assert_eq(s->threads[0].cpu, 0);
+  cr_assert_eq(s->threads[0].nops, 1);
+  cr_assert_eq(s->threads[0].ops[0].kind, SCN_LOAD);
+  cr_assert_eq(s->threads[0].ops[0].mm, 0);
+  cr_assert_eq(s->threads[0].ops[0].addr, 0x10000);
+  cr_assert_eq(s->threads[0].ops[0].line, 9);
+  cr_assert_eq(s->threads[0].ops[0].col, 7);
+  cr_assert_str_eq(s->threads[1].name, "cpu1");
+  cr_assert_eq(s->threads[1].cpu, 1);
+  cr_assert_eq(s->threads[1].nops, 1);
+  cr_assert_eq(s->threads[1].ops[0].kind, SCN_DIO_WRITE);
+  cr_assert_eq(s->threads[1].ops[0].file, 0);
+  cr_assert_eq(s->threads[1].ops[0].page, 0);
+  cr_assert_eq(s->threads[1].ops[0].npages, 1);
+  cr_assert_eq(s->nknobs, 0);
+  cr_assert_eq(s->expect_violation, 1);
+  cr_assert_str_eq(s->expect_kind, "page-mapped-on-remove");
+  cr_assert_str_eq(s->run_policy, "timed");
+  cr_assert_eq(s->run_seed, 3);
+  cr_assert_str_eq(s->run_schedule, "");
+  free(s);
+}
+
+Test(parser, threads_numbered_by_first_appearance) {
+  scenario *s = parse_ok("scenario \"t\"\n"
+                         "kernel 2.6.23\n"
+                         "cpus 3\n"
+                         "file data size=8K cached=all\n"
+                         "mm p1\n"
+                         "map p1 data at 0x10000 pages=2 shared rw\n"
+                         "cpu2: truncate data 0\n"
+                         "cpu0.1: p1 store 0x11008\n"
+                         "cpu0: p1 load 0x10000\n"
+                         "cpu2: delay 500\n"
+                         "cpu0.1: p1 load 0x10fff\n"
+                         "cpu02: punch data page=1\n"
+                         "expect clean\n");
+  cr_assert_eq(s->nthreads, 3);
+  cr_assert_str_eq(s->threads[0].name, "cpu2");
+  cr_assert_eq(s->threads[0].cpu, 2);
+  cr_assert_str_eq(s->threads[1].name, "cpu0.1");
+  cr_assert_eq(s->threads[1].cpu, 0);
+  cr_assert_str_eq(s->threads[2].name, "cpu0");
+  cr_assert_eq(s->threads[2].cpu, 0);
+  /* ops are appended in file order; "cpu02" is thread "cpu2" */
+  const scn_thread *t0 = &s->threads[0];
+  cr_assert_eq(t0->nops, 3);
+  cr_assert_eq(t0->ops[0].kind, SCN_TRUNCATE);
+  cr_assert_eq(t0->ops[0].size, 0);
+  cr_assert_eq(t0->ops[1].kind, SCN_DELAY);
+  cr_assert_eq(t0->ops[1].ns, 500);
+  cr_assert_eq(t0->ops[2].kind, SCN_PUNCH);
+  cr_assert_eq(t0->ops[2].page, 1);
+  cr_assert_eq(t0->ops[2].npages, 1);
+  cr_assert_eq(t0->ops[2].line, 12);
+  cr_assert_eq(t0->ops[2].col, 8);
+  const scn_thread *t1 = &s->threads[1];
+  cr_assert_eq(t1->nops, 2);
+  cr_assert_eq(t1->ops[0].kind, SCN_STORE);
+  cr_assert_eq(t1->ops[0].addr, 0x11008);
+  cr_assert_eq(t1->ops[1].kind, SCN_LOAD);
+  cr_assert_eq(t1->ops[1].addr, 0x10fff);
+  cr_assert_eq(s->threads[2].nops, 1);
+  cr_assert_eq(s->threads[2].ops[0].addr, 0x10000);
+  cr_assert_eq(s->expect_violation, 0);
+  cr_assert_str_eq(s->expect_kind, "");
+  cr_assert_str_eq(s->run_policy, "");
+  free(s);
+}
+
+Test(parser, numbers_and_sizes) {
+  scenario *s = parse_ok("scenario \"t\"\n"
+                         "kernel 2.6.20\n"
+                         "cpus 0x2\n"
+                         "file a size=2K cached=all\n"
+                         "file b size=0x3001 cached=3\n"
+                         "file c size=64K\n"
+                         "file d size=0\n"
+                         "cpu1: truncate b 1k\n"
+                         "cpu1: truncate c 0x0\n"
+                         "cpu1: delay 0x10\n"
+                         "cpu1: delay 007\n"
+                         "cpu1: truncate a 65536\n"
+                         "expect clean\n");
+  cr_assert_eq(s->ncpus, 2);
+  cr_assert_eq(s->nfiles, 4);
+  cr_assert_eq(s->files[0].size, 2048);
+  cr_assert_eq(s->files[0].cached[0], 1); /* ceil(2048/4096) = 1 page */
+  cr_assert_eq(s->files[0].cached[1], 0);
+  cr_assert_eq(s->files[1].size, 0x3001); /* 4 pages: 0..3 */
+  cr_assert_eq(s->files[1].cached[3], 1);
+  cr_assert_eq(s->files[1].cached[0], 0);
+  cr_assert_eq(s->files[2].size, 65536);
+  cr_assert_eq(s->files[3].size, 0);
+  const scn_thread *t = &s->threads[0];
+  cr_assert_str_eq(t->name, "cpu1");
+  cr_assert_eq(t->nops, 5);
+  cr_assert_eq(t->ops[0].size, 1024);
+  cr_assert_eq(t->ops[0].file, 1);
+  cr_assert_eq(t->ops[1].size, 0);
+  cr_assert_eq(t->ops[1].file, 2);
+  cr_assert_eq(t->ops[2].ns, 16);
+  cr_assert_eq(t->ops[3].ns, 7);
+  cr_assert_eq(t->ops[4].size, 65536);
+  free(s);
+}
+
+Test(parser, file_options) {
+  scenario *s = parse_ok("scenario \"t\"\n"
+                         "kernel 2.6.20\n"
+                         "cpus 1\n"
+                         "file a size=16K buffers cached=0,2,3 dirty=3,0 "
+                         "page_mkwrite\n"
+                         "file b size=8K cached=all dirty=all\n"
+                         "file c size=8K cached=none dirty=none\n"
+                         "cpu0: delay 1\n"
+                         "expect clean\n");
+  const scn_file *a = &s->files[0], *b = &s->files[1], *c = &s->files[2];
+  cr_assert_eq(a->size, 16384);
+  cr_assert_eq(a->page_mkwrite, 1);
+  cr_assert_eq(a->buffers, 1);
+  const uint8_t cached[SCN_MAX_FILE_PAGES] = {1, 0, 1, 1};
+  const uint8_t dirty[SCN_MAX_FILE_PAGES] = {1, 0, 0, 1};
+  cr_assert_arr_eq(a->cached, cached, sizeof cached);
+  cr_assert_arr_eq(a->dirty, dirty, sizeof dirty);
+  cr_assert_eq(b->cached[0] + b->cached[1] + b->cached[2], 2);
+  cr_assert_eq(b->dirty[0] + b->dirty[1] + b->dirty[2], 2);
+  cr_assert_eq(b->page_mkwrite, 0);
+  cr_assert_eq(b->buffers, 0);
+  cr_assert_eq(c->cached[0] + c->cached[1] + c->dirty[0] + c->dirty[1], 0);
+  free(s);
+}
+
+Test(parser, map_options) {
+  scenario *s = parse_ok("scenario \"t\"\n"
+                         "kernel 2.6.20\n"
+                         "cpus 1\n"
+                         "file data size=16K cached=all\n"
+                         "mm p1\n"
+                         "mm p2\n"
+                         "map p2 data at 0x20000 pages=2 pgoff=2 private r "
+                         "mapped\n"
+                         "map p1 data at 0x20000 mapped rw shared pages=4\n"
+                         "map p2 data at 0x22000 pages=1 shared rw\n"
+                         "cpu0: p2 store 0x22000\n"
+                         "expect clean\n");
+  cr_assert_eq(s->nmaps, 3);
+  const scn_map *m = &s->maps[0];
+  cr_assert_eq(m->mm, 1);
+  cr_assert_eq(m->file, 0);
+  cr_assert_eq(m->start, 0x20000);
+  cr_assert_eq(m->npages, 2);
+  cr_assert_eq(m->pgoff, 2);
+  cr_assert_eq(m->shared, 0);
+  cr_assert_eq(m->read, 1);
+  cr_assert_eq(m->write, 0);
+  cr_assert_eq(m->populated, 1);
+  cr_assert_eq(m->line, 7);
+  m = &s->maps[1];
+  cr_assert_eq(m->mm, 0);
+  cr_assert_eq(m->npages, 4);
+  cr_assert_eq(m->pgoff, 0);
+  cr_assert_eq(m->shared, 1);
+  cr_assert_eq(m->write, 1);
+  cr_assert_eq(m->populated, 1);
+  cr_assert_eq(s->maps[2].populated, 0);
+  cr_assert_eq(s->threads[0].ops[0].mm, 1);
+  free(s);
+}
+
+Test(parser, knobs) {
+  scenario *s = parse_ok("scenario \"t\"\n"
+                         "kernel 2.6.23\n"
+                         "set fault.lock_page = off\n"
+                         "set debug.bug_on_mapped_remove=0\n"
+                         "set truncate.unmap_mapped =1\n"
+                         "\tset vmtruncate.unmap_twice= on\n"
+                         "cpus 1\n"
+                         "cpu0: delay 1\n"
+                         "expect clean\n");
+  cr_assert_str_eq(s->kernel, "2.6.23");
+  cr_assert_eq(s->nknobs, 4);
+  cr_assert_str_eq(s->knobs[0].name, "fault.lock_page");
+  cr_assert_eq(s->knobs[0].value, 0);
+  cr_assert_eq(s->knobs[0].line, 3);
+  cr_assert_eq(s->knobs[0].col, 5);
+  cr_assert_str_eq(s->knobs[1].name, "debug.bug_on_mapped_remove");
+  cr_assert_eq(s->knobs[1].value, 0);
+  cr_assert_str_eq(s->knobs[2].name, "truncate.unmap_mapped");
+  cr_assert_eq(s->knobs[2].value, 1);
+  cr_assert_str_eq(s->knobs[3].name, "vmtruncate.unmap_twice");
+  cr_assert_eq(s->knobs[3].value, 1);
+  cr_assert_eq(s->knobs[3].line, 6);
+  cr_assert_eq(s->knobs[3].col, 6);
+  free(s);
+}
+
+Test(parser, run_lines) {
+  scenario *s = parse_ok(HEAD "cpu1: delay 1\n" TAIL "run random seed=0x10\n");
+  cr_assert_str_eq(s->run_policy, "random");
+  cr_assert_eq(s->run_seed, 16);
+  free(s);
+  s = parse_ok(HEAD TAIL "run timed\n");
+  cr_assert_str_eq(s->run_policy, "timed");
+  cr_assert_eq(s->run_seed, 0);
+  free(s);
+  /* the schedule may come before the threads it names */
+  s = parse_ok(HEAD "run schedule 0*3.1*4.0\n"
+                    "cpu1: delay 1\n" TAIL);
+  cr_assert_str_eq(s->run_policy, "replay");
+  cr_assert_str_eq(s->run_schedule, "0*3.1*4.0");
+  cr_assert_eq(s->run_seed, 0);
+  free(s);
+}
+
+Test(parser, comments_blanks_crlf) {
+  scenario *s = parse_ok("\r\n"
+                         "   # leading comment\r\n"
+                         "scenario \"a # b\"# comment glued\r\n"
+                         "kernel\t2.6.20\t\r\n"
+                         "cpus 1#c\n"
+                         "\t\n"
+                         "cpu0:\tdelay 5# five\n"
+                         "expect violation deadlock\r\n"
+                         "# no newline at the end");
+  cr_assert_str_eq(s->title, "a # b");
+  cr_assert_str_eq(s->kernel, "2.6.20");
+  cr_assert_eq(s->ncpus, 1);
+  cr_assert_eq(s->threads[0].ops[0].ns, 5);
+  cr_assert_eq(s->threads[0].ops[0].line, 7);
+  cr_assert_eq(s->threads[0].ops[0].col, 7);
+  cr_assert_str_eq(s->expect_kind, "deadlock");
+  free(s);
+}
+
+Test(parser, dio_write_and_punch_ranges) {
+  scenario *s = parse_ok(HEAD "cpu1: dio_write data page=0 pages=2\n"
+                              "cpu1: punch data pages=1 page=1\n" TAIL);
+  const scn_thread *t = &s->threads[0];
+  cr_assert_str_eq(t->name, "cpu1");
+  cr_assert_eq(t->ops[0].kind, SCN_DIO_WRITE);
+  cr_assert_eq(t->ops[0].page, 0);
+  cr_assert_eq(t->ops[0].npages, 2);
+  cr_assert_eq(t->ops[1].kind, SCN_PUNCH);
+  cr_assert_eq(t->ops[1].page, 1);
+  cr_assert_eq(t->ops[1].npages, 1);
+  cr_assert_eq(t->ops[1].file, 0);
+  free(s);
+}
+
+Test(parser, op_names) {
+  cr_assert_str_eq(scn_op_name(SCN_LOAD), "load");
+  cr_assert_str_eq(scn_op_name(SCN_STORE), "store");
+  cr_assert_str_eq(scn_op_name(SCN_TRUNCATE), "truncate");
+  cr_assert_str_eq(scn_op_name(SCN_DIO_WRITE), "dio_write");
+  cr_assert_str_eq(scn_op_name(SCN_PUNCH), "punch");
+  cr_assert_str_eq(scn_op_name(SCN_DELAY), "delay");
+}
+
+/* ------------------------------------------------------------------------ */
+/* Malformed inputs: each asserts the exact error line.                       */
+
+#define ERR_TEST(name, text, want)                                             \
+  Test(parser_errors, name) {                                                  \
+    parse_err(text, want);                                                     \
+  }
+
+ERR_TEST(unterminated_string, "scenario \"fault vs\nkernel 2.6.20\n",
+         "t.scn:1:10: error: unterminated string, expected a closing '\"' "
+         "before the end of the line")
+
+ERR_TEST(unknown_statement, "scenario \"t\"\n  fork p1\n",
+         "t.scn:2:3: error: unknown statement 'fork', expected one of "
+         "scenario, kernel, set, cpus, file, mm, map, cpuN:, expect, run")
+
+ERR_TEST(unknown_kernel, "scenario \"t\"\nkernel 2.6.99\n",
+         "t.scn:2:8: error: unknown kernel '2.6.99', expected one of 2.6.20, "
+         "2.6.23")
+
+ERR_TEST(duplicate_statement, HEAD "kernel 2.6.23\n",
+         "t.scn:7:1: error: duplicate 'kernel' statement, first at line 2")
+
+ERR_TEST(bad_number, "scenario \"t\"\ncpus two\n",
+         "t.scn:2:6: error: bad number 'two' for cpu count, expected a "
+         "decimal or 0x hex number")
+
+ERR_TEST(bad_size, "scenario \"t\"\nfile d size=4G\n",
+         "t.scn:2:13: error: bad number '4G' for file size, expected bytes as "
+         "a decimal or 0x hex number with an optional K or M suffix")
+
+ERR_TEST(trailing_junk, "scenario \"t\" extra\n",
+         "t.scn:1:14: error: unexpected 'extra' after a complete 'scenario' "
+         "statement, expected end of line")
+
+ERR_TEST(unknown_file_option, "scenario \"t\"\nfile d size=4096 mode=rw\n",
+         "t.scn:2:18: error: unknown option 'mode' for 'file', expected "
+         "size=, cached=, dirty=, page_mkwrite or buffers")
+
+ERR_TEST(unknown_map_option,
+         HEAD "map p1 data at 0x20000 pages=1 shared rw "
+              "exec\n",
+         "t.scn:7:42: error: unknown option 'exec' for 'map', expected "
+         "pages=, pgoff=, shared, private, r, rw or mapped")
+
+ERR_TEST(undeclared_mm, HEAD "map p2 data at 0x20000 pages=1 shared rw\n",
+         "t.scn:7:5: error: undeclared mm 'p2', expected a name declared by "
+         "an earlier 'mm' line")
+
+ERR_TEST(undeclared_file, HEAD "cpu0: truncate dat 0\n",
+         "t.scn:7:16: error: undeclared file 'dat', expected a name declared "
+         "by an earlier 'file' line")
+
+ERR_TEST(unaligned_address, HEAD "map p1 data at 0x20010 pages=1 shared rw\n",
+         "t.scn:7:16: error: map address 0x20010 is not page aligned, "
+         "expected a multiple of 0x1000")
+
+ERR_TEST(address_outside_maps, HEAD "cpu0: p1 load 0x12000\n",
+         "t.scn:7:15: error: address 0x12000 is outside every map of 'p1', "
+         "expected an address in [0x10000, 0x12000)")
+
+ERR_TEST(overlapping_maps,
+         HEAD "map p1 data at 0x11000 pages=1 pgoff=1 private r\n",
+         "t.scn:7:16: error: map [0x11000, 0x12000) overlaps the map of 'p1' "
+         "at line 6 [0x10000, 0x12000)")
+
+ERR_TEST(cpu_out_of_range, HEAD "cpu2: delay 1\n",
+         "t.scn:7:1: error: cpu 2 out of range, expected 0..1 (cpus 2)")
+
+ERR_TEST(cpu_before_cpus, "scenario \"t\"\ncpu0: delay 1\ncpus 1\n",
+         "t.scn:2:1: error: thread label 'cpu0:' before the 'cpus' "
+         "statement, expected 'cpus N' first")
+
+ERR_TEST(bad_knob_name, "scenario \"t\"\nset fault.lockpage = on\n",
+         "t.scn:2:5: error: unknown knob 'fault.lockpage', expected one of "
+         "fault.truncate_count, fault.lock_page, truncate.unmap_mapped, "
+         "vmtruncate.unmap_twice, invalidate.bug_on_mapped, "
+         "dio.invalidate_first, truncate.clear_uptodate_late, "
+         "debug.bug_on_mapped_remove")
+
+ERR_TEST(bad_knob_value, "scenario \"t\"\nset fault.lock_page = yes\n",
+         "t.scn:2:23: error: bad value 'yes' for knob 'fault.lock_page', "
+         "expected on, off, 1 or 0")
+
+ERR_TEST(bad_violation_kind, HEAD "expect violation oops\n",
+         "t.scn:7:18: error: unknown violation kind 'oops', expected one of "
+         "page-mapped-on-remove, pte-cache-mismatch, pte-beyond-eof, "
+         "deadlock, bad-unlock")
+
+ERR_TEST(bad_expectation, HEAD "expect crash\n",
+         "t.scn:7:8: error: unknown expectation 'crash', expected 'clean' or "
+         "'violation KIND'")
+
+ERR_TEST(bad_schedule_count, HEAD "run schedule 0*3.1*0\n",
+         "t.scn:7:21: error: bad schedule: step count must be 1..100000000")
+
+ERR_TEST(bad_schedule_char, HEAD "run schedule 0*3,1\n",
+         "t.scn:7:17: error: bad character ',' in schedule, expected thread "
+         "numbers, '*' and '.'")
+
+ERR_TEST(schedule_thread_unknown, HEAD TAIL "run schedule 0*3.1*2.0\n",
+         "t.scn:9:18: error: schedule names thread 1, expected 0..0 (the "
+         "scenario has 1 thread)")
+
+ERR_TEST(too_many_files,
+         "scenario \"t\"\nfile a size=1\nfile b size=1\nfile c size=1\n"
+         "file d size=1\nfile e size=1\n",
+         "t.scn:6:1: error: too many files, expected at most 4")
+
+ERR_TEST(too_many_threads,
+         "scenario \"t\"\ncpus 2\ncpu0: delay 1\ncpu0.1: delay 1\n"
+         "cpu0.2: delay 1\ncpu0.3: delay 1\ncpu1: delay 1\ncpu1.1: delay 1\n"
+         "cpu1.2: delay 1\ncpu1.3: delay 1\ncpu1.4: delay 1\n",
+         "t.scn:11:1: error: too many threads, expected at most 8")
+
+ERR_TEST(too_many_ops,
+         "scenario \"t\"\ncpus 1\n"
+         "cpu0: delay 1\ncpu0: delay 1\ncpu0: delay 1\ncpu0: delay 1\n"
+         "cpu0: delay 1\ncpu0: delay 1\ncpu0: delay 1\ncpu0: delay 1\n"
+         "cpu0: delay 1\ncpu0: delay 1\ncpu0: delay 1\ncpu0: delay 1\n"
+         "cpu0: delay 1\ncpu0: delay 1\ncpu0: delay 1\ncpu0: delay 1\n"
+         "cpu0: delay 1\n",
+         "t.scn:19:7: error: too many operations for thread 'cpu0', expected "
+         "at most 16")
+
+ERR_TEST(cached_beyond_eof, "scenario \"t\"\nfile d size=4097 cached=0,2\n",
+         "t.scn:2:27: error: page 2 in cached= is beyond the end of file 'd', "
+         "which has 2 pages")
+
+ERR_TEST(dirty_not_cached, "scenario \"t\"\nfile d size=8K cached=1 dirty=0\n",
+         "t.scn:2:31: error: dirty page 0 is not cached, expected it in "
+         "cached= too")
+
+ERR_TEST(file_too_big, "scenario \"t\"\nfile d size=0x10001\n",
+         "t.scn:2:13: error: file size '0x10001' out of range, expected "
+         "0..65536 bytes (at most 16 pages)")
+
+ERR_TEST(dio_beyond_eof, HEAD "cpu1: dio_write data page=1 pages=2\n",
+         "t.scn:7:27: error: pages 1..2 are beyond the end of file 'data', "
+         "which has 2 pages")
+
+ERR_TEST(missing_size, "scenario \"t\"\nfile d cached=all\n",
+         "t.scn:2:18: error: missing 'size=' option for file 'd', expected "
+         "size=BYTES")
+
+ERR_TEST(missing_protection, HEAD "map p1 data at 0x20000 pages=1 shared\n",
+         "t.scn:7:38: error: missing protection for map, expected 'r' or "
+         "'rw'")
+
+ERR_TEST(missing_expect, HEAD "cpu0: delay 1\n",
+         "t.scn:8:1: error: missing 'expect' statement, expected 'expect "
+         "clean' or 'expect violation KIND'")
+
+ERR_TEST(missing_kernel, "scenario \"t\"\n# no kernel",
+         "t.scn:3:1: error: missing 'kernel' statement, expected 'kernel "
+         "VERSION' with VERSION one of 2.6.20, 2.6.23")
+
+ERR_TEST(no_threads, HEAD "expect clean\n",
+         "t.scn:8:1: error: no threads, expected at least one 'cpuN: OP' line")
+
+ERR_TEST(empty_file, "",
+         "t.scn:1:1: error: missing 'scenario' statement, expected "
+         "'scenario \"TITLE\"'")
+
+ERR_TEST(bad_thread_label, HEAD "cpu0 p1 load 0x10000\n",
+         "t.scn:7:1: error: bad thread label 'cpu0', expected cpuN: or "
+         "cpuN.M:")
+
+ERR_TEST(missing_operand, HEAD "cpu0: p1 load\n",
+         "t.scn:7:14: error: expected an address after 'load', found end of "
+         "line")
+
+ERR_TEST(garbage_bytes, "\x01\x7f\xfe\xff\n",
+         "t.scn:1:1: error: unknown statement '\\x01\\x7f\\xfe\\xff', expected "
+         "one of scenario, kernel, set, cpus, file, mm, map, cpuN:, expect, "
+         "run")
+
+ERR_TEST(reserved_mm_name, "scenario \"t\"\nmm delay\n",
+         "t.scn:2:4: error: mm name 'delay' is an operation name, expected "
+         "another name")
+
+Test(parser_errors, very_long_line) {
+  size_t n = 1 << 20;
+  char *text = malloc(n + 32);
+  cr_assert_not_null(text);
+  strcpy(text, "scenario \"t\"\nkernel ");
+  size_t o = strlen(text);
+  memset(text + o, 'x', n);
+  text[o + n] = 0;
+  parse_err(text, "t.scn:2:8: error: unknown kernel "
+                  "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...', expected "
+                  "one of 2.6.20, 2.6.23");
+  free(text);
+}
+
+Test(parser_errors, cannot_open) {
+  scenario *s = calloc(1, sizeof *s);
+  char err[512];
+  cr_assert_not_null(s);
+  int rc = scn_parse_file("/nonexistent/x.scn", s, err, sizeof err);
+  free(s);
+  cr_assert_eq(rc, -1);
+  cr_assert_str_eq(err, "error: cannot open /nonexistent/x.scn: No such file "
+                        "or directory");
+}
+
+/* ------------------------------------------------------------------------ */
+/* Shipped scenarios                                                          */
+
+Test(parser, shipped_scenarios_parse) {
+  glob_t g;
+  /* a wrong directory would make the glob below match nothing */
+  cr_assert_eq(access(MMSIM_SOURCE_DIR "/scenarios/FORMAT.md", R_OK), 0);
+  int rc = glob(MMSIM_SOURCE_DIR "/scenarios/*.scn", 0, NULL, &g);
+  cr_assert(rc == 0 || rc == GLOB_NOMATCH, "glob failed: %d", rc);
+  if (rc == GLOB_NOMATCH)
+    return; /* no scenario shipped yet */
+  scenario *s = calloc(1, sizeof *s);
+  cr_assert_not_null(s);
+  for (size_t i = 0; i < g.gl_pathc; i++) {
+    char err[1024] = "";
+    cr_expect_eq(scn_parse_file(g.gl_pathv[i], s, err, sizeof err), 0, "%s",
+                 err);
+  }
+  free(s);
+  globfree(&g);
+}
