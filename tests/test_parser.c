@@ -52,6 +52,23 @@ static void parse_err(const char *text, const char *want) {
 /* ------------------------------------------------------------------------ */
 /* Valid inputs                                                               */
 
+Test(parser, expect_on_variants) {
+  scenario *s = parse_ok(HEAD "cpu0: p1 load 0x10000\n"
+                              "expect violation page-mapped-on-remove\n"
+                              "expect on 2.6.23 clean\n");
+  cr_assert_eq(s->expect_violation, 1);
+  cr_assert_eq(s->nexpect_on, 1);
+  cr_assert_str_eq(s->expect_on[0].variant, "2.6.23");
+  cr_assert_eq(s->expect_on[0].violation, 0);
+  cr_assert_eq(s->expect_on[0].line, 9);
+  scn_expect e = scn_expectation(s, "2.6.23");
+  cr_assert_eq(e.violation, 0);
+  e = scn_expectation(s, "2.6.20");
+  cr_assert_eq(e.violation, 1);
+  cr_assert_str_eq(e.kind, "page-mapped-on-remove");
+  free(s);
+}
+
 Test(parser, full_example) {
   scenario *s =
       parse_ok("# the Arcangeli race\n"
@@ -365,6 +382,14 @@ ERR_TEST(unterminated_string, "scenario \"fault vs\nkernel 2.6.20\n",
 ERR_TEST(unknown_statement, "scenario \"t\"\n  fork p1\n",
          "t.scn:2:3: error: unknown statement 'fork', expected one of "
          "scenario, kernel, set, cpus, file, mm, map, cpuN:, expect, run")
+
+ERR_TEST(expect_on_unknown_variant, HEAD TAIL "expect on 2.4 clean\n",
+         "t.scn:9:11: error: unknown kernel '2.4', expected one of 2.6.20, "
+         "2.6.23")
+
+ERR_TEST(expect_on_duplicate,
+         HEAD TAIL "expect on 2.6.23 clean\nexpect on 2.6.23 clean\n",
+         "t.scn:10:11: error: duplicate 'expect on 2.6.23', first at line 9")
 
 ERR_TEST(unknown_kernel, "scenario \"t\"\nkernel 2.6.99\n",
          "t.scn:2:8: error: unknown kernel '2.6.99', expected one of 2.6.20, "
