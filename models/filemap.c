@@ -122,7 +122,7 @@ int find_lock_page(sim_thread *t, int file, uint32_t index) {
 repeat:
   p = tree_lookup_step(t, file, index, 1,
                        "radix_tree_lookup; TestSetPageLocked");
-  if (p >= 0 && !sim_holds(t, page_lock_oid(m, p))) {
+  if (p >= 0 && !sim_trylock_ok(t)) {
     lock_page(t, m, p); /* __lock_page */
     /* Has the page been truncated while we slept? */
     SIM_STEP(t, "page->mapping == mapping?", COST_ATOMIC,

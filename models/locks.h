@@ -57,7 +57,7 @@
 static inline int TestSetPageLocked(sim_thread *t, mm_model *m, int p) {
   SIM_STEP(t, "TestSetPageLocked", COST_ATOMIC,
            SIM_TRYLOCK(page_lock_oid(m, p)), SIM_RD(page_oid(m, p)));
-  return !sim_holds(t, page_lock_oid(m, p)); /* 1: was already locked */
+  return !sim_trylock_ok(t); /* 1: was already locked */
 }
 static inline int PageLocked(sim_thread *t, mm_model *m, int p) {
   return sim_lock_holder(sim_thread_exec(t), page_lock_oid(m, p)) >= 0;

@@ -51,6 +51,7 @@ struct sim_thread {
   int has_pending;
   sim_stepdesc pending; /* declared step, valid while parked */
   uint64_t ready_ns;
+  int trylock_ok; /* of the last granted step */
   const char *stack[SIM_MAX_DEPTH];
   int depth;
 };
@@ -187,6 +188,7 @@ int sim_holds(const sim_thread *t, sim_oid lock) {
   return t->x->owner[lock] == t->tid;
 }
 int sim_lock_holder(const sim_exec *x, sim_oid lock) { return x->owner[lock]; }
+int sim_trylock_ok(const sim_thread *t) { return t->trylock_ok; }
 
 void sim_enter(sim_thread *t, const char *fn) {
   assert(t->depth < SIM_MAX_DEPTH);
@@ -379,6 +381,7 @@ static void grant(sim_exec *x, sim_thread *t) {
   uint64_t start = t->ready_ns > x->clock_ns ? t->ready_ns : x->clock_ns;
   int tid = t->tid;
   int obs = x->cfg->observer != NULL;
+  t->trylock_ok = 1;
 
   for (int i = 0; i < s->n; i++) {
     sim_oid o = s->acc[i].obj;
@@ -388,8 +391,10 @@ static void grant(sim_exec *x, sim_thread *t) {
     case SIM_OP_LOCK_SHARED:
     case SIM_OP_TRYLOCK:
       if (s->acc[i].op == SIM_OP_TRYLOCK &&
-          (x->owner[o] >= 0 || x->readers[o]))
-        break; /* trylock failed: the model sees !sim_holds() */
+          (x->owner[o] >= 0 || x->readers[o])) {
+        t->trylock_ok = 0; /* the model sees !sim_trylock_ok() */
+        break;
+      }
       if (s->acc[i].op == SIM_OP_LOCK_SHARED)
         x->readers[o]++;
       else

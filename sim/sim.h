@@ -109,6 +109,9 @@ void sim_leave(sim_thread *t);
 
 /* Lock queries, valid inside an action. */
 int sim_holds(const sim_thread *t, sim_oid lock);
+/* 1 if every SIM_OP_TRYLOCK of the step just granted acquired its lock (a
+   lock held by anyone, the caller included, makes a trylock fail). */
+int sim_trylock_ok(const sim_thread *t);
 int sim_lock_holder(const sim_exec *x, sim_oid lock); /* tid or -1 */
 
 /* Values shown in the log for the current step (formatted only when an
