@@ -159,18 +159,6 @@ static void namer(void *arg, sim_oid o, char *buf, size_t n) {
   mm_model_ops.obj_name(arg, o, buf, n);
 }
 
-static const char *outcome_word(const sim_result *r) {
-  switch (r->outcome) {
-  case SIM_CLEAN:
-    return "clean";
-  case SIM_VIOLATION:
-    return "violation";
-  case SIM_STEP_LIMIT:
-    return "step-limit";
-  }
-  return "?";
-}
-
 static int expectation_met(const struct ctx *c, const sim_result *r) {
   if (c->exp.violation)
     return r->outcome == SIM_VIOLATION && !strcmp(r->kind, c->exp.kind);

@@ -222,6 +222,7 @@ void sim_after(sim_thread *t, const char *fmt, ...) {
 /* ------------------------------------------------------------ violations */
 
 static void abort_exec(sim_exec *x);
+static void emit_event(sim_exec *x);
 
 void sim_violation(sim_exec *x, const char *kind, const sim_oid *objs, int n,
                    const char *fmt, ...) {
@@ -240,6 +241,7 @@ void sim_violation(sim_exec *x, const char *kind, const sim_oid *objs, int n,
   }
   if (x->running >= 0 && x->in_action) {
     sim_thread *t = &x->th[x->running];
+    emit_event(x); /* the violating step is part of the log */
     x->in_action = 0;
     abort_exec(x);
     longjmp(t->jb, 1);
@@ -302,7 +304,7 @@ static void emit_flow(sim_exec *x, uint64_t from, uint64_t to,
 
 /* Closes the open event: runs the per-step checks, then hands the event to
    the observer.  Called by the thread that ran the action. */
-static void close_event(sim_exec *x) {
+static void emit_event(sim_exec *x) {
   if (!x->open)
     return;
   x->open = 0;
@@ -312,6 +314,12 @@ static void close_event(sim_exec *x) {
     x->ev.after = x->after;
     ob->event(ob->arg, &x->ev);
   }
+}
+
+static void close_event(sim_exec *x) {
+  if (!x->open)
+    return;
+  emit_event(x);
   if (x->cfg->ops->after_step)
     x->cfg->ops->after_step(x->cfg->model, x);
 }

@@ -1,0 +1,981 @@
+/*
+** log.c - the SQLite event log writer (the schema is in reports/SCHEMA.md).
+**
+** The writer is a sim_observer: the engine hands it one sim_event per
+** granted step and one flow per happens-before arrow, in seq order, from
+** inside the simulation.  Each becomes rows of prepared INSERTs that stay
+** prepared for the life of the log.  Rows are batched: a transaction is
+** committed every RLOG_BATCH rows and at the end of every execution, which
+** is what makes the log fast (one transaction per row is 50x slower).
+**
+** Execution lifecycle, as seen in the database:
+**
+**   rlog_exec_begin          observer callbacks          rlog_exec_end
+**   INSERT execution  --->   INSERT event/access/flow --> UPDATE execution
+**   outcome='incomplete'     (commit every RLOG_BATCH)    INSERT violation
+**   COMMIT                                                COMMIT
+**
+** A process killed in the middle leaves the execution 'incomplete' with the
+** events of the committed batches; every execution that reached
+** rlog_exec_end is complete.
+**
+** Strings (function names, operations, object names, values) are interned:
+** an in-memory hash table keyed by content maps each string to its row in
+** `string`, so a string is looked up in SQLite once per log handle.  Ids are
+** assigned in insertion order, so the same run into a fresh log gives the
+** same ids.  Object names come from the model's namer, called at most once
+** per object per execution (cached by object id).
+**
+** Determinism: nothing written depends on wall time or addresses.  The only
+** columns that differ between two identical runs are the row ids.
+*/
+#include "log.h"
+
+#include <assert.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#ifndef MMSIM_VERSION
+#define MMSIM_VERSION "0.1.0"
+#endif
+
+#define RLOG_APP_ID 0x6d6d7369 /* "mmsi": PRAGMA application_id */
+#define RLOG_SCHEMA_VERSION 1  /* PRAGMA user_version */
+#define RLOG_BATCH 10000       /* rows per transaction */
+#define RLOG_EVBUF 128         /* event rows per multi-row INSERT */
+#define RLOG_ACBUF 256         /* access rows per multi-row INSERT */
+
+/* The schema, version RLOG_SCHEMA_VERSION.  Keep in sync with SCHEMA.md. */
+static const char schema_sql[] =
+    "CREATE TABLE string (\n"
+    "  id  INTEGER PRIMARY KEY,\n"
+    "  str TEXT NOT NULL UNIQUE\n"
+    ");\n"
+    "CREATE TABLE run (\n"
+    "  id            INTEGER PRIMARY KEY,\n"
+    "  mode          TEXT NOT NULL,\n"
+    "  scenario_path TEXT,\n"
+    "  title         TEXT,\n"
+    "  variant       TEXT,\n"
+    "  knobs         TEXT,\n"
+    "  policy        TEXT,\n"
+    "  seed          INTEGER,\n"
+    "  ncpus         INTEGER NOT NULL,\n"
+    "  expect        TEXT,\n"
+    "  mmsim_version TEXT NOT NULL\n"
+    ");\n"
+    "CREATE TABLE thread (\n"
+    "  run_id INTEGER NOT NULL REFERENCES run(id),\n"
+    "  tid    INTEGER NOT NULL,\n"
+    "  name   TEXT NOT NULL,\n"
+    "  cpu    INTEGER NOT NULL,\n"
+    "  PRIMARY KEY (run_id, tid)\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE TABLE execution (\n"
+    "  id         INTEGER PRIMARY KEY,\n"
+    "  run_id     INTEGER NOT NULL REFERENCES run(id),\n"
+    "  ordinal    INTEGER NOT NULL,\n"
+    "  outcome    TEXT NOT NULL CHECK (outcome IN\n"
+    "               ('clean', 'violation', 'step-limit', 'incomplete')),\n"
+    "  schedule   TEXT,\n"
+    "  steps      INTEGER,\n"
+    "  end_ns     INTEGER,\n"
+    "  trace_hash TEXT,\n"
+    "  state_hash TEXT,\n"
+    "  note       TEXT,\n"
+    "  UNIQUE (run_id, ordinal)\n"
+    ");\n"
+    "CREATE TABLE event (\n"
+    "  exec_id INTEGER NOT NULL REFERENCES execution(id),\n"
+    "  seq     INTEGER NOT NULL,\n"
+    "  ts      INTEGER NOT NULL,\n"
+    "  dur     INTEGER NOT NULL,\n"
+    "  cpu     INTEGER NOT NULL,\n"
+    "  tid     INTEGER NOT NULL,\n"
+    "  depth   INTEGER NOT NULL,\n"
+    "  fn      INTEGER,\n"
+    "  op      INTEGER,\n"
+    "  obj     INTEGER,\n"
+    "  before  INTEGER,\n"
+    "  after   INTEGER,\n"
+    "  PRIMARY KEY (exec_id, seq)\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE TABLE access (\n"
+    "  exec_id INTEGER NOT NULL REFERENCES execution(id),\n"
+    "  seq     INTEGER NOT NULL,\n"
+    "  idx     INTEGER NOT NULL,\n"
+    "  obj     INTEGER NOT NULL,\n"
+    "  kind    TEXT NOT NULL,\n"
+    "  PRIMARY KEY (exec_id, seq, idx)\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE TABLE flow (\n"
+    "  exec_id  INTEGER NOT NULL REFERENCES execution(id),\n"
+    "  from_seq INTEGER NOT NULL,\n"
+    "  to_seq   INTEGER NOT NULL,\n"
+    "  kind     TEXT NOT NULL CHECK (kind IN\n"
+    "             ('lock', 'reads-from', 'wakeup')),\n"
+    "  obj      INTEGER NOT NULL,\n"
+    "  PRIMARY KEY (exec_id, to_seq, from_seq, kind, obj)\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE TABLE violation (\n"
+    "  exec_id INTEGER PRIMARY KEY REFERENCES execution(id),\n"
+    "  kind    TEXT NOT NULL,\n"
+    "  seq     INTEGER NOT NULL,\n"
+    "  message TEXT NOT NULL,\n"
+    "  objects TEXT NOT NULL\n"
+    ");\n"
+    "CREATE VIEW v_event AS\n"
+    "SELECT e.exec_id, x.run_id, e.seq, e.ts, e.dur, e.cpu, e.tid,\n"
+    "       t.name AS thread, e.depth, sf.str AS fn, so.str AS op,\n"
+    "       sj.str AS obj, sb.str AS before, sa.str AS after\n"
+    "FROM event e\n"
+    "JOIN execution x ON x.id = e.exec_id\n"
+    "LEFT JOIN thread t ON t.run_id = x.run_id AND t.tid = e.tid\n"
+    "LEFT JOIN string sf ON sf.id = e.fn\n"
+    "LEFT JOIN string so ON so.id = e.op\n"
+    "LEFT JOIN string sj ON sj.id = e.obj\n"
+    "LEFT JOIN string sb ON sb.id = e.before\n"
+    "LEFT JOIN string sa ON sa.id = e.after;\n"
+    "CREATE VIEW v_access AS\n"
+    "SELECT a.exec_id, a.seq, a.idx, a.kind, s.str AS obj, e.ts, e.tid,\n"
+    "       t.name AS thread, so.str AS op\n"
+    "FROM access a\n"
+    "JOIN string s ON s.id = a.obj\n"
+    "JOIN event e ON e.exec_id = a.exec_id AND e.seq = a.seq\n"
+    "JOIN execution x ON x.id = a.exec_id\n"
+    "LEFT JOIN thread t ON t.run_id = x.run_id AND t.tid = e.tid\n"
+    "LEFT JOIN string so ON so.id = e.op;\n"
+    "CREATE VIEW v_flow AS\n"
+    "SELECT f.exec_id, f.kind, s.str AS obj, f.from_seq, tf.name AS from_thread,\n"
+    "       f.to_seq, tt.name AS to_thread\n"
+    "FROM flow f\n"
+    "JOIN execution x ON x.id = f.exec_id\n"
+    "JOIN string s ON s.id = f.obj\n"
+    "LEFT JOIN event ef ON ef.exec_id = f.exec_id AND ef.seq = f.from_seq\n"
+    "LEFT JOIN event et ON et.exec_id = f.exec_id AND et.seq = f.to_seq\n"
+    "LEFT JOIN thread tf ON tf.run_id = x.run_id AND tf.tid = ef.tid\n"
+    "LEFT JOIN thread tt ON tt.run_id = x.run_id AND tt.tid = et.tid;\n"
+    "CREATE VIEW v_violation AS\n"
+    "SELECT v.exec_id, x.run_id, r.title, r.variant, r.knobs, r.policy,\n"
+    "       r.seed, x.schedule, v.kind, v.seq, v.message, v.objects,\n"
+    "       e.thread, e.fn, e.op\n"
+    "FROM violation v\n"
+    "JOIN execution x ON x.id = v.exec_id\n"
+    "JOIN run r ON r.id = x.run_id\n"
+    "LEFT JOIN v_event e ON e.exec_id = v.exec_id AND e.seq = v.seq;\n"
+    "CREATE VIEW v_lock_hold AS\n"
+    "WITH lk AS (\n"
+    "  SELECT a.exec_id, a.obj, a.kind, a.seq, e.tid, e.ts + e.dur AS end_ts,\n"
+    "         LEAD(a.kind) OVER w AS next_kind, LEAD(a.seq) OVER w AS "
+    "next_seq,\n"
+    "         LEAD(e.ts + e.dur) OVER w AS next_end\n"
+    "  FROM access a JOIN event e ON e.exec_id = a.exec_id AND e.seq = a.seq\n"
+    "  WHERE a.kind IN ('L', 'Ls', 'T', 'U', 'Us')\n"
+    "  WINDOW w AS (PARTITION BY a.exec_id, a.obj, e.tid ORDER BY a.seq))\n"
+    "SELECT lk.exec_id, lk.tid, s.str AS lock, lk.kind, lk.seq AS "
+    "acquire_seq,\n"
+    "       lk.next_seq AS release_seq, lk.end_ts AS held_from,\n"
+    "       lk.next_end AS held_until, lk.next_end - lk.end_ts AS hold_ns\n"
+    "FROM lk JOIN string s ON s.id = lk.obj\n"
+    "WHERE lk.kind IN ('L', 'Ls', 'T') AND lk.next_kind IN ('U', 'Us');\n";
+
+/* Persistent prepared statements. */
+enum {
+  ST_STR_INSERT,
+  ST_STR_SELECT,
+  ST_RUN,
+  ST_THREAD,
+  ST_EXEC_ORDINAL,
+  ST_EXEC_INSERT,
+  ST_EXEC_UPDATE,
+  ST_EVENT,
+  ST_ACCESS,
+  ST_FLOW,
+  ST_VIOLATION,
+  ST__COUNT
+};
+
+static const char *const stmt_sql[ST__COUNT] = {
+    [ST_STR_INSERT] =
+        "INSERT INTO string(str) VALUES (?1) ON CONFLICT(str) DO NOTHING",
+    [ST_STR_SELECT] = "SELECT id FROM string WHERE str = ?1",
+    [ST_RUN] = "INSERT INTO run(mode, scenario_path, title, variant, knobs,"
+               " policy, seed, ncpus, expect, mmsim_version)"
+               " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    [ST_THREAD] = "INSERT INTO thread(run_id, tid, name, cpu)"
+                  " VALUES (?1, ?2, ?3, ?4)",
+    [ST_EXEC_ORDINAL] = "SELECT COALESCE(MAX(ordinal), 0) + 1 FROM execution"
+                        " WHERE run_id = ?1",
+    [ST_EXEC_INSERT] = "INSERT INTO execution(run_id, ordinal, outcome)"
+                       " VALUES (?1, ?2, 'incomplete')",
+    [ST_EXEC_UPDATE] = "UPDATE execution SET outcome = ?2, schedule = ?3,"
+                       " steps = ?4, end_ns = ?5, trace_hash = ?6,"
+                       " state_hash = ?7, note = ?8 WHERE id = ?1",
+    [ST_EVENT] = "INSERT INTO event(exec_id, seq, ts, dur, cpu, tid, depth,"
+                 " fn, op, obj, before, after)"
+                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    [ST_ACCESS] = "INSERT INTO access(exec_id, seq, idx, obj, kind)"
+                  " VALUES (?1, ?2, ?3, ?4, ?5)",
+    [ST_FLOW] = "INSERT OR IGNORE INTO flow(exec_id, from_seq, to_seq, kind,"
+                " obj) VALUES (?1, ?2, ?3, ?4, ?5)",
+    [ST_VIOLATION] = "INSERT INTO violation(exec_id, kind, seq, message,"
+                     " objects) VALUES (?1, ?2, ?3, ?4, ?5)",
+};
+
+/* access.kind for each enum sim_op. */
+static const char *const access_kind[SIM_OP__COUNT] = {
+    [SIM_OP_READ] = "R",          [SIM_OP_WRITE] = "W",
+    [SIM_OP_LOCK] = "L",          [SIM_OP_LOCK_SHARED] = "Ls",
+    [SIM_OP_TRYLOCK] = "T",       [SIM_OP_UNLOCK] = "U",
+    [SIM_OP_UNLOCK_SHARED] = "Us", [SIM_OP_WAIT] = "Wait",
+};
+
+static const char *const flow_kind[] = {
+    [SIM_FLOW_LOCK] = "lock",
+    [SIM_FLOW_READS_FROM] = "reads-from",
+    [SIM_FLOW_WAKEUP] = "wakeup",
+};
+
+/* Rows waiting for a multi-row INSERT: one statement for many rows halves
+   the cost per row compared with one sqlite3_step() per row. */
+typedef struct evrow {
+  int64_t exec_id, seq, ts, dur;
+  int64_t fn, op, obj, before, after; /* string ids, 0: NULL */
+  int cpu, tid, depth;
+} evrow;
+
+typedef struct acrow {
+  int64_t exec_id, seq, obj;
+  int idx;
+  uint8_t op; /* enum sim_op */
+} acrow;
+
+/* One interned string: content hash, row id, owned copy (NULL: free slot). */
+typedef struct strent {
+  uint64_t h;
+  int64_t id;
+  char *s;
+} strent;
+
+/* A cached object name for the current execution (id 0: not named yet). */
+typedef struct objname {
+  int64_t id;
+  const char *s; /* points into the intern table */
+} objname;
+
+struct rlog {
+  sqlite3 *db;
+  sqlite3_stmt *st[ST__COUNT];
+  sqlite3_stmt *ev_many; /* RLOG_EVBUF rows */
+  sqlite3_stmt *ac_many; /* RLOG_ACBUF rows */
+  evrow evbuf[RLOG_EVBUF];
+  acrow acbuf[RLOG_ACBUF];
+  int nev, nac; /* rows buffered, always flushed before COMMIT */
+  char err[512];
+  int in_txn;      /* a BEGIN is open */
+  unsigned batch;  /* rows written since BEGIN */
+  int failed;      /* an observer callback failed; reported at exec_end */
+  /* interned strings: open addressing, capacity a power of two */
+  strent *tab;
+  size_t tabcap, tabn;
+  /* the execution in progress (exec_id 0: none) */
+  int64_t exec_id;
+  rlog_namer namer;
+  void *namer_arg;
+  objname *onames; /* indexed by sim_oid */
+  size_t nonames;
+  sim_observer obs;
+};
+
+/* ------------------------------------------------------------- errors */
+
+static int fail(rlog *l, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static int fail(rlog *l, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(l->err, sizeof l->err, fmt, ap);
+  va_end(ap);
+  l->failed = 1;
+  return -1;
+}
+
+static int sqlfail(rlog *l, const char *what) {
+  return fail(l, "event log: %s: %s", what, sqlite3_errmsg(l->db));
+}
+
+const char *rlog_errmsg(rlog *l) { return l->err; }
+
+/* Runs a statement of the persistent set to completion and resets it. */
+static int run_stmt(rlog *l, int which) {
+  sqlite3_stmt *st = l->st[which];
+  int rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  sqlite3_clear_bindings(st);
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    return sqlfail(l, stmt_sql[which]);
+  return 0;
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *s) {
+  if (s)
+    sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null(st, i);
+}
+
+/* String ids are never 0; 0 stands for "no string" and is stored NULL. */
+static void bind_sid(sqlite3_stmt *st, int i, int64_t id) {
+  if (id > 0)
+    sqlite3_bind_int64(st, i, id);
+  else
+    sqlite3_bind_null(st, i);
+}
+
+/* -------------------------------------------------------- transactions */
+
+static int exec_sql(rlog *l, const char *sql) {
+  if (sqlite3_exec(l->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+    return sqlfail(l, sql);
+  return 0;
+}
+
+static int txn_begin(rlog *l) {
+  if (l->in_txn)
+    return 0;
+  if (exec_sql(l, "BEGIN") < 0)
+    return -1;
+  l->in_txn = 1;
+  l->batch = 0;
+  return 0;
+}
+
+static void intern_clear(rlog *l);
+
+static void bind_event(sqlite3_stmt *st, int k, const evrow *e) {
+  sqlite3_bind_int64(st, k + 1, e->exec_id);
+  sqlite3_bind_int64(st, k + 2, e->seq);
+  sqlite3_bind_int64(st, k + 3, e->ts);
+  sqlite3_bind_int64(st, k + 4, e->dur);
+  sqlite3_bind_int(st, k + 5, e->cpu);
+  sqlite3_bind_int(st, k + 6, e->tid);
+  sqlite3_bind_int(st, k + 7, e->depth);
+  bind_sid(st, k + 8, e->fn);
+  bind_sid(st, k + 9, e->op);
+  bind_sid(st, k + 10, e->obj);
+  bind_sid(st, k + 11, e->before);
+  bind_sid(st, k + 12, e->after);
+}
+
+static void bind_access(sqlite3_stmt *st, int k, const acrow *a) {
+  sqlite3_bind_int64(st, k + 1, a->exec_id);
+  sqlite3_bind_int64(st, k + 2, a->seq);
+  sqlite3_bind_int(st, k + 3, a->idx);
+  sqlite3_bind_int64(st, k + 4, a->obj);
+  sqlite3_bind_text(st, k + 5, access_kind[a->op], -1, SQLITE_STATIC);
+}
+
+static int step_reset(rlog *l, sqlite3_stmt *st, const char *what) {
+  int rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  return rc == SQLITE_DONE ? 0 : sqlfail(l, what);
+}
+
+/* Writes the buffered rows: a full buffer with its multi-row statement, a
+   partial one (at a commit) row by row. */
+static int flush_events(rlog *l) {
+  int rc = 0;
+  if (l->nev == RLOG_EVBUF) {
+    for (int i = 0; i < RLOG_EVBUF; i++)
+      bind_event(l->ev_many, 12 * i, &l->evbuf[i]);
+    rc = step_reset(l, l->ev_many, "insert events");
+  } else {
+    for (int i = 0; i < l->nev && rc == 0; i++) {
+      bind_event(l->st[ST_EVENT], 0, &l->evbuf[i]);
+      rc = step_reset(l, l->st[ST_EVENT], "insert event");
+    }
+  }
+  l->nev = 0;
+  return rc;
+}
+
+static int flush_accesses(rlog *l) {
+  int rc = 0;
+  if (l->nac == RLOG_ACBUF) {
+    for (int i = 0; i < RLOG_ACBUF; i++)
+      bind_access(l->ac_many, 5 * i, &l->acbuf[i]);
+    rc = step_reset(l, l->ac_many, "insert accesses");
+  } else {
+    for (int i = 0; i < l->nac && rc == 0; i++) {
+      bind_access(l->st[ST_ACCESS], 0, &l->acbuf[i]);
+      rc = step_reset(l, l->st[ST_ACCESS], "insert access");
+    }
+  }
+  l->nac = 0;
+  return rc;
+}
+
+static int flush_rows(rlog *l) {
+  int rc = flush_events(l);
+  if (flush_accesses(l) < 0)
+    rc = -1;
+  return rc;
+}
+
+/* Forgets a failed transaction: its rows and the strings it created. */
+static void txn_rollback(rlog *l) {
+  if (l->in_txn)
+    sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
+  l->in_txn = 0;
+  l->nev = l->nac = 0;
+  intern_clear(l);
+}
+
+static int txn_commit(rlog *l) {
+  if (!l->in_txn)
+    return 0;
+  int rc = flush_rows(l);
+  l->in_txn = 0;
+  if (rc < 0 || exec_sql(l, "COMMIT") < 0) {
+    l->in_txn = 1; /* the strings it created may not exist any more */
+    txn_rollback(l);
+    return -1;
+  }
+  return 0;
+}
+
+/* Counts rows into the open batch; commits and reopens a full one. */
+static int txn_rows(rlog *l, unsigned n) {
+  assert(l->in_txn);
+  l->batch += n;
+  if (l->batch < RLOG_BATCH)
+    return 0;
+  if (txn_commit(l) < 0)
+    return -1;
+  return txn_begin(l);
+}
+
+/* ------------------------------------------------------------ strings */
+
+static uint64_t str_hash(const char *s) {
+  uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a */
+  for (; *s; s++) {
+    h ^= (unsigned char)*s;
+    h *= 0x100000001b3ull;
+  }
+  return h;
+}
+
+static void intern_clear(rlog *l) {
+  for (size_t i = 0; i < l->tabcap; i++) {
+    free(l->tab[i].s);
+    l->tab[i].s = NULL;
+  }
+  l->tabn = 0;
+  for (size_t i = 0; i < l->nonames; i++)
+    l->onames[i] = (objname){0, NULL};
+}
+
+static int intern_grow(rlog *l) {
+  size_t cap = l->tabcap ? 2 * l->tabcap : 1024;
+  strent *t = calloc(cap, sizeof *t);
+  if (!t)
+    return fail(l, "event log: out of memory");
+  for (size_t i = 0; i < l->tabcap; i++) {
+    if (!l->tab[i].s)
+      continue;
+    size_t j = l->tab[i].h & (cap - 1);
+    while (t[j].s)
+      j = (j + 1) & (cap - 1);
+    t[j] = l->tab[i];
+  }
+  free(l->tab);
+  l->tab = t;
+  l->tabcap = cap;
+  return 0;
+}
+
+/* The row id of 's' in `string`, inserting it if new; the row already
+   exists when the log was written by an earlier handle. */
+static int64_t string_row(rlog *l, const char *s) {
+  sqlite3_stmt *st = l->st[ST_STR_INSERT];
+  sqlite3_bind_text(st, 1, s, -1, SQLITE_STATIC);
+  if (run_stmt(l, ST_STR_INSERT) < 0)
+    return -1;
+  if (sqlite3_changes(l->db) == 1)
+    return sqlite3_last_insert_rowid(l->db);
+  st = l->st[ST_STR_SELECT];
+  sqlite3_bind_text(st, 1, s, -1, SQLITE_STATIC);
+  int64_t id = -1;
+  if (sqlite3_step(st) == SQLITE_ROW)
+    id = sqlite3_column_int64(st, 0);
+  sqlite3_reset(st);
+  if (id < 0)
+    return sqlfail(l, "string lookup");
+  return id;
+}
+
+/* Interns 's'; returns its id, 0 for NULL or "", -1 on error.  If 'copy' is
+   given it receives the table's stable copy of the string. */
+static int64_t intern(rlog *l, const char *s, const char **copy) {
+  if (!s || !*s)
+    return 0;
+  uint64_t h = str_hash(s);
+  if ((l->tabn + 1) * 10 > l->tabcap * 7 && intern_grow(l) < 0)
+    return -1;
+  size_t mask = l->tabcap - 1, i = h & mask;
+  for (; l->tab[i].s; i = (i + 1) & mask) {
+    if (l->tab[i].h == h && !strcmp(l->tab[i].s, s)) {
+      if (copy)
+        *copy = l->tab[i].s;
+      return l->tab[i].id;
+    }
+  }
+  assert(l->in_txn); /* new rows belong to the current batch */
+  int64_t id = string_row(l, s);
+  if (id < 0)
+    return -1;
+  char *dup = strdup(s);
+  if (!dup)
+    return fail(l, "event log: out of memory");
+  l->tab[i] = (strent){h, id, dup};
+  l->tabn++;
+  l->batch++;
+  if (copy)
+    *copy = dup;
+  return id;
+}
+
+/* The string id of object 'o', asking the namer once per execution. */
+static int64_t obj_name(rlog *l, sim_oid o, const char **name) {
+  if (o >= l->nonames) {
+    size_t n = l->nonames ? l->nonames : 64;
+    while (n <= o)
+      n *= 2;
+    objname *p = realloc(l->onames, n * sizeof *p);
+    if (!p)
+      return fail(l, "event log: out of memory");
+    memset(p + l->nonames, 0, (n - l->nonames) * sizeof *p);
+    l->onames = p;
+    l->nonames = n;
+  }
+  objname *on = &l->onames[o];
+  if (!on->id) {
+    char buf[128] = "";
+    if (l->namer)
+      l->namer(l->namer_arg, o, buf, sizeof buf);
+    if (!buf[0])
+      snprintf(buf, sizeof buf, "obj#%u", (unsigned)o);
+    on->id = intern(l, buf, &on->s);
+    if (on->id < 0) {
+      on->id = 0;
+      return -1;
+    }
+  }
+  if (name)
+    *name = on->s;
+  return on->id;
+}
+
+/* ---------------------------------------------------------------- open */
+
+/* Reads one integer from a single-row query; -1 (and SQLite's code in
+   *rc) on error. */
+static int64_t query_int(sqlite3 *db, const char *sql, int *rc) {
+  sqlite3_stmt *st;
+  int64_t v = -1;
+  *rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+  if (*rc != SQLITE_OK)
+    return -1;
+  *rc = sqlite3_step(st);
+  if (*rc == SQLITE_ROW) {
+    v = sqlite3_column_int64(st, 0);
+    *rc = SQLITE_OK;
+  }
+  sqlite3_finalize(st);
+  return v;
+}
+
+/* Accepts an empty database (creating the schema) or an mmsim log of our
+   schema version; refuses anything else without writing to it. */
+static int check_or_create(rlog *l, const char *path) {
+  int rc;
+  int64_t appid = query_int(l->db, "PRAGMA application_id", &rc);
+  if (rc == SQLITE_NOTADB)
+    return fail(l, "%s: not an mmsim event log (not an SQLite database)",
+                path);
+  if (rc != SQLITE_OK)
+    return fail(l, "%s: cannot read: %s", path, sqlite3_errmsg(l->db));
+  int64_t ntables =
+      query_int(l->db, "SELECT count(*) FROM sqlite_schema", &rc);
+  int64_t version = query_int(l->db, "PRAGMA user_version", &rc);
+  if (rc != SQLITE_OK)
+    return fail(l, "%s: cannot read: %s", path, sqlite3_errmsg(l->db));
+
+  if (appid != RLOG_APP_ID && (ntables > 0 || appid != 0 || version != 0))
+    return fail(l, "%s: not an mmsim event log", path);
+  if (appid == RLOG_APP_ID && version != RLOG_SCHEMA_VERSION)
+    return fail(l,
+                "%s: event log schema version %" PRId64
+                ", this mmsim reads version %d",
+                path, version, RLOG_SCHEMA_VERSION);
+
+  if (exec_sql(l, "PRAGMA journal_mode=WAL") < 0 ||
+      exec_sql(l, "PRAGMA synchronous=NORMAL") < 0 ||
+      exec_sql(l, "PRAGMA foreign_keys=ON") < 0)
+    return -1;
+  if (appid == RLOG_APP_ID)
+    return 0;
+
+  char pragmas[128];
+  snprintf(pragmas, sizeof pragmas,
+           "PRAGMA application_id=%d; PRAGMA user_version=%d;", RLOG_APP_ID,
+           RLOG_SCHEMA_VERSION);
+  if (txn_begin(l) < 0 || exec_sql(l, schema_sql) < 0 ||
+      exec_sql(l, pragmas) < 0 || txn_commit(l) < 0) {
+    txn_rollback(l);
+    return -1;
+  }
+  return 0;
+}
+
+/* "INSERT ... VALUES (?,..,?),(?,..,?)..." for 'rows' rows. */
+static int prepare_multi(rlog *l, const char *head, int cols, int rows,
+                         sqlite3_stmt **st) {
+  size_t n = strlen(head) + (size_t)rows * (2 * (size_t)cols + 3) + 1;
+  char *sql = malloc(n), *p = sql;
+  if (!sql)
+    return fail(l, "event log: out of memory");
+  p += sprintf(p, "%s", head);
+  for (int r = 0; r < rows; r++) {
+    *p++ = r ? ',' : ' ';
+    *p++ = '(';
+    for (int c = 0; c < cols; c++) {
+      *p++ = '?';
+      *p++ = c + 1 < cols ? ',' : ')';
+    }
+  }
+  *p = 0;
+  assert((size_t)(p - sql) < n);
+  int rc = sqlite3_prepare_v3(l->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st,
+                              NULL);
+  free(sql);
+  return rc == SQLITE_OK ? 0 : sqlfail(l, head);
+}
+
+static int prepare_many(rlog *l) {
+  if (prepare_multi(l,
+                    "INSERT INTO event(exec_id, seq, ts, dur, cpu, tid, depth,"
+                    " fn, op, obj, before, after) VALUES",
+                    12, RLOG_EVBUF, &l->ev_many) < 0)
+    return -1;
+  return prepare_multi(l,
+                       "INSERT INTO access(exec_id, seq, idx, obj, kind) VALUES",
+                       5, RLOG_ACBUF, &l->ac_many);
+}
+
+static void obs_event(void *arg, const sim_event *ev);
+static void obs_flow(void *arg, uint64_t from_seq, uint64_t to_seq,
+                     enum sim_flow_kind kind, sim_oid obj);
+
+rlog *rlog_open(const char *path, char *err, size_t errlen) {
+  rlog *l = calloc(1, sizeof *l);
+  if (!l) {
+    snprintf(err, errlen, "%s: out of memory", path);
+    return NULL;
+  }
+  /* NOMUTEX: a log handle is used by one OS thread (SimGrid runs every
+     actor on the thread that called simgrid_run), so the per-call mutex of
+     the serialized mode is pure cost. */
+  if (sqlite3_open_v2(path, &l->db,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                          SQLITE_OPEN_NOMUTEX,
+                      NULL) != SQLITE_OK) {
+    snprintf(l->err, sizeof l->err, "%s: cannot open: %s", path,
+             l->db ? sqlite3_errmsg(l->db) : "out of memory");
+    goto fail;
+  }
+  sqlite3_busy_timeout(l->db, 5000);
+  if (check_or_create(l, path) < 0)
+    goto fail;
+  for (int i = 0; i < ST__COUNT; i++) {
+    if (sqlite3_prepare_v3(l->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
+                           &l->st[i], NULL) != SQLITE_OK) {
+      sqlfail(l, stmt_sql[i]);
+      goto fail;
+    }
+  }
+  if (prepare_many(l) < 0)
+    goto fail;
+  l->obs = (sim_observer){.arg = l, .event = obs_event, .flow = obs_flow};
+  l->failed = 0;
+  return l;
+
+fail:
+  snprintf(err, errlen, "%s", l->err);
+  rlog_close(l);
+  return NULL;
+}
+
+int rlog_close(rlog *l) {
+  if (!l)
+    return 0;
+  int rc = 0;
+  if (l->in_txn && txn_commit(l) < 0)
+    rc = -1;
+  for (int i = 0; i < ST__COUNT; i++)
+    sqlite3_finalize(l->st[i]);
+  sqlite3_finalize(l->ev_many);
+  sqlite3_finalize(l->ac_many);
+  if (l->db && sqlite3_close(l->db) != SQLITE_OK)
+    rc = -1;
+  for (size_t i = 0; i < l->tabcap; i++)
+    free(l->tab[i].s);
+  free(l->tab);
+  free(l->onames);
+  free(l);
+  return rc;
+}
+
+/* ----------------------------------------------------------------- runs */
+
+int64_t rlog_run_begin(rlog *l, const rlog_run_info *ri) {
+  assert(ri->mode && ri->ncpus > 0);
+  assert(ri->nthreads >= 0 && ri->nthreads <= SIM_MAX_THREADS);
+  assert(!ri->nthreads || (ri->thread_names && ri->thread_cpus));
+  assert(!l->exec_id); /* runs do not nest in executions */
+  l->failed = 0;
+  if (txn_begin(l) < 0)
+    return -1;
+  sqlite3_stmt *st = l->st[ST_RUN];
+  bind_text(st, 1, ri->mode);
+  bind_text(st, 2, ri->scenario_path);
+  bind_text(st, 3, ri->title);
+  bind_text(st, 4, ri->variant);
+  bind_text(st, 5, ri->knobs);
+  bind_text(st, 6, ri->policy);
+  sqlite3_bind_int64(st, 7, (int64_t)ri->seed); /* >= 2^63 reads negative */
+  sqlite3_bind_int(st, 8, ri->ncpus);
+  bind_text(st, 9, ri->expect);
+  bind_text(st, 10, MMSIM_VERSION);
+  if (run_stmt(l, ST_RUN) < 0)
+    return -1;
+  int64_t run_id = sqlite3_last_insert_rowid(l->db);
+  for (int i = 0; i < ri->nthreads; i++) {
+    st = l->st[ST_THREAD];
+    sqlite3_bind_int64(st, 1, run_id);
+    sqlite3_bind_int(st, 2, i);
+    bind_text(st, 3, ri->thread_names[i]);
+    sqlite3_bind_int(st, 4, ri->thread_cpus[i]);
+    if (run_stmt(l, ST_THREAD) < 0)
+      return -1;
+  }
+  if (txn_commit(l) < 0)
+    return -1;
+  return run_id;
+}
+
+/* ----------------------------------------------------------- executions */
+
+int64_t rlog_exec_begin(rlog *l, int64_t run_id, rlog_namer namer,
+                        void *namer_arg) {
+  assert(run_id > 0);
+  /* An execution left open stays 'incomplete', with what it wrote. */
+  if (l->exec_id && txn_commit(l) < 0)
+    return -1;
+  l->exec_id = 0;
+  l->failed = 0;
+  l->namer = namer;
+  l->namer_arg = namer_arg;
+  for (size_t i = 0; i < l->nonames; i++)
+    l->onames[i] = (objname){0, NULL};
+
+  if (txn_begin(l) < 0)
+    return -1;
+  sqlite3_stmt *st = l->st[ST_EXEC_ORDINAL];
+  sqlite3_bind_int64(st, 1, run_id);
+  int64_t ordinal = 1;
+  if (sqlite3_step(st) == SQLITE_ROW)
+    ordinal = sqlite3_column_int64(st, 0);
+  sqlite3_reset(st);
+  st = l->st[ST_EXEC_INSERT];
+  sqlite3_bind_int64(st, 1, run_id);
+  sqlite3_bind_int64(st, 2, ordinal);
+  if (run_stmt(l, ST_EXEC_INSERT) < 0)
+    return -1;
+  int64_t id = sqlite3_last_insert_rowid(l->db);
+  /* Committed at once: a crash from here on leaves it 'incomplete'. */
+  if (txn_commit(l) < 0 || txn_begin(l) < 0)
+    return -1;
+  l->exec_id = id;
+  return id;
+}
+
+const sim_observer *rlog_observer(rlog *l) { return &l->obs; }
+
+static void obs_event(void *arg, const sim_event *ev) {
+  rlog *l = arg;
+  assert(l->exec_id); /* rlog_exec_begin first */
+  assert(ev->step && ev->step->n <= SIM_MAX_ACCESS);
+  if (l->failed)
+    return;
+  int64_t fn = intern(l, ev->fn, NULL);
+  int64_t op = intern(l, ev->what, NULL);
+  int64_t obj = ev->has_obj ? obj_name(l, ev->obj, NULL) : 0;
+  int64_t before = intern(l, ev->before, NULL);
+  int64_t after = intern(l, ev->after, NULL);
+  if (fn < 0 || op < 0 || obj < 0 || before < 0 || after < 0)
+    return;
+
+  if (l->nev == RLOG_EVBUF && flush_events(l) < 0)
+    return;
+  l->evbuf[l->nev++] = (evrow){.exec_id = l->exec_id,
+                               .seq = (int64_t)ev->seq,
+                               .ts = (int64_t)ev->ts_ns,
+                               .dur = ev->dur_ns,
+                               .fn = fn,
+                               .op = op,
+                               .obj = obj,
+                               .before = before,
+                               .after = after,
+                               .cpu = ev->cpu,
+                               .tid = ev->tid,
+                               .depth = ev->depth};
+  const sim_stepdesc *s = ev->step;
+  for (int i = 0; i < s->n; i++) {
+    assert(s->acc[i].op < SIM_OP__COUNT);
+    int64_t o = obj_name(l, s->acc[i].obj, NULL);
+    if (o < 0)
+      return;
+    if (l->nac == RLOG_ACBUF && flush_accesses(l) < 0)
+      return;
+    l->acbuf[l->nac++] = (acrow){.exec_id = l->exec_id,
+                                 .seq = (int64_t)ev->seq,
+                                 .obj = o,
+                                 .idx = i,
+                                 .op = s->acc[i].op};
+  }
+  txn_rows(l, 1 + (unsigned)s->n);
+}
+
+static void obs_flow(void *arg, uint64_t from_seq, uint64_t to_seq,
+                     enum sim_flow_kind kind, sim_oid obj) {
+  rlog *l = arg;
+  assert(l->exec_id);
+  assert(from_seq < to_seq); /* an arrow points forward in time */
+  assert(kind <= SIM_FLOW_WAKEUP);
+  if (l->failed)
+    return;
+  int64_t o = obj_name(l, obj, NULL);
+  if (o < 0)
+    return;
+  sqlite3_stmt *st = l->st[ST_FLOW];
+  sqlite3_bind_int64(st, 1, l->exec_id);
+  sqlite3_bind_int64(st, 2, (int64_t)from_seq);
+  sqlite3_bind_int64(st, 3, (int64_t)to_seq);
+  sqlite3_bind_text(st, 4, flow_kind[kind], -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 5, o);
+  if (sqlite3_step(st) != SQLITE_DONE)
+    sqlfail(l, "insert flow");
+  sqlite3_reset(st);
+  if (!l->failed)
+    txn_rows(l, 1);
+}
+
+static const char *outcome_name(enum sim_outcome o) {
+  switch (o) {
+  case SIM_CLEAN:
+    return "clean";
+  case SIM_VIOLATION:
+    return "violation";
+  case SIM_STEP_LIMIT:
+    return "step-limit";
+  }
+  return "incomplete";
+}
+
+/* Appends 's' to 'buf' as a JSON string. */
+static void json_str(char *buf, size_t n, const char *s) {
+  size_t k = strlen(buf);
+  if (k + 1 < n)
+    buf[k++] = '"';
+  for (; *s && k + 8 < n; s++) {
+    unsigned char c = (unsigned char)*s;
+    if (c == '"' || c == '\\')
+      k += (size_t)snprintf(buf + k, n - k, "\\%c", c);
+    else if (c < 0x20)
+      k += (size_t)snprintf(buf + k, n - k, "\\u%04x", c);
+    else
+      buf[k++] = (char)c;
+  }
+  if (k + 1 < n)
+    buf[k++] = '"';
+  buf[k] = 0;
+}
+
+static int insert_violation(rlog *l, const sim_result *r) {
+  char objs[1024] = "[";
+  for (int i = 0; i < r->nviol_objs; i++) {
+    const char *name = NULL;
+    if (obj_name(l, r->viol_objs[i], &name) < 0)
+      return -1;
+    if (i)
+      strncat(objs, ",", sizeof objs - strlen(objs) - 1);
+    json_str(objs, sizeof objs - 1, name);
+  }
+  strncat(objs, "]", sizeof objs - strlen(objs) - 1);
+
+  sqlite3_stmt *st = l->st[ST_VIOLATION];
+  sqlite3_bind_int64(st, 1, l->exec_id);
+  bind_text(st, 2, r->kind);
+  sqlite3_bind_int64(st, 3, (int64_t)r->viol_seq);
+  bind_text(st, 4, r->msg);
+  bind_text(st, 5, objs);
+  return run_stmt(l, ST_VIOLATION);
+}
+
+int rlog_exec_end(rlog *l, const sim_result *r, const char *schedule,
+                  const char *note) {
+  assert(l->exec_id); /* rlog_exec_begin first */
+  if (l->failed) {
+    /* Keep the first error; the execution stays 'incomplete'. */
+    txn_rollback(l);
+    l->exec_id = 0;
+    return -1;
+  }
+  char *own = NULL;
+  if (!schedule)
+    schedule = own = sim_sched_format(r->sched, r->nsched);
+  if (!note && r->outcome == SIM_STEP_LIMIT)
+    note = r->msg;
+  char th[17], sh[17];
+  snprintf(th, sizeof th, "%016" PRIx64, r->trace_hash);
+  snprintf(sh, sizeof sh, "%016" PRIx64, r->state_hash);
+
+  int rc = txn_begin(l);
+  sqlite3_stmt *st = l->st[ST_EXEC_UPDATE];
+  sqlite3_bind_int64(st, 1, l->exec_id);
+  sqlite3_bind_text(st, 2, outcome_name(r->outcome), -1, SQLITE_STATIC);
+  bind_text(st, 3, schedule);
+  sqlite3_bind_int64(st, 4, (int64_t)r->steps);
+  sqlite3_bind_int64(st, 5, (int64_t)r->end_ns);
+  bind_text(st, 6, th);
+  bind_text(st, 7, sh);
+  bind_text(st, 8, note && *note ? note : NULL);
+  if (rc == 0)
+    rc = run_stmt(l, ST_EXEC_UPDATE);
+  if (rc == 0 && r->outcome == SIM_VIOLATION)
+    rc = insert_violation(l, r);
+  free(own);
+  if (rc == 0)
+    rc = txn_commit(l);
+  else
+    txn_rollback(l);
+  l->exec_id = 0;
+  return rc;
+}

@@ -1,0 +1,267 @@
+/*
+** test_scenarios.c - the bundled scenarios and the command line, through
+** the mmsim binary: every bundled scenario (scenarios/NAME.scn) meets its declared expectation on
+** every kernel variant under its own run line; the printed schedule replays
+** to the same trace hash; the pre-fix schedule on the fixed kernel stays
+** clean; logs are identical across processes; exit codes and messages.
+*/
+#include <criterion/criterion.h>
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "helpers.h"
+
+/* The value printed after "key:" on its own line, malloc'd. */
+static char *field(const char *out, const char *key) {
+  char pat[64];
+  snprintf(pat, sizeof pat, "\n%s:", key);
+  const char *p = strstr(out, pat);
+  if (!p && !strncmp(out, pat + 1, strlen(pat + 1)))
+    p = out - 1;
+  cr_assert_not_null(p, "no '%s:' line in:\n%s", key, out);
+  p += strlen(pat);
+  while (*p == ' ')
+    p++;
+  size_t n = strcspn(p, "\n");
+  char *v = malloc(n + 1);
+  memcpy(v, p, n);
+  v[n] = 0;
+  return v;
+}
+
+Test(scenarios, every_bundled_scenario_meets_its_expectations) {
+  glob_t g;
+  cr_assert_eq(glob(MMSIM_SOURCE_DIR "/scenarios/*.scn", 0, NULL, &g), 0);
+  cr_assert_geq(g.gl_pathc, 3);
+  static const char *variants[] = {"2.6.20", "2.6.23"};
+  for (size_t i = 0; i < g.gl_pathc; i++) {
+    for (int v = 0; v < 2; v++) {
+      char args[1024], *out;
+      snprintf(args, sizeof args, "run '%s' --no-log --variant %s",
+               g.gl_pathv[i], variants[v]);
+      int rc = run_mmsim(args, &out);
+      cr_assert_eq(rc, 0, "%s on %s: exit %d\n%s", g.gl_pathv[i],
+                   variants[v], rc, out);
+      cr_assert(strstr(out, " -- met\n"), "%s", out);
+      free(out);
+    }
+  }
+  globfree(&g);
+}
+
+Test(scenarios, prefix_outcomes_are_the_races) {
+  static const struct {
+    const char *scn, *variant, *result;
+  } cases[] = {
+      {"fault-invalidate", "2.6.20", "VIOLATION page-mapped-on-remove"},
+      {"fault-invalidate", "2.6.23", "clean"},
+      {"fault-punch", "2.6.20", "VIOLATION page-mapped-on-remove"},
+      {"fault-punch", "2.6.23", "clean"},
+      {"fault-truncate", "2.6.20", "clean"},
+      {"fault-truncate", "2.6.23", "clean"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char args[256], *out;
+    snprintf(args, sizeof args, "run scenarios/%s.scn --no-log --variant %s",
+             cases[i].scn, cases[i].variant);
+    run_mmsim(args, &out);
+    char *res = field(out, "result");
+    cr_assert_eq(strncmp(res, cases[i].result, strlen(cases[i].result)), 0,
+                 "%s %s: %s", cases[i].scn, cases[i].variant, res);
+    free(res);
+    free(out);
+  }
+}
+
+Test(scenarios, run_reports_the_violation_step_and_message) {
+  char *out;
+  int rc = run_mmsim("run scenarios/fault-invalidate.scn --no-log", &out);
+  cr_assert_eq(rc, 0);
+  char *res = field(out, "result");
+  cr_assert_str_eq(res, "VIOLATION page-mapped-on-remove at step 26: "
+                        "BUG_ON(page_mapped(page)) in "
+                        "__remove_from_page_cache: page#0 (data index 0) "
+                        "still mapped by 1 pte(s)");
+  char *pol = field(out, "policy");
+  cr_assert_str_eq(pol, "timed seed 1");
+  free(res);
+  free(pol);
+  free(out);
+}
+
+Test(scenarios, replay_reproduces_trace_hash_and_fixed_kernel_is_clean) {
+  char *out, args[4096];
+  cr_assert_eq(run_mmsim("run scenarios/fault-invalidate.scn --no-log", &out),
+               0);
+  char *sched = field(out, "schedule"), *trace = field(out, "trace");
+  char *events = field(out, "events");
+  free(out);
+
+  snprintf(args, sizeof args,
+           "replay scenarios/fault-invalidate.scn --no-log --schedule '%s'",
+           sched);
+  cr_assert_eq(run_mmsim(args, &out), 0, "%s", out);
+  char *t2 = field(out, "trace"), *e2 = field(out, "events");
+  char *s2 = field(out, "schedule");
+  cr_assert_str_eq(t2, trace);
+  cr_assert_str_eq(e2, events);
+  cr_assert_str_eq(s2, sched);
+  cr_assert_null(strstr(out, "note:"), "an exact replay does not diverge");
+  free(out);
+
+  /* the same schedule on the fixed kernel: the fault blocks on the page
+     lock, the schedule diverges there, and nothing breaks */
+  snprintf(args, sizeof args,
+           "replay scenarios/fault-invalidate.scn --no-log --variant 2.6.23 "
+           "--schedule '%s'",
+           sched);
+  cr_assert_eq(run_mmsim(args, &out), 0, "%s", out);
+  char *res = field(out, "result"), *note = field(out, "note");
+  cr_assert_eq(strncmp(res, "clean", 5), 0, "%s", res);
+  cr_assert(strstr(note, "schedule diverged at step"), "%s", note);
+  free(out);
+  free(res);
+  free(note);
+  free(sched);
+  free(trace);
+  free(events);
+  free(t2);
+  free(e2);
+  free(s2);
+}
+
+Test(scenarios, schedule_file_replays_like_the_string) {
+  char *dir = test_tmpdir(), path[512], args[1024], *out;
+  snprintf(path, sizeof path, "%s/s.sched", dir);
+  FILE *f = fopen(path, "w");
+  fputs("1*9.0*2.1*3.0*4.1*2.0.1.0.1.0.1*2\n", f);
+  fclose(f);
+  snprintf(args, sizeof args,
+           "replay scenarios/fault-invalidate.scn --no-log --schedule-file %s",
+           path);
+  cr_assert_eq(run_mmsim(args, &out), 0, "%s", out);
+  char *res = field(out, "result");
+  cr_assert_eq(strncmp(res, "VIOLATION page-mapped-on-remove", 31), 0);
+  free(res);
+  free(out);
+  free(dir);
+}
+
+Test(scenarios, determinism_across_processes) {
+  char *a, *b;
+  run_mmsim("run scenarios/fault-truncate.scn --no-log --policy random "
+            "--seed 42",
+            &a);
+  run_mmsim("run scenarios/fault-truncate.scn --no-log --policy random "
+            "--seed 42",
+            &b);
+  cr_assert_str_eq(a, b, "two processes, same inputs, same output");
+  char *out;
+  cr_assert_eq(run_mmsim("run scenarios/fault-punch.scn --no-log "
+                         "--check-determinism",
+                         &out),
+               0);
+  char *d = field(out, "determinism");
+  cr_assert_eq(strncmp(d, "ok ", 3), 0, "%s", d);
+  free(d);
+  free(out);
+  free(a);
+  free(b);
+}
+
+Test(scenarios, different_seeds_reach_different_schedules) {
+  char *a, *b;
+  run_mmsim("run scenarios/fault-truncate.scn --no-log --policy random "
+            "--seed 1",
+            &a);
+  run_mmsim("run scenarios/fault-truncate.scn --no-log --policy random "
+            "--seed 2",
+            &b);
+  char *sa = field(a, "schedule"), *sb = field(b, "schedule");
+  cr_assert_str_neq(sa, sb);
+  free(sa);
+  free(sb);
+  free(a);
+  free(b);
+}
+
+Test(cli, expectation_not_met_exits_1) {
+  char *out;
+  int rc = run_mmsim("run scenarios/fault-invalidate.scn --no-log --policy "
+                     "random --seed 0",
+                     &out);
+  cr_assert_eq(rc, 1, "%s", out);
+  char *e = field(out, "expect");
+  cr_assert_str_eq(e, "violation page-mapped-on-remove -- NOT met");
+  free(e);
+  free(out);
+}
+
+Test(cli, bad_scenario_exits_2_with_position) {
+  char *dir = test_tmpdir(), path[512], args[1024], *out;
+  snprintf(path, sizeof path, "%s/bad.scn", dir);
+  FILE *f = fopen(path, "w");
+  fputs("scenario \"x\"\nkernel 2.6.21\n", f);
+  fclose(f);
+  snprintf(args, sizeof args, "run %s", path);
+  cr_assert_eq(run_mmsim(args, &out), 2);
+  char want[1024];
+  snprintf(want, sizeof want,
+           "%s:2:8: error: unknown kernel '2.6.21', expected one of 2.6.20, "
+           "2.6.23\n",
+           path);
+  cr_assert_str_eq(out, want);
+  free(out);
+  free(dir);
+}
+
+Test(cli, usage_errors_exit_2) {
+  static const struct {
+    const char *args, *msg;
+  } cases[] = {
+      {"frobnicate", "mmsim: unknown command 'frobnicate'"},
+      {"run scenarios/fault-punch.scn --policy fifo",
+       "mmsim run: --policy expects timed, random or replay"},
+      {"replay scenarios/fault-punch.scn",
+       "mmsim replay: a schedule is required"},
+      {"run", "mmsim run: expected exactly one scenario file"},
+      {"run scenarios/fault-punch.scn --seed x",
+       "mmsim run: --seed expects a number"},
+      {"run scenarios/fault-punch.scn --no-log --schedule 0*3.x",
+       "<schedule>:1:5: error: expected a thread number, found 'x'"},
+      {"run /nonexistent.scn", "error: cannot open /nonexistent.scn"},
+      {"check", "mmsim check: expected one or more scenario files"},
+      {"render", "mmsim render: expected DB and -o FILE.{svg,png,dot}"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char *out;
+    int rc = run_mmsim(cases[i].args, &out);
+    cr_assert_eq(rc, 2, "%s: exit %d\n%s", cases[i].args, rc, out);
+    cr_assert_eq(strncmp(out, cases[i].msg, strlen(cases[i].msg)), 0,
+                 "%s:\n%s", cases[i].args, out);
+    free(out);
+  }
+}
+
+Test(cli, check_prints_one_line_per_scenario) {
+  char *out;
+  cr_assert_eq(run_mmsim("check scenarios/fault-invalidate.scn", &out), 0);
+  cr_assert_str_eq(out, "scenarios/fault-invalidate.scn: ok: \"fault vs "
+                        "O_DIRECT invalidate (R1)\", kernel 2.6.20, 2 cpus, "
+                        "2 threads, expect violation page-mapped-on-remove; "
+                        "on 2.6.23 clean\n");
+  free(out);
+}
+
+Test(cli, help_for_every_command) {
+  static const char *cmds[] = {"run", "replay", "check", "render", "bench"};
+  for (size_t i = 0; i < 5; i++) {
+    char args[64], *out;
+    snprintf(args, sizeof args, "%s --help", cmds[i]);
+    cr_assert_eq(run_mmsim(args, &out), 0, "%s", args);
+    cr_assert_eq(strncmp(out, "usage: mmsim ", 13), 0, "%s", out);
+    free(out);
+  }
+}
