@@ -143,15 +143,13 @@ static const char schema_sql[] =
     "LEFT JOIN string sa ON sa.id = e.after;\n"
     "CREATE VIEW v_access AS\n"
     "SELECT a.exec_id, a.seq, a.idx, a.kind, s.str AS obj, e.ts, e.tid,\n"
-    "       t.name AS thread, so.str AS op\n"
+    "       e.thread, e.fn, e.op, e.before, e.after\n"
     "FROM access a\n"
     "JOIN string s ON s.id = a.obj\n"
-    "JOIN event e ON e.exec_id = a.exec_id AND e.seq = a.seq\n"
-    "JOIN execution x ON x.id = a.exec_id\n"
-    "LEFT JOIN thread t ON t.run_id = x.run_id AND t.tid = e.tid\n"
-    "LEFT JOIN string so ON so.id = e.op;\n"
+    "JOIN v_event e ON e.exec_id = a.exec_id AND e.seq = a.seq;\n"
     "CREATE VIEW v_flow AS\n"
-    "SELECT f.exec_id, f.kind, s.str AS obj, f.from_seq, tf.name AS from_thread,\n"
+    "SELECT f.exec_id, f.kind, s.str AS obj, f.from_seq, tf.name AS "
+    "from_thread,\n"
     "       f.to_seq, tt.name AS to_thread\n"
     "FROM flow f\n"
     "JOIN execution x ON x.id = f.exec_id\n"
@@ -229,9 +227,9 @@ static const char *const stmt_sql[ST__COUNT] = {
 
 /* access.kind for each enum sim_op. */
 static const char *const access_kind[SIM_OP__COUNT] = {
-    [SIM_OP_READ] = "R",          [SIM_OP_WRITE] = "W",
-    [SIM_OP_LOCK] = "L",          [SIM_OP_LOCK_SHARED] = "Ls",
-    [SIM_OP_TRYLOCK] = "T",       [SIM_OP_UNLOCK] = "U",
+    [SIM_OP_READ] = "R",           [SIM_OP_WRITE] = "W",
+    [SIM_OP_LOCK] = "L",           [SIM_OP_LOCK_SHARED] = "Ls",
+    [SIM_OP_TRYLOCK] = "T",        [SIM_OP_UNLOCK] = "U",
     [SIM_OP_UNLOCK_SHARED] = "Us", [SIM_OP_WAIT] = "Wait",
 };
 
@@ -277,9 +275,9 @@ struct rlog {
   acrow acbuf[RLOG_ACBUF];
   int nev, nac; /* rows buffered, always flushed before COMMIT */
   char err[512];
-  int in_txn;      /* a BEGIN is open */
-  unsigned batch;  /* rows written since BEGIN */
-  int failed;      /* an observer callback failed; reported at exec_end */
+  int in_txn;     /* a BEGIN is open */
+  unsigned batch; /* rows written since BEGIN */
+  int failed;     /* an observer callback failed; reported at exec_end */
   /* interned strings: open addressing, capacity a power of two */
   strent *tab;
   size_t tabcap, tabn;
@@ -309,7 +307,9 @@ static int sqlfail(rlog *l, const char *what) {
   return fail(l, "event log: %s: %s", what, sqlite3_errmsg(l->db));
 }
 
-const char *rlog_errmsg(rlog *l) { return l->err; }
+const char *rlog_errmsg(rlog *l) {
+  return l->err;
+}
 
 /* Runs a statement of the persistent set to completion and resets it. */
 static int run_stmt(rlog *l, int which) {
@@ -585,7 +585,7 @@ static int64_t obj_name(rlog *l, sim_oid o, const char **name) {
 /* ---------------------------------------------------------------- open */
 
 /* Reads one integer from a single-row query; -1 (and SQLite's code in
-   *rc) on error. */
+ *rc) on error. */
 static int64_t query_int(sqlite3 *db, const char *sql, int *rc) {
   sqlite3_stmt *st;
   int64_t v = -1;
@@ -607,12 +607,10 @@ static int check_or_create(rlog *l, const char *path) {
   int rc;
   int64_t appid = query_int(l->db, "PRAGMA application_id", &rc);
   if (rc == SQLITE_NOTADB)
-    return fail(l, "%s: not an mmsim event log (not an SQLite database)",
-                path);
+    return fail(l, "%s: not an mmsim event log (not an SQLite database)", path);
   if (rc != SQLITE_OK)
     return fail(l, "%s: cannot read: %s", path, sqlite3_errmsg(l->db));
-  int64_t ntables =
-      query_int(l->db, "SELECT count(*) FROM sqlite_schema", &rc);
+  int64_t ntables = query_int(l->db, "SELECT count(*) FROM sqlite_schema", &rc);
   int64_t version = query_int(l->db, "PRAGMA user_version", &rc);
   if (rc != SQLITE_OK)
     return fail(l, "%s: cannot read: %s", path, sqlite3_errmsg(l->db));
@@ -662,8 +660,8 @@ static int prepare_multi(rlog *l, const char *head, int cols, int rows,
   }
   *p = 0;
   assert((size_t)(p - sql) < n);
-  int rc = sqlite3_prepare_v3(l->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st,
-                              NULL);
+  int rc =
+      sqlite3_prepare_v3(l->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL);
   free(sql);
   return rc == SQLITE_OK ? 0 : sqlfail(l, head);
 }
@@ -674,9 +672,9 @@ static int prepare_many(rlog *l) {
                     " fn, op, obj, before, after) VALUES",
                     12, RLOG_EVBUF, &l->ev_many) < 0)
     return -1;
-  return prepare_multi(l,
-                       "INSERT INTO access(exec_id, seq, idx, obj, kind) VALUES",
-                       5, RLOG_ACBUF, &l->ac_many);
+  return prepare_multi(
+      l, "INSERT INTO access(exec_id, seq, idx, obj, kind) VALUES", 5,
+      RLOG_ACBUF, &l->ac_many);
 }
 
 static void obs_event(void *arg, const sim_event *ev);
@@ -689,9 +687,9 @@ rlog *rlog_open(const char *path, char *err, size_t errlen) {
     snprintf(err, errlen, "%s: out of memory", path);
     return NULL;
   }
-  /* NOMUTEX: a log handle is used by one OS thread (SimGrid runs every
-     actor on the thread that called simgrid_run), so the per-call mutex of
-     the serialized mode is pure cost. */
+  /* NOMUTEX: a log handle is used by one thread at a time (SimGrid runs
+     one actor at a time, whatever its context factory), so the per-call
+     mutex of the serialized mode is pure cost: about 25% of the writer. */
   if (sqlite3_open_v2(path, &l->db,
                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
                           SQLITE_OPEN_NOMUTEX,
@@ -816,7 +814,9 @@ int64_t rlog_exec_begin(rlog *l, int64_t run_id, rlog_namer namer,
   return id;
 }
 
-const sim_observer *rlog_observer(rlog *l) { return &l->obs; }
+const sim_observer *rlog_observer(rlog *l) {
+  return &l->obs;
+}
 
 static void obs_event(void *arg, const sim_event *ev) {
   rlog *l = arg;

@@ -54,23 +54,23 @@
 #define RLOG_SCHEMA_VERSION 1
 
 /* Geometry in points; y grows downwards here and is negated for Graphviz. */
-#define RULER_W 80.0   /* time ruler column */
-#define LANE_W 380.0   /* one thread */
-#define EV_X0 8.0      /* event boxes start this far into the lane ... */
-#define EV_X1 298.0    /* ... and end here */
-#define INDENT 10.0    /* per call-nesting level */
-#define MAX_INDENT 5   /* deeper calls are shaded, not indented further */
-#define BAR_X 308.0    /* first lock bar, from the lane's left edge */
+#define RULER_W 80.0 /* time ruler column */
+#define LANE_W 380.0 /* one thread */
+#define EV_X0 8.0    /* event boxes start this far into the lane ... */
+#define EV_X1 298.0  /* ... and end here */
+#define INDENT 10.0  /* per call-nesting level */
+#define MAX_INDENT 5 /* deeper calls are shaded, not indented further */
+#define BAR_X 308.0  /* first lock bar, from the lane's left edge */
 #define BAR_W 7.0
 #define BAR_STEP 11.0
-#define MAX_SLOTS 4    /* lock bars side by side per lane */
-#define ROW_H 34.0     /* one step */
+#define MAX_SLOTS 4 /* lock bars side by side per lane */
+#define ROW_H 34.0  /* one step */
 #define EV_H 28.0
-#define GAP_H 14.0     /* extra space where the slice skips steps */
-#define HEAD_H 36.0    /* lane headers */
-#define SIDE_W 320.0   /* legend and violation column */
-#define CHAR_W 5.3     /* average glyph width of 9 pt Helvetica, generous */
-#define BOLD_W 6.1     /* the same in bold */
+#define GAP_H 14.0   /* extra space where the slice skips steps */
+#define HEAD_H 36.0  /* lane headers */
+#define SIDE_W 320.0 /* legend and violation column */
+#define CHAR_W 5.3   /* average glyph width of 9 pt Helvetica, generous */
+#define BOLD_W 6.1   /* the same in bold */
 
 /* Flow arrows, one style per kind; lock bars cycle through the palette. */
 static const struct flow_style {
@@ -142,7 +142,7 @@ typedef struct timeline {
   tl_flow *flows; /* by to_seq, then from_seq descending */
   int64_t nflows;
   /* what is shown */
-  char *shown; /* [nall] */
+  char *shown;  /* [nall] */
   tl_event *ev; /* by seq */
   int64_t nev;
   int64_t viol_ev; /* index in ev[], -1 if not shown */
@@ -333,8 +333,8 @@ static int64_t one_int(timeline *t, const char *sql, int64_t arg, int *found) {
     return -1;
   if (arg)
     sqlite3_bind_int64(st, 1, arg);
-  if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) !=
-                                            SQLITE_NULL) {
+  if (sqlite3_step(st) == SQLITE_ROW &&
+      sqlite3_column_type(st, 0) != SQLITE_NULL) {
     v = sqlite3_column_int64(st, 0);
     *found = 1;
   }
@@ -529,12 +529,11 @@ static int load_skeleton(timeline *t) {
       cap = cap ? 2 * cap : 256;
       t->flows = xrealloc(t->flows, cap * sizeof *t->flows);
     }
-    t->flows[t->nflows++] =
-        (tl_flow){.from = sqlite3_column_int64(st, 0),
-                  .to = sqlite3_column_int64(st, 1),
-                  .kind = flow_kind_index(
-                      (const char *)sqlite3_column_text(st, 2)),
-                  .obj = col_dup(st, 3)};
+    t->flows[t->nflows++] = (tl_flow){
+        .from = sqlite3_column_int64(st, 0),
+        .to = sqlite3_column_int64(st, 1),
+        .kind = flow_kind_index((const char *)sqlite3_column_text(st, 2)),
+        .obj = col_dup(st, 3)};
   }
   sqlite3_finalize(st);
   return 0;
@@ -606,8 +605,7 @@ static void choose_slice(timeline *t, int limit, int full) {
       else
         hi = mid;
     }
-    for (; lo < t->nflows && t->flows[lo].to == t->allseq[i] && np < 65;
-         lo++) {
+    for (; lo < t->nflows && t->flows[lo].to == t->allseq[i] && np < 65; lo++) {
       int64_t j = find_seq(t, t->flows[lo].from);
       if (j >= 0)
         preds[np++] = j;
@@ -844,8 +842,8 @@ static void set_f(void *obj, Agsym_t *sym, const char *fmt, ...) {
 }
 
 /* A node of fixed size w x h (points) centred at (x, y), y downwards. */
-static Agnode_t *node_at(gv *v, const char *name, double x, double y,
-                         double w, double h) {
+static Agnode_t *node_at(gv *v, const char *name, double x, double y, double w,
+                         double h) {
   Agnode_t *n = agnode(v->g, (char *)name, 1);
   set_f(n, v->pos, "%.2f,%.2f!", x, -y);
   set_f(n, v->width, "%.4f", w / 72.0);
@@ -865,8 +863,8 @@ static void html_left(sbuf *b, double w, const char *inner) {
 /* Appends "<B>bold</B>rest" cut to 'budget' points, with an ellipsis where
    it is cut: the bold part keeps at most 60% of the room if both do not
    fit.  'cw' is the glyph width of the rest. */
-static void fit_line(sbuf *b, const char *bold, const char *rest,
-                     double budget, double cw) {
+static void fit_line(sbuf *b, const char *bold, const char *rest, double budget,
+                     double cw) {
   size_t nb = bold ? u8len(bold) : 0, nr = u8len(rest);
   size_t fb = nb, fr = nr;
   if (nb * BOLD_W + nr * cw > budget) {
@@ -883,7 +881,9 @@ static void fit_line(sbuf *b, const char *bold, const char *rest,
   sb_html(b, rest, fr < nr ? fr : 0);
 }
 
-static const char *nz(const char *s) { return s ? s : ""; }
+static const char *nz(const char *s) {
+  return s ? s : "";
+}
 
 /* "before→after", "→after" or "before→"; "" when neither. */
 static void values(sbuf *b, const tl_event *e) {
@@ -951,11 +951,14 @@ static void draw_title(timeline *t, gv *v, frame *f) {
     sb_printf(&in, "<BR ALIGN=\"LEFT\"/>");
     lines++;
   }
+  /* The schedule in a monospace font (6 pt a glyph at 10 pt, with some
+     room), after the 10 characters of "schedule: ". */
   sb_printf(&in, "<FONT FACE=\"Courier\">schedule: ");
   const char *sched = t->schedule && *t->schedule ? t->schedule : "(none)";
-  size_t n = u8len(sched) + 10;
-  lines += (int)((n + cols - 1) / cols < 8 ? (n + cols - 1) / cols : 8);
-  sb_html_wrap(&in, sched, cols, ".", 8);
+  size_t mono = (size_t)((f->total_w - 20) / 6.3) - 12;
+  size_t n = u8len(sched);
+  lines += (int)((n + mono - 1) / mono < 8 ? (n + mono - 1) / mono : 8);
+  sb_html_wrap(&in, sched, mono, ".", 8);
   sb_printf(&in, "</FONT>");
   html_left(&b, f->total_w - 20, in.p);
   f->title_h = 24 + 13.0 * lines + 6;
@@ -1007,8 +1010,8 @@ static void draw_lanes(timeline *t, gv *v, const frame *f) {
 }
 
 static void draw_ruler(timeline *t, gv *v, const frame *f) {
-  Agnode_t *n = node_at(v, "ruler", RULER_W / 2, f->head_y, RULER_W - 8,
-                        HEAD_H - 8);
+  Agnode_t *n =
+      node_at(v, "ruler", RULER_W / 2, f->head_y, RULER_W - 8, HEAD_H - 8);
   set(n, v->shape, "plaintext");
   set(n, v->style, "");
   set(n, v->fsize, "8");
@@ -1066,8 +1069,8 @@ static void draw_spans(timeline *t, gv *v) {
     double bx = lane_x(t, sp->tid) + BAR_X + sp->slot * BAR_STEP;
     double y0 = t->ev[sp->r0].y - EV_H / 2, y1 = t->ev[sp->r1].y + EV_H / 2;
     snprintf(name, sizeof name, "hold%d", s);
-    Agnode_t *n = node_at(v, name, bx + BAR_W / 2, (y0 + y1) / 2, BAR_W,
-                          y1 - y0);
+    Agnode_t *n =
+        node_at(v, name, bx + BAR_W / 2, (y0 + y1) / 2, BAR_W, y1 - y0);
     set(n, v->fill, col);
     set(n, v->color, col);
     set(n, v->style, "filled");
@@ -1139,8 +1142,9 @@ static void draw_events(timeline *t, gv *v) {
               "#%" PRId64 " · %" PRId64 " ns · +%" PRId64 "</FONT>",
               e->seq, e->ts, e->dur);
     if (e->depth)
-      sb_printf(&in, "<FONT POINT-SIZE=\"7\" COLOR=\"#555555\"> · depth "
-                     "%d</FONT>",
+      sb_printf(&in,
+                "<FONT POINT-SIZE=\"7\" COLOR=\"#555555\"> · depth "
+                "%d</FONT>",
                 e->depth);
     html_left(&b, w - 6, in.p);
     set_html(v, n, v->label, b.p);
@@ -1183,8 +1187,8 @@ static void draw_flows(timeline *t, gv *v) {
     snprintf(from, sizeof from, "e%" PRId64, fl->from);
     snprintf(to, sizeof to, "e%" PRId64, fl->to);
     snprintf(name, sizeof name, "flow%" PRId64, k);
-    Agedge_t *e = agedge(v->g, agnode(v->g, from, 0), agnode(v->g, to, 0),
-                         name, 1);
+    Agedge_t *e =
+        agedge(v->g, agnode(v->g, from, 0), agnode(v->g, to, 0), name, 1);
     const struct flow_style *fs = &flow_styles[fl->kind];
     set(e, v->ecolor, fs->color);
     set(e, v->estyle, fs->style);
@@ -1294,8 +1298,8 @@ static void draw_violation(timeline *t, gv *v, const frame *f,
   double w = SIDE_W - 20;
   size_t cols = (size_t)(w / 5.6);
   sbuf in = {0}, b = {0};
-  sb_printf(&in, "<FONT COLOR=\"%s\" POINT-SIZE=\"12\"><B>violation: ",
-            VIOL_COLOR);
+  sb_printf(&in,
+            "<FONT COLOR=\"%s\" POINT-SIZE=\"12\"><B>violation: ", VIOL_COLOR);
   sb_html(&in, t->vkind, cols);
   sb_printf(&in, "</B></FONT><BR ALIGN=\"LEFT\"/>");
   sb_html_wrap(&in, nz(t->vmsg), cols, " ;,", 12);
@@ -1406,6 +1410,17 @@ static int gv_errf(char *msg) {
   return 0;
 }
 
+/* One Graphviz context for the process, never freed: Graphviz 2.43's pango
+   plugin caches a pointer to the last font name, which lives in the
+   context, so a second context after gvFreeContext() reads freed memory
+   (found with AddressSanitizer).  A context is meant to be reused. */
+static GVC_t *gv_context(void) {
+  static GVC_t *gvc;
+  if (!gvc)
+    gvc = gvContext();
+  return gvc;
+}
+
 static int draw(timeline *t, const char *out, const char *format) {
   gv v = gv_new();
   frame f = {0};
@@ -1428,7 +1443,7 @@ static int draw(timeline *t, const char *out, const char *format) {
   gv_err[0] = 0;
   agusererrf old = agseterrf(gv_errf);
   agerrlevel_t lvl = agseterr(AGERR);
-  GVC_t *gvc = gvContext();
+  GVC_t *gvc = gv_context();
   int rc = gvLayout(gvc, v.g, "nop2");
   if (rc != 0) {
     tl_fail(t, "graphviz: layout failed%s%s", gv_err[0] ? ": " : "", gv_err);
@@ -1439,7 +1454,6 @@ static int draw(timeline *t, const char *out, const char *format) {
     gvFreeLayout(gvc, v.g);
   }
   agclose(v.g);
-  gvFreeContext(gvc);
   agseterr(lvl);
   agseterrf(old);
   return rc ? -1 : 0;
@@ -1500,8 +1514,8 @@ static const char *format_of(const char *out) {
   return NULL;
 }
 
-int render_timeline(const char *dbpath, const char *out,
-                    const render_opts *o, char *err, size_t errlen) {
+int render_timeline(const char *dbpath, const char *out, const render_opts *o,
+                    char *err, size_t errlen) {
   render_opts defaults = {0};
   if (!o)
     o = &defaults;

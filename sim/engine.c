@@ -146,11 +146,18 @@ int sim_init(int ncpus, char *err, size_t errlen) {
              "</platform>\n");
   fclose(f);
 
+  /* Raw contexts are the fastest; sanitizer builds use one thread per
+     actor, since ASan cannot follow raw stack switches. */
   static char a0[] = "mmsim", a1[] = "--log=root.thresh:critical",
               a2[] = "--cfg=contexts/stack-size:256",
-              a3[] = "--cfg=contexts/guard-size:0";
-  static char *argv[] = {a0, a1, a2, a3, NULL};
-  int argc = 4;
+              a3[] = "--cfg=contexts/guard-size:0",
+#ifdef MMSIM_SANITIZE
+              a4[] = "--cfg=contexts/factory:thread";
+#else
+              a4[] = "--cfg=contexts/factory:raw";
+#endif
+  static char *argv[] = {a0, a1, a2, a3, a4, NULL};
+  int argc = 5;
   simgrid_init(&argc, argv);
   simgrid_load_platform(path);
   unlink(path);

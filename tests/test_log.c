@@ -112,10 +112,10 @@ static const toy_ins writer0[] = {
     {TOY_END},
 };
 static const toy_ins writer1[] = {
-    {TOY_DELAY, 5},     {TOY_ENTER, .what = "do_write"},
-    {TOY_LOCK, 0},      {TOY_LOAD, 0},
-    {TOY_STORE, 0, 1},  {TOY_UNLOCK, 0},
-    {TOY_LEAVE},        {TOY_END},
+    {TOY_DELAY, 5},    {TOY_ENTER, .what = "do_write"},
+    {TOY_LOCK, 0},     {TOY_LOAD, 0},
+    {TOY_STORE, 0, 1}, {TOY_UNLOCK, 0},
+    {TOY_LEAVE},       {TOY_END},
 };
 
 static void handoff_model(toy_model *m) {
@@ -152,10 +152,18 @@ static void lost_update_model(toy_model *m) {
 /* Three threads, two locks, nested functions and ties at every start, so
    the seed matters: the determinism test uses it. */
 static const toy_ins busy[] = {
-    {TOY_ENTER, .what = "outer"}, {TOY_LOCK, 0},  {TOY_LOAD, 0},
-    {TOY_ENTER, .what = "inner"}, {TOY_LOCK, 1},  {TOY_STORE, 1, 2},
-    {TOY_UNLOCK, 1},              {TOY_LEAVE},    {TOY_STORE, 0, 1},
-    {TOY_UNLOCK, 0},              {TOY_LOAD, 1},  {TOY_LEAVE},
+    {TOY_ENTER, .what = "outer"},
+    {TOY_LOCK, 0},
+    {TOY_LOAD, 0},
+    {TOY_ENTER, .what = "inner"},
+    {TOY_LOCK, 1},
+    {TOY_STORE, 1, 2},
+    {TOY_UNLOCK, 1},
+    {TOY_LEAVE},
+    {TOY_STORE, 0, 1},
+    {TOY_UNLOCK, 0},
+    {TOY_LOAD, 1},
+    {TOY_LEAVE},
     {TOY_END},
 };
 
@@ -250,9 +258,8 @@ Test(log, handoff_rows_are_exact) {
   free(got);
 
   /* Each string once. */
-  cr_assert(eq(i64,
-               q_int(db, "SELECT count(*) - count(DISTINCT str) FROM string"),
-               0));
+  cr_assert(eq(
+      i64, q_int(db, "SELECT count(*) - count(DISTINCT str) FROM string"), 0));
   cr_assert(eq(i64, q_int(db, "SELECT count(*) FROM violation"), 0));
   sqlite3_close(db);
   free(s);
@@ -330,10 +337,54 @@ Test(log, violation_row_is_exact) {
   free(path);
 }
 
+/* A check inside an action (BUG_ON) stops the execution in the middle of
+   the step; the engine still logs that step:
+     seq 0 cpu0 load other (0)        ts 0
+     seq 1 cpu0 store page#0 0 -> 1   ts 10
+     seq 2 cpu1 BUG_ON page#0 == 1    ts 25   fires inside the action */
+static const toy_ins storer[] = {{TOY_LOAD, 1}, {TOY_STORE, 0, 1}, {TOY_END}};
+static const toy_ins checker[] = {
+    {TOY_DELAY, 25}, {TOY_BUG_ON, 0, 1}, {TOY_END}};
+
+Test(log, violation_inside_an_action_is_logged) {
+  char *path = db_path("log.db");
+  rlog *l = log_open(path);
+  toy_model m = {.nvars = 2,
+                 .nthreads = 2,
+                 .var_names = {"page#0", "other"},
+                 .prog = {storer, checker},
+                 .threads = {{"cpu0:store", 0}, {"cpu1:check", 1}}};
+  int64_t run = toy_log_run(l, &m, "bug on", 1);
+  sim_result r;
+  cr_assert(eq(i64, toy_log_exec(l, run, &m, 1, 0, &r), 1));
+  cr_assert(eq(int, rlog_close(l), 0));
+  cr_assert(eq(int, (int)r.outcome, SIM_VIOLATION));
+  sqlite3 *db = db_open(path);
+  char *got = q_rows(db, "SELECT kind, seq, message, objects FROM violation");
+  cr_assert(eq(str, got, "bug-on|2|var#0 is 1|[\"page#0\"]\n"), "%s", got);
+  free(got);
+  /* The violating step is the last event, with the value it saw. */
+  got = q_rows(db, "SELECT seq, thread, op, obj, after FROM v_event "
+                   "ORDER BY seq");
+  cr_assert(eq(str, got,
+               "0|cpu0:store|load|other|0\n"
+               "1|cpu0:store|store|page#0|1\n"
+               "2|cpu1:check|BUG_ON|page#0|1\n"),
+            "%s", got);
+  free(got);
+  cr_assert(eq(i64, q_int(db, "SELECT count(*) FROM event"), (int64_t)r.steps));
+  got = q_rows(db, "SELECT kind, from_seq, to_seq FROM flow");
+  cr_assert(eq(str, got, "reads-from|1|2\n"));
+  free(got);
+  sqlite3_close(db);
+  sim_result_free(&r);
+  free(path);
+}
+
 /* ABBA: cpu0 takes A then B, cpu1 (5 ns late) takes B then A. */
 static const toy_ins abba0[] = {
     {TOY_LOCK, 0}, {TOY_LOCK, 1}, {TOY_UNLOCK, 1}, {TOY_UNLOCK, 0}, {TOY_END}};
-static const toy_ins abba1[] = {{TOY_DELAY, 5}, {TOY_LOCK, 1}, {TOY_LOCK, 0},
+static const toy_ins abba1[] = {{TOY_DELAY, 5},  {TOY_LOCK, 1},   {TOY_LOCK, 0},
                                 {TOY_UNLOCK, 0}, {TOY_UNLOCK, 1}, {TOY_END}};
 
 Test(log, deadlock_is_a_violation_row) {
@@ -500,9 +551,11 @@ Test(log, large_execution_spans_batches) {
   sqlite3 *db = db_open(path);
   cr_assert(eq(i64, q_int(db, "SELECT count(*) FROM event"), 3 * 4 * ROUNDS));
   cr_assert(eq(i64, q_int(db, "SELECT count(*) FROM access"), 3 * 4 * ROUNDS));
-  cr_assert(eq(i64, q_int(db, "SELECT max(seq) FROM event"), 3 * 4 * ROUNDS - 1));
-  cr_assert(eq(i64, q_int(db, "SELECT count(*) FROM execution "
-                              "WHERE outcome = 'clean'"),
+  cr_assert(
+      eq(i64, q_int(db, "SELECT max(seq) FROM event"), 3 * 4 * ROUNDS - 1));
+  cr_assert(eq(i64,
+               q_int(db, "SELECT count(*) FROM execution "
+                         "WHERE outcome = 'clean'"),
                1));
   sqlite3_close(db);
   sim_result_free(&r);
@@ -522,8 +575,8 @@ Test(log, refuses_a_text_file) {
            "%s: not an mmsim event log (not an SQLite database)", path);
   cr_assert(eq(str, err, want));
   char *text = slurp(path);
-  cr_assert(eq(str, text,
-               "this is not a database, and it must stay that way\n"));
+  cr_assert(
+      eq(str, text, "this is not a database, and it must stay that way\n"));
   free(text);
   free(path);
 }
@@ -578,8 +631,8 @@ Test(log, fresh_log_settings) {
   free(got);
   got = q_rows(db, "SELECT name FROM sqlite_schema WHERE type = 'view' "
                    "ORDER BY name");
-  cr_assert(eq(str, got,
-               "v_access\nv_event\nv_flow\nv_lock_hold\nv_violation\n"));
+  cr_assert(
+      eq(str, got, "v_access\nv_event\nv_flow\nv_lock_hold\nv_violation\n"));
   free(got);
   sqlite3_close(db);
   cr_assert(eq(int, rlog_close(l), 0));

@@ -44,6 +44,8 @@ enum toy_kind {
   TOY_ENTER,     /* no step: enters function 'what' */
   TOY_LEAVE,     /* no step: leaves the innermost function */
   TOY_DELAY,     /* no step: the thread idles 'arg' ns */
+  TOY_BUG_ON,    /* step: reads var 'arg'; a violation "bug-on" from inside
+                    the action (like BUG_ON) if it equals imm */
 };
 
 typedef struct toy_ins {
@@ -66,10 +68,10 @@ typedef struct toy_model {
   int init[TOY_MAX_VARS];
   const toy_ins *prog[SIM_MAX_THREADS]; /* each ends with TOY_END */
   sim_thread_cfg threads[SIM_MAX_THREADS];
-  uint32_t cost;          /* ns per step; 0 means 10 */
-  const char *viol_kind;  /* after every step: var viol_var == viol_value */
+  uint32_t cost;         /* ns per step; 0 means 10 */
+  const char *viol_kind; /* after every step: var viol_var == viol_value */
   int viol_var, viol_value;
-  const char *end_kind;   /* at the end: var end_var != end_value */
+  const char *end_kind; /* at the end: var end_var != end_value */
   int end_var, end_value;
   /* state, reset before each execution */
   int vars[TOY_MAX_VARS];
@@ -127,12 +129,11 @@ static int toy_ready(const sim_exec *x, void *arg) {
   return *w->var >= w->value;
 }
 
-static void toy_step(sim_thread *t, const char *what, uint32_t cost,
-                     sim_oid o, enum sim_op op) {
-  sim_step(t, &(const sim_stepdesc){.what = what,
-                                     .cost_ns = cost,
-                                     .n = 1,
-                                     .acc = {{o, (uint8_t)op}}});
+static void toy_step(sim_thread *t, const char *what, uint32_t cost, sim_oid o,
+                     enum sim_op op) {
+  sim_step(
+      t, &(const sim_stepdesc){
+             .what = what, .cost_ns = cost, .n = 1, .acc = {{o, (uint8_t)op}}});
 }
 
 static void toy_thread_main(void *arg, sim_thread *t, int tid) {
@@ -163,8 +164,7 @@ static void toy_thread_main(void *arg, sim_thread *t, int tid) {
       sim_after(t, "%d", m->reg[tid]);
       break;
     case TOY_STORE: {
-      toy_step(t, w ? w : "store", cost, toy_var_oid(m, p->arg),
-               SIM_OP_WRITE);
+      toy_step(t, w ? w : "store", cost, toy_var_oid(m, p->arg), SIM_OP_WRITE);
       int old = m->vars[p->arg];
       m->vars[p->arg] = m->reg[tid] + p->imm;
       sim_before(t, "%d", old);
@@ -192,6 +192,15 @@ static void toy_thread_main(void *arg, sim_thread *t, int tid) {
       break;
     case TOY_DELAY:
       sim_delay(t, (uint64_t)p->arg);
+      break;
+    case TOY_BUG_ON:
+      toy_step(t, w ? w : "BUG_ON", cost, toy_var_oid(m, p->arg), SIM_OP_READ);
+      sim_after(t, "%d", m->vars[p->arg]);
+      if (m->vars[p->arg] == p->imm) {
+        sim_oid o = toy_var_oid(m, p->arg);
+        sim_violation(sim_thread_exec(t), "bug-on", &o, 1, "var#%d is %d",
+                      p->arg, p->imm);
+      }
       break;
     case TOY_END:
       break;

@@ -1,0 +1,445 @@
+/*
+** test_render.c - the Graphviz timeline (reports/render.c), drawn from logs
+** that the real engine wrote while running the toy model
+** (tests/toy_model.h).
+**
+** The renderer's output is checked where it is stable and meaningful: the
+** lane names, the highlighted violating node (SVG id "ev<seq>", class
+** "violation"), the number of event nodes in the .dot output, the slice
+** note in the title, byte-identical output for the same database, and the
+** exact error messages.
+*/
+#include <criterion/criterion.h>
+#include <criterion/new/assert.h>
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "helpers.h"
+#include "toy_model.h"
+
+/* --------------------------------------------------------------- models */
+
+/* A lost update, with start delays so that no tie (and no seed) decides:
+     seq 0  cpu0 spin_lock ptl        ts 0
+     seq 1  cpu2 load page#0 (0)      ts 3    reclaim does not take ptl
+     seq 2  cpu0 load page#0 (0)      ts 10
+     seq 3  cpu2 store page#0 0->100  ts 13
+     seq 4  cpu0 store page#0 100->1  ts 20   cpu2's update is lost
+     seq 5  cpu0 spin_unlock ptl      ts 30
+     seq 6  cpu1 spin_lock ptl        ts 40   lock flow 5 -> 6
+     seq 7  cpu1 load page#0 (1)      ts 50   reads-from 4 -> 7
+     seq 8  cpu1 store page#0 1->11   ts 60   the check fires: page#0 == 11 */
+static const toy_ins truncate_prog[] = {
+    {TOY_ENTER, .what = "truncate_inode_pages"},
+    {TOY_LOCK, 0},
+    {TOY_LOAD, 0},
+    {TOY_STORE, 0, 1},
+    {TOY_UNLOCK, 0},
+    {TOY_LEAVE},
+    {TOY_END},
+};
+static const toy_ins fault_prog[] = {
+    {TOY_DELAY, 5},     {TOY_ENTER, .what = "do_no_page"},
+    {TOY_LOCK, 0},      {TOY_LOAD, 0},
+    {TOY_STORE, 0, 10}, {TOY_UNLOCK, 0},
+    {TOY_LEAVE},        {TOY_END},
+};
+static const toy_ins reclaim_prog[] = {
+    {TOY_DELAY, 3}, {TOY_ENTER, .what = "shrink_page_list"},
+    {TOY_LOAD, 0},  {TOY_STORE, 0, 100},
+    {TOY_LEAVE},    {TOY_END},
+};
+
+static void race_model(toy_model *m) {
+  *m = (toy_model){
+      .nlocks = 1,
+      .nvars = 1,
+      .nthreads = 3,
+      .lock_names = {"ptl"},
+      .var_names = {"page#0"},
+      .prog = {truncate_prog, fault_prog, reclaim_prog},
+      .threads = {{"cpu0:truncate", 0}, {"cpu1:fault", 1}, {"cpu2:reclaim", 2}},
+      .viol_kind = "lost-update",
+      .viol_var = 0,
+      .viol_value = 11,
+  };
+}
+
+static char *tmp_path(const char *dir, const char *name) {
+  char *p = malloc(strlen(dir) + strlen(name) + 2);
+  sprintf(p, "%s/%s", dir, name);
+  return p;
+}
+
+/* Logs one execution of 'm' (a new run) into 'db'; returns its id. */
+static int64_t log_one(const char *db, toy_model *m, uint64_t seed,
+                       sim_result *r) {
+  char err[512] = "";
+  rlog *l = rlog_open(db, err, sizeof err);
+  cr_assert(l != NULL, "%s", err);
+  int64_t run = toy_log_run(l, m, "fault vs reclaim (toy)", seed);
+  int64_t x = toy_log_exec(l, run, m, seed, 0, r);
+  cr_assert(x > 0, "%s", rlog_errmsg(l));
+  cr_assert(eq(int, rlog_close(l), 0));
+  return x;
+}
+
+static void render_ok(const char *db, const char *out, const render_opts *o) {
+  char err[512] = "";
+  int rc = render_timeline(db, out, o, err, sizeof err);
+  cr_assert(eq(int, rc, 0), "render_timeline: %s", err);
+}
+
+static int count(const char *text, const char *needle) {
+  int n = 0;
+  for (const char *p = text; (p = strstr(p, needle)); p += strlen(needle))
+    n++;
+  return n;
+}
+
+/* Event nodes in Graphviz's dot output: lines "\te<seq>\t[...". */
+static int dot_events(const char *dot) {
+  int n = 0;
+  for (const char *p = dot; *p;
+       p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p)) {
+    if (p[0] != '\t' || p[1] != 'e' || p[2] < '0' || p[2] > '9')
+      continue;
+    const char *q = p + 2;
+    while (*q >= '0' && *q <= '9')
+      q++;
+    n += *q == '\t'; /* edges are "\te1 -> e2" */
+  }
+  return n;
+}
+
+/* ---------------------------------------------------------------- tests */
+
+Test(render, svg_shows_lanes_and_the_violation) {
+  char *dir = test_tmpdir(), *db = tmp_path(dir, "log.db"),
+       *svg = tmp_path(dir, "t.svg");
+  toy_model m;
+  race_model(&m);
+  sim_result r;
+  log_one(db, &m, 1, &r);
+  cr_assert(eq(int, (int)r.outcome, SIM_VIOLATION));
+  cr_assert(eq(u64, r.viol_seq, 8));
+  render_ok(db, svg, NULL);
+
+  char *s = slurp(svg);
+  cr_assert(s != NULL);
+  cr_assert(strstr(s, "<svg") != NULL);
+  cr_assert(strstr(s, "cpu0:truncate") != NULL);
+  cr_assert(strstr(s, "cpu1:fault") != NULL);
+  cr_assert(strstr(s, "cpu2:reclaim") != NULL);
+  cr_assert(strstr(s, "violation: lost&#45;update") != NULL ||
+                strstr(s, "violation: lost-update") != NULL,
+            "violation kind missing");
+  cr_assert(strstr(s, "page#0 == 11") != NULL);
+  /* The violating step is highlighted, and only it. */
+  const char *v = strstr(s, "<g id=\"ev8\" class=\"node event violation\">");
+  cr_assert(v != NULL);
+  const char *poly = strstr(v, "<polygon");
+  cr_assert(poly != NULL);
+  cr_assert(eq(int,
+               strncmp(poly,
+                       "<polygon fill=\"#ffe0e0\" stroke=\"#d00000\" "
+                       "stroke-width=\"3\"",
+                       strlen("<polygon fill=\"#ffe0e0\" stroke=\"#d00000\" "
+                              "stroke-width=\"3\"")),
+               0),
+            "%.120s", poly);
+  cr_assert(eq(int, count(s, "class=\"node event violation\""), 1));
+  cr_assert(eq(int, count(s, "class=\"node event"), 9));
+  cr_assert(strstr(s, "<g id=\"violation\" class=\"node violation&#45;box\"") !=
+                NULL ||
+            strstr(s, "<g id=\"violation\" class=\"node violation-box\"") !=
+                NULL);
+  /* The title carries the schedule that reproduces it. */
+  char *sched = sim_sched_format(r.sched, r.nsched);
+  cr_assert(eq(str, sched, "0.2.0.2.0*2.1*3"));
+  cr_assert(strstr(s, "schedule: 0.2.0.2.0*2.1*3") != NULL);
+  cr_assert(strstr(s, "showing all 9 events") != NULL);
+  /* Two flows: the lock handoff and the read of the lost value. */
+  cr_assert(eq(int, count(s, "class=\"edge flow lock\""), 1));
+  cr_assert(eq(int, count(s, "class=\"edge flow reads&#45;from\""), 1));
+  cr_assert(strstr(s, "lock of ptl: #5 → #6") != NULL);
+  cr_assert(strstr(s, "reads&#45;from of page#0: #4 → #7") != NULL);
+  /* Lock holds: cpu0 #0..#5, cpu1 #6 to the end. */
+  cr_assert(eq(int, count(s, "class=\"node lock&#45;hold\""), 2));
+  cr_assert(strstr(s, "ptl held from #0 to #5") != NULL);
+  cr_assert(strstr(s, "ptl held from #6 to the end") != NULL);
+  free(sched);
+  free(s);
+  sim_result_free(&r);
+  free(svg);
+  free(db);
+  free(dir);
+}
+
+Test(render, same_db_renders_byte_identical) {
+  char *dir = test_tmpdir(), *db = tmp_path(dir, "log.db"),
+       *a = tmp_path(dir, "a.svg"), *b = tmp_path(dir, "b.svg"),
+       *c = tmp_path(dir, "c.svg");
+  toy_model m;
+  race_model(&m);
+  sim_result r;
+  log_one(db, &m, 1, &r);
+  render_ok(db, a, NULL);
+  render_ok(db, b, NULL);
+  char *sa = slurp(a), *sb = slurp(b);
+  cr_assert(eq(str, sa, sb));
+  /* And the comparison can fail: a smaller slice is another picture. */
+  render_opts o = {.slice = 4};
+  render_ok(db, c, &o);
+  char *sc = slurp(c);
+  cr_assert(ne(str, sa, sc));
+  cr_assert(strstr(sc, "causal slice of 4 of 9 events") != NULL);
+  free(sa);
+  free(sb);
+  free(sc);
+  sim_result_free(&r);
+  free(a);
+  free(b);
+  free(c);
+  free(db);
+  free(dir);
+}
+
+Test(render, dot_has_one_node_per_event) {
+  char *dir = test_tmpdir(), *db = tmp_path(dir, "log.db"),
+       *dot = tmp_path(dir, "t.dot");
+  toy_model m;
+  race_model(&m);
+  sim_result r;
+  log_one(db, &m, 1, &r);
+  render_ok(db, dot, NULL);
+  char *s = slurp(dot);
+  cr_assert(s != NULL);
+  cr_assert(eq(int, strncmp(s, "digraph timeline {", 18), 0));
+  cr_assert(eq(int, dot_events(s), 9));
+  cr_assert(eq(int, dot_events(s), (int)r.steps));
+  cr_assert(strstr(s, "e5 -> e6") != NULL);
+  cr_assert(strstr(s, "e4 -> e7") != NULL);
+  /* Fixed positions: the lanes keep thread-id order left to right. */
+  cr_assert(strstr(s, "pos=\"") != NULL);
+  free(s);
+  sim_result_free(&r);
+  free(dot);
+  free(db);
+  free(dir);
+}
+
+Test(render, png_output) {
+  char *dir = test_tmpdir(), *db = tmp_path(dir, "log.db"),
+       *png = tmp_path(dir, "t.png");
+  toy_model m;
+  race_model(&m);
+  sim_result r;
+  log_one(db, &m, 1, &r);
+  render_ok(db, png, NULL);
+  FILE *f = fopen(png, "rb");
+  cr_assert(f != NULL);
+  unsigned char magic[8] = {0};
+  cr_assert(eq(sz, fread(magic, 1, 8, f), 8));
+  fclose(f);
+  cr_assert(eq(int, memcmp(magic, "\x89PNG\r\n\x1a\n", 8), 0));
+  sim_result_free(&r);
+  free(png);
+  free(db);
+  free(dir);
+}
+
+Test(render, picks_the_last_violating_execution) {
+  char *dir = test_tmpdir(), *db = tmp_path(dir, "log.db"),
+       *svg = tmp_path(dir, "t.svg");
+  toy_model m;
+  race_model(&m);
+  sim_result r;
+  cr_assert(eq(i64, log_one(db, &m, 1, &r), 1));
+  sim_result_free(&r);
+  m.viol_kind = NULL; /* the same run without the check: clean */
+  cr_assert(eq(i64, log_one(db, &m, 1, &r), 2));
+  cr_assert(eq(int, (int)r.outcome, SIM_CLEAN));
+  sim_result_free(&r);
+
+  render_ok(db, svg, &(render_opts){0});
+  char *s = slurp(svg);
+  cr_assert(strstr(s, "run 1, execution 1 ") != NULL);
+  cr_assert(strstr(s, "page#0 == 11") != NULL);
+  free(s);
+  render_ok(db, svg, &(render_opts){.exec_id = 2});
+  s = slurp(svg);
+  cr_assert(strstr(s, "run 2, execution 2 ") != NULL);
+  cr_assert(strstr(s, "outcome: <tspan") != NULL ||
+            strstr(s, ">outcome: </text>") != NULL);
+  cr_assert(strstr(s, ">clean</text>") != NULL);
+  cr_assert(eq(int, count(s, "class=\"node event violation\""), 0));
+  free(s);
+  free(svg);
+  free(db);
+  free(dir);
+}
+
+/* A long execution: cpu0 and cpu1 hand a lock back and forth ROUNDS times
+   each; cpu2 works alone on its own lock and counter.  The check fires at
+   the last increment of the shared counter. */
+enum { ROUNDS = 300 };
+static toy_ins shared_prog[ROUNDS * 4 + 1], alone_prog[ROUNDS * 4 + 3];
+
+static void long_model(toy_model *m) {
+  for (int i = 0; i < ROUNDS; i++) {
+    shared_prog[4 * i] = (toy_ins){TOY_LOCK, 0};
+    shared_prog[4 * i + 1] = (toy_ins){TOY_LOAD, 0};
+    shared_prog[4 * i + 2] = (toy_ins){TOY_STORE, 0, 1};
+    shared_prog[4 * i + 3] = (toy_ins){TOY_UNLOCK, 0};
+  }
+  alone_prog[0] = (toy_ins){TOY_ENTER, .what = "independent_fn"};
+  for (int i = 0; i < ROUNDS; i++) {
+    alone_prog[1 + 4 * i] = (toy_ins){TOY_LOCK, 1};
+    alone_prog[1 + 4 * i + 1] = (toy_ins){TOY_LOAD, 1};
+    alone_prog[1 + 4 * i + 2] = (toy_ins){TOY_STORE, 1, 1};
+    alone_prog[1 + 4 * i + 3] = (toy_ins){TOY_UNLOCK, 1};
+  }
+  alone_prog[1 + 4 * ROUNDS] = (toy_ins){TOY_LEAVE};
+  *m = (toy_model){.nlocks = 2,
+                   .nvars = 2,
+                   .nthreads = 3,
+                   .lock_names = {"shared_lock", "own_lock"},
+                   .var_names = {"counter", "own_counter"},
+                   .prog = {shared_prog, shared_prog, alone_prog},
+                   .threads = {{"cpu0:a", 0}, {"cpu1:b", 1}, {"cpu2:c", 2}},
+                   .viol_kind = "counter-done",
+                   .viol_var = 0,
+                   .viol_value = 2 * ROUNDS};
+}
+
+Test(render, long_execution_shows_a_causal_slice) {
+  char *dir = test_tmpdir(), *db = tmp_path(dir, "log.db"),
+       *dot = tmp_path(dir, "t.dot"), *svg = tmp_path(dir, "t.svg");
+  toy_model m;
+  long_model(&m);
+  sim_result r;
+  log_one(db, &m, 3, &r);
+  cr_assert(eq(int, (int)r.outcome, SIM_VIOLATION));
+  cr_assert(gt(u64, r.steps, 8 * ROUNDS));
+
+  /* Default: 200 events, all causally before the violation; cpu2 never
+     synchronises with the others, so none of its events is in. */
+  render_ok(db, dot, NULL);
+  char *s = slurp(dot);
+  cr_assert(eq(int, dot_events(s), 200));
+  cr_assert(strstr(s, "independent_fn") == NULL);
+  char want[128];
+  snprintf(want, sizeof want, "causal slice of 200 of %" PRIu64 " events",
+           r.steps);
+  cr_assert(strstr(s, want) != NULL, "%s", want);
+  char node[32];
+  snprintf(node, sizeof node, "\te%" PRIu64 "\t", r.viol_seq);
+  cr_assert(strstr(s, node) != NULL);
+  free(s);
+
+  render_opts o = {.slice = 25};
+  render_ok(db, dot, &o);
+  s = slurp(dot);
+  cr_assert(eq(int, dot_events(s), 25));
+  free(s);
+
+  o = (render_opts){.full = 1};
+  render_ok(db, svg, &o);
+  s = slurp(svg);
+  cr_assert(eq(int, count(s, "class=\"node event"), (int)r.steps));
+  cr_assert(strstr(s, "independent_fn") != NULL);
+  free(s);
+  sim_result_free(&r);
+  free(svg);
+  free(dot);
+  free(db);
+  free(dir);
+}
+
+Test(render, clean_long_execution_shows_the_end) {
+  char *dir = test_tmpdir(), *db = tmp_path(dir, "log.db"),
+       *dot = tmp_path(dir, "t.dot");
+  toy_model m;
+  long_model(&m);
+  m.viol_kind = NULL;
+  sim_result r;
+  log_one(db, &m, 3, &r);
+  cr_assert(eq(int, (int)r.outcome, SIM_CLEAN));
+  cr_assert(eq(u64, r.steps, 12 * ROUNDS));
+  render_opts o = {.slice = 30};
+  render_ok(db, dot, &o);
+  char *s = slurp(dot);
+  cr_assert(eq(int, dot_events(s), 30));
+  cr_assert(strstr(s, "the last 30 of 3600 events") != NULL);
+  char node[32];
+  snprintf(node, sizeof node, "\te%d\t", 12 * ROUNDS - 1);
+  cr_assert(strstr(s, node) != NULL);
+  snprintf(node, sizeof node, "\te%d\t", 12 * ROUNDS - 31);
+  cr_assert(strstr(s, node) == NULL);
+  free(s);
+  sim_result_free(&r);
+  free(dot);
+  free(db);
+  free(dir);
+}
+
+/* --------------------------------------------------------------- errors */
+
+Test(render, errors_are_exact) {
+  char *dir = test_tmpdir(), *db = tmp_path(dir, "log.db"),
+       *svg = tmp_path(dir, "t.svg"), *txt = tmp_path(dir, "notes.txt"),
+       *missing = tmp_path(dir, "missing.db");
+  toy_model m;
+  race_model(&m);
+  sim_result r;
+  log_one(db, &m, 1, &r);
+  sim_result_free(&r);
+  char err[512], want[600];
+
+  cr_assert(eq(
+      int,
+      render_timeline(db, svg, &(render_opts){.exec_id = 99}, err, sizeof err),
+      -1));
+  snprintf(want, sizeof want, "%s: no execution 99", db);
+  cr_assert(eq(str, err, want));
+
+  cr_assert(eq(int, render_timeline(missing, svg, NULL, err, sizeof err), -1));
+  snprintf(want, sizeof want, "%s: no such file", missing);
+  cr_assert(eq(str, err, want));
+  struct stat st;
+  cr_assert(ne(int, stat(missing, &st), 0), "a missing log was created");
+
+  FILE *f = fopen(txt, "w");
+  fputs("not a database\n", f);
+  fclose(f);
+  cr_assert(eq(int, render_timeline(txt, svg, NULL, err, sizeof err), -1));
+  snprintf(want, sizeof want,
+           "%s: not an mmsim event log (not an SQLite database)", txt);
+  cr_assert(eq(str, err, want));
+
+  char *bad = tmp_path(dir, "t.pdf");
+  cr_assert(eq(int, render_timeline(db, bad, NULL, err, sizeof err), -1));
+  snprintf(want, sizeof want,
+           "%s: unknown output format (use .svg, .png or .dot)", bad);
+  cr_assert(eq(str, err, want));
+  free(bad);
+
+  /* An empty log (no executions). */
+  char *empty = tmp_path(dir, "empty.db");
+  rlog *l = rlog_open(empty, err, sizeof err);
+  cr_assert(l != NULL);
+  rlog_close(l);
+  cr_assert(eq(int, render_timeline(empty, svg, NULL, err, sizeof err), -1));
+  snprintf(want, sizeof want, "%s: the log holds no executions", empty);
+  cr_assert(eq(str, err, want));
+  free(empty);
+  free(missing);
+  free(txt);
+  free(svg);
+  free(db);
+  free(dir);
+}
