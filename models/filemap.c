@@ -148,8 +148,7 @@ struct gang_fp {
   int tag_dirty; /* pagevec_lookup_tag(PAGECACHE_TAG_DIRTY) */
 };
 
-static int gang_scan(const mm_model *m, const struct gang_fp *a,
-                     int16_t *out) {
+static int gang_scan(const mm_model *m, const struct gang_fp *a, int16_t *out) {
   const struct address_space *as = &m->s.as[a->file];
   int n = 0;
   for (uint32_t i = a->start; i < MM_NFILEPAGES && n < (int)a->nr; i++)
@@ -230,8 +229,7 @@ static void readpage(sim_thread *t, int file, int page) {
   assert(sim_holds(t, page_lock_oid(m, page)));
   SIM_STEP(t, "submit_bio(READ); end_io: SetPageUptodate, unlock_page",
            COST_IO_READ, SIM_RD(disk_oid(m, file)), SIM_WR(page_oid(m, page)),
-           SIM_WR(page_data_oid(m, page)),
-           SIM_UNLOCK(page_lock_oid(m, page)));
+           SIM_WR(page_data_oid(m, page)), SIM_UNLOCK(page_lock_oid(m, page)));
   p->data = m->s.as[file].disk[p->index];
   p->flags |= PG_uptodate | PG_mappedtodisk;
   sim_after(t, "page#%d data v%u uptodate", page, p->data);
@@ -252,10 +250,9 @@ int page_cache_read(sim_thread *t, int file, uint32_t index) {
     ret = -ENOMEM;
     goto out;
   }
-  SIM_STEP(t, "add_to_page_cache_lru", COST_TREE,
-           SIM_LOCK(tree_lock(m, file)), SIM_WR(tree_oid(m, file)),
-           SIM_LOCK(page_lock_oid(m, page)), SIM_WR(page_oid(m, page)),
-           SIM_UNLOCK(tree_lock(m, file)));
+  SIM_STEP(t, "add_to_page_cache_lru", COST_TREE, SIM_LOCK(tree_lock(m, file)),
+           SIM_WR(tree_oid(m, file)), SIM_LOCK(page_lock_oid(m, page)),
+           SIM_WR(page_oid(m, page)), SIM_UNLOCK(tree_lock(m, file)));
   struct page *p = &m->s.page[page];
   if (as->tree[index] >= 0) {
     /* -EEXIST: release the lock and the page we allocated (not visible
@@ -460,9 +457,9 @@ int filemap_write_and_wait(sim_thread *t, int file) {
         continue;
       }
       p->flags &= (uint8_t)~PG_dirty;
-      SIM_STEP(t, "set_page_writeback", COST_TREE,
-               SIM_LOCK(tree_lock(m, file)), SIM_WR(tree_oid(m, file)),
-               SIM_WR(page_oid(m, page)), SIM_UNLOCK(tree_lock(m, file)));
+      SIM_STEP(t, "set_page_writeback", COST_TREE, SIM_LOCK(tree_lock(m, file)),
+               SIM_WR(tree_oid(m, file)), SIM_WR(page_oid(m, page)),
+               SIM_UNLOCK(tree_lock(m, file)));
       p->flags |= PG_writeback;
       m->s.as[file].dirty_tag &= (uint16_t) ~(1u << p->index);
       unlock_page(t, m, page);

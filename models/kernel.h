@@ -42,7 +42,9 @@ struct pagevec {
 /* page reference counting and state, mm/swap.c and include/linux/mm.h */
 void get_page(sim_thread *t, int page);
 void put_page(sim_thread *t, int page); /* = page_cache_release() */
-static inline int page_mapped(const struct page *p) { return p->mapcount > 0; }
+static inline int page_mapped(const struct page *p) {
+  return p->mapcount > 0;
+}
 int page_cache_alloc(sim_thread *t);
 
 /* mm/rmap.c */

@@ -33,7 +33,7 @@
 #define tree_lock(m, f) mm_oid(m, O_TREE_LOCK, f)
 #define mmap_sem(m, mm) mm_oid(m, O_MMAP_SEM, mm)
 #define pte_lock(m, mm) mm_oid(m, O_PTL, mm)
-#define pte_oid(m, mm, slot) mm_oid(m, O_PTE, (mm) * MM_MAX_PTES + (slot))
+#define pte_oid(m, mm, slot) mm_oid(m, O_PTE, (mm)*MM_MAX_PTES + (slot))
 #define tree_oid(m, f) mm_oid(m, O_TREE, f)
 #define isize_oid(m, f) mm_oid(m, O_ISIZE, f)
 #define trunc_oid(m, f) mm_oid(m, O_TRUNC, f)
@@ -43,12 +43,13 @@
 #define mm_lock(t, l, what) SIM_STEP(t, what, COST_SLEEPLOCK, SIM_LOCK(l))
 #define mm_spin_lock(t, l, what) SIM_STEP(t, what, COST_LOCK, SIM_LOCK(l))
 #define mm_unlock(t, l, what) SIM_STEP(t, what, COST_LOCK, SIM_UNLOCK(l))
-#define mm_down_read(t, l, what) SIM_STEP(t, what, COST_SLEEPLOCK, SIM_LOCK_SH(l))
+#define mm_down_read(t, l, what)                                               \
+  SIM_STEP(t, what, COST_SLEEPLOCK, SIM_LOCK_SH(l))
 #define mm_up_read(t, l, what) SIM_STEP(t, what, COST_LOCK, SIM_UNLOCK_SH(l))
 
 /* lock_page(): sleeps until PG_locked is clear, then sets it. */
 #define lock_page(t, m, p)                                                     \
-  SIM_STEP(t, "lock_page", COST_SLEEPLOCK, SIM_LOCK(page_lock_oid(m, p)),     \
+  SIM_STEP(t, "lock_page", COST_SLEEPLOCK, SIM_LOCK(page_lock_oid(m, p)),      \
            SIM_RD(page_oid(m, p)))
 /* unlock_page(): clears PG_locked and wakes waiters. */
 #define unlock_page(t, m, p)                                                   \

@@ -120,8 +120,8 @@ int do_page_fault(sim_thread *t, int mm, uint64_t addr, int write) {
 /* do_no_page() (2.6.20 mm/memory.c): see the file comment.  Knob
    fault.truncate_count samples mapping->truncate_count before ->nopage and
    retries if it moved by the time the pte lock is held. */
-static int do_no_page(sim_thread *t, int mm, const struct vma *v,
-                      uint64_t addr, int write) {
+static int do_no_page(sim_thread *t, int mm, const struct vma *v, uint64_t addr,
+                      int write) {
   mm_model *m = mm_of(t);
   int file = v->file, slot = vma_pte_slot(v, addr);
   struct pte *pte = &m->s.mm[mm].pte[slot];
@@ -155,8 +155,8 @@ retry:
   if (use_seq && sequence != m->s.as[file].truncate_count) {
     /* truncate or invalidate ran unmap_mapping_range since we sampled:
        the page may be gone, look it up again */
-    sim_after(t, "truncate_count %u != %u: retry",
-              m->s.as[file].truncate_count, sequence);
+    sim_after(t, "truncate_count %u != %u: retry", m->s.as[file].truncate_count,
+              sequence);
     m->s.fault_retries++;
     mm_unlock(t, pte_lock(m, mm), "pte_unmap_unlock");
     put_page(t, page);
@@ -200,8 +200,8 @@ out:
    with the page lock held, and the page unlocked after the pte lock.
    Around ->page_mkwrite the page is unlocked and relocked, then
    page->mapping rechecked ("XXX: racy vs invalidate" in the source). */
-static int __do_fault(sim_thread *t, int mm, const struct vma *v,
-                      uint64_t addr, int write) {
+static int __do_fault(sim_thread *t, int mm, const struct vma *v, uint64_t addr,
+                      int write) {
   mm_model *m = mm_of(t);
   int file = v->file, slot = vma_pte_slot(v, addr);
   struct pte *pte = &m->s.mm[mm].pte[slot];
@@ -259,8 +259,8 @@ out_unlocked_noref:
    lock around it and rechecking pte_same), then the pte becomes young,
    dirty and writable, and the page is dirtied after the pte lock.  Called
    with the pte lock held; returns with it released. */
-static int do_wp_page(sim_thread *t, int mm, const struct vma *v,
-                      uint64_t addr, struct pte orig) {
+static int do_wp_page(sim_thread *t, int mm, const struct vma *v, uint64_t addr,
+                      struct pte orig) {
   mm_model *m = mm_of(t);
   int slot = vma_pte_slot(v, addr), page = orig.page;
   struct pte *pte = &m->s.mm[mm].pte[slot];
@@ -311,8 +311,7 @@ int handle_mm_fault(sim_thread *t, int mm, const struct vma *v, uint64_t addr,
   }
   mm_spin_lock(t, pte_lock(m, mm), "spin_lock(ptl)");
   SIM_STEP(t, "pte_same?", COST_PTE, SIM_RD(pte_oid(m, mm, slot)));
-  if (!pte->present || pte->page != entry.page ||
-      pte->write != entry.write) {
+  if (!pte->present || pte->page != entry.page || pte->write != entry.write) {
     mm_unlock(t, pte_lock(m, mm), "pte_unmap_unlock");
     goto out;
   }
@@ -387,19 +386,20 @@ void unmap_mapping_range(sim_thread *t, int file, uint64_t holebegin,
   uint64_t hlen = (holelen + PAGE_SIZE - 1) >> PAGE_SHIFT;
   struct zap_details d = {.check_mapping = even_cows ? -1 : file,
                           .first_index = (uint32_t)hba,
-                          .last_index = hlen ? (uint32_t)(hba + hlen - 1)
-                                             : PGOFF_MAX};
+                          .last_index =
+                              hlen ? (uint32_t)(hba + hlen - 1) : PGOFF_MAX};
   sim_enter(t, "unmap_mapping_range");
   SIM_STEP(t, "spin_lock(i_mmap_lock); truncate_count++", COST_LOCK,
            SIM_LOCK(i_mmap_lock(m, file)), SIM_WR(trunc_oid(m, file)));
   m->s.as[file].truncate_count++;
-  sim_after(t, "truncate_count %u, pages %u..%u",
-            m->s.as[file].truncate_count, d.first_index, d.last_index);
+  sim_after(t, "truncate_count %u, pages %u..%u", m->s.as[file].truncate_count,
+            d.first_index, d.last_index);
   /* unmap_mapping_range_tree: each vma of i_mmap overlapping the hole */
   for (int i = 0; i < m->nvma; i++) {
     const struct vma *v = &m->vma[i];
     uint32_t vfirst = v->pgoff;
-    uint32_t vlast = v->pgoff + (uint32_t)((v->end - v->start) >> PAGE_SHIFT) - 1;
+    uint32_t vlast =
+        v->pgoff + (uint32_t)((v->end - v->start) >> PAGE_SHIFT) - 1;
     if (v->file != file || vlast < d.first_index || vfirst > d.last_index)
       continue;
     uint32_t zfirst = d.first_index > vfirst ? d.first_index : vfirst;
@@ -481,8 +481,8 @@ int vmtruncate_range(sim_thread *t, int file, uint64_t offset, uint64_t end) {
   /* ->truncate_range (shmem_truncate_range): free the blocks */
   SIM_STEP(t, "->truncate_range: free blocks", COST_COPY,
            SIM_WR(disk_oid(m, file)));
-  for (uint64_t i = offset >> PAGE_SHIFT; i <= end >> PAGE_SHIFT && i < MM_NFILEPAGES;
-       i++)
+  for (uint64_t i = offset >> PAGE_SHIFT;
+       i <= end >> PAGE_SHIFT && i < MM_NFILEPAGES; i++)
     m->s.as[file].disk[i] = 0;
   mm_unlock(t, i_alloc_sem(m, file), "up_write(i_alloc_sem)");
   mm_unlock(t, i_mutex(m, file), "mutex_unlock(i_mutex)");

@@ -21,13 +21,20 @@
 #include "models/kernel.h"
 
 static const char *const oclass_name[O_NCLASS] = {
-    [O_PAGE] = "page",         [O_PAGE_DATA] = "data",
-    [O_PAGE_LOCK] = "PG_locked", [O_TREE] = "page_tree",
-    [O_ISIZE] = "i_size",      [O_TRUNC] = "truncate_count",
-    [O_DISK] = "disk",         [O_I_MUTEX] = "i_mutex",
-    [O_I_ALLOC] = "i_alloc_sem", [O_I_MMAP] = "i_mmap_lock",
-    [O_TREE_LOCK] = "tree_lock", [O_MMAP_SEM] = "mmap_sem",
-    [O_PTL] = "ptl",           [O_PTE] = "pte",
+    [O_PAGE] = "page",
+    [O_PAGE_DATA] = "data",
+    [O_PAGE_LOCK] = "PG_locked",
+    [O_TREE] = "page_tree",
+    [O_ISIZE] = "i_size",
+    [O_TRUNC] = "truncate_count",
+    [O_DISK] = "disk",
+    [O_I_MUTEX] = "i_mutex",
+    [O_I_ALLOC] = "i_alloc_sem",
+    [O_I_MMAP] = "i_mmap_lock",
+    [O_TREE_LOCK] = "tree_lock",
+    [O_MMAP_SEM] = "mmap_sem",
+    [O_PTL] = "ptl",
+    [O_PTE] = "pte",
 };
 
 static void layout(mm_model *m) {
@@ -68,8 +75,9 @@ int mm_model_init(mm_model *m, const scenario *scn, const char *variant,
   m->scn = scn;
   const char *k = variant ? variant : scn->kernel;
   if (mm_variant_preset(k, &m->knobs)) {
-    snprintf(err, errlen, "error: unknown kernel variant '%s', expected one of %s",
-             k, mm_variant_names());
+    snprintf(err, errlen,
+             "error: unknown kernel variant '%s', expected one of %s", k,
+             mm_variant_names());
     return -1;
   }
   for (int i = 0; i < scn->nknobs; i++) {
@@ -254,15 +262,14 @@ static void mm_after_step(void *model, sim_exec *x) {
   assert_page_state(model);
 }
 
-static void pte_name(const mm_model *m, int mm, int slot, char *buf,
-                     size_t n) {
+static void pte_name(const mm_model *m, int mm, int slot, char *buf, size_t n) {
   for (int i = 0; i < m->nvma; i++) {
     const struct vma *v = &m->vma[i];
     int np = (int)((v->end - v->start) >> PAGE_SHIFT);
     if (v->mm == mm && slot >= v->pte_base && slot < v->pte_base + np) {
       snprintf(buf, n, "pte(%s,0x%llx)", m->scn->mms[mm].name,
-               (unsigned long long)(v->start +
-                                    (uint64_t)(slot - v->pte_base) * PAGE_SIZE));
+               (unsigned long long)(v->start + (uint64_t)(slot - v->pte_base) *
+                                                   PAGE_SIZE));
       return;
     }
   }
@@ -320,8 +327,7 @@ static void mm_obj_name(void *model, sim_oid o, char *buf, size_t n) {
   case O_PAGE:
   case O_PAGE_DATA:
   case O_PAGE_LOCK:
-    snprintf(buf, n, c == O_PAGE ? "page#%d" : "page#%d.%s", i,
-             oclass_name[c]);
+    snprintf(buf, n, c == O_PAGE ? "page#%d" : "page#%d.%s", i, oclass_name[c]);
     break;
   case O_MMAP_SEM:
   case O_PTL:
@@ -332,8 +338,7 @@ static void mm_obj_name(void *model, sim_oid o, char *buf, size_t n) {
     pte_name(m, i / MM_MAX_PTES, i % MM_MAX_PTES, buf, n);
     break;
   default:
-    snprintf(buf, n, "%s.%s",
-             i < m->scn->nfiles ? m->scn->files[i].name : "?",
+    snprintf(buf, n, "%s.%s", i < m->scn->nfiles ? m->scn->files[i].name : "?",
              oclass_name[c]);
     break;
   }

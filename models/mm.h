@@ -33,9 +33,9 @@
 
 #define PAGE_SHIFT 12
 #define PAGE_SIZE 4096u
-#define MM_MAX_PAGES 128    /* struct page slots */
-#define MM_POOL 6           /* slots each thread allocates from */
-#define MM_MAX_PTES 32      /* pte slots per mm (one page table) */
+#define MM_MAX_PAGES 128 /* struct page slots */
+#define MM_POOL 6        /* slots each thread allocates from */
+#define MM_MAX_PTES 32   /* pte slots per mm (one page table) */
 #define MM_NFILEPAGES SCN_MAX_FILE_PAGES
 
 /* page->flags; PG_locked is the engine lock page_lock_oid() */
@@ -75,7 +75,7 @@ struct address_space {
 };
 
 struct vma {
-  int8_t mm, file;   /* immutable */
+  int8_t mm, file; /* immutable */
   uint64_t start, end;
   uint32_t pgoff;
   uint8_t shared, read, write; /* VM_SHARED, VM_READ, VM_WRITE */
@@ -101,20 +101,20 @@ struct mm_state {
 
 /* Object ids: a dense layout the model computes once. */
 enum mm_oclass {
-  O_PAGE,       /* page meta: flags, count, mapcount, mapping, index */
-  O_PAGE_DATA,  /* page contents */
-  O_PAGE_LOCK,  /* PG_locked */
-  O_TREE,       /* page_tree + nrpages + dirty tag */
-  O_ISIZE,      /* inode->i_size */
-  O_TRUNC,      /* mapping->truncate_count */
-  O_DISK,       /* backing store of the file */
-  O_I_MUTEX,    /* inode->i_mutex */
-  O_I_ALLOC,    /* inode->i_alloc_sem */
-  O_I_MMAP,     /* mapping->i_mmap_lock */
-  O_TREE_LOCK,  /* mapping->tree_lock */
-  O_MMAP_SEM,   /* mm->mmap_sem */
-  O_PTL,        /* the page table's lock */
-  O_PTE,        /* one pte */
+  O_PAGE,      /* page meta: flags, count, mapcount, mapping, index */
+  O_PAGE_DATA, /* page contents */
+  O_PAGE_LOCK, /* PG_locked */
+  O_TREE,      /* page_tree + nrpages + dirty tag */
+  O_ISIZE,     /* inode->i_size */
+  O_TRUNC,     /* mapping->truncate_count */
+  O_DISK,      /* backing store of the file */
+  O_I_MUTEX,   /* inode->i_mutex */
+  O_I_ALLOC,   /* inode->i_alloc_sem */
+  O_I_MMAP,    /* mapping->i_mmap_lock */
+  O_TREE_LOCK, /* mapping->tree_lock */
+  O_MMAP_SEM,  /* mm->mmap_sem */
+  O_PTL,       /* the page table's lock */
+  O_PTE,       /* one pte */
   O_NCLASS
 };
 
@@ -127,7 +127,7 @@ typedef struct mm_model {
   int nvma;
   int mapped[SCN_MAX_FILES]; /* mapping_mapped(): some vma maps the file */
   int pool_base;             /* first allocator slot (after cached pages) */
-  uint32_t base[O_NCLASS]; /* first oid of each class */
+  uint32_t base[O_NCLASS];   /* first oid of each class */
   uint32_t nobjs;
   sim_thread_cfg threads[SCN_MAX_THREADS];
   char thread_names[SCN_MAX_THREADS][48];

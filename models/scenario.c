@@ -945,8 +945,8 @@ static int parse_expect(parser *ps, tok kw) {
   scenario *s = ps->s;
   tok t, k;
   shown b;
-  if (need_tok(ps, &t, "'clean', 'violation KIND' or 'on VARIANT'",
-               "expect") < 0)
+  if (need_tok(ps, &t, "'clean', 'violation KIND' or 'on VARIANT'", "expect") <
+      0)
     return -1;
   int *violation = &s->expect_violation;
   char *kind = s->expect_kind;

@@ -36,13 +36,13 @@ enum scn_op_kind {
 typedef struct scn_op {
   enum scn_op_kind kind;
   int line, col;
-  int mm;         /* SCN_LOAD/STORE: index into mms */
-  uint64_t addr;  /* SCN_LOAD/STORE */
-  int file;       /* SCN_TRUNCATE/DIO_WRITE/PUNCH: index into files */
-  uint64_t size;  /* SCN_TRUNCATE: new size in bytes */
-  uint32_t page;  /* SCN_DIO_WRITE/PUNCH: first page index */
-  uint32_t npages;/* SCN_DIO_WRITE/PUNCH: page count (default 1) */
-  uint64_t ns;    /* SCN_DELAY */
+  int mm;          /* SCN_LOAD/STORE: index into mms */
+  uint64_t addr;   /* SCN_LOAD/STORE */
+  int file;        /* SCN_TRUNCATE/DIO_WRITE/PUNCH: index into files */
+  uint64_t size;   /* SCN_TRUNCATE: new size in bytes */
+  uint32_t page;   /* SCN_DIO_WRITE/PUNCH: first page index */
+  uint32_t npages; /* SCN_DIO_WRITE/PUNCH: page count (default 1) */
+  uint64_t ns;     /* SCN_DELAY */
 } scn_op;
 
 typedef struct scn_thread {
@@ -54,11 +54,11 @@ typedef struct scn_thread {
 
 typedef struct scn_file {
   char name[SCN_NAME];
-  uint64_t size;                        /* i_size in bytes */
-  uint8_t cached[SCN_MAX_FILE_PAGES];   /* page index is in the page cache */
-  uint8_t dirty[SCN_MAX_FILE_PAGES];    /* ... and dirty */
-  int page_mkwrite;                     /* fs has ->page_mkwrite */
-  int buffers;                          /* fs attaches buffer_heads */
+  uint64_t size;                      /* i_size in bytes */
+  uint8_t cached[SCN_MAX_FILE_PAGES]; /* page index is in the page cache */
+  uint8_t dirty[SCN_MAX_FILE_PAGES];  /* ... and dirty */
+  int page_mkwrite;                   /* fs has ->page_mkwrite */
+  int buffers;                        /* fs attaches buffer_heads */
 } scn_file;
 
 typedef struct scn_mm {
@@ -67,12 +67,12 @@ typedef struct scn_mm {
 
 typedef struct scn_map {
   int mm, file;
-  uint64_t start;   /* page aligned */
+  uint64_t start; /* page aligned */
   uint32_t npages;
-  uint32_t pgoff;   /* file page of the first mapped page */
-  int shared;       /* MAP_SHARED (else MAP_PRIVATE) */
-  int read, write;  /* PROT_READ, PROT_WRITE */
-  int populated;    /* ptes installed at start for cached pages ("mapped") */
+  uint32_t pgoff;  /* file page of the first mapped page */
+  int shared;      /* MAP_SHARED (else MAP_PRIVATE) */
+  int read, write; /* PROT_READ, PROT_WRITE */
+  int populated;   /* ptes installed at start for cached pages ("mapped") */
   int line;
 } scn_map;
 
@@ -120,8 +120,8 @@ typedef struct scenario {
 ** "FILE:LINE:COL: error: WHAT, expected ..." into err.
 */
 int scn_parse_file(const char *path, scenario *s, char *err, size_t errlen);
-int scn_parse_string(const char *name, const char *text, scenario *s,
-                     char *err, size_t errlen);
+int scn_parse_string(const char *name, const char *text, scenario *s, char *err,
+                     size_t errlen);
 
 const char *scn_op_name(enum scn_op_kind k);
 

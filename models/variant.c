@@ -63,7 +63,9 @@ int mm_variant_preset(const char *name, mm_knobs *k) {
   return -1;
 }
 
-const char *mm_variant_names(void) { return "2.6.20, 2.6.23"; }
+const char *mm_variant_names(void) {
+  return "2.6.20, 2.6.23";
+}
 
 int mm_knob_find(const char *name) {
   for (int i = 0; i < mm_nknobs; i++)

@@ -59,9 +59,8 @@ static void synth_name(void *m, sim_oid o, char *b, size_t n) {
   (void)m;
   snprintf(b, n, o == 2 ? "lock" : "var%u", o);
 }
-static const sim_model_ops synth_ops = {.reset = synth_reset,
-                                        .thread_main = synth_main,
-                                        .obj_name = synth_name};
+static const sim_model_ops synth_ops = {
+    .reset = synth_reset, .thread_main = synth_main, .obj_name = synth_name};
 static const sim_thread_cfg synth_threads[2] = {{"cpu0", 0}, {"cpu1", 1}};
 
 /* Counts rows on the way to the log. */
@@ -151,8 +150,8 @@ static void scenario_run(const char *path, uint64_t execs) {
                         .nthreads = scn.nthreads,
                         .threads = m.threads,
                         .nobjs = m.nobjs,
-                        .chooser = sim_sched_init(&ss, SIM_POLICY_RANDOM, i,
-                                                  NULL, 0)};
+                        .chooser =
+                            sim_sched_init(&ss, SIM_POLICY_RANDOM, i, NULL, 0)};
     sim_result r;
     sim_exec_run(&cfg, &r);
     steps += r.steps;

@@ -43,11 +43,13 @@ static void dmix(uint64_t *h, const void *p, size_t n) {
     *h *= 0x100000001b3ull;
   }
 }
-static void dstr(uint64_t *h, const char *s) { dmix(h, s, strlen(s) + 1); }
+static void dstr(uint64_t *h, const char *s) {
+  dmix(h, s, strlen(s) + 1);
+}
 static void digest_event(void *arg, const sim_event *e) {
   struct digest *d = arg;
-  uint64_t v[6] = {e->seq, e->ts_ns, e->dur_ns, (uint64_t)e->tid,
-                   (uint64_t)e->depth, e->obj};
+  uint64_t v[6] = {e->seq,           e->ts_ns,           e->dur_ns,
+                   (uint64_t)e->tid, (uint64_t)e->depth, e->obj};
   dmix(&d->h, v, sizeof v);
   dstr(&d->h, e->fn);
   dstr(&d->h, e->what);
@@ -126,7 +128,8 @@ static int load(struct ctx *c, const char *path, const char *variant) {
     fprintf(stderr, "%s\n", err);
     return 2;
   }
-  snprintf(c->variant, sizeof c->variant, "%s", variant ? variant : c->scn.kernel);
+  snprintf(c->variant, sizeof c->variant, "%s",
+           variant ? variant : c->scn.kernel);
   mm_knobs_format(&c->model.knobs, c->knobs, sizeof c->knobs);
   c->exp = scn_expectation(&c->scn, c->variant);
   if (c->exp.violation)
@@ -336,8 +339,8 @@ static int cmd_run(struct opts *o) {
            (unsigned long long)r.steps, (unsigned long long)r.end_ns);
     printf("schedule: %s\n", sched);
     printf("trace:    %016llx\n", (unsigned long long)r.trace_hash);
-    printf("events:   digest %016llx (%llu events)\n",
-           (unsigned long long)dg.h, (unsigned long long)dg.nevents);
+    printf("events:   digest %016llx (%llu events)\n", (unsigned long long)dg.h,
+           (unsigned long long)dg.nevents);
     printf("expect:   %s -- %s\n", c.expect, met ? "met" : "NOT met");
     if (log)
       printf("database: %s (execution %lld)\n", db, (long long)exec_id);
@@ -370,8 +373,8 @@ static int cmd_run(struct opts *o) {
     sim_sched s2;
     execute(&c, pol, seed, seq, nseq, &ob2, o->max_steps, &r2, &s2);
     char *sched2 = sim_sched_format(r2.sched, r2.nsched);
-    int same = r2.trace_hash == r.trace_hash && d2.h == dg.h &&
-               !strcmp(sched, sched2);
+    int same =
+        r2.trace_hash == r.trace_hash && d2.h == dg.h && !strcmp(sched, sched2);
     printf("determinism: %s (trace %016llx/%016llx, events %016llx/%016llx)\n",
            same ? "ok" : "MISMATCH", (unsigned long long)r.trace_hash,
            (unsigned long long)r2.trace_hash, (unsigned long long)dg.h,

@@ -23,18 +23,18 @@
 typedef struct rlog rlog;
 
 typedef struct rlog_run_info {
-  const char *mode;          /* "run", "replay", "explore", "bench" */
+  const char *mode; /* "run", "replay", "explore", "bench" */
   const char *scenario_path;
   const char *title;
-  const char *variant;       /* preset name, e.g. "2.6.20" */
-  const char *knobs;         /* effective knobs, "name=on,name=off,..." */
-  const char *policy;        /* "timed", "random", "replay", ... */
+  const char *variant; /* preset name, e.g. "2.6.20" */
+  const char *knobs;   /* effective knobs, "name=on,name=off,..." */
+  const char *policy;  /* "timed", "random", "replay", ... */
   uint64_t seed;
   int ncpus;
   int nthreads;
   const char *const *thread_names; /* [nthreads] */
   const int *thread_cpus;          /* [nthreads] */
-  const char *expect;        /* "clean" or "violation KIND" */
+  const char *expect;              /* "clean" or "violation KIND" */
 } rlog_run_info;
 
 typedef void (*rlog_namer)(void *arg, sim_oid o, char *buf, size_t n);
@@ -63,14 +63,14 @@ const char *rlog_errmsg(rlog *l);
 /* ------------------------------------------------------------------------ */
 
 typedef struct render_opts {
-  int64_t exec_id;  /* 0: the last violating execution, else the last one */
-  int slice;        /* max events shown around the violation (0: 200) */
-  int full;         /* 1: show every event */
+  int64_t exec_id; /* 0: the last violating execution, else the last one */
+  int slice;       /* max events shown around the violation (0: 200) */
+  int full;        /* 1: show every event */
 } render_opts;
 
 /* Renders a timeline to 'out' (.svg, .png or .dot, chosen by extension).
    Returns 0, or -1 with a message. */
-int render_timeline(const char *dbpath, const char *out,
-                    const render_opts *o, char *err, size_t errlen);
+int render_timeline(const char *dbpath, const char *out, const render_opts *o,
+                    char *err, size_t errlen);
 
 #endif /* MMSIM_LOG_H */

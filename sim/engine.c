@@ -46,8 +46,8 @@ struct sim_thread {
   sim_exec *x;
   int tid, cpu;
   enum tstate state;
-  sg_sem_t sem;     /* created once per slot, reused across executions */
-  jmp_buf jb;       /* trampoline, for unwinding on abort */
+  sg_sem_t sem; /* created once per slot, reused across executions */
+  jmp_buf jb;   /* trampoline, for unwinding on abort */
   int has_pending;
   sim_stepdesc pending; /* declared step, valid while parked */
   uint64_t ready_ns;
@@ -70,9 +70,9 @@ struct sim_exec {
   uint64_t seq;
   uint64_t hash;
   /* per-object lock and happens-before bookkeeping, sized cfg->nobjs */
-  int8_t *owner;      /* exclusive holder tid, -1 free */
-  uint16_t *readers;  /* shared holders */
-  uint64_t *rel_seq;  /* seq+1 of the last release, 0 none */
+  int8_t *owner;     /* exclusive holder tid, -1 free */
+  uint16_t *readers; /* shared holders */
+  uint64_t *rel_seq; /* seq+1 of the last release, 0 none */
   int8_t *rel_tid;
   uint64_t *wr_seq; /* seq+1 of the last write, 0 none */
   int8_t *wr_tid;
@@ -139,11 +139,12 @@ int sim_init(int ncpus, char *err, size_t errlen) {
              "  <zone id=\"smp\" routing=\"Full\">\n");
   for (int i = 0; i < ncpus; i++)
     fprintf(f, "    <host id=\"cpu%d\" speed=\"1Gf\"/>\n", i);
-  fprintf(f, "    <host id=\"blockdev\" speed=\"1Gf\">\n"
-             "      <disk id=\"sda\" read_bw=\"200MBps\" write_bw=\"150MBps\"/>\n"
-             "    </host>\n"
-             "  </zone>\n"
-             "</platform>\n");
+  fprintf(f,
+          "    <host id=\"blockdev\" speed=\"1Gf\">\n"
+          "      <disk id=\"sda\" read_bw=\"200MBps\" write_bw=\"150MBps\"/>\n"
+          "    </host>\n"
+          "  </zone>\n"
+          "</platform>\n");
   fclose(f);
 
   /* Raw contexts are the fastest; sanitizer builds use one thread per
@@ -176,12 +177,24 @@ int sim_init(int ncpus, char *err, size_t errlen) {
 
 /* ------------------------------------------------------------ accessors */
 
-sim_exec *sim_thread_exec(const sim_thread *t) { return t->x; }
-int sim_thread_id(const sim_thread *t) { return t->tid; }
-int sim_thread_cpu(const sim_thread *t) { return t->cpu; }
-void *sim_model(const sim_exec *x) { return x->cfg->model; }
-int sim_nthreads(const sim_exec *x) { return x->cfg->nthreads; }
-int sim_logging(const sim_thread *t) { return t->x->cfg->observer != NULL; }
+sim_exec *sim_thread_exec(const sim_thread *t) {
+  return t->x;
+}
+int sim_thread_id(const sim_thread *t) {
+  return t->tid;
+}
+int sim_thread_cpu(const sim_thread *t) {
+  return t->cpu;
+}
+void *sim_model(const sim_exec *x) {
+  return x->cfg->model;
+}
+int sim_nthreads(const sim_exec *x) {
+  return x->cfg->nthreads;
+}
+int sim_logging(const sim_thread *t) {
+  return t->x->cfg->observer != NULL;
+}
 
 const sim_stepdesc *sim_pending(const sim_exec *x, int tid) {
   const sim_thread *t = &x->th[tid];
@@ -194,8 +207,12 @@ int sim_holds(const sim_thread *t, sim_oid lock) {
   assert(lock < t->x->cfg->nobjs);
   return t->x->owner[lock] == t->tid;
 }
-int sim_lock_holder(const sim_exec *x, sim_oid lock) { return x->owner[lock]; }
-int sim_trylock_ok(const sim_thread *t) { return t->trylock_ok; }
+int sim_lock_holder(const sim_exec *x, sim_oid lock) {
+  return x->owner[lock];
+}
+int sim_trylock_ok(const sim_thread *t) {
+  return t->trylock_ok;
+}
 
 void sim_enter(sim_thread *t, const char *fn) {
   assert(t->depth < SIM_MAX_DEPTH);
@@ -205,7 +222,9 @@ void sim_leave(sim_thread *t) {
   assert(t->depth > 0);
   t->depth--;
 }
-void sim_delay(sim_thread *t, uint64_t ns) { t->ready_ns += ns; }
+void sim_delay(sim_thread *t, uint64_t ns) {
+  t->ready_ns += ns;
+}
 
 void sim_before(sim_thread *t, const char *fmt, ...) {
   sim_exec *x = t->x;
@@ -596,8 +615,8 @@ int sim_exec_run(const sim_exec_cfg *cfg, sim_result *r) {
     x->wr_seq = realloc(x->wr_seq, n * sizeof *x->wr_seq);
     x->wr_tid = realloc(x->wr_tid, n);
     x->rf_mask = realloc(x->rf_mask, n * sizeof *x->rf_mask);
-    if (!x->owner || !x->readers || !x->rel_seq || !x->rel_tid ||
-        !x->wr_seq || !x->wr_tid || !x->rf_mask)
+    if (!x->owner || !x->readers || !x->rel_seq || !x->rel_tid || !x->wr_seq ||
+        !x->wr_tid || !x->rf_mask)
       return -1;
     x->nobjs_alloc = n;
   }

@@ -115,10 +115,9 @@ char *sim_sched_format(const uint8_t *s, size_t n) {
     while (j < n && s[j] == s[i])
       j++;
     char run[32];
-    int k = (j - i > 1)
-                ? snprintf(run, sizeof run, "%s%u*%zu", i ? "." : "", s[i],
-                           j - i)
-                : snprintf(run, sizeof run, "%s%u", i ? "." : "", s[i]);
+    int k = (j - i > 1) ? snprintf(run, sizeof run, "%s%u*%zu", i ? "." : "",
+                                   s[i], j - i)
+                        : snprintf(run, sizeof run, "%s%u", i ? "." : "", s[i]);
     if (len + (size_t)k + 1 > cap) {
       while (len + (size_t)k + 1 > cap)
         cap *= 2;

@@ -56,6 +56,8 @@ sim_chooser sim_sched_init(sim_sched *s, enum sim_policy p, uint64_t seed,
                            const uint8_t *seq, size_t n);
 
 /* Lowest set bit of an enabled mask. */
-static inline int sim_lowest(uint32_t mask) { return __builtin_ctz(mask); }
+static inline int sim_lowest(uint32_t mask) {
+  return __builtin_ctz(mask);
+}
 
 #endif /* MMSIM_SCHED_H */

@@ -65,9 +65,9 @@ typedef struct sim_access {
 
 /* One atomic step, declared before it runs. */
 typedef struct sim_stepdesc {
-  const char *what;  /* operation, e.g. "spin_lock(ptl)"; static storage */
-  uint32_t cost_ns;  /* duration used by the timed policy and the log */
-  uint8_t n;         /* number of accesses */
+  const char *what; /* operation, e.g. "spin_lock(ptl)"; static storage */
+  uint32_t cost_ns; /* duration used by the timed policy and the log */
+  uint8_t n;        /* number of accesses */
   sim_access acc[SIM_MAX_ACCESS];
   /* For SIM_OP_WAIT accesses: is the awaited condition true? */
   int (*ready)(const sim_exec *x, void *arg);
@@ -89,19 +89,26 @@ void sim_step(sim_thread *t, const sim_stepdesc *s);
 
 /* Convenience: SIM_STEP(t, "what", cost, SIM_RD(o), SIM_WR(p), ...) */
 #define SIM_STEP(t, what_, cost_, ...)                                         \
-  sim_step((t), &(const sim_stepdesc){                                             \
-                    .what = (what_),                                           \
-                    .cost_ns = (cost_),                                        \
-                    .n = sizeof((sim_access[]){__VA_ARGS__}) /                 \
-                         sizeof(sim_access),                                   \
-                    .acc = {__VA_ARGS__}})
-#define SIM_RD(o) {(o), SIM_OP_READ}
-#define SIM_WR(o) {(o), SIM_OP_WRITE}
-#define SIM_LOCK(o) {(o), SIM_OP_LOCK}
-#define SIM_LOCK_SH(o) {(o), SIM_OP_LOCK_SHARED}
-#define SIM_TRYLOCK(o) {(o), SIM_OP_TRYLOCK}
-#define SIM_UNLOCK(o) {(o), SIM_OP_UNLOCK}
-#define SIM_UNLOCK_SH(o) {(o), SIM_OP_UNLOCK_SHARED}
+  sim_step((t),                                                                \
+           &(const sim_stepdesc){.what = (what_),                              \
+                                 .cost_ns = (cost_),                           \
+                                 .n = sizeof((sim_access[]){__VA_ARGS__}) /    \
+                                      sizeof(sim_access),                      \
+                                 .acc = {__VA_ARGS__}})
+#define SIM_RD(o)                                                              \
+  { (o), SIM_OP_READ }
+#define SIM_WR(o)                                                              \
+  { (o), SIM_OP_WRITE }
+#define SIM_LOCK(o)                                                            \
+  { (o), SIM_OP_LOCK }
+#define SIM_LOCK_SH(o)                                                         \
+  { (o), SIM_OP_LOCK_SHARED }
+#define SIM_TRYLOCK(o)                                                         \
+  { (o), SIM_OP_TRYLOCK }
+#define SIM_UNLOCK(o)                                                          \
+  { (o), SIM_OP_UNLOCK }
+#define SIM_UNLOCK_SH(o)                                                       \
+  { (o), SIM_OP_UNLOCK_SHARED }
 
 /* Call nesting: the function named in each event is the innermost one. */
 void sim_enter(sim_thread *t, const char *fn);
@@ -161,8 +168,8 @@ typedef struct sim_model_ops {
 
 typedef struct sim_choice_ctx {
   const sim_exec *x;
-  uint32_t enabled;  /* bit per enabled thread, never 0 */
-  uint64_t step;     /* number of grants so far */
+  uint32_t enabled; /* bit per enabled thread, never 0 */
+  uint64_t step;    /* number of grants so far */
 } sim_choice_ctx;
 
 typedef struct sim_chooser {
@@ -179,16 +186,16 @@ int sim_nthreads(const sim_exec *x);
 /* Observation: events and happens-before arrows, for logs and timelines.   */
 
 typedef struct sim_event {
-  uint64_t seq;       /* grant number in this execution, from 0 */
-  uint64_t ts_ns;     /* simulated start time */
+  uint64_t seq;   /* grant number in this execution, from 0 */
+  uint64_t ts_ns; /* simulated start time */
   uint32_t dur_ns;
   int tid, cpu;
-  int depth;          /* call nesting depth (0 = thread body) */
-  const char *fn;     /* innermost function */
-  const char *what;   /* operation */
-  sim_oid obj;        /* first object of the footprint */
+  int depth;        /* call nesting depth (0 = thread body) */
+  const char *fn;   /* innermost function */
+  const char *what; /* operation */
+  sim_oid obj;      /* first object of the footprint */
   int has_obj;
-  const sim_stepdesc *step; /* full footprint */
+  const sim_stepdesc *step;   /* full footprint */
   const char *before, *after; /* values, "" when none */
 } sim_event;
 
@@ -205,9 +212,9 @@ typedef struct sim_observer {
 /* Running executions.                                                       */
 
 enum sim_outcome {
-  SIM_CLEAN,         /* all threads finished, no check failed */
-  SIM_VIOLATION,     /* a check failed or threads deadlocked */
-  SIM_STEP_LIMIT,    /* stopped at max_steps */
+  SIM_CLEAN,      /* all threads finished, no check failed */
+  SIM_VIOLATION,  /* a check failed or threads deadlocked */
+  SIM_STEP_LIMIT, /* stopped at max_steps */
 };
 
 typedef struct sim_thread_cfg {
@@ -220,17 +227,17 @@ typedef struct sim_exec_cfg {
   void *model;
   int nthreads;
   const sim_thread_cfg *threads;
-  uint32_t nobjs;            /* object ids are < nobjs */
+  uint32_t nobjs; /* object ids are < nobjs */
   sim_chooser chooser;
   const sim_observer *observer; /* NULL: no logging */
-  uint64_t max_steps;        /* 0: no limit */
+  uint64_t max_steps;           /* 0: no limit */
 } sim_exec_cfg;
 
 typedef struct sim_result {
   enum sim_outcome outcome;
-  char kind[48];      /* violation kind, "" when clean */
-  char msg[512];      /* violation message */
-  uint64_t viol_seq;  /* event at which it was detected */
+  char kind[48];     /* violation kind, "" when clean */
+  char msg[512];     /* violation message */
+  uint64_t viol_seq; /* event at which it was detected */
   sim_oid viol_objs[8];
   int nviol_objs;
   uint64_t steps;

@@ -30,8 +30,8 @@ static void test_main(void *m, sim_thread *t, int tid) {
 
 static void setup(const char *text, const char *variant) {
   char err[512];
-  cr_assert_eq(scn_parse_string("t.scn", text, &scn, err, sizeof err), 0,
-               "%s", err);
+  cr_assert_eq(scn_parse_string("t.scn", text, &scn, err, sizeof err), 0, "%s",
+               err);
   cr_assert_eq(mm_model_init(&model, &scn, variant, err, sizeof err), 0, "%s",
                err);
   cr_assert_eq(sim_init(scn.ncpus, err, sizeof err), 0, "%s", err);
@@ -227,7 +227,7 @@ Test(model, do_no_page_retries_when_truncate_count_moves) {
 static void lock_then_touch(sim_thread *t) {
   mm_model *m = mm_of(t);
   int p = m->s.as[0].tree[0];
-  lock_page(t, m, p); /* __grab_cache_page */
+  lock_page(t, m, p);            /* __grab_cache_page */
   user_access(t, 0, 0x10000, 0); /* copy_from_user faults */
   unlock_page(t, m, p);
 }
