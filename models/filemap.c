@@ -36,7 +36,7 @@ static void lookup_refresh(const sim_exec *x, void *arg, sim_stepdesc *s) {
   s->acc[n++] = (sim_access){tree_oid(m, a->file), SIM_OP_READ};
   int p = a->index < MM_NFILEPAGES ? m->s.as[a->file].tree[a->index] : -1;
   if (p >= 0) {
-    s->acc[n++] = (sim_access){page_oid(m, p), SIM_OP_WRITE};
+    s->acc[n++] = (sim_access){page_ref_oid(m, p), SIM_OP_WRITE};
     if (a->trylock)
       s->acc[n++] = (sim_access){page_lock_oid(m, p), SIM_OP_TRYLOCK};
   }
@@ -62,7 +62,7 @@ static int tree_lookup_step(sim_thread *t, int file, uint32_t index,
 
 void get_page(sim_thread *t, int page) {
   mm_model *m = mm_of(t);
-  SIM_STEP(t, "get_page", COST_ATOMIC, SIM_WR(page_oid(m, page)));
+  SIM_STEP(t, "get_page", COST_ATOMIC, SIM_WR(page_ref_oid(m, page)));
   m->s.page[page].count++;
 }
 
@@ -71,7 +71,7 @@ void get_page(sim_thread *t, int page) {
 void put_page(sim_thread *t, int page) {
   mm_model *m = mm_of(t);
   struct page *p = &m->s.page[page];
-  SIM_STEP(t, "put_page", COST_ATOMIC, SIM_WR(page_oid(m, page)));
+  SIM_STEP(t, "put_page", COST_ATOMIC, SIM_WR(page_ref_oid(m, page)));
   assert(p->used && p->count > 0);
   sim_before(t, "count %d", p->count);
   if (--p->count == 0) {
@@ -118,8 +118,9 @@ int find_get_page(sim_thread *t, int file, uint32_t index) {
 int find_lock_page(sim_thread *t, int file, uint32_t index) {
   mm_model *m = mm_of(t);
   sim_enter(t, "find_lock_page");
-  int p;
+  int p, repeats = 0;
 repeat:
+  sim_loop(t, repeats++, "find_lock_page repeat");
   p = tree_lookup_step(t, file, index, 1,
                        "radix_tree_lookup; TestSetPageLocked");
   if (p >= 0 && !sim_trylock_ok(t)) {
@@ -165,7 +166,7 @@ static void gang_refresh(const sim_exec *x, void *arg, sim_stepdesc *s) {
   s->acc[n++] = (sim_access){tree_lock(a->m, a->file), SIM_OP_LOCK_SHARED};
   s->acc[n++] = (sim_access){tree_oid(a->m, a->file), SIM_OP_READ};
   for (int i = 0; i < k; i++)
-    s->acc[n++] = (sim_access){page_oid(a->m, pages[i]), SIM_OP_WRITE};
+    s->acc[n++] = (sim_access){page_ref_oid(a->m, pages[i]), SIM_OP_WRITE};
   s->acc[n++] = (sim_access){tree_lock(a->m, a->file), SIM_OP_UNLOCK_SHARED};
   s->n = (uint8_t)n;
 }
@@ -204,7 +205,7 @@ void pagevec_release(sim_thread *t, struct pagevec *pv) {
     return;
   sim_stepdesc s = {.what = "pagevec_release", .cost_ns = COST_ATOMIC};
   for (int i = 0; i < pv->nr; i++)
-    s.acc[s.n++] = (sim_access){page_oid(m, pv->pages[i]), SIM_OP_WRITE};
+    s.acc[s.n++] = (sim_access){page_ref_oid(m, pv->pages[i]), SIM_OP_WRITE};
   sim_step(t, &s);
   for (int i = 0; i < pv->nr; i++) {
     struct page *p = &m->s.page[pv->pages[i]];
@@ -252,7 +253,8 @@ int page_cache_read(sim_thread *t, int file, uint32_t index) {
   }
   SIM_STEP(t, "add_to_page_cache_lru", COST_TREE, SIM_LOCK(tree_lock(m, file)),
            SIM_WR(tree_oid(m, file)), SIM_LOCK(page_lock_oid(m, page)),
-           SIM_WR(page_oid(m, page)), SIM_UNLOCK(tree_lock(m, file)));
+           SIM_WR(page_oid(m, page)), SIM_WR(page_ref_oid(m, page)),
+           SIM_UNLOCK(tree_lock(m, file)));
   struct page *p = &m->s.page[page];
   if (as->tree[index] >= 0) {
     /* -EEXIST: release the lock and the page we allocated (not visible
@@ -337,7 +339,7 @@ int filemap_nopage(sim_thread *t, const struct vma *v, uint64_t addr,
   mm_model *m = mm_of(t);
   int file = v->file;
   uint32_t pgoff = linear_page_index(v, addr);
-  int page;
+  int page, retries = 0;
   sim_enter(t, "filemap_nopage");
   *type = 0;
 retry_all:
@@ -346,6 +348,7 @@ retry_all:
     goto out;
   }
 retry_find:
+  sim_loop(t, retries++, "filemap_nopage retry");
   page = find_get_page(t, file, pgoff);
   if (page < 0) {
     /* no_cached_page (readahead is not modelled) */
@@ -390,13 +393,14 @@ int filemap_fault(sim_thread *t, const struct vma *v, uint32_t pgoff,
                   int *pagep) {
   mm_model *m = mm_of(t);
   int file = v->file;
-  int ret = 0, page;
+  int ret = 0, page, retries = 0;
   sim_enter(t, "filemap_fault");
   if (pgoff >= (uint32_t)i_size_pages(t, file, "i_size_read")) {
     ret = VM_FAULT_SIGBUS;
     goto out;
   }
 retry_find:
+  sim_loop(t, retries++, "filemap_fault retry");
   page = find_lock_page(t, file, pgoff);
   if (page < 0) {
     int err = page_cache_read(t, file, pgoff);

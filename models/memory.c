@@ -71,7 +71,10 @@ int user_access(sim_thread *t, int mm, uint64_t addr, int write) {
   assert(v);
   int slot = vma_pte_slot(v, addr);
   struct pte *pte = &m->s.mm[mm].pte[slot];
-  for (;;) {
+  for (int faults = 0;; faults++) {
+    /* the CPU re-executes the instruction after each fault; a racer that
+       unmaps again each time makes this loop unbounded */
+    sim_loop(t, faults, "user access refault");
     struct mmu_fp a = {m, mm, slot, write};
     sim_stepdesc s = {.what = write ? "user store" : "user load",
                       .cost_ns = COST_PTE,
@@ -127,7 +130,7 @@ static int do_no_page(sim_thread *t, int mm, const struct vma *v, uint64_t addr,
   struct pte *pte = &m->s.mm[mm].pte[slot];
   int use_seq = m->knobs.fault_truncate_count;
   uint32_t sequence = 0;
-  int ret = 0, type, page, dirty_page = -1;
+  int ret = 0, type, page, dirty_page = -1, retries = 0;
   sim_enter(t, "do_no_page");
   if (use_seq) {
     SIM_STEP(t, "sequence = mapping->truncate_count; smp_rmb", COST_ATOMIC,
@@ -136,6 +139,7 @@ static int do_no_page(sim_thread *t, int mm, const struct vma *v, uint64_t addr,
     sim_after(t, "sequence %u", sequence);
   }
 retry:
+  sim_loop(t, retries++, "do_no_page truncate_count retry");
   page = filemap_nopage(t, v, addr, &type);
   if (page == NOPAGE_SIGBUS) {
     ret = VM_FAULT_SIGBUS;
@@ -166,7 +170,8 @@ retry:
     goto retry;
   }
   SIM_STEP(t, "pte_none? set_pte_at; page_add_file_rmap", COST_PTE,
-           SIM_WR(pte_oid(m, mm, slot)), SIM_WR(page_oid(m, page)));
+           SIM_WR(pte_oid(m, mm, slot)), SIM_WR(page_oid(m, page)),
+           SIM_WR(page_ref_oid(m, page)));
   if (pte->present) {
     /* One of our sibling threads was faster, back out. */
     sim_after(t, "pte already present");
@@ -223,7 +228,8 @@ static int __do_fault(sim_thread *t, int mm, const struct vma *v, uint64_t addr,
   }
   mm_spin_lock(t, pte_lock(m, mm), "pte_offset_map_lock");
   SIM_STEP(t, "pte_same? set_pte_at; page_add_file_rmap", COST_PTE,
-           SIM_WR(pte_oid(m, mm, slot)), SIM_WR(page_oid(m, page)));
+           SIM_WR(pte_oid(m, mm, slot)), SIM_WR(page_oid(m, page)),
+           SIM_WR(page_ref_oid(m, page)));
   if (!pte->present) {
     *pte = (struct pte){.present = 1,
                         .write = write ? v->write : v->prot_write,
@@ -268,7 +274,7 @@ static int do_wp_page(sim_thread *t, int mm, const struct vma *v, uint64_t addr,
   assert(sim_holds(t, pte_lock(m, mm)) && v->shared && v->write);
   if (m->scn->files[v->file].page_mkwrite) {
     SIM_STEP(t, "page_cache_get; pte_unmap_unlock", COST_LOCK,
-             SIM_WR(page_oid(m, page)), SIM_UNLOCK(pte_lock(m, mm)));
+             SIM_WR(page_ref_oid(m, page)), SIM_UNLOCK(pte_lock(m, mm)));
     m->s.page[page].count++;
     SIM_STEP(t, "->page_mkwrite", COST_SYSCALL, SIM_RD(page_oid(m, page)));
     mm_spin_lock(t, pte_lock(m, mm), "pte_offset_map_lock");
@@ -280,7 +286,7 @@ static int do_wp_page(sim_thread *t, int mm, const struct vma *v, uint64_t addr,
     }
   }
   SIM_STEP(t, "reuse: pte_mkyoung, pte_mkdirty, maybe_mkwrite", COST_PTE,
-           SIM_WR(pte_oid(m, mm, slot)), SIM_WR(page_oid(m, page)));
+           SIM_WR(pte_oid(m, mm, slot)), SIM_WR(page_ref_oid(m, page)));
   pte->young = pte->dirty = pte->write = 1;
   m->s.page[page].count++; /* get_page(dirty_page) */
   mm_unlock(t, pte_lock(m, mm), "pte_unmap_unlock");

@@ -22,6 +22,7 @@
 
 static const char *const oclass_name[O_NCLASS] = {
     [O_PAGE] = "page",
+    [O_PAGE_REF] = "count",
     [O_PAGE_DATA] = "data",
     [O_PAGE_LOCK] = "PG_locked",
     [O_TREE] = "page_tree",
@@ -42,6 +43,7 @@ static void layout(mm_model *m) {
   for (int c = 0; c < O_NCLASS; c++) {
     switch ((enum mm_oclass)c) {
     case O_PAGE:
+    case O_PAGE_REF:
     case O_PAGE_DATA:
     case O_PAGE_LOCK:
       count[c] = MM_MAX_PAGES;
@@ -325,6 +327,7 @@ static void mm_obj_name(void *model, sim_oid o, char *buf, size_t n) {
   int i = (int)(o - m->base[c]);
   switch ((enum mm_oclass)c) {
   case O_PAGE:
+  case O_PAGE_REF:
   case O_PAGE_DATA:
   case O_PAGE_LOCK:
     snprintf(buf, n, c == O_PAGE ? "page#%d" : "page#%d.%s", i, oclass_name[c]);

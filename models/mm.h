@@ -101,7 +101,8 @@ struct mm_state {
 
 /* Object ids: a dense layout the model computes once. */
 enum mm_oclass {
-  O_PAGE,      /* page meta: flags, count, mapcount, mapping, index */
+  O_PAGE,      /* page meta: flags, mapcount, mapping, index */
+  O_PAGE_REF,  /* page->_count: get_page/put_page */
   O_PAGE_DATA, /* page contents */
   O_PAGE_LOCK, /* PG_locked */
   O_TREE,      /* page_tree + nrpages + dirty tag */
@@ -150,6 +151,7 @@ static inline sim_oid mm_oid(const mm_model *m, enum mm_oclass c, int i) {
   return m->base[c] + (uint32_t)i;
 }
 #define page_oid(m, p) mm_oid(m, O_PAGE, p)
+#define page_ref_oid(m, p) mm_oid(m, O_PAGE_REF, p)
 #define page_data_oid(m, p) mm_oid(m, O_PAGE_DATA, p)
 #define page_lock_oid(m, p) mm_oid(m, O_PAGE_LOCK, p)
 

@@ -112,11 +112,12 @@ void truncate_inode_pages_range(sim_thread *t, int file, uint64_t lstart,
 
   /* Pass 2: blocking. */
   next = start;
-  for (;;) {
+  for (int rescans = 0;;) {
     if (!pagevec_lookup(t, &pv, file, next, PAGEVEC_SIZE)) {
       if (next == start)
         break;
       next = start;
+      sim_loop(t, ++rescans, "truncate pass 2 rescan");
       continue;
     }
     if (m->s.page[pv.pages[0]].index > end) {
@@ -221,7 +222,8 @@ int invalidate_inode_pages2_range(sim_thread *t, int file, uint32_t start,
       }
       SIM_STEP(t, "wait_on_page_writeback", COST_ATOMIC,
                SIM_RD(page_oid(m, page)));
-      for (;;) {
+      for (int unmaps = 0;; unmaps++) {
+        sim_loop(t, unmaps, "invalidate page_mapped/unmap loop");
         SIM_STEP(t, "page_mapped", COST_ATOMIC, SIM_RD(page_oid(m, page)));
         sim_after(t, "page#%d mapcount %d", page, p->mapcount);
         if (!page_mapped(p))

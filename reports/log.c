@@ -81,7 +81,8 @@ static const char schema_sql[] =
     "  run_id     INTEGER NOT NULL REFERENCES run(id),\n"
     "  ordinal    INTEGER NOT NULL,\n"
     "  outcome    TEXT NOT NULL CHECK (outcome IN\n"
-    "               ('clean', 'violation', 'step-limit', 'incomplete')),\n"
+    "               ('clean', 'violation', 'step-limit', 'pruned', 'bounded',\n"
+    "                'incomplete')),\n"
     "  schedule   TEXT,\n"
     "  steps      INTEGER,\n"
     "  end_ns     INTEGER,\n"
@@ -895,6 +896,10 @@ static const char *outcome_name(enum sim_outcome o) {
     return "violation";
   case SIM_STEP_LIMIT:
     return "step-limit";
+  case SIM_PRUNED:
+    return "pruned";
+  case SIM_BOUNDED:
+    return "bounded";
   }
   return "incomplete";
 }

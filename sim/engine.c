@@ -89,6 +89,10 @@ struct sim_exec {
 };
 
 static sim_exec the_exec; /* one execution at a time per process */
+static void abort_exec(sim_exec *x);
+static void emit_event(sim_exec *x);
+static void abort_exec(sim_exec *x);
+static void emit_event(sim_exec *x);
 static int sim_ncpus = -1;
 static sg_host_t *cpu_hosts;
 
@@ -224,6 +228,20 @@ void sim_leave(sim_thread *t) {
 }
 void sim_delay(sim_thread *t, uint64_t ns) {
   t->ready_ns += ns;
+}
+
+void sim_loop(sim_thread *t, int iter, const char *loop) {
+  sim_exec *x = t->x;
+  int bound = x->cfg->loop_bound;
+  if (!bound || iter <= bound)
+    return;
+  x->r->outcome = SIM_BOUNDED;
+  snprintf(x->r->msg, sizeof x->r->msg, "%s: %s iterated more than %d times",
+           x->cfg->threads[t->tid].name, loop, bound);
+  emit_event(x);
+  x->in_action = 0;
+  abort_exec(x);
+  longjmp(t->jb, 1);
 }
 
 void sim_before(sim_thread *t, const char *fmt, ...) {
@@ -522,7 +540,12 @@ static sim_thread *decide(sim_exec *x) {
   }
   sim_choice_ctx c = {x, en, x->seq};
   int tid = x->cfg->chooser.choose(x->cfg->chooser.arg, &c);
-  assert(tid >= 0 && tid < x->cfg->nthreads && (en & (1u << tid)));
+  if (tid < 0) {
+    x->r->outcome = SIM_PRUNED;
+    abort_exec(x);
+    return NULL;
+  }
+  assert(tid < x->cfg->nthreads && (en & (1u << tid)));
   sim_thread *t = &x->th[tid];
   grant(x, t);
   return t;

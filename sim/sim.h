@@ -129,6 +129,15 @@ void sim_before(sim_thread *t, const char *fmt, ...)
 void sim_after(sim_thread *t, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/*
+** Marks one more iteration of a retry loop (a fault retried, an unmap
+** repeated while a racer remaps).  Unfair schedules can make such loops
+** run forever; when the execution has a loop bound and 'iter' exceeds it,
+** the execution is cut (outcome SIM_BOUNDED, never counted as clean).
+** Without a bound (single runs) this does nothing.
+*/
+void sim_loop(sim_thread *t, int iter, const char *loop);
+
 /* Adds extra simulated time to the thread (e.g. a user-requested delay). */
 void sim_delay(sim_thread *t, uint64_t ns);
 
@@ -172,6 +181,8 @@ typedef struct sim_choice_ctx {
   uint64_t step;    /* number of grants so far */
 } sim_choice_ctx;
 
+/* choose() returns an enabled thread id, or -1 to stop the execution as
+   redundant (an explorer's sleep-set-blocked path): outcome SIM_PRUNED. */
 typedef struct sim_chooser {
   int (*choose)(void *arg, const sim_choice_ctx *c);
   void *arg;
@@ -215,6 +226,8 @@ enum sim_outcome {
   SIM_CLEAN,      /* all threads finished, no check failed */
   SIM_VIOLATION,  /* a check failed or threads deadlocked */
   SIM_STEP_LIMIT, /* stopped at max_steps */
+  SIM_PRUNED,     /* stopped by the chooser (redundant for an explorer) */
+  SIM_BOUNDED,    /* cut: a retry loop exceeded the loop bound */
 };
 
 typedef struct sim_thread_cfg {
@@ -231,6 +244,7 @@ typedef struct sim_exec_cfg {
   sim_chooser chooser;
   const sim_observer *observer; /* NULL: no logging */
   uint64_t max_steps;           /* 0: no limit */
+  int loop_bound;               /* 0: none; else see sim_loop() */
 } sim_exec_cfg;
 
 typedef struct sim_result {

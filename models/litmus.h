@@ -1,0 +1,84 @@
+/*
+** litmus.h - classic dynamic partial-order reduction benchmarks as a small
+** generic shared-memory model: plain integer variables and locks, no
+** memory-management knowledge.  The programs and their papers are listed
+** at the top of models/litmus.c.
+**
+**   program        N       threads  objects
+**   indexer        1..16   N        128: table[0..127]
+**   lastzero       1..15   N+1      N+1: a[0..N]
+**   filesystem     1..16   N        2N+52: locki[0..N-1], inode[0..N-1],
+**                                   lockb[0..25], busy[0..25]
+**   counter        1..16   N        2: l, x
+**   racy-counter   1..16   N        1: x
+**   abba           2       2        2: A, B
+**
+** Threads are named "t0", "t1", ... and thread i runs on CPU i, so the
+** engine needs sim_init(ncpus >= litmus_nthreads()).
+**
+** The model is one fixed-size struct (no allocation): litmus_init() fills
+** the immutable part, litmus_ops.reset the shared variables.  Only one
+** thread runs at a time (sim.h), so "guarded by" below names the step
+** footprint that makes each access visible to the scheduler.
+*/
+#ifndef MMSIM_LITMUS_H
+#define MMSIM_LITMUS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/sim.h"
+
+#define LITMUS_TABLE_SIZE 128          /* indexer: SIZE */
+#define LITMUS_INDEXER_MAX 4           /* indexer: MAX, messages per thread */
+#define LITMUS_NUMBLOCKS 26            /* filesystem: NUMBLOCKS */
+#define LITMUS_NUMINODE 32             /* filesystem: NUMINODE */
+#define LITMUS_MAX_A (SIM_MAX_THREADS) /* lastzero: a[0..N], N < 16 */
+
+enum litmus_prog {
+  LITMUS_INDEXER,
+  LITMUS_LASTZERO,
+  LITMUS_FILESYSTEM,
+  LITMUS_COUNTER,
+  LITMUS_RACY_COUNTER,
+  LITMUS_ABBA,
+  LITMUS__COUNT
+};
+
+typedef struct litmus_model {
+  /* immutable after litmus_init() */
+  enum litmus_prog prog;
+  int n;          /* the program's parameter N */
+  int nthreads;   /* see the table above */
+  int ninode;     /* filesystem: inodes in use, min(N, NUMINODE) */
+  uint32_t nobjs; /* object ids are < nobjs */
+  sim_thread_cfg threads[SIM_MAX_THREADS]; /* static names "t0", ... */
+
+  /* shared variables, zeroed by reset */
+  int table[LITMUS_TABLE_SIZE];   /* indexer: SIM_WR(table[h]) (the CAS) */
+  int a[LITMUS_MAX_A];            /* lastzero: SIM_RD/SIM_WR(a[i]) */
+  int inode[LITMUS_NUMINODE];     /* filesystem: locki[i] */
+  uint8_t busy[LITMUS_NUMBLOCKS]; /* filesystem: lockb[b] */
+  int x;                          /* counter: l; racy-counter: nothing */
+
+  /* outcome, written by a thread at its end (thread-local in the paper) */
+  int lastzero_i; /* lastzero: index where thread 0 stopped, -1 before */
+} litmus_model;
+
+/* Builds program 'name' with parameter 'n'.  Returns 0, or -1 with
+   "unknown litmus program 'X', expected one of ..." or
+   "N must be A..B for X" in err. */
+int litmus_init(litmus_model *m, const char *name, int n, char *err,
+                size_t errlen);
+
+/* reset, thread_main, at_end (invariant checks), obj_name, state_hash;
+   after_step is NULL. */
+extern const sim_model_ops litmus_ops;
+
+int litmus_nthreads(const litmus_model *m);
+const sim_thread_cfg *litmus_threads(const litmus_model *m);
+uint32_t litmus_nobjs(const litmus_model *m);
+/* "indexer, lastzero, filesystem, counter, racy-counter, abba" */
+const char *litmus_names(void);
+
+#endif /* MMSIM_LITMUS_H */

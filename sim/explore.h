@@ -1,0 +1,93 @@
+/*
+** explore.h - exploring the interleavings of one scenario.
+**
+** Strategies (all stateless: every execution starts from the reset model
+** and is driven by a chooser the explorer owns):
+**
+**   dpor       depth-first search with dynamic partial-order reduction:
+**              source sets and sleep sets (Abdulla, Aronis, Jonsson,
+**              Sagonas, "Optimal Dynamic Partial Order Reduction", POPL
+**              2014, Algorithm 1), races found on the step footprints.
+**   naive      every interleaving of enabled threads (for validation).
+**   bounded:K  all schedules with at most K preemptions, K = 0, 1, ...
+**              (iterative preemption bounding, Musuvathi and Qadeer,
+**              "Iterative context bounding", PLDI 2007 / CHESS), so the
+**              first violation found has the fewest preemptions.
+**   pct:N,d    N executions of PCT (Burckhardt, Kothari, Musuvathi,
+**              Nagarakatte, ASPLOS 2010): random thread priorities and d-1
+**              random priority change points.
+**   random:N   N seeded random walks.
+**
+** Dependence between two steps of different threads, from footprints: a
+** shared object with at least one write; two acquisitions of one lock
+** (shared with shared excepted); a trylock with any operation on its lock.
+** Releases commute with acquisitions of other threads: the order of two
+** critical sections is carried by their acquisitions (Flanagan and
+** Godefroid, POPL 2005, section 4).  A footprint refreshed from state
+** (sim_stepdesc.refresh) may only depend on objects it accesses.
+**
+** The engine knows nothing of this: the explorer only reads footprints
+** through sim_pending() and steers through the chooser.
+*/
+#ifndef MMSIM_EXPLORE_H
+#define MMSIM_EXPLORE_H
+
+#include <signal.h>
+#include <stdint.h>
+
+#include "sim.h"
+
+enum exp_strategy { EXP_DPOR, EXP_NAIVE, EXP_BOUNDED, EXP_PCT, EXP_RANDOM };
+
+/* One finished execution, handed to the caller. */
+typedef struct exp_exec {
+  uint64_t ordinal;    /* 1-based */
+  const sim_result *r; /* outcome, kind, hashes, grant sequence */
+  int preemptions;     /* switches away from a still-enabled thread */
+  uint64_t trace_id;   /* Mazurkiewicz trace hash (0 unless traces on) */
+  int bound;           /* bounded: the K of this pass */
+} exp_exec;
+
+typedef struct exp_cfg {
+  enum exp_strategy strategy;
+  int bound;          /* bounded:K */
+  uint64_t count;     /* random:N, pct:N */
+  int pct_depth;      /* pct d */
+  uint64_t seed;      /* random, pct */
+  uint64_t max_execs; /* 0: no cap */
+  int stop_first;     /* stop at the first violation */
+  int traces;         /* compute Mazurkiewicz trace ids */
+  /* Splitting the search: this worker explores the subtrees whose first
+     branching choice has index % njobs == job (naive, bounded, dpor), or
+     the executions whose ordinal % njobs == job (random, pct). */
+  int njobs, job;
+  volatile sig_atomic_t *stop; /* set asynchronously to stop cleanly */
+  void (*on_exec)(void *arg, const exp_exec *e);
+  void *arg;
+} exp_cfg;
+
+typedef struct exp_stats {
+  uint64_t execs;  /* executions run to the end (or to a violation) */
+  uint64_t pruned; /* sleep-set blocked, stopped early */
+  uint64_t steps;
+  uint64_t violating;
+  int complete; /* the strategy covered its whole space */
+  int max_depth;
+  int bound_reached; /* bounded: last K fully explored */
+} exp_stats;
+
+/* Explores with 'base' (model, threads, objects, max_steps; its chooser
+   and observer are ignored).  Returns 0, or -1 on an engine error with a
+   message in err. */
+int sim_explore(const sim_exec_cfg *base, const exp_cfg *cfg, exp_stats *st,
+                char *err, size_t errlen);
+
+/* "dpor", "naive", "bounded:K", "pct:N,d", "random:N".  Returns 0, or -1
+   with a message in err. */
+int exp_strategy_parse(const char *s, exp_cfg *cfg, char *err, size_t errlen);
+const char *exp_strategy_name(const exp_cfg *cfg, char *buf, size_t n);
+
+/* Footprint dependence, exposed for tests. */
+int exp_dependent(const sim_stepdesc *a, const sim_stepdesc *b);
+
+#endif /* MMSIM_EXPLORE_H */
