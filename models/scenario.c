@@ -23,6 +23,7 @@
 */
 #include "scenario.h"
 
+#include "litmus.h"
 #include "sim/sim.h"
 #include "variant.h"
 
@@ -64,6 +65,7 @@ typedef struct parser {
   size_t errlen;
   /* line of each once-only statement, 0 while unseen */
   int scenario_line, kernel_line, cpus_line, expect_line, run_line;
+  int litmus_line;
   int sched_col; /* column of the "run schedule" string */
 } parser;
 
@@ -1089,18 +1091,41 @@ static int check_schedule(parser *ps) {
     uint64_t tid = 0;
     for (; is_digit(str[i]); i++)
       tid = tid > 1000 ? tid : tid * 10 + (uint64_t)(str[i] - '0');
-    if (tid >= (uint64_t)s->nthreads)
+    int nth = s->litmus[0] ? s->litmus_threads : s->nthreads;
+    if (tid >= (uint64_t)nth)
       return fail_at(ps, ps->run_line, ps->sched_col + (int)start,
                      "schedule names thread %" PRIu64 ", expected 0..%d (the "
                      "scenario has %d thread%s)",
-                     tid, s->nthreads - 1, s->nthreads,
-                     s->nthreads == 1 ? "" : "s");
+                     tid, nth - 1, nth, nth == 1 ? "" : "s");
     while (str[i] && str[i] != '.')
       i++;
     if (str[i] == '.')
       i++;
   }
   return 0;
+}
+
+/* litmus NAME N */
+static int parse_litmus(parser *ps, tok kw) {
+  scenario *s = ps->s;
+  tok name, nt;
+  uint64_t n;
+  char e[192];
+  litmus_model lm;
+  if (once(ps, &ps->litmus_line, kw) < 0 ||
+      need_tok(ps, &name, "a program name", "litmus") < 0 ||
+      need_tok(ps, &nt, "a parameter N", "litmus NAME") < 0 ||
+      num(ps, nt, 0, 1, SIM_MAX_THREADS, "litmus parameter", &n) < 0)
+    return -1;
+  shown b;
+  if (tok_copy(s->litmus, sizeof s->litmus, name) < 0)
+    return fail(ps, name.col, "unknown litmus program '%s', expected one of %s",
+                show(&b, name), litmus_names());
+  if (litmus_init(&lm, s->litmus, (int)n, e, sizeof e))
+    return fail(ps, strstr(e, "unknown") ? name.col : nt.col, "%s", e);
+  s->litmus_n = (int)n;
+  s->litmus_threads = lm.nthreads;
+  return need_eol(ps, "litmus");
 }
 
 static int parse_line(parser *ps) {
@@ -1127,11 +1152,13 @@ static int parse_line(parser *ps) {
     return parse_expect(ps, t);
   if (tok_is(t, "run"))
     return parse_run(ps, t);
+  if (tok_is(t, "litmus"))
+    return parse_litmus(ps, t);
   if (t.len > 3 && !memcmp(t.p, "cpu", 3) && is_digit(t.p[3]))
     return parse_thread_line(ps, t);
   return fail(ps, t.col,
               "unknown statement '%s', expected one of scenario, kernel, set, "
-              "cpus, file, mm, map, cpuN:, expect, run",
+              "cpus, file, mm, map, cpuN:, expect, run, litmus",
               show(&b, t));
 }
 
@@ -1159,6 +1186,21 @@ static int parse(const char *name, const char *text, size_t len, scenario *s,
     return fail_at(&ps, last, 1,
                    "missing 'scenario' statement, expected 'scenario "
                    "\"TITLE\"'");
+  if (ps.litmus_line) {
+    if (ps.kernel_line || ps.cpus_line || s->nfiles || s->nmms || s->nthreads ||
+        s->nknobs)
+      return fail_at(&ps, ps.litmus_line, 1,
+                     "a litmus scenario has no kernel, set, cpus, file, mm, "
+                     "map or cpuN: statements, expected only scenario, "
+                     "litmus, expect and run");
+    if (!ps.expect_line)
+      return fail_at(&ps, last, 1,
+                     "missing 'expect' statement, expected 'expect clean' or "
+                     "'expect violation KIND'");
+    if (s->run_schedule[0] && check_schedule(&ps) < 0)
+      return -1;
+    return 0;
+  }
   if (!ps.kernel_line)
     return fail_at(&ps, last, 1,
                    "missing 'kernel' statement, expected 'kernel VERSION' "

@@ -113,6 +113,11 @@ typedef struct scenario {
   char run_policy[16]; /* "" when absent */
   uint64_t run_seed;
   char run_schedule[1024];
+  /* litmus NAME N: a generic shared-memory program (models/litmus.c)
+     instead of the MM model; no kernel, cpus, files, mms or threads */
+  char litmus[32];
+  int litmus_n;
+  int litmus_threads;
 } scenario;
 
 /*

@@ -89,6 +89,10 @@ const char *const mm_violation_kinds[] = {
     "pte-beyond-eof",        /* after truncate: pte maps index >= i_size */
     "deadlock",              /* no thread enabled, some unfinished */
     "bad-unlock",            /* a path released a lock it did not hold */
+    /* litmus programs (models/litmus.c) */
+    "lost-update",  /* counter: an increment lost */
+    "lost-message", /* indexer: the table misses a message */
+    "invariant",    /* lastzero, filesystem: their end invariant */
     NULL,
 };
 
@@ -101,5 +105,5 @@ int mm_violation_kind_valid(const char *kind) {
 
 const char *mm_violation_kind_names(void) {
   return "page-mapped-on-remove, pte-cache-mismatch, pte-beyond-eof, "
-         "deadlock, bad-unlock";
+         "deadlock, bad-unlock, lost-update, lost-message, invariant";
 }

@@ -13,8 +13,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "models/mm.h"
+#include "models/model.h"
 #include "models/scenario.h"
+#include "reports/cli.h"
 #include "reports/log.h"
 #include "sim/sched.h"
 #include "sim/sim.h"
@@ -103,11 +104,8 @@ struct opts {
 
 struct ctx {
   scenario scn;
-  mm_model model;
-  char variant[16];
-  char knobs[512];
+  model_binding b;
   char expect[64];
-  scn_expect exp; /* for the variant being run */
 };
 
 static void print_knobs_help(void) {
@@ -118,57 +116,53 @@ static void print_knobs_help(void) {
   printf("Violation kinds: %s\n", mm_violation_kind_names());
 }
 
-static int load(struct ctx *c, const char *path, const char *variant) {
+/* Parses and binds a scenario and starts the engine: 0, or 2 with the
+   error printed. */
+int cli_load(scenario *scn, model_binding *b, const char *path,
+             const char *variant) {
   char err[512];
-  if (scn_parse_file(path, &c->scn, err, sizeof err)) {
+  if (scn_parse_file(path, scn, err, sizeof err) ||
+      model_bind(b, scn, variant, err, sizeof err)) {
     fprintf(stderr, "%s\n", err);
     return 2;
   }
-  if (mm_model_init(&c->model, &c->scn, variant, err, sizeof err)) {
-    fprintf(stderr, "%s\n", err);
-    return 2;
-  }
-  snprintf(c->variant, sizeof c->variant, "%s",
-           variant ? variant : c->scn.kernel);
-  mm_knobs_format(&c->model.knobs, c->knobs, sizeof c->knobs);
-  c->exp = scn_expectation(&c->scn, c->variant);
-  if (c->exp.violation)
-    snprintf(c->expect, sizeof c->expect, "violation %s", c->exp.kind);
-  else
-    snprintf(c->expect, sizeof c->expect, "clean");
-  if (sim_init(c->scn.ncpus, err, sizeof err)) {
+  if (sim_init(b->ncpus, err, sizeof err)) {
     fprintf(stderr, "mmsim: %s\n", err);
     return 2;
   }
   return 0;
 }
 
+static int load(struct ctx *c, const char *path, const char *variant) {
+  int rc = cli_load(&c->scn, &c->b, path, variant);
+  if (!rc)
+    model_expect_text(&c->b, c->expect, sizeof c->expect);
+  return rc;
+}
+
 /* Runs one execution under the given policy. */
 static int execute(struct ctx *c, enum sim_policy pol, uint64_t seed,
                    const uint8_t *seq, size_t nseq, const sim_observer *ob,
                    uint64_t max_steps, sim_result *r, sim_sched *s) {
-  sim_exec_cfg cfg = {.ops = &mm_model_ops,
-                      .model = &c->model,
-                      .nthreads = c->scn.nthreads,
-                      .threads = c->model.threads,
-                      .nobjs = c->model.nobjs,
-                      .chooser = sim_sched_init(s, pol, seed, seq, nseq),
-                      .observer = ob,
-                      .max_steps = max_steps};
+  sim_exec_cfg cfg = model_exec_cfg(&c->b);
+  cfg.chooser = sim_sched_init(s, pol, seed, seq, nseq);
+  cfg.observer = ob;
+  cfg.max_steps = max_steps;
   return sim_exec_run(&cfg, r);
 }
 
-static void namer(void *arg, sim_oid o, char *buf, size_t n) {
-  mm_model_ops.obj_name(arg, o, buf, n);
+void cli_namer(void *arg, sim_oid o, char *buf, size_t n) {
+  const model_binding *b = arg;
+  b->ops->obj_name(b->model, o, buf, n);
 }
 
 static int expectation_met(const struct ctx *c, const sim_result *r) {
-  if (c->exp.violation)
-    return r->outcome == SIM_VIOLATION && !strcmp(r->kind, c->exp.kind);
+  if (c->b.expect.violation)
+    return r->outcome == SIM_VIOLATION && !strcmp(r->kind, c->b.expect.kind);
   return r->outcome == SIM_CLEAN;
 }
 
-static char *default_out(const char *scn, const char *ext) {
+char *cli_default_out(const char *scn, const char *ext) {
   char *copy = strdup(scn);
   char *base = basename(copy);
   char *dot = strrchr(base, '.');
@@ -255,8 +249,8 @@ static int cmd_run(struct opts *o) {
   char *db = NULL, *svg = NULL;
   int64_t run_id = -1, exec_id = -1;
   if (!o->no_log) {
-    db = o->db ? strdup(o->db) : default_out(o->scn_path, "db");
-    svg = o->svg ? strdup(o->svg) : default_out(o->scn_path, "svg");
+    db = o->db ? strdup(o->db) : cli_default_out(o->scn_path, "db");
+    svg = o->svg ? strdup(o->svg) : cli_default_out(o->scn_path, "svg");
     char err[512];
     log = rlog_open(db, err, sizeof err);
     if (!log) {
@@ -267,26 +261,26 @@ static int cmd_run(struct opts *o) {
       free(file_sched);
       return 2;
     }
-    const char *names[SCN_MAX_THREADS];
-    int cpus[SCN_MAX_THREADS];
-    for (int i = 0; i < c.scn.nthreads; i++) {
-      names[i] = c.model.thread_names[i];
-      cpus[i] = c.scn.threads[i].cpu;
+    const char *names[SIM_MAX_THREADS];
+    int cpus[SIM_MAX_THREADS];
+    for (int i = 0; i < c.b.nthreads; i++) {
+      names[i] = c.b.threads[i].name;
+      cpus[i] = c.b.threads[i].cpu;
     }
     rlog_run_info ri = {.mode = o->cmd,
                         .scenario_path = o->scn_path,
                         .title = c.scn.title,
-                        .variant = c.variant,
-                        .knobs = c.knobs,
+                        .variant = c.b.variant,
+                        .knobs = c.b.knobs,
                         .policy = sim_policy_name(pol),
                         .seed = seed,
-                        .ncpus = c.scn.ncpus,
-                        .nthreads = c.scn.nthreads,
+                        .ncpus = c.b.ncpus,
+                        .nthreads = c.b.nthreads,
                         .thread_names = names,
                         .thread_cpus = cpus,
                         .expect = c.expect};
     run_id = rlog_run_begin(log, &ri);
-    exec_id = rlog_exec_begin(log, run_id, namer, &c.model);
+    exec_id = rlog_exec_begin(log, run_id, cli_namer, &c.b);
     if (run_id < 0 || exec_id < 0) {
       fprintf(stderr, "error: %s: %s\n", db, rlog_errmsg(log));
       rlog_close(log);
@@ -319,7 +313,10 @@ static int cmd_run(struct opts *o) {
   int met = expectation_met(&c, &r);
   if (!o->quiet) {
     printf("scenario: %s [%s]\n", c.scn.title, o->scn_path);
-    printf("kernel:   %s (%s)\n", c.variant, c.knobs);
+    if (c.b.variant[0])
+      printf("kernel:   %s (%s)\n", c.b.variant, c.b.knobs);
+    else
+      printf("litmus:   %s %d\n", c.scn.litmus, c.scn.litmus_n);
     if (pol == SIM_POLICY_REPLAY)
       printf("policy:   replay\n");
     else
@@ -464,6 +461,8 @@ static const char *help_main =
     "commands:\n"
     "  run SCENARIO     run one execution, log it, render its timeline\n"
     "  replay SCENARIO  re-run a recorded schedule (--schedule S)\n"
+    "  explore SCENARIO explore the interleavings (DPOR), certify or find\n"
+    "                   minimal counterexamples, variants side by side\n"
     "  check FILE...    validate scenario files (--knobs: list knobs)\n"
     "  render DB        draw a logged execution (-o FILE.svg|png|dot)\n"
     "  bench            measure steps/s and log rows/s\n"
@@ -517,6 +516,8 @@ int main(int argc, char **argv) {
              "around the violation unless --full.\n");
     else if (!strcmp(cmd, "bench"))
       return mmsim_bench(argc - 1, argv + 1);
+    else if (!strcmp(cmd, "explore"))
+      return cmd_explore(argc - 1, argv + 1);
     else
       return usage_error(cmd, "unknown command");
     return 0;
@@ -527,6 +528,8 @@ int main(int argc, char **argv) {
     return cmd_render(argc - 2, argv + 2);
   if (!strcmp(cmd, "bench"))
     return mmsim_bench(argc - 1, argv + 1);
+  if (!strcmp(cmd, "explore"))
+    return cmd_explore(argc - 1, argv + 1);
   if (strcmp(cmd, "run") && strcmp(cmd, "replay")) {
     fprintf(stderr, "mmsim: unknown command '%s'\n\n%s", cmd, help_main);
     return 2;

@@ -462,7 +462,7 @@ ERR_TEST(bad_knob_value, "scenario \"t\"\nset fault.lock_page = yes\n",
 ERR_TEST(bad_violation_kind, HEAD "expect violation oops\n",
          "t.scn:7:18: error: unknown violation kind 'oops', expected one of "
          "page-mapped-on-remove, pte-cache-mismatch, pte-beyond-eof, "
-         "deadlock, bad-unlock")
+         "deadlock, bad-unlock, lost-update, lost-message, invariant")
 
 ERR_TEST(bad_expectation, HEAD "expect crash\n",
          "t.scn:7:8: error: unknown expectation 'crash', expected 'clean' or "
