@@ -535,6 +535,10 @@ static sim_thread *decide(sim_exec *x) {
   }
   uint32_t en = enabled_mask(x);
   if (!en) {
+    if (x->cfg->chooser.blocked) {
+      sim_choice_ctx c = {x, 0, x->seq};
+      x->cfg->chooser.blocked(x->cfg->chooser.arg, &c);
+    }
     report_deadlock(x);
     return NULL;
   }

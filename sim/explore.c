@@ -69,6 +69,7 @@ typedef struct explorer {
   uint64_t change[8];
   int nchange;
   uint64_t pct_k;
+  long final; /* node holding the pending steps left at the end, or -1 */
   /* happens-before scratch */
   uint64_t *hb;
   size_t hb_cap;
@@ -251,98 +252,128 @@ static int dfs_choose(void *arg, const sim_choice_ctx *c) {
   return p;
 }
 
+/* A deadlock: keep the blocked threads' pending steps for the races. */
+static void dfs_blocked(void *arg, const sim_choice_ctx *c) {
+  explorer *e = arg;
+  size_t i = c->step;
+  if (grow(e, i + 2))
+    return;
+  e->nodes[i] = (node){.chosen = -1};
+  for (int t = 0; t < e->nthreads; t++) {
+    const sim_stepdesc *s = sim_pending(c->x, t);
+    if (s)
+      fp_from(pend(e, i, t), s);
+    else
+      pend(e, i, t)->n = 0;
+  }
+  e->final = (long)i;
+}
+
 /* ---------------------------------------------------------------- races */
 
 static inline int bit(const uint64_t *set, size_t i) {
   return (int)(set[i / 64] >> (i % 64) & 1);
 }
 
-/* Source-DPOR race analysis of events [0, n).  For each event e_j: its
-   direct predecessors are the previous event of its thread and every
-   earlier dependent event of another thread; hb[j] is the union of their
-   hb plus j.  A dependent predecessor e_k that no later direct predecessor
-   already orders before e_j is a reversible race: some initial of
-   v = notdep(e_k).e_j must be tried from the state before e_k. */
-static int analyse_races(explorer *e, size_t n) {
-  size_t w = (n + 63) / 64;
-  if (n * w + 2 * w > e->hb_cap) {
-    uint64_t *h = realloc(e->hb, (n * w + 2 * w) * sizeof *h);
+/* The races of event e_j (thread tj, footprint ej) with the events before
+   it.  Its direct predecessors are the previous event of its thread and
+   every earlier dependent event of another thread; a dependent predecessor
+   e_k that no later direct predecessor already orders after e_k is a
+   reversible race: some initial of v = notdep(e_k).e_j must be tried from
+   the state before e_k.  On return u holds the union of the predecessors'
+   hb.  j may be n: the pending step of a thread left parked at the end. */
+static void races_of(explorer *e, size_t j, int tj, const fp *ej, long last_tj,
+                     size_t w, uint64_t *u, uint64_t *v) {
+  uint64_t *hb = e->hb;
+  memset(u, 0, w * sizeof *u);
+  /* latest direct predecessor first, so that u holds the hb of the later
+     ones when e_k is examined */
+  for (long k = (long)j - 1; k >= 0; k--) {
+    int tk = e->nodes[k].chosen;
+    int po = k == last_tj;
+    int dep = tk != tj && fp_dependent(pend(e, (size_t)k, tk), ej);
+    if (!po && !dep)
+      continue;
+    if (dep && !bit(u, (size_t)k)) {
+      /* v: the events after e_k not ordered after it, then e_j */
+      memset(v, 0, w * sizeof *v);
+      for (size_t m = (size_t)k + 1; m < j; m++)
+        if (!bit(&hb[m * w], (size_t)k))
+          v[m / 64] |= 1ull << (m % 64);
+      uint32_t init = 0, seen = 0;
+      for (size_t m = (size_t)k + 1; m < j; m++) {
+        if (!bit(v, m))
+          continue;
+        int tm = e->nodes[m].chosen;
+        if (seen & (1u << tm))
+          continue;
+        seen |= 1u << tm;
+        int first = 1; /* no earlier event of v happens before e_m */
+        for (size_t x = 0; x < w && first; x++)
+          if (hb[m * w + x] & v[x] &
+              (x < m / 64    ? ~0ull
+               : x == m / 64 ? (1ull << (m % 64)) - 1
+                             : 0))
+            first = 0;
+        if (first)
+          init |= 1u << tm;
+      }
+      if (!(seen & (1u << tj))) {
+        /* e_j is an initial unless one of its direct predecessors is in v
+           (a reversible race puts every later direct predecessor there) */
+        int first = 1;
+        for (size_t m = (size_t)k + 1; m < j && first; m++)
+          if (bit(v, m) && (e->nodes[m].chosen == tj ||
+                            fp_dependent(pend(e, m, e->nodes[m].chosen), ej)))
+            first = 0;
+        if (first)
+          init |= 1u << tj;
+      }
+      node *nk = &e->nodes[k];
+      if (init && !(init & nk->backtrack)) {
+        int q = (init & (1u << tj)) ? tj : __builtin_ctz(init);
+        if (nk->enabled & (1u << q))
+          nk->backtrack |= 1u << q;
+        else
+          nk->backtrack |= nk->enabled; /* blocked initial: all */
+      }
+    }
+    const uint64_t *hk = &hb[(size_t)k * w];
+    for (size_t x = 0; x < w; x++)
+      u[x] |= hk[x];
+  }
+}
+
+/* Source-DPOR race analysis of events [0, n), then of the pending steps
+   of the threads left parked ('final' is the node holding them, or -1):
+   a blocked thread's next step races with what blocks it. */
+static int analyse_races(explorer *e, size_t n, long final) {
+  size_t w = (n + 1 + 63) / 64;
+  if ((n + 2) * w > e->hb_cap) {
+    uint64_t *h = realloc(e->hb, (n + 2) * w * sizeof *h);
     if (!h)
       return -1;
     e->hb = h;
-    e->hb_cap = n * w + 2 * w;
+    e->hb_cap = (n + 2) * w;
   }
-  uint64_t *hb = e->hb, *u = hb + n * w, *v = u + w;
-  int last[SIM_MAX_THREADS];
+  uint64_t *u = e->hb + n * w, *v = u + w;
+  long last[SIM_MAX_THREADS];
   for (int t = 0; t < SIM_MAX_THREADS; t++)
     last[t] = -1;
   for (size_t j = 0; j < n; j++) {
     int tj = e->nodes[j].chosen;
-    const fp *ej = pend(e, j, tj);
-    uint64_t *hj = &hb[j * w];
-    memset(hj, 0, w * sizeof *hj);
-    memset(u, 0, w * sizeof *u);
-    /* latest direct predecessor first, so that u holds the hb of the
-       later ones when e_k is examined */
-    for (long k = (long)j - 1; k >= 0; k--) {
-      int tk = e->nodes[k].chosen;
-      int po = k == last[tj];
-      int dep = tk != tj && fp_dependent(pend(e, (size_t)k, tk), ej);
-      if (!po && !dep)
-        continue;
-      if (dep && !bit(u, (size_t)k)) {
-        /* v: the events after e_k not ordered after it, then e_j */
-        memset(v, 0, w * sizeof *v);
-        for (size_t m = (size_t)k + 1; m < j; m++)
-          if (!bit(&hb[m * w], (size_t)k))
-            v[m / 64] |= 1ull << (m % 64);
-        uint32_t init = 0, seen = 0;
-        for (size_t m = (size_t)k + 1; m < j; m++) {
-          if (!bit(v, m))
-            continue;
-          int tm = e->nodes[m].chosen;
-          if (seen & (1u << tm))
-            continue;
-          seen |= 1u << tm;
-          int first = 1; /* no earlier event of v happens before e_m */
-          for (size_t x = 0; x < w && first; x++)
-            if (hb[m * w + x] & v[x] &
-                (x < m / 64    ? ~0ull
-                 : x == m / 64 ? (1ull << (m % 64)) - 1
-                               : 0))
-              first = 0;
-          if (first)
-            init |= 1u << tm;
-        }
-        if (!(seen & (1u << tj))) {
-          /* e_j is an initial unless an event of v is ordered before it:
-             one of its direct predecessors in v */
-          int first = 1;
-          for (size_t m = (size_t)k + 1; m < j && first; m++)
-            if (bit(v, m) && (e->nodes[m].chosen == tj ||
-                              fp_dependent(pend(e, m, e->nodes[m].chosen), ej)))
-              first = 0;
-          if (first)
-            init |= 1u << tj;
-        }
-        node *nk = &e->nodes[k];
-        if (init && !(init & nk->backtrack)) {
-          int q = (init & (1u << tj)) ? tj : __builtin_ctz(init);
-          if (nk->enabled & (1u << q))
-            nk->backtrack |= 1u << q;
-          else
-            nk->backtrack |= nk->enabled; /* blocked initial: all */
-        }
-      }
-      const uint64_t *hk = &hb[(size_t)k * w];
-      for (size_t x = 0; x < w; x++)
-        u[x] |= hk[x];
-    }
-    for (size_t x = 0; x < w; x++)
-      hj[x] = u[x];
+    races_of(e, j, tj, pend(e, j, tj), last[tj], w, u, v);
+    uint64_t *hj = &e->hb[j * w];
+    memcpy(hj, u, w * sizeof *hj);
     hj[j / 64] |= 1ull << (j % 64);
-    last[tj] = (int)j;
+    last[tj] = (long)j;
   }
+  if (final >= 0)
+    for (int t = 0; t < e->nthreads; t++) {
+      const fp *p = pend(e, (size_t) final, t);
+      if (p->n && !((size_t) final == n - 1 && e->nodes[final].chosen == t))
+        races_of(e, n, t, p, last[t], w, u, v);
+    }
   return 0;
 }
 
@@ -439,14 +470,20 @@ static int dfs(explorer *e, exp_stats *st, int only_bound) {
   for (;;) {
     sim_result r;
     e->depth = 0;
-    if (run_one(e, (sim_chooser){dfs_choose, e}, &r))
+    e->final = -1;
+    if (run_one(e, (sim_chooser){dfs_choose, e, dfs_blocked}, &r))
       return -1;
     if (e->error) {
       sim_result_free(&r);
       return -1;
     }
     size_t n = r.nsched;
-    if (e->cfg->strategy == EXP_DPOR && analyse_races(e, n)) {
+    /* an execution cut short leaves threads parked at their next step:
+       at a deadlock the blocked node, else the last state before it */
+    long final = e->final;
+    if (final < 0 && n > 0 && r.outcome != SIM_CLEAN && r.outcome != SIM_PRUNED)
+      final = (long)n - 1;
+    if (e->cfg->strategy == EXP_DPOR && analyse_races(e, n, final)) {
       sim_result_free(&r);
       snprintf(e->err, e->errlen, "out of memory");
       return -1;

@@ -186,6 +186,10 @@ typedef struct sim_choice_ctx {
 typedef struct sim_chooser {
   int (*choose)(void *arg, const sim_choice_ctx *c);
   void *arg;
+  /* Optional: called once when no thread is enabled but some are parked
+     (a deadlock), with c->enabled == 0, before the violation is raised:
+     the pending steps are still readable through sim_pending(). */
+  void (*blocked)(void *arg, const sim_choice_ctx *c);
 } sim_chooser;
 
 /* Pending (declared, not yet granted) step of a thread, NULL if none. */

@@ -52,6 +52,16 @@ static void parse_err(const char *text, const char *want) {
 /* ------------------------------------------------------------------------ */
 /* Valid inputs                                                               */
 
+Test(parser, litmus_scenario) {
+  scenario *s = parse_ok("scenario \"lz\"\nlitmus lastzero 3\n"
+                         "expect clean\nrun schedule 3.0*2\n");
+  cr_assert_str_eq(s->litmus, "lastzero");
+  cr_assert_eq(s->litmus_n, 3);
+  cr_assert_eq(s->litmus_threads, 4);
+  cr_assert_eq(s->nthreads, 0);
+  free(s);
+}
+
 Test(parser, expect_on_variants) {
   scenario *s = parse_ok(HEAD "cpu0: p1 load 0x10000\n"
                               "expect violation page-mapped-on-remove\n"
@@ -381,7 +391,8 @@ ERR_TEST(unterminated_string, "scenario \"fault vs\nkernel 2.6.20\n",
 
 ERR_TEST(unknown_statement, "scenario \"t\"\n  fork p1\n",
          "t.scn:2:3: error: unknown statement 'fork', expected one of "
-         "scenario, kernel, set, cpus, file, mm, map, cpuN:, expect, run")
+         "scenario, kernel, set, cpus, file, mm, map, cpuN:, expect, run, "
+         "litmus")
 
 ERR_TEST(expect_on_unknown_variant, HEAD TAIL "expect on 2.4 clean\n",
          "t.scn:9:11: error: unknown kernel '2.4', expected one of 2.6.20, "
@@ -547,10 +558,25 @@ ERR_TEST(missing_operand, HEAD "cpu0: p1 load\n",
          "t.scn:7:14: error: expected an address after 'load', found end of "
          "line")
 
+ERR_TEST(litmus_unknown_program, "scenario \"t\"\nlitmus bakery 2\n",
+         "t.scn:2:8: error: unknown litmus program 'bakery', expected one "
+         "of indexer, lastzero, filesystem, counter, racy-counter, abba")
+
+ERR_TEST(litmus_with_mm_statements,
+         "scenario \"t\"\nlitmus counter 2\ncpus 2\nexpect clean\n",
+         "t.scn:2:1: error: a litmus scenario has no kernel, set, cpus, file, "
+         "mm, map or cpuN: statements, expected only scenario, litmus, expect "
+         "and run")
+
+ERR_TEST(litmus_schedule_thread_out_of_range,
+         "scenario \"t\"\nlitmus counter 2\nexpect clean\nrun schedule 0.2\n",
+         "t.scn:4:16: error: schedule names thread 2, expected 0..1 (the "
+         "scenario has 2 threads)")
+
 ERR_TEST(garbage_bytes, "\x01\x7f\xfe\xff\n",
          "t.scn:1:1: error: unknown statement '\\x01\\x7f\\xfe\\xff', expected "
          "one of scenario, kernel, set, cpus, file, mm, map, cpuN:, expect, "
-         "run")
+         "run, litmus")
 
 ERR_TEST(reserved_mm_name, "scenario \"t\"\nmm delay\n",
          "t.scn:2:4: error: mm name 'delay' is an operation name, expected "
