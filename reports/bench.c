@@ -22,7 +22,9 @@
 #include "models/mm.h"
 #include "models/scenario.h"
 #include "reports/log.h"
+#include "sim/explore.h"
 #include "sim/sched.h"
+#include "models/model.h"
 
 static double now(void) {
   struct timespec ts;
@@ -165,6 +167,51 @@ static void scenario_run(const char *path, uint64_t execs) {
          (double)steps / dt, (unsigned long long)viol);
 }
 
+/* Resident set size in KiB, from /proc (Linux). */
+static long rss_kib(void) {
+  long pages = 0, rss = 0;
+  FILE *f = fopen("/proc/self/statm", "r");
+  if (f) {
+    if (fscanf(f, "%ld %ld", &pages, &rss) != 2)
+      rss = 0;
+    fclose(f);
+  }
+  return rss * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+/* One exploration of a scenario (file or text) with a strategy. */
+static void explore_run(const char *label, const char *path, const char *text,
+                        const char *variant, const char *strategy,
+                        uint64_t cap, exp_stats *st) {
+  static scenario scn;
+  static model_binding b;
+  char err[512];
+  int rc = path ? scn_parse_file(path, &scn, err, sizeof err)
+                : scn_parse_string("bench", text, &scn, err, sizeof err);
+  if (rc || model_bind(&b, &scn, variant, err, sizeof err) ||
+      sim_init(b.ncpus, err, sizeof err)) {
+    fprintf(stderr, "%s\n", err);
+    return;
+  }
+  sim_exec_cfg base = model_exec_cfg(&b);
+  base.loop_bound = 3;
+  exp_cfg cfg = {.max_execs = cap};
+  exp_strategy_parse(strategy, &cfg, err, sizeof err);
+  long rss0 = rss_kib();
+  double t0 = now();
+  if (sim_explore(&base, &cfg, st, err, sizeof err)) {
+    fprintf(stderr, "%s\n", err);
+    return;
+  }
+  double dt = now() - t0;
+  uint64_t n = st->execs + st->pruned;
+  printf("explore:  %-34s %-6s %-6s %8llu executions%s in %.2f s: %.0f "
+         "executions/s, %.0f steps/s, rss %+ld KiB\n",
+         label, variant ? variant : "", strategy, (unsigned long long)n,
+         st->complete ? " (complete)" : "", dt, (double)n / dt,
+         (double)st->steps / dt, rss_kib() - rss0);
+}
+
 int mmsim_bench(int argc, char **argv) {
   uint64_t steps = 2000000, execs = 20000;
   const char *scn = "scenarios/fault-invalidate.scn";
@@ -183,7 +230,8 @@ int mmsim_bench(int argc, char **argv) {
     }
   }
   char err[256];
-  if (sim_init(2, err, sizeof err)) {
+  /* one platform for every part: as many CPUs as threads can be */
+  if (sim_init(SIM_MAX_THREADS, err, sizeof err)) {
     fprintf(stderr, "mmsim bench: %s\n", err);
     return 2;
   }
@@ -210,5 +258,32 @@ int mmsim_bench(int argc, char **argv) {
   }
   if (access(scn, R_OK) == 0)
     scenario_run(scn, execs);
+
+  exp_stats a, b;
+  explore_run("fault-invalidate.scn", "scenarios/fault-invalidate.scn", NULL,
+              "2.6.20", "dpor", 0, &a);
+  explore_run("fault-invalidate.scn", "scenarios/fault-invalidate.scn", NULL,
+              "2.6.23", "dpor", 0, &a);
+  explore_run("fault-invalidate-3cpu.scn (3 CPUs)",
+              "scenarios/fault-invalidate-3cpu.scn", NULL, "2.6.23", "dpor",
+              execs, &a);
+  static const char small[] =
+      "scenario \"load vs truncate\"\nkernel 2.6.20\ncpus 2\n"
+      "file data size=4K cached=0\nmm p1\n"
+      "map p1 data at 0x10000 pages=1 shared rw mapped\n"
+      "cpu0: p1 load 0x10000\ncpu1: truncate data 0\nexpect clean\n";
+  explore_run("load vs truncate (2 CPUs)", NULL, small, "2.6.20", "naive", 0,
+              &a);
+  explore_run("load vs truncate (2 CPUs)", NULL, small, "2.6.20", "dpor", 0,
+              &b);
+  printf("explore:  naive/dpor executions on load vs truncate: %llu/%llu = "
+         "%.0fx\n",
+         (unsigned long long)a.execs, (unsigned long long)b.execs,
+         b.execs ? (double)a.execs / (double)b.execs : 0.0);
+  static const char lz[] =
+      "scenario \"lastzero\"\nlitmus lastzero 5\nexpect clean\n";
+  explore_run("litmus lastzero 5", NULL, lz, NULL, "dpor", 0, &a);
+  explore_run("fault-invalidate.scn, 1M random", "scenarios/fault-invalidate.scn",
+              NULL, "2.6.20", "random:1000000", execs * 10, &a);
   return 0;
 }
