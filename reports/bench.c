@@ -20,11 +20,11 @@
 #include <unistd.h>
 
 #include "models/mm.h"
+#include "models/model.h"
 #include "models/scenario.h"
 #include "reports/log.h"
 #include "sim/explore.h"
 #include "sim/sched.h"
-#include "models/model.h"
 
 static double now(void) {
   struct timespec ts;
@@ -181,8 +181,8 @@ static long rss_kib(void) {
 
 /* One exploration of a scenario (file or text) with a strategy. */
 static void explore_run(const char *label, const char *path, const char *text,
-                        const char *variant, const char *strategy,
-                        uint64_t cap, exp_stats *st) {
+                        const char *variant, const char *strategy, uint64_t cap,
+                        exp_stats *st) {
   static scenario scn;
   static model_binding b;
   char err[512];
@@ -283,7 +283,8 @@ int mmsim_bench(int argc, char **argv) {
   static const char lz[] =
       "scenario \"lastzero\"\nlitmus lastzero 5\nexpect clean\n";
   explore_run("litmus lastzero 5", NULL, lz, NULL, "dpor", 0, &a);
-  explore_run("fault-invalidate.scn, 1M random", "scenarios/fault-invalidate.scn",
-              NULL, "2.6.20", "random:1000000", execs * 10, &a);
+  explore_run("fault-invalidate.scn, 1M random",
+              "scenarios/fault-invalidate.scn", NULL, "2.6.20",
+              "random:1000000", execs * 10, &a);
   return 0;
 }

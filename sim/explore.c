@@ -546,6 +546,16 @@ static int pct_choose(void *arg, const sim_choice_ctx *c) {
 
 static int sampled(explorer *e, exp_stats *st) {
   const exp_cfg *cfg = e->cfg;
+  if (cfg->strategy == EXP_PCT) {
+    /* PCT needs k, the length of an execution: one uncounted run */
+    sim_sched ss;
+    sim_result r;
+    if (run_one(e, sim_sched_init(&ss, SIM_POLICY_RANDOM, cfg->seed, NULL, 0),
+                &r))
+      return -1;
+    e->pct_k = r.steps ? r.steps : 1;
+    sim_result_free(&r);
+  }
   for (uint64_t i = 0; i < cfg->count; i++) {
     if (cfg->njobs > 1 && (int)(i % (uint64_t)cfg->njobs) != cfg->job)
       continue;
@@ -598,8 +608,7 @@ int sim_explore(const sim_exec_cfg *base, const exp_cfg *cfg, exp_stats *st,
                 .nthreads = base->nthreads,
                 .err = err,
                 .errlen = errlen,
-                .k = -1,
-                .pct_k = 64};
+                .k = -1};
   memset(st, 0, sizeof *st);
   int rc = 0;
   switch (cfg->strategy) {
