@@ -149,12 +149,8 @@ static int prefer(uint32_t cand, int prev) {
 
 /* ------------------------------------------------------------- choosers */
 
-/* A new node at depth i: record the state, pick the first thread, and
-   set what remains to try from here. */
-static int fresh_node(explorer *e, const sim_choice_ctx *c, size_t i) {
-  const exp_cfg *cfg = e->cfg;
-  node *nd = &e->nodes[i];
-  *nd = (node){.enabled = c->enabled, .chosen = -1};
+/* The pending footprint of every parked thread at state s_i. */
+static void record_pending(explorer *e, const sim_choice_ctx *c, size_t i) {
   for (int t = 0; t < e->nthreads; t++) {
     const sim_stepdesc *s = sim_pending(c->x, t);
     if (s)
@@ -162,6 +158,15 @@ static int fresh_node(explorer *e, const sim_choice_ctx *c, size_t i) {
     else
       pend(e, i, t)->n = 0;
   }
+}
+
+/* A new node at depth i: record the state, pick the first thread, and
+   set what remains to try from here. */
+static int fresh_node(explorer *e, const sim_choice_ctx *c, size_t i) {
+  const exp_cfg *cfg = e->cfg;
+  node *nd = &e->nodes[i];
+  *nd = (node){.enabled = c->enabled, .chosen = -1};
+  record_pending(e, c, i);
   int prev = -1;
   if (i > 0) {
     node *pn = &e->nodes[i - 1];
@@ -259,13 +264,7 @@ static void dfs_blocked(void *arg, const sim_choice_ctx *c) {
   if (grow(e, i + 2))
     return;
   e->nodes[i] = (node){.chosen = -1};
-  for (int t = 0; t < e->nthreads; t++) {
-    const sim_stepdesc *s = sim_pending(c->x, t);
-    if (s)
-      fp_from(pend(e, i, t), s);
-    else
-      pend(e, i, t)->n = 0;
-  }
+  record_pending(e, c, i);
   e->final = (long)i;
 }
 
