@@ -136,10 +136,10 @@ static void synth_run(uint64_t steps, enum sim_policy pol, rlog *log) {
 
 static void scenario_run(const char *path, uint64_t execs) {
   static scenario scn;
-  static mm_model m;
+  static model_binding m;
   char err[512];
   if (scn_parse_file(path, &scn, err, sizeof err) ||
-      mm_model_init(&m, &scn, NULL, err, sizeof err)) {
+      model_bind(&m, &scn, NULL, err, sizeof err)) {
     fprintf(stderr, "%s\n", err);
     return;
   }
@@ -147,13 +147,8 @@ static void scenario_run(const char *path, uint64_t execs) {
   double t0 = now();
   for (uint64_t i = 0; i < execs; i++) {
     sim_sched ss;
-    sim_exec_cfg cfg = {.ops = &mm_model_ops,
-                        .model = &m,
-                        .nthreads = scn.nthreads,
-                        .threads = m.threads,
-                        .nobjs = m.nobjs,
-                        .chooser =
-                            sim_sched_init(&ss, SIM_POLICY_RANDOM, i, NULL, 0)};
+    sim_exec_cfg cfg = model_exec_cfg(&m);
+    cfg.chooser = sim_sched_init(&ss, SIM_POLICY_RANDOM, i, NULL, 0);
     sim_result r;
     sim_exec_run(&cfg, &r);
     steps += r.steps;
