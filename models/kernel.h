@@ -14,6 +14,8 @@
 #ifndef MMSIM_KERNEL_H
 #define MMSIM_KERNEL_H
 
+#include <errno.h>
+
 #include "models/cost.h"
 #include "models/locks.h"
 #include "models/mm.h"
@@ -27,9 +29,6 @@
 #define VM_FAULT_ERROR (VM_FAULT_OOM | VM_FAULT_SIGBUS)
 #define NOPAGE_SIGBUS (-1)
 #define NOPAGE_OOM (-2)
-#define EIO 5
-#define EEXIST 17
-#define ENOMEM 12
 
 #define PAGEVEC_SIZE 14 /* 2.6.20 include/linux/pagevec.h */
 #define PGOFF_MAX 0xffffffffu

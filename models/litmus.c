@@ -31,6 +31,7 @@
 ** (at most 16 inodes for 26 blocks).
 */
 #include "models/litmus.h"
+#include "sim/hash.h"
 
 #include <assert.h>
 #include <stdio.h>
@@ -452,36 +453,30 @@ static void litmus_at_end(void *model, sim_exec *x) {
   }
 }
 
-static inline void hv(uint64_t *h, uint64_t v) {
-  *h ^= v;
-  *h *= 0x100000001b3ull;
-  *h ^= *h >> 31;
-}
-
 /* The program's shared variables, field by field, and lastzero's result. */
 static uint64_t litmus_state_hash(void *model) {
   const litmus_model *m = model;
-  uint64_t h = 0xcbf29ce484222325ull;
-  hv(&h, (uint64_t)m->prog << 32 | (uint32_t)m->n);
+  uint64_t h = SIM_HASH_INIT;
+  sim_hash_u64(&h, (uint64_t)m->prog << 32 | (uint32_t)m->n);
   switch (m->prog) {
   case LITMUS_INDEXER:
     for (int i = 0; i < LITMUS_TABLE_SIZE; i++)
-      hv(&h, (uint32_t)m->table[i]);
+      sim_hash_u64(&h, (uint32_t)m->table[i]);
     break;
   case LITMUS_LASTZERO:
     for (int i = 0; i <= m->n; i++)
-      hv(&h, (uint32_t)m->a[i]);
-    hv(&h, (uint32_t)m->lastzero_i);
+      sim_hash_u64(&h, (uint32_t)m->a[i]);
+    sim_hash_u64(&h, (uint32_t)m->lastzero_i);
     break;
   case LITMUS_FILESYSTEM:
     for (int i = 0; i < m->ninode; i++)
-      hv(&h, (uint32_t)m->inode[i]);
+      sim_hash_u64(&h, (uint32_t)m->inode[i]);
     for (int b = 0; b < LITMUS_NUMBLOCKS; b++)
-      hv(&h, m->busy[b]);
+      sim_hash_u64(&h, m->busy[b]);
     break;
   case LITMUS_COUNTER:
   case LITMUS_RACY_COUNTER:
-    hv(&h, (uint32_t)m->x);
+    sim_hash_u64(&h, (uint32_t)m->x);
     break;
   case LITMUS_ABBA:
   case LITMUS__COUNT:

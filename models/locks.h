@@ -27,17 +27,17 @@
 #include "models/mm.h"
 
 /* The lock objects of files and mms. */
-#define i_mutex(m, f) mm_oid(m, O_I_MUTEX, f)
-#define i_alloc_sem(m, f) mm_oid(m, O_I_ALLOC, f)
-#define i_mmap_lock(m, f) mm_oid(m, O_I_MMAP, f)
-#define tree_lock(m, f) mm_oid(m, O_TREE_LOCK, f)
-#define mmap_sem(m, mm) mm_oid(m, O_MMAP_SEM, mm)
-#define pte_lock(m, mm) mm_oid(m, O_PTL, mm)
-#define pte_oid(m, mm, slot) mm_oid(m, O_PTE, (mm)*MM_MAX_PTES + (slot))
-#define tree_oid(m, f) mm_oid(m, O_TREE, f)
-#define isize_oid(m, f) mm_oid(m, O_ISIZE, f)
-#define trunc_oid(m, f) mm_oid(m, O_TRUNC, f)
-#define disk_oid(m, f) mm_oid(m, O_DISK, f)
+#define i_mutex(m, f) mm_oid(m, OC_I_MUTEX, f)
+#define i_alloc_sem(m, f) mm_oid(m, OC_I_ALLOC, f)
+#define i_mmap_lock(m, f) mm_oid(m, OC_I_MMAP, f)
+#define tree_lock(m, f) mm_oid(m, OC_TREE_LOCK, f)
+#define mmap_sem(m, mm) mm_oid(m, OC_MMAP_SEM, mm)
+#define pte_lock(m, mm) mm_oid(m, OC_PTL, mm)
+#define pte_oid(m, mm, slot) mm_oid(m, OC_PTE, (mm)*MM_MAX_PTES + (slot))
+#define tree_oid(m, f) mm_oid(m, OC_TREE, f)
+#define isize_oid(m, f) mm_oid(m, OC_ISIZE, f)
+#define trunc_oid(m, f) mm_oid(m, OC_TRUNC, f)
+#define disk_oid(m, f) mm_oid(m, OC_DISK, f)
 
 /* Sleeping and spinning locks as single steps: 'what' names the call. */
 #define mm_lock(t, l, what) SIM_STEP(t, what, COST_SLEEPLOCK, SIM_LOCK(l))

@@ -19,40 +19,41 @@
 #include <string.h>
 
 #include "models/kernel.h"
+#include "sim/hash.h"
 
-static const char *const oclass_name[O_NCLASS] = {
-    [O_PAGE] = "page",
-    [O_PAGE_REF] = "count",
-    [O_PAGE_DATA] = "data",
-    [O_PAGE_LOCK] = "PG_locked",
-    [O_TREE] = "page_tree",
-    [O_ISIZE] = "i_size",
-    [O_TRUNC] = "truncate_count",
-    [O_DISK] = "disk",
-    [O_I_MUTEX] = "i_mutex",
-    [O_I_ALLOC] = "i_alloc_sem",
-    [O_I_MMAP] = "i_mmap_lock",
-    [O_TREE_LOCK] = "tree_lock",
-    [O_MMAP_SEM] = "mmap_sem",
-    [O_PTL] = "ptl",
-    [O_PTE] = "pte",
+static const char *const oclass_name[OC_NCLASS] = {
+    [OC_PAGE] = "page",
+    [OC_PAGE_REF] = "count",
+    [OC_PAGE_DATA] = "data",
+    [OC_PAGE_LOCK] = "PG_locked",
+    [OC_TREE] = "page_tree",
+    [OC_ISIZE] = "i_size",
+    [OC_TRUNC] = "truncate_count",
+    [OC_DISK] = "disk",
+    [OC_I_MUTEX] = "i_mutex",
+    [OC_I_ALLOC] = "i_alloc_sem",
+    [OC_I_MMAP] = "i_mmap_lock",
+    [OC_TREE_LOCK] = "tree_lock",
+    [OC_MMAP_SEM] = "mmap_sem",
+    [OC_PTL] = "ptl",
+    [OC_PTE] = "pte",
 };
 
 static void layout(mm_model *m) {
-  uint32_t n = 0, count[O_NCLASS];
-  for (int c = 0; c < O_NCLASS; c++) {
+  uint32_t n = 0, count[OC_NCLASS];
+  for (int c = 0; c < OC_NCLASS; c++) {
     switch ((enum mm_oclass)c) {
-    case O_PAGE:
-    case O_PAGE_REF:
-    case O_PAGE_DATA:
-    case O_PAGE_LOCK:
+    case OC_PAGE:
+    case OC_PAGE_REF:
+    case OC_PAGE_DATA:
+    case OC_PAGE_LOCK:
       count[c] = MM_MAX_PAGES;
       break;
-    case O_MMAP_SEM:
-    case O_PTL:
+    case OC_MMAP_SEM:
+    case OC_PTL:
       count[c] = SCN_MAX_MMS;
       break;
-    case O_PTE:
+    case OC_PTE:
       count[c] = SCN_MAX_MMS * MM_MAX_PTES;
       break;
     default:
@@ -321,23 +322,24 @@ static void mm_at_end(void *model, sim_exec *x) {
 
 static void mm_obj_name(void *model, sim_oid o, char *buf, size_t n) {
   const mm_model *m = model;
-  int c = O_NCLASS - 1;
+  int c = OC_NCLASS - 1;
   while (c > 0 && o < m->base[c])
     c--;
   int i = (int)(o - m->base[c]);
   switch ((enum mm_oclass)c) {
-  case O_PAGE:
-  case O_PAGE_REF:
-  case O_PAGE_DATA:
-  case O_PAGE_LOCK:
-    snprintf(buf, n, c == O_PAGE ? "page#%d" : "page#%d.%s", i, oclass_name[c]);
+  case OC_PAGE:
+  case OC_PAGE_REF:
+  case OC_PAGE_DATA:
+  case OC_PAGE_LOCK:
+    snprintf(buf, n, c == OC_PAGE ? "page#%d" : "page#%d.%s", i,
+             oclass_name[c]);
     break;
-  case O_MMAP_SEM:
-  case O_PTL:
+  case OC_MMAP_SEM:
+  case OC_PTL:
     snprintf(buf, n, "%s.%s", i < m->scn->nmms ? m->scn->mms[i].name : "?",
              oclass_name[c]);
     break;
-  case O_PTE:
+  case OC_PTE:
     pte_name(m, i / MM_MAX_PTES, i % MM_MAX_PTES, buf, n);
     break;
   default:
@@ -347,44 +349,39 @@ static void mm_obj_name(void *model, sim_oid o, char *buf, size_t n) {
   }
 }
 
-static inline void hv(uint64_t *h, uint64_t v) {
-  *h ^= v;
-  *h *= 0x100000001b3ull;
-  *h ^= *h >> 31;
-}
-
 /* Hash of the final state, field by field (never raw bytes: padding is
    not part of the state).  The test mark fault_retries is left out. */
 static uint64_t mm_state_hash(void *model) {
   const mm_model *m = model;
   const struct mm_state *s = &m->s;
-  uint64_t h = 0xcbf29ce484222325ull;
+  uint64_t h = SIM_HASH_INIT;
   for (int p = 0; p < MM_MAX_PAGES; p++) {
     const struct page *pg = &s->page[p];
     if (!pg->used)
       continue;
-    hv(&h, (uint64_t)p << 32 | pg->flags << 16 | (uint16_t)pg->count);
-    hv(&h, (uint64_t)(uint16_t)pg->mapcount << 32 |
-               (uint64_t)(uint8_t)pg->mapping << 16 | pg->index);
-    hv(&h, pg->data);
+    sim_hash_u64(&h, (uint64_t)p << 32 | pg->flags << 16 | (uint16_t)pg->count);
+    sim_hash_u64(&h, (uint64_t)(uint16_t)pg->mapcount << 32 |
+                         (uint64_t)(uint8_t)pg->mapping << 16 | pg->index);
+    sim_hash_u64(&h, pg->data);
   }
   for (int f = 0; f < m->scn->nfiles; f++) {
     const struct address_space *as = &s->as[f];
     for (int i = 0; i < MM_NFILEPAGES; i++)
-      hv(&h, (uint64_t)(uint16_t)as->tree[i] << 32 | as->disk[i]);
-    hv(&h, (uint64_t)as->nrpages << 48 | (uint64_t)as->dirty_tag << 32 |
-               as->truncate_count);
-    hv(&h, as->i_size);
+      sim_hash_u64(&h, (uint64_t)(uint16_t)as->tree[i] << 32 | as->disk[i]);
+    sim_hash_u64(&h, (uint64_t)as->nrpages << 48 |
+                         (uint64_t)as->dirty_tag << 32 | as->truncate_count);
+    sim_hash_u64(&h, as->i_size);
   }
   for (int mm = 0; mm < m->scn->nmms; mm++)
     for (int i = 0; i < MM_MAX_PTES; i++) {
       const struct pte *pte = &s->mm[mm].pte[i];
-      hv(&h, (uint64_t)pte->present << 40 | (uint64_t)pte->write << 32 |
-                 (uint64_t)pte->dirty << 24 | (uint64_t)pte->young << 16 |
-                 (uint16_t)pte->page);
+      sim_hash_u64(&h, (uint64_t)pte->present << 40 |
+                           (uint64_t)pte->write << 32 |
+                           (uint64_t)pte->dirty << 24 |
+                           (uint64_t)pte->young << 16 | (uint16_t)pte->page);
     }
   for (int i = 0; i < m->scn->nthreads; i++)
-    hv(&h, (uint64_t)s->sigbus[i] << 32 | s->last_load[i]);
+    sim_hash_u64(&h, (uint64_t)s->sigbus[i] << 32 | s->last_load[i]);
   return h;
 }
 

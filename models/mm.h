@@ -31,8 +31,6 @@
 #include "models/variant.h"
 #include "sim/sim.h"
 
-#define PAGE_SHIFT 12
-#define PAGE_SIZE 4096u
 #define MM_MAX_PAGES 128 /* struct page slots */
 #define MM_POOL 6        /* slots each thread allocates from */
 #define MM_MAX_PTES 32   /* pte slots per mm (one page table) */
@@ -101,22 +99,22 @@ struct mm_state {
 
 /* Object ids: a dense layout the model computes once. */
 enum mm_oclass {
-  O_PAGE,      /* page meta: flags, mapcount, mapping, index */
-  O_PAGE_REF,  /* page->_count: get_page/put_page */
-  O_PAGE_DATA, /* page contents */
-  O_PAGE_LOCK, /* PG_locked */
-  O_TREE,      /* page_tree + nrpages + dirty tag */
-  O_ISIZE,     /* inode->i_size */
-  O_TRUNC,     /* mapping->truncate_count */
-  O_DISK,      /* backing store of the file */
-  O_I_MUTEX,   /* inode->i_mutex */
-  O_I_ALLOC,   /* inode->i_alloc_sem */
-  O_I_MMAP,    /* mapping->i_mmap_lock */
-  O_TREE_LOCK, /* mapping->tree_lock */
-  O_MMAP_SEM,  /* mm->mmap_sem */
-  O_PTL,       /* the page table's lock */
-  O_PTE,       /* one pte */
-  O_NCLASS
+  OC_PAGE,      /* page meta: flags, mapcount, mapping, index */
+  OC_PAGE_REF,  /* page->_count: get_page/put_page */
+  OC_PAGE_DATA, /* page contents */
+  OC_PAGE_LOCK, /* PG_locked */
+  OC_TREE,      /* page_tree + nrpages + dirty tag */
+  OC_ISIZE,     /* inode->i_size */
+  OC_TRUNC,     /* mapping->truncate_count */
+  OC_DISK,      /* backing store of the file */
+  OC_I_MUTEX,   /* inode->i_mutex */
+  OC_I_ALLOC,   /* inode->i_alloc_sem */
+  OC_I_MMAP,    /* mapping->i_mmap_lock */
+  OC_TREE_LOCK, /* mapping->tree_lock */
+  OC_MMAP_SEM,  /* mm->mmap_sem */
+  OC_PTL,       /* the page table's lock */
+  OC_PTE,       /* one pte */
+  OC_NCLASS
 };
 
 typedef struct mm_model {
@@ -128,7 +126,7 @@ typedef struct mm_model {
   int nvma;
   int mapped[SCN_MAX_FILES]; /* mapping_mapped(): some vma maps the file */
   int pool_base;             /* first allocator slot (after cached pages) */
-  uint32_t base[O_NCLASS];   /* first oid of each class */
+  uint32_t base[OC_NCLASS];  /* first oid of each class */
   uint32_t nobjs;
   sim_thread_cfg threads[SCN_MAX_THREADS];
   char thread_names[SCN_MAX_THREADS][48];
@@ -150,10 +148,10 @@ void mm_knobs_format(const mm_knobs *k, char *buf, size_t n);
 static inline sim_oid mm_oid(const mm_model *m, enum mm_oclass c, int i) {
   return m->base[c] + (uint32_t)i;
 }
-#define page_oid(m, p) mm_oid(m, O_PAGE, p)
-#define page_ref_oid(m, p) mm_oid(m, O_PAGE_REF, p)
-#define page_data_oid(m, p) mm_oid(m, O_PAGE_DATA, p)
-#define page_lock_oid(m, p) mm_oid(m, O_PAGE_LOCK, p)
+#define page_oid(m, p) mm_oid(m, OC_PAGE, p)
+#define page_ref_oid(m, p) mm_oid(m, OC_PAGE_REF, p)
+#define page_data_oid(m, p) mm_oid(m, OC_PAGE_DATA, p)
+#define page_lock_oid(m, p) mm_oid(m, OC_PAGE_LOCK, p)
 
 /* The running model, from a thread. */
 static inline mm_model *mm_of(sim_thread *t) {

@@ -18,8 +18,8 @@ typedef struct model_binding {
   int nthreads;
   int ncpus;
   uint32_t nobjs;
-  char variant[16]; /* "" for litmus */
-  char knobs[512];  /* effective knobs, "" for litmus */
+  char variant[16];  /* "" for litmus */
+  char knobs[512];   /* effective knobs, "" for litmus */
   scn_expect expect; /* what the scenario expects of this variant */
   /* storage */
   mm_model mm;

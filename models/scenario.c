@@ -36,7 +36,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PAGE_SIZE 4096u
 #define SCN_MAX_CPUS 8
 #define MAX_FILE_BYTES ((uint64_t)SCN_MAX_FILE_PAGES * PAGE_SIZE)
 #define MAX_DELAY_NS 1000000000000ull /* 1000 s of simulated time */
@@ -607,9 +606,9 @@ static int parse_file(parser *ps, tok kw) {
       {"size", 1},         {"cached", 1},  {"dirty", 1},
       {"page_mkwrite", 0}, {"buffers", 0},
   };
-  enum { O_SIZE, O_CACHED, O_DIRTY, O_MKWRITE, O_BUFFERS, O_N };
+  enum { OPT_SIZE, OPT_CACHED, OPT_DIRTY, OPT_MKWRITE, OPT_BUFFERS, OPT_N };
   scenario *s = ps->s;
-  tok t, o[O_N];
+  tok t, o[OPT_N];
   shown b;
   uint64_t size;
   if (s->nfiles == SCN_MAX_FILES)
@@ -620,26 +619,26 @@ static int parse_file(parser *ps, tok kw) {
     return -1;
   if (find_file(s, t) >= 0)
     return fail(ps, t.col, "file '%s' already declared", show(&b, t));
-  if (read_opts(ps, "file", spec, O_N, o,
+  if (read_opts(ps, "file", spec, OPT_N, o,
                 "size=, cached=, dirty=, page_mkwrite or buffers") < 0)
     return -1;
-  if (!o[O_SIZE].p)
+  if (!o[OPT_SIZE].p)
     return fail(ps, ps->end_col,
                 "missing 'size=' option for file '%s', expected size=BYTES",
                 show(&b, t));
-  if (num(ps, o[O_SIZE], 1, 0, MAX_FILE_BYTES, "file size", &size) < 0)
+  if (num(ps, o[OPT_SIZE], 1, 0, MAX_FILE_BYTES, "file size", &size) < 0)
     return -1;
   scn_file *f = &s->files[s->nfiles];
   tok_copy(f->name, sizeof f->name, t);
   f->size = size;
-  f->page_mkwrite = o[O_MKWRITE].p != NULL;
-  f->buffers = o[O_BUFFERS].p != NULL;
+  f->page_mkwrite = o[OPT_MKWRITE].p != NULL;
+  f->buffers = o[OPT_BUFFERS].p != NULL;
   uint32_t np = pages_of(size);
-  if (o[O_CACHED].p &&
-      page_list(ps, o[O_CACHED], f->name, np, "cached", f->cached, NULL) < 0)
+  if (o[OPT_CACHED].p &&
+      page_list(ps, o[OPT_CACHED], f->name, np, "cached", f->cached, NULL) < 0)
     return -1;
-  if (o[O_DIRTY].p &&
-      page_list(ps, o[O_DIRTY], f->name, np, "dirty", f->dirty, f->cached) < 0)
+  if (o[OPT_DIRTY].p && page_list(ps, o[OPT_DIRTY], f->name, np, "dirty",
+                                  f->dirty, f->cached) < 0)
     return -1;
   s->nfiles++;
   return 0;
@@ -675,9 +674,18 @@ static int parse_map(parser *ps, tok kw) {
       {"pages", 1}, {"pgoff", 1}, {"shared", 0}, {"private", 0},
       {"r", 0},     {"rw", 0},    {"mapped", 0},
   };
-  enum { O_PAGES, O_PGOFF, O_SHARED, O_PRIVATE, O_R, O_RW, O_MAPPED, O_N };
+  enum {
+    OPT_PAGES,
+    OPT_PGOFF,
+    OPT_SHARED,
+    OPT_PRIVATE,
+    OPT_R,
+    OPT_RW,
+    OPT_MAPPED,
+    OPT_N
+  };
   scenario *s = ps->s;
-  tok tm, tf, at, ta, o[O_N];
+  tok tm, tf, at, ta, o[OPT_N];
   shown b;
   uint64_t start, npages, pgoff = 0;
   int mm, file;
@@ -700,35 +708,35 @@ static int parse_map(parser *ps, tok kw) {
                 "map address 0x%" PRIx64 " is not page aligned, expected a "
                 "multiple of 0x1000",
                 start);
-  if (read_opts(ps, "map", spec, O_N, o,
+  if (read_opts(ps, "map", spec, OPT_N, o,
                 "pages=, pgoff=, shared, private, r, rw or mapped") < 0)
     return -1;
-  if (!o[O_PAGES].p)
+  if (!o[OPT_PAGES].p)
     return fail(ps, ps->end_col,
                 "missing 'pages=' option for map, expected pages=N");
-  if (num(ps, o[O_PAGES], 0, 1, SCN_MAX_FILE_PAGES, "page count", &npages) <
+  if (num(ps, o[OPT_PAGES], 0, 1, SCN_MAX_FILE_PAGES, "page count", &npages) <
           0 ||
-      (o[O_PGOFF].p &&
-       num(ps, o[O_PGOFF], 0, 0, SCN_MAX_FILE_PAGES - 1, "pgoff", &pgoff) < 0))
+      (o[OPT_PGOFF].p && num(ps, o[OPT_PGOFF], 0, 0, SCN_MAX_FILE_PAGES - 1,
+                             "pgoff", &pgoff) < 0))
     return -1;
   if (pgoff + npages > SCN_MAX_FILE_PAGES)
-    return fail(ps, o[O_PAGES].col,
+    return fail(ps, o[OPT_PAGES].col,
                 "map covers file pages %" PRIu64 "..%" PRIu64
                 ", expected pages below %d (pgoff + pages <= %d)",
                 pgoff, pgoff + npages - 1, SCN_MAX_FILE_PAGES,
                 SCN_MAX_FILE_PAGES);
-  if (o[O_SHARED].p && o[O_PRIVATE].p)
+  if (o[OPT_SHARED].p && o[OPT_PRIVATE].p)
     return fail(ps,
-                o[O_SHARED].col > o[O_PRIVATE].col ? o[O_SHARED].col
-                                                   : o[O_PRIVATE].col,
+                o[OPT_SHARED].col > o[OPT_PRIVATE].col ? o[OPT_SHARED].col
+                                                       : o[OPT_PRIVATE].col,
                 "conflicting 'shared' and 'private', expected one of them");
-  if (!o[O_SHARED].p && !o[O_PRIVATE].p)
+  if (!o[OPT_SHARED].p && !o[OPT_PRIVATE].p)
     return fail(ps, ps->end_col,
                 "missing sharing for map, expected 'shared' or 'private'");
-  if (o[O_R].p && o[O_RW].p)
-    return fail(ps, o[O_R].col > o[O_RW].col ? o[O_R].col : o[O_RW].col,
+  if (o[OPT_R].p && o[OPT_RW].p)
+    return fail(ps, o[OPT_R].col > o[OPT_RW].col ? o[OPT_R].col : o[OPT_RW].col,
                 "conflicting 'r' and 'rw', expected one of them");
-  if (!o[O_R].p && !o[O_RW].p)
+  if (!o[OPT_R].p && !o[OPT_RW].p)
     return fail(ps, ps->end_col,
                 "missing protection for map, expected 'r' or 'rw'");
   if (start > UINT64_MAX - npages * PAGE_SIZE)
@@ -749,10 +757,10 @@ static int parse_map(parser *ps, tok kw) {
                                   .start = start,
                                   .npages = (uint32_t)npages,
                                   .pgoff = (uint32_t)pgoff,
-                                  .shared = o[O_SHARED].p != NULL,
+                                  .shared = o[OPT_SHARED].p != NULL,
                                   .read = 1,
-                                  .write = o[O_RW].p != NULL,
-                                  .populated = o[O_MAPPED].p != NULL,
+                                  .write = o[OPT_RW].p != NULL,
+                                  .populated = o[OPT_MAPPED].p != NULL,
                                   .line = ps->line};
   return 0;
 }
@@ -804,31 +812,31 @@ static int parse_access(parser *ps, tok tm, scn_op *op) {
 /* dio_write|punch FILE page=P [pages=N] */
 static int parse_range_op(parser *ps, scn_op *op) {
   static const opt_spec spec[] = {{"page", 1}, {"pages", 1}};
-  enum { O_PAGE, O_PAGES, O_N };
-  tok tf, o[O_N];
+  enum { OPT_PAGE, OPT_PAGES, OPT_N };
+  tok tf, o[OPT_N];
   uint64_t page, npages = 1;
   char hp[48];
   const char *name = scn_op_name(op->kind);
   if (need_tok(ps, &tf, "a file name", name) < 0 ||
       (op->file = need_file(ps, tf)) < 0 ||
-      read_opts(ps, name, spec, O_N, o, "page= or pages=") < 0)
+      read_opts(ps, name, spec, OPT_N, o, "page= or pages=") < 0)
     return -1;
-  if (!o[O_PAGE].p)
+  if (!o[OPT_PAGE].p)
     return fail(ps, ps->end_col,
                 "missing 'page=' option for %s, expected page=INDEX", name);
-  if (num(ps, o[O_PAGE], 0, 0, SCN_MAX_FILE_PAGES - 1, "page index", &page) <
+  if (num(ps, o[OPT_PAGE], 0, 0, SCN_MAX_FILE_PAGES - 1, "page index", &page) <
           0 ||
-      (o[O_PAGES].p && num(ps, o[O_PAGES], 0, 1, SCN_MAX_FILE_PAGES,
-                           "page count", &npages) < 0))
+      (o[OPT_PAGES].p && num(ps, o[OPT_PAGES], 0, 1, SCN_MAX_FILE_PAGES,
+                             "page count", &npages) < 0))
     return -1;
   const scn_file *f = &ps->s->files[op->file];
   uint32_t np = pages_of(f->size);
   if (page + npages > np && npages == 1)
-    return fail(ps, o[O_PAGE].col,
+    return fail(ps, o[OPT_PAGE].col,
                 "page %" PRIu64 " is beyond the end of file '%s', %s", page,
                 f->name, has_pages(hp, sizeof hp, np));
   if (page + npages > np)
-    return fail(ps, o[O_PAGE].col,
+    return fail(ps, o[OPT_PAGE].col,
                 "pages %" PRIu64 "..%" PRIu64 " are beyond the end of file "
                 "'%s', %s",
                 page, page + npages - 1, f->name, has_pages(hp, sizeof hp, np));

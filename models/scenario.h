@@ -13,6 +13,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The page size of every modelled kernel (x86, 4 KiB); scenario
+   addresses and sizes are checked against it. */
+#define PAGE_SHIFT 12
+#define PAGE_SIZE (1u << PAGE_SHIFT)
+
 #define SCN_MAX_FILES 4
 #define SCN_MAX_MMS 4
 #define SCN_MAX_MAPS 8

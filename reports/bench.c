@@ -25,12 +25,7 @@
 #include "reports/log.h"
 #include "sim/explore.h"
 #include "sim/sched.h"
-
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
+#include "sim/wallclock.h"
 
 /* ------------------------------------------------- synthetic program */
 
@@ -115,12 +110,12 @@ static void synth_run(uint64_t steps, enum sim_policy pol, rlog *log) {
     cfg.observer = &ob;
   }
   sim_result r;
-  double t0 = now();
+  double t0 = sim_wall_seconds();
   sim_exec_run(&cfg, &r);
   char *sched = log ? sim_sched_format(r.sched, r.nsched) : NULL;
   if (log)
     rlog_exec_end(log, &r, sched, NULL);
-  double dt = now() - t0;
+  double dt = sim_wall_seconds() - t0;
   if (log)
     printf("log:      %llu steps, %llu rows in %.3f s: %.0f steps/s, %.0f "
            "rows/s (SQLite, WAL)\n",
@@ -144,7 +139,7 @@ static void scenario_run(const char *path, uint64_t execs) {
     return;
   }
   uint64_t steps = 0, viol = 0;
-  double t0 = now();
+  double t0 = sim_wall_seconds();
   for (uint64_t i = 0; i < execs; i++) {
     sim_sched ss;
     sim_exec_cfg cfg = model_exec_cfg(&m);
@@ -155,7 +150,7 @@ static void scenario_run(const char *path, uint64_t execs) {
     viol += r.outcome == SIM_VIOLATION;
     sim_result_free(&r);
   }
-  double dt = now() - t0;
+  double dt = sim_wall_seconds() - t0;
   printf("scenario: %s: %llu random executions in %.3f s: %.0f executions/s, "
          "%.0f steps/s, %llu violating\n",
          path, (unsigned long long)execs, dt, (double)execs / dt,
@@ -193,12 +188,12 @@ static void explore_run(const char *label, const char *path, const char *text,
   exp_cfg cfg = {.max_execs = cap};
   exp_strategy_parse(strategy, &cfg, err, sizeof err);
   long rss0 = rss_kib();
-  double t0 = now();
+  double t0 = sim_wall_seconds();
   if (sim_explore(&base, &cfg, st, err, sizeof err)) {
     fprintf(stderr, "%s\n", err);
     return;
   }
-  double dt = now() - t0;
+  double dt = sim_wall_seconds() - t0;
   uint64_t n = st->execs + st->pruned;
   printf("explore:  %-34s %-6s %-6s %8llu executions%s in %.2f s: %.0f "
          "executions/s, %.0f steps/s, rss %+ld KiB\n",

@@ -17,10 +17,9 @@
 #include "models/scenario.h"
 #include "reports/cli.h"
 #include "reports/log.h"
+#include "sim/hash.h"
 #include "sim/sched.h"
 #include "sim/sim.h"
-
-#define MMSIM_VERSION "0.1"
 
 int mmsim_bench(int argc, char **argv); /* tests/bench via reports/bench.c */
 
@@ -37,32 +36,24 @@ struct digest {
   uint64_t h;
   uint64_t nevents;
 };
-static void dmix(uint64_t *h, const void *p, size_t n) {
-  const unsigned char *b = p;
-  for (size_t i = 0; i < n; i++) {
-    *h ^= b[i];
-    *h *= 0x100000001b3ull;
-  }
-}
-static void dstr(uint64_t *h, const char *s) {
-  dmix(h, s, strlen(s) + 1);
-}
 static void digest_event(void *arg, const sim_event *e) {
   struct digest *d = arg;
   uint64_t v[6] = {e->seq,           e->ts_ns,           e->dur_ns,
                    (uint64_t)e->tid, (uint64_t)e->depth, e->obj};
-  dmix(&d->h, v, sizeof v);
-  dstr(&d->h, e->fn);
-  dstr(&d->h, e->what);
-  dstr(&d->h, e->before);
-  dstr(&d->h, e->after);
+  for (int i = 0; i < 6; i++)
+    sim_hash_u64(&d->h, v[i]);
+  sim_hash_str(&d->h, e->fn);
+  sim_hash_str(&d->h, e->what);
+  sim_hash_str(&d->h, e->before);
+  sim_hash_str(&d->h, e->after);
   d->nevents++;
 }
 static void digest_flow(void *arg, uint64_t from, uint64_t to,
                         enum sim_flow_kind k, sim_oid o) {
   struct digest *d = arg;
   uint64_t v[4] = {from, to, (uint64_t)k, o};
-  dmix(&d->h, v, sizeof v);
+  for (int i = 0; i < 4; i++)
+    sim_hash_u64(&d->h, v[i]);
 }
 
 /* Fans one event stream out to two observers. */
@@ -288,7 +279,7 @@ static int cmd_run(struct opts *o) {
     }
   }
 
-  struct digest dg = {0xcbf29ce484222325ull, 0};
+  struct digest dg = {SIM_HASH_INIT, 0};
   sim_observer dob = {&dg, digest_event, digest_flow};
   struct tee tee = {&dob, log ? rlog_observer(log) : NULL};
   sim_observer ob = {&tee, tee_event, tee_flow};
@@ -364,7 +355,7 @@ static int cmd_run(struct opts *o) {
   if (o->check_det) {
     /* Same inputs again, in this process: the trace hash, the schedule
        and every logged byte must be equal. */
-    struct digest d2 = {0xcbf29ce484222325ull, 0};
+    struct digest d2 = {SIM_HASH_INIT, 0};
     sim_observer ob2 = {&d2, digest_event, digest_flow};
     sim_result r2;
     sim_sched s2;

@@ -26,7 +26,9 @@
 #include "reports/cli.h"
 #include "reports/log.h"
 #include "sim/explore.h"
+#include "sim/hash.h"
 #include "sim/sched.h"
+#include "sim/wallclock.h"
 
 #define MAX_KINDS 8
 #define MAX_VARIANTS 4
@@ -52,7 +54,7 @@ static void hset_add(hset *s, uint64_t h) {
       return;
     for (size_t i = 0; i < s->cap; i++)
       if (s->v[i]) {
-        size_t j = (size_t)(s->v[i] * 0x9e3779b97f4a7c15ull) & (cap - 1);
+        size_t j = (size_t)sim_hash_of(s->v[i]) & (cap - 1);
         while (v[j])
           j = (j + 1) & (cap - 1);
         v[j] = s->v[i];
@@ -61,7 +63,7 @@ static void hset_add(hset *s, uint64_t h) {
     s->v = v;
     s->cap = cap;
   }
-  size_t j = (size_t)(h * 0x9e3779b97f4a7c15ull) & (s->cap - 1);
+  size_t j = (size_t)sim_hash_of(h) & (s->cap - 1);
   while (s->v[j] && s->v[j] != h)
     j = (j + 1) & (s->cap - 1);
   if (!s->v[j]) {
@@ -104,12 +106,6 @@ struct run {
   double t0, last;
   const char *variant;
 };
-
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static void add_kind(struct result *res, const char *name, uint64_t count,
                      int pre, uint64_t steps, const char *sched) {
@@ -182,10 +178,11 @@ static void on_exec(void *arg, const exp_exec *x) {
     }
   }
   free(sched);
-  if (u->deadline > 0 && (x->ordinal & 63) == 0 && now() > u->deadline)
+  if (u->deadline > 0 && (x->ordinal & 63) == 0 &&
+      sim_wall_seconds() > u->deadline)
     interrupted = 2; /* --max-time: stop like Ctrl-C, say why */
   if (u->progress && (x->ordinal & 255) == 0) {
-    double t = now();
+    double t = sim_wall_seconds();
     if (t - u->last >= 0.25) {
       u->last = t;
       uint64_t v = 0;
@@ -296,24 +293,24 @@ static int explore_variant(const struct xopts *o, const scenario *scn,
   sim_exec_cfg base = model_exec_cfg(&b);
   base.loop_bound = o->loop_bound;
   base.max_steps = o->max_steps;
-  struct run u = {.b = &b,
-                  .base = &base,
-                  .log_all = o->log_all,
-                  .deadline = o->max_time > 0 ? now() + o->max_time : 0,
-                  .of = o->cfg.strategy == EXP_PCT ||
-                                o->cfg.strategy == EXP_RANDOM
-                            ? o->cfg.count
-                            : 0,
-                  .res = res,
-                  .traces = o->cfg.traces,
-                  .progress = !o->quiet && isatty(2),
-                  .t0 = now(),
-                  .variant = res->variant};
+  struct run u = {
+      .b = &b,
+      .base = &base,
+      .log_all = o->log_all,
+      .deadline = o->max_time > 0 ? sim_wall_seconds() + o->max_time : 0,
+      .of = o->cfg.strategy == EXP_PCT || o->cfg.strategy == EXP_RANDOM
+                ? o->cfg.count
+                : 0,
+      .res = res,
+      .traces = o->cfg.traces,
+      .progress = !o->quiet && isatty(2),
+      .t0 = sim_wall_seconds(),
+      .variant = res->variant};
   exp_cfg cfg = o->cfg;
   cfg.stop = &interrupted;
   cfg.on_exec = on_exec;
   cfg.arg = &u;
-  double t0 = now();
+  double t0 = sim_wall_seconds();
 
   if (log && o->jobs <= 1) {
     char expect[64];
@@ -390,7 +387,7 @@ static int explore_variant(const struct xopts *o, const scenario *scn,
     merged.st.complete = complete;
     *res = merged;
   }
-  res->seconds = now() - t0;
+  res->seconds = sim_wall_seconds() - t0;
   if (u.progress)
     fprintf(stderr, "\r%*s\r", 78, "");
 
@@ -615,7 +612,7 @@ int cmd_explore(int argc, char **argv) {
 
   static struct result res[MAX_VARIANTS];
   int rc = 0, all_met = 1;
-  double t0 = now();
+  double t0 = sim_wall_seconds();
   for (int i = 0; i < o.nvariants && !interrupted; i++) {
     int64_t run_id = -1;
     rc = explore_variant(&o, &scn, o.variants[i], &res[i], log, &run_id);
@@ -623,7 +620,7 @@ int cmd_explore(int argc, char **argv) {
       break;
     all_met &= res[i].expect_met;
   }
-  double dt = now() - t0;
+  double dt = sim_wall_seconds() - t0;
   if (rc) {
     if (log)
       rlog_close(log);

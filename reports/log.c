@@ -40,9 +40,7 @@
 
 #include <sqlite3.h>
 
-#ifndef MMSIM_VERSION
-#define MMSIM_VERSION "0.1.0"
-#endif
+#include "sim/hash.h"
 
 #define RLOG_APP_ID 0x6d6d7369 /* "mmsi": PRAGMA application_id */
 #define RLOG_SCHEMA_VERSION 1  /* PRAGMA user_version */
@@ -464,11 +462,8 @@ static int txn_rows(rlog *l, unsigned n) {
 /* ------------------------------------------------------------ strings */
 
 static uint64_t str_hash(const char *s) {
-  uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a */
-  for (; *s; s++) {
-    h ^= (unsigned char)*s;
-    h *= 0x100000001b3ull;
-  }
+  uint64_t h = SIM_HASH_INIT;
+  sim_hash_str(&h, s);
   return h;
 }
 

@@ -26,6 +26,7 @@
 ** is reset from the scenario before the next execution, so nothing needs
 ** unwinding beyond the C stack.
 */
+#include "hash.h"
 #include "sim.h"
 
 #include <assert.h>
@@ -95,21 +96,6 @@ static void abort_exec(sim_exec *x);
 static void emit_event(sim_exec *x);
 static int sim_ncpus = -1;
 static sg_host_t *cpu_hosts;
-
-/* ---------------------------------------------------------------- hash */
-
-static inline void hmix(uint64_t *h, uint64_t v) {
-  *h ^= v;
-  *h *= 0x100000001b3ull;
-  *h ^= *h >> 29;
-}
-static inline void hstr(uint64_t *h, const char *s) {
-  for (; *s; s++) {
-    *h ^= (unsigned char)*s;
-    *h *= 0x100000001b3ull;
-  }
-  hmix(h, 0xff);
-}
 
 /* ------------------------------------------------------------- platform */
 
@@ -485,13 +471,13 @@ static void grant(sim_exec *x, sim_thread *t) {
     case SIM_OP__COUNT:
       break;
     }
-    hmix(&x->hash, ((uint64_t)o << 8) | s->acc[i].op);
+    sim_hash_u64(&x->hash, ((uint64_t)o << 8) | s->acc[i].op);
   }
 
   const char *fn = t->depth ? t->stack[t->depth - 1] : "";
-  hmix(&x->hash, (uint64_t)tid << 48 | start);
-  hstr(&x->hash, s->what);
-  hstr(&x->hash, fn);
+  sim_hash_u64(&x->hash, (uint64_t)tid << 48 | start);
+  sim_hash_str(&x->hash, s->what);
+  sim_hash_str(&x->hash, fn);
 
   if (start > x->clock_ns) {
     x->clock_ns = start;
@@ -663,7 +649,7 @@ int sim_exec_run(const sim_exec_cfg *cfg, sim_result *r) {
   x->clock_ns = 0;
   x->sg_offset = simgrid_get_clock();
   x->seq = 0;
-  x->hash = 0xcbf29ce484222325ull;
+  x->hash = SIM_HASH_INIT;
   x->nsched = 0;
   x->open = 0;
 
@@ -688,9 +674,9 @@ int sim_exec_run(const sim_exec_cfg *cfg, sim_result *r) {
   r->end_ns = x->clock_ns;
   if (cfg->ops->state_hash)
     r->state_hash = cfg->ops->state_hash(cfg->model);
-  hmix(&x->hash, r->state_hash);
-  hmix(&x->hash, (uint64_t)r->outcome);
-  hstr(&x->hash, r->kind);
+  sim_hash_u64(&x->hash, r->state_hash);
+  sim_hash_u64(&x->hash, (uint64_t)r->outcome);
+  sim_hash_str(&x->hash, r->kind);
   r->trace_hash = x->hash;
   r->sched = malloc(x->nsched ? x->nsched : 1);
   if (!r->sched)

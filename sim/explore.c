@@ -33,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "sched.h"
 
 typedef struct fp {
@@ -380,7 +381,7 @@ static int analyse_races(explorer *e, size_t n, long final) {
    its footprint, and for every other thread how many of that thread's
    earlier events it depends on.  Equal for every linearization. */
 static uint64_t trace_id(explorer *e, size_t n) {
-  uint64_t h = 0x9e3779b97f4a7c15ull;
+  uint64_t h = 0;
   int idx[SIM_MAX_THREADS] = {0};
   uint64_t *per = calloc(n ? n : 1, sizeof *per);
   if (!per)
@@ -394,17 +395,18 @@ static uint64_t trace_id(explorer *e, size_t n) {
       if (tk != tj && fp_dependent(pend(e, k, tk), ej))
         cnt[tk]++;
     }
-    uint64_t v = (uint64_t)tj << 56 ^ (uint64_t)idx[tj]++ << 32;
+    uint64_t v = SIM_HASH_INIT;
+    sim_hash_u64(&v, (uint64_t)tj << 32 | (uint32_t)idx[tj]++);
     for (int a = 0; a < ej->n; a++)
-      v = (v ^ ((uint64_t)ej->acc[a].obj << 8 | ej->acc[a].op)) *
-          0x100000001b3ull;
+      sim_hash_u64(&v, (uint64_t)ej->acc[a].obj << 8 | ej->acc[a].op);
     for (int t = 0; t < e->nthreads; t++)
-      v = (v ^ cnt[t]) * 0x9e3779b97f4a7c15ull;
-    per[j] = v ^ (v >> 29);
+      sim_hash_u64(&v, cnt[t]);
+    per[j] = v;
   }
-  /* combine order-independently across threads, in order within one */
+  /* combine order-independently across threads (a sum of per-event
+     hashes), in order within one (each hash names its index) */
   for (size_t j = 0; j < n; j++)
-    h += per[j] * 0xbf58476d1ce4e5b9ull ^ (per[j] >> 31);
+    h += sim_hash_of(per[j]);
   free(per);
   return h;
 }

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "reports/log.h"
+#include "sim/hash.h"
 #include "sim/sched.h"
 #include "sim/sim.h"
 
@@ -231,11 +232,9 @@ static void toy_at_end(void *arg, sim_exec *x) {
 
 static uint64_t toy_state_hash(void *arg) {
   const toy_model *m = arg;
-  uint64_t h = 0xcbf29ce484222325ull;
-  for (int i = 0; i < m->nvars; i++) {
-    h ^= (uint64_t)(uint32_t)m->vars[i];
-    h *= 0x100000001b3ull;
-  }
+  uint64_t h = SIM_HASH_INIT;
+  for (int i = 0; i < m->nvars; i++)
+    sim_hash_u64(&h, (uint32_t)m->vars[i]);
   return h;
 }
 
