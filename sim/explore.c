@@ -33,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "depend.h"
 #include "hash.h"
 #include "sched.h"
 
@@ -78,32 +79,8 @@ typedef struct explorer {
 
 /* ------------------------------------------------------------ dependence */
 
-static int is_data(uint8_t op) {
-  return op == SIM_OP_READ || op == SIM_OP_WRITE || op == SIM_OP_WAIT;
-}
-static int is_release(uint8_t op) {
-  return op == SIM_OP_UNLOCK || op == SIM_OP_UNLOCK_SHARED;
-}
-
-static int ops_conflict(uint8_t a, uint8_t b) {
-  if (is_data(a) && is_data(b))
-    return a == SIM_OP_WRITE || b == SIM_OP_WRITE;
-  if (is_data(a) != is_data(b))
-    return 1; /* an object used both ways: be conservative */
-  if (a == SIM_OP_TRYLOCK || b == SIM_OP_TRYLOCK)
-    return 1; /* a trylock's result depends on every lock operation */
-  if (is_release(a) || is_release(b))
-    return 0; /* acquisitions carry the order of critical sections */
-  return !(a == SIM_OP_LOCK_SHARED && b == SIM_OP_LOCK_SHARED);
-}
-
 static int fp_dependent(const fp *a, const fp *b) {
-  for (int i = 0; i < a->n; i++)
-    for (int j = 0; j < b->n; j++)
-      if (a->acc[i].obj == b->acc[j].obj &&
-          ops_conflict(a->acc[i].op, b->acc[j].op))
-        return 1;
-  return 0;
+  return sim_accesses_dependent(a->acc, a->n, b->acc, b->n);
 }
 
 static void fp_from(fp *f, const sim_stepdesc *s) {
