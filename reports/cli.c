@@ -177,14 +177,18 @@ static int cmd_run(struct opts *o) {
   enum sim_policy pol = SIM_POLICY_TIMED;
   uint64_t seed = 1;
   const char *sched_str = NULL;
-  if (c.scn.run_policy[0]) {
-    if (!strcmp(c.scn.run_policy, "schedule")) {
-      pol = SIM_POLICY_REPLAY;
-      sched_str = c.scn.run_schedule;
-    } else {
-      pol = (enum sim_policy)sim_policy_parse(c.scn.run_policy);
-      seed = c.scn.run_seed;
-    }
+  switch (c.scn.run) {
+  case SCN_RUN_NONE:
+    break;
+  case SCN_RUN_TIMED:
+  case SCN_RUN_RANDOM:
+    pol = c.scn.run == SCN_RUN_TIMED ? SIM_POLICY_TIMED : SIM_POLICY_RANDOM;
+    seed = c.scn.run_seed;
+    break;
+  case SCN_RUN_SCHEDULE:
+    pol = SIM_POLICY_REPLAY;
+    sched_str = c.scn.run_schedule;
+    break;
   }
   if (o->policy >= 0) {
     pol = (enum sim_policy)o->policy;
