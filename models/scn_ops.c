@@ -243,7 +243,9 @@ static int label_thread(scn_lex *lx, scenario *s, scn_tok label) {
 }
 
 /* cpuN[.M]: OP ... */
-int scn_parse_thread_line(scn_lex *lx, scenario *s, scn_tok label) {
+int scn_stmt_thread(scn_parser *ps, scn_tok label) {
+  scn_lex *lx = &ps->lx;
+  scenario *s = ps->s;
   scn_tok t, ta;
   scn_shown b;
   char lab[SCN_NAME + 1], list[160];
