@@ -515,7 +515,6 @@ static int parse(const char *name, const char *text, size_t len, scenario *s,
       return -1;
     p = nl ? nl + 1 : end;
   }
-  ps.lx.line = line;
   return check_whole(&ps);
 }
 
