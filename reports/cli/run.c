@@ -17,7 +17,7 @@
 
 #include "reports/cli/cli.h"
 #include "reports/log.h" /* render.h after the reports split */
-#include "sim/hash.h"
+#include "reports/observers.h"
 #include "sim/sched.h"
 
 struct run_opts {
@@ -30,6 +30,7 @@ struct run_opts {
   const char *schedule;
   const char *schedule_file;
   const char *db, *svg;
+  const char *transcript; /* file, "-" for stdout */
   int no_log, check_det, quiet;
   uint64_t max_steps;
 };
@@ -42,49 +43,15 @@ struct plan {
   size_t nseq;
 };
 
-/* ------------------------------------------------------------ digest */
+/* ------------------------------------------------------------ execute */
 
-/* An observer that hashes every field of every event and flow, then hands
-   them on to 'next' (the log, or nothing): two runs with equal digests
-   wrote byte-identical logs. */
-struct digest {
-  uint64_t h, nevents;
-  const sim_observer *next;
-};
-
-static void digest_event(void *arg, const sim_event *e) {
-  struct digest *d = arg;
-  const uint64_t v[] = {e->seq,           e->ts_ns,           e->dur_ns,
-                        (uint64_t)e->tid, (uint64_t)e->depth, e->obj};
-  for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
-    sim_hash_u64(&d->h, v[i]);
-  sim_hash_str(&d->h, e->fn);
-  sim_hash_str(&d->h, e->what);
-  sim_hash_str(&d->h, e->before);
-  sim_hash_str(&d->h, e->after);
-  d->nevents++;
-  if (d->next)
-    d->next->event(d->next->arg, e);
-}
-
-static void digest_flow(void *arg, uint64_t from, uint64_t to,
-                        enum sim_flow_kind k, sim_oid o) {
-  struct digest *d = arg;
-  const uint64_t v[] = {from, to, (uint64_t)k, o};
-  for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
-    sim_hash_u64(&d->h, v[i]);
-  if (d->next)
-    d->next->flow(d->next->arg, from, to, k, o);
-}
-
-/* One execution of the bound scenario under 'p', digested. */
+/* One execution of the bound scenario under 'p', fed to 'ob'. */
 static int execute(const cli_scenario *l, const struct plan *p,
-                   uint64_t max_steps, struct digest *d, sim_result *r,
+                   uint64_t max_steps, const sim_observer *ob, sim_result *r,
                    sim_sched *s) {
-  sim_observer ob = {d, digest_event, digest_flow};
   sim_exec_cfg cfg = model_exec_cfg(&l->b);
   cfg.chooser = sim_sched_init(s, p->pol, p->seed, p->seq, p->nseq);
-  cfg.observer = &ob;
+  cfg.observer = ob;
   cfg.max_steps = max_steps;
   return sim_exec_run(&cfg, r);
 }
@@ -104,6 +71,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o) {
       {"max-steps", required_argument, 0, 'm'},
       {"check-determinism", no_argument, 0, 'c'},
       {"quiet", no_argument, 0, 'q'},
+      {"transcript", required_argument, 0, 't'},
       {"help", no_argument, 0, 'h'},
       {0, 0, 0, 0}};
   const char *cmd = o->cmd;
@@ -148,6 +116,9 @@ static int parse_opts(int argc, char **argv, struct run_opts *o) {
       break;
     case 'q':
       o->quiet = 1;
+      break;
+    case 't':
+      o->transcript = optarg;
       break;
     case 'h':
       return -1;
@@ -226,7 +197,7 @@ static int make_plan(const struct run_opts *o, const scenario *scn,
 static void print_result(const struct run_opts *o, const cli_scenario *l,
                          const struct plan *p, const sim_result *r,
                          const char *sched, const char *note,
-                         const struct digest *d, int met) {
+                         const obs_digest *d, int met) {
   printf("scenario: %s [%s]\n", l->scn.title, o->path);
   if (l->b.variant[0])
     printf("kernel:   %s (%s)\n", l->b.variant, l->b.knobs);
@@ -260,11 +231,12 @@ static void print_result(const struct run_opts *o, const cli_scenario *l,
    every logged byte must be equal.  Returns 1 when they are. */
 static int check_determinism(const cli_scenario *l, const struct plan *p,
                              uint64_t max_steps, const sim_result *r,
-                             const char *sched, const struct digest *d) {
-  struct digest d2 = {SIM_HASH_INIT, 0, NULL};
+                             const char *sched, const obs_digest *d) {
+  obs_digest d2;
+  sim_observer ob = obs_digest_init(&d2);
   sim_result r2;
   sim_sched s2;
-  if (execute(l, p, max_steps, &d2, &r2, &s2))
+  if (execute(l, p, max_steps, &ob, &r2, &s2))
     return 0;
   char *sched2 = sim_sched_format(r2.sched, r2.nsched);
   int same = r2.trace_hash == r->trace_hash && d2.h == d->h && sched2 &&
@@ -286,6 +258,7 @@ static int run_main(const char *cmd, int argc, char **argv) {
   cli_scenario *l = NULL;
   char *file_sched = NULL, *db = NULL, *svg = NULL, *sched = NULL;
   rlog *log = NULL;
+  FILE *tf = NULL;
   sim_result r = {0};
   int64_t exec_id = -1;
   char err[512], note[256] = "";
@@ -320,13 +293,36 @@ static int run_main(const char *cmd, int argc, char **argv) {
     }
   }
 
-  struct digest dg = {SIM_HASH_INIT, 0, log ? rlog_observer(log) : NULL};
+  if (o.transcript && !(tf = strcmp(o.transcript, "-")
+                                ? fopen(o.transcript, "w")
+                                : stdout)) {
+    fprintf(stderr, "error: cannot write %s: %s\n", o.transcript,
+            strerror(errno));
+    goto out;
+  }
+  obs_digest dg;
+  obs_transcript tr;
+  obs_fanout fan;
+  sim_observer ob = obs_fanout_init(&fan), dob = obs_digest_init(&dg), tob;
+  const char *names[SIM_MAX_THREADS];
+  for (int i = 0; i < l->b.nthreads; i++)
+    names[i] = l->b.threads[i].name;
+  fan.to[0] = &dob;
+  if (tf) {
+    tob = obs_transcript_init(&tr, tf, names, cli_namer, &l->b);
+    fan.to[1] = &tob;
+  }
+  fan.to[2] = log ? rlog_observer(log) : NULL;
   sim_sched ss;
-  if (execute(l, &p, o.max_steps, &dg, &r, &ss)) {
+  if (execute(l, &p, o.max_steps, &ob, &r, &ss)) {
     fprintf(stderr, "mmsim: engine error\n");
     goto out;
   }
   sched = sim_sched_format(r.sched, r.nsched);
+  if (tf) {
+    obs_transcript_end(&tr, &r);
+    fflush(tf);
+  }
   if (p.pol == SIM_POLICY_REPLAY && ss.diverged)
     snprintf(note, sizeof note,
              "schedule diverged at step %llu: thread %d was not enabled; "
@@ -365,6 +361,8 @@ static int run_main(const char *cmd, int argc, char **argv) {
 out:
   if (log)
     rlog_close(log);
+  if (tf && tf != stdout)
+    fclose(tf);
   sim_result_free(&r);
   free(sched);
   free(p.seq);
@@ -396,6 +394,7 @@ static int cmd_replay(int argc, char **argv) {
   "  --max-steps N        stop an execution after N steps\n"                   \
   "  --check-determinism  run twice in-process and compare hashes\n"           \
   "  --quiet              print nothing but errors\n"                          \
+  "  --transcript FILE    write every step as text to FILE (- for stdout)\n"  \
   "\n"                                                                         \
   "exit status: 0 expectation met, 1 not met, 2 bad input\n"
 
