@@ -73,14 +73,14 @@ sim_observer obs_transcript_init(obs_transcript *t, FILE *f,
 
 void obs_transcript_end(obs_transcript *t, const sim_result *r) {
   static const char *const outcomes[] = {
-      [SIM_CLEAN] = "clean",         [SIM_VIOLATION] = "violation",
+      [SIM_CLEAN] = "clean",           [SIM_VIOLATION] = "violation",
       [SIM_STEP_LIMIT] = "step-limit", [SIM_PRUNED] = "pruned",
       [SIM_BOUNDED] = "bounded",
   };
   fprintf(t->f, "= %s", outcomes[r->outcome]);
   if (r->outcome == SIM_VIOLATION)
-    fprintf(t->f, " %s at #%llu: %s", r->kind,
-            (unsigned long long)r->viol_seq, r->msg);
+    fprintf(t->f, " %s at #%llu: %s", r->kind, (unsigned long long)r->viol_seq,
+            r->msg);
   fprintf(t->f, " (%llu steps, %llu ns)\n", (unsigned long long)r->steps,
           (unsigned long long)r->end_ns);
 }

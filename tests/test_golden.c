@@ -44,8 +44,8 @@ static int check_one(const char *scn, const char *variant) {
   char *copy = strdup(scn), *base = basename(copy);
   base[strcspn(base, ".")] = 0;
   char golden[1024], args[1024], *out;
-  snprintf(golden, sizeof golden, "%s/tests/golden/%s-%s.txt",
-           MMSIM_SOURCE_DIR, base, variant);
+  snprintf(golden, sizeof golden, "%s/tests/golden/%s-%s.txt", MMSIM_SOURCE_DIR,
+           base, variant);
   snprintf(args, sizeof args,
            "run scenarios/%s.scn --variant %s --no-log --quiet --transcript -",
            base, variant);

@@ -141,8 +141,7 @@ static void show_progress(struct run *u, uint64_t ordinal) {
     v += u->res->kinds[i].count;
   char of[48] = "";
   if (u->of)
-    snprintf(of, sizeof of, " of %llu, %.0f s left",
-             (unsigned long long)u->of,
+    snprintf(of, sizeof of, " of %llu, %.0f s left", (unsigned long long)u->of,
              (double)(u->of - ordinal) * (t - u->t0) / (double)ordinal);
   fprintf(stderr,
           "\r[%s] executions %llu%s (%.0f/s), cut %llu, violations %llu  ",
@@ -247,8 +246,7 @@ static int merge_result(FILE *f, camp_variant *r, int *complete) {
 
 /* Explores with o->jobs forked workers and merges their results into
    u->res.  Returns 0, or 2 with the error printed. */
-static int explore_split(struct run *u, const sim_exec_cfg *base,
-                         exp_cfg cfg) {
+static int explore_split(struct run *u, const sim_exec_cfg *base, exp_cfg cfg) {
   const int jobs = u->o->jobs;
   FILE *pipes[64];
   pid_t pids[64];

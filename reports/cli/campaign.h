@@ -55,9 +55,9 @@ typedef struct camp_variant {
 } camp_variant;
 
 typedef struct camp_opts {
-  const char *path;       /* the scenario file */
-  exp_cfg cfg;            /* strategy and its parameters */
-  const char *strategy;   /* as given, for the log ("dpor", "pct:N,d") */
+  const char *path;     /* the scenario file */
+  exp_cfg cfg;          /* strategy and its parameters */
+  const char *strategy; /* as given, for the log ("dpor", "pct:N,d") */
   const char *variants[CAMP_MAX_VARIANTS]; /* none: the scenario's kernel
                                               and its 'expect on' variants */
   int nvariants;

@@ -193,8 +193,8 @@ static int print_campaign(const struct xopts *o, const campaign *c) {
       printf("  %s %s: %d preemption%s, %llu steps\n    mmsim replay %s%s%s "
              "--schedule '%s'\n",
              r->variant, kd->name, kd->pre, kd->pre == 1 ? "" : "s",
-             (unsigned long long)kd->steps, co->path,
-             lit ? "" : " --variant ", lit ? "" : r->variant, kd->sched);
+             (unsigned long long)kd->steps, co->path, lit ? "" : " --variant ",
+             lit ? "" : r->variant, kd->sched);
       if (o->schedule_dir && write_schedule(o->schedule_dir, r, kd))
         rc = CLI_BAD_INPUT;
     }

@@ -293,9 +293,8 @@ static int run_main(const char *cmd, int argc, char **argv) {
     }
   }
 
-  if (o.transcript && !(tf = strcmp(o.transcript, "-")
-                                ? fopen(o.transcript, "w")
-                                : stdout)) {
+  if (o.transcript &&
+      !(tf = strcmp(o.transcript, "-") ? fopen(o.transcript, "w") : stdout)) {
     fprintf(stderr, "error: cannot write %s: %s\n", o.transcript,
             strerror(errno));
     goto out;
@@ -394,7 +393,7 @@ static int cmd_replay(int argc, char **argv) {
   "  --max-steps N        stop an execution after N steps\n"                   \
   "  --check-determinism  run twice in-process and compare hashes\n"           \
   "  --quiet              print nothing but errors\n"                          \
-  "  --transcript FILE    write every step as text to FILE (- for stdout)\n"  \
+  "  --transcript FILE    write every step as text to FILE (- for stdout)\n"   \
   "\n"                                                                         \
   "exit status: 0 expectation met, 1 not met, 2 bad input\n"
 
