@@ -184,12 +184,11 @@ static int parse_cpus(scn_parser *ps, scn_tok kw) {
 ** written, with its column: model_bind() checks it against the kinds of the
 ** bound model, which the parser does not know.
 */
-static int parse_outcome(scn_parser *ps, scn_tok t, int *violation, char *kind,
-                         size_t kindlen, int *col) {
+static int parse_outcome(scn_parser *ps, scn_tok t, scn_expect *e) {
   scn_tok k;
   scn_shown b;
   if (tok_is(t, "clean")) {
-    *violation = 0;
+    e->violation = 0;
     return lex_need_eol(&ps->lx, "expect");
   }
   if (!tok_is(t, "violation"))
@@ -198,11 +197,11 @@ static int parse_outcome(scn_parser *ps, scn_tok t, int *violation, char *kind,
                     "'violation KIND'",
                     lex_show(&b, t));
   if (lex_need(&ps->lx, &k, "a violation kind", "violation") < 0 ||
-      lex_ident(&ps->lx, k, "violation kind", kindlen) < 0)
+      lex_ident(&ps->lx, k, "violation kind", sizeof e->kind) < 0)
     return -1;
-  tok_copy(kind, kindlen, k);
-  *violation = 1;
-  *col = k.col;
+  tok_copy(e->kind, sizeof e->kind, k);
+  e->violation = 1;
+  e->col = k.col;
   return lex_need_eol(&ps->lx, "expect");
 }
 
@@ -214,9 +213,8 @@ static int parse_expect(scn_parser *ps, scn_tok kw) {
   if (lex_need(&ps->lx, &t, "'clean', 'violation KIND' or 'on VARIANT'",
                "expect") < 0)
     return -1;
-  s->expect_line = ps->lx.line;
-  return parse_outcome(ps, t, &s->expect_violation, s->expect_kind,
-                       sizeof s->expect_kind, &s->expect_col);
+  s->expect.line = ps->lx.line;
+  return parse_outcome(ps, t, &s->expect);
 }
 
 /* expect on VARIANT clean | expect on VARIANT violation KIND */
@@ -241,7 +239,7 @@ static int parse_expect_on(scn_parser *ps, scn_tok kw) {
   e->line = ps->lx.line;
   if (lex_need(&ps->lx, &t, "'clean' or 'violation KIND'", name) < 0)
     return -1;
-  return parse_outcome(ps, t, &e->violation, e->kind, sizeof e->kind, &e->col);
+  return parse_outcome(ps, t, e);
 }
 
 scn_expect scn_expectation(const scenario *s, const char *variant) {
@@ -249,11 +247,7 @@ scn_expect scn_expectation(const scenario *s, const char *variant) {
     for (int i = 0; i < s->nexpect_on; i++)
       if (!strcmp(s->expect_on[i].variant, variant))
         return s->expect_on[i];
-  scn_expect e = {.violation = s->expect_violation,
-                  .line = s->expect_line,
-                  .col = s->expect_col};
-  memcpy(e.kind, s->expect_kind, sizeof e.kind);
-  return e;
+  return s->expect;
 }
 
 /* ------------------------------------------------------------------------ */

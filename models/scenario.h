@@ -117,15 +117,13 @@ typedef struct scenario {
   scn_map maps[SCN_MAX_MAPS];
   scn_thread threads[SCN_MAX_THREADS];
   scn_knob knobs[SCN_MAX_KNOBS];
-  /* expect clean | expect violation KIND (as a scn_expect, with its
-     position: scn_expectation(s, NULL)) */
-  int expect_violation;
-  char expect_kind[48];
-  int expect_line, expect_col; /* of the line, of KIND (0 for clean) */
+  /* expect clean | expect violation KIND (variant "") */
+  scn_expect expect;
   /* expect on VARIANT clean | expect on VARIANT violation KIND: the
      outcome on another kernel (before or after the fix) */
   int nexpect_on;
   scn_expect expect_on[SCN_MAX_EXPECT];
+  /* run timed|random [seed=N] | run schedule STRING */
   enum scn_run run;
   uint64_t run_seed;       /* SCN_RUN_TIMED, SCN_RUN_RANDOM (default 0) */
   char run_schedule[1024]; /* SCN_RUN_SCHEDULE, checked: "0*3.1*2" */

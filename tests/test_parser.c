@@ -80,7 +80,7 @@ Test(parser, expect_on_variants) {
   scenario *s = parse_ok(HEAD "cpu0: p1 load 0x10000\n"
                               "expect violation page-mapped-on-remove\n"
                               "expect on 2.6.23 clean\n");
-  cr_assert_eq(s->expect_violation, 1);
+  cr_assert_eq(s->expect.violation, 1);
   cr_assert_eq(s->nexpect_on, 1);
   cr_assert_str_eq(s->expect_on[0].variant, "2.6.23");
   cr_assert_eq(s->expect_on[0].violation, 0);
@@ -147,10 +147,10 @@ Test(parser, full_example) {
   cr_assert_eq(s->threads[1].ops[0].page, 0);
   cr_assert_eq(s->threads[1].ops[0].npages, 1);
   cr_assert_eq(s->nknobs, 0);
-  cr_assert_eq(s->expect_violation, 1);
-  cr_assert_str_eq(s->expect_kind, "page-mapped-on-remove");
-  cr_assert_eq(s->expect_line, 11);
-  cr_assert_eq(s->expect_col, 18);
+  cr_assert_eq(s->expect.violation, 1);
+  cr_assert_str_eq(s->expect.kind, "page-mapped-on-remove");
+  cr_assert_eq(s->expect.line, 11);
+  cr_assert_eq(s->expect.col, 18);
   cr_assert_eq(s->run, SCN_RUN_TIMED);
   cr_assert_eq(s->run_seed, 3);
   cr_assert_str_eq(s->run_schedule, "");
@@ -198,10 +198,10 @@ Test(parser, threads_numbered_by_first_appearance) {
   cr_assert_eq(t1->ops[1].addr, 0x10fff);
   cr_assert_eq(s->threads[2].nops, 1);
   cr_assert_eq(s->threads[2].ops[0].addr, 0x10000);
-  cr_assert_eq(s->expect_violation, 0);
-  cr_assert_str_eq(s->expect_kind, "");
-  cr_assert_eq(s->expect_line, 13);
-  cr_assert_eq(s->expect_col, 0);
+  cr_assert_eq(s->expect.violation, 0);
+  cr_assert_str_eq(s->expect.kind, "");
+  cr_assert_eq(s->expect.line, 13);
+  cr_assert_eq(s->expect.col, 0);
   cr_assert_eq(s->run, SCN_RUN_NONE);
   free(s);
 }
@@ -365,7 +365,7 @@ Test(parser, comments_blanks_crlf) {
   cr_assert_eq(s->threads[0].ops[0].ns, 5);
   cr_assert_eq(s->threads[0].ops[0].line, 7);
   cr_assert_eq(s->threads[0].ops[0].col, 7);
-  cr_assert_str_eq(s->expect_kind, "deadlock");
+  cr_assert_str_eq(s->expect.kind, "deadlock");
   free(s);
 }
 
