@@ -144,7 +144,7 @@ static void lost_update_model(toy_model *m) {
                    .var_names = {"page#0"},
                    .prog = {racer0, racer1},
                    .threads = {{"cpu0:fault", 0}, {"cpu1:fault", 1}},
-                   .viol_kind = "lost-update",
+                   .viol_kind = TOY_KIND_LOST_UPDATE,
                    .viol_var = 0,
                    .viol_value = 10};
 }
@@ -539,7 +539,7 @@ Test(log, large_execution_spans_batches) {
                  .nthreads = 3,
                  .prog = {prog, prog, prog},
                  .threads = {{"t0", 0}, {"t1", 1}, {"t2", 2}},
-                 .end_kind = "lost-update",
+                 .end_kind = TOY_KIND_LOST_UPDATE,
                  .end_value = 3 * ROUNDS};
   char *path = db_path("big.db");
   rlog *l = log_open(path);
