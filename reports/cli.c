@@ -100,8 +100,10 @@ struct ctx {
 };
 
 static void print_knobs_help(void) {
-  printf("Kernel variants: %s\nKnobs (set NAME = on|off in a scenario):\n",
-         mm_variant_names());
+  printf("Kernel variants (kernel NAME in a scenario):\n");
+  for (int i = 0; i < mm_nvariants; i++)
+    printf("  %-30s %s\n", mm_variants[i].name, mm_variants[i].kernel);
+  printf("Knobs (set NAME = on|off in a scenario):\n");
   for (int i = 0; i < mm_nknobs; i++)
     printf("  %-30s %s\n", mm_knob_table[i].name, mm_knob_table[i].what);
   printf("Violation kinds: %s\n", mm_violation_kind_names());

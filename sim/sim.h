@@ -149,10 +149,9 @@ void sim_delay(sim_thread *t, uint64_t ns);
 ** Violation kinds.  Every violation names its kind by an integer id, and
 ** each id stands for one row of a kinds table {id, name, what}:
 **
-**   0                                  SIM_KIND_NONE (no violation)
-**   1 .. SIM_KIND_MODEL-1              the engine's own kinds, below
-**   SIM_KIND_MODEL .. +ops->nkinds-1   the model's: ops->kinds[id -
-*SIM_KIND_MODEL]
+**   0                             SIM_KIND_NONE (no violation)
+**   1 .. SIM_KIND_MODEL-1         the engine's own: sim_engine_kinds[id-1]
+**   SIM_KIND_MODEL + i            the model's: ops->kinds[i], i < nkinds
 **
 ** A model numbers its kinds with an enum starting at SIM_KIND_MODEL, in the
 ** order of its table (row i has id SIM_KIND_MODEL + i).  Names are what

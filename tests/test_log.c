@@ -362,6 +362,8 @@ Test(log, violation_inside_an_action_is_logged) {
   sqlite3 *db = db_open(path);
   char *got = q_rows(db, "SELECT kind, seq, message, objects FROM violation");
   cr_assert(eq(str, got, "bug-on|2|var#0 is 1|[\"page#0\"]\n"), "%s", got);
+  cr_assert(eq(int, r.kind_id, TOY_KIND_BUG_ON));
+  assert_kinds_table(toy_kinds, TOY_NKINDS);
   free(got);
   /* The violating step is the last event, with the value it saw. */
   got = q_rows(db, "SELECT seq, thread, op, obj, after FROM v_event "
