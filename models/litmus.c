@@ -496,15 +496,9 @@ static uint64_t litmus_state_hash(void *model) {
   return h;
 }
 
-const sim_model_ops litmus_ops = {
-    .reset = litmus_reset,
-    .thread_main = litmus_thread_main,
-    .at_end = litmus_at_end,
-    .obj_name = litmus_obj_name,
-    .state_hash = litmus_state_hash,
-    .kinds = litmus_kinds,
-    .nkinds = LITMUS_NKINDS,
-};
+const sim_model_ops litmus_ops =
+    SIM_MODEL_OPS(litmus_reset, litmus_thread_main, NULL, litmus_at_end,
+                  litmus_obj_name, litmus_state_hash, litmus_kinds);
 
 /* --------------------------------------------------------------- setup */
 

@@ -272,13 +272,6 @@ static uint64_t mm_state_hash(void *model) {
   return h;
 }
 
-const sim_model_ops mm_model_ops = {
-    .reset = mm_reset,
-    .thread_main = mm_thread_main,
-    .after_step = mm_after_step,
-    .at_end = mm_at_end,
-    .obj_name = mm_obj_name,
-    .state_hash = mm_state_hash,
-    .kinds = mm_kinds,
-    .nkinds = MM_NKINDS,
-};
+const sim_model_ops mm_model_ops =
+    SIM_MODEL_OPS(mm_reset, mm_thread_main, mm_after_step, mm_at_end,
+                  mm_obj_name, mm_state_hash, mm_kinds);

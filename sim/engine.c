@@ -235,22 +235,22 @@ void sim_loop(sim_thread *t, int iter, const char *loop) {
   longjmp(t->jb, 1);
 }
 
+/* Formats a before/after value, only when an observer listens. */
+static void set_value(const sim_thread *t, char *buf, size_t n, const char *fmt,
+                      va_list ap) {
+  if (t->x->cfg->observer)
+    vsnprintf(buf, n, fmt, ap);
+}
 void sim_before(sim_thread *t, const char *fmt, ...) {
-  sim_exec *x = t->x;
-  if (!x->cfg->observer)
-    return;
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(x->before, sizeof x->before, fmt, ap);
+  set_value(t, t->x->before, sizeof t->x->before, fmt, ap);
   va_end(ap);
 }
 void sim_after(sim_thread *t, const char *fmt, ...) {
-  sim_exec *x = t->x;
-  if (!x->cfg->observer)
-    return;
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(x->after, sizeof x->after, fmt, ap);
+  set_value(t, t->x->after, sizeof t->x->after, fmt, ap);
   va_end(ap);
 }
 

@@ -212,6 +212,21 @@ typedef struct sim_model_ops {
   int nkinds;
 } sim_model_ops;
 
+/* In an ops initializer: the model's kinds table, its length from the
+   array itself. */
+#define SIM_KINDS(table)                                                       \
+  .kinds = (table), .nkinds = (int)(sizeof(table) / sizeof((table)[0]))
+/* A model's whole ops table, in field order (after_step may be NULL):
+     const sim_model_ops my_ops = SIM_MODEL_OPS(my_reset, my_thread_main,
+         my_after_step, my_at_end, my_obj_name, my_state_hash, my_kinds); */
+#define SIM_MODEL_OPS(reset_, thread_main_, after_step_, at_end_, obj_name_,   \
+                      state_hash_, kinds_)                                     \
+  {                                                                            \
+    .reset = (reset_), .thread_main = (thread_main_),                          \
+    .after_step = (after_step_), .at_end = (at_end_), .obj_name = (obj_name_), \
+    .state_hash = (state_hash_), SIM_KINDS(kinds_)                             \
+  }
+
 /* The row of kind 'id' (engine or 'ops' table; ops may be NULL), or NULL. */
 const sim_kind *sim_kind_get(const sim_model_ops *ops, int id);
 /* The id of kind 'name' among the engine's and the model's, or

@@ -255,16 +255,9 @@ static uint64_t toy_state_hash(void *arg) {
   return h;
 }
 
-static const sim_model_ops toy_ops = {
-    .reset = toy_reset,
-    .thread_main = toy_thread_main,
-    .after_step = toy_after_step,
-    .at_end = toy_at_end,
-    .obj_name = toy_obj_name,
-    .state_hash = toy_state_hash,
-    .kinds = toy_kinds,
-    .nkinds = TOY_NKINDS,
-};
+static const sim_model_ops toy_ops =
+    SIM_MODEL_OPS(toy_reset, toy_thread_main, toy_after_step, toy_at_end,
+                  toy_obj_name, toy_state_hash, toy_kinds);
 
 /* Runs one execution under the timed policy; 'obs' may be NULL.  Returns
    sim_exec_run's result (0). */
