@@ -32,7 +32,7 @@ const sim_kind mm_kinds[MM_NKINDS] = {
      "at the end, a pte maps a page that is not the cached page at its "
      "file offset"},
     {MM_KIND_PTE_BEYOND_EOF, "pte-beyond-eof",
-     "at the end of a truncate, a pte maps a page at or past i_size"},
+     "at the end, after a truncate, a pte maps a page at or past i_size"},
 };
 
 /* Page invariants between any two steps (a failure is a model bug). */

@@ -8,6 +8,7 @@
 */
 #include <criterion/criterion.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "helpers.h"
@@ -111,9 +112,10 @@ static void run(struct prog *p, enum sim_policy pol, uint64_t seed,
                 const char *sched, sim_result *r, sim_sched *ss) {
   char err[128];
   cr_assert_eq(sim_init(2, err, sizeof err), 0, "%s", err);
-  static uint8_t *seq;
+  static uint8_t *seq; /* the chooser's, until the next run */
   size_t n = 0;
   int col;
+  free(seq);
   seq = NULL;
   if (sched)
     cr_assert_eq(sim_sched_parse(sched, &seq, &n, &col, err, sizeof err), 0);

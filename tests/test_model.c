@@ -377,3 +377,47 @@ Test(model, kinds_and_variants_tables_make_the_name_lists) {
   cr_assert_str_eq(mm_variant_names(), names);
   cr_assert_str_eq(names, "2.6.20, 2.6.23");
 }
+
+/* The parser accepts any model's kind; the binding only its model's. */
+Test(model, bind_rejects_a_kind_the_model_never_reports) {
+  char err[512];
+  static model_binding b;
+  cr_assert_eq(scn_parse_string(
+                   "t.scn",
+                   ONE_PAGE("2.6.20", "0", "") "cpu0: p1 load 0x10000\n"
+                                               "expect violation lost-update\n",
+                   &scn, err, sizeof err),
+               0, "%s", err);
+  cr_assert_eq(model_bind(&b, &scn, NULL, err, sizeof err), -1);
+  cr_assert_str_eq(err, "t.scn: error: this model never reports violation "
+                        "'lost-update', expected one of deadlock, "
+                        "bad-unlock, page-mapped-on-remove, "
+                        "pte-cache-mismatch, pte-beyond-eof");
+  cr_assert_eq(scn_parse_string("t.scn",
+                                "scenario \"t\"\nlitmus counter 2\n"
+                                "expect violation pte-beyond-eof\n",
+                                &scn, err, sizeof err),
+               0, "%s", err);
+  cr_assert_eq(model_bind(&b, &scn, NULL, err, sizeof err), -1);
+  cr_assert(strstr(err, "expected one of deadlock, bad-unlock, lost-update, "
+                        "lost-message, invariant"),
+            "%s", err);
+}
+
+Test(model, bind_names_the_expect_on_line_of_a_foreign_kind) {
+  char err[512];
+  static model_binding b;
+  cr_assert_eq(
+      scn_parse_string(
+          "t.scn",
+          ONE_PAGE("2.6.20", "0", "") "cpu0: p1 load 0x10000\n"
+                                      "expect clean\n"
+                                      "expect on 2.6.23 violation invariant\n",
+          &scn, err, sizeof err),
+      0, "%s", err);
+  cr_assert_eq(model_bind(&b, &scn, NULL, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(model_bind(&b, &scn, "2.6.23", err, sizeof err), -1);
+  cr_assert(strstr(err, "t.scn:9: error: this model never reports violation "
+                        "'invariant'"),
+            "%s", err);
+}
