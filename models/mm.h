@@ -21,6 +21,11 @@
 **   uptodate --truncate_complete_page / invalidate_complete_page2-->
 **        orphan (mapping -1) --last put_page--> free
 **   mapped --(*) __remove_from_page_cache--> orphan but mapped: BUG
+**
+** The model's own code (not kernel files): mm.c builds the state and lays
+** out the objects, program.c runs the scenario threads' programs,
+** invariants.c holds the checks and the violation kinds.  The kernel paths
+** live in the files named after mm/ (kernel.h declares them).
 */
 #ifndef MMSIM_MM_H
 #define MMSIM_MM_H

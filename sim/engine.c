@@ -680,6 +680,8 @@ int sim_exec_run(const sim_exec_cfg *cfg, sim_result *r) {
   sim_exec *x = &the_exec;
   assert(sim_ncpus > 0);
   assert(cfg->nthreads > 0 && cfg->nthreads <= SIM_MAX_THREADS);
+  for (int i = 0; i < cfg->ops->nkinds; i++) /* row i is id MODEL + i */
+    assert(cfg->ops->kinds[i].id == SIM_KIND_MODEL + i);
   memset(r, 0, sizeof *r);
 
   if (cfg->nobjs > x->nobjs_alloc) {
