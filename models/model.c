@@ -1,37 +1,39 @@
 /*
-** model.c - see model.h.
+** model.c - see model.h.  Also the one place that knows every model: the
+** union of their violation kinds (mm_violation_kind_valid/names, declared
+** in variant.h; the scenario parser no longer uses them: each expected
+** KIND is checked against the bound model, check_expect_kinds() below).
 */
 #include "models/model.h"
-
-#include "models/variant.h"
 
 #include <stdio.h>
 #include <string.h>
 
 /*
-** The parser records each expected violation KIND with its position but
-** knows no model; the kinds are checked here, against the model the
-** scenario is bound to.  One table serves the MM model and the litmus
-** programs today (mm_violation_kind_valid); 'b' is where a per-model table
-** will come from.
+** The scenario may expect only kinds that the bound model can report.  The
+** parser knows no model: it records each expected KIND with its line and
+** column, and every expectation (the plain 'expect' line and each 'expect
+** on' line, whichever variant is bound: they all name kinds of this model)
+** is checked here, against the engine's kinds and the model's table.
 */
 static int check_expect_kinds(const model_binding *b, const scenario *s,
                               char *err, size_t errlen) {
-  scn_expect e[1 + SCN_MAX_EXPECT];
+  const scn_expect *e[1 + SCN_MAX_EXPECT];
   int n = 0;
-  (void)b;
-  e[n++] = scn_expectation(s, NULL);
+  e[n++] = &s->expect;
   for (int i = 0; i < s->nexpect_on; i++)
-    e[n++] = s->expect_on[i];
-  for (int i = 0; i < n; i++)
-    if (e[i].violation && !mm_violation_kind_valid(e[i].kind)) {
-      snprintf(err, errlen,
-               "%s:%d:%d: error: unknown violation kind '%s', expected one "
-               "of %s",
-               s->path, e[i].line, e[i].col, e[i].kind,
-               mm_violation_kind_names());
-      return -1;
-    }
+    e[n++] = &s->expect_on[i];
+  for (int i = 0; i < n; i++) {
+    if (!e[i]->violation || model_kind_find(b, e[i]->kind) != SIM_KIND_NONE)
+      continue;
+    char names[256];
+    model_kind_names(b, names, sizeof names);
+    snprintf(err, errlen,
+             "%s:%d:%d: error: unknown violation kind '%s', expected one of "
+             "%s",
+             s->path, e[i]->line, e[i]->col, e[i]->kind, names);
+    return -1;
+  }
   return 0;
 }
 
@@ -83,4 +85,57 @@ void model_expect_text(const model_binding *b, char *buf, size_t n) {
     snprintf(buf, n, "violation %s", b->expect.kind);
   else
     snprintf(buf, n, "clean");
+}
+
+const sim_kind *model_kinds(const model_binding *b, int *n) {
+  *n = b->ops->nkinds;
+  return b->ops->kinds;
+}
+
+int model_kind_find(const model_binding *b, const char *name) {
+  return sim_kind_find(b->ops, name);
+}
+
+size_t model_kinds_format(const sim_kind *k, int n, char *buf, size_t size) {
+  size_t len = strlen(buf);
+  for (int i = 0; i < n && len + 1 < size; i++) {
+    snprintf(buf + len, size - len, "%s%s", len ? ", " : "", k[i].name);
+    len += strlen(buf + len);
+  }
+  return len;
+}
+
+void model_kind_names(const model_binding *b, char *buf, size_t size) {
+  int n;
+  const sim_kind *k = model_kinds(b, &n);
+  buf[0] = 0;
+  model_kinds_format(sim_engine_kinds, SIM_NENGINE_KINDS, buf, size);
+  model_kinds_format(k, n, buf, size);
+}
+
+/* Every model's tables, in the order the parser's messages list them. */
+static const struct {
+  const sim_kind *k;
+  int n;
+} all_kinds[] = {
+    {mm_kinds, MM_NKINDS},
+    {sim_engine_kinds, SIM_NENGINE_KINDS},
+    {litmus_kinds, LITMUS_NKINDS},
+};
+#define NTABLES (int)(sizeof all_kinds / sizeof all_kinds[0])
+
+int mm_violation_kind_valid(const char *kind) {
+  for (int t = 0; t < NTABLES; t++)
+    for (int i = 0; i < all_kinds[t].n; i++)
+      if (!strcmp(all_kinds[t].k[i].name, kind))
+        return 1;
+  return 0;
+}
+
+const char *mm_violation_kind_names(void) {
+  static char buf[512];
+  if (!buf[0])
+    for (int t = 0; t < NTABLES; t++)
+      model_kinds_format(all_kinds[t].k, all_kinds[t].n, buf, sizeof buf);
+  return buf;
 }

@@ -492,10 +492,13 @@ ERR_TEST(bad_knob_value, "scenario \"t\"\nset fault.lock_page = yes\n",
          "t.scn:2:23: error: bad value 'yes' for knob 'fault.lock_page', "
          "expected on, off, 1 or 0")
 
-/* The kinds of the bound model; the parser only checks the word. */
+/* The kinds of the bound model (the engine's, then the model's); the
+   parser only checks the word. */
 #define KINDS                                                                  \
-  "page-mapped-on-remove, pte-cache-mismatch, pte-beyond-eof, deadlock, "      \
-  "bad-unlock, lost-update, lost-message, invariant"
+  "deadlock, bad-unlock, page-mapped-on-remove, pte-cache-mismatch, "          \
+  "pte-beyond-eof"
+#define LITMUS_KINDS                                                           \
+  "deadlock, bad-unlock, lost-update, lost-message, invariant"
 
 Test(parser_errors, bad_violation_kind) {
   bind_err(HEAD "cpu0: delay 1\nexpect violation oops\n",
@@ -520,7 +523,18 @@ Test(parser_errors, bad_violation_kind_on_a_variant_not_bound) {
 Test(parser_errors, bad_violation_kind_litmus) {
   bind_err("scenario \"t\"\nlitmus counter 2\n\texpect violation lost\n",
            "t.scn:3:19: error: unknown violation kind 'lost', expected one of "
-           "" KINDS);
+           "" LITMUS_KINDS);
+}
+
+Test(parser_errors, violation_kind_of_another_model) {
+  /* a litmus kind is no kind of the MM model, on any 'expect' line */
+  bind_err(HEAD TAIL "expect on 2.6.23 violation lost-update\n",
+           "t.scn:9:28: error: unknown violation kind 'lost-update', expected "
+           "one of " KINDS);
+  bind_err("scenario \"t\"\nlitmus counter 2\n"
+           "expect violation pte-beyond-eof\n",
+           "t.scn:3:18: error: unknown violation kind 'pte-beyond-eof', "
+           "expected one of " LITMUS_KINDS);
 }
 
 Test(parser, violation_kind_checked_at_bind) {
