@@ -1,8 +1,7 @@
 /*
-** model.c - see model.h.  Also the one place that knows every model: the
-** union of their violation kinds (mm_violation_kind_valid/names, declared
-** in variant.h; the scenario parser no longer uses them: each expected
-** KIND is checked against the bound model, check_expect_kinds() below).
+** model.c - see model.h.  Each expected violation KIND is checked against
+** the bound model's kinds (check_expect_kinds() below), not a union of
+** every model's.
 */
 #include "models/model.h"
 
@@ -111,31 +110,4 @@ void model_kind_names(const model_binding *b, char *buf, size_t size) {
   buf[0] = 0;
   model_kinds_format(sim_engine_kinds, SIM_NENGINE_KINDS, buf, size);
   model_kinds_format(k, n, buf, size);
-}
-
-/* Every model's tables, in the order the parser's messages list them. */
-static const struct {
-  const sim_kind *k;
-  int n;
-} all_kinds[] = {
-    {mm_kinds, MM_NKINDS},
-    {sim_engine_kinds, SIM_NENGINE_KINDS},
-    {litmus_kinds, LITMUS_NKINDS},
-};
-#define NTABLES (int)(sizeof all_kinds / sizeof all_kinds[0])
-
-int mm_violation_kind_valid(const char *kind) {
-  for (int t = 0; t < NTABLES; t++)
-    for (int i = 0; i < all_kinds[t].n; i++)
-      if (!strcmp(all_kinds[t].k[i].name, kind))
-        return 1;
-  return 0;
-}
-
-const char *mm_violation_kind_names(void) {
-  static char buf[512];
-  if (!buf[0])
-    for (int t = 0; t < NTABLES; t++)
-      model_kinds_format(all_kinds[t].k, all_kinds[t].n, buf, sizeof buf);
-  return buf;
 }

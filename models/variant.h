@@ -70,13 +70,4 @@ int mm_knob_find(const char *name);
 void mm_knob_set(mm_knobs *k, int idx, int value);
 int mm_knob_get(const mm_knobs *k, int idx);
 
-/* Violation kinds any model can report: the MM model's, the engine's
-   ("deadlock", "bad-unlock") and the litmus programs'.  Generated from
-   their tables in models/model.c, which has the per-binding versions
-   (model_kinds, model_kind_find, model_kind_names); these stay for the
-   scenario parser, which checks a kind before a model is bound. */
-int mm_violation_kind_valid(const char *kind);
-/* "page-mapped-on-remove, ..., invariant", for error messages. */
-const char *mm_violation_kind_names(void);
-
 #endif /* MMSIM_VARIANT_H */

@@ -344,21 +344,6 @@ Test(model, kinds_and_variants_tables_make_the_name_lists) {
   cr_assert_eq(litmus_ops.kinds, litmus_kinds);
   cr_assert_eq(litmus_ops.nkinds, LITMUS_NKINDS);
 
-  /* the parser's list: every model's kinds, each valid */
-  char all[512] = "";
-  model_kinds_format(mm_kinds, MM_NKINDS, all, sizeof all);
-  model_kinds_format(sim_engine_kinds, SIM_NENGINE_KINDS, all, sizeof all);
-  model_kinds_format(litmus_kinds, LITMUS_NKINDS, all, sizeof all);
-  cr_assert_str_eq(mm_violation_kind_names(), all);
-  cr_assert_str_eq(all, "page-mapped-on-remove, pte-cache-mismatch, "
-                        "pte-beyond-eof, deadlock, bad-unlock, lost-update, "
-                        "lost-message, invariant");
-  for (int i = 0; i < MM_NKINDS; i++)
-    cr_assert(mm_violation_kind_valid(mm_kinds[i].name));
-  for (int i = 0; i < LITMUS_NKINDS; i++)
-    cr_assert(mm_violation_kind_valid(litmus_kinds[i].name));
-  cr_assert(mm_violation_kind_valid("bad-unlock"));
-  cr_assert(!mm_violation_kind_valid("oops"));
 
   /* variants: unique names, each with its release and sources */
   char names[128] = "";
