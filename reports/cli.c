@@ -17,6 +17,7 @@
 #include "models/scenario.h"
 #include "reports/cli.h"
 #include "reports/log.h"
+#include "reports/render.h"
 #include "sim/hash.h"
 #include "sim/sched.h"
 #include "sim/sim.h"

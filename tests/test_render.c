@@ -18,6 +18,8 @@
 #include <sys/stat.h>
 
 #include "helpers.h"
+#include "reports/render.h"
+#include "reports/timeline.h"
 #include "toy_model.h"
 
 /* --------------------------------------------------------------- models */
