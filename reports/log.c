@@ -205,26 +205,20 @@ static int txn_begin(rlog *l) {
 /* Binds one buffered row from parameter k + 1 on. */
 static void bind_event(sqlite3_stmt *st, int k, const void *row) {
   const evrow *e = row;
-  sqlite3_bind_int64(st, k + 1, e->exec_id);
-  sqlite3_bind_int64(st, k + 2, e->seq);
-  sqlite3_bind_int64(st, k + 3, e->ts);
-  sqlite3_bind_int64(st, k + 4, e->dur);
-  sqlite3_bind_int(st, k + 5, e->cpu);
-  sqlite3_bind_int(st, k + 6, e->tid);
-  sqlite3_bind_int(st, k + 7, e->depth);
-  bind_sid(st, k + 8, e->fn);
-  bind_sid(st, k + 9, e->op);
-  bind_sid(st, k + 10, e->obj);
-  bind_sid(st, k + 11, e->before);
-  bind_sid(st, k + 12, e->after);
+  const int64_t ints[] = {e->exec_id, e->seq, e->ts,   e->dur,
+                          e->cpu,     e->tid, e->depth};
+  const int64_t sids[] = {e->fn, e->op, e->obj, e->before, e->after};
+  for (int i = 0; i < 7; i++)
+    sqlite3_bind_int64(st, k + 1 + i, ints[i]);
+  for (int i = 0; i < 5; i++)
+    bind_sid(st, k + 8 + i, sids[i]);
 }
 
 static void bind_access(sqlite3_stmt *st, int k, const void *row) {
   const acrow *a = row;
-  sqlite3_bind_int64(st, k + 1, a->exec_id);
-  sqlite3_bind_int64(st, k + 2, a->seq);
-  sqlite3_bind_int(st, k + 3, a->idx);
-  sqlite3_bind_int64(st, k + 4, a->obj);
+  const int64_t ints[] = {a->exec_id, a->seq, a->idx, a->obj};
+  for (int i = 0; i < 4; i++)
+    sqlite3_bind_int64(st, k + 1 + i, ints[i]);
   sqlite3_bind_text(st, k + 5, schema_access_kind[a->op], -1, SQLITE_STATIC);
 }
 

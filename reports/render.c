@@ -16,8 +16,9 @@
 **   +--------+-------------------+-------------------+---------------+
 **
 ** Layout is ours, not Graphviz's: every node gets a fixed position
-** (pos="x,y!") and the "nop2" engine (neato -n2) only routes the edges as
-** straight lines.  dot needs seconds for a thousand events and reorders
+** (pos="x,y!") and the "nop2" engine (neato -n2, driven by reports/gv.c)
+** only routes the edges as straight lines.  dot needs seconds for a thousand
+*events and reorders
 ** lanes; fixed positions keep the lanes in thread-id order and render ten
 ** thousand events in well under a second (see /work/shared/design.md).
 **
@@ -36,13 +37,12 @@
 #include <assert.h>
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <graphviz/cgraph.h>
-#include <graphviz/gvc.h>
-
+#include "reports/gv.h"
 #include "reports/schema.h"
 #include "reports/strbuf.h"
 #include "reports/timeline.h"
@@ -89,46 +89,6 @@ static const char *const depth_fill[] = {"#ffffff", "#eef3fb", "#dde7f7",
                                          "#cbdaf2"};
 
 #define VIOL_COLOR "#d00000"
-
-/* ------------------------------------------------------------- drawing */
-
-typedef struct gv {
-  Agraph_t *g;
-  /* node attributes */
-  Agsym_t *pos, *width, *height, *label, *shape, *style, *fill, *color, *pen,
-      *fsize, *fcolor, *id, *cls, *tip;
-  /* edge attributes */
-  Agsym_t *ecolor, *estyle, *epen, *ehead, *etip, *eid, *ecls, *earrow;
-} gv;
-
-static void set(void *obj, Agsym_t *sym, const char *v) {
-  agxset(obj, sym, (char *)v);
-}
-
-static void set_html(gv *v, void *obj, Agsym_t *sym, const char *html) {
-  agxset(obj, sym, agstrdup_html(v->g, (char *)html));
-}
-
-static void set_f(void *obj, Agsym_t *sym, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void set_f(void *obj, Agsym_t *sym, const char *fmt, ...) {
-  char buf[256];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(buf, sizeof buf, fmt, ap);
-  va_end(ap);
-  agxset(obj, sym, buf);
-}
-
-/* A node of fixed size w x h (points) centred at (x, y), y downwards. */
-static Agnode_t *node_at(gv *v, const char *name, double x, double y, double w,
-                         double h) {
-  Agnode_t *n = agnode(v->g, (char *)name, 1);
-  set_f(n, v->pos, "%.2f,%.2f!", x, -y);
-  set_f(n, v->width, "%.4f", w / 72.0);
-  set_f(n, v->height, "%.4f", h / 72.0);
-  return n;
-}
 
 /* Text left-aligned in a box of width w: an HTML table fills the node. */
 static void html_left(strbuf *b, double w, const char *inner) {
@@ -238,13 +198,13 @@ static void draw_title(timeline *t, gv *v, frame *f) {
   sb_printf(&in, "</FONT>");
   html_left(&b, f->total_w - 20, in.p);
   f->title_h = 24 + 13.0 * lines + 6;
-  Agnode_t *nd = node_at(v, "title", f->total_w / 2, f->title_h / 2,
-                         f->total_w - 10, f->title_h);
-  set(nd, v->shape, "plaintext");
-  set(nd, v->style, "");
-  set(nd, v->fsize, "10");
-  set(nd, v->id, "title");
-  set_html(v, nd, v->label, b.p);
+  Agnode_t *nd = gv_node_at(v, "title", f->total_w / 2, f->title_h / 2,
+                            f->total_w - 10, f->title_h);
+  gv_set(nd, v->shape, "plaintext");
+  gv_set(nd, v->style, "");
+  gv_set(nd, v->fsize, "10");
+  gv_set(nd, v->id, "title");
+  gv_set_html(v, nd, v->label, b.p);
   free(b.p);
   free(in.p);
   free(l.p);
@@ -257,22 +217,22 @@ static void draw_lanes(timeline *t, gv *v, const frame *f) {
     double x = RULER_W + i * LANE_W;
     char name[32];
     snprintf(name, sizeof name, "lane%d", th->tid);
-    Agnode_t *n = node_at(v, name, x + LANE_W / 2, (top + f->bottom) / 2,
-                          LANE_W - 8, f->bottom - top);
-    set(n, v->fill, "#f6f6f6");
-    set(n, v->color, "#d4d4d4");
-    set(n, v->cls, "lane");
+    Agnode_t *n = gv_node_at(v, name, x + LANE_W / 2, (top + f->bottom) / 2,
+                             LANE_W - 8, f->bottom - top);
+    gv_set(n, v->fill, "#f6f6f6");
+    gv_set(n, v->color, "#d4d4d4");
+    gv_set(n, v->cls, "lane");
     strbuf b = {0};
     sb_plain(&b, th->name);
-    set(n, v->tip, b.p);
+    gv_set(n, v->tip, b.p);
 
     snprintf(name, sizeof name, "head%d", th->tid);
-    n = node_at(v, name, x + LANE_W / 2, f->head_y, LANE_W - 20, HEAD_H - 8);
-    set(n, v->fill, "#e4e4e4");
-    set(n, v->color, "#9a9a9a");
-    set(n, v->fsize, "11");
-    set(n, v->cls, "lane-head");
-    set(n, v->tip, b.p);
+    n = gv_node_at(v, name, x + LANE_W / 2, f->head_y, LANE_W - 20, HEAD_H - 8);
+    gv_set(n, v->fill, "#e4e4e4");
+    gv_set(n, v->color, "#9a9a9a");
+    gv_set(n, v->fsize, "11");
+    gv_set(n, v->cls, "lane-head");
+    gv_set(n, v->tip, b.p);
     b.n = 0;
     sb_printf(&b, "<B>");
     sb_html(&b, th->name, (size_t)((LANE_W - 30) / 6.5));
@@ -280,28 +240,28 @@ static void draw_lanes(timeline *t, gv *v, const frame *f) {
     if (th->cpu >= 0)
       sb_printf(&b, " · cpu %d", th->cpu);
     sb_printf(&b, "</FONT>");
-    set_html(v, n, v->label, b.p);
+    gv_set_html(v, n, v->label, b.p);
     free(b.p);
   }
 }
 
 static void draw_ruler(timeline *t, gv *v, const frame *f) {
   Agnode_t *n =
-      node_at(v, "ruler", RULER_W / 2, f->head_y, RULER_W - 8, HEAD_H - 8);
-  set(n, v->shape, "plaintext");
-  set(n, v->style, "");
-  set(n, v->fsize, "8");
-  set_html(v, n, v->label, "<B>time (ns)</B><BR/>step start");
-  Agnode_t *a = node_at(v, "axis0", RULER_W - 6, f->rows_top, 1, 1);
-  Agnode_t *z = node_at(v, "axis1", RULER_W - 6, f->bottom, 1, 1);
-  set(a, v->shape, "point");
-  set(z, v->shape, "point");
-  set(a, v->style, "invis");
-  set(z, v->style, "invis");
+      gv_node_at(v, "ruler", RULER_W / 2, f->head_y, RULER_W - 8, HEAD_H - 8);
+  gv_set(n, v->shape, "plaintext");
+  gv_set(n, v->style, "");
+  gv_set(n, v->fsize, "8");
+  gv_set_html(v, n, v->label, "<B>time (ns)</B><BR/>step start");
+  Agnode_t *a = gv_node_at(v, "axis0", RULER_W - 6, f->rows_top, 1, 1);
+  Agnode_t *z = gv_node_at(v, "axis1", RULER_W - 6, f->bottom, 1, 1);
+  gv_set(a, v->shape, "point");
+  gv_set(z, v->shape, "point");
+  gv_set(a, v->style, "invis");
+  gv_set(z, v->style, "invis");
   Agedge_t *e = agedge(v->g, a, z, "axis", 1);
-  set(e, v->ecolor, "#888888");
-  set(e, v->ehead, "none");
-  set(e, v->ecls, "ruler");
+  gv_set(e, v->ecolor, "#888888");
+  gv_set(e, v->ehead, "none");
+  gv_set(e, v->ecls, "ruler");
 
   char name[40], text[64];
   int64_t prev_seq = -1, prev_ts = -1;
@@ -313,24 +273,24 @@ static void draw_ruler(timeline *t, gv *v, const frame *f) {
       snprintf(text, sizeof text, "⋮ %" PRId64 " step%s", skipped,
                skipped == 1 ? "" : "s");
       double y = ev->y - ROW_H / 2 - GAP_H / 2;
-      n = node_at(v, name, (RULER_W - 12) / 2, y, RULER_W - 14, GAP_H);
-      set(n, v->shape, "plaintext");
-      set(n, v->style, "");
-      set(n, v->fsize, "7");
-      set(n, v->fcolor, "#777777");
-      set(n, v->cls, "gap");
-      set(n, v->label, text);
-      set(n, v->tip, "steps not in the slice");
+      n = gv_node_at(v, name, (RULER_W - 12) / 2, y, RULER_W - 14, GAP_H);
+      gv_set(n, v->shape, "plaintext");
+      gv_set(n, v->style, "");
+      gv_set(n, v->fsize, "7");
+      gv_set(n, v->fcolor, "#777777");
+      gv_set(n, v->cls, "gap");
+      gv_set(n, v->label, text);
+      gv_set(n, v->tip, "steps not in the slice");
     }
     if (ev->ts != prev_ts) {
       snprintf(name, sizeof name, "tick%" PRId64, i);
       snprintf(text, sizeof text, "%" PRId64 " ns\\r", ev->ts);
-      n = node_at(v, name, (RULER_W - 12) / 2, ev->y, RULER_W - 14, 12);
-      set(n, v->shape, "plaintext");
-      set(n, v->style, "");
-      set(n, v->fsize, "8");
-      set(n, v->cls, "tick");
-      set(n, v->label, text);
+      n = gv_node_at(v, name, (RULER_W - 12) / 2, ev->y, RULER_W - 14, 12);
+      gv_set(n, v->shape, "plaintext");
+      gv_set(n, v->style, "");
+      gv_set(n, v->fsize, "8");
+      gv_set(n, v->cls, "tick");
+      gv_set(n, v->label, text);
     }
     prev_seq = ev->seq;
     prev_ts = ev->ts;
@@ -346,11 +306,11 @@ static void draw_spans(timeline *t, gv *v) {
     double y0 = t->ev[sp->r0].y - EV_H / 2, y1 = t->ev[sp->r1].y + EV_H / 2;
     snprintf(name, sizeof name, "hold%d", s);
     Agnode_t *n =
-        node_at(v, name, bx + BAR_W / 2, (y0 + y1) / 2, BAR_W, y1 - y0);
-    set(n, v->fill, col);
-    set(n, v->color, col);
-    set(n, v->style, "filled");
-    set(n, v->cls, "lock-hold");
+        gv_node_at(v, name, bx + BAR_W / 2, (y0 + y1) / 2, BAR_W, y1 - y0);
+    gv_set(n, v->fill, col);
+    gv_set(n, v->color, col);
+    gv_set(n, v->style, "filled");
+    gv_set(n, v->cls, "lock-hold");
     strbuf b = {0};
     sb_plain(&b, sp->name);
     sb_printf(&b, " held from #%" PRId64, sp->from);
@@ -358,22 +318,22 @@ static void draw_spans(timeline *t, gv *v) {
       sb_printf(&b, " to the end");
     else
       sb_printf(&b, " to #%" PRId64, sp->to);
-    set(n, v->tip, b.p);
+    gv_set(n, v->tip, b.p);
 
     double lx = bx + BAR_W + 2, lw = lane_x(t, sp->tid) + LANE_W - 6 - lx;
     snprintf(name, sizeof name, "holdname%d", s);
-    n = node_at(v, name, lx + lw / 2, y0 + 5, lw, 10);
-    set(n, v->shape, "plaintext");
-    set(n, v->style, "");
-    set(n, v->fsize, "7");
-    set(n, v->fcolor, col);
-    set(n, v->cls, "lock-name");
-    set(n, v->tip, b.p);
+    n = gv_node_at(v, name, lx + lw / 2, y0 + 5, lw, 10);
+    gv_set(n, v->shape, "plaintext");
+    gv_set(n, v->style, "");
+    gv_set(n, v->fsize, "7");
+    gv_set(n, v->fcolor, col);
+    gv_set(n, v->cls, "lock-name");
+    gv_set(n, v->tip, b.p);
     b.n = 0;
     strbuf in = {0};
     sb_html(&in, sp->name, (size_t)(lw / 4.2));
     html_left(&b, lw, in.p);
-    set_html(v, n, v->label, b.p);
+    gv_set_html(v, n, v->label, b.p);
     free(in.p);
     free(b.p);
   }
@@ -388,14 +348,14 @@ static void draw_events(timeline *t, gv *v) {
     double x0 = lane_x(t, e->tid) + EV_X0 + ind * INDENT;
     double x1 = lane_x(t, e->tid) + EV_X1, w = x1 - x0;
     snprintf(name, sizeof name, "e%" PRId64, e->seq);
-    Agnode_t *n = node_at(v, name, (x0 + x1) / 2, e->y, w, EV_H);
+    Agnode_t *n = gv_node_at(v, name, (x0 + x1) / 2, e->y, w, EV_H);
     snprintf(name, sizeof name, "ev%" PRId64, e->seq);
-    set(n, v->id, name);
-    set(n, v->cls, viol ? "event violation" : "event");
+    gv_set(n, v->id, name);
+    gv_set(n, v->cls, viol ? "event violation" : "event");
     int d = e->depth < 3 ? e->depth : 3;
-    set(n, v->fill, viol ? "#ffe0e0" : depth_fill[d]);
-    set(n, v->color, viol ? VIOL_COLOR : "#5a6b85");
-    set(n, v->pen, viol ? "3" : "1");
+    gv_set(n, v->fill, viol ? "#ffe0e0" : depth_fill[d]);
+    gv_set(n, v->color, viol ? VIOL_COLOR : "#5a6b85");
+    gv_set(n, v->pen, viol ? "3" : "1");
 
     /* line 1: "fn: op obj before→after", cut to the box */
     strbuf in = {0}, vals = {0}, rest = {0}, b = {0};
@@ -423,7 +383,7 @@ static void draw_events(timeline *t, gv *v) {
                 "%d</FONT>",
                 e->depth);
     html_left(&b, w - 6, in.p);
-    set_html(v, n, v->label, b.p);
+    gv_set_html(v, n, v->label, b.p);
 
     b.n = 0;
     const tl_thread *th = &t->th[timeline_lane(t, e->tid)];
@@ -444,7 +404,7 @@ static void draw_events(timeline *t, gv *v) {
       sb_printf(&b, " ");
       sb_plain(&b, vals.p);
     }
-    set(n, v->tip, b.p);
+    gv_set(n, v->tip, b.p);
     free(in.p);
     free(vals.p);
     free(rest.p);
@@ -467,18 +427,18 @@ static void draw_flows(timeline *t, gv *v) {
     Agedge_t *e =
         agedge(v->g, agnode(v->g, from, 0), agnode(v->g, to, 0), name, 1);
     const struct flow_style *fs = &flow_styles[fl->kind];
-    set(e, v->ecolor, fs->color);
-    set(e, v->estyle, fs->style);
-    set(e, v->epen, fs->penwidth);
-    set(e, v->eid, name);
+    gv_set(e, v->ecolor, fs->color);
+    gv_set(e, v->estyle, fs->style);
+    gv_set(e, v->epen, fs->penwidth);
+    gv_set(e, v->eid, name);
     strbuf b = {0};
     sb_printf(&b, "flow %s", schema_flow_kind[fl->kind]);
-    set(e, v->ecls, b.p);
+    gv_set(e, v->ecls, b.p);
     b.n = 0;
     sb_printf(&b, "%s of ", schema_flow_kind[fl->kind]);
     sb_plain(&b, fl->obj);
     sb_printf(&b, ": #%" PRId64 " → #%" PRId64, fl->from, fl->to);
-    set(e, v->etip, b.p);
+    gv_set(e, v->etip, b.p);
     free(b.p);
   }
 }
@@ -489,12 +449,12 @@ static void legend_text(gv *v, int k, double x, double y, const char *html) {
   char name[32];
   snprintf(name, sizeof name, "legendtext%d", k);
   double w = SIDE_W - 70;
-  Agnode_t *n = node_at(v, name, x + w / 2, y, w, 14);
-  set(n, v->shape, "plaintext");
-  set(n, v->style, "");
+  Agnode_t *n = gv_node_at(v, name, x + w / 2, y, w, 14);
+  gv_set(n, v->shape, "plaintext");
+  gv_set(n, v->style, "");
   strbuf b = {0};
   html_left(&b, w, html);
-  set_html(v, n, v->label, b.p);
+  gv_set_html(v, n, v->label, b.p);
   free(b.p);
 }
 
@@ -503,43 +463,43 @@ static double draw_legend(timeline *t, gv *v, const frame *f) {
   double x = f->side_x, y = f->head_y;
   char name[32];
   int k = 0;
-  Agnode_t *n = node_at(v, "legend", x + 40, y, 80, 16);
-  set(n, v->shape, "plaintext");
-  set(n, v->style, "");
-  set(n, v->fsize, "11");
-  set_html(v, n, v->label, "<B>Legend</B>");
+  Agnode_t *n = gv_node_at(v, "legend", x + 40, y, 80, 16);
+  gv_set(n, v->shape, "plaintext");
+  gv_set(n, v->style, "");
+  gv_set(n, v->fsize, "11");
+  gv_set_html(v, n, v->label, "<B>Legend</B>");
   y += 20;
   for (int i = 0; i < NFLOW_STYLES; i++, y += 16) {
     const struct flow_style *fs = &flow_styles[i];
     snprintf(name, sizeof name, "legendfrom%d", i);
-    Agnode_t *a = node_at(v, name, x + 6, y, 1, 1);
+    Agnode_t *a = gv_node_at(v, name, x + 6, y, 1, 1);
     snprintf(name, sizeof name, "legendto%d", i);
-    Agnode_t *z = node_at(v, name, x + 52, y, 1, 1);
-    set(a, v->shape, "point");
-    set(z, v->shape, "point");
-    set(a, v->style, "invis");
-    set(z, v->style, "invis");
+    Agnode_t *z = gv_node_at(v, name, x + 52, y, 1, 1);
+    gv_set(a, v->shape, "point");
+    gv_set(z, v->shape, "point");
+    gv_set(a, v->style, "invis");
+    gv_set(z, v->style, "invis");
     snprintf(name, sizeof name, "legendflow%d", i);
     Agedge_t *e = agedge(v->g, a, z, name, 1);
-    set(e, v->ecolor, fs->color);
-    set(e, v->estyle, fs->style);
-    set(e, v->epen, fs->penwidth);
+    gv_set(e, v->ecolor, fs->color);
+    gv_set(e, v->estyle, fs->style);
+    gv_set(e, v->epen, fs->penwidth);
     strbuf b = {0};
     sb_html(&b, fs->what, 0);
     legend_text(v, k++, x + 62, y, b.p);
     free(b.p);
   }
-  n = node_at(v, "legendviol", x + 29, y, 46, 12);
-  set(n, v->fill, "#ffe0e0");
-  set(n, v->color, VIOL_COLOR);
-  set(n, v->pen, "3");
+  n = gv_node_at(v, "legendviol", x + 29, y, 46, 12);
+  gv_set(n, v->fill, "#ffe0e0");
+  gv_set(n, v->color, VIOL_COLOR);
+  gv_set(n, v->pen, "3");
   legend_text(v, k++, x + 62, y, "violating step");
   y += 16;
   for (int d = 1; d <= 2; d++) {
     snprintf(name, sizeof name, "legenddepth%d", d);
-    n = node_at(v, name, x + 29 + d * 5, y, 46 - d * 10, 12);
-    set(n, v->fill, depth_fill[d]);
-    set(n, v->color, "#5a6b85");
+    n = gv_node_at(v, name, x + 29 + d * 5, y, 46 - d * 10, 12);
+    gv_set(n, v->fill, depth_fill[d]);
+    gv_set(n, v->color, "#5a6b85");
     legend_text(v, k++, x + 62, y,
                 d == 1 ? "call depth 1: indented, shaded"
                        : "call depth 2, and so on");
@@ -552,9 +512,9 @@ static double draw_legend(timeline *t, gv *v, const frame *f) {
   for (int i = 0; i < t->nlocks && i < 16; i++, y += 16) {
     const char *col = lock_palette[i % NPALETTE];
     snprintf(name, sizeof name, "legendlock%d", i);
-    n = node_at(v, name, x + 29, y, BAR_W, 12);
-    set(n, v->fill, col);
-    set(n, v->color, col);
+    n = gv_node_at(v, name, x + 29, y, BAR_W, 12);
+    gv_set(n, v->fill, col);
+    gv_set(n, v->color, col);
     strbuf b = {0};
     sb_html(&b, t->locks[i], 32);
     sb_printf(&b, " held (bar beside the lane)");
@@ -603,22 +563,22 @@ static void draw_violation(timeline *t, gv *v, const frame *f,
   double y = t->viol_ev >= 0 ? t->ev[t->viol_ev].y : f->rows_top + h / 2;
   if (y - h / 2 < legend_bottom + 16)
     y = legend_bottom + 16 + h / 2;
-  Agnode_t *n = node_at(v, "violation", f->side_x + w / 2, y, w, h);
-  set(n, v->fill, "#fff0f0");
-  set(n, v->color, VIOL_COLOR);
-  set(n, v->pen, "2");
-  set(n, v->id, "violation");
-  set(n, v->cls, "violation-box");
-  set(n, v->fsize, "10");
-  set_html(v, n, v->label, b.p);
+  Agnode_t *n = gv_node_at(v, "violation", f->side_x + w / 2, y, w, h);
+  gv_set(n, v->fill, "#fff0f0");
+  gv_set(n, v->color, VIOL_COLOR);
+  gv_set(n, v->pen, "2");
+  gv_set(n, v->id, "violation");
+  gv_set(n, v->cls, "violation-box");
+  gv_set(n, v->fsize, "10");
+  gv_set_html(v, n, v->label, b.p);
   if (t->viol_ev >= 0) {
     char name[32];
     snprintf(name, sizeof name, "e%" PRId64, t->vseq);
     Agedge_t *e = agedge(v->g, n, agnode(v->g, name, 0), "violation", 1);
-    set(e, v->ecolor, VIOL_COLOR);
-    set(e, v->estyle, "dashed");
-    set(e, v->epen, "1.5");
-    set(e, v->ecls, "violation");
+    gv_set(e, v->ecolor, VIOL_COLOR);
+    gv_set(e, v->estyle, "dashed");
+    gv_set(e, v->epen, "1.5");
+    gv_set(e, v->ecls, "violation");
   }
   free(in.p);
   free(b.p);
@@ -662,66 +622,6 @@ static void place_spans(timeline *t) {
   free(end);
 }
 
-static gv gv_new(void) {
-  gv v;
-  v.g = agopen("timeline", Agdirected, NULL);
-  Agraph_t *g = v.g;
-  agattr(g, AGRAPH, "outputorder", "nodesfirst");
-  agattr(g, AGRAPH, "splines", "line");
-  agattr(g, AGRAPH, "bgcolor", "white");
-  agattr(g, AGRAPH, "pad", "0.2");
-  agattr(g, AGRAPH, "fontname", "Helvetica");
-  v.pos = agattr(g, AGNODE, "pos", "");
-  v.width = agattr(g, AGNODE, "width", "0.5");
-  v.height = agattr(g, AGNODE, "height", "0.3");
-  agattr(g, AGNODE, "fixedsize", "true");
-  agattr(g, AGNODE, "fontname", "Helvetica");
-  agattr(g, AGNODE, "margin", "0.03,0.01");
-  v.label = agattr(g, AGNODE, "label", "");
-  v.shape = agattr(g, AGNODE, "shape", "box");
-  v.style = agattr(g, AGNODE, "style", "filled");
-  v.fill = agattr(g, AGNODE, "fillcolor", "white");
-  v.color = agattr(g, AGNODE, "color", "black");
-  v.pen = agattr(g, AGNODE, "penwidth", "1");
-  v.fsize = agattr(g, AGNODE, "fontsize", "9");
-  v.fcolor = agattr(g, AGNODE, "fontcolor", "black");
-  v.id = agattr(g, AGNODE, "id", "");
-  v.cls = agattr(g, AGNODE, "class", "");
-  v.tip = agattr(g, AGNODE, "tooltip", "");
-  v.ecolor = agattr(g, AGEDGE, "color", "black");
-  v.estyle = agattr(g, AGEDGE, "style", "solid");
-  v.epen = agattr(g, AGEDGE, "penwidth", "1");
-  v.ehead = agattr(g, AGEDGE, "arrowhead", "normal");
-  v.earrow = agattr(g, AGEDGE, "arrowsize", "0.7");
-  v.etip = agattr(g, AGEDGE, "tooltip", "");
-  v.eid = agattr(g, AGEDGE, "id", "");
-  v.ecls = agattr(g, AGEDGE, "class", "");
-  return v;
-}
-
-/* Graphviz reports through a callback; keep the first error. */
-static char gv_err[256];
-static int gv_errf(char *msg) {
-  if (!gv_err[0]) {
-    snprintf(gv_err, sizeof gv_err, "%s", msg);
-    size_t n = strlen(gv_err);
-    while (n && (gv_err[n - 1] == '\n' || gv_err[n - 1] == ' '))
-      gv_err[--n] = 0;
-  }
-  return 0;
-}
-
-/* One Graphviz context for the process, never freed: Graphviz 2.43's pango
-   plugin caches a pointer to the last font name, which lives in the
-   context, so a second context after gvFreeContext() reads freed memory
-   (found with AddressSanitizer).  A context is meant to be reused. */
-static GVC_t *gv_context(void) {
-  static GVC_t *gvc;
-  if (!gvc)
-    gvc = gvContext();
-  return gvc;
-}
-
 /* Draws 't' into 'out' in Graphviz 'format'; -1 with a message in err. */
 static int draw(timeline *t, const char *out, const char *format, char *err,
                 size_t errlen) {
@@ -744,39 +644,7 @@ static int draw(timeline *t, const char *out, const char *format, char *err,
   draw_violation(t, &v, &f, lb);
   draw_flows(t, &v);
 
-  gv_err[0] = 0;
-  agusererrf old = agseterrf(gv_errf);
-  agerrlevel_t lvl = agseterr(AGERR);
-  GVC_t *gvc = gv_context();
-  int rc = gvLayout(gvc, v.g, "nop2");
-  if (rc != 0) {
-    snprintf(err, errlen, "graphviz: layout failed%s%s", gv_err[0] ? ": " : "",
-             gv_err);
-  } else {
-    rc = gvRenderFilename(gvc, v.g, format, out);
-    if (rc != 0)
-      snprintf(err, errlen, "%s: cannot write%s%s", out, gv_err[0] ? ": " : "",
-               gv_err);
-    gvFreeLayout(gvc, v.g);
-  }
-  agclose(v.g);
-  agseterr(lvl);
-  agseterrf(old);
-  return rc ? -1 : 0;
-}
-
-/* The Graphviz output format for a file name, NULL if unsupported. */
-static const char *format_of(const char *out) {
-  const char *dot = strrchr(out, '.');
-  if (!dot)
-    return NULL;
-  if (!strcmp(dot, ".svg"))
-    return "svg";
-  if (!strcmp(dot, ".png"))
-    return "png";
-  if (!strcmp(dot, ".dot"))
-    return "dot";
-  return NULL;
+  return gv_render(&v, out, format, err, errlen);
 }
 
 int render_timeline(const char *dbpath, const char *out, const render_opts *o,
@@ -786,7 +654,7 @@ int render_timeline(const char *dbpath, const char *out, const render_opts *o,
     o = &defaults;
   assert(dbpath && out);
   assert(o->slice >= 0);
-  const char *format = format_of(out);
+  const char *format = gv_format_of(out);
   if (!format) {
     snprintf(err, errlen, "%s: unknown output format (use .svg, .png or .dot)",
              out);

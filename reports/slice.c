@@ -31,6 +31,7 @@
 */
 #include <assert.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,14 +71,9 @@ static int dependent_preds(const timeline *t, int64_t i, uint32_t threads,
 
 /* Appends the sources of the flows into step 'i'; returns how many. */
 static int flow_preds(const timeline *t, int64_t i, int64_t *out) {
-  int64_t lo = 0, hi = t->nflows, seq = t->allseq[i];
-  while (lo < hi) {
-    int64_t mid = lo + (hi - lo) / 2;
-    if (t->flows[mid].to < seq)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
+  int64_t seq = t->allseq[i];
+  int64_t lo = timeline_lower_bound(t->flows, t->nflows, sizeof *t->flows,
+                                    offsetof(tl_flow, to), seq);
   int n = 0;
   for (; lo < t->nflows && t->flows[lo].to == seq && n < MAX_FLOWS_IN; lo++) {
     int64_t j = timeline_find_seq(t, t->flows[lo].from);

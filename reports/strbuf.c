@@ -82,32 +82,20 @@ static size_t u8off(const char *s, size_t k) {
   return i;
 }
 
+/* What a byte becomes in an HTML label (NULL: itself). */
+static const char *const html_escape[256] = {
+    ['&'] = "&amp;",  ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;",
+    ['\''] = "&#39;", ['\n'] = " ",   ['\t'] = " ",
+};
+
 /* The first 'end' bytes of 's', escaped for HTML. */
 static void sb_html_bytes(strbuf *b, const char *s, size_t end) {
   for (size_t i = 0; i < end; i++) {
-    switch (s[i]) {
-    case '&':
-      sb_puts(b, "&amp;");
-      break;
-    case '<':
-      sb_puts(b, "&lt;");
-      break;
-    case '>':
-      sb_puts(b, "&gt;");
-      break;
-    case '"':
-      sb_puts(b, "&quot;");
-      break;
-    case '\'':
-      sb_puts(b, "&#39;");
-      break;
-    case '\n':
-    case '\t':
-      sb_add(b, " ", 1);
-      break;
-    default:
+    const char *e = html_escape[(unsigned char)s[i]];
+    if (e)
+      sb_puts(b, e);
+    else
       sb_add(b, s + i, 1);
-    }
   }
 }
 

@@ -29,6 +29,7 @@
 #include <assert.h>
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -270,16 +271,25 @@ static int load_skeleton(reader *r) {
   return 0;
 }
 
-int64_t timeline_find_seq(const timeline *t, int64_t seq) {
-  int64_t lo = 0, hi = t->nall;
+int64_t timeline_lower_bound(const void *base, int64_t n, size_t size,
+                             size_t off, int64_t key) {
+  const char *p = base;
+  int64_t lo = 0, hi = n;
   while (lo < hi) {
-    int64_t mid = lo + (hi - lo) / 2;
-    if (t->allseq[mid] < seq)
+    int64_t mid = lo + (hi - lo) / 2, v;
+    memcpy(&v, p + (size_t)mid * size + off, sizeof v);
+    if (v < key)
       lo = mid + 1;
     else
       hi = mid;
   }
-  return lo < t->nall && t->allseq[lo] == seq ? lo : -1;
+  return lo;
+}
+
+int64_t timeline_find_seq(const timeline *t, int64_t seq) {
+  int64_t i =
+      timeline_lower_bound(t->allseq, t->nall, sizeof *t->allseq, 0, seq);
+  return i < t->nall && t->allseq[i] == seq ? i : -1;
 }
 
 /* Phase 2: the footprint of every event, objects by string id. */
@@ -362,15 +372,8 @@ static int load_events(reader *r) {
 }
 
 int64_t timeline_row_at_or_after(const timeline *t, int64_t seq) {
-  int64_t lo = 0, hi = t->nev;
-  while (lo < hi) {
-    int64_t mid = lo + (hi - lo) / 2;
-    if (t->ev[mid].seq < seq)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  return lo;
+  return timeline_lower_bound(t->ev, t->nev, sizeof *t->ev,
+                              offsetof(tl_event, seq), seq);
 }
 
 static int lock_index(timeline *t, const char *name) {
@@ -460,43 +463,27 @@ int timeline_load(timeline *t, const char *dbpath, const render_opts *o,
 }
 
 void timeline_free(timeline *t) {
-  free(t->outcome);
-  free(t->schedule);
-  free(t->trace_hash);
-  free(t->note);
-  free(t->title);
-  free(t->scenario);
-  free(t->variant);
-  free(t->knobs);
-  free(t->policy);
-  free(t->vkind);
-  free(t->vmsg);
-  free(t->vobjs);
   for (int i = 0; i < t->nth; i++)
     free(t->th[i].name);
-  free(t->th);
-  free(t->allseq);
-  free(t->alltid);
-  free(t->acc);
-  free(t->acc_off);
   for (int64_t i = 0; i < t->nflows; i++)
     free(t->flows[i].obj);
-  free(t->flows);
-  free(t->shown);
   for (int64_t i = 0; i < t->nev; i++) {
-    tl_event *e = &t->ev[i];
-    free(e->fn);
-    free(e->op);
-    free(e->obj);
-    free(e->before);
-    free(e->after);
+    char *strs[] = {t->ev[i].fn, t->ev[i].op, t->ev[i].obj, t->ev[i].before,
+                    t->ev[i].after};
+    for (size_t k = 0; k < sizeof strs / sizeof *strs; k++)
+      free(strs[k]);
   }
-  free(t->ev);
   for (int s = 0; s < t->nspans; s++)
     free(t->spans[s].name);
-  free(t->spans);
   for (int i = 0; i < t->nlocks; i++)
     free(t->locks[i]);
-  free(t->locks);
+  /* every block the model owns */
+  void *blocks[] = {
+      t->outcome, t->schedule, t->trace_hash, t->note,  t->title,   t->scenario,
+      t->variant, t->knobs,    t->policy,     t->vkind, t->vmsg,    t->vobjs,
+      t->th,      t->allseq,   t->alltid,     t->acc,   t->acc_off, t->flows,
+      t->shown,   t->ev,       t->spans,      t->locks};
+  for (size_t k = 0; k < sizeof blocks / sizeof *blocks; k++)
+    free(blocks[k]);
   *t = (timeline){.viol_ev = -1};
 }

@@ -88,6 +88,10 @@ void timeline_free(timeline *t);
 
 /* Index in th[] of thread 'tid', which has a lane. */
 int timeline_lane(const timeline *t, int tid);
+/* The first of 'n' records of 'size' bytes at 'base', sorted by the
+   int64_t at byte 'off' of each, whose key is >= 'key'; n if none. */
+int64_t timeline_lower_bound(const void *base, int64_t n, size_t size,
+                             size_t off, int64_t key);
 /* Index in allseq[] of 'seq', or -1. */
 int64_t timeline_find_seq(const timeline *t, int64_t seq);
 /* First shown row (index in ev[]) with seq >= 'seq'; nev if none. */
