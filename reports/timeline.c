@@ -170,10 +170,15 @@ int timeline_lane(const timeline *t, int tid) {
 static int load_exec(reader *r) {
   timeline *t = r->t;
   sqlite3_stmt *st;
+  int64_t *ints[] = {&t->run_id, &t->ordinal, &t->steps, &t->end_ns, &t->seed};
+  char **texts[] = {&t->outcome, &t->schedule, &t->trace_hash,
+                    &t->note,    &t->title,    &t->scenario,
+                    &t->variant, &t->knobs,    &t->policy};
+  enum { NINTS = sizeof ints / sizeof *ints };
   if (prepare(r,
-              "SELECT x.run_id, x.ordinal, x.outcome, x.schedule, x.steps,"
-              " x.end_ns, x.trace_hash, x.note, r.title, r.scenario_path,"
-              " r.variant, r.knobs, r.policy, r.seed"
+              "SELECT x.run_id, x.ordinal, x.steps, x.end_ns, r.seed,"
+              " x.outcome, x.schedule, x.trace_hash, x.note, r.title,"
+              " r.scenario_path, r.variant, r.knobs, r.policy"
               " FROM execution x JOIN run r ON r.id = x.run_id WHERE x.id = ?1",
               t->exec_id, &st) < 0)
     return -1;
@@ -181,20 +186,10 @@ static int load_exec(reader *r) {
     sqlite3_finalize(st);
     return rd_fail(r, "%s: no execution %" PRId64, r->path, t->exec_id);
   }
-  t->run_id = sqlite3_column_int64(st, 0);
-  t->ordinal = sqlite3_column_int64(st, 1);
-  t->outcome = col_dup(st, 2);
-  t->schedule = col_dup(st, 3);
-  t->steps = sqlite3_column_int64(st, 4);
-  t->end_ns = sqlite3_column_int64(st, 5);
-  t->trace_hash = col_dup(st, 6);
-  t->note = col_dup(st, 7);
-  t->title = col_dup(st, 8);
-  t->scenario = col_dup(st, 9);
-  t->variant = col_dup(st, 10);
-  t->knobs = col_dup(st, 11);
-  t->policy = col_dup(st, 12);
-  t->seed = sqlite3_column_int64(st, 13);
+  for (int i = 0; i < NINTS; i++)
+    *ints[i] = sqlite3_column_int64(st, i);
+  for (size_t k = 0; k < sizeof texts / sizeof *texts; k++)
+    *texts[k] = col_dup(st, NINTS + (int)k);
   sqlite3_finalize(st);
 
   if (prepare(r,
