@@ -257,8 +257,9 @@ Test(cli, check_prints_one_line_per_scenario) {
 }
 
 Test(cli, help_for_every_command) {
-  static const char *cmds[] = {"run", "replay", "check", "render", "bench"};
-  for (size_t i = 0; i < 5; i++) {
+  static const char *cmds[] = {"run",    "replay", "check",
+                               "render", "bench",  "explore"};
+  for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
     char args[64], *out;
     snprintf(args, sizeof args, "%s --help", cmds[i]);
     cr_assert_eq(run_mmsim(args, &out), 0, "%s", args);
@@ -333,4 +334,66 @@ Test(scenarios, database_and_timeline_of_the_prefix_run) {
   free(sched);
   free(trace);
   free(dir);
+}
+
+Test(cli, version) {
+  char *out;
+  cr_assert_eq(run_mmsim("--version", &out), 0);
+  cr_assert_str_eq(out, "mmsim " MMSIM_VERSION "\n");
+  free(out);
+}
+
+/* check goes through the same loader as run and explore: litmus scenarios
+   are accepted, and counts agree in number. */
+Test(cli, check_accepts_litmus_scenarios_and_counts_in_the_singular) {
+  char *out, *dir = test_tmpdir(), path[512], args[600];
+  cr_assert_eq(run_mmsim("check scenarios/litmus/abba.scn", &out), 0, "%s",
+               out);
+  cr_assert_str_eq(out, "scenarios/litmus/abba.scn: ok: \"abba(2)\", litmus "
+                        "abba 2, 2 cpus, 2 threads, expect violation "
+                        "deadlock\n");
+  free(out);
+  snprintf(path, sizeof path, "%s/one.scn", dir);
+  FILE *f = fopen(path, "w");
+  fputs("scenario \"one\"\nkernel 2.6.20\ncpus 1\nfile data size=4K "
+        "cached=0\nmm p1\nmap p1 data at 0x10000 pages=1 shared rw\n"
+        "cpu0: p1 load 0x10000\nexpect clean\n",
+        f);
+  fclose(f);
+  snprintf(args, sizeof args, "check %s", path);
+  cr_assert_eq(run_mmsim(args, &out), 0, "%s", out);
+  char want[700];
+  snprintf(want, sizeof want,
+           "%s: ok: \"one\", kernel 2.6.20, 1 cpu, 1 thread, expect clean\n",
+           path);
+  cr_assert_str_eq(out, want);
+  free(out);
+  free(dir);
+}
+
+/* Every command parses options the same way (getopt_long): a missing
+   value and an unknown option are named. */
+Test(cli, option_errors_name_the_option) {
+  static const struct {
+    const char *args, *msg;
+  } cases[] = {
+      {"run scenarios/fault-punch.scn --seed",
+       "mmsim run: --seed expects a value (see mmsim run --help)\n"},
+      {"run scenarios/fault-punch.scn --frob",
+       "mmsim run: unknown option '--frob' (see mmsim run --help)\n"},
+      {"explore scenarios/fault-punch.scn --jobs",
+       "mmsim explore: --jobs expects a value (see mmsim explore --help)\n"},
+      {"check --frob scenarios/fault-punch.scn",
+       "mmsim check: unknown option '--frob' (see mmsim check --help)\n"},
+      {"render x.db -o", "mmsim render: -o expects a value (see mmsim render "
+                         "--help)\n"},
+      {"bench --steps x", "mmsim bench: --steps expects a number >= 2 (see "
+                          "mmsim bench --help)\n"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char *out;
+    cr_assert_eq(run_mmsim(cases[i].args, &out), 2, "%s", cases[i].args);
+    cr_assert_str_eq(out, cases[i].msg, "%s", cases[i].args);
+    free(out);
+  }
 }

@@ -1,0 +1,462 @@
+/*
+** campaign.c - see campaign.h.
+**
+** Logging: with one process, every explored execution gets one
+** `execution` row (schedule, outcome, trace hash; --log-all re-runs it
+** with every event).  Workers of --jobs write nothing: each sends its
+** counts, final states, traces and counterexamples back through a pipe as
+** text lines, and the parent merges them.  Either way the minimal
+** counterexample of each kind is then re-run with full event logging.
+*/
+#include "reports/cli/campaign.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sim/hash.h"
+#include "sim/sched.h"
+#include "sim/wallclock.h"
+
+/* ------------------------------------------------------------ hash set */
+
+/* Adds h (0 is kept free as the empty mark: stored as 1).  -1 when out of
+   memory, and the set is then left as it was. */
+static int hset_add(camp_hset *s, uint64_t h) {
+  h |= 1;
+  if (2 * (s->n + 1) > s->cap) {
+    size_t cap = s->cap ? 2 * s->cap : 1024;
+    uint64_t *v = calloc(cap, sizeof *v);
+    if (!v)
+      return -1;
+    for (size_t i = 0; i < s->cap; i++)
+      if (s->v[i]) {
+        size_t j = (size_t)sim_hash_of(s->v[i]) & (cap - 1);
+        while (v[j])
+          j = (j + 1) & (cap - 1);
+        v[j] = s->v[i];
+      }
+    free(s->v);
+    s->v = v;
+    s->cap = cap;
+  }
+  size_t j = (size_t)sim_hash_of(h) & (s->cap - 1);
+  while (s->v[j] && s->v[j] != h)
+    j = (j + 1) & (s->cap - 1);
+  if (!s->v[j]) {
+    s->v[j] = h;
+    s->n++;
+  }
+  return 0;
+}
+
+static void hset_free(camp_hset *s) {
+  free(s->v);
+  *s = (camp_hset){0};
+}
+
+/* ------------------------------------------------------------ results */
+
+/* Counts 'count' more of kind 'name'; keeps 'sched' if it is a smaller
+   counterexample than the one kept (fewest preemptions, then steps, then
+   the schedule string, so that merged worker results are deterministic). */
+static void add_kind(camp_variant *res, const char *name, uint64_t count,
+                     int pre, uint64_t steps, const char *sched) {
+  camp_kind *k = NULL;
+  for (int i = 0; i < res->nkinds; i++)
+    if (!strcmp(res->kinds[i].name, name))
+      k = &res->kinds[i];
+  if (!k) {
+    if (res->nkinds == CAMP_MAX_KINDS)
+      return;
+    k = &res->kinds[res->nkinds++];
+    snprintf(k->name, sizeof k->name, "%s", name);
+    k->pre = -1;
+  }
+  k->count += count;
+  if (sched &&
+      (k->pre < 0 || pre < k->pre || (pre == k->pre && steps < k->steps) ||
+       (pre == k->pre && steps == k->steps && strcmp(sched, k->sched) < 0))) {
+    free(k->sched);
+    k->sched = strdup(sched);
+    k->pre = pre;
+    k->steps = steps;
+  }
+}
+
+static void variant_free(camp_variant *r) {
+  for (int i = 0; i < r->nkinds; i++)
+    free(r->kinds[i].sched);
+  hset_free(&r->states);
+  hset_free(&r->traces);
+  memset(r, 0, sizeof *r);
+}
+
+/* ------------------------------------------------------------ one variant */
+
+/* What the explorer's callback needs while one variant runs. */
+struct run {
+  const camp_opts *o;
+  cli_scenario *l;
+  const sim_exec_cfg *base;
+  camp_variant *res;
+  volatile sig_atomic_t *stop;
+  double deadline; /* --max-time, 0: none */
+  uint64_t of;     /* sampled strategies: executions planned */
+  int progress;
+  int64_t run_id; /* -1: not logging executions */
+  double t0, last;
+};
+
+/* Logs one explored execution (its row, or with --log-all its events). */
+static void log_exec(struct run *u, const sim_result *r, const char *sched) {
+  rlog *log = u->o->log;
+  rlog_exec_begin(log, u->run_id, cli_namer, &u->l->b);
+  if (!u->o->log_all || r->outcome == SIM_PRUNED) {
+    rlog_exec_end(log, r, sched, NULL);
+    return;
+  }
+  sim_sched ss;
+  sim_exec_cfg c = *u->base;
+  c.chooser = sim_sched_init(&ss, SIM_POLICY_REPLAY, 0, r->sched, r->nsched);
+  c.observer = rlog_observer(log);
+  sim_result r2;
+  if (!sim_exec_run(&c, &r2)) {
+    rlog_exec_end(log, &r2, sched, NULL);
+    sim_result_free(&r2);
+  }
+}
+
+static void show_progress(struct run *u, uint64_t ordinal) {
+  double t = sim_wall_seconds();
+  if (t - u->last < 0.25)
+    return;
+  u->last = t;
+  uint64_t v = 0;
+  for (int i = 0; i < u->res->nkinds; i++)
+    v += u->res->kinds[i].count;
+  char of[48] = "";
+  if (u->of)
+    snprintf(of, sizeof of, " of %llu, %.0f s left", (unsigned long long)u->of,
+             (double)(u->of - ordinal) * (t - u->t0) / (double)ordinal);
+  fprintf(stderr,
+          "\r[%s] executions %llu%s (%.0f/s), cut %llu, violations %llu  ",
+          u->res->variant, (unsigned long long)ordinal, of,
+          (double)ordinal / (t - u->t0), (unsigned long long)u->res->cut,
+          (unsigned long long)v);
+}
+
+static void on_exec(void *arg, const exp_exec *x) {
+  struct run *u = arg;
+  camp_variant *res = u->res;
+  const sim_result *r = x->r;
+  char *sched = NULL;
+  switch (r->outcome) {
+  case SIM_CLEAN:
+    res->clean++;
+    hset_add(&res->states, r->state_hash);
+    break;
+  case SIM_VIOLATION:
+    sched = sim_sched_format(r->sched, r->nsched);
+    add_kind(res, r->kind, 1, x->preemptions, r->steps, sched);
+    hset_add(&res->states, r->state_hash ^ 0x5bd1e995u);
+    break;
+  case SIM_BOUNDED:
+    res->cut++;
+    break;
+  case SIM_STEP_LIMIT:
+    res->step_limit++;
+    break;
+  case SIM_PRUNED:
+    break;
+  }
+  if (u->o->cfg.traces && r->outcome != SIM_BOUNDED)
+    hset_add(&res->traces, x->trace_id);
+  if (u->run_id >= 0) {
+    if (!sched)
+      sched = sim_sched_format(r->sched, r->nsched);
+    log_exec(u, r, sched);
+  }
+  free(sched);
+  if (u->deadline > 0 && (x->ordinal & 63) == 0 &&
+      sim_wall_seconds() > u->deadline)
+    *u->stop = 2; /* --max-time: stop like Ctrl-C, say why */
+  if (u->progress && (x->ordinal & 255) == 0)
+    show_progress(u, x->ordinal);
+}
+
+/* ------------------------------------------------------------ workers */
+
+/* A worker's result, as text lines: counts, then states, traces, kinds. */
+static void send_result(FILE *f, const camp_variant *r) {
+  fprintf(f, "S %llu %llu %llu %d %d %llu %llu %llu\n",
+          (unsigned long long)r->st.execs, (unsigned long long)r->st.pruned,
+          (unsigned long long)r->st.steps, r->st.complete, r->st.max_depth,
+          (unsigned long long)r->clean, (unsigned long long)r->cut,
+          (unsigned long long)r->step_limit);
+  for (size_t i = 0; i < r->states.cap; i++)
+    if (r->states.v[i])
+      fprintf(f, "H %llu\n", (unsigned long long)r->states.v[i]);
+  for (size_t i = 0; i < r->traces.cap; i++)
+    if (r->traces.v[i])
+      fprintf(f, "T %llu\n", (unsigned long long)r->traces.v[i]);
+  for (int i = 0; i < r->nkinds; i++)
+    fprintf(f, "K %s %llu %d %llu %s\n", r->kinds[i].name,
+            (unsigned long long)r->kinds[i].count, r->kinds[i].pre,
+            (unsigned long long)r->kinds[i].steps, r->kinds[i].sched);
+  fprintf(f, "E\n");
+}
+
+/* Merges one worker's lines into r; -1 if the end mark is missing. */
+static int merge_result(FILE *f, camp_variant *r, int *complete) {
+  char line[8192];
+  int got_end = 0;
+  while (fgets(line, sizeof line, f)) {
+    unsigned long long a, b, c, d, e, g;
+    int cm, md, pre;
+    char name[48], sched[8000];
+    if (sscanf(line, "S %llu %llu %llu %d %d %llu %llu %llu", &a, &b, &c, &cm,
+               &md, &d, &e, &g) == 8) {
+      r->st.execs += a;
+      r->st.pruned += b;
+      r->st.steps += c;
+      *complete &= cm;
+      if (md > r->st.max_depth)
+        r->st.max_depth = md;
+      r->clean += d;
+      r->cut += e;
+      r->step_limit += g;
+    } else if (sscanf(line, "H %llu", &a) == 1) {
+      hset_add(&r->states, a);
+    } else if (sscanf(line, "T %llu", &a) == 1) {
+      hset_add(&r->traces, a);
+    } else if (sscanf(line, "K %47s %llu %d %llu %7999s", name, &a, &pre, &b,
+                      sched) == 5) {
+      add_kind(r, name, a, pre, b, sched);
+    } else if (line[0] == 'E') {
+      got_end = 1;
+    }
+  }
+  return got_end ? 0 : -1;
+}
+
+/* Explores with o->jobs forked workers and merges their results into
+   u->res.  Returns 0, or 2 with the error printed. */
+static int explore_split(struct run *u, const sim_exec_cfg *base, exp_cfg cfg) {
+  const int jobs = u->o->jobs;
+  FILE *pipes[64];
+  pid_t pids[64];
+  int complete = 1, failed = 0, started = 0;
+  assert(jobs > 1 && jobs <= 64);
+  fflush(NULL);
+  for (; started < jobs; started++) {
+    int fd[2];
+    if (pipe(fd)) {
+      fprintf(stderr, "mmsim explore: pipe: %s\n", strerror(errno));
+      failed = 1;
+      break;
+    }
+    pids[started] = fork();
+    if (pids[started] == 0) {
+      char err[512];
+      close(fd[0]);
+      cfg.njobs = jobs;
+      cfg.job = started;
+      u->progress = 0;
+      int rc = sim_explore(base, &cfg, &u->res->st, err, sizeof err);
+      FILE *f = fdopen(fd[1], "w");
+      if (!rc && f)
+        send_result(f, u->res);
+      else
+        fprintf(stderr, "mmsim explore: %s\n", err);
+      if (f)
+        fclose(f);
+      _exit(rc || !f ? 2 : 0);
+    }
+    close(fd[1]);
+    pipes[started] = fdopen(fd[0], "r");
+  }
+  camp_variant merged = {0};
+  memcpy(merged.variant, u->res->variant, sizeof merged.variant);
+  memcpy(merged.expect, u->res->expect, sizeof merged.expect);
+  for (int j = 0; j < started; j++) {
+    failed |= !pipes[j] || merge_result(pipes[j], &merged, &complete) != 0;
+    if (pipes[j])
+      fclose(pipes[j]);
+    int st;
+    waitpid(pids[j], &st, 0);
+    failed |= !WIFEXITED(st) || WEXITSTATUS(st);
+  }
+  merged.st.complete = complete;
+  variant_free(u->res);
+  *u->res = merged;
+  if (failed) {
+    fprintf(stderr, "mmsim explore: a worker failed\n");
+    return CLI_BAD_INPUT;
+  }
+  return 0;
+}
+
+/* The verdict against the scenario's expectation for this variant. */
+static void judge(camp_variant *res, const model_binding *b, const exp_cfg *cfg,
+                  int loop_bound, int stopped) {
+  uint64_t nviol = 0;
+  for (int i = 0; i < res->nkinds; i++)
+    nviol += res->kinds[i].count;
+  int sampled = cfg->strategy == EXP_PCT || cfg->strategy == EXP_RANDOM;
+  int complete = res->st.complete && !stopped;
+  if (b->expect.violation) {
+    int found = 0;
+    for (int i = 0; i < res->nkinds; i++)
+      found |= !strcmp(res->kinds[i].name, b->expect.kind);
+    res->expect_met = found;
+    snprintf(res->verdict, sizeof res->verdict, "%s %s (expected)",
+             found ? "found" : "NOT found", b->expect.kind);
+  } else if (nviol) {
+    res->expect_met = 0;
+    snprintf(res->verdict, sizeof res->verdict, "VIOLATED (expected clean)");
+  } else if (complete && !sampled) {
+    res->expect_met = 1;
+    if (res->cut)
+      snprintf(res->verdict, sizeof res->verdict,
+               "all %llu traces clean up to loop bound %d",
+               (unsigned long long)(res->st.execs - res->cut), loop_bound);
+    else
+      snprintf(res->verdict, sizeof res->verdict, "all %llu traces clean",
+               (unsigned long long)res->st.execs);
+  } else {
+    /* sampling meets 'clean' as far as it can; a search cut short by a
+       cap or Ctrl-C does not */
+    res->expect_met = sampled;
+    snprintf(res->verdict, sizeof res->verdict,
+             "no violation in %llu executions (not exhaustive)",
+             (unsigned long long)res->st.execs);
+  }
+}
+
+/* Re-runs each minimal counterexample with full event logging. */
+static void log_counterexamples(struct run *u, const sim_exec_cfg *base) {
+  const camp_opts *o = u->o;
+  for (int i = 0; i < u->res->nkinds; i++) {
+    camp_kind *k = &u->res->kinds[i];
+    uint8_t *seq;
+    size_t n;
+    int col;
+    char err[160];
+    if (!k->sched || sim_sched_parse(k->sched, &seq, &n, &col, err, sizeof err))
+      continue;
+    if (u->run_id < 0) {
+      cli_run_info ci;
+      cli_run_info_of(&ci, u->l, "explore", "replay", 0);
+      u->run_id = rlog_run_begin(o->log, &ci.ri);
+    }
+    sim_sched ss;
+    sim_exec_cfg c = *base;
+    c.loop_bound = 0;
+    c.chooser = sim_sched_init(&ss, SIM_POLICY_REPLAY, 0, seq, n);
+    rlog_exec_begin(o->log, u->run_id, cli_namer, &u->l->b);
+    c.observer = rlog_observer(o->log);
+    sim_result r;
+    if (!sim_exec_run(&c, &r)) {
+      char note[96];
+      snprintf(note, sizeof note, "minimal counterexample for %s", k->name);
+      rlog_exec_end(o->log, &r, k->sched, note);
+      sim_result_free(&r);
+    }
+    free(seq);
+  }
+}
+
+static int explore_variant(campaign *c, const camp_opts *o, const char *variant,
+                           camp_variant *res, volatile sig_atomic_t *stop,
+                           double deadline) {
+  cli_scenario *l = c->l;
+  int rc = cli_bind(l, variant, CLI_ENGINE);
+  if (rc)
+    return rc;
+  snprintf(res->variant, sizeof res->variant, "%s",
+           l->b.variant[0] ? l->b.variant : "litmus");
+  snprintf(res->expect, sizeof res->expect, "%s", l->expect);
+  sim_exec_cfg base = model_exec_cfg(&l->b);
+  base.loop_bound = o->loop_bound;
+  base.max_steps = o->max_steps;
+  int sampled = o->cfg.strategy == EXP_PCT || o->cfg.strategy == EXP_RANDOM;
+  struct run u = {.o = o,
+                  .l = l,
+                  .base = &base,
+                  .res = res,
+                  .stop = stop,
+                  .deadline = deadline,
+                  .of = sampled ? o->cfg.count : 0,
+                  .progress = o->progress,
+                  .run_id = -1,
+                  .t0 = sim_wall_seconds()};
+  if (o->log && o->jobs <= 1) {
+    cli_run_info ci;
+    cli_run_info_of(&ci, l, "explore", o->strategy, o->cfg.seed);
+    u.run_id = rlog_run_begin(o->log, &ci.ri);
+  }
+  exp_cfg cfg = o->cfg;
+  cfg.stop = stop;
+  cfg.on_exec = on_exec;
+  cfg.arg = &u;
+  double t0 = sim_wall_seconds();
+  if (o->jobs <= 1) {
+    char err[512];
+    if (sim_explore(&base, &cfg, &res->st, err, sizeof err)) {
+      fprintf(stderr, "mmsim explore: %s\n", err);
+      return CLI_BAD_INPUT;
+    }
+  } else if ((rc = explore_split(&u, &base, cfg))) {
+    return rc;
+  }
+  res->seconds = sim_wall_seconds() - t0;
+  if (u.progress)
+    fprintf(stderr, "\r%*s\r", 78, "");
+  judge(res, &l->b, &o->cfg, o->loop_bound, *stop != 0);
+  if (o->log)
+    log_counterexamples(&u, &base);
+  return 0;
+}
+
+int campaign_run(campaign *c, const camp_opts *o) {
+  static volatile sig_atomic_t own_stop;
+  volatile sig_atomic_t *stop = o->stop ? o->stop : &own_stop;
+  own_stop = 0;
+  memset(c, 0, sizeof *c);
+  c->all_met = 1;
+  if (!(c->l = cli_load(o->path, NULL, CLI_NO_ENGINE)))
+    return CLI_BAD_INPUT;
+  const char *variants[CAMP_MAX_VARIANTS];
+  int nv = o->nvariants;
+  memcpy(variants, o->variants, sizeof variants);
+  if (!nv) {
+    const scenario *s = &c->l->scn;
+    variants[nv++] = s->litmus[0] ? NULL : s->kernel;
+    for (int i = 0; i < s->nexpect_on && nv < CAMP_MAX_VARIANTS; i++)
+      if (strcmp(s->expect_on[i].variant, s->kernel))
+        variants[nv++] = s->expect_on[i].variant;
+  }
+  double t0 = sim_wall_seconds();
+  double deadline = o->max_time > 0 ? t0 + o->max_time : 0;
+  for (int i = 0; i < nv && !*stop; i++) {
+    int rc = explore_variant(c, o, variants[i], &c->res[i], stop, deadline);
+    if (rc)
+      return rc;
+    c->nres++;
+    c->all_met &= c->res[i].expect_met;
+  }
+  c->seconds = sim_wall_seconds() - t0;
+  return 0;
+}
+
+void campaign_free(campaign *c) {
+  for (int i = 0; i < CAMP_MAX_VARIANTS; i++)
+    variant_free(&c->res[i]);
+  cli_unload(c->l);
+  c->l = NULL;
+}

@@ -1,0 +1,90 @@
+/*
+** campaign.h - an exploration campaign: one scenario explored on one or
+** more kernel variants, each variant's result judged against what the
+** scenario expects of it.
+**
+** Per variant: bind the scenario, explore with the chosen strategy (in
+** this process, or split among --jobs forked workers whose results are
+** merged), count outcomes, distinct final states and traces, keep the
+** minimal counterexample of each violation kind (fewest preemptions, then
+** fewest steps, then the smallest schedule string), give the verdict, and
+** re-run each minimal counterexample with full event logging so that it
+** can be drawn.  `mmsim explore` only parses options and prints a
+** campaign; tests drive one directly.
+*/
+#ifndef MMSIM_CAMPAIGN_H
+#define MMSIM_CAMPAIGN_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "reports/cli/cli.h"
+#include "sim/explore.h"
+
+#define CAMP_MAX_KINDS 8
+#define CAMP_MAX_VARIANTS 4
+
+/* An open-addressing set of 64-bit hashes (distinct states, traces). */
+typedef struct camp_hset {
+  uint64_t *v;
+  size_t cap, n;
+} camp_hset;
+
+/* One violation kind seen on a variant. */
+typedef struct camp_kind {
+  char name[48];
+  uint64_t count;
+  int pre;        /* its minimal counterexample: preemptions */
+  uint64_t steps; /* ... and steps */
+  char *sched;    /* ... and schedule string (malloc'd) */
+} camp_kind;
+
+/* The result on one variant. */
+typedef struct camp_variant {
+  char variant[16]; /* preset name, or "litmus" */
+  char expect[64];  /* what the scenario expects of it */
+  exp_stats st;
+  uint64_t clean, cut, step_limit;
+  camp_hset states, traces;
+  camp_kind kinds[CAMP_MAX_KINDS];
+  int nkinds;
+  double seconds; /* wall time: a figure, not a result */
+  int expect_met;
+  char verdict[160];
+} camp_variant;
+
+typedef struct camp_opts {
+  const char *path;     /* the scenario file */
+  exp_cfg cfg;          /* strategy and its parameters */
+  const char *strategy; /* as given, for the log ("dpor", "pct:N,d") */
+  const char *variants[CAMP_MAX_VARIANTS]; /* none: the scenario's kernel
+                                              and its 'expect on' variants */
+  int nvariants;
+  int jobs;       /* worker processes (1: this one) */
+  int loop_bound; /* 0: none */
+  uint64_t max_steps;
+  double max_time; /* seconds of wall time for the campaign, 0: none */
+  rlog *log;       /* NULL: nothing logged */
+  int log_all;     /* log every execution's events, not only the minimal
+                      counterexamples */
+  int progress;    /* a progress line on stderr */
+  /* set asynchronously to stop (Ctrl-C); the campaign sets it to 2 when
+     --max-time runs out */
+  volatile sig_atomic_t *stop;
+} camp_opts;
+
+typedef struct campaign {
+  cli_scenario *l; /* the scenario, bound to the last variant explored */
+  camp_variant res[CAMP_MAX_VARIANTS];
+  int nres;       /* variants explored (possibly fewer than asked) */
+  int all_met;    /* every explored variant meets its expectation */
+  double seconds; /* wall time of the whole campaign */
+} campaign;
+
+/* Runs the campaign.  Returns 0 (see c->res), or 2 with the error printed
+   (bad scenario, unknown variant, engine error, failed worker). */
+int campaign_run(campaign *c, const camp_opts *o);
+void campaign_free(campaign *c);
+
+#endif /* MMSIM_CAMPAIGN_H */

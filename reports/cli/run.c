@@ -1,0 +1,420 @@
+/*
+** run.c - `mmsim run` and `mmsim replay`: one execution of a scenario
+** under a policy the simulator controls (timed, random, or a recorded
+** schedule), logged to SQLite and drawn as a timeline.
+**
+** The policy comes from the command line, else from the scenario's `run`
+** line, else timed with seed 1.  Every execution prints its schedule string
+** and the command that replays it.  --check-determinism runs the same
+** inputs twice in this process and compares the trace hash, the schedule
+** and a digest of every logged field.
+*/
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "reports/cli/cli.h"
+#include "reports/log.h"
+#include "reports/observers.h"
+#include "reports/render.h"
+#include "sim/sched.h"
+
+struct run_opts {
+  const char *cmd; /* "run" or "replay" */
+  const char *path;
+  const char *variant;
+  int policy; /* enum sim_policy, -1: not given */
+  uint64_t seed;
+  int seed_set;
+  const char *schedule;
+  const char *schedule_file;
+  const char *db, *svg;
+  const char *transcript; /* file, "-" for stdout */
+  int no_log, check_det, quiet;
+  uint64_t max_steps;
+};
+
+/* What will run: the policy, its seed and, for replay, the schedule. */
+struct plan {
+  enum sim_policy pol;
+  uint64_t seed;
+  uint8_t *seq; /* replay: thread per step (malloc'd) */
+  size_t nseq;
+};
+
+/* ------------------------------------------------------------ execute */
+
+/* One execution of the bound scenario under 'p', fed to 'ob'. */
+static int execute(const cli_scenario *l, const struct plan *p,
+                   uint64_t max_steps, const sim_observer *ob, sim_result *r,
+                   sim_sched *s) {
+  sim_exec_cfg cfg = model_exec_cfg(&l->b);
+  cfg.chooser = sim_sched_init(s, p->pol, p->seed, p->seq, p->nseq);
+  cfg.observer = ob;
+  cfg.max_steps = max_steps;
+  return sim_exec_run(&cfg, r);
+}
+
+/* ------------------------------------------------------------ options */
+
+static int parse_opts(int argc, char **argv, struct run_opts *o) {
+  static const struct option lo[] = {
+      {"variant", required_argument, 0, 'v'},
+      {"policy", required_argument, 0, 'p'},
+      {"seed", required_argument, 0, 's'},
+      {"schedule", required_argument, 0, 'S'},
+      {"schedule-file", required_argument, 0, 'F'},
+      {"db", required_argument, 0, 'd'},
+      {"svg", required_argument, 0, 'g'},
+      {"no-log", no_argument, 0, 'n'},
+      {"max-steps", required_argument, 0, 'm'},
+      {"check-determinism", no_argument, 0, 'c'},
+      {"quiet", no_argument, 0, 'q'},
+      {"transcript", required_argument, 0, 't'},
+      {"help", no_argument, 0, 'h'},
+      {0, 0, 0, 0}};
+  const char *cmd = o->cmd;
+  int ch;
+  opterr = 0;
+  while ((ch = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
+    switch (ch) {
+    case 'v':
+      o->variant = optarg;
+      break;
+    case 'p':
+      o->policy = sim_policy_parse(optarg);
+      if (o->policy < 0)
+        return cli_usage(cmd, "--policy expects timed, random or replay");
+      break;
+    case 's':
+      if (cli_u64(optarg, &o->seed))
+        return cli_usage(cmd, "--seed expects a number");
+      o->seed_set = 1;
+      break;
+    case 'S':
+      o->schedule = optarg;
+      break;
+    case 'F':
+      o->schedule_file = optarg;
+      break;
+    case 'd':
+      o->db = optarg;
+      break;
+    case 'g':
+      o->svg = optarg;
+      break;
+    case 'n':
+      o->no_log = 1;
+      break;
+    case 'm':
+      if (cli_u64(optarg, &o->max_steps))
+        return cli_usage(cmd, "--max-steps expects a number");
+      break;
+    case 'c':
+      o->check_det = 1;
+      break;
+    case 'q':
+      o->quiet = 1;
+      break;
+    case 't':
+      o->transcript = optarg;
+      break;
+    case 'h':
+      return -1;
+    default:
+      return cli_bad_option(cmd, ch, argv);
+    }
+  }
+  if (optind != argc - 1)
+    return cli_usage(cmd, "expected exactly one scenario file");
+  o->path = argv[optind];
+  return 0;
+}
+
+/* First line of a schedule file, malloc'd; NULL with the error printed. */
+static char *read_schedule_file(const char *path) {
+  FILE *f = fopen(path, "r");
+  if (!f) {
+    fprintf(stderr, "error: cannot open %s: %s\n", path, strerror(errno));
+    return NULL;
+  }
+  char *line = NULL;
+  size_t cap = 0;
+  ssize_t n = getline(&line, &cap, f);
+  fclose(f);
+  if (n <= 0) {
+    fprintf(stderr, "error: %s: empty schedule file\n", path);
+    free(line);
+    return NULL;
+  }
+  line[strcspn(line, "\r\n")] = 0;
+  return line;
+}
+
+/* The policy: command line, else the scenario's run line, else timed.
+   Returns 0, or 2 with the error printed. */
+static int make_plan(const struct run_opts *o, const scenario *scn,
+                     const char *sched_str, struct plan *p) {
+  p->pol = SIM_POLICY_TIMED;
+  p->seed = 1;
+  const char *str = NULL;
+  if (scn->run_policy[0]) {
+    if (!strcmp(scn->run_policy, "schedule")) {
+      p->pol = SIM_POLICY_REPLAY;
+      str = scn->run_schedule;
+    } else {
+      p->pol = (enum sim_policy)sim_policy_parse(scn->run_policy);
+      p->seed = scn->run_seed;
+    }
+  }
+  if (o->policy >= 0) {
+    p->pol = (enum sim_policy)o->policy;
+    if (p->pol != SIM_POLICY_REPLAY)
+      str = NULL;
+  }
+  if (o->seed_set)
+    p->seed = o->seed;
+  if (sched_str) {
+    p->pol = SIM_POLICY_REPLAY;
+    str = sched_str;
+  }
+  if (!strcmp(o->cmd, "replay") && !str)
+    return cli_usage("replay", "a schedule is required: --schedule S or "
+                               "--schedule-file F");
+  if (p->pol != SIM_POLICY_REPLAY)
+    return 0;
+  char err[160];
+  int col;
+  if (sim_sched_parse(str ? str : "", &p->seq, &p->nseq, &col, err,
+                      sizeof err)) {
+    fprintf(stderr, "<schedule>:1:%d: error: %s\n", col, err);
+    return CLI_BAD_INPUT;
+  }
+  return 0;
+}
+
+static void print_result(const struct run_opts *o, const cli_scenario *l,
+                         const struct plan *p, const sim_result *r,
+                         const char *sched, const char *note,
+                         const obs_digest *d, int met) {
+  printf("scenario: %s [%s]\n", l->scn.title, o->path);
+  if (l->b.variant[0])
+    printf("kernel:   %s (%s)\n", l->b.variant, l->b.knobs);
+  else
+    printf("litmus:   %s %d\n", l->scn.litmus, l->scn.litmus_n);
+  if (p->pol == SIM_POLICY_REPLAY)
+    printf("policy:   replay\n");
+  else
+    printf("policy:   %s seed %llu\n", sim_policy_name(p->pol),
+           (unsigned long long)p->seed);
+  if (note[0])
+    printf("note:     %s\n", note);
+  if (r->outcome == SIM_VIOLATION)
+    printf("result:   VIOLATION %s at step %llu: %s\n", r->kind,
+           (unsigned long long)r->viol_seq, r->msg);
+  else if (r->outcome == SIM_STEP_LIMIT)
+    printf("result:   step limit: %s\n", r->msg);
+  else
+    printf("result:   clean (%llu steps, no invariant violated)\n",
+           (unsigned long long)r->steps);
+  printf("steps:    %llu, simulated time %llu ns\n",
+         (unsigned long long)r->steps, (unsigned long long)r->end_ns);
+  printf("schedule: %s\n", sched);
+  printf("trace:    %016llx\n", (unsigned long long)r->trace_hash);
+  printf("events:   digest %016llx (%llu events)\n", (unsigned long long)d->h,
+         (unsigned long long)d->nevents);
+  printf("expect:   %s -- %s\n", l->expect, met ? "met" : "NOT met");
+}
+
+/* Same inputs again, in this process: the trace hash, the schedule and
+   every logged byte must be equal.  Returns 1 when they are. */
+static int check_determinism(const cli_scenario *l, const struct plan *p,
+                             uint64_t max_steps, const sim_result *r,
+                             const char *sched, const obs_digest *d) {
+  obs_digest d2;
+  sim_observer ob = obs_digest_init(&d2);
+  sim_result r2;
+  sim_sched s2;
+  if (execute(l, p, max_steps, &ob, &r2, &s2))
+    return 0;
+  char *sched2 = sim_sched_format(r2.sched, r2.nsched);
+  int same = r2.trace_hash == r->trace_hash && d2.h == d->h && sched2 &&
+             !strcmp(sched, sched2);
+  printf("determinism: %s (trace %016llx/%016llx, events %016llx/%016llx)\n",
+         same ? "ok" : "MISMATCH", (unsigned long long)r->trace_hash,
+         (unsigned long long)r2.trace_hash, (unsigned long long)d->h,
+         (unsigned long long)d2.h);
+  free(sched2);
+  sim_result_free(&r2);
+  return same;
+}
+
+/* ------------------------------------------------------------ command */
+
+static int run_main(const char *cmd, int argc, char **argv) {
+  struct run_opts o = {.cmd = cmd, .policy = -1};
+  struct plan p = {0};
+  cli_scenario *l = NULL;
+  char *file_sched = NULL, *db = NULL, *svg = NULL, *sched = NULL;
+  rlog *log = NULL;
+  FILE *tf = NULL;
+  sim_result r = {0};
+  int64_t exec_id = -1;
+  char err[512], note[256] = "";
+  int rc = parse_opts(argc, argv, &o);
+  if (rc < 0)
+    return cli_help(!strcmp(cmd, "run") ? &cli_run : &cli_replay);
+  if (rc)
+    return rc;
+
+  rc = CLI_BAD_INPUT;
+  if (o.schedule_file && !(file_sched = read_schedule_file(o.schedule_file)))
+    goto out;
+  if (!(l = cli_load(o.path, o.variant, CLI_ENGINE)))
+    goto out;
+  if (make_plan(&o, &l->scn, file_sched ? file_sched : o.schedule, &p))
+    goto out;
+
+  if (!o.no_log) {
+    db = o.db ? strdup(o.db) : cli_default_out(o.path, "db");
+    svg = o.svg ? strdup(o.svg) : cli_default_out(o.path, "svg");
+    if (!(log = rlog_open(db, err, sizeof err))) {
+      fprintf(stderr, "error: %s\n", err);
+      goto out;
+    }
+    cli_run_info ci;
+    cli_run_info_of(&ci, l, cmd, sim_policy_name(p.pol), p.seed);
+    int64_t run_id = rlog_run_begin(log, &ci.ri);
+    exec_id = run_id < 0 ? -1 : rlog_exec_begin(log, run_id, cli_namer, &l->b);
+    if (exec_id < 0) {
+      fprintf(stderr, "error: %s: %s\n", db, rlog_errmsg(log));
+      goto out;
+    }
+  }
+
+  if (o.transcript &&
+      !(tf = strcmp(o.transcript, "-") ? fopen(o.transcript, "w") : stdout)) {
+    fprintf(stderr, "error: cannot write %s: %s\n", o.transcript,
+            strerror(errno));
+    goto out;
+  }
+  obs_digest dg;
+  obs_transcript tr;
+  obs_fanout fan;
+  sim_observer ob = obs_fanout_init(&fan), dob = obs_digest_init(&dg), tob;
+  const char *names[SIM_MAX_THREADS];
+  for (int i = 0; i < l->b.nthreads; i++)
+    names[i] = l->b.threads[i].name;
+  fan.to[0] = &dob;
+  if (tf) {
+    tob = obs_transcript_init(&tr, tf, names, cli_namer, &l->b);
+    fan.to[1] = &tob;
+  }
+  fan.to[2] = log ? rlog_observer(log) : NULL;
+  sim_sched ss;
+  if (execute(l, &p, o.max_steps, &ob, &r, &ss)) {
+    fprintf(stderr, "mmsim: engine error\n");
+    goto out;
+  }
+  sched = sim_sched_format(r.sched, r.nsched);
+  if (tf) {
+    obs_transcript_end(&tr, &r);
+    fflush(tf);
+  }
+  if (p.pol == SIM_POLICY_REPLAY && ss.diverged)
+    snprintf(note, sizeof note,
+             "schedule diverged at step %llu: thread %d was not enabled; "
+             "continued with the lowest-numbered enabled thread",
+             (unsigned long long)ss.diverged_at, ss.div_wanted);
+  if (log && rlog_exec_end(log, &r, sched, note[0] ? note : NULL)) {
+    fprintf(stderr, "error: %s: %s\n", db, rlog_errmsg(log));
+    goto out;
+  }
+
+  int met = cli_expectation_met(&l->b, &r);
+  if (!o.quiet) {
+    print_result(&o, l, &p, &r, sched, note, &dg, met);
+    if (log)
+      printf("database: %s (execution %lld)\n", db, (long long)exec_id);
+  }
+  rc = met ? CLI_OK : CLI_NOT_MET;
+
+  if (log) {
+    rlog_close(log);
+    log = NULL;
+    render_opts ro = {.exec_id = exec_id};
+    if (render_timeline(db, svg, &ro, err, sizeof err)) {
+      fprintf(stderr, "error: rendering %s: %s\n", svg, err);
+      rc = CLI_BAD_INPUT;
+    } else if (!o.quiet) {
+      printf("timeline: %s\n", svg);
+    }
+  }
+  if (!o.quiet)
+    printf("replay:   mmsim replay %s%s%s --schedule '%s'\n", o.path,
+           o.variant ? " --variant " : "", o.variant ? o.variant : "", sched);
+  if (o.check_det && !check_determinism(l, &p, o.max_steps, &r, sched, &dg))
+    rc = CLI_NOT_MET;
+
+out:
+  if (log)
+    rlog_close(log);
+  if (tf && tf != stdout)
+    fclose(tf);
+  sim_result_free(&r);
+  free(sched);
+  free(p.seq);
+  free(db);
+  free(svg);
+  free(file_sched);
+  cli_unload(l);
+  return rc;
+}
+
+static int cmd_run(int argc, char **argv) {
+  return run_main("run", argc, argv);
+}
+
+static int cmd_replay(int argc, char **argv) {
+  return run_main("replay", argc, argv);
+}
+
+#define RUN_OPTIONS                                                            \
+  "  --variant V          kernel preset instead of the scenario's (see mmsim " \
+  "check --knobs)\n"                                                           \
+  "  --policy P           timed | random | replay\n"                           \
+  "  --seed N             seed of the timed (ties) and random policies\n"      \
+  "  --schedule S         replay a schedule string, e.g. 0*3.1*2.0\n"          \
+  "  --schedule-file F    replay the schedule in file F (first line)\n"        \
+  "  --db FILE            database (default out/SCENARIO.db, appended)\n"      \
+  "  --svg FILE           timeline (default out/SCENARIO.svg)\n"               \
+  "  --no-log             no database, no timeline\n"                          \
+  "  --max-steps N        stop an execution after N steps\n"                   \
+  "  --check-determinism  run twice in-process and compare hashes\n"           \
+  "  --quiet              print nothing but errors\n"                          \
+  "  --transcript FILE    write every step as text to FILE (- for stdout)\n"   \
+  "\n"                                                                         \
+  "exit status: 0 expectation met, 1 not met, 2 bad input\n"
+
+const cli_command cli_run = {
+    "run", cmd_run, "SCENARIO",
+    "run one execution, log it, render its timeline",
+    "usage: mmsim run SCENARIO [options]\n"
+    "\n"
+    "Runs one execution of SCENARIO under a schedule the simulator controls,\n"
+    "logs every step to SQLite and renders the timeline.  Without options the\n"
+    "scenario's own 'run' line is used, else the timed policy with seed 1.\n"
+    "\n" RUN_OPTIONS};
+
+const cli_command cli_replay = {
+    "replay", cmd_replay, "SCENARIO",
+    "re-run a recorded schedule (--schedule S)",
+    "usage: mmsim replay SCENARIO --schedule S [options]\n"
+    "\n"
+    "Re-runs the execution of SCENARIO that a schedule string describes (as\n"
+    "printed by run and explore), logs it and renders its timeline.  If the\n"
+    "schedule names a thread that is not enabled, the replay says where it\n"
+    "diverged.\n"
+    "\n" RUN_OPTIONS};
