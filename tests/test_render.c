@@ -14,6 +14,7 @@
 #include <criterion/new/assert.h>
 
 #include <inttypes.h>
+#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -282,6 +283,55 @@ Test(render, picks_the_last_violating_execution) {
   cr_assert(eq(int, count(s, "class=\"node event violation\""), 0));
   free(s);
   free(svg);
+  free(db);
+  free(dir);
+}
+
+/* Lock holds are paired once, by the view v_lock_hold: the timeline draws
+   its rows and adds the hold still open at the violation. */
+Test(render, lock_holds_come_from_the_view) {
+  char *dir = test_tmpdir(), *db = tmp_path(dir, "log.db");
+  toy_model m;
+  race_model(&m);
+  sim_result r;
+  log_one(db, &m, 1, &r);
+  sqlite3 *h;
+  cr_assert(
+      eq(int, sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK));
+  sqlite3_stmt *st;
+  cr_assert(eq(int,
+               sqlite3_prepare_v2(h,
+                                  "SELECT acquire_seq, release_seq, tid, lock"
+                                  " FROM v_lock_hold",
+                                  -1, &st, NULL),
+               SQLITE_OK));
+  cr_assert(eq(int, sqlite3_step(st), SQLITE_ROW));
+  cr_assert(eq(i64, sqlite3_column_int64(st, 0), 0));
+  cr_assert(eq(i64, sqlite3_column_int64(st, 1), 5));
+  cr_assert(eq(int, sqlite3_column_int(st, 2), 0));
+  cr_assert(eq(str, (char *)sqlite3_column_text(st, 3), "ptl"));
+  cr_assert(eq(int, sqlite3_step(st), SQLITE_DONE)); /* cpu1's is open */
+  sqlite3_finalize(st);
+  sqlite3_close(h);
+
+  char err[512] = "";
+  timeline t;
+  cr_assert(
+      eq(int, timeline_load(&t, db, &(render_opts){0}, err, sizeof err), 0),
+      "%s", err);
+  cr_assert(eq(int, t.nspans, 2));
+  cr_assert(eq(i64, t.spans[0].from, 0));
+  cr_assert(eq(i64, t.spans[0].to, 5));
+  cr_assert(eq(int, t.spans[0].held, 0));
+  cr_assert(eq(int, t.spans[0].tid, 0));
+  cr_assert(eq(i64, t.spans[1].from, 6));
+  cr_assert(eq(i64, t.spans[1].to, 8)); /* the last shown row */
+  cr_assert(eq(int, t.spans[1].held, 1));
+  cr_assert(eq(int, t.spans[1].tid, 1));
+  cr_assert(eq(int, t.nlocks, 1));
+  cr_assert(eq(str, t.locks[0], "ptl"));
+  timeline_free(&t);
+  sim_result_free(&r);
   free(db);
   free(dir);
 }
