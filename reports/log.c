@@ -20,14 +20,14 @@
 ** rlog_exec_end is complete.
 **
 ** Strings (function names, operations, object names, values) are interned:
-** an in-memory hash table keyed by content maps each string to its row in
+** an in-memory table (reports/intern.c) maps each string to its row in
 ** `string`, so a string is looked up in SQLite once per log handle.  Ids are
 ** assigned in insertion order, so the same run into a fresh log gives the
 ** same ids.  Object names come from the model's namer, called at most once
 ** per object per execution (cached by object id).
 **
 ** The schema, its vocabulary and the check that a file is a log of our
-** version live in reports/schema.c; the string table in reports/intern.c.
+** version live in reports/schema.c.
 **
 ** Determinism: nothing written depends on wall time or addresses.  The only
 ** columns that differ between two identical runs are the row ids.
@@ -46,6 +46,7 @@
 #include "intern.h"
 #include "schema.h"
 #include "strbuf.h"
+
 #define RLOG_BATCH 10000 /* rows per transaction */
 #define RLOG_EVBUF 128   /* event rows per multi-row INSERT */
 #define RLOG_ACBUF 256   /* access rows per multi-row INSERT */
@@ -59,8 +60,6 @@ enum {
   ST_EXEC_ORDINAL,
   ST_EXEC_INSERT,
   ST_EXEC_UPDATE,
-  ST_EVENT,
-  ST_ACCESS,
   ST_FLOW,
   ST_VIOLATION,
   ST__COUNT
@@ -82,11 +81,6 @@ static const char *const stmt_sql[ST__COUNT] = {
     [ST_EXEC_UPDATE] = "UPDATE execution SET outcome = ?2, schedule = ?3,"
                        " steps = ?4, end_ns = ?5, trace_hash = ?6,"
                        " state_hash = ?7, note = ?8 WHERE id = ?1",
-    [ST_EVENT] = "INSERT INTO event(exec_id, seq, ts, dur, cpu, tid, depth,"
-                 " fn, op, obj, before, after)"
-                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-    [ST_ACCESS] = "INSERT INTO access(exec_id, seq, idx, obj, kind)"
-                  " VALUES (?1, ?2, ?3, ?4, ?5)",
     [ST_FLOW] = "INSERT OR IGNORE INTO flow(exec_id, from_seq, to_seq, kind,"
                 " obj) VALUES (?1, ?2, ?3, ?4, ?5)",
     [ST_VIOLATION] = "INSERT INTO violation(exec_id, kind, seq, message,"
@@ -107,7 +101,6 @@ typedef struct acrow {
   uint8_t op; /* enum sim_op */
 } acrow;
 
-/* One interned string: content hash, row id, owned copy (NULL: free slot). */
 /* A cached object name for the current execution (id 0: not named yet). */
 typedef struct objname {
   int64_t id;
@@ -117,17 +110,16 @@ typedef struct objname {
 struct rlog {
   sqlite3 *db;
   sqlite3_stmt *st[ST__COUNT];
-  sqlite3_stmt *ev_many; /* RLOG_EVBUF rows */
-  sqlite3_stmt *ac_many; /* RLOG_ACBUF rows */
+  sqlite3_stmt *ev_many, *ev_one; /* RLOG_EVBUF event rows, one */
+  sqlite3_stmt *ac_many, *ac_one; /* RLOG_ACBUF access rows, one */
   evrow evbuf[RLOG_EVBUF];
   acrow acbuf[RLOG_ACBUF];
   int nev, nac; /* rows buffered, always flushed before COMMIT */
   char err[512];
-  int in_txn;     /* a BEGIN is open */
-  unsigned batch; /* rows written since BEGIN */
-  int failed;     /* an observer callback failed; reported at exec_end */
-  /* interned strings: open addressing, capacity a power of two */
-  intern_tab strs;
+  int in_txn;      /* a BEGIN is open */
+  unsigned batch;  /* rows written since BEGIN */
+  int failed;      /* an observer callback failed; reported at exec_end */
+  intern_tab strs; /* interned strings */
   /* the execution in progress (exec_id 0: none) */
   int64_t exec_id;
   rlog_namer namer;
@@ -275,13 +267,11 @@ static int flush_buf(rlog *l, const rowkind *rk, const void *rows, int *n,
 }
 
 static int flush_events(rlog *l) {
-  return flush_buf(l, &event_rows, l->evbuf, &l->nev, l->ev_many,
-                   l->st[ST_EVENT]);
+  return flush_buf(l, &event_rows, l->evbuf, &l->nev, l->ev_many, l->ev_one);
 }
 
 static int flush_accesses(rlog *l) {
-  return flush_buf(l, &access_rows, l->acbuf, &l->nac, l->ac_many,
-                   l->st[ST_ACCESS]);
+  return flush_buf(l, &access_rows, l->acbuf, &l->nac, l->ac_many, l->ac_one);
 }
 
 static int flush_rows(rlog *l) {
@@ -426,11 +416,12 @@ static int check_or_create(rlog *l, const char *path) {
   return txn_commit(l);
 }
 
-/* "INSERT ... VALUES (?,..,?),(?,..,?)..." for a buffer of rows. */
-static int prepare_multi(rlog *l, const rowkind *rk, sqlite3_stmt **st) {
+/* "INSERT ... VALUES (?,..,?),(?,..,?)..." for 'rows' rows. */
+static int prepare_multi(rlog *l, const rowkind *rk, int rows,
+                         sqlite3_stmt **st) {
   strbuf sql = {0};
   sb_puts(&sql, rk->head);
-  for (int r = 0; r < rk->cap; r++) {
+  for (int r = 0; r < rows; r++) {
     sb_puts(&sql, r ? ",(" : " (");
     for (int c = 0; c < rk->cols; c++)
       sb_puts(&sql, c + 1 < rk->cols ? "?," : "?)");
@@ -442,9 +433,11 @@ static int prepare_multi(rlog *l, const rowkind *rk, sqlite3_stmt **st) {
 }
 
 static int prepare_many(rlog *l) {
-  if (prepare_multi(l, &event_rows, &l->ev_many) < 0)
+  if (prepare_multi(l, &event_rows, RLOG_EVBUF, &l->ev_many) < 0 ||
+      prepare_multi(l, &event_rows, 1, &l->ev_one) < 0 ||
+      prepare_multi(l, &access_rows, RLOG_ACBUF, &l->ac_many) < 0)
     return -1;
-  return prepare_multi(l, &access_rows, &l->ac_many);
+  return prepare_multi(l, &access_rows, 1, &l->ac_one);
 }
 
 static void obs_event(void *arg, const sim_event *ev);
@@ -499,7 +492,9 @@ int rlog_close(rlog *l) {
   for (int i = 0; i < ST__COUNT; i++)
     sqlite3_finalize(l->st[i]);
   sqlite3_finalize(l->ev_many);
+  sqlite3_finalize(l->ev_one);
   sqlite3_finalize(l->ac_many);
+  sqlite3_finalize(l->ac_one);
   if (l->db && sqlite3_close(l->db) != SQLITE_OK)
     rc = -1;
   intern_free(&l->strs);
