@@ -42,6 +42,7 @@
 
 #define MAX_FLOWS_IN 64 /* flows followed into one step */
 #define MAX_PREDS (1 + MAX_FLOWS_IN + SIM_MAX_THREADS)
+_Static_assert(SIM_MAX_THREADS <= 32, "thread sets are 32-bit masks");
 
 int timeline_slice_needs_accesses(const timeline *t, int limit, int full) {
   return !full && t->nall > limit && t->has_viol &&

@@ -305,9 +305,11 @@ static int load_accesses(reader *r) {
     int op = schema_access_op((const char *)sqlite3_column_text(st, 2));
     for (; i < t->nall && t->allseq[i] <= seq; i++)
       t->acc_off[i] = n; /* rows of events up to 'seq' start here */
-    if (i == 0 || t->allseq[i - 1] != seq || op < 0)
-      continue; /* no such event, or a kind this version does not write */
-    assert(obj > 0 && obj <= UINT32_MAX); /* sim_oid: string ids fit */
+    /* Skipped: a row without its event, a kind this version does not
+       write, an object id beyond sim_oid (more than 4G strings). */
+    if (i == 0 || t->allseq[i - 1] != seq || op < 0 || obj <= 0 ||
+        obj > UINT32_MAX)
+      continue;
     if ((size_t)n == cap) {
       cap = cap ? 2 * cap : 1024;
       t->acc = sb_xrealloc(t->acc, cap * sizeof *t->acc);
