@@ -434,7 +434,8 @@ static int load_spans(reader *r) {
                                       .r1 = (int)r1};
   }
   sqlite3_finalize(st);
-  qsort(t->spans, (size_t)t->nspans, sizeof *t->spans, span_cmp);
+  if (t->nspans) /* qsort wants an array, even for none */
+    qsort(t->spans, (size_t)t->nspans, sizeof *t->spans, span_cmp);
   for (int s = 0; s < t->nspans; s++)
     t->spans[s].lock = lock_index(t, t->spans[s].name);
   return 0;
