@@ -10,7 +10,10 @@
 ** page_cache_read); ->readpage is synchronous in the faulting thread, its I/O
 ** completion (SetPageUptodate, unlock_page) being a step of its own; the
 ** filesystem has no buffers, no ->launder_page, no ->page_mkwrite unless
-** the scenario says so.
+** the scenario says so.  Reference counting (get_page, put_page,
+** pagevec_release) is in swap.c; pagevec_lookup(), a mm/swap.c wrapper of
+** find_get_pages() in the kernel, stays here next to the gang lookup it
+** wraps.
 */
 #include <assert.h>
 
@@ -58,27 +61,6 @@ static int tree_lookup_step(sim_thread *t, int file, uint32_t index,
     m->s.page[p].count++; /* page_cache_get() */
   sim_after(t, "index %u -> %s%d", index, p >= 0 ? "page#" : "", p);
   return p;
-}
-
-void get_page(sim_thread *t, int page) {
-  mm_model *m = mm_of(t);
-  SIM_STEP(t, "get_page", COST_ATOMIC, SIM_WR(page_ref_oid(m, page)));
-  m->s.page[page].count++;
-}
-
-/* put_page(), alias page_cache_release() (mm/swap.c): the last reference
-   frees the page.  A free page must be out of the cache and unmapped. */
-void put_page(sim_thread *t, int page) {
-  mm_model *m = mm_of(t);
-  struct page *p = &m->s.page[page];
-  SIM_STEP(t, "put_page", COST_ATOMIC, SIM_WR(page_ref_oid(m, page)));
-  assert(p->used && p->count > 0);
-  sim_before(t, "count %d", p->count);
-  if (--p->count == 0) {
-    assert(p->mapping < 0 && !page_mapped(p));
-    p->used = 0; /* back to the allocator */
-  }
-  sim_after(t, "count %d%s", p->count, p->count ? "" : " (freed)");
 }
 
 /* page_cache_alloc_cold(): each thread allocates from its own pool of
@@ -194,30 +176,6 @@ unsigned pagevec_lookup(sim_thread *t, struct pagevec *pv, int file,
   return gang_lookup(t, pv, file, start, nr, 0, "pagevec_lookup");
 }
 
-/* pagevec_release(): drops the lookup's references, one batch. */
-struct pv_fp {
-  mm_model *m;
-  const struct pagevec *pv;
-};
-void pagevec_release(sim_thread *t, struct pagevec *pv) {
-  mm_model *m = mm_of(t);
-  if (!pv->nr)
-    return;
-  sim_stepdesc s = {.what = "pagevec_release", .cost_ns = COST_ATOMIC};
-  for (int i = 0; i < pv->nr; i++)
-    s.acc[s.n++] = (sim_access){page_ref_oid(m, pv->pages[i]), SIM_OP_WRITE};
-  sim_step(t, &s);
-  for (int i = 0; i < pv->nr; i++) {
-    struct page *p = &m->s.page[pv->pages[i]];
-    assert(p->count > 0);
-    if (--p->count == 0) {
-      assert(p->mapping < 0 && !page_mapped(p));
-      p->used = 0;
-    }
-  }
-  pv->nr = 0;
-}
-
 /* ----------------------------------------------------- insert / remove */
 
 /* ->readpage for a block-mapped file, end to end: the page is locked and
@@ -297,7 +255,7 @@ void __remove_from_page_cache(sim_thread *t, int page) {
   sim_after(t, "page#%d index %u removed from file %d (mapcount %d)", page,
             p->index, file, p->mapcount);
   if (m->knobs.bug_on_mapped_remove && page_mapped(p))
-    MM_BUG(t, "page-mapped-on-remove", page,
+    MM_BUG(t, MM_KIND_PAGE_MAPPED_ON_REMOVE, page,
            "BUG_ON(page_mapped(page)) in __remove_from_page_cache: page#%d "
            "(%s index %u) still mapped by %d pte(s)",
            page, m->scn->files[file].name, p->index, p->mapcount);

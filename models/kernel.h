@@ -38,13 +38,16 @@ struct pagevec {
   int16_t pages[PAGEVEC_SIZE];
 };
 
-/* page reference counting and state, mm/swap.c and include/linux/mm.h */
+/* mm/swap.c (and the get_page inline of include/linux/mm.h) */
 void get_page(sim_thread *t, int page);
 void put_page(sim_thread *t, int page); /* = page_cache_release() */
+void pagevec_release(sim_thread *t, struct pagevec *pv);
+
+/* include/linux/mm.h and pagemap.h */
 static inline int page_mapped(const struct page *p) {
   return p->mapcount > 0;
 }
-int page_cache_alloc(sim_thread *t);
+int page_cache_alloc(sim_thread *t); /* in filemap.c */
 
 /* mm/rmap.c */
 void page_add_file_rmap(mm_model *m, int page);
@@ -58,8 +61,7 @@ void set_page_dirty_balance(sim_thread *t, int page);
 int find_get_page(sim_thread *t, int file, uint32_t index);
 int find_lock_page(sim_thread *t, int file, uint32_t index);
 unsigned pagevec_lookup(sim_thread *t, struct pagevec *pv, int file,
-                        uint32_t start, unsigned nr);
-void pagevec_release(sim_thread *t, struct pagevec *pv);
+                        uint32_t start, unsigned nr); /* + find_get_pages */
 int page_cache_read(sim_thread *t, int file, uint32_t index);
 void __remove_from_page_cache(sim_thread *t, int page);
 void remove_from_page_cache(sim_thread *t, int page);
@@ -101,7 +103,8 @@ static inline int vma_pte_slot(const struct vma *v, uint64_t addr) {
 static inline uint32_t linear_page_index(const struct vma *v, uint64_t addr) {
   return (uint32_t)((addr - v->start) >> PAGE_SHIFT) + v->pgoff;
 }
-/* Raised from an action: a BUG_ON in the modelled kernel. */
+/* Raised from an action: a BUG_ON in the modelled kernel ('kind' is an
+   enum mm_kind). */
 #define MM_BUG(t, kind, page, ...)                                             \
   do {                                                                         \
     sim_oid o_ = page_oid(mm_of(t), page);                                     \

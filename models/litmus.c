@@ -335,6 +335,15 @@ static void litmus_thread_main(void *model, sim_thread *t, int tid) {
 
 /* -------------------------------------------------------------- checks */
 
+const sim_kind litmus_kinds[LITMUS_NKINDS] = {
+    {LITMUS_KIND_LOST_UPDATE, "lost-update",
+     "counter: x is not N after N increments"},
+    {LITMUS_KIND_LOST_MESSAGE, "lost-message",
+     "indexer: the table misses a message, or holds one too often"},
+    {LITMUS_KIND_INVARIANT, "invariant",
+     "lastzero, filesystem: the program's end invariant fails"},
+};
+
 static void litmus_reset(void *model) {
   litmus_model *m = model;
   memset(m->table, 0, sizeof m->table);
@@ -359,7 +368,7 @@ static void indexer_check(litmus_model *m, sim_exec *x) {
       continue;
     sim_oid o = (sim_oid)h;
     if (w < 0 || w >= WMAX || count[w] == 0) {
-      sim_violation(x, "lost-message", &o, 1,
+      sim_violation(x, LITMUS_KIND_LOST_MESSAGE, &o, 1,
                     "table[%d] = %d, more often than it was inserted", h, w);
       return;
     }
@@ -367,7 +376,7 @@ static void indexer_check(litmus_model *m, sim_exec *x) {
   }
   for (int w = 0; w < WMAX; w++)
     if (count[w]) {
-      sim_violation(x, "lost-message", NULL, 0,
+      sim_violation(x, LITMUS_KIND_LOST_MESSAGE, NULL, 0,
                     "message %d missing %d time(s) from the table", w,
                     count[w]);
       return;
@@ -379,20 +388,21 @@ static void indexer_check(litmus_model *m, sim_exec *x) {
 static void lastzero_check(litmus_model *m, sim_exec *x) {
   sim_oid o = 0;
   if (m->a[0] != 0) {
-    sim_violation(x, "invariant", &o, 1, "a[0] = %d, expected 0", m->a[0]);
+    sim_violation(x, LITMUS_KIND_INVARIANT, &o, 1, "a[0] = %d, expected 0",
+                  m->a[0]);
     return;
   }
   for (int j = 1; j <= m->n; j++)
     if (m->a[j] != 1 && m->a[j] != m->a[j - 1] + 1) {
       o = (sim_oid)j;
-      sim_violation(x, "invariant", &o, 1,
+      sim_violation(x, LITMUS_KIND_INVARIANT, &o, 1,
                     "a[%d] = %d, expected 1 or a[%d] + 1 = %d", j, m->a[j],
                     j - 1, m->a[j - 1] + 1);
       return;
     }
   if (m->lastzero_i < 0 || m->lastzero_i > m->n)
-    sim_violation(x, "invariant", NULL, 0, "thread 0 stopped at i = %d",
-                  m->lastzero_i);
+    sim_violation(x, LITMUS_KIND_INVARIANT, NULL, 0,
+                  "thread 0 stopped at i = %d", m->lastzero_i);
 }
 
 /* Each inode got a block, no block has two owners, busy[b] iff owned. */
@@ -404,13 +414,14 @@ static void filesystem_check(litmus_model *m, sim_exec *x) {
     int b = m->inode[i] - 1;
     sim_oid o = fs_inode(m, i);
     if (b < 0 || b >= LITMUS_NUMBLOCKS) {
-      sim_violation(x, "invariant", &o, 1, "inode[%d] = %d, expected 1..%d", i,
-                    m->inode[i], LITMUS_NUMBLOCKS);
+      sim_violation(x, LITMUS_KIND_INVARIANT, &o, 1,
+                    "inode[%d] = %d, expected 1..%d", i, m->inode[i],
+                    LITMUS_NUMBLOCKS);
       return;
     }
     if (owner[b] >= 0) {
       sim_oid objs[2] = {fs_inode(m, owner[b]), o};
-      sim_violation(x, "invariant", objs, 2,
+      sim_violation(x, LITMUS_KIND_INVARIANT, objs, 2,
                     "inode[%d] and inode[%d] both own block %d", owner[b], i,
                     b);
       return;
@@ -420,7 +431,7 @@ static void filesystem_check(litmus_model *m, sim_exec *x) {
   for (int b = 0; b < LITMUS_NUMBLOCKS; b++)
     if (m->busy[b] != (owner[b] >= 0)) {
       sim_oid o = fs_busy(m, b);
-      sim_violation(x, "invariant", &o, 1, "busy[%d] = %d but %s", b,
+      sim_violation(x, LITMUS_KIND_INVARIANT, &o, 1, "busy[%d] = %d but %s", b,
                     m->busy[b],
                     owner[b] >= 0 ? "an inode owns it" : "no inode owns it");
       return;
@@ -443,8 +454,8 @@ static void litmus_at_end(void *model, sim_exec *x) {
   case LITMUS_RACY_COUNTER:
     if (m->x != m->n) {
       sim_oid o = counter_x(m);
-      sim_violation(x, "lost-update", &o, 1, "x = %d after %d increments", m->x,
-                    m->n);
+      sim_violation(x, LITMUS_KIND_LOST_UPDATE, &o, 1,
+                    "x = %d after %d increments", m->x, m->n);
     }
     break;
   case LITMUS_ABBA:
@@ -485,14 +496,9 @@ static uint64_t litmus_state_hash(void *model) {
   return h;
 }
 
-const sim_model_ops litmus_ops = {
-    .reset = litmus_reset,
-    .thread_main = litmus_thread_main,
-    .after_step = NULL,
-    .at_end = litmus_at_end,
-    .obj_name = litmus_obj_name,
-    .state_hash = litmus_state_hash,
-};
+const sim_model_ops litmus_ops =
+    SIM_MODEL_OPS(litmus_reset, litmus_thread_main, NULL, litmus_at_end,
+                  litmus_obj_name, litmus_state_hash, litmus_kinds);
 
 /* --------------------------------------------------------------- setup */
 

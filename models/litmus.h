@@ -71,9 +71,20 @@ typedef struct litmus_model {
 int litmus_init(litmus_model *m, const char *name, int n, char *err,
                 size_t errlen);
 
-/* reset, thread_main, at_end (invariant checks), obj_name, state_hash;
-   after_step is NULL. */
+/* reset, thread_main, at_end (invariant checks), obj_name, state_hash,
+   and the kinds below; after_step is NULL. */
 extern const sim_model_ops litmus_ops;
+
+/* Violation kinds of the litmus programs (abba's deadlock is the
+   engine's); row i of litmus_kinds has id SIM_KIND_MODEL + i. */
+enum litmus_kind {
+  LITMUS_KIND_LOST_UPDATE = SIM_KIND_MODEL, /* counter, racy-counter */
+  LITMUS_KIND_LOST_MESSAGE,                 /* indexer */
+  LITMUS_KIND_INVARIANT,                    /* lastzero, filesystem */
+  LITMUS_KIND__END
+};
+#define LITMUS_NKINDS (LITMUS_KIND__END - SIM_KIND_MODEL)
+extern const sim_kind litmus_kinds[LITMUS_NKINDS];
 
 int litmus_nthreads(const litmus_model *m);
 const sim_thread_cfg *litmus_threads(const litmus_model *m);

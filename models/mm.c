@@ -1,18 +1,19 @@
 /*
-** mm.c - the model as the engine sees it: building the initial state from
-** a scenario, the thread bodies (user programs and system calls), object
-** names, and the invariants.
+** mm.c - the MM model as the engine sees it: the state built from a
+** scenario, its object layout, and the ops table.  Not a kernel file (the
+** kernel's mm/ files have their namesakes here: memory.c, filemap.c,
+** truncate.c, rmap.c, swap.c, page-writeback.c); this is the harness.
 **
-** Invariants (R1, ../shared/mm-ground-truth.md):
-**   page-mapped-on-remove  BUG_ON(page_mapped) when a page leaves the page
-**                          cache (raised in filemap.c / truncate.c);
-**   pte-cache-mismatch     at quiescence, a present pte of a file vma maps
-**                          the page cached at its linear file offset;
-**   pte-beyond-eof         at quiescence after a truncate, no pte maps a
-**                          page at or past ceil(i_size);
-**   deadlock               from the engine.
-** After every step, assert_page_state() checks the page invariants that
-** must hold between any two steps (asserts: a failure is a model bug).
+** Object layout: every object class (enum mm_oclass, mm.h) is a dense
+** range of engine object ids, one per page slot, per file, per mm or per
+** pte slot, computed once by layout(); mm_obj_name() inverts it for logs
+** ("page#3.PG_locked", "f.i_mmap_lock", "pte(A,0x1000)").  The initial
+** state (struct mm_state) is built from the scenario's files, cached pages
+** and maps by mm_model_init(), and each execution starts from a memcpy of
+** it (mm_reset).  mm_state_hash() hashes the final state field by field.
+**
+** The ops table gathers the other parts: the threads' programs
+** (program.c) and the checks with their violation kinds (invariants.c).
 */
 #include <assert.h>
 #include <stdio.h>
@@ -166,28 +167,13 @@ int mm_model_init(mm_model *m, const scenario *scn, const char *variant,
     }
   }
 
-  /* threads and what the model supports of their programs */
+  /* threads, and what the model supports of their programs */
   for (int i = 0; i < scn->nthreads; i++) {
     const scn_thread *th = &scn->threads[i];
     snprintf(m->thread_names[i], sizeof m->thread_names[i], "%s", th->name);
     m->threads[i] = (sim_thread_cfg){m->thread_names[i], th->cpu};
-    for (int j = 0; j < th->nops; j++) {
-      const scn_op *op = &th->ops[j];
-      if (op->kind != SCN_STORE)
-        continue;
-      const struct vma *v = find_vma(m, op->mm, op->addr);
-      assert(v); /* the parser checked the address */
-      if (!v->write)
-        return errat(err, errlen, scn, op->line, op->col,
-                     "store to a read-only mapping (the fault would be "
-                     "SIGSEGV), expected a map with rw");
-      if (!v->shared)
-        return errat(err, errlen, scn, op->line, op->col,
-                     "store to a private mapping: copy-on-write is not "
-                     "modelled, expected a shared map");
-    }
   }
-  return 0;
+  return mm_program_check(m, err, errlen);
 }
 
 void mm_knobs_format(const mm_knobs *k, char *buf, size_t n) {
@@ -199,7 +185,7 @@ void mm_knobs_format(const mm_knobs *k, char *buf, size_t n) {
                             mm_knob_get(k, i) ? "on" : "off");
 }
 
-/* ------------------------------------------------------------ threads */
+/* ----------------------------------------------------------- objects */
 
 static void mm_reset(void *model) {
   mm_model *m = model;
@@ -207,65 +193,7 @@ static void mm_reset(void *model) {
   memset(m->truncated, 0, sizeof m->truncated);
 }
 
-/* A thread runs its program: user accesses fault as the CPU would;
-   system calls enter the kernel at their entry function. */
-static void mm_thread_main(void *model, sim_thread *t, int tid) {
-  mm_model *m = model;
-  const scn_thread *th = &m->scn->threads[tid];
-  m->x = sim_thread_exec(t);
-  for (int i = 0; i < th->nops; i++) {
-    const scn_op *op = &th->ops[i];
-    switch (op->kind) {
-    case SCN_LOAD:
-    case SCN_STORE:
-      sim_enter(t, "user");
-      user_access(t, op->mm, op->addr, op->kind == SCN_STORE);
-      sim_leave(t);
-      break;
-    case SCN_TRUNCATE:
-      do_truncate(t, op->file, op->size);
-      break;
-    case SCN_DIO_WRITE:
-      generic_file_direct_write(t, op->file, op->page, op->npages);
-      break;
-    case SCN_PUNCH:
-      vmtruncate_range(t, op->file, (uint64_t)op->page << PAGE_SHIFT,
-                       ((uint64_t)(op->page + op->npages) << PAGE_SHIFT) - 1);
-      break;
-    case SCN_DELAY:
-      sim_delay(t, op->ns);
-      break;
-    }
-  }
-}
-
-/* ------------------------------------------------------------- checks */
-
-/* Page invariants between any two steps (a failure is a model bug). */
-static void assert_page_state(const mm_model *m) {
-#ifndef NDEBUG
-  for (int p = 0; p < MM_MAX_PAGES; p++) {
-    const struct page *pg = &m->s.page[p];
-    if (!pg->used) {
-      assert(pg->mapcount == 0);
-      continue;
-    }
-    assert(pg->count >= 1 && pg->mapcount >= 0);
-    assert(pg->count >= pg->mapcount + (pg->mapping >= 0));
-    if (pg->mapping >= 0)
-      assert(m->s.as[pg->mapping].tree[pg->index] == p);
-  }
-#else
-  (void)m;
-#endif
-}
-
-static void mm_after_step(void *model, sim_exec *x) {
-  (void)x;
-  assert_page_state(model);
-}
-
-static void pte_name(const mm_model *m, int mm, int slot, char *buf, size_t n) {
+void mm_pte_name(const mm_model *m, int mm, int slot, char *buf, size_t n) {
   for (int i = 0; i < m->nvma; i++) {
     const struct vma *v = &m->vma[i];
     int np = (int)((v->end - v->start) >> PAGE_SHIFT);
@@ -277,47 +205,6 @@ static void pte_name(const mm_model *m, int mm, int slot, char *buf, size_t n) {
     }
   }
   snprintf(buf, n, "pte(%s,#%d)", m->scn->mms[mm].name, slot);
-}
-
-/* Quiescent checks: every present pte agrees with the page cache, and
-   nothing stays mapped past EOF after a truncate. */
-static void mm_at_end(void *model, sim_exec *x) {
-  mm_model *m = model;
-  for (int i = 0; i < m->nvma; i++) {
-    const struct vma *v = &m->vma[i];
-    const struct address_space *as = &m->s.as[v->file];
-    for (uint64_t a = v->start; a < v->end; a += PAGE_SIZE) {
-      const struct pte *pte = &m->s.mm[v->mm].pte[vma_pte_slot(v, a)];
-      if (!pte->present)
-        continue;
-      uint32_t idx = linear_page_index(v, a);
-      const struct page *pg = &m->s.page[pte->page];
-      sim_oid objs[2] = {pte_oid(m, v->mm, vma_pte_slot(v, a)),
-                         page_oid(m, pte->page)};
-      char pn[64];
-      pte_name(m, v->mm, vma_pte_slot(v, a), pn, sizeof pn);
-      if (pg->mapping != v->file || pg->index != idx ||
-          as->tree[idx] != pte->page) {
-        sim_violation(x, "pte-cache-mismatch", objs, 2,
-                      "%s maps page#%d (%s), but %s index %u is %s%d in the "
-                      "page cache",
-                      pn, pte->page,
-                      pg->mapping < 0 ? "orphaned: removed from the cache"
-                                      : "another file offset",
-                      m->scn->files[v->file].name, idx,
-                      as->tree[idx] >= 0 ? "page#" : "", as->tree[idx]);
-        return;
-      }
-      uint64_t eof = (as->i_size + PAGE_SIZE - 1) >> PAGE_SHIFT;
-      if (m->truncated[v->file] && idx >= eof) {
-        sim_violation(x, "pte-beyond-eof", objs, 2,
-                      "%s maps page#%d at index %u, past i_size %llu after "
-                      "truncate",
-                      pn, pte->page, idx, (unsigned long long)as->i_size);
-        return;
-      }
-    }
-  }
 }
 
 static void mm_obj_name(void *model, sim_oid o, char *buf, size_t n) {
@@ -340,7 +227,7 @@ static void mm_obj_name(void *model, sim_oid o, char *buf, size_t n) {
              oclass_name[c]);
     break;
   case OC_PTE:
-    pte_name(m, i / MM_MAX_PTES, i % MM_MAX_PTES, buf, n);
+    mm_pte_name(m, i / MM_MAX_PTES, i % MM_MAX_PTES, buf, n);
     break;
   default:
     snprintf(buf, n, "%s.%s", i < m->scn->nfiles ? m->scn->files[i].name : "?",
@@ -385,11 +272,6 @@ static uint64_t mm_state_hash(void *model) {
   return h;
 }
 
-const sim_model_ops mm_model_ops = {
-    .reset = mm_reset,
-    .thread_main = mm_thread_main,
-    .after_step = mm_after_step,
-    .at_end = mm_at_end,
-    .obj_name = mm_obj_name,
-    .state_hash = mm_state_hash,
-};
+const sim_model_ops mm_model_ops =
+    SIM_MODEL_OPS(mm_reset, mm_thread_main, mm_after_step, mm_at_end,
+                  mm_obj_name, mm_state_hash, mm_kinds);

@@ -21,6 +21,11 @@
 **   uptodate --truncate_complete_page / invalidate_complete_page2-->
 **        orphan (mapping -1) --last put_page--> free
 **   mapped --(*) __remove_from_page_cache--> orphan but mapped: BUG
+**
+** The model's own code (not kernel files): mm.c builds the state and lays
+** out the objects, program.c runs the scenario threads' programs,
+** invariants.c holds the checks and the violation kinds.  The kernel paths
+** live in the files named after mm/ (kernel.h declares them).
 */
 #ifndef MMSIM_MM_H
 #define MMSIM_MM_H
@@ -143,6 +148,28 @@ int mm_model_init(mm_model *m, const scenario *scn, const char *variant,
 extern const sim_model_ops mm_model_ops;
 /* "name=on,name=off,..." of the effective knobs */
 void mm_knobs_format(const mm_knobs *k, char *buf, size_t n);
+
+/* Violation kinds of the model, raised as these ids: the table mm_kinds
+   (invariants.c) has row i = id SIM_KIND_MODEL + i. */
+enum mm_kind {
+  MM_KIND_PAGE_MAPPED_ON_REMOVE = SIM_KIND_MODEL, /* a BUG_ON in the kernel */
+  MM_KIND_PTE_CACHE_MISMATCH,                     /* at quiescence */
+  MM_KIND_PTE_BEYOND_EOF,                         /* at quiescence */
+  MM_KIND__END
+};
+#define MM_NKINDS (MM_KIND__END - SIM_KIND_MODEL)
+extern const sim_kind mm_kinds[MM_NKINDS];
+
+/* The parts of mm_model_ops, by file. */
+/* mm.c: "pte(MM,0xADDR)" of pte slot 'slot' of mm 'mm' */
+void mm_pte_name(const mm_model *m, int mm, int slot, char *buf, size_t n);
+/* program.c: a scenario thread's program; and the check, at build time,
+   that the model can run every program (0, or -1 with FILE:LINE:COL) */
+void mm_thread_main(void *model, sim_thread *t, int tid);
+int mm_program_check(const mm_model *m, char *err, size_t errlen);
+/* invariants.c: checks after every step and at quiescence */
+void mm_after_step(void *model, sim_exec *x);
+void mm_at_end(void *model, sim_exec *x);
 
 /* Object ids */
 static inline sim_oid mm_oid(const mm_model *m, enum mm_oclass c, int i) {

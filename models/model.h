@@ -1,7 +1,8 @@
 /*
 ** model.h - binding a parsed scenario to the model it names: the MM model
 ** (models/mm.c, with a kernel variant) or a litmus program
-** (models/litmus.c).  The command line and the explorer see only this.
+** (models/litmus.c), and the violation kinds each can report.  The command
+** line and the explorer see only this.
 */
 #ifndef MMSIM_MODEL_H
 #define MMSIM_MODEL_H
@@ -34,5 +35,21 @@ int model_bind(model_binding *b, const scenario *s, const char *variant,
 sim_exec_cfg model_exec_cfg(const model_binding *b);
 /* 'expect' as text: "clean" or "violation KIND". */
 void model_expect_text(const model_binding *b, char *buf, size_t n);
+
+/*
+** Violation kinds.  A binding reports the engine's kinds (sim_engine_kinds:
+** deadlock, bad-unlock) and its model's table, which model_kinds() returns
+** with its length in *n (row i has id SIM_KIND_MODEL + i, see sim.h).
+*/
+const sim_kind *model_kinds(const model_binding *b, int *n);
+/* The id of kind 'name' for this binding, SIM_KIND_NONE if it has none. */
+int model_kind_find(const model_binding *b, const char *name);
+/* Appends the names of k[0..n-1] to the string in buf as "a, b, c" (", "
+   before the first one when buf is not empty), truncating at 'size'.
+   Returns strlen(buf). */
+size_t model_kinds_format(const sim_kind *k, int n, char *buf, size_t size);
+/* "deadlock, bad-unlock, lost-update, ...": the engine's kinds, then the
+   model's, for help and error messages. */
+void model_kind_names(const model_binding *b, char *buf, size_t size);
 
 #endif /* MMSIM_MODEL_H */

@@ -244,7 +244,7 @@ int invalidate_inode_pages2_range(sim_thread *t, int file, uint32_t start,
           SIM_STEP(t, "BUG_ON(page_mapped)", COST_ATOMIC,
                    SIM_RD(page_oid(m, page)));
           if (page_mapped(p))
-            MM_BUG(t, "page-mapped-on-remove", page,
+            MM_BUG(t, MM_KIND_PAGE_MAPPED_ON_REMOVE, page,
                    "BUG_ON(page_mapped(page)) in "
                    "invalidate_inode_pages2_range: page#%d index %u",
                    page, p->index);

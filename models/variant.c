@@ -1,5 +1,5 @@
 /*
-** variant.c - knob table, kernel presets and violation kinds.
+** variant.c - the knob table and the kernel presets, one table each.
 **
 ** 2.6.20: the fault path relies on mapping->truncate_count (do_no_page) and
 **         never locks an uptodate page; truncate does not recheck mappings.
@@ -10,10 +10,13 @@
 ** The debug BUG_ON in __remove_from_page_cache is on in both presets so that
 ** the race is caught where it happens; turn it off with
 ** "set debug.bug_on_mapped_remove = off" to see the quiescent symptom.
+** Every list of variant names (error messages, help) is generated from
+** mm_variants[].
 */
 #include "variant.h"
 
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #define K(field) offsetof(mm_knobs, field)
@@ -39,12 +42,15 @@ const mm_knob_desc mm_knob_table[] = {
 };
 const int mm_nknobs = (int)(sizeof mm_knob_table / sizeof mm_knob_table[0]);
 
-static const struct {
-  const char *name;
-  mm_knobs k;
-} presets[] = {
-    {"2.6.20", {.fault_truncate_count = 1, .bug_on_mapped_remove = 1}},
+const mm_variant mm_variants[] = {
+    {"2.6.20",
+     "Linux 2.6.20 (February 2007)",
+     "sagsango/linux-2.6.20 (a 2.6.20 study tree), and torvalds/linux "
+     "ecdfc978 for mm/truncate.c",
+     {.fault_truncate_count = 1, .bug_on_mapped_remove = 1}},
     {"2.6.23",
+     "Linux 2.6.23 (October 2007), as of 2.6.23-rc1",
+     "torvalds/linux d00806b1, 54cb8821 and 83c54070 (2.6.23-rc1)",
      {.fault_lock_page = 1,
       .truncate_unmap_mapped = 1,
       .vmtruncate_unmap_twice = 1,
@@ -53,18 +59,26 @@ static const struct {
       .truncate_clear_uptodate_late = 1,
       .bug_on_mapped_remove = 1}},
 };
+const int mm_nvariants = (int)(sizeof mm_variants / sizeof mm_variants[0]);
 
 int mm_variant_preset(const char *name, mm_knobs *k) {
-  for (size_t i = 0; i < sizeof presets / sizeof presets[0]; i++)
-    if (!strcmp(presets[i].name, name)) {
-      *k = presets[i].k;
+  for (int i = 0; i < mm_nvariants; i++)
+    if (!strcmp(mm_variants[i].name, name)) {
+      *k = mm_variants[i].knobs;
       return 0;
     }
   return -1;
 }
 
 const char *mm_variant_names(void) {
-  return "2.6.20, 2.6.23";
+  static char buf[32 * 8];
+  if (!buf[0]) {
+    size_t len = 0;
+    for (int i = 0; i < mm_nvariants && len < sizeof buf; i++)
+      len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s",
+                              i ? ", " : "", mm_variants[i].name);
+  }
+  return buf;
 }
 
 int mm_knob_find(const char *name) {
@@ -80,30 +94,4 @@ void mm_knob_set(mm_knobs *k, int idx, int value) {
 
 int mm_knob_get(const mm_knobs *k, int idx) {
   return *(const int *)((const char *)k + mm_knob_table[idx].offset);
-}
-
-const char *const mm_violation_kinds[] = {
-    "page-mapped-on-remove", /* BUG_ON(page_mapped) at page-cache removal */
-    "pte-cache-mismatch",    /* quiescent: pte maps a page that is not the
-                                cached page at its file offset */
-    "pte-beyond-eof",        /* after truncate: pte maps index >= i_size */
-    "deadlock",              /* no thread enabled, some unfinished */
-    "bad-unlock",            /* a path released a lock it did not hold */
-    /* litmus programs (models/litmus.c) */
-    "lost-update",  /* counter: an increment lost */
-    "lost-message", /* indexer: the table misses a message */
-    "invariant",    /* lastzero, filesystem: their end invariant */
-    NULL,
-};
-
-int mm_violation_kind_valid(const char *kind) {
-  for (int i = 0; mm_violation_kinds[i]; i++)
-    if (!strcmp(mm_violation_kinds[i], kind))
-      return 1;
-  return 0;
-}
-
-const char *mm_violation_kind_names(void) {
-  return "page-mapped-on-remove, pte-cache-mismatch, pte-beyond-eof, "
-         "deadlock, bad-unlock, lost-update, lost-message, invariant";
 }

@@ -5,7 +5,8 @@
 ** check).  A preset fixes every knob; a scenario names a preset with
 ** "kernel 2.6.20" and may override single knobs with "set NAME = on|off".
 ** The table of knobs, with the kernel version and function each one stands
-** for, lives in variant.c and is printed by `mmsim check --knobs`.
+** for, and the table of presets, with the release each one stands for,
+** live in variant.c and are printed by `mmsim check --knobs`.
 */
 #ifndef MMSIM_VARIANT_H
 #define MMSIM_VARIANT_H
@@ -49,19 +50,33 @@ typedef struct mm_knob_desc {
 extern const mm_knob_desc mm_knob_table[];
 extern const int mm_nknobs;
 
+/* A kernel variant: a named preset of every knob. */
+typedef struct mm_variant {
+  const char *name;   /* as in "kernel 2.6.20" */
+  const char *kernel; /* the release it stands for */
+  const char *source; /* the trees read for it (models/SOURCES.md) */
+  mm_knobs knobs;
+} mm_variant;
+
+extern const mm_variant mm_variants[];
+extern const int mm_nvariants;
+
 /* Fills 'k' with the preset; -1 if the name is unknown. */
 int mm_variant_preset(const char *name, mm_knobs *k);
-/* Comma-separated list of preset names, for error messages. */
+/* "2.6.20, 2.6.23": the names of mm_variants[], for messages. */
 const char *mm_variant_names(void);
 /* Index into mm_knob_table, -1 if unknown. */
 int mm_knob_find(const char *name);
 void mm_knob_set(mm_knobs *k, int idx, int value);
 int mm_knob_get(const mm_knobs *k, int idx);
 
-/* Violation kinds the model can report ("deadlock" included). */
-extern const char *const mm_violation_kinds[];
+/* Violation kinds any model can report: the MM model's, the engine's
+   ("deadlock", "bad-unlock") and the litmus programs'.  Generated from
+   their tables in models/model.c, which has the per-binding versions
+   (model_kinds, model_kind_find, model_kind_names); these stay for the
+   scenario parser, which checks a kind before a model is bound. */
 int mm_violation_kind_valid(const char *kind);
-/* Comma-separated list, for error messages. */
+/* "page-mapped-on-remove, ..., invariant", for error messages. */
 const char *mm_violation_kind_names(void);
 
 #endif /* MMSIM_VARIANT_H */

@@ -21,6 +21,11 @@
 ** logged times are the engine's integer nanoseconds, so logs never depend on
 ** floating-point rounding.
 **
+** Bad unlock: grant() leaves a lock the thread does not hold as it was and
+** marks the step; the thread, resumed in its action, reports the violation
+** bad-unlock (as GenMC reports an invalid unlock), so that the log shows
+** the step.
+**
 ** Abort: a violation sets x->aborting; the thread that saw it longjmps to its
 ** trampoline, and each parked thread is woken and does the same.  Model state
 ** is reset from the scenario before the next execution, so nothing needs
@@ -53,6 +58,8 @@ struct sim_thread {
   sim_stepdesc pending; /* declared step, valid while parked */
   uint64_t ready_ns;
   int trylock_ok; /* of the last granted step */
+  int bad_unlock; /* access index of a release of a lock not held in the
+                     last granted step, -1 if none */
   const char *stack[SIM_MAX_DEPTH];
   int depth;
 };
@@ -90,8 +97,6 @@ struct sim_exec {
 };
 
 static sim_exec the_exec; /* one execution at a time per process */
-static void abort_exec(sim_exec *x);
-static void emit_event(sim_exec *x);
 static void abort_exec(sim_exec *x);
 static void emit_event(sim_exec *x);
 static int sim_ncpus = -1;
@@ -230,36 +235,61 @@ void sim_loop(sim_thread *t, int iter, const char *loop) {
   longjmp(t->jb, 1);
 }
 
+/* Formats a before/after value, only when an observer listens. */
+static void set_value(const sim_thread *t, char *buf, size_t n, const char *fmt,
+                      va_list ap) {
+  if (t->x->cfg->observer)
+    vsnprintf(buf, n, fmt, ap);
+}
 void sim_before(sim_thread *t, const char *fmt, ...) {
-  sim_exec *x = t->x;
-  if (!x->cfg->observer)
-    return;
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(x->before, sizeof x->before, fmt, ap);
+  set_value(t, t->x->before, sizeof t->x->before, fmt, ap);
   va_end(ap);
 }
 void sim_after(sim_thread *t, const char *fmt, ...) {
-  sim_exec *x = t->x;
-  if (!x->cfg->observer)
-    return;
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(x->after, sizeof x->after, fmt, ap);
+  set_value(t, t->x->after, sizeof t->x->after, fmt, ap);
   va_end(ap);
 }
 
 /* ------------------------------------------------------------ violations */
 
-static void abort_exec(sim_exec *x);
-static void emit_event(sim_exec *x);
+const sim_kind sim_engine_kinds[SIM_NENGINE_KINDS] = {
+    {SIM_KIND_DEADLOCK, "deadlock",
+     "no thread enabled while some are unfinished (the waiters are named)"},
+    {SIM_KIND_BAD_UNLOCK, "bad-unlock",
+     "a thread released a lock it does not hold"},
+};
 
-void sim_violation(sim_exec *x, const char *kind, const sim_oid *objs, int n,
+const sim_kind *sim_kind_get(const sim_model_ops *ops, int id) {
+  if (id > SIM_KIND_NONE && id < SIM_KIND_MODEL)
+    return &sim_engine_kinds[id - 1];
+  if (ops && ops->kinds && id >= SIM_KIND_MODEL &&
+      id - SIM_KIND_MODEL < ops->nkinds)
+    return &ops->kinds[id - SIM_KIND_MODEL];
+  return NULL;
+}
+
+int sim_kind_find(const sim_model_ops *ops, const char *name) {
+  for (int id = 1; id < SIM_KIND_MODEL + (ops ? ops->nkinds : 0); id++) {
+    const sim_kind *k = sim_kind_get(ops, id);
+    if (k && !strcmp(k->name, name))
+      return id;
+  }
+  return SIM_KIND_NONE;
+}
+
+void sim_violation(sim_exec *x, int kind, const sim_oid *objs, int n,
                    const char *fmt, ...) {
   sim_result *r = x->r;
+  const sim_kind *k = sim_kind_get(x->cfg->ops, kind);
+  assert(k && k->id == kind);    /* raised kinds are in a table */
   if (r->outcome == SIM_CLEAN) { /* keep the first one */
     r->outcome = SIM_VIOLATION;
-    snprintf(r->kind, sizeof r->kind, "%s", kind);
+    snprintf(r->kind, sizeof r->kind, "%s", k->name);
+    r->kind_id = kind;
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(r->msg, sizeof r->msg, fmt, ap);
@@ -397,7 +427,29 @@ static void report_deadlock(sim_exec *x) {
       objs[n++] = t->pending.acc[0].obj;
   }
   x->running = -1; /* record only; the caller unwinds */
-  sim_violation(x, "deadlock", objs, n, "%s", msg);
+  sim_violation(x, SIM_KIND_DEADLOCK, objs, n, "%s", msg);
+}
+
+/* Raised by the thread whose granted step released a lock it did not hold
+   (grant() left the lock as it was), from inside that step's action, as
+   GenMC reports an invalid unlock. */
+static void report_bad_unlock(sim_exec *x, sim_thread *t) {
+  const sim_access *a = &x->ev_step.acc[t->bad_unlock];
+  char on[64], holder[96];
+  x->cfg->ops->obj_name(x->cfg->model, a->obj, on, sizeof on);
+  if (x->owner[a->obj] >= 0)
+    snprintf(holder, sizeof holder, "held by %s",
+             x->cfg->threads[x->owner[a->obj]].name);
+  else if (x->readers[a->obj])
+    snprintf(holder, sizeof holder, "held shared by %d reader(s)",
+             x->readers[a->obj]);
+  else
+    snprintf(holder, sizeof holder, "not held");
+  sim_violation(x, SIM_KIND_BAD_UNLOCK, &a->obj, 1,
+                "%s releases %s%s in %s, but %s is %s",
+                x->cfg->threads[t->tid].name, on,
+                a->op == SIM_OP_UNLOCK_SHARED ? " (shared)" : "",
+                x->ev_step.what, on, holder);
 }
 
 /* ------------------------------------------------------------------ grant */
@@ -420,6 +472,7 @@ static void grant(sim_exec *x, sim_thread *t) {
   int tid = t->tid;
   int obs = x->cfg->observer != NULL;
   t->trylock_ok = 1;
+  t->bad_unlock = -1;
 
   for (int i = 0; i < s->n; i++) {
     sim_oid o = s->acc[i].obj;
@@ -441,13 +494,21 @@ static void grant(sim_exec *x, sim_thread *t) {
         emit_flow(x, x->rel_seq[o] - 1, seq, SIM_FLOW_LOCK, o);
       break;
     case SIM_OP_UNLOCK:
-      assert(x->owner[o] == tid);
+      if (x->owner[o] != tid) { /* reported by the thread: bad-unlock */
+        if (t->bad_unlock < 0)
+          t->bad_unlock = i;
+        break;
+      }
       x->owner[o] = -1;
       x->rel_seq[o] = seq + 1;
       x->rel_tid[o] = (int8_t)tid;
       break;
     case SIM_OP_UNLOCK_SHARED:
-      assert(x->readers[o] > 0);
+      if (x->readers[o] == 0) { /* reported by the thread: bad-unlock */
+        if (t->bad_unlock < 0)
+          t->bad_unlock = i;
+        break;
+      }
       x->readers[o]--;
       x->rel_seq[o] = seq + 1;
       x->rel_tid[o] = (int8_t)tid;
@@ -573,6 +634,8 @@ void sim_step(sim_thread *t, const sim_stepdesc *s) {
   if (x->aborting)
     longjmp(t->jb, 1);
   x->in_action = 1;
+  if (t->bad_unlock >= 0)
+    report_bad_unlock(x, t); /* does not return */
 }
 
 /* --------------------------------------------------------------- threads */
@@ -617,6 +680,8 @@ int sim_exec_run(const sim_exec_cfg *cfg, sim_result *r) {
   sim_exec *x = &the_exec;
   assert(sim_ncpus > 0);
   assert(cfg->nthreads > 0 && cfg->nthreads <= SIM_MAX_THREADS);
+  for (int i = 0; i < cfg->ops->nkinds; i++) /* row i is id MODEL + i */
+    assert(cfg->ops->kinds[i].id == SIM_KIND_MODEL + i);
   memset(r, 0, sizeof *r);
 
   if (cfg->nobjs > x->nobjs_alloc) {
@@ -664,6 +729,7 @@ int sim_exec_run(const sim_exec_cfg *cfg, sim_result *r) {
     t->has_pending = 0;
     t->ready_ns = 0;
     t->depth = 0;
+    t->bad_unlock = -1;
     sg_actor_t a = sg_actor_init(cfg->threads[i].name, cpu_hosts[t->cpu]);
     sg_actor_set_data(a, t);
     sg_actor_start_(a, trampoline, 0, NULL);

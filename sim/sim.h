@@ -20,9 +20,11 @@
 **                                          |     ^
 **                   choose among enabled --+     +-- thread parks in sim_step
 **
-** A violation (from a model check or a deadlock) stops the execution: every
-** parked actor is woken and unwinds to its trampoline (longjmp), nothing of
-** the model is touched after that point.
+** A violation (from a model check, a deadlock, or an unlock of a lock the
+** thread does not hold) stops the execution: every parked actor is woken
+** and unwinds to its trampoline (longjmp), nothing of the model is touched
+** after that point.  Each violation has a kind from a table: the engine's
+** own, or the one the model hands over in sim_model_ops.
 **
 ** Determinism: actors are kept in thread-id order, time is integer
 ** nanoseconds computed by the engine, the PRNG is our own, and the trace hash
@@ -51,8 +53,10 @@ enum sim_op {
   SIM_OP_LOCK_SHARED,   /* shared acquire (down_read): disabled while held
                            exclusively */
   SIM_OP_TRYLOCK,       /* acquire if free, never blocks: see sim_holds() */
-  SIM_OP_UNLOCK,        /* exclusive release: caller must hold it */
-  SIM_OP_UNLOCK_SHARED, /* shared release */
+  SIM_OP_UNLOCK,        /* exclusive release: the caller must hold it,
+                           else violation SIM_KIND_BAD_UNLOCK */
+  SIM_OP_UNLOCK_SHARED, /* shared release: some reader must hold it, else
+                           violation SIM_KIND_BAD_UNLOCK */
   SIM_OP_WAIT,          /* disabled until step->ready(x, ready_arg) is true;
                            counts as a read of the object */
   SIM_OP__COUNT
@@ -142,11 +146,43 @@ void sim_loop(sim_thread *t, int iter, const char *loop);
 void sim_delay(sim_thread *t, uint64_t ns);
 
 /*
-** Reports a violation and stops the execution.  Called from an action or a
-** model check; does not return when called from a thread.  'objs' may list
-** the objects involved (for highlighting), n may be 0.
+** Violation kinds.  Every violation names its kind by an integer id, and
+** each id stands for one row of a kinds table {id, name, what}:
+**
+**   0                             SIM_KIND_NONE (no violation)
+**   1 .. SIM_KIND_MODEL-1         the engine's own: sim_engine_kinds[id-1]
+**   SIM_KIND_MODEL + i            the model's: ops->kinds[i], i < nkinds
+**
+** A model numbers its kinds with an enum starting at SIM_KIND_MODEL, in the
+** order of its table (row i has id SIM_KIND_MODEL + i).  Names are what
+** scenarios ("expect violation NAME"), logs and the CLI show; they are
+** unique across the engine's table and the model's.
 */
-void sim_violation(sim_exec *x, const char *kind, const sim_oid *objs, int n,
+enum sim_kind_id {
+  SIM_KIND_NONE = 0,   /* sim_result of an execution without violation */
+  SIM_KIND_DEADLOCK,   /* "deadlock": no thread enabled, some unfinished */
+  SIM_KIND_BAD_UNLOCK, /* "bad-unlock": a thread released a lock it did not
+                          hold (or a shared lock nobody held) */
+  SIM_KIND_MODEL       /* the first id of the model's table */
+};
+
+typedef struct sim_kind {
+  int id;           /* its position: table base + index */
+  const char *name; /* e.g. "deadlock": static, unique */
+  const char *what; /* one line for help texts */
+} sim_kind;
+
+/* The engine's table: ids 1 .. SIM_KIND_MODEL-1, in that order. */
+#define SIM_NENGINE_KINDS (SIM_KIND_MODEL - 1)
+extern const sim_kind sim_engine_kinds[SIM_NENGINE_KINDS];
+
+/*
+** Reports a violation of kind 'kind' (an engine id or one of the model's
+** table) and stops the execution.  Called from an action or a model check;
+** does not return when called from a thread.  'objs' may list the objects
+** involved (for highlighting), n may be 0.
+*/
+void sim_violation(sim_exec *x, int kind, const sim_oid *objs, int n,
                    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 sim_exec *sim_thread_exec(const sim_thread *t);
@@ -170,7 +206,32 @@ typedef struct sim_model_ops {
   void (*obj_name)(void *model, sim_oid o, char *buf, size_t n);
   /* Hash of the final state (distinct final states in exploration). */
   uint64_t (*state_hash)(void *model);
+  /* The violation kinds the model raises: row i has id SIM_KIND_MODEL + i.
+     NULL/0 for a model that raises none of its own. */
+  const sim_kind *kinds;
+  int nkinds;
 } sim_model_ops;
+
+/* In an ops initializer: the model's kinds table, its length from the
+   array itself. */
+#define SIM_KINDS(table)                                                       \
+  .kinds = (table), .nkinds = (int)(sizeof(table) / sizeof((table)[0]))
+/* A model's whole ops table, in field order (after_step may be NULL):
+     const sim_model_ops my_ops = SIM_MODEL_OPS(my_reset, my_thread_main,
+         my_after_step, my_at_end, my_obj_name, my_state_hash, my_kinds); */
+#define SIM_MODEL_OPS(reset_, thread_main_, after_step_, at_end_, obj_name_,   \
+                      state_hash_, kinds_)                                     \
+  {                                                                            \
+    .reset = (reset_), .thread_main = (thread_main_),                          \
+    .after_step = (after_step_), .at_end = (at_end_), .obj_name = (obj_name_), \
+    .state_hash = (state_hash_), SIM_KINDS(kinds_)                             \
+  }
+
+/* The row of kind 'id' (engine or 'ops' table; ops may be NULL), or NULL. */
+const sim_kind *sim_kind_get(const sim_model_ops *ops, int id);
+/* The id of kind 'name' among the engine's and the model's, or
+   SIM_KIND_NONE. */
+int sim_kind_find(const sim_model_ops *ops, const char *name);
 
 /* ------------------------------------------------------------------------ */
 /* Scheduling: a chooser picks the next thread among the enabled ones.      */
@@ -253,7 +314,8 @@ typedef struct sim_exec_cfg {
 
 typedef struct sim_result {
   enum sim_outcome outcome;
-  char kind[48];     /* violation kind, "" when clean */
+  char kind[48];     /* violation kind's name, "" when clean */
+  int kind_id;       /* its id (enum sim_kind_id), SIM_KIND_NONE when clean */
   char msg[512];     /* violation message */
   uint64_t viol_seq; /* event at which it was detected */
   sim_oid viol_objs[8];

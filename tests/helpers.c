@@ -3,6 +3,7 @@
 */
 #include "helpers.h"
 
+#include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,4 +55,17 @@ char *test_tmpdir(void) {
   char tmpl[] = "/tmp/mmsim-test-XXXXXX";
   char *d = mkdtemp(tmpl);
   return d ? strdup(d) : NULL;
+}
+
+void assert_kinds_table(const sim_kind *k, int n) {
+  cr_assert_gt(n, 0);
+  for (int i = 0; i < n; i++) {
+    cr_assert_eq(k[i].id, SIM_KIND_MODEL + i, "row %d: id %d", i, k[i].id);
+    cr_assert(k[i].name && k[i].name[0] && k[i].what && k[i].what[0],
+              "row %d: name and description", i);
+    for (int j = 0; j < i; j++)
+      cr_assert_str_neq(k[i].name, k[j].name, "rows %d and %d", j, i);
+    for (int j = 0; j < SIM_NENGINE_KINDS; j++)
+      cr_assert_str_neq(k[i].name, sim_engine_kinds[j].name, "row %d", i);
+  }
 }

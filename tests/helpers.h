@@ -1,11 +1,14 @@
 /*
 ** helpers.h - shared test utilities: running the mmsim binary and reading
-** files, so that tests assert on exact output and exit codes.
+** files, so that tests assert on exact output and exit codes; checking a
+** violation kinds table.
 */
 #ifndef MMSIM_TEST_HELPERS_H
 #define MMSIM_TEST_HELPERS_H
 
 #include <stddef.h>
+
+#include "sim/sim.h"
 
 /* Runs MMSIM_BINARY with 'args' (a shell-quoted string) in a shell, captures
    stdout+stderr into a malloc'd string; returns the exit status. */
@@ -14,5 +17,9 @@ int run_mmsim(const char *args, char **output);
 char *slurp(const char *path);
 /* A fresh temporary directory for the test (malloc'd path). */
 char *test_tmpdir(void);
+/* Asserts that a model's kinds table is well formed: row i has id
+   SIM_KIND_MODEL + i, a name and a description, and its names are unique
+   and distinct from the engine's. */
+void assert_kinds_table(const sim_kind *k, int n);
 
 #endif

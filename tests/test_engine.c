@@ -2,12 +2,16 @@
 ** test_engine.c - the step gate and the policies, on tiny generic programs
 ** (no MM): deadlock detection with the waiters named, trylock, wait
 ** conditions, the timed policy's order, replay and its divergence point, the
-** step limit, schedule strings, and determinism of the trace hash.
+** step limit, schedule strings, determinism of the trace hash, and the
+** engine's violation kinds (deadlock, bad-unlock: a release of a lock the
+** thread does not hold).
 */
 #include <criterion/criterion.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "helpers.h"
 #include "sim/sched.h"
 #include "sim/sim.h"
 
@@ -72,6 +76,18 @@ static void body(void *model, sim_thread *t, int tid) {
   case 4: /* endless */
     for (;;)
       SIM_STEP(t, "spin", 1, SIM_RD(3));
+  case 5: /* thread 1 releases the lock thread 0 holds */
+    if (tid == 0)
+      SIM_STEP(t, "lock A", 10, SIM_LOCK(0));
+    else
+      SIM_STEP(t, "unlock A", 10, SIM_WR(3), SIM_UNLOCK(0));
+    p->counter++; /* not reached by thread 1 */
+    break;
+  case 6: /* thread 1 releases a rwsem nobody holds for reading */
+    if (tid == 1)
+      SIM_STEP(t, "up_read B", 10, SIM_UNLOCK_SH(1));
+    p->counter++;
+    break;
   }
   sim_leave(t);
 }
@@ -96,9 +112,10 @@ static void run(struct prog *p, enum sim_policy pol, uint64_t seed,
                 const char *sched, sim_result *r, sim_sched *ss) {
   char err[128];
   cr_assert_eq(sim_init(2, err, sizeof err), 0, "%s", err);
-  static uint8_t *seq;
+  static uint8_t *seq; /* the chooser's, until the next run */
   size_t n = 0;
   int col;
+  free(seq);
   seq = NULL;
   if (sched)
     cr_assert_eq(sim_sched_parse(sched, &seq, &n, &col, err, sizeof err), 0);
@@ -252,4 +269,77 @@ Test(sched, parse_errors_have_columns) {
     cr_assert_str_eq(err, cases[i].msg, "input %s", cases[i].in);
     cr_assert_eq(col, cases[i].col, "input %s: col %d", cases[i].in, col);
   }
+}
+
+/* A release of a lock held by another thread is reported from the
+   releasing step itself, which is logged; the lock stays with its holder. */
+Test(engine, unlock_of_a_lock_held_elsewhere_is_bad_unlock) {
+  struct prog p = {.kind = 5};
+  sim_result r;
+  sim_sched ss;
+  run(&p, SIM_POLICY_REPLAY, 0, "0.1", &r, &ss);
+  cr_assert_eq(r.outcome, SIM_VIOLATION);
+  cr_assert_str_eq(r.kind, "bad-unlock");
+  cr_assert_eq(r.kind_id, SIM_KIND_BAD_UNLOCK);
+  cr_assert_str_eq(r.msg, "cpu1 releases A in unlock A, but A is held by cpu0");
+  cr_assert_eq(r.steps, 2);
+  cr_assert_eq(r.viol_seq, 1, "the releasing step");
+  cr_assert_eq(r.nviol_objs, 1);
+  cr_assert_eq(r.viol_objs[0], 0);
+  cr_assert_eq(p.counter, 1, "thread 1 stopped in its step");
+  sim_result_free(&r);
+}
+
+Test(engine, up_read_without_readers_is_bad_unlock) {
+  struct prog p = {.kind = 6};
+  sim_result r;
+  sim_sched ss;
+  run(&p, SIM_POLICY_REPLAY, 0, "1", &r, &ss);
+  cr_assert_eq(r.outcome, SIM_VIOLATION);
+  cr_assert_str_eq(r.kind, "bad-unlock");
+  cr_assert_str_eq(r.msg,
+                   "cpu1 releases B (shared) in up_read B, but B is not held");
+  cr_assert_eq(r.viol_seq, 0);
+  sim_result_free(&r);
+}
+
+Test(engine, deadlock_has_its_kind_id_and_clean_has_none) {
+  struct prog p = {.kind = 0};
+  sim_result r;
+  sim_sched ss;
+  run(&p, SIM_POLICY_REPLAY, 0, "0.1", &r, &ss);
+  cr_assert_eq(r.kind_id, SIM_KIND_DEADLOCK);
+  sim_result_free(&r);
+  run(&p, SIM_POLICY_REPLAY, 0, "0*4.1*4", &r, &ss);
+  cr_assert_eq(r.kind_id, SIM_KIND_NONE);
+  cr_assert_str_eq(r.kind, "");
+  sim_result_free(&r);
+}
+
+/* The engine's table: ids are positions + 1, names unique; lookups by id
+   and by name span the engine's table and the model's. */
+Test(engine, kinds_tables_and_lookups) {
+  static const sim_kind mine[] = {
+      {SIM_KIND_MODEL, "mine-a", "first"},
+      {SIM_KIND_MODEL + 1, "mine-b", "second"},
+  };
+  sim_model_ops with = ops;
+  with.kinds = mine;
+  with.nkinds = 2;
+  assert_kinds_table(mine, 2);
+  for (int i = 0; i < SIM_NENGINE_KINDS; i++) {
+    cr_assert_eq(sim_engine_kinds[i].id, i + 1);
+    for (int j = 0; j < i; j++)
+      cr_assert_str_neq(sim_engine_kinds[i].name, sim_engine_kinds[j].name);
+  }
+  cr_assert_str_eq(sim_kind_get(NULL, SIM_KIND_DEADLOCK)->name, "deadlock");
+  cr_assert_str_eq(sim_kind_get(NULL, SIM_KIND_BAD_UNLOCK)->name, "bad-unlock");
+  cr_assert_null(sim_kind_get(NULL, SIM_KIND_NONE));
+  cr_assert_null(sim_kind_get(&ops, SIM_KIND_MODEL), "no table, no kind");
+  cr_assert_eq(sim_kind_get(&with, SIM_KIND_MODEL + 1), &mine[1]);
+  cr_assert_null(sim_kind_get(&with, SIM_KIND_MODEL + 2));
+  cr_assert_eq(sim_kind_find(&with, "mine-b"), SIM_KIND_MODEL + 1);
+  cr_assert_eq(sim_kind_find(&with, "bad-unlock"), SIM_KIND_BAD_UNLOCK);
+  cr_assert_eq(sim_kind_find(NULL, "mine-a"), SIM_KIND_NONE);
+  cr_assert_eq(sim_kind_find(&with, "nope"), SIM_KIND_NONE);
 }

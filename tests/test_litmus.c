@@ -403,6 +403,7 @@ Test(abba, opposite_lock_orders_deadlock) {
   run(&m, SIM_POLICY_REPLAY, 0, "0.1", &r);
   cr_assert_eq(r.outcome, SIM_VIOLATION);
   cr_assert_str_eq(r.kind, "deadlock");
+  cr_assert_eq(r.kind_id, SIM_KIND_DEADLOCK, "the engine's kind");
   cr_assert_str_eq(r.msg, "t0 waits in lock(B) for B held by t1; "
                           "t1 waits in lock(A) for A held by t0");
   cr_assert_eq(r.steps, 2);
@@ -693,6 +694,11 @@ Test(litmus, end_checks_report_corrupted_state) {
     run(&m, SIM_POLICY_REPLAY, 0, NULL, &r);
     cr_assert_eq(r.outcome, SIM_VIOLATION, "%s", cases[i].msg);
     cr_assert_str_eq(r.kind, cases[i].kind);
+    /* raised by id, from the litmus table */
+    cr_assert_geq(r.kind_id, SIM_KIND_MODEL);
+    cr_assert_eq(&litmus_kinds[r.kind_id - SIM_KIND_MODEL],
+                 sim_kind_get(&litmus_ops, r.kind_id));
+    cr_assert_eq(sim_kind_find(&litmus_ops, r.kind), r.kind_id);
     cr_assert_str_eq(r.msg, cases[i].msg);
     cr_assert_eq(r.nviol_objs, cases[i].nobjs, "%s", cases[i].msg);
     if (cases[i].nobjs)

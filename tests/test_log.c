@@ -146,7 +146,7 @@ static void lost_update_model(toy_model *m) {
                    .var_names = {"page#0"},
                    .prog = {racer0, racer1},
                    .threads = {{"cpu0:fault", 0}, {"cpu1:fault", 1}},
-                   .viol_kind = "lost-update",
+                   .viol_kind = TOY_KIND_LOST_UPDATE,
                    .viol_var = 0,
                    .viol_value = 10};
 }
@@ -412,6 +412,8 @@ Test(log, violation_inside_an_action_is_logged) {
   sqlite3 *db = db_open(path);
   char *got = q_rows(db, "SELECT kind, seq, message, objects FROM violation");
   cr_assert(eq(str, got, "bug-on|2|var#0 is 1|[\"page#0\"]\n"), "%s", got);
+  cr_assert(eq(int, r.kind_id, TOY_KIND_BUG_ON));
+  assert_kinds_table(toy_kinds, TOY_NKINDS);
   free(got);
   /* The violating step is the last event, with the value it saw. */
   got = q_rows(db, "SELECT seq, thread, op, obj, after FROM v_event "
@@ -589,7 +591,7 @@ Test(log, large_execution_spans_batches) {
                  .nthreads = 3,
                  .prog = {prog, prog, prog},
                  .threads = {{"t0", 0}, {"t1", 1}, {"t2", 2}},
-                 .end_kind = "lost-update",
+                 .end_kind = TOY_KIND_LOST_UPDATE,
                  .end_value = 3 * ROUNDS};
   char *path = db_path("big.db");
   rlog *l = log_open(path);

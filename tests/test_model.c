@@ -4,13 +4,17 @@
 ** and blocking that make 2.6.20 and 2.6.23 differ.  Threads either run
 ** their scenario program or a test body that calls kernel functions
 ** directly, under a chosen schedule; the tests assert the final state.
+** Also the model's tables: its violation kinds (each raised kind is a row,
+** found back by name), the variants, and the name lists made from them.
 */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "helpers.h"
 #include "models/kernel.h"
 #include "models/mm.h"
+#include "models/model.h"
 #include "sim/sched.h"
 
 static scenario scn;
@@ -269,6 +273,7 @@ Test(model, orphan_pte_and_stale_read_without_bug_on) {
     if (r.outcome == SIM_VIOLATION) {
       found = 1;
       cr_assert_str_eq(r.kind, "pte-cache-mismatch");
+      cr_assert_eq(r.kind_id, MM_KIND_PTE_CACHE_MISMATCH);
       cr_assert(strstr(r.msg, "orphaned"), "%s", r.msg);
       cr_assert_neq(model.s.last_load[0], model.s.as[0].disk[0],
                     "the load saw stale data");
@@ -276,4 +281,143 @@ Test(model, orphan_pte_and_stale_read_without_bug_on) {
     sim_result_free(&r);
   }
   cr_assert(found);
+}
+
+/* A pte left mapping a page past i_size after a truncate (the state is
+   forced: the modelled truncate never leaves one). */
+static void map_then_forge_truncate(sim_thread *t) {
+  mm_model *m = mm_of(t);
+  user_access(t, 0, 0x10000, 0);
+  m->s.as[0].i_size = 0;
+  m->truncated[0] = 1;
+}
+
+Test(model, pte_past_eof_after_truncate_is_reported) {
+  setup(ONE_PAGE("2.6.20", "0", "") "cpu0: delay 0\nexpect clean\n", NULL);
+  custom = 1;
+  bodies[0] = map_then_forge_truncate;
+  sim_result r = exec(SIM_POLICY_TIMED, 1, NULL);
+  cr_assert_eq(r.outcome, SIM_VIOLATION);
+  cr_assert_str_eq(r.kind, "pte-beyond-eof");
+  cr_assert_eq(r.kind_id, MM_KIND_PTE_BEYOND_EOF);
+  cr_assert_str_eq(r.msg, "pte(p1,0x10000) maps page#0 at index 0, past "
+                          "i_size 0 after truncate");
+  sim_result_free(&r);
+}
+
+/* The bundled R1 scenario through model_bind, as the CLI runs it: the
+   BUG_ON is raised by id and named from the model's table. */
+Test(model, bug_on_is_raised_by_id_and_named_from_the_table) {
+  char err[512];
+  static model_binding b;
+  cr_assert_eq(scn_parse_file(MMSIM_SOURCE_DIR
+                              "/scenarios/fault-invalidate.scn",
+                              &scn, err, sizeof err),
+               0, "%s", err);
+  cr_assert_eq(model_bind(&b, &scn, "2.6.20", err, sizeof err), 0, "%s", err);
+  cr_assert_eq(sim_init(b.ncpus, err, sizeof err), 0, "%s", err);
+  sim_sched ss;
+  sim_exec_cfg cfg = model_exec_cfg(&b);
+  cfg.chooser = sim_sched_init(&ss, SIM_POLICY_TIMED, 1, NULL, 0);
+  sim_result r;
+  cr_assert_eq(sim_exec_run(&cfg, &r), 0);
+  cr_assert_eq(r.outcome, SIM_VIOLATION);
+  cr_assert_eq(r.kind_id, MM_KIND_PAGE_MAPPED_ON_REMOVE);
+  cr_assert_str_eq(r.kind, "page-mapped-on-remove");
+  cr_assert_eq(model_kind_find(&b, r.kind), r.kind_id);
+  sim_result_free(&r);
+
+  char names[256];
+  model_kind_names(&b, names, sizeof names);
+  cr_assert_str_eq(names, "deadlock, bad-unlock, page-mapped-on-remove, "
+                          "pte-cache-mismatch, pte-beyond-eof");
+  cr_assert_eq(model_kind_find(&b, "lost-update"), SIM_KIND_NONE,
+               "a litmus kind is not the MM model's");
+}
+
+/* The tables, and the lists printed from them. */
+Test(model, kinds_and_variants_tables_make_the_name_lists) {
+  assert_kinds_table(mm_kinds, MM_NKINDS);
+  assert_kinds_table(litmus_kinds, LITMUS_NKINDS);
+  cr_assert_eq(mm_model_ops.kinds, mm_kinds);
+  cr_assert_eq(mm_model_ops.nkinds, MM_NKINDS);
+  cr_assert_eq(litmus_ops.kinds, litmus_kinds);
+  cr_assert_eq(litmus_ops.nkinds, LITMUS_NKINDS);
+
+  /* the parser's list: every model's kinds, each valid */
+  char all[512] = "";
+  model_kinds_format(mm_kinds, MM_NKINDS, all, sizeof all);
+  model_kinds_format(sim_engine_kinds, SIM_NENGINE_KINDS, all, sizeof all);
+  model_kinds_format(litmus_kinds, LITMUS_NKINDS, all, sizeof all);
+  cr_assert_str_eq(mm_violation_kind_names(), all);
+  cr_assert_str_eq(all, "page-mapped-on-remove, pte-cache-mismatch, "
+                        "pte-beyond-eof, deadlock, bad-unlock, lost-update, "
+                        "lost-message, invariant");
+  for (int i = 0; i < MM_NKINDS; i++)
+    cr_assert(mm_violation_kind_valid(mm_kinds[i].name));
+  for (int i = 0; i < LITMUS_NKINDS; i++)
+    cr_assert(mm_violation_kind_valid(litmus_kinds[i].name));
+  cr_assert(mm_violation_kind_valid("bad-unlock"));
+  cr_assert(!mm_violation_kind_valid("oops"));
+
+  /* variants: unique names, each with its release and sources */
+  char names[128] = "";
+  for (int i = 0; i < mm_nvariants; i++) {
+    const mm_variant *v = &mm_variants[i];
+    mm_knobs k;
+    cr_assert(v->kernel[0] && v->source[0], "%s", v->name);
+    cr_assert(strstr(v->kernel, v->name), "%s: %s", v->name, v->kernel);
+    cr_assert_eq(mm_variant_preset(v->name, &k), 0);
+    cr_assert_eq(memcmp(&k, &v->knobs, sizeof k), 0);
+    for (int j = 0; j < i; j++)
+      cr_assert_str_neq(v->name, mm_variants[j].name);
+    snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s",
+             i ? ", " : "", v->name);
+  }
+  cr_assert_str_eq(mm_variant_names(), names);
+  cr_assert_str_eq(names, "2.6.20, 2.6.23");
+}
+
+/* The parser accepts any model's kind; the binding only its model's. */
+Test(model, bind_rejects_a_kind_the_model_never_reports) {
+  char err[512];
+  static model_binding b;
+  cr_assert_eq(scn_parse_string(
+                   "t.scn",
+                   ONE_PAGE("2.6.20", "0", "") "cpu0: p1 load 0x10000\n"
+                                               "expect violation lost-update\n",
+                   &scn, err, sizeof err),
+               0, "%s", err);
+  cr_assert_eq(model_bind(&b, &scn, NULL, err, sizeof err), -1);
+  cr_assert_str_eq(err, "t.scn: error: this model never reports violation "
+                        "'lost-update', expected one of deadlock, "
+                        "bad-unlock, page-mapped-on-remove, "
+                        "pte-cache-mismatch, pte-beyond-eof");
+  cr_assert_eq(scn_parse_string("t.scn",
+                                "scenario \"t\"\nlitmus counter 2\n"
+                                "expect violation pte-beyond-eof\n",
+                                &scn, err, sizeof err),
+               0, "%s", err);
+  cr_assert_eq(model_bind(&b, &scn, NULL, err, sizeof err), -1);
+  cr_assert(strstr(err, "expected one of deadlock, bad-unlock, lost-update, "
+                        "lost-message, invariant"),
+            "%s", err);
+}
+
+Test(model, bind_names_the_expect_on_line_of_a_foreign_kind) {
+  char err[512];
+  static model_binding b;
+  cr_assert_eq(
+      scn_parse_string(
+          "t.scn",
+          ONE_PAGE("2.6.20", "0", "") "cpu0: p1 load 0x10000\n"
+                                      "expect clean\n"
+                                      "expect on 2.6.23 violation invariant\n",
+          &scn, err, sizeof err),
+      0, "%s", err);
+  cr_assert_eq(model_bind(&b, &scn, NULL, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(model_bind(&b, &scn, "2.6.23", err, sizeof err), -1);
+  cr_assert(strstr(err, "t.scn:9: error: this model never reports violation "
+                        "'invariant'"),
+            "%s", err);
 }

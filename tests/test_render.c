@@ -66,7 +66,7 @@ static void race_model(toy_model *m) {
       .var_names = {"page#0"},
       .prog = {truncate_prog, fault_prog, reclaim_prog},
       .threads = {{"cpu0:truncate", 0}, {"cpu1:fault", 1}, {"cpu2:reclaim", 2}},
-      .viol_kind = "lost-update",
+      .viol_kind = TOY_KIND_LOST_UPDATE,
       .viol_var = 0,
       .viol_value = 11,
   };
@@ -264,7 +264,7 @@ Test(render, picks_the_last_violating_execution) {
   sim_result r;
   cr_assert(eq(i64, log_one(db, &m, 1, &r), 1));
   sim_result_free(&r);
-  m.viol_kind = NULL; /* the same run without the check: clean */
+  m.viol_kind = 0; /* the same run without the check: clean */
   cr_assert(eq(i64, log_one(db, &m, 1, &r), 2));
   cr_assert(eq(int, (int)r.outcome, SIM_CLEAN));
   sim_result_free(&r);
@@ -364,7 +364,7 @@ static void long_model(toy_model *m) {
                    .var_names = {"counter", "own_counter"},
                    .prog = {shared_prog, shared_prog, alone_prog},
                    .threads = {{"cpu0:a", 0}, {"cpu1:b", 1}, {"cpu2:c", 2}},
-                   .viol_kind = "counter-done",
+                   .viol_kind = TOY_KIND_COUNTER_DONE,
                    .viol_var = 0,
                    .viol_value = 2 * ROUNDS};
 }
@@ -418,7 +418,7 @@ Test(render, clean_long_execution_shows_the_end) {
        *dot = tmp_path(dir, "t.dot");
   toy_model m;
   long_model(&m);
-  m.viol_kind = NULL;
+  m.viol_kind = 0;
   sim_result r;
   log_one(db, &m, 3, &r);
   cr_assert(eq(int, (int)r.outcome, SIM_CLEAN));
@@ -471,7 +471,7 @@ static void ww_model(toy_model *m) {
       .var_names = {"page#0", "other", "own"},
       .prog = {ww_first_prog, ww_second_prog},
       .threads = {{"cpu0:first", 0}, {"cpu1:second", 1}},
-      .viol_kind = "overwritten",
+      .viol_kind = TOY_KIND_LOST_UPDATE,
       .viol_var = 0,
       .viol_value = 7,
   };

@@ -8,7 +8,8 @@
 ** enabledness, flows and hashes are exercised exactly as a real model would
 ** exercise them.  A test writes the programs, names the objects, and may ask
 ** for a violation when a variable reaches a value (checked after every
-** step, like a cheap invariant) or differs from a value at the end.
+** step, like a cheap invariant) or differs from a value at the end, of one
+** of the toy's own kinds (toy_kinds, handed to the engine in toy_ops).
 **
 **   object ids:  0 .. nlocks-1            the locks
 **                nlocks .. nlocks+nvars-1  the variables
@@ -45,8 +46,22 @@ enum toy_kind {
   TOY_ENTER,     /* no step: enters function 'what' */
   TOY_LEAVE,     /* no step: leaves the innermost function */
   TOY_DELAY,     /* no step: the thread idles 'arg' ns */
-  TOY_BUG_ON,    /* step: reads var 'arg'; a violation "bug-on" from inside
-                    the action (like BUG_ON) if it equals imm */
+  TOY_BUG_ON,    /* step: reads var 'arg'; a violation TOY_KIND_BUG_ON
+                    from inside the action (like BUG_ON) if it equals imm */
+};
+
+/* The toy's violation kinds: row i of toy_kinds has id SIM_KIND_MODEL + i. */
+enum toy_kind_id {
+  TOY_KIND_BUG_ON = SIM_KIND_MODEL, /* "bug-on": TOY_BUG_ON */
+  TOY_KIND_LOST_UPDATE,             /* "lost-update": for viol_/end_kind */
+  TOY_KIND_COUNTER_DONE,            /* "counter-done": for viol_/end_kind */
+  TOY_KIND__END
+};
+#define TOY_NKINDS (TOY_KIND__END - SIM_KIND_MODEL)
+static const sim_kind toy_kinds[TOY_NKINDS] = {
+    {TOY_KIND_BUG_ON, "bug-on", "a TOY_BUG_ON instruction saw its value"},
+    {TOY_KIND_LOST_UPDATE, "lost-update", "a variable check failed"},
+    {TOY_KIND_COUNTER_DONE, "counter-done", "a counter reached its value"},
 };
 
 typedef struct toy_ins {
@@ -69,10 +84,12 @@ typedef struct toy_model {
   int init[TOY_MAX_VARS];
   const toy_ins *prog[SIM_MAX_THREADS]; /* each ends with TOY_END */
   sim_thread_cfg threads[SIM_MAX_THREADS];
-  uint32_t cost;         /* ns per step; 0 means 10 */
-  const char *viol_kind; /* after every step: var viol_var == viol_value */
+  uint32_t cost; /* ns per step; 0 means 10 */
+  int viol_kind; /* a toy kind, 0 for none: var viol_var == viol_value
+                    after a step */
   int viol_var, viol_value;
-  const char *end_kind; /* at the end: var end_var != end_value */
+  int end_kind; /* a toy kind, 0 for none: var end_var != end_value at the
+                   end */
   int end_var, end_value;
   /* state, reset before each execution */
   int vars[TOY_MAX_VARS];
@@ -199,8 +216,8 @@ static void toy_thread_main(void *arg, sim_thread *t, int tid) {
       sim_after(t, "%d", m->vars[p->arg]);
       if (m->vars[p->arg] == p->imm) {
         sim_oid o = toy_var_oid(m, p->arg);
-        sim_violation(sim_thread_exec(t), "bug-on", &o, 1, "var#%d is %d",
-                      p->arg, p->imm);
+        sim_violation(sim_thread_exec(t), TOY_KIND_BUG_ON, &o, 1,
+                      "var#%d is %d", p->arg, p->imm);
       }
       break;
     case TOY_END:
@@ -238,14 +255,9 @@ static uint64_t toy_state_hash(void *arg) {
   return h;
 }
 
-static const sim_model_ops toy_ops = {
-    .reset = toy_reset,
-    .thread_main = toy_thread_main,
-    .after_step = toy_after_step,
-    .at_end = toy_at_end,
-    .obj_name = toy_obj_name,
-    .state_hash = toy_state_hash,
-};
+static const sim_model_ops toy_ops =
+    SIM_MODEL_OPS(toy_reset, toy_thread_main, toy_after_step, toy_at_end,
+                  toy_obj_name, toy_state_hash, toy_kinds);
 
 /* Runs one execution under the timed policy; 'obs' may be NULL.  Returns
    sim_exec_run's result (0). */

@@ -14,12 +14,22 @@
 #include "models/variant.h"
 #include "reports/cli/cli.h"
 
+static void print_kinds(const char *who, const sim_kind *k, int n) {
+  printf("Violation kinds (%s):\n", who);
+  for (int i = 0; i < n; i++)
+    printf("  %-30s %s\n", k[i].name, k[i].what);
+}
+
 static void print_knobs(void) {
-  printf("Kernel variants: %s\nKnobs (set NAME = on|off in a scenario):\n",
-         mm_variant_names());
+  printf("Kernel variants (kernel NAME in a scenario):\n");
+  for (int i = 0; i < mm_nvariants; i++)
+    printf("  %-30s %s\n", mm_variants[i].name, mm_variants[i].kernel);
+  printf("Knobs (set NAME = on|off in a scenario):\n");
   for (int i = 0; i < mm_nknobs; i++)
     printf("  %-30s %s\n", mm_knob_table[i].name, mm_knob_table[i].what);
-  printf("Violation kinds: %s\n", mm_violation_kind_names());
+  print_kinds("engine, every model", sim_engine_kinds, SIM_NENGINE_KINDS);
+  print_kinds("MM model", mm_kinds, MM_NKINDS);
+  print_kinds("litmus programs", litmus_kinds, LITMUS_NKINDS);
 }
 
 static const char *plural(int n, const char *one, const char *many) {

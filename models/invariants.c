@@ -1,0 +1,101 @@
+/*
+** invariants.c - what the MM model checks, and the violation kinds it
+** reports (R1, ../shared/mm-ground-truth.md).  Not a kernel file: the
+** kernel's own checks (BUG_ON) are raised where the kernel has them, and
+** the rest are the properties a correct kernel keeps.
+**
+**   page-mapped-on-remove  BUG_ON(page_mapped) when a page leaves the page
+**                          cache: raised from the step that removes it, in
+**                          filemap.c (__remove_from_page_cache, 2.6.23 and
+**                          the SUSE debug check) and truncate.c
+**                          (invalidate_inode_pages2_range, 2.6.23);
+**   pte-cache-mismatch     at quiescence, a present pte of a file vma maps
+**                          the page cached at its linear file offset;
+**   pte-beyond-eof         at quiescence after a truncate, no pte maps a
+**                          page at or past ceil(i_size);
+**   deadlock, bad-unlock   from the engine (sim.h).
+**
+** After every step, assert_page_state() checks the page invariants that
+** must hold between any two steps; they are asserts, not violations: a
+** failure is a bug of the model, not of the modelled kernel.
+*/
+#include <assert.h>
+#include <stdio.h>
+
+#include "models/kernel.h"
+
+/* Row i has id SIM_KIND_MODEL + i (enum mm_kind in mm.h). */
+const sim_kind mm_kinds[MM_NKINDS] = {
+    {MM_KIND_PAGE_MAPPED_ON_REMOVE, "page-mapped-on-remove",
+     "BUG_ON(page_mapped) as a page leaves the page cache"},
+    {MM_KIND_PTE_CACHE_MISMATCH, "pte-cache-mismatch",
+     "at the end, a pte maps a page that is not the cached page at its "
+     "file offset"},
+    {MM_KIND_PTE_BEYOND_EOF, "pte-beyond-eof",
+     "at the end, after a truncate, a pte maps a page at or past i_size"},
+};
+
+/* Page invariants between any two steps (a failure is a model bug). */
+static void assert_page_state(const mm_model *m) {
+#ifndef NDEBUG
+  for (int p = 0; p < MM_MAX_PAGES; p++) {
+    const struct page *pg = &m->s.page[p];
+    if (!pg->used) {
+      assert(pg->mapcount == 0);
+      continue;
+    }
+    assert(pg->count >= 1 && pg->mapcount >= 0);
+    assert(pg->count >= pg->mapcount + (pg->mapping >= 0));
+    if (pg->mapping >= 0)
+      assert(m->s.as[pg->mapping].tree[pg->index] == p);
+  }
+#else
+  (void)m;
+#endif
+}
+
+void mm_after_step(void *model, sim_exec *x) {
+  (void)x;
+  assert_page_state(model);
+}
+
+/* Quiescent checks: every present pte agrees with the page cache, and
+   nothing stays mapped past EOF after a truncate. */
+void mm_at_end(void *model, sim_exec *x) {
+  mm_model *m = model;
+  for (int i = 0; i < m->nvma; i++) {
+    const struct vma *v = &m->vma[i];
+    const struct address_space *as = &m->s.as[v->file];
+    for (uint64_t a = v->start; a < v->end; a += PAGE_SIZE) {
+      const struct pte *pte = &m->s.mm[v->mm].pte[vma_pte_slot(v, a)];
+      if (!pte->present)
+        continue;
+      uint32_t idx = linear_page_index(v, a);
+      const struct page *pg = &m->s.page[pte->page];
+      sim_oid objs[2] = {pte_oid(m, v->mm, vma_pte_slot(v, a)),
+                         page_oid(m, pte->page)};
+      char pn[64];
+      mm_pte_name(m, v->mm, vma_pte_slot(v, a), pn, sizeof pn);
+      if (pg->mapping != v->file || pg->index != idx ||
+          as->tree[idx] != pte->page) {
+        sim_violation(x, MM_KIND_PTE_CACHE_MISMATCH, objs, 2,
+                      "%s maps page#%d (%s), but %s index %u is %s%d in the "
+                      "page cache",
+                      pn, pte->page,
+                      pg->mapping < 0 ? "orphaned: removed from the cache"
+                                      : "another file offset",
+                      m->scn->files[v->file].name, idx,
+                      as->tree[idx] >= 0 ? "page#" : "", as->tree[idx]);
+        return;
+      }
+      uint64_t eof = (as->i_size + PAGE_SIZE - 1) >> PAGE_SHIFT;
+      if (m->truncated[v->file] && idx >= eof) {
+        sim_violation(x, MM_KIND_PTE_BEYOND_EOF, objs, 2,
+                      "%s maps page#%d at index %u, past i_size %llu after "
+                      "truncate",
+                      pn, pte->page, idx, (unsigned long long)as->i_size);
+        return;
+      }
+    }
+  }
+}

@@ -1,0 +1,80 @@
+/*
+** program.c - the user side of the MM model: a scenario thread's program
+** run as user code on its CPU.  Loads and stores are user accesses that
+** the MMU translates (and that fault, arch/i386/mm/fault.c); truncate,
+** dio_write and punch are system calls entering the kernel at their entry
+** function (do_truncate, generic_file_direct_write, vmtruncate_range, as
+** reached from truncate(2), write(2) on an O_DIRECT file and
+** madvise(MADV_REMOVE)); delay is user time spent between operations.
+**
+** Not a kernel file: the kernel paths live in memory.c, filemap.c,
+** truncate.c.  Simplified: the system calls' argument checks and the VFS
+** layers above the modelled entry points are left out; a program is a
+** straight line of operations, without branches on what a call returned.
+** Programs the model cannot run (a store that would SIGSEGV, or would need
+** copy-on-write) are rejected when the model is built, with the scenario's
+** line and column.
+*/
+#include <assert.h>
+#include <stdio.h>
+
+#include "models/kernel.h"
+
+int mm_program_check(const mm_model *m, char *err, size_t errlen) {
+  const scenario *scn = m->scn;
+  for (int i = 0; i < scn->nthreads; i++) {
+    const scn_thread *th = &scn->threads[i];
+    for (int j = 0; j < th->nops; j++) {
+      const scn_op *op = &th->ops[j];
+      if (op->kind != SCN_STORE)
+        continue;
+      const struct vma *v = find_vma(m, op->mm, op->addr);
+      assert(v); /* the parser checked the address */
+      const char *why = NULL;
+      if (!v->write)
+        why = "store to a read-only mapping (the fault would be SIGSEGV), "
+              "expected a map with rw";
+      else if (!v->shared)
+        why = "store to a private mapping: copy-on-write is not modelled, "
+              "expected a shared map";
+      if (why) {
+        snprintf(err, errlen, "%s:%d:%d: error: %s", scn->path, op->line,
+                 op->col, why);
+        return -1;
+      }
+    }
+  }
+  return 0;
+}
+
+/* A thread runs its program: user accesses fault as the CPU would;
+   system calls enter the kernel at their entry function. */
+void mm_thread_main(void *model, sim_thread *t, int tid) {
+  mm_model *m = model;
+  const scn_thread *th = &m->scn->threads[tid];
+  m->x = sim_thread_exec(t);
+  for (int i = 0; i < th->nops; i++) {
+    const scn_op *op = &th->ops[i];
+    switch (op->kind) {
+    case SCN_LOAD:
+    case SCN_STORE:
+      sim_enter(t, "user");
+      user_access(t, op->mm, op->addr, op->kind == SCN_STORE);
+      sim_leave(t);
+      break;
+    case SCN_TRUNCATE:
+      do_truncate(t, op->file, op->size);
+      break;
+    case SCN_DIO_WRITE:
+      generic_file_direct_write(t, op->file, op->page, op->npages);
+      break;
+    case SCN_PUNCH:
+      vmtruncate_range(t, op->file, (uint64_t)op->page << PAGE_SHIFT,
+                       ((uint64_t)(op->page + op->npages) << PAGE_SHIFT) - 1);
+      break;
+    case SCN_DELAY:
+      sim_delay(t, op->ns);
+      break;
+    }
+  }
+}
