@@ -1,31 +1,40 @@
 /*
 ** model.c - see model.h.  Also the one place that knows every model: the
-** union of their violation kinds, which the scenario parser checks
-** "expect violation KIND" against before a model is bound
-** (mm_violation_kind_valid/names, declared in variant.h).
+** union of their violation kinds (mm_violation_kind_valid/names, declared
+** in variant.h; the scenario parser no longer uses them: each expected
+** KIND is checked against the bound model, check_expect_kinds() below).
 */
 #include "models/model.h"
 
 #include <stdio.h>
 #include <string.h>
 
-/* The scenario may expect only a kind that the bound model can report
-   (the parser knows every model's kinds, not which one the scenario
-   binds). */
-static int check_expect(const model_binding *b, const scenario *s, char *err,
-                        size_t errlen) {
-  if (!b->expect.violation ||
-      model_kind_find(b, b->expect.kind) != SIM_KIND_NONE)
-    return 0;
-  char names[256], at[16] = "";
-  model_kind_names(b, names, sizeof names);
-  if (b->expect.line > 0) /* 'expect on' lines carry theirs */
-    snprintf(at, sizeof at, ":%d", b->expect.line);
-  snprintf(err, errlen,
-           "%s%s: error: this model never reports violation '%s', expected "
-           "one of %s",
-           s->path, at, b->expect.kind, names);
-  return -1;
+/*
+** The scenario may expect only kinds that the bound model can report.  The
+** parser knows no model: it records each expected KIND with its line and
+** column, and every expectation (the plain 'expect' line and each 'expect
+** on' line, whichever variant is bound: they all name kinds of this model)
+** is checked here, against the engine's kinds and the model's table.
+*/
+static int check_expect_kinds(const model_binding *b, const scenario *s,
+                              char *err, size_t errlen) {
+  const scn_expect *e[1 + SCN_MAX_EXPECT];
+  int n = 0;
+  e[n++] = &s->expect;
+  for (int i = 0; i < s->nexpect_on; i++)
+    e[n++] = &s->expect_on[i];
+  for (int i = 0; i < n; i++) {
+    if (!e[i]->violation || model_kind_find(b, e[i]->kind) != SIM_KIND_NONE)
+      continue;
+    char names[256];
+    model_kind_names(b, names, sizeof names);
+    snprintf(err, errlen,
+             "%s:%d:%d: error: unknown violation kind '%s', expected one of "
+             "%s",
+             s->path, e[i]->line, e[i]->col, e[i]->kind, names);
+    return -1;
+  }
+  return 0;
 }
 
 int model_bind(model_binding *b, const scenario *s, const char *variant,
@@ -47,7 +56,7 @@ int model_bind(model_binding *b, const scenario *s, const char *variant,
     b->ncpus = b->nthreads;
     b->nobjs = litmus_nobjs(&b->lit);
     b->expect = scn_expectation(s, NULL);
-    return check_expect(b, s, err, errlen);
+    return check_expect_kinds(b, s, err, errlen);
   }
   if (mm_model_init(&b->mm, s, variant, err, errlen))
     return -1;
@@ -60,7 +69,7 @@ int model_bind(model_binding *b, const scenario *s, const char *variant,
   snprintf(b->variant, sizeof b->variant, "%s", variant ? variant : s->kernel);
   mm_knobs_format(&b->mm.knobs, b->knobs, sizeof b->knobs);
   b->expect = scn_expectation(s, b->variant);
-  return check_expect(b, s, err, errlen);
+  return check_expect_kinds(b, s, err, errlen);
 }
 
 sim_exec_cfg model_exec_cfg(const model_binding *b) {

@@ -28,7 +28,9 @@ typedef struct model_binding {
 } model_binding;
 
 /* Binds 's' (kept by pointer) with kernel 'variant' (NULL: the
-   scenario's).  Returns 0, or -1 with a message in err. */
+   scenario's), and checks every violation KIND 's' expects against the
+   bound model ("FILE:LINE:COL: error: unknown violation kind ...").
+   Returns 0, or -1 with a message in err. */
 int model_bind(model_binding *b, const scenario *s, const char *variant,
                char *err, size_t errlen);
 /* The exec configuration of a binding (chooser and observer unset). */

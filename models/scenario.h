@@ -1,11 +1,14 @@
 /*
 ** scenario.h - a parsed scenario file (see scenarios/FORMAT.md).
 **
-** The parser (scenario.c) turns text into this plain, pointer-free struct and
-** validates everything it can name a line:column for: unknown kernels, knobs
-** and violation kinds, files and mms used before they are declared, addresses
-** outside every mapping, CPUs out of range.  The model builds its initial
-** state from it once (mm_model_init); executions never re-parse.
+** The parser (scenario.c, scn_ops.c, scn_lex.c) turns text into this plain,
+** pointer-free struct and validates everything it can name a line:column
+** for: unknown kernels and knobs, files and mms used before they are
+** declared, addresses outside every mapping, CPUs out of range, schedule
+** strings.  Violation kinds belong to a model: the parser records each
+** expected KIND with its line:column, and model_bind() (models/model.c)
+** checks it against the bound model.  The model builds its initial state
+** from this struct once (mm_model_init); executions never re-parse.
 */
 #ifndef MMSIM_SCENARIO_H
 #define MMSIM_SCENARIO_H
@@ -63,7 +66,6 @@ typedef struct scn_file {
   uint8_t cached[SCN_MAX_FILE_PAGES]; /* page index is in the page cache */
   uint8_t dirty[SCN_MAX_FILE_PAGES];  /* ... and dirty */
   int page_mkwrite;                   /* fs has ->page_mkwrite */
-  int buffers;                        /* fs attaches buffer_heads */
 } scn_file;
 
 typedef struct scn_mm {
@@ -91,9 +93,18 @@ typedef struct scn_knob {
 typedef struct scn_expect {
   char variant[16]; /* "" for the plain 'expect' line */
   int violation;    /* 0: clean */
-  char kind[48];
-  int line;
+  char kind[48];    /* violation KIND as written; model_bind() checks it */
+  int line;         /* of the 'expect' line, 0 if there is none */
+  int col;          /* of KIND, 0 for 'clean' */
 } scn_expect;
+
+/* A scenario's 'run' line: how `mmsim run` shows the outcome by default. */
+enum scn_run {
+  SCN_RUN_NONE,     /* no run line: mmsim run's own defaults */
+  SCN_RUN_TIMED,    /* run timed [seed=N] */
+  SCN_RUN_RANDOM,   /* run random [seed=N] */
+  SCN_RUN_SCHEDULE, /* run schedule STRING: replay STRING */
+};
 
 typedef struct scenario {
   char path[256];
@@ -106,18 +117,16 @@ typedef struct scenario {
   scn_map maps[SCN_MAX_MAPS];
   scn_thread threads[SCN_MAX_THREADS];
   scn_knob knobs[SCN_MAX_KNOBS];
-  /* expect clean | expect violation KIND */
-  int expect_violation;
-  char expect_kind[48];
+  /* expect clean | expect violation KIND (variant "") */
+  scn_expect expect;
   /* expect on VARIANT clean | expect on VARIANT violation KIND: the
      outcome on another kernel (before or after the fix) */
   int nexpect_on;
   scn_expect expect_on[SCN_MAX_EXPECT];
-  /* how `mmsim run` shows the outcome by default: "run timed seed=N",
-     "run random seed=N" or "run schedule 0*3.1*2" */
-  char run_policy[16]; /* "" when absent */
-  uint64_t run_seed;
-  char run_schedule[1024];
+  /* run timed|random [seed=N] | run schedule STRING */
+  enum scn_run run;
+  uint64_t run_seed;       /* SCN_RUN_TIMED, SCN_RUN_RANDOM (default 0) */
+  char run_schedule[1024]; /* SCN_RUN_SCHEDULE, checked: "0*3.1*2" */
   /* litmus NAME N: a generic shared-memory program (models/litmus.c)
      instead of the MM model; no kernel, cpus, files, mms or threads */
   char litmus[32];

@@ -135,10 +135,17 @@ char *sim_sched_format(const uint8_t *s, size_t n) {
   return out;
 }
 
-int sim_sched_parse(const char *str, uint8_t **out, size_t *n, int *col,
-                    char *err, size_t errlen) {
-  size_t cap = 64, len = 0;
-  uint8_t *v = malloc(cap);
+/*
+** The grammar of schedule strings, kept here once: sim_sched_parse() and
+** the scenario parser (models/scenario.c, which needs the column of each
+** run to point at a bad thread id, and must bound the length of a string
+** before anything expands it) both read a string through this function.
+** Runs are returned as written: nothing is merged or expanded.
+*/
+int sim_sched_parse_runs(const char *str, sim_sched_run **out, size_t *n,
+                         int *col, char *err, size_t errlen) {
+  size_t cap = 16, len = 0;
+  sim_sched_run *v = malloc(cap * sizeof *v);
   const char *p = str;
   if (!v) {
     snprintf(err, errlen, "out of memory");
@@ -148,6 +155,7 @@ int sim_sched_parse(const char *str, uint8_t **out, size_t *n, int *col,
   while (*p && isspace((unsigned char)*p))
     p++;
   while (*p) {
+    const char *run = p;
     if (!isdigit((unsigned char)*p)) {
       snprintf(err, errlen, "expected a thread number, found '%c'", *p);
       goto fail;
@@ -171,17 +179,18 @@ int sim_sched_parse(const char *str, uint8_t **out, size_t *n, int *col,
         goto fail;
       }
     }
-    while (len + cnt > cap) {
-      cap *= 2;
-      uint8_t *q = realloc(v, cap);
+    if (len == cap) {
+      sim_sched_run *q = realloc(v, 2 * cap * sizeof *v);
       if (!q) {
         snprintf(err, errlen, "out of memory");
         goto fail;
       }
       v = q;
+      cap *= 2;
     }
-    memset(v + len, (int)tid, cnt);
-    len += cnt;
+    v[len++] = (sim_sched_run){.tid = (uint8_t)tid,
+                               .count = (uint32_t)cnt,
+                               .col = (int)(run - str) + 1};
     while (*p && isspace((unsigned char)*p))
       p++;
     if (*p == '.') {
@@ -206,4 +215,28 @@ fail:
   *col = (int)(p - str) + 1;
   free(v);
   return -1;
+}
+
+int sim_sched_parse(const char *str, uint8_t **out, size_t *n, int *col,
+                    char *err, size_t errlen) {
+  sim_sched_run *runs;
+  size_t nruns, len = 0;
+  if (sim_sched_parse_runs(str, &runs, &nruns, col, err, errlen))
+    return -1;
+  for (size_t i = 0; i < nruns; i++)
+    len += runs[i].count;
+  uint8_t *v = malloc(len ? len : 1);
+  if (!v) {
+    snprintf(err, errlen, "out of memory");
+    *col = 1;
+    free(runs);
+    return -1;
+  }
+  for (size_t i = 0, o = 0; i < nruns; o += runs[i++].count)
+    memset(v + o, runs[i].tid, runs[i].count);
+  free(runs);
+  *out = v;
+  *n = len;
+  *col = 0;
+  return 0;
 }

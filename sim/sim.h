@@ -345,5 +345,17 @@ char *sim_sched_format(const uint8_t *s, size_t n); /* malloc'd */
 /* Parses; returns 0, or -1 with the column (1-based) and a message. */
 int sim_sched_parse(const char *str, uint8_t **out, size_t *n, int *col,
                     char *err, size_t errlen);
+/* One run of a schedule string as written: 'count' grants to thread 'tid';
+   'col' is the 1-based column of its thread id. */
+typedef struct sim_sched_run {
+  uint8_t tid;
+  uint32_t count; /* 1..100000000 */
+  int col;
+} sim_sched_run;
+/* The same grammar, the runs unexpanded (so that a caller can bound the
+   length first and point at one run); *out is malloc'd.  Returns 0, or -1
+   with the column (1-based) and a message, as sim_sched_parse(). */
+int sim_sched_parse_runs(const char *str, sim_sched_run **out, size_t *n,
+                         int *col, char *err, size_t errlen);
 
 #endif /* MMSIM_SIM_H */

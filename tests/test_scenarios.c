@@ -150,6 +150,85 @@ Test(scenarios, schedule_file_replays_like_the_string) {
   free(dir);
 }
 
+/* A scenario's "run schedule S" line is what `mmsim run` replays: S is
+   neither the timed schedule nor the lowest-thread-first fallback of an
+   empty replay, and is printed back unchanged, without divergence. */
+Test(scenarios, run_schedule_line_is_replayed) {
+  static const char sched[] = "1*3.0*21.1*20";
+  char *dir = test_tmpdir(), path[512], args[1024], *out;
+  snprintf(path, sizeof path, "%s/sched.scn", dir);
+  FILE *f = fopen(path, "w");
+  cr_assert_not_null(f);
+  fprintf(f,
+          "scenario \"fault vs truncate, replayed\"\n"
+          "kernel 2.6.20\n"
+          "cpus 2\n"
+          "file data size=8K cached=all\n"
+          "mm p1\n"
+          "map p1 data at 0x10000 pages=2 shared rw\n"
+          "cpu0: p1 load 0x11000\n"
+          "cpu0: p1 store 0x10000\n"
+          "cpu1: truncate data 4K\n"
+          "expect clean\n"
+          "run schedule %s\n",
+          sched);
+  fclose(f);
+
+  snprintf(args, sizeof args, "run %s --no-log", path);
+  cr_assert_eq(run_mmsim(args, &out), 0, "%s", out);
+  char *pol = field(out, "policy"), *got = field(out, "schedule");
+  cr_assert_str_eq(pol, "replay");
+  cr_assert_str_eq(got, sched);
+  cr_assert_null(strstr(out, "note:"), "an exact replay does not diverge");
+  free(pol);
+  free(got);
+  free(out);
+
+  /* the command line still overrides the run line */
+  snprintf(args, sizeof args, "run %s --no-log --policy timed", path);
+  cr_assert_eq(run_mmsim(args, &out), 0, "%s", out);
+  got = field(out, "schedule");
+  cr_assert_str_neq(got, sched);
+  free(got);
+  free(out);
+  free(dir);
+}
+
+/* `mmsim check` on a scenario 'text' exits 2 and prints exactly
+   "PATH:" 'msg' and a newline. */
+static void check_fails_with(const char *text, const char *msg) {
+  char *dir = test_tmpdir(), path[512], args[1024], want[1024], *out;
+  snprintf(path, sizeof path, "%s/bad.scn", dir);
+  FILE *f = fopen(path, "w");
+  cr_assert_not_null(f);
+  fputs(text, f);
+  fclose(f);
+  snprintf(args, sizeof args, "check %s", path);
+  cr_assert_eq(run_mmsim(args, &out), 2, "%s", out);
+  snprintf(want, sizeof want, "%s:%s\n", path, msg);
+  cr_assert_str_eq(out, want);
+  free(out);
+  free(dir);
+}
+
+/* An unknown violation kind is the bound model's error, at its position. */
+Test(cli, check_reports_unknown_violation_kind) {
+  check_fails_with("scenario \"x\"\nkernel 2.6.20\ncpus 1\ncpu0: delay 1\n"
+                   "expect clean\nexpect on 2.6.23 violation oops\n",
+                   "6:28: error: unknown violation kind 'oops', expected one "
+                   "of deadlock, bad-unlock, page-mapped-on-remove, "
+                   "pte-cache-mismatch, pte-beyond-eof");
+}
+
+/* `mmsim check` refuses the 'buffers' option with its position. */
+Test(cli, check_refuses_buffers) {
+  check_fails_with("scenario \"x\"\nkernel 2.6.20\ncpus 1\n"
+                   "file data size=4K buffers\ncpu0: delay 1\nexpect clean\n",
+                   "4:19: error: 'buffers' is not modelled yet (nothing reads "
+                   "buffer_heads), expected size=, cached=, dirty= or "
+                   "page_mkwrite");
+}
+
 Test(scenarios, determinism_across_processes) {
   char *a, *b;
   run_mmsim("run scenarios/fault-truncate.scn --no-log --policy random "

@@ -160,14 +160,18 @@ static int make_plan(const struct run_opts *o, const scenario *scn,
   p->pol = SIM_POLICY_TIMED;
   p->seed = 1;
   const char *str = NULL;
-  if (scn->run_policy[0]) {
-    if (!strcmp(scn->run_policy, "schedule")) {
-      p->pol = SIM_POLICY_REPLAY;
-      str = scn->run_schedule;
-    } else {
-      p->pol = (enum sim_policy)sim_policy_parse(scn->run_policy);
-      p->seed = scn->run_seed;
-    }
+  switch (scn->run) {
+  case SCN_RUN_NONE:
+    break;
+  case SCN_RUN_TIMED:
+  case SCN_RUN_RANDOM:
+    p->pol = scn->run == SCN_RUN_TIMED ? SIM_POLICY_TIMED : SIM_POLICY_RANDOM;
+    p->seed = scn->run_seed;
+    break;
+  case SCN_RUN_SCHEDULE:
+    p->pol = SIM_POLICY_REPLAY;
+    str = scn->run_schedule;
+    break;
   }
   if (o->policy >= 0) {
     p->pol = (enum sim_policy)o->policy;

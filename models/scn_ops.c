@@ -1,0 +1,286 @@
+/*
+** scn_ops.c - thread lines of a scenario: "cpuN: OP ..." and "cpuN.M: OP
+** ...", each adding one operation to a thread's program (the format is in
+** scenarios/FORMAT.md, "Thread lines and operations").
+**
+** The operations are one table, ops[], indexed by enum scn_op_kind: its
+** keyword, whether the keyword follows an mm name ("p1 load 0x10000") or
+** starts the operation ("truncate data 0"), and the function that reads
+** its operands.  The op names, the "unknown operation" message and the
+** names an mm may not take are all read from it.
+**
+** Threads are numbered in the order in which their label first appears;
+** those numbers are the thread ids of schedule strings.  Operands are
+** checked against the declarations above the line: the file, the mm and,
+** for a load or store, a map of the mm that holds the address.
+*/
+#include "scn_stmt.h"
+
+#include <assert.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#define MAX_DELAY_NS 1000000000000ull /* 1000 s of simulated time */
+
+typedef int op_parse_fn(scn_lex *lx, const scenario *s, scn_op *op);
+
+typedef struct op_def {
+  const char *kw;
+  int after_mm; /* "MM kw ADDR", else "kw OPERANDS" */
+  op_parse_fn *parse;
+} op_def;
+
+static op_parse_fn parse_addr, parse_truncate, parse_range, parse_delay;
+
+static const op_def ops[] = {
+    [SCN_LOAD] = {"load", 1, parse_addr},
+    [SCN_STORE] = {"store", 1, parse_addr},
+    [SCN_TRUNCATE] = {"truncate", 0, parse_truncate},
+    [SCN_DIO_WRITE] = {"dio_write", 0, parse_range},
+    [SCN_PUNCH] = {"punch", 0, parse_range},
+    [SCN_DELAY] = {"delay", 0, parse_delay},
+};
+#define NOPS ((int)(sizeof ops / sizeof ops[0]))
+
+const char *scn_op_name(enum scn_op_kind k) {
+  assert((int)k >= 0 && (int)k < NOPS);
+  return ops[k].kw;
+}
+
+/* The operation whose keyword is t among those (not) after an mm, or -1. */
+static int find_op(scn_tok t, int after_mm) {
+  for (int i = 0; i < NOPS; i++)
+    if (ops[i].after_mm == after_mm && tok_is(t, ops[i].kw))
+      return i;
+  return -1;
+}
+
+int scn_is_op_name(scn_tok t) {
+  return find_op(t, 0) >= 0 || find_op(t, 1) >= 0;
+}
+
+/* "load|store" (sep "|") or "truncate, dio_write, punch, delay" (", "). */
+static const char *op_list(char *buf, size_t n, int after_mm, const char *sep,
+                           const char *extra) {
+  const char *words[NOPS + 1];
+  int nw = 0;
+  for (int i = 0; i < NOPS; i++)
+    if (ops[i].after_mm == after_mm)
+      words[nw++] = ops[i].kw;
+  if (extra)
+    words[nw++] = extra;
+  return lex_join(buf, n, words, nw, sep);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Operands                                                                   */
+
+/* MM load|store ADDR: the address must lie in a map of the mm. */
+static int parse_addr(scn_lex *lx, const scenario *s, scn_op *op) {
+  scn_tok ta;
+  char ranges[256];
+  size_t o = 0;
+  const char *mm = s->mms[op->mm].name;
+  if (lex_need(lx, &ta, "an address", scn_op_name(op->kind)) < 0 ||
+      lex_num(lx, ta, 0, 0, UINT64_MAX, "address", &op->addr) < 0)
+    return -1;
+  ranges[0] = 0;
+  for (int i = 0; i < s->nmaps; i++) {
+    const scn_map *m = &s->maps[i];
+    uint64_t end = m->start + (uint64_t)m->npages * PAGE_SIZE;
+    if (m->mm != op->mm)
+      continue;
+    if (op->addr >= m->start && op->addr < end)
+      return 0;
+    if (o < sizeof ranges)
+      o += (size_t)snprintf(ranges + o, sizeof ranges - o,
+                            "%s[0x%" PRIx64 ", 0x%" PRIx64 ")", o ? ", " : "",
+                            m->start, end);
+  }
+  if (!o)
+    return lex_fail(lx, ta.col,
+                    "address 0x%" PRIx64 " is outside every map of '%s', "
+                    "which has none, expected a 'map %s ...' line before "
+                    "this one",
+                    op->addr, mm, mm);
+  return lex_fail(lx, ta.col,
+                  "address 0x%" PRIx64 " is outside every map of '%s', "
+                  "expected an address in %s",
+                  op->addr, mm, ranges);
+}
+
+/* truncate FILE SIZE */
+static int parse_truncate(scn_lex *lx, const scenario *s, scn_op *op) {
+  scn_tok tf, ts;
+  if (lex_need(lx, &tf, "a file name", "truncate") < 0 ||
+      (op->file = scn_need_file(lx, s, tf)) < 0 ||
+      lex_need(lx, &ts, "a size", s->files[op->file].name) < 0 ||
+      lex_num(lx, ts, 1, 0, SCN_MAX_FILE_BYTES, "truncate size", &op->size) < 0)
+    return -1;
+  return 0;
+}
+
+/* dio_write|punch FILE page=P [pages=N] */
+static int parse_range(scn_lex *lx, const scenario *s, scn_op *op) {
+  static const scn_opt spec[] = {{"page", 1}, {"pages", 1}};
+  enum { OPT_PAGE, OPT_PAGES, OPT_N };
+  scn_tok tf, o[OPT_N];
+  uint64_t page, npages = 1;
+  char hp[48];
+  const char *name = scn_op_name(op->kind);
+  if (lex_need(lx, &tf, "a file name", name) < 0 ||
+      (op->file = scn_need_file(lx, s, tf)) < 0 ||
+      lex_opts(lx, name, spec, OPT_N, o) < 0)
+    return -1;
+  if (!o[OPT_PAGE].p)
+    return lex_fail(lx, lx->end_col,
+                    "missing 'page=' option for %s, expected page=INDEX", name);
+  if (lex_num(lx, o[OPT_PAGE], 0, 0, SCN_MAX_FILE_PAGES - 1, "page index",
+              &page) < 0 ||
+      (o[OPT_PAGES].p && lex_num(lx, o[OPT_PAGES], 0, 1, SCN_MAX_FILE_PAGES,
+                                 "page count", &npages) < 0))
+    return -1;
+  const scn_file *f = &s->files[op->file];
+  uint32_t np = scn_pages_of(f->size);
+  if (page + npages > np && npages == 1)
+    return lex_fail(lx, o[OPT_PAGE].col,
+                    "page %" PRIu64 " is beyond the end of file '%s', %s", page,
+                    f->name, scn_has_pages(hp, sizeof hp, np));
+  if (page + npages > np)
+    return lex_fail(lx, o[OPT_PAGE].col,
+                    "pages %" PRIu64 "..%" PRIu64 " are beyond the end of "
+                    "file '%s', %s",
+                    page, page + npages - 1, f->name,
+                    scn_has_pages(hp, sizeof hp, np));
+  op->page = (uint32_t)page;
+  op->npages = (uint32_t)npages;
+  return 0;
+}
+
+/* delay NS */
+static int parse_delay(scn_lex *lx, const scenario *s, scn_op *op) {
+  scn_tok tn;
+  (void)s;
+  if (lex_need(lx, &tn, "nanoseconds", "delay") < 0 ||
+      lex_num(lx, tn, 0, 0, MAX_DELAY_NS, "delay", &op->ns) < 0)
+    return -1;
+  return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Thread lines                                                               */
+
+int scn_is_thread_label(scn_tok t) {
+  return t.len > 3 && !memcmp(t.p, "cpu", 3) && lex_is_digit(t.p[3]);
+}
+
+/*
+** Parses a thread label "cpuN:" or "cpuN.M:"; *sub is 0 without ".M" (so
+** that "cpuN.0:" is told apart by *has_sub).  -1 if malformed.
+*/
+static int parse_label(scn_tok t, unsigned *cpu, int *has_sub, unsigned *sub) {
+  const char *p = t.p + 3, *e = t.p + t.len;
+  unsigned *v = cpu;
+  assert(scn_is_thread_label(t));
+  *cpu = *sub = 0;
+  *has_sub = 0;
+  for (;;) {
+    if (p == e || !lex_is_digit(*p))
+      return -1;
+    for (; p < e && lex_is_digit(*p); p++) /* saturates: checked later */
+      *v = *v > 99999 ? 999999 : *v * 10 + (unsigned)(*p - '0');
+    if (*has_sub || p == e || *p != '.')
+      break;
+    p++;
+    *has_sub = 1;
+    v = sub;
+  }
+  return p + 1 == e && *p == ':' ? 0 : -1;
+}
+
+/* The thread a label names, created at its first appearance; -1 if the
+   label is malformed or out of range (reported). */
+static int label_thread(scn_lex *lx, scenario *s, scn_tok label) {
+  scn_shown b;
+  unsigned cpu, sub;
+  int has_sub;
+  char name[SCN_NAME];
+  if (parse_label(label, &cpu, &has_sub, &sub) < 0)
+    return lex_fail(lx, label.col,
+                    "bad thread label '%s', expected cpuN: or cpuN.M:",
+                    lex_show(&b, label));
+  if (!s->ncpus)
+    return lex_fail(lx, label.col,
+                    "thread label '%s' before the 'cpus' statement, "
+                    "expected 'cpus N' first",
+                    lex_show(&b, label));
+  if (cpu >= (unsigned)s->ncpus)
+    return lex_fail(lx, label.col,
+                    "cpu %u out of range, expected 0..%d (cpus %d)", cpu,
+                    s->ncpus - 1, s->ncpus);
+  if (has_sub && (sub < 1 || sub >= SCN_MAX_THREADS))
+    return lex_fail(lx, label.col,
+                    "thread suffix .%u out of range, expected 1..%d (cpu%u: "
+                    "is the first thread of cpu %u)",
+                    sub, SCN_MAX_THREADS - 1, cpu, cpu);
+  if (has_sub)
+    snprintf(name, sizeof name, "cpu%u.%u", cpu, sub);
+  else
+    snprintf(name, sizeof name, "cpu%u", cpu);
+  int tid = 0;
+  while (tid < s->nthreads && strcmp(s->threads[tid].name, name))
+    tid++;
+  if (tid < s->nthreads)
+    return tid;
+  if (s->nthreads == SCN_MAX_THREADS)
+    return lex_fail(lx, label.col, "too many threads, expected at most %d",
+                    SCN_MAX_THREADS);
+  s->nthreads++;
+  s->threads[tid].cpu = (int)cpu;
+  strcpy(s->threads[tid].name, name);
+  return tid;
+}
+
+/* cpuN[.M]: OP ... */
+int scn_stmt_thread(scn_parser *ps, scn_tok label) {
+  scn_lex *lx = &ps->lx;
+  scenario *s = ps->s;
+  scn_tok t, ta;
+  scn_shown b;
+  char lab[SCN_NAME + 1], list[160];
+  int tid = label_thread(lx, s, label), k;
+  if (tid < 0)
+    return -1;
+  scn_thread *th = &s->threads[tid];
+  snprintf(lab, sizeof lab, "%s:", th->name);
+  if (lex_need(lx, &t, "an operation", lab) < 0)
+    return -1;
+  if (th->nops == SCN_MAX_OPS)
+    return lex_fail(lx, t.col,
+                    "too many operations for thread '%s', expected at most %d",
+                    th->name, SCN_MAX_OPS);
+  scn_op *op = &th->ops[th->nops];
+  *op = (scn_op){.line = lx->line, .col = t.col, .mm = -1, .file = -1};
+  if ((k = find_op(t, 0)) < 0) {
+    if ((op->mm = scn_find_mm(s, t)) < 0) {
+      char access[64];
+      snprintf(access, sizeof access, "MM %s ADDR with a declared MM",
+               op_list(list, sizeof list, 1, "|", NULL));
+      return lex_fail(lx, t.col, "unknown operation '%s', expected %s",
+                      lex_show(&b, t),
+                      op_list(list, sizeof list, 0, " or ", access));
+    }
+    op_list(list, sizeof list, 1, " or ", NULL);
+    if (lex_need(lx, &ta, list, s->mms[op->mm].name) < 0)
+      return -1;
+    if ((k = find_op(ta, 1)) < 0)
+      return lex_fail(lx, ta.col, "unknown access '%s', expected %s",
+                      lex_show(&b, ta), list);
+  }
+  op->kind = (enum scn_op_kind)k;
+  if (ops[k].parse(lx, s, op) < 0)
+    return -1;
+  th->nops++;
+  return lex_need_eol(lx, ops[k].kw);
+}

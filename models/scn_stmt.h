@@ -1,0 +1,67 @@
+/*
+** scn_stmt.h - internal to the scenario parser: the parser state and what
+** its statement files share.  scenario.c holds the table of statements and
+** parses the file as a whole and the scenario, kernel, set, cpus, expect,
+** run and litmus statements; scn_decl.c the file, mm and map declarations;
+** scn_ops.c the thread lines ("cpuN: OP ...") through its table of
+** operations.  All read tokens through scn_lex.h.
+*/
+#ifndef MMSIM_SCN_STMT_H
+#define MMSIM_SCN_STMT_H
+
+#include "scenario.h"
+#include "scn_lex.h"
+
+#define SCN_MAX_CPUS 8
+#define SCN_MAX_FILE_BYTES ((uint64_t)SCN_MAX_FILE_PAGES * PAGE_SIZE)
+
+/* The statements, in the order of scenario.c's table stmts[]. */
+enum scn_stmt_id {
+  ST_SCENARIO,
+  ST_KERNEL,
+  ST_SET,
+  ST_CPUS,
+  ST_FILE,
+  ST_MM,
+  ST_MAP,
+  ST_THREAD,
+  ST_EXPECT_ON,
+  ST_EXPECT,
+  ST_RUN,
+  ST_LITMUS,
+  ST_N
+};
+
+typedef struct scn_parser {
+  scn_lex lx;
+  scenario *s;     /* being filled */
+  int first[ST_N]; /* line of the first statement of each kind, 0: unseen */
+  int sched_col;   /* column of the "run schedule" string */
+} scn_parser;
+
+/* Statements parsed outside scenario.c; kw is the first token. */
+int scn_stmt_file(scn_parser *ps, scn_tok kw);   /* scn_decl.c */
+int scn_stmt_mm(scn_parser *ps, scn_tok kw);     /* scn_decl.c */
+int scn_stmt_map(scn_parser *ps, scn_tok kw);    /* scn_decl.c */
+int scn_stmt_thread(scn_parser *ps, scn_tok kw); /* scn_ops.c */
+
+/* Names a file or an mm may not take: the keywords of the statement table
+   (scenario.c) and of the operation table (scn_ops.c). */
+int scn_is_stmt_name(scn_tok t);
+int scn_is_op_name(scn_tok t);
+/* "cpuN:" or "cpuN.M:" starts a thread line (by its look: a malformed
+   label is an error of the thread line). */
+int scn_is_thread_label(scn_tok t);
+
+/* scn_decl.c: the index of a declared file or mm named t, else -1; the
+   need_ forms report an undeclared name. */
+int scn_find_file(const scenario *s, scn_tok t);
+int scn_find_mm(const scenario *s, scn_tok t);
+int scn_need_file(scn_lex *lx, const scenario *s, scn_tok t);
+int scn_need_mm(scn_lex *lx, const scenario *s, scn_tok t);
+/* The page count of a file of 'size' bytes. */
+uint32_t scn_pages_of(uint64_t size);
+/* "which has 1 page" / "which has 3 pages" / "which has no pages" */
+const char *scn_has_pages(char *buf, size_t n, uint32_t npages);
+
+#endif /* MMSIM_SCN_STMT_H */
