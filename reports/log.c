@@ -20,11 +20,14 @@
 ** rlog_exec_end is complete.
 **
 ** Strings (function names, operations, object names, values) are interned:
-** an in-memory hash table keyed by content maps each string to its row in
+** an in-memory table (reports/intern.c) maps each string to its row in
 ** `string`, so a string is looked up in SQLite once per log handle.  Ids are
 ** assigned in insertion order, so the same run into a fresh log gives the
 ** same ids.  Object names come from the model's namer, called at most once
 ** per object per execution (cached by object id).
+**
+** The schema, its vocabulary and the check that a file is a log of our
+** version live in reports/schema.c.
 **
 ** Determinism: nothing written depends on wall time or addresses.  The only
 ** columns that differ between two identical runs are the row ids.
@@ -40,146 +43,13 @@
 
 #include <sqlite3.h>
 
-#include "sim/hash.h"
+#include "intern.h"
+#include "schema.h"
+#include "strbuf.h"
 
-#define RLOG_APP_ID 0x6d6d7369 /* "mmsi": PRAGMA application_id */
-#define RLOG_SCHEMA_VERSION 1  /* PRAGMA user_version */
-#define RLOG_BATCH 10000       /* rows per transaction */
-#define RLOG_EVBUF 128         /* event rows per multi-row INSERT */
-#define RLOG_ACBUF 256         /* access rows per multi-row INSERT */
-
-/* The schema, version RLOG_SCHEMA_VERSION.  Keep in sync with SCHEMA.md. */
-static const char schema_sql[] =
-    "CREATE TABLE string (\n"
-    "  id  INTEGER PRIMARY KEY,\n"
-    "  str TEXT NOT NULL UNIQUE\n"
-    ");\n"
-    "CREATE TABLE run (\n"
-    "  id            INTEGER PRIMARY KEY,\n"
-    "  mode          TEXT NOT NULL,\n"
-    "  scenario_path TEXT,\n"
-    "  title         TEXT,\n"
-    "  variant       TEXT,\n"
-    "  knobs         TEXT,\n"
-    "  policy        TEXT,\n"
-    "  seed          INTEGER,\n"
-    "  ncpus         INTEGER NOT NULL,\n"
-    "  expect        TEXT,\n"
-    "  mmsim_version TEXT NOT NULL\n"
-    ");\n"
-    "CREATE TABLE thread (\n"
-    "  run_id INTEGER NOT NULL REFERENCES run(id),\n"
-    "  tid    INTEGER NOT NULL,\n"
-    "  name   TEXT NOT NULL,\n"
-    "  cpu    INTEGER NOT NULL,\n"
-    "  PRIMARY KEY (run_id, tid)\n"
-    ") WITHOUT ROWID;\n"
-    "CREATE TABLE execution (\n"
-    "  id         INTEGER PRIMARY KEY,\n"
-    "  run_id     INTEGER NOT NULL REFERENCES run(id),\n"
-    "  ordinal    INTEGER NOT NULL,\n"
-    "  outcome    TEXT NOT NULL CHECK (outcome IN\n"
-    "               ('clean', 'violation', 'step-limit', 'pruned', 'bounded',\n"
-    "                'incomplete')),\n"
-    "  schedule   TEXT,\n"
-    "  steps      INTEGER,\n"
-    "  end_ns     INTEGER,\n"
-    "  trace_hash TEXT,\n"
-    "  state_hash TEXT,\n"
-    "  note       TEXT,\n"
-    "  UNIQUE (run_id, ordinal)\n"
-    ");\n"
-    "CREATE TABLE event (\n"
-    "  exec_id INTEGER NOT NULL REFERENCES execution(id),\n"
-    "  seq     INTEGER NOT NULL,\n"
-    "  ts      INTEGER NOT NULL,\n"
-    "  dur     INTEGER NOT NULL,\n"
-    "  cpu     INTEGER NOT NULL,\n"
-    "  tid     INTEGER NOT NULL,\n"
-    "  depth   INTEGER NOT NULL,\n"
-    "  fn      INTEGER,\n"
-    "  op      INTEGER,\n"
-    "  obj     INTEGER,\n"
-    "  before  INTEGER,\n"
-    "  after   INTEGER,\n"
-    "  PRIMARY KEY (exec_id, seq)\n"
-    ") WITHOUT ROWID;\n"
-    "CREATE TABLE access (\n"
-    "  exec_id INTEGER NOT NULL REFERENCES execution(id),\n"
-    "  seq     INTEGER NOT NULL,\n"
-    "  idx     INTEGER NOT NULL,\n"
-    "  obj     INTEGER NOT NULL,\n"
-    "  kind    TEXT NOT NULL,\n"
-    "  PRIMARY KEY (exec_id, seq, idx)\n"
-    ") WITHOUT ROWID;\n"
-    "CREATE TABLE flow (\n"
-    "  exec_id  INTEGER NOT NULL REFERENCES execution(id),\n"
-    "  from_seq INTEGER NOT NULL,\n"
-    "  to_seq   INTEGER NOT NULL,\n"
-    "  kind     TEXT NOT NULL CHECK (kind IN\n"
-    "             ('lock', 'reads-from', 'wakeup')),\n"
-    "  obj      INTEGER NOT NULL,\n"
-    "  PRIMARY KEY (exec_id, to_seq, from_seq, kind, obj)\n"
-    ") WITHOUT ROWID;\n"
-    "CREATE TABLE violation (\n"
-    "  exec_id INTEGER PRIMARY KEY REFERENCES execution(id),\n"
-    "  kind    TEXT NOT NULL,\n"
-    "  seq     INTEGER NOT NULL,\n"
-    "  message TEXT NOT NULL,\n"
-    "  objects TEXT NOT NULL\n"
-    ");\n"
-    "CREATE VIEW v_event AS\n"
-    "SELECT e.exec_id, x.run_id, e.seq, e.ts, e.dur, e.cpu, e.tid,\n"
-    "       t.name AS thread, e.depth, sf.str AS fn, so.str AS op,\n"
-    "       sj.str AS obj, sb.str AS before, sa.str AS after\n"
-    "FROM event e\n"
-    "JOIN execution x ON x.id = e.exec_id\n"
-    "LEFT JOIN thread t ON t.run_id = x.run_id AND t.tid = e.tid\n"
-    "LEFT JOIN string sf ON sf.id = e.fn\n"
-    "LEFT JOIN string so ON so.id = e.op\n"
-    "LEFT JOIN string sj ON sj.id = e.obj\n"
-    "LEFT JOIN string sb ON sb.id = e.before\n"
-    "LEFT JOIN string sa ON sa.id = e.after;\n"
-    "CREATE VIEW v_access AS\n"
-    "SELECT a.exec_id, a.seq, a.idx, a.kind, s.str AS obj, e.ts, e.tid,\n"
-    "       e.thread, e.fn, e.op, e.before, e.after\n"
-    "FROM access a\n"
-    "JOIN string s ON s.id = a.obj\n"
-    "JOIN v_event e ON e.exec_id = a.exec_id AND e.seq = a.seq;\n"
-    "CREATE VIEW v_flow AS\n"
-    "SELECT f.exec_id, f.kind, s.str AS obj, f.from_seq, tf.name AS "
-    "from_thread,\n"
-    "       f.to_seq, tt.name AS to_thread\n"
-    "FROM flow f\n"
-    "JOIN execution x ON x.id = f.exec_id\n"
-    "JOIN string s ON s.id = f.obj\n"
-    "LEFT JOIN event ef ON ef.exec_id = f.exec_id AND ef.seq = f.from_seq\n"
-    "LEFT JOIN event et ON et.exec_id = f.exec_id AND et.seq = f.to_seq\n"
-    "LEFT JOIN thread tf ON tf.run_id = x.run_id AND tf.tid = ef.tid\n"
-    "LEFT JOIN thread tt ON tt.run_id = x.run_id AND tt.tid = et.tid;\n"
-    "CREATE VIEW v_violation AS\n"
-    "SELECT v.exec_id, x.run_id, r.title, r.variant, r.knobs, r.policy,\n"
-    "       r.seed, x.schedule, v.kind, v.seq, v.message, v.objects,\n"
-    "       e.thread, e.fn, e.op\n"
-    "FROM violation v\n"
-    "JOIN execution x ON x.id = v.exec_id\n"
-    "JOIN run r ON r.id = x.run_id\n"
-    "LEFT JOIN v_event e ON e.exec_id = v.exec_id AND e.seq = v.seq;\n"
-    "CREATE VIEW v_lock_hold AS\n"
-    "WITH lk AS (\n"
-    "  SELECT a.exec_id, a.obj, a.kind, a.seq, e.tid, e.ts + e.dur AS end_ts,\n"
-    "         LEAD(a.kind) OVER w AS next_kind, LEAD(a.seq) OVER w AS "
-    "next_seq,\n"
-    "         LEAD(e.ts + e.dur) OVER w AS next_end\n"
-    "  FROM access a JOIN event e ON e.exec_id = a.exec_id AND e.seq = a.seq\n"
-    "  WHERE a.kind IN ('L', 'Ls', 'T', 'U', 'Us')\n"
-    "  WINDOW w AS (PARTITION BY a.exec_id, a.obj, e.tid ORDER BY a.seq))\n"
-    "SELECT lk.exec_id, lk.tid, s.str AS lock, lk.kind, lk.seq AS "
-    "acquire_seq,\n"
-    "       lk.next_seq AS release_seq, lk.end_ts AS held_from,\n"
-    "       lk.next_end AS held_until, lk.next_end - lk.end_ts AS hold_ns\n"
-    "FROM lk JOIN string s ON s.id = lk.obj\n"
-    "WHERE lk.kind IN ('L', 'Ls', 'T') AND lk.next_kind IN ('U', 'Us');\n";
+#define RLOG_BATCH 10000 /* rows per transaction */
+#define RLOG_EVBUF 128   /* event rows per multi-row INSERT */
+#define RLOG_ACBUF 256   /* access rows per multi-row INSERT */
 
 /* Persistent prepared statements. */
 enum {
@@ -190,8 +60,6 @@ enum {
   ST_EXEC_ORDINAL,
   ST_EXEC_INSERT,
   ST_EXEC_UPDATE,
-  ST_EVENT,
-  ST_ACCESS,
   ST_FLOW,
   ST_VIOLATION,
   ST__COUNT
@@ -213,29 +81,10 @@ static const char *const stmt_sql[ST__COUNT] = {
     [ST_EXEC_UPDATE] = "UPDATE execution SET outcome = ?2, schedule = ?3,"
                        " steps = ?4, end_ns = ?5, trace_hash = ?6,"
                        " state_hash = ?7, note = ?8 WHERE id = ?1",
-    [ST_EVENT] = "INSERT INTO event(exec_id, seq, ts, dur, cpu, tid, depth,"
-                 " fn, op, obj, before, after)"
-                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-    [ST_ACCESS] = "INSERT INTO access(exec_id, seq, idx, obj, kind)"
-                  " VALUES (?1, ?2, ?3, ?4, ?5)",
     [ST_FLOW] = "INSERT OR IGNORE INTO flow(exec_id, from_seq, to_seq, kind,"
                 " obj) VALUES (?1, ?2, ?3, ?4, ?5)",
     [ST_VIOLATION] = "INSERT INTO violation(exec_id, kind, seq, message,"
                      " objects) VALUES (?1, ?2, ?3, ?4, ?5)",
-};
-
-/* access.kind for each enum sim_op. */
-static const char *const access_kind[SIM_OP__COUNT] = {
-    [SIM_OP_READ] = "R",           [SIM_OP_WRITE] = "W",
-    [SIM_OP_LOCK] = "L",           [SIM_OP_LOCK_SHARED] = "Ls",
-    [SIM_OP_TRYLOCK] = "T",        [SIM_OP_UNLOCK] = "U",
-    [SIM_OP_UNLOCK_SHARED] = "Us", [SIM_OP_WAIT] = "Wait",
-};
-
-static const char *const flow_kind[] = {
-    [SIM_FLOW_LOCK] = "lock",
-    [SIM_FLOW_READS_FROM] = "reads-from",
-    [SIM_FLOW_WAKEUP] = "wakeup",
 };
 
 /* Rows waiting for a multi-row INSERT: one statement for many rows halves
@@ -252,13 +101,6 @@ typedef struct acrow {
   uint8_t op; /* enum sim_op */
 } acrow;
 
-/* One interned string: content hash, row id, owned copy (NULL: free slot). */
-typedef struct strent {
-  uint64_t h;
-  int64_t id;
-  char *s;
-} strent;
-
 /* A cached object name for the current execution (id 0: not named yet). */
 typedef struct objname {
   int64_t id;
@@ -268,18 +110,16 @@ typedef struct objname {
 struct rlog {
   sqlite3 *db;
   sqlite3_stmt *st[ST__COUNT];
-  sqlite3_stmt *ev_many; /* RLOG_EVBUF rows */
-  sqlite3_stmt *ac_many; /* RLOG_ACBUF rows */
+  sqlite3_stmt *ev_many, *ev_one; /* RLOG_EVBUF event rows, one */
+  sqlite3_stmt *ac_many, *ac_one; /* RLOG_ACBUF access rows, one */
   evrow evbuf[RLOG_EVBUF];
   acrow acbuf[RLOG_ACBUF];
   int nev, nac; /* rows buffered, always flushed before COMMIT */
   char err[512];
-  int in_txn;     /* a BEGIN is open */
-  unsigned batch; /* rows written since BEGIN */
-  int failed;     /* an observer callback failed; reported at exec_end */
-  /* interned strings: open addressing, capacity a power of two */
-  strent *tab;
-  size_t tabcap, tabn;
+  int in_txn;      /* a BEGIN is open */
+  unsigned batch;  /* rows written since BEGIN */
+  int failed;      /* an observer callback failed; reported at exec_end */
+  intern_tab strs; /* interned strings */
   /* the execution in progress (exec_id 0: none) */
   int64_t exec_id;
   rlog_namer namer;
@@ -354,30 +194,50 @@ static int txn_begin(rlog *l) {
   return 0;
 }
 
-static void intern_clear(rlog *l);
-
-static void bind_event(sqlite3_stmt *st, int k, const evrow *e) {
-  sqlite3_bind_int64(st, k + 1, e->exec_id);
-  sqlite3_bind_int64(st, k + 2, e->seq);
-  sqlite3_bind_int64(st, k + 3, e->ts);
-  sqlite3_bind_int64(st, k + 4, e->dur);
-  sqlite3_bind_int(st, k + 5, e->cpu);
-  sqlite3_bind_int(st, k + 6, e->tid);
-  sqlite3_bind_int(st, k + 7, e->depth);
-  bind_sid(st, k + 8, e->fn);
-  bind_sid(st, k + 9, e->op);
-  bind_sid(st, k + 10, e->obj);
-  bind_sid(st, k + 11, e->before);
-  bind_sid(st, k + 12, e->after);
+/* Binds one buffered row from parameter k + 1 on. */
+static void bind_event(sqlite3_stmt *st, int k, const void *row) {
+  const evrow *e = row;
+  const int64_t ints[] = {e->exec_id, e->seq, e->ts,   e->dur,
+                          e->cpu,     e->tid, e->depth};
+  const int64_t sids[] = {e->fn, e->op, e->obj, e->before, e->after};
+  for (int i = 0; i < 7; i++)
+    sqlite3_bind_int64(st, k + 1 + i, ints[i]);
+  for (int i = 0; i < 5; i++)
+    bind_sid(st, k + 8 + i, sids[i]);
 }
 
-static void bind_access(sqlite3_stmt *st, int k, const acrow *a) {
-  sqlite3_bind_int64(st, k + 1, a->exec_id);
-  sqlite3_bind_int64(st, k + 2, a->seq);
-  sqlite3_bind_int(st, k + 3, a->idx);
-  sqlite3_bind_int64(st, k + 4, a->obj);
-  sqlite3_bind_text(st, k + 5, access_kind[a->op], -1, SQLITE_STATIC);
+static void bind_access(sqlite3_stmt *st, int k, const void *row) {
+  const acrow *a = row;
+  const int64_t ints[] = {a->exec_id, a->seq, a->idx, a->obj};
+  for (int i = 0; i < 4; i++)
+    sqlite3_bind_int64(st, k + 1 + i, ints[i]);
+  sqlite3_bind_text(st, k + 5, schema_access_kind[a->op], -1, SQLITE_STATIC);
 }
+
+/* One kind of buffered row. */
+typedef struct rowkind {
+  int cols, cap; /* columns of a row; rows of the multi-row INSERT */
+  size_t size;   /* bytes of a row in its buffer */
+  void (*bind)(sqlite3_stmt *st, int k, const void *row);
+  const char *head; /* "INSERT INTO table(columns) VALUES" */
+  const char *what; /* for error messages */
+} rowkind;
+
+static const rowkind event_rows = {
+    12,
+    RLOG_EVBUF,
+    sizeof(evrow),
+    bind_event,
+    "INSERT INTO event(exec_id, seq, ts, dur, cpu, tid, depth, fn, op, obj,"
+    " before, after) VALUES",
+    "insert events"};
+static const rowkind access_rows = {
+    5,
+    RLOG_ACBUF,
+    sizeof(acrow),
+    bind_access,
+    "INSERT INTO access(exec_id, seq, idx, obj, kind) VALUES",
+    "insert accesses"};
 
 static int step_reset(rlog *l, sqlite3_stmt *st, const char *what) {
   int rc = sqlite3_step(st);
@@ -385,38 +245,33 @@ static int step_reset(rlog *l, sqlite3_stmt *st, const char *what) {
   return rc == SQLITE_DONE ? 0 : sqlfail(l, what);
 }
 
-/* Writes the buffered rows: a full buffer with its multi-row statement, a
-   partial one (at a commit) row by row. */
-static int flush_events(rlog *l) {
+/* Writes the '*n' buffered 'rows': a full buffer with the multi-row
+   statement 'many', a partial one (at a commit) row by row with 'one'. */
+static int flush_buf(rlog *l, const rowkind *rk, const void *rows, int *n,
+                     sqlite3_stmt *many, sqlite3_stmt *one) {
+  assert(*n >= 0 && *n <= rk->cap);
+  const char *p = rows;
   int rc = 0;
-  if (l->nev == RLOG_EVBUF) {
-    for (int i = 0; i < RLOG_EVBUF; i++)
-      bind_event(l->ev_many, 12 * i, &l->evbuf[i]);
-    rc = step_reset(l, l->ev_many, "insert events");
+  if (*n == rk->cap) {
+    for (int i = 0; i < rk->cap; i++)
+      rk->bind(many, rk->cols * i, p + (size_t)i * rk->size);
+    rc = step_reset(l, many, rk->what);
   } else {
-    for (int i = 0; i < l->nev && rc == 0; i++) {
-      bind_event(l->st[ST_EVENT], 0, &l->evbuf[i]);
-      rc = step_reset(l, l->st[ST_EVENT], "insert event");
+    for (int i = 0; i < *n && rc == 0; i++) {
+      rk->bind(one, 0, p + (size_t)i * rk->size);
+      rc = step_reset(l, one, rk->what);
     }
   }
-  l->nev = 0;
+  *n = 0;
   return rc;
 }
 
+static int flush_events(rlog *l) {
+  return flush_buf(l, &event_rows, l->evbuf, &l->nev, l->ev_many, l->ev_one);
+}
+
 static int flush_accesses(rlog *l) {
-  int rc = 0;
-  if (l->nac == RLOG_ACBUF) {
-    for (int i = 0; i < RLOG_ACBUF; i++)
-      bind_access(l->ac_many, 5 * i, &l->acbuf[i]);
-    rc = step_reset(l, l->ac_many, "insert accesses");
-  } else {
-    for (int i = 0; i < l->nac && rc == 0; i++) {
-      bind_access(l->st[ST_ACCESS], 0, &l->acbuf[i]);
-      rc = step_reset(l, l->st[ST_ACCESS], "insert access");
-    }
-  }
-  l->nac = 0;
-  return rc;
+  return flush_buf(l, &access_rows, l->acbuf, &l->nac, l->ac_many, l->ac_one);
 }
 
 static int flush_rows(rlog *l) {
@@ -432,7 +287,9 @@ static void txn_rollback(rlog *l) {
     sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
   l->in_txn = 0;
   l->nev = l->nac = 0;
-  intern_clear(l);
+  intern_clear(&l->strs);
+  for (size_t i = 0; i < l->nonames; i++)
+    l->onames[i] = (objname){0, NULL};
 }
 
 static int txn_commit(rlog *l) {
@@ -461,41 +318,6 @@ static int txn_rows(rlog *l, unsigned n) {
 
 /* ------------------------------------------------------------ strings */
 
-static uint64_t str_hash(const char *s) {
-  uint64_t h = SIM_HASH_INIT;
-  sim_hash_str(&h, s);
-  return h;
-}
-
-static void intern_clear(rlog *l) {
-  for (size_t i = 0; i < l->tabcap; i++) {
-    free(l->tab[i].s);
-    l->tab[i].s = NULL;
-  }
-  l->tabn = 0;
-  for (size_t i = 0; i < l->nonames; i++)
-    l->onames[i] = (objname){0, NULL};
-}
-
-static int intern_grow(rlog *l) {
-  size_t cap = l->tabcap ? 2 * l->tabcap : 1024;
-  strent *t = calloc(cap, sizeof *t);
-  if (!t)
-    return fail(l, "event log: out of memory");
-  for (size_t i = 0; i < l->tabcap; i++) {
-    if (!l->tab[i].s)
-      continue;
-    size_t j = l->tab[i].h & (cap - 1);
-    while (t[j].s)
-      j = (j + 1) & (cap - 1);
-    t[j] = l->tab[i];
-  }
-  free(l->tab);
-  l->tab = t;
-  l->tabcap = cap;
-  return 0;
-}
-
 /* The row id of 's' in `string`, inserting it if new; the row already
    exists when the log was written by an earlier handle. */
 static int64_t string_row(rlog *l, const char *s) {
@@ -521,26 +343,16 @@ static int64_t string_row(rlog *l, const char *s) {
 static int64_t intern(rlog *l, const char *s, const char **copy) {
   if (!s || !*s)
     return 0;
-  uint64_t h = str_hash(s);
-  if ((l->tabn + 1) * 10 > l->tabcap * 7 && intern_grow(l) < 0)
-    return -1;
-  size_t mask = l->tabcap - 1, i = h & mask;
-  for (; l->tab[i].s; i = (i + 1) & mask) {
-    if (l->tab[i].h == h && !strcmp(l->tab[i].s, s)) {
-      if (copy)
-        *copy = l->tab[i].s;
-      return l->tab[i].id;
-    }
-  }
+  int64_t id = intern_find(&l->strs, s, copy);
+  if (id)
+    return id;
   assert(l->in_txn); /* new rows belong to the current batch */
-  int64_t id = string_row(l, s);
+  id = string_row(l, s);
   if (id < 0)
     return -1;
-  char *dup = strdup(s);
+  const char *dup = intern_add(&l->strs, s, id);
   if (!dup)
     return fail(l, "event log: out of memory");
-  l->tab[i] = (strent){h, id, dup};
-  l->tabn++;
   l->batch++;
   if (copy)
     *copy = dup;
@@ -580,97 +392,52 @@ static int64_t obj_name(rlog *l, sim_oid o, const char **name) {
 
 /* ---------------------------------------------------------------- open */
 
-/* Reads one integer from a single-row query; -1 (and SQLite's code in
- *rc) on error. */
-static int64_t query_int(sqlite3 *db, const char *sql, int *rc) {
-  sqlite3_stmt *st;
-  int64_t v = -1;
-  *rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
-  if (*rc != SQLITE_OK)
-    return -1;
-  *rc = sqlite3_step(st);
-  if (*rc == SQLITE_ROW) {
-    v = sqlite3_column_int64(st, 0);
-    *rc = SQLITE_OK;
-  }
-  sqlite3_finalize(st);
-  return v;
-}
-
 /* Accepts an empty database (creating the schema) or an mmsim log of our
    schema version; refuses anything else without writing to it. */
 static int check_or_create(rlog *l, const char *path) {
-  int rc;
-  int64_t appid = query_int(l->db, "PRAGMA application_id", &rc);
-  if (rc == SQLITE_NOTADB)
-    return fail(l, "%s: not an mmsim event log (not an SQLite database)", path);
-  if (rc != SQLITE_OK)
-    return fail(l, "%s: cannot read: %s", path, sqlite3_errmsg(l->db));
-  int64_t ntables = query_int(l->db, "SELECT count(*) FROM sqlite_schema", &rc);
-  int64_t version = query_int(l->db, "PRAGMA user_version", &rc);
-  if (rc != SQLITE_OK)
-    return fail(l, "%s: cannot read: %s", path, sqlite3_errmsg(l->db));
-
-  if (appid != RLOG_APP_ID && (ntables > 0 || appid != 0 || version != 0))
-    return fail(l, "%s: not an mmsim event log", path);
-  if (appid == RLOG_APP_ID && version != RLOG_SCHEMA_VERSION)
-    return fail(l,
-                "%s: event log schema version %" PRId64
-                ", this mmsim reads version %d",
-                path, version, RLOG_SCHEMA_VERSION);
-
+  enum schema_state state = schema_check(l->db, path, l->err, sizeof l->err);
+  if (state == SCHEMA_ERROR) {
+    l->failed = 1; /* the message is in l->err */
+    return -1;
+  }
   if (exec_sql(l, "PRAGMA journal_mode=WAL") < 0 ||
       exec_sql(l, "PRAGMA synchronous=NORMAL") < 0 ||
       exec_sql(l, "PRAGMA foreign_keys=ON") < 0)
     return -1;
-  if (appid == RLOG_APP_ID)
+  if (state == SCHEMA_OK)
     return 0;
-
-  char pragmas[128];
-  snprintf(pragmas, sizeof pragmas,
-           "PRAGMA application_id=%d; PRAGMA user_version=%d;", RLOG_APP_ID,
-           RLOG_SCHEMA_VERSION);
-  if (txn_begin(l) < 0 || exec_sql(l, schema_sql) < 0 ||
-      exec_sql(l, pragmas) < 0 || txn_commit(l) < 0) {
+  if (txn_begin(l) < 0)
+    return -1;
+  if (schema_create(l->db) != SQLITE_OK) {
+    sqlfail(l, "create the schema");
     txn_rollback(l);
     return -1;
   }
-  return 0;
+  return txn_commit(l);
 }
 
 /* "INSERT ... VALUES (?,..,?),(?,..,?)..." for 'rows' rows. */
-static int prepare_multi(rlog *l, const char *head, int cols, int rows,
+static int prepare_multi(rlog *l, const rowkind *rk, int rows,
                          sqlite3_stmt **st) {
-  size_t n = strlen(head) + (size_t)rows * (2 * (size_t)cols + 3) + 1;
-  char *sql = malloc(n), *p = sql;
-  if (!sql)
-    return fail(l, "event log: out of memory");
-  p += sprintf(p, "%s", head);
+  strbuf sql = {0};
+  sb_puts(&sql, rk->head);
   for (int r = 0; r < rows; r++) {
-    *p++ = r ? ',' : ' ';
-    *p++ = '(';
-    for (int c = 0; c < cols; c++) {
-      *p++ = '?';
-      *p++ = c + 1 < cols ? ',' : ')';
-    }
+    sb_puts(&sql, r ? ",(" : " (");
+    for (int c = 0; c < rk->cols; c++)
+      sb_puts(&sql, c + 1 < rk->cols ? "?," : "?)");
   }
-  *p = 0;
-  assert((size_t)(p - sql) < n);
   int rc =
-      sqlite3_prepare_v3(l->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL);
-  free(sql);
-  return rc == SQLITE_OK ? 0 : sqlfail(l, head);
+      sqlite3_prepare_v3(l->db, sql.p, -1, SQLITE_PREPARE_PERSISTENT, st, NULL);
+  sb_free(&sql);
+  return rc == SQLITE_OK ? 0 : sqlfail(l, rk->head);
 }
 
 static int prepare_many(rlog *l) {
-  if (prepare_multi(l,
-                    "INSERT INTO event(exec_id, seq, ts, dur, cpu, tid, depth,"
-                    " fn, op, obj, before, after) VALUES",
-                    12, RLOG_EVBUF, &l->ev_many) < 0)
+  if (prepare_multi(l, &event_rows, RLOG_EVBUF, &l->ev_many) < 0 ||
+      prepare_multi(l, &event_rows, 1, &l->ev_one) < 0 ||
+      prepare_multi(l, &access_rows, RLOG_ACBUF, &l->ac_many) < 0)
     return -1;
-  return prepare_multi(
-      l, "INSERT INTO access(exec_id, seq, idx, obj, kind) VALUES", 5,
-      RLOG_ACBUF, &l->ac_many);
+  return prepare_multi(l, &access_rows, 1, &l->ac_one);
 }
 
 static void obs_event(void *arg, const sim_event *ev);
@@ -725,12 +492,12 @@ int rlog_close(rlog *l) {
   for (int i = 0; i < ST__COUNT; i++)
     sqlite3_finalize(l->st[i]);
   sqlite3_finalize(l->ev_many);
+  sqlite3_finalize(l->ev_one);
   sqlite3_finalize(l->ac_many);
+  sqlite3_finalize(l->ac_one);
   if (l->db && sqlite3_close(l->db) != SQLITE_OK)
     rc = -1;
-  for (size_t i = 0; i < l->tabcap; i++)
-    free(l->tab[i].s);
-  free(l->tab);
+  intern_free(&l->strs);
   free(l->onames);
   free(l);
   return rc;
@@ -874,7 +641,7 @@ static void obs_flow(void *arg, uint64_t from_seq, uint64_t to_seq,
   sqlite3_bind_int64(st, 1, l->exec_id);
   sqlite3_bind_int64(st, 2, (int64_t)from_seq);
   sqlite3_bind_int64(st, 3, (int64_t)to_seq);
-  sqlite3_bind_text(st, 4, flow_kind[kind], -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 4, schema_flow_kind[kind], -1, SQLITE_STATIC);
   sqlite3_bind_int64(st, 5, o);
   if (sqlite3_step(st) != SQLITE_DONE)
     sqlfail(l, "insert flow");
@@ -883,59 +650,28 @@ static void obs_flow(void *arg, uint64_t from_seq, uint64_t to_seq,
     txn_rows(l, 1);
 }
 
-static const char *outcome_name(enum sim_outcome o) {
-  switch (o) {
-  case SIM_CLEAN:
-    return "clean";
-  case SIM_VIOLATION:
-    return "violation";
-  case SIM_STEP_LIMIT:
-    return "step-limit";
-  case SIM_PRUNED:
-    return "pruned";
-  case SIM_BOUNDED:
-    return "bounded";
-  }
-  return "incomplete";
-}
-
-/* Appends 's' to 'buf' as a JSON string. */
-static void json_str(char *buf, size_t n, const char *s) {
-  size_t k = strlen(buf);
-  if (k + 1 < n)
-    buf[k++] = '"';
-  for (; *s && k + 8 < n; s++) {
-    unsigned char c = (unsigned char)*s;
-    if (c == '"' || c == '\\')
-      k += (size_t)snprintf(buf + k, n - k, "\\%c", c);
-    else if (c < 0x20)
-      k += (size_t)snprintf(buf + k, n - k, "\\u%04x", c);
-    else
-      buf[k++] = (char)c;
-  }
-  if (k + 1 < n)
-    buf[k++] = '"';
-  buf[k] = 0;
-}
-
 static int insert_violation(rlog *l, const sim_result *r) {
-  char objs[1024] = "[";
+  strbuf objs = {0};
+  sb_puts(&objs, "[");
   for (int i = 0; i < r->nviol_objs; i++) {
     const char *name = NULL;
-    if (obj_name(l, r->viol_objs[i], &name) < 0)
+    if (obj_name(l, r->viol_objs[i], &name) < 0) {
+      sb_free(&objs);
       return -1;
+    }
     if (i)
-      strncat(objs, ",", sizeof objs - strlen(objs) - 1);
-    json_str(objs, sizeof objs - 1, name);
+      sb_puts(&objs, ",");
+    sb_json(&objs, name);
   }
-  strncat(objs, "]", sizeof objs - strlen(objs) - 1);
+  sb_puts(&objs, "]");
 
   sqlite3_stmt *st = l->st[ST_VIOLATION];
   sqlite3_bind_int64(st, 1, l->exec_id);
   bind_text(st, 2, r->kind);
   sqlite3_bind_int64(st, 3, (int64_t)r->viol_seq);
   bind_text(st, 4, r->msg);
-  bind_text(st, 5, objs);
+  bind_text(st, 5, objs.p);
+  sb_free(&objs);
   return run_stmt(l, ST_VIOLATION);
 }
 
@@ -960,7 +696,7 @@ int rlog_exec_end(rlog *l, const sim_result *r, const char *schedule,
   int rc = txn_begin(l);
   sqlite3_stmt *st = l->st[ST_EXEC_UPDATE];
   sqlite3_bind_int64(st, 1, l->exec_id);
-  sqlite3_bind_text(st, 2, outcome_name(r->outcome), -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, schema_outcome_name(r->outcome), -1, SQLITE_STATIC);
   bind_text(st, 3, schedule);
   sqlite3_bind_int64(st, 4, (int64_t)r->steps);
   sqlite3_bind_int64(st, 5, (int64_t)r->end_ns);

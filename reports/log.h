@@ -1,6 +1,6 @@
 /*
-** log.h - the SQLite event log (schema in reports/SCHEMA.md) and the
-** Graphviz timeline renderer.
+** log.h - the SQLite event log writer (schema in reports/SCHEMA.md; the
+** timeline renderer that reads it is reports/render.h).
 **
 ** A log holds runs; a run (one command: run, replay, explore) holds
 ** executions; an execution holds events (one per granted step), flows
@@ -59,18 +59,5 @@ int rlog_exec_end(rlog *l, const sim_result *r, const char *schedule,
                   const char *note);
 
 const char *rlog_errmsg(rlog *l);
-
-/* ------------------------------------------------------------------------ */
-
-typedef struct render_opts {
-  int64_t exec_id; /* 0: the last violating execution, else the last one */
-  int slice;       /* max events shown around the violation (0: 200) */
-  int full;        /* 1: show every event */
-} render_opts;
-
-/* Renders a timeline to 'out' (.svg, .png or .dot, chosen by extension).
-   Returns 0, or -1 with a message. */
-int render_timeline(const char *dbpath, const char *out, const render_opts *o,
-                    char *err, size_t errlen);
 
 #endif /* MMSIM_LOG_H */

@@ -1,10 +1,12 @@
 /*
-** observers.c - see observers.h.
+** observers.c - see observers.h.  The transcript names flows and outcomes
+** with the event log's words (reports/schema.h).
 */
 #include "reports/observers.h"
 
 #include <string.h>
 
+#include "reports/schema.h"
 #include "sim/hash.h"
 
 /* ------------------------------------------------------------ digest */
@@ -37,12 +39,6 @@ sim_observer obs_digest_init(obs_digest *d) {
 
 /* ------------------------------------------------------------ transcript */
 
-static const char *const flow_names[] = {
-    [SIM_FLOW_LOCK] = "lock",
-    [SIM_FLOW_READS_FROM] = "reads-from",
-    [SIM_FLOW_WAKEUP] = "wakeup",
-};
-
 static void transcript_event(void *arg, const sim_event *e) {
   obs_transcript *t = arg;
   char obj[64] = "-";
@@ -60,7 +56,7 @@ static void transcript_flow(void *arg, uint64_t from, uint64_t to,
   obs_transcript *t = arg;
   char obj[64];
   t->namer(t->namer_arg, o, obj, sizeof obj);
-  fprintf(t->f, "   %s #%llu -> #%llu @%s\n", flow_names[k],
+  fprintf(t->f, "   %s #%llu -> #%llu @%s\n", schema_flow_kind[k],
           (unsigned long long)from, (unsigned long long)to, obj);
 }
 
@@ -72,12 +68,7 @@ sim_observer obs_transcript_init(obs_transcript *t, FILE *f,
 }
 
 void obs_transcript_end(obs_transcript *t, const sim_result *r) {
-  static const char *const outcomes[] = {
-      [SIM_CLEAN] = "clean",           [SIM_VIOLATION] = "violation",
-      [SIM_STEP_LIMIT] = "step-limit", [SIM_PRUNED] = "pruned",
-      [SIM_BOUNDED] = "bounded",
-  };
-  fprintf(t->f, "= %s", outcomes[r->outcome]);
+  fprintf(t->f, "= %s", schema_outcome_name(r->outcome));
   if (r->outcome == SIM_VIOLATION)
     fprintf(t->f, " %s at #%llu: %s", r->kind, (unsigned long long)r->viol_seq,
             r->msg);

@@ -1,9 +1,10 @@
 /*
-** test_render.c - the Graphviz timeline (reports/render.c), drawn from logs
-** that the real engine wrote while running the toy model
-** (tests/toy_model.h).
+** test_render.c - the Graphviz timeline (reports/render.c, timeline.c,
+** slice.c), drawn from logs that the real engine wrote while running the
+** toy model (tests/toy_model.h).
 **
 ** The renderer's output is checked where it is stable and meaningful: the
+** events of the causal slice (through the timeline model, timeline.h), the
 ** lane names, the highlighted violating node (SVG id "ev<seq>", class
 ** "violation"), the number of event nodes in the .dot output, the slice
 ** note in the title, byte-identical output for the same database, and the
@@ -13,11 +14,14 @@
 #include <criterion/new/assert.h>
 
 #include <inttypes.h>
+#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "helpers.h"
+#include "reports/render.h"
+#include "reports/timeline.h"
 #include "toy_model.h"
 
 /* --------------------------------------------------------------- models */
@@ -283,6 +287,55 @@ Test(render, picks_the_last_violating_execution) {
   free(dir);
 }
 
+/* Lock holds are paired once, by the view v_lock_hold: the timeline draws
+   its rows and adds the hold still open at the violation. */
+Test(render, lock_holds_come_from_the_view) {
+  char *dir = test_tmpdir(), *db = tmp_path(dir, "log.db");
+  toy_model m;
+  race_model(&m);
+  sim_result r;
+  log_one(db, &m, 1, &r);
+  sqlite3 *h;
+  cr_assert(
+      eq(int, sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK));
+  sqlite3_stmt *st;
+  cr_assert(eq(int,
+               sqlite3_prepare_v2(h,
+                                  "SELECT acquire_seq, release_seq, tid, lock"
+                                  " FROM v_lock_hold",
+                                  -1, &st, NULL),
+               SQLITE_OK));
+  cr_assert(eq(int, sqlite3_step(st), SQLITE_ROW));
+  cr_assert(eq(i64, sqlite3_column_int64(st, 0), 0));
+  cr_assert(eq(i64, sqlite3_column_int64(st, 1), 5));
+  cr_assert(eq(int, sqlite3_column_int(st, 2), 0));
+  cr_assert(eq(str, (char *)sqlite3_column_text(st, 3), "ptl"));
+  cr_assert(eq(int, sqlite3_step(st), SQLITE_DONE)); /* cpu1's is open */
+  sqlite3_finalize(st);
+  sqlite3_close(h);
+
+  char err[512] = "";
+  timeline t;
+  cr_assert(
+      eq(int, timeline_load(&t, db, &(render_opts){0}, err, sizeof err), 0),
+      "%s", err);
+  cr_assert(eq(int, t.nspans, 2));
+  cr_assert(eq(i64, t.spans[0].from, 0));
+  cr_assert(eq(i64, t.spans[0].to, 5));
+  cr_assert(eq(int, t.spans[0].held, 0));
+  cr_assert(eq(int, t.spans[0].tid, 0));
+  cr_assert(eq(i64, t.spans[1].from, 6));
+  cr_assert(eq(i64, t.spans[1].to, 8)); /* the last shown row */
+  cr_assert(eq(int, t.spans[1].held, 1));
+  cr_assert(eq(int, t.spans[1].tid, 1));
+  cr_assert(eq(int, t.nlocks, 1));
+  cr_assert(eq(str, t.locks[0], "ptl"));
+  timeline_free(&t);
+  sim_result_free(&r);
+  free(db);
+  free(dir);
+}
+
 /* A long execution: cpu0 and cpu1 hand a lock back and forth ROUNDS times
    each; cpu2 works alone on its own lock and counter.  The check fires at
    the last increment of the shared counter. */
@@ -380,6 +433,82 @@ Test(render, clean_long_execution_shows_the_end) {
   cr_assert(strstr(s, node) != NULL);
   snprintf(node, sizeof node, "\te%d\t", 12 * ROUNDS - 31);
   cr_assert(strstr(s, node) == NULL);
+  free(s);
+  sim_result_free(&r);
+  free(dot);
+  free(db);
+  free(dir);
+}
+
+/* A write-write race that carries no flow: cpu0 stores page#0 first;
+   cpu1 only reads its own variable, then stores page#0 without reading it,
+   and the check fires at that store.
+     seq 0  cpu0 store page#0 0->1   ts 0
+     seq 1  cpu1 load own            ts 5
+     seq 2  cpu0 load other          ts 10   independent of cpu1
+     seq 3  cpu1 load own            ts 15
+     seq 4  cpu0 load other          ts 20
+     seq 5  cpu1 load own            ts 25
+     seq 6  cpu0 load other          ts 30
+     seq 7  cpu1 store page#0 0->7   ts 35   the check: page#0 == 7
+   A store reads nothing, so no flow links the threads: only the
+   explorer's dependence (two writes to one object do not commute, see
+   sim/depend.h) puts seq 0 in the slice. */
+static const toy_ins ww_first_prog[] = {
+    {TOY_STORE, 0, 1}, {TOY_LOAD, 1}, {TOY_LOAD, 1},
+    {TOY_LOAD, 1},     {TOY_LOAD, 1}, {TOY_END},
+};
+static const toy_ins ww_second_prog[] = {
+    {TOY_DELAY, 5}, {TOY_LOAD, 2},     {TOY_LOAD, 2},
+    {TOY_LOAD, 2},  {TOY_STORE, 0, 7}, {TOY_END},
+};
+
+static void ww_model(toy_model *m) {
+  *m = (toy_model){
+      .nlocks = 0,
+      .nvars = 3,
+      .nthreads = 2,
+      .var_names = {"page#0", "other", "own"},
+      .prog = {ww_first_prog, ww_second_prog},
+      .threads = {{"cpu0:first", 0}, {"cpu1:second", 1}},
+      .viol_kind = TOY_KIND_LOST_UPDATE,
+      .viol_var = 0,
+      .viol_value = 7,
+  };
+}
+
+Test(render, causal_slice_follows_write_write_dependence) {
+  char *dir = test_tmpdir(), *db = tmp_path(dir, "log.db"),
+       *dot = tmp_path(dir, "t.dot");
+  toy_model m;
+  ww_model(&m);
+  sim_result r;
+  log_one(db, &m, 1, &r);
+  cr_assert(eq(int, (int)r.outcome, SIM_VIOLATION));
+  cr_assert(eq(u64, r.viol_seq, 7));
+  cr_assert(eq(u64, r.steps, 8));
+
+  /* The slice through the internal model: the violating store, cpu1's
+     program order, and cpu0's earlier store; not cpu0's loads. */
+  char err[512] = "";
+  timeline t;
+  render_opts o = {.slice = 6};
+  cr_assert(eq(int, timeline_load(&t, db, &o, err, sizeof err), 0), "%s", err);
+  int64_t want[] = {0, 1, 3, 5, 7};
+  cr_assert(eq(i64, t.nev, 5));
+  for (int i = 0; i < 5; i++)
+    cr_assert(eq(i64, t.ev[i].seq, want[i]), "row %d", i);
+  cr_assert(eq(i64, t.viol_ev, 4));
+  cr_assert(eq(str, t.slice_note,
+               "causal slice of 5 of 8 events (what step #7 depends on)"));
+  timeline_free(&t);
+
+  /* And in the picture. */
+  render_ok(db, dot, &o);
+  char *s = slurp(dot);
+  cr_assert(eq(int, dot_events(s), 5));
+  cr_assert(strstr(s, "\te0\t") != NULL, "the first store is left out");
+  cr_assert(strstr(s, "\te2\t") == NULL);
   free(s);
   sim_result_free(&r);
   free(dot);

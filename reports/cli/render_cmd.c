@@ -6,7 +6,7 @@
 #include <stdio.h>
 
 #include "reports/cli/cli.h"
-#include "reports/log.h" /* render.h after the reports split */
+#include "reports/render.h"
 
 static int cmd_render(int argc, char **argv) {
   static const struct option lo[] = {{"exec", required_argument, 0, 'e'},

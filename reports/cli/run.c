@@ -16,8 +16,9 @@
 #include <string.h>
 
 #include "reports/cli/cli.h"
-#include "reports/log.h" /* render.h after the reports split */
+#include "reports/log.h"
 #include "reports/observers.h"
+#include "reports/render.h"
 #include "sim/sched.h"
 
 struct run_opts {

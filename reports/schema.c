@@ -1,0 +1,259 @@
+/*
+** schema.c - the event log's schema (version RLOG_SCHEMA_VERSION), its
+** vocabulary, and the check that a file is a log we can read.
+**
+** The writer (reports/log.c) creates the schema in an empty file and
+** refuses anything else that is not an mmsim log of this version; the
+** reader (reports/timeline.c) refuses an empty file too.  Both go through
+** schema_check, so that they give the same messages for the same file.
+** Nothing here writes to a database except schema_create.
+**
+** Lock holds are paired here and only here, in the view v_lock_hold: an
+** acquire (L, Ls, T) and the next access of the same lock by the same
+** thread, when that access is a release (U, Us).  The timeline reads the
+** view; see reports/SCHEMA.md.
+*/
+#include "schema.h"
+
+#include <assert.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+/* The schema, version RLOG_SCHEMA_VERSION.  Keep in sync with SCHEMA.md. */
+const char schema_sql[] =
+    "CREATE TABLE string (\n"
+    "  id  INTEGER PRIMARY KEY,\n"
+    "  str TEXT NOT NULL UNIQUE\n"
+    ");\n"
+    "CREATE TABLE run (\n"
+    "  id            INTEGER PRIMARY KEY,\n"
+    "  mode          TEXT NOT NULL,\n"
+    "  scenario_path TEXT,\n"
+    "  title         TEXT,\n"
+    "  variant       TEXT,\n"
+    "  knobs         TEXT,\n"
+    "  policy        TEXT,\n"
+    "  seed          INTEGER,\n"
+    "  ncpus         INTEGER NOT NULL,\n"
+    "  expect        TEXT,\n"
+    "  mmsim_version TEXT NOT NULL\n"
+    ");\n"
+    "CREATE TABLE thread (\n"
+    "  run_id INTEGER NOT NULL REFERENCES run(id),\n"
+    "  tid    INTEGER NOT NULL,\n"
+    "  name   TEXT NOT NULL,\n"
+    "  cpu    INTEGER NOT NULL,\n"
+    "  PRIMARY KEY (run_id, tid)\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE TABLE execution (\n"
+    "  id         INTEGER PRIMARY KEY,\n"
+    "  run_id     INTEGER NOT NULL REFERENCES run(id),\n"
+    "  ordinal    INTEGER NOT NULL,\n"
+    "  outcome    TEXT NOT NULL CHECK (outcome IN\n"
+    "               ('clean', 'violation', 'step-limit', 'pruned', 'bounded',\n"
+    "                'incomplete')),\n"
+    "  schedule   TEXT,\n"
+    "  steps      INTEGER,\n"
+    "  end_ns     INTEGER,\n"
+    "  trace_hash TEXT,\n"
+    "  state_hash TEXT,\n"
+    "  note       TEXT,\n"
+    "  UNIQUE (run_id, ordinal)\n"
+    ");\n"
+    "CREATE TABLE event (\n"
+    "  exec_id INTEGER NOT NULL REFERENCES execution(id),\n"
+    "  seq     INTEGER NOT NULL,\n"
+    "  ts      INTEGER NOT NULL,\n"
+    "  dur     INTEGER NOT NULL,\n"
+    "  cpu     INTEGER NOT NULL,\n"
+    "  tid     INTEGER NOT NULL,\n"
+    "  depth   INTEGER NOT NULL,\n"
+    "  fn      INTEGER,\n"
+    "  op      INTEGER,\n"
+    "  obj     INTEGER,\n"
+    "  before  INTEGER,\n"
+    "  after   INTEGER,\n"
+    "  PRIMARY KEY (exec_id, seq)\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE TABLE access (\n"
+    "  exec_id INTEGER NOT NULL REFERENCES execution(id),\n"
+    "  seq     INTEGER NOT NULL,\n"
+    "  idx     INTEGER NOT NULL,\n"
+    "  obj     INTEGER NOT NULL,\n"
+    "  kind    TEXT NOT NULL,\n"
+    "  PRIMARY KEY (exec_id, seq, idx)\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE TABLE flow (\n"
+    "  exec_id  INTEGER NOT NULL REFERENCES execution(id),\n"
+    "  from_seq INTEGER NOT NULL,\n"
+    "  to_seq   INTEGER NOT NULL,\n"
+    "  kind     TEXT NOT NULL CHECK (kind IN\n"
+    "             ('lock', 'reads-from', 'wakeup')),\n"
+    "  obj      INTEGER NOT NULL,\n"
+    "  PRIMARY KEY (exec_id, to_seq, from_seq, kind, obj)\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE TABLE violation (\n"
+    "  exec_id INTEGER PRIMARY KEY REFERENCES execution(id),\n"
+    "  kind    TEXT NOT NULL,\n"
+    "  seq     INTEGER NOT NULL,\n"
+    "  message TEXT NOT NULL,\n"
+    "  objects TEXT NOT NULL\n"
+    ");\n"
+    "CREATE VIEW v_event AS\n"
+    "SELECT e.exec_id, x.run_id, e.seq, e.ts, e.dur, e.cpu, e.tid,\n"
+    "       t.name AS thread, e.depth, sf.str AS fn, so.str AS op,\n"
+    "       sj.str AS obj, sb.str AS before, sa.str AS after\n"
+    "FROM event e\n"
+    "JOIN execution x ON x.id = e.exec_id\n"
+    "LEFT JOIN thread t ON t.run_id = x.run_id AND t.tid = e.tid\n"
+    "LEFT JOIN string sf ON sf.id = e.fn\n"
+    "LEFT JOIN string so ON so.id = e.op\n"
+    "LEFT JOIN string sj ON sj.id = e.obj\n"
+    "LEFT JOIN string sb ON sb.id = e.before\n"
+    "LEFT JOIN string sa ON sa.id = e.after;\n"
+    "CREATE VIEW v_access AS\n"
+    "SELECT a.exec_id, a.seq, a.idx, a.kind, s.str AS obj, e.ts, e.tid,\n"
+    "       e.thread, e.fn, e.op, e.before, e.after\n"
+    "FROM access a\n"
+    "JOIN string s ON s.id = a.obj\n"
+    "JOIN v_event e ON e.exec_id = a.exec_id AND e.seq = a.seq;\n"
+    "CREATE VIEW v_flow AS\n"
+    "SELECT f.exec_id, f.kind, s.str AS obj, f.from_seq, tf.name AS "
+    "from_thread,\n"
+    "       f.to_seq, tt.name AS to_thread\n"
+    "FROM flow f\n"
+    "JOIN execution x ON x.id = f.exec_id\n"
+    "JOIN string s ON s.id = f.obj\n"
+    "LEFT JOIN event ef ON ef.exec_id = f.exec_id AND ef.seq = f.from_seq\n"
+    "LEFT JOIN event et ON et.exec_id = f.exec_id AND et.seq = f.to_seq\n"
+    "LEFT JOIN thread tf ON tf.run_id = x.run_id AND tf.tid = ef.tid\n"
+    "LEFT JOIN thread tt ON tt.run_id = x.run_id AND tt.tid = et.tid;\n"
+    "CREATE VIEW v_violation AS\n"
+    "SELECT v.exec_id, x.run_id, r.title, r.variant, r.knobs, r.policy,\n"
+    "       r.seed, x.schedule, v.kind, v.seq, v.message, v.objects,\n"
+    "       e.thread, e.fn, e.op\n"
+    "FROM violation v\n"
+    "JOIN execution x ON x.id = v.exec_id\n"
+    "JOIN run r ON r.id = x.run_id\n"
+    "LEFT JOIN v_event e ON e.exec_id = v.exec_id AND e.seq = v.seq;\n"
+    "CREATE VIEW v_lock_hold AS\n"
+    "WITH lk AS (\n"
+    "  SELECT a.exec_id, a.obj, a.kind, a.seq, e.tid, e.ts + e.dur AS end_ts,\n"
+    "         LEAD(a.kind) OVER w AS next_kind, LEAD(a.seq) OVER w AS "
+    "next_seq,\n"
+    "         LEAD(e.ts + e.dur) OVER w AS next_end\n"
+    "  FROM access a JOIN event e ON e.exec_id = a.exec_id AND e.seq = a.seq\n"
+    "  WHERE a.kind IN ('L', 'Ls', 'T', 'U', 'Us')\n"
+    "  WINDOW w AS (PARTITION BY a.exec_id, a.obj, e.tid ORDER BY a.seq))\n"
+    "SELECT lk.exec_id, lk.tid, s.str AS lock, lk.kind, lk.seq AS "
+    "acquire_seq,\n"
+    "       lk.next_seq AS release_seq, lk.end_ts AS held_from,\n"
+    "       lk.next_end AS held_until, lk.next_end - lk.end_ts AS hold_ns\n"
+    "FROM lk JOIN string s ON s.id = lk.obj\n"
+    "WHERE lk.kind IN ('L', 'Ls', 'T') AND lk.next_kind IN ('U', 'Us');\n";
+
+const char *const schema_access_kind[SIM_OP__COUNT] = {
+    [SIM_OP_READ] = "R",           [SIM_OP_WRITE] = "W",
+    [SIM_OP_LOCK] = "L",           [SIM_OP_LOCK_SHARED] = "Ls",
+    [SIM_OP_TRYLOCK] = "T",        [SIM_OP_UNLOCK] = "U",
+    [SIM_OP_UNLOCK_SHARED] = "Us", [SIM_OP_WAIT] = "Wait",
+};
+
+const char *const schema_flow_kind[SIM_FLOW_WAKEUP + 1] = {
+    [SIM_FLOW_LOCK] = "lock",
+    [SIM_FLOW_READS_FROM] = "reads-from",
+    [SIM_FLOW_WAKEUP] = "wakeup",
+};
+
+static int name_index(const char *const *names, int n, const char *k) {
+  for (int i = 0; k && i < n; i++)
+    if (!strcmp(k, names[i]))
+      return i;
+  return -1;
+}
+
+int schema_access_op(const char *k) {
+  return name_index(schema_access_kind, SIM_OP__COUNT, k);
+}
+
+int schema_flow_index(const char *k) {
+  return name_index(schema_flow_kind, SIM_FLOW_WAKEUP + 1, k);
+}
+
+const char *schema_outcome_name(enum sim_outcome o) {
+  switch (o) {
+  case SIM_CLEAN:
+    return "clean";
+  case SIM_VIOLATION:
+    return "violation";
+  case SIM_STEP_LIMIT:
+    return "step-limit";
+  case SIM_PRUNED:
+    return "pruned";
+  case SIM_BOUNDED:
+    return "bounded";
+  }
+  return "incomplete";
+}
+
+/* Reads one integer from a single-row query; -1 (and SQLite's code in
+ *rc) on error. */
+static int64_t query_int(sqlite3 *db, const char *sql, int *rc) {
+  sqlite3_stmt *st;
+  int64_t v = -1;
+  *rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+  if (*rc != SQLITE_OK)
+    return -1;
+  *rc = sqlite3_step(st);
+  if (*rc == SQLITE_ROW) {
+    v = sqlite3_column_int64(st, 0);
+    *rc = SQLITE_OK;
+  }
+  sqlite3_finalize(st);
+  return v;
+}
+
+enum schema_state schema_check(sqlite3 *db, const char *path, char *err,
+                               size_t errlen) {
+  int rc;
+  int64_t appid = query_int(db, "PRAGMA application_id", &rc);
+  if (rc == SQLITE_NOTADB) {
+    snprintf(err, errlen, "%s: not an mmsim event log (not an SQLite database)",
+             path);
+    return SCHEMA_ERROR;
+  }
+  int64_t ntables = -1, version = -1;
+  if (rc == SQLITE_OK)
+    ntables = query_int(db, "SELECT count(*) FROM sqlite_schema", &rc);
+  if (rc == SQLITE_OK)
+    version = query_int(db, "PRAGMA user_version", &rc);
+  if (rc != SQLITE_OK) {
+    snprintf(err, errlen, "%s: cannot read: %s", path, sqlite3_errmsg(db));
+    return SCHEMA_ERROR;
+  }
+  if (appid != RLOG_APP_ID && (ntables > 0 || appid != 0 || version != 0)) {
+    snprintf(err, errlen, "%s: not an mmsim event log", path);
+    return SCHEMA_ERROR;
+  }
+  if (appid == RLOG_APP_ID && version != RLOG_SCHEMA_VERSION) {
+    snprintf(err, errlen,
+             "%s: event log schema version %" PRId64
+             ", this mmsim reads version %d",
+             path, version, RLOG_SCHEMA_VERSION);
+    return SCHEMA_ERROR;
+  }
+  return appid == RLOG_APP_ID ? SCHEMA_OK : SCHEMA_EMPTY;
+}
+
+int schema_create(sqlite3 *db) {
+  assert(sqlite3_get_autocommit(db) == 0); /* inside the caller's BEGIN */
+  char pragmas[128];
+  snprintf(pragmas, sizeof pragmas,
+           "PRAGMA application_id=%d; PRAGMA user_version=%d;", RLOG_APP_ID,
+           RLOG_SCHEMA_VERSION);
+  int rc = sqlite3_exec(db, schema_sql, NULL, NULL, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_exec(db, pragmas, NULL, NULL, NULL);
+  return rc;
+}

@@ -1,0 +1,487 @@
+/*
+** timeline.c - reads one execution of an event log into the timeline model
+** (timeline.h) for the renderer.
+**
+** Reading is in three phases, so that a long execution costs memory only
+** for what is drawn:
+**
+**   1. the execution, its run, its violation and its threads; the seq and
+**      thread of every event, and every flow (the skeleton);
+**   2. the footprints of every event, only when a causal slice is to be
+**      cut (reports/slice.c chooses the shown events);
+**   3. the full rows of the shown events, and the lock holds that overlap
+**      them.
+**
+** Lock holds are not paired here: completed holds come from the view
+** v_lock_hold (reports/schema.c), the one place that pairs an acquire
+** with its release.  The picture adds the locks still held when the
+** execution stopped (typical at a violation): a thread's last operation
+** on a lock is an exclusive or shared acquire (an unreleased trylock may
+** have failed and is not drawn).  Such a hold is drawn to the last shown
+** row.
+**
+** The log is opened without create and with query_only, and closed before
+** timeline_load returns.  Every query is ordered, so the same log gives
+** the same model.
+*/
+#include "reports/timeline.h"
+
+#include <assert.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "reports/schema.h"
+#include "reports/strbuf.h"
+
+/* The log being read. */
+typedef struct reader {
+  timeline *t;
+  sqlite3 *db;
+  const char *path;
+  char *err;
+  size_t errlen;
+} reader;
+
+static int rd_fail(reader *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static int rd_fail(reader *r, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(r->err, r->errlen, fmt, ap);
+  va_end(ap);
+  return -1;
+}
+
+static int sql_fail(reader *r) {
+  return rd_fail(r, "%s: %s", r->path, sqlite3_errmsg(r->db));
+}
+
+static char *col_dup(sqlite3_stmt *st, int c) {
+  const unsigned char *s = sqlite3_column_text(st, c);
+  return s ? strdup((const char *)s) : NULL;
+}
+
+/* Prepares 'sql' with ?1 bound to 'arg'. */
+static int prepare(reader *r, const char *sql, int64_t arg, sqlite3_stmt **st) {
+  if (sqlite3_prepare_v2(r->db, sql, -1, st, NULL) != SQLITE_OK)
+    return sql_fail(r);
+  sqlite3_bind_int64(*st, 1, arg);
+  return 0;
+}
+
+/* The integer in the first row of 'sql'; *found 0 if none (or NULL). */
+static int64_t one_int(reader *r, const char *sql, int64_t arg, int *found) {
+  sqlite3_stmt *st;
+  int64_t v = 0;
+  *found = 0;
+  if (prepare(r, sql, arg, &st) < 0)
+    return -1;
+  if (sqlite3_step(st) == SQLITE_ROW &&
+      sqlite3_column_type(st, 0) != SQLITE_NULL) {
+    v = sqlite3_column_int64(st, 0);
+    *found = 1;
+  }
+  sqlite3_finalize(st);
+  return v;
+}
+
+/* Opens the log read-only and checks that it is one we can read. */
+static int open_log(reader *r) {
+  if (access(r->path, F_OK) != 0)
+    return rd_fail(r, "%s: no such file", r->path);
+  /* Read-write without create, so that closing the last connection removes
+     the -wal and -shm files; query_only keeps it a reader.  A file we may
+     not write is opened read-only. */
+  if (sqlite3_open_v2(r->path, &r->db, SQLITE_OPEN_READWRITE, NULL) !=
+      SQLITE_OK) {
+    sqlite3_close(r->db);
+    r->db = NULL;
+    if (sqlite3_open_v2(r->path, &r->db, SQLITE_OPEN_READONLY, NULL) !=
+        SQLITE_OK)
+      return rd_fail(r, "%s: cannot open: %s", r->path,
+                     r->db ? sqlite3_errmsg(r->db) : "out of memory");
+  }
+  sqlite3_exec(r->db, "PRAGMA query_only=1", NULL, NULL, NULL);
+  switch (schema_check(r->db, r->path, r->err, r->errlen)) {
+  case SCHEMA_OK:
+    return 0;
+  case SCHEMA_EMPTY:
+    return rd_fail(r, "%s: not an mmsim event log", r->path);
+  case SCHEMA_ERROR:
+    break;
+  }
+  return -1;
+}
+
+static int pick_exec(reader *r, int64_t want) {
+  timeline *t = r->t;
+  int found;
+  if (want > 0) {
+    one_int(r, "SELECT id FROM execution WHERE id = ?1", want, &found);
+    if (!found)
+      return rd_fail(r, "%s: no execution %" PRId64, r->path, want);
+    t->exec_id = want;
+    return 0;
+  }
+  t->exec_id = one_int(r,
+                       "SELECT max(id) FROM execution "
+                       "WHERE outcome = 'violation'",
+                       0, &found);
+  if (!found)
+    t->exec_id = one_int(r, "SELECT max(id) FROM execution", 0, &found);
+  if (!found)
+    return rd_fail(r, "%s: the log holds no executions", r->path);
+  return 0;
+}
+
+/* Index of thread 'tid' in th[], adding a lane for a thread the run did not
+   describe. */
+static int add_lane(timeline *t, int tid) {
+  int i = 0;
+  while (i < t->nth && t->th[i].tid < tid)
+    i++;
+  if (i < t->nth && t->th[i].tid == tid)
+    return i;
+  char name[32];
+  snprintf(name, sizeof name, "thread %d", tid);
+  t->th = sb_xrealloc(t->th, (size_t)(t->nth + 1) * sizeof *t->th);
+  memmove(t->th + i + 1, t->th + i, (size_t)(t->nth - i) * sizeof *t->th);
+  t->th[i] = (tl_thread){.tid = tid, .cpu = -1, .name = strdup(name)};
+  t->nth++;
+  return i;
+}
+
+int timeline_lane(const timeline *t, int tid) {
+  int i = 0;
+  while (i < t->nth && t->th[i].tid != tid)
+    i++;
+  assert(i < t->nth); /* phase 1 gave every event's thread a lane */
+  return i;
+}
+
+/* The execution, its run, its violation and the run's threads. */
+static int load_exec(reader *r) {
+  timeline *t = r->t;
+  sqlite3_stmt *st;
+  int64_t *ints[] = {&t->run_id, &t->ordinal, &t->steps, &t->end_ns, &t->seed};
+  char **texts[] = {&t->outcome, &t->schedule, &t->trace_hash,
+                    &t->note,    &t->title,    &t->scenario,
+                    &t->variant, &t->knobs,    &t->policy};
+  enum { NINTS = sizeof ints / sizeof *ints };
+  if (prepare(r,
+              "SELECT x.run_id, x.ordinal, x.steps, x.end_ns, r.seed,"
+              " x.outcome, x.schedule, x.trace_hash, x.note, r.title,"
+              " r.scenario_path, r.variant, r.knobs, r.policy"
+              " FROM execution x JOIN run r ON r.id = x.run_id WHERE x.id = ?1",
+              t->exec_id, &st) < 0)
+    return -1;
+  if (sqlite3_step(st) != SQLITE_ROW) {
+    sqlite3_finalize(st);
+    return rd_fail(r, "%s: no execution %" PRId64, r->path, t->exec_id);
+  }
+  for (int i = 0; i < NINTS; i++)
+    *ints[i] = sqlite3_column_int64(st, i);
+  for (size_t k = 0; k < sizeof texts / sizeof *texts; k++)
+    *texts[k] = col_dup(st, NINTS + (int)k);
+  sqlite3_finalize(st);
+
+  if (prepare(r,
+              "SELECT kind, seq, message, objects FROM violation"
+              " WHERE exec_id = ?1",
+              t->exec_id, &st) < 0)
+    return -1;
+  if (sqlite3_step(st) == SQLITE_ROW) {
+    t->has_viol = 1;
+    t->vkind = col_dup(st, 0);
+    t->vseq = sqlite3_column_int64(st, 1);
+    t->vmsg = col_dup(st, 2);
+    t->vobjs = col_dup(st, 3);
+  }
+  sqlite3_finalize(st);
+
+  if (prepare(r,
+              "SELECT tid, name, cpu FROM thread WHERE run_id = ?1"
+              " ORDER BY tid",
+              t->run_id, &st) < 0)
+    return -1;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    t->th = sb_xrealloc(t->th, (size_t)(t->nth + 1) * sizeof *t->th);
+    t->th[t->nth++] = (tl_thread){.tid = sqlite3_column_int(st, 0),
+                                  .name = col_dup(st, 1),
+                                  .cpu = sqlite3_column_int(st, 2)};
+  }
+  sqlite3_finalize(st);
+  return 0;
+}
+
+/* Phase 1: every event's seq and thread, and every flow. */
+static int load_skeleton(reader *r) {
+  timeline *t = r->t;
+  sqlite3_stmt *st;
+  if (prepare(r, "SELECT seq, tid FROM event WHERE exec_id = ?1 ORDER BY seq",
+              t->exec_id, &st) < 0)
+    return -1;
+  size_t cap = 0;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    if ((size_t)t->nall == cap) {
+      cap = cap ? 2 * cap : 1024;
+      t->allseq = sb_xrealloc(t->allseq, cap * sizeof *t->allseq);
+      t->alltid = sb_xrealloc(t->alltid, cap * sizeof *t->alltid);
+    }
+    t->allseq[t->nall] = sqlite3_column_int64(st, 0);
+    t->alltid[t->nall] = sqlite3_column_int(st, 1);
+    t->nall++;
+  }
+  sqlite3_finalize(st);
+  for (int64_t i = 0; i < t->nall; i++)
+    add_lane(t, t->alltid[i]);
+
+  if (prepare(r,
+              "SELECT f.from_seq, f.to_seq, f.kind, s.str"
+              " FROM flow f JOIN string s ON s.id = f.obj"
+              " WHERE f.exec_id = ?1"
+              " ORDER BY f.to_seq, f.from_seq DESC, f.kind, s.str",
+              t->exec_id, &st) < 0)
+    return -1;
+  cap = 0;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    if ((size_t)t->nflows == cap) {
+      cap = cap ? 2 * cap : 256;
+      t->flows = sb_xrealloc(t->flows, cap * sizeof *t->flows);
+    }
+    int kind = schema_flow_index((const char *)sqlite3_column_text(st, 2));
+    t->flows[t->nflows++] = (tl_flow){.from = sqlite3_column_int64(st, 0),
+                                      .to = sqlite3_column_int64(st, 1),
+                                      .kind = kind >= 0 ? kind : 0,
+                                      .obj = col_dup(st, 3)};
+  }
+  sqlite3_finalize(st);
+  return 0;
+}
+
+int64_t timeline_lower_bound(const void *base, int64_t n, size_t size,
+                             size_t off, int64_t key) {
+  const char *p = base;
+  int64_t lo = 0, hi = n;
+  while (lo < hi) {
+    int64_t mid = lo + (hi - lo) / 2, v;
+    memcpy(&v, p + (size_t)mid * size + off, sizeof v);
+    if (v < key)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+int64_t timeline_find_seq(const timeline *t, int64_t seq) {
+  int64_t i =
+      timeline_lower_bound(t->allseq, t->nall, sizeof *t->allseq, 0, seq);
+  return i < t->nall && t->allseq[i] == seq ? i : -1;
+}
+
+/* Phase 2: the footprint of every event, objects by string id. */
+static int load_accesses(reader *r) {
+  timeline *t = r->t;
+  sqlite3_stmt *st;
+  if (prepare(r,
+              "SELECT seq, obj, kind FROM access WHERE exec_id = ?1"
+              " ORDER BY seq, idx",
+              t->exec_id, &st) < 0)
+    return -1;
+  t->acc_off = sb_xrealloc(NULL, (size_t)(t->nall + 1) * sizeof *t->acc_off);
+  int64_t n = 0, i = 0;
+  size_t cap = 0;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    int64_t seq = sqlite3_column_int64(st, 0),
+            obj = sqlite3_column_int64(st, 1);
+    int op = schema_access_op((const char *)sqlite3_column_text(st, 2));
+    for (; i < t->nall && t->allseq[i] <= seq; i++)
+      t->acc_off[i] = n; /* rows of events up to 'seq' start here */
+    /* Skipped: a row without its event, a kind this version does not
+       write, an object id beyond sim_oid (more than 4G strings). */
+    if (i == 0 || t->allseq[i - 1] != seq || op < 0 || obj <= 0 ||
+        obj > UINT32_MAX)
+      continue;
+    if ((size_t)n == cap) {
+      cap = cap ? 2 * cap : 1024;
+      t->acc = sb_xrealloc(t->acc, cap * sizeof *t->acc);
+    }
+    t->acc[n++] = (sim_access){(sim_oid)obj, (uint8_t)op};
+  }
+  sqlite3_finalize(st);
+  for (; i <= t->nall; i++)
+    t->acc_off[i] = n;
+  return 0;
+}
+
+/* Phase 3: the full rows of the shown events. */
+static int load_events(reader *r) {
+  timeline *t = r->t;
+  sqlite3_stmt *st;
+  if (prepare(r,
+              "SELECT e.ts, e.dur, e.cpu, e.tid, e.depth, sf.str, so.str,"
+              " sj.str, sb.str, sa.str FROM event e"
+              " LEFT JOIN string sf ON sf.id = e.fn"
+              " LEFT JOIN string so ON so.id = e.op"
+              " LEFT JOIN string sj ON sj.id = e.obj"
+              " LEFT JOIN string sb ON sb.id = e.before"
+              " LEFT JOIN string sa ON sa.id = e.after"
+              " WHERE e.exec_id = ?1 AND e.seq = ?2",
+              t->exec_id, &st) < 0)
+    return -1;
+  t->viol_ev = -1;
+  for (int64_t i = 0; i < t->nall; i++) {
+    if (!t->shown[i])
+      continue;
+    sqlite3_bind_int64(st, 2, t->allseq[i]);
+    if (sqlite3_step(st) != SQLITE_ROW) {
+      sqlite3_finalize(st);
+      return sql_fail(r);
+    }
+    t->ev = sb_xrealloc(t->ev, (size_t)(t->nev + 1) * sizeof *t->ev);
+    tl_event *e = &t->ev[t->nev];
+    *e = (tl_event){.seq = t->allseq[i],
+                    .ts = sqlite3_column_int64(st, 0),
+                    .dur = sqlite3_column_int64(st, 1),
+                    .cpu = sqlite3_column_int(st, 2),
+                    .tid = sqlite3_column_int(st, 3),
+                    .depth = sqlite3_column_int(st, 4),
+                    .fn = col_dup(st, 5),
+                    .op = col_dup(st, 6),
+                    .obj = col_dup(st, 7),
+                    .before = col_dup(st, 8),
+                    .after = col_dup(st, 9)};
+    if (t->has_viol && e->seq == t->vseq)
+      t->viol_ev = t->nev;
+    t->nev++;
+    sqlite3_reset(st);
+  }
+  sqlite3_finalize(st);
+  return 0;
+}
+
+int64_t timeline_row_at_or_after(const timeline *t, int64_t seq) {
+  return timeline_lower_bound(t->ev, t->nev, sizeof *t->ev,
+                              offsetof(tl_event, seq), seq);
+}
+
+static int lock_index(timeline *t, const char *name) {
+  for (int i = 0; i < t->nlocks; i++)
+    if (!strcmp(t->locks[i], name))
+      return i;
+  t->locks = sb_xrealloc(t->locks, (size_t)(t->nlocks + 1) * sizeof *t->locks);
+  t->locks[t->nlocks] = strdup(name);
+  return t->nlocks++;
+}
+
+static int span_cmp(const void *a, const void *b) {
+  const tl_span *x = a, *y = b;
+  if (x->from != y->from)
+    return x->from < y->from ? -1 : 1;
+  return strcmp(x->name, y->name);
+}
+
+/* Completed holds from v_lock_hold, then the locks still held at the end:
+   those whose last lock operation by a thread, by seq and footprint
+   index, is an acquire (L, Ls). */
+static const char spans_sql[] =
+    "SELECT acquire_seq, release_seq, tid, lock FROM v_lock_hold"
+    " WHERE exec_id = ?1"
+    " UNION ALL "
+    "SELECT seq, NULL, tid, lock FROM ("
+    "  SELECT a.seq AS seq, a.kind AS kind, e.tid AS tid, s.str AS lock,"
+    "         row_number() OVER (PARTITION BY e.tid, a.obj"
+    "                            ORDER BY a.seq DESC, a.idx DESC) AS nth"
+    "  FROM access a"
+    "  JOIN event e ON e.exec_id = a.exec_id AND e.seq = a.seq"
+    "  JOIN string s ON s.id = a.obj"
+    "  WHERE a.exec_id = ?1 AND a.kind IN ('L', 'Ls', 'T', 'U', 'Us'))"
+    " WHERE nth = 1 AND kind IN ('L', 'Ls')";
+
+/* Phase 3: the lock holds that overlap the shown rows, coloured in order
+   of their first shown acquire. */
+static int load_spans(reader *r) {
+  timeline *t = r->t;
+  if (!t->nev)
+    return 0;
+  sqlite3_stmt *st;
+  if (prepare(r, spans_sql, t->exec_id, &st) < 0)
+    return -1;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    int64_t from = sqlite3_column_int64(st, 0);
+    int held = sqlite3_column_type(st, 1) == SQLITE_NULL;
+    int64_t to = held ? t->ev[t->nev - 1].seq : sqlite3_column_int64(st, 1);
+    int64_t r0 = timeline_row_at_or_after(t, from);
+    int64_t r1 = timeline_row_at_or_after(t, to + 1) - 1;
+    if (r0 > r1)
+      continue; /* no shown row inside */
+    t->spans =
+        sb_xrealloc(t->spans, (size_t)(t->nspans + 1) * sizeof *t->spans);
+    t->spans[t->nspans++] = (tl_span){.tid = sqlite3_column_int(st, 2),
+                                      .name = col_dup(st, 3),
+                                      .from = from,
+                                      .to = to,
+                                      .held = held,
+                                      .r0 = (int)r0,
+                                      .r1 = (int)r1};
+  }
+  sqlite3_finalize(st);
+  if (t->nspans) /* qsort wants an array, even for none */
+    qsort(t->spans, (size_t)t->nspans, sizeof *t->spans, span_cmp);
+  for (int s = 0; s < t->nspans; s++)
+    t->spans[s].lock = lock_index(t, t->spans[s].name);
+  return 0;
+}
+
+int timeline_load(timeline *t, const char *dbpath, const render_opts *o,
+                  char *err, size_t errlen) {
+  assert(dbpath && o && o->slice >= 0);
+  *t = (timeline){.viol_ev = -1};
+  reader r = {.t = t, .path = dbpath, .err = err, .errlen = errlen};
+  int limit = o->slice > 0 ? o->slice : 200, rc = -1;
+  if (open_log(&r) == 0 && pick_exec(&r, o->exec_id) == 0 &&
+      load_exec(&r) == 0 && load_skeleton(&r) == 0 &&
+      (!timeline_slice_needs_accesses(t, limit, o->full) ||
+       load_accesses(&r) == 0)) {
+    timeline_slice(t, limit, o->full);
+    if (load_events(&r) == 0 && load_spans(&r) == 0)
+      rc = 0;
+  }
+  if (r.db)
+    sqlite3_close(r.db);
+  return rc;
+}
+
+void timeline_free(timeline *t) {
+  for (int i = 0; i < t->nth; i++)
+    free(t->th[i].name);
+  for (int64_t i = 0; i < t->nflows; i++)
+    free(t->flows[i].obj);
+  for (int64_t i = 0; i < t->nev; i++) {
+    char *strs[] = {t->ev[i].fn, t->ev[i].op, t->ev[i].obj, t->ev[i].before,
+                    t->ev[i].after};
+    for (size_t k = 0; k < sizeof strs / sizeof *strs; k++)
+      free(strs[k]);
+  }
+  for (int s = 0; s < t->nspans; s++)
+    free(t->spans[s].name);
+  for (int i = 0; i < t->nlocks; i++)
+    free(t->locks[i]);
+  /* every block the model owns */
+  void *blocks[] = {
+      t->outcome, t->schedule, t->trace_hash, t->note,  t->title,   t->scenario,
+      t->variant, t->knobs,    t->policy,     t->vkind, t->vmsg,    t->vobjs,
+      t->th,      t->allseq,   t->alltid,     t->acc,   t->acc_off, t->flows,
+      t->shown,   t->ev,       t->spans,      t->locks};
+  for (size_t k = 0; k < sizeof blocks / sizeof *blocks; k++)
+    free(blocks[k]);
+  *t = (timeline){.viol_ev = -1};
+}
