@@ -406,8 +406,7 @@ static int explore_variant(const struct xopts *o, const scenario *scn,
   } else if (nviol) {
     res->expect_met = 0;
     snprintf(res->verdict, sizeof res->verdict, "VIOLATED (expected clean)");
-  } else if (complete && cfg.strategy != EXP_PCT &&
-             cfg.strategy != EXP_RANDOM) {
+  } else if (complete && exp_strategy_certifies(&cfg)) {
     res->expect_met = 1;
     if (res->cut)
       snprintf(res->verdict, sizeof res->verdict,
@@ -419,7 +418,7 @@ static int explore_variant(const struct xopts *o, const scenario *scn,
   } else {
     /* sampling meets 'clean' as far as it can; a search cut short by a
        cap or Ctrl-C does not */
-    res->expect_met = cfg.strategy == EXP_PCT || cfg.strategy == EXP_RANDOM;
+    res->expect_met = !exp_strategy_certifies(&cfg);
     snprintf(res->verdict, sizeof res->verdict,
              "no violation in %llu executions (not exhaustive)",
              (unsigned long long)res->st.execs);

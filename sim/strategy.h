@@ -17,8 +17,11 @@
 **   pct       pct_run       sampled: pct_chooser, one chooser per execution
 **   random    exp_sample    sampled: random_chooser
 **
-** A new reduction (wakeup trees, state matching) is a new row with its
-** own hooks, not a new case in the driver.
+** A new reduction is a new row with its own hooks, not a new case in the
+** driver: wakeup trees replace dpor's first and analyse hooks (the tree
+** kept beside the node's backtrack set); state matching adds one column,
+** a hook fresh_node() calls after the sleep hook to prune a visited
+** state; lock-aware happens-before only changes dpor.c's predecessors.
 */
 #ifndef MMSIM_STRATEGY_H
 #define MMSIM_STRATEGY_H
@@ -66,9 +69,9 @@ const exp_strategy_def *exp_strategy_of(enum exp_strategy id);
 
 struct explorer {
   const exp_cfg *cfg;
-  const exp_strategy_def *def;
-  const sim_exec_cfg *base;
+  const exp_strategy_def *def; /* the row of cfg->strategy */
   int nthreads;
+  const sim_exec_cfg *base;
   exgraph g;
   size_t prefix; /* nodes [0, prefix) are replayed */
   size_t depth;  /* nodes of the current execution */
