@@ -18,6 +18,15 @@
 **   invariants (exg_check_node): backtrack within enabled; done and sleep
 **   disjoint; chosen in done, enabled and not asleep.
 **
+**   lifecycle of node i (driver functions in explore.c):
+**
+**     exg_node_open --fresh_node--> chosen --replay--> same choice, same
+**       |           (sleep, first     |                enabled set
+**       |            hooks)           +--analyse--> backtrack grows (dpor)
+**       |                             +--backtrack--> next candidate:
+**       |                                 done grows, nodes > i reopen
+**       +--nothing available (asleep, other --jobs worker's): chosen -1
+**
 ** On top of the events [0, n) of a finished execution: happens-before as
 ** bitsets (hb row j holds j and every event reaching e_j through program
 ** order or dependence, exg_hb_before()), the preemption count of a

@@ -32,15 +32,17 @@
 ** Files (a driver, an execution graph and algorithms, as in GenMC and
 ** Nidhugg):
 **
-**   explore.c   the driver: sim_explore(), the depth-first loop (replay a
-**               prefix, extend it, analyse, backtrack), --jobs split
-**   exgraph.[ch] the execution graph: nodes with enabled, backtrack,
-**               done and sleep sets, pending footprints, preemptions,
-**               happens-before bitsets, Mazurkiewicz trace ids
-**   dpor.c      the DPOR hooks: sleep sets, races, source sets
-**   sample.c    pct and random: one fresh chooser per execution
-**   strategy.[ch] the strategy table {name, parse, hooks, run, certifies}
-**               and the parse/name/certifies functions generated from it
+**   explore.c      the driver: sim_explore(), the depth-first loop
+**                  (replay a prefix, extend it, analyse, backtrack), the
+**                  --jobs split
+**   exgraph.[ch]   the execution graph: nodes with enabled, backtrack,
+**                  done and sleep sets, pending footprints, preemptions,
+**                  happens-before bitsets, Mazurkiewicz trace ids
+**   dpor.c         the DPOR hooks: sleep sets, races, source sets
+**   sample.c       pct and random: one fresh chooser per execution
+**   strategy.[ch]  the strategy table {name, parse, hooks, run,
+**                  certifies} and the parse/name/certifies functions
+**                  generated from it
 */
 #ifndef MMSIM_EXPLORE_H
 #define MMSIM_EXPLORE_H

@@ -9,13 +9,13 @@
 ** is parsed and printed, whether a complete run certifies, how it runs,
 ** and the hooks the depth-first driver or the sampler calls:
 **
-**   strategy  run           sleep        first          analyse
-**   dpor      exp_dfs       dpor_sleep   dpor_first     dpor_analyse
-**   naive     exp_dfs       -            all enabled    -
-**   bounded   K passes of   -            all, or prev   -
-**             exp_dfs                    at the bound
-**   pct       pct_run       sampled: pct_chooser, one chooser per execution
-**   random    exp_sample    sampled: random_chooser
+**   row      certifies  run          sleep       first         analyse
+**   dpor     yes        exp_dfs      dpor_sleep  dpor_first    dpor_analyse
+**   naive    yes        exp_dfs      -           all enabled   -
+**   bounded  up to K    K+1 passes   -           all, or prev  -
+**                       of exp_dfs               at the bound
+**   pct      no         pct_run      sample hook: pct_chooser
+**   random   no         exp_sample   sample hook: random_chooser
 **
 ** A new reduction is a new row with its own hooks, not a new case in the
 ** driver: wakeup trees replace dpor's first and analyse hooks (the tree
