@@ -28,6 +28,21 @@
 **
 ** The engine knows nothing of this: the explorer only reads footprints
 ** through sim_pending() and steers through the chooser.
+**
+** Files (a driver, an execution graph and algorithms, as in GenMC and
+** Nidhugg):
+**
+**   explore.c      the driver: sim_explore(), the depth-first loop
+**                  (replay a prefix, extend it, analyse, backtrack), the
+**                  --jobs split
+**   exgraph.[ch]   the execution graph: nodes with enabled, backtrack,
+**                  done and sleep sets, pending footprints, preemptions,
+**                  happens-before bitsets, Mazurkiewicz trace ids
+**   dpor.c         the DPOR hooks: sleep sets, races, source sets
+**   sample.c       pct and random: one fresh chooser per execution
+**   strategy.[ch]  the strategy table {name, parse, hooks, run,
+**                  certifies} and the parse/name/certifies functions
+**                  generated from it
 */
 #ifndef MMSIM_EXPLORE_H
 #define MMSIM_EXPLORE_H
@@ -37,7 +52,15 @@
 
 #include "sim.h"
 
-enum exp_strategy { EXP_DPOR, EXP_NAIVE, EXP_BOUNDED, EXP_PCT, EXP_RANDOM };
+/* Indexes of the strategy table (strategy.c), in its order. */
+enum exp_strategy {
+  EXP_DPOR,
+  EXP_NAIVE,
+  EXP_BOUNDED,
+  EXP_PCT,
+  EXP_RANDOM,
+  EXP_NSTRATEGIES
+};
 
 /* One finished execution, handed to the caller. */
 typedef struct exp_exec {
@@ -86,6 +109,11 @@ int sim_explore(const sim_exec_cfg *base, const exp_cfg *cfg, exp_stats *st,
    with a message in err. */
 int exp_strategy_parse(const char *s, exp_cfg *cfg, char *err, size_t errlen);
 const char *exp_strategy_name(const exp_cfg *cfg, char *buf, size_t n);
+
+/* Can a complete run of cfg's strategy certify that every trace is clean?
+   dpor and naive: yes; bounded:K: every trace within K preemptions; pct
+   and random (sampling): no. */
+int exp_strategy_certifies(const exp_cfg *cfg);
 
 /* Footprint dependence, exposed for tests. */
 int exp_dependent(const sim_stepdesc *a, const sim_stepdesc *b);

@@ -6,8 +6,12 @@
 ** explore two equivalent complete executions).  Also: bounded search finds
 ** the fewest-preemption counterexample first, --jobs splits cover the same
 ** states, and the CLI certifies the fixed kernel and replays what it finds.
+** Unit tests of the pieces: the strategy table (parse/name round trips,
+** certifies flags, error messages) and the execution graph on hand-built
+** graphs (happens-before, races, preemptions, trace ids, node invariants).
 */
 #include <criterion/criterion.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +20,7 @@
 #include "models/model.h"
 #include "sim/explore.h"
 #include "sim/sched.h"
+#include "sim/strategy.h"
 
 #define MAXSET 65536
 
@@ -373,4 +378,206 @@ Test(explore, violations_replay_to_the_same_trace_hash) {
       cr_assert_eq(mismatched, 0, "%s: %d of %d replays differ", strategies[i],
                    mismatched, replayed);
     }
+}
+
+/* ------------------------------------------------------ strategy table */
+
+/* Every row of the table: parse and name round trip, certifies flag. */
+Test(strategy, table_round_trip_and_certifies) {
+  static const struct {
+    const char *in;
+    enum exp_strategy id;
+    int certifies;
+  } cases[] = {
+      {"dpor", EXP_DPOR, 1},         {"naive", EXP_NAIVE, 1},
+      {"bounded:0", EXP_BOUNDED, 1}, {"bounded:64", EXP_BOUNDED, 1},
+      {"pct:200,3", EXP_PCT, 0},     {"pct:1,9", EXP_PCT, 0},
+      {"random:17", EXP_RANDOM, 0},
+  };
+  uint32_t covered = 0;
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    exp_cfg c = {0};
+    char err[256], name[64];
+    cr_assert_eq(exp_strategy_parse(cases[i].in, &c, err, sizeof err), 0,
+                 "%s: %s", cases[i].in, err);
+    cr_assert_eq(c.strategy, cases[i].id, "%s", cases[i].in);
+    cr_assert_str_eq(exp_strategy_name(&c, name, sizeof name), cases[i].in);
+    cr_assert_eq(exp_strategy_certifies(&c), cases[i].certifies, "%s",
+                 cases[i].in);
+    const exp_strategy_def *d = exp_strategy_of(c.strategy);
+    cr_assert_eq(d->id, c.strategy);
+    cr_assert(!strncmp(cases[i].in, d->name, strlen(d->name)));
+    covered |= 1u << c.strategy;
+  }
+  cr_assert_eq(covered, (1u << EXP_NSTRATEGIES) - 1,
+               "an example for every row of the table");
+  for (int i = 0; i < EXP_NSTRATEGIES; i++) {
+    const exp_strategy_def *d = &exp_strategies[i];
+    cr_assert_eq((int)d->id, i, "the table is in enum order");
+    cr_assert(d->first || d->sample, "%s: depth-first or sampled", d->name);
+    cr_assert(!d->sample || !d->certifies, "%s: sampling certifies nothing",
+              d->name);
+  }
+}
+
+/* Bad strings: each message names the string and the expected form, and
+   cfg is left as it was. */
+Test(strategy, parse_error_messages) {
+  static const char unknown[] =
+      "expected dpor, naive, bounded:K, pct:N,d or random:N";
+  static const struct {
+    const char *in, *msg;
+  } cases[] = {
+      {"", "unknown strategy ''"},
+      {"dpor:1", "unknown strategy 'dpor:1'"},
+      {"bounded", "unknown strategy 'bounded'"},
+      {"Random:3", "unknown strategy 'Random:3'"},
+      {"bounded:", "bad bound in 'bounded:', expected bounded:K with K 0..64"},
+      {"bounded:-1", "bad bound in 'bounded:-1', expected bounded:K with K "
+                     "0..64"},
+      {"bounded:65", "bad bound in 'bounded:65', expected bounded:K with K "
+                     "0..64"},
+      {"bounded:2x", "bad bound in 'bounded:2x', expected bounded:K with K "
+                     "0..64"},
+      {"random:", "bad count in 'random:', expected random:N with N >= 1"},
+      {"random:5,2", "bad count in 'random:5,2', expected random:N with N >= "
+                     "1"},
+      {"pct:0,3", "bad parameters in 'pct:0,3', expected pct:N,d with N >= 1 "
+                  "and d 1..9"},
+      {"pct:5,0", "bad parameters in 'pct:5,0', expected pct:N,d with N >= 1 "
+                  "and d 1..9"},
+      {"pct:5,10", "bad parameters in 'pct:5,10', expected pct:N,d with N >= "
+                   "1 and d 1..9"},
+      {"pct:5,", "bad parameters in 'pct:5,', expected pct:N,d with N >= 1 "
+                 "and d 1..9"},
+      {"pct:5,3x", "bad parameters in 'pct:5,3x', expected pct:N,d with N >= "
+                   "1 and d 1..9"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    exp_cfg c = {.strategy = EXP_NAIVE, .bound = 7, .count = 9, .pct_depth = 2};
+    char err[256], want[256];
+    if (!strncmp(cases[i].msg, "unknown", 7))
+      snprintf(want, sizeof want, "%s, %s", cases[i].msg, unknown);
+    else
+      snprintf(want, sizeof want, "%s", cases[i].msg);
+    cr_assert_eq(exp_strategy_parse(cases[i].in, &c, err, sizeof err), -1, "%s",
+                 cases[i].in);
+    cr_assert_str_eq(err, want);
+    cr_assert(c.strategy == EXP_NAIVE && c.bound == 7 && c.count == 9 &&
+                  c.pct_depth == 2,
+              "%s: cfg unchanged", cases[i].in);
+  }
+  /* a short buffer truncates, never overflows */
+  exp_cfg c = {0};
+  char err[16];
+  cr_assert_eq(exp_strategy_parse("bfs", &c, err, sizeof err), -1);
+  cr_assert_str_eq(err, "unknown strateg");
+}
+
+/* ------------------------------------------------------ execution graph */
+
+/* Event footprints of the hand-built graphs: thread 0 writes object 1;
+   thread 1 reads object 2, then reads object 1. */
+static const exg_fp w1 = {1, {{.obj = 1, .op = SIM_OP_WRITE}}};
+static const exg_fp r2 = {1, {{.obj = 2, .op = SIM_OP_READ}}};
+static const exg_fp r1 = {1, {{.obj = 1, .op = SIM_OP_READ}}};
+
+/* Appends event (t, f) at node i with the given enabled set; the other
+   thread's pending step is 'other' (NULL: none). */
+static void put(exgraph *g, size_t i, uint32_t enabled, int t, const exg_fp *f,
+                const exg_fp *other) {
+  exg_node_open(g, i, enabled);
+  exg_node *nd = exg_node_at(g, i);
+  nd->chosen = (int8_t)t;
+  nd->done = nd->backtrack = 1u << t;
+  *exg_pend(g, i, t) = *f;
+  *exg_pend(g, i, 1 - t) = other ? *other : (exg_fp){0};
+  exg_check_node(g, i);
+}
+
+/* s_0 -T0:w1-> s_1 -T1:r2-> s_2 -T1:r1-> s_3 */
+static void build_wrr(explorer *e) {
+  *e = (explorer){.nthreads = 2, .def = exp_strategy_of(EXP_DPOR), .k = -1};
+  exg_init(&e->g, 2);
+  cr_assert_eq(exg_reserve(&e->g, 4), 0);
+  put(&e->g, 0, 3, 0, &w1, &r2);
+  put(&e->g, 1, 2, 1, &r2, NULL);
+  put(&e->g, 2, 2, 1, &r1, NULL);
+}
+
+Test(exgraph, happens_before_and_races) {
+  explorer e;
+  build_wrr(&e);
+  exgraph *g = &e.g;
+  cr_assert_eq(dpor_analyse(&e, 3, -1), 0);
+  for (size_t j = 0; j < 3; j++)
+    cr_assert(exg_hb_before(g, j, j), "reflexive on e_%zu", j);
+  cr_assert(exg_hb_before(g, 0, 2), "w1 -> r1: dependent");
+  cr_assert(exg_hb_before(g, 1, 2), "r2 -> r1: program order");
+  cr_assert(!exg_hb_before(g, 0, 1), "w1, r2 independent");
+  cr_assert(!exg_hb_before(g, 2, 0) && !exg_hb_before(g, 1, 0));
+  /* race (e_0, e_2): T1 (the initial of r2.r1) must be tried from s_0 */
+  cr_assert_eq(exg_node_at(g, 0)->backtrack, 3u);
+  cr_assert_eq(exg_node_at(g, 1)->backtrack, 2u, "no race at s_1");
+  for (size_t i = 0; i < 3; i++)
+    exg_check_node(g, i);
+  exg_free(g);
+}
+
+Test(exgraph, preemptions) {
+  explorer e;
+  build_wrr(&e);
+  exgraph *g = &e.g;
+  const uint8_t s[] = {0, 1, 1};
+  cr_assert_eq(exg_preemptions(g, s, 3), 0, "T0 had finished");
+  cr_assert_eq(exg_node_at(g, 2)->pre, 0);
+  exg_node_at(g, 1)->enabled = 3; /* T0 could have gone on */
+  cr_assert_eq(exg_preemptions(g, s, 3), 1);
+  exg_node_open(g, 2, 2);
+  cr_assert_eq(exg_node_at(g, 2)->pre, 1, "node_open counts it too");
+  exg_free(g);
+}
+
+Test(exgraph, trace_ids_name_the_partial_order) {
+  explorer e;
+  build_wrr(&e);
+  exgraph *g = &e.g;
+  uint64_t wrr = exg_trace_id(g, 3);
+  cr_assert_neq(wrr, 0);
+  /* r2 w1 r1: the independent first two swapped, one trace */
+  put(g, 0, 3, 1, &r2, &w1);
+  put(g, 1, 3, 0, &w1, &r1);
+  put(g, 2, 2, 1, &r1, NULL);
+  cr_assert_eq(exg_trace_id(g, 3), wrr);
+  /* r2 r1 w1: the dependent pair reversed, another trace */
+  put(g, 0, 3, 1, &r2, &w1);
+  put(g, 1, 3, 1, &r1, &w1);
+  put(g, 2, 1, 0, &w1, NULL);
+  cr_assert_neq(exg_trace_id(g, 3), wrr);
+  exg_free(g);
+}
+
+Test(exgraph, bits_intersect_below) {
+  uint64_t a[2] = {1ull << 3, 1ull << 6}, b[2] = {0, 1ull << 6},
+           c[2] = {1ull << 3, 0};
+  cr_assert(!exg_bits_intersect_below(a, b, 2, 70), "bit 70 is not below");
+  cr_assert(exg_bits_intersect_below(a, b, 2, 71));
+  cr_assert(!exg_bits_intersect_below(a, c, 2, 3));
+  cr_assert(exg_bits_intersect_below(a, c, 2, 4));
+  cr_assert(exg_bits_intersect_below(a, c, 2, 200));
+}
+
+/* The node invariants are asserted, not assumed. */
+Test(exgraph, check_node_rejects_backtrack_outside_enabled, .signal = SIGABRT) {
+  explorer e;
+  build_wrr(&e);
+  exg_node_at(&e.g, 1)->backtrack = 3; /* T0 has finished at s_1 */
+  exg_check_node(&e.g, 1);
+}
+
+Test(exgraph, check_node_rejects_a_sleeping_choice, .signal = SIGABRT) {
+  explorer e;
+  build_wrr(&e);
+  exg_node_at(&e.g, 0)->sleep = 1;
+  exg_check_node(&e.g, 0);
 }

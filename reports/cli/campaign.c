@@ -307,7 +307,7 @@ static void judge(camp_variant *res, const model_binding *b, const exp_cfg *cfg,
   uint64_t nviol = 0;
   for (int i = 0; i < res->nkinds; i++)
     nviol += res->kinds[i].count;
-  int sampled = cfg->strategy == EXP_PCT || cfg->strategy == EXP_RANDOM;
+  int certifies = exp_strategy_certifies(cfg);
   int complete = res->st.complete && !stopped;
   if (b->expect.violation) {
     int found = 0;
@@ -319,7 +319,7 @@ static void judge(camp_variant *res, const model_binding *b, const exp_cfg *cfg,
   } else if (nviol) {
     res->expect_met = 0;
     snprintf(res->verdict, sizeof res->verdict, "VIOLATED (expected clean)");
-  } else if (complete && !sampled) {
+  } else if (complete && certifies) {
     res->expect_met = 1;
     if (res->cut)
       snprintf(res->verdict, sizeof res->verdict,
@@ -331,7 +331,7 @@ static void judge(camp_variant *res, const model_binding *b, const exp_cfg *cfg,
   } else {
     /* sampling meets 'clean' as far as it can; a search cut short by a
        cap or Ctrl-C does not */
-    res->expect_met = sampled;
+    res->expect_met = !certifies;
     snprintf(res->verdict, sizeof res->verdict,
              "no violation in %llu executions (not exhaustive)",
              (unsigned long long)res->st.execs);
@@ -384,14 +384,13 @@ static int explore_variant(campaign *c, const camp_opts *o, const char *variant,
   sim_exec_cfg base = model_exec_cfg(&l->b);
   base.loop_bound = o->loop_bound;
   base.max_steps = o->max_steps;
-  int sampled = o->cfg.strategy == EXP_PCT || o->cfg.strategy == EXP_RANDOM;
   struct run u = {.o = o,
                   .l = l,
                   .base = &base,
                   .res = res,
                   .stop = stop,
                   .deadline = deadline,
-                  .of = sampled ? o->cfg.count : 0,
+                  .of = o->cfg.count, /* sampled: executions planned */
                   .progress = o->progress,
                   .run_id = -1,
                   .t0 = sim_wall_seconds()};

@@ -1,0 +1,128 @@
+/*
+** strategy.h - the explorer's driver state and its strategy table
+** (internal to sim/).
+**
+** The split follows GenMC (GenMCDriver / ExecutionGraph) and Nidhugg
+** (DPORDriver / TraceBuilder): a driver runs executions and replays
+** prefixes (explore.c), the execution graph records them (exgraph.c), and
+** each strategy is one row of exp_strategies[] (strategy.c) naming how it
+** is parsed and printed, whether a complete run certifies, how it runs,
+** and the hooks the depth-first driver or the sampler calls:
+**
+**   row      certifies  run          sleep       first         analyse
+**   dpor     yes        exp_dfs      dpor_sleep  dpor_first    dpor_analyse
+**   naive    yes        exp_dfs      -           all enabled   -
+**   bounded  up to K    K+1 passes   -           all, or prev  -
+**                       of exp_dfs               at the bound
+**   pct      no         pct_run      sample hook: pct_chooser
+**   random   no         exp_sample   sample hook: random_chooser
+**
+** A new reduction is a new row with its own hooks, not a new case in the
+** driver: wakeup trees replace dpor's first and analyse hooks (the tree
+** kept beside the node's backtrack set); state matching adds one column,
+** a hook fresh_node() calls after the sleep hook to prune a visited
+** state; lock-aware happens-before only changes dpor.c's predecessors.
+*/
+#ifndef MMSIM_STRATEGY_H
+#define MMSIM_STRATEGY_H
+
+#include "exgraph.h"
+#include "explore.h"
+#include "sched.h"
+
+typedef struct explorer explorer;
+
+typedef struct exp_strategy_def {
+  enum exp_strategy id; /* its index in exp_strategies[] */
+  const char *name;     /* "bounded": the keyword before ':' */
+  const char *usage;    /* "bounded:K", for messages */
+  /* NULL: no parameters (the name alone).  Else parses 'arg', what follows
+     "name:" in 's', into cfg (cfg->strategy excepted) and returns 0, or
+     -1 with a message in err, leaving cfg unchanged. */
+  int (*parse)(const char *arg, const char *s, exp_cfg *cfg, char *err,
+               size_t errlen);
+  /* Writes the parameters after "name:" (with parse). */
+  void (*params)(const exp_cfg *cfg, char *buf, size_t n);
+  /* Can a complete run claim that every trace is clean?  bounded: only
+     the traces within its bound. */
+  int certifies;
+  int (*run)(explorer *e, exp_stats *st);
+
+  /* Depth-first hooks (run calls exp_dfs), NULL for samplers.  sleep: the
+     sleep set of fresh node i > 0 (NULL: empty).  first: the backtrack
+     set of fresh node i from avail (enabled, not asleep, never 0) and the
+     thread that ran last (-1 at i = 0).  analyse: after an execution of n
+     events, 'final' being the node of the steps left parked or -1. */
+  uint32_t (*sleep)(const explorer *e, size_t i);
+  uint32_t (*first)(const explorer *e, size_t i, uint32_t avail, int prev);
+  int (*analyse)(explorer *e, size_t n, long final);
+
+  /* Sampling hook (run calls exp_sample): the chooser of the i-th
+     execution, using ss for its storage if it needs it. */
+  sim_chooser (*sample)(explorer *e, uint64_t i, sim_sched *ss);
+} exp_strategy_def;
+
+extern const exp_strategy_def exp_strategies[EXP_NSTRATEGIES];
+
+/* The row of a strategy, its consistency asserted. */
+const exp_strategy_def *exp_strategy_of(enum exp_strategy id);
+
+struct explorer {
+  const exp_cfg *cfg;
+  const exp_strategy_def *def; /* the row of cfg->strategy */
+  int nthreads;
+  const sim_exec_cfg *base;
+  exgraph g;
+  size_t prefix; /* nodes [0, prefix) are replayed */
+  size_t depth;  /* nodes of the current execution */
+  long final;    /* node holding the pending steps left at the end, or -1 */
+  int error;
+  char *err;
+  size_t errlen;
+  int k;            /* bounded: the K of this pass; else -1 */
+  long split_depth; /* the first branching depth, for --jobs */
+  /* pct */
+  sim_rng rng;
+  int prio[SIM_MAX_THREADS];
+  uint64_t change[8];
+  int nchange;
+  uint64_t pct_k; /* longest execution seen */
+};
+
+/* ------------------------------------------------- driver (explore.c) */
+
+/* The thread to run among cand: prev if it can keep running (fewer
+   preemptions first), else the lowest. */
+static inline int exp_prefer(uint32_t cand, int prev) {
+  if (prev >= 0 && (cand & (1u << prev)))
+    return prev;
+  return __builtin_ctz(cand);
+}
+
+/* One depth-first search over the tree of choices, reporting only the
+   executions with exactly only_bound preemptions (-1: all). */
+int exp_dfs(explorer *e, exp_stats *st, int only_bound);
+/* One execution with chooser ch.  Returns 0, or -1 with a message. */
+int exp_run_one(explorer *e, sim_chooser ch, sim_result *r);
+/* Should the search stop (signal, --max-execs, first violation)? */
+int exp_stopping(const explorer *e, const exp_stats *st);
+/* Counts an execution of 'depth' steps in st and, when 'report', hands it
+   to cfg->on_exec. */
+void exp_account(explorer *e, exp_stats *st, sim_result *r, size_t depth,
+                 int pre, uint64_t tid, int report);
+
+/* -------------------------------------------------------- dpor (dpor.c) */
+
+uint32_t dpor_sleep(const explorer *e, size_t i);
+uint32_t dpor_first(const explorer *e, size_t i, uint32_t avail, int prev);
+int dpor_analyse(explorer *e, size_t n, long final);
+
+/* -------------------------------------------------- samplers (sample.c) */
+
+/* cfg->count executions from the strategy's sample hook. */
+int exp_sample(explorer *e, exp_stats *st);
+int pct_run(explorer *e, exp_stats *st);
+sim_chooser pct_chooser(explorer *e, uint64_t i, sim_sched *ss);
+sim_chooser random_chooser(explorer *e, uint64_t i, sim_sched *ss);
+
+#endif /* MMSIM_STRATEGY_H */
