@@ -122,3 +122,18 @@ Test(campaign, an_unknown_variant_is_bad_input, .init = cr_redirect_stderr) {
   cr_assert_stderr_eq_str("error: unknown kernel variant '2.6.99', expected "
                           "one of 2.6.20, 2.6.23\n");
 }
+
+/* A preemption-bounded search certifies only up to its bound, and says
+   so. */
+Test(campaign, a_bounded_certificate_names_its_bound) {
+  campaign c;
+  camp_opts o = opts(R1);
+  o.variants[0] = "2.6.23";
+  o.nvariants = 1;
+  cr_assert_eq(exp_strategy_parse("bounded:1", &o.cfg, NULL, 0), 0);
+  o.strategy = "bounded:1";
+  cr_assert_eq(campaign_run(&c, &o), 0);
+  cr_assert(c.res[0].expect_met);
+  cr_assert_str_eq(c.res[0].verdict, "all 36 traces clean up to 1 preemption");
+  campaign_free(&c);
+}

@@ -320,14 +320,18 @@ static void judge(camp_variant *res, const model_binding *b, const exp_cfg *cfg,
     res->expect_met = 0;
     snprintf(res->verdict, sizeof res->verdict, "VIOLATED (expected clean)");
   } else if (complete && certifies) {
-    res->expect_met = 1;
+    /* a certificate names every bound it holds under */
+    char upto[96] = "";
+    size_t len = 0;
     if (res->cut)
-      snprintf(res->verdict, sizeof res->verdict,
-               "all %llu traces clean up to loop bound %d",
-               (unsigned long long)(res->st.execs - res->cut), loop_bound);
-    else
-      snprintf(res->verdict, sizeof res->verdict, "all %llu traces clean",
-               (unsigned long long)res->st.execs);
+      len += (size_t)snprintf(upto + len, sizeof upto - len,
+                              " up to loop bound %d", loop_bound);
+    if (cfg->strategy == EXP_BOUNDED)
+      snprintf(upto + len, sizeof upto - len, "%s %d preemption%s",
+               len ? " and" : " up to", cfg->bound, cfg->bound == 1 ? "" : "s");
+    res->expect_met = 1;
+    snprintf(res->verdict, sizeof res->verdict, "all %llu traces clean%s",
+             (unsigned long long)(res->st.execs - res->cut), upto);
   } else {
     /* sampling meets 'clean' as far as it can; a search cut short by a
        cap or Ctrl-C does not */
