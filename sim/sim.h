@@ -76,10 +76,10 @@ typedef struct sim_stepdesc {
   /* For SIM_OP_WAIT accesses: is the awaited condition true? */
   int (*ready)(const sim_exec *x, void *arg);
   void *ready_arg;
-  /* Footprints that depend on state (the page a pte or a tree slot points
-     at): called on the parked copy before every scheduling decision and
-     before the grant, to recompute n/acc from the current state.  'arg'
-     must stay valid while the thread is parked (its stack frame). */
+  /* Footprints that depend on state (the object a model field refers to
+     at the time of the step): called on the parked copy before every scheduling
+     decision and before the grant, to recompute n/acc from the current state.
+     'arg' must stay valid while the thread is parked (its stack frame). */
   void (*refresh)(const sim_exec *x, void *arg, struct sim_stepdesc *s);
   void *refresh_arg;
 } sim_stepdesc;
@@ -202,7 +202,7 @@ typedef struct sim_model_ops {
   void (*after_step)(void *model, sim_exec *x);
   /* Checks at quiescence (all threads done); may call sim_violation. */
   void (*at_end)(void *model, sim_exec *x);
-  /* Name of an object for logs and messages, e.g. "page#0". */
+  /* Name of an object for logs and messages, e.g. "var#0". */
   void (*obj_name)(void *model, sim_oid o, char *buf, size_t n);
   /* Hash of the final state (distinct final states in exploration). */
   uint64_t (*state_hash)(void *model);

@@ -8,6 +8,7 @@
 ** found back by name), the variants, and the name lists made from them.
 */
 #include <criterion/criterion.h>
+#include <fcntl.h> /* before the model: its object classes must not clash */
 #include <stdio.h>
 #include <string.h>
 
@@ -343,7 +344,6 @@ Test(model, kinds_and_variants_tables_make_the_name_lists) {
   cr_assert_eq(mm_model_ops.nkinds, MM_NKINDS);
   cr_assert_eq(litmus_ops.kinds, litmus_kinds);
   cr_assert_eq(litmus_ops.nkinds, LITMUS_NKINDS);
-
 
   /* variants: unique names, each with its release and sources */
   char names[128] = "";
