@@ -8,10 +8,12 @@
 ** schema_check, so that they give the same messages for the same file.
 ** Nothing here writes to a database except schema_create.
 **
-** Lock holds are paired here and only here, in the view v_lock_hold: an
-** acquire (L, Ls, T) and the next access of the same lock by the same
-** thread, when that access is a release (U, Us).  The timeline reads the
-** view; see reports/SCHEMA.md.
+** Finished lock holds are paired here and only here, in the view
+** v_lock_hold: an acquire (L, Ls, T) and the next access of the same lock
+** by the same thread, when that access is a release (U, Us).  The timeline
+** reads the view; it adds only the holds still open when the execution
+** stopped, which have no release to pair with (reports/timeline.c); see
+** reports/SCHEMA.md.
 */
 #include "schema.h"
 

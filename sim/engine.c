@@ -36,6 +36,7 @@
 
 #include <assert.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,8 +155,13 @@ int sim_init(int ncpus, char *err, size_t errlen) {
 #endif
   static char *argv[] = {a0, a1, a2, a3, a4, NULL};
   int argc = 5;
+  /* SimGrid installs its own SIGINT handler; the application's (Ctrl-C
+     stops an exploration cleanly) stays. */
+  struct sigaction app_sigint;
+  sigaction(SIGINT, NULL, &app_sigint);
   simgrid_init(&argc, argv);
   simgrid_load_platform(path);
+  sigaction(SIGINT, &app_sigint, NULL);
   unlink(path);
   cpu_hosts = calloc((size_t)ncpus, sizeof *cpu_hosts);
   for (int i = 0; i < ncpus; i++) {
@@ -747,7 +753,8 @@ int sim_exec_run(const sim_exec_cfg *cfg, sim_result *r) {
   r->sched = malloc(x->nsched ? x->nsched : 1);
   if (!r->sched)
     return -1;
-  memcpy(r->sched, x->sched, x->nsched);
+  if (x->nsched) /* x->sched is NULL before the first grant */
+    memcpy(r->sched, x->sched, x->nsched);
   r->nsched = x->nsched;
   return 0;
 }

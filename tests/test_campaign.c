@@ -156,3 +156,33 @@ Test(campaign, a_capped_minimisation_is_the_smallest_seen) {
   cr_assert_not(k->minimal);
   campaign_free(&c);
 }
+
+/* Stopped by its deadline, a campaign does not meet what it did not
+   explore: the second variant is listed as wanted, not explored. */
+Test(campaign, a_variant_not_explored_is_not_met) {
+  campaign c;
+  camp_opts o = opts(R1);
+  o.max_time = 1e-9; /* checked every 64 executions */
+  cr_assert_eq(campaign_run(&c, &o), 0);
+  cr_assert_eq(c.nwanted, 2);
+  cr_assert_str_eq(c.wanted[1], "2.6.23");
+  cr_assert_eq(c.nres, 1);
+  cr_assert_not(c.res[0].st.complete);
+  cr_assert_not(c.all_met);
+  campaign_free(&c);
+}
+
+/* Three workers (an odd split: some get no subtree of the first branching
+   point) still certify the fix. */
+Test(campaign, three_workers_certify) {
+  campaign c;
+  camp_opts o = opts(R1);
+  o.variants[0] = "2.6.23";
+  o.nvariants = 1;
+  o.jobs = 3;
+  cr_assert_eq(campaign_run(&c, &o), 0);
+  cr_assert(c.res[0].st.complete);
+  cr_assert(c.all_met);
+  cr_assert_eq(strncmp(c.res[0].verdict, "all ", 4), 0, "%s", c.res[0].verdict);
+  campaign_free(&c);
+}

@@ -84,14 +84,19 @@ typedef struct camp_opts {
 
 typedef struct campaign {
   cli_scenario *l; /* the scenario, bound to the last variant explored */
-  camp_variant res[CAMP_MAX_VARIANTS];
-  int nres;       /* variants explored (possibly fewer than asked) */
-  int all_met;    /* every explored variant meets its expectation */
+  char wanted[CAMP_MAX_VARIANTS][16]; /* the variants to explore */
+  int nwanted;
+  camp_variant res[CAMP_MAX_VARIANTS]; /* res[i] is wanted[i] */
+  int nres;       /* variants explored: fewer than wanted when stopped */
+  int all_met;    /* every wanted variant was explored and meets its
+                     expectation */
   double seconds; /* wall time of the whole campaign */
 } campaign;
 
-/* Runs the campaign.  Returns 0 (see c->res), or 2 with the error printed
-   (bad scenario, unknown variant, engine error, failed worker). */
+/* Runs the campaign; *c is zeroed first (free a previous one before
+   reusing it).  Returns 0 (see c->res), or 2 with the error printed (bad
+   scenario, unknown variant, engine error, failed worker).  Free with
+   campaign_free() in every case. */
 int campaign_run(campaign *c, const camp_opts *o);
 void campaign_free(campaign *c);
 
