@@ -47,7 +47,6 @@ void pagevec_release(sim_thread *t, struct pagevec *pv);
 static inline int page_mapped(const struct page *p) {
   return p->mapcount > 0;
 }
-int page_cache_alloc(sim_thread *t); /* in filemap.c */
 
 /* mm/rmap.c */
 void page_add_file_rmap(mm_model *m, int page);
@@ -64,6 +63,13 @@ unsigned pagevec_lookup(sim_thread *t, struct pagevec *pv, int file,
                         uint32_t start, unsigned nr); /* + find_get_pages */
 int page_cache_read(sim_thread *t, int file, uint32_t index);
 void __remove_from_page_cache(sim_thread *t, int page);
+/* The accesses of __remove_from_page_cache(), for its caller's step: the
+   tree slot and nrpages, the dirty tag, page->mapping, page->index, and
+   _mapcount for the BUG_ON (declared with the debug knob off too). */
+#define REMOVE_FP(m, file, page)                                               \
+  SIM_WR(tree_oid(m, file)), SIM_WR(tree_tags_oid(m, file)),                   \
+      SIM_WR(page_mapping_oid(m, page)), SIM_RD(page_index_oid(m, page)),      \
+      SIM_RD(page_mapcount_oid(m, page))
 void remove_from_page_cache(sim_thread *t, int page);
 int filemap_nopage(sim_thread *t, const struct vma *v, uint64_t addr,
                    int *type);
@@ -103,11 +109,11 @@ static inline int vma_pte_slot(const struct vma *v, uint64_t addr) {
 static inline uint32_t linear_page_index(const struct vma *v, uint64_t addr) {
   return (uint32_t)((addr - v->start) >> PAGE_SHIFT) + v->pgoff;
 }
-/* Raised from an action: a BUG_ON in the modelled kernel ('kind' is an
-   enum mm_kind). */
+/* Raised from an action: a BUG_ON(page_mapped) in the modelled kernel
+   ('kind' is an enum mm_kind); the page's mapcount is highlighted. */
 #define MM_BUG(t, kind, page, ...)                                             \
   do {                                                                         \
-    sim_oid o_ = page_oid(mm_of(t), page);                                     \
+    sim_oid o_ = page_mapcount_oid(mm_of(t), page);                            \
     sim_violation(sim_thread_exec(t), kind, &o_, 1, __VA_ARGS__);              \
   } while (0)
 

@@ -16,7 +16,8 @@ int set_page_dirty(sim_thread *t, int page) {
   struct page *p = &m->s.page[page];
   int ret = 0;
   sim_enter(t, "__set_page_dirty_nobuffers");
-  SIM_STEP(t, "TestSetPageDirty", COST_ATOMIC, SIM_WR(page_oid(m, page)));
+  SIM_STEP(t, "TestSetPageDirty", COST_ATOMIC, SIM_WR(page_dirty_oid(m, page)),
+           SIM_RD(page_mapping_oid(m, page)));
   if (p->flags & PG_dirty)
     goto out;
   p->flags |= PG_dirty;
@@ -25,8 +26,9 @@ int set_page_dirty(sim_thread *t, int page) {
   if (file < 0) /* truncated meanwhile: nothing to tag */
     goto out;
   SIM_STEP(t, "write_lock(tree_lock); radix_tree_tag_set(DIRTY)", COST_TREE,
-           SIM_LOCK(tree_lock(m, file)), SIM_RD(page_oid(m, page)),
-           SIM_WR(tree_oid(m, file)), SIM_UNLOCK(tree_lock(m, file)));
+           SIM_LOCK(tree_lock(m, file)), SIM_RD(page_mapping_oid(m, page)),
+           SIM_RD(page_index_oid(m, page)), SIM_WR(tree_tags_oid(m, file)),
+           SIM_UNLOCK(tree_lock(m, file)));
   /* Recheck: truncate may have removed the page since TestSetPageDirty. */
   if (p->mapping == file)
     m->s.as[file].dirty_tag |= (uint16_t)(1u << p->index);

@@ -147,8 +147,8 @@ Test(model, truncate_removes_pages_and_ptes) {
   cr_assert_eq(pte_at(0x11000)->present, 0);
   cr_assert_eq(model.s.as[0].nrpages, 0);
   cr_assert_eq(model.s.as[0].tree[0], -1);
-  cr_assert_eq(model.s.page[p0].used, 0, "page freed by its last put");
-  cr_assert_eq(model.s.page[p1].used, 0);
+  cr_assert_eq(model.s.page[p0].count, 0, "page freed by its last put");
+  cr_assert_eq(model.s.page[p1].count, 0);
   cr_assert_eq(model.s.as[0].i_size, 0);
   cr_assert_eq(model.s.as[0].disk[0], 0, "->truncate freed the block");
   cr_assert_eq(model.s.as[0].truncate_count, 1);
@@ -198,7 +198,7 @@ Test(model, dio_write_unmaps_writes_back_and_invalidates) {
   cr_assert_eq(r.outcome, SIM_CLEAN, "%s", r.msg);
   cr_assert_eq(pte_at(0x10000)->present, 0, "unmapped before the I/O");
   cr_assert_eq(model.s.as[0].tree[0], -1, "invalidated after the I/O");
-  cr_assert_eq(model.s.page[p].used, 0);
+  cr_assert_eq(model.s.page[p].count, 0);
   cr_assert_eq(model.s.as[0].disk[0], (1u << 24) | 2,
                "the DIO data, written after the store was written back");
   sim_result_free(&r);
@@ -330,8 +330,10 @@ Test(model, bug_on_is_raised_by_id_and_named_from_the_table) {
 
   char names[256];
   model_kind_names(&b, names, sizeof names);
-  cr_assert_str_eq(names, "deadlock, bad-unlock, page-mapped-on-remove, "
-                          "pte-cache-mismatch, pte-beyond-eof");
+  cr_assert_str_eq(names,
+                   "deadlock, bad-unlock, page-mapped-on-remove, "
+                   "pte-cache-mismatch, pte-beyond-eof, refcount-mismatch, "
+                   "undeclared-write");
   cr_assert_eq(model_kind_find(&b, "lost-update"), SIM_KIND_NONE,
                "a litmus kind is not the MM model's");
 }
@@ -374,10 +376,12 @@ Test(model, bind_rejects_a_kind_the_model_never_reports) {
                    &scn, err, sizeof err),
                0, "%s", err);
   cr_assert_eq(model_bind(&b, &scn, NULL, err, sizeof err), -1);
-  cr_assert_str_eq(err, "t.scn:8:18: error: unknown violation kind "
-                        "'lost-update', expected one of deadlock, "
-                        "bad-unlock, page-mapped-on-remove, "
-                        "pte-cache-mismatch, pte-beyond-eof");
+  cr_assert_str_eq(err,
+                   "t.scn:8:18: error: unknown violation kind "
+                   "'lost-update', expected one of deadlock, "
+                   "bad-unlock, page-mapped-on-remove, "
+                   "pte-cache-mismatch, pte-beyond-eof, refcount-mismatch, "
+                   "undeclared-write");
   cr_assert_eq(scn_parse_string("t.scn",
                                 "scenario \"t\"\nlitmus counter 2\n"
                                 "expect violation pte-beyond-eof\n",
