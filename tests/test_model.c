@@ -412,3 +412,93 @@ Test(model, bind_names_the_expect_on_line_of_a_foreign_kind) {
             "%s", err);
   cr_assert_eq(model_bind(&b, &scn, "2.6.23", err, sizeof err), -1);
 }
+
+/* ------------------------------------------- the model's own checks */
+
+/* A hand-made step that sets PG_dirty but declares only a read of it. */
+static void wrong_footprint(sim_thread *t) {
+  mm_model *m = mm_of(t);
+  int p = m->s.as[0].tree[0];
+  SIM_STEP(t, "SetPageDirty (declared as a read)", COST_ATOMIC,
+           SIM_RD(page_dirty_oid(m, p)));
+  m->s.page[p].flags |= PG_dirty;
+}
+
+/* The same write, declared. */
+static void right_footprint(sim_thread *t) {
+  mm_model *m = mm_of(t);
+  int p = m->s.as[0].tree[0];
+  SIM_STEP(t, "SetPageDirty", COST_ATOMIC, SIM_WR(page_dirty_oid(m, p)));
+  m->s.page[p].flags |= PG_dirty;
+}
+
+Test(fpcheck, an_undeclared_write_is_a_violation_naming_step_and_field) {
+  setup(ONE_PAGE("2.6.20", "0", "") "cpu0: delay 0\nexpect clean\n", NULL);
+  model.knobs.footprint_check = 1;
+  custom = 1;
+  bodies[0] = wrong_footprint;
+  sim_result r = exec(SIM_POLICY_TIMED, 1, NULL);
+  cr_assert_eq(r.outcome, SIM_VIOLATION);
+  cr_assert_str_eq(r.kind, "undeclared-write");
+  cr_assert_str_eq(r.msg, "cpu0: step 'SetPageDirty (declared as a read)' "
+                          "wrote page#0.flags PG_dirty (object "
+                          "page#0.PG_dirty), outside its footprint");
+  sim_result_free(&r);
+
+  bodies[0] = right_footprint;
+  r = exec(SIM_POLICY_TIMED, 1, NULL);
+  cr_assert_eq(r.outcome, SIM_CLEAN, "%s", r.msg);
+  sim_result_free(&r);
+
+  model.knobs.footprint_check = 0; /* the check is a debug mode */
+  bodies[0] = wrong_footprint;
+  r = exec(SIM_POLICY_TIMED, 1, NULL);
+  cr_assert_eq(r.outcome, SIM_CLEAN, "%s", r.msg);
+  sim_result_free(&r);
+}
+
+/* The knob is a scenario knob like the others. */
+Test(fpcheck, the_knob_is_set_from_a_scenario) {
+  setup(ONE_PAGE("2.6.23", "0", "mapped") "set debug.footprint_check = on\n"
+                                          "cpu0: truncate data 0\n"
+                                          "cpu1: p1 store 0x11000\n"
+                                          "expect clean\n",
+        NULL);
+  cr_assert_eq(model.knobs.footprint_check, 1);
+  sim_result r = exec(SIM_POLICY_RANDOM, 3, NULL);
+  cr_assert_eq(r.outcome, SIM_CLEAN, "%s: %s", r.kind, r.msg);
+  sim_result_free(&r);
+}
+
+/* A reference taken without its owner's bookkeeping: the accounting
+   invariant fires after the step, whatever the order of other threads'
+   commutative gets and puts. */
+static void untracked_get(sim_thread *t) {
+  mm_model *m = mm_of(t);
+  int p = m->s.as[0].tree[0];
+  SIM_STEP(t, "get_page (a leak)", COST_ATOMIC, SIM_ADD(page_ref_oid(m, p)));
+  m->s.page[p].count++;
+}
+
+Test(refcount, the_accounting_invariant_fires_on_a_broken_count) {
+  setup(ONE_PAGE("2.6.20", "all", "mapped") "cpu0: delay 0\nexpect clean\n",
+        NULL);
+  mm_model_ops.reset(&model);
+  int want, p = model.s.as[0].tree[1];
+  cr_assert_eq(mm_refcount_mismatch(&model, &want), -1);
+  cr_assert_eq(model.s.page[p].count, 2, "the cache and one pte");
+  model.s.page[p].count++;
+  cr_assert_eq(mm_refcount_mismatch(&model, &want), p);
+  cr_assert_eq(want, 2);
+  model.refs[0][p]++; /* thread 0 holds it */
+  cr_assert_eq(mm_refcount_mismatch(&model, &want), -1);
+
+  custom = 1;
+  bodies[0] = untracked_get;
+  sim_result r = exec(SIM_POLICY_TIMED, 1, NULL);
+  cr_assert_eq(r.outcome, SIM_VIOLATION);
+  cr_assert_str_eq(r.kind, "refcount-mismatch");
+  cr_assert_str_eq(r.msg, "page#0 count 3, but the cache, ptes and threads "
+                          "hold 2 reference(s)");
+  sim_result_free(&r);
+}
