@@ -24,6 +24,7 @@
 ** the engine's (it checks releases: bad-unlock).  The test mark
 ** fault_retries is not state.
 */
+#include <stdarg.h>
 #include <stdio.h>
 
 #include "models/kernel.h"
@@ -37,15 +38,23 @@ static int writes(const sim_stepdesc *s, sim_oid o) {
   return 0;
 }
 
-/* A changed field of object class 'c', instance 'i': 1 (and its name in
-   buf) unless 's' writes it. */
-static int undeclared(const mm_model *m, const sim_stepdesc *s,
-                      enum mm_oclass c, int i, const char *field, char *buf,
-                      size_t n) {
+/* A field of object class 'c', instance 'i', that 'changed': 1 (and the
+   field, named by fmt, with its object in buf) unless 's' writes it. */
+static int undeclared(const mm_model *m, const sim_stepdesc *s, int changed,
+                      enum mm_oclass c, int i, char *buf, size_t n,
+                      const char *fmt, ...)
+    __attribute__((format(printf, 8, 9)));
+static int undeclared(const mm_model *m, const sim_stepdesc *s, int changed,
+                      enum mm_oclass c, int i, char *buf, size_t n,
+                      const char *fmt, ...) {
   sim_oid o = mm_oid(m, c, i);
-  if (writes(s, o))
+  if (!changed || writes(s, o))
     return 0;
-  char on[64];
+  char field[64], on[64];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(field, sizeof field, fmt, ap);
+  va_end(ap);
   mm_model_ops.obj_name((void *)m, o, on, sizeof on);
   snprintf(buf, n, "%s (object %s)", field, on);
   return 1;
@@ -54,55 +63,44 @@ static int undeclared(const mm_model *m, const sim_stepdesc *s,
 static int page_diff(const mm_model *m, const sim_stepdesc *s, int p, char *buf,
                      size_t n) {
   const struct page *a = &m->snap.page[p], *b = &m->s.page[p];
-  char f[48];
   uint8_t flags = a->flags ^ b->flags;
-#define PAGE_FIELD(cond, c, name)                                              \
-  do {                                                                         \
-    if (cond) {                                                                \
-      snprintf(f, sizeof f, "page#%d.%s", p, name);                            \
-      if (undeclared(m, s, c, p, f, buf, n))                                   \
-        return 1;                                                              \
-    }                                                                          \
-  } while (0)
-  PAGE_FIELD(flags & PG_dirty, OC_PAGE_DIRTY, "flags PG_dirty");
-  PAGE_FIELD(flags & (PG_uptodate | PG_mappedtodisk | PG_private),
-             OC_PAGE_UPTODATE, "flags PG_uptodate");
-  PAGE_FIELD(flags & PG_writeback, OC_PAGE_WRITEBACK, "flags PG_writeback");
-  PAGE_FIELD(a->count != b->count, OC_PAGE_REF, "_count");
-  PAGE_FIELD(a->mapcount != b->mapcount, OC_PAGE_MAPCOUNT, "_mapcount");
-  PAGE_FIELD(a->mapping != b->mapping, OC_PAGE_MAPPING, "mapping");
-  PAGE_FIELD(a->index != b->index, OC_PAGE_INDEX, "index");
-  PAGE_FIELD(a->data != b->data, OC_PAGE_DATA, "data");
-#undef PAGE_FIELD
-  return 0;
+  return undeclared(m, s, flags & PG_dirty, OC_PAGE_DIRTY, p, buf, n,
+                    "page#%d.flags PG_dirty", p) ||
+         undeclared(m, s, flags & (PG_uptodate | PG_mappedtodisk | PG_private),
+                    OC_PAGE_UPTODATE, p, buf, n, "page#%d.flags PG_uptodate",
+                    p) ||
+         undeclared(m, s, flags & PG_writeback, OC_PAGE_WRITEBACK, p, buf, n,
+                    "page#%d.flags PG_writeback", p) ||
+         undeclared(m, s, a->count != b->count, OC_PAGE_REF, p, buf, n,
+                    "page#%d._count", p) ||
+         undeclared(m, s, a->mapcount != b->mapcount, OC_PAGE_MAPCOUNT, p, buf,
+                    n, "page#%d._mapcount", p) ||
+         undeclared(m, s, a->mapping != b->mapping, OC_PAGE_MAPPING, p, buf, n,
+                    "page#%d.mapping", p) ||
+         undeclared(m, s, a->index != b->index, OC_PAGE_INDEX, p, buf, n,
+                    "page#%d.index", p) ||
+         undeclared(m, s, a->data != b->data, OC_PAGE_DATA, p, buf, n,
+                    "page#%d.data", p);
 }
 
 static int file_diff(const mm_model *m, const sim_stepdesc *s, int f, char *buf,
                      size_t n) {
   const struct address_space *a = &m->snap.as[f], *b = &m->s.as[f];
   const char *name = m->scn->files[f].name;
-  char fl[64];
   int tree = a->nrpages != b->nrpages, disk = 0;
   for (int i = 0; i < MM_NFILEPAGES; i++) {
     tree |= a->tree[i] != b->tree[i];
     disk |= a->disk[i] != b->disk[i];
   }
-#define FILE_FIELD(cond, c, field)                                             \
-  do {                                                                         \
-    if (cond) {                                                                \
-      snprintf(fl, sizeof fl, "%s->%s", name, field);                          \
-      if (undeclared(m, s, c, f, fl, buf, n))                                  \
-        return 1;                                                              \
-    }                                                                          \
-  } while (0)
-  FILE_FIELD(tree, OC_TREE, "page_tree/nrpages");
-  FILE_FIELD(a->dirty_tag != b->dirty_tag, OC_TREE_TAGS, "dirty tags");
-  FILE_FIELD(a->i_size != b->i_size, OC_ISIZE, "i_size");
-  FILE_FIELD(a->truncate_count != b->truncate_count, OC_TRUNC,
-             "truncate_count");
-  FILE_FIELD(disk, OC_DISK, "disk blocks");
-#undef FILE_FIELD
-  return 0;
+  return undeclared(m, s, tree, OC_TREE, f, buf, n, "%s->page_tree/nrpages",
+                    name) ||
+         undeclared(m, s, a->dirty_tag != b->dirty_tag, OC_TREE_TAGS, f, buf, n,
+                    "%s->dirty tags", name) ||
+         undeclared(m, s, a->i_size != b->i_size, OC_ISIZE, f, buf, n,
+                    "%s->i_size", name) ||
+         undeclared(m, s, a->truncate_count != b->truncate_count, OC_TRUNC, f,
+                    buf, n, "%s->truncate_count", name) ||
+         undeclared(m, s, disk, OC_DISK, f, buf, n, "%s->disk blocks", name);
 }
 
 int mm_fp_undeclared(const mm_model *m, int tid, const sim_stepdesc *s,
@@ -116,12 +114,11 @@ int mm_fp_undeclared(const mm_model *m, int tid, const sim_stepdesc *s,
   for (int mm = 0; mm < m->scn->nmms; mm++)
     for (int i = 0; i < MM_MAX_PTES; i++) {
       const struct pte *a = &m->snap.mm[mm].pte[i], *b = &m->s.mm[mm].pte[i];
-      char pn[64];
-      if (a->present == b->present && a->write == b->write &&
-          a->dirty == b->dirty && a->young == b->young && a->page == b->page)
-        continue;
-      mm_pte_name(m, mm, i, pn, sizeof pn);
-      if (undeclared(m, s, OC_PTE, mm * MM_MAX_PTES + i, pn, buf, n))
+      if (undeclared(m, s,
+                     a->present != b->present || a->write != b->write ||
+                         a->dirty != b->dirty || a->young != b->young ||
+                         a->page != b->page,
+                     OC_PTE, mm * MM_MAX_PTES + i, buf, n, "the pte"))
         return 1;
     }
   for (int i = 0; i < m->scn->nthreads; i++)

@@ -77,6 +77,18 @@ static const struct pte *pte_at(uint64_t addr) {
   return &model.s.mm[0].pte[vma_pte_slot(v, addr)];
 }
 
+/* Runs 'body' as thread 0 (timed) and asserts the violation it raises. */
+static void expect_body_violation(body_fn body, const char *kind,
+                                  const char *msg) {
+  custom = 1;
+  bodies[0] = body;
+  sim_result r = exec(SIM_POLICY_TIMED, 1, NULL);
+  cr_assert_eq(r.outcome, SIM_VIOLATION, "%s", r.msg);
+  cr_assert_str_eq(r.kind, kind);
+  cr_assert_str_eq(r.msg, msg);
+  sim_result_free(&r);
+}
+
 Test(model, read_fault_installs_clean_readonly_pte) {
   setup(ONE_PAGE("2.6.20", "0", "") "cpu0: p1 load 0x10000\nexpect clean\n",
         NULL);
@@ -239,14 +251,9 @@ static void lock_then_touch(sim_thread *t) {
 
 Test(model, self_deadlock_on_locked_page_fault_2623) {
   setup(ONE_PAGE("2.6.23", "0", "") "cpu0: delay 0\nexpect clean\n", NULL);
-  custom = 1;
-  bodies[0] = lock_then_touch;
-  sim_result r = exec(SIM_POLICY_TIMED, 1, NULL);
-  cr_assert_eq(r.outcome, SIM_VIOLATION);
-  cr_assert_str_eq(r.kind, "deadlock");
-  cr_assert_str_eq(r.msg, "cpu0 waits in lock_page for page#0.PG_locked "
-                          "held by cpu0");
-  sim_result_free(&r);
+  expect_body_violation(lock_then_touch, "deadlock",
+                        "cpu0 waits in lock_page for page#0.PG_locked "
+                        "held by cpu0");
 }
 
 Test(model, no_self_deadlock_on_uptodate_page_2620) {
@@ -435,18 +442,12 @@ static void right_footprint(sim_thread *t) {
 Test(fpcheck, an_undeclared_write_is_a_violation_naming_step_and_field) {
   setup(ONE_PAGE("2.6.20", "0", "") "cpu0: delay 0\nexpect clean\n", NULL);
   model.knobs.footprint_check = 1;
-  custom = 1;
-  bodies[0] = wrong_footprint;
-  sim_result r = exec(SIM_POLICY_TIMED, 1, NULL);
-  cr_assert_eq(r.outcome, SIM_VIOLATION);
-  cr_assert_str_eq(r.kind, "undeclared-write");
-  cr_assert_str_eq(r.msg, "cpu0: step 'SetPageDirty (declared as a read)' "
-                          "wrote page#0.flags PG_dirty (object "
-                          "page#0.PG_dirty), outside its footprint");
-  sim_result_free(&r);
-
+  expect_body_violation(wrong_footprint, "undeclared-write",
+                        "cpu0: step 'SetPageDirty (declared as a read)' "
+                        "wrote page#0.flags PG_dirty (object "
+                        "page#0.PG_dirty), outside its footprint");
   bodies[0] = right_footprint;
-  r = exec(SIM_POLICY_TIMED, 1, NULL);
+  sim_result r = exec(SIM_POLICY_TIMED, 1, NULL);
   cr_assert_eq(r.outcome, SIM_CLEAN, "%s", r.msg);
   sim_result_free(&r);
 
@@ -493,12 +494,7 @@ Test(refcount, the_accounting_invariant_fires_on_a_broken_count) {
   model.refs[0][p]++; /* thread 0 holds it */
   cr_assert_eq(mm_refcount_mismatch(&model, &want), -1);
 
-  custom = 1;
-  bodies[0] = untracked_get;
-  sim_result r = exec(SIM_POLICY_TIMED, 1, NULL);
-  cr_assert_eq(r.outcome, SIM_VIOLATION);
-  cr_assert_str_eq(r.kind, "refcount-mismatch");
-  cr_assert_str_eq(r.msg, "page#0 count 3, but the cache, ptes and threads "
-                          "hold 2 reference(s)");
-  sim_result_free(&r);
+  expect_body_violation(untracked_get, "refcount-mismatch",
+                        "page#0 count 3, but the cache, ptes and threads "
+                        "hold 2 reference(s)");
 }
