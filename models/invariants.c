@@ -18,7 +18,8 @@
 **                          (references the threads hold, which the model
 **                          tracks per thread): order-independent, where the
 **                          kernel's BUG on a count underflow depends on the
-**                          order of commutative get/put steps;
+**                          order of commutative get/put steps; and at
+**                          quiescence, no thread still holds a reference;
 **   undeclared-write       knob debug.footprint_check: a step's action
 **                          changed a field outside the objects it declared
 **                          as written (a bug of the model, fpcheck.c);
@@ -118,6 +119,17 @@ void mm_after_step(void *model, sim_exec *x) {
    nothing stays mapped past EOF after a truncate. */
 void mm_at_end(void *model, sim_exec *x) {
   mm_model *m = model;
+  /* a finished path holds no reference (the accounting of each step
+     cannot see a reference kept to the end: a leak) */
+  for (int tid = 0; tid < m->scn->nthreads; tid++)
+    for (int p = 0; p < MM_MAX_PAGES; p++)
+      if (m->refs[tid][p]) {
+        sim_oid o = page_ref_oid(m, p);
+        sim_violation(x, MM_KIND_REFCOUNT_MISMATCH, &o, 1,
+                      "%s ends holding %d reference(s) on page#%d",
+                      m->threads[tid].name, m->refs[tid][p], p);
+        return;
+      }
   for (int i = 0; i < m->nvma; i++) {
     const struct vma *v = &m->vma[i];
     const struct address_space *as = &m->s.as[v->file];

@@ -25,8 +25,9 @@
 **
 ** The model's own code (not kernel files): mm.c builds the state and lays
 ** out the objects, program.c runs the scenario threads' programs,
-** invariants.c holds the checks and the violation kinds.  The kernel paths
-** live in the files named after mm/ (kernel.h declares them).
+** invariants.c holds the checks and the violation kinds, fpcheck.c the
+** footprint checker (knob debug.footprint_check).  The kernel paths live in
+** the files named after mm/ (kernel.h declares them).
 */
 #ifndef MMSIM_MM_H
 #define MMSIM_MM_H

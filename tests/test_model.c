@@ -481,6 +481,11 @@ static void untracked_get(sim_thread *t) {
   m->s.page[p].count++;
 }
 
+/* A reference taken and kept to the end. */
+static void leaked_get(sim_thread *t) {
+  get_page(t, mm_of(t)->s.as[0].tree[0]);
+}
+
 Test(refcount, the_accounting_invariant_fires_on_a_broken_count) {
   setup(ONE_PAGE("2.6.20", "all", "mapped") "cpu0: delay 0\nexpect clean\n",
         NULL);
@@ -497,4 +502,6 @@ Test(refcount, the_accounting_invariant_fires_on_a_broken_count) {
   expect_body_violation(untracked_get, "refcount-mismatch",
                         "page#0 count 3, but the cache, ptes and threads "
                         "hold 2 reference(s)");
+  expect_body_violation(leaked_get, "refcount-mismatch",
+                        "cpu0 ends holding 1 reference(s) on page#0");
 }
