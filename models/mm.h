@@ -105,8 +105,9 @@ struct mm_struct {
 /* Everything an execution mutates; reset by memcpy. */
 struct mm_state {
   struct page page[MM_MAX_PAGES];
-  /* the rest, but for the page tree, i_size, truncate_count, disk and
-     ptes (their objects below), is thread-local or a test mark */
+  /* as[] and mm[]: the objects of files and page tables (enum mm_oclass);
+     next_data, sigbus, last_load: thread-local, written only by their own
+     thread; fault_retries: a test mark, not state */
   struct address_space as[SCN_MAX_FILES];
   struct mm_struct mm[SCN_MAX_MMS];
   uint32_t next_data[SCN_MAX_THREADS]; /* per-thread store version counter */
