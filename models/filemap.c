@@ -461,10 +461,9 @@ int filemap_write_and_wait(sim_thread *t, int file) {
       int page = pv.pages[i];
       struct page *p = &m->s.page[page];
       lock_page(t, m, page);
-      SIM_STEP(t, "page->mapping == mapping; clear_page_dirty_for_io",
-               COST_ATOMIC, SIM_RD(page_mapping_oid(m, page)),
-               SIM_WR(page_dirty_oid(m, page)));
-      if (p->mapping != file || !(p->flags & PG_dirty)) {
+      struct cond_fp c = CLEAR_DIRTY_FP(m, page, file);
+      if (!mm_cond_step(t, "page->mapping == mapping; clear_page_dirty_for_io",
+                        COST_ATOMIC, &c)) {
         unlock_page(t, m, page);
         continue;
       }

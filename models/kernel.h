@@ -101,6 +101,40 @@ int user_access(sim_thread *t, int mm, uint64_t addr, int write);
 /* fs/open.c: truncate(2) */
 int do_truncate(sim_thread *t, int file, uint64_t length);
 
+/* A step whose writes depend on a test of the state it reads: 'base' (which
+   holds the objects the test reads), and 'more' only when test() is true
+   at grant time (sim_stepdesc.refresh), so that a step that turns out to
+   write nothing declares only its reads.  mm_cond_step() declares it and
+   returns test() as the action sees it. */
+struct cond_fp {
+  const mm_model *m;
+  int (*test)(const struct cond_fp *c);
+  int page, arg; /* for test() */
+  uint8_t nbase, nmore;
+  sim_access acc[SIM_MAX_ACCESS]; /* base, then more */
+};
+int mm_cond_step(sim_thread *t, const char *what, uint32_t cost,
+                 struct cond_fp *c);
+/* Tests for it: PG_dirty clear; PG_dirty set on a page of file 'arg'. */
+static inline int page_clean(const struct cond_fp *c) {
+  return !(c->m->s.page[c->page].flags & PG_dirty);
+}
+static inline int dirty_in_file(const struct cond_fp *c) {
+  const struct page *p = &c->m->s.page[c->page];
+  return p->mapping == c->arg && (p->flags & PG_dirty);
+}
+/* The base of such a step that tests page->mapping and PG_dirty, then may
+   clear PG_dirty (clear_page_dirty_for_io, cancel_dirty_page). */
+#define CLEAR_DIRTY_FP(m_, page_, file_)                                       \
+  {                                                                            \
+    .m = (m_), .test = dirty_in_file, .page = (page_), .arg = (file_),         \
+    .nbase = 2, .nmore = 1, .acc = {                                           \
+      SIM_RD(page_mapping_oid(m_, page_)),                                     \
+      SIM_RD(page_dirty_oid(m_, page_)),                                       \
+      SIM_WR(page_dirty_oid(m_, page_))                                        \
+    }                                                                          \
+  }
+
 /* Helpers of the model. */
 const struct vma *find_vma(const mm_model *m, int mm, uint64_t addr);
 static inline int vma_pte_slot(const struct vma *v, uint64_t addr) {

@@ -128,19 +128,28 @@ static void page_mkwrite(sim_thread *t, int page) {
            SIM_RD(page_mapping_oid(mm_of(t), page)));
 }
 
-/* The pte install of do_no_page/__do_fault, under the pte lock: the pte and
-   _mapcount (page_add_file_rmap), and on a write fault the count for the
-   dirty_page reference (get_page, an add); a read fault does not touch the
-   count: the fault's reference becomes the pte's. */
-static void set_pte_step(sim_thread *t, int mm, int slot, int page, int write,
-                         const char *what) {
+static int pte_is_none(const struct cond_fp *c) {
+  return !c->m->s.mm[c->arg / MM_MAX_PTES].pte[c->arg % MM_MAX_PTES].present;
+}
+
+/* The pte install of do_no_page/__do_fault, under the pte lock: reads the
+   pte; if it is still none, writes it and _mapcount (page_add_file_rmap),
+   and on a write fault adds to the count for the dirty_page reference
+   (get_page); a read fault does not touch the count: the fault's reference
+   becomes the pte's.  Returns 1 if the pte is none (install it). */
+static int set_pte_step(sim_thread *t, int mm, int slot, int page, int write,
+                        const char *what) {
   mm_model *m = mm_of(t);
-  sim_stepdesc s = {.what = what, .cost_ns = COST_PTE, .n = 2};
-  s.acc[0] = (sim_access)SIM_WR(pte_oid(m, mm, slot));
-  s.acc[1] = (sim_access)SIM_WR(page_mapcount_oid(m, page));
-  if (write)
-    s.acc[s.n++] = (sim_access)SIM_ADD(page_ref_oid(m, page));
-  sim_step(t, &s);
+  struct cond_fp c = {.m = m,
+                      .test = pte_is_none,
+                      .arg = mm * MM_MAX_PTES + slot,
+                      .nbase = 1,
+                      .nmore = (uint8_t)(2 + !!write),
+                      .acc = {SIM_RD(pte_oid(m, mm, slot)),
+                              SIM_WR(pte_oid(m, mm, slot)),
+                              SIM_WR(page_mapcount_oid(m, page)),
+                              SIM_ADD(page_ref_oid(m, page))}};
+  return mm_cond_step(t, what, COST_PTE, &c);
 }
 
 /* In the action of set_pte_step: installs the pte; the caller's reference
@@ -207,9 +216,8 @@ retry:
     sequence = m->s.as[file].truncate_count;
     goto retry;
   }
-  set_pte_step(t, mm, slot, page, write,
-               "pte_none? set_pte_at; page_add_file_rmap");
-  if (pte->present) {
+  if (!set_pte_step(t, mm, slot, page, write,
+                    "pte_none? set_pte_at; page_add_file_rmap")) {
     /* One of our sibling threads was faster, back out. */
     sim_after(t, "pte already present");
     put_page(t, page);
@@ -259,9 +267,8 @@ static int __do_fault(sim_thread *t, int mm, const struct vma *v, uint64_t addr,
     }
   }
   mm_spin_lock(t, pte_lock(m, mm), "pte_offset_map_lock");
-  set_pte_step(t, mm, slot, page, write,
-               "pte_same? set_pte_at; page_add_file_rmap");
-  if (!pte->present) {
+  if (set_pte_step(t, mm, slot, page, write,
+                   "pte_same? set_pte_at; page_add_file_rmap")) {
     install_pte(t, v, pte, page, write);
     if (write)
       dirty_page = page;
@@ -370,6 +377,11 @@ struct zap_details {
   uint32_t first_index, last_index;
 };
 
+/* details->check_mapping: -1 (even_cows) or the file whose pages go. */
+static int zap_this_page(const struct cond_fp *c) {
+  return c->arg < 0 || c->m->s.page[c->page].mapping == c->arg;
+}
+
 /* zap_pte_range() for the file pages of one vma range (2.6.20, 2.6.23):
    under the pte lock, clear each present pte, move its dirty bit to the
    page (set_page_dirty), page_remove_rmap, and drop the pte's reference.
@@ -391,15 +403,16 @@ static void zap_pte_range(sim_thread *t, const struct vma *v, uint64_t start,
     if (!pte->present)
       continue;
     int page = pte->page;
-    sim_stepdesc s = {.what = "ptep_get_and_clear; page_remove_rmap",
-                      .cost_ns = COST_PTE,
-                      .n = 2,
-                      .acc = {SIM_WR(pte_oid(m, mm, slot)),
-                              SIM_WR(page_mapcount_oid(m, page))}};
-    if (d->check_mapping >= 0)
-      s.acc[s.n++] = (sim_access)SIM_RD(page_mapping_oid(m, page));
-    sim_step(t, &s);
-    if (d->check_mapping >= 0 && m->s.page[page].mapping != d->check_mapping)
+    struct cond_fp c = {.m = m,
+                        .test = zap_this_page,
+                        .page = page,
+                        .arg = d->check_mapping,
+                        .nmore = 2};
+    if (d->check_mapping >= 0) /* even_cows reads nothing to decide */
+      c.acc[c.nbase++] = (sim_access)SIM_RD(page_mapping_oid(m, page));
+    c.acc[c.nbase] = (sim_access)SIM_WR(pte_oid(m, mm, slot));
+    c.acc[c.nbase + 1] = (sim_access)SIM_WR(page_mapcount_oid(m, page));
+    if (!mm_cond_step(t, "ptep_get_and_clear; page_remove_rmap", COST_PTE, &c))
       continue; /* not the file's page: even_cows=0 keeps it */
     struct pte old = *pte;
     *pte = (struct pte){.page = -1};

@@ -200,6 +200,25 @@ void mm_knobs_format(const mm_knobs *k, char *buf, size_t n) {
                             mm_knob_get(k, i) ? "on" : "off");
 }
 
+/* ------------------------------------------------ conditional steps */
+
+static void cond_refresh(const sim_exec *x, void *arg, sim_stepdesc *s) {
+  (void)x;
+  const struct cond_fp *c = arg;
+  s->n = (uint8_t)(c->nbase + (c->test(c) ? c->nmore : 0));
+  memcpy(s->acc, c->acc, s->n * sizeof s->acc[0]);
+}
+
+int mm_cond_step(sim_thread *t, const char *what, uint32_t cost,
+                 struct cond_fp *c) {
+  assert(c->nbase + c->nmore <= SIM_MAX_ACCESS);
+  sim_stepdesc s = {
+      .what = what, .cost_ns = cost, .refresh = cond_refresh, .refresh_arg = c};
+  cond_refresh(NULL, c, &s);
+  sim_step(t, &s);
+  return c->test(c);
+}
+
 /* ----------------------------------------------------------- objects */
 
 static void mm_reset(void *model) {

@@ -26,8 +26,9 @@ static void truncate_complete_page(sim_thread *t, int file, int page) {
   struct page *p = &m->s.page[page];
   sim_enter(t, "truncate_complete_page");
   assert(sim_holds(t, page_lock_oid(m, page)));
-  SIM_STEP(t, "page->mapping == mapping; cancel_dirty_page", COST_ATOMIC,
-           SIM_RD(page_mapping_oid(m, page)), SIM_WR(page_dirty_oid(m, page)));
+  struct cond_fp c = CLEAR_DIRTY_FP(m, page, file);
+  mm_cond_step(t, "page->mapping == mapping; cancel_dirty_page", COST_ATOMIC,
+               &c);
   if (p->mapping != file)
     goto out;
   p->flags &= (uint8_t)~PG_dirty;
@@ -165,10 +166,15 @@ static int invalidate_complete_page2(sim_thread *t, int file, int page) {
   if (p->mapping != file)
     goto out;
   /* (PagePrivate: no buffers in the model) */
-  SIM_STEP(t, "write_lock(tree_lock); PageDirty?", COST_TREE,
-           SIM_LOCK(tree_lock(m, file)), SIM_RD(page_dirty_oid(m, page)),
-           REMOVE_FP(m, file, page));
-  if (p->flags & PG_dirty) {
+  struct cond_fp c = {.m = m,
+                      .test = page_clean,
+                      .page = page,
+                      .nbase = 2,
+                      .nmore = 5,
+                      .acc = {SIM_LOCK(tree_lock(m, file)),
+                              SIM_RD(page_dirty_oid(m, page)),
+                              REMOVE_FP(m, file, page)}};
+  if (!mm_cond_step(t, "write_lock(tree_lock); PageDirty?", COST_TREE, &c)) {
     sim_after(t, "page#%d dirty: fail", page);
     SIM_STEP(t, "write_unlock(tree_lock)", COST_LOCK,
              SIM_UNLOCK(tree_lock(m, file)));
