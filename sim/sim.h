@@ -37,9 +37,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SIM_MAX_THREADS 16 /* threads per execution (enabled set is a mask) */
-#define SIM_MAX_ACCESS 24  /* accesses in one step's footprint */
-#define SIM_MAX_DEPTH 16   /* call nesting tracked for events */
+#define SIM_MAX_THREADS                                                        \
+  32 /* threads per execution (enabled set: a 32-bit mask) */
+#define SIM_MAX_ACCESS 24 /* accesses in one step's footprint */
+#define SIM_MAX_DEPTH 16  /* call nesting tracked for events */
 
 typedef uint32_t sim_oid;
 typedef struct sim_exec sim_exec;     /* one execution in progress */

@@ -257,7 +257,7 @@ Test(sched, parse_errors_have_columns) {
       {"0*3.x", 5, "expected a thread number, found 'x'"},
       {"0*", 3, "expected a step count after '*'"},
       {"0.", 3, "expected a thread number after '.'"},
-      {"16", 3, "thread number 16 out of range (0..15)"},
+      {"32", 3, "thread number 32 out of range (0..31)"},
       {"0*0", 4, "step count must be 1..100000000"},
       {"1 2", 3, "expected '.', '*' or end of schedule, found '2'"},
   };

@@ -581,3 +581,16 @@ Test(exgraph, check_node_rejects_a_sleeping_choice, .signal = SIGABRT) {
   exg_node_at(&e.g, 0)->sleep = 1;
   exg_check_node(&e.g, 0);
 }
+
+/* More than 16 threads (the enabled set is a 32-bit mask): filesystem(18)
+   runs 18 threads.  Its traces double with each thread from N = 14 (2, 8,
+   32 at N = 14, 16, 18), and DPOR runs one complete execution per trace. */
+Test(explore, more_than_16_threads) {
+  struct seen s;
+  exp_stats st;
+  explore(LITMUS("filesystem", 18, "clean"), "dpor", 0, &s, &st, 1, 0);
+  cr_assert_eq(bind.nthreads, 18);
+  cr_assert(st.complete);
+  cr_assert_eq(st.execs, (uint64_t)s.ntraces, "one execution per trace");
+  cr_assert_eq(s.ntraces, 32);
+}

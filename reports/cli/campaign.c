@@ -342,6 +342,87 @@ static void judge(camp_variant *res, const model_binding *b, const exp_cfg *cfg,
   }
 }
 
+/* ------------------------------------------------------------ minimise */
+
+/*
+** A DPOR search finds each kind, but not necessarily its fewest-preemption
+** witness: it explores one representative per trace, in an order that has
+** nothing to do with preemptions.  Preemption bounding does (pass j visits
+** every schedule with at most j preemptions), so a bounded:P re-search,
+** with P the preemptions of the witness found, finds the fewest-preemption
+** witness in the first pass that has one, and the shortest of them once
+** that pass is complete.  Capped; a capped search leaves "smallest seen".
+*/
+struct minimise {
+  const char *kind;
+  volatile sig_atomic_t *campaign_stop;
+  volatile sig_atomic_t stop;
+  int level;      /* pass of the first witness, -1: none yet */
+  int level_done; /* that pass was completed */
+  int pre;
+  uint64_t steps;
+  char *sched;
+};
+
+static void on_minimise_exec(void *arg, const exp_exec *x) {
+  struct minimise *m = arg;
+  if (*m->campaign_stop) {
+    m->stop = 1;
+    return;
+  }
+  if (m->level >= 0 && x->bound > m->level) {
+    m->level_done = 1; /* the next pass started: the level is complete */
+    m->stop = 1;
+    return;
+  }
+  const sim_result *r = x->r;
+  if (r->outcome != SIM_VIOLATION || strcmp(r->kind, m->kind))
+    return;
+  if (m->level < 0)
+    m->level = x->bound;
+  char *sched = sim_sched_format(r->sched, r->nsched);
+  if (sched && (!m->sched || x->preemptions < m->pre ||
+                (x->preemptions == m->pre && r->steps < m->steps) ||
+                (x->preemptions == m->pre && r->steps == m->steps &&
+                 strcmp(sched, m->sched) < 0))) {
+    free(m->sched);
+    m->sched = sched;
+    m->pre = x->preemptions;
+    m->steps = r->steps;
+  } else {
+    free(sched);
+  }
+}
+
+static void minimise_kind(struct run *u, const sim_exec_cfg *base,
+                          camp_kind *k) {
+  struct minimise m = {.kind = k->name, .campaign_stop = u->stop, .level = -1};
+  exp_cfg cfg = {.strategy = EXP_BOUNDED,
+                 .bound = k->pre,
+                 .max_execs = u->o->minimise_execs ? u->o->minimise_execs
+                                                   : CAMP_MINIMISE_EXECS,
+                 .stop = &m.stop,
+                 .on_exec = on_minimise_exec,
+                 .arg = &m};
+  exp_stats st = {0};
+  char err[256];
+  if (sim_explore(base, &cfg, &st, err, sizeof err) || m.level < 0) {
+    free(m.sched);
+    return; /* keep the witness found; it stays "smallest seen" */
+  }
+  if (st.bound_reached >= m.level && !*u->stop)
+    m.level_done = 1;
+  if (m.pre < k->pre || (m.pre == k->pre && m.steps <= k->steps)) {
+    free(k->sched);
+    k->sched = m.sched;
+    k->pre = m.pre;
+    k->steps = m.steps;
+  } else {
+    free(m.sched);
+  }
+  k->minimal = m.level_done && k->pre == m.level;
+}
+
 /* Re-runs each minimal counterexample with full event logging. */
 static void log_counterexamples(struct run *u, const sim_exec_cfg *base) {
   const camp_opts *o = u->o;
@@ -420,6 +501,8 @@ static int explore_variant(campaign *c, const camp_opts *o, const char *variant,
   res->seconds = sim_wall_seconds() - t0;
   if (u.progress)
     fprintf(stderr, "\r%*s\r", 78, "");
+  for (int i = 0; i < res->nkinds && !*stop; i++)
+    minimise_kind(&u, &base, &res->kinds[i]);
   judge(res, &l->b, &o->cfg, o->loop_bound, *stop != 0);
   if (o->log)
     log_counterexamples(&u, &base);

@@ -190,11 +190,12 @@ static int print_campaign(const struct xopts *o, const campaign *c) {
       const camp_kind *kd = &r->kinds[k];
       if (!header++)
         printf("minimal counterexamples:\n");
-      printf("  %s %s: %d preemption%s, %llu steps\n    mmsim replay %s%s%s "
-             "--schedule '%s'\n",
+      printf("  %s %s: %d preemption%s, %llu steps (%s)\n    mmsim replay "
+             "%s%s%s --schedule '%s'\n",
              r->variant, kd->name, kd->pre, kd->pre == 1 ? "" : "s",
-             (unsigned long long)kd->steps, co->path, lit ? "" : " --variant ",
-             lit ? "" : r->variant, kd->sched);
+             (unsigned long long)kd->steps,
+             kd->minimal ? "minimal" : "smallest seen", co->path,
+             lit ? "" : " --variant ", lit ? "" : r->variant, kd->sched);
       if (o->schedule_dir && write_schedule(o->schedule_dir, r, kd))
         rc = CLI_BAD_INPUT;
     }
