@@ -156,10 +156,15 @@ const char schema_sql[] =
     "WHERE lk.kind IN ('L', 'Ls', 'T') AND lk.next_kind IN ('U', 'Us');\n";
 
 const char *const schema_access_kind[SIM_OP__COUNT] = {
-    [SIM_OP_READ] = "R",           [SIM_OP_WRITE] = "W",
-    [SIM_OP_LOCK] = "L",           [SIM_OP_LOCK_SHARED] = "Ls",
-    [SIM_OP_TRYLOCK] = "T",        [SIM_OP_UNLOCK] = "U",
-    [SIM_OP_UNLOCK_SHARED] = "Us", [SIM_OP_WAIT] = "Wait",
+    [SIM_OP_READ] = "R",
+    [SIM_OP_WRITE] = "W",
+    [SIM_OP_LOCK] = "L",
+    [SIM_OP_LOCK_SHARED] = "Ls",
+    [SIM_OP_TRYLOCK] = "T",
+    [SIM_OP_UNLOCK] = "U",
+    [SIM_OP_UNLOCK_SHARED] = "Us",
+    [SIM_OP_WAIT] = "Wait",
+    [SIM_OP_ADD] = "A",
 };
 
 const char *const schema_flow_kind[SIM_FLOW_WAKEUP + 1] = {

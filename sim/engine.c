@@ -193,6 +193,12 @@ void *sim_model(const sim_exec *x) {
 int sim_nthreads(const sim_exec *x) {
   return x->cfg->nthreads;
 }
+const sim_stepdesc *sim_last_step(const sim_exec *x, int *tid) {
+  if (!x->seq)
+    return NULL;
+  *tid = x->ev.tid;
+  return &x->ev_step;
+}
 int sim_logging(const sim_thread *t) {
   return t->x->cfg->observer != NULL;
 }
@@ -335,6 +341,7 @@ static int step_enabled(const sim_exec *x, const sim_stepdesc *s) {
       break;
     case SIM_OP_READ:
     case SIM_OP_WRITE:
+    case SIM_OP_ADD:
     case SIM_OP_TRYLOCK:
     case SIM_OP_UNLOCK:
     case SIM_OP_UNLOCK_SHARED:
@@ -520,6 +527,7 @@ static void grant(sim_exec *x, sim_thread *t) {
       x->rel_tid[o] = (int8_t)tid;
       break;
     case SIM_OP_WRITE:
+    case SIM_OP_ADD: /* an update: a write for reads-from arrows */
       x->wr_seq[o] = seq + 1;
       x->wr_tid[o] = (int8_t)tid;
       x->rf_mask[o] = 0;

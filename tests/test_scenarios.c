@@ -217,7 +217,8 @@ Test(cli, check_reports_unknown_violation_kind) {
                    "expect clean\nexpect on 2.6.23 violation oops\n",
                    "6:28: error: unknown violation kind 'oops', expected one "
                    "of deadlock, bad-unlock, page-mapped-on-remove, "
-                   "pte-cache-mismatch, pte-beyond-eof");
+                   "pte-cache-mismatch, pte-beyond-eof, refcount-mismatch, "
+                   "undeclared-write");
 }
 
 /* `mmsim check` refuses the 'buffers' option with its position. */
