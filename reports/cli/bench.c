@@ -8,13 +8,17 @@
 **   log        the same execution logged to SQLite: steps/s and rows/s
 **              (event + access + flow rows);
 **   scenario   many short executions of a bundled MM scenario under the
-**              random policy: executions/s, steps/s, violations seen.
+**              random policy: executions/s, steps/s, violations seen;
+**   explore    DPOR executions/s, 3 CPUs, naive/DPOR ratio, memory;
+**   certify    every bundled scenario's certificate per variant
+**              (executions, time, verdict), as `mmsim explore` gives it.
 **
 ** Wall-clock time (sim/wallclock.h) is a figure here, not a result, and
 ** appears in no log.  The bundled scenarios are read relative to the
 ** current directory: run it from the repository root.
 */
 #include <getopt.h>
+#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +27,7 @@
 #include "models/mm.h"
 #include "models/model.h"
 #include "models/scenario.h"
+#include "reports/cli/campaign.h"
 #include "reports/cli/cli.h"
 #include "reports/log.h"
 #include "sim/explore.h"
@@ -197,13 +202,48 @@ static void explore_run(const char *label, const char *path, const char *text,
          (double)st->steps / dt, rss_kib() - rss0);
 }
 
+/* Certificates: every bundled scenario on each of its variants, explored
+   as `mmsim explore` does (dpor, loop bound 3), capped at 'cap'
+   executions per variant; figures for the README's table. */
+static void certify_all(uint64_t cap) {
+  glob_t g;
+  if (glob("scenarios/*.scn", 0, NULL, &g))
+    return;
+  for (size_t i = 0; i < g.gl_pathc; i++) {
+    campaign c;
+    camp_opts o = {.path = g.gl_pathv[i],
+                   .strategy = "dpor",
+                   .jobs = 1,
+                   .loop_bound = 3,
+                   .cfg = {.strategy = EXP_DPOR, .max_execs = cap}};
+    if (campaign_run(&c, &o) == 0)
+      for (int v = 0; v < c.nres; v++) {
+        const camp_variant *r = &c.res[v];
+        printf("certify:  %-30s %-6s %8llu executions (%llu cut, %llu pruned) "
+               "in %.2f s: %s\n",
+               g.gl_pathv[i] + strlen("scenarios/"), r->variant,
+               (unsigned long long)r->st.execs, (unsigned long long)r->cut,
+               (unsigned long long)r->st.pruned, r->seconds, r->verdict);
+      }
+    campaign_free(&c);
+  }
+  globfree(&g);
+}
+
+enum { PART_GATE, PART_LOG, PART_SCENARIO, PART_EXPLORE, PART_CERTIFY, NPARTS };
+static const char *const part_names[NPARTS] = {"gate", "log", "scenario",
+                                               "explore", "certify"};
+
 static int cmd_bench(int argc, char **argv) {
   static const struct option lo[] = {{"steps", required_argument, 0, 's'},
                                      {"execs", required_argument, 0, 'e'},
                                      {"scenario", required_argument, 0, 'f'},
+                                     {"parts", required_argument, 0, 'p'},
+                                     {"cap", required_argument, 0, 'c'},
                                      {"help", no_argument, 0, 'h'},
                                      {0, 0, 0, 0}};
-  uint64_t steps = 2000000, execs = 20000;
+  uint64_t steps = 2000000, execs = 20000, cap = 200000;
+  unsigned parts = (1u << NPARTS) - 1;
   const char *scn = "scenarios/fault-invalidate.scn";
   int ch;
   opterr = 0;
@@ -219,6 +259,25 @@ static int cmd_bench(int argc, char **argv) {
       break;
     case 'f':
       scn = optarg;
+      break;
+    case 'p':
+      parts = 0;
+      for (const char *q = optarg; *q; q += *q == ',') {
+        size_t n = strcspn(q, ",");
+        int k = 0;
+        while (k < NPARTS &&
+               (strlen(part_names[k]) != n || strncmp(part_names[k], q, n)))
+          k++;
+        if (k == NPARTS)
+          return cli_usage("bench", "--parts expects a list of gate, log, "
+                                    "scenario, explore, certify");
+        parts |= 1u << k;
+        q += n;
+      }
+      break;
+    case 'c':
+      if (cli_u64(optarg, &cap) || !cap)
+        return cli_usage("bench", "--cap expects a number >= 1");
       break;
     case 'h':
       return cli_help(&cli_bench);
@@ -244,10 +303,12 @@ static int cmd_bench(int argc, char **argv) {
     fprintf(stderr, "mmsim bench: %s\n", err);
     return 2;
   }
-  synth_run(steps, SIM_POLICY_TIMED, NULL);
-  synth_run(steps, SIM_POLICY_RANDOM, NULL);
+  if (parts & 1u << PART_GATE) {
+    synth_run(steps, SIM_POLICY_TIMED, NULL);
+    synth_run(steps, SIM_POLICY_RANDOM, NULL);
+  }
   char path[] = "/tmp/mmsim-bench-XXXXXX";
-  int fd = mkstemp(path);
+  int fd = parts & 1u << PART_LOG ? mkstemp(path) : -1;
   if (fd >= 0) {
     close(fd);
     unlink(path);
@@ -265,7 +326,12 @@ static int cmd_bench(int argc, char **argv) {
     snprintf(side, sizeof side, "%s-shm", path);
     unlink(side);
   }
-  scenario_run(scn, execs);
+  if (parts & 1u << PART_SCENARIO)
+    scenario_run(scn, execs);
+  if (parts & 1u << PART_CERTIFY)
+    certify_all(cap);
+  if (!(parts & 1u << PART_EXPLORE))
+    return 0;
 
   exp_stats a = {0}, b = {0};
   explore_run("fault-invalidate.scn", "scenarios/fault-invalidate.scn", NULL,
@@ -299,9 +365,12 @@ static int cmd_bench(int argc, char **argv) {
 
 const cli_command cli_bench = {
     "bench", cmd_bench, "", "measure steps/s, rows/s and executions/s",
-    "usage: mmsim bench [--steps N] [--execs N] [--scenario F]\n"
+    "usage: mmsim bench [--steps N] [--execs N] [--scenario F] [--cap N]\n"
+    "                   [--parts gate,log,scenario,explore,certify]\n"
     "\n"
     "Prints gated steps/s (no logging), logging steps/s and rows/s,\n"
     "executions/s of a bundled scenario under the random policy, and\n"
-    "exploration figures (DPOR executions/s, naive/DPOR ratio, memory).\n"
+    "exploration figures (DPOR executions/s, naive/DPOR ratio, memory),\n"
+    "and the certificate of every bundled scenario on each of its variants\n"
+    "(executions, time, verdict; at most --cap executions, default 200000).\n"
     "Figures only: nothing is asserted, wall time reaches no log.\n"};
