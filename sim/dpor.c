@@ -10,7 +10,10 @@
 **                 last if it can, so that fewer preemptions come first)
 **   dpor_analyse  after each execution: the reversible races of the whole
 **                 sequence, each adding an initial of notdep(e_k).e_j to
-**                 the backtrack set of the state before e_k
+**                 the backtrack set of the state before e_k, except the
+**                 data races already ordered by the lock-aware
+**                 happens-before (release -> later acquisition edges,
+**                 races_of() gives the soundness argument)
 **
 **   s_0 --p--> s_1 --q--> s_2 ... s_n        race (e_k, e_j): dependent,
 **    ^ backtrack(s_k) += an initial of        different threads, no event

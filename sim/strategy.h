@@ -21,7 +21,8 @@
 ** driver: wakeup trees replace dpor's first and analyse hooks (the tree
 ** kept beside the node's backtrack set); state matching adds one column,
 ** a hook fresh_node() calls after the sleep hook to prune a visited
-** state; lock-aware happens-before only changes dpor.c's predecessors.
+** state.  (Lock-aware happens-before needed no row: it only changes which
+** races dpor.c's analysis reverses.)
 */
 #ifndef MMSIM_STRATEGY_H
 #define MMSIM_STRATEGY_H
