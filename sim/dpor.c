@@ -49,7 +49,7 @@ uint32_t dpor_sleep(const explorer *e, size_t i) {
   return sleep;
 }
 
-uint32_t dpor_first(const explorer *e, size_t i, uint32_t avail, int prev) {
+uint32_t dpor_first(explorer *e, size_t i, uint32_t avail, int prev) {
   (void)e;
   (void)i;
   return 1u << exp_prefer(avail, prev);
@@ -81,16 +81,20 @@ static uint32_t initials(const exgraph *g, size_t k, size_t j, int tj,
   return init | 1u << tj;
 }
 
+void dpor_notdep(const exgraph *g, size_t k, size_t j, uint64_t *v) {
+  memset(v, 0, g->hb_w * sizeof *v);
+  for (size_t m = k + 1; m < j; m++)
+    if (!exg_hb_before(g, k, m))
+      exg_bit_set(v, m);
+}
+
 /* The reversible race (e_k, e_j): some initial of notdep(e_k).e_j must be
    tried from s_k, unless one already is.  v is scratch. */
 static void reverse_race(explorer *e, size_t k, size_t j, int tj,
                          const exg_fp *ej, uint64_t *v) {
   exgraph *g = &e->g;
   assert(k < j && exg_thread(g, k) != tj);
-  memset(v, 0, g->hb_w * sizeof *v);
-  for (size_t m = k + 1; m < j; m++)
-    if (!exg_hb_before(g, k, m))
-      exg_bit_set(v, m);
+  dpor_notdep(g, k, j, v);
   uint32_t init = initials(g, k, j, tj, ej, v);
   exg_node *nk = exg_node_at(g, k);
   if (init && !(init & nk->backtrack)) {
@@ -189,7 +193,8 @@ static int data_conflict_only(const exg_fp *a, const exg_fp *b) {
    enabled thread.  No edge is drawn between two shared acquisitions or
    two single-step sections, which commute (depend.h). */
 static void races_of(explorer *e, size_t j, int tj, const exg_fp *ej,
-                     long last_tj, uint64_t *u, uint64_t *lu, uint64_t *v) {
+                     long last_tj, uint64_t *u, uint64_t *lu, uint64_t *v,
+                     dpor_race_fn race) {
   const exgraph *g = &e->g;
   size_t w = g->hb_w;
   memset(u, 0, w * sizeof *u);
@@ -207,7 +212,7 @@ static void races_of(explorer *e, size_t j, int tj, const exg_fp *ej,
       continue;
     if (dep && !exg_bit(u, (size_t)k) &&
         !(exg_bit(lu, (size_t)k) && data_conflict_only(ek, ej)))
-      reverse_race(e, (size_t)k, j, tj, ej, v);
+      race(e, (size_t)k, j, tj, ej, v);
     const uint64_t *hk = exg_hb_row(g, (size_t)k);
     const uint64_t *lk = exg_lhb_row(g, (size_t)k);
     for (size_t x = 0; x < w; x++) {
@@ -221,7 +226,7 @@ static void races_of(explorer *e, size_t j, int tj, const exg_fp *ej,
 /* Events [0, n), then the pending steps of the threads left parked
    ('final' is the node holding them, or -1): a blocked thread's next step
    races with what blocks it. */
-int dpor_analyse(explorer *e, size_t n, long final) {
+int dpor_races(explorer *e, size_t n, long final, dpor_race_fn race) {
   exgraph *g = &e->g;
   if (exg_hb_reserve(g, n))
     return -1;
@@ -232,7 +237,7 @@ int dpor_analyse(explorer *e, size_t n, long final) {
     last[t] = -1;
   for (size_t j = 0; j < n; j++) {
     int tj = exg_thread(g, j);
-    races_of(e, j, tj, exg_event(g, j), last[tj], u, lu, v);
+    races_of(e, j, tj, exg_event(g, j), last[tj], u, lu, v, race);
     exg_hb_set(g, j, u);
     exg_lhb_set(g, j, lu);
     last[tj] = (long)j;
@@ -242,7 +247,11 @@ int dpor_analyse(explorer *e, size_t n, long final) {
       const exg_fp *p = exg_pend(g, (size_t) final, t);
       if (p->n &&
           !((size_t) final == n - 1 && exg_thread(g, (size_t) final) == t))
-        races_of(e, n, t, p, last[t], u, lu, v);
+        races_of(e, n, t, p, last[t], u, lu, v, race);
     }
   return 0;
+}
+
+int dpor_analyse(explorer *e, size_t n, long final) {
+  return dpor_races(e, n, final, reverse_race);
 }

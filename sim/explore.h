@@ -8,6 +8,10 @@
 **              source sets and sleep sets (Abdulla, Aronis, Jonsson,
 **              Sagonas, "Optimal Dynamic Partial Order Reduction", POPL
 **              2014, Algorithm 1), races found on the step footprints.
+**   optimal    the same races and sleep sets, with wakeup trees (the
+**              paper's Algorithm 2): the sequence that reverses each race
+**              is kept and replayed, so that no execution is sleep-set
+**              blocked where the footprints allow it.
 **   naive      every interleaving of enabled threads (for validation).
 **   bounded:K  all schedules with at most K preemptions, K = 0, 1, ...
 **              (iterative preemption bounding, Musuvathi and Qadeer,
@@ -44,6 +48,7 @@
 **                  happens-before bitsets, Mazurkiewicz trace ids
 **   dpor.c         the DPOR hooks: sleep sets, races (with the lock-aware
 **                  happens-before), source sets
+**   optimal.c      the optimal hooks: wakeup trees
 **   sample.c       pct and random: one fresh chooser per execution
 **   strategy.[ch]  the strategy table {name, parse, hooks, run,
 **                  certifies} and the parse/name/certifies functions
@@ -64,6 +69,7 @@ enum exp_strategy {
   EXP_BOUNDED,
   EXP_PCT,
   EXP_RANDOM,
+  EXP_OPTIMAL,
   EXP_NSTRATEGIES
 };
 

@@ -11,6 +11,7 @@
 **
 **   row      certifies  run          sleep       first         analyse
 **   dpor     yes        exp_dfs      dpor_sleep  dpor_first    dpor_analyse
+**   optimal  yes        exp_dfs      dpor_sleep  opt_first     opt_analyse
 **   naive    yes        exp_dfs      -           all enabled   -
 **   bounded  up to K    K+1 passes   -           all, or prev  -
 **                       of exp_dfs               at the bound
@@ -55,7 +56,7 @@ typedef struct exp_strategy_def {
      thread that ran last (-1 at i = 0).  analyse: after an execution of n
      events, 'final' being the node of the steps left parked or -1. */
   uint32_t (*sleep)(const explorer *e, size_t i);
-  uint32_t (*first)(const explorer *e, size_t i, uint32_t avail, int prev);
+  uint32_t (*first)(explorer *e, size_t i, uint32_t avail, int prev);
   int (*analyse)(explorer *e, size_t n, long final);
 
   /* Sampling hook (run calls exp_sample): the chooser of the i-th
@@ -88,6 +89,11 @@ struct explorer {
   uint64_t change[8];
   int nchange;
   uint64_t pct_k; /* longest execution seen */
+  /* optimal: per node, its wakeup tree and whether it fell back to every
+     enabled thread (optimal.c) */
+  struct opt_tree **wut;
+  uint8_t *wall;
+  size_t wut_cap;
 };
 
 /* ------------------------------------------------- driver (explore.c) */
@@ -115,8 +121,24 @@ void exp_account(explorer *e, exp_stats *st, sim_result *r, size_t depth,
 /* -------------------------------------------------------- dpor (dpor.c) */
 
 uint32_t dpor_sleep(const explorer *e, size_t i);
-uint32_t dpor_first(const explorer *e, size_t i, uint32_t avail, int prev);
+uint32_t dpor_first(explorer *e, size_t i, uint32_t avail, int prev);
 int dpor_analyse(explorer *e, size_t n, long final);
+
+/* What to do with the reversible race (e_k, e_j) (thread tj, footprint
+   ej; j may be n, a parked step); v is scratch of hb_w words. */
+typedef void (*dpor_race_fn)(explorer *e, size_t k, size_t j, int tj,
+                             const exg_fp *ej, uint64_t *v);
+/* The race analysis of dpor_analyse() with another action per race. */
+int dpor_races(explorer *e, size_t n, long final, dpor_race_fn race);
+/* v = notdep(e_k): the events of (k, j) that e_k does not happen before. */
+void dpor_notdep(const exgraph *g, size_t k, size_t j, uint64_t *v);
+
+/* --------------------------------------- optimal (optimal.c, wakeup trees) */
+
+uint32_t opt_first(explorer *e, size_t i, uint32_t avail, int prev);
+int opt_analyse(explorer *e, size_t n, long final);
+/* Frees the wakeup trees (any strategy: nothing when there are none). */
+void opt_free(explorer *e);
 
 /* -------------------------------------------------- samplers (sample.c) */
 

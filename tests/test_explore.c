@@ -3,11 +3,13 @@
 ** scenarios: DPOR reaches the same final states and violation kinds as
 ** naive enumeration, covers every Mazurkiewicz trace naive sees, and runs
 ** exactly one complete execution per trace (source sets + sleep sets never
-** explore two equivalent complete executions).  Also: bounded search finds
-** the fewest-preemption counterexample first, --jobs splits cover the same
-** states, and the CLI certifies the fixed kernel and replays what it finds.
-** Three-thread reductions, and no sleep-set-blocked execution where every
-** conflict is inside critical sections (lock-aware happens-before).
+** explore two equivalent complete executions); the same for the optimal
+** strategy (wakeup trees); 3-thread scenarios among them.  No
+** sleep-set-blocked execution: dpor where every conflict is inside
+** critical sections (lock-aware happens-before), optimal on lastzero too.
+** Also: bounded search finds the fewest-preemption counterexample first,
+** --jobs splits cover the same states, and the CLI certifies the fixed
+** kernel and replays what it finds.
 ** Unit tests of the pieces: the strategy table (parse/name round trips,
 ** certifies flags, error messages), the dependence of single-step lock
 ** sections, and the execution graph on hand-built graphs (happens-before
@@ -100,26 +102,36 @@ static void explore(const char *text, const char *strategy, int loop_bound,
   qsort(s->traces, (size_t)s->ntraces, sizeof s->traces[0], cmp_u64);
 }
 
-/* DPOR against naive on one scenario; returns the two execution counts. */
+/* Search b (stats sb) reached what naive search a did, one execution per
+   trace (dpor and optimal). */
+static void same_as_naive(const char *name, const struct seen *a,
+                          const struct seen *b, const exp_stats *sb) {
+  cr_assert(sb->complete, "%s: the search finishes", name);
+  cr_assert_eq(a->nstates, b->nstates, "%s: final states %d vs %d", name,
+               a->nstates, b->nstates);
+  cr_assert_eq(memcmp(a->states, b->states, (size_t)a->nstates * 8), 0,
+               "%s: same final states", name);
+  cr_assert_str_eq(a->kinds, b->kinds, "%s: same violation kinds", name);
+  cr_assert_eq(a->ntraces, b->ntraces, "%s: traces %d vs %d", name, a->ntraces,
+               b->ntraces);
+  cr_assert_eq(memcmp(a->traces, b->traces, (size_t)a->ntraces * 8), 0,
+               "%s: DPOR covers every Mazurkiewicz trace", name);
+  cr_assert_eq(b->complete, (uint64_t)a->ntraces,
+               "%s: one complete DPOR execution per trace (%llu vs %d)", name,
+               (unsigned long long)b->complete, a->ntraces);
+}
+
+/* dpor, then optimal, against naive on one scenario; returns the naive
+   and dpor execution counts (optimal's must equal dpor's). */
 static void compare(const char *name, const char *text, uint64_t *naive_n,
                     uint64_t *dpor_n) {
   static struct seen a, b;
   exp_stats sa, sb;
   explore(text, "naive", 0, &a, &sa, 1, 0);
-  explore(text, "dpor", 0, &b, &sb, 1, 0);
-  cr_assert(sa.complete && sb.complete, "%s: both searches finish", name);
-  cr_assert_eq(a.nstates, b.nstates, "%s: final states %d vs %d", name,
-               a.nstates, b.nstates);
-  cr_assert_eq(memcmp(a.states, b.states, (size_t)a.nstates * 8), 0,
-               "%s: same final states", name);
-  cr_assert_str_eq(a.kinds, b.kinds, "%s: same violation kinds", name);
-  cr_assert_eq(a.ntraces, b.ntraces, "%s: traces %d vs %d", name, a.ntraces,
-               b.ntraces);
-  cr_assert_eq(memcmp(a.traces, b.traces, (size_t)a.ntraces * 8), 0,
-               "%s: DPOR covers every Mazurkiewicz trace", name);
-  cr_assert_eq(b.complete, (uint64_t)a.ntraces,
-               "%s: one complete DPOR execution per trace (%llu vs %d)", name,
-               (unsigned long long)b.complete, a.ntraces);
+  for (int o = 1; o >= 0; o--) {
+    explore(text, o ? "optimal" : "dpor", 0, &b, &sb, 1, 0);
+    same_as_naive(name, &a, &b, &sb);
+  }
   cr_assert_leq(b.complete, a.complete);
   *naive_n = a.complete;
   *dpor_n = b.complete;
@@ -225,31 +237,53 @@ Test(reduction, three_threads_lock_aware) {
   cr_assert_eq(nv, 182);
 }
 
-/* Where every conflict sits inside critical sections, no execution is
-   sleep-set blocked and each one is a distinct trace (filesystem(16) had
-   279 blocked executions without lock-aware happens-before). */
-Test(reduction, no_blocked_executions_under_locks) {
+/* No execution is sleep-set blocked, each one is a distinct trace, and
+   dpor and optimal reach the same traces and final states.  dpor: where
+   every conflict sits inside critical sections (filesystem(16) had 279
+   blocked executions without the lock-aware happens-before).  optimal
+   (wakeup trees): everywhere here, lastzero too (lastzero(8): dpor has
+   1068 blocked executions for 704 traces). */
+Test(reduction, no_blocked_executions) {
   static const struct {
     const char *text;
     uint64_t traces;
+    int locked; /* dpor runs no blocked execution either */
   } cases[] = {
       /* the most threads first: the engine keeps its first CPU count */
-      {LITMUS("filesystem", 16, "clean"), 8},
-      {LITMUS("filesystem", 14, "clean"), 2},
-      {LITMUS("indexer", 13, "clean"), 64},
-      {LITMUS("counter", 4, "clean"), 24},
+      {LITMUS("filesystem", 16, "clean"), 8, 1},
+      {LITMUS("filesystem", 14, "clean"), 2, 1},
+      {LITMUS("indexer", 13, "clean"), 64, 1},
+      {LITMUS("counter", 4, "clean"), 24, 1},
+      {LITMUS("lastzero", 6, "clean"), 144, 0},
+      {LITMUS("lastzero", 8, "clean"), 704, 0},
+      {"scenario \"t\"\nkernel 2.6.20\ncpus 3\nfile data size=4K "
+       "cached=0\nmm p1\nmm p2\nmap p1 data at 0x10000 pages=1 shared rw\n"
+       "map p2 data at 0x10000 pages=1 shared rw\ncpu0: p1 load 0x10000\n"
+       "cpu1: p2 load 0x10000\ncpu2: p1 load 0x10000\nexpect clean\n",
+       6124, 0},
   };
-  static struct seen s;
+  static struct seen s, d;
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-    exp_stats st;
-    explore(cases[i].text, "dpor", 0, &s, &st, 1, 0);
-    cr_assert(st.complete);
+    exp_stats st, sd;
+    explore(cases[i].text, "optimal", 0, &s, &st, 1, 0);
+    explore(cases[i].text, "dpor", 0, &d, &sd, 1, 0);
+    cr_assert(st.complete && sd.complete);
     cr_assert_eq(st.pruned, 0, "case %zu: %llu blocked executions", i,
                  (unsigned long long)st.pruned);
+    cr_assert(!cases[i].locked || sd.pruned == 0,
+              "case %zu: dpor: %llu blocked executions", i,
+              (unsigned long long)sd.pruned);
     cr_assert_eq(s.complete, (uint64_t)s.ntraces,
                  "case %zu: one execution per trace", i);
     cr_assert_eq(s.complete, cases[i].traces, "case %zu: %llu traces", i,
                  (unsigned long long)s.complete);
+    cr_assert_eq(d.ntraces, s.ntraces);
+    cr_assert_eq(d.complete, s.complete);
+    cr_assert_eq(memcmp(d.traces, s.traces, (size_t)s.ntraces * 8), 0,
+                 "case %zu: the same traces", i);
+    cr_assert_eq(d.nstates, s.nstates);
+    cr_assert_eq(memcmp(d.states, s.states, (size_t)s.nstates * 8), 0,
+                 "case %zu: the same final states", i);
   }
 }
 
@@ -328,7 +362,7 @@ Test(explore, strategy_parse_errors) {
     const char *in, *msg;
   } cases[] = {
       {"bfs", "unknown strategy 'bfs', expected dpor, naive, bounded:K, "
-              "pct:N,d or random:N"},
+              "pct:N,d, random:N or optimal"},
       {"bounded:x", "bad bound in 'bounded:x', expected bounded:K with K "
                     "0..64"},
       {"random:0", "bad count in 'random:0', expected random:N with N >= 1"},
@@ -378,8 +412,9 @@ Test(explore_cli, usage_errors) {
   char *out;
   cr_assert_eq(
       run_mmsim("explore scenarios/fault-punch.scn --strategy bfs", &out), 2);
-  cr_assert_str_eq(out, "mmsim explore: unknown strategy 'bfs', expected "
-                        "dpor, naive, bounded:K, pct:N,d or random:N\n");
+  cr_assert_str_eq(out,
+                   "mmsim explore: unknown strategy 'bfs', expected "
+                   "dpor, naive, bounded:K, pct:N,d, random:N or optimal\n");
   free(out);
   cr_assert_eq(run_mmsim("explore", &out), 2);
   free(out);
@@ -449,7 +484,7 @@ Test(strategy, table_round_trip_and_certifies) {
       {"dpor", EXP_DPOR, 1},         {"naive", EXP_NAIVE, 1},
       {"bounded:0", EXP_BOUNDED, 1}, {"bounded:64", EXP_BOUNDED, 1},
       {"pct:200,3", EXP_PCT, 0},     {"pct:1,9", EXP_PCT, 0},
-      {"random:17", EXP_RANDOM, 0},
+      {"random:17", EXP_RANDOM, 0},  {"optimal", EXP_OPTIMAL, 1},
   };
   uint32_t covered = 0;
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -481,7 +516,7 @@ Test(strategy, table_round_trip_and_certifies) {
    cfg is left as it was. */
 Test(strategy, parse_error_messages) {
   static const char unknown[] =
-      "expected dpor, naive, bounded:K, pct:N,d or random:N";
+      "expected dpor, naive, bounded:K, pct:N,d, random:N or optimal";
   static const struct {
     const char *in, *msg;
   } cases[] = {
