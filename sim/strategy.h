@@ -12,6 +12,7 @@
 **   row      certifies  run          sleep       first         analyse
 **   dpor     yes        exp_dfs      dpor_sleep  dpor_first    dpor_analyse
 **   optimal  yes        exp_dfs      dpor_sleep  opt_first     opt_analyse
+**            (--jobs: runs, but its split is not tested)
 **   naive    yes        exp_dfs      -           all enabled   -
 **   bounded  up to K    K+1 passes   -           all, or prev  -
 **                       of exp_dfs               at the bound
@@ -19,8 +20,9 @@
 **   random   no         exp_sample   sample hook: random_chooser
 **
 ** A new reduction is a new row with its own hooks, not a new case in the
-** driver: wakeup trees replace dpor's first and analyse hooks (the tree
-** kept beside the node's backtrack set); state matching adds one column,
+** driver: optimal's wakeup trees replace dpor's first and analyse hooks
+** (the trees kept beside the nodes, in the explorer, and dpor.c's race
+** analysis reused through dpor_races()); state matching adds one column,
 ** a hook fresh_node() calls after the sleep hook to prune a visited
 ** state.  (Lock-aware happens-before needed no row: it only changes which
 ** races dpor.c's analysis reverses.)
