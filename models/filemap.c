@@ -21,8 +21,9 @@
 
 /* ------------------------------------------------------------- helpers */
 
-/* Footprint of a radix-tree lookup under read_lock(tree_lock): the tree,
-   and the page found there (which depends on the state at grant time). */
+/* Footprint of a radix-tree lookup under read_lock(tree_lock): the tree's
+   slots, and the count of the page found there (page_cache_get, an add),
+   which depends on the state at grant time. */
 struct lookup_fp {
   mm_model *m;
   int file;
@@ -39,7 +40,7 @@ static void lookup_refresh(const sim_exec *x, void *arg, sim_stepdesc *s) {
   s->acc[n++] = (sim_access){tree_oid(m, a->file), SIM_OP_READ};
   int p = a->index < MM_NFILEPAGES ? m->s.as[a->file].tree[a->index] : -1;
   if (p >= 0) {
-    s->acc[n++] = (sim_access){page_ref_oid(m, p), SIM_OP_WRITE};
+    s->acc[n++] = (sim_access){page_ref_oid(m, p), SIM_OP_ADD};
     if (a->trylock)
       s->acc[n++] = (sim_access){page_lock_oid(m, p), SIM_OP_TRYLOCK};
   }
@@ -57,27 +58,12 @@ static int tree_lookup_step(sim_thread *t, int file, uint32_t index,
                     .refresh_arg = &a};
   sim_step(t, &s);
   int p = index < MM_NFILEPAGES ? m->s.as[file].tree[index] : -1;
-  if (p >= 0)
+  if (p >= 0) {
     m->s.page[p].count++; /* page_cache_get() */
+    page_ref_held(t, p, 1);
+  }
   sim_after(t, "index %u -> %s%d", index, p >= 0 ? "page#" : "", p);
   return p;
-}
-
-/* page_cache_alloc_cold(): each thread allocates from its own pool of
-   slots, as from a per-CPU page list, so allocation is not a shared step.
-   Returns -1 when the pool is exhausted (the model's -ENOMEM). */
-int page_cache_alloc(sim_thread *t) {
-  mm_model *m = mm_of(t);
-  int tid = sim_thread_id(t);
-  int first = m->pool_base + tid * MM_POOL;
-  for (int i = first; i < first + MM_POOL; i++) {
-    struct page *p = &m->s.page[i];
-    if (!p->used) {
-      *p = (struct page){.used = 1, .count = 1, .mapping = -1};
-      return i;
-    }
-  }
-  return -1;
 }
 
 /* ----------------------------------------------------------- lookups */
@@ -109,7 +95,7 @@ repeat:
     lock_page(t, m, p); /* __lock_page */
     /* Has the page been truncated while we slept? */
     SIM_STEP(t, "page->mapping == mapping?", COST_ATOMIC,
-             SIM_RD(page_oid(m, p)));
+             SIM_RD(page_mapping_oid(m, p)), SIM_RD(page_index_oid(m, p)));
     struct page *pg = &m->s.page[p];
     if (pg->mapping != file || pg->index != index) {
       unlock_page(t, m, p);
@@ -122,7 +108,9 @@ repeat:
 }
 
 /* pagevec_lookup() -> find_get_pages(): under read_lock(tree_lock), up to
-   'nr' pages at index >= start, each with a reference. */
+   'nr' pages at index >= start, each with a reference.  The callers read
+   each page's index (unlocked, as the kernel does): page->index is written
+   only when a free page enters the cache, so the read is declared here. */
 struct gang_fp {
   mm_model *m;
   int file;
@@ -147,8 +135,12 @@ static void gang_refresh(const sim_exec *x, void *arg, sim_stepdesc *s) {
   int k = gang_scan(a->m, a, pages), n = 0;
   s->acc[n++] = (sim_access){tree_lock(a->m, a->file), SIM_OP_LOCK_SHARED};
   s->acc[n++] = (sim_access){tree_oid(a->m, a->file), SIM_OP_READ};
-  for (int i = 0; i < k; i++)
-    s->acc[n++] = (sim_access){page_ref_oid(a->m, pages[i]), SIM_OP_WRITE};
+  if (a->tag_dirty)
+    s->acc[n++] = (sim_access){tree_tags_oid(a->m, a->file), SIM_OP_READ};
+  for (int i = 0; i < k; i++) {
+    s->acc[n++] = (sim_access){page_ref_oid(a->m, pages[i]), SIM_OP_ADD};
+    s->acc[n++] = (sim_access){page_index_oid(a->m, pages[i]), SIM_OP_READ};
+  }
   s->acc[n++] = (sim_access){tree_lock(a->m, a->file), SIM_OP_UNLOCK_SHARED};
   s->n = (uint8_t)n;
 }
@@ -165,8 +157,10 @@ static unsigned gang_lookup(sim_thread *t, struct pagevec *pv, int file,
                     .refresh_arg = &a};
   sim_step(t, &s);
   pv->nr = gang_scan(m, &a, pv->pages);
-  for (int i = 0; i < pv->nr; i++)
+  for (int i = 0; i < pv->nr; i++) {
     m->s.page[pv->pages[i]].count++;
+    page_ref_held(t, pv->pages[i], 1);
+  }
   sim_after(t, "from %u: %d pages", start, pv->nr);
   return (unsigned)pv->nr;
 }
@@ -180,56 +174,107 @@ unsigned pagevec_lookup(sim_thread *t, struct pagevec *pv, int file,
 
 /* ->readpage for a block-mapped file, end to end: the page is locked and
    not uptodate on entry; the I/O completion copies the block, sets
-   PG_uptodate and unlocks the page (mpage_end_io_read). */
-static void readpage(sim_thread *t, int file, int page) {
+   PG_uptodate and unlocks the page (mpage_end_io_read).  'index' is
+   page->index, which the caller found the page at (fixed while the page
+   is in the cache, and the page is locked). */
+static void readpage(sim_thread *t, int file, int page, uint32_t index) {
   mm_model *m = mm_of(t);
   struct page *p = &m->s.page[page];
   sim_enter(t, "mpage_readpage");
-  assert(sim_holds(t, page_lock_oid(m, page)));
+  assert(sim_holds(t, page_lock_oid(m, page)) && p->index == index);
   SIM_STEP(t, "submit_bio(READ); end_io: SetPageUptodate, unlock_page",
-           COST_IO_READ, SIM_RD(disk_oid(m, file)), SIM_WR(page_oid(m, page)),
-           SIM_WR(page_data_oid(m, page)), SIM_UNLOCK(page_lock_oid(m, page)));
-  p->data = m->s.as[file].disk[p->index];
+           COST_IO_READ, SIM_RD(disk_oid(m, file)),
+           SIM_WR(page_uptodate_oid(m, page)), SIM_WR(page_data_oid(m, page)),
+           SIM_UNLOCK(page_lock_oid(m, page)));
+  p->data = m->s.as[file].disk[index];
   p->flags |= PG_uptodate | PG_mappedtodisk;
   sim_after(t, "page#%d data v%u uptodate", page, p->data);
   sim_leave(t);
 }
 
-/* page_cache_read() (2.6.20 and 2.6.23): allocate, add_to_page_cache_lru
-   (the new page is locked, in the tree, referenced by the cache and by us),
-   ->readpage, drop our reference.  -EEXIST (another thread added the page
-   first) counts as success: the caller looks again. */
+/* page_cache_alloc_cold(): each thread allocates from its own pool of
+   slots, as from a per-CPU page list; a slot is free when its count is 0.
+   The first free slot of the pool, or -1 (the model's -ENOMEM). */
+static int pool_first_free(const mm_model *m, int tid) {
+  int first = m->pool_base + tid * MM_POOL;
+  for (int i = first; i < first + MM_POOL; i++)
+    if (!m->s.page[i].count)
+      return i;
+  return -1;
+}
+
+/* Footprint of add_to_page_cache_lru with the allocation folded in: the
+   counts of the thread's pool slots (a put_page by another thread may have
+   freed one), the tree slot, and if the page goes in, every part of the
+   chosen page it initialises and its lock. */
+struct add_fp {
+  mm_model *m;
+  int tid, file;
+  uint32_t index;
+};
+
+static void add_refresh(const sim_exec *x, void *arg, sim_stepdesc *s) {
+  (void)x;
+  struct add_fp *a = arg;
+  mm_model *m = a->m;
+  int n = 0, first = m->pool_base + a->tid * MM_POOL;
+  int page = pool_first_free(m, a->tid);
+  s->acc[n++] = (sim_access){tree_lock(m, a->file), SIM_OP_LOCK};
+  for (int i = first; i < first + MM_POOL; i++)
+    s->acc[n++] = (sim_access){page_ref_oid(m, i), SIM_OP_READ};
+  if (page >= 0 && m->s.as[a->file].tree[a->index] < 0) {
+    s->acc[n++] = (sim_access){tree_oid(m, a->file), SIM_OP_WRITE};
+    s->acc[n++] = (sim_access){page_lock_oid(m, page), SIM_OP_LOCK};
+    s->acc[n++] = (sim_access){page_ref_oid(m, page), SIM_OP_WRITE};
+    s->acc[n++] = (sim_access){page_mapping_oid(m, page), SIM_OP_WRITE};
+    s->acc[n++] = (sim_access){page_index_oid(m, page), SIM_OP_WRITE};
+    s->acc[n++] = (sim_access){page_dirty_oid(m, page), SIM_OP_WRITE};
+    s->acc[n++] = (sim_access){page_uptodate_oid(m, page), SIM_OP_WRITE};
+    s->acc[n++] = (sim_access){page_data_oid(m, page), SIM_OP_WRITE};
+  } else if (page >= 0) {
+    s->acc[n++] = (sim_access){tree_oid(m, a->file), SIM_OP_READ};
+  }
+  s->acc[n++] = (sim_access){tree_lock(m, a->file), SIM_OP_UNLOCK};
+  s->n = (uint8_t)n;
+}
+
+/* page_cache_read() (2.6.20 and 2.6.23): page_cache_alloc_cold,
+   add_to_page_cache_lru (the new page is locked, in the tree, referenced by
+   the cache and by us), ->readpage, drop our reference.  -EEXIST (another
+   thread added the page first) counts as success: the caller looks again.
+   The allocation is part of the add step, since which slot is free depends
+   on other threads' put_page; on -EEXIST the kernel frees the page it
+   allocated, unseen by anyone, so the model does not take it. */
 int page_cache_read(sim_thread *t, int file, uint32_t index) {
   mm_model *m = mm_of(t);
   struct address_space *as = &m->s.as[file];
   int ret = 0;
   sim_enter(t, "page_cache_read");
-  int page = page_cache_alloc(t);
+  struct add_fp a = {m, sim_thread_id(t), file, index};
+  sim_stepdesc s = {.what = "page_cache_alloc_cold; add_to_page_cache_lru",
+                    .cost_ns = COST_TREE,
+                    .refresh = add_refresh,
+                    .refresh_arg = &a};
+  sim_step(t, &s);
+  int page = pool_first_free(m, a.tid);
   if (page < 0) {
     ret = -ENOMEM;
     goto out;
   }
-  SIM_STEP(t, "add_to_page_cache_lru", COST_TREE, SIM_LOCK(tree_lock(m, file)),
-           SIM_WR(tree_oid(m, file)), SIM_LOCK(page_lock_oid(m, page)),
-           SIM_WR(page_oid(m, page)), SIM_WR(page_ref_oid(m, page)),
-           SIM_UNLOCK(tree_lock(m, file)));
-  struct page *p = &m->s.page[page];
   if (as->tree[index] >= 0) {
-    /* -EEXIST: release the lock and the page we allocated (not visible
-       to anyone, so no step is needed). */
     sim_after(t, "index %u: -EEXIST", index);
-    SIM_STEP(t, "unlock_page; page_cache_release", COST_ATOMIC,
-             SIM_UNLOCK(page_lock_oid(m, page)), SIM_WR(page_oid(m, page)));
-    p->used = 0;
     goto out;
   }
+  struct page *p = &m->s.page[page];
+  assert(!p->mapcount && !(p->flags & PG_writeback));
+  *p = (struct page){.count = 2, /* the cache's reference and ours */
+                     .mapping = (int8_t)file,
+                     .index = (uint16_t)index};
+  page_ref_held(t, page, 1);
   as->tree[index] = (int16_t)page;
   as->nrpages++;
-  p->mapping = (int8_t)file;
-  p->index = (uint16_t)index;
-  p->count = 2; /* the cache's reference and ours */
   sim_after(t, "page#%d at index %u, locked", page, index);
-  readpage(t, file, page);
+  readpage(t, file, page, index);
   put_page(t, page);
 out:
   sim_leave(t);
@@ -237,9 +282,12 @@ out:
 }
 
 /* __remove_from_page_cache() (2.6.20 and 2.6.23): caller holds tree_lock
-   for writing and the page lock.  2.6.23 (d00806b1) ends with
-   BUG_ON(page_mapped(page)); SUSE kernels carried it as a debug check, the
-   knob debug.bug_on_mapped_remove. */
+   for writing and the page lock, in a step that writes the tree, its tags
+   and page->mapping, and reads _mapcount when the BUG_ON is on
+   (REMOVE_FP below).  2.6.23 (d00806b1) ends with BUG_ON(page_mapped(page));
+   SUSE kernels carried it as a debug check, the knob
+   debug.bug_on_mapped_remove.  The cache's reference passes to the caller,
+   which drops it with page_cache_release. */
 void __remove_from_page_cache(sim_thread *t, int page) {
   mm_model *m = mm_of(t);
   struct page *p = &m->s.page[page];
@@ -252,6 +300,7 @@ void __remove_from_page_cache(sim_thread *t, int page) {
   as->dirty_tag &= (uint16_t) ~(1u << p->index);
   as->nrpages--;
   p->mapping = -1;
+  page_ref_held(t, page, 1);
   sim_after(t, "page#%d index %u removed from file %d (mapcount %d)", page,
             p->index, file, p->mapcount);
   if (m->knobs.bug_on_mapped_remove && page_mapped(p))
@@ -269,8 +318,7 @@ void remove_from_page_cache(sim_thread *t, int page) {
   sim_enter(t, "remove_from_page_cache");
   assert(sim_holds(t, page_lock_oid(m, page)));
   SIM_STEP(t, "write_lock(tree_lock); __remove_from_page_cache", COST_TREE,
-           SIM_LOCK(tree_lock(m, file)), SIM_WR(tree_oid(m, file)),
-           SIM_WR(page_oid(m, page)));
+           SIM_LOCK(tree_lock(m, file)), REMOVE_FP(m, file, page));
   __remove_from_page_cache(t, page);
   SIM_STEP(t, "write_unlock(tree_lock)", COST_LOCK,
            SIM_UNLOCK(tree_lock(m, file)));
@@ -316,7 +364,7 @@ retry_find:
     page = err == -ENOMEM ? NOPAGE_OOM : NOPAGE_SIGBUS;
     goto out;
   }
-  SIM_STEP(t, "PageUptodate", COST_ATOMIC, SIM_RD(page_oid(m, page)));
+  SIM_STEP(t, "PageUptodate", COST_ATOMIC, SIM_RD(page_uptodate_oid(m, page)));
   if (m->s.page[page].flags & PG_uptodate)
     goto out; /* success: mark_page_accessed */
 
@@ -324,7 +372,8 @@ retry_find:
   *type = VM_FAULT_MAJOR;
   lock_page(t, m, page);
   SIM_STEP(t, "page->mapping? PageUptodate?", COST_ATOMIC,
-           SIM_RD(page_oid(m, page)));
+           SIM_RD(page_mapping_oid(m, page)),
+           SIM_RD(page_uptodate_oid(m, page)));
   if (m->s.page[page].mapping < 0) {
     /* Did it get unhashed while we waited for it? */
     unlock_page(t, m, page);
@@ -336,7 +385,7 @@ retry_find:
     unlock_page(t, m, page);
     goto out;
   }
-  readpage(t, file, page); /* unlocks; our model's I/O never fails */
+  readpage(t, file, page, pgoff); /* unlocks; the I/O never fails */
 out:
   sim_leave(t);
   return page;
@@ -367,11 +416,11 @@ retry_find:
     ret = err == -ENOMEM ? VM_FAULT_OOM : VM_FAULT_SIGBUS;
     goto out;
   }
-  SIM_STEP(t, "PageUptodate", COST_ATOMIC, SIM_RD(page_oid(m, page)));
+  SIM_STEP(t, "PageUptodate", COST_ATOMIC, SIM_RD(page_uptodate_oid(m, page)));
   if (!(m->s.page[page].flags & PG_uptodate)) {
     /* page_not_uptodate: read it again; readpage unlocks */
     ret |= VM_FAULT_MAJOR;
-    readpage(t, file, page);
+    readpage(t, file, page, pgoff);
     put_page(t, page);
     goto retry_find;
   }
@@ -412,22 +461,23 @@ int filemap_write_and_wait(sim_thread *t, int file) {
       int page = pv.pages[i];
       struct page *p = &m->s.page[page];
       lock_page(t, m, page);
-      SIM_STEP(t, "page->mapping == mapping; clear_page_dirty_for_io",
-               COST_ATOMIC, SIM_WR(page_oid(m, page)));
-      if (p->mapping != file || !(p->flags & PG_dirty)) {
+      struct cond_fp c = CLEAR_DIRTY_FP(m, page, file);
+      if (!mm_cond_step(t, "page->mapping == mapping; clear_page_dirty_for_io",
+                        COST_ATOMIC, &c)) {
         unlock_page(t, m, page);
         continue;
       }
       p->flags &= (uint8_t)~PG_dirty;
       SIM_STEP(t, "set_page_writeback", COST_TREE, SIM_LOCK(tree_lock(m, file)),
-               SIM_WR(tree_oid(m, file)), SIM_WR(page_oid(m, page)),
+               SIM_WR(tree_tags_oid(m, file)),
+               SIM_WR(page_writeback_oid(m, page)),
                SIM_UNLOCK(tree_lock(m, file)));
       p->flags |= PG_writeback;
       m->s.as[file].dirty_tag &= (uint16_t) ~(1u << p->index);
       unlock_page(t, m, page);
       SIM_STEP(t, "submit_bio(WRITE); end_page_writeback", COST_IO_WRITE,
                SIM_RD(page_data_oid(m, page)), SIM_WR(disk_oid(m, file)),
-               SIM_WR(page_oid(m, page)));
+               SIM_WR(page_writeback_oid(m, page)));
       m->s.as[file].disk[p->index] = p->data;
       p->flags &= (uint8_t)~PG_writeback;
       sim_after(t, "block %u <- v%u", p->index, p->data);

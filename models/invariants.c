@@ -13,6 +13,16 @@
 **                          the page cached at its linear file offset;
 **   pte-beyond-eof         at quiescence after a truncate, no pte maps a
 **                          page at or past ceil(i_size);
+**   refcount-mismatch      after every step, each page's count is (1 if in
+**                          the page cache) + (present ptes mapping it) +
+**                          (references the threads hold, which the model
+**                          tracks per thread): order-independent, where the
+**                          kernel's BUG on a count underflow depends on the
+**                          order of commutative get/put steps; and at
+**                          quiescence, no thread still holds a reference;
+**   undeclared-write       knob debug.footprint_check: a step's action
+**                          changed a field outside the objects it declared
+**                          as written (a bug of the model, fpcheck.c);
 **   deadlock, bad-unlock   from the engine (sim.h).
 **
 ** After every step, assert_page_state() checks the page invariants that
@@ -33,6 +43,10 @@ const sim_kind mm_kinds[MM_NKINDS] = {
      "file offset"},
     {MM_KIND_PTE_BEYOND_EOF, "pte-beyond-eof",
      "at the end, after a truncate, a pte maps a page at or past i_size"},
+    {MM_KIND_REFCOUNT_MISMATCH, "refcount-mismatch",
+     "a page's count is not cache + ptes + the references threads hold"},
+    {MM_KIND_UNDECLARED_WRITE, "undeclared-write",
+     "debug.footprint_check: a step wrote outside its declared footprint"},
 };
 
 /* Page invariants between any two steps (a failure is a model bug). */
@@ -40,12 +54,11 @@ static void assert_page_state(const mm_model *m) {
 #ifndef NDEBUG
   for (int p = 0; p < MM_MAX_PAGES; p++) {
     const struct page *pg = &m->s.page[p];
-    if (!pg->used) {
-      assert(pg->mapcount == 0);
+    assert(pg->count >= 0 && pg->mapcount >= 0);
+    if (!pg->count) {
+      assert(pg->mapcount == 0 && pg->mapping < 0);
       continue;
     }
-    assert(pg->count >= 1 && pg->mapcount >= 0);
-    assert(pg->count >= pg->mapcount + (pg->mapping >= 0));
     if (pg->mapping >= 0)
       assert(m->s.as[pg->mapping].tree[pg->index] == p);
   }
@@ -54,15 +67,69 @@ static void assert_page_state(const mm_model *m) {
 #endif
 }
 
+int mm_refcount_mismatch(const mm_model *m, int *want) {
+  int16_t n[MM_MAX_PAGES] = {0};
+  for (int p = 0; p < MM_MAX_PAGES; p++)
+    n[p] = m->s.page[p].mapping >= 0; /* the page cache's reference */
+  for (int mm = 0; mm < m->scn->nmms; mm++)
+    for (int i = 0; i < MM_MAX_PTES; i++)
+      if (m->s.mm[mm].pte[i].present)
+        n[m->s.mm[mm].pte[i].page]++;
+  for (int tid = 0; tid < m->scn->nthreads; tid++)
+    for (int p = 0; p < MM_MAX_PAGES; p++)
+      n[p] += m->refs[tid][p];
+  for (int p = 0; p < MM_MAX_PAGES; p++)
+    if (m->s.page[p].count != n[p]) {
+      *want = n[p];
+      return p;
+    }
+  return -1;
+}
+
+/* debug.footprint_check: the action of the step just run changed only
+   what its footprint declares written; then the new state is the next
+   action's "before". */
+static void footprint_check(mm_model *m, sim_exec *x) {
+  int tid;
+  const sim_stepdesc *s = sim_last_step(x, &tid);
+  char field[96];
+  if (s && mm_fp_undeclared(m, tid, s, field, sizeof field))
+    sim_violation(x, MM_KIND_UNDECLARED_WRITE, NULL, 0,
+                  "%s: step '%s' wrote %s, outside its footprint",
+                  m->threads[tid].name, s->what, field);
+  m->snap = m->s;
+}
+
 void mm_after_step(void *model, sim_exec *x) {
-  (void)x;
-  assert_page_state(model);
+  mm_model *m = model;
+  assert_page_state(m);
+  if (m->knobs.footprint_check)
+    footprint_check(m, x);
+  int want, p = mm_refcount_mismatch(m, &want);
+  if (p >= 0) {
+    sim_oid o = page_ref_oid(m, p);
+    sim_violation(x, MM_KIND_REFCOUNT_MISMATCH, &o, 1,
+                  "page#%d count %d, but the cache, ptes and threads hold %d "
+                  "reference(s)",
+                  p, m->s.page[p].count, want);
+  }
 }
 
 /* Quiescent checks: every present pte agrees with the page cache, and
    nothing stays mapped past EOF after a truncate. */
 void mm_at_end(void *model, sim_exec *x) {
   mm_model *m = model;
+  /* a finished path holds no reference (the accounting of each step
+     cannot see a reference kept to the end: a leak) */
+  for (int tid = 0; tid < m->scn->nthreads; tid++)
+    for (int p = 0; p < MM_MAX_PAGES; p++)
+      if (m->refs[tid][p]) {
+        sim_oid o = page_ref_oid(m, p);
+        sim_violation(x, MM_KIND_REFCOUNT_MISMATCH, &o, 1,
+                      "%s ends holding %d reference(s) on page#%d",
+                      m->threads[tid].name, m->refs[tid][p], p);
+        return;
+      }
   for (int i = 0; i < m->nvma; i++) {
     const struct vma *v = &m->vma[i];
     const struct address_space *as = &m->s.as[v->file];
@@ -73,7 +140,7 @@ void mm_at_end(void *model, sim_exec *x) {
       uint32_t idx = linear_page_index(v, a);
       const struct page *pg = &m->s.page[pte->page];
       sim_oid objs[2] = {pte_oid(m, v->mm, vma_pte_slot(v, a)),
-                         page_oid(m, pte->page)};
+                         page_mapping_oid(m, pte->page)};
       char pn[64];
       mm_pte_name(m, v->mm, vma_pte_slot(v, a), pn, sizeof pn);
       if (pg->mapping != v->file || pg->index != idx ||

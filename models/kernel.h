@@ -47,7 +47,6 @@ void pagevec_release(sim_thread *t, struct pagevec *pv);
 static inline int page_mapped(const struct page *p) {
   return p->mapcount > 0;
 }
-int page_cache_alloc(sim_thread *t); /* in filemap.c */
 
 /* mm/rmap.c */
 void page_add_file_rmap(mm_model *m, int page);
@@ -64,6 +63,13 @@ unsigned pagevec_lookup(sim_thread *t, struct pagevec *pv, int file,
                         uint32_t start, unsigned nr); /* + find_get_pages */
 int page_cache_read(sim_thread *t, int file, uint32_t index);
 void __remove_from_page_cache(sim_thread *t, int page);
+/* The accesses of __remove_from_page_cache(), for its caller's step: the
+   tree slot and nrpages, the dirty tag, page->mapping, page->index, and
+   _mapcount for the BUG_ON (declared with the debug knob off too). */
+#define REMOVE_FP(m, file, page)                                               \
+  SIM_WR(tree_oid(m, file)), SIM_WR(tree_tags_oid(m, file)),                   \
+      SIM_WR(page_mapping_oid(m, page)), SIM_RD(page_index_oid(m, page)),      \
+      SIM_RD(page_mapcount_oid(m, page))
 void remove_from_page_cache(sim_thread *t, int page);
 int filemap_nopage(sim_thread *t, const struct vma *v, uint64_t addr,
                    int *type);
@@ -95,6 +101,40 @@ int user_access(sim_thread *t, int mm, uint64_t addr, int write);
 /* fs/open.c: truncate(2) */
 int do_truncate(sim_thread *t, int file, uint64_t length);
 
+/* A step whose writes depend on a test of the state it reads: 'base' (which
+   holds the objects the test reads), and 'more' only when test() is true
+   at grant time (sim_stepdesc.refresh), so that a step that turns out to
+   write nothing declares only its reads.  mm_cond_step() declares it and
+   returns test() as the action sees it. */
+struct cond_fp {
+  const mm_model *m;
+  int (*test)(const struct cond_fp *c);
+  int page, arg; /* for test() */
+  uint8_t nbase, nmore;
+  sim_access acc[SIM_MAX_ACCESS]; /* base, then more */
+};
+int mm_cond_step(sim_thread *t, const char *what, uint32_t cost,
+                 struct cond_fp *c);
+/* Tests for it: PG_dirty clear; PG_dirty set on a page of file 'arg'. */
+static inline int page_clean(const struct cond_fp *c) {
+  return !(c->m->s.page[c->page].flags & PG_dirty);
+}
+static inline int dirty_in_file(const struct cond_fp *c) {
+  const struct page *p = &c->m->s.page[c->page];
+  return p->mapping == c->arg && (p->flags & PG_dirty);
+}
+/* The base of such a step that tests page->mapping and PG_dirty, then may
+   clear PG_dirty (clear_page_dirty_for_io, cancel_dirty_page). */
+#define CLEAR_DIRTY_FP(m_, page_, file_)                                       \
+  {                                                                            \
+    .m = (m_), .test = dirty_in_file, .page = (page_), .arg = (file_),         \
+    .nbase = 2, .nmore = 1, .acc = {                                           \
+      SIM_RD(page_mapping_oid(m_, page_)),                                     \
+      SIM_RD(page_dirty_oid(m_, page_)),                                       \
+      SIM_WR(page_dirty_oid(m_, page_))                                        \
+    }                                                                          \
+  }
+
 /* Helpers of the model. */
 const struct vma *find_vma(const mm_model *m, int mm, uint64_t addr);
 static inline int vma_pte_slot(const struct vma *v, uint64_t addr) {
@@ -103,11 +143,11 @@ static inline int vma_pte_slot(const struct vma *v, uint64_t addr) {
 static inline uint32_t linear_page_index(const struct vma *v, uint64_t addr) {
   return (uint32_t)((addr - v->start) >> PAGE_SHIFT) + v->pgoff;
 }
-/* Raised from an action: a BUG_ON in the modelled kernel ('kind' is an
-   enum mm_kind). */
+/* Raised from an action: a BUG_ON(page_mapped) in the modelled kernel
+   ('kind' is an enum mm_kind); the page's mapcount is highlighted. */
 #define MM_BUG(t, kind, page, ...)                                             \
   do {                                                                         \
-    sim_oid o_ = page_oid(mm_of(t), page);                                     \
+    sim_oid o_ = page_mapcount_oid(mm_of(t), page);                            \
     sim_violation(sim_thread_exec(t), kind, &o_, 1, __VA_ARGS__);              \
   } while (0)
 

@@ -26,9 +26,10 @@
 ** (it is a read when it fails; the write is the conservative footprint),
 ** and the indexer's table has no per-slot CAS mutex as in the pthread
 ** ports of the benchmark.  The paper's infinite loops terminate here: the
-** indexer's probe always finds a free slot (at most 64 messages in 128
-** slots) and the file system's block search always finds a free block
-** (at most 16 inodes for 26 blocks).
+** indexer's probe always finds a free slot (at most 4 messages for each of
+** at most 32 threads in 128 slots) and the file system's block search
+** always finds a free block (at most 26 threads, each allocating at most
+** one block for its own inode, for 26 blocks).
 */
 #include "models/litmus.h"
 #include "sim/hash.h"
@@ -47,7 +48,6 @@
 #define LM_SEQ10(f, d)                                                         \
   f(d##0) f(d##1) f(d##2) f(d##3) f(d##4) f(d##5) f(d##6) f(d##7) f(d##8)      \
   f(d##9)
-#define LM_0_15(f) LM_SEQ10(f, ) f(10) f(11) f(12) f(13) f(14) f(15)
 #define LM_0_25(f)                                                             \
   LM_SEQ10(f, ) LM_SEQ10(f, 1) f(20) f(21) f(22) f(23) f(24) f(25)
 #define LM_0_31(f) LM_0_25(f) f(26) f(27) f(28) f(29) f(30) f(31)
@@ -71,10 +71,10 @@
 #define LM_RD_BUSY(i) "read busy[" #i "]",
 #define LM_WR_BUSY(i) "write busy[" #i "]",
 
-static const char *const tid_name[] = {LM_0_15(LM_TID)};
+static const char *const tid_name[] = {LM_0_31(LM_TID)};
 static const char *const cas_what[] = {LM_0_127(LM_CAS)};
-static const char *const rd_a[] = {LM_0_15(LM_RD_A)};
-static const char *const wr_a[] = {LM_0_15(LM_WR_A)};
+static const char *const rd_a[] = {LM_0_31(LM_RD_A)};
+static const char *const wr_a[] = {LM_0_31(LM_WR_A)};
 static const char *const lock_i[] = {LM_0_31(LM_LOCKI)};
 static const char *const unlock_i[] = {LM_0_31(LM_UNLOCKI)};
 static const char *const rd_inode[] = {LM_0_31(LM_RD_INODE)};
@@ -106,7 +106,8 @@ static const struct {
 } progs[LITMUS__COUNT] = {
     [LITMUS_INDEXER] = {"indexer", 1, SIM_MAX_THREADS},
     [LITMUS_LASTZERO] = {"lastzero", 1, SIM_MAX_THREADS - 1},
-    [LITMUS_FILESYSTEM] = {"filesystem", 1, SIM_MAX_THREADS},
+    /* one block per inode at most: never more threads than blocks */
+    [LITMUS_FILESYSTEM] = {"filesystem", 1, LITMUS_NUMBLOCKS},
     [LITMUS_COUNTER] = {"counter", 1, SIM_MAX_THREADS},
     [LITMUS_RACY_COUNTER] = {"racy-counter", 1, SIM_MAX_THREADS},
     [LITMUS_ABBA] = {"abba", 2, 2},

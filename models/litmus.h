@@ -5,12 +5,12 @@
 ** at the top of models/litmus.c.
 **
 **   program        N       threads  objects
-**   indexer        1..16   N        128: table[0..127]
-**   lastzero       1..15   N+1      N+1: a[0..N]
-**   filesystem     1..16   N        2N+52: locki[0..N-1], inode[0..N-1],
+**   indexer        1..32   N        128: table[0..127]
+**   lastzero       1..31   N+1      N+1: a[0..N]
+**   filesystem     1..26   N        2N+52: locki[0..N-1], inode[0..N-1],
 **                                   lockb[0..25], busy[0..25]
-**   counter        1..16   N        2: l, x
-**   racy-counter   1..16   N        1: x
+**   counter        1..32   N        2: l, x
+**   racy-counter   1..32   N        1: x
 **   abba           2       2        2: A, B
 **
 ** Threads are named "t0", "t1", ... and thread i runs on CPU i, so the
@@ -33,7 +33,7 @@
 #define LITMUS_INDEXER_MAX 4           /* indexer: MAX, messages per thread */
 #define LITMUS_NUMBLOCKS 26            /* filesystem: NUMBLOCKS */
 #define LITMUS_NUMINODE 32             /* filesystem: NUMINODE */
-#define LITMUS_MAX_A (SIM_MAX_THREADS) /* lastzero: a[0..N], N < 16 */
+#define LITMUS_MAX_A (SIM_MAX_THREADS) /* lastzero: a[0..N], N < 32 */
 
 enum litmus_prog {
   LITMUS_INDEXER,

@@ -35,6 +35,7 @@
 #define pte_lock(m, mm) mm_oid(m, OC_PTL, mm)
 #define pte_oid(m, mm, slot) mm_oid(m, OC_PTE, (mm)*MM_MAX_PTES + (slot))
 #define tree_oid(m, f) mm_oid(m, OC_TREE, f)
+#define tree_tags_oid(m, f) mm_oid(m, OC_TREE_TAGS, f)
 #define isize_oid(m, f) mm_oid(m, OC_ISIZE, f)
 #define trunc_oid(m, f) mm_oid(m, OC_TRUNC, f)
 #define disk_oid(m, f) mm_oid(m, OC_DISK, f)
@@ -47,17 +48,20 @@
   SIM_STEP(t, what, COST_SLEEPLOCK, SIM_LOCK_SH(l))
 #define mm_up_read(t, l, what) SIM_STEP(t, what, COST_LOCK, SIM_UNLOCK_SH(l))
 
-/* lock_page(): sleeps until PG_locked is clear, then sets it. */
+/* lock_page() / __lock_page() (2.6.20 and 2.6.23 include/linux/pagemap.h,
+   mm/filemap.c): sleeps until PG_locked is clear, then sets it.  The lock
+   object only: the action reads nothing of the page, every caller reads
+   page->mapping or the flags it needs in a step of its own. */
 #define lock_page(t, m, p)                                                     \
-  SIM_STEP(t, "lock_page", COST_SLEEPLOCK, SIM_LOCK(page_lock_oid(m, p)),      \
-           SIM_RD(page_oid(m, p)))
+  SIM_STEP(t, "lock_page", COST_SLEEPLOCK, SIM_LOCK(page_lock_oid(m, p)))
 /* unlock_page(): clears PG_locked and wakes waiters. */
 #define unlock_page(t, m, p)                                                   \
   SIM_STEP(t, "unlock_page", COST_ATOMIC, SIM_UNLOCK(page_lock_oid(m, p)))
-/* TestSetPageLocked() as a trylock: true if we got the lock. */
+/* TestSetPageLocked() (2.6.20 and 2.6.23 include/linux/page-flags.h) as a
+   trylock, the lock object only: 1 if the page was already locked. */
 static inline int TestSetPageLocked(sim_thread *t, mm_model *m, int p) {
   SIM_STEP(t, "TestSetPageLocked", COST_ATOMIC,
-           SIM_TRYLOCK(page_lock_oid(m, p)), SIM_RD(page_oid(m, p)));
+           SIM_TRYLOCK(page_lock_oid(m, p)));
   return !sim_trylock_ok(t); /* 1: was already locked */
 }
 static inline int PageLocked(sim_thread *t, mm_model *m, int p) {

@@ -120,6 +120,55 @@ int do_page_fault(sim_thread *t, int mm, uint64_t addr, int write) {
 
 /* ------------------------------------------------------------ faults */
 
+/* ->page_mkwrite (2.6.20 and 2.6.23 callers), called without the pte lock:
+   the filesystem's callback (block_page_mkwrite checks page->mapping); the
+   model's callback does nothing but that read. */
+static void page_mkwrite(sim_thread *t, int page) {
+  SIM_STEP(t, "->page_mkwrite", COST_SYSCALL,
+           SIM_RD(page_mapping_oid(mm_of(t), page)));
+}
+
+static int pte_is_none(const struct cond_fp *c) {
+  return !c->m->s.mm[c->arg / MM_MAX_PTES].pte[c->arg % MM_MAX_PTES].present;
+}
+
+/* The pte install of do_no_page/__do_fault, under the pte lock: reads the
+   pte; if it is still none, writes it and _mapcount (page_add_file_rmap),
+   and on a write fault adds to the count for the dirty_page reference
+   (get_page); a read fault does not touch the count: the fault's reference
+   becomes the pte's.  Returns 1 if the pte is none (install it). */
+static int set_pte_step(sim_thread *t, int mm, int slot, int page, int write,
+                        const char *what) {
+  mm_model *m = mm_of(t);
+  struct cond_fp c = {.m = m,
+                      .test = pte_is_none,
+                      .arg = mm * MM_MAX_PTES + slot,
+                      .nbase = 1,
+                      .nmore = (uint8_t)(2 + !!write),
+                      .acc = {SIM_RD(pte_oid(m, mm, slot)),
+                              SIM_WR(pte_oid(m, mm, slot)),
+                              SIM_WR(page_mapcount_oid(m, page)),
+                              SIM_ADD(page_ref_oid(m, page))}};
+  return mm_cond_step(t, what, COST_PTE, &c);
+}
+
+/* In the action of set_pte_step: installs the pte; the caller's reference
+   passes to the pte, and a write fault takes one for dirty_page. */
+static void install_pte(sim_thread *t, const struct vma *v, struct pte *pte,
+                        int page, int write) {
+  mm_model *m = mm_of(t);
+  *pte = (struct pte){.present = 1,
+                      .write = write ? v->write : v->prot_write,
+                      .dirty = (uint8_t)write,
+                      .page = (int16_t)page};
+  page_add_file_rmap(m, page);
+  page_ref_held(t, page, -1);
+  if (write) {
+    m->s.page[page].count++; /* get_page(dirty_page) */
+    page_ref_held(t, page, 1);
+  }
+}
+
 /* do_no_page() (2.6.20 mm/memory.c): see the file comment.  Knob
    fault.truncate_count samples mapping->truncate_count before ->nopage and
    retries if it moved by the time the pte lock is held. */
@@ -150,10 +199,8 @@ retry:
     goto out;
   }
   ret = type;
-  if (write && m->scn->files[file].page_mkwrite) {
-    /* shared vma: ->page_mkwrite, called without the page lock */
-    SIM_STEP(t, "->page_mkwrite", COST_SYSCALL, SIM_RD(page_oid(m, page)));
-  }
+  if (write && m->scn->files[file].page_mkwrite)
+    page_mkwrite(t, page); /* shared vma, without the page lock */
   SIM_STEP(t, "pte_offset_map_lock", COST_LOCK, SIM_LOCK(pte_lock(m, mm)),
            SIM_RD(trunc_oid(m, file)));
   if (use_seq && sequence != m->s.as[file].truncate_count) {
@@ -169,25 +216,17 @@ retry:
     sequence = m->s.as[file].truncate_count;
     goto retry;
   }
-  SIM_STEP(t, "pte_none? set_pte_at; page_add_file_rmap", COST_PTE,
-           SIM_WR(pte_oid(m, mm, slot)), SIM_WR(page_oid(m, page)),
-           SIM_WR(page_ref_oid(m, page)));
-  if (pte->present) {
+  if (!set_pte_step(t, mm, slot, page, write,
+                    "pte_none? set_pte_at; page_add_file_rmap")) {
     /* One of our sibling threads was faster, back out. */
     sim_after(t, "pte already present");
     put_page(t, page);
     mm_unlock(t, pte_lock(m, mm), "pte_unmap_unlock");
     goto out;
   }
-  *pte = (struct pte){.present = 1,
-                      .write = write ? v->write : v->prot_write,
-                      .dirty = (uint8_t)write,
-                      .page = (int16_t)page};
-  page_add_file_rmap(m, page); /* the nopage reference becomes the pte's */
-  if (write) {
+  install_pte(t, v, pte, page, write);
+  if (write)
     dirty_page = page;
-    m->s.page[page].count++; /* get_page(dirty_page) */
-  }
   sim_after(t, "pte -> page#%d%s mapcount %d", page, pte->write ? " w" : "",
             m->s.page[page].mapcount);
   mm_unlock(t, pte_lock(m, mm), "pte_unmap_unlock");
@@ -218,28 +257,21 @@ static int __do_fault(sim_thread *t, int mm, const struct vma *v, uint64_t addr,
   assert(ret & VM_FAULT_LOCKED);
   if (write && m->scn->files[file].page_mkwrite) {
     unlock_page(t, m, page);
-    SIM_STEP(t, "->page_mkwrite", COST_SYSCALL, SIM_RD(page_oid(m, page)));
+    page_mkwrite(t, page);
     lock_page(t, m, page);
-    SIM_STEP(t, "page->mapping?", COST_ATOMIC, SIM_RD(page_oid(m, page)));
+    SIM_STEP(t, "page->mapping?", COST_ATOMIC,
+             SIM_RD(page_mapping_oid(m, page)));
     if (m->s.page[page].mapping < 0) {
       release = 1;
       goto out;
     }
   }
   mm_spin_lock(t, pte_lock(m, mm), "pte_offset_map_lock");
-  SIM_STEP(t, "pte_same? set_pte_at; page_add_file_rmap", COST_PTE,
-           SIM_WR(pte_oid(m, mm, slot)), SIM_WR(page_oid(m, page)),
-           SIM_WR(page_ref_oid(m, page)));
-  if (!pte->present) {
-    *pte = (struct pte){.present = 1,
-                        .write = write ? v->write : v->prot_write,
-                        .dirty = (uint8_t)write,
-                        .page = (int16_t)page};
-    page_add_file_rmap(m, page);
-    if (write) {
+  if (set_pte_step(t, mm, slot, page, write,
+                   "pte_same? set_pte_at; page_add_file_rmap")) {
+    install_pte(t, v, pte, page, write);
+    if (write)
       dirty_page = page;
-      m->s.page[page].count++;
-    }
     sim_after(t, "pte -> page#%d mapcount %d", page, m->s.page[page].mapcount);
   } else {
     sim_after(t, "pte changed: back out");
@@ -274,9 +306,10 @@ static int do_wp_page(sim_thread *t, int mm, const struct vma *v, uint64_t addr,
   assert(sim_holds(t, pte_lock(m, mm)) && v->shared && v->write);
   if (m->scn->files[v->file].page_mkwrite) {
     SIM_STEP(t, "page_cache_get; pte_unmap_unlock", COST_LOCK,
-             SIM_WR(page_ref_oid(m, page)), SIM_UNLOCK(pte_lock(m, mm)));
+             SIM_ADD(page_ref_oid(m, page)), SIM_UNLOCK(pte_lock(m, mm)));
     m->s.page[page].count++;
-    SIM_STEP(t, "->page_mkwrite", COST_SYSCALL, SIM_RD(page_oid(m, page)));
+    page_ref_held(t, page, 1);
+    page_mkwrite(t, page);
     mm_spin_lock(t, pte_lock(m, mm), "pte_offset_map_lock");
     put_page(t, page);
     SIM_STEP(t, "pte_same?", COST_PTE, SIM_RD(pte_oid(m, mm, slot)));
@@ -286,9 +319,10 @@ static int do_wp_page(sim_thread *t, int mm, const struct vma *v, uint64_t addr,
     }
   }
   SIM_STEP(t, "reuse: pte_mkyoung, pte_mkdirty, maybe_mkwrite", COST_PTE,
-           SIM_WR(pte_oid(m, mm, slot)), SIM_WR(page_ref_oid(m, page)));
+           SIM_WR(pte_oid(m, mm, slot)), SIM_ADD(page_ref_oid(m, page)));
   pte->young = pte->dirty = pte->write = 1;
   m->s.page[page].count++; /* get_page(dirty_page) */
+  page_ref_held(t, page, 1);
   mm_unlock(t, pte_lock(m, mm), "pte_unmap_unlock");
   set_page_dirty_balance(t, page);
   put_page(t, page);
@@ -343,12 +377,20 @@ struct zap_details {
   uint32_t first_index, last_index;
 };
 
+/* details->check_mapping: -1 (even_cows) or the file whose pages go. */
+static int zap_this_page(const struct cond_fp *c) {
+  return c->arg < 0 || c->m->s.page[c->page].mapping == c->arg;
+}
+
 /* zap_pte_range() for the file pages of one vma range (2.6.20, 2.6.23):
    under the pte lock, clear each present pte, move its dirty bit to the
    page (set_page_dirty), page_remove_rmap, and drop the pte's reference.
-   pte presence is stable while we hold the pte lock (only the MMU changes
-   ptes without it, and only the young/dirty bits), so present ptes are
-   found without a step; each one cleared is a step. */
+   pte presence and page are stable while we hold the pte lock (only the
+   MMU changes ptes without it, and only the young/dirty bits), so present
+   ptes are found without a step; each one is a step, which also reads
+   page->mapping for details->check_mapping (invalidate: even_cows=0 skips
+   a page that is not the file's, a private COW copy or, here, an orphan
+   page removed from the cache meanwhile). */
 static void zap_pte_range(sim_thread *t, const struct vma *v, uint64_t start,
                           uint64_t end, const struct zap_details *d) {
   mm_model *m = mm_of(t);
@@ -361,14 +403,21 @@ static void zap_pte_range(sim_thread *t, const struct vma *v, uint64_t start,
     if (!pte->present)
       continue;
     int page = pte->page;
-    if (d->check_mapping >= 0 && m->s.page[page].mapping != d->check_mapping)
-      continue; /* a private COW copy: even_cows=0 keeps it (read under
-                   the pte lock: the page is pinned by this pte) */
-    SIM_STEP(t, "ptep_get_and_clear; page_remove_rmap", COST_PTE,
-             SIM_WR(pte_oid(m, mm, slot)), SIM_WR(page_oid(m, page)));
+    struct cond_fp c = {.m = m,
+                        .test = zap_this_page,
+                        .page = page,
+                        .arg = d->check_mapping,
+                        .nmore = 2};
+    if (d->check_mapping >= 0) /* even_cows reads nothing to decide */
+      c.acc[c.nbase++] = (sim_access)SIM_RD(page_mapping_oid(m, page));
+    c.acc[c.nbase] = (sim_access)SIM_WR(pte_oid(m, mm, slot));
+    c.acc[c.nbase + 1] = (sim_access)SIM_WR(page_mapcount_oid(m, page));
+    if (!mm_cond_step(t, "ptep_get_and_clear; page_remove_rmap", COST_PTE, &c))
+      continue; /* not the file's page: even_cows=0 keeps it */
     struct pte old = *pte;
     *pte = (struct pte){.page = -1};
     page_remove_rmap(m, page);
+    page_ref_held(t, page, 1); /* the pte's reference, until tlb_remove_page */
     sim_after(t, "pte 0x%llx -> none (was page#%d%s), mapcount %d",
               (unsigned long long)addr, page, old.dirty ? " dirty" : "",
               m->s.page[page].mapcount);

@@ -23,11 +23,17 @@
 #include "sim/hash.h"
 
 static const char *const oclass_name[OC_NCLASS] = {
-    [OC_PAGE] = "page",
+    [OC_PAGE_DIRTY] = "PG_dirty",
+    [OC_PAGE_UPTODATE] = "PG_uptodate",
+    [OC_PAGE_WRITEBACK] = "PG_writeback",
+    [OC_PAGE_MAPCOUNT] = "_mapcount",
+    [OC_PAGE_MAPPING] = "mapping",
+    [OC_PAGE_INDEX] = "index",
     [OC_PAGE_REF] = "count",
     [OC_PAGE_DATA] = "data",
     [OC_PAGE_LOCK] = "PG_locked",
     [OC_TREE] = "page_tree",
+    [OC_TREE_TAGS] = "dirty_tags",
     [OC_ISIZE] = "i_size",
     [OC_TRUNC] = "truncate_count",
     [OC_DISK] = "disk",
@@ -40,11 +46,21 @@ static const char *const oclass_name[OC_NCLASS] = {
     [OC_PTE] = "pte",
 };
 
+/* The classes with one object per page slot. */
+static int per_page(int c) {
+  return c >= OC_PAGE_DIRTY && c <= OC_PAGE_LOCK;
+}
+
 static void layout(mm_model *m) {
   uint32_t n = 0, count[OC_NCLASS];
   for (int c = 0; c < OC_NCLASS; c++) {
     switch ((enum mm_oclass)c) {
-    case OC_PAGE:
+    case OC_PAGE_DIRTY:
+    case OC_PAGE_UPTODATE:
+    case OC_PAGE_WRITEBACK:
+    case OC_PAGE_MAPCOUNT:
+    case OC_PAGE_MAPPING:
+    case OC_PAGE_INDEX:
     case OC_PAGE_REF:
     case OC_PAGE_DATA:
     case OC_PAGE_LOCK:
@@ -115,8 +131,7 @@ int mm_model_init(mm_model *m, const scenario *scn, const char *variant,
         continue;
       if (slot >= MM_MAX_PAGES - SCN_MAX_THREADS * MM_POOL)
         return errat(err, errlen, scn, 0, 0, "too many cached pages");
-      s->page[slot] = (struct page){.used = 1,
-                                    .flags = PG_uptodate | PG_mappedtodisk,
+      s->page[slot] = (struct page){.flags = PG_uptodate | PG_mappedtodisk,
                                     .count = 1,
                                     .mapping = (int8_t)f,
                                     .index = (uint16_t)i,
@@ -185,12 +200,34 @@ void mm_knobs_format(const mm_knobs *k, char *buf, size_t n) {
                             mm_knob_get(k, i) ? "on" : "off");
 }
 
+/* ------------------------------------------------ conditional steps */
+
+static void cond_refresh(const sim_exec *x, void *arg, sim_stepdesc *s) {
+  (void)x;
+  const struct cond_fp *c = arg;
+  s->n = (uint8_t)(c->nbase + (c->test(c) ? c->nmore : 0));
+  memcpy(s->acc, c->acc, s->n * sizeof s->acc[0]);
+}
+
+int mm_cond_step(sim_thread *t, const char *what, uint32_t cost,
+                 struct cond_fp *c) {
+  assert(c->nbase + c->nmore <= SIM_MAX_ACCESS);
+  sim_stepdesc s = {
+      .what = what, .cost_ns = cost, .refresh = cond_refresh, .refresh_arg = c};
+  cond_refresh(NULL, c, &s);
+  sim_step(t, &s);
+  return c->test(c);
+}
+
 /* ----------------------------------------------------------- objects */
 
 static void mm_reset(void *model) {
   mm_model *m = model;
   m->s = m->init;
   memset(m->truncated, 0, sizeof m->truncated);
+  memset(m->refs, 0, sizeof m->refs);
+  if (m->knobs.footprint_check)
+    m->snap = m->s;
 }
 
 void mm_pte_name(const mm_model *m, int mm, int slot, char *buf, size_t n) {
@@ -213,14 +250,11 @@ static void mm_obj_name(void *model, sim_oid o, char *buf, size_t n) {
   while (c > 0 && o < m->base[c])
     c--;
   int i = (int)(o - m->base[c]);
+  if (per_page(c)) {
+    snprintf(buf, n, "page#%d.%s", i, oclass_name[c]);
+    return;
+  }
   switch ((enum mm_oclass)c) {
-  case OC_PAGE:
-  case OC_PAGE_REF:
-  case OC_PAGE_DATA:
-  case OC_PAGE_LOCK:
-    snprintf(buf, n, c == OC_PAGE ? "page#%d" : "page#%d.%s", i,
-             oclass_name[c]);
-    break;
   case OC_MMAP_SEM:
   case OC_PTL:
     snprintf(buf, n, "%s.%s", i < m->scn->nmms ? m->scn->mms[i].name : "?",
@@ -244,7 +278,7 @@ static uint64_t mm_state_hash(void *model) {
   uint64_t h = SIM_HASH_INIT;
   for (int p = 0; p < MM_MAX_PAGES; p++) {
     const struct page *pg = &s->page[p];
-    if (!pg->used)
+    if (!pg->count) /* free: stale fields are not state */
       continue;
     sim_hash_u64(&h, (uint64_t)p << 32 | pg->flags << 16 | (uint16_t)pg->count);
     sim_hash_u64(&h, (uint64_t)(uint16_t)pg->mapcount << 32 |

@@ -15,17 +15,19 @@
 ** Page lifecycle (2.6.20 names; the fault/truncate race lives on the edge
 ** marked (*): a page leaves the cache while a pte still maps it):
 **
-**   free --add_to_page_cache--> cached,locked --readpage end_io--> uptodate
+**   free (count 0) --add_to_page_cache--> cached,locked
+**   cached,locked --readpage end_io--> uptodate
 **   uptodate --do_no_page/__do_fault--> mapped (mapcount>0)
 **   mapped --zap_pte_range--> uptodate
 **   uptodate --truncate_complete_page / invalidate_complete_page2-->
-**        orphan (mapping -1) --last put_page--> free
+**        orphan (mapping -1) --last put_page--> free (count 0)
 **   mapped --(*) __remove_from_page_cache--> orphan but mapped: BUG
 **
 ** The model's own code (not kernel files): mm.c builds the state and lays
 ** out the objects, program.c runs the scenario threads' programs,
-** invariants.c holds the checks and the violation kinds.  The kernel paths
-** live in the files named after mm/ (kernel.h declares them).
+** invariants.c holds the checks and the violation kinds, fpcheck.c the
+** footprint checker (knob debug.footprint_check).  The kernel paths live in
+** the files named after mm/ (kernel.h declares them).
 */
 #ifndef MMSIM_MM_H
 #define MMSIM_MM_H
@@ -41,25 +43,33 @@
 #define MM_MAX_PTES 32   /* pte slots per mm (one page table) */
 #define MM_NFILEPAGES SCN_MAX_FILE_PAGES
 
-/* page->flags; PG_locked is the engine lock page_lock_oid() */
+/* page->flags; PG_locked is the engine lock page_lock_oid().  Each flag
+   that is written independently is an engine object of its own: PG_dirty,
+   PG_uptodate (with PG_mappedtodisk, always written with it, and
+   PG_private, never set), PG_writeback. */
 enum {
   PG_dirty = 1 << 0,
   PG_uptodate = 1 << 1,
   PG_writeback = 1 << 2,
-  PG_private = 1 << 3, /* buffers attached */
+  PG_private = 1 << 3, /* buffers attached: never set (no buffers) */
   PG_mappedtodisk = 1 << 4,
 };
 
+/* One object per independently written part (enum mm_oclass in brackets).
+   A slot is free when its count is 0: the allocator (page_cache_read's
+   add_to_page_cache step) is the one observer of a count reaching 0. */
 struct page {
-  uint8_t used;     /* slot allocated (page_cache_alloc .. last put_page) */
-  uint8_t flags;    /* PG_*: atomic bitops; PG_dirty also tree_lock (tag) */
-  int16_t count;    /* _count: atomic get_page/put_page */
+  uint8_t flags;    /* PG_*: atomic bitops [DIRTY, UPTODATE, WRITEBACK];
+                       PG_dirty also under tree_lock with its tag */
+  int16_t count;    /* _count: atomic get_page/put_page, commutative
+                       updates (SIM_OP_ADD) [REF] */
   int16_t mapcount; /* ptes mapping it: page_add_file_rmap/page_remove_rmap,
-                       under the pte lock of the pte */
+                       under the pte lock of the pte [MAPCOUNT] */
   int8_t mapping;   /* file id, -1 = NULL: set/cleared under tree_lock with
-                       the page locked */
-  uint16_t index;   /* file page offset: fixed while in the page cache */
-  uint32_t data;    /* content version: written by stores, readpage, DIO */
+                       the page locked [MAPPING] */
+  uint16_t index;   /* file page offset: written only when a free page is
+                       added to the cache [INDEX] */
+  uint32_t data;    /* content version: written by stores, readpage [DATA] */
 };
 
 struct pte {
@@ -69,9 +79,10 @@ struct pte {
 };
 
 struct address_space {
-  int16_t tree[MM_NFILEPAGES];  /* page_tree: slot or -1; tree_lock */
-  uint16_t nrpages;             /* tree_lock */
-  uint16_t dirty_tag;           /* PAGECACHE_TAG_DIRTY bits; tree_lock */
+  int16_t tree[MM_NFILEPAGES];  /* page_tree: slot or -1; tree_lock [TREE] */
+  uint16_t nrpages;             /* tree_lock [TREE] */
+  uint16_t dirty_tag;           /* PAGECACHE_TAG_DIRTY bits; tree_lock
+                                   [TREE_TAGS] */
   uint64_t i_size;              /* written under i_mutex, read locklessly */
   uint32_t truncate_count;      /* i_mmap_lock; read locklessly by faults */
   uint32_t disk[MM_NFILEPAGES]; /* backing store block versions (0: hole) */
@@ -94,6 +105,9 @@ struct mm_struct {
 /* Everything an execution mutates; reset by memcpy. */
 struct mm_state {
   struct page page[MM_MAX_PAGES];
+  /* as[] and mm[]: the objects of files and page tables (enum mm_oclass);
+     next_data, sigbus, last_load: thread-local, written only by their own
+     thread; fault_retries: a test mark, not state */
   struct address_space as[SCN_MAX_FILES];
   struct mm_struct mm[SCN_MAX_MMS];
   uint32_t next_data[SCN_MAX_THREADS]; /* per-thread store version counter */
@@ -102,23 +116,31 @@ struct mm_state {
   int fault_retries;                   /* marks for tests (SQLite testcase) */
 };
 
-/* Object ids: a dense layout the model computes once. */
+/* Object ids: a dense layout the model computes once.  Each is one part of
+   the state that some step writes on its own (models/fpcheck.c maps every
+   field of struct mm_state to its object). */
 enum mm_oclass {
-  OC_PAGE,      /* page meta: flags, mapcount, mapping, index */
-  OC_PAGE_REF,  /* page->_count: get_page/put_page */
-  OC_PAGE_DATA, /* page contents */
-  OC_PAGE_LOCK, /* PG_locked */
-  OC_TREE,      /* page_tree + nrpages + dirty tag */
-  OC_ISIZE,     /* inode->i_size */
-  OC_TRUNC,     /* mapping->truncate_count */
-  OC_DISK,      /* backing store of the file */
-  OC_I_MUTEX,   /* inode->i_mutex */
-  OC_I_ALLOC,   /* inode->i_alloc_sem */
-  OC_I_MMAP,    /* mapping->i_mmap_lock */
-  OC_TREE_LOCK, /* mapping->tree_lock */
-  OC_MMAP_SEM,  /* mm->mmap_sem */
-  OC_PTL,       /* the page table's lock */
-  OC_PTE,       /* one pte */
+  OC_PAGE_DIRTY,     /* PG_dirty: atomic bitops */
+  OC_PAGE_UPTODATE,  /* PG_uptodate, PG_mappedtodisk: atomic bitops */
+  OC_PAGE_WRITEBACK, /* PG_writeback: set with the page locked */
+  OC_PAGE_MAPCOUNT,  /* page->_mapcount: under the pte's lock */
+  OC_PAGE_MAPPING,   /* page->mapping: tree_lock and PG_locked */
+  OC_PAGE_INDEX,     /* page->index: fixed while the page is allocated */
+  OC_PAGE_REF,       /* page->_count: get_page/put_page (SIM_OP_ADD) */
+  OC_PAGE_DATA,      /* page contents: none (user stores race) */
+  OC_PAGE_LOCK,      /* PG_locked */
+  OC_TREE,           /* page_tree slots + nrpages: tree_lock */
+  OC_TREE_TAGS,      /* page_tree dirty tags: tree_lock */
+  OC_ISIZE,          /* inode->i_size */
+  OC_TRUNC,          /* mapping->truncate_count */
+  OC_DISK,           /* backing store of the file */
+  OC_I_MUTEX,        /* inode->i_mutex */
+  OC_I_ALLOC,        /* inode->i_alloc_sem */
+  OC_I_MMAP,         /* mapping->i_mmap_lock */
+  OC_TREE_LOCK,      /* mapping->tree_lock */
+  OC_MMAP_SEM,       /* mm->mmap_sem */
+  OC_PTL,            /* the page table's lock */
+  OC_PTE,            /* one pte */
   OC_NCLASS
 };
 
@@ -135,9 +157,15 @@ typedef struct mm_model {
   uint32_t nobjs;
   sim_thread_cfg threads[SCN_MAX_THREADS];
   char thread_names[SCN_MAX_THREADS][48];
-  /* per-execution bookkeeping for checks */
+  /* per-execution bookkeeping for checks (ghost state: not the kernel's,
+     never part of a footprint) */
   int truncated[SCN_MAX_FILES]; /* a truncate finished in this execution */
-  sim_exec *x;                  /* current execution, for checks */
+  /* page references each thread holds (from a lookup, a get_page, a pte
+     it cleared, a page it removed from the cache), for the accounting
+     invariant (invariants.c) */
+  int8_t refs[SCN_MAX_THREADS][MM_MAX_PAGES];
+  struct mm_state snap; /* debug.footprint_check: state before the action */
+  sim_exec *x;          /* current execution, for checks */
 } mm_model;
 
 /* Builds the model from a parsed scenario and its variant (the scenario's
@@ -155,6 +183,8 @@ enum mm_kind {
   MM_KIND_PAGE_MAPPED_ON_REMOVE = SIM_KIND_MODEL, /* a BUG_ON in the kernel */
   MM_KIND_PTE_CACHE_MISMATCH,                     /* at quiescence */
   MM_KIND_PTE_BEYOND_EOF,                         /* at quiescence */
+  MM_KIND_REFCOUNT_MISMATCH,                      /* after every step */
+  MM_KIND_UNDECLARED_WRITE, /* debug.footprint_check, after every step */
   MM_KIND__END
 };
 #define MM_NKINDS (MM_KIND__END - SIM_KIND_MODEL)
@@ -170,12 +200,27 @@ int mm_program_check(const mm_model *m, char *err, size_t errlen);
 /* invariants.c: checks after every step and at quiescence */
 void mm_after_step(void *model, sim_exec *x);
 void mm_at_end(void *model, sim_exec *x);
+/* The refcount accounting invariant: the first page slot whose count is
+   not (1 if in the page cache) + (present ptes mapping it) + (references
+   the threads hold), with the expected count in *want; -1 if none. */
+int mm_refcount_mismatch(const mm_model *m, int *want);
+/* fpcheck.c (knob debug.footprint_check): after the action of step 's' of
+   thread 'tid', the first field that changed since m->snap outside the
+   objects 's' writes (WRITE or ADD), named in buf; 0 if none.  The caller
+   then copies the state to m->snap. */
+int mm_fp_undeclared(const mm_model *m, int tid, const sim_stepdesc *s,
+                     char *buf, size_t n);
 
 /* Object ids */
 static inline sim_oid mm_oid(const mm_model *m, enum mm_oclass c, int i) {
   return m->base[c] + (uint32_t)i;
 }
-#define page_oid(m, p) mm_oid(m, OC_PAGE, p)
+#define page_dirty_oid(m, p) mm_oid(m, OC_PAGE_DIRTY, p)
+#define page_uptodate_oid(m, p) mm_oid(m, OC_PAGE_UPTODATE, p)
+#define page_writeback_oid(m, p) mm_oid(m, OC_PAGE_WRITEBACK, p)
+#define page_mapcount_oid(m, p) mm_oid(m, OC_PAGE_MAPCOUNT, p)
+#define page_mapping_oid(m, p) mm_oid(m, OC_PAGE_MAPPING, p)
+#define page_index_oid(m, p) mm_oid(m, OC_PAGE_INDEX, p)
 #define page_ref_oid(m, p) mm_oid(m, OC_PAGE_REF, p)
 #define page_data_oid(m, p) mm_oid(m, OC_PAGE_DATA, p)
 #define page_lock_oid(m, p) mm_oid(m, OC_PAGE_LOCK, p)
@@ -183,6 +228,13 @@ static inline sim_oid mm_oid(const mm_model *m, enum mm_oclass c, int i) {
 /* The running model, from a thread. */
 static inline mm_model *mm_of(sim_thread *t) {
   return sim_model(sim_thread_exec(t));
+}
+
+/* Ghost bookkeeping of the references thread 't' holds on 'page' (+1 when
+   it takes or inherits one, -1 when it drops or hands one over). */
+static inline void page_ref_held(sim_thread *t, int page, int delta) {
+  mm_model *m = mm_of(t);
+  m->refs[sim_thread_id(t)][page] += (int8_t)delta;
 }
 
 #endif /* MMSIM_MM_H */

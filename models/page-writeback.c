@@ -11,24 +11,46 @@
 */
 #include "models/kernel.h"
 
+static int in_file(const struct cond_fp *c) {
+  return c->m->s.page[c->page].mapping == c->arg;
+}
+
 int set_page_dirty(sim_thread *t, int page) {
   mm_model *m = mm_of(t);
   struct page *p = &m->s.page[page];
   int ret = 0;
   sim_enter(t, "__set_page_dirty_nobuffers");
-  SIM_STEP(t, "TestSetPageDirty", COST_ATOMIC, SIM_WR(page_oid(m, page)));
-  if (p->flags & PG_dirty)
+  /* writes only a clear PG_dirty (an atomic test-and-set of a set bit
+     changes nothing); reads page->mapping for the tag */
+  struct cond_fp c = {.m = m,
+                      .test = page_clean,
+                      .page = page,
+                      .nbase = 2,
+                      .nmore = 1,
+                      .acc = {SIM_RD(page_dirty_oid(m, page)),
+                              SIM_RD(page_mapping_oid(m, page)),
+                              SIM_WR(page_dirty_oid(m, page))}};
+  if (!mm_cond_step(t, "TestSetPageDirty", COST_ATOMIC, &c))
     goto out;
   p->flags |= PG_dirty;
   ret = 1;
   int file = p->mapping;
   if (file < 0) /* truncated meanwhile: nothing to tag */
     goto out;
-  SIM_STEP(t, "write_lock(tree_lock); radix_tree_tag_set(DIRTY)", COST_TREE,
-           SIM_LOCK(tree_lock(m, file)), SIM_RD(page_oid(m, page)),
-           SIM_WR(tree_oid(m, file)), SIM_UNLOCK(tree_lock(m, file)));
-  /* Recheck: truncate may have removed the page since TestSetPageDirty. */
-  if (p->mapping == file)
+  /* Recheck: truncate may have removed the page since TestSetPageDirty
+     (then the step reads page->mapping only). */
+  struct cond_fp tag = {
+      .m = m,
+      .test = in_file,
+      .page = page,
+      .arg = file,
+      .nbase = 3,
+      .nmore = 2,
+      .acc = {SIM_LOCK(tree_lock(m, file)), SIM_RD(page_mapping_oid(m, page)),
+              SIM_UNLOCK(tree_lock(m, file)), SIM_RD(page_index_oid(m, page)),
+              SIM_WR(tree_tags_oid(m, file))}};
+  if (mm_cond_step(t, "write_lock(tree_lock); radix_tree_tag_set(DIRTY)",
+                   COST_TREE, &tag))
     m->s.as[file].dirty_tag |= (uint16_t)(1u << p->index);
 out:
   sim_leave(t);

@@ -221,10 +221,19 @@ int scn_stmt_map(scn_parser *ps, scn_tok kw) {
       {"pages", 1}, {"pgoff", 1}, {"shared", 0}, {"private", 0},
       {"r", 0},     {"rw", 0},    {"mapped", 0},
   };
-  enum { O_PAGES, O_PGOFF, O_SHARED, O_PRIVATE, O_R, O_RW, O_MAPPED, O_N };
+  enum {
+    OPT_PAGES,
+    OPT_PGOFF,
+    OPT_SHARED,
+    OPT_PRIVATE,
+    OPT_R,
+    OPT_RW,
+    OPT_MAPPED,
+    OPT_N
+  };
   scenario *s = ps->s;
   scn_lex *lx = &ps->lx;
-  scn_tok tm, tf, at, ta, o[O_N];
+  scn_tok tm, tf, at, ta, o[OPT_N];
   scn_shown b;
   uint64_t start, npages, pgoff = 0;
   int mm, file;
@@ -248,34 +257,34 @@ int scn_stmt_map(scn_parser *ps, scn_tok kw) {
                     "map address 0x%" PRIx64 " is not page aligned, expected "
                     "a multiple of 0x1000",
                     start);
-  if (lex_opts(lx, "map", spec, O_N, o) < 0)
+  if (lex_opts(lx, "map", spec, OPT_N, o) < 0)
     return -1;
-  if (!o[O_PAGES].p)
+  if (!o[OPT_PAGES].p)
     return lex_fail(lx, lx->end_col,
                     "missing 'pages=' option for map, expected pages=N");
-  if (lex_num(lx, o[O_PAGES], 0, 1, SCN_MAX_FILE_PAGES, "page count", &npages) <
-          0 ||
-      (o[O_PGOFF].p && lex_num(lx, o[O_PGOFF], 0, 0, SCN_MAX_FILE_PAGES - 1,
-                               "pgoff", &pgoff) < 0))
+  if (lex_num(lx, o[OPT_PAGES], 0, 1, SCN_MAX_FILE_PAGES, "page count",
+              &npages) < 0 ||
+      (o[OPT_PGOFF].p && lex_num(lx, o[OPT_PGOFF], 0, 0, SCN_MAX_FILE_PAGES - 1,
+                                 "pgoff", &pgoff) < 0))
     return -1;
   if (pgoff + npages > SCN_MAX_FILE_PAGES)
-    return lex_fail(lx, o[O_PAGES].col,
+    return lex_fail(lx, o[OPT_PAGES].col,
                     "map covers file pages %" PRIu64 "..%" PRIu64
                     ", expected pages below %d (pgoff + pages <= %d)",
                     pgoff, pgoff + npages - 1, SCN_MAX_FILE_PAGES,
                     SCN_MAX_FILE_PAGES);
-  if (o[O_SHARED].p && o[O_PRIVATE].p)
-    return lex_fail(lx, later(o[O_SHARED], o[O_PRIVATE]),
+  if (o[OPT_SHARED].p && o[OPT_PRIVATE].p)
+    return lex_fail(lx, later(o[OPT_SHARED], o[OPT_PRIVATE]),
                     "conflicting 'shared' and 'private', expected one of "
                     "them");
-  if (!o[O_SHARED].p && !o[O_PRIVATE].p)
+  if (!o[OPT_SHARED].p && !o[OPT_PRIVATE].p)
     return lex_fail(lx, lx->end_col,
                     "missing sharing for map, expected 'shared' or "
                     "'private'");
-  if (o[O_R].p && o[O_RW].p)
-    return lex_fail(lx, later(o[O_R], o[O_RW]),
+  if (o[OPT_R].p && o[OPT_RW].p)
+    return lex_fail(lx, later(o[OPT_R], o[OPT_RW]),
                     "conflicting 'r' and 'rw', expected one of them");
-  if (!o[O_R].p && !o[O_RW].p)
+  if (!o[OPT_R].p && !o[OPT_RW].p)
     return lex_fail(lx, lx->end_col,
                     "missing protection for map, expected 'r' or 'rw'");
   if (start > UINT64_MAX - npages * PAGE_SIZE)
@@ -297,10 +306,10 @@ int scn_stmt_map(scn_parser *ps, scn_tok kw) {
                                   .start = start,
                                   .npages = (uint32_t)npages,
                                   .pgoff = (uint32_t)pgoff,
-                                  .shared = o[O_SHARED].p != NULL,
+                                  .shared = o[OPT_SHARED].p != NULL,
                                   .read = 1,
-                                  .write = o[O_RW].p != NULL,
-                                  .populated = o[O_MAPPED].p != NULL,
+                                  .write = o[OPT_RW].p != NULL,
+                                  .populated = o[OPT_MAPPED].p != NULL,
                                   .line = lx->line};
   return 0;
 }

@@ -7,48 +7,51 @@
 ** paths.  models/SOURCES.md lists the tree read.
 **
 ** Faithful: a reference is an atomic operation on page->_count, one step
-** whose footprint is the page's count object; the reference that drops the
-** count to zero frees the page.
-** Simplified: there are no LRU lists (no zone->lru_lock, lru_add_drain or
-** PageLRU) and no compound pages; a freed page goes straight back to the
-** pool it was allocated from (free_hot_page); pagevec_release() drops all
-** its references in one step, where release_pages() decrements them one
-** at a time (nothing in the model reads a count in between).
+** whose footprint is the page's count object.
+** Simplified: an increment or decrement is a commutative update that no
+** thread reads (SIM_OP_ADD), so reference steps of different threads
+** commute.  The kernel's put_page_testzero() reads the result to free the
+** page; here the page is free when its count is 0, and the one observer of
+** that, the allocator (page_cache_read's add_to_page_cache step), declares
+** a read of the counts it looks at.  There are no LRU lists (no
+** zone->lru_lock, lru_add_drain or PageLRU) and no compound pages;
+** pagevec_release() drops all its references in one step, where
+** release_pages() decrements them one at a time (nothing reads a count in
+** between).  What the kernel's BUG on a count underflow caught, the
+** accounting invariant of invariants.c (count = cache + ptes + the
+** references the threads hold) checks after every step, in any order.
 */
 #include <assert.h>
 
 #include "models/kernel.h"
 
-/* put_page_testzero(): the count must be positive before the decrement. */
-static int put_page_testzero(struct page *p) {
-  assert(p->used && p->count > 0);
-  return --p->count == 0;
-}
-
-/* __page_cache_release() -> free_hot_page(): a free page must be out of
-   the page cache and unmapped. */
-static void __page_cache_release(struct page *p) {
-  assert(p->mapping < 0 && !page_mapped(p));
-  p->used = 0; /* back to the allocator (page_cache_alloc) */
+/* Drops the reference thread 't' holds: its own count, not the shared
+   one, is what a model bug (a put without a get) would underflow. */
+static void drop_ref(sim_thread *t, int page) {
+  mm_model *m = mm_of(t);
+  assert(m->refs[sim_thread_id(t)][page] > 0);
+  page_ref_held(t, page, -1);
+  m->s.page[page].count--;
 }
 
 /* get_page() (include/linux/mm.h): atomic_inc(&page->_count). */
 void get_page(sim_thread *t, int page) {
   mm_model *m = mm_of(t);
-  SIM_STEP(t, "get_page", COST_ATOMIC, SIM_WR(page_ref_oid(m, page)));
+  SIM_STEP(t, "get_page", COST_ATOMIC, SIM_ADD(page_ref_oid(m, page)));
   m->s.page[page].count++;
+  page_ref_held(t, page, 1);
 }
 
 /* put_page() (mm/swap.c), alias page_cache_release() (pagemap.h): the
-   last reference frees the page. */
+   last reference frees the page (count 0: back to the allocator). */
 void put_page(sim_thread *t, int page) {
   mm_model *m = mm_of(t);
-  struct page *p = &m->s.page[page];
-  SIM_STEP(t, "put_page", COST_ATOMIC, SIM_WR(page_ref_oid(m, page)));
-  sim_before(t, "count %d", p->count);
-  if (put_page_testzero(p))
-    __page_cache_release(p);
-  sim_after(t, "count %d%s", p->count, p->count ? "" : " (freed)");
+  SIM_STEP(t, "put_page", COST_ATOMIC, SIM_ADD(page_ref_oid(m, page)));
+  /* the count is logged, not read: other threads' updates commute */
+  sim_before(t, "count %d", m->s.page[page].count);
+  drop_ref(t, page);
+  sim_after(t, "count %d%s", m->s.page[page].count,
+            m->s.page[page].count ? "" : " (freed)");
 }
 
 /* pagevec_release() (include/linux/pagevec.h) -> __pagevec_release() ->
@@ -59,12 +62,9 @@ void pagevec_release(sim_thread *t, struct pagevec *pv) {
     return;
   sim_stepdesc s = {.what = "pagevec_release", .cost_ns = COST_ATOMIC};
   for (int i = 0; i < pv->nr; i++)
-    s.acc[s.n++] = (sim_access){page_ref_oid(m, pv->pages[i]), SIM_OP_WRITE};
+    s.acc[s.n++] = (sim_access){page_ref_oid(m, pv->pages[i]), SIM_OP_ADD};
   sim_step(t, &s);
-  for (int i = 0; i < pv->nr; i++) {
-    struct page *p = &m->s.page[pv->pages[i]];
-    if (put_page_testzero(p))
-      __page_cache_release(p);
-  }
+  for (int i = 0; i < pv->nr; i++)
+    drop_ref(t, pv->pages[i]);
   pv->nr = 0; /* pagevec_reinit() */
 }

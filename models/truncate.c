@@ -26,21 +26,22 @@ static void truncate_complete_page(sim_thread *t, int file, int page) {
   struct page *p = &m->s.page[page];
   sim_enter(t, "truncate_complete_page");
   assert(sim_holds(t, page_lock_oid(m, page)));
-  SIM_STEP(t, "page->mapping == mapping; cancel_dirty_page", COST_ATOMIC,
-           SIM_WR(page_oid(m, page)));
+  struct cond_fp c = CLEAR_DIRTY_FP(m, page, file);
+  mm_cond_step(t, "page->mapping == mapping; cancel_dirty_page", COST_ATOMIC,
+               &c);
   if (p->mapping != file)
     goto out;
   p->flags &= (uint8_t)~PG_dirty;
   if (!m->knobs.truncate_clear_uptodate_late) {
     /* 2.6.20: ClearPageUptodate, ClearPageMappedToDisk, then remove */
     SIM_STEP(t, "ClearPageUptodate; ClearPageMappedToDisk", COST_ATOMIC,
-             SIM_WR(page_oid(m, page)));
+             SIM_WR(page_uptodate_oid(m, page)));
     p->flags &= (uint8_t) ~(PG_uptodate | PG_mappedtodisk);
   }
   remove_from_page_cache(t, page);
   if (m->knobs.truncate_clear_uptodate_late) {
     SIM_STEP(t, "ClearPageUptodate; ClearPageMappedToDisk", COST_ATOMIC,
-             SIM_WR(page_oid(m, page)));
+             SIM_WR(page_uptodate_oid(m, page)));
     p->flags &= (uint8_t) ~(PG_uptodate | PG_mappedtodisk);
   }
   put_page(t, page); /* pagecache ref */
@@ -53,7 +54,8 @@ out:
    2.6.23 fault cannot map it again: it needs this page lock. */
 static void unmap_if_mapped(sim_thread *t, int file, int page) {
   mm_model *m = mm_of(t);
-  SIM_STEP(t, "page_mapped", COST_ATOMIC, SIM_RD(page_oid(m, page)));
+  SIM_STEP(t, "page_mapped", COST_ATOMIC, SIM_RD(page_mapcount_oid(m, page)),
+           SIM_RD(page_index_oid(m, page)));
   if (page_mapped(&m->s.page[page]))
     unmap_mapping_range(t, file, (uint64_t)m->s.page[page].index << PAGE_SHIFT,
                         PAGE_SIZE, 0);
@@ -95,7 +97,8 @@ void truncate_inode_pages_range(sim_thread *t, int file, uint64_t lstart,
         continue;
       /* PG_writeback is only set with the page locked, so testing it
          in the trylock's step would be equally exact; kept apart. */
-      SIM_STEP(t, "PageWriteback", COST_ATOMIC, SIM_RD(page_oid(m, page)));
+      SIM_STEP(t, "PageWriteback", COST_ATOMIC,
+               SIM_RD(page_writeback_oid(m, page)));
       if (p->flags & PG_writeback) {
         unlock_page(t, m, page);
         continue;
@@ -131,7 +134,7 @@ void truncate_inode_pages_range(sim_thread *t, int file, uint64_t lstart,
         break;
       lock_page(t, m, page);
       SIM_STEP(t, "wait_on_page_writeback", COST_ATOMIC,
-               SIM_RD(page_oid(m, page)));
+               SIM_RD(page_writeback_oid(m, page)));
       assert(!(p->flags & PG_writeback)); /* our I/O is synchronous */
       if (m->knobs.truncate_unmap_mapped)
         unmap_if_mapped(t, file, page);
@@ -159,14 +162,19 @@ static int invalidate_complete_page2(sim_thread *t, int file, int page) {
   int ret = 0;
   sim_enter(t, "invalidate_complete_page2");
   SIM_STEP(t, "page->mapping == mapping", COST_ATOMIC,
-           SIM_RD(page_oid(m, page)));
+           SIM_RD(page_mapping_oid(m, page)));
   if (p->mapping != file)
     goto out;
   /* (PagePrivate: no buffers in the model) */
-  SIM_STEP(t, "write_lock(tree_lock); PageDirty?", COST_TREE,
-           SIM_LOCK(tree_lock(m, file)), SIM_WR(tree_oid(m, file)),
-           SIM_WR(page_oid(m, page)));
-  if (p->flags & PG_dirty) {
+  struct cond_fp c = {.m = m,
+                      .test = page_clean,
+                      .page = page,
+                      .nbase = 2,
+                      .nmore = 5,
+                      .acc = {SIM_LOCK(tree_lock(m, file)),
+                              SIM_RD(page_dirty_oid(m, page)),
+                              REMOVE_FP(m, file, page)}};
+  if (!mm_cond_step(t, "write_lock(tree_lock); PageDirty?", COST_TREE, &c)) {
     sim_after(t, "page#%d dirty: fail", page);
     SIM_STEP(t, "write_unlock(tree_lock)", COST_LOCK,
              SIM_UNLOCK(tree_lock(m, file)));
@@ -174,7 +182,7 @@ static int invalidate_complete_page2(sim_thread *t, int file, int page) {
   }
   __remove_from_page_cache(t, page);
   SIM_STEP(t, "write_unlock(tree_lock); ClearPageUptodate", COST_LOCK,
-           SIM_UNLOCK(tree_lock(m, file)), SIM_WR(page_oid(m, page)));
+           SIM_UNLOCK(tree_lock(m, file)), SIM_WR(page_uptodate_oid(m, page)));
   p->flags &= (uint8_t)~PG_uptodate;
   put_page(t, page); /* pagecache ref */
   ret = 1;
@@ -209,7 +217,7 @@ int invalidate_inode_pages2_range(sim_thread *t, int file, uint32_t start,
       struct page *p = &m->s.page[page];
       lock_page(t, m, page);
       SIM_STEP(t, "page->mapping == mapping", COST_ATOMIC,
-               SIM_RD(page_oid(m, page)));
+               SIM_RD(page_mapping_oid(m, page)));
       if (p->mapping != file) {
         unlock_page(t, m, page);
         continue;
@@ -221,10 +229,11 @@ int invalidate_inode_pages2_range(sim_thread *t, int file, uint32_t start,
         break;
       }
       SIM_STEP(t, "wait_on_page_writeback", COST_ATOMIC,
-               SIM_RD(page_oid(m, page)));
+               SIM_RD(page_writeback_oid(m, page)));
       for (int unmaps = 0;; unmaps++) {
         sim_loop(t, unmaps, "invalidate page_mapped/unmap loop");
-        SIM_STEP(t, "page_mapped", COST_ATOMIC, SIM_RD(page_oid(m, page)));
+        SIM_STEP(t, "page_mapped", COST_ATOMIC,
+                 SIM_RD(page_mapcount_oid(m, page)));
         sim_after(t, "page#%d mapcount %d", page, p->mapcount);
         if (!page_mapped(p))
           break;
@@ -242,7 +251,7 @@ int invalidate_inode_pages2_range(sim_thread *t, int file, uint32_t start,
         if (m->knobs.invalidate_bug_on_mapped) {
           /* 2.6.23: 'if', not 'while', then BUG_ON(page_mapped(page)) */
           SIM_STEP(t, "BUG_ON(page_mapped)", COST_ATOMIC,
-                   SIM_RD(page_oid(m, page)));
+                   SIM_RD(page_mapcount_oid(m, page)));
           if (page_mapped(p))
             MM_BUG(t, MM_KIND_PAGE_MAPPED_ON_REMOVE, page,
                    "BUG_ON(page_mapped(page)) in "

@@ -39,6 +39,8 @@ const mm_knob_desc mm_knob_table[] = {
      "2.6.23 truncate_complete_page: ClearPageUptodate after removal"},
     {"debug.bug_on_mapped_remove", K(bug_on_mapped_remove),
      "debug BUG_ON(page_mapped) in __remove_from_page_cache"},
+    {"debug.footprint_check", K(footprint_check),
+     "model check: every write of a step is in its declared footprint"},
 };
 const int mm_nknobs = (int)(sizeof mm_knob_table / sizeof mm_knob_table[0]);
 

@@ -39,6 +39,10 @@ typedef struct mm_knobs {
   /* Debug check: BUG_ON(page_mapped(page)) in __remove_from_page_cache(),
      the assertion that caught the race in SUSE kernels. */
   int bug_on_mapped_remove;
+  /* Debug check of the model itself: after every step, every field the
+     action changed belongs to an object the step declared as written
+     (models/fpcheck.c); violation undeclared-write. */
+  int footprint_check;
 } mm_knobs;
 
 typedef struct mm_knob_desc {

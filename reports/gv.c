@@ -10,10 +10,13 @@
 */
 #include "reports/gv.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* The graph's attributes with their defaults, declared in this order; the
    ones set per node or edge are kept in the gv field at 'sym'. */
@@ -120,6 +123,37 @@ Agnode_t *gv_node_at(gv *v, const char *name, double x, double y, double w,
   return n;
 }
 
+/* Renders into OUT.tmp, then renames it to OUT: a failed render leaves no
+   half-written file, and an unwritable OUT is an error (Graphviz's own
+   gvRenderFilename returns 0 when it cannot open the file). */
+static int render_file(GVC_t *gvc, Agraph_t *g, const char *format,
+                       const char *out, char *err, size_t errlen) {
+  size_t n = strlen(out) + 5;
+  char *tmp = malloc(n);
+  if (!tmp) {
+    snprintf(err, errlen, "%s: out of memory", out);
+    return -1;
+  }
+  snprintf(tmp, n, "%s.tmp", out);
+  FILE *f = fopen(tmp, "w");
+  int rc = -1;
+  if (!f) {
+    snprintf(err, errlen, "%s: cannot write: %s", out, strerror(errno));
+  } else if (gvRender(gvc, g, format, f) != 0) {
+    snprintf(err, errlen, "%s: cannot write%s%s", out, gv_err[0] ? ": " : "",
+             gv_err);
+    fclose(f);
+  } else if (fclose(f) != 0 || rename(tmp, out) != 0) {
+    snprintf(err, errlen, "%s: cannot write: %s", out, strerror(errno));
+  } else {
+    rc = 0;
+  }
+  if (rc)
+    unlink(tmp);
+  free(tmp);
+  return rc;
+}
+
 int gv_render(gv *v, const char *out, const char *format, char *err,
               size_t errlen) {
   gv_err[0] = 0;
@@ -131,10 +165,7 @@ int gv_render(gv *v, const char *out, const char *format, char *err,
     snprintf(err, errlen, "graphviz: layout failed%s%s", gv_err[0] ? ": " : "",
              gv_err);
   } else {
-    rc = gvRenderFilename(gvc, v->g, format, out);
-    if (rc != 0)
-      snprintf(err, errlen, "%s: cannot write%s%s", out, gv_err[0] ? ": " : "",
-               gv_err);
+    rc = render_file(gvc, v->g, format, out, err, errlen);
     gvFreeLayout(gvc, v->g);
   }
   agclose(v->g);

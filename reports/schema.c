@@ -8,10 +8,12 @@
 ** schema_check, so that they give the same messages for the same file.
 ** Nothing here writes to a database except schema_create.
 **
-** Lock holds are paired here and only here, in the view v_lock_hold: an
-** acquire (L, Ls, T) and the next access of the same lock by the same
-** thread, when that access is a release (U, Us).  The timeline reads the
-** view; see reports/SCHEMA.md.
+** Finished lock holds are paired here and only here, in the view
+** v_lock_hold: an acquire (L, Ls, T) and the next access of the same lock
+** by the same thread, when that access is a release (U, Us).  The timeline
+** reads the view; it adds only the holds still open when the execution
+** stopped, which have no release to pair with (reports/timeline.c); see
+** reports/SCHEMA.md.
 */
 #include "schema.h"
 
@@ -154,10 +156,15 @@ const char schema_sql[] =
     "WHERE lk.kind IN ('L', 'Ls', 'T') AND lk.next_kind IN ('U', 'Us');\n";
 
 const char *const schema_access_kind[SIM_OP__COUNT] = {
-    [SIM_OP_READ] = "R",           [SIM_OP_WRITE] = "W",
-    [SIM_OP_LOCK] = "L",           [SIM_OP_LOCK_SHARED] = "Ls",
-    [SIM_OP_TRYLOCK] = "T",        [SIM_OP_UNLOCK] = "U",
-    [SIM_OP_UNLOCK_SHARED] = "Us", [SIM_OP_WAIT] = "Wait",
+    [SIM_OP_READ] = "R",
+    [SIM_OP_WRITE] = "W",
+    [SIM_OP_LOCK] = "L",
+    [SIM_OP_LOCK_SHARED] = "Ls",
+    [SIM_OP_TRYLOCK] = "T",
+    [SIM_OP_UNLOCK] = "U",
+    [SIM_OP_UNLOCK_SHARED] = "Us",
+    [SIM_OP_WAIT] = "Wait",
+    [SIM_OP_ADD] = "A",
 };
 
 const char *const schema_flow_kind[SIM_FLOW_WAKEUP + 1] = {

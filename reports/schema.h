@@ -27,7 +27,7 @@
 extern const char schema_sql[];
 
 /* access.kind for each enum sim_op: "R", "W", "L", "Ls", "T", "U", "Us",
-   "Wait". */
+   "Wait", "A". */
 extern const char *const schema_access_kind[SIM_OP__COUNT];
 /* flow.kind for each enum sim_flow_kind: "lock", "reads-from", "wakeup". */
 extern const char *const schema_flow_kind[SIM_FLOW_WAKEUP + 1];

@@ -4,7 +4,8 @@
 #include "depend.h"
 
 static int is_data(uint8_t op) {
-  return op == SIM_OP_READ || op == SIM_OP_WRITE || op == SIM_OP_WAIT;
+  return op == SIM_OP_READ || op == SIM_OP_WRITE || op == SIM_OP_WAIT ||
+         op == SIM_OP_ADD;
 }
 
 static int is_release(uint8_t op) {
@@ -12,8 +13,12 @@ static int is_release(uint8_t op) {
 }
 
 int sim_ops_conflict(uint8_t a, uint8_t b) {
-  if (is_data(a) && is_data(b))
-    return a == SIM_OP_WRITE || b == SIM_OP_WRITE;
+  if (is_data(a) && is_data(b)) {
+    if (a == SIM_OP_ADD && b == SIM_OP_ADD)
+      return 0; /* blind updates commute in every state */
+    return a == SIM_OP_WRITE || b == SIM_OP_WRITE || a == SIM_OP_ADD ||
+           b == SIM_OP_ADD;
+  }
   if (is_data(a) != is_data(b))
     return 1; /* an object used both ways: be conservative */
   if (a == SIM_OP_TRYLOCK || b == SIM_OP_TRYLOCK)

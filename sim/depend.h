@@ -5,7 +5,10 @@
 ** ids) and by the timeline's causal slice, so that the slice shows exactly
 ** the orderings the explorer considers:
 **
-**   - a shared data object (read, write, wait) with at least one write;
+**   - a shared data object (read, write, wait, add) with at least one
+**     write, or an add with a read, write or wait (two adds commute: an
+**     add is an update whose result no thread reads, so any order of
+**     two of them leaves the same state and enables the same steps);
 **   - an object used both as data and as a lock (conservative);
 **   - two acquisitions of one lock, unless both are shared or both are
 **     single-step sections of it (below);

@@ -36,6 +36,7 @@
 
 #include <assert.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,8 +155,13 @@ int sim_init(int ncpus, char *err, size_t errlen) {
 #endif
   static char *argv[] = {a0, a1, a2, a3, a4, NULL};
   int argc = 5;
+  /* SimGrid installs its own SIGINT handler; the application's (Ctrl-C
+     stops an exploration cleanly) stays. */
+  struct sigaction app_sigint;
+  sigaction(SIGINT, NULL, &app_sigint);
   simgrid_init(&argc, argv);
   simgrid_load_platform(path);
+  sigaction(SIGINT, &app_sigint, NULL);
   unlink(path);
   cpu_hosts = calloc((size_t)ncpus, sizeof *cpu_hosts);
   for (int i = 0; i < ncpus; i++) {
@@ -186,6 +192,12 @@ void *sim_model(const sim_exec *x) {
 }
 int sim_nthreads(const sim_exec *x) {
   return x->cfg->nthreads;
+}
+const sim_stepdesc *sim_last_step(const sim_exec *x, int *tid) {
+  if (!x->seq)
+    return NULL;
+  *tid = x->ev.tid;
+  return &x->ev_step;
 }
 int sim_logging(const sim_thread *t) {
   return t->x->cfg->observer != NULL;
@@ -329,6 +341,7 @@ static int step_enabled(const sim_exec *x, const sim_stepdesc *s) {
       break;
     case SIM_OP_READ:
     case SIM_OP_WRITE:
+    case SIM_OP_ADD:
     case SIM_OP_TRYLOCK:
     case SIM_OP_UNLOCK:
     case SIM_OP_UNLOCK_SHARED:
@@ -514,6 +527,7 @@ static void grant(sim_exec *x, sim_thread *t) {
       x->rel_tid[o] = (int8_t)tid;
       break;
     case SIM_OP_WRITE:
+    case SIM_OP_ADD: /* an update: a write for reads-from arrows */
       x->wr_seq[o] = seq + 1;
       x->wr_tid[o] = (int8_t)tid;
       x->rf_mask[o] = 0;
@@ -747,7 +761,8 @@ int sim_exec_run(const sim_exec_cfg *cfg, sim_result *r) {
   r->sched = malloc(x->nsched ? x->nsched : 1);
   if (!r->sched)
     return -1;
-  memcpy(r->sched, x->sched, x->nsched);
+  if (x->nsched) /* x->sched is NULL before the first grant */
+    memcpy(r->sched, x->sched, x->nsched);
   r->nsched = x->nsched;
   return 0;
 }

@@ -37,9 +37,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SIM_MAX_THREADS 16 /* threads per execution (enabled set is a mask) */
-#define SIM_MAX_ACCESS 24  /* accesses in one step's footprint */
-#define SIM_MAX_DEPTH 16   /* call nesting tracked for events */
+#define SIM_MAX_THREADS                                                        \
+  32 /* threads per execution (enabled set: a 32-bit mask) */
+#define SIM_MAX_ACCESS 24 /* accesses in one step's footprint */
+#define SIM_MAX_DEPTH 16  /* call nesting tracked for events */
 
 typedef uint32_t sim_oid;
 typedef struct sim_exec sim_exec;     /* one execution in progress */
@@ -59,6 +60,10 @@ enum sim_op {
                            violation SIM_KIND_BAD_UNLOCK */
   SIM_OP_WAIT,          /* disabled until step->ready(x, ready_arg) is true;
                            counts as a read of the object */
+  SIM_OP_ADD,           /* a commutative update whose result no thread reads
+                           (an atomic_inc/dec such as get_page/put_page):
+                           independent of other ADDs, dependent on a READ,
+                           WRITE or WAIT of the object; a write for flows */
   SIM_OP__COUNT
 };
 
@@ -113,6 +118,8 @@ void sim_step(sim_thread *t, const sim_stepdesc *s);
   { (o), SIM_OP_UNLOCK }
 #define SIM_UNLOCK_SH(o)                                                       \
   { (o), SIM_OP_UNLOCK_SHARED }
+#define SIM_ADD(o)                                                             \
+  { (o), SIM_OP_ADD }
 
 /* Call nesting: the function named in each event is the innermost one. */
 void sim_enter(sim_thread *t, const char *fn);
@@ -189,6 +196,11 @@ sim_exec *sim_thread_exec(const sim_thread *t);
 int sim_thread_id(const sim_thread *t);
 int sim_thread_cpu(const sim_thread *t);
 void *sim_model(const sim_exec *x);
+/* The last granted step (its footprint as granted) and its thread (in
+   *tid), from its grant to the next one: in after_step, the step whose
+   action just ran (e.g. for a footprint checker that compares what the
+   action changed with what the step declared).  NULL before the first. */
+const sim_stepdesc *sim_last_step(const sim_exec *x, int *tid);
 
 /* ------------------------------------------------------------------------ */
 /* Model side: what the engine calls.                                        */

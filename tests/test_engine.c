@@ -4,7 +4,8 @@
 ** conditions, the timed policy's order, replay and its divergence point, the
 ** step limit, schedule strings, determinism of the trace hash, and the
 ** engine's violation kinds (deadlock, bad-unlock: a release of a lock the
-** thread does not hold).
+** thread does not hold); and the dependence of the commutative update
+** SIM_OP_ADD (sim/depend.c).
 */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 #include <string.h>
 
 #include "helpers.h"
+#include "sim/depend.h"
 #include "sim/sched.h"
 #include "sim/sim.h"
 
@@ -255,7 +257,7 @@ Test(sched, parse_errors_have_columns) {
       {"0*3.x", 5, "expected a thread number, found 'x'"},
       {"0*", 3, "expected a step count after '*'"},
       {"0.", 3, "expected a thread number after '.'"},
-      {"16", 3, "thread number 16 out of range (0..15)"},
+      {"32", 3, "thread number 32 out of range (0..31)"},
       {"0*0", 4, "step count must be 1..100000000"},
       {"1 2", 3, "expected '.', '*' or end of schedule, found '2'"},
   };
@@ -342,4 +344,20 @@ Test(engine, kinds_tables_and_lookups) {
   cr_assert_eq(sim_kind_find(&with, "bad-unlock"), SIM_KIND_BAD_UNLOCK);
   cr_assert_eq(sim_kind_find(NULL, "mine-a"), SIM_KIND_NONE);
   cr_assert_eq(sim_kind_find(&with, "nope"), SIM_KIND_NONE);
+}
+
+/* SIM_OP_ADD: two adds commute, an add conflicts with any other data
+   access of its object (and, as data, with a lock use of it). */
+Test(depend, add_commutes_with_add_only) {
+  cr_assert_not(sim_ops_conflict(SIM_OP_ADD, SIM_OP_ADD));
+  const uint8_t others[] = {SIM_OP_READ, SIM_OP_WRITE,  SIM_OP_WAIT,
+                            SIM_OP_LOCK, SIM_OP_UNLOCK, SIM_OP_TRYLOCK};
+  for (size_t i = 0; i < sizeof others; i++) {
+    cr_assert(sim_ops_conflict(SIM_OP_ADD, others[i]), "op %d", others[i]);
+    cr_assert(sim_ops_conflict(others[i], SIM_OP_ADD), "op %d", others[i]);
+  }
+  sim_access a[] = {SIM_ADD(3), SIM_RD(4)}, b[] = {SIM_ADD(3)},
+             c[] = {SIM_RD(3)};
+  cr_assert_not(sim_accesses_dependent(a, 2, b, 1));
+  cr_assert(sim_accesses_dependent(a, 2, c, 1));
 }

@@ -260,7 +260,7 @@ Test(reduction, no_blocked_executions) {
        "cached=0\nmm p1\nmm p2\nmap p1 data at 0x10000 pages=1 shared rw\n"
        "map p2 data at 0x10000 pages=1 shared rw\ncpu0: p1 load 0x10000\n"
        "cpu1: p2 load 0x10000\ncpu2: p1 load 0x10000\nexpect clean\n",
-       6124, 0},
+       116, 0},
   };
   static struct seen s, d;
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -758,4 +758,17 @@ Test(exgraph, check_node_rejects_a_sleeping_choice, .signal = SIGABRT) {
   build_wrr(&e);
   exg_node_at(&e.g, 0)->sleep = 1;
   exg_check_node(&e.g, 0);
+}
+
+/* More than 16 threads (the enabled set is a 32-bit mask): filesystem(18)
+   runs 18 threads.  Its traces double with each thread from N = 14 (2, 8,
+   32 at N = 14, 16, 18), and DPOR runs one complete execution per trace. */
+Test(explore, more_than_16_threads) {
+  struct seen s;
+  exp_stats st;
+  explore(LITMUS("filesystem", 18, "clean"), "dpor", 0, &s, &st, 1, 0);
+  cr_assert_eq(bind.nthreads, 18);
+  cr_assert(st.complete);
+  cr_assert_eq(st.execs, (uint64_t)s.ntraces, "one execution per trace");
+  cr_assert_eq(s.ntraces, 32);
 }

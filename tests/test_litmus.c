@@ -151,13 +151,14 @@ Test(litmus, init_rejects_unknown_names_and_bad_n) {
       {"Indexer", 2,
        "unknown litmus program 'Indexer', expected one of indexer, lastzero, "
        "filesystem, counter, racy-counter, abba"},
-      {"indexer", 0, "N must be 1..16 for indexer"},
-      {"indexer", 17, "N must be 1..16 for indexer"},
-      {"lastzero", 16, "N must be 1..15 for lastzero"},
-      {"lastzero", 0, "N must be 1..15 for lastzero"},
-      {"filesystem", -1, "N must be 1..16 for filesystem"},
-      {"counter", 17, "N must be 1..16 for counter"},
-      {"racy-counter", 0, "N must be 1..16 for racy-counter"},
+      {"indexer", 0, "N must be 1..32 for indexer"},
+      {"indexer", 33, "N must be 1..32 for indexer"},
+      {"lastzero", 32, "N must be 1..31 for lastzero"},
+      {"lastzero", 0, "N must be 1..31 for lastzero"},
+      {"filesystem", -1, "N must be 1..26 for filesystem"},
+      {"filesystem", 27, "N must be 1..26 for filesystem"},
+      {"counter", 33, "N must be 1..32 for counter"},
+      {"racy-counter", 0, "N must be 1..32 for racy-counter"},
       {"abba", 3, "N must be 2..2 for abba"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

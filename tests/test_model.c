@@ -77,6 +77,18 @@ static const struct pte *pte_at(uint64_t addr) {
   return &model.s.mm[0].pte[vma_pte_slot(v, addr)];
 }
 
+/* Runs 'body' as thread 0 (timed) and asserts the violation it raises. */
+static void expect_body_violation(body_fn body, const char *kind,
+                                  const char *msg) {
+  custom = 1;
+  bodies[0] = body;
+  sim_result r = exec(SIM_POLICY_TIMED, 1, NULL);
+  cr_assert_eq(r.outcome, SIM_VIOLATION, "%s", r.msg);
+  cr_assert_str_eq(r.kind, kind);
+  cr_assert_str_eq(r.msg, msg);
+  sim_result_free(&r);
+}
+
 Test(model, read_fault_installs_clean_readonly_pte) {
   setup(ONE_PAGE("2.6.20", "0", "") "cpu0: p1 load 0x10000\nexpect clean\n",
         NULL);
@@ -147,8 +159,8 @@ Test(model, truncate_removes_pages_and_ptes) {
   cr_assert_eq(pte_at(0x11000)->present, 0);
   cr_assert_eq(model.s.as[0].nrpages, 0);
   cr_assert_eq(model.s.as[0].tree[0], -1);
-  cr_assert_eq(model.s.page[p0].used, 0, "page freed by its last put");
-  cr_assert_eq(model.s.page[p1].used, 0);
+  cr_assert_eq(model.s.page[p0].count, 0, "page freed by its last put");
+  cr_assert_eq(model.s.page[p1].count, 0);
   cr_assert_eq(model.s.as[0].i_size, 0);
   cr_assert_eq(model.s.as[0].disk[0], 0, "->truncate freed the block");
   cr_assert_eq(model.s.as[0].truncate_count, 1);
@@ -198,7 +210,7 @@ Test(model, dio_write_unmaps_writes_back_and_invalidates) {
   cr_assert_eq(r.outcome, SIM_CLEAN, "%s", r.msg);
   cr_assert_eq(pte_at(0x10000)->present, 0, "unmapped before the I/O");
   cr_assert_eq(model.s.as[0].tree[0], -1, "invalidated after the I/O");
-  cr_assert_eq(model.s.page[p].used, 0);
+  cr_assert_eq(model.s.page[p].count, 0);
   cr_assert_eq(model.s.as[0].disk[0], (1u << 24) | 2,
                "the DIO data, written after the store was written back");
   sim_result_free(&r);
@@ -239,14 +251,9 @@ static void lock_then_touch(sim_thread *t) {
 
 Test(model, self_deadlock_on_locked_page_fault_2623) {
   setup(ONE_PAGE("2.6.23", "0", "") "cpu0: delay 0\nexpect clean\n", NULL);
-  custom = 1;
-  bodies[0] = lock_then_touch;
-  sim_result r = exec(SIM_POLICY_TIMED, 1, NULL);
-  cr_assert_eq(r.outcome, SIM_VIOLATION);
-  cr_assert_str_eq(r.kind, "deadlock");
-  cr_assert_str_eq(r.msg, "cpu0 waits in lock_page for page#0.PG_locked "
-                          "held by cpu0");
-  sim_result_free(&r);
+  expect_body_violation(lock_then_touch, "deadlock",
+                        "cpu0 waits in lock_page for page#0.PG_locked "
+                        "held by cpu0");
 }
 
 Test(model, no_self_deadlock_on_uptodate_page_2620) {
@@ -330,8 +337,10 @@ Test(model, bug_on_is_raised_by_id_and_named_from_the_table) {
 
   char names[256];
   model_kind_names(&b, names, sizeof names);
-  cr_assert_str_eq(names, "deadlock, bad-unlock, page-mapped-on-remove, "
-                          "pte-cache-mismatch, pte-beyond-eof");
+  cr_assert_str_eq(names,
+                   "deadlock, bad-unlock, page-mapped-on-remove, "
+                   "pte-cache-mismatch, pte-beyond-eof, refcount-mismatch, "
+                   "undeclared-write");
   cr_assert_eq(model_kind_find(&b, "lost-update"), SIM_KIND_NONE,
                "a litmus kind is not the MM model's");
 }
@@ -374,10 +383,12 @@ Test(model, bind_rejects_a_kind_the_model_never_reports) {
                    &scn, err, sizeof err),
                0, "%s", err);
   cr_assert_eq(model_bind(&b, &scn, NULL, err, sizeof err), -1);
-  cr_assert_str_eq(err, "t.scn:8:18: error: unknown violation kind "
-                        "'lost-update', expected one of deadlock, "
-                        "bad-unlock, page-mapped-on-remove, "
-                        "pte-cache-mismatch, pte-beyond-eof");
+  cr_assert_str_eq(err,
+                   "t.scn:8:18: error: unknown violation kind "
+                   "'lost-update', expected one of deadlock, "
+                   "bad-unlock, page-mapped-on-remove, "
+                   "pte-cache-mismatch, pte-beyond-eof, refcount-mismatch, "
+                   "undeclared-write");
   cr_assert_eq(scn_parse_string("t.scn",
                                 "scenario \"t\"\nlitmus counter 2\n"
                                 "expect violation pte-beyond-eof\n",
@@ -407,4 +418,90 @@ Test(model, bind_names_the_expect_on_line_of_a_foreign_kind) {
                         "'invariant'"),
             "%s", err);
   cr_assert_eq(model_bind(&b, &scn, "2.6.23", err, sizeof err), -1);
+}
+
+/* ------------------------------------------- the model's own checks */
+
+/* A hand-made step that sets PG_dirty but declares only a read of it. */
+static void wrong_footprint(sim_thread *t) {
+  mm_model *m = mm_of(t);
+  int p = m->s.as[0].tree[0];
+  SIM_STEP(t, "SetPageDirty (declared as a read)", COST_ATOMIC,
+           SIM_RD(page_dirty_oid(m, p)));
+  m->s.page[p].flags |= PG_dirty;
+}
+
+/* The same write, declared. */
+static void right_footprint(sim_thread *t) {
+  mm_model *m = mm_of(t);
+  int p = m->s.as[0].tree[0];
+  SIM_STEP(t, "SetPageDirty", COST_ATOMIC, SIM_WR(page_dirty_oid(m, p)));
+  m->s.page[p].flags |= PG_dirty;
+}
+
+Test(fpcheck, an_undeclared_write_is_a_violation_naming_step_and_field) {
+  setup(ONE_PAGE("2.6.20", "0", "") "cpu0: delay 0\nexpect clean\n", NULL);
+  model.knobs.footprint_check = 1;
+  expect_body_violation(wrong_footprint, "undeclared-write",
+                        "cpu0: step 'SetPageDirty (declared as a read)' "
+                        "wrote page#0.flags PG_dirty (object "
+                        "page#0.PG_dirty), outside its footprint");
+  bodies[0] = right_footprint;
+  sim_result r = exec(SIM_POLICY_TIMED, 1, NULL);
+  cr_assert_eq(r.outcome, SIM_CLEAN, "%s", r.msg);
+  sim_result_free(&r);
+
+  model.knobs.footprint_check = 0; /* the check is a debug mode */
+  bodies[0] = wrong_footprint;
+  r = exec(SIM_POLICY_TIMED, 1, NULL);
+  cr_assert_eq(r.outcome, SIM_CLEAN, "%s", r.msg);
+  sim_result_free(&r);
+}
+
+/* The knob is a scenario knob like the others. */
+Test(fpcheck, the_knob_is_set_from_a_scenario) {
+  setup(ONE_PAGE("2.6.23", "0", "mapped") "set debug.footprint_check = on\n"
+                                          "cpu0: truncate data 0\n"
+                                          "cpu1: p1 store 0x11000\n"
+                                          "expect clean\n",
+        NULL);
+  cr_assert_eq(model.knobs.footprint_check, 1);
+  sim_result r = exec(SIM_POLICY_RANDOM, 3, NULL);
+  cr_assert_eq(r.outcome, SIM_CLEAN, "%s: %s", r.kind, r.msg);
+  sim_result_free(&r);
+}
+
+/* A reference taken without its owner's bookkeeping: the accounting
+   invariant fires after the step, whatever the order of other threads'
+   commutative gets and puts. */
+static void untracked_get(sim_thread *t) {
+  mm_model *m = mm_of(t);
+  int p = m->s.as[0].tree[0];
+  SIM_STEP(t, "get_page (a leak)", COST_ATOMIC, SIM_ADD(page_ref_oid(m, p)));
+  m->s.page[p].count++;
+}
+
+/* A reference taken and kept to the end. */
+static void leaked_get(sim_thread *t) {
+  get_page(t, mm_of(t)->s.as[0].tree[0]);
+}
+
+Test(refcount, the_accounting_invariant_fires_on_a_broken_count) {
+  setup(ONE_PAGE("2.6.20", "all", "mapped") "cpu0: delay 0\nexpect clean\n",
+        NULL);
+  mm_model_ops.reset(&model);
+  int want, p = model.s.as[0].tree[1];
+  cr_assert_eq(mm_refcount_mismatch(&model, &want), -1);
+  cr_assert_eq(model.s.page[p].count, 2, "the cache and one pte");
+  model.s.page[p].count++;
+  cr_assert_eq(mm_refcount_mismatch(&model, &want), p);
+  cr_assert_eq(want, 2);
+  model.refs[0][p]++; /* thread 0 holds it */
+  cr_assert_eq(mm_refcount_mismatch(&model, &want), -1);
+
+  expect_body_violation(untracked_get, "refcount-mismatch",
+                        "page#0 count 3, but the cache, ptes and threads "
+                        "hold 2 reference(s)");
+  expect_body_violation(leaked_get, "refcount-mismatch",
+                        "cpu0 ends holding 1 reference(s) on page#0");
 }

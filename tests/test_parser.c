@@ -486,7 +486,7 @@ ERR_TEST(bad_knob_name, "scenario \"t\"\nset fault.lockpage = on\n",
          "fault.truncate_count, fault.lock_page, truncate.unmap_mapped, "
          "vmtruncate.unmap_twice, invalidate.bug_on_mapped, "
          "dio.invalidate_first, truncate.clear_uptodate_late, "
-         "debug.bug_on_mapped_remove")
+         "debug.bug_on_mapped_remove, debug.footprint_check")
 
 ERR_TEST(bad_knob_value, "scenario \"t\"\nset fault.lock_page = yes\n",
          "t.scn:2:23: error: bad value 'yes' for knob 'fault.lock_page', "
@@ -496,7 +496,7 @@ ERR_TEST(bad_knob_value, "scenario \"t\"\nset fault.lock_page = yes\n",
    parser only checks the word. */
 #define KINDS                                                                  \
   "deadlock, bad-unlock, page-mapped-on-remove, pte-cache-mismatch, "          \
-  "pte-beyond-eof"
+  "pte-beyond-eof, refcount-mismatch, undeclared-write"
 #define LITMUS_KINDS                                                           \
   "deadlock, bad-unlock, lost-update, lost-message, invariant"
 

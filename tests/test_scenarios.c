@@ -217,7 +217,8 @@ Test(cli, check_reports_unknown_violation_kind) {
                    "expect clean\nexpect on 2.6.23 violation oops\n",
                    "6:28: error: unknown violation kind 'oops', expected one "
                    "of deadlock, bad-unlock, page-mapped-on-remove, "
-                   "pte-cache-mismatch, pte-beyond-eof");
+                   "pte-cache-mismatch, pte-beyond-eof, refcount-mismatch, "
+                   "undeclared-write");
 }
 
 /* `mmsim check` refuses the 'buffers' option with its position. */
@@ -468,6 +469,22 @@ Test(cli, option_errors_name_the_option) {
                          "--help)\n"},
       {"bench --steps x", "mmsim bench: --steps expects a number >= 2 (see "
                           "mmsim bench --help)\n"},
+      {"run -xy scenarios/fault-punch.scn",
+       "mmsim run: unknown option '-x' (see mmsim run --help)\n"},
+      {"run scenarios/fault-punch.scn --s 1",
+       "mmsim run: ambiguous option '--s' (see mmsim run --help)\n"},
+      {"run scenarios/fault-punch.scn --quiet=1",
+       "mmsim run: --quiet takes no value (see mmsim run --help)\n"},
+      {"explore scenarios/fault-punch.scn --seed abc",
+       "mmsim explore: --seed expects a number (see mmsim explore --help)\n"},
+      {"explore scenarios/fault-punch.scn --variants 2.6.20,2.6.20",
+       "mmsim explore: --variants names 2.6.20 twice (see mmsim explore "
+       "--help)\n"},
+      {"replay scenarios/fault-punch.scn --schedule ''",
+       "mmsim replay: a schedule is required: --schedule S or "
+       "--schedule-file F (see mmsim replay --help)\n"},
+      {"run scenarios/fault-punch.scn --no-log --seed 010x",
+       "mmsim run: --seed expects a number (see mmsim run --help)\n"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     char *out;
@@ -475,4 +492,34 @@ Test(cli, option_errors_name_the_option) {
     cr_assert_str_eq(out, cases[i].msg, "%s", cases[i].args);
     free(out);
   }
+}
+
+/* Numbers are decimal (a leading 0 is not octal) or 0x hexadecimal. */
+Test(cli, numbers_are_decimal) {
+  char *out;
+  cr_assert_eq(
+      run_mmsim("run scenarios/fault-punch.scn --no-log --seed 010", &out), 0,
+      "%s", out);
+  cr_assert(strstr(out, "\npolicy:   timed seed 10\n"), "%s", out);
+  free(out);
+  cr_assert_eq(
+      run_mmsim("run scenarios/fault-punch.scn --no-log --seed 0x10", &out), 0,
+      "%s", out);
+  cr_assert(strstr(out, "\npolicy:   timed seed 16\n"), "%s", out);
+  free(out);
+}
+
+/* An output that cannot be written is an error, and leaves nothing. */
+Test(cli, an_unwritable_timeline_is_an_error) {
+  char *out, *dir = test_tmpdir(), args[1024];
+  snprintf(args, sizeof args,
+           "run scenarios/fault-punch.scn --quiet --db %s/r.db --svg "
+           "%s/no/such/dir/r.svg",
+           dir, dir);
+  cr_assert_eq(run_mmsim(args, &out), 2, "%s", out);
+  cr_assert(strstr(out, "/no/such/dir/r.svg: cannot write: No such file or "
+                        "directory"),
+            "%s", out);
+  free(out);
+  free(dir);
 }

@@ -163,7 +163,8 @@ static void on_exec(void *arg, const exp_exec *x) {
   case SIM_VIOLATION:
     sched = sim_sched_format(r->sched, r->nsched);
     add_kind(res, r->kind, 1, x->preemptions, r->steps, sched);
-    hset_add(&res->states, r->state_hash ^ 0x5bd1e995u);
+    /* a violating end state differs from a clean one with equal fields */
+    hset_add(&res->states, sim_hash_of(r->state_hash ^ r->kind_id));
     break;
   case SIM_BOUNDED:
     res->cut++;
@@ -176,7 +177,7 @@ static void on_exec(void *arg, const exp_exec *x) {
   }
   if (u->o->cfg.traces && r->outcome != SIM_BOUNDED)
     hset_add(&res->traces, x->trace_id);
-  if (u->run_id >= 0) {
+  if (u->run_id >= 0 && u->o->jobs <= 1) { /* workers log nothing */
     if (!sched)
       sched = sim_sched_format(r->sched, r->nsched);
     log_exec(u, r, sched);
@@ -191,13 +192,14 @@ static void on_exec(void *arg, const exp_exec *x) {
 
 /* ------------------------------------------------------------ workers */
 
-/* A worker's result, as text lines: counts, then states, traces, kinds. */
-static void send_result(FILE *f, const camp_variant *r) {
-  fprintf(f, "S %llu %llu %llu %d %d %llu %llu %llu\n",
+/* A worker's result, as text lines: counts (and whether it was stopped),
+   then states, traces, kinds; "E" ends it. */
+static void send_result(FILE *f, const camp_variant *r, int stopped) {
+  fprintf(f, "S %llu %llu %llu %d %d %llu %llu %llu %d\n",
           (unsigned long long)r->st.execs, (unsigned long long)r->st.pruned,
           (unsigned long long)r->st.steps, r->st.complete, r->st.max_depth,
           (unsigned long long)r->clean, (unsigned long long)r->cut,
-          (unsigned long long)r->step_limit);
+          (unsigned long long)r->step_limit, stopped);
   for (size_t i = 0; i < r->states.cap; i++)
     if (r->states.v[i])
       fprintf(f, "H %llu\n", (unsigned long long)r->states.v[i]);
@@ -211,16 +213,19 @@ static void send_result(FILE *f, const camp_variant *r) {
   fprintf(f, "E\n");
 }
 
-/* Merges one worker's lines into r; -1 if the end mark is missing. */
-static int merge_result(FILE *f, camp_variant *r, int *complete) {
-  char line[8192];
+/* Merges one worker's lines into r; -1 if the end mark is missing.  Lines
+   have no length limit (a schedule string can be long). */
+static int merge_result(FILE *f, camp_variant *r, int *complete, int *stopped) {
+  char *line = NULL;
+  size_t cap = 0;
   int got_end = 0;
-  while (fgets(line, sizeof line, f)) {
+  while (getline(&line, &cap, f) > 0) {
     unsigned long long a, b, c, d, e, g;
-    int cm, md, pre;
-    char name[48], sched[8000];
-    if (sscanf(line, "S %llu %llu %llu %d %d %llu %llu %llu", &a, &b, &c, &cm,
-               &md, &d, &e, &g) == 8) {
+    int cm, md, pre, stp, pos = 0;
+    char name[48];
+    line[strcspn(line, "\n")] = 0;
+    if (sscanf(line, "S %llu %llu %llu %d %d %llu %llu %llu %d", &a, &b, &c,
+               &cm, &md, &d, &e, &g, &stp) == 9) {
       r->st.execs += a;
       r->st.pruned += b;
       r->st.steps += c;
@@ -230,27 +235,33 @@ static int merge_result(FILE *f, camp_variant *r, int *complete) {
       r->clean += d;
       r->cut += e;
       r->step_limit += g;
+      if (stp > *stopped)
+        *stopped = stp;
     } else if (sscanf(line, "H %llu", &a) == 1) {
       hset_add(&r->states, a);
     } else if (sscanf(line, "T %llu", &a) == 1) {
       hset_add(&r->traces, a);
-    } else if (sscanf(line, "K %47s %llu %d %llu %7999s", name, &a, &pre, &b,
-                      sched) == 5) {
-      add_kind(r, name, a, pre, b, sched);
-    } else if (line[0] == 'E') {
+    } else if (sscanf(line, "K %47s %llu %d %llu %n", name, &a, &pre, &b,
+                      &pos) == 4 &&
+               pos > 0 && line[pos]) {
+      add_kind(r, name, a, pre, b, line + pos);
+    } else if (!strcmp(line, "E")) {
       got_end = 1;
     }
   }
+  free(line);
   return got_end ? 0 : -1;
 }
 
 /* Explores with o->jobs forked workers and merges their results into
-   u->res.  Returns 0, or 2 with the error printed. */
+   u->res.  A worker stopped by Ctrl-C (the whole process group gets it)
+   or by the deadline still sends what it explored; the parent then stops
+   too.  Returns 0, or 2 with the error printed. */
 static int explore_split(struct run *u, const sim_exec_cfg *base, exp_cfg cfg) {
   const int jobs = u->o->jobs;
-  FILE *pipes[64];
+  FILE *pipes[64] = {0};
   pid_t pids[64];
-  int complete = 1, failed = 0, started = 0;
+  int complete = 1, failed = 0, started = 0, stopped = 0;
   assert(jobs > 1 && jobs <= 64);
   fflush(NULL);
   for (; started < jobs; started++) {
@@ -261,6 +272,13 @@ static int explore_split(struct run *u, const sim_exec_cfg *base, exp_cfg cfg) {
       break;
     }
     pids[started] = fork();
+    if (pids[started] < 0) {
+      fprintf(stderr, "mmsim explore: fork: %s\n", strerror(errno));
+      close(fd[0]);
+      close(fd[1]);
+      failed = 1;
+      break;
+    }
     if (pids[started] == 0) {
       char err[512];
       close(fd[0]);
@@ -270,30 +288,36 @@ static int explore_split(struct run *u, const sim_exec_cfg *base, exp_cfg cfg) {
       int rc = sim_explore(base, &cfg, &u->res->st, err, sizeof err);
       FILE *f = fdopen(fd[1], "w");
       if (!rc && f)
-        send_result(f, u->res);
+        send_result(f, u->res, *u->stop);
       else
-        fprintf(stderr, "mmsim explore: %s\n", err);
+        fprintf(stderr, "mmsim explore: %s\n", rc ? err : strerror(errno));
       if (f)
         fclose(f);
       _exit(rc || !f ? 2 : 0);
     }
     close(fd[1]);
-    pipes[started] = fdopen(fd[0], "r");
+    if (!(pipes[started] = fdopen(fd[0], "r")))
+      close(fd[0]);
   }
   camp_variant merged = {0};
   memcpy(merged.variant, u->res->variant, sizeof merged.variant);
   memcpy(merged.expect, u->res->expect, sizeof merged.expect);
   for (int j = 0; j < started; j++) {
-    failed |= !pipes[j] || merge_result(pipes[j], &merged, &complete) != 0;
+    failed |=
+        !pipes[j] || merge_result(pipes[j], &merged, &complete, &stopped) != 0;
     if (pipes[j])
       fclose(pipes[j]);
     int st;
-    waitpid(pids[j], &st, 0);
-    failed |= !WIFEXITED(st) || WEXITSTATUS(st);
+    pid_t w;
+    while ((w = waitpid(pids[j], &st, 0)) < 0 && errno == EINTR)
+      ;
+    failed |= w != pids[j] || !WIFEXITED(st) || WEXITSTATUS(st);
   }
-  merged.st.complete = complete;
+  merged.st.complete = complete && !failed;
   variant_free(u->res);
   *u->res = merged;
+  if (stopped && !*u->stop)
+    *u->stop = stopped;
   if (failed) {
     fprintf(stderr, "mmsim explore: a worker failed\n");
     return CLI_BAD_INPUT;
@@ -340,6 +364,87 @@ static void judge(camp_variant *res, const model_binding *b, const exp_cfg *cfg,
              "no violation in %llu executions (not exhaustive)",
              (unsigned long long)res->st.execs);
   }
+}
+
+/* ------------------------------------------------------------ minimise */
+
+/*
+** A DPOR search finds each kind, but not necessarily its fewest-preemption
+** witness: it explores one representative per trace, in an order that has
+** nothing to do with preemptions.  Preemption bounding does (pass j visits
+** every schedule with at most j preemptions), so a bounded:P re-search,
+** with P the preemptions of the witness found, finds the fewest-preemption
+** witness in the first pass that has one, and the shortest of them once
+** that pass is complete.  Capped; a capped search leaves "smallest seen".
+*/
+struct minimise {
+  const char *kind;
+  volatile sig_atomic_t *campaign_stop;
+  volatile sig_atomic_t stop;
+  int level;      /* pass of the first witness, -1: none yet */
+  int level_done; /* that pass was completed */
+  int pre;
+  uint64_t steps;
+  char *sched;
+};
+
+static void on_minimise_exec(void *arg, const exp_exec *x) {
+  struct minimise *m = arg;
+  if (*m->campaign_stop) {
+    m->stop = 1;
+    return;
+  }
+  if (m->level >= 0 && x->bound > m->level) {
+    m->level_done = 1; /* the next pass started: the level is complete */
+    m->stop = 1;
+    return;
+  }
+  const sim_result *r = x->r;
+  if (r->outcome != SIM_VIOLATION || strcmp(r->kind, m->kind))
+    return;
+  if (m->level < 0)
+    m->level = x->bound;
+  char *sched = sim_sched_format(r->sched, r->nsched);
+  if (sched && (!m->sched || x->preemptions < m->pre ||
+                (x->preemptions == m->pre && r->steps < m->steps) ||
+                (x->preemptions == m->pre && r->steps == m->steps &&
+                 strcmp(sched, m->sched) < 0))) {
+    free(m->sched);
+    m->sched = sched;
+    m->pre = x->preemptions;
+    m->steps = r->steps;
+  } else {
+    free(sched);
+  }
+}
+
+static void minimise_kind(struct run *u, const sim_exec_cfg *base,
+                          camp_kind *k) {
+  struct minimise m = {.kind = k->name, .campaign_stop = u->stop, .level = -1};
+  exp_cfg cfg = {.strategy = EXP_BOUNDED,
+                 .bound = k->pre,
+                 .max_execs = u->o->minimise_execs ? u->o->minimise_execs
+                                                   : CAMP_MINIMISE_EXECS,
+                 .stop = &m.stop,
+                 .on_exec = on_minimise_exec,
+                 .arg = &m};
+  exp_stats st = {0};
+  char err[256];
+  if (sim_explore(base, &cfg, &st, err, sizeof err) || m.level < 0) {
+    free(m.sched);
+    return; /* keep the witness found; it stays "smallest seen" */
+  }
+  if (st.bound_reached >= m.level && !*u->stop)
+    m.level_done = 1;
+  if (m.pre < k->pre || (m.pre == k->pre && m.steps <= k->steps)) {
+    free(k->sched);
+    k->sched = m.sched;
+    k->pre = m.pre;
+    k->steps = m.steps;
+  } else {
+    free(m.sched);
+  }
+  k->minimal = m.level_done && k->pre == m.level;
 }
 
 /* Re-runs each minimal counterexample with full event logging. */
@@ -398,7 +503,7 @@ static int explore_variant(campaign *c, const camp_opts *o, const char *variant,
                   .progress = o->progress,
                   .run_id = -1,
                   .t0 = sim_wall_seconds()};
-  if (o->log && o->jobs <= 1) {
+  if (o->log) {
     cli_run_info ci;
     cli_run_info_of(&ci, l, "explore", o->strategy, o->cfg.seed);
     u.run_id = rlog_run_begin(o->log, &ci.ri);
@@ -417,9 +522,13 @@ static int explore_variant(campaign *c, const camp_opts *o, const char *variant,
   } else if ((rc = explore_split(&u, &base, cfg))) {
     return rc;
   }
+  if (deadline > 0 && !*stop && sim_wall_seconds() > deadline)
+    *stop = 2; /* the workers' own deadline checks do not reach us */
   res->seconds = sim_wall_seconds() - t0;
   if (u.progress)
     fprintf(stderr, "\r%*s\r", 78, "");
+  for (int i = 0; i < res->nkinds && !*stop; i++)
+    minimise_kind(&u, &base, &res->kinds[i]);
   judge(res, &l->b, &o->cfg, o->loop_bound, *stop != 0);
   if (o->log)
     log_counterexamples(&u, &base);
@@ -444,6 +553,10 @@ int campaign_run(campaign *c, const camp_opts *o) {
       if (strcmp(s->expect_on[i].variant, s->kernel))
         variants[nv++] = s->expect_on[i].variant;
   }
+  c->nwanted = nv;
+  for (int i = 0; i < nv; i++)
+    snprintf(c->wanted[i], sizeof c->wanted[i], "%s",
+             variants[i] ? variants[i] : "litmus");
   double t0 = sim_wall_seconds();
   double deadline = o->max_time > 0 ? t0 + o->max_time : 0;
   for (int i = 0; i < nv && !*stop; i++) {
@@ -453,6 +566,8 @@ int campaign_run(campaign *c, const camp_opts *o) {
     c->nres++;
     c->all_met &= c->res[i].expect_met;
   }
+  /* a variant never explored meets nothing */
+  c->all_met &= c->nres == c->nwanted;
   c->seconds = sim_wall_seconds() - t0;
   return 0;
 }

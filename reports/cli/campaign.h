@@ -7,7 +7,9 @@
 ** this process, or split among --jobs forked workers whose results are
 ** merged), count outcomes, distinct final states and traces, keep the
 ** minimal counterexample of each violation kind (fewest preemptions, then
-** fewest steps, then the smallest schedule string), give the verdict, and
+** fewest steps, then the smallest schedule string; then proved minimal by
+** a preemption-bounded re-search, or labelled the smallest seen), give the
+** verdict, and
 ** re-run each minimal counterexample with full event logging so that it
 ** can be drawn.  `mmsim explore` only parses options and prints a
 ** campaign; tests drive one directly.
@@ -24,6 +26,7 @@
 
 #define CAMP_MAX_KINDS 8
 #define CAMP_MAX_VARIANTS 4
+#define CAMP_MINIMISE_EXECS 100000
 
 /* An open-addressing set of 64-bit hashes (distinct states, traces). */
 typedef struct camp_hset {
@@ -38,6 +41,9 @@ typedef struct camp_kind {
   int pre;        /* its minimal counterexample: preemptions */
   uint64_t steps; /* ... and steps */
   char *sched;    /* ... and schedule string (malloc'd) */
+  int minimal;    /* 1: a preemption-bounded re-search proved it has the
+                     fewest preemptions, then the fewest steps; 0: the
+                     smallest seen */
 } camp_kind;
 
 /* The result on one variant. */
@@ -64,11 +70,13 @@ typedef struct camp_opts {
   int jobs;       /* worker processes (1: this one) */
   int loop_bound; /* 0: none */
   uint64_t max_steps;
-  double max_time; /* seconds of wall time for the campaign, 0: none */
-  rlog *log;       /* NULL: nothing logged */
-  int log_all;     /* log every execution's events, not only the minimal
-                      counterexamples */
-  int progress;    /* a progress line on stderr */
+  double max_time;         /* seconds of wall time for the campaign, 0: none */
+  rlog *log;               /* NULL: nothing logged */
+  int log_all;             /* log every execution's events, not only the minimal
+                              counterexamples */
+  int progress;            /* a progress line on stderr */
+  uint64_t minimise_execs; /* cap of each counterexample's re-search
+                              (0: CAMP_MINIMISE_EXECS) */
   /* set asynchronously to stop (Ctrl-C); the campaign sets it to 2 when
      --max-time runs out */
   volatile sig_atomic_t *stop;
@@ -76,14 +84,19 @@ typedef struct camp_opts {
 
 typedef struct campaign {
   cli_scenario *l; /* the scenario, bound to the last variant explored */
-  camp_variant res[CAMP_MAX_VARIANTS];
-  int nres;       /* variants explored (possibly fewer than asked) */
-  int all_met;    /* every explored variant meets its expectation */
+  char wanted[CAMP_MAX_VARIANTS][16]; /* the variants to explore */
+  int nwanted;
+  camp_variant res[CAMP_MAX_VARIANTS]; /* res[i] is wanted[i] */
+  int nres;       /* variants explored: fewer than wanted when stopped */
+  int all_met;    /* every wanted variant was explored and meets its
+                     expectation */
   double seconds; /* wall time of the whole campaign */
 } campaign;
 
-/* Runs the campaign.  Returns 0 (see c->res), or 2 with the error printed
-   (bad scenario, unknown variant, engine error, failed worker). */
+/* Runs the campaign; *c is zeroed first (free a previous one before
+   reusing it).  Returns 0 (see c->res), or 2 with the error printed (bad
+   scenario, unknown variant, engine error, failed worker).  Free with
+   campaign_free() in every case. */
 int campaign_run(campaign *c, const camp_opts *o);
 void campaign_free(campaign *c);
 

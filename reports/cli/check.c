@@ -63,7 +63,7 @@ static int cmd_check(int argc, char **argv) {
     if (ch == 'h')
       return cli_help(&cli_check);
     if (ch != 'k')
-      return cli_bad_option("check", ch, argv);
+      return cli_bad_option("check", ch, argv, lo);
     knobs = 1;
   }
   if (knobs)

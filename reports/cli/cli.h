@@ -23,7 +23,9 @@
 
 enum { CLI_OK = 0, CLI_NOT_MET = 1, CLI_BAD_INPUT = 2 };
 
-/* One subcommand.  main() gets argv[0] = the command's name. */
+/* One subcommand.  main() gets argv[0] = the command's name and parses
+   its options with getopt_long from optind 1: once per process (getopt's
+   state is global). */
 typedef struct cli_command {
   const char *name;
   int (*main)(int argc, char **argv);
@@ -40,9 +42,14 @@ int cli_usage(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Prints the command's help to stdout and returns 0. */
 int cli_help(const cli_command *c);
-/* The usage error for what getopt_long returned ('?' or ':'). */
-int cli_bad_option(const char *cmd, int ch, char **argv);
-/* Strict number: digits only (0x allowed), no sign, no trailing text. */
+/* The usage error for what getopt_long returned ('?' or ':'), naming the
+   option: unknown, ambiguous, missing its value, or given one it does not
+   take.  'lo' is the command's long option table. */
+struct option;
+int cli_bad_option(const char *cmd, int ch, char **argv,
+                   const struct option *lo);
+/* Strict number: decimal digits (or 0x and hex digits), no sign, no
+   trailing text, no overflow. */
 int cli_u64(const char *s, uint64_t *out);
 
 /* ------------------------------------------------------------ loading */

@@ -50,9 +50,9 @@ static int parse_opts(int argc, char **argv, struct xopts *o) {
   camp_opts *c = &o->c;
   char err[256], *end;
   uint64_t n;
-  int ch;
+  int ch, li = 0;
   opterr = 0;
-  while ((ch = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
+  while ((ch = getopt_long(argc, argv, ":h", lo, &li)) != -1) {
     switch (ch) {
     case 'S':
       if (exp_strategy_parse(optarg, &c->cfg, err, sizeof err)) {
@@ -66,13 +66,16 @@ static int parse_opts(int argc, char **argv, struct xopts *o) {
       o->vlist = strdup(optarg);
       c->nvariants = 0;
       for (char *p = strtok(o->vlist, ","); p; p = strtok(NULL, ",")) {
-        if (c->nvariants == CAMP_MAX_VARIANTS) {
-          fprintf(stderr, "mmsim explore: at most %d variants\n",
-                  CAMP_MAX_VARIANTS);
-          return CLI_BAD_INPUT;
-        }
+        if (c->nvariants == CAMP_MAX_VARIANTS)
+          return cli_usage("explore", "--variants takes at most %d variants",
+                           CAMP_MAX_VARIANTS);
+        for (int i = 0; i < c->nvariants; i++)
+          if (!strcmp(c->variants[i], p))
+            return cli_usage("explore", "--variants names %s twice", p);
         c->variants[c->nvariants++] = p;
       }
+      if (!c->nvariants)
+        return cli_usage("explore", "--variants expects V1,V2,...");
       break;
     case 'f':
       c->cfg.stop_first = 1;
@@ -91,33 +94,29 @@ static int parse_opts(int argc, char **argv, struct xopts *o) {
       break;
     case 't':
       c->max_time = strtod(optarg, &end);
-      if (*end || !*optarg || !(c->max_time > 0)) {
-        fprintf(stderr, "mmsim explore: --max-time expects seconds > 0\n");
-        return CLI_BAD_INPUT;
-      }
+      if (*end || !*optarg || !(c->max_time > 0) || c->max_time > 1e9)
+        return cli_usage("explore", "--max-time expects seconds > 0");
       break;
     case 'x':
     case 'b':
     case 'm':
     case 's':
     case 'j':
-      if (cli_u64(optarg, &n)) {
-        fprintf(stderr, "mmsim explore: %s expects a number\n",
-                argv[optind - 1]);
-        return CLI_BAD_INPUT;
-      }
+      if (cli_u64(optarg, &n))
+        return cli_usage("explore", "--%s expects a number", lo[li].name);
       if (ch == 'x')
         c->cfg.max_execs = n;
+      else if (ch == 'b' && n > 1000)
+        return cli_usage("explore", "--loop-bound expects 0..1000");
       else if (ch == 'b')
-        c->loop_bound = n > 1000 ? 1000 : (int)n;
+        c->loop_bound = (int)n;
       else if (ch == 'm')
         c->max_steps = n;
       else if (ch == 's')
         c->cfg.seed = n;
-      else if (n < 1 || n > 64) {
-        fprintf(stderr, "mmsim explore: --jobs expects 1..64\n");
-        return CLI_BAD_INPUT;
-      } else
+      else if (n < 1 || n > 64)
+        return cli_usage("explore", "--jobs expects 1..64");
+      else
         c->jobs = (int)n;
       break;
     case 'd':
@@ -129,9 +128,12 @@ static int parse_opts(int argc, char **argv, struct xopts *o) {
     case 'h':
       return -1;
     default:
-      return cli_bad_option("explore", ch, argv);
+      return cli_bad_option("explore", ch, argv, lo);
     }
   }
+  if (c->log_all && c->jobs > 1)
+    return cli_usage("explore", "--log-all needs --jobs 1 (workers log "
+                                "nothing but the counterexamples)");
   if (optind == argc)
     return cli_usage("explore", "expected a scenario file");
   if (optind != argc - 1)
@@ -183,6 +185,9 @@ static int print_campaign(const struct xopts *o, const campaign *c) {
            (unsigned long long)r->st.pruned, r->states.n, tr, viol, r->verdict);
     total += r->st.execs + r->st.pruned;
   }
+  for (int i = c->nres; i < c->nwanted; i++)
+    printf("%-8s %10s %8s %8s %7s %7s  %-28s %s\n", c->wanted[i], "-", "-", "-",
+           "-", "-", "-", "not explored (stopped)");
   int header = 0;
   for (int i = 0; i < c->nres; i++)
     for (int k = 0; k < c->res[i].nkinds; k++) {
@@ -190,11 +195,12 @@ static int print_campaign(const struct xopts *o, const campaign *c) {
       const camp_kind *kd = &r->kinds[k];
       if (!header++)
         printf("minimal counterexamples:\n");
-      printf("  %s %s: %d preemption%s, %llu steps\n    mmsim replay %s%s%s "
-             "--schedule '%s'\n",
+      printf("  %s %s: %d preemption%s, %llu steps (%s)\n    mmsim replay "
+             "%s%s%s --schedule '%s'\n",
              r->variant, kd->name, kd->pre, kd->pre == 1 ? "" : "s",
-             (unsigned long long)kd->steps, co->path, lit ? "" : " --variant ",
-             lit ? "" : r->variant, kd->sched);
+             (unsigned long long)kd->steps,
+             kd->minimal ? "minimal" : "smallest seen", co->path,
+             lit ? "" : " --variant ", lit ? "" : r->variant, kd->sched);
       if (o->schedule_dir && write_schedule(o->schedule_dir, r, kd))
         rc = CLI_BAD_INPUT;
     }
@@ -227,7 +233,10 @@ static int cmd_explore(int argc, char **argv) {
       goto out;
     }
   }
-  struct sigaction sa = {.sa_handler = on_sigint};
+  /* SA_RESTART: a Ctrl-C while the parent of --jobs workers reads their
+     pipes or waits for them must not fail those calls; the workers (same
+     process group) stop and send what they explored */
+  struct sigaction sa = {.sa_handler = on_sigint, .sa_flags = SA_RESTART};
   sigemptyset(&sa.sa_mask);
   sigaction(SIGINT, &sa, NULL);
   o.c.stop = &interrupted;

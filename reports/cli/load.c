@@ -30,22 +30,45 @@ int cli_help(const cli_command *c) {
   return CLI_OK;
 }
 
-int cli_bad_option(const char *cmd, int ch, char **argv) {
-  const char *opt = argv[optind - 1];
+/* How many long options 'name' (without "--" and "=value") abbreviates. */
+static int prefix_matches(const struct option *lo, const char *name, size_t n) {
+  int k = 0;
+  for (; lo->name; lo++)
+    k += !strncmp(lo->name, name, n);
+  return k;
+}
+
+/*
+** getopt_long leaves optind past a long option, but inside a cluster of
+** short ones ("-xy"), so the offending word is found from optopt first:
+** 0 means a long option; otherwise the character, or the 'val' of a long
+** option that was given a value it does not take.
+*/
+int cli_bad_option(const char *cmd, int ch, char **argv,
+                   const struct option *lo) {
+  const char *arg = argv[optind - 1];
+  int is_long = !strncmp(arg, "--", 2);
+  size_t n = is_long ? strcspn(arg + 2, "=") : 0;
   if (ch == ':')
-    return cli_usage(cmd, "%s expects a value", opt);
-  if (optopt && opt[0] == '-' && opt[1] != '-')
+    return is_long ? cli_usage(cmd, "--%.*s expects a value", (int)n, arg + 2)
+                   : cli_usage(cmd, "-%c expects a value", optopt);
+  if (optopt && !(is_long && arg[2 + n] == '='))
     return cli_usage(cmd, "unknown option '-%c'", optopt);
-  return cli_usage(cmd, "unknown option '%s'", opt);
+  if (optopt)
+    return cli_usage(cmd, "--%.*s takes no value", (int)n, arg + 2);
+  if (is_long && prefix_matches(lo, arg + 2, n) > 1)
+    return cli_usage(cmd, "ambiguous option '--%.*s'", (int)n, arg + 2);
+  return cli_usage(cmd, "unknown option '%s'", arg);
 }
 
 int cli_u64(const char *s, uint64_t *out) {
   if (!s || *s < '0' || *s > '9')
     return -1;
+  int hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
   char *end;
   errno = 0;
-  unsigned long long v = strtoull(s, &end, 0);
-  if (*end || errno)
+  unsigned long long v = strtoull(s, &end, hex ? 16 : 10);
+  if (*end || errno || end == s + (hex ? 2 : 0))
     return -1;
   *out = v;
   return 0;

@@ -40,7 +40,7 @@ static int cmd_render(int argc, char **argv) {
     case 'h':
       return cli_help(&cli_render);
     default:
-      return cli_bad_option("render", ch, argv);
+      return cli_bad_option("render", ch, argv, lo);
     }
   }
   if (optind != argc - 1 || !out)

@@ -124,7 +124,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o) {
     case 'h':
       return -1;
     default:
-      return cli_bad_option(cmd, ch, argv);
+      return cli_bad_option(cmd, ch, argv, lo);
     }
   }
   if (optind != argc - 1)
@@ -142,10 +142,15 @@ static char *read_schedule_file(const char *path) {
   }
   char *line = NULL;
   size_t cap = 0;
+  errno = 0;
   ssize_t n = getline(&line, &cap, f);
+  int e = ferror(f) ? errno : 0;
   fclose(f);
-  if (n <= 0) {
-    fprintf(stderr, "error: %s: empty schedule file\n", path);
+  if (n <= 0 || e) {
+    if (e)
+      fprintf(stderr, "error: cannot read %s: %s\n", path, strerror(e));
+    else
+      fprintf(stderr, "error: %s: empty schedule file\n", path);
     free(line);
     return NULL;
   }
@@ -184,15 +189,15 @@ static int make_plan(const struct run_opts *o, const scenario *scn,
     p->pol = SIM_POLICY_REPLAY;
     str = sched_str;
   }
-  if (!strcmp(o->cmd, "replay") && !str)
-    return cli_usage("replay", "a schedule is required: --schedule S or "
-                               "--schedule-file F");
+  if ((!strcmp(o->cmd, "replay") || p->pol == SIM_POLICY_REPLAY) &&
+      (!str || !*str))
+    return cli_usage(o->cmd, "a schedule is required: --schedule S or "
+                             "--schedule-file F");
   if (p->pol != SIM_POLICY_REPLAY)
     return 0;
   char err[160];
   int col;
-  if (sim_sched_parse(str ? str : "", &p->seq, &p->nseq, &col, err,
-                      sizeof err)) {
+  if (sim_sched_parse(str, &p->seq, &p->nseq, &col, err, sizeof err)) {
     fprintf(stderr, "<schedule>:1:%d: error: %s\n", col, err);
     return CLI_BAD_INPUT;
   }
@@ -280,7 +285,13 @@ static int run_main(const char *cmd, int argc, char **argv) {
     goto out;
   if (make_plan(&o, &l->scn, file_sched ? file_sched : o.schedule, &p))
     goto out;
-
+  /* every output opens before the log's execution row begins */
+  if (o.transcript &&
+      !(tf = strcmp(o.transcript, "-") ? fopen(o.transcript, "w") : stdout)) {
+    fprintf(stderr, "error: cannot write %s: %s\n", o.transcript,
+            strerror(errno));
+    goto out;
+  }
   if (!o.no_log) {
     db = o.db ? strdup(o.db) : cli_default_out(o.path, "db");
     svg = o.svg ? strdup(o.svg) : cli_default_out(o.path, "svg");
@@ -298,12 +309,6 @@ static int run_main(const char *cmd, int argc, char **argv) {
     }
   }
 
-  if (o.transcript &&
-      !(tf = strcmp(o.transcript, "-") ? fopen(o.transcript, "w") : stdout)) {
-    fprintf(stderr, "error: cannot write %s: %s\n", o.transcript,
-            strerror(errno));
-    goto out;
-  }
   obs_digest dg;
   obs_transcript tr;
   obs_fanout fan;
