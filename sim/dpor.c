@@ -10,7 +10,10 @@
 **                 last if it can, so that fewer preemptions come first)
 **   dpor_analyse  after each execution: the reversible races of the whole
 **                 sequence, each adding an initial of notdep(e_k).e_j to
-**                 the backtrack set of the state before e_k
+**                 the backtrack set of the state before e_k, except the
+**                 data races already ordered by the lock-aware
+**                 happens-before (release -> later acquisition edges,
+**                 races_of() gives the soundness argument)
 **
 **   s_0 --p--> s_1 --q--> s_2 ... s_n        race (e_k, e_j): dependent,
 **    ^ backtrack(s_k) += an initial of        different threads, no event
@@ -23,6 +26,7 @@
 #include <assert.h>
 #include <string.h>
 
+#include "depend.h"
 #include "strategy.h"
 
 uint32_t dpor_sleep(const explorer *e, size_t i) {
@@ -45,7 +49,7 @@ uint32_t dpor_sleep(const explorer *e, size_t i) {
   return sleep;
 }
 
-uint32_t dpor_first(const explorer *e, size_t i, uint32_t avail, int prev) {
+uint32_t dpor_first(explorer *e, size_t i, uint32_t avail, int prev) {
   (void)e;
   (void)i;
   return 1u << exp_prefer(avail, prev);
@@ -77,16 +81,20 @@ static uint32_t initials(const exgraph *g, size_t k, size_t j, int tj,
   return init | 1u << tj;
 }
 
+void dpor_notdep(const exgraph *g, size_t k, size_t j, uint64_t *v) {
+  memset(v, 0, g->hb_w * sizeof *v);
+  for (size_t m = k + 1; m < j; m++)
+    if (!exg_hb_before(g, k, m))
+      exg_bit_set(v, m);
+}
+
 /* The reversible race (e_k, e_j): some initial of notdep(e_k).e_j must be
    tried from s_k, unless one already is.  v is scratch. */
 static void reverse_race(explorer *e, size_t k, size_t j, int tj,
                          const exg_fp *ej, uint64_t *v) {
   exgraph *g = &e->g;
   assert(k < j && exg_thread(g, k) != tj);
-  memset(v, 0, g->hb_w * sizeof *v);
-  for (size_t m = k + 1; m < j; m++)
-    if (!exg_hb_before(g, k, m))
-      exg_bit_set(v, m);
+  dpor_notdep(g, k, j, v);
   uint32_t init = initials(g, k, j, tj, ej, v);
   exg_node *nk = exg_node_at(g, k);
   if (init && !(init & nk->backtrack)) {
@@ -99,48 +107,139 @@ static void reverse_race(explorer *e, size_t k, size_t j, int tj,
   assert((nk->backtrack & ~nk->enabled) == 0);
 }
 
+/* ---------------------------------------------- lock-aware happens-before */
+
+static int is_lock_op(uint8_t op) {
+  return op == SIM_OP_LOCK || op == SIM_OP_LOCK_SHARED ||
+         op == SIM_OP_TRYLOCK || op == SIM_OP_UNLOCK ||
+         op == SIM_OP_UNLOCK_SHARED;
+}
+
+static int is_acquire(uint8_t op) {
+  return op == SIM_OP_LOCK || op == SIM_OP_LOCK_SHARED || op == SIM_OP_TRYLOCK;
+}
+
+static int has_acquire(const exg_fp *f) {
+  for (int a = 0; a < f->n; a++)
+    if (is_acquire(f->acc[a].op))
+      return 1;
+  return 0;
+}
+
+/* Is there an edge from event r (another thread's, earlier) to event a:
+   r releases a lock l that a then acquires, and the acquisition r's
+   release ends is dependent with a's (not both shared, not both
+   single-step sections, depend.h)? */
+static int lock_edge(const exg_fp *r, const exg_fp *a) {
+  for (int x = 0; x < a->n; x++) {
+    if (!is_acquire(a->acc[x].op))
+      continue;
+    sim_oid l = a->acc[x].obj;
+    for (int y = 0; y < r->n; y++) {
+      uint8_t op = r->acc[y].op;
+      if (r->acc[y].obj != l ||
+          (op != SIM_OP_UNLOCK && op != SIM_OP_UNLOCK_SHARED))
+        continue;
+      if (op == SIM_OP_UNLOCK_SHARED && a->acc[x].op == SIM_OP_LOCK_SHARED)
+        continue; /* shared after shared: those sections commute */
+      if (sim_step_section(r->acc, r->n, l) &&
+          sim_step_section(a->acc, a->n, l))
+        continue; /* single-step sections commute */
+      return 1;
+    }
+  }
+  return 0;
+}
+
+/* Do a and b conflict on data only, never through a lock operation? */
+static int data_conflict_only(const exg_fp *a, const exg_fp *b) {
+  for (int x = 0; x < a->n; x++)
+    for (int y = 0; y < b->n; y++)
+      if (a->acc[x].obj == b->acc[y].obj &&
+          (is_lock_op(a->acc[x].op) || is_lock_op(b->acc[y].op)) &&
+          sim_ops_conflict(a->acc[x].op, b->acc[y].op) &&
+          !(sim_step_section(a->acc, a->n, a->acc[x].obj) &&
+            sim_step_section(b->acc, b->n, a->acc[x].obj)))
+        return 0;
+  return 1;
+}
+
 /* The races of event e_j (thread tj, footprint ej) with the events before
    it.  Its direct predecessors are the previous event of its thread and
    every earlier dependent event of another thread; a dependent predecessor
    e_k that no later direct predecessor already orders after e_k is a
    reversible race.  On return u holds the union of the predecessors'
-   hb.  j may be n: the pending step of a thread left parked at the end. */
+   hb, lu that of their lock-aware rows, with also the releases that order
+   e_j's acquisitions (lock_edge()).  j may be n: the pending step of a
+   thread left parked at the end, which gets no lock edge of its own (it
+   may be blocked: it has acquired nothing).
+
+   Lock-aware happens-before (Nidhugg and GenMC model a lock as an RMW that
+   reads from the previous unlock).  A race (e_k, e_j) whose conflict is on
+   data only is dropped when e_k reaches e_j in the lock-aware relation: a
+   path e_k -> ... -> e_j of program order, dependences and edges from a
+   release of l by thread A to a later acquisition of l by thread B, where
+   A's acquisition (before its release) and B's are dependent.  Any
+   execution that puts e_j before e_k reverses some edge of that path.  A
+   program-order edge cannot be reversed; a dependence is a race this
+   analysis sees on its own.  Reversing a lock edge puts B's acquisition
+   before A's release, and since the two acquisitions cannot both hold l,
+   before A's acquisition: that reverses the dependent pair of
+   acquisitions, a race on the lock, which is never dropped here and is
+   reversed as usual.  So every trace with e_j before e_k is still reached
+   through a race on the path; only the redundant attempt to reverse the
+   data race directly is saved, the attempt whose initial (the other
+   thread's acquisition) is blocked and made the analysis add every
+   enabled thread.  No edge is drawn between two shared acquisitions or
+   two single-step sections, which commute (depend.h). */
 static void races_of(explorer *e, size_t j, int tj, const exg_fp *ej,
-                     long last_tj, uint64_t *u, uint64_t *v) {
+                     long last_tj, uint64_t *u, uint64_t *lu, uint64_t *v,
+                     dpor_race_fn race) {
   const exgraph *g = &e->g;
   size_t w = g->hb_w;
   memset(u, 0, w * sizeof *u);
-  /* latest direct predecessor first, so that u holds the hb of the later
-     ones when e_k is examined */
+  memset(lu, 0, w * sizeof *lu);
+  int acq = j < g->hb_n && has_acquire(ej);
+  /* latest direct predecessor first, so that u and lu hold the rows of
+     the later ones when e_k is examined */
   for (long k = (long)j - 1; k >= 0; k--) {
     int tk = exg_thread(g, (size_t)k);
+    const exg_fp *ek = exg_event(g, (size_t)k);
     int po = k == last_tj;
-    int dep = tk != tj && exg_fp_dependent(exg_event(g, (size_t)k), ej);
-    if (!po && !dep)
+    int dep = tk != tj && exg_fp_dependent(ek, ej);
+    int lock = acq && tk != tj && lock_edge(ek, ej);
+    if (!po && !dep && !lock)
       continue;
-    if (dep && !exg_bit(u, (size_t)k))
-      reverse_race(e, (size_t)k, j, tj, ej, v);
+    if (dep && !exg_bit(u, (size_t)k) &&
+        !(exg_bit(lu, (size_t)k) && data_conflict_only(ek, ej)))
+      race(e, (size_t)k, j, tj, ej, v);
     const uint64_t *hk = exg_hb_row(g, (size_t)k);
-    for (size_t x = 0; x < w; x++)
-      u[x] |= hk[x];
+    const uint64_t *lk = exg_lhb_row(g, (size_t)k);
+    for (size_t x = 0; x < w; x++) {
+      if (po || dep)
+        u[x] |= hk[x];
+      lu[x] |= lk[x];
+    }
   }
 }
 
 /* Events [0, n), then the pending steps of the threads left parked
    ('final' is the node holding them, or -1): a blocked thread's next step
    races with what blocks it. */
-int dpor_analyse(explorer *e, size_t n, long final) {
+int dpor_races(explorer *e, size_t n, long final, dpor_race_fn race) {
   exgraph *g = &e->g;
   if (exg_hb_reserve(g, n))
     return -1;
   uint64_t *u = exg_hb_scratch(g, n, 0), *v = exg_hb_scratch(g, n, 1);
+  uint64_t *lu = exg_lhb_scratch(g, n);
   long last[SIM_MAX_THREADS];
   for (int t = 0; t < SIM_MAX_THREADS; t++)
     last[t] = -1;
   for (size_t j = 0; j < n; j++) {
     int tj = exg_thread(g, j);
-    races_of(e, j, tj, exg_event(g, j), last[tj], u, v);
+    races_of(e, j, tj, exg_event(g, j), last[tj], u, lu, v, race);
     exg_hb_set(g, j, u);
+    exg_lhb_set(g, j, lu);
     last[tj] = (long)j;
   }
   if (final >= 0)
@@ -148,7 +247,11 @@ int dpor_analyse(explorer *e, size_t n, long final) {
       const exg_fp *p = exg_pend(g, (size_t) final, t);
       if (p->n &&
           !((size_t) final == n - 1 && exg_thread(g, (size_t) final) == t))
-        races_of(e, n, t, p, last[t], u, v);
+        races_of(e, n, t, p, last[t], u, lu, v, race);
     }
   return 0;
+}
+
+int dpor_analyse(explorer *e, size_t n, long final) {
+  return dpor_races(e, n, final, reverse_race);
 }

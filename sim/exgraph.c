@@ -130,25 +130,41 @@ int exg_bits_intersect_below(const uint64_t *a, const uint64_t *b, size_t w,
 
 int exg_hb_reserve(exgraph *g, size_t n) {
   size_t w = (n + 1 + 63) / 64; /* room for event n: a parked step */
-  if ((n + 2) * w > g->hb_cap) {
-    uint64_t *h = realloc(g->hb, (n + 2) * w * sizeof *h);
+  size_t need = (2 * n + 3) * w;
+  if (need > g->hb_cap) {
+    uint64_t *h = realloc(g->hb, need * sizeof *h);
     if (!h)
       return -1;
     g->hb = h;
-    g->hb_cap = (n + 2) * w;
+    g->hb_cap = need;
   }
   g->hb_w = w;
+  g->hb_n = n;
   return 0;
 }
 
-void exg_hb_set(exgraph *g, size_t j, const uint64_t *preds) {
-  uint64_t *hj = exg_hb_row(g, j);
+/* Row j of either relation: preds plus j. */
+static void set_row(const exgraph *g, uint64_t *hj, size_t j,
+                    const uint64_t *preds) {
   if (EXG_EXPENSIVE_CHECKS) /* predecessors come before e_j */
     for (size_t x = j / 64; x < g->hb_w; x++)
       assert(!(preds[x] & (x == j / 64 ? ~((1ull << (j % 64)) - 1) : ~0ull)));
   memcpy(hj, preds, g->hb_w * sizeof *hj);
   exg_bit_set(hj, j);
+}
+
+void exg_hb_set(exgraph *g, size_t j, const uint64_t *preds) {
+  assert(j < g->hb_n);
+  set_row(g, exg_hb_row(g, j), j, preds);
   assert(exg_hb_before(g, j, j)); /* reflexive on its event */
+}
+
+void exg_lhb_set(exgraph *g, size_t j, const uint64_t *preds) {
+  assert(j < g->hb_n);
+  set_row(g, exg_lhb_row(g, j), j, preds);
+  if (EXG_EXPENSIVE_CHECKS) /* contains the plain row */
+    for (size_t x = 0; x < g->hb_w; x++)
+      assert((exg_hb_row(g, j)[x] & ~exg_lhb_row(g, j)[x]) == 0);
 }
 
 /* ------------------------------------------------------------ trace ids */

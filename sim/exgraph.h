@@ -29,7 +29,9 @@
 **
 ** On top of the events [0, n) of a finished execution: happens-before as
 ** bitsets (hb row j holds j and every event reaching e_j through program
-** order or dependence, exg_hb_before()), the preemption count of a
+** order or dependence, exg_hb_before()), the lock-aware happens-before
+** (the same plus release -> later acquisition edges, exg_lhb_before(); see
+** dpor.c for what it may be used for), the preemption count of a
 ** schedule and the Mazurkiewicz trace id.  Nothing here chooses: the
 ** strategies (strategy.h) and the DPOR race analysis (dpor.c) do.
 */
@@ -69,10 +71,11 @@ typedef struct exgraph {
   exg_node *nodes; /* [cap] */
   exg_fp *pend;    /* [cap][nthreads] */
   size_t cap;
-  /* happens-before of the last exg_hb_build(): n rows of w words, then
-     two scratch rows */
+  /* happens-before of the last analysis: n rows of w words, then two
+     scratch rows; then the lock-aware happens-before, n rows and one
+     scratch row (hb_n = n) */
   uint64_t *hb;
-  size_t hb_cap, hb_w;
+  size_t hb_cap, hb_w, hb_n;
 } exgraph;
 
 void exg_init(exgraph *g, int nthreads);
@@ -136,8 +139,8 @@ static inline void exg_bit_set(uint64_t *set, size_t i) {
 int exg_bits_intersect_below(const uint64_t *a, const uint64_t *b, size_t w,
                              size_t m);
 
-/* Makes room for the rows of n events, sets the width and clears the two
-   scratch rows (exg_hb_scratch()).  Returns 0, or -1 when out of memory. */
+/* Makes room for the rows of n events (both relations) and sets the
+   width.  Returns 0, or -1 when out of memory. */
 int exg_hb_reserve(exgraph *g, size_t n);
 
 static inline uint64_t *exg_hb_row(const exgraph *g, size_t j) {
@@ -149,14 +152,31 @@ static inline uint64_t *exg_hb_scratch(const exgraph *g, size_t n, int k) {
   return &g->hb[(n + (size_t)k) * g->hb_w];
 }
 
+/* The lock-aware rows, after the plain ones and their scratch rows. */
+static inline uint64_t *exg_lhb_row(const exgraph *g, size_t j) {
+  return &g->hb[(g->hb_n + 2 + j) * g->hb_w];
+}
+
+/* The lock-aware scratch row of an exgraph reserved for n events. */
+static inline uint64_t *exg_lhb_scratch(const exgraph *g, size_t n) {
+  return exg_lhb_row(g, n);
+}
+
 /* Does e_i happen before (or equal) e_j?  (i, j < n of the last build) */
 static inline int exg_hb_before(const exgraph *g, size_t i, size_t j) {
   return exg_bit(exg_hb_row(g, j), i);
 }
 
+/* The same in the lock-aware relation (a superset of exg_hb_before). */
+static inline int exg_lhb_before(const exgraph *g, size_t i, size_t j) {
+  return exg_bit(exg_lhb_row(g, j), i);
+}
+
 /* Sets row j to preds (the union of its direct predecessors' rows) plus
-   j itself, and checks the row names no later event. */
+   j itself, and checks the row names no later event; exg_lhb_set() the
+   same for the lock-aware row. */
 void exg_hb_set(exgraph *g, size_t j, const uint64_t *preds);
+void exg_lhb_set(exgraph *g, size_t j, const uint64_t *preds);
 
 /* ------------------------------------------------------------ trace ids */
 

@@ -262,6 +262,7 @@ int sim_explore(const sim_exec_cfg *base, const exp_cfg *cfg, exp_stats *st,
   exg_init(&e.g, base->nthreads);
   memset(st, 0, sizeof *st);
   int rc = e.def->run(&e, st);
+  opt_free(&e);
   exg_free(&e.g);
   return rc;
 }

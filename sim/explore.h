@@ -8,6 +8,10 @@
 **              source sets and sleep sets (Abdulla, Aronis, Jonsson,
 **              Sagonas, "Optimal Dynamic Partial Order Reduction", POPL
 **              2014, Algorithm 1), races found on the step footprints.
+**   optimal    the same races and sleep sets, with wakeup trees (the
+**              paper's Algorithm 2): the sequence that reverses each race
+**              is kept and replayed, so that no execution is sleep-set
+**              blocked where the footprints allow it.
 **   naive      every interleaving of enabled threads (for validation).
 **   bounded:K  all schedules with at most K preemptions, K = 0, 1, ...
 **              (iterative preemption bounding, Musuvathi and Qadeer,
@@ -18,12 +22,16 @@
 **              random priority change points.
 **   random:N   N seeded random walks.
 **
-** Dependence between two steps of different threads, from footprints: a
-** shared object with at least one write; two acquisitions of one lock
-** (shared with shared excepted); a trylock with any operation on its lock.
-** Releases commute with acquisitions of other threads: the order of two
-** critical sections is carried by their acquisitions (Flanagan and
-** Godefroid, POPL 2005, section 4).  A footprint refreshed from state
+** Dependence between two steps of different threads, from footprints
+** (sim/depend.h): a shared object with at least one write; two
+** acquisitions of one lock (shared with shared, and two single-step
+** sections {LOCK l, ..., UNLOCK l}, excepted); a trylock with any operation
+** on its lock.  Releases commute with acquisitions of other threads: the
+** order of two critical sections is carried by their acquisitions
+** (Flanagan and Godefroid, POPL 2005, section 4).  DPOR's race analysis
+** also uses a lock-aware happens-before (release -> later acquisition) to
+** skip data races that only a reversal of two critical sections could
+** reverse (dpor.c).  A footprint refreshed from state
 ** (sim_stepdesc.refresh) may only depend on objects it accesses.
 **
 ** The engine knows nothing of this: the explorer only reads footprints
@@ -38,7 +46,9 @@
 **   exgraph.[ch]   the execution graph: nodes with enabled, backtrack,
 **                  done and sleep sets, pending footprints, preemptions,
 **                  happens-before bitsets, Mazurkiewicz trace ids
-**   dpor.c         the DPOR hooks: sleep sets, races, source sets
+**   dpor.c         the DPOR hooks: sleep sets, races (with the lock-aware
+**                  happens-before), source sets
+**   optimal.c      the optimal hooks: wakeup trees
 **   sample.c       pct and random: one fresh chooser per execution
 **   strategy.[ch]  the strategy table {name, parse, hooks, run,
 **                  certifies} and the parse/name/certifies functions
@@ -59,6 +69,7 @@ enum exp_strategy {
   EXP_BOUNDED,
   EXP_PCT,
   EXP_RANDOM,
+  EXP_OPTIMAL,
   EXP_NSTRATEGIES
 };
 

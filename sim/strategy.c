@@ -23,16 +23,14 @@ static int run_dfs(explorer *e, exp_stats *st) {
   return exp_dfs(e, st, -1);
 }
 
-static uint32_t naive_first(const explorer *e, size_t i, uint32_t avail,
-                            int prev) {
+static uint32_t naive_first(explorer *e, size_t i, uint32_t avail, int prev) {
   (void)e;
   (void)i;
   (void)prev;
   return avail;
 }
 
-static uint32_t bounded_first(const explorer *e, size_t i, uint32_t avail,
-                              int prev) {
+static uint32_t bounded_first(explorer *e, size_t i, uint32_t avail, int prev) {
   assert(e->k >= 0);
   if (exg_has(avail, prev) && exg_node_at(&e->g, i)->pre >= e->k)
     return 1u << prev; /* no preemption left: keep running */
@@ -145,6 +143,14 @@ const exp_strategy_def exp_strategies[EXP_NSTRATEGIES] = {
                  .params = params_pct,
                  .run = pct_run,
                  .sample = pct_chooser},
+    [EXP_OPTIMAL] = {.id = EXP_OPTIMAL,
+                     .name = "optimal",
+                     .usage = "optimal",
+                     .certifies = 1,
+                     .run = run_dfs,
+                     .sleep = dpor_sleep,
+                     .first = opt_first,
+                     .analyse = opt_analyse},
     [EXP_RANDOM] = {.id = EXP_RANDOM,
                     .name = "random",
                     .usage = "random:N",

@@ -11,6 +11,8 @@
 **
 **   row      certifies  run          sleep       first         analyse
 **   dpor     yes        exp_dfs      dpor_sleep  dpor_first    dpor_analyse
+**   optimal  yes        exp_dfs      dpor_sleep  opt_first     opt_analyse
+**            (--jobs: runs, but its split is not tested)
 **   naive    yes        exp_dfs      -           all enabled   -
 **   bounded  up to K    K+1 passes   -           all, or prev  -
 **                       of exp_dfs               at the bound
@@ -18,10 +20,12 @@
 **   random   no         exp_sample   sample hook: random_chooser
 **
 ** A new reduction is a new row with its own hooks, not a new case in the
-** driver: wakeup trees replace dpor's first and analyse hooks (the tree
-** kept beside the node's backtrack set); state matching adds one column,
+** driver: optimal's wakeup trees replace dpor's first and analyse hooks
+** (the trees kept beside the nodes, in the explorer, and dpor.c's race
+** analysis reused through dpor_races()); state matching adds one column,
 ** a hook fresh_node() calls after the sleep hook to prune a visited
-** state; lock-aware happens-before only changes dpor.c's predecessors.
+** state.  (Lock-aware happens-before needed no row: it only changes which
+** races dpor.c's analysis reverses.)
 */
 #ifndef MMSIM_STRATEGY_H
 #define MMSIM_STRATEGY_H
@@ -54,7 +58,7 @@ typedef struct exp_strategy_def {
      thread that ran last (-1 at i = 0).  analyse: after an execution of n
      events, 'final' being the node of the steps left parked or -1. */
   uint32_t (*sleep)(const explorer *e, size_t i);
-  uint32_t (*first)(const explorer *e, size_t i, uint32_t avail, int prev);
+  uint32_t (*first)(explorer *e, size_t i, uint32_t avail, int prev);
   int (*analyse)(explorer *e, size_t n, long final);
 
   /* Sampling hook (run calls exp_sample): the chooser of the i-th
@@ -87,6 +91,11 @@ struct explorer {
   uint64_t change[8];
   int nchange;
   uint64_t pct_k; /* longest execution seen */
+  /* optimal: per node, its wakeup tree and whether it fell back to every
+     enabled thread (optimal.c) */
+  struct opt_tree **wut;
+  uint8_t *wall;
+  size_t wut_cap;
 };
 
 /* ------------------------------------------------- driver (explore.c) */
@@ -114,8 +123,24 @@ void exp_account(explorer *e, exp_stats *st, sim_result *r, size_t depth,
 /* -------------------------------------------------------- dpor (dpor.c) */
 
 uint32_t dpor_sleep(const explorer *e, size_t i);
-uint32_t dpor_first(const explorer *e, size_t i, uint32_t avail, int prev);
+uint32_t dpor_first(explorer *e, size_t i, uint32_t avail, int prev);
 int dpor_analyse(explorer *e, size_t n, long final);
+
+/* What to do with the reversible race (e_k, e_j) (thread tj, footprint
+   ej; j may be n, a parked step); v is scratch of hb_w words. */
+typedef void (*dpor_race_fn)(explorer *e, size_t k, size_t j, int tj,
+                             const exg_fp *ej, uint64_t *v);
+/* The race analysis of dpor_analyse() with another action per race. */
+int dpor_races(explorer *e, size_t n, long final, dpor_race_fn race);
+/* v = notdep(e_k): the events of (k, j) that e_k does not happen before. */
+void dpor_notdep(const exgraph *g, size_t k, size_t j, uint64_t *v);
+
+/* --------------------------------------- optimal (optimal.c, wakeup trees) */
+
+uint32_t opt_first(explorer *e, size_t i, uint32_t avail, int prev);
+int opt_analyse(explorer *e, size_t n, long final);
+/* Frees the wakeup trees (any strategy: nothing when there are none). */
+void opt_free(explorer *e);
 
 /* -------------------------------------------------- samplers (sample.c) */
 

@@ -3,12 +3,18 @@
 ** scenarios: DPOR reaches the same final states and violation kinds as
 ** naive enumeration, covers every Mazurkiewicz trace naive sees, and runs
 ** exactly one complete execution per trace (source sets + sleep sets never
-** explore two equivalent complete executions).  Also: bounded search finds
-** the fewest-preemption counterexample first, --jobs splits cover the same
-** states, and the CLI certifies the fixed kernel and replays what it finds.
+** explore two equivalent complete executions); the same for the optimal
+** strategy (wakeup trees); 3-thread scenarios among them.  No
+** sleep-set-blocked execution: dpor where every conflict is inside
+** critical sections (lock-aware happens-before), optimal on lastzero too.
+** Also: bounded search finds the fewest-preemption counterexample first,
+** --jobs splits cover the same states, and the CLI certifies the fixed
+** kernel and replays what it finds.
 ** Unit tests of the pieces: the strategy table (parse/name round trips,
-** certifies flags, error messages) and the execution graph on hand-built
-** graphs (happens-before, races, preemptions, trace ids, node invariants).
+** certifies flags, error messages), the dependence of single-step lock
+** sections, and the execution graph on hand-built graphs (happens-before
+** and its lock-aware form, races, preemptions, trace ids, node
+** invariants).
 */
 #include <criterion/criterion.h>
 #include <signal.h>
@@ -96,26 +102,36 @@ static void explore(const char *text, const char *strategy, int loop_bound,
   qsort(s->traces, (size_t)s->ntraces, sizeof s->traces[0], cmp_u64);
 }
 
-/* DPOR against naive on one scenario; returns the two execution counts. */
+/* Search b (stats sb) reached what naive search a did, one execution per
+   trace (dpor and optimal). */
+static void same_as_naive(const char *name, const struct seen *a,
+                          const struct seen *b, const exp_stats *sb) {
+  cr_assert(sb->complete, "%s: the search finishes", name);
+  cr_assert_eq(a->nstates, b->nstates, "%s: final states %d vs %d", name,
+               a->nstates, b->nstates);
+  cr_assert_eq(memcmp(a->states, b->states, (size_t)a->nstates * 8), 0,
+               "%s: same final states", name);
+  cr_assert_str_eq(a->kinds, b->kinds, "%s: same violation kinds", name);
+  cr_assert_eq(a->ntraces, b->ntraces, "%s: traces %d vs %d", name, a->ntraces,
+               b->ntraces);
+  cr_assert_eq(memcmp(a->traces, b->traces, (size_t)a->ntraces * 8), 0,
+               "%s: DPOR covers every Mazurkiewicz trace", name);
+  cr_assert_eq(b->complete, (uint64_t)a->ntraces,
+               "%s: one complete DPOR execution per trace (%llu vs %d)", name,
+               (unsigned long long)b->complete, a->ntraces);
+}
+
+/* dpor, then optimal, against naive on one scenario; returns the naive
+   and dpor execution counts (optimal's must equal dpor's). */
 static void compare(const char *name, const char *text, uint64_t *naive_n,
                     uint64_t *dpor_n) {
   static struct seen a, b;
   exp_stats sa, sb;
   explore(text, "naive", 0, &a, &sa, 1, 0);
-  explore(text, "dpor", 0, &b, &sb, 1, 0);
-  cr_assert(sa.complete && sb.complete, "%s: both searches finish", name);
-  cr_assert_eq(a.nstates, b.nstates, "%s: final states %d vs %d", name,
-               a.nstates, b.nstates);
-  cr_assert_eq(memcmp(a.states, b.states, (size_t)a.nstates * 8), 0,
-               "%s: same final states", name);
-  cr_assert_str_eq(a.kinds, b.kinds, "%s: same violation kinds", name);
-  cr_assert_eq(a.ntraces, b.ntraces, "%s: traces %d vs %d", name, a.ntraces,
-               b.ntraces);
-  cr_assert_eq(memcmp(a.traces, b.traces, (size_t)a.ntraces * 8), 0,
-               "%s: DPOR covers every Mazurkiewicz trace", name);
-  cr_assert_eq(b.complete, (uint64_t)a.ntraces,
-               "%s: one complete DPOR execution per trace (%llu vs %d)", name,
-               (unsigned long long)b.complete, a.ntraces);
+  for (int o = 1; o >= 0; o--) {
+    explore(text, o ? "optimal" : "dpor", 0, &b, &sb, 1, 0);
+    same_as_naive(name, &a, &b, &sb);
+  }
   cr_assert_leq(b.complete, a.complete);
   *naive_n = a.complete;
   *dpor_n = b.complete;
@@ -196,6 +212,81 @@ Test(reduction, mm_store_vs_load) {
   cr_assert_eq(nv, 13);
 }
 
+/* Three threads: the lock-aware happens-before (dpor.c) drops data races
+   that only a reversal of two critical sections could reverse; the
+   acquisition races still reverse them. */
+Test(reduction, three_threads_lock_aware) {
+  uint64_t nv, dp;
+  compare("counter 4", LITMUS("counter", 4, "clean"), &nv, &dp);
+  cr_assert_eq(dp, 24, "4! orders of the critical sections");
+  compare("racy-counter 3", LITMUS("racy-counter", 3, "violation lost-update"),
+          &nv, &dp);
+  compare("lastzero 3", LITMUS("lastzero", 3, "clean"), &nv, &dp);
+  cr_assert_eq(dp, 12);
+  compare("indexer 3", LITMUS("indexer", 3, "clean"), &nv, &dp);
+  cr_assert_eq(dp, 1);
+  compare("store, load, load on 3 cpus",
+          "scenario \"t\"\nkernel 2.6.20\ncpus 3\nfile data size=4K "
+          "cached=0\nmm p1\nmm p2\n"
+          "map p1 data at 0x10000 pages=1 shared rw mapped\n"
+          "map p2 data at 0x10000 pages=1 shared rw mapped\n"
+          "cpu0: p1 store 0x10000\ncpu1: p2 load 0x10000\n"
+          "cpu2: p1 load 0x10000\nexpect clean\n",
+          &nv, &dp);
+  cr_assert_eq(dp, 18);
+  cr_assert_eq(nv, 182);
+}
+
+/* No execution is sleep-set blocked, each one is a distinct trace, and
+   dpor and optimal reach the same traces and final states.  dpor: where
+   every conflict sits inside critical sections (filesystem(16) had 279
+   blocked executions without the lock-aware happens-before).  optimal
+   (wakeup trees): everywhere here, lastzero too (lastzero(8): dpor has
+   1068 blocked executions for 704 traces). */
+Test(reduction, no_blocked_executions) {
+  static const struct {
+    const char *text;
+    uint64_t traces;
+    int locked; /* dpor runs no blocked execution either */
+  } cases[] = {
+      /* the most threads first: the engine keeps its first CPU count */
+      {LITMUS("filesystem", 16, "clean"), 8, 1},
+      {LITMUS("filesystem", 14, "clean"), 2, 1},
+      {LITMUS("indexer", 13, "clean"), 64, 1},
+      {LITMUS("counter", 4, "clean"), 24, 1},
+      {LITMUS("lastzero", 6, "clean"), 144, 0},
+      {LITMUS("lastzero", 8, "clean"), 704, 0},
+      {"scenario \"t\"\nkernel 2.6.20\ncpus 3\nfile data size=4K "
+       "cached=0\nmm p1\nmm p2\nmap p1 data at 0x10000 pages=1 shared rw\n"
+       "map p2 data at 0x10000 pages=1 shared rw\ncpu0: p1 load 0x10000\n"
+       "cpu1: p2 load 0x10000\ncpu2: p1 load 0x10000\nexpect clean\n",
+       116, 0},
+  };
+  static struct seen s, d;
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    exp_stats st, sd;
+    explore(cases[i].text, "optimal", 0, &s, &st, 1, 0);
+    explore(cases[i].text, "dpor", 0, &d, &sd, 1, 0);
+    cr_assert(st.complete && sd.complete);
+    cr_assert_eq(st.pruned, 0, "case %zu: %llu blocked executions", i,
+                 (unsigned long long)st.pruned);
+    cr_assert(!cases[i].locked || sd.pruned == 0,
+              "case %zu: dpor: %llu blocked executions", i,
+              (unsigned long long)sd.pruned);
+    cr_assert_eq(s.complete, (uint64_t)s.ntraces,
+                 "case %zu: one execution per trace", i);
+    cr_assert_eq(s.complete, cases[i].traces, "case %zu: %llu traces", i,
+                 (unsigned long long)s.complete);
+    cr_assert_eq(d.ntraces, s.ntraces);
+    cr_assert_eq(d.complete, s.complete);
+    cr_assert_eq(memcmp(d.traces, s.traces, (size_t)s.ntraces * 8), 0,
+                 "case %zu: the same traces", i);
+    cr_assert_eq(d.nstates, s.nstates);
+    cr_assert_eq(memcmp(d.states, s.states, (size_t)s.nstates * 8), 0,
+                 "case %zu: the same final states", i);
+  }
+}
+
 Test(explore, dpor_finds_r1_and_certifies_the_fix) {
   static struct seen s;
   exp_stats st;
@@ -271,7 +362,7 @@ Test(explore, strategy_parse_errors) {
     const char *in, *msg;
   } cases[] = {
       {"bfs", "unknown strategy 'bfs', expected dpor, naive, bounded:K, "
-              "pct:N,d or random:N"},
+              "pct:N,d, random:N or optimal"},
       {"bounded:x", "bad bound in 'bounded:x', expected bounded:K with K "
                     "0..64"},
       {"random:0", "bad count in 'random:0', expected random:N with N >= 1"},
@@ -321,8 +412,9 @@ Test(explore_cli, usage_errors) {
   char *out;
   cr_assert_eq(
       run_mmsim("explore scenarios/fault-punch.scn --strategy bfs", &out), 2);
-  cr_assert_str_eq(out, "mmsim explore: unknown strategy 'bfs', expected "
-                        "dpor, naive, bounded:K, pct:N,d or random:N\n");
+  cr_assert_str_eq(out,
+                   "mmsim explore: unknown strategy 'bfs', expected "
+                   "dpor, naive, bounded:K, pct:N,d, random:N or optimal\n");
   free(out);
   cr_assert_eq(run_mmsim("explore", &out), 2);
   free(out);
@@ -392,7 +484,7 @@ Test(strategy, table_round_trip_and_certifies) {
       {"dpor", EXP_DPOR, 1},         {"naive", EXP_NAIVE, 1},
       {"bounded:0", EXP_BOUNDED, 1}, {"bounded:64", EXP_BOUNDED, 1},
       {"pct:200,3", EXP_PCT, 0},     {"pct:1,9", EXP_PCT, 0},
-      {"random:17", EXP_RANDOM, 0},
+      {"random:17", EXP_RANDOM, 0},  {"optimal", EXP_OPTIMAL, 1},
   };
   uint32_t covered = 0;
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -424,7 +516,7 @@ Test(strategy, table_round_trip_and_certifies) {
    cfg is left as it was. */
 Test(strategy, parse_error_messages) {
   static const char unknown[] =
-      "expected dpor, naive, bounded:K, pct:N,d or random:N";
+      "expected dpor, naive, bounded:K, pct:N,d, random:N or optimal";
   static const struct {
     const char *in, *msg;
   } cases[] = {
@@ -565,6 +657,92 @@ Test(exgraph, bits_intersect_below) {
   cr_assert(!exg_bits_intersect_below(a, c, 2, 3));
   cr_assert(exg_bits_intersect_below(a, c, 2, 4));
   cr_assert(exg_bits_intersect_below(a, c, 2, 200));
+}
+
+/* Footprints of three-thread graphs: lock l (object 5), its shared and
+   single-step forms, data x (object 1) and z (object 2). */
+static const exg_fp lk = {1, {{.obj = 5, .op = SIM_OP_LOCK}}};
+static const exg_fp ul = {1, {{.obj = 5, .op = SIM_OP_UNLOCK}}};
+static const exg_fp lks = {1, {{.obj = 5, .op = SIM_OP_LOCK_SHARED}}};
+static const exg_fp uls = {1, {{.obj = 5, .op = SIM_OP_UNLOCK_SHARED}}};
+static const exg_fp rz = {1, {{.obj = 2, .op = SIM_OP_READ}}};
+
+/* T0: take, w1, drop; T1: take, r1, drop; T2 waits with rz pending and
+   never runs.  e_0..e_5 = T0 T0 T0 T1 T1 T1. */
+static void build_sections(explorer *e, const exg_fp *take,
+                           const exg_fp *drop) {
+  *e = (explorer){.nthreads = 3, .def = exp_strategy_of(EXP_DPOR), .k = -1};
+  exg_init(&e->g, 3);
+  cr_assert_eq(exg_reserve(&e->g, 7), 0);
+  const exg_fp *ev[6] = {take, &w1, drop, take, &r1, drop};
+  int shared = take->acc[0].op == SIM_OP_LOCK_SHARED;
+  for (size_t i = 0; i < 6; i++) {
+    int t = i < 3 ? 0 : 1;
+    /* T1 waits for T0's drop unless the lock is shared */
+    uint32_t en = 4u | (i < 3 ? 1u : 0) | (i >= 3 || i == 0 || shared ? 2u : 0);
+    exg_node_open(&e->g, i, en);
+    exg_node *nd = exg_node_at(&e->g, i);
+    nd->chosen = (int8_t)t;
+    nd->done = nd->backtrack = 1u << t;
+    *exg_pend(&e->g, i, 0) = i < 3 ? *ev[i] : (exg_fp){0};
+    *exg_pend(&e->g, i, 1) = i < 3 ? *take : *ev[i];
+    *exg_pend(&e->g, i, 2) = rz;
+    exg_check_node(&e->g, i);
+  }
+}
+
+Test(exgraph, lock_aware_happens_before) {
+  explorer e;
+  build_sections(&e, &lk, &ul);
+  exgraph *g = &e.g;
+  cr_assert_eq(dpor_analyse(&e, 6, -1), 0);
+  cr_assert(!exg_hb_before(g, 2, 3), "a release commutes with a take");
+  cr_assert(exg_lhb_before(g, 2, 3), "release -> next acquisition");
+  cr_assert(!exg_hb_before(g, 1, 3) && exg_lhb_before(g, 1, 3),
+            "w1 -> drop -> take: lock-aware only");
+  cr_assert(exg_hb_before(g, 0, 3), "the acquisitions are dependent");
+  cr_assert_eq(exg_node_at(g, 0)->backtrack, 3u,
+               "the acquisition race is reversed: T1 from s_0");
+  cr_assert_eq(exg_node_at(g, 1)->backtrack, 1u,
+               "the data race is dropped: no blocked-initial fallback adding "
+               "T2 at s_1");
+  exg_free(g);
+
+  /* shared sections commute: no edge, the data race stays */
+  build_sections(&e, &lks, &uls);
+  cr_assert_eq(dpor_analyse(&e, 6, -1), 0);
+  cr_assert(!exg_lhb_before(g, 2, 3) && !exg_lhb_before(g, 1, 3),
+            "no edge between shared sections");
+  cr_assert(exg_has(exg_node_at(g, 1)->backtrack, 1),
+            "the data race is reversed at s_1");
+  exg_free(g);
+}
+
+/* depend.h: single-step sections commute for the lock part. */
+Test(exgraph, single_step_sections_commute) {
+  const sim_stepdesc sec_w = {.n = 3,
+                              .acc = {{5, SIM_OP_LOCK},
+                                      {1, SIM_OP_WRITE},
+                                      {5, SIM_OP_UNLOCK}}},
+                     sec_r = {.n = 3,
+                              .acc = {{5, SIM_OP_LOCK},
+                                      {2, SIM_OP_READ},
+                                      {5, SIM_OP_UNLOCK}}},
+                     sec_r1 = {.n = 3,
+                               .acc = {{5, SIM_OP_LOCK},
+                                       {1, SIM_OP_READ},
+                                       {5, SIM_OP_UNLOCK}}},
+                     held = {.n = 1, .acc = {{5, SIM_OP_LOCK}}},
+                     shared = {.n = 1, .acc = {{5, SIM_OP_LOCK_SHARED}}},
+                     tryl = {.n = 1, .acc = {{5, SIM_OP_TRYLOCK}}},
+                     drop_take = {
+                         .n = 2, .acc = {{5, SIM_OP_UNLOCK}, {5, SIM_OP_LOCK}}};
+  cr_assert(!exp_dependent(&sec_w, &sec_r), "two sections of l commute");
+  cr_assert(exp_dependent(&sec_w, &sec_r1), "their data still conflicts");
+  cr_assert(exp_dependent(&sec_w, &held), "an acquisition keeping l held");
+  cr_assert(exp_dependent(&sec_w, &shared), "a shared one keeping it held");
+  cr_assert(exp_dependent(&sec_w, &tryl), "a trylock");
+  cr_assert(exp_dependent(&drop_take, &sec_r), "not a section: drop first");
 }
 
 /* The node invariants are asserted, not assumed. */
