@@ -23,7 +23,9 @@
 **   random:N   N seeded random walks.
 **
 ** Dependence between two steps of different threads, from footprints
-** (sim/depend.h): a shared object with at least one write; two
+** (sim/depend.h): a shared object with at least one write (two commutative
+** updates, SIM_OP_ADD, excepted; an update against a read or write is a
+** conflict); two
 ** acquisitions of one lock (shared with shared, and two single-step
 ** sections {LOCK l, ..., UNLOCK l}, excepted); a trylock with any operation
 ** on its lock.  Releases commute with acquisitions of other threads: the
