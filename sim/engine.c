@@ -16,10 +16,14 @@
 **
 ** Simulated time: each thread has a ready time (end of its last step); a
 ** granted step starts at max(clock, ready) and lasts its cost.  The clock is
-** SimGrid's (sg_actor_sleep_until), offset by the clock at the start of the
-** execution since SimGrid keeps its clock across simgrid_run() calls.  The
-** logged times are the engine's integer nanoseconds, so logs never depend on
-** floating-point rounding.
+** the engine's integer nanoseconds, so logs never depend on floating-point
+** rounding.  SimGrid's clock follows it lazily: nothing in SimGrid reads it
+** during an execution (the actors only block on semaphores), and one
+** sg_actor_sleep_until() per step cost more than half of a gated step, so
+** sync_sg_clock() brings it to the engine's clock once, when the last
+** thread finishes.  SimGrid keeps its clock across simgrid_run() calls, so
+** each execution's is offset by its value at the start (sg_offset).  A
+** future SimGrid activity (disk I/O) must call sync_sg_clock() first.
 **
 ** Bad unlock: grant() leaves a lock the thread does not hold as it was and
 ** marks the step; the thread, resumed in its action, reports the violation
@@ -554,10 +558,8 @@ static void grant(sim_exec *x, sim_thread *t) {
   sim_hash_str(&x->hash, s->what);
   sim_hash_str(&x->hash, fn);
 
-  if (start > x->clock_ns) {
-    x->clock_ns = start;
-    sg_actor_sleep_until(x->sg_offset + (double)start * 1e-9);
-  }
+  if (start > x->clock_ns)
+    x->clock_ns = start; /* SimGrid's clock follows lazily: sync_sg_clock */
   t->ready_ns = start + s->cost_ns;
   sched_push(x, tid);
 
@@ -654,6 +656,13 @@ void sim_step(sim_thread *t, const sim_stepdesc *s) {
 
 /* --------------------------------------------------------------- threads */
 
+/* Brings SimGrid's clock to the engine's (see the top of this file). */
+static void sync_sg_clock(sim_exec *x) {
+  double now = x->sg_offset + (double)x->clock_ns * 1e-9;
+  if (now > simgrid_get_clock())
+    sg_actor_sleep_until(now);
+}
+
 static void thread_done(sim_exec *x, sim_thread *t) {
   if (t->state == T_PARKED)
     x->nparked--;
@@ -661,6 +670,8 @@ static void thread_done(sim_exec *x, sim_thread *t) {
   x->nlive--;
   x->in_action = 0;
   x->running = -1;
+  if (x->nlive == 0)
+    sync_sg_clock(x); /* every other actor has finished */
   if (x->aborting)
     return;
   if (x->nlive == 0) {
