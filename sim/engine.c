@@ -480,6 +480,20 @@ static void sched_push(sim_exec *x, int tid) {
   x->sched[x->nsched++] = (uint8_t)tid;
 }
 
+/* *d = *s without the unused tail of acc[] (most steps have one or two of
+   SIM_MAX_ACCESS accesses): everyone reads acc[0..n) only.  A refresh hook
+   may grow n on the copy; it writes what it declares. */
+static void step_copy(sim_stepdesc *d, const sim_stepdesc *s) {
+  d->what = s->what;
+  d->cost_ns = s->cost_ns;
+  d->n = s->n;
+  memcpy(d->acc, s->acc, s->n * sizeof *s->acc);
+  d->ready = s->ready;
+  d->ready_arg = s->ready_arg;
+  d->refresh = s->refresh;
+  d->refresh_arg = s->refresh_arg;
+}
+
 /* Applies the granted step of 't': lock effects, time, hash, the open
    event and its happens-before arrows. */
 static void grant(sim_exec *x, sim_thread *t) {
@@ -564,7 +578,7 @@ static void grant(sim_exec *x, sim_thread *t) {
   sched_push(x, tid);
 
   x->open = 1;
-  x->ev_step = *s;
+  step_copy(&x->ev_step, s);
   x->ev = (sim_event){.seq = seq,
                       .ts_ns = start,
                       .dur_ns = s->cost_ns,
@@ -636,7 +650,7 @@ void sim_step(sim_thread *t, const sim_stepdesc *s) {
     close_event(x);
   }
   x->in_action = 0;
-  t->pending = *s;
+  step_copy(&t->pending, s);
   t->has_pending = 1;
   t->state = T_PARKED;
   x->nparked++;
