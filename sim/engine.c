@@ -61,6 +61,8 @@ struct sim_thread {
   jmp_buf jb;   /* trampoline, for unwinding on abort */
   int has_pending;
   sim_stepdesc pending; /* declared step, valid while parked */
+  int may_block;        /* pending has a lock, shared lock or wait access, or
+                           a refresh hook: enabledness must be evaluated */
   uint64_t ready_ns;
   int trylock_ok; /* of the last granted step */
   int bad_unlock; /* access index of a release of a lock not held in the
@@ -356,12 +358,29 @@ static int step_enabled(const sim_exec *x, const sim_stepdesc *s) {
   return 1;
 }
 
+/* Whether a step's enabledness depends on state at all: computed once when
+   the step is declared, so that a decision does not rescan the footprint of
+   every parked thread. */
+static int step_may_block(const sim_stepdesc *s) {
+  if (s->refresh)
+    return 1;
+  for (int i = 0; i < s->n; i++)
+    if (s->acc[i].op == SIM_OP_LOCK || s->acc[i].op == SIM_OP_LOCK_SHARED ||
+        s->acc[i].op == SIM_OP_WAIT)
+      return 1;
+  return 0;
+}
+
 static uint32_t enabled_mask(sim_exec *x) {
   uint32_t m = 0;
   for (int i = 0; i < x->cfg->nthreads; i++) {
     sim_thread *t = &x->th[i];
     if (t->state != T_PARKED)
       continue;
+    if (!t->may_block) { /* most steps: no lock to wait for */
+      m |= 1u << i;
+      continue;
+    }
     if (t->pending.refresh)
       t->pending.refresh(x, t->pending.refresh_arg, &t->pending);
     if (step_enabled(x, &t->pending))
@@ -651,6 +670,7 @@ void sim_step(sim_thread *t, const sim_stepdesc *s) {
   }
   x->in_action = 0;
   step_copy(&t->pending, s);
+  t->may_block = step_may_block(s);
   t->has_pending = 1;
   t->state = T_PARKED;
   x->nparked++;
