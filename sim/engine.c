@@ -16,10 +16,14 @@
 **
 ** Simulated time: each thread has a ready time (end of its last step); a
 ** granted step starts at max(clock, ready) and lasts its cost.  The clock is
-** SimGrid's (sg_actor_sleep_until), offset by the clock at the start of the
-** execution since SimGrid keeps its clock across simgrid_run() calls.  The
-** logged times are the engine's integer nanoseconds, so logs never depend on
-** floating-point rounding.
+** the engine's integer nanoseconds, so logs never depend on floating-point
+** rounding.  SimGrid's clock follows it lazily: nothing in SimGrid reads it
+** during an execution (the actors only block on semaphores), and one
+** sg_actor_sleep_until() per step cost more than half of a gated step, so
+** sync_sg_clock() brings it to the engine's clock once, when the last
+** thread finishes.  SimGrid keeps its clock across simgrid_run() calls, so
+** each execution's is offset by its value at the start (sg_offset).  A
+** future SimGrid activity (disk I/O) must call sync_sg_clock() first.
 **
 ** Bad unlock: grant() leaves a lock the thread does not hold as it was and
 ** marks the step; the thread, resumed in its action, reports the violation
@@ -57,6 +61,8 @@ struct sim_thread {
   jmp_buf jb;   /* trampoline, for unwinding on abort */
   int has_pending;
   sim_stepdesc pending; /* declared step, valid while parked */
+  int may_block;        /* pending has a lock, shared lock or wait access, or
+                           a refresh hook: enabledness must be evaluated */
   uint64_t ready_ns;
   int trylock_ok; /* of the last granted step */
   int bad_unlock; /* access index of a release of a lock not held in the
@@ -352,12 +358,29 @@ static int step_enabled(const sim_exec *x, const sim_stepdesc *s) {
   return 1;
 }
 
+/* Whether a step's enabledness depends on state at all: computed once when
+   the step is declared, so that a decision does not rescan the footprint of
+   every parked thread. */
+static int step_may_block(const sim_stepdesc *s) {
+  if (s->refresh)
+    return 1;
+  for (int i = 0; i < s->n; i++)
+    if (s->acc[i].op == SIM_OP_LOCK || s->acc[i].op == SIM_OP_LOCK_SHARED ||
+        s->acc[i].op == SIM_OP_WAIT)
+      return 1;
+  return 0;
+}
+
 static uint32_t enabled_mask(sim_exec *x) {
   uint32_t m = 0;
   for (int i = 0; i < x->cfg->nthreads; i++) {
     sim_thread *t = &x->th[i];
     if (t->state != T_PARKED)
       continue;
+    if (!t->may_block) { /* most steps: no lock to wait for */
+      m |= 1u << i;
+      continue;
+    }
     if (t->pending.refresh)
       t->pending.refresh(x, t->pending.refresh_arg, &t->pending);
     if (step_enabled(x, &t->pending))
@@ -476,6 +499,20 @@ static void sched_push(sim_exec *x, int tid) {
   x->sched[x->nsched++] = (uint8_t)tid;
 }
 
+/* *d = *s without the unused tail of acc[] (most steps have one or two of
+   SIM_MAX_ACCESS accesses): everyone reads acc[0..n) only.  A refresh hook
+   may grow n on the copy; it writes what it declares. */
+static void step_copy(sim_stepdesc *d, const sim_stepdesc *s) {
+  d->what = s->what;
+  d->cost_ns = s->cost_ns;
+  d->n = s->n;
+  memcpy(d->acc, s->acc, s->n * sizeof *s->acc);
+  d->ready = s->ready;
+  d->ready_arg = s->ready_arg;
+  d->refresh = s->refresh;
+  d->refresh_arg = s->refresh_arg;
+}
+
 /* Applies the granted step of 't': lock effects, time, hash, the open
    event and its happens-before arrows. */
 static void grant(sim_exec *x, sim_thread *t) {
@@ -554,15 +591,13 @@ static void grant(sim_exec *x, sim_thread *t) {
   sim_hash_str(&x->hash, s->what);
   sim_hash_str(&x->hash, fn);
 
-  if (start > x->clock_ns) {
-    x->clock_ns = start;
-    sg_actor_sleep_until(x->sg_offset + (double)start * 1e-9);
-  }
+  if (start > x->clock_ns)
+    x->clock_ns = start; /* SimGrid's clock follows lazily: sync_sg_clock */
   t->ready_ns = start + s->cost_ns;
   sched_push(x, tid);
 
   x->open = 1;
-  x->ev_step = *s;
+  step_copy(&x->ev_step, s);
   x->ev = (sim_event){.seq = seq,
                       .ts_ns = start,
                       .dur_ns = s->cost_ns,
@@ -634,7 +669,8 @@ void sim_step(sim_thread *t, const sim_stepdesc *s) {
     close_event(x);
   }
   x->in_action = 0;
-  t->pending = *s;
+  step_copy(&t->pending, s);
+  t->may_block = step_may_block(s);
   t->has_pending = 1;
   t->state = T_PARKED;
   x->nparked++;
@@ -654,6 +690,13 @@ void sim_step(sim_thread *t, const sim_stepdesc *s) {
 
 /* --------------------------------------------------------------- threads */
 
+/* Brings SimGrid's clock to the engine's (see the top of this file). */
+static void sync_sg_clock(sim_exec *x) {
+  double now = x->sg_offset + (double)x->clock_ns * 1e-9;
+  if (now > simgrid_get_clock())
+    sg_actor_sleep_until(now);
+}
+
 static void thread_done(sim_exec *x, sim_thread *t) {
   if (t->state == T_PARKED)
     x->nparked--;
@@ -661,6 +704,8 @@ static void thread_done(sim_exec *x, sim_thread *t) {
   x->nlive--;
   x->in_action = 0;
   x->running = -1;
+  if (x->nlive == 0)
+    sync_sg_clock(x); /* every other actor has finished */
   if (x->aborting)
     return;
   if (x->nlive == 0) {
