@@ -274,31 +274,6 @@ void sim_after(sim_thread *t, const char *fmt, ...) {
 
 /* ------------------------------------------------------------ violations */
 
-const sim_kind sim_engine_kinds[SIM_NENGINE_KINDS] = {
-    {SIM_KIND_DEADLOCK, "deadlock",
-     "no thread enabled while some are unfinished (the waiters are named)"},
-    {SIM_KIND_BAD_UNLOCK, "bad-unlock",
-     "a thread released a lock it does not hold"},
-};
-
-const sim_kind *sim_kind_get(const sim_model_ops *ops, int id) {
-  if (id > SIM_KIND_NONE && id < SIM_KIND_MODEL)
-    return &sim_engine_kinds[id - 1];
-  if (ops && ops->kinds && id >= SIM_KIND_MODEL &&
-      id - SIM_KIND_MODEL < ops->nkinds)
-    return &ops->kinds[id - SIM_KIND_MODEL];
-  return NULL;
-}
-
-int sim_kind_find(const sim_model_ops *ops, const char *name) {
-  for (int id = 1; id < SIM_KIND_MODEL + (ops ? ops->nkinds : 0); id++) {
-    const sim_kind *k = sim_kind_get(ops, id);
-    if (k && !strcmp(k->name, name))
-      return id;
-  }
-  return SIM_KIND_NONE;
-}
-
 void sim_violation(sim_exec *x, int kind, const sim_oid *objs, int n,
                    const char *fmt, ...) {
   sim_result *r = x->r;
