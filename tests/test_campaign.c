@@ -186,3 +186,17 @@ Test(campaign, three_workers_certify) {
   cr_assert_eq(strncmp(c.res[0].verdict, "all ", 4), 0, "%s", c.res[0].verdict);
   campaign_free(&c);
 }
+
+/* Executions stopped by --max-steps were not checked to their end: the
+   certificate says so. */
+Test(campaign, a_step_limited_certificate_names_its_limit) {
+  campaign c;
+  camp_opts o = opts(R1);
+  o.variants[0] = "2.6.23";
+  o.nvariants = 1;
+  o.max_steps = 1;
+  cr_assert_eq(campaign_run(&c, &o), 0);
+  cr_assert_gt(c.res[0].step_limit, 0);
+  cr_assert_str_eq(c.res[0].verdict, "all 0 traces clean up to 1 step");
+  campaign_free(&c);
+}

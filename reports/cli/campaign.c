@@ -326,8 +326,9 @@ static int explore_split(struct run *u, const sim_exec_cfg *base, exp_cfg cfg) {
 }
 
 /* The verdict against the scenario's expectation for this variant. */
-static void judge(camp_variant *res, const model_binding *b, const exp_cfg *cfg,
-                  int loop_bound, int stopped) {
+static void judge(camp_variant *res, const model_binding *b, const camp_opts *o,
+                  int stopped) {
+  const exp_cfg *cfg = &o->cfg;
   uint64_t nviol = 0;
   for (int i = 0; i < res->nkinds; i++)
     nviol += res->kinds[i].count;
@@ -349,13 +350,19 @@ static void judge(camp_variant *res, const model_binding *b, const exp_cfg *cfg,
     size_t len = 0;
     if (res->cut)
       len += (size_t)snprintf(upto + len, sizeof upto - len,
-                              " up to loop bound %d", loop_bound);
+                              " up to loop bound %d", o->loop_bound);
+    if (res->step_limit)
+      len += (size_t)snprintf(upto + len, sizeof upto - len, "%s %llu step%s",
+                              len ? " and" : " up to",
+                              (unsigned long long)o->max_steps,
+                              o->max_steps == 1 ? "" : "s");
     if (cfg->strategy == EXP_BOUNDED)
       snprintf(upto + len, sizeof upto - len, "%s %d preemption%s",
                len ? " and" : " up to", cfg->bound, cfg->bound == 1 ? "" : "s");
     res->expect_met = 1;
     snprintf(res->verdict, sizeof res->verdict, "all %llu traces clean%s",
-             (unsigned long long)(res->st.execs - res->cut), upto);
+             (unsigned long long)(res->st.execs - res->cut - res->step_limit),
+             upto);
   } else {
     /* sampling meets 'clean' as far as it can; a search cut short by a
        cap or Ctrl-C does not */
@@ -529,7 +536,7 @@ static int explore_variant(campaign *c, const camp_opts *o, const char *variant,
     fprintf(stderr, "\r%*s\r", 78, "");
   for (int i = 0; i < res->nkinds && !*stop; i++)
     minimise_kind(&u, &base, &res->kinds[i]);
-  judge(res, &l->b, &o->cfg, o->loop_bound, *stop != 0);
+  judge(res, &l->b, o, *stop != 0);
   if (o->log)
     log_counterexamples(&u, &base);
   return 0;
