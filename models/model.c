@@ -36,30 +36,40 @@ static int check_expect_kinds(const model_binding *b, const scenario *s,
   return 0;
 }
 
-int model_bind(model_binding *b, const scenario *s, const char *variant,
-               char *err, size_t errlen) {
-  memset(b, 0, sizeof *b);
-  if (s->litmus[0]) {
-    if (variant) {
-      snprintf(err, errlen,
-               "error: %s is a litmus scenario: it has no kernel variant",
-               s->path);
-      return -1;
-    }
-    if (litmus_init(&b->lit, s->litmus, s->litmus_n, err, errlen))
-      return -1;
-    b->ops = &litmus_ops;
-    b->model = &b->lit;
-    b->threads = litmus_threads(&b->lit);
-    b->nthreads = litmus_nthreads(&b->lit);
-    b->ncpus = b->nthreads;
-    b->nobjs = litmus_nobjs(&b->lit);
-    b->expect = scn_expectation(s, NULL);
-    return check_expect_kinds(b, s, err, errlen);
+/* ------------------------------------------------------------ models */
+
+static int litmus_claims(const scenario *s) {
+  return s->litmus[0] != 0;
+}
+
+static int litmus_bind(model_binding *b, const scenario *s, const char *variant,
+                       char *err, size_t errlen) {
+  if (variant) {
+    snprintf(err, errlen,
+             "error: %s is a litmus scenario: it has no kernel variant",
+             s->path);
+    return -1;
   }
+  if (litmus_init(&b->lit, s->litmus, s->litmus_n, err, errlen))
+    return -1;
+  b->model = &b->lit;
+  b->threads = litmus_threads(&b->lit);
+  b->nthreads = litmus_nthreads(&b->lit);
+  b->ncpus = b->nthreads;
+  b->nobjs = litmus_nobjs(&b->lit);
+  snprintf(b->variant, sizeof b->variant, "litmus");
+  b->expect = scn_expectation(s, NULL);
+  return 0;
+}
+
+static int mm_claims(const scenario *s) {
+  return !s->litmus[0];
+}
+
+static int mm_bind(model_binding *b, const scenario *s, const char *variant,
+                   char *err, size_t errlen) {
   if (mm_model_init(&b->mm, s, variant, err, errlen))
     return -1;
-  b->ops = &mm_model_ops;
   b->model = &b->mm;
   b->threads = b->mm.threads;
   b->nthreads = s->nthreads;
@@ -68,7 +78,32 @@ int model_bind(model_binding *b, const scenario *s, const char *variant,
   snprintf(b->variant, sizeof b->variant, "%s", variant ? variant : s->kernel);
   mm_knobs_format(&b->mm.knobs, b->knobs, sizeof b->knobs);
   b->expect = scn_expectation(s, b->variant);
-  return check_expect_kinds(b, s, err, errlen);
+  return 0;
+}
+
+/* Every model; a scenario is bound by the first that claims it (their
+   claims are disjoint: a 'litmus' line or not). */
+const model_desc model_table[] = {
+    {"MM model", &mm_model_ops, 1, mm_claims, mm_bind},
+    {"litmus programs", &litmus_ops, 0, litmus_claims, litmus_bind},
+};
+const int model_ntable = (int)(sizeof model_table / sizeof model_table[0]);
+
+int model_bind(model_binding *b, const scenario *s, const char *variant,
+               char *err, size_t errlen) {
+  memset(b, 0, sizeof *b);
+  for (int i = 0; i < model_ntable; i++) {
+    const model_desc *d = &model_table[i];
+    if (!d->claims(s))
+      continue;
+    b->desc = d;
+    b->ops = d->ops;
+    if (d->bind(b, s, variant, err, errlen))
+      return -1;
+    return check_expect_kinds(b, s, err, errlen);
+  }
+  snprintf(err, errlen, "error: %s: no model for this scenario", s->path);
+  return -1;
 }
 
 sim_exec_cfg model_exec_cfg(const model_binding *b) {

@@ -12,15 +12,33 @@
 #include "models/scenario.h"
 #include "sim/sim.h"
 
+struct model_binding;
+
+/* One model a scenario can name: the ops the engine drives (with the
+   model's violation kinds table), whether it has kernel variants, which
+   scenarios it takes, and how it binds one. */
+typedef struct model_desc {
+  const char *name;         /* "MM model", "litmus programs" */
+  const sim_model_ops *ops; /* ops->kinds: its violation kinds */
+  int variants;             /* 1: bound with a kernel variant */
+  int (*claims)(const scenario *s);
+  int (*bind)(struct model_binding *b, const scenario *s, const char *variant,
+              char *err, size_t errlen);
+} model_desc;
+
+extern const model_desc model_table[];
+extern const int model_ntable;
+
 typedef struct model_binding {
+  const model_desc *desc;
   const sim_model_ops *ops;
   void *model;
   const sim_thread_cfg *threads;
   int nthreads;
   int ncpus;
   uint32_t nobjs;
-  char variant[16];  /* "" for litmus */
-  char knobs[512];   /* effective knobs, "" for litmus */
+  char variant[16];  /* preset name, or "litmus" (desc->variants == 0) */
+  char knobs[512];   /* effective knobs, "" without variants */
   scn_expect expect; /* what the scenario expects of this variant */
   /* storage */
   mm_model mm;

@@ -505,3 +505,30 @@ Test(refcount, the_accounting_invariant_fires_on_a_broken_count) {
   expect_body_violation(leaked_get, "refcount-mismatch",
                         "cpu0 ends holding 1 reference(s) on page#0");
 }
+
+/* The model table: each scenario is claimed by exactly one model, and the
+   binding names it; a model without variants binds as "litmus". */
+Test(model, the_model_table_claims_each_scenario_once) {
+  static scenario s;
+  static model_binding b;
+  char err[512];
+  static const char *const texts[] = {
+      "scenario \"l\"\nlitmus counter 2\nexpect clean\n",
+      "scenario \"m\"\nkernel 2.6.20\ncpus 1\nfile data size=4K cached=0\n"
+      "mm p1\nmap p1 data at 0x10000 pages=1 shared rw\n"
+      "cpu0: p1 load 0x10000\nexpect clean\n",
+  };
+  static const char *const want[] = {"litmus programs", "MM model"};
+  for (int t = 0; t < 2; t++) {
+    cr_assert_eq(scn_parse_string("t.scn", texts[t], &s, err, sizeof err), 0,
+                 "%s", err);
+    int claims = 0;
+    for (int i = 0; i < model_ntable; i++)
+      claims += model_table[i].claims(&s);
+    cr_assert_eq(claims, 1, "%s", want[t]);
+    cr_assert_eq(model_bind(&b, &s, NULL, err, sizeof err), 0, "%s", err);
+    cr_assert_str_eq(b.desc->name, want[t]);
+    cr_assert_eq(b.ops, b.desc->ops);
+    cr_assert_str_eq(b.variant, b.desc->variants ? "2.6.20" : "litmus");
+  }
+}

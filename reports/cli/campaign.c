@@ -494,8 +494,7 @@ static int explore_variant(campaign *c, const camp_opts *o, const char *variant,
   int rc = cli_bind(l, variant, CLI_ENGINE);
   if (rc)
     return rc;
-  snprintf(res->variant, sizeof res->variant, "%s",
-           l->b.variant[0] ? l->b.variant : "litmus");
+  snprintf(res->variant, sizeof res->variant, "%s", l->b.variant);
   snprintf(res->expect, sizeof res->expect, "%s", l->expect);
   sim_exec_cfg base = model_exec_cfg(&l->b);
   base.loop_bound = o->loop_bound;

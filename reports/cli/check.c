@@ -28,8 +28,9 @@ static void print_knobs(void) {
   for (int i = 0; i < mm_nknobs; i++)
     printf("  %-30s %s\n", mm_knob_table[i].name, mm_knob_table[i].what);
   print_kinds("engine, every model", sim_engine_kinds, SIM_NENGINE_KINDS);
-  print_kinds("MM model", mm_kinds, MM_NKINDS);
-  print_kinds("litmus programs", litmus_kinds, LITMUS_NKINDS);
+  for (int i = 0; i < model_ntable; i++)
+    print_kinds(model_table[i].name, model_table[i].ops->kinds,
+                model_table[i].ops->nkinds);
 }
 
 static const char *plural(int n, const char *one, const char *many) {
@@ -40,7 +41,7 @@ static void print_summary(const char *path, const cli_scenario *l) {
   const scenario *s = &l->scn;
   const model_binding *b = &l->b;
   printf("%s: ok: \"%s\", ", path, s->title);
-  if (b->variant[0])
+  if (b->desc->variants)
     printf("kernel %s, ", b->variant);
   else
     printf("litmus %s %d, ", s->litmus, s->litmus_n);

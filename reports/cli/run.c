@@ -209,7 +209,7 @@ static void print_result(const struct run_opts *o, const cli_scenario *l,
                          const char *sched, const char *note,
                          const obs_digest *d, int met) {
   printf("scenario: %s [%s]\n", l->scn.title, o->path);
-  if (l->b.variant[0])
+  if (l->b.desc->variants)
     printf("kernel:   %s (%s)\n", l->b.variant, l->b.knobs);
   else
     printf("litmus:   %s %d\n", l->scn.litmus, l->scn.litmus_n);
