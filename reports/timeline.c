@@ -386,7 +386,11 @@ static int span_cmp(const void *a, const void *b) {
   const tl_span *x = a, *y = b;
   if (x->from != y->from)
     return x->from < y->from ? -1 : 1;
-  return strcmp(x->name, y->name);
+  int c = strcmp(x->name, y->name);
+  if (c)
+    return c;
+  return (x->tid > y->tid) - (x->tid < y->tid); /* a total order: qsort is
+                                                    not stable */
 }
 
 /* Completed holds from v_lock_hold, then the locks still held at the end:
