@@ -35,6 +35,7 @@
 ** is reset from the scenario before the next execution, so nothing needs
 ** unwinding beyond the C stack.
 */
+#include "engine_int.h"
 #include "hash.h"
 #include "sim.h"
 
@@ -50,58 +51,6 @@
 #include <simgrid/engine.h>
 #include <simgrid/host.h>
 #include <simgrid/semaphore.h>
-
-enum tstate { T_STARTING, T_RUNNING, T_PARKED, T_DONE };
-
-struct sim_thread {
-  sim_exec *x;
-  int tid, cpu;
-  enum tstate state;
-  sg_sem_t sem; /* created once per slot, reused across executions */
-  jmp_buf jb;   /* trampoline, for unwinding on abort */
-  int has_pending;
-  sim_stepdesc pending; /* declared step, valid while parked */
-  int may_block;        /* pending has a lock, shared lock or wait access, or
-                           a refresh hook: enabledness must be evaluated */
-  uint64_t ready_ns;
-  int trylock_ok; /* of the last granted step */
-  int bad_unlock; /* access index of a release of a lock not held in the
-                     last granted step, -1 if none */
-  const char *stack[SIM_MAX_DEPTH];
-  int depth;
-};
-
-struct sim_exec {
-  const sim_exec_cfg *cfg;
-  sim_result *r;
-  sim_thread th[SIM_MAX_THREADS];
-  int nlive;   /* threads not done */
-  int nparked; /* threads parked in sim_step */
-  int running; /* tid of the thread outside the gate, -1 if none */
-  int aborting;
-  int in_action; /* the running thread is inside an action (may longjmp) */
-  uint64_t clock_ns;
-  double sg_offset;
-  uint64_t seq;
-  uint64_t hash;
-  /* per-object lock and happens-before bookkeeping, sized cfg->nobjs */
-  int8_t *owner;     /* exclusive holder tid, -1 free */
-  uint16_t *readers; /* shared holders */
-  uint64_t *rel_seq; /* seq+1 of the last release, 0 none */
-  int8_t *rel_tid;
-  uint64_t *wr_seq; /* seq+1 of the last write, 0 none */
-  int8_t *wr_tid;
-  uint32_t *rf_mask; /* threads that already got a reads-from arrow from wr */
-  uint32_t nobjs_alloc;
-  /* schedule */
-  uint8_t *sched;
-  size_t nsched, capsched;
-  /* the open event: the last granted step, closed at the next gate */
-  int open;
-  sim_event ev;
-  sim_stepdesc ev_step;
-  char before[256], after[256];
-};
 
 static sim_exec the_exec; /* one execution at a time per process */
 static void abort_exec(sim_exec *x);
@@ -498,6 +447,8 @@ static void grant(sim_exec *x, sim_thread *t) {
   int obs = x->cfg->observer != NULL;
   t->trylock_ok = 1;
   t->bad_unlock = -1;
+  if (x->cfg->digests)
+    sim_digest_grant(x, t, s); /* before the lock effects: trylocks */
 
   for (int i = 0; i < s->n; i++) {
     sim_oid o = s->acc[i].obj;
@@ -764,6 +715,8 @@ int sim_exec_run(const sim_exec_cfg *cfg, sim_result *r) {
     t->ready_ns = 0;
     t->depth = 0;
     t->bad_unlock = -1;
+    t->obs = sim_hash_of((uint64_t)i);
+    t->nloops = 0;
     sg_actor_t a = sg_actor_init(cfg->threads[i].name, cpu_hosts[t->cpu]);
     sg_actor_set_data(a, t);
     sg_actor_start_(a, trampoline, 0, NULL);

@@ -149,6 +149,22 @@ void sim_after(sim_thread *t, const char *fmt, ...)
 */
 void sim_loop(sim_thread *t, int iter, const char *loop);
 
+/*
+** The same, for explorers that match states (cfg->digests): also declares
+** that at this loop head the thread's locals that matter for the rest of
+** its run are the 'nlive' values of 'live' (e.g. a sequence number read
+** before the lookup, a return code) together with what it knew when it
+** entered the loop.  'iter' is 0 on the first pass through the head (the
+** entry) and counts the iterations after it.  The thread's observation
+** digest is then reset to a hash of its digest at the loop's entry, the
+** loop's name and 'live', so that two passes with equal live values (and
+** equal shared state) are one state and the retry loop closes a cycle.
+** A live local left out makes distinct states equal: the state-matching
+** audit (explore.h) and the differential tests are there to catch it.
+*/
+void sim_loop_live(sim_thread *t, int iter, const char *loop,
+                   const uint64_t *live, int nlive);
+
 /* Adds extra simulated time to the thread (e.g. a user-requested delay). */
 void sim_delay(sim_thread *t, uint64_t ns);
 
@@ -218,6 +234,15 @@ typedef struct sim_model_ops {
   void (*obj_name)(void *model, sim_oid o, char *buf, size_t n);
   /* Hash of the final state (distinct final states in exploration). */
   uint64_t (*state_hash)(void *model);
+  /* State matching (explorers with cfg->digests; both NULL for a model
+     without it).  obj_hash: a hash of the current value of object o (for
+     a lock object, anything: the engine hashes its holders itself).
+     state_key: a hash of every part of the state the rest of the run can
+     depend on; data no path of this variant reads may be left out (a
+     counter only written), which makes the state space finite where it
+     is finite. */
+  uint64_t (*obj_hash)(void *model, sim_oid o);
+  uint64_t (*state_key)(void *model);
   /* The violation kinds the model raises: row i has id SIM_KIND_MODEL + i.
      NULL/0 for a model that raises none of its own. */
   const sim_kind *kinds;
@@ -264,6 +289,19 @@ typedef struct sim_chooser {
      the pending steps are still readable through sim_pending(). */
   void (*blocked)(void *arg, const sim_choice_ctx *c);
 } sim_chooser;
+
+/*
+** The state of a running execution at a scheduling decision, as one hash
+** (cfg->digests only): the model's state_key, the lock table, and for each
+** thread whether it finished and its observation digest.  A thread's
+** digest mixes, at every grant, the values (obj_hash) of the objects its
+** step accesses and the outcome of its trylocks, as they are before its
+** action: a thread's locals are a function of what it observed as long as
+** footprints declare every read (the assumption DPOR makes already).
+** sim_loop_live() resets it at loop heads.  Equal keys: equal futures, up
+** to hash collisions (64 bits).
+*/
+uint64_t sim_state_key(const sim_exec *x);
 
 /* Pending (declared, not yet granted) step of a thread, NULL if none. */
 const sim_stepdesc *sim_pending(const sim_exec *x, int tid);
@@ -322,6 +360,8 @@ typedef struct sim_exec_cfg {
   const sim_observer *observer; /* NULL: no logging */
   uint64_t max_steps;           /* 0: no limit */
   int loop_bound;               /* 0: none; else see sim_loop() */
+  int digests; /* keep observation digests for sim_state_key(): needs the
+                  model's obj_hash and state_key */
 } sim_exec_cfg;
 
 typedef struct sim_result {

@@ -1,0 +1,83 @@
+/*
+** engine_int.h - the engine's own structures (internal to sim/): the
+** threads and the execution in progress, shared by engine.c (the step
+** gate) and digest.c (state matching).  Nothing outside sim/ includes it.
+*/
+#ifndef MMSIM_ENGINE_INT_H
+#define MMSIM_ENGINE_INT_H
+
+#include <setjmp.h>
+#include <stdint.h>
+
+#include <simgrid/semaphore.h>
+
+#include "sim.h"
+
+#define SIM_MAX_LOOPS 4 /* nested retry loops tracked per thread */
+
+enum tstate { T_STARTING, T_RUNNING, T_PARKED, T_DONE };
+
+struct sim_thread {
+  sim_exec *x;
+  int tid, cpu;
+  enum tstate state;
+  sg_sem_t sem; /* created once per slot, reused across executions */
+  jmp_buf jb;   /* trampoline, for unwinding on abort */
+  int has_pending;
+  sim_stepdesc pending; /* declared step, valid while parked */
+  int may_block;        /* pending has a lock, shared lock or wait access, or
+                           a refresh hook: enabledness must be evaluated */
+  uint64_t ready_ns;
+  int trylock_ok; /* of the last granted step */
+  int bad_unlock; /* access index of a release of a lock not held in the
+                     last granted step, -1 if none */
+  const char *stack[SIM_MAX_DEPTH];
+  int depth;
+  /* state matching (cfg->digests, digest.c): what the thread observed,
+     and the retry loops it is in, innermost last, each with the digest
+     it had when it entered the loop */
+  uint64_t obs;
+  struct {
+    const char *loop;
+    uint64_t entry;
+  } loops[SIM_MAX_LOOPS];
+  int nloops;
+};
+
+struct sim_exec {
+  const sim_exec_cfg *cfg;
+  sim_result *r;
+  sim_thread th[SIM_MAX_THREADS];
+  int nlive;   /* threads not done */
+  int nparked; /* threads parked in sim_step */
+  int running; /* tid of the thread outside the gate, -1 if none */
+  int aborting;
+  int in_action; /* the running thread is inside an action (may longjmp) */
+  uint64_t clock_ns;
+  double sg_offset;
+  uint64_t seq;
+  uint64_t hash;
+  /* per-object lock and happens-before bookkeeping, sized cfg->nobjs */
+  int8_t *owner;     /* exclusive holder tid, -1 free */
+  uint16_t *readers; /* shared holders */
+  uint64_t *rel_seq; /* seq+1 of the last release, 0 none */
+  int8_t *rel_tid;
+  uint64_t *wr_seq; /* seq+1 of the last write, 0 none */
+  int8_t *wr_tid;
+  uint32_t *rf_mask; /* threads that already got a reads-from arrow from wr */
+  uint32_t nobjs_alloc;
+  /* schedule */
+  uint8_t *sched;
+  size_t nsched, capsched;
+  /* the open event: the last granted step, closed at the next gate */
+  int open;
+  sim_event ev;
+  sim_stepdesc ev_step;
+  char before[256], after[256];
+};
+
+/* digest.c: mixes what step s granted to t observes into t->obs (before
+   its action runs). */
+void sim_digest_grant(sim_exec *x, sim_thread *t, const sim_stepdesc *s);
+
+#endif /* MMSIM_ENGINE_INT_H */
