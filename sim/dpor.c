@@ -58,8 +58,8 @@ uint32_t dpor_first(explorer *e, size_t i, uint32_t avail, int prev) {
 /* The initials of v.e_j, v being the events of (k, j) not ordered after
    e_k: the threads whose first event in v has no predecessor in v, and tj
    unless one of e_j's direct predecessors is in v. */
-static uint32_t initials(const exgraph *g, size_t k, size_t j, int tj,
-                         const exg_fp *ej, const uint64_t *v) {
+uint32_t dpor_initials(const exgraph *g, size_t k, size_t j, int tj,
+                       const exg_fp *ej, const uint64_t *v) {
   uint32_t init = 0, seen = 0;
   for (size_t m = k + 1; m < j; m++) {
     if (!exg_bit(v, m))
@@ -95,7 +95,7 @@ static void reverse_race(explorer *e, size_t k, size_t j, int tj,
   exgraph *g = &e->g;
   assert(k < j && exg_thread(g, k) != tj);
   dpor_notdep(g, k, j, v);
-  uint32_t init = initials(g, k, j, tj, ej, v);
+  uint32_t init = dpor_initials(g, k, j, tj, ej, v);
   exg_node *nk = exg_node_at(g, k);
   if (init && !(init & nk->backtrack)) {
     int q = exg_has(init, tj) ? tj : __builtin_ctz(init);
@@ -250,6 +250,17 @@ int dpor_races(explorer *e, size_t n, long final, dpor_race_fn race) {
         races_of(e, n, t, p, last[t], u, lu, v, race);
     }
   return 0;
+}
+
+void dpor_races_after(explorer *e, size_t n, int t, const exg_fp *fp,
+                      dpor_race_fn race) {
+  exgraph *g = &e->g;
+  assert(g->hb_n == n);
+  long last = (long)n - 1;
+  while (last >= 0 && exg_thread(g, (size_t)last) != t)
+    last--;
+  races_of(e, n, t, fp, last, exg_hb_scratch(g, n, 0), exg_lhb_scratch(g, n),
+           exg_hb_scratch(g, n, 1), race);
 }
 
 int dpor_analyse(explorer *e, size_t n, long final) {

@@ -65,7 +65,14 @@ static int fresh_node(explorer *e, const sim_choice_ctx *c, size_t i) {
     nd->sleep = e->def->sleep(e, i);
   uint32_t avail = c->enabled & ~nd->sleep;
   if (!avail)
-    return -1; /* sleep-set blocked: every continuation is covered */
+    return -1;       /* sleep-set blocked: every continuation is covered */
+  if (e->def->visit) /* a state explored already: stop, or audit */
+    switch (e->def->visit(e, c, i)) {
+    case 1:
+      return -1;
+    case 2:
+      return sf_audit_step(e, c);
+    }
   uint32_t bt = e->def->first(e, i, avail, prev);
   assert(bt && (bt & ~avail) == 0);
   uint32_t mine = job_share(e, i, avail);
@@ -110,6 +117,8 @@ static int replay(explorer *e, const sim_choice_ctx *c, size_t i) {
 static int dfs_choose(void *arg, const sim_choice_ctx *c) {
   explorer *e = arg;
   size_t i = c->step;
+  if (e->hit >= 0) /* past a visited state: the audit */
+    return sf_audit_step(e, c);
   if (exg_reserve(&e->g, i + 2)) {
     e->error = 1;
     snprintf(e->err, e->errlen, "out of memory at depth %zu", i);
@@ -139,6 +148,7 @@ int exp_run_one(explorer *e, sim_chooser ch, sim_result *r) {
   sim_exec_cfg cfg = *e->base;
   cfg.chooser = ch;
   cfg.observer = NULL;
+  cfg.digests = e->sf != NULL;
   if (sim_exec_run(&cfg, r)) {
     snprintf(e->err, e->errlen, "engine error");
     return -1;
@@ -179,11 +189,11 @@ void exp_account(explorer *e, exp_stats *st, sim_result *r, size_t depth,
 }
 
 /* The execution just run replayed the prefix and granted what the nodes
-   chose. */
-static void check_replayed(const explorer *e, const sim_result *r) {
+   chose, up to n (past it: an audit's run beyond a visited state). */
+static void check_replayed(const explorer *e, const sim_result *r, size_t n) {
   assert(e->depth >= e->prefix);
-  assert(r->nsched <= e->depth);
-  for (size_t i = 0; i < r->nsched; i++)
+  assert(n <= e->depth && n <= r->nsched);
+  for (size_t i = 0; i < n; i++)
     assert(r->sched[i] == exg_thread(&e->g, i));
 }
 
@@ -217,28 +227,43 @@ int exp_dfs(explorer *e, exp_stats *st, int only_bound) {
     sim_result r;
     e->depth = 0;
     e->final = -1;
+    e->hit = -1;
     if (exp_run_one(e, (sim_chooser){dfs_choose, e, dfs_blocked}, &r))
       return -1;
     if (e->error) {
       sim_result_free(&r);
       return -1;
     }
-    check_replayed(e, &r);
-    size_t n = r.nsched;
+    /* stopped at a visited state: the events up to it */
+    long hit = e->hit;
+    size_t n = hit >= 0 ? (size_t)hit : r.nsched;
+    check_replayed(e, &r, n);
     /* an execution cut short leaves threads parked at their next step:
        at a deadlock the blocked node, else the last state before it */
     long final = e->final;
-    if (final < 0 && n > 0 && r.outcome != SIM_CLEAN && r.outcome != SIM_PRUNED)
+    if (final < 0 && n > 0 && r.outcome != SIM_CLEAN &&
+        r.outcome != SIM_PRUNED && hit < 0)
       final = (long)n - 1;
-    if (d->analyse && d->analyse(e, n, final)) {
+    if ((d->analyse && d->analyse(e, n, final)) ||
+        (d->record && d->record(e, &r, n, final))) {
       sim_result_free(&r);
       snprintf(e->err, e->errlen, "out of memory");
       return -1;
     }
-    int pre = exg_preemptions(&e->g, r.sched, n);
-    uint64_t tid =
-        e->cfg->traces && r.outcome != SIM_PRUNED ? exg_trace_id(&e->g, n) : 0;
-    exp_account(e, st, &r, n, pre, tid, only_bound < 0 || pre == only_bound);
+    if (hit >= 0) { /* counted as pruned; an audit's outcome is the state's */
+      st->steps += r.steps;
+      st->pruned++;
+      st->cached++;
+    } else if (e->sf && r.outcome != SIM_PRUNED && !sf_report(e, &r)) {
+      st->steps += r.steps; /* an earlier pass reported it */
+      st->reruns++;
+    } else {
+      int pre = exg_preemptions(&e->g, r.sched, n);
+      uint64_t tid = e->cfg->traces && r.outcome != SIM_PRUNED
+                         ? exg_trace_id(&e->g, n)
+                         : 0;
+      exp_account(e, st, &r, n, pre, tid, only_bound < 0 || pre == only_bound);
+    }
     sim_result_free(&r);
     if (exp_stopping(e, st))
       return 0;
@@ -258,10 +283,12 @@ int sim_explore(const sim_exec_cfg *base, const exp_cfg *cfg, exp_stats *st,
                 .nthreads = base->nthreads,
                 .err = err,
                 .errlen = errlen,
-                .k = -1};
+                .k = -1,
+                .hit = -1};
   exg_init(&e.g, base->nthreads);
   memset(st, 0, sizeof *st);
   int rc = e.def->run(&e, st);
+  sf_free(&e);
   opt_free(&e);
   exg_free(&e.g);
   return rc;

@@ -72,6 +72,8 @@ enum exp_strategy {
   EXP_PCT,
   EXP_RANDOM,
   EXP_OPTIMAL,
+  EXP_STATEFUL,
+  EXP_STATEFUL_NAIVE,
   EXP_NSTRATEGIES
 };
 
@@ -93,6 +95,7 @@ typedef struct exp_cfg {
   uint64_t max_execs; /* 0: no cap */
   int stop_first;     /* stop at the first violation */
   int traces;         /* compute Mazurkiewicz trace ids */
+  int audit;          /* stateful: check each state match (stateful.c) */
   /* Splitting the search: this worker explores the subtrees whose first
      branching choice has index % njobs == job (naive, bounded, dpor), or
      the executions whose ordinal % njobs == job (random, pct). */
@@ -110,6 +113,11 @@ typedef struct exp_stats {
   int complete; /* the strategy covered its whole space */
   int max_depth;
   int bound_reached; /* bounded: last K fully explored */
+  /* stateful */
+  uint64_t cached; /* executions stopped at a visited state (in pruned) */
+  uint64_t reruns; /* executions run again in a later pass, not reported */
+  uint64_t states; /* distinct states visited */
+  int passes;
 } exp_stats;
 
 /* Explores with 'base' (model, threads, objects, max_steps; its chooser

@@ -60,6 +60,12 @@ typedef struct exp_strategy_def {
   uint32_t (*sleep)(const explorer *e, size_t i);
   uint32_t (*first)(explorer *e, size_t i, uint32_t avail, int prev);
   int (*analyse)(explorer *e, size_t n, long final);
+  /* State matching (stateful.c), NULL for the stateless rows.  visit: at
+     fresh node i once it has something to run: 0 explore it, 1 stop (a
+     state explored already), 2 run on past it (the audit).  record: after
+     analyse, with the execution's result. */
+  int (*visit)(explorer *e, const sim_choice_ctx *c, size_t i);
+  int (*record)(explorer *e, const sim_result *r, size_t n, long final);
 
   /* Sampling hook (run calls exp_sample): the chooser of the i-th
      execution, using ss for its storage if it needs it. */
@@ -96,6 +102,9 @@ struct explorer {
   struct opt_tree **wut;
   uint8_t *wall;
   size_t wut_cap;
+  /* stateful: visited states and their summaries (stateful.c) */
+  struct stateful *sf;
+  long hit; /* node where this execution reached a visited state, or -1 */
 };
 
 /* ------------------------------------------------- driver (explore.c) */
@@ -132,6 +141,15 @@ typedef void (*dpor_race_fn)(explorer *e, size_t k, size_t j, int tj,
                              const exg_fp *ej, uint64_t *v);
 /* The race analysis of dpor_analyse() with another action per race. */
 int dpor_races(explorer *e, size_t n, long final, dpor_race_fn race);
+/* After dpor_races(e, n, ...): the races of a step (t, fp) that would run
+   right after the events [0, n), as a parked step's (state matching: a
+   step of the subtree below a visited state). */
+void dpor_races_after(explorer *e, size_t n, int t, const exg_fp *fp,
+                      dpor_race_fn race);
+/* The initials of notdep(e_k).e_j (v = notdep(e_k) over (k, j)): the
+   threads whose first event in it has no predecessor in it. */
+uint32_t dpor_initials(const exgraph *g, size_t k, size_t j, int tj,
+                       const exg_fp *ej, const uint64_t *v);
 /* v = notdep(e_k): the events of (k, j) that e_k does not happen before. */
 void dpor_notdep(const exgraph *g, size_t k, size_t j, uint64_t *v);
 
@@ -141,6 +159,19 @@ uint32_t opt_first(explorer *e, size_t i, uint32_t avail, int prev);
 int opt_analyse(explorer *e, size_t n, long final);
 /* Frees the wakeup trees (any strategy: nothing when there are none). */
 void opt_free(explorer *e);
+
+/* ------------------------------------- state matching (stateful.c) */
+
+int sf_run(explorer *e, exp_stats *st);       /* stateful */
+int sf_run_naive(explorer *e, exp_stats *st); /* stateful-naive */
+int sf_visit(explorer *e, const sim_choice_ctx *c, size_t i);
+int sf_analyse(explorer *e, size_t n, long final);
+int sf_record(explorer *e, const sim_result *r, size_t n, long final);
+/* The audit's choice past a visited state, checked against its summary. */
+int sf_audit_step(explorer *e, const sim_choice_ctx *c);
+/* Should this finished execution be reported (not in an earlier pass)? */
+int sf_report(explorer *e, const sim_result *r);
+void sf_free(explorer *e);
 
 /* -------------------------------------------------- samplers (sample.c) */
 

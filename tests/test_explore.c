@@ -22,85 +22,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "explore_helpers.h"
 #include "helpers.h"
 #include "models/model.h"
 #include "sim/explore.h"
 #include "sim/sched.h"
 #include "sim/strategy.h"
-
-#define MAXSET 65536
-
-struct seen {
-  uint64_t states[MAXSET];
-  int nstates;
-  uint64_t traces[MAXSET];
-  int ntraces;
-  char kinds[256];
-  uint64_t complete;
-  int min_pre;
-};
-
-static int add(uint64_t *set, int *n, uint64_t v) {
-  for (int i = 0; i < *n; i++)
-    if (set[i] == v)
-      return 0;
-  cr_assert_lt(*n, MAXSET);
-  set[(*n)++] = v;
-  return 1;
-}
-
-static void collect(void *arg, const exp_exec *x) {
-  struct seen *s = arg;
-  const sim_result *r = x->r;
-  uint64_t st = r->state_hash;
-  if (r->outcome == SIM_VIOLATION) {
-    /* a violation's final state is its kind */
-    st = 0;
-    for (const char *p = r->kind; *p; p++)
-      st = st * 131 + (unsigned char)*p;
-    if (!strstr(s->kinds, r->kind)) {
-      strcat(s->kinds, r->kind);
-      strcat(s->kinds, " ");
-    }
-    if (s->min_pre < 0 || x->preemptions < s->min_pre)
-      s->min_pre = x->preemptions;
-  }
-  add(s->states, &s->nstates, st);
-  add(s->traces, &s->ntraces, x->trace_id);
-  s->complete++;
-}
-
-static int cmp_u64(const void *a, const void *b) {
-  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-  return x < y ? -1 : x > y;
-}
-
-static scenario scn;
-static model_binding bind;
-static int stop_first; /* explore(): stop at the first violation */
-
-static void explore(const char *text, const char *strategy, int loop_bound,
-                    struct seen *s, exp_stats *st, int njobs, int job) {
-  char err[512];
-  cr_assert_eq(scn_parse_string("t.scn", text, &scn, err, sizeof err), 0, "%s",
-               err);
-  cr_assert_eq(model_bind(&bind, &scn, NULL, err, sizeof err), 0, "%s", err);
-  cr_assert_eq(sim_init(bind.ncpus, err, sizeof err), 0, "%s", err);
-  sim_exec_cfg base = model_exec_cfg(&bind);
-  base.loop_bound = loop_bound;
-  exp_cfg cfg = {.traces = 1,
-                 .on_exec = collect,
-                 .arg = s,
-                 .njobs = njobs,
-                 .job = job,
-                 .stop_first = stop_first};
-  cr_assert_eq(exp_strategy_parse(strategy, &cfg, err, sizeof err), 0);
-  memset(s, 0, sizeof *s);
-  s->min_pre = -1;
-  cr_assert_eq(sim_explore(&base, &cfg, st, err, sizeof err), 0, "%s", err);
-  qsort(s->states, (size_t)s->nstates, sizeof s->states[0], cmp_u64);
-  qsort(s->traces, (size_t)s->ntraces, sizeof s->traces[0], cmp_u64);
-}
 
 /* Search b (stats sb) reached what naive search a did, one execution per
    trace (dpor and optimal). */
@@ -362,7 +289,7 @@ Test(explore, strategy_parse_errors) {
     const char *in, *msg;
   } cases[] = {
       {"bfs", "unknown strategy 'bfs', expected dpor, naive, bounded:K, "
-              "pct:N,d, random:N or optimal"},
+              "pct:N,d, random:N, optimal, stateful or stateful-naive"},
       {"bounded:x", "bad bound in 'bounded:x', expected bounded:K with K "
                     "0..64"},
       {"random:0", "bad count in 'random:0', expected random:N with N >= 1"},
@@ -412,9 +339,9 @@ Test(explore_cli, usage_errors) {
   char *out;
   cr_assert_eq(
       run_mmsim("explore scenarios/fault-punch.scn --strategy bfs", &out), 2);
-  cr_assert_str_eq(out,
-                   "mmsim explore: unknown strategy 'bfs', expected "
-                   "dpor, naive, bounded:K, pct:N,d, random:N or optimal\n");
+  cr_assert_str_eq(out, "mmsim explore: unknown strategy 'bfs', expected "
+                        "dpor, naive, bounded:K, pct:N,d, random:N, optimal, "
+                        "stateful or stateful-naive\n");
   free(out);
   cr_assert_eq(run_mmsim("explore", &out), 2);
   free(out);
@@ -485,6 +412,7 @@ Test(strategy, table_round_trip_and_certifies) {
       {"bounded:0", EXP_BOUNDED, 1}, {"bounded:64", EXP_BOUNDED, 1},
       {"pct:200,3", EXP_PCT, 0},     {"pct:1,9", EXP_PCT, 0},
       {"random:17", EXP_RANDOM, 0},  {"optimal", EXP_OPTIMAL, 1},
+      {"stateful", EXP_STATEFUL, 1}, {"stateful-naive", EXP_STATEFUL_NAIVE, 1},
   };
   uint32_t covered = 0;
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -515,8 +443,8 @@ Test(strategy, table_round_trip_and_certifies) {
 /* Bad strings: each message names the string and the expected form, and
    cfg is left as it was. */
 Test(strategy, parse_error_messages) {
-  static const char unknown[] =
-      "expected dpor, naive, bounded:K, pct:N,d, random:N or optimal";
+  static const char unknown[] = "expected dpor, naive, bounded:K, pct:N,d, "
+                                "random:N, optimal, stateful or stateful-naive";
   static const struct {
     const char *in, *msg;
   } cases[] = {

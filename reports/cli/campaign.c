@@ -200,6 +200,9 @@ static void send_result(FILE *f, const camp_variant *r, int stopped) {
           (unsigned long long)r->st.steps, r->st.complete, r->st.max_depth,
           (unsigned long long)r->clean, (unsigned long long)r->cut,
           (unsigned long long)r->step_limit, stopped);
+  fprintf(f, "M %llu %llu %llu %d\n", (unsigned long long)r->st.cached,
+          (unsigned long long)r->st.reruns, (unsigned long long)r->st.states,
+          r->st.passes);
   for (size_t i = 0; i < r->states.cap; i++)
     if (r->states.v[i])
       fprintf(f, "H %llu\n", (unsigned long long)r->states.v[i]);
@@ -237,6 +240,12 @@ static int merge_result(FILE *f, camp_variant *r, int *complete, int *stopped) {
       r->step_limit += g;
       if (stp > *stopped)
         *stopped = stp;
+    } else if (sscanf(line, "M %llu %llu %llu %d", &a, &b, &c, &pre) == 4) {
+      r->st.cached += a; /* state matching: each worker its own states */
+      r->st.reruns += b;
+      r->st.states += c;
+      if (pre > r->st.passes)
+        r->st.passes = pre;
     } else if (sscanf(line, "H %llu", &a) == 1) {
       hset_add(&r->states, a);
     } else if (sscanf(line, "T %llu", &a) == 1) {
@@ -360,9 +369,14 @@ static void judge(camp_variant *res, const model_binding *b, const camp_opts *o,
       snprintf(upto + len, sizeof upto - len, "%s %d preemption%s",
                len ? " and" : " up to", cfg->bound, cfg->bound == 1 ? "" : "s");
     res->expect_met = 1;
-    snprintf(res->verdict, sizeof res->verdict, "all %llu traces clean%s",
-             (unsigned long long)(res->st.execs - res->cut - res->step_limit),
-             upto);
+    if (res->st.passes) /* stateful: executions stand for states' subtrees */
+      snprintf(res->verdict, sizeof res->verdict,
+               "clean in every execution (%llu states)%s",
+               (unsigned long long)res->st.states, upto);
+    else
+      snprintf(res->verdict, sizeof res->verdict, "all %llu traces clean%s",
+               (unsigned long long)(res->st.execs - res->cut - res->step_limit),
+               upto);
   } else {
     /* sampling meets 'clean' as far as it can; a search cut short by a
        cap or Ctrl-C does not */

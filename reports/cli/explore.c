@@ -39,6 +39,7 @@ static int parse_opts(int argc, char **argv, struct xopts *o) {
       {"loop-bound", required_argument, 0, 'b'},
       {"max-steps", required_argument, 0, 'm'},
       {"traces", no_argument, 0, 'T'},
+      {"audit", no_argument, 0, 'A'},
       {"jobs", required_argument, 0, 'j'},
       {"seed", required_argument, 0, 's'},
       {"db", required_argument, 0, 'd'},
@@ -82,6 +83,9 @@ static int parse_opts(int argc, char **argv, struct xopts *o) {
       break;
     case 'T':
       c->cfg.traces = 1;
+      break;
+    case 'A':
+      c->cfg.audit = 1;
       break;
     case 'n':
       o->no_log = 1;
@@ -185,6 +189,16 @@ static int print_campaign(const struct xopts *o, const campaign *c) {
            (unsigned long long)r->st.pruned, r->states.n, tr, viol, r->verdict);
     total += r->st.execs + r->st.pruned;
   }
+  for (int i = 0; i < c->nres; i++)
+    if (c->res[i].st.passes) {
+      const exp_stats *st = &c->res[i].st;
+      printf("%-8s state matching: %llu states, %llu executions stopped at "
+             "one already explored, %d pass%s (%llu executions run again)%s\n",
+             c->res[i].variant, (unsigned long long)st->states,
+             (unsigned long long)st->cached, st->passes,
+             st->passes == 1 ? "" : "es", (unsigned long long)st->reruns,
+             co->cfg.audit ? ", audited" : "");
+    }
   for (int i = c->nres; i < c->nwanted; i++)
     printf("%-8s %10s %8s %8s %7s %7s  %-28s %s\n", c->wanted[i], "-", "-", "-",
            "-", "-", "-", "not explored (stopped)");
@@ -272,8 +286,8 @@ const cli_command cli_explore = {
     "minimal counterexample (fewest preemptions, then fewest steps) and the\n"
     "command that replays it, or certifies that all traces are clean.\n"
     "\n"
-    "  --strategy S       dpor (default) | optimal | naive | bounded:K |\n"
-    "                     pct:N,d | random:N\n"
+    "  --strategy S       dpor (default) | stateful | optimal | naive |\n"
+    "                     stateful-naive | bounded:K | pct:N,d | random:N\n"
     "  --variants V,...   kernel variants (default: the scenario's kernel and\n"
     "                     every variant of an 'expect on' line)\n"
     "  --first            stop a variant at its first violation\n"
@@ -286,6 +300,8 @@ const cli_command cli_explore = {
     "                     extra times (default 3; 0: no bound)\n"
     "  --max-steps N      cut executions longer than N steps\n"
     "  --traces           count distinct Mazurkiewicz traces\n"
+    "  --audit            stateful: run on past each matched state and check\n"
+    "                     the run against what was explored below it\n"
     "  --jobs N           split the search among N worker processes\n"
     "  --seed N           seed of pct and random\n"
     "  --db FILE          log (default out/SCENARIO.explore.db)\n"

@@ -1,0 +1,512 @@
+/*
+** stateful.c - state matching for the depth-first search: the "stateful"
+** row (source-DPOR that stops at a state it has explored) and the
+** "stateful-naive" row (every interleaving, stopping at explored states:
+** the reference the first is tested against).
+**
+** Why: a retry loop (a fault retried after a racing truncate, an unmap
+** repeated while a racer remaps) runs again and again under unfair
+** schedules.  A stateless search sees a new execution each time and needs
+** a loop bound; the states repeat, so a search that recognises them
+** terminates without one wherever the state space is finite.  A state is
+** sim_state_key() (sim/digest.c): the model's state, the lock table, and
+** per thread a digest of what it observed, reset at loop heads.
+**
+** Stopping at a visited state is not sound for DPOR as such: the races
+** between the current prefix and the steps below the visited state are
+** never seen, so backtrack points above it are missed.  The fix is that of
+** Yang, Chen, Gopalakrishnan and Kirby ("Efficient stateful dynamic partial
+** order reduction", SPIN 2008): each visited state keeps a summary, the
+** set of steps (thread and footprint) run anywhere below it, and a prefix
+** that ends at a visited state is raced against every step of the summary
+** as if that step ran next (dpor_races_after()).  Both sides are
+** over-approximated, so the backtrack points can only be more: a step of
+** the summary may in truth be ordered after the prefix by steps between,
+** and the reversal's first step may lie below the state, so every thread
+** that could start it is added (hit_race()).
+**
+**   prefix s0 ... s_k ... s_h = visited state      summary(s_h): every
+**          ^ race (e_k, step of the summary)        step run below s_h,
+**          backtrack(s_k) += the threads that       joined over all runs
+**          may start the reversal                   through s_h
+**
+** Cycles (Trimananda, Luo, Demsky, Xu, "Stateful dynamic partial order
+** reduction for model checking event-driven applications that do not
+** terminate", VMCAI 2022): a state on the current path has a summary that
+** is not complete yet when a prefix reaches it again.  Here the search is
+** repeated in passes: summaries are kept from one pass to the next (a step
+** below a state stays below it), the visited marks are not, and a pass in
+** which no summary that a hit relied on grew afterwards is the last: all
+** its hits were analysed against complete summaries.  Executions already
+** reported in an earlier pass are not reported again.
+**
+** Sleep sets: a visit with sleep set Z covers a later arrival with sleep
+** set Z' only if Z is within Z' (Godefroid 1996); else the state is
+** explored again, and its recorded set becomes the intersection.
+**
+** The audit (exp_cfg.audit): a hit does not stop the execution; it runs on
+** (the lowest thread first), and each of its steps must be in the
+** summary, its outcome among those seen below the state.  Only the last
+** pass's findings count; the first is an error of the search.
+*/
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hash.h"
+#include "strategy.h"
+
+typedef struct sf_entry {
+  uint64_t key;
+  uint64_t outcomes; /* below: bit 0 clean, bit 1 cut or stopped, bit
+                        2 + id % 62 a violation kind */
+  uint32_t sleep;    /* sleep set of this pass's visits (intersection) */
+  uint32_t pass;     /* pass of the last visit, 0 none */
+  uint32_t used;     /* pass in which a hit relied on the summary */
+} sf_entry;
+
+typedef struct sf_event {
+  int tid;
+  exg_fp fp;
+} sf_event;
+
+struct stateful {
+  int summaries; /* dpor: races against summaries, passes */
+  int audit;
+  uint32_t pass;
+  int stale; /* a summary grew after a hit of this pass used it */
+  /* visited states: entries, and their indexes + 1 by key */
+  sf_entry *ent;
+  size_t nent, capent;
+  uint32_t *slot;
+  size_t nslot;
+  /* steps, interned: summaries are bitsets of sw words over their ids */
+  sf_event *ev;
+  size_t nev, capev;
+  uint32_t *evslot;
+  size_t nevslot;
+  uint64_t *sum; /* entry i: sum[i * sw, (i + 1) * sw) */
+  size_t sw, sumcap;
+  uint64_t *acc; /* scratch: sw words */
+  uint32_t *ids; /* scratch: the ids of one execution's steps */
+  size_t idcap;
+  /* the current execution */
+  uint32_t *nodeent; /* node i's entry + 1 (0: none) */
+  size_t nodecap;
+  uint32_t hitent;  /* its entry */
+  uint32_t hitmask; /* threads with a step in its summary */
+  int audit_prev;
+  char audit_err[256];
+  /* trace hashes reported (passes after the first report only new ones) */
+  uint64_t *seen;
+  size_t nseen, capseen;
+};
+
+/* -------------------------------------------------------------- tables */
+
+static int grow_slots(uint32_t **slot, size_t *nslot, size_t used,
+                      uint64_t (*key_of)(const struct stateful *, uint32_t),
+                      const struct stateful *sf) {
+  if ((used + 1) * 2 <= *nslot)
+    return 0;
+  size_t n = *nslot ? *nslot * 2 : 1024;
+  uint32_t *s = calloc(n, sizeof *s);
+  if (!s)
+    return -1;
+  for (size_t i = 0; i < *nslot; i++) {
+    uint32_t v = (*slot)[i];
+    if (!v)
+      continue;
+    size_t h = sim_hash_of(key_of(sf, v - 1)) & (n - 1);
+    while (s[h])
+      h = (h + 1) & (n - 1);
+    s[h] = v;
+  }
+  free(*slot);
+  *slot = s;
+  *nslot = n;
+  return 0;
+}
+
+static uint64_t ent_key(const struct stateful *sf, uint32_t i) {
+  return sf->ent[i].key;
+}
+
+static uint64_t fp_hash(int tid, const exg_fp *fp) {
+  uint64_t h = SIM_HASH_INIT;
+  sim_hash_u64(&h, (uint64_t)tid << 8 | fp->n);
+  for (int a = 0; a < fp->n; a++)
+    sim_hash_u64(&h, (uint64_t)fp->acc[a].obj << 8 | fp->acc[a].op);
+  return h;
+}
+
+static uint64_t ev_key(const struct stateful *sf, uint32_t i) {
+  return fp_hash(sf->ev[i].tid, &sf->ev[i].fp);
+}
+
+static int fp_equal(const exg_fp *a, const exg_fp *b) {
+  if (a->n != b->n)
+    return 0;
+  for (int i = 0; i < a->n; i++)
+    if (a->acc[i].obj != b->acc[i].obj || a->acc[i].op != b->acc[i].op)
+      return 0;
+  return 1;
+}
+
+static uint64_t *summary(const struct stateful *sf, uint32_t ent) {
+  return &sf->sum[(size_t)ent * sf->sw];
+}
+
+/* Room for the summary rows of nent entries of sw words. */
+static int reserve_sums(struct stateful *sf, size_t nent, size_t sw) {
+  if (sw > sf->sw) { /* widen every row */
+    uint64_t *s = calloc(sf->capent * sw, sizeof *s);
+    uint64_t *a = calloc(sw, sizeof *a);
+    if (!s || !a) {
+      free(s);
+      free(a);
+      return -1;
+    }
+    for (size_t i = 0; i < sf->nent; i++)
+      memcpy(&s[i * sw], summary(sf, (uint32_t)i), sf->sw * sizeof *s);
+    free(sf->sum);
+    free(sf->acc);
+    sf->sum = s;
+    sf->acc = a;
+    sf->sw = sw;
+    sf->sumcap = sf->capent;
+  }
+  if (nent > sf->sumcap) {
+    size_t cap = sf->sumcap ? sf->sumcap * 2 : 1024;
+    while (cap < nent)
+      cap *= 2;
+    uint64_t *s = realloc(sf->sum, cap * sf->sw * sizeof *s);
+    if (!s)
+      return -1;
+    memset(&s[sf->sumcap * sf->sw], 0, (cap - sf->sumcap) * sf->sw * sizeof *s);
+    sf->sum = s;
+    sf->sumcap = cap;
+  }
+  return 0;
+}
+
+/* The entry of key, added when absent.  -1 when out of memory. */
+static long entry_of(struct stateful *sf, uint64_t key) {
+  size_t mask = sf->nslot - 1, h = sim_hash_of(key) & mask;
+  for (uint32_t v; sf->nslot && (v = sf->slot[h]) != 0; h = (h + 1) & mask)
+    if (sf->ent[v - 1].key == key)
+      return (long)v - 1;
+  if (sf->nent == sf->capent) {
+    size_t cap = sf->capent ? sf->capent * 2 : 1024;
+    sf_entry *n = realloc(sf->ent, cap * sizeof *n);
+    if (!n)
+      return -1;
+    sf->ent = n;
+    sf->capent = cap;
+  }
+  if (reserve_sums(sf, sf->nent + 1, sf->sw ? sf->sw : 1) ||
+      grow_slots(&sf->slot, &sf->nslot, sf->nent, ent_key, sf))
+    return -1;
+  mask = sf->nslot - 1;
+  h = sim_hash_of(key) & mask;
+  while (sf->slot[h])
+    h = (h + 1) & mask;
+  sf->ent[sf->nent] = (sf_entry){.key = key};
+  sf->slot[h] = (uint32_t)++sf->nent;
+  return (long)sf->nent - 1;
+}
+
+/* The id of step (tid, fp); added when absent unless 'find'.  -1 when
+   absent (find) or out of memory. */
+static long event_id(struct stateful *sf, int tid, const exg_fp *fp, int find) {
+  uint64_t key = fp_hash(tid, fp);
+  size_t mask = sf->nevslot - 1, h = key & mask;
+  for (uint32_t v; sf->nevslot && (v = sf->evslot[h]) != 0; h = (h + 1) & mask)
+    if (sf->ev[v - 1].tid == tid && fp_equal(&sf->ev[v - 1].fp, fp))
+      return (long)v - 1;
+  if (find)
+    return -1;
+  if (sf->nev == sf->capev) {
+    size_t cap = sf->capev ? sf->capev * 2 : 256;
+    sf_event *n = realloc(sf->ev, cap * sizeof *n);
+    if (!n)
+      return -1;
+    sf->ev = n;
+    sf->capev = cap;
+  }
+  if (reserve_sums(sf, sf->nent, (sf->nev + 1 + 63) / 64) ||
+      grow_slots(&sf->evslot, &sf->nevslot, sf->nev, ev_key, sf))
+    return -1;
+  mask = sf->nevslot - 1;
+  h = key & mask;
+  while (sf->evslot[h])
+    h = (h + 1) & mask;
+  sf->ev[sf->nev] = (sf_event){.tid = tid, .fp = *fp};
+  sf->evslot[h] = (uint32_t)++sf->nev;
+  return (long)sf->nev - 1;
+}
+
+/* Was trace hash h reported?  Marks it. */
+static int seen_before(struct stateful *sf, uint64_t h) {
+  if ((sf->nseen + 1) * 2 > sf->capseen) {
+    size_t cap = sf->capseen ? sf->capseen * 2 : 1024;
+    uint64_t *s = calloc(cap, sizeof *s);
+    if (!s)
+      return 0; /* out of memory: report it again rather than lose it */
+    for (size_t i = 0; i < sf->capseen; i++)
+      if (sf->seen[i]) {
+        size_t j = sim_hash_of(sf->seen[i]) & (cap - 1);
+        while (s[j])
+          j = (j + 1) & (cap - 1);
+        s[j] = sf->seen[i];
+      }
+    free(sf->seen);
+    sf->seen = s;
+    sf->capseen = cap;
+  }
+  h |= 1; /* 0 marks an empty slot */
+  size_t j = sim_hash_of(h) & (sf->capseen - 1);
+  for (; sf->seen[j]; j = (j + 1) & (sf->capseen - 1))
+    if (sf->seen[j] == h)
+      return 1;
+  sf->seen[j] = h;
+  sf->nseen++;
+  return 0;
+}
+
+static uint64_t outcome_bit(const sim_result *r) {
+  switch (r->outcome) {
+  case SIM_CLEAN:
+    return 1;
+  case SIM_VIOLATION:
+    return 1ull << (2 + r->kind_id % 62);
+  default:
+    return 2;
+  }
+}
+
+/* --------------------------------------------------------------- hooks */
+
+int sf_visit(explorer *e, const sim_choice_ctx *c, size_t i) {
+  struct stateful *sf = e->sf;
+  if (i >= sf->nodecap) {
+    size_t cap = sf->nodecap ? sf->nodecap * 2 : 256;
+    while (cap <= i)
+      cap *= 2;
+    uint32_t *n = realloc(sf->nodeent, cap * sizeof *n);
+    if (!n)
+      goto oom;
+    sf->nodeent = n;
+    sf->nodecap = cap;
+  }
+  long x = entry_of(sf, sim_state_key(c->x));
+  if (x < 0)
+    goto oom;
+  sf->nodeent[i] = (uint32_t)x + 1;
+  sf_entry *en = &sf->ent[x];
+  uint32_t sleep = exg_node_at(&e->g, i)->sleep;
+  if (en->pass == sf->pass && (en->sleep & ~sleep) == 0) {
+    e->hit = (long)i;
+    sf->hitent = (uint32_t)x;
+    en->used = sf->pass;
+    if (!sf->audit)
+      return 1;
+    sf->audit_prev = i > 0 ? exg_thread(&e->g, i - 1) : -1;
+    return 2;
+  }
+  en->sleep = en->pass == sf->pass ? en->sleep & sleep : sleep;
+  en->pass = sf->pass;
+  return 0;
+oom:
+  e->error = 1;
+  snprintf(e->err, e->errlen, "out of memory (state matching, %zu states)",
+           sf->nent);
+  return 1;
+}
+
+int sf_audit_step(explorer *e, const sim_choice_ctx *c) {
+  struct stateful *sf = e->sf;
+  int t = exp_prefer(c->enabled, sf->audit_prev);
+  sf->audit_prev = t;
+  exg_fp fp;
+  exg_fp_from(&fp, sim_pending(c->x, t));
+  long id = event_id(sf, t, &fp, 1);
+  if (!sf->audit_err[0] &&
+      (id < 0 || !exg_bit(summary(sf, sf->hitent), (size_t)id)))
+    snprintf(sf->audit_err, sizeof sf->audit_err,
+             "state-matching audit: at step %llu, thread %d's step is in no "
+             "execution explored below the state matched at step %ld",
+             (unsigned long long)c->step, t, e->hit);
+  return t;
+}
+
+/* A race of the prefix with a step of the summary: every thread that may
+   start its reversal, the ones whose first step of it is below the visited
+   state included (over-approximated: all threads of the summary that did
+   not run since e_k).  A blocked one means all enabled, as in dpor.c. */
+static void hit_race(explorer *e, size_t k, size_t j, int tj, const exg_fp *ej,
+                     uint64_t *v) {
+  exgraph *g = &e->g;
+  int tk = exg_thread(g, k);
+  assert(k < j && tk != tj);
+  dpor_notdep(g, k, j, v);
+  uint32_t ran = 0;
+  for (size_t m = k + 1; m < j; m++)
+    ran |= 1u << exg_thread(g, m);
+  uint32_t c =
+      dpor_initials(g, k, j, tj, ej, v) | (e->sf->hitmask & ~ran & ~(1u << tk));
+  exg_node *nk = exg_node_at(g, k);
+  nk->backtrack |= c & ~nk->enabled ? nk->enabled : c;
+}
+
+int sf_analyse(explorer *e, size_t n, long final) {
+  struct stateful *sf = e->sf;
+  if (!sf->summaries)
+    return 0;
+  if (dpor_analyse(e, n, final))
+    return -1;
+  if (e->hit < 0)
+    return 0;
+  const uint64_t *s = summary(sf, sf->hitent);
+  sf->hitmask = 0;
+  for (size_t id = 0; id < sf->nev; id++)
+    if (exg_bit(s, id))
+      sf->hitmask |= 1u << sf->ev[id].tid;
+  for (size_t id = 0; id < sf->nev; id++)
+    if (exg_bit(s, id))
+      dpor_races_after(e, n, sf->ev[id].tid, &sf->ev[id].fp, hit_race);
+  return 0;
+}
+
+int sf_record(explorer *e, const sim_result *r, size_t n, long final) {
+  struct stateful *sf = e->sf;
+  if (!sf->summaries)
+    return 0;
+  exgraph *g = &e->g;
+  /* the ids first: interning may widen the rows */
+  size_t need = n + (size_t)e->nthreads;
+  if (need > sf->idcap) {
+    uint32_t *ids = realloc(sf->ids, need * sizeof *ids);
+    if (!ids)
+      return -1;
+    sf->ids = ids;
+    sf->idcap = need;
+  }
+  size_t nid = 0;
+  for (size_t m = 0; m < n; m++) {
+    long id = event_id(sf, exg_thread(g, m), exg_event(g, m), 0);
+    if (id < 0)
+      return -1;
+    sf->ids[nid++] = (uint32_t)id;
+  }
+  size_t npend = 0;
+  if (final >= 0 && e->hit < 0)
+    for (int t = 0; t < e->nthreads; t++) {
+      const exg_fp *p = exg_pend(g, (size_t) final, t);
+      if (!p->n)
+        continue;
+      long id = event_id(sf, t, p, 0);
+      if (id < 0)
+        return -1;
+      sf->ids[nid + npend++] = (uint32_t)id;
+    }
+  size_t w = sf->sw;
+  uint64_t *acc = sf->acc, outcomes;
+  if (e->hit >= 0) {
+    memcpy(acc, summary(sf, sf->hitent), w * sizeof *acc);
+    outcomes = sf->ent[sf->hitent].outcomes;
+    if (sf->audit && (outcomes & outcome_bit(r)) == 0 && !sf->audit_err[0])
+      snprintf(sf->audit_err, sizeof sf->audit_err,
+               "state-matching audit: an execution through the state matched "
+               "at step %ld ended %s%s, which no execution explored below it "
+               "did",
+               e->hit, r->kind[0] ? "with " : "",
+               r->kind[0] ? r->kind : "otherwise");
+  } else {
+    memset(acc, 0, w * sizeof *acc);
+    outcomes = outcome_bit(r);
+    for (size_t p = 0; p < npend; p++)
+      exg_bit_set(acc, sf->ids[nid + p]);
+  }
+  for (long m = (long)n - 1; m >= 0; m--) {
+    exg_bit_set(acc, sf->ids[m]);
+    uint32_t x = sf->nodeent[m];
+    if (!x)
+      continue;
+    sf_entry *en = &sf->ent[x - 1];
+    uint64_t *row = summary(sf, x - 1), grew = ~en->outcomes & outcomes;
+    for (size_t i = 0; i < w; i++) {
+      grew |= acc[i] & ~row[i];
+      row[i] |= acc[i];
+    }
+    en->outcomes |= outcomes;
+    if (grew && en->used == sf->pass)
+      sf->stale = 1;
+  }
+  return 0;
+}
+
+int sf_report(explorer *e, const sim_result *r) {
+  return !seen_before(e->sf, r->trace_hash);
+}
+
+/* -------------------------------------------------------------- passes */
+
+void sf_free(explorer *e) {
+  struct stateful *sf = e->sf;
+  if (!sf)
+    return;
+  free(sf->ent);
+  free(sf->slot);
+  free(sf->ev);
+  free(sf->evslot);
+  free(sf->sum);
+  free(sf->acc);
+  free(sf->ids);
+  free(sf->nodeent);
+  free(sf->seen);
+  free(sf);
+  e->sf = NULL;
+}
+
+static int run_passes(explorer *e, exp_stats *st, int summaries) {
+  const sim_model_ops *ops = e->base->ops;
+  if (!ops->obj_hash || !ops->state_key) {
+    snprintf(e->err, e->errlen,
+             "this model cannot match states (no obj_hash/state_key)");
+    return -1;
+  }
+  struct stateful *sf = calloc(1, sizeof *sf);
+  if (!sf) {
+    snprintf(e->err, e->errlen, "out of memory");
+    return -1;
+  }
+  e->sf = sf;
+  sf->summaries = summaries;
+  sf->audit = e->cfg->audit;
+  int rc = 0;
+  for (sf->pass = 1;; sf->pass++) {
+    sf->stale = 0;
+    sf->audit_err[0] = 0;
+    st->complete = 0;
+    st->passes = (int)sf->pass;
+    rc = exp_dfs(e, st, -1);
+    if (rc || !st->complete || !sf->stale)
+      break;
+  }
+  st->states = sf->nent;
+  if (!rc && st->complete && sf->audit_err[0]) {
+    snprintf(e->err, e->errlen, "%s", sf->audit_err);
+    rc = -1;
+  }
+  return rc;
+}
+
+int sf_run(explorer *e, exp_stats *st) {
+  return run_passes(e, st, 1);
+}
+
+int sf_run_naive(explorer *e, exp_stats *st) {
+  return run_passes(e, st, 0);
+}
