@@ -88,7 +88,9 @@ int find_lock_page(sim_thread *t, int file, uint32_t index) {
   sim_enter(t, "find_lock_page");
   int p, repeats = 0;
 repeat:
-  sim_loop(t, repeats++, "find_lock_page repeat");
+  /* Live at the head: nothing.  p is looked up again, file and index are
+     the arguments; 2.6.20 find_lock_page() has no other local. */
+  sim_loop_live(t, repeats++, "find_lock_page repeat", NULL, 0);
   p = tree_lookup_step(t, file, index, 1,
                        "radix_tree_lookup; TestSetPageLocked");
   if (p >= 0 && !sim_trylock_ok(t)) {
@@ -354,7 +356,14 @@ retry_all:
     goto out;
   }
 retry_find:
-  sim_loop(t, retries++, "filemap_nopage retry");
+  /* Live at the head: *type, the kernel's majmin, which page_not_uptodate
+     sets to VM_FAULT_MAJOR before 'goto retry_all'.  Not live: page
+     (looked up again), pgoff and file (fixed at entry), the i_size just
+     read (only tested; the kernel's 'size' is not used after the head),
+     and the counter.  The kernel's did_readaround also crosses iterations,
+     but only for readahead, which is not modelled. */
+  sim_loop_live(t, retries++, "filemap_nopage retry",
+                (const uint64_t[]){(uint32_t)*type}, 1);
   page = find_get_page(t, file, pgoff);
   if (page < 0) {
     /* no_cached_page (readahead is not modelled) */
@@ -407,7 +416,13 @@ int filemap_fault(sim_thread *t, const struct vma *v, uint32_t pgoff,
     goto out;
   }
 retry_find:
-  sim_loop(t, retries++, "filemap_fault retry");
+  /* Live at the head: ret, which the page_not_uptodate path ORs with
+     VM_FAULT_MAJOR before 'goto retry_find' (2.6.23 filemap_fault's ret).
+     Not live: page (looked up again), pgoff and file (arguments), *pagep
+     (set only on success, after the loop), and the counter.  As in
+     filemap_nopage, the kernel's did_readaround is readahead's. */
+  sim_loop_live(t, retries++, "filemap_fault retry",
+                (const uint64_t[]){(uint32_t)ret}, 1);
   page = find_lock_page(t, file, pgoff);
   if (page < 0) {
     int err = page_cache_read(t, file, pgoff);

@@ -8,10 +8,12 @@
 **
 ** The state is flat (struct mm_state), so the check is a diff: the model
 ** keeps a copy of the state as it was before the action (m->snap, taken at
-** reset and after every check), and after the action (mm_after_step) walks
-** every field, maps it to its object (the layout of mm.h) and looks the
-** object up in the footprint.  Writes outside any step (between two steps
-** of a thread) show up as writes of its next step.
+** reset and after every check), and after the action (mm_after_step)
+** compares every object's fields before and after, as mm_obj_words() (mm.c)
+** lists them: the one map from fields to objects, which the state-matching
+** hashes (obj_hash, state_key) use too.  A changed object is looked up in
+** the footprint.  Writes outside any step (between two steps of a thread)
+** show up as writes of its next step.
 **
 ** What is checked: writes of pages (each flag by its own object, count,
 ** _mapcount, mapping, index, data), of the page tree (slots and nrpages,
@@ -24,8 +26,8 @@
 ** the engine's (it checks releases: bad-unlock).  The test mark
 ** fault_retries is not state.
 */
-#include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "models/kernel.h"
 
@@ -38,89 +40,70 @@ static int writes(const sim_stepdesc *s, sim_oid o) {
   return 0;
 }
 
-/* A field of object class 'c', instance 'i', that 'changed': 1 (and the
-   field, named by fmt, with its object in buf) unless 's' writes it. */
-static int undeclared(const mm_model *m, const sim_stepdesc *s, int changed,
-                      enum mm_oclass c, int i, char *buf, size_t n,
-                      const char *fmt, ...)
-    __attribute__((format(printf, 8, 9)));
-static int undeclared(const mm_model *m, const sim_stepdesc *s, int changed,
-                      enum mm_oclass c, int i, char *buf, size_t n,
-                      const char *fmt, ...) {
+/* What the messages call the fields of each class (after "page#N." or
+   "FILE->"). */
+static const char *const field_name[OC_NCLASS] = {
+    [OC_PAGE_DIRTY] = "flags PG_dirty",
+    [OC_PAGE_UPTODATE] = "flags PG_uptodate",
+    [OC_PAGE_WRITEBACK] = "flags PG_writeback",
+    [OC_PAGE_MAPCOUNT] = "_mapcount",
+    [OC_PAGE_MAPPING] = "mapping",
+    [OC_PAGE_INDEX] = "index",
+    [OC_PAGE_REF] = "_count",
+    [OC_PAGE_DATA] = "data",
+    [OC_TREE] = "page_tree/nrpages",
+    [OC_TREE_TAGS] = "dirty tags",
+    [OC_ISIZE] = "i_size",
+    [OC_TRUNC] = "truncate_count",
+    [OC_DISK] = "disk blocks",
+};
+
+/* The classes of a page and of a file, in the order they are checked. */
+static const enum mm_oclass page_classes[] = {
+    OC_PAGE_DIRTY,    OC_PAGE_UPTODATE, OC_PAGE_WRITEBACK, OC_PAGE_REF,
+    OC_PAGE_MAPCOUNT, OC_PAGE_MAPPING,  OC_PAGE_INDEX,     OC_PAGE_DATA};
+static const enum mm_oclass file_classes[] = {OC_TREE, OC_TREE_TAGS, OC_ISIZE,
+                                              OC_TRUNC, OC_DISK};
+
+/* Object 'i' of class 'c': 1 if its fields (mm_obj_words) changed since
+   m->snap and 's' does not write it, with the field and the object named
+   in buf. */
+static int undeclared(const mm_model *m, const sim_stepdesc *s,
+                      enum mm_oclass c, int i, char *buf, size_t n) {
+  uint64_t a[MM_OBJ_WORDS], b[MM_OBJ_WORDS];
+  int na = mm_obj_words(m, &m->snap, c, i, a);
+  mm_obj_words(m, &m->s, c, i, b);
   sim_oid o = mm_oid(m, c, i);
-  if (!changed || writes(s, o))
+  if (!memcmp(a, b, (size_t)na * sizeof a[0]) || writes(s, o))
     return 0;
   char field[64], on[64];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(field, sizeof field, fmt, ap);
-  va_end(ap);
+  if (c == OC_PTE)
+    snprintf(field, sizeof field, "the pte");
+  else if (c <= OC_PAGE_DATA)
+    snprintf(field, sizeof field, "page#%d.%s", i, field_name[c]);
+  else
+    snprintf(field, sizeof field, "%s->%s", m->scn->files[i].name,
+             field_name[c]);
   mm_model_ops.obj_name((void *)m, o, on, sizeof on);
   snprintf(buf, n, "%s (object %s)", field, on);
   return 1;
 }
 
-static int page_diff(const mm_model *m, const sim_stepdesc *s, int p, char *buf,
-                     size_t n) {
-  const struct page *a = &m->snap.page[p], *b = &m->s.page[p];
-  uint8_t flags = a->flags ^ b->flags;
-  return undeclared(m, s, flags & PG_dirty, OC_PAGE_DIRTY, p, buf, n,
-                    "page#%d.flags PG_dirty", p) ||
-         undeclared(m, s, flags & (PG_uptodate | PG_mappedtodisk | PG_private),
-                    OC_PAGE_UPTODATE, p, buf, n, "page#%d.flags PG_uptodate",
-                    p) ||
-         undeclared(m, s, flags & PG_writeback, OC_PAGE_WRITEBACK, p, buf, n,
-                    "page#%d.flags PG_writeback", p) ||
-         undeclared(m, s, a->count != b->count, OC_PAGE_REF, p, buf, n,
-                    "page#%d._count", p) ||
-         undeclared(m, s, a->mapcount != b->mapcount, OC_PAGE_MAPCOUNT, p, buf,
-                    n, "page#%d._mapcount", p) ||
-         undeclared(m, s, a->mapping != b->mapping, OC_PAGE_MAPPING, p, buf, n,
-                    "page#%d.mapping", p) ||
-         undeclared(m, s, a->index != b->index, OC_PAGE_INDEX, p, buf, n,
-                    "page#%d.index", p) ||
-         undeclared(m, s, a->data != b->data, OC_PAGE_DATA, p, buf, n,
-                    "page#%d.data", p);
-}
-
-static int file_diff(const mm_model *m, const sim_stepdesc *s, int f, char *buf,
-                     size_t n) {
-  const struct address_space *a = &m->snap.as[f], *b = &m->s.as[f];
-  const char *name = m->scn->files[f].name;
-  int tree = a->nrpages != b->nrpages, disk = 0;
-  for (int i = 0; i < MM_NFILEPAGES; i++) {
-    tree |= a->tree[i] != b->tree[i];
-    disk |= a->disk[i] != b->disk[i];
-  }
-  return undeclared(m, s, tree, OC_TREE, f, buf, n, "%s->page_tree/nrpages",
-                    name) ||
-         undeclared(m, s, a->dirty_tag != b->dirty_tag, OC_TREE_TAGS, f, buf, n,
-                    "%s->dirty tags", name) ||
-         undeclared(m, s, a->i_size != b->i_size, OC_ISIZE, f, buf, n,
-                    "%s->i_size", name) ||
-         undeclared(m, s, a->truncate_count != b->truncate_count, OC_TRUNC, f,
-                    buf, n, "%s->truncate_count", name) ||
-         undeclared(m, s, disk, OC_DISK, f, buf, n, "%s->disk blocks", name);
-}
+#define NELEM(a) (int)(sizeof(a) / sizeof((a)[0]))
 
 int mm_fp_undeclared(const mm_model *m, int tid, const sim_stepdesc *s,
                      char *buf, size_t n) {
   for (int p = 0; p < MM_MAX_PAGES; p++)
-    if (page_diff(m, s, p, buf, n))
-      return 1;
-  for (int f = 0; f < m->scn->nfiles; f++)
-    if (file_diff(m, s, f, buf, n))
-      return 1;
-  for (int mm = 0; mm < m->scn->nmms; mm++)
-    for (int i = 0; i < MM_MAX_PTES; i++) {
-      const struct pte *a = &m->snap.mm[mm].pte[i], *b = &m->s.mm[mm].pte[i];
-      if (undeclared(m, s,
-                     a->present != b->present || a->write != b->write ||
-                         a->dirty != b->dirty || a->young != b->young ||
-                         a->page != b->page,
-                     OC_PTE, mm * MM_MAX_PTES + i, buf, n, "the pte"))
+    for (int k = 0; k < NELEM(page_classes); k++)
+      if (undeclared(m, s, page_classes[k], p, buf, n))
         return 1;
-    }
+  for (int f = 0; f < m->scn->nfiles; f++)
+    for (int k = 0; k < NELEM(file_classes); k++)
+      if (undeclared(m, s, file_classes[k], f, buf, n))
+        return 1;
+  for (int i = 0; i < m->scn->nmms * MM_MAX_PTES; i++)
+    if (undeclared(m, s, OC_PTE, i, buf, n))
+      return 1;
   for (int i = 0; i < m->scn->nthreads; i++)
     if (i != tid && (m->snap.next_data[i] != m->s.next_data[i] ||
                      m->snap.sigbus[i] != m->s.sigbus[i] ||

@@ -497,9 +497,52 @@ static uint64_t litmus_state_hash(void *model) {
   return h;
 }
 
-const sim_model_ops litmus_ops =
-    SIM_MODEL_OPS(litmus_reset, litmus_thread_main, NULL, litmus_at_end,
-                  litmus_obj_name, litmus_state_hash, litmus_kinds);
+/* State matching (sim/digest.c).  obj_hash: the value of a shared
+   variable; a lock has none (the engine hashes its holders).  The threads'
+   registers (w, h, i, b, r) are C locals, which the engine's observation
+   digests stand for; none of the programs has a retry loop that would need
+   sim_loop_live (the indexer's probe and the lastzero and filesystem
+   scans move on at each iteration). */
+static uint64_t litmus_obj_hash(void *model, sim_oid o) {
+  const litmus_model *m = model;
+  int i = (int)o;
+  assert(o < m->nobjs);
+  switch (m->prog) {
+  case LITMUS_INDEXER:
+    return (uint32_t)m->table[i];
+  case LITMUS_LASTZERO:
+    return (uint32_t)m->a[i];
+  case LITMUS_FILESYSTEM:
+    if (i >= m->ninode && i < 2 * m->ninode)
+      return (uint32_t)m->inode[i - m->ninode];
+    if (i >= 2 * m->ninode + LITMUS_NUMBLOCKS)
+      return m->busy[i - 2 * m->ninode - LITMUS_NUMBLOCKS];
+    return 0; /* locki[], lockb[] */
+  case LITMUS_COUNTER:
+    return o == COUNTER_X ? (uint32_t)m->x : 0; /* l: a lock */
+  case LITMUS_RACY_COUNTER:
+    return (uint32_t)m->x;
+  case LITMUS_ABBA: /* A and B: locks */
+  case LITMUS__COUNT:
+    break;
+  }
+  return 0;
+}
+
+/* state_key is the final-state hash: it covers every variable reset()
+   restores that the program uses (table[], a[0..N], inode[0..ninode-1],
+   busy[], x) and lastzero_i, which only the check at the end reads. */
+const sim_model_ops litmus_ops = {
+    .reset = litmus_reset,
+    .thread_main = litmus_thread_main,
+    .after_step = NULL,
+    .at_end = litmus_at_end,
+    .obj_name = litmus_obj_name,
+    .state_hash = litmus_state_hash,
+    .obj_hash = litmus_obj_hash,
+    .state_key = litmus_state_hash,
+    SIM_KINDS(litmus_kinds),
+};
 
 /* --------------------------------------------------------------- setup */
 

@@ -72,7 +72,8 @@ int litmus_init(litmus_model *m, const char *name, int n, char *err,
                 size_t errlen);
 
 /* reset, thread_main, at_end (invariant checks), obj_name, state_hash,
-   and the kinds below; after_step is NULL. */
+   obj_hash and state_key (state matching), and the kinds below;
+   after_step is NULL. */
 extern const sim_model_ops litmus_ops;
 
 /* Violation kinds of the litmus programs (abba's deadlock is the

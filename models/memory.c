@@ -73,8 +73,11 @@ int user_access(sim_thread *t, int mm, uint64_t addr, int write) {
   struct pte *pte = &m->s.mm[mm].pte[slot];
   for (int faults = 0;; faults++) {
     /* the CPU re-executes the instruction after each fault; a racer that
-       unmaps again each time makes this loop unbounded */
-    sim_loop(t, faults, "user access refault");
+       unmaps again each time makes this loop unbounded.  Live at the head:
+       nothing.  v, slot, pte and tid are fixed at entry, do_page_fault's
+       return was tested before coming back (arch/i386/mm/fault.c keeps no
+       state across faults), and faults only counts. */
+    sim_loop_live(t, faults, "user access refault", NULL, 0);
     struct mmu_fp a = {m, mm, slot, write};
     sim_stepdesc s = {.what = write ? "user store" : "user load",
                       .cost_ns = COST_PTE,
@@ -188,7 +191,14 @@ static int do_no_page(sim_thread *t, int mm, const struct vma *v, uint64_t addr,
     sim_after(t, "sequence %u", sequence);
   }
 retry:
-  sim_loop(t, retries++, "do_no_page truncate_count retry");
+  /* Live at the head: sequence, sampled again before 'goto retry' (2.6.20
+     do_no_page).  Not live: page and type (filemap_nopage sets both), ret
+     (assigned on every path after the head), dirty_page (-1 until the pte
+     is installed, after the last retry), use_seq (a knob), and the
+     counter.  The kernel's anon is set again on each pass and private
+     write faults are not modelled. */
+  sim_loop_live(t, retries++, "do_no_page truncate_count retry",
+                (const uint64_t[]){sequence}, 1);
   page = filemap_nopage(t, v, addr, &type);
   if (page == NOPAGE_SIGBUS) {
     ret = VM_FAULT_SIGBUS;

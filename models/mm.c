@@ -12,6 +12,13 @@
 ** and maps by mm_model_init(), and each execution starts from a memcpy of
 ** it (mm_reset).  mm_state_hash() hashes the final state field by field.
 **
+** State matching (explorers with cfg->digests, sim/digest.c): mm_obj_words()
+** maps each object to exactly the fields it stands for, in one place that
+** the footprint checker (fpcheck.c) shares; mm_obj_hash() hashes them, and
+** mm_state_key() hashes every object and the rest of the state the future
+** reads (thread-local fields, the checks' ghost bookkeeping).  Data that no
+** path of the variant reads is left out of both (truncate_count_live()).
+**
 ** The ops table gathers the other parts: the threads' programs
 ** (program.c) and the checks with their violation kinds (invariants.c).
 */
@@ -244,12 +251,20 @@ void mm_pte_name(const mm_model *m, int mm, int slot, char *buf, size_t n) {
   snprintf(buf, n, "pte(%s,#%d)", m->scn->mms[mm].name, slot);
 }
 
-static void mm_obj_name(void *model, sim_oid o, char *buf, size_t n) {
-  const mm_model *m = model;
+/* The class of object 'o', and its instance (page slot, file, mm, or
+   mm * MM_MAX_PTES + pte slot) in *i. */
+static enum mm_oclass oid_class(const mm_model *m, sim_oid o, int *i) {
   int c = OC_NCLASS - 1;
   while (c > 0 && o < m->base[c])
     c--;
-  int i = (int)(o - m->base[c]);
+  *i = (int)(o - m->base[c]);
+  return (enum mm_oclass)c;
+}
+
+static void mm_obj_name(void *model, sim_oid o, char *buf, size_t n) {
+  const mm_model *m = model;
+  int i;
+  enum mm_oclass c = oid_class(m, o, &i);
   if (per_page(c)) {
     snprintf(buf, n, "page#%d.%s", i, oclass_name[c]);
     return;
@@ -306,6 +321,164 @@ static uint64_t mm_state_hash(void *model) {
   return h;
 }
 
-const sim_model_ops mm_model_ops =
-    SIM_MODEL_OPS(mm_reset, mm_thread_main, mm_after_step, mm_at_end,
-                  mm_obj_name, mm_state_hash, mm_kinds);
+/* ------------------------------------------------------ state matching */
+
+int mm_obj_words(const mm_model *m, const struct mm_state *s, enum mm_oclass c,
+                 int i, uint64_t w[MM_OBJ_WORDS]) {
+  (void)m;
+  switch (c) {
+  case OC_PAGE_DIRTY:
+    w[0] = s->page[i].flags & PG_dirty;
+    return 1;
+  case OC_PAGE_UPTODATE: /* written together: one object (mm.h) */
+    w[0] = s->page[i].flags & (PG_uptodate | PG_mappedtodisk | PG_private);
+    return 1;
+  case OC_PAGE_WRITEBACK:
+    w[0] = s->page[i].flags & PG_writeback;
+    return 1;
+  case OC_PAGE_MAPCOUNT:
+    w[0] = (uint16_t)s->page[i].mapcount;
+    return 1;
+  case OC_PAGE_MAPPING:
+    w[0] = (uint8_t)s->page[i].mapping;
+    return 1;
+  case OC_PAGE_INDEX:
+    w[0] = s->page[i].index;
+    return 1;
+  case OC_PAGE_REF:
+    w[0] = (uint16_t)s->page[i].count;
+    return 1;
+  case OC_PAGE_DATA:
+    w[0] = s->page[i].data;
+    return 1;
+  case OC_TREE:
+    for (int k = 0; k < MM_NFILEPAGES; k++)
+      w[k] = (uint16_t)s->as[i].tree[k];
+    w[MM_NFILEPAGES] = s->as[i].nrpages;
+    return MM_NFILEPAGES + 1;
+  case OC_TREE_TAGS:
+    w[0] = s->as[i].dirty_tag;
+    return 1;
+  case OC_ISIZE:
+    w[0] = s->as[i].i_size;
+    return 1;
+  case OC_TRUNC:
+    w[0] = s->as[i].truncate_count;
+    return 1;
+  case OC_DISK:
+    for (int k = 0; k < MM_NFILEPAGES; k++)
+      w[k] = s->as[i].disk[k];
+    return MM_NFILEPAGES;
+  case OC_PTE: {
+    const struct pte *p = &s->mm[i / MM_MAX_PTES].pte[i % MM_MAX_PTES];
+    w[0] = (uint64_t)(uint16_t)p->page << 32 | (uint64_t)p->young << 24 |
+           (uint64_t)p->dirty << 16 | (uint64_t)p->write << 8 | p->present;
+    return 1;
+  }
+  case OC_PAGE_LOCK: /* locks: the engine's lock table */
+  case OC_I_MUTEX:
+  case OC_I_ALLOC:
+  case OC_I_MMAP:
+  case OC_TREE_LOCK:
+  case OC_MMAP_SEM:
+  case OC_PTL:
+  case OC_NCLASS:
+    break;
+  }
+  return 0;
+}
+
+/* Does any path of this variant read mapping->truncate_count?  Only the
+   2.6.20 fault does: do_no_page() with knob fault.truncate_count, and
+   do_no_page() runs only with knob fault.lock_page off (handle_mm_fault).
+   Otherwise the count is only incremented (unmap_mapping_range) and its
+   value is dead: obj_hash and state_key leave it out, or every unmap
+   would make a new state and a truncate/fault cycle would never close.
+   (2.6.20's do_no_page declares the read even with the knob off; the value
+   is then unused, and hashed as 0.) */
+static int truncate_count_live(const mm_model *m) {
+  return m->knobs.fault_truncate_count && !m->knobs.fault_lock_page;
+}
+
+/* Is object (c, i) a field of a free page slot (count 0, other than the
+   count itself)?  Nobody holds a reference to the page, so nobody reads
+   the field, and page_cache_read() rewrites them all when it allocates
+   the slot: stale values are dead.  (The allocating step declares them
+   written, and a written object is hashed before the action.) */
+static int free_page_field(const mm_model *m, enum mm_oclass c, int i) {
+  return c <= OC_PAGE_DATA && c != OC_PAGE_REF && !m->s.page[i].count;
+}
+
+/* Mixes the value of object (c, i) into *h; returns its number of words
+   (0: a lock or dead data, nothing mixed). */
+static int hash_obj(const mm_model *m, enum mm_oclass c, int i, uint64_t *h) {
+  uint64_t w[MM_OBJ_WORDS];
+  int n = (c == OC_TRUNC && !truncate_count_live(m)) || free_page_field(m, c, i)
+              ? 0
+              : mm_obj_words(m, &m->s, c, i, w);
+  for (int k = 0; k < n; k++)
+    sim_hash_u64(h, w[k]);
+  return n;
+}
+
+/* sim_model_ops.obj_hash: the fields of 'o' (mm_obj_words); 0 for a lock
+   and for dead data (a dead truncate_count, a free page's fields). */
+static uint64_t mm_obj_hash(void *model, sim_oid o) {
+  const mm_model *m = model;
+  int i;
+  enum mm_oclass c = oid_class(m, o, &i);
+  uint64_t h = SIM_HASH_INIT;
+  return hash_obj(m, c, i, &h) ? h : 0;
+}
+
+/* sim_model_ops.state_key: every object of the pages, files and page
+   tables in use, through mm_obj_words, so that the key and the digests
+   see the same fields; then what belongs to no object: each thread's
+   next_data (the next store's version), sigbus and last_load, and the
+   ghost bookkeeping the checks read (truncated[], refs[][]).  Left out:
+   the immutable parts (vmas, the scenario), m->snap (equal to m->s at
+   every scheduling point), the test mark fault_retries, a dead
+   truncate_count (truncate_count_live), and the fields of a free page
+   (free_page_field). */
+static uint64_t mm_state_key(void *model) {
+  const mm_model *m = model;
+  const struct mm_state *s = &m->s;
+  const scenario *scn = m->scn;
+  uint64_t h = SIM_HASH_INIT;
+  for (int p = 0; p < MM_MAX_PAGES; p++) {
+    if (!s->page[p].count)
+      continue;
+    sim_hash_u64(&h, (uint64_t)p);
+    for (int c = OC_PAGE_DIRTY; c <= OC_PAGE_DATA; c++)
+      hash_obj(m, (enum mm_oclass)c, p, &h);
+  }
+  for (int f = 0; f < scn->nfiles; f++)
+    for (int c = OC_TREE; c <= OC_DISK; c++)
+      hash_obj(m, (enum mm_oclass)c, f, &h);
+  for (int i = 0; i < scn->nmms * MM_MAX_PTES; i++)
+    hash_obj(m, OC_PTE, i, &h);
+  for (int t = 0; t < scn->nthreads; t++) {
+    sim_hash_u64(&h, (uint64_t)s->next_data[t] << 32 | (uint32_t)s->sigbus[t]);
+    sim_hash_u64(&h, s->last_load[t]);
+  }
+  for (int f = 0; f < scn->nfiles; f++)
+    sim_hash_u64(&h, (uint64_t)m->truncated[f]);
+  for (int t = 0; t < scn->nthreads; t++)
+    for (int p = 0; p < MM_MAX_PAGES; p++)
+      if (m->refs[t][p])
+        sim_hash_u64(&h, (uint64_t)t << 40 | (uint64_t)p << 8 |
+                             (uint8_t)m->refs[t][p]);
+  return h;
+}
+
+const sim_model_ops mm_model_ops = {
+    .reset = mm_reset,
+    .thread_main = mm_thread_main,
+    .after_step = mm_after_step,
+    .at_end = mm_at_end,
+    .obj_name = mm_obj_name,
+    .state_hash = mm_state_hash,
+    .obj_hash = mm_obj_hash,
+    .state_key = mm_state_key,
+    SIM_KINDS(mm_kinds),
+};

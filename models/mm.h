@@ -211,6 +211,14 @@ int mm_refcount_mismatch(const mm_model *m, int *want);
 int mm_fp_undeclared(const mm_model *m, int tid, const sim_stepdesc *s,
                      char *buf, size_t n);
 
+/* mm.c: the value of object 'i' of class 'c' in state 's', as words:
+   exactly the fields of struct mm_state that the object stands for (the
+   one field-to-object map: the footprint checker compares these words,
+   obj_hash and state_key hash them).  Returns how many, 0 for a lock. */
+#define MM_OBJ_WORDS (MM_NFILEPAGES + 1)
+int mm_obj_words(const mm_model *m, const struct mm_state *s, enum mm_oclass c,
+                 int i, uint64_t w[MM_OBJ_WORDS]);
+
 /* Object ids */
 static inline sim_oid mm_oid(const mm_model *m, enum mm_oclass c, int i) {
   return m->base[c] + (uint32_t)i;

@@ -113,14 +113,20 @@ void truncate_inode_pages_range(sim_thread *t, int file, uint64_t lstart,
 
   /* (partial page: not modelled, sizes are page aligned) */
 
-  /* Pass 2: blocking. */
+  /* Pass 2: blocking.  The loop that may not end is the rescan from
+     start: its head is where next == start, at entry (iteration 0) and
+     after each empty lookup past start.  Live there: nothing.  next is
+     start again, pv is empty, page and p are per page, and the counter
+     only counts; 2.6.20 truncate_inode_pages_range() carries no other
+     local across a rescan (start, end and partial are fixed). */
   next = start;
+  sim_loop_live(t, 0, "truncate pass 2 rescan", NULL, 0);
   for (int rescans = 0;;) {
     if (!pagevec_lookup(t, &pv, file, next, PAGEVEC_SIZE)) {
       if (next == start)
         break;
       next = start;
-      sim_loop(t, ++rescans, "truncate pass 2 rescan");
+      sim_loop_live(t, ++rescans, "truncate pass 2 rescan", NULL, 0);
       continue;
     }
     if (m->s.page[pv.pages[0]].index > end) {
@@ -231,7 +237,12 @@ int invalidate_inode_pages2_range(sim_thread *t, int file, uint32_t start,
       SIM_STEP(t, "wait_on_page_writeback", COST_ATOMIC,
                SIM_RD(page_writeback_oid(m, page)));
       for (int unmaps = 0;; unmaps++) {
-        sim_loop(t, unmaps, "invalidate page_mapped/unmap loop");
+        /* Live at the head: did_range_unmap, set by the first unmap
+           (2.6.20's while (page_mapped) loop).  Not live: page, p,
+           page_index, pv, i, next and ret (unchanged since the entry,
+           which the digest at entry covers), and the counter. */
+        sim_loop_live(t, unmaps, "invalidate page_mapped/unmap loop",
+                      (const uint64_t[]){(uint64_t)did_range_unmap}, 1);
         SIM_STEP(t, "page_mapped", COST_ATOMIC,
                  SIM_RD(page_mapcount_oid(m, page)));
         sim_after(t, "page#%d mapcount %d", page, p->mapcount);
