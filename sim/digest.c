@@ -21,6 +21,10 @@
 ** revisits a state: each iteration adds what it observed.  The model names,
 ** at the head, the locals that carry across iterations; everything before
 ** the loop is summed up by the digest the thread had when it entered it.
+** Under a loop bound the iteration count is mixed in as well: a thread
+** that has used more of its bound has fewer continuations, so two such
+** states are not one (a search that needs a bound does not close cycles
+** anyway: its state space is infinite).
 ** Commutative updates (SIM_OP_ADD) are not mixed in: the thread does not
 ** read their result.  Locks are: a lock acquisition observes nothing but
 ** the order, which the lock table and the other threads' digests carry.
@@ -84,6 +88,8 @@ void sim_loop_live(sim_thread *t, int iter, const char *loop,
       sim_hash_str(&h, loop);
       for (int i = 0; i < nlive; i++)
         sim_hash_u64(&h, live[i]);
+      if (x->cfg->loop_bound) /* the iterations left are state then */
+        sim_hash_u64(&h, (uint64_t)iter);
       t->obs = h;
     }
   }

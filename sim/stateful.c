@@ -45,8 +45,10 @@
 ** explored again, and its recorded set becomes the intersection.
 **
 ** The audit (exp_cfg.audit): a hit does not stop the execution; it runs on
-** (the lowest thread first), and each of its steps must be in the
-** summary, its outcome among those seen below the state.  Only the last
+** (the thread that ran last, else the lowest, asleep threads waiting as
+** sleep sets make them), and each of its steps must be in the summary, its
+** outcome and final state among those seen below the state (final states
+** kept as a Bloom filter: it can miss a wrong match, never invent one).  Only the last
 ** pass's findings count; the first is an error of the search.
 */
 #include <assert.h>
@@ -61,6 +63,8 @@ typedef struct sf_entry {
   uint64_t key;
   uint64_t outcomes; /* below: bit 0 clean, bit 1 cut or stopped, bit
                         2 + id % 62 a violation kind */
+  uint64_t finals[4]; /* below: final states (a Bloom filter of 256 bits,
+                         for the audit) */
   uint32_t sleep;    /* sleep set of this pass's visits (intersection) */
   uint32_t pass;     /* pass of the last visit, 0 none */
   uint32_t used;     /* pass in which a hit relied on the summary */
@@ -97,6 +101,7 @@ struct stateful {
   uint32_t hitent;  /* its entry */
   uint32_t hitmask; /* threads with a step in its summary */
   int audit_prev;
+  uint32_t audit_sleep; /* the audit's sleep set: the node's, carried on */
   char audit_err[256];
   /* trace hashes reported (passes after the first report only new ones) */
   uint64_t *seen;
@@ -286,6 +291,17 @@ static uint64_t outcome_bit(const sim_result *r) {
   }
 }
 
+/* The final state of r, as two bits of a 256-bit Bloom filter: a
+   violation's final state is its kind (where it stopped depends on the
+   order of independent steps). */
+static void final_bits(const sim_result *r, uint64_t f[4]) {
+  uint64_t h = r->outcome == SIM_VIOLATION ? (uint64_t)r->kind_id : r->state_hash;
+  h = sim_hash_of(h);
+  memset(f, 0, 4 * sizeof *f);
+  f[h >> 6 & 3] |= 1ull << (h & 63);
+  f[h >> 14 & 3] |= 1ull << (h >> 8 & 63);
+}
+
 /* --------------------------------------------------------------- hooks */
 
 int sf_visit(explorer *e, const sim_choice_ctx *c, size_t i) {
@@ -313,6 +329,7 @@ int sf_visit(explorer *e, const sim_choice_ctx *c, size_t i) {
     if (!sf->audit)
       return 1;
     sf->audit_prev = i > 0 ? exg_thread(&e->g, i - 1) : -1;
+    sf->audit_sleep = sleep;
     return 2;
   }
   en->sleep = en->pass == sf->pass ? en->sleep & sleep : sleep;
@@ -327,10 +344,21 @@ oom:
 
 int sf_audit_step(explorer *e, const sim_choice_ctx *c) {
   struct stateful *sf = e->sf;
-  int t = exp_prefer(c->enabled, sf->audit_prev);
+  /* a path the visit below the state could take: asleep threads wait,
+     as in dpor_sleep() */
+  uint32_t avail = c->enabled & ~sf->audit_sleep;
+  if (!avail)
+    return -1;
+  int t = exp_prefer(avail, sf->audit_prev);
   sf->audit_prev = t;
-  exg_fp fp;
+  exg_fp fp, r;
   exg_fp_from(&fp, sim_pending(c->x, t));
+  for (uint32_t m = sf->audit_sleep; m; m &= m - 1) {
+    int q = __builtin_ctz(m);
+    exg_fp_from(&r, sim_pending(c->x, q));
+    if (exg_fp_dependent(&r, &fp))
+      sf->audit_sleep &= ~(1u << q);
+  }
   long id = event_id(sf, t, &fp, 1);
   if (!sf->audit_err[0] &&
       (id < 0 || !exg_bit(summary(sf, sf->hitent), (size_t)id)))
@@ -412,20 +440,35 @@ int sf_record(explorer *e, const sim_result *r, size_t n, long final) {
       sf->ids[nid + npend++] = (uint32_t)id;
     }
   size_t w = sf->sw;
-  uint64_t *acc = sf->acc, outcomes;
+  uint64_t *acc = sf->acc, outcomes, finals[4];
   if (e->hit >= 0) {
     memcpy(acc, summary(sf, sf->hitent), w * sizeof *acc);
     outcomes = sf->ent[sf->hitent].outcomes;
-    if (sf->audit && (outcomes & outcome_bit(r)) == 0 && !sf->audit_err[0])
+    memcpy(finals, sf->ent[sf->hitent].finals, sizeof finals);
+    uint64_t mine[4];
+    final_bits(r, mine);
+    int known = (mine[0] & ~finals[0]) == 0 && (mine[1] & ~finals[1]) == 0 &&
+                (mine[2] & ~finals[2]) == 0 && (mine[3] & ~finals[3]) == 0;
+    if (r->outcome != SIM_CLEAN && r->outcome != SIM_VIOLATION)
+      known = 1; /* cut: no final state to compare */
+    if (r->outcome == SIM_PRUNED)
+      known = 2; /* the audit's path fell asleep: nothing to compare */
+    else if (!(outcomes & outcome_bit(r)))
+      known = 0;
+    if (sf->audit && !known && !sf->audit_err[0])
       snprintf(sf->audit_err, sizeof sf->audit_err,
                "state-matching audit: an execution through the state matched "
-               "at step %ld ended %s%s, which no execution explored below it "
-               "did",
-               e->hit, r->kind[0] ? "with " : "",
-               r->kind[0] ? r->kind : "otherwise");
+               "at step %ld ended %s%s in a final state no execution explored "
+               "below it reached",
+               e->hit, r->kind[0] ? "with " : "clean",
+               r->kind[0] ? r->kind : "");
   } else {
     memset(acc, 0, w * sizeof *acc);
     outcomes = outcome_bit(r);
+    if (r->outcome == SIM_CLEAN || r->outcome == SIM_VIOLATION)
+      final_bits(r, finals);
+    else
+      memset(finals, 0, sizeof finals);
     for (size_t p = 0; p < npend; p++)
       exg_bit_set(acc, sf->ids[nid + p]);
   }
@@ -439,6 +482,10 @@ int sf_record(explorer *e, const sim_result *r, size_t n, long final) {
     for (size_t i = 0; i < w; i++) {
       grew |= acc[i] & ~row[i];
       row[i] |= acc[i];
+    }
+    for (int i = 0; i < 4; i++) {
+      grew |= finals[i] & ~en->finals[i];
+      en->finals[i] |= finals[i];
     }
     en->outcomes |= outcomes;
     if (grew && en->used == sf->pass)
