@@ -285,6 +285,7 @@ static void mm_obj_name(void *model, sim_oid o, char *buf, size_t n) {
   }
 }
 
+
 static int truncate_count_live(const mm_model *m);
 
 /* Hash of the final state, field by field (never raw bytes: padding is
@@ -404,6 +405,10 @@ int mm_obj_words(const mm_model *m, const struct mm_state *s, enum mm_oclass c,
    is then unused, and hashed as 0.) */
 static int truncate_count_live(const mm_model *m) {
   return m->knobs.fault_truncate_count && !m->knobs.fault_lock_page;
+}
+
+int mm_finite_state(const mm_model *m) {
+  return !truncate_count_live(m);
 }
 
 /* Is object (c, i) a field of a free page slot (count 0, other than the

@@ -174,6 +174,10 @@ typedef struct mm_model {
 int mm_model_init(mm_model *m, const scenario *scn, const char *variant,
                   char *err, size_t errlen);
 extern const sim_model_ops mm_model_ops;
+/* Is the variant's state space finite?  Not when a path reads
+   mapping->truncate_count (2.6.20's do_no_page): every unmap increments it,
+   so a fault/truncate cycle never returns to a state it had. */
+int mm_finite_state(const mm_model *m);
 /* "name=on,name=off,..." of the effective knobs */
 void mm_knobs_format(const mm_knobs *k, char *buf, size_t n);
 

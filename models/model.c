@@ -59,6 +59,7 @@ static int litmus_bind(model_binding *b, const scenario *s, const char *variant,
   b->nobjs = litmus_nobjs(&b->lit);
   snprintf(b->variant, sizeof b->variant, "litmus");
   b->expect = scn_expectation(s, NULL);
+  b->finite = 1; /* straight-line programs */
   return 0;
 }
 
@@ -78,6 +79,7 @@ static int mm_bind(model_binding *b, const scenario *s, const char *variant,
   snprintf(b->variant, sizeof b->variant, "%s", variant ? variant : s->kernel);
   mm_knobs_format(&b->mm.knobs, b->knobs, sizeof b->knobs);
   b->expect = scn_expectation(s, b->variant);
+  b->finite = mm_finite_state(&b->mm);
   return 0;
 }
 

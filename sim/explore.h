@@ -136,6 +136,10 @@ const char *exp_strategy_name(const exp_cfg *cfg, char *buf, size_t n);
    and random (sampling): no. */
 int exp_strategy_certifies(const exp_cfg *cfg);
 
+/* Does cfg's strategy match states (stateful, stateful-naive)?  Such a
+   search needs no loop bound where the state space is finite. */
+int exp_strategy_stateful(const exp_cfg *cfg);
+
 /* Footprint dependence, exposed for tests. */
 int exp_dependent(const sim_stepdesc *a, const sim_stepdesc *b);
 

@@ -231,3 +231,7 @@ const char *exp_strategy_name(const exp_cfg *c, char *buf, size_t n) {
 int exp_strategy_certifies(const exp_cfg *cfg) {
   return exp_strategy_of(cfg->strategy)->certifies;
 }
+
+int exp_strategy_stateful(const exp_cfg *cfg) {
+  return exp_strategy_of(cfg->strategy)->visit != NULL;
+}

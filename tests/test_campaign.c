@@ -200,3 +200,49 @@ Test(campaign, a_step_limited_certificate_names_its_limit) {
   cr_assert_str_eq(c.res[0].verdict, "all 0 traces clean up to 1 step");
   campaign_free(&c);
 }
+
+/* The default search (stateful): the fix certified without a loop bound,
+   since 2.6.23 never reads truncate_count; 2.6.20 keeps the bound. */
+Test(campaign, a_stateful_certificate_needs_no_loop_bound) {
+  campaign c;
+  camp_opts o = opts(R1);
+  o.strategy = "stateful";
+  o.loop_bound = CAMP_LOOP_BOUND_AUTO;
+  cr_assert_eq(exp_strategy_parse("stateful", &o.cfg, NULL, 0), 0);
+  cr_assert_eq(campaign_run(&c, &o), 0);
+  cr_assert(c.all_met);
+  const camp_variant *pre = &c.res[0], *post = &c.res[1];
+  cr_assert_eq(pre->loop_bound, 3, "2.6.20: infinite state space");
+  cr_assert_str_eq(pre->verdict, "found page-mapped-on-remove (expected)");
+  const camp_kind *k = kind(pre, "page-mapped-on-remove");
+  cr_assert_not_null(k);
+  cr_assert_eq(k->pre, 1, "the same minimal witness as dpor's");
+  cr_assert_str_eq(k->sched, "1*16.0*12.1*2");
+  cr_assert_eq(post->loop_bound, 0, "2.6.23: finite, no bound");
+  cr_assert_eq(post->cut, 0);
+  cr_assert(post->st.complete);
+  cr_assert_eq(post->st.states, 345);
+  cr_assert_eq(post->st.passes, 1);
+  cr_assert_eq(post->st.execs, 8);
+  cr_assert_str_eq(post->verdict, "clean in every execution (345 states)");
+  campaign_free(&c);
+}
+
+/* With a loop bound forced on a stateful search that hits it, the
+   certificate names it. */
+Test(campaign, a_stateful_certificate_under_a_bound_names_it) {
+  campaign c;
+  camp_opts o = opts(MMSIM_SOURCE_DIR "/scenarios/fault-punch.scn");
+  o.strategy = "stateful";
+  o.loop_bound = 3;
+  o.variants[0] = "2.6.23";
+  o.nvariants = 1;
+  cr_assert_eq(exp_strategy_parse("stateful", &o.cfg, NULL, 0), 0);
+  cr_assert_eq(campaign_run(&c, &o), 0);
+  const camp_variant *v = &c.res[0];
+  cr_assert_gt(v->cut, 0);
+  cr_assert(strstr(v->verdict, "clean in every execution (") &&
+                strstr(v->verdict, " states) up to loop bound 3"),
+            "%s", v->verdict);
+  campaign_free(&c);
+}

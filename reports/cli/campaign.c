@@ -359,7 +359,7 @@ static void judge(camp_variant *res, const model_binding *b, const camp_opts *o,
     size_t len = 0;
     if (res->cut)
       len += (size_t)snprintf(upto + len, sizeof upto - len,
-                              " up to loop bound %d", o->loop_bound);
+                              " up to loop bound %d", res->loop_bound);
     if (res->step_limit)
       len += (size_t)snprintf(upto + len, sizeof upto - len, "%s %llu step%s",
                               len ? " and" : " up to",
@@ -511,7 +511,11 @@ static int explore_variant(campaign *c, const camp_opts *o, const char *variant,
   snprintf(res->variant, sizeof res->variant, "%s", l->b.variant);
   snprintf(res->expect, sizeof res->expect, "%s", l->expect);
   sim_exec_cfg base = model_exec_cfg(&l->b);
-  base.loop_bound = o->loop_bound;
+  res->loop_bound = o->loop_bound != CAMP_LOOP_BOUND_AUTO ? o->loop_bound
+                    : exp_strategy_stateful(&o->cfg) && l->b.finite
+                        ? 0
+                        : CAMP_LOOP_BOUND;
+  base.loop_bound = res->loop_bound;
   base.max_steps = o->max_steps;
   struct run u = {.o = o,
                   .l = l,

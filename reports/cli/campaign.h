@@ -52,6 +52,7 @@ typedef struct camp_variant {
   char expect[64];  /* what the scenario expects of it */
   exp_stats st;
   uint64_t clean, cut, step_limit;
+  int loop_bound; /* the bound this variant was explored with (0: none) */
   camp_hset states, traces;
   camp_kind kinds[CAMP_MAX_KINDS];
   int nkinds;
@@ -59,6 +60,9 @@ typedef struct camp_variant {
   int expect_met;
   char verdict[160];
 } camp_variant;
+
+#define CAMP_LOOP_BOUND_AUTO (-1)
+#define CAMP_LOOP_BOUND 3 /* the default where a bound is needed */
 
 typedef struct camp_opts {
   const char *path;     /* the scenario file */
@@ -68,7 +72,8 @@ typedef struct camp_opts {
                                               and its 'expect on' variants */
   int nvariants;
   int jobs;       /* worker processes (1: this one) */
-  int loop_bound; /* 0: none */
+  int loop_bound; /* 0: none; CAMP_LOOP_BOUND_AUTO: none for a stateful
+                     search where the state space is finite, else 3 */
   uint64_t max_steps;
   double max_time;         /* seconds of wall time for the campaign, 0: none */
   rlog *log;               /* NULL: nothing logged */

@@ -168,8 +168,14 @@ static int print_campaign(const struct xopts *o, const campaign *c) {
   const camp_opts *co = &o->c;
   int rc = 0, lit = c->l->scn.litmus[0] != 0;
   uint64_t total = 0;
-  printf("explore %s: \"%s\", strategy %s, loop bound %d", co->path,
-         c->l->scn.title, co->strategy, co->loop_bound);
+  printf("explore %s: \"%s\", strategy %s, ", co->path, c->l->scn.title,
+         co->strategy);
+  if (co->loop_bound != CAMP_LOOP_BOUND_AUTO)
+    printf("loop bound %d", co->loop_bound);
+  else if (exp_strategy_stateful(&co->cfg))
+    printf("loop bound %d where the state space is infinite", CAMP_LOOP_BOUND);
+  else
+    printf("loop bound %d", CAMP_LOOP_BOUND);
   if (co->jobs > 1)
     printf(", %d jobs", co->jobs);
   printf("\n%-8s %10s %8s %8s %7s %7s  %-28s %s\n", "variant", "executions",
@@ -192,9 +198,13 @@ static int print_campaign(const struct xopts *o, const campaign *c) {
   for (int i = 0; i < c->nres; i++)
     if (c->res[i].st.passes) {
       const exp_stats *st = &c->res[i].st;
-      printf("%-8s state matching: %llu states, %llu executions stopped at "
-             "one already explored, %d pass%s (%llu executions run again)%s\n",
-             c->res[i].variant, (unsigned long long)st->states,
+      char bound[32] = "no loop bound";
+      if (c->res[i].loop_bound)
+        snprintf(bound, sizeof bound, "loop bound %d", c->res[i].loop_bound);
+      printf("%-8s state matching: %s, %llu states, %llu executions stopped "
+             "at one already explored, %d pass%s (%llu executions run "
+             "again)%s\n",
+             c->res[i].variant, bound, (unsigned long long)st->states,
              (unsigned long long)st->cached, st->passes,
              st->passes == 1 ? "" : "es", (unsigned long long)st->reruns,
              co->cfg.audit ? ", audited" : "");
@@ -228,7 +238,10 @@ static int print_campaign(const struct xopts *o, const campaign *c) {
 }
 
 static int cmd_explore(int argc, char **argv) {
-  struct xopts o = {.c = {.strategy = "dpor", .loop_bound = 3, .jobs = 1}};
+  struct xopts o = {.c = {.strategy = "stateful",
+                          .cfg = {.strategy = EXP_STATEFUL},
+                          .loop_bound = CAMP_LOOP_BOUND_AUTO,
+                          .jobs = 1}};
   campaign c = {0};
   char *db = NULL;
   int rc = parse_opts(argc, argv, &o);
@@ -276,7 +289,7 @@ out:
 
 const cli_command cli_explore = {
     "explore", cmd_explore, "SCENARIO",
-    "explore the interleavings (DPOR), certify or find\n"
+    "explore the interleavings (stateful DPOR), certify or find\n"
     "                     minimal counterexamples, variants side by side",
     "usage: mmsim explore SCENARIO [options]\n"
     "\n"
@@ -286,7 +299,7 @@ const cli_command cli_explore = {
     "minimal counterexample (fewest preemptions, then fewest steps) and the\n"
     "command that replays it, or certifies that all traces are clean.\n"
     "\n"
-    "  --strategy S       dpor (default) | stateful | optimal | naive |\n"
+    "  --strategy S       stateful (default) | dpor | optimal | naive |\n"
     "                     stateful-naive | bounded:K | pct:N,d | random:N\n"
     "  --variants V,...   kernel variants (default: the scenario's kernel and\n"
     "                     every variant of an 'expect on' line)\n"
@@ -297,7 +310,8 @@ const cli_command cli_explore = {
     "  --log-all          log every execution's events, not only the minimal\n"
     "                     counterexamples (each is re-run to be logged)\n"
     "  --loop-bound B     cut executions where a retry loop runs more than B\n"
-    "                     extra times (default 3; 0: no bound)\n"
+    "                     extra times (0: no bound; default 3, and none for\n"
+    "                     a stateful search where the state space is finite)\n"
     "  --max-steps N      cut executions longer than N steps\n"
     "  --traces           count distinct Mazurkiewicz traces\n"
     "  --audit            stateful: run on past each matched state and check\n"
