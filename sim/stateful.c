@@ -48,7 +48,8 @@
 ** (the thread that ran last, else the lowest, asleep threads waiting as
 ** sleep sets make them), and each of its steps must be in the summary, its
 ** outcome and final state among those seen below the state (final states
-** kept as a Bloom filter: it can miss a wrong match, never invent one).  Only the last
+** kept as a Bloom filter: it can miss a wrong match, never invent one).  Only
+*the last
 ** pass's findings count; the first is an error of the search.
 */
 #include <assert.h>
@@ -61,13 +62,13 @@
 
 typedef struct sf_entry {
   uint64_t key;
-  uint64_t outcomes; /* below: bit 0 clean, bit 1 cut or stopped, bit
-                        2 + id % 62 a violation kind */
+  uint64_t outcomes;  /* below: bit 0 clean, bit 1 cut or stopped, bit
+                         2 + id % 62 a violation kind */
   uint64_t finals[4]; /* below: final states (a Bloom filter of 256 bits,
                          for the audit) */
-  uint32_t sleep;    /* sleep set of this pass's visits (intersection) */
-  uint32_t pass;     /* pass of the last visit, 0 none */
-  uint32_t used;     /* pass in which a hit relied on the summary */
+  uint32_t sleep;     /* sleep set of this pass's visits (intersection) */
+  uint32_t pass;      /* pass of the last visit, 0 none */
+  uint32_t used;      /* pass in which a hit relied on the summary */
 } sf_entry;
 
 typedef struct sf_event {
@@ -295,7 +296,8 @@ static uint64_t outcome_bit(const sim_result *r) {
    violation's final state is its kind (where it stopped depends on the
    order of independent steps). */
 static void final_bits(const sim_result *r, uint64_t f[4]) {
-  uint64_t h = r->outcome == SIM_VIOLATION ? (uint64_t)r->kind_id : r->state_hash;
+  uint64_t h =
+      r->outcome == SIM_VIOLATION ? (uint64_t)r->kind_id : r->state_hash;
   h = sim_hash_of(h);
   memset(f, 0, 4 * sizeof *f);
   f[h >> 6 & 3] |= 1ull << (h & 63);
@@ -369,21 +371,46 @@ int sf_audit_step(explorer *e, const sim_choice_ctx *c) {
   return t;
 }
 
-/* A race of the prefix with a step of the summary: every thread that may
-   start its reversal, the ones whose first step of it is below the visited
-   state included (over-approximated: all threads of the summary that did
-   not run since e_k).  A blocked one means all enabled, as in dpor.c. */
+/* A race of the prefix's e_k with a step of the summary, as if it ran at
+   j = n: the threads that may start its reversal v (the events of the
+   execution after e_k not ordered after it, then the step).  Those with
+   an event of v in the prefix are known exactly: the first such event has
+   no predecessor in v.  A thread that has not run since e_k (the step's
+   own thread included) starts, if at all, below the visited state, with
+   the step it is parked at there, p: an initial unless p depends on e_k
+   or on an event of v (then p, and all after it, are ordered after e_k or
+   preceded within v).  Everything below the state that could order p
+   after e_k is ignored: over-approximated.  A blocked one means all
+   enabled, as in dpor.c. */
 static void hit_race(explorer *e, size_t k, size_t j, int tj, const exg_fp *ej,
                      uint64_t *v) {
   exgraph *g = &e->g;
   int tk = exg_thread(g, k);
-  assert(k < j && tk != tj);
+  const exg_fp *ek = exg_event(g, k);
+  (void)ej;
+  assert(k < j && tk != tj && (long)j == e->hit);
   dpor_notdep(g, k, j, v);
-  uint32_t ran = 0;
-  for (size_t m = k + 1; m < j; m++)
-    ran |= 1u << exg_thread(g, m);
-  uint32_t c =
-      dpor_initials(g, k, j, tj, ej, v) | (e->sf->hitmask & ~ran & ~(1u << tk));
+  uint32_t c = 0, seen = 0, ran = 0;
+  for (size_t m = k + 1; m < j; m++) {
+    int tm = exg_thread(g, m);
+    ran |= 1u << tm;
+    if (!exg_bit(v, m) || exg_has(seen, tm))
+      continue;
+    seen |= 1u << tm;
+    if (!exg_bits_intersect_below(exg_hb_row(g, m), v, g->hb_w, m))
+      c |= 1u << tm;
+  }
+  for (uint32_t q = e->sf->hitmask & ~ran & ~(1u << tk); q; q &= q - 1) {
+    int u = __builtin_ctz(q);
+    const exg_fp *p = exg_pend(g, j, u);
+    if (!p->n || exg_fp_dependent(p, ek))
+      continue;
+    size_t m = k + 1;
+    while (m < j && !(exg_bit(v, m) && exg_fp_dependent(exg_event(g, m), p)))
+      m++;
+    if (m == j)
+      c |= 1u << u;
+  }
   exg_node *nk = exg_node_at(g, k);
   nk->backtrack |= c & ~nk->enabled ? nk->enabled : c;
 }
