@@ -1,8 +1,9 @@
 /*
 ** explore.h - exploring the interleavings of one scenario.
 **
-** Strategies (all stateless: every execution starts from the reset model
-** and is driven by a chooser the explorer owns):
+** Strategies (every execution starts from the reset model and is driven
+** by a chooser the explorer owns; the stateful ones also ask the engine
+** for each state's key, sim_state_key()):
 **
 **   dpor       depth-first search with dynamic partial-order reduction:
 **              source sets and sleep sets (Abdulla, Aronis, Jonsson,
@@ -12,7 +13,11 @@
 **              paper's Algorithm 2): the sequence that reverses each race
 **              is kept and replayed, so that no execution is sleep-set
 **              blocked where the footprints allow it.
-**   naive      every interleaving of enabled threads (for validation).
+**   stateful   dpor that stops at a state it has explored, with subtree
+**              summaries so that it stays sound (stateful.c): no loop
+**              bound where the state space is finite.
+**   naive      every interleaving of enabled threads (for validation);
+**   stateful-naive  the same, stopping at explored states.
 **   bounded:K  all schedules with at most K preemptions, K = 0, 1, ...
 **              (iterative preemption bounding, Musuvathi and Qadeer,
 **              "Iterative context bounding", PLDI 2007 / CHESS), so the
@@ -51,6 +56,8 @@
 **   dpor.c         the DPOR hooks: sleep sets, races (with the lock-aware
 **                  happens-before), source sets
 **   optimal.c      the optimal hooks: wakeup trees
+**   stateful.c     state matching: visited states, summaries, passes,
+**                  the audit
 **   sample.c       pct and random: one fresh chooser per execution
 **   strategy.[ch]  the strategy table {name, parse, hooks, run,
 **                  certifies} and the parse/name/certifies functions

@@ -99,7 +99,7 @@ struct stateful {
   /* the current execution */
   uint32_t *nodeent; /* node i's entry + 1 (0: none) */
   size_t nodecap;
-  uint32_t hitent;  /* its entry */
+  uint32_t hitent;  /* the entry of the state matched (at node e->hit) */
   uint32_t hitmask; /* threads with a step in its summary */
   int audit_prev;
   uint32_t audit_sleep; /* the audit's sleep set: the node's, carried on */
@@ -227,7 +227,7 @@ static long entry_of(struct stateful *sf, uint64_t key) {
    absent (find) or out of memory. */
 static long event_id(struct stateful *sf, int tid, const exg_fp *fp, int find) {
   uint64_t key = fp_hash(tid, fp);
-  size_t mask = sf->nevslot - 1, h = key & mask;
+  size_t mask = sf->nevslot - 1, h = sim_hash_of(key) & mask;
   for (uint32_t v; sf->nevslot && (v = sf->evslot[h]) != 0; h = (h + 1) & mask)
     if (sf->ev[v - 1].tid == tid && fp_equal(&sf->ev[v - 1].fp, fp))
       return (long)v - 1;
@@ -245,7 +245,7 @@ static long event_id(struct stateful *sf, int tid, const exg_fp *fp, int find) {
       grow_slots(&sf->evslot, &sf->nevslot, sf->nev, ev_key, sf))
     return -1;
   mask = sf->nevslot - 1;
-  h = key & mask;
+  h = sim_hash_of(key) & mask;
   while (sf->evslot[h])
     h = (h + 1) & mask;
   sf->ev[sf->nev] = (sf_event){.tid = tid, .fp = *fp};

@@ -18,13 +18,18 @@
 **                       of exp_dfs               at the bound
 **   pct      no         pct_run      sample hook: pct_chooser
 **   random   no         exp_sample   sample hook: random_chooser
+**   stateful yes        passes of    dpor_sleep  dpor_first    sf_analyse
+**                       exp_dfs      + visit: sf_visit, record: sf_record
+**   stateful-naive      one exp_dfs  -           all enabled   -
+**            yes                     + visit: sf_visit
 **
 ** A new reduction is a new row with its own hooks, not a new case in the
 ** driver: optimal's wakeup trees replace dpor's first and analyse hooks
 ** (the trees kept beside the nodes, in the explorer, and dpor.c's race
-** analysis reused through dpor_races()); state matching adds one column,
-** a hook fresh_node() calls after the sleep hook to prune a visited
-** state.  (Lock-aware happens-before needed no row: it only changes which
+** analysis reused through dpor_races()); state matching added two
+** columns, a visit hook fresh_node() calls after the sleep hook to prune a
+** visited state, and a record hook that sees each execution's result.
+*(Lock-aware happens-before needed no row: it only changes which
 ** races dpor.c's analysis reverses.)
 */
 #ifndef MMSIM_STRATEGY_H
