@@ -1,15 +1,19 @@
 /*
 ** test_campaign.c - the exploration campaign behind `mmsim explore`,
 ** driven through its API (reports/cli/campaign.h), without the binary:
-** per-variant verdicts and counts, minimal counterexamples, --jobs merging,
-** caps that make a search not exhaustive, and errors.
+** per-variant verdicts and counts, minimal counterexamples, --jobs merging
+** and logging, caps that make a search not exhaustive, and errors.
 */
 #include <criterion/criterion.h>
 #include <criterion/redirect.h>
+#include <sqlite3.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "helpers.h"
 #include "reports/cli/campaign.h"
+#include "reports/log.h"
 
 #define R1 MMSIM_SOURCE_DIR "/scenarios/fault-invalidate.scn"
 
@@ -245,4 +249,95 @@ Test(campaign, a_stateful_certificate_under_a_bound_names_it) {
                 strstr(v->verdict, " states) up to loop bound 3"),
             "%s", v->verdict);
   campaign_free(&c);
+}
+
+/* Runs the campaign o with a fresh log; returns the log's path (malloc'd)
+   and the executions explored, summed over the variants. */
+static char *run_logged(camp_opts *o, uint64_t *execs) {
+  char *dir = test_tmpdir(), err[256] = "";
+  cr_assert_not_null(dir);
+  char *path = malloc(strlen(dir) + 16);
+  sprintf(path, "%s/log.db", dir);
+  free(dir);
+  cr_assert_not_null(o->log = rlog_open(path, err, sizeof err), "%s", err);
+  campaign c;
+  cr_assert_eq(campaign_run(&c, o), 0);
+  *execs = 0;
+  for (int i = 0; i < c.nres; i++)
+    *execs += c.res[i].st.execs;
+  campaign_free(&c);
+  cr_assert_eq(rlog_close(o->log), 0);
+  o->log = NULL;
+  return path;
+}
+
+/* The explored executions' rows (not the minimal counterexamples'), one
+   line each, sorted: "schedule outcome steps state_hash events".  With
+   'count', the number of rows instead. */
+static char *exec_rows(const char *path, uint64_t *count) {
+  sqlite3 *db;
+  sqlite3_stmt *st;
+  cr_assert_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL),
+               SQLITE_OK);
+  cr_assert_eq(
+      sqlite3_prepare_v2(
+          db,
+          "SELECT schedule || ' ' || outcome || ' ' || steps || ' ' "
+          "|| COALESCE(state_hash, '-') || ' ' || (SELECT COUNT(*) "
+          "FROM event WHERE exec_id = execution.id) FROM execution "
+          "WHERE COALESCE(note, '') NOT LIKE 'minimal counterexample%' "
+          "ORDER BY 1",
+          -1, &st, NULL),
+      SQLITE_OK, "%s", sqlite3_errmsg(db));
+  size_t len = 0, cap = 1;
+  char *out = calloc(1, cap);
+  *count = 0;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    const char *v = (const char *)sqlite3_column_text(st, 0);
+    cr_assert_not_null(v);
+    size_t n = strlen(v);
+    if (len + n + 2 > cap) {
+      cap = 2 * (len + n + 2);
+      out = realloc(out, cap);
+    }
+    memcpy(out + len, v, n);
+    len += n;
+    out[len++] = '\n';
+    out[len] = 0;
+    ++*count;
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return out;
+}
+
+/* Workers' executions are logged as one process logs them: a row per
+   execution explored, the same schedules, outcomes and end states. */
+static void assert_jobs_log_the_same(int log_all) {
+  camp_opts o = opts(R1);
+  o.log_all = log_all;
+  uint64_t execs1, execs2, rows1, rows2;
+  char *db1 = run_logged(&o, &execs1);
+  o.jobs = 2;
+  char *db2 = run_logged(&o, &execs2);
+  char *a = exec_rows(db1, &rows1), *b = exec_rows(db2, &rows2);
+  cr_assert_gt(execs1, 0);
+  cr_assert_eq(rows1, execs1);
+  cr_assert_eq(rows2, execs2);
+  cr_assert_eq(rows1, rows2);
+  cr_assert_str_eq(a, b);
+  if (log_all) /* every row has its events */
+    cr_assert_null(strstr(a, " 0\n"));
+  free(a);
+  free(b);
+  free(db1);
+  free(db2);
+}
+
+Test(campaign, jobs_log_every_execution) {
+  assert_jobs_log_the_same(0);
+}
+
+Test(campaign, jobs_log_every_execution_with_its_events) {
+  assert_jobs_log_the_same(1);
 }

@@ -1,12 +1,18 @@
 /*
 ** campaign.c - see campaign.h.
 **
-** Logging: with one process, every explored execution gets one
-** `execution` row (schedule, outcome, trace hash; --log-all re-runs it
-** with every event).  Workers of --jobs write nothing: each sends its
-** counts, final states, traces and counterexamples back through a pipe as
-** text lines, and the parent merges them.  Either way the minimal
-** counterexample of each kind is then re-run with full event logging.
+** Logging: every explored execution gets one `execution` row (schedule,
+** outcome, trace hash; --log-all re-runs it with every event).  With one
+** process the row is written as the execution is reported.  Workers of
+** --jobs never touch the log: each sends its counts, final states, traces
+** and counterexamples back through a pipe as text lines, and writes the
+** schedule string of each execution it reports, one a line, to a temporary
+** file the parent created before the fork (a file, not a pipe: the parent
+** reads it only after the worker ends).  The parent merges the results,
+** then re-runs each worker's schedules in worker order and logs their
+** rows, so the rows are those of one process, in a deterministic order.
+** Either way the minimal counterexample of each kind is then re-run with
+** full event logging.
 */
 #include "reports/cli/campaign.h"
 
@@ -109,26 +115,45 @@ struct run {
   uint64_t of;     /* sampled strategies: executions planned */
   int progress;
   int64_t run_id; /* -1: not logging executions */
+  FILE *scheds;   /* a worker's: where its executions' schedules go */
   double t0, last;
 };
 
-/* Logs one explored execution (its row, or with --log-all its events). */
-static void log_exec(struct run *u, const sim_result *r, const char *sched) {
+/* Logs the row of the execution granted 'seq' by re-running it with the
+   base config (loop bound, max steps: a cut execution is cut again) and,
+   with --log-all, every event.  A replay that diverges (a schedule not of
+   this variant) says so on stderr and in the row's note.  'sched' is the
+   schedule string stored. */
+static void log_replayed(struct run *u, const uint8_t *seq, size_t n,
+                         const char *sched) {
   rlog *log = u->o->log;
   rlog_exec_begin(log, u->run_id, cli_namer, &u->l->b);
-  if (!u->o->log_all || r->outcome == SIM_PRUNED) {
-    rlog_exec_end(log, r, sched, NULL);
-    return;
-  }
   sim_sched ss;
   sim_exec_cfg c = *u->base;
-  c.chooser = sim_sched_init(&ss, SIM_POLICY_REPLAY, 0, r->sched, r->nsched);
-  c.observer = rlog_observer(log);
-  sim_result r2;
-  if (!sim_exec_run(&c, &r2)) {
-    rlog_exec_end(log, &r2, sched, NULL);
-    sim_result_free(&r2);
+  c.chooser = sim_sched_init(&ss, SIM_POLICY_REPLAY, 0, seq, n);
+  c.observer = u->o->log_all ? rlog_observer(log) : NULL;
+  sim_result r;
+  if (sim_exec_run(&c, &r))
+    return; /* the row stays 'incomplete' */
+  char note[96] = "";
+  if (ss.diverged) {
+    snprintf(note, sizeof note, "replay diverged at step %llu",
+             (unsigned long long)ss.diverged_at);
+    fprintf(stderr, "mmsim explore: schedule %s: %s\n", sched ? sched : "?",
+            note);
   }
+  rlog_exec_end(log, &r, sched, note[0] ? note : NULL);
+  sim_result_free(&r);
+}
+
+/* Logs one explored execution (its row, or with --log-all its events). */
+static void log_exec(struct run *u, const sim_result *r, const char *sched) {
+  if (!u->o->log_all || r->outcome == SIM_PRUNED) {
+    rlog_exec_begin(u->o->log, u->run_id, cli_namer, &u->l->b);
+    rlog_exec_end(u->o->log, r, sched, NULL);
+    return;
+  }
+  log_replayed(u, r->sched, r->nsched, sched);
 }
 
 static void show_progress(struct run *u, uint64_t ordinal) {
@@ -177,10 +202,15 @@ static void on_exec(void *arg, const exp_exec *x) {
   }
   if (u->o->cfg.traces && r->outcome != SIM_BOUNDED)
     hset_add(&res->traces, x->trace_id);
-  if (u->run_id >= 0 && u->o->jobs <= 1) { /* workers log nothing */
+  if (u->run_id >= 0 && (u->o->jobs <= 1 || u->scheds)) {
     if (!sched)
       sched = sim_sched_format(r->sched, r->nsched);
-    log_exec(u, r, sched);
+    if (!u->scheds)
+      log_exec(u, r, sched);
+    else if (sched) /* a worker: the parent logs it */
+      fprintf(u->scheds, "%s\n", sched);
+    else
+      fprintf(stderr, "mmsim explore: out of memory (execution not logged)\n");
   }
   free(sched);
   if (u->deadline > 0 && (x->ordinal & 63) == 0 &&
@@ -262,19 +292,70 @@ static int merge_result(FILE *f, camp_variant *r, int *complete, int *stopped) {
   return got_end ? 0 : -1;
 }
 
+/* Logs the executions worker 'job' wrote to f, one schedule string a
+   line, in its order.  A line that does not parse, or is cut short (no
+   newline: the worker died writing it), is skipped with a message. */
+static void log_worker_execs(struct run *u, FILE *f, int job) {
+  char *line = NULL;
+  size_t cap = 0;
+  ssize_t len;
+  unsigned long long no = 0;
+  if (fflush(f) || fseek(f, 0, SEEK_SET)) {
+    fprintf(stderr, "mmsim explore: worker %d's executions: %s\n", job,
+            strerror(errno));
+    return;
+  }
+  while ((len = getline(&line, &cap, f)) > 0) {
+    uint8_t *seq;
+    size_t n;
+    int col;
+    char err[160];
+    no++;
+    if (line[len - 1] != '\n') {
+      fprintf(stderr,
+              "mmsim explore: worker %d, line %llu: cut short, "
+              "not logged\n",
+              job, no);
+      continue;
+    }
+    line[len - 1] = 0;
+    if (strlen(line) != (size_t)len - 1)
+      snprintf(err, sizeof err, "a NUL byte");
+    else if (!sim_sched_parse(line, &seq, &n, &col, err, sizeof err))
+      err[0] = 0;
+    if (err[0]) {
+      fprintf(stderr, "mmsim explore: worker %d, line %llu: %s, not logged\n",
+              job, no, err);
+      continue;
+    }
+    log_replayed(u, seq, n, line);
+    free(seq);
+  }
+  if (ferror(f))
+    fprintf(stderr, "mmsim explore: worker %d's executions: read error\n", job);
+  free(line);
+}
+
 /* Explores with o->jobs forked workers and merges their results into
    u->res.  A worker stopped by Ctrl-C (the whole process group gets it)
    or by the deadline still sends what it explored; the parent then stops
-   too.  Returns 0, or 2 with the error printed. */
+   too.  When logging, each worker's executions are then logged, worker
+   by worker (also those of a worker stopped or failed: what it wrote).
+   Returns 0, or 2 with the error printed. */
 static int explore_split(struct run *u, const sim_exec_cfg *base, exp_cfg cfg) {
   const int jobs = u->o->jobs;
-  FILE *pipes[64] = {0};
+  FILE *pipes[64] = {0}, *scheds[64] = {0};
   pid_t pids[64];
   int complete = 1, failed = 0, started = 0, stopped = 0;
   assert(jobs > 1 && jobs <= 64);
   fflush(NULL);
   for (; started < jobs; started++) {
     int fd[2];
+    if (u->run_id >= 0 && !(scheds[started] = tmpfile()))
+      fprintf(stderr,
+              "mmsim explore: tmpfile: %s (worker %d's executions are not "
+              "logged)\n",
+              strerror(errno), started);
     if (pipe(fd)) {
       fprintf(stderr, "mmsim explore: pipe: %s\n", strerror(errno));
       failed = 1;
@@ -294,7 +375,13 @@ static int explore_split(struct run *u, const sim_exec_cfg *base, exp_cfg cfg) {
       cfg.njobs = jobs;
       cfg.job = started;
       u->progress = 0;
+      u->scheds = scheds[started];
       int rc = sim_explore(base, &cfg, &u->res->st, err, sizeof err);
+      /* _exit flushes nothing: the schedules written so far, even when
+         stopped or failed */
+      if (u->scheds && fflush(u->scheds))
+        fprintf(stderr, "mmsim explore: worker %d's executions: %s\n", started,
+                strerror(errno));
       FILE *f = fdopen(fd[1], "w");
       if (!rc && f)
         send_result(f, u->res, *u->stop);
@@ -325,6 +412,12 @@ static int explore_split(struct run *u, const sim_exec_cfg *base, exp_cfg cfg) {
   merged.st.complete = complete && !failed;
   variant_free(u->res);
   *u->res = merged;
+  for (int j = 0; j < jobs; j++)
+    if (scheds[j]) {
+      if (j < started)
+        log_worker_execs(u, scheds[j], j);
+      fclose(scheds[j]);
+    }
   if (stopped && !*u->stop)
     *u->stop = stopped;
   if (failed) {
