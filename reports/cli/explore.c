@@ -135,9 +135,6 @@ static int parse_opts(int argc, char **argv, struct xopts *o) {
       return cli_bad_option("explore", ch, argv, lo);
     }
   }
-  if (c->log_all && c->jobs > 1)
-    return cli_usage("explore", "--log-all needs --jobs 1 (workers log "
-                                "nothing but the counterexamples)");
   if (optind == argc)
     return cli_usage("explore", "expected a scenario file");
   if (optind != argc - 1)
