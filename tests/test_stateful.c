@@ -220,22 +220,31 @@ static const sim_model_ops poll_ops = {.reset = poll_reset,
                                        .obj_hash = poll_obj,
                                        .state_key = poll_hash};
 
-/* Explores the poll model; returns sim_explore's result, err set. */
-static int poll_explore(int declare, const char *strategy, int with_audit,
-                        struct seen *s, exp_stats *st, char *err,
-                        size_t errlen) {
+/* Explores the poll model (with 'ops', poll_ops or a variant of it);
+   returns sim_explore's result, err set. */
+static int poll_explore_ops(const sim_model_ops *ops, int declare,
+                            const char *strategy, int with_audit,
+                            struct seen *s, exp_stats *st, char *err,
+                            size_t errlen) {
   static struct poll p;
   static const sim_thread_cfg th[2] = {{"cpu0:poll", 0}, {"cpu1:set", 1}};
   p.declare = declare;
   cr_assert_eq(sim_init(2, err, errlen), 0, "%s", err);
   sim_exec_cfg base = {
-      .ops = &poll_ops, .model = &p, .nthreads = 2, .threads = th, .nobjs = 2};
+      .ops = ops, .model = &p, .nthreads = 2, .threads = th, .nobjs = 2};
   exp_cfg cfg = {.on_exec = collect, .arg = s, .audit = with_audit};
   cr_assert_eq(exp_strategy_parse(strategy, &cfg, err, errlen), 0);
   memset(s, 0, sizeof *s);
   int rc = sim_explore(&base, &cfg, st, err, errlen);
   qsort(s->states, (size_t)s->nstates, sizeof s->states[0], cmp_u64);
   return rc;
+}
+
+static int poll_explore(int declare, const char *strategy, int with_audit,
+                        struct seen *s, exp_stats *st, char *err,
+                        size_t errlen) {
+  return poll_explore_ops(&poll_ops, declare, strategy, with_audit, s, st, err,
+                          errlen);
 }
 
 Test(stateful, audit_finds_a_missing_live_local) {
@@ -265,14 +274,8 @@ Test(stateful, refused_without_state_matching) {
   char err[512];
   sim_model_ops ops = poll_ops;
   ops.state_key = NULL;
-  static struct poll p;
-  static const sim_thread_cfg th[2] = {{"cpu0:poll", 0}, {"cpu1:set", 1}};
-  cr_assert_eq(sim_init(2, err, sizeof err), 0, "%s", err);
-  sim_exec_cfg base = {
-      .ops = &ops, .model = &p, .nthreads = 2, .threads = th, .nobjs = 2};
-  exp_cfg cfg = {.on_exec = collect, .arg = &s};
-  cr_assert_eq(exp_strategy_parse("stateful", &cfg, err, sizeof err), 0);
-  cr_assert_eq(sim_explore(&base, &cfg, &st, err, sizeof err), -1);
+  cr_assert_eq(
+      poll_explore_ops(&ops, 1, "stateful", 0, &s, &st, err, sizeof err), -1);
   cr_assert_str_eq(err,
                    "this model cannot match states (no obj_hash/state_key)");
 }
