@@ -49,18 +49,36 @@ struct opt_tree {
   struct opt_tree *next;  /* next sibling to the right */
 };
 
-static void tree_free(struct opt_tree *w) {
+/* Tree nodes are recycled through e->opt_pool (linked by 'next'): a race
+   inserts and a backtrack frees thousands per execution, and handing them
+   back to malloc made glibc shrink and regrow the heap every time
+   (lastzero(14): 50 s of 67 in the kernel, page faults and brk). */
+static void tree_free(explorer *e, struct opt_tree *w) {
   while (w) {
     struct opt_tree *n = w->next;
-    tree_free(w->child);
-    free(w);
+    tree_free(e, w->child);
+    w->next = e->opt_pool;
+    e->opt_pool = w;
     w = n;
   }
 }
 
+static struct opt_tree *tree_node(explorer *e) {
+  struct opt_tree *w = e->opt_pool;
+  if (!w)
+    return malloc(sizeof *w);
+  e->opt_pool = w->next;
+  return w;
+}
+
 void opt_free(explorer *e) {
   for (size_t i = 0; i < e->wut_cap; i++)
-    tree_free(e->wut[i]);
+    tree_free(e, e->wut[i]);
+  while (e->opt_pool) {
+    struct opt_tree *n = e->opt_pool->next;
+    free(e->opt_pool);
+    e->opt_pool = n;
+  }
   free(e->wut);
   free(e->wall);
   e->wut = NULL;
@@ -96,7 +114,8 @@ static struct opt_tree *pop_child(explorer *e, size_t i, int t) {
     if ((*c)->t == t) {
       struct opt_tree *x = *c, *sub = x->child;
       *c = x->next;
-      free(x);
+      x->next = e->opt_pool;
+      e->opt_pool = x;
       return sub;
     }
   return NULL;
@@ -105,14 +124,14 @@ static struct opt_tree *pop_child(explorer *e, size_t i, int t) {
 /* Node i tries every enabled thread from now on. */
 static void fall_back(explorer *e, size_t i) {
   e->wall[i] = 1;
-  tree_free(e->wut[i]);
+  tree_free(e, e->wut[i]);
   e->wut[i] = NULL;
 }
 
 uint32_t opt_first(explorer *e, size_t i, uint32_t avail, int prev) {
   if (reserve(e, i + 1))
-    return avail;       /* out of memory: every thread, which is sound */
-  tree_free(e->wut[i]); /* left by a run that backtracked above node i */
+    return avail;          /* out of memory: every thread, which is sound */
+  tree_free(e, e->wut[i]); /* left by a run that backtracked above node i */
   e->wut[i] = NULL;
   e->wall[i] = 0;
   if (i > 0 && !e->wall[i - 1])
@@ -162,24 +181,25 @@ static int weak_initial(const seq *v, int t, const exg_fp *f) {
 
 /* Appends what is left of v as a new rightmost branch at *at.  Returns 0,
    or -1 when out of memory. */
-static int append(struct opt_tree **at, const seq *v) {
+static int append(explorer *e, struct opt_tree **at, const seq *v) {
   while (*at)
     at = &(*at)->next;
   for (int x = 0; x < v->n; x++) {
     if (v->gone[x])
       continue;
-    struct opt_tree *w = calloc(1, sizeof *w);
+    struct opt_tree *w = tree_node(e);
     if (!w)
       return -1;
     w->t = v->t[x];
     w->fp = *v->fp[x];
+    w->child = w->next = NULL;
     *at = w;
     at = &w->child;
   }
   return 0;
 }
 
-static int insert(struct opt_tree **root, seq *v) {
+static int insert(explorer *e, struct opt_tree **root, seq *v) {
   struct opt_tree **at = root;
   int top = 1;
   while (v->left > 0) {
@@ -197,7 +217,7 @@ static int insert(struct opt_tree **root, seq *v) {
       break;
     }
     if (!c)
-      return append(at, v);
+      return append(e, at, v);
     at = &c->child;
     top = 0;
   }
@@ -233,7 +253,7 @@ static void wakeup_race(explorer *e, size_t k, size_t j, int tj,
     if (weak_initial(&s, q, exg_pend(g, k, q)) >= 0)
       return; /* explored from s_k already, or by another worker */
   }
-  if (insert(&e->wut[k], &s) == 0)
+  if (insert(e, &e->wut[k], &s) == 0)
     return;
 all:
   fall_back(e, k);
@@ -252,7 +272,7 @@ int opt_analyse(explorer *e, size_t n, long final) {
     if (!e->wall[k]) {
       /* a chosen child whose node i+1 was sleep-set blocked stays */
       while (e->wut[k] && exg_has(gone, e->wut[k]->t))
-        tree_free(pop_child(e, k, e->wut[k]->t));
+        tree_free(e, pop_child(e, k, e->wut[k]->t));
       if (!e->wut[k])
         continue;
       if (exg_has(nk->enabled, e->wut[k]->t)) {

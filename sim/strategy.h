@@ -107,6 +107,7 @@ struct explorer {
   struct opt_tree **wut;
   uint8_t *wall;
   size_t wut_cap;
+  struct opt_tree *opt_pool; /* freed tree nodes, for reuse */
   /* stateful: visited states and their summaries (stateful.c) */
   struct stateful *sf;
   long hit; /* node where this execution reached a visited state, or -1 */
