@@ -162,6 +162,8 @@ int exp_stopping(const explorer *e, const exp_stats *st) {
     return 1;
   if (c->max_execs && st->execs + st->pruned >= c->max_execs)
     return 1;
+  if (sf_full(e))
+    return 1;
   return c->stop_first && st->violating;
 }
 

@@ -95,14 +95,15 @@ typedef struct exp_exec {
 
 typedef struct exp_cfg {
   enum exp_strategy strategy;
-  int bound;          /* bounded:K */
-  uint64_t count;     /* random:N, pct:N */
-  int pct_depth;      /* pct d */
-  uint64_t seed;      /* random, pct */
-  uint64_t max_execs; /* 0: no cap */
-  int stop_first;     /* stop at the first violation */
-  int traces;         /* compute Mazurkiewicz trace ids */
-  int audit;          /* stateful: check each state match (stateful.c) */
+  int bound;           /* bounded:K */
+  uint64_t count;      /* random:N, pct:N */
+  int pct_depth;       /* pct d */
+  uint64_t seed;       /* random, pct */
+  uint64_t max_execs;  /* 0: no cap */
+  int stop_first;      /* stop at the first violation */
+  int traces;          /* compute Mazurkiewicz trace ids */
+  int audit;           /* stateful: check each state match (stateful.c) */
+  uint64_t max_states; /* stateful: states kept at most (0: 4M) */
   /* Splitting the search: this worker explores the subtrees whose first
      branching choice has index % njobs == job (naive, bounded, dpor), or
      the executions whose ordinal % njobs == job (random, pct). */
@@ -124,6 +125,7 @@ typedef struct exp_stats {
   uint64_t cached; /* executions stopped at a visited state (in pruned) */
   uint64_t reruns; /* executions run again in a later pass, not reported */
   uint64_t states; /* distinct states visited */
+  int states_full; /* the state table reached its limit: stopped */
   int passes;
 } exp_stats;
 

@@ -60,6 +60,12 @@
 #include "hash.h"
 #include "strategy.h"
 
+/* The most states kept unless exp_cfg.max_states says (about 130 bytes
+   each with their summaries): a search without a loop bound of an infinite
+   state space would otherwise grow until memory runs out.  Reaching it
+   stops the search, which is then not exhaustive (exp_stats.states_full). */
+#define SF_MAX_STATES (1u << 22)
+
 typedef struct sf_entry {
   uint64_t key;
   uint64_t outcomes;  /* below: bit 0 clean, bit 1 cut or stopped, bit
@@ -104,6 +110,8 @@ struct stateful {
   int audit_prev;
   uint32_t audit_sleep; /* the audit's sleep set: the node's, carried on */
   char audit_err[256];
+  int full; /* max_states reached: the search stops */
+  size_t max_states;
   /* trace hashes reported (passes after the first report only new ones) */
   uint64_t *seen;
   size_t nseen, capseen;
@@ -197,12 +205,15 @@ static int reserve_sums(struct stateful *sf, size_t nent, size_t sw) {
   return 0;
 }
 
-/* The entry of key, added when absent.  -1 when out of memory. */
+/* The entry of key, added when absent.  -1 when out of memory, -2 when
+   max_states are kept already. */
 static long entry_of(struct stateful *sf, uint64_t key) {
   size_t mask = sf->nslot - 1, h = sim_hash_of(key) & mask;
   for (uint32_t v; sf->nslot && (v = sf->slot[h]) != 0; h = (h + 1) & mask)
     if (sf->ent[v - 1].key == key)
       return (long)v - 1;
+  if (sf->nent == sf->max_states)
+    return -2;
   if (sf->nent == sf->capent) {
     size_t cap = sf->capent ? sf->capent * 2 : 1024;
     sf_entry *n = realloc(sf->ent, cap * sizeof *n);
@@ -319,6 +330,10 @@ int sf_visit(explorer *e, const sim_choice_ctx *c, size_t i) {
     sf->nodecap = cap;
   }
   long x = entry_of(sf, sim_state_key(c->x));
+  if (x == -2) { /* full: stop here, the search is not exhaustive */
+    sf->full = 1;
+    return 1;
+  }
   if (x < 0)
     goto oom;
   sf->nodeent[i] = (uint32_t)x + 1;
@@ -521,6 +536,10 @@ int sf_record(explorer *e, const sim_result *r, size_t n, long final) {
   return 0;
 }
 
+int sf_full(const explorer *e) {
+  return e->sf && e->sf->full;
+}
+
 int sf_report(explorer *e, const sim_result *r) {
   return !seen_before(e->sf, r->trace_hash);
 }
@@ -559,6 +578,7 @@ static int run_passes(explorer *e, exp_stats *st, int summaries) {
   e->sf = sf;
   sf->summaries = summaries;
   sf->audit = e->cfg->audit;
+  sf->max_states = e->cfg->max_states ? e->cfg->max_states : SF_MAX_STATES;
   int rc = 0;
   for (sf->pass = 1;; sf->pass++) {
     sf->stale = 0;
@@ -570,6 +590,9 @@ static int run_passes(explorer *e, exp_stats *st, int summaries) {
       break;
   }
   st->states = sf->nent;
+  st->states_full = sf->full;
+  if (sf->full)
+    st->complete = 0;
   if (!rc && st->complete && sf->audit_err[0]) {
     snprintf(e->err, e->errlen, "%s", sf->audit_err);
     rc = -1;

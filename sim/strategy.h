@@ -175,6 +175,8 @@ int sf_analyse(explorer *e, size_t n, long final);
 int sf_record(explorer *e, const sim_result *r, size_t n, long final);
 /* The audit's choice past a visited state, checked against its summary. */
 int sf_audit_step(explorer *e, const sim_choice_ctx *c);
+/* Has the state table reached its limit (the search must stop)? */
+int sf_full(const explorer *e);
 /* Should this finished execution be reported (not in an earlier pass)? */
 int sf_report(explorer *e, const sim_result *r);
 void sf_free(explorer *e);

@@ -279,3 +279,30 @@ Test(stateful, refused_without_state_matching) {
   cr_assert_str_eq(err,
                    "this model cannot match states (no obj_hash/state_key)");
 }
+
+/* The state table has a limit (without a loop bound an infinite state
+   space would fill memory): reaching it stops the search, not exhaustive. */
+Test(stateful, a_full_state_table_stops_the_search) {
+  char path[512], err[512];
+  snprintf(path, sizeof path, "%s/scenarios/fault-invalidate.scn",
+           MMSIM_SOURCE_DIR);
+  char *text = slurp(path);
+  cr_assert(text);
+  cr_assert_eq(scn_parse_string("t.scn", text, &scn, err, sizeof err), 0);
+  cr_assert_eq(model_bind(&bind, &scn, "2.6.23", err, sizeof err), 0);
+  cr_assert_eq(sim_init(bind.ncpus, err, sizeof err), 0);
+  sim_exec_cfg base = model_exec_cfg(&bind);
+  static struct seen s;
+  exp_cfg cfg = {.on_exec = collect, .arg = &s, .max_states = 100};
+  cr_assert_eq(exp_strategy_parse("stateful", &cfg, err, sizeof err), 0);
+  exp_stats st;
+  cr_assert_eq(sim_explore(&base, &cfg, &st, err, sizeof err), 0, "%s", err);
+  cr_assert(st.states_full);
+  cr_assert_eq(st.states, 100);
+  cr_assert_not(st.complete, "a full table is not a certificate");
+  cfg.max_states = 0; /* the default: room for all 345 */
+  cr_assert_eq(sim_explore(&base, &cfg, &st, err, sizeof err), 0, "%s", err);
+  cr_assert_not(st.states_full);
+  cr_assert(st.complete);
+  free(text);
+}

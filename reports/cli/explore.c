@@ -205,6 +205,11 @@ static int print_campaign(const struct xopts *o, const campaign *c) {
              (unsigned long long)st->cached, st->passes,
              st->passes == 1 ? "" : "es", (unsigned long long)st->reruns,
              co->cfg.audit ? ", audited" : "");
+      if (st->states_full)
+        printf("%-8s state matching stopped: the state table is full (not "
+               "exhaustive; a loop bound, --loop-bound, keeps an infinite "
+               "state space finite)\n",
+               c->res[i].variant);
     }
   for (int i = c->nres; i < c->nwanted; i++)
     printf("%-8s %10s %8s %8s %7s %7s  %-28s %s\n", c->wanted[i], "-", "-", "-",
