@@ -55,22 +55,29 @@ uint32_t dpor_first(explorer *e, size_t i, uint32_t avail, int prev) {
   return 1u << exp_prefer(avail, prev);
 }
 
-/* The initials of v.e_j, v being the events of (k, j) not ordered after
-   e_k: the threads whose first event in v has no predecessor in v, and tj
-   unless one of e_j's direct predecessors is in v. */
-uint32_t dpor_initials(const exgraph *g, size_t k, size_t j, int tj,
-                       const exg_fp *ej, const uint64_t *v) {
-  uint32_t init = 0, seen = 0;
+uint32_t dpor_events_initials(const exgraph *g, size_t k, size_t j,
+                              const uint64_t *v, uint32_t *seen) {
+  uint32_t init = 0;
+  *seen = 0;
   for (size_t m = k + 1; m < j; m++) {
     if (!exg_bit(v, m))
       continue;
     int tm = exg_thread(g, m);
-    if (exg_has(seen, tm))
+    if (exg_has(*seen, tm))
       continue;
-    seen |= 1u << tm;
+    *seen |= 1u << tm;
     if (!exg_bits_intersect_below(exg_hb_row(g, m), v, g->hb_w, m))
       init |= 1u << tm;
   }
+  return init;
+}
+
+/* The initials of v.e_j, v being the events of (k, j) not ordered after
+   e_k: the threads whose first event in v has no predecessor in v, and tj
+   unless one of e_j's direct predecessors is in v. */
+static uint32_t initials(const exgraph *g, size_t k, size_t j, int tj,
+                         const exg_fp *ej, const uint64_t *v) {
+  uint32_t seen, init = dpor_events_initials(g, k, j, v, &seen);
   if (exg_has(seen, tj))
     return init;
   /* a reversible race puts every later direct predecessor of e_j in v */
@@ -95,7 +102,7 @@ static void reverse_race(explorer *e, size_t k, size_t j, int tj,
   exgraph *g = &e->g;
   assert(k < j && exg_thread(g, k) != tj);
   dpor_notdep(g, k, j, v);
-  uint32_t init = dpor_initials(g, k, j, tj, ej, v);
+  uint32_t init = initials(g, k, j, tj, ej, v);
   exg_node *nk = exg_node_at(g, k);
   if (init && !(init & nk->backtrack)) {
     int q = exg_has(init, tj) ? tj : __builtin_ctz(init);

@@ -405,16 +405,9 @@ static void hit_race(explorer *e, size_t k, size_t j, int tj, const exg_fp *ej,
   (void)ej;
   assert(k < j && tk != tj && (long)j == e->hit);
   dpor_notdep(g, k, j, v);
-  uint32_t c = 0, seen = 0, ran = 0;
-  for (size_t m = k + 1; m < j; m++) {
-    int tm = exg_thread(g, m);
-    ran |= 1u << tm;
-    if (!exg_bit(v, m) || exg_has(seen, tm))
-      continue;
-    seen |= 1u << tm;
-    if (!exg_bits_intersect_below(exg_hb_row(g, m), v, g->hb_w, m))
-      c |= 1u << tm;
-  }
+  uint32_t seen, ran = 0, c = dpor_events_initials(g, k, j, v, &seen);
+  for (size_t m = k + 1; m < j; m++)
+    ran |= 1u << exg_thread(g, m);
   for (uint32_t q = e->sf->hitmask & ~ran & ~(1u << tk); q; q &= q - 1) {
     int u = __builtin_ctz(q);
     const exg_fp *p = exg_pend(g, j, u);

@@ -152,10 +152,11 @@ int dpor_races(explorer *e, size_t n, long final, dpor_race_fn race);
    step of the subtree below a visited state). */
 void dpor_races_after(explorer *e, size_t n, int t, const exg_fp *fp,
                       dpor_race_fn race);
-/* The initials of notdep(e_k).e_j (v = notdep(e_k) over (k, j)): the
-   threads whose first event in it has no predecessor in it. */
-uint32_t dpor_initials(const exgraph *g, size_t k, size_t j, int tj,
-                       const exg_fp *ej, const uint64_t *v);
+/* The initials among the events of v = notdep(e_k) over (k, j): the
+   threads whose first event in v has no predecessor in v; *seen gets
+   every thread with an event in v. */
+uint32_t dpor_events_initials(const exgraph *g, size_t k, size_t j,
+                              const uint64_t *v, uint32_t *seen);
 /* v = notdep(e_k): the events of (k, j) that e_k does not happen before. */
 void dpor_notdep(const exgraph *g, size_t k, size_t j, uint64_t *v);
 
