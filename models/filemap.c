@@ -118,14 +118,27 @@ struct gang_fp {
   int file;
   uint32_t start;
   unsigned nr;
-  int tag_dirty; /* pagevec_lookup_tag(PAGECACHE_TAG_DIRTY) */
+  enum pagecache_tag tag; /* pagevec_lookup_tag, or TAG_NONE */
 };
+
+static int tagged(const struct address_space *as, enum pagecache_tag tag,
+                  uint32_t i) {
+  switch (tag) {
+  case TAG_NONE:
+    return 1;
+  case PAGECACHE_TAG_DIRTY:
+    return as->dirty_tag >> i & 1;
+  case PAGECACHE_TAG_WRITEBACK:
+    return as->wb_tag >> i & 1;
+  }
+  return 0;
+}
 
 static int gang_scan(const mm_model *m, const struct gang_fp *a, int16_t *out) {
   const struct address_space *as = &m->s.as[a->file];
   int n = 0;
   for (uint32_t i = a->start; i < MM_NFILEPAGES && n < (int)a->nr; i++)
-    if (as->tree[i] >= 0 && (!a->tag_dirty || (as->dirty_tag >> i & 1)))
+    if (as->tree[i] >= 0 && tagged(as, a->tag, i))
       out[n++] = as->tree[i];
   return n;
 }
@@ -137,7 +150,7 @@ static void gang_refresh(const sim_exec *x, void *arg, sim_stepdesc *s) {
   int k = gang_scan(a->m, a, pages), n = 0;
   s->acc[n++] = (sim_access){tree_lock(a->m, a->file), SIM_OP_LOCK_SHARED};
   s->acc[n++] = (sim_access){tree_oid(a->m, a->file), SIM_OP_READ};
-  if (a->tag_dirty)
+  if (a->tag != TAG_NONE)
     s->acc[n++] = (sim_access){tree_tags_oid(a->m, a->file), SIM_OP_READ};
   for (int i = 0; i < k; i++) {
     s->acc[n++] = (sim_access){page_ref_oid(a->m, pages[i]), SIM_OP_ADD};
@@ -148,11 +161,11 @@ static void gang_refresh(const sim_exec *x, void *arg, sim_stepdesc *s) {
 }
 
 static unsigned gang_lookup(sim_thread *t, struct pagevec *pv, int file,
-                            uint32_t start, unsigned nr, int tag_dirty,
+                            uint32_t start, unsigned nr, enum pagecache_tag tag,
                             const char *what) {
   mm_model *m = mm_of(t);
   struct gang_fp a = {m, file, start, nr > PAGEVEC_SIZE ? PAGEVEC_SIZE : nr,
-                      tag_dirty};
+                      tag};
   sim_stepdesc s = {.what = what,
                     .cost_ns = COST_TREE,
                     .refresh = gang_refresh,
@@ -169,7 +182,18 @@ static unsigned gang_lookup(sim_thread *t, struct pagevec *pv, int file,
 
 unsigned pagevec_lookup(sim_thread *t, struct pagevec *pv, int file,
                         uint32_t start, unsigned nr) {
-  return gang_lookup(t, pv, file, start, nr, 0, "pagevec_lookup");
+  return gang_lookup(t, pv, file, start, nr, TAG_NONE, "pagevec_lookup");
+}
+
+/* pagevec_lookup_tag() -> find_get_pages_tag(): the same, only pages with
+   the tag set. */
+unsigned pagevec_lookup_tag(sim_thread *t, struct pagevec *pv, int file,
+                            uint32_t start, enum pagecache_tag tag,
+                            unsigned nr) {
+  return gang_lookup(t, pv, file, start, nr, tag,
+                     tag == PAGECACHE_TAG_DIRTY
+                         ? "pagevec_lookup_tag(DIRTY)"
+                         : "pagevec_lookup_tag(WRITEBACK)");
 }
 
 /* ----------------------------------------------------- insert / remove */
@@ -184,11 +208,25 @@ static void readpage(sim_thread *t, int file, int page, uint32_t index) {
   struct page *p = &m->s.page[page];
   sim_enter(t, "mpage_readpage");
   assert(sim_holds(t, page_lock_oid(m, page)) && p->index == index);
-  SIM_STEP(t, "submit_bio(READ); end_io: SetPageUptodate, unlock_page",
-           COST_IO_READ, SIM_RD(disk_oid(m, file)),
-           SIM_WR(page_uptodate_oid(m, page)), SIM_WR(page_data_oid(m, page)),
-           SIM_UNLOCK(page_lock_oid(m, page)));
+  if (m->scn->files[file].buffers) {
+    /* block_read_full_page(): create_empty_buffers, map the block, read
+       it; end_buffer_async_read marks it uptodate and unlocks the page */
+    SIM_STEP(t,
+             "create_empty_buffers; submit_bh(READ); end_io: "
+             "SetPageUptodate, unlock_page",
+             COST_IO_READ, SIM_RD(disk_oid(m, file)),
+             SIM_WR(page_uptodate_oid(m, page)), SIM_WR(page_data_oid(m, page)),
+             SIM_WR(page_bh_oid(m, page)), SIM_UNLOCK(page_lock_oid(m, page)));
+    p->flags |= PG_private;
+    p->bh = BH_Mapped;
+  } else {
+    SIM_STEP(t, "submit_bio(READ); end_io: SetPageUptodate, unlock_page",
+             COST_IO_READ, SIM_RD(disk_oid(m, file)),
+             SIM_WR(page_uptodate_oid(m, page)), SIM_WR(page_data_oid(m, page)),
+             SIM_UNLOCK(page_lock_oid(m, page)));
+  }
   p->data = m->s.as[file].disk[index];
+  p->gen = m->s.as[file].disk_gen[index];
   p->flags |= PG_uptodate | PG_mappedtodisk;
   sim_after(t, "page#%d data v%u uptodate", page, p->data);
   sim_leave(t);
@@ -233,6 +271,8 @@ static void add_refresh(const sim_exec *x, void *arg, sim_stepdesc *s) {
     s->acc[n++] = (sim_access){page_dirty_oid(m, page), SIM_OP_WRITE};
     s->acc[n++] = (sim_access){page_uptodate_oid(m, page), SIM_OP_WRITE};
     s->acc[n++] = (sim_access){page_data_oid(m, page), SIM_OP_WRITE};
+    if (m->wb) /* buffers a freed page may have kept */
+      s->acc[n++] = (sim_access){page_bh_oid(m, page), SIM_OP_WRITE};
   } else if (page >= 0) {
     s->acc[n++] = (sim_access){tree_oid(m, a->file), SIM_OP_READ};
   }
@@ -455,54 +495,49 @@ out:
 
 /* ---------------------------------------------------------- writeback */
 
-/* filemap_write_and_wait() (2.6.20 and 2.6.23): write every dirty page of
-   the whole file, then wait.  The write side follows mpage_writepages ->
-   ->writepage for a file without buffers: lock_page, recheck the mapping,
-   clear_page_dirty_for_io, set_page_writeback, unlock_page, I/O,
-   end_page_writeback.  page_mkclean() (2.6.19+) is not modelled here: ptes
-   were unmapped by the caller before.  The I/O completes in the calling
-   thread, so filemap_fdatawait() has nothing left to wait for. */
-int filemap_write_and_wait(sim_thread *t, int file) {
+/* filemap_fdatawrite() (2.6.20) -> __filemap_fdatawrite_range(WB_SYNC_ALL)
+   -> do_writepages -> mpage_writepages (generic_writepages): start I/O on
+   every dirty page of the file. */
+int filemap_fdatawrite(sim_thread *t, int file) {
+  sim_enter(t, "filemap_fdatawrite");
+  int ret = mpage_writepages(t, file, WB_SYNC_ALL);
+  sim_leave(t);
+  return ret;
+}
+
+/* filemap_fdatawait() -> wait_on_page_writeback_range() (2.6.20): for
+   every page tagged WRITEBACK, wait_on_page_writeback. */
+int filemap_fdatawait(sim_thread *t, int file) {
   mm_model *m = mm_of(t);
   struct pagevec pv;
-  sim_enter(t, "filemap_write_and_wait");
-  SIM_STEP(t, "mapping->nrpages", COST_ATOMIC, SIM_RD(tree_oid(m, file)));
-  if (!m->s.as[file].nrpages)
-    goto out;
-  sim_enter(t, "mpage_writepages");
-  if (gang_lookup(t, &pv, file, 0, PAGEVEC_SIZE, 1,
-                  "pagevec_lookup_tag(DIRTY)")) {
-    for (int i = 0; i < pv.nr; i++) {
-      int page = pv.pages[i];
-      struct page *p = &m->s.page[page];
-      lock_page(t, m, page);
-      struct cond_fp c = CLEAR_DIRTY_FP(m, page, file);
-      if (!mm_cond_step(t, "page->mapping == mapping; clear_page_dirty_for_io",
-                        COST_ATOMIC, &c)) {
-        unlock_page(t, m, page);
-        continue;
-      }
-      p->flags &= (uint8_t)~PG_dirty;
-      SIM_STEP(t, "set_page_writeback", COST_TREE, SIM_LOCK(tree_lock(m, file)),
-               SIM_WR(tree_tags_oid(m, file)),
-               SIM_WR(page_writeback_oid(m, page)),
-               SIM_UNLOCK(tree_lock(m, file)));
-      p->flags |= PG_writeback;
-      m->s.as[file].dirty_tag &= (uint16_t) ~(1u << p->index);
-      unlock_page(t, m, page);
-      SIM_STEP(t, "submit_bio(WRITE); end_page_writeback", COST_IO_WRITE,
-               SIM_RD(page_data_oid(m, page)), SIM_WR(disk_oid(m, file)),
-               SIM_WR(page_writeback_oid(m, page)));
-      m->s.as[file].disk[p->index] = p->data;
-      p->flags &= (uint8_t)~PG_writeback;
-      sim_after(t, "block %u <- v%u", p->index, p->data);
-    }
+  uint32_t index = 0;
+  sim_enter(t, "wait_on_page_writeback_range");
+  while (index < MM_NFILEPAGES &&
+         pagevec_lookup_tag(t, &pv, file, index, PAGECACHE_TAG_WRITEBACK,
+                            PAGEVEC_SIZE)) {
+    index = m->s.page[pv.pages[pv.nr - 1]].index + 1u;
+    for (int i = 0; i < pv.nr; i++)
+      wait_on_page_writeback(t, pv.pages[i]);
     pagevec_release(t, &pv);
   }
   sim_leave(t);
-out:
-  sim_leave(t);
   return 0;
+}
+
+/* filemap_write_and_wait() (2.6.20 and 2.6.23): if the file has pages,
+   filemap_fdatawrite then filemap_fdatawait. */
+int filemap_write_and_wait(sim_thread *t, int file) {
+  mm_model *m = mm_of(t);
+  int err = 0;
+  sim_enter(t, "filemap_write_and_wait");
+  SIM_STEP(t, "mapping->nrpages", COST_ATOMIC, SIM_RD(tree_oid(m, file)));
+  if (m->s.as[file].nrpages) {
+    err = filemap_fdatawrite(t, file);
+    if (err != -EIO)
+      filemap_fdatawait(t, file);
+  }
+  sim_leave(t);
+  return err;
 }
 
 /* ->direct_IO for a WRITE: the blocks go to disk, bypassing the cache.

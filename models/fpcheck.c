@@ -56,12 +56,16 @@ static const char *const field_name[OC_NCLASS] = {
     [OC_ISIZE] = "i_size",
     [OC_TRUNC] = "truncate_count",
     [OC_DISK] = "disk blocks",
+    [OC_PAGE_BH] = "buffers",
+    [OC_BIOQ] = "request queue",
+    [OC_ALIVE] = "alive",
 };
 
 /* The classes of a page and of a file, in the order they are checked. */
 static const enum mm_oclass page_classes[] = {
-    OC_PAGE_DIRTY,    OC_PAGE_UPTODATE, OC_PAGE_WRITEBACK, OC_PAGE_REF,
-    OC_PAGE_MAPCOUNT, OC_PAGE_MAPPING,  OC_PAGE_INDEX,     OC_PAGE_DATA};
+    OC_PAGE_DIRTY, OC_PAGE_UPTODATE, OC_PAGE_WRITEBACK,
+    OC_PAGE_REF,   OC_PAGE_MAPCOUNT, OC_PAGE_MAPPING,
+    OC_PAGE_INDEX, OC_PAGE_DATA,     OC_PAGE_BH};
 static const enum mm_oclass file_classes[] = {OC_TREE, OC_TREE_TAGS, OC_ISIZE,
                                               OC_TRUNC, OC_DISK};
 
@@ -79,8 +83,10 @@ static int undeclared(const mm_model *m, const sim_stepdesc *s,
   char field[64], on[64];
   if (c == OC_PTE)
     snprintf(field, sizeof field, "the pte");
-  else if (c <= OC_PAGE_DATA)
+  else if (c <= OC_PAGE_DATA || c == OC_PAGE_BH)
     snprintf(field, sizeof field, "page#%d.%s", i, field_name[c]);
+  else if (c == OC_BIOQ || c == OC_ALIVE)
+    snprintf(field, sizeof field, "the %s", field_name[c]);
   else
     snprintf(field, sizeof field, "%s->%s", m->scn->files[i].name,
              field_name[c]);
@@ -104,10 +110,14 @@ int mm_fp_undeclared(const mm_model *m, int tid, const sim_stepdesc *s,
   for (int i = 0; i < m->scn->nmms * MM_MAX_PTES; i++)
     if (undeclared(m, s, OC_PTE, i, buf, n))
       return 1;
-  for (int i = 0; i < m->scn->nthreads; i++)
+  if (undeclared(m, s, OC_BIOQ, 0, buf, n) ||
+      undeclared(m, s, OC_ALIVE, 0, buf, n))
+    return 1;
+  for (int i = 0; i < m->nthreads; i++)
     if (i != tid && (m->snap.next_data[i] != m->s.next_data[i] ||
                      m->snap.sigbus[i] != m->s.sigbus[i] ||
-                     m->snap.last_load[i] != m->s.last_load[i])) {
+                     m->snap.last_load[i] != m->s.last_load[i] ||
+                     m->snap.fsync_file[i] != m->s.fsync_file[i])) {
       snprintf(buf, n, "thread-local state of %s", m->threads[i].name);
       return 1;
     }

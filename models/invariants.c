@@ -20,6 +20,14 @@
 **                          kernel's BUG on a count underflow depends on the
 **                          order of commutative get/put steps; and at
 **                          quiescence, no thread still holds a reference;
+**   lost-write             at the end, when the model tracks writeback
+**                          (mm_model.wb): after every thread, the exits and
+**                          the final sync (sync.c) have run, each block
+**                          inside i_size whose page is cached holds that
+**                          page's content, the last a user stored in it;
+**   fsync-lost             when fsync returns, each block holds what the
+**                          stores that completed before the call wrote, or
+**                          a later write (write generations, mm.h);
 **   undeclared-write       knob debug.footprint_check: a step's action
 **                          changed a field outside the objects it declared
 **                          as written (a bug of the model, fpcheck.c);
@@ -47,6 +55,12 @@ const sim_kind mm_kinds[MM_NKINDS] = {
      "a page's count is not cache + ptes + the references threads hold"},
     {MM_KIND_UNDECLARED_WRITE, "undeclared-write",
      "debug.footprint_check: a step wrote outside its declared footprint"},
+    {MM_KIND_LOST_WRITE, "lost-write",
+     "at the end, after the exits and a final sync, a block on disk is not "
+     "the last content stored in its page"},
+    {MM_KIND_FSYNC_LOST, "fsync-lost",
+     "when fsync returns, a store completed before the call is not on "
+     "disk"},
 };
 
 /* Page invariants between any two steps (a failure is a model bug). */
@@ -75,7 +89,7 @@ int mm_refcount_mismatch(const mm_model *m, int *want) {
     for (int i = 0; i < MM_MAX_PTES; i++)
       if (m->s.mm[mm].pte[i].present)
         n[m->s.mm[mm].pte[i].page]++;
-  for (int tid = 0; tid < m->scn->nthreads; tid++)
+  for (int tid = 0; tid < m->nthreads; tid++)
     for (int p = 0; p < MM_MAX_PAGES; p++)
       n[p] += m->refs[tid][p];
   for (int p = 0; p < MM_MAX_PAGES; p++)
@@ -115,13 +129,62 @@ void mm_after_step(void *model, sim_exec *x) {
   }
 }
 
+/* The number of whole or partial pages inside i_size. */
+static uint32_t pages_in_size(const struct address_space *as) {
+  return (uint32_t)((as->i_size + PAGE_SIZE - 1) >> PAGE_SHIFT);
+}
+
+/* fsync-lost, from the step in which do_fsync returns (sync.c): every
+   block inside i_size holds at least the write generation it had at the
+   call (what was stored before the call, or later). */
+void fsync_returns(sim_thread *t, int file) {
+  mm_model *m = mm_of(t);
+  int tid = sim_thread_id(t);
+  const struct address_space *as = &m->s.as[file];
+  SIM_STEP(t, "fsync returns", COST_SYSCALL, SIM_RD(isize_oid(m, file)),
+           SIM_RD(disk_oid(m, file)));
+  for (uint32_t i = 0; i < pages_in_size(as) && i < MM_NFILEPAGES; i++)
+    if (as->disk_gen[i] < m->s.fsync_gen[tid][i]) {
+      sim_oid o = disk_oid(m, file);
+      sim_violation(m->x, MM_KIND_FSYNC_LOST, &o, 1,
+                    "%s: fsync(%s) returns with block %u at write %u, but "
+                    "write %u was stored before the call",
+                    m->threads[tid].name, m->scn->files[file].name, i,
+                    as->disk_gen[i], m->s.fsync_gen[tid][i]);
+      return;
+    }
+  m->s.fsync_file[tid] = -1;
+}
+
+/* lost-write: after the exit thread's final sync, a cached page's content
+   is on its block. */
+static void check_lost_write(mm_model *m, sim_exec *x) {
+  for (int f = 0; f < m->scn->nfiles; f++) {
+    const struct address_space *as = &m->s.as[f];
+    for (uint32_t i = 0; i < pages_in_size(as) && i < MM_NFILEPAGES; i++) {
+      int p = as->tree[i];
+      if (p < 0 || m->s.page[p].data == as->disk[i])
+        continue;
+      sim_oid objs[2] = {disk_oid(m, f), page_data_oid(m, p)};
+      sim_violation(x, MM_KIND_LOST_WRITE, objs, 2,
+                    "after the final sync, %s block %u holds v%u, but "
+                    "page#%d holds v%u, stored last%s",
+                    m->scn->files[f].name, i, as->disk[i], p, m->s.page[p].data,
+                    m->s.page[p].flags & PG_dirty ? " (page still dirty)"
+                                                  : " (page clean)");
+      return;
+    }
+  }
+}
+
 /* Quiescent checks: every present pte agrees with the page cache, and
-   nothing stays mapped past EOF after a truncate. */
+   nothing stays mapped past EOF after a truncate; with writeback
+   tracking, no write was lost. */
 void mm_at_end(void *model, sim_exec *x) {
   mm_model *m = model;
   /* a finished path holds no reference (the accounting of each step
      cannot see a reference kept to the end: a leak) */
-  for (int tid = 0; tid < m->scn->nthreads; tid++)
+  for (int tid = 0; tid < m->nthreads; tid++)
     for (int p = 0; p < MM_MAX_PAGES; p++)
       if (m->refs[tid][p]) {
         sim_oid o = page_ref_oid(m, p);
@@ -165,4 +228,6 @@ void mm_at_end(void *model, sim_exec *x) {
       }
     }
   }
+  if (m->wb)
+    check_lost_write(m, x);
 }

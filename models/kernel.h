@@ -31,6 +31,16 @@
 #define NOPAGE_OOM (-2)
 
 #define PAGEVEC_SIZE 14 /* 2.6.20 include/linux/pagevec.h */
+
+/* radix-tree tags (include/linux/fs.h), and TAG_NONE for an untagged
+   lookup */
+enum pagecache_tag {
+  TAG_NONE = -1,
+  PAGECACHE_TAG_DIRTY = 0,
+  PAGECACHE_TAG_WRITEBACK = 1
+};
+/* writeback_control.sync_mode (include/linux/writeback.h) */
+enum writeback_sync_modes { WB_SYNC_NONE, WB_SYNC_ALL };
 #define PGOFF_MAX 0xffffffffu
 
 struct pagevec {
@@ -54,13 +64,52 @@ void page_remove_rmap(mm_model *m, int page);
 
 /* mm/page-writeback.c */
 int set_page_dirty(sim_thread *t, int page);
+int __set_page_dirty_nobuffers(sim_thread *t, int page);
+int __set_page_dirty_buffers(sim_thread *t, int page, int file);
 void set_page_dirty_balance(sim_thread *t, int page);
+int clear_page_dirty_for_io(sim_thread *t, int page, int file);
+void set_page_writeback(sim_thread *t, int page);
+void end_page_writeback(sim_thread *t, int page);
+void wait_on_page_writeback(sim_thread *t, int page);
+
+/* mm/rmap.c */
+int page_mkclean(sim_thread *t, int page);
+
+/* fs/mpage.c */
+int mpage_writepages(sim_thread *t, int file, enum writeback_sync_modes mode);
+
+/* fs/buffer.c (one buffer per page of a 'buffers' file) */
+void lock_buffer(sim_thread *t, int page);
+void wait_on_buffer(sim_thread *t, int page);
+int test_clear_buffer_dirty(sim_thread *t, int page, int async);
+int block_write_full_page(sim_thread *t, int page);
+void end_buffer_async_write(sim_thread *t, int page);
+void end_buffer_write_sync(sim_thread *t, int page);
+
+/* fs/jbd/commit.c: the filesystem's own writeout of a file's data
+   buffers; 'wait' for them as a commit does */
+void journal_submit_data_buffers(sim_thread *t, int file, int wait);
+
+/* block/ll_rw_blk.c and the block device (a thread of the model) */
+void submit_write(sim_thread *t, int page, enum bio_end end);
+void blockdev_main(sim_thread *t);
+void task_exit(sim_thread *t);
+void wait_for_exits(sim_thread *t);
+
+/* fs/sync.c: fsync(2), sync(2); and the exit thread's program */
+long do_fsync(sim_thread *t, int file);
+void sys_sync(sim_thread *t);
+void exit_thread_main(sim_thread *t);
+void fsync_returns(sim_thread *t, int file); /* invariants.c: fsync-lost */
 
 /* mm/filemap.c */
 int find_get_page(sim_thread *t, int file, uint32_t index);
 int find_lock_page(sim_thread *t, int file, uint32_t index);
 unsigned pagevec_lookup(sim_thread *t, struct pagevec *pv, int file,
                         uint32_t start, unsigned nr); /* + find_get_pages */
+unsigned pagevec_lookup_tag(sim_thread *t, struct pagevec *pv, int file,
+                            uint32_t start, enum pagecache_tag tag,
+                            unsigned nr);
 int page_cache_read(sim_thread *t, int file, uint32_t index);
 void __remove_from_page_cache(sim_thread *t, int page);
 /* The accesses of __remove_from_page_cache(), for its caller's step: the
@@ -76,6 +125,8 @@ int filemap_nopage(sim_thread *t, const struct vma *v, uint64_t addr,
 int filemap_fault(sim_thread *t, const struct vma *v, uint32_t pgoff,
                   int *page);
 int filemap_write_and_wait(sim_thread *t, int file);
+int filemap_fdatawrite(sim_thread *t, int file);
+int filemap_fdatawait(sim_thread *t, int file);
 long generic_file_direct_write(sim_thread *t, int file, uint32_t index,
                                uint32_t npages);
 
@@ -91,6 +142,7 @@ int handle_mm_fault(sim_thread *t, int mm, const struct vma *v, uint64_t addr,
                     int write);
 void unmap_mapping_range(sim_thread *t, int file, uint64_t holebegin,
                          uint64_t holelen, int even_cows);
+void exit_mmap(sim_thread *t, int mm);
 int vmtruncate(sim_thread *t, int file, uint64_t offset);
 int vmtruncate_range(sim_thread *t, int file, uint64_t offset, uint64_t end);
 

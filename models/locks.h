@@ -11,6 +11,8 @@
 **         PG_locked  (lock_page)        (truncate, invalidate, 2.6.23 fault)
 **           mapping->i_mmap_lock        (unmap_mapping_range)
 **             pte lock (ptl)            (zap_pte_range, do_no_page)
+**               mapping->private_lock   (__set_page_dirty_buffers,
+**                                        try_to_free_buffers)
 **               mapping->tree_lock      (find_get_page, set_page_dirty,
 **                                        __remove_from_page_cache)
 **
@@ -31,6 +33,7 @@
 #define i_alloc_sem(m, f) mm_oid(m, OC_I_ALLOC, f)
 #define i_mmap_lock(m, f) mm_oid(m, OC_I_MMAP, f)
 #define tree_lock(m, f) mm_oid(m, OC_TREE_LOCK, f)
+#define private_lock(m, f) mm_oid(m, OC_PRIVATE_LOCK, f)
 #define mmap_sem(m, mm) mm_oid(m, OC_MMAP_SEM, mm)
 #define pte_lock(m, mm) mm_oid(m, OC_PTL, mm)
 #define pte_oid(m, mm, slot) mm_oid(m, OC_PTE, (mm)*MM_MAX_PTES + (slot))

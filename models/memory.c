@@ -90,6 +90,7 @@ int user_access(sim_thread *t, int mm, uint64_t addr, int write) {
       if (write) {
         pte->dirty = 1;
         p->data = ++m->s.next_data[tid] | (uint32_t)(tid + 1) << 24;
+        p->gen++; /* ghost: a newer write of the page's block */
         sim_after(t, "page#%d <- v%u", pte->page, p->data);
       } else {
         m->s.last_load[tid] = p->data;
@@ -436,6 +437,26 @@ static void zap_pte_range(sim_thread *t, const struct vma *v, uint64_t start,
     put_page(t, page); /* tlb_remove_page */
   }
   mm_unlock(t, pte_lock(m, mm), "pte_unmap_unlock");
+  sim_leave(t);
+}
+
+/* exit_mmap() (2.6.20 mm/mmap.c) of a process that exits: unmap_vmas
+   zaps every vma with no details (no i_mmap_lock, every page: even_cows),
+   each pte range under its pte lock (zap_pte_range above), dirty bits to
+   the pages with set_page_dirty.  Then free_pgtables and remove_vma take
+   the vmas off i_mmap; the model's vmas stay, with no pte present. */
+void exit_mmap(sim_thread *t, int mm) {
+  mm_model *m = mm_of(t);
+  struct zap_details all = {.check_mapping = -1, .last_index = PGOFF_MAX};
+  sim_enter(t, "exit_mmap");
+  for (int i = 0; i < m->nvma; i++) {
+    const struct vma *v = &m->vma[i];
+    if (v->mm != mm)
+      continue;
+    sim_enter(t, "unmap_vmas");
+    zap_pte_range(t, v, v->start, v->end, &all);
+    sim_leave(t);
+  }
   sim_leave(t);
 }
 

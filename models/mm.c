@@ -17,7 +17,8 @@
 ** the footprint checker (fpcheck.c) shares; mm_obj_hash() hashes them, and
 ** mm_state_key() hashes every object and the rest of the state the future
 ** reads (thread-local fields, the checks' ghost bookkeeping).  Data that no
-** path of the variant reads is left out of both (truncate_count_live()).
+** path of the variant reads, or that no operation of the scenario changes,
+** is left out of both (truncate_count_live()).
 **
 ** The ops table gathers the other parts: the threads' programs
 ** (program.c) and the checks with their violation kinds (invariants.c).
@@ -51,11 +52,15 @@ static const char *const oclass_name[OC_NCLASS] = {
     [OC_MMAP_SEM] = "mmap_sem",
     [OC_PTL] = "ptl",
     [OC_PTE] = "pte",
+    [OC_PAGE_BH] = "buffers",
+    [OC_PRIVATE_LOCK] = "private_lock",
+    [OC_BIOQ] = "queue",
+    [OC_ALIVE] = "alive",
 };
 
 /* The classes with one object per page slot. */
 static int per_page(int c) {
-  return c >= OC_PAGE_DIRTY && c <= OC_PAGE_LOCK;
+  return (c >= OC_PAGE_DIRTY && c <= OC_PAGE_LOCK) || c == OC_PAGE_BH;
 }
 
 static void layout(mm_model *m) {
@@ -71,7 +76,12 @@ static void layout(mm_model *m) {
     case OC_PAGE_REF:
     case OC_PAGE_DATA:
     case OC_PAGE_LOCK:
+    case OC_PAGE_BH:
       count[c] = MM_MAX_PAGES;
+      break;
+    case OC_BIOQ:
+    case OC_ALIVE:
+      count[c] = 1;
       break;
     case OC_MMAP_SEM:
     case OC_PTL:
@@ -88,6 +98,31 @@ static void layout(mm_model *m) {
     n += count[c];
   }
   m->nobjs = n;
+}
+
+/* Does the scenario write back?  An operation that starts writeback, or
+   a file with buffers (whose stores the final sync must write). */
+static int tracks_writeback(const scenario *scn) {
+  for (int f = 0; f < scn->nfiles; f++)
+    if (scn->files[f].buffers)
+      return 1;
+  for (int i = 0; i < scn->nthreads; i++)
+    for (int j = 0; j < scn->threads[i].nops; j++)
+      switch (scn->threads[i].ops[j].kind) {
+      case SCN_FSYNC:
+      case SCN_SYNC:
+      case SCN_WRITEBACK:
+      case SCN_FS_FLUSH:
+        return 1;
+      case SCN_LOAD:
+      case SCN_STORE:
+      case SCN_TRUNCATE:
+      case SCN_DIO_WRITE:
+      case SCN_PUNCH:
+      case SCN_DELAY:
+        break;
+      }
+  return 0;
 }
 
 static int errat(char *err, size_t n, const scenario *s, int line, int col,
@@ -143,8 +178,13 @@ int mm_model_init(mm_model *m, const scenario *scn, const char *variant,
                                     .mapping = (int8_t)f,
                                     .index = (uint16_t)i,
                                     .data = as->disk[i]};
+      if (sf->buffers) { /* attached and mapped by the read */
+        s->page[slot].flags |= PG_private;
+        s->page[slot].bh = BH_Mapped;
+      }
       if (sf->dirty[i]) {
         s->page[slot].flags |= PG_dirty;
+        s->page[slot].bh |= sf->buffers ? BH_Dirty : 0;
         as->dirty_tag |= (uint16_t)(1u << i);
       }
       as->tree[i] = (int16_t)slot;
@@ -195,6 +235,28 @@ int mm_model_init(mm_model *m, const scenario *scn, const char *variant,
     snprintf(m->thread_names[i], sizeof m->thread_names[i], "%s", th->name);
     m->threads[i] = (sim_thread_cfg){m->thread_names[i], th->cpu};
   }
+  m->nthreads = scn->nthreads;
+  m->wb = tracks_writeback(scn);
+  for (int i = 0; i < scn->nthreads; i++)
+    for (int j = 0; j < scn->threads[i].nops; j++)
+      m->unmaps_mapping |= scn->threads[i].ops[j].kind == SCN_TRUNCATE ||
+                           scn->threads[i].ops[j].kind == SCN_DIO_WRITE ||
+                           scn->threads[i].ops[j].kind == SCN_PUNCH;
+  for (int f = 0; f < scn->nfiles; f++)
+    m->has_buffers |= scn->files[f].buffers;
+  if (m->wb) { /* the model's own threads (mm.h) */
+    snprintf(m->thread_names[mm_tid_disk(m)], sizeof m->thread_names[0],
+             "blockdev");
+    m->threads[mm_tid_disk(m)] =
+        (sim_thread_cfg){m->thread_names[mm_tid_disk(m)], SIM_CPU_BLOCKDEV};
+    snprintf(m->thread_names[mm_tid_exit(m)], sizeof m->thread_names[0],
+             "exit");
+    m->threads[mm_tid_exit(m)] =
+        (sim_thread_cfg){m->thread_names[mm_tid_exit(m)], 0};
+    m->nthreads += 2;
+  }
+  s->alive = (uint8_t)(scn->nthreads + (m->wb ? 1 : 0)); /* + exit */
+  memset(s->fsync_file, -1, sizeof s->fsync_file);
   return mm_program_check(m, err, errlen);
 }
 
@@ -275,6 +337,12 @@ static void mm_obj_name(void *model, sim_oid o, char *buf, size_t n) {
     snprintf(buf, n, "%s.%s", i < m->scn->nmms ? m->scn->mms[i].name : "?",
              oclass_name[c]);
     break;
+  case OC_BIOQ:
+    snprintf(buf, n, "blockdev.queue");
+    break;
+  case OC_ALIVE:
+    snprintf(buf, n, "tasks.alive");
+    break;
   case OC_PTE:
     mm_pte_name(m, i / MM_MAX_PTES, i % MM_MAX_PTES, buf, n);
     break;
@@ -285,8 +353,24 @@ static void mm_obj_name(void *model, sim_oid o, char *buf, size_t n) {
   }
 }
 
-
 static int truncate_count_live(const mm_model *m);
+
+/* The writeback part of the final state: buffers, tags, the disk's write
+   generations, the request queue. */
+static void wb_state_hash(const mm_model *m, uint64_t *h) {
+  const struct mm_state *s = &m->s;
+  for (int p = 0; p < MM_MAX_PAGES; p++)
+    if (s->page[p].count)
+      sim_hash_u64(h, (uint64_t)p << 32 | (uint64_t)s->page[p].bh << 16 |
+                          s->page[p].gen);
+  for (int f = 0; f < m->scn->nfiles; f++) {
+    const struct address_space *as = &s->as[f];
+    sim_hash_u64(h, as->wb_tag);
+    for (int i = 0; i < MM_NFILEPAGES; i++)
+      sim_hash_u64(h, as->disk_gen[i]);
+  }
+  sim_hash_u64(h, (uint64_t)s->nbio << 8 | s->alive);
+}
 
 /* Hash of the final state, field by field (never raw bytes: padding is
    not part of the state).  Left out, as from the state key: the test mark
@@ -325,6 +409,8 @@ static uint64_t mm_state_hash(void *model) {
     }
   for (int i = 0; i < m->scn->nthreads; i++)
     sim_hash_u64(&h, (uint64_t)s->sigbus[i] << 32 | s->last_load[i]);
+  if (m->wb) /* only then: the R1 scenarios keep their hashes */
+    wb_state_hash(m, &h);
   return h;
 }
 
@@ -356,7 +442,10 @@ int mm_obj_words(const mm_model *m, const struct mm_state *s, enum mm_oclass c,
     w[0] = (uint16_t)s->page[i].count;
     return 1;
   case OC_PAGE_DATA:
-    w[0] = s->page[i].data;
+    w[0] = s->page[i].data | (uint64_t)s->page[i].gen << 32;
+    return 1;
+  case OC_PAGE_BH:
+    w[0] = (s->page[i].flags & PG_private) | (uint64_t)s->page[i].bh << 8;
     return 1;
   case OC_TREE:
     for (int k = 0; k < MM_NFILEPAGES; k++)
@@ -364,7 +453,7 @@ int mm_obj_words(const mm_model *m, const struct mm_state *s, enum mm_oclass c,
     w[MM_NFILEPAGES] = s->as[i].nrpages;
     return MM_NFILEPAGES + 1;
   case OC_TREE_TAGS:
-    w[0] = s->as[i].dirty_tag;
+    w[0] = s->as[i].dirty_tag | (uint64_t)s->as[i].wb_tag << 16;
     return 1;
   case OC_ISIZE:
     w[0] = s->as[i].i_size;
@@ -374,8 +463,21 @@ int mm_obj_words(const mm_model *m, const struct mm_state *s, enum mm_oclass c,
     return 1;
   case OC_DISK:
     for (int k = 0; k < MM_NFILEPAGES; k++)
-      w[k] = s->as[i].disk[k];
+      w[k] = s->as[i].disk[k] | (uint64_t)s->as[i].disk_gen[k] << 32;
     return MM_NFILEPAGES;
+  case OC_BIOQ: /* two words per request */
+    w[0] = s->nbio;
+    for (int k = 0; k < s->nbio; k++) {
+      const struct bio *b = &s->bioq[k];
+      w[1 + 2 * k] = (uint64_t)(uint8_t)b->file << 24 |
+                     (uint64_t)(uint8_t)b->page << 16 |
+                     (uint64_t)b->index << 8 | b->end;
+      w[2 + 2 * k] = b->data | (uint64_t)b->gen << 32;
+    }
+    return 1 + 2 * s->nbio;
+  case OC_ALIVE:
+    w[0] = s->alive;
+    return 1;
   case OC_PTE: {
     const struct pte *p = &s->mm[i / MM_MAX_PTES].pte[i % MM_MAX_PTES];
     w[0] = (uint64_t)(uint16_t)p->page << 32 | (uint64_t)p->young << 24 |
@@ -389,22 +491,26 @@ int mm_obj_words(const mm_model *m, const struct mm_state *s, enum mm_oclass c,
   case OC_TREE_LOCK:
   case OC_MMAP_SEM:
   case OC_PTL:
+  case OC_PRIVATE_LOCK:
   case OC_NCLASS:
     break;
   }
   return 0;
 }
 
-/* Does any path of this variant read mapping->truncate_count?  Only the
-   2.6.20 fault does: do_no_page() with knob fault.truncate_count, and
-   do_no_page() runs only with knob fault.lock_page off (handle_mm_fault).
+/* Does any path of this variant read mapping->truncate_count, and does
+   any operation of the scenario change it?  Only the 2.6.20 fault reads
+   it: do_no_page() with knob fault.truncate_count, and do_no_page() runs
+   only with knob fault.lock_page off (handle_mm_fault); only
+   unmap_mapping_range() changes it (truncate, dio_write, punch).
    Otherwise the count is only incremented (unmap_mapping_range) and its
    value is dead: obj_hash and state_key leave it out, or every unmap
    would make a new state and a truncate/fault cycle would never close.
    (2.6.20's do_no_page declares the read even with the knob off; the value
    is then unused, and hashed as 0.) */
 static int truncate_count_live(const mm_model *m) {
-  return m->knobs.fault_truncate_count && !m->knobs.fault_lock_page;
+  return m->knobs.fault_truncate_count && !m->knobs.fault_lock_page &&
+         m->unmaps_mapping;
 }
 
 int mm_finite_state(const mm_model *m) {
@@ -417,7 +523,8 @@ int mm_finite_state(const mm_model *m) {
    the slot: stale values are dead.  (The allocating step declares them
    written, and a written object is hashed before the action.) */
 static int free_page_field(const mm_model *m, enum mm_oclass c, int i) {
-  return c <= OC_PAGE_DATA && c != OC_PAGE_REF && !m->s.page[i].count;
+  return (c <= OC_PAGE_DATA || c == OC_PAGE_BH) && c != OC_PAGE_REF &&
+         !m->s.page[i].count;
 }
 
 /* Mixes the value of object (c, i) into *h; returns its number of words
@@ -462,19 +569,29 @@ static uint64_t mm_state_key(void *model) {
     sim_hash_u64(&h, (uint64_t)p);
     for (int c = OC_PAGE_DIRTY; c <= OC_PAGE_DATA; c++)
       hash_obj(m, (enum mm_oclass)c, p, &h);
+    hash_obj(m, OC_PAGE_BH, p, &h);
   }
   for (int f = 0; f < scn->nfiles; f++)
     for (int c = OC_TREE; c <= OC_DISK; c++)
       hash_obj(m, (enum mm_oclass)c, f, &h);
   for (int i = 0; i < scn->nmms * MM_MAX_PTES; i++)
     hash_obj(m, OC_PTE, i, &h);
-  for (int t = 0; t < scn->nthreads; t++) {
+  if (m->wb) {
+    hash_obj(m, OC_BIOQ, 0, &h);
+    hash_obj(m, OC_ALIVE, 0, &h);
+  }
+  for (int t = 0; t < m->nthreads; t++) {
     sim_hash_u64(&h, (uint64_t)s->next_data[t] << 32 | (uint32_t)s->sigbus[t]);
     sim_hash_u64(&h, s->last_load[t]);
+    if (s->fsync_file[t] >= 0) {
+      sim_hash_u64(&h, (uint64_t)t << 8 | (uint8_t)s->fsync_file[t]);
+      for (int i = 0; i < MM_NFILEPAGES; i++)
+        sim_hash_u64(&h, s->fsync_gen[t][i]);
+    }
   }
   for (int f = 0; f < scn->nfiles; f++)
     sim_hash_u64(&h, (uint64_t)m->truncated[f]);
-  for (int t = 0; t < scn->nthreads; t++)
+  for (int t = 0; t < m->nthreads; t++)
     for (int p = 0; p < MM_MAX_PAGES; p++)
       if (m->refs[t][p])
         sim_hash_u64(&h, (uint64_t)t << 40 | (uint64_t)p << 8 |

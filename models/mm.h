@@ -42,6 +42,11 @@
 #define MM_POOL 6        /* slots each thread allocates from */
 #define MM_MAX_PTES 32   /* pte slots per mm (one page table) */
 #define MM_NFILEPAGES SCN_MAX_FILE_PAGES
+#define MM_MAX_BIO 8 /* bios in flight to the block device */
+/* Threads: the scenario's, then the model's own when it tracks writeback
+   (mm_model.wb): the block device completing I/O (MM_TID_DISK) and the
+   process exits with the final sync (MM_TID_EXIT). */
+#define MM_MAX_THREADS (SCN_MAX_THREADS + 2)
 
 /* page->flags; PG_locked is the engine lock page_lock_oid().  Each flag
    that is written independently is an engine object of its own: PG_dirty,
@@ -51,8 +56,20 @@ enum {
   PG_dirty = 1 << 0,
   PG_uptodate = 1 << 1,
   PG_writeback = 1 << 2,
-  PG_private = 1 << 3, /* buffers attached: never set (no buffers) */
+  PG_private = 1 << 3, /* buffers attached (files with 'buffers') */
   PG_mappedtodisk = 1 << 4,
+};
+
+/* The buffer_head of a page of a 'buffers' file (one per page: blocksize
+   = PAGE_SIZE, as ext3 on 4 KiB blocks), b_state bits of
+   include/linux/buffer_head.h.  BH_Lock is a bit lock held across the
+   I/O: lock_buffer() waits for it (wait_on_buffer), the block device's
+   completion clears it. */
+enum {
+  BH_Dirty = 1 << 0,       /* set under private_lock, test-and-cleared by I/O */
+  BH_Lock = 1 << 1,        /* I/O in flight */
+  BH_Mapped = 1 << 2,      /* has a disk block: always, files are allocated */
+  BH_Async_Write = 1 << 3, /* end_buffer_async_write ends page writeback */
 };
 
 /* One object per independently written part (enum mm_oclass in brackets).
@@ -70,6 +87,23 @@ struct page {
   uint16_t index;   /* file page offset: written only when a free page is
                        added to the cache [INDEX] */
   uint32_t data;    /* content version: written by stores, readpage [DATA] */
+  uint16_t gen;     /* ghost, with data: +1 at each user store, from the
+                       disk's generation when read (fsync-lost) [DATA] */
+  uint8_t bh;       /* BH_* of its buffer_head when PG_private [BH] */
+};
+
+/* A write request in flight (submit_bio/submit_bh to the block device):
+   the content is taken at submit time, as the DMA reads the page then. */
+enum bio_end {
+  BIO_END_PAGE_WRITEBACK, /* end_buffer_async_write / mpage end_io: ends
+                             PG_writeback of the page */
+  BIO_END_WRITE_SYNC,     /* end_buffer_write_sync: unlocks the buffer */
+};
+struct bio {
+  int8_t file, page;
+  uint8_t index, end; /* block (= page index), enum bio_end */
+  uint32_t data;
+  uint16_t gen;
 };
 
 struct pte {
@@ -83,9 +117,14 @@ struct address_space {
   uint16_t nrpages;             /* tree_lock [TREE] */
   uint16_t dirty_tag;           /* PAGECACHE_TAG_DIRTY bits; tree_lock
                                    [TREE_TAGS] */
+  uint16_t wb_tag;              /* PAGECACHE_TAG_WRITEBACK bits; tree_lock
+                                   [TREE_TAGS] */
   uint64_t i_size;              /* written under i_mutex, read locklessly */
   uint32_t truncate_count;      /* i_mmap_lock; read locklessly by faults */
   uint32_t disk[MM_NFILEPAGES]; /* backing store block versions (0: hole) */
+  /* ghost (the checks', not the kernel's), with disk: the write
+     generation each block holds (page->gen of the content written) [DISK] */
+  uint16_t disk_gen[MM_NFILEPAGES];
 };
 
 struct vma {
@@ -95,6 +134,7 @@ struct vma {
   uint8_t shared, read, write; /* VM_SHARED, VM_READ, VM_WRITE */
   uint8_t prot_write;          /* vm_page_prot carries the write bit: not
                                   for writenotify vmas (2.6.19+) */
+  uint8_t writenotify;         /* vma_wants_writenotify() at mmap time */
   uint8_t pte_base;            /* first pte slot of this vma in its mm */
 };
 
@@ -110,10 +150,18 @@ struct mm_state {
      thread; fault_retries: a test mark, not state */
   struct address_space as[SCN_MAX_FILES];
   struct mm_struct mm[SCN_MAX_MMS];
-  uint32_t next_data[SCN_MAX_THREADS]; /* per-thread store version counter */
-  int sigbus[SCN_MAX_THREADS];         /* SIGBUS count per thread */
-  uint32_t last_load[SCN_MAX_THREADS]; /* value of the last user load */
-  int fault_retries;                   /* marks for tests (SQLite testcase) */
+  /* the block device's request queue, in submission order [BIOQ] */
+  struct bio bioq[MM_MAX_BIO];
+  uint8_t nbio;
+  uint8_t alive; /* scenario threads not yet exited [ALIVE] */
+  uint32_t next_data[MM_MAX_THREADS]; /* per-thread store version counter */
+  int sigbus[MM_MAX_THREADS];         /* SIGBUS count per thread */
+  uint32_t last_load[MM_MAX_THREADS]; /* value of the last user load */
+  /* fsync-lost: per thread, the file an fsync in progress syncs (-1: none)
+     and the write generations of its blocks when it was called (ghost) */
+  int8_t fsync_file[MM_MAX_THREADS];
+  uint16_t fsync_gen[MM_MAX_THREADS][MM_NFILEPAGES];
+  int fault_retries; /* marks for tests (SQLite testcase) */
 };
 
 /* Object ids: a dense layout the model computes once.  Each is one part of
@@ -141,6 +189,11 @@ enum mm_oclass {
   OC_MMAP_SEM,       /* mm->mmap_sem */
   OC_PTL,            /* the page table's lock */
   OC_PTE,            /* one pte */
+  /* writeback and buffers (after the R1 classes, whose ids stay put) */
+  OC_PAGE_BH,      /* PG_private and the page's buffer_head b_state */
+  OC_PRIVATE_LOCK, /* mapping->private_lock */
+  OC_BIOQ,         /* the block device's request queue */
+  OC_ALIVE,        /* scenario threads not yet exited */
   OC_NCLASS
 };
 
@@ -155,15 +208,24 @@ typedef struct mm_model {
   int pool_base;             /* first allocator slot (after cached pages) */
   uint32_t base[OC_NCLASS];  /* first oid of each class */
   uint32_t nobjs;
-  sim_thread_cfg threads[SCN_MAX_THREADS];
-  char thread_names[SCN_MAX_THREADS][48];
+  /* writeback tracking: the model runs its own threads (block device,
+     exits and final sync) and the lost-write and fsync-lost checks; on
+     when the scenario has an operation that writes back or a 'buffers'
+     file (mm_model_init), off for the R1 scenarios, whose I/O then
+     completes in the submitting thread as before */
+  int wb;
+  int has_buffers;    /* some file has buffers: set_page_dirty dispatches */
+  int unmaps_mapping; /* some operation calls unmap_mapping_range() */
+  int nthreads;       /* scenario threads + the model's own */
+  sim_thread_cfg threads[MM_MAX_THREADS];
+  char thread_names[MM_MAX_THREADS][48];
   /* per-execution bookkeeping for checks (ghost state: not the kernel's,
      never part of a footprint) */
   int truncated[SCN_MAX_FILES]; /* a truncate finished in this execution */
   /* page references each thread holds (from a lookup, a get_page, a pte
      it cleared, a page it removed from the cache), for the accounting
      invariant (invariants.c) */
-  int8_t refs[SCN_MAX_THREADS][MM_MAX_PAGES];
+  int8_t refs[MM_MAX_THREADS][MM_MAX_PAGES];
   struct mm_state snap; /* debug.footprint_check: state before the action */
   sim_exec *x;          /* current execution, for checks */
 } mm_model;
@@ -189,6 +251,8 @@ enum mm_kind {
   MM_KIND_PTE_BEYOND_EOF,                         /* at quiescence */
   MM_KIND_REFCOUNT_MISMATCH,                      /* after every step */
   MM_KIND_UNDECLARED_WRITE, /* debug.footprint_check, after every step */
+  MM_KIND_LOST_WRITE,       /* at the end, after the exits and final sync */
+  MM_KIND_FSYNC_LOST,       /* when an fsync returns */
   MM_KIND__END
 };
 #define MM_NKINDS (MM_KIND__END - SIM_KIND_MODEL)
@@ -220,6 +284,7 @@ int mm_fp_undeclared(const mm_model *m, int tid, const sim_stepdesc *s,
    one field-to-object map: the footprint checker compares these words,
    obj_hash and state_key hash them).  Returns how many, 0 for a lock. */
 #define MM_OBJ_WORDS (MM_NFILEPAGES + 1)
+_Static_assert(1 + 2 * MM_MAX_BIO <= MM_OBJ_WORDS, "the queue's words");
 int mm_obj_words(const mm_model *m, const struct mm_state *s, enum mm_oclass c,
                  int i, uint64_t w[MM_OBJ_WORDS]);
 
@@ -236,6 +301,15 @@ static inline sim_oid mm_oid(const mm_model *m, enum mm_oclass c, int i) {
 #define page_ref_oid(m, p) mm_oid(m, OC_PAGE_REF, p)
 #define page_data_oid(m, p) mm_oid(m, OC_PAGE_DATA, p)
 #define page_lock_oid(m, p) mm_oid(m, OC_PAGE_LOCK, p)
+#define page_bh_oid(m, p) mm_oid(m, OC_PAGE_BH, p)
+
+/* The model's own threads, after the scenario's (when m->wb). */
+static inline int mm_tid_disk(const mm_model *m) {
+  return m->scn->nthreads;
+}
+static inline int mm_tid_exit(const mm_model *m) {
+  return m->scn->nthreads + 1;
+}
 
 /* The running model, from a thread. */
 static inline mm_model *mm_of(sim_thread *t) {

@@ -73,7 +73,7 @@ static int mm_bind(model_binding *b, const scenario *s, const char *variant,
     return -1;
   b->model = &b->mm;
   b->threads = b->mm.threads;
-  b->nthreads = s->nthreads;
+  b->nthreads = b->mm.nthreads; /* the scenario's and the model's own */
   b->ncpus = s->ncpus;
   b->nobjs = b->mm.nobjs;
   snprintf(b->variant, sizeof b->variant, "%s", variant ? variant : s->kernel);

@@ -7,8 +7,14 @@
 ** reached from truncate(2), write(2) on an O_DIRECT file and
 ** madvise(MADV_REMOVE)); delay is user time spent between operations.
 **
+** fsync, sync, writeback (the background flusher) and fs_flush (a journal
+** commit) start writeback; with them the model runs its own threads after
+** the scenario's (mm.h): the block device and the exit thread, and each
+** scenario thread ends with do_exit.
+**
 ** Not a kernel file: the kernel paths live in memory.c, filemap.c,
-** truncate.c.  Simplified: the system calls' argument checks and the VFS
+** truncate.c, mpage.c, buffer.c, sync.c and the others named after the
+** kernel's.  Simplified: the system calls' argument checks and the VFS
 ** layers above the modelled entry points are left out; a program is a
 ** straight line of operations, without branches on what a call returned.
 ** Programs the model cannot run (a store that would SIGSEGV, or would need
@@ -51,8 +57,16 @@ int mm_program_check(const mm_model *m, char *err, size_t errlen) {
    system calls enter the kernel at their entry function. */
 void mm_thread_main(void *model, sim_thread *t, int tid) {
   mm_model *m = model;
-  const scn_thread *th = &m->scn->threads[tid];
   m->x = sim_thread_exec(t);
+  if (m->wb && tid == mm_tid_disk(m)) {
+    blockdev_main(t);
+    return;
+  }
+  if (m->wb && tid == mm_tid_exit(m)) {
+    exit_thread_main(t);
+    return;
+  }
+  const scn_thread *th = &m->scn->threads[tid];
   for (int i = 0; i < th->nops; i++) {
     const scn_op *op = &th->ops[i];
     switch (op->kind) {
@@ -75,6 +89,24 @@ void mm_thread_main(void *model, sim_thread *t, int tid) {
     case SCN_DELAY:
       sim_delay(t, op->ns);
       break;
+    case SCN_FSYNC:
+      do_fsync(t, op->file);
+      break;
+    case SCN_SYNC:
+      sys_sync(t);
+      break;
+    case SCN_WRITEBACK: /* pdflush: background writeback of one file */
+      sim_enter(t, "pdflush");
+      mpage_writepages(t, op->file, WB_SYNC_NONE);
+      sim_leave(t);
+      break;
+    case SCN_FS_FLUSH: /* kjournald: a commit writes the data buffers */
+      sim_enter(t, "kjournald");
+      journal_submit_data_buffers(t, op->file, 1);
+      sim_leave(t);
+      break;
     }
   }
+  if (m->wb)
+    task_exit(t);
 }

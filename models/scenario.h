@@ -39,6 +39,13 @@ enum scn_op_kind {
   SCN_PUNCH,     /* punch <file> <page> [pages=N]  madvise(MADV_REMOVE) ->
                     vmtruncate_range */
   SCN_DELAY,     /* delay <ns>                idle simulated time */
+  /* writeback (R2): each turns on the model's writeback tracking */
+  SCN_FSYNC,     /* fsync <file>              fsync(2) -> do_fsync */
+  SCN_SYNC,      /* sync                      sync(2): every file */
+  SCN_WRITEBACK, /* writeback <file>          the background flusher:
+                    mpage_writepages, WB_SYNC_NONE, no wait */
+  SCN_FS_FLUSH,  /* fs_flush <file>           the filesystem's own buffer
+                    writeout (ext3 ordered: journal_submit_data_buffers) */
 };
 
 typedef struct scn_op {
@@ -66,6 +73,8 @@ typedef struct scn_file {
   uint8_t cached[SCN_MAX_FILE_PAGES]; /* page index is in the page cache */
   uint8_t dirty[SCN_MAX_FILE_PAGES];  /* ... and dirty */
   int page_mkwrite;                   /* fs has ->page_mkwrite */
+  int buffers; /* fs attaches buffer_heads (__set_page_dirty_buffers,
+                  block_write_full_page); else no buffers */
 } scn_file;
 
 typedef struct scn_mm {

@@ -149,15 +149,12 @@ static int page_list(scn_lex *lx, scn_tok v, const char *file, uint32_t npages,
   }
 }
 
-/* file NAME size=BYTES [cached=PAGES] [dirty=PAGES] [page_mkwrite] */
+/* file NAME size=BYTES [cached=PAGES] [dirty=PAGES] [page_mkwrite]
+   [buffers] */
 int scn_stmt_file(scn_parser *ps, scn_tok kw) {
   static const scn_opt spec[] = {
-      {"size", 1},
-      {"cached", 1},
-      {"dirty", 1},
-      {"page_mkwrite", 0},
-      /* until writeback gives it a meaning, no model code reads it */
-      {"buffers", 0, "is not modelled yet (nothing reads buffer_heads)"},
+      {"size", 1},         {"cached", 1},  {"dirty", 1},
+      {"page_mkwrite", 0}, {"buffers", 0},
   };
   enum { OPT_SIZE, OPT_CACHED, OPT_DIRTY, OPT_MKWRITE, OPT_BUFFERS, OPT_N };
   scenario *s = ps->s;
@@ -184,6 +181,7 @@ int scn_stmt_file(scn_parser *ps, scn_tok kw) {
   tok_copy(f->name, sizeof f->name, t);
   f->size = size;
   f->page_mkwrite = o[OPT_MKWRITE].p != NULL;
+  f->buffers = o[OPT_BUFFERS].p != NULL;
   uint32_t np = scn_pages_of(size);
   if (o[OPT_CACHED].p &&
       page_list(lx, o[OPT_CACHED], f->name, np, "cached", f->cached, NULL) < 0)

@@ -31,7 +31,8 @@ typedef struct op_def {
   op_parse_fn *parse;
 } op_def;
 
-static op_parse_fn parse_addr, parse_truncate, parse_range, parse_delay;
+static op_parse_fn parse_addr, parse_truncate, parse_range, parse_delay,
+    parse_file, parse_none;
 
 static const op_def ops[] = {
     [SCN_LOAD] = {"load", 1, parse_addr},
@@ -40,6 +41,10 @@ static const op_def ops[] = {
     [SCN_DIO_WRITE] = {"dio_write", 0, parse_range},
     [SCN_PUNCH] = {"punch", 0, parse_range},
     [SCN_DELAY] = {"delay", 0, parse_delay},
+    [SCN_FSYNC] = {"fsync", 0, parse_file},
+    [SCN_SYNC] = {"sync", 0, parse_none},
+    [SCN_WRITEBACK] = {"writeback", 0, parse_file},
+    [SCN_FS_FLUSH] = {"fs_flush", 0, parse_file},
 };
 #define NOPS ((int)(sizeof ops / sizeof ops[0]))
 
@@ -155,6 +160,29 @@ static int parse_range(scn_lex *lx, const scenario *s, scn_op *op) {
                     scn_has_pages(hp, sizeof hp, np));
   op->page = (uint32_t)page;
   op->npages = (uint32_t)npages;
+  return 0;
+}
+
+/* fsync|writeback|fs_flush FILE */
+static int parse_file(scn_lex *lx, const scenario *s, scn_op *op) {
+  scn_tok tf;
+  const char *name = scn_op_name(op->kind);
+  if (lex_need(lx, &tf, "a file name", name) < 0 ||
+      (op->file = scn_need_file(lx, s, tf)) < 0)
+    return -1;
+  if (op->kind == SCN_FS_FLUSH && !s->files[op->file].buffers)
+    return lex_fail(lx, tf.col,
+                    "fs_flush writes buffers, and file '%s' has none, "
+                    "expected a file declared with 'buffers'",
+                    s->files[op->file].name);
+  return 0;
+}
+
+/* sync: no operand */
+static int parse_none(scn_lex *lx, const scenario *s, scn_op *op) {
+  (void)lx;
+  (void)s;
+  (void)op;
   return 0;
 }
 

@@ -139,9 +139,7 @@ void truncate_inode_pages_range(sim_thread *t, int file, uint64_t lstart,
       if (p->index > end)
         break;
       lock_page(t, m, page);
-      SIM_STEP(t, "wait_on_page_writeback", COST_ATOMIC,
-               SIM_RD(page_writeback_oid(m, page)));
-      assert(!(p->flags & PG_writeback)); /* our I/O is synchronous */
+      wait_on_page_writeback(t, page);
       if (m->knobs.truncate_unmap_mapped)
         unmap_if_mapped(t, file, page);
       if (p->index > next)
@@ -234,8 +232,7 @@ int invalidate_inode_pages2_range(sim_thread *t, int file, uint32_t start,
         unlock_page(t, m, page);
         break;
       }
-      SIM_STEP(t, "wait_on_page_writeback", COST_ATOMIC,
-               SIM_RD(page_writeback_oid(m, page)));
+      wait_on_page_writeback(t, page);
       for (int unmaps = 0;; unmaps++) {
         /* Live at the head: did_range_unmap, set by the first unmap
            (2.6.20's while (page_mapped) loop).  Not live: page, p,

@@ -37,6 +37,9 @@ const mm_knob_desc mm_knob_table[] = {
      "2.6.23 generic_file_direct_IO: invalidate before ->direct_IO only"},
     {"truncate.clear_uptodate_late", K(truncate_clear_uptodate_late),
      "2.6.23 truncate_complete_page: ClearPageUptodate after removal"},
+    {"wb.mkclean_first", K(wb_mkclean_first),
+     "2.6.20 clear_page_dirty_for_io: page_mkclean, set_page_dirty, then "
+     "TestClearPageDirty (7658cc28)"},
     {"debug.bug_on_mapped_remove", K(bug_on_mapped_remove),
      "debug BUG_ON(page_mapped) in __remove_from_page_cache"},
     {"debug.footprint_check", K(footprint_check),
@@ -45,11 +48,18 @@ const mm_knob_desc mm_knob_table[] = {
 const int mm_nknobs = (int)(sizeof mm_knob_table / sizeof mm_knob_table[0]);
 
 const mm_variant mm_variants[] = {
+    {"2.6.19",
+     "Linux 2.6.19 (November 2006): shared dirty page tracking (d08b3851)",
+     "torvalds/linux d08b3851 (mm/page-writeback.c); the R1 paths as in "
+     "2.6.20 (sagsango/linux-2.6.20)",
+     {.fault_truncate_count = 1, .bug_on_mapped_remove = 1}},
     {"2.6.20",
      "Linux 2.6.20 (February 2007)",
      "sagsango/linux-2.6.20 (a 2.6.20 study tree), and torvalds/linux "
      "ecdfc978 for mm/truncate.c",
-     {.fault_truncate_count = 1, .bug_on_mapped_remove = 1}},
+     {.fault_truncate_count = 1,
+      .wb_mkclean_first = 1,
+      .bug_on_mapped_remove = 1}},
     {"2.6.23",
      "Linux 2.6.23 (October 2007), as of 2.6.23-rc1",
      "torvalds/linux d00806b1, 54cb8821 and 83c54070 (2.6.23-rc1)",
@@ -59,6 +69,7 @@ const mm_variant mm_variants[] = {
       .invalidate_bug_on_mapped = 1,
       .dio_invalidate_first = 1,
       .truncate_clear_uptodate_late = 1,
+      .wb_mkclean_first = 1,
       .bug_on_mapped_remove = 1}},
 };
 const int mm_nvariants = (int)(sizeof mm_variants / sizeof mm_variants[0]);

@@ -36,6 +36,10 @@ typedef struct mm_knobs {
   /* 2.6.23 truncate_complete_page(): ClearPageUptodate after
      remove_from_page_cache (2.6.20: before). */
   int truncate_clear_uptodate_late;
+  /* 2.6.20 clear_page_dirty_for_io() (7658cc28): page_mkclean() and
+     set_page_dirty() before TestClearPageDirty (2.6.19 d08b3851: after,
+     and page_mkclean's result ignored). */
+  int wb_mkclean_first;
   /* Debug check: BUG_ON(page_mapped(page)) in __remove_from_page_cache(),
      the assertion that caught the race in SUSE kernels. */
   int bug_on_mapped_remove;

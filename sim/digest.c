@@ -62,8 +62,10 @@ void sim_digest_grant(sim_exec *x, sim_thread *t, const sim_stepdesc *s) {
   t->obs = h;
 }
 
-void sim_loop_live(sim_thread *t, int iter, const char *loop,
-                   const uint64_t *live, int nlive) {
+/* Resets t's digest at a loop head (sim_loop_live, sim_service_loop);
+   'count' mixes the iteration count in. */
+static void loop_head(sim_thread *t, int iter, const char *loop,
+                      const uint64_t *live, int nlive, int count) {
   sim_exec *x = t->x;
   if (x->cfg->digests) {
     /* the loop's row: the innermost with that name, loops inside it left */
@@ -88,12 +90,21 @@ void sim_loop_live(sim_thread *t, int iter, const char *loop,
       sim_hash_str(&h, loop);
       for (int i = 0; i < nlive; i++)
         sim_hash_u64(&h, live[i]);
-      if (x->cfg->loop_bound) /* the iterations left are state then */
+      if (count) /* the iterations left are state then */
         sim_hash_u64(&h, (uint64_t)iter);
       t->obs = h;
     }
   }
+}
+
+void sim_loop_live(sim_thread *t, int iter, const char *loop,
+                   const uint64_t *live, int nlive) {
+  loop_head(t, iter, loop, live, nlive, t->x->cfg->loop_bound != 0);
   sim_loop(t, iter, loop);
+}
+
+void sim_service_loop(sim_thread *t, int iter, const char *loop) {
+  loop_head(t, iter, loop, NULL, 0, 0);
 }
 
 uint64_t sim_state_key(const sim_exec *x) {

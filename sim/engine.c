@@ -59,7 +59,7 @@ static sim_exec the_exec; /* one execution at a time per process */
 static void abort_exec(sim_exec *x);
 static void emit_event(sim_exec *x);
 static int sim_ncpus = -1;
-static sg_host_t *cpu_hosts;
+static sg_host_t *cpu_hosts, blockdev_host;
 
 /* ------------------------------------------------------------- platform */
 
@@ -143,6 +143,8 @@ int sim_init(int ncpus, char *err, size_t errlen) {
     cpu_hosts[i] = sg_host_by_name(name);
     assert(cpu_hosts[i]);
   }
+  blockdev_host = sg_host_by_name("blockdev");
+  assert(blockdev_host);
   for (int i = 0; i < SIM_MAX_THREADS; i++)
     the_exec.th[i].sem = sg_sem_init(0);
   sim_ncpus = ncpus;
@@ -727,7 +729,7 @@ int sim_exec_run(const sim_exec_cfg *cfg, sim_result *r) {
     t->x = x;
     t->tid = i;
     t->cpu = cfg->threads[i].cpu;
-    assert(t->cpu >= 0 && t->cpu < sim_ncpus);
+    assert(t->cpu == SIM_CPU_BLOCKDEV || (t->cpu >= 0 && t->cpu < sim_ncpus));
     t->state = T_STARTING;
     t->has_pending = 0;
     t->ready_ns = 0;
@@ -735,7 +737,8 @@ int sim_exec_run(const sim_exec_cfg *cfg, sim_result *r) {
     t->bad_unlock = -1;
     t->obs = sim_hash_of((uint64_t)i);
     t->nloops = 0;
-    sg_actor_t a = sg_actor_init(cfg->threads[i].name, cpu_hosts[t->cpu]);
+    sg_actor_t a = sg_actor_init(
+        cfg->threads[i].name, t->cpu < 0 ? blockdev_host : cpu_hosts[t->cpu]);
     sg_actor_set_data(a, t);
     sg_actor_start_(a, trampoline, 0, NULL);
   }

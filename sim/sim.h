@@ -165,6 +165,15 @@ void sim_loop(sim_thread *t, int iter, const char *loop);
 void sim_loop_live(sim_thread *t, int iter, const char *loop,
                    const uint64_t *live, int nlive);
 
+/*
+** The head of a service loop: one iteration per item other threads
+** produced (a request a device completes), so its iterations are as finite
+** as their work, and the loop bound does not apply.  For explorers that
+** match states, the thread's digest is reset as by sim_loop_live() with
+** nothing live, and the iteration count is not state.
+*/
+void sim_service_loop(sim_thread *t, int iter, const char *loop);
+
 /* Adds extra simulated time to the thread (e.g. a user-requested delay). */
 void sim_delay(sim_thread *t, uint64_t ns);
 
@@ -347,8 +356,11 @@ enum sim_outcome {
 
 typedef struct sim_thread_cfg {
   const char *name; /* e.g. "cpu1:truncate"; static for the engine's life */
-  int cpu;
+  int cpu;          /* 0..ncpus-1, or SIM_CPU_BLOCKDEV */
 } sim_thread_cfg;
+/* The cpu of a thread that runs on the platform's block device host (a
+   disk completing I/O), not on a virtual CPU. */
+#define SIM_CPU_BLOCKDEV (-1)
 
 typedef struct sim_exec_cfg {
   const sim_model_ops *ops;

@@ -340,7 +340,7 @@ Test(model, bug_on_is_raised_by_id_and_named_from_the_table) {
   cr_assert_str_eq(names,
                    "deadlock, bad-unlock, page-mapped-on-remove, "
                    "pte-cache-mismatch, pte-beyond-eof, refcount-mismatch, "
-                   "undeclared-write");
+                   "undeclared-write, lost-write, fsync-lost");
   cr_assert_eq(model_kind_find(&b, "lost-update"), SIM_KIND_NONE,
                "a litmus kind is not the MM model's");
 }
@@ -369,7 +369,7 @@ Test(model, kinds_and_variants_tables_make_the_name_lists) {
              i ? ", " : "", v->name);
   }
   cr_assert_str_eq(mm_variant_names(), names);
-  cr_assert_str_eq(names, "2.6.20, 2.6.23");
+  cr_assert_str_eq(names, "2.6.19, 2.6.20, 2.6.23");
 }
 
 /* The parser accepts any model's kind; the binding only its model's. */
@@ -388,7 +388,7 @@ Test(model, bind_rejects_a_kind_the_model_never_reports) {
                    "'lost-update', expected one of deadlock, "
                    "bad-unlock, page-mapped-on-remove, "
                    "pte-cache-mismatch, pte-beyond-eof, refcount-mismatch, "
-                   "undeclared-write");
+                   "undeclared-write, lost-write, fsync-lost");
   cr_assert_eq(scn_parse_string("t.scn",
                                 "scenario \"t\"\nlitmus counter 2\n"
                                 "expect violation pte-beyond-eof\n",

@@ -410,16 +410,18 @@ ERR_TEST(unknown_statement, "scenario \"t\"\n  fork p1\n",
          "scenario, kernel, set, cpus, file, mm, map, cpuN:, expect, run, "
          "litmus")
 
-ERR_TEST(expect_on_unknown_variant, HEAD TAIL "expect on 2.4 clean\n",
-         "t.scn:9:11: error: unknown kernel '2.4', expected one of 2.6.20, "
-         "2.6.23")
+ERR_TEST(
+    expect_on_unknown_variant, HEAD TAIL "expect on 2.4 clean\n",
+    "t.scn:9:11: error: unknown kernel '2.4', expected one of 2.6.19, 2.6.20, "
+    "2.6.23")
 
 ERR_TEST(expect_on_duplicate,
          HEAD TAIL "expect on 2.6.23 clean\nexpect on 2.6.23 clean\n",
          "t.scn:10:11: error: duplicate 'expect on 2.6.23', first at line 9")
 
 ERR_TEST(unknown_kernel, "scenario \"t\"\nkernel 2.6.99\n",
-         "t.scn:2:8: error: unknown kernel '2.6.99', expected one of 2.6.20, "
+         "t.scn:2:8: error: unknown kernel '2.6.99', expected one of 2.6.19, "
+         "2.6.20, "
          "2.6.23")
 
 ERR_TEST(duplicate_statement, HEAD "kernel 2.6.23\n",
@@ -439,13 +441,29 @@ ERR_TEST(trailing_junk, "scenario \"t\" extra\n",
 
 ERR_TEST(unknown_file_option, "scenario \"t\"\nfile d size=4096 mode=rw\n",
          "t.scn:2:18: error: unknown option 'mode' for 'file', expected "
-         "size=, cached=, dirty= or page_mkwrite")
+         "size=, cached=, dirty=, page_mkwrite or buffers")
 
-/* 'buffers' has no meaning in any model yet: refused, not ignored */
-ERR_TEST(buffers_not_modelled,
-         "scenario \"t\"\nfile d size=4096 cached=0 buffers\n",
-         "t.scn:2:27: error: 'buffers' is not modelled yet (nothing reads "
-         "buffer_heads), expected size=, cached=, dirty= or page_mkwrite")
+ERR_TEST(unknown_file_option_lists_buffers,
+         "scenario \"t\"\nfile d size=4096 buffer\n",
+         "t.scn:2:18: error: unknown option 'buffer' for 'file', expected "
+         "size=, cached=, dirty=, page_mkwrite or buffers")
+
+/* the journal writes buffers: a file without them has nothing to flush */
+ERR_TEST(fs_flush_needs_buffers, HEAD "cpu0: fs_flush data\n",
+         "t.scn:7:16: error: fs_flush writes buffers, and file 'data' has "
+         "none, expected a file declared with 'buffers'")
+
+ERR_TEST(fsync_needs_a_file, HEAD "cpu0: fsync\n",
+         "t.scn:7:12: error: expected a file name after 'fsync', found end of "
+         "line")
+
+ERR_TEST(fsync_unknown_file, HEAD "cpu0: fsync log\n",
+         "t.scn:7:13: error: undeclared file 'log', expected a name declared "
+         "by an earlier 'file' line")
+
+ERR_TEST(sync_takes_no_operand, HEAD "cpu0: sync data\n",
+         "t.scn:7:12: error: unexpected 'data' after a complete 'sync' "
+         "statement, expected end of line")
 
 ERR_TEST(unknown_map_option,
          HEAD "map p1 data at 0x20000 pages=1 shared rw "
@@ -486,7 +504,7 @@ ERR_TEST(bad_knob_name, "scenario \"t\"\nset fault.lockpage = on\n",
          "fault.truncate_count, fault.lock_page, truncate.unmap_mapped, "
          "vmtruncate.unmap_twice, invalidate.bug_on_mapped, "
          "dio.invalidate_first, truncate.clear_uptodate_late, "
-         "debug.bug_on_mapped_remove, debug.footprint_check")
+         "wb.mkclean_first, debug.bug_on_mapped_remove, debug.footprint_check")
 
 ERR_TEST(bad_knob_value, "scenario \"t\"\nset fault.lock_page = yes\n",
          "t.scn:2:23: error: bad value 'yes' for knob 'fault.lock_page', "
@@ -496,7 +514,8 @@ ERR_TEST(bad_knob_value, "scenario \"t\"\nset fault.lock_page = yes\n",
    parser only checks the word. */
 #define KINDS                                                                  \
   "deadlock, bad-unlock, page-mapped-on-remove, pte-cache-mismatch, "          \
-  "pte-beyond-eof, refcount-mismatch, undeclared-write"
+  "pte-beyond-eof, refcount-mismatch, undeclared-write, lost-write, "          \
+  "fsync-lost"
 #define LITMUS_KINDS                                                           \
   "deadlock, bad-unlock, lost-update, lost-message, invariant"
 
@@ -636,7 +655,7 @@ ERR_TEST(missing_expect, HEAD "cpu0: delay 1\n",
 
 ERR_TEST(missing_kernel, "scenario \"t\"\n# no kernel",
          "t.scn:3:1: error: missing 'kernel' statement, expected 'kernel "
-         "VERSION' with VERSION one of 2.6.20, 2.6.23")
+         "VERSION' with VERSION one of 2.6.19, 2.6.20, 2.6.23")
 
 ERR_TEST(no_threads, HEAD "expect clean\n",
          "t.scn:8:1: error: no threads, expected at least one 'cpuN: OP' line")
@@ -691,7 +710,8 @@ ERR_TEST(reserved_file_name_statement, "scenario \"t\"\nfile map size=1\n",
 
 ERR_TEST(unknown_operation, HEAD "cpu0: fork p1\n",
          "t.scn:7:7: error: unknown operation 'fork', expected truncate, "
-         "dio_write, punch, delay or MM load|store ADDR with a declared MM")
+         "dio_write, punch, delay, fsync, sync, writeback, fs_flush or MM "
+         "load|store ADDR with a declared MM")
 
 ERR_TEST(unknown_access, HEAD "cpu0: p1 exec 0x10000\n",
          "t.scn:7:10: error: unknown access 'exec', expected load or store")
@@ -717,7 +737,7 @@ Test(parser_errors, very_long_line) {
   text[o + n] = 0;
   parse_err(text, "t.scn:2:8: error: unknown kernel "
                   "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...', expected "
-                  "one of 2.6.20, 2.6.23");
+                  "one of 2.6.19, 2.6.20, 2.6.23");
   free(text);
 }
 
