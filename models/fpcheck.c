@@ -59,6 +59,7 @@ static const char *const field_name[OC_NCLASS] = {
     [OC_PAGE_BH] = "buffers",
     [OC_BIOQ] = "request queue",
     [OC_ALIVE] = "alive",
+    [OC_VMA] = "vma",
 };
 
 /* The classes of a page and of a file, in the order they are checked. */
@@ -87,6 +88,8 @@ static int undeclared(const mm_model *m, const sim_stepdesc *s,
     snprintf(field, sizeof field, "page#%d.%s", i, field_name[c]);
   else if (c == OC_BIOQ || c == OC_ALIVE)
     snprintf(field, sizeof field, "the %s", field_name[c]);
+  else if (c == OC_VMA)
+    snprintf(field, sizeof field, "vma#%d", i);
   else
     snprintf(field, sizeof field, "%s->%s", m->scn->files[i].name,
              field_name[c]);
@@ -113,6 +116,9 @@ int mm_fp_undeclared(const mm_model *m, int tid, const sim_stepdesc *s,
   if (undeclared(m, s, OC_BIOQ, 0, buf, n) ||
       undeclared(m, s, OC_ALIVE, 0, buf, n))
     return 1;
+  for (int i = 0; i < m->nvma; i++)
+    if (undeclared(m, s, OC_VMA, i, buf, n))
+      return 1;
   for (int i = 0; i < m->nthreads; i++)
     if (i != tid && (m->snap.next_data[i] != m->s.next_data[i] ||
                      m->snap.sigbus[i] != m->s.sigbus[i] ||

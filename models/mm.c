@@ -56,6 +56,7 @@ static const char *const oclass_name[OC_NCLASS] = {
     [OC_PRIVATE_LOCK] = "private_lock",
     [OC_BIOQ] = "queue",
     [OC_ALIVE] = "alive",
+    [OC_VMA] = "vma",
 };
 
 /* The classes with one object per page slot. */
@@ -82,6 +83,9 @@ static void layout(mm_model *m) {
     case OC_BIOQ:
     case OC_ALIVE:
       count[c] = 1;
+      break;
+    case OC_VMA:
+      count[c] = SCN_MAX_MAPS;
       break;
     case OC_MMAP_SEM:
     case OC_PTL:
@@ -113,6 +117,12 @@ static int tracks_writeback(const scenario *scn) {
       case SCN_SYNC:
       case SCN_WRITEBACK:
       case SCN_FS_FLUSH:
+      case SCN_RELEASE:
+      case SCN_MPROTECT:
+      case SCN_MSYNC:
+      case SCN_MUNMAP:
+      case SCN_MADVISE:
+      case SCN_FOLLOW_PAGE:
         return 1;
       case SCN_LOAD:
       case SCN_STORE:
@@ -214,6 +224,8 @@ int mm_model_init(mm_model *m, const scenario *scn, const char *variant,
     /* vma_wants_writenotify (2.6.19+): shared writable mappings of a file
        that accounts dirty pages start read-only; our files all do. */
     v->prot_write = 0;
+    s->vs[m->nvma - 1] =
+        (struct vma_state){.vm_write = v->write, .prot_write = v->prot_write};
     used_ptes[sm->mm] += (int)sm->npages;
     m->mapped[sm->file] = 1;
     if (!sm->populated)
@@ -343,6 +355,13 @@ static void mm_obj_name(void *model, sim_oid o, char *buf, size_t n) {
   case OC_ALIVE:
     snprintf(buf, n, "tasks.alive");
     break;
+  case OC_VMA:
+    if (i < m->nvma)
+      snprintf(buf, n, "vma(%s,0x%llx)", m->scn->mms[m->vma[i].mm].name,
+               (unsigned long long)m->vma[i].start);
+    else
+      snprintf(buf, n, "vma#%d", i);
+    break;
   case OC_PTE:
     mm_pte_name(m, i / MM_MAX_PTES, i % MM_MAX_PTES, buf, n);
     break;
@@ -370,6 +389,9 @@ static void wb_state_hash(const mm_model *m, uint64_t *h) {
       sim_hash_u64(h, as->disk_gen[i]);
   }
   sim_hash_u64(h, (uint64_t)s->nbio << 8 | s->alive);
+  for (int i = 0; i < m->nvma; i++)
+    sim_hash_u64(h, (uint64_t)s->vs[i].gone << 16 |
+                        (uint64_t)s->vs[i].vm_write << 8 | s->vs[i].prot_write);
 }
 
 /* Hash of the final state, field by field (never raw bytes: padding is
@@ -478,6 +500,10 @@ int mm_obj_words(const mm_model *m, const struct mm_state *s, enum mm_oclass c,
   case OC_ALIVE:
     w[0] = s->alive;
     return 1;
+  case OC_VMA:
+    w[0] = (uint64_t)s->vs[i].gone << 16 | (uint64_t)s->vs[i].vm_write << 8 |
+           s->vs[i].prot_write;
+    return 1;
   case OC_PTE: {
     const struct pte *p = &s->mm[i / MM_MAX_PTES].pte[i % MM_MAX_PTES];
     w[0] = (uint64_t)(uint16_t)p->page << 32 | (uint64_t)p->young << 24 |
@@ -579,6 +605,8 @@ static uint64_t mm_state_key(void *model) {
   if (m->wb) {
     hash_obj(m, OC_BIOQ, 0, &h);
     hash_obj(m, OC_ALIVE, 0, &h);
+    for (int i = 0; i < m->nvma; i++)
+      hash_obj(m, OC_VMA, i, &h);
   }
   for (int t = 0; t < m->nthreads; t++) {
     sim_hash_u64(&h, (uint64_t)s->next_data[t] << 32 | (uint32_t)s->sigbus[t]);

@@ -142,6 +142,15 @@ struct mm_struct {
   struct pte pte[MM_MAX_PTES]; /* one page table; pte lock mm_ptl_oid() */
 };
 
+/* What mmap, mprotect and munmap change in a vma (the rest of struct vma
+   is fixed): written with mmap_sem held for writing, and for 'gone' also
+   under i_mmap_lock (unlink_file_vma) [VMA]. */
+struct vma_state {
+  uint8_t gone;       /* unmapped: off the mm's list and the file's i_mmap */
+  uint8_t vm_write;   /* VM_WRITE */
+  uint8_t prot_write; /* vm_page_prot has the write bit */
+};
+
 /* Everything an execution mutates; reset by memcpy. */
 struct mm_state {
   struct page page[MM_MAX_PAGES];
@@ -150,6 +159,7 @@ struct mm_state {
      thread; fault_retries: a test mark, not state */
   struct address_space as[SCN_MAX_FILES];
   struct mm_struct mm[SCN_MAX_MMS];
+  struct vma_state vs[SCN_MAX_MAPS]; /* of vma[i], in map order */
   /* the block device's request queue, in submission order [BIOQ] */
   struct bio bioq[MM_MAX_BIO];
   uint8_t nbio;
@@ -194,6 +204,7 @@ enum mm_oclass {
   OC_PRIVATE_LOCK, /* mapping->private_lock */
   OC_BIOQ,         /* the block device's request queue */
   OC_ALIVE,        /* scenario threads not yet exited */
+  OC_VMA,          /* a vma\'s mutable state (struct vma_state) */
   OC_NCLASS
 };
 
@@ -302,6 +313,7 @@ static inline sim_oid mm_oid(const mm_model *m, enum mm_oclass c, int i) {
 #define page_data_oid(m, p) mm_oid(m, OC_PAGE_DATA, p)
 #define page_lock_oid(m, p) mm_oid(m, OC_PAGE_LOCK, p)
 #define page_bh_oid(m, p) mm_oid(m, OC_PAGE_BH, p)
+#define vma_oid(m, i) mm_oid(m, OC_VMA, i)
 
 /* The model's own threads, after the scenario's (when m->wb). */
 static inline int mm_tid_disk(const mm_model *m) {

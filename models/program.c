@@ -32,6 +32,13 @@ int mm_program_check(const mm_model *m, char *err, size_t errlen) {
     const scn_thread *th = &scn->threads[i];
     for (int j = 0; j < th->nops; j++) {
       const scn_op *op = &th->ops[j];
+      if (op->kind >= SCN_RELEASE) { /* parsed, not yet modelled */
+        snprintf(err, errlen,
+                 "%s:%d:%d: error: '%s' is not modelled yet, expected "
+                 "another operation",
+                 scn->path, op->line, op->col, scn_op_name(op->kind));
+        return -1;
+      }
       if (op->kind != SCN_STORE)
         continue;
       const struct vma *v = find_vma(m, op->mm, op->addr);
@@ -104,6 +111,14 @@ void mm_thread_main(void *model, sim_thread *t, int tid) {
       sim_enter(t, "kjournald");
       journal_submit_data_buffers(t, op->file, 1);
       sim_leave(t);
+      break;
+    case SCN_RELEASE:
+    case SCN_MPROTECT:
+    case SCN_MSYNC:
+    case SCN_MUNMAP:
+    case SCN_MADVISE:
+    case SCN_FOLLOW_PAGE:
+      assert(0); /* refused by mm_program_check */
       break;
     }
   }

@@ -40,13 +40,28 @@ enum scn_op_kind {
                     vmtruncate_range */
   SCN_DELAY,     /* delay <ns>                idle simulated time */
   /* writeback (R2): each turns on the model's writeback tracking */
-  SCN_FSYNC,     /* fsync <file>              fsync(2) -> do_fsync */
-  SCN_SYNC,      /* sync                      sync(2): every file */
-  SCN_WRITEBACK, /* writeback <file>          the background flusher:
-                    mpage_writepages, WB_SYNC_NONE, no wait */
-  SCN_FS_FLUSH,  /* fs_flush <file>           the filesystem's own buffer
-                    writeout (ext3 ordered: journal_submit_data_buffers) */
+  SCN_FSYNC,       /* fsync <file>              fsync(2) -> do_fsync */
+  SCN_SYNC,        /* sync                      sync(2): every file */
+  SCN_WRITEBACK,   /* writeback <file>          the background flusher:
+                      mpage_writepages, WB_SYNC_NONE, no wait */
+  SCN_FS_FLUSH,    /* fs_flush <file>           the filesystem's own buffer
+                      writeout (ext3 ordered: journal_submit_data_buffers) */
+  SCN_RELEASE,     /* release <file> page=P     reclaim's try_to_release_page
+                      of a cached page (lock, release buffers, unlock) */
+  SCN_MPROTECT,    /* <mm> mprotect <addr> none|r|rw [pages=N]  mprotect(2) */
+  SCN_MSYNC,       /* <mm> msync <addr> async|sync [pages=N]    msync(2) */
+  SCN_MUNMAP,      /* <mm> munmap <addr> [pages=N]              munmap(2) */
+  SCN_MADVISE,     /* <mm> madvise <addr> dontneed [pages=N]
+                      madvise(MADV_DONTNEED) */
+  SCN_FOLLOW_PAGE, /* <mm> follow_page <addr> [get] [touch] [write]
+                      follow_page() with FOLL_GET/TOUCH/WRITE (flags 0:
+                      none), as get_user_pages' first step */
 };
+
+/* SCN_MPROTECT's protection; SCN_MSYNC's flags; SCN_FOLLOW_PAGE's flags */
+enum scn_prot { SCN_PROT_NONE, SCN_PROT_READ, SCN_PROT_RW };
+enum { SCN_MS_ASYNC = 1, SCN_MS_SYNC = 4 }; /* include/asm-generic/mman.h */
+enum { SCN_FOLL_WRITE = 1, SCN_FOLL_TOUCH = 2, SCN_FOLL_GET = 4 };
 
 typedef struct scn_op {
   enum scn_op_kind kind;
@@ -58,6 +73,8 @@ typedef struct scn_op {
   uint32_t page;   /* SCN_DIO_WRITE/PUNCH: first page index */
   uint32_t npages; /* SCN_DIO_WRITE/PUNCH: page count (default 1) */
   uint64_t ns;     /* SCN_DELAY */
+  int arg;         /* SCN_MPROTECT: enum scn_prot; SCN_MSYNC: SCN_MS_*;
+                      SCN_FOLLOW_PAGE: SCN_FOLL_* */
 } scn_op;
 
 typedef struct scn_thread {

@@ -32,7 +32,8 @@ typedef struct op_def {
 } op_def;
 
 static op_parse_fn parse_addr, parse_truncate, parse_range, parse_delay,
-    parse_file, parse_none;
+    parse_file, parse_none, parse_mprotect, parse_msync, parse_munmap,
+    parse_madvise, parse_follow_page;
 
 static const op_def ops[] = {
     [SCN_LOAD] = {"load", 1, parse_addr},
@@ -45,6 +46,12 @@ static const op_def ops[] = {
     [SCN_SYNC] = {"sync", 0, parse_none},
     [SCN_WRITEBACK] = {"writeback", 0, parse_file},
     [SCN_FS_FLUSH] = {"fs_flush", 0, parse_file},
+    [SCN_RELEASE] = {"release", 0, parse_range},
+    [SCN_MPROTECT] = {"mprotect", 1, parse_mprotect},
+    [SCN_MSYNC] = {"msync", 1, parse_msync},
+    [SCN_MUNMAP] = {"munmap", 1, parse_munmap},
+    [SCN_MADVISE] = {"madvise", 1, parse_madvise},
+    [SCN_FOLLOW_PAGE] = {"follow_page", 1, parse_follow_page},
 };
 #define NOPS ((int)(sizeof ops / sizeof ops[0]))
 
@@ -75,7 +82,13 @@ static const char *op_list(char *buf, size_t n, int after_mm, const char *sep,
       words[nw++] = ops[i].kw;
   if (extra)
     words[nw++] = extra;
-  return lex_join(buf, n, words, nw, sep);
+  if (strcmp(sep, "|"))
+    return lex_join(buf, n, words, nw, sep);
+  size_t len = 0; /* "a|b|c" */
+  buf[0] = 0;
+  for (int i = 0; i < nw && len < n; i++)
+    len += (size_t)snprintf(buf + len, n - len, "%s%s", i ? "|" : "", words[i]);
+  return buf;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -115,6 +128,123 @@ static int parse_addr(scn_lex *lx, const scenario *s, scn_op *op) {
                   op->addr, mm, ranges);
 }
 
+/* The address range of an mm operation: ADDR is the start of a page of
+   a map of the mm, [pages=N] (default 1) stays inside that map.  'opts'
+   has pages= as its first entry; the other options are the operation's. */
+static int parse_mm_range(scn_lex *lx, const scenario *s, scn_op *op,
+                          const scn_opt *spec, int nspec, scn_tok *o) {
+  const char *name = scn_op_name(op->kind);
+  const char *a = lx->cur; /* the address token starts after blanks */
+  while (a < lx->eol && (*a == ' ' || *a == '\t'))
+    a++;
+  int col = lex_col(lx, a);
+  uint64_t npages = 1;
+  if (parse_addr(lx, s, op) < 0)
+    return -1;
+  if (op->addr % PAGE_SIZE)
+    return lex_fail(lx, col,
+                    "address 0x%" PRIx64 " is not page aligned, expected a "
+                    "multiple of 0x%x for %s",
+                    op->addr, PAGE_SIZE, name);
+  if (lex_opts(lx, name, spec, nspec, o) < 0)
+    return -1;
+  if (o[0].p &&
+      lex_num(lx, o[0], 0, 1, SCN_MAX_FILE_PAGES, "page count", &npages) < 0)
+    return -1;
+  for (int i = 0; i < s->nmaps; i++) {
+    const scn_map *m = &s->maps[i];
+    uint64_t end = m->start + (uint64_t)m->npages * PAGE_SIZE;
+    if (m->mm == op->mm && op->addr >= m->start && op->addr < end &&
+        op->addr + npages * PAGE_SIZE > end)
+      return lex_fail(lx, o[0].p ? o[0].col : col,
+                      "%" PRIu64 " pages from 0x%" PRIx64 " go past the end "
+                      "of its map at 0x%" PRIx64 ", expected at most %" PRIu64,
+                      npages, op->addr, end, (end - op->addr) / PAGE_SIZE);
+  }
+  op->npages = (uint32_t)npages;
+  return 0;
+}
+
+/* The one word of a set that must be present among the flags 'o'
+   (indexes first..first+n-1 of spec); its index from 'first', or -1. */
+static int one_word(scn_lex *lx, const scn_opt *spec, const scn_tok *o,
+                    int first, int n, const char *name) {
+  int k = -1;
+  char list[96];
+  const char *words[8];
+  for (int i = 0; i < n; i++) {
+    words[i] = spec[first + i].key;
+    if (o[first + i].p) {
+      if (k >= 0)
+        return lex_fail(lx, o[first + i].col,
+                        "both '%s' and '%s' given to %s, expected one of %s",
+                        spec[first + k].key, spec[first + i].key, name,
+                        lex_join(list, sizeof list, words, n, " or "));
+      k = i;
+    }
+  }
+  for (int i = 0; i < n; i++)
+    words[i] = spec[first + i].key;
+  if (k < 0)
+    return lex_fail(lx, lx->end_col, "missing %s for %s, expected %s",
+                    n > 1 ? "a mode" : "an argument", name,
+                    lex_join(list, sizeof list, words, n, " or "));
+  return k;
+}
+
+/* MM mprotect ADDR none|r|rw [pages=N] */
+static int parse_mprotect(scn_lex *lx, const scenario *s, scn_op *op) {
+  static const scn_opt spec[] = {
+      {"pages", 1}, {"none", 0}, {"r", 0}, {"rw", 0}};
+  scn_tok o[4];
+  int k;
+  if (parse_mm_range(lx, s, op, spec, 4, o) < 0 ||
+      (k = one_word(lx, spec, o, 1, 3, "mprotect")) < 0)
+    return -1;
+  op->arg = k; /* enum scn_prot, in the order of spec[] */
+  return 0;
+}
+
+/* MM msync ADDR async|sync [pages=N] */
+static int parse_msync(scn_lex *lx, const scenario *s, scn_op *op) {
+  static const scn_opt spec[] = {{"pages", 1}, {"async", 0}, {"sync", 0}};
+  scn_tok o[3];
+  int k;
+  if (parse_mm_range(lx, s, op, spec, 3, o) < 0 ||
+      (k = one_word(lx, spec, o, 1, 2, "msync")) < 0)
+    return -1;
+  op->arg = k ? SCN_MS_SYNC : SCN_MS_ASYNC;
+  return 0;
+}
+
+/* MM munmap ADDR [pages=N] */
+static int parse_munmap(scn_lex *lx, const scenario *s, scn_op *op) {
+  static const scn_opt spec[] = {{"pages", 1}};
+  scn_tok o[1];
+  return parse_mm_range(lx, s, op, spec, 1, o);
+}
+
+/* MM madvise ADDR dontneed [pages=N] */
+static int parse_madvise(scn_lex *lx, const scenario *s, scn_op *op) {
+  static const scn_opt spec[] = {{"pages", 1}, {"dontneed", 0}};
+  scn_tok o[2];
+  if (parse_mm_range(lx, s, op, spec, 2, o) < 0 ||
+      one_word(lx, spec, o, 1, 1, "madvise") < 0)
+    return -1;
+  return 0;
+}
+
+/* MM follow_page ADDR [get] [touch] [write] */
+static int parse_follow_page(scn_lex *lx, const scenario *s, scn_op *op) {
+  static const scn_opt spec[] = {{"get", 0}, {"touch", 0}, {"write", 0}};
+  scn_tok o[3];
+  if (parse_addr(lx, s, op) < 0 || lex_opts(lx, "follow_page", spec, 3, o) < 0)
+    return -1;
+  op->arg = (o[0].p ? SCN_FOLL_GET : 0) | (o[1].p ? SCN_FOLL_TOUCH : 0) |
+            (o[2].p ? SCN_FOLL_WRITE : 0);
+  return 0;
+}
+
 /* truncate FILE SIZE */
 static int parse_truncate(scn_lex *lx, const scenario *s, scn_op *op) {
   scn_tok tf, ts;
@@ -126,7 +256,7 @@ static int parse_truncate(scn_lex *lx, const scenario *s, scn_op *op) {
   return 0;
 }
 
-/* dio_write|punch FILE page=P [pages=N] */
+/* dio_write|punch|release FILE page=P [pages=N] */
 static int parse_range(scn_lex *lx, const scenario *s, scn_op *op) {
   static const scn_opt spec[] = {{"page", 1}, {"pages", 1}};
   enum { OPT_PAGE, OPT_PAGES, OPT_N };
@@ -276,7 +406,7 @@ int scn_stmt_thread(scn_parser *ps, scn_tok label) {
   scenario *s = ps->s;
   scn_tok t, ta;
   scn_shown b;
-  char lab[SCN_NAME + 1], list[160];
+  char lab[SCN_NAME + 1], list[256];
   int tid = label_thread(lx, s, label), k;
   if (tid < 0)
     return -1;
@@ -292,7 +422,7 @@ int scn_stmt_thread(scn_parser *ps, scn_tok label) {
   *op = (scn_op){.line = lx->line, .col = t.col, .mm = -1, .file = -1};
   if ((k = find_op(t, 0)) < 0) {
     if ((op->mm = scn_find_mm(s, t)) < 0) {
-      char access[64];
+      char access[128];
       snprintf(access, sizeof access, "MM %s ADDR with a declared MM",
                op_list(list, sizeof list, 1, "|", NULL));
       return lex_fail(lx, t.col, "unknown operation '%s', expected %s",

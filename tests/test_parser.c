@@ -710,11 +710,13 @@ ERR_TEST(reserved_file_name_statement, "scenario \"t\"\nfile map size=1\n",
 
 ERR_TEST(unknown_operation, HEAD "cpu0: fork p1\n",
          "t.scn:7:7: error: unknown operation 'fork', expected truncate, "
-         "dio_write, punch, delay, fsync, sync, writeback, fs_flush or MM "
-         "load|store ADDR with a declared MM")
+         "dio_write, punch, delay, fsync, sync, writeback, fs_flush, release "
+         "or MM load|store|mprotect|msync|munmap|madvise|follow_page ADDR with "
+         "a declared MM")
 
 ERR_TEST(unknown_access, HEAD "cpu0: p1 exec 0x10000\n",
-         "t.scn:7:10: error: unknown access 'exec', expected load or store")
+         "t.scn:7:10: error: unknown access 'exec', expected load, store, "
+         "mprotect, msync, munmap, madvise or follow_page")
 
 ERR_TEST(duplicate_expect, HEAD TAIL "expect on 2.6.23 clean\nexpect clean\n",
          "t.scn:10:1: error: duplicate 'expect' statement, first at line 8")
