@@ -1,13 +1,23 @@
 /*
 ** variant.c - the knob table and the kernel presets, one table each.
 **
+** 2.6.17-mm: synthetic, never released: the -mm tree of May 2006 with the
+**         "tracking dirty pages" patches as Hugh Dickins reviewed them
+**         (seed 000): try_to_free_buffers walks ptes under private_lock,
+**         mprotect re-grants the shared write bit, follow_page puts
+**         without a get.
+** 2.6.19: shared dirty tracking merged (d08b3851) with Hugh's fixes, but
+**         clear_page_dirty_for_io clears PG_dirty before page_mkclean.
 ** 2.6.20: the fault path relies on mapping->truncate_count (do_no_page) and
-**         never locks an uptodate page; truncate does not recheck mappings.
+**         never locks an uptodate page; truncate does not recheck mappings;
+**         page_mkclean before TestClearPageDirty (7658cc28).
 ** 2.6.23: Nick Piggin's fix (commit d00806b1, "mm: fix fault vs invalidate
 **         race for linear mappings", and 54cb8821 introducing ->fault):
 **         the fault returns the page locked, truncate and invalidate unmap a
 **         still-mapped page under its lock, vmtruncate unmaps twice.
-** The debug BUG_ON in __remove_from_page_cache is on in both presets so that
+** 2.6.24: write faults wait for the page lock before dirtying (79352894),
+**         O_DIRECT invalidates again after the write.
+** The debug BUG_ON in __remove_from_page_cache is on in every preset so that
 ** the race is caught where it happens; turn it off with
 ** "set debug.bug_on_mapped_remove = off" to see the quiescent symptom.
 ** Every list of variant names (error messages, help) is generated from
@@ -40,6 +50,25 @@ const mm_knob_desc mm_knob_table[] = {
     {"wb.mkclean_first", K(wb_mkclean_first),
      "2.6.20 clear_page_dirty_for_io: page_mkclean, set_page_dirty, then "
      "TestClearPageDirty (7658cc28)"},
+    {"wb.fault_waits_locked", K(wb_fault_waits_locked),
+     "2.6.24 do_wp_page/__do_fault: wait for the page lock before "
+     "set_page_dirty (79352894)"},
+    {"free_buffers.dirty_under_lock", K(free_buffers_dirty_under_lock),
+     "try_to_free_buffers: the dirty bit cleared inside private_lock "
+     "(2.6.18, 2.6.20 ecdfc978)"},
+    {"free_buffers.mkclean", K(free_buffers_mkclean),
+     "try_to_free_buffers: clear_page_dirty walks the ptes (2.6.19, "
+     "2.6.17-mm)"},
+    {"mprotect.writenotify", K(mprotect_writenotify),
+     "2.6.19 mprotect_fixup: writenotify vmas keep the read-only "
+     "protection (d08b3851)"},
+    {"mprotect.dirty_accountable", K(mprotect_dirty_accountable),
+     "2.6.20 change_pte_range: dirty ptes get write back (c1e6098b)"},
+    {"follow_page.put_without_get", K(follow_page_put_without_get),
+     "2.6.17-mm follow_page: put_page for !FOLL_GET, get only for "
+     "GET|TOUCH"},
+    {"dio.reinvalidate", K(dio_reinvalidate),
+     "2.6.24 generic_file_direct_IO: invalidate again after ->direct_IO"},
     {"debug.bug_on_mapped_remove", K(bug_on_mapped_remove),
      "debug BUG_ON(page_mapped) in __remove_from_page_cache"},
     {"debug.footprint_check", K(footprint_check),
@@ -48,17 +77,35 @@ const mm_knob_desc mm_knob_table[] = {
 const int mm_nknobs = (int)(sizeof mm_knob_table / sizeof mm_knob_table[0]);
 
 const mm_variant mm_variants[] = {
+    {"2.6.17-mm",
+     "2.6.17-mm, synthetic: 2.6.17-rc4-mm with the May 2006 \"tracking "
+     "dirty pages\" "
+     "patches as Hugh Dickins reviewed them; never released",
+     "../shared/seeds/000 and ../shared/kernel-facts.md 2c, R2b-R2d (the "
+     "patch text itself was not found); the R1 paths as in 2.6.20",
+     {.fault_truncate_count = 1,
+      .free_buffers_dirty_under_lock = 1,
+      .free_buffers_mkclean = 1,
+      .follow_page_put_without_get = 1,
+      .bug_on_mapped_remove = 1}},
     {"2.6.19",
      "Linux 2.6.19 (November 2006): shared dirty page tracking (d08b3851)",
-     "torvalds/linux d08b3851 (mm/page-writeback.c); the R1 paths as in "
-     "2.6.20 (sagsango/linux-2.6.20)",
-     {.fault_truncate_count = 1, .bug_on_mapped_remove = 1}},
+     "torvalds/linux d08b3851 (mm/page-writeback.c, mm/mprotect.c), the "
+     "2.6.19 fs/buffer.c diff (kernel-facts 2c); the R1 paths as in 2.6.20 "
+     "(sagsango/linux-2.6.20)",
+     {.fault_truncate_count = 1,
+      .free_buffers_mkclean = 1,
+      .mprotect_writenotify = 1,
+      .bug_on_mapped_remove = 1}},
     {"2.6.20",
      "Linux 2.6.20 (February 2007)",
      "sagsango/linux-2.6.20 (a 2.6.20 study tree), and torvalds/linux "
      "ecdfc978 for mm/truncate.c",
      {.fault_truncate_count = 1,
       .wb_mkclean_first = 1,
+      .free_buffers_dirty_under_lock = 1,
+      .mprotect_writenotify = 1,
+      .mprotect_dirty_accountable = 1,
       .bug_on_mapped_remove = 1}},
     {"2.6.23",
      "Linux 2.6.23 (October 2007), as of 2.6.23-rc1",
@@ -70,6 +117,25 @@ const mm_variant mm_variants[] = {
       .dio_invalidate_first = 1,
       .truncate_clear_uptodate_late = 1,
       .wb_mkclean_first = 1,
+      .free_buffers_dirty_under_lock = 1,
+      .mprotect_writenotify = 1,
+      .mprotect_dirty_accountable = 1,
+      .bug_on_mapped_remove = 1}},
+    {"2.6.24",
+     "Linux 2.6.24 (January 2008)",
+     "fulei0920/linux-2.6.24 @d18aa499, torvalds/linux 79352894",
+     {.fault_lock_page = 1,
+      .truncate_unmap_mapped = 1,
+      .vmtruncate_unmap_twice = 1,
+      .invalidate_bug_on_mapped = 1,
+      .dio_invalidate_first = 1,
+      .dio_reinvalidate = 1,
+      .truncate_clear_uptodate_late = 1,
+      .wb_mkclean_first = 1,
+      .wb_fault_waits_locked = 1,
+      .free_buffers_dirty_under_lock = 1,
+      .mprotect_writenotify = 1,
+      .mprotect_dirty_accountable = 1,
       .bug_on_mapped_remove = 1}},
 };
 const int mm_nvariants = (int)(sizeof mm_variants / sizeof mm_variants[0]);
@@ -84,7 +150,7 @@ int mm_variant_preset(const char *name, mm_knobs *k) {
 }
 
 const char *mm_variant_names(void) {
-  static char buf[32 * 8];
+  static char buf[32 * 16];
   if (!buf[0]) {
     size_t len = 0;
     for (int i = 0; i < mm_nvariants && len < sizeof buf; i++)

@@ -40,6 +40,32 @@ typedef struct mm_knobs {
      set_page_dirty() before TestClearPageDirty (2.6.19 d08b3851: after,
      and page_mkclean's result ignored). */
   int wb_mkclean_first;
+  /* 2.6.24 (79352894 "mm: fix clear_page_dirty_for_io vs fault race"):
+     a write fault dirties the page only after waiting for its lock, so
+     that writeback's page_mkclean..TestClearPageDirty window holds. */
+  int wb_fault_waits_locked;
+  /* try_to_free_buffers(): the page's dirty bit is cleared inside
+     private_lock (2.6.18 clear_page_dirty, 2.6.17-mm patch, 2.6.20
+     cancel_dirty_page), else after it (2.6.19). */
+  int free_buffers_dirty_under_lock;
+  /* try_to_free_buffers(): clearing the dirty bit walks the ptes
+     (clear_page_dirty -> page_mkclean: the 2.6.17-mm patch, 2.6.19), else
+     it does not (2.6.18, 2.6.20 cancel_dirty_page). */
+  int free_buffers_mkclean;
+  /* mprotect_fixup() (d08b3851, 2.6.19): a writenotify vma keeps the
+     private (read-only) protection; off: the shared protection with the
+     write bit (the reviewed -mm patch). */
+  int mprotect_writenotify;
+  /* change_pte_range() (c1e6098b, 2.6.20): with dirty_accountable, a
+     dirty pte gets its write bit back. */
+  int mprotect_dirty_accountable;
+  /* follow_page() of the reviewed -mm "optimize follow_pages" patch: a
+     reference taken only for FOLL_GET|FOLL_TOUCH, dropped for !FOLL_GET:
+     with flags 0, a put without a get (never merged). */
+  int follow_page_put_without_get;
+  /* 2.6.24 generic_file_direct_IO(): invalidate before ->direct_IO and
+     again after it, ignoring the second result. */
+  int dio_reinvalidate;
   /* Debug check: BUG_ON(page_mapped(page)) in __remove_from_page_cache(),
      the assertion that caught the race in SUSE kernels. */
   int bug_on_mapped_remove;

@@ -412,17 +412,16 @@ ERR_TEST(unknown_statement, "scenario \"t\"\n  fork p1\n",
 
 ERR_TEST(
     expect_on_unknown_variant, HEAD TAIL "expect on 2.4 clean\n",
-    "t.scn:9:11: error: unknown kernel '2.4', expected one of 2.6.19, 2.6.20, "
-    "2.6.23")
+    "t.scn:9:11: error: unknown kernel '2.4', expected one of 2.6.17-mm, "
+    "2.6.19, 2.6.20, 2.6.23, 2.6.24")
 
 ERR_TEST(expect_on_duplicate,
          HEAD TAIL "expect on 2.6.23 clean\nexpect on 2.6.23 clean\n",
          "t.scn:10:11: error: duplicate 'expect on 2.6.23', first at line 9")
 
 ERR_TEST(unknown_kernel, "scenario \"t\"\nkernel 2.6.99\n",
-         "t.scn:2:8: error: unknown kernel '2.6.99', expected one of 2.6.19, "
-         "2.6.20, "
-         "2.6.23")
+         "t.scn:2:8: error: unknown kernel '2.6.99', expected one of "
+         "2.6.17-mm, 2.6.19, 2.6.20, 2.6.23, 2.6.24")
 
 ERR_TEST(duplicate_statement, HEAD "kernel 2.6.23\n",
          "t.scn:7:1: error: duplicate 'kernel' statement, first at line 2")
@@ -504,7 +503,11 @@ ERR_TEST(bad_knob_name, "scenario \"t\"\nset fault.lockpage = on\n",
          "fault.truncate_count, fault.lock_page, truncate.unmap_mapped, "
          "vmtruncate.unmap_twice, invalidate.bug_on_mapped, "
          "dio.invalidate_first, truncate.clear_uptodate_late, "
-         "wb.mkclean_first, debug.bug_on_mapped_remove, debug.footprint_check")
+         "wb.mkclean_first, wb.fault_waits_locked, "
+         "free_buffers.dirty_under_lock, free_buffers.mkclean, "
+         "mprotect.writenotify, mprotect.dirty_accountable, "
+         "follow_page.put_without_get, dio.reinvalidate, "
+         "debug.bug_on_mapped_remove, debug.footprint_check")
 
 ERR_TEST(bad_knob_value, "scenario \"t\"\nset fault.lock_page = yes\n",
          "t.scn:2:23: error: bad value 'yes' for knob 'fault.lock_page', "
@@ -655,7 +658,8 @@ ERR_TEST(missing_expect, HEAD "cpu0: delay 1\n",
 
 ERR_TEST(missing_kernel, "scenario \"t\"\n# no kernel",
          "t.scn:3:1: error: missing 'kernel' statement, expected 'kernel "
-         "VERSION' with VERSION one of 2.6.19, 2.6.20, 2.6.23")
+         "VERSION' with VERSION one of 2.6.17-mm, 2.6.19, 2.6.20, "
+         "2.6.23, 2.6.24")
 
 ERR_TEST(no_threads, HEAD "expect clean\n",
          "t.scn:8:1: error: no threads, expected at least one 'cpuN: OP' line")
@@ -739,7 +743,8 @@ Test(parser_errors, very_long_line) {
   text[o + n] = 0;
   parse_err(text, "t.scn:2:8: error: unknown kernel "
                   "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...', expected "
-                  "one of 2.6.19, 2.6.20, 2.6.23");
+                  "one of 2.6.17-mm, 2.6.19, 2.6.20, 2.6.23, "
+                  "2.6.24");
   free(text);
 }
 

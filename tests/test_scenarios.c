@@ -301,8 +301,8 @@ Test(cli, bad_scenario_exits_2_with_position) {
   cr_assert_eq(run_mmsim(args, &out), 2);
   char want[1024];
   snprintf(want, sizeof want,
-           "%s:2:8: error: unknown kernel '2.6.21', expected one of 2.6.19, "
-           "2.6.20, 2.6.23\n",
+           "%s:2:8: error: unknown kernel '2.6.21', expected one of "
+           "2.6.17-mm, 2.6.19, 2.6.20, 2.6.23, 2.6.24\n",
            path);
   cr_assert_str_eq(out, want);
   free(out);
