@@ -3,7 +3,9 @@
 ** the end_io of buffer writes.  Mirrors fs/buffer.c of Linux 2.6.20
 ** (sagsango/linux-2.6.20 @7925ece7): lock_buffer()/unlock_buffer(),
 ** block_write_full_page() -> __block_write_full_page(),
-** end_buffer_async_write(), end_buffer_write_sync().
+** end_buffer_async_write(), end_buffer_write_sync(), block_invalidatepage()
+** and try_to_free_buffers() in its 2.6.18, 2.6.19, 2.6.20 and 2.6.17-mm
+** forms (knobs free_buffers.dirty_under_lock and free_buffers.mkclean).
 ** __set_page_dirty_buffers() is in page-writeback.c, next to the
 ** nobuffers version whose tail it shares.
 **
@@ -15,8 +17,25 @@
 ** because page_mkclean dropped a pte's dirty bit) writes nothing, and ends
 ** its writeback at once.  Not modelled: several buffers per page, the
 ** BH_Uptodate_Lock bit spinlock that serialises the end_io of a page's
-** buffers (one buffer: nothing to serialise), b_count (buffer references),
-** write errors.
+** buffers (one buffer: nothing to serialise), b_count (buffer references:
+** a buffer is busy when dirty or locked), write errors, the
+** b_assoc_buffers lists.
+**
+** try_to_free_buffers and the dirty bit (../shared/kernel-facts.md 2c,
+** R2b): a filesystem that writes its buffers by hand leaves clean buffers
+** on a dirty page, and try_to_free_buffers cleans the page when it drops
+** them.  Where:
+**   2.6.18   clear_page_dirty inside private_lock, no pte walk;
+**   2.6.17-mm the reviewed patch: clear_page_dirty inside private_lock,
+**            and it now walks the ptes (page_mkclean: i_mmap_lock, ptl)
+**            while private_lock is held, against zap_pte_range's
+**            ptl -> set_page_dirty -> private_lock: an ABBA deadlock;
+**   2.6.19   clear_page_dirty after unlocking private_lock, with the walk:
+**            no cycle, but the pte's dirty bit is dropped with the buffers
+**            gone (R2a's second path);
+**   2.6.20   cancel_dirty_page (ecdfc978) inside private_lock, no walk: the
+**            pte stays dirty and the next zap or writeback dirties the
+**            page again.
 */
 #include <assert.h>
 
@@ -105,7 +124,16 @@ int block_write_full_page(sim_thread *t, int page) {
     return 0;
   }
   sim_enter(t, "__block_write_full_page");
-  assert(p->flags & PG_private); /* create_empty_buffers: never needed */
+  if (!(p->flags & PG_private)) {
+    /* dirtied without buffers (try_to_free_buffers dropped them):
+       create_empty_buffers(BH_Dirty|BH_Uptodate), mapped by get_block
+       under private_lock (attach_page_buffers) */
+    SIM_STEP(t, "create_empty_buffers; get_block", COST_LOCK,
+             SIM_LOCK(private_lock(m, file)), SIM_WR(page_bh_oid(m, page)),
+             SIM_UNLOCK(private_lock(m, file)));
+    p->flags |= PG_private;
+    p->bh = BH_Dirty | BH_Mapped;
+  }
   lock_buffer(t, page);
   int async = test_clear_buffer_dirty(t, page, 1);
   set_page_writeback(t, page);
@@ -143,4 +171,112 @@ void end_buffer_write_sync(sim_thread *t, int page) {
   assert(p->bh & BH_Lock);
   p->bh &= (uint8_t)~BH_Lock;
   sim_leave(t);
+}
+
+/* block_invalidatepage(page, 0) (2.6.20), via do_invalidatepage from
+   truncate_complete_page: discard_buffer (lock_buffer, clear dirty and
+   mapped, unlock), then try_to_release_page. */
+void block_invalidatepage(sim_thread *t, int page) {
+  mm_model *m = mm_of(t);
+  struct page *p = &m->s.page[page];
+  sim_enter(t, "block_invalidatepage");
+  assert(sim_holds(t, page_lock_oid(m, page)) && (p->flags & PG_private));
+  sim_enter(t, "discard_buffer");
+  lock_buffer(t, page);
+  SIM_STEP(t, "clear_buffer_dirty; clear_buffer_mapped; unlock_buffer",
+           COST_ATOMIC, SIM_WR(page_bh_oid(m, page)));
+  p->bh &= (uint8_t) ~(BH_Dirty | BH_Mapped | BH_Lock);
+  sim_leave(t);
+  try_to_release_page(t, page);
+  sim_leave(t);
+}
+
+/* drop_buffers(): in the step that reads them; fails if a buffer is
+   busy (dirty or locked), else detaches them (__clear_page_buffers). */
+static int drop_buffers(sim_thread *t, int page, int locked, int file) {
+  mm_model *m = mm_of(t);
+  struct page *p = &m->s.page[page];
+  if (locked)
+    SIM_STEP(t, "spin_lock(private_lock); drop_buffers", COST_LOCK,
+             SIM_LOCK(private_lock(m, file)), SIM_WR(page_bh_oid(m, page)));
+  else
+    SIM_STEP(t, "drop_buffers", COST_ATOMIC, SIM_WR(page_bh_oid(m, page)));
+  if (p->bh & (BH_Dirty | BH_Lock)) { /* buffer_busy */
+    sim_after(t, "buffer busy: keep");
+    return 0;
+  }
+  p->flags &= (uint8_t)~PG_private;
+  p->bh = 0;
+  sim_after(t, "buffers dropped");
+  return 1;
+}
+
+/* clear_page_dirty() -> test_clear_page_dirty() of 2.6.18/2.6.19: under
+   tree_lock TestClearPageDirty and clear the DIRTY tag; with knob
+   free_buffers.mkclean (2.6.19, and the 2.6.17-mm patch) then
+   page_mkclean.  Without the walk it is 2.6.20's cancel_dirty_page, which
+   leaves the tag for writeback to find clean. */
+static void clear_page_dirty(sim_thread *t, int page, int file) {
+  mm_model *m = mm_of(t);
+  struct page *p = &m->s.page[page];
+  if (!m->knobs.free_buffers_mkclean) {
+    sim_enter(t, "cancel_dirty_page");
+    struct cond_fp c = CLEAR_DIRTY_FP(m, page, file);
+    if (mm_cond_step(t, "TestClearPageDirty", COST_ATOMIC, &c))
+      p->flags &= (uint8_t)~PG_dirty;
+    sim_leave(t);
+    return;
+  }
+  sim_enter(t, "test_clear_page_dirty");
+  struct cond_fp c = {.m = m,
+                      .test = dirty_in_file,
+                      .page = page,
+                      .arg = file,
+                      .nbase = 4,
+                      .nmore = 2,
+                      .acc = {SIM_LOCK(tree_lock(m, file)),
+                              SIM_RD(page_mapping_oid(m, page)),
+                              SIM_RD(page_dirty_oid(m, page)),
+                              SIM_UNLOCK(tree_lock(m, file)),
+                              SIM_WR(page_dirty_oid(m, page)),
+                              SIM_WR(tree_tags_oid(m, file))}};
+  if (mm_cond_step(t,
+                   "write_lock(tree_lock); TestClearPageDirty; "
+                   "radix_tree_tag_clear(DIRTY)",
+                   COST_TREE, &c)) {
+    p->flags &= (uint8_t)~PG_dirty;
+    m->s.as[file].dirty_tag &= (uint16_t)~(1u << p->index);
+    page_mkclean(t, page);
+  }
+  sim_leave(t);
+}
+
+/* try_to_free_buffers() (fs/buffer.c; forms above): the page is locked.
+   Returns 1 if the buffers were dropped. */
+int try_to_free_buffers(sim_thread *t, int page) {
+  mm_model *m = mm_of(t);
+  struct page *p = &m->s.page[page];
+  int ret;
+  sim_enter(t, "try_to_free_buffers");
+  assert(sim_holds(t, page_lock_oid(m, page))); /* BUG_ON(!PageLocked) */
+  SIM_STEP(t, "PageWriteback?", COST_ATOMIC,
+           SIM_RD(page_writeback_oid(m, page)));
+  if (p->flags & PG_writeback) {
+    ret = 0;
+    goto out;
+  }
+  int file = p->mapping; /* stable: the page is locked */
+  if (file < 0) {        /* "can this still happen?" */
+    ret = drop_buffers(t, page, 0, file);
+    goto out;
+  }
+  ret = drop_buffers(t, page, 1, file);
+  if (ret && m->knobs.free_buffers_dirty_under_lock)
+    clear_page_dirty(t, page, file); /* under private_lock */
+  mm_unlock(t, private_lock(m, file), "spin_unlock(private_lock)");
+  if (ret && !m->knobs.free_buffers_dirty_under_lock)
+    clear_page_dirty(t, page, file); /* 2.6.19: after it */
+out:
+  sim_leave(t);
+  return ret;
 }

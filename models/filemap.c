@@ -495,6 +495,19 @@ out:
 
 /* ---------------------------------------------------------- writeback */
 
+/* try_to_release_page() (2.6.20): the page is locked; none while under
+   writeback; no filesystem of the model has ->releasepage (ext3's
+   journal_try_to_free_buffers is not modelled), so try_to_free_buffers.
+   Its own PageWriteback test is the step that reads the flag. */
+int try_to_release_page(sim_thread *t, int page) {
+  mm_model *m = mm_of(t);
+  sim_enter(t, "try_to_release_page");
+  assert(sim_holds(t, page_lock_oid(m, page))); /* BUG_ON(!PageLocked) */
+  int ret = try_to_free_buffers(t, page);
+  sim_leave(t);
+  return ret;
+}
+
 /* filemap_fdatawrite() (2.6.20) -> __filemap_fdatawrite_range(WB_SYNC_ALL)
    -> do_writepages -> mpage_writepages (generic_writepages): start I/O on
    every dirty page of the file. */

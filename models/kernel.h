@@ -85,6 +85,11 @@ int test_clear_buffer_dirty(sim_thread *t, int page, int async);
 int block_write_full_page(sim_thread *t, int page);
 void end_buffer_async_write(sim_thread *t, int page);
 void end_buffer_write_sync(sim_thread *t, int page);
+void block_invalidatepage(sim_thread *t, int page);
+int try_to_free_buffers(sim_thread *t, int page);
+
+/* program.c: the 'release' operation, a caller of try_to_release_page */
+void release_page(sim_thread *t, int file, uint32_t index);
 
 /* fs/jbd/commit.c: the filesystem's own writeout of a file's data
    buffers; 'wait' for them as a commit does */
@@ -120,6 +125,7 @@ void __remove_from_page_cache(sim_thread *t, int page);
       SIM_WR(page_mapping_oid(m, page)), SIM_RD(page_index_oid(m, page)),      \
       SIM_RD(page_mapcount_oid(m, page))
 void remove_from_page_cache(sim_thread *t, int page);
+int try_to_release_page(sim_thread *t, int page);
 int filemap_nopage(sim_thread *t, const struct vma *v, uint64_t addr,
                    int *type);
 int filemap_fault(sim_thread *t, const struct vma *v, uint32_t pgoff,

@@ -32,7 +32,7 @@ int mm_program_check(const mm_model *m, char *err, size_t errlen) {
     const scn_thread *th = &scn->threads[i];
     for (int j = 0; j < th->nops; j++) {
       const scn_op *op = &th->ops[j];
-      if (op->kind >= SCN_RELEASE) { /* parsed, not yet modelled */
+      if (op->kind >= SCN_MPROTECT) { /* parsed, not yet modelled */
         snprintf(err, errlen,
                  "%s:%d:%d: error: '%s' is not modelled yet, expected "
                  "another operation",
@@ -58,6 +58,32 @@ int mm_program_check(const mm_model *m, char *err, size_t errlen) {
     }
   }
   return 0;
+}
+
+/* release FILE page=P: a caller of try_to_release_page(), as reclaim
+   (shrink_page_list once the page is written and unmapped), invalidation
+   (invalidate_complete_page2) and truncation (block_invalidatepage) call
+   it: with a reference and the page lock, if the page has buffers.  It
+   does not unmap the page first: in 2.6.17-2.6.22 a fault maps an
+   uptodate page without its lock, so a page can be mapped again by the
+   time reclaim's try_to_unmap is done; reclaim itself (try_to_unmap,
+   pageout, remove_mapping) comes with its own issue. */
+void release_page(sim_thread *t, int file, uint32_t index) {
+  mm_model *m = mm_of(t);
+  sim_enter(t, "release");
+  int page = find_get_page(t, file, index);
+  if (page < 0)
+    goto out;
+  lock_page(t, m, page);
+  SIM_STEP(t, "page->mapping == mapping; PagePrivate?", COST_ATOMIC,
+           SIM_RD(page_mapping_oid(m, page)), SIM_RD(page_bh_oid(m, page)));
+  if (m->s.page[page].mapping == file &&
+      (m->s.page[page].flags & PG_private))
+    try_to_release_page(t, page);
+  unlock_page(t, m, page);
+  put_page(t, page);
+out:
+  sim_leave(t);
 }
 
 /* A thread runs its program: user accesses fault as the CPU would;
@@ -113,6 +139,9 @@ void mm_thread_main(void *model, sim_thread *t, int tid) {
       sim_leave(t);
       break;
     case SCN_RELEASE:
+      for (uint32_t k = 0; k < op->npages; k++)
+        release_page(t, op->file, op->page + k);
+      break;
     case SCN_MPROTECT:
     case SCN_MSYNC:
     case SCN_MUNMAP:

@@ -9,8 +9,10 @@
 ** takes no page lock can map the page again.  2.6.23 closes it because the
 ** fault needs the page lock that the invalidator holds.
 **
-** Simplified: no buffers (do_invalidatepage, try_to_release_page never
-** run), no ->launder_page (do_launder_page returns 0), and the partial
+** Buffers (files with 'buffers'): truncate_complete_page discards them
+** (do_invalidatepage -> block_invalidatepage) and invalidate_complete_page2
+** fails when try_to_release_page cannot drop them (buffer.c).
+** Simplified: no ->launder_page (do_launder_page returns 0), and the partial
 ** page of an unaligned truncate keeps its tail (truncate_partial_page's
 ** zeroing is not modelled; the page stays cached and mapped, as in the
 ** kernel).
@@ -32,6 +34,11 @@ static void truncate_complete_page(sim_thread *t, int file, int page) {
   if (p->mapping != file)
     goto out;
   p->flags &= (uint8_t)~PG_dirty;
+  if (m->has_buffers) { /* the files of R1 have none: no step */
+    SIM_STEP(t, "PagePrivate?", COST_ATOMIC, SIM_RD(page_bh_oid(m, page)));
+    if (p->flags & PG_private) /* do_invalidatepage(page, 0) */
+      block_invalidatepage(t, page);
+  }
   if (!m->knobs.truncate_clear_uptodate_late) {
     /* 2.6.20: ClearPageUptodate, ClearPageMappedToDisk, then remove */
     SIM_STEP(t, "ClearPageUptodate; ClearPageMappedToDisk", COST_ATOMIC,
@@ -169,7 +176,11 @@ static int invalidate_complete_page2(sim_thread *t, int file, int page) {
            SIM_RD(page_mapping_oid(m, page)));
   if (p->mapping != file)
     goto out;
-  /* (PagePrivate: no buffers in the model) */
+  if (m->has_buffers) { /* the files of R1 have none: no step */
+    SIM_STEP(t, "PagePrivate?", COST_ATOMIC, SIM_RD(page_bh_oid(m, page)));
+    if ((p->flags & PG_private) && !try_to_release_page(t, page))
+      goto out;
+  }
   struct cond_fp c = {.m = m,
                       .test = page_clean,
                       .page = page,
