@@ -16,9 +16,12 @@
 **
 ** Execution lifecycle (one call to sim_exec_run):
 **
-**     reset model --> create actors --> [grant loop] --> end checks --> result
+**     reset model --> start threads --> [grant loop] --> end checks --> result
 **                                          |     ^
 **                   choose among enabled --+     +-- thread parks in sim_step
+**
+** Threads start on new actors, one per thread, or inside sim_run_driver()
+** on worker actors kept across executions (same results, less set-up).
 **
 ** A violation (from a model check, a deadlock, or an unlock of a lock the
 ** thread does not hold) stops the execution: every parked actor is woken
