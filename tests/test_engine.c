@@ -4,8 +4,12 @@
 ** conditions, the timed policy's order, replay and its divergence point, the
 ** step limit, schedule strings, determinism of the trace hash, and the
 ** engine's violation kinds (deadlock, bad-unlock: a release of a lock the
-** thread does not hold); and the dependence of the commutative update
-** SIM_OP_ADD (sim/depend.c).
+** thread does not hold); the dependence of the commutative update
+** SIM_OP_ADD (sim/depend.c); and executions on worker actors inside
+** sim_run_driver (sim/workers.c): the same results, events and thread
+** start order as from maestro, for clean, violating, deadlocked, loop-cut
+** and step-limited executions, more threads than CPUs, several models and
+** CPU mappings in one driver, a driver's large stack.
 */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -586,4 +590,74 @@ Test(workers, driver_has_a_large_stack_and_nests) {
   struct seen slow;
   multi_run(0, &slow);
   assert_same(&slow, &c.s, 0);
+}
+
+/* Two models one after the other in one driver: the two-thread program
+   above (a deadlock by replay, then the timed policy) and the multi model
+   on five threads, as from maestro. */
+struct two_models {
+  sim_result r[3];
+  struct seen s;
+  uint64_t order[8];
+  int norder;
+};
+
+/* run() without asserts (it runs inside a driver); 'sched' as "0.1.1",
+   single-digit thread ids. */
+static void run_quiet(struct prog *p, enum sim_policy pol, const char *sched,
+                      sim_result *r) {
+  static uint8_t seq[8];
+  size_t n = 0;
+  for (const char *c = sched; c && *c; c++)
+    if (*c != '.')
+      seq[n++] = (uint8_t)(*c - '0');
+  sim_sched ss;
+  sim_exec_cfg cfg = {.ops = &ops,
+                      .model = p,
+                      .nthreads = 2,
+                      .threads = th,
+                      .nobjs = 4,
+                      .chooser = sim_sched_init(&ss, pol, 7, seq, n)};
+  sim_exec_run(&cfg, r);
+}
+
+static void two_models_run(void *arg) {
+  struct two_models *m = arg;
+  struct prog abba = {.kind = 0}, timed = {.kind = 3};
+  run_quiet(&abba, SIM_POLICY_REPLAY, "0.1", &m->r[0]);
+  multi_run(MULTI_VARIANTS * MULTI_SEEDS + 2, &m->s); /* five threads */
+  run_quiet(&timed, SIM_POLICY_TIMED, NULL, &m->r[1]);
+  memcpy(m->order, timed.order, sizeof m->order);
+  m->norder = timed.norder;
+  run_quiet(&abba, SIM_POLICY_REPLAY, "0.0.0.0.1.1.1.1", &m->r[2]);
+}
+
+static void assert_same_result(const sim_result *a, const sim_result *b) {
+  cr_assert_eq(a->outcome, b->outcome);
+  cr_assert_str_eq(a->kind, b->kind);
+  cr_assert_str_eq(a->msg, b->msg);
+  cr_assert_eq(a->steps, b->steps);
+  cr_assert_eq(a->end_ns, b->end_ns);
+  cr_assert_eq(a->trace_hash, b->trace_hash);
+  cr_assert_eq(a->nsched, b->nsched);
+  cr_assert_eq(memcmp(a->sched, b->sched, a->nsched), 0);
+}
+
+Test(workers, models_one_after_another_in_one_driver) {
+  char err[128];
+  cr_assert_eq(sim_init(2, err, sizeof err), 0, "%s", err);
+  static struct two_models fast, slow;
+  cr_assert_eq(sim_run_driver(two_models_run, &fast), 0);
+  two_models_run(&slow); /* from maestro: an actor per thread */
+  cr_assert_str_eq(slow.r[0].kind, "deadlock");
+  cr_assert_eq(slow.r[2].outcome, SIM_CLEAN);
+  cr_assert_eq(slow.r[2].steps, 8);
+  for (int i = 0; i < 3; i++) {
+    assert_same_result(&slow.r[i], &fast.r[i]);
+    sim_result_free(&slow.r[i]);
+    sim_result_free(&fast.r[i]);
+  }
+  assert_same(&slow.s, &fast.s, MULTI_VARIANTS * MULTI_SEEDS + 2);
+  cr_assert_eq(slow.norder, fast.norder);
+  cr_assert_eq(memcmp(slow.order, fast.order, sizeof slow.order), 0);
 }
