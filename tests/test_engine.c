@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <simgrid/engine.h>
+
 #include "helpers.h"
 #include "sim/depend.h"
 #include "sim/sched.h"
@@ -431,6 +433,7 @@ struct seen {
   enum sim_outcome outcome;
   char kind[48], msg[512], sched[256], started[SIM_MAX_THREADS + 1];
   uint64_t steps, end_ns, trace_hash, state_hash, events;
+  double sg_seconds; /* how far SimGrid's clock moved */
   int rc;
 };
 
@@ -480,7 +483,9 @@ static void multi_run(int k, struct seen *s) {
                       .max_steps = v == 4 ? 25 : 0};
   sim_result r;
   memset(s, 0, sizeof *s);
+  double sg0 = simgrid_get_clock();
   s->rc = sim_exec_run(&cfg, &r);
+  s->sg_seconds = simgrid_get_clock() - sg0;
   if (s->rc)
     return;
   s->outcome = r.outcome;
@@ -523,6 +528,11 @@ static void assert_same(const struct seen *a, const struct seen *b, int k) {
   cr_assert_eq(a->trace_hash, b->trace_hash, "run %d", k);
   cr_assert_eq(a->state_hash, b->state_hash, "run %d", k);
   cr_assert_eq(a->events, b->events, "run %d", k);
+  /* SimGrid's clock follows the engine's to the end of each execution */
+  cr_assert_float_eq(a->sg_seconds, (double)a->end_ns * 1e-9, 1e-12, "run %d",
+                     k);
+  cr_assert_float_eq(b->sg_seconds, (double)b->end_ns * 1e-9, 1e-12, "run %d",
+                     k);
 }
 
 /* Every run of the list from maestro (an actor per thread), then the
