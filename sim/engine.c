@@ -1,8 +1,13 @@
 /*
 ** engine.c - the step gate: SimGrid actors parked between atomic steps.
 **
-** Every thread is a SimGrid actor on the host of its virtual CPU, blocked on
-** its own semaphore while parked.  The gate keeps one invariant: at most one
+** Every thread runs in a SimGrid actor on the host of its virtual CPU,
+** blocked on its own semaphore while parked.  Called from maestro,
+** sim_exec_run() creates one actor per thread and runs SimGrid until they
+** have all ended; called from inside sim_run_driver() (an explorer's many
+** executions), it lends the threads to persistent worker actors instead
+** (workers.c), which start them one at a time in thread-id order, as the
+** actors created here start.  The gate keeps one invariant: at most one
 ** actor is outside sim_step() at any time.  When the running thread declares
 ** its next step (or finishes) and every live thread is parked, that thread
 ** makes the scheduling decision itself: it asks the chooser, applies the
@@ -108,12 +113,13 @@ int sim_init(int ncpus, char *err, size_t errlen) {
      in every execution: 64 KiB, where the whole test suite passes with
      16 KiB and guard pages (which would have faulted on an overflow);
      guard pages themselves cost an mprotect per actor and stay off. */
+#define STR_(x) #x
+#define STR(x) STR_(x)
   static char a0[] = "mmsim", a1[] = "--log=root.thresh:critical",
+              a2[] = "--cfg=contexts/stack-size:" STR(SIM_ACTOR_STACK_KIB),
 #ifdef MMSIM_SANITIZE
-              a2[] = "--cfg=contexts/stack-size:256",
               a4[] = "--cfg=contexts/factory:thread";
 #else
-              a2[] = "--cfg=contexts/stack-size:64",
               a4[] = "--cfg=contexts/factory:raw";
 #endif
   static char a3[] = "--cfg=contexts/guard-size:0";
@@ -149,6 +155,11 @@ int sim_init(int ncpus, char *err, size_t errlen) {
     the_exec.th[i].sem = sg_sem_init(0);
   sim_ncpus = ncpus;
   return 0;
+}
+
+sg_host_t sim_cpu_host(int cpu) {
+  assert(sim_ncpus > 0 && cpu >= SIM_CPU_BLOCKDEV && cpu < sim_ncpus);
+  return cpu == SIM_CPU_BLOCKDEV ? blockdev_host : cpu_hosts[cpu];
 }
 
 /* ------------------------------------------------------------ accessors */
@@ -607,6 +618,15 @@ static void abort_exec(sim_exec *x) {
       sg_sem_release(x->th[i].sem);
 }
 
+/* After a decision: wakes the thread granted, or, while the threads of
+   a worker-run execution are still starting, starts the next one. */
+static void hand_over(sim_exec *x, sim_thread *next) {
+  if (next)
+    sg_sem_release(next->sem);
+  else if (x->nstarted < x->cfg->nthreads)
+    sim_workers_start_next(x);
+}
+
 void sim_step(sim_thread *t, const sim_stepdesc *s) {
   sim_exec *x = t->x;
   assert(s->n <= SIM_MAX_ACCESS);
@@ -623,8 +643,7 @@ void sim_step(sim_thread *t, const sim_stepdesc *s) {
   x->running = -1;
   sim_thread *next = decide(x);
   if (next != t) {
-    if (next)
-      sg_sem_release(next->sem);
+    hand_over(x, next);
     sg_sem_acquire(t->sem);
   }
   if (x->aborting)
@@ -643,40 +662,50 @@ static void sync_sg_clock(sim_exec *x) {
     sg_actor_sleep_until(now);
 }
 
-static void thread_done(sim_exec *x, sim_thread *t) {
+/* Returns 1 if t was the execution's last thread: decided before any
+   hand-over, since a worker may resume after the next execution began. */
+static int thread_done(sim_exec *x, sim_thread *t) {
   if (t->state == T_PARKED)
     x->nparked--;
   t->state = T_DONE;
-  x->nlive--;
+  int last = --x->nlive == 0;
   x->in_action = 0;
   x->running = -1;
-  if (x->nlive == 0)
+  if (last)
     sync_sg_clock(x); /* every other actor has finished */
-  if (x->aborting)
-    return;
-  if (x->nlive == 0) {
+  if (x->aborting) {
+    hand_over(x, NULL); /* threads not started yet start and unwind */
+    return last;
+  }
+  if (last) {
     if (x->cfg->ops->at_end)
       x->cfg->ops->at_end(x->cfg->model, x);
-    return;
+    return last;
   }
-  sim_thread *next = decide(x);
-  if (next)
-    sg_sem_release(next->sem);
+  hand_over(x, decide(x));
+  return 0;
+}
+
+/* A thread's whole life in the actor that runs it (an actor of its own or
+   a worker): its body, or, in an execution aborted before it started,
+   nothing.  Returns 1 if it was the last thread of its execution to end. */
+int sim_thread_run(sim_thread *t) {
+  sim_exec *x = t->x;
+  assert(t->state == T_STARTING);
+  t->state = T_RUNNING;
+  x->running = t->tid;
+  if (!x->aborting && !setjmp(t->jb)) {
+    x->cfg->ops->thread_main(x->cfg->model, t, t->tid);
+    x->in_action = 1;
+    close_event(x);
+  }
+  return thread_done(x, t);
 }
 
 static void trampoline(int argc, char **argv) {
   (void)argc;
   (void)argv;
-  sim_thread *t = sg_actor_self_get_data();
-  sim_exec *x = t->x;
-  t->state = T_RUNNING;
-  x->running = t->tid;
-  if (!setjmp(t->jb)) {
-    x->cfg->ops->thread_main(x->cfg->model, t, t->tid);
-    x->in_action = 1;
-    close_event(x);
-  }
-  thread_done(x, t);
+  sim_thread_run(sg_actor_self_get_data());
 }
 
 /* ------------------------------------------------------------- execution */
@@ -737,12 +766,21 @@ int sim_exec_run(const sim_exec_cfg *cfg, sim_result *r) {
     t->bad_unlock = -1;
     t->obs = sim_hash_of((uint64_t)i);
     t->nloops = 0;
-    sg_actor_t a = sg_actor_init(
-        cfg->threads[i].name, t->cpu < 0 ? blockdev_host : cpu_hosts[t->cpu]);
-    sg_actor_set_data(a, t);
-    sg_actor_start_(a, trampoline, 0, NULL);
   }
-  simgrid_run();
+  if (sim_workers_active()) {
+    x->nstarted = 0; /* the workers start them one by one */
+    sim_workers_run(x);
+  } else {
+    x->nstarted = cfg->nthreads;
+    for (int i = 0; i < cfg->nthreads; i++) {
+      sim_thread *t = &x->th[i];
+      sg_actor_t a = sg_actor_init(cfg->threads[i].name, sim_cpu_host(t->cpu));
+      sg_actor_set_data(a, t);
+      sg_actor_start_(a, trampoline, 0, NULL);
+    }
+    simgrid_run();
+  }
+  assert(x->nlive == 0);
 
   r->steps = x->seq;
   r->end_ns = x->clock_ns;

@@ -9,11 +9,20 @@
 #include <setjmp.h>
 #include <stdint.h>
 
+#include <simgrid/host.h>
 #include <simgrid/semaphore.h>
 
 #include "sim.h"
 
 #define SIM_MAX_LOOPS 4 /* nested retry loops tracked per thread */
+
+/* The stack of a thread's actor, in KiB (see sim_init): ASan's frames are
+   larger. */
+#ifdef MMSIM_SANITIZE
+#define SIM_ACTOR_STACK_KIB 256
+#else
+#define SIM_ACTOR_STACK_KIB 64
+#endif
 
 enum tstate { T_STARTING, T_RUNNING, T_PARKED, T_DONE };
 
@@ -48,9 +57,11 @@ struct sim_exec {
   const sim_exec_cfg *cfg;
   sim_result *r;
   sim_thread th[SIM_MAX_THREADS];
-  int nlive;   /* threads not done */
-  int nparked; /* threads parked in sim_step */
-  int running; /* tid of the thread outside the gate, -1 if none */
+  int nstarted; /* threads whose actor has begun their body: all of them
+                   from the start, or one by one on workers (workers.c) */
+  int nlive;    /* threads not done */
+  int nparked;  /* threads parked in sim_step */
+  int running;  /* tid of the thread outside the gate, -1 if none */
   int aborting;
   int in_action; /* the running thread is inside an action (may longjmp) */
   uint64_t clock_ns;
@@ -75,6 +86,24 @@ struct sim_exec {
   sim_stepdesc ev_step;
   char before[256], after[256];
 };
+
+/* engine.c: the host of virtual CPU 'cpu'. */
+sg_host_t sim_cpu_host(int cpu);
+/* engine.c: runs thread t of the execution being set up (T_STARTING)
+   in the calling actor: its body, its end, and the hand-over to the
+   next thread.  Returns 1 if it was the last thread of x to end (the
+   execution is over), 0 else. */
+int sim_thread_run(sim_thread *t);
+
+/* workers.c: whether the caller runs inside sim_run_driver(), where
+   executions run on persistent worker actors. */
+int sim_workers_active(void);
+/* workers.c: runs execution x (set up, every thread T_STARTING, nstarted
+   0) on the workers and returns once every thread is done. */
+void sim_workers_run(sim_exec *x);
+/* workers.c: starts thread x->nstarted of a worker-run execution (the
+   previous one parked or finished) and counts it. */
+void sim_workers_start_next(sim_exec *x);
 
 /* digest.c: mixes what step s granted to t observes into t->obs (before
    its action runs). */

@@ -16,6 +16,9 @@
 **   account              preemptions, trace id, on_exec
 **   backtrack            deepest i with backtrack - done - sleep nonempty:
 **                        choose from it, prefix = i + 1
+**
+** sim_explore() runs the whole search inside sim_run_driver(), so that its
+** executions reuse the engine's worker actors (workers.c).
 */
 #include "explore.h"
 
@@ -276,6 +279,17 @@ int exp_dfs(explorer *e, exp_stats *st, int only_bound) {
   }
 }
 
+struct explore_call {
+  explorer *e;
+  exp_stats *st;
+  int rc;
+};
+
+static void explore_in_driver(void *arg) {
+  struct explore_call *c = arg;
+  c->rc = c->e->def->run(c->e, c->st);
+}
+
 int sim_explore(const sim_exec_cfg *base, const exp_cfg *cfg, exp_stats *st,
                 char *err, size_t errlen) {
   assert(cfg->njobs <= 1 || (cfg->job >= 0 && cfg->job < cfg->njobs));
@@ -289,7 +303,10 @@ int sim_explore(const sim_exec_cfg *base, const exp_cfg *cfg, exp_stats *st,
                 .hit = -1};
   exg_init(&e.g, base->nthreads);
   memset(st, 0, sizeof *st);
-  int rc = e.def->run(&e, st);
+  /* many short executions: on persistent actors */
+  struct explore_call c = {&e, st, 0};
+  sim_run_driver(explore_in_driver, &c);
+  int rc = c.rc;
   sf_free(&e);
   opt_free(&e);
   exg_free(&e.g);

@@ -16,9 +16,12 @@
 **
 ** Execution lifecycle (one call to sim_exec_run):
 **
-**     reset model --> create actors --> [grant loop] --> end checks --> result
+**     reset model --> start threads --> [grant loop] --> end checks --> result
 **                                          |     ^
 **                   choose among enabled --+     +-- thread parks in sim_step
+**
+** Threads start on new actors, one per thread, or inside sim_run_driver()
+** on worker actors kept across executions (same results, less set-up).
 **
 ** A violation (from a model check, a deadlock, or an unlock of a lock the
 ** thread does not hold) stops the execution: every parked actor is woken
@@ -398,9 +401,22 @@ typedef struct sim_result {
    Returns 0, or -1 with a message in err. */
 int sim_init(int ncpus, char *err, size_t errlen);
 
-/* Runs one execution.  Returns 0 (see r->outcome) or -1 on engine error. */
+/* Runs one execution.  Returns 0 (see r->outcome) or -1 on engine error.
+   From maestro (outside any actor) or from inside sim_run_driver(). */
 int sim_exec_run(const sim_exec_cfg *cfg, sim_result *r);
 void sim_result_free(sim_result *r);
+
+/*
+** Runs fn(arg) inside a SimGrid "driver" actor (8 MiB of stack) and
+** returns when it has returned.  Every sim_exec_run() fn makes runs its
+** threads on worker actors kept from one execution to the next instead of
+** creating one actor per thread (workers.c): the same results, without
+** the per-execution actor set-up.  For callers that run many executions
+** (explorers).  fn must not fork (sanitizer builds run each actor in a
+** thread of its own).  Called from inside fn, it just calls fn.  Needs
+** sim_init().  Returns 0.
+*/
+int sim_run_driver(void (*fn)(void *), void *arg);
 
 /* ------------------------------------------------------------------------ */
 /* Schedule strings: "0*3.1.0*2" = thread 0 three steps, 1 one, 0 two.       */

@@ -4,13 +4,19 @@
 ** conditions, the timed policy's order, replay and its divergence point, the
 ** step limit, schedule strings, determinism of the trace hash, and the
 ** engine's violation kinds (deadlock, bad-unlock: a release of a lock the
-** thread does not hold); and the dependence of the commutative update
-** SIM_OP_ADD (sim/depend.c).
+** thread does not hold); the dependence of the commutative update
+** SIM_OP_ADD (sim/depend.c); and executions on worker actors inside
+** sim_run_driver (sim/workers.c): the same results, events and thread
+** start order as from maestro, for clean, violating, deadlocked, loop-cut
+** and step-limited executions, more threads than CPUs, several models and
+** CPU mappings in one driver, a driver's large stack.
 */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <simgrid/engine.h>
 
 #include "helpers.h"
 #include "sim/depend.h"
@@ -360,4 +366,308 @@ Test(depend, add_commutes_with_add_only) {
              c[] = {SIM_RD(3)};
   cr_assert_not(sim_accesses_dependent(a, 2, b, 1));
   cr_assert(sim_accesses_dependent(a, 2, c, 1));
+}
+
+/* ------------------------------------------------------------------------ */
+/* Worker actors (sim_run_driver, sim/workers.c): the same executions as
+   from maestro, several models and CPU mappings in one driver. */
+
+/* Objects: 0,1 locks A,B; 2 x; 3 y (never written: a spin on it never
+   ends). */
+struct multi {
+  int bug;  /* a violation when x reaches it (0: none) */
+  int abba; /* threads 0 and 1 take A and B in opposite orders */
+  int spin; /* thread 0 spins on y */
+  int x, y;
+  int started[SIM_MAX_THREADS]; /* thread ids in the order they began */
+  int nstarted;
+};
+
+enum { MULTI_KIND_BUG = SIM_KIND_MODEL };
+static const sim_kind multi_kinds[] = {
+    {MULTI_KIND_BUG, "multi-bug", "x reached the bug value"}};
+
+static void multi_body(void *model, sim_thread *t, int tid) {
+  struct multi *m = model;
+  m->started[m->nstarted++] = tid; /* before the first step: start order */
+  sim_enter(t, "multi");
+  sim_delay(t, (uint64_t)tid * 3);
+  if (m->abba && tid < 2) {
+    SIM_STEP(t, "lock 1st", 5, SIM_LOCK((sim_oid)tid));
+    SIM_STEP(t, "lock 2nd", 5, SIM_LOCK((sim_oid)!tid));
+    SIM_STEP(t, "unlock 2nd", 5, SIM_UNLOCK((sim_oid)!tid));
+    SIM_STEP(t, "unlock 1st", 5, SIM_UNLOCK((sim_oid)tid));
+  }
+  for (int k = 0; k < 2; k++) {
+    SIM_STEP(t, "lock A", 10, SIM_LOCK(0));
+    SIM_STEP(t, "inc x", 7 + (uint32_t)tid, SIM_RD(2), SIM_WR(2));
+    if (++m->x == m->bug)
+      sim_violation(sim_thread_exec(t), MULTI_KIND_BUG, NULL, 0,
+                    "x reached %d in thread %d", m->x, tid);
+    SIM_STEP(t, "unlock A", 10, SIM_UNLOCK(0));
+  }
+  if (m->spin && tid == 0)
+    for (int iter = 0;; iter++) {
+      sim_loop(t, iter, "spin on y");
+      SIM_STEP(t, "read y", 3, SIM_RD(3));
+      if (m->y)
+        break;
+    }
+  sim_leave(t);
+}
+
+static void multi_reset(void *model) {
+  struct multi *m = model;
+  *m = (struct multi){.bug = m->bug, .abba = m->abba, .spin = m->spin};
+}
+static uint64_t multi_state(void *model) {
+  return (uint64_t)((struct multi *)model)->x;
+}
+
+static const sim_model_ops multi_ops = SIM_MODEL_OPS(
+    multi_reset, multi_body, NULL, NULL, oname, multi_state, multi_kinds);
+
+/* Everything an execution shows: its result, the order its threads began
+   in, and a hash of its events as an observer sees them. */
+struct seen {
+  enum sim_outcome outcome;
+  char kind[48], msg[512], sched[256], started[SIM_MAX_THREADS + 1];
+  uint64_t steps, end_ns, trace_hash, state_hash, events;
+  double sg_seconds; /* how far SimGrid's clock moved */
+  int rc;
+};
+
+static void hash_event(void *arg, const sim_event *ev) {
+  uint64_t *h = arg;
+  *h = *h * 31 + ev->seq;
+  *h = *h * 31 + ev->ts_ns;
+  *h = *h * 31 + (uint64_t)ev->tid * 7 + (uint64_t)ev->cpu;
+  for (const char *c = ev->what; *c; c++)
+    *h = *h * 31 + (uint64_t)*c;
+  for (const char *c = ev->fn; *c; c++)
+    *h = *h * 31 + (uint64_t)*c;
+}
+
+static const sim_thread_cfg multi_threads[][5] = {
+    {{"a0", 0}, {"a1", 1}, {"a2", 0}},
+    {{"b0", 1}, {"b1", 0}, {"b2", 1}, {"b3", 0}, {"b4", 1}},
+    {{"c0", 0}, {"c1", 0}},
+};
+static const int multi_nthreads[] = {3, 5, 2};
+
+#define MULTI_SEEDS 6
+#define MULTI_VARIANTS                                                         \
+  5 /* plain, bug, abba, spin under a loop bound, spin                         \
+       under a step limit */
+#define MULTI_RUNS (3 * MULTI_VARIANTS * MULTI_SEEDS)
+
+/* Run k of the list: cfg k / (VARIANTS * SEEDS), then variant, then seed;
+   the random policy. */
+static void multi_run(int k, struct seen *s) {
+  int c = k / (MULTI_VARIANTS * MULTI_SEEDS);
+  int v = k / MULTI_SEEDS % MULTI_VARIANTS;
+  uint64_t seed = (uint64_t)(k % MULTI_SEEDS);
+  struct multi m = {.bug = v == 1 ? 4 : 0, .abba = v == 2, .spin = v >= 3};
+  uint64_t events = 0;
+  sim_observer ob = {.arg = &events, .event = hash_event};
+  sim_sched ss;
+  sim_exec_cfg cfg = {.ops = &multi_ops,
+                      .model = &m,
+                      .nthreads = multi_nthreads[c],
+                      .threads = multi_threads[c],
+                      .nobjs = 4,
+                      .chooser =
+                          sim_sched_init(&ss, SIM_POLICY_RANDOM, seed, NULL, 0),
+                      .observer = &ob,
+                      .loop_bound = v == 3 ? 2 : 0,
+                      .max_steps = v == 4 ? 25 : 0};
+  sim_result r;
+  memset(s, 0, sizeof *s);
+  double sg0 = simgrid_get_clock();
+  s->rc = sim_exec_run(&cfg, &r);
+  s->sg_seconds = simgrid_get_clock() - sg0;
+  if (s->rc)
+    return;
+  s->outcome = r.outcome;
+  snprintf(s->kind, sizeof s->kind, "%s", r.kind);
+  snprintf(s->msg, sizeof s->msg, "%s", r.msg);
+  char *str = sim_sched_format(r.sched, r.nsched);
+  snprintf(s->sched, sizeof s->sched, "%s", str);
+  free(str);
+  for (int i = 0; i < m.nstarted; i++)
+    s->started[i] = (char)('0' + m.started[i]);
+  s->steps = r.steps;
+  s->end_ns = r.end_ns;
+  s->trace_hash = r.trace_hash;
+  s->state_hash = r.state_hash;
+  s->events = events;
+  sim_result_free(&r);
+}
+
+struct multi_batch {
+  struct seen *out;
+  int from, to; /* runs [from, to) */
+};
+
+static void multi_batch_run(void *arg) {
+  struct multi_batch *b = arg;
+  for (int k = b->from; k < b->to; k++)
+    multi_run(k, &b->out[k]);
+}
+
+static void assert_same(const struct seen *a, const struct seen *b, int k) {
+  cr_assert_eq(a->rc, 0, "run %d", k);
+  cr_assert_eq(b->rc, 0, "run %d", k);
+  cr_assert_eq(a->outcome, b->outcome, "run %d", k);
+  cr_assert_str_eq(a->kind, b->kind, "run %d", k);
+  cr_assert_str_eq(a->msg, b->msg, "run %d", k);
+  cr_assert_str_eq(a->sched, b->sched, "run %d", k);
+  cr_assert_str_eq(a->started, b->started, "run %d", k);
+  cr_assert_eq(a->steps, b->steps, "run %d", k);
+  cr_assert_eq(a->end_ns, b->end_ns, "run %d", k);
+  cr_assert_eq(a->trace_hash, b->trace_hash, "run %d", k);
+  cr_assert_eq(a->state_hash, b->state_hash, "run %d", k);
+  cr_assert_eq(a->events, b->events, "run %d", k);
+  /* SimGrid's clock follows the engine's to the end of each execution */
+  cr_assert_float_eq(a->sg_seconds, (double)a->end_ns * 1e-9, 1e-12, "run %d",
+                     k);
+  cr_assert_float_eq(b->sg_seconds, (double)b->end_ns * 1e-9, 1e-12, "run %d",
+                     k);
+}
+
+/* Every run of the list from maestro (an actor per thread), then the
+   whole list inside one driver, then again split over two drivers one
+   after the other: the same results, event for event, and threads that
+   begin in thread-id order. */
+Test(workers, same_executions_as_actors_per_thread) {
+  char err[128];
+  cr_assert_eq(sim_init(2, err, sizeof err), 0, "%s", err);
+  static struct seen slow[MULTI_RUNS], fast[MULTI_RUNS], split[MULTI_RUNS];
+  for (int k = 0; k < MULTI_RUNS; k++)
+    multi_run(k, &slow[k]);
+  struct multi_batch all = {fast, 0, MULTI_RUNS};
+  cr_assert_eq(sim_run_driver(multi_batch_run, &all), 0);
+  struct multi_batch half1 = {split, 0, MULTI_RUNS / 2},
+                     half2 = {split, MULTI_RUNS / 2, MULTI_RUNS};
+  cr_assert_eq(sim_run_driver(multi_batch_run, &half1), 0);
+  cr_assert_eq(sim_run_driver(multi_batch_run, &half2), 0);
+  int outcomes[SIM_BOUNDED + 1] = {0}, deadlocks = 0;
+  for (int k = 0; k < MULTI_RUNS; k++) {
+    assert_same(&slow[k], &fast[k], k);
+    assert_same(&slow[k], &split[k], k);
+    int n = multi_nthreads[k / (MULTI_VARIANTS * MULTI_SEEDS)];
+    cr_assert_eq(strlen(slow[k].started), (size_t)n, "run %d", k);
+    for (int i = 0; i < n; i++)
+      cr_assert_eq(slow[k].started[i], '0' + i, "run %d", k);
+    outcomes[slow[k].outcome]++;
+    deadlocks += !strcmp(slow[k].kind, "deadlock");
+  }
+  /* the list covers each way an execution ends */
+  cr_assert_gt(outcomes[SIM_CLEAN], 0);
+  cr_assert_gt(outcomes[SIM_VIOLATION] - deadlocks, 0);
+  cr_assert_gt(deadlocks, 0);
+  cr_assert_gt(outcomes[SIM_BOUNDED], 0);
+  cr_assert_gt(outcomes[SIM_STEP_LIMIT], 0);
+}
+
+static int deep(int n) {
+  volatile char buf[4096];
+  buf[0] = (char)n;
+  buf[sizeof buf - 1] = (char)n;
+  return n ? deep(n - 1) + buf[0] - buf[sizeof buf - 1] : 0;
+}
+
+struct deep_call {
+  int deep_ok, nested_ok;
+  struct seen s;
+};
+
+static void deep_then_run(void *arg) {
+  struct deep_call *c = arg;
+  c->deep_ok = deep(1024) == 0; /* 4 MiB of frames: an explorer's stack */
+  struct multi_batch b = {&c->s, 0, 1};
+  /* nested: runs in place, in this driver */
+  c->nested_ok = sim_run_driver(multi_batch_run, &b) == 0;
+}
+
+Test(workers, driver_has_a_large_stack_and_nests) {
+  char err[128];
+  cr_assert_eq(sim_init(2, err, sizeof err), 0, "%s", err);
+  static struct deep_call c;
+  cr_assert_eq(sim_run_driver(deep_then_run, &c), 0);
+  cr_assert(c.deep_ok);
+  cr_assert(c.nested_ok);
+  struct seen slow;
+  multi_run(0, &slow);
+  assert_same(&slow, &c.s, 0);
+}
+
+/* Two models one after the other in one driver: the two-thread program
+   above (a deadlock by replay, then the timed policy) and the multi model
+   on five threads, as from maestro. */
+struct two_models {
+  sim_result r[3];
+  struct seen s;
+  uint64_t order[8];
+  int norder;
+};
+
+/* run() without asserts (it runs inside a driver); 'sched' as "0.1.1",
+   single-digit thread ids. */
+static void run_quiet(struct prog *p, enum sim_policy pol, const char *sched,
+                      sim_result *r) {
+  static uint8_t seq[8];
+  size_t n = 0;
+  for (const char *c = sched; c && *c; c++)
+    if (*c != '.')
+      seq[n++] = (uint8_t)(*c - '0');
+  sim_sched ss;
+  sim_exec_cfg cfg = {.ops = &ops,
+                      .model = p,
+                      .nthreads = 2,
+                      .threads = th,
+                      .nobjs = 4,
+                      .chooser = sim_sched_init(&ss, pol, 7, seq, n)};
+  sim_exec_run(&cfg, r);
+}
+
+static void two_models_run(void *arg) {
+  struct two_models *m = arg;
+  struct prog abba = {.kind = 0}, timed = {.kind = 3};
+  run_quiet(&abba, SIM_POLICY_REPLAY, "0.1", &m->r[0]);
+  multi_run(MULTI_VARIANTS * MULTI_SEEDS + 2, &m->s); /* five threads */
+  run_quiet(&timed, SIM_POLICY_TIMED, NULL, &m->r[1]);
+  memcpy(m->order, timed.order, sizeof m->order);
+  m->norder = timed.norder;
+  run_quiet(&abba, SIM_POLICY_REPLAY, "0.0.0.0.1.1.1.1", &m->r[2]);
+}
+
+static void assert_same_result(const sim_result *a, const sim_result *b) {
+  cr_assert_eq(a->outcome, b->outcome);
+  cr_assert_str_eq(a->kind, b->kind);
+  cr_assert_str_eq(a->msg, b->msg);
+  cr_assert_eq(a->steps, b->steps);
+  cr_assert_eq(a->end_ns, b->end_ns);
+  cr_assert_eq(a->trace_hash, b->trace_hash);
+  cr_assert_eq(a->nsched, b->nsched);
+  cr_assert_eq(memcmp(a->sched, b->sched, a->nsched), 0);
+}
+
+Test(workers, models_one_after_another_in_one_driver) {
+  char err[128];
+  cr_assert_eq(sim_init(2, err, sizeof err), 0, "%s", err);
+  static struct two_models fast, slow;
+  cr_assert_eq(sim_run_driver(two_models_run, &fast), 0);
+  two_models_run(&slow); /* from maestro: an actor per thread */
+  cr_assert_str_eq(slow.r[0].kind, "deadlock");
+  cr_assert_eq(slow.r[2].outcome, SIM_CLEAN);
+  cr_assert_eq(slow.r[2].steps, 8);
+  for (int i = 0; i < 3; i++) {
+    assert_same_result(&slow.r[i], &fast.r[i]);
+    sim_result_free(&slow.r[i]);
+    sim_result_free(&fast.r[i]);
+  }
+  assert_same(&slow.s, &fast.s, MULTI_VARIANTS * MULTI_SEEDS + 2);
+  cr_assert_eq(slow.norder, fast.norder);
+  cr_assert_eq(memcmp(slow.order, fast.order, sizeof slow.order), 0);
 }

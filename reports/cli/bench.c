@@ -8,7 +8,8 @@
 **   log        the same execution logged to SQLite: steps/s and rows/s
 **              (event + access + flow rows);
 **   scenario   many short executions of a bundled MM scenario under the
-**              random policy: executions/s, steps/s, violations seen;
+**              random policy, on the engine's worker actors
+**              (sim_run_driver): executions/s, steps/s, violations seen;
 **   explore    DPOR executions/s, 3 CPUs, naive/DPOR ratio, memory;
 **   certify    every bundled scenario's certificate per variant
 **              (executions, time, verdict), as `mmsim explore` gives it.
@@ -136,27 +137,38 @@ static void synth_run(uint64_t steps, enum sim_policy pol, rlog *log) {
   sim_result_free(&r);
 }
 
+/* The executions of scenario_run(), inside a driver (worker actors). */
+struct scenario_execs {
+  const cli_scenario *l;
+  uint64_t execs, steps, viol;
+};
+
+static void scenario_execs_run(void *arg) {
+  struct scenario_execs *e = arg;
+  for (uint64_t i = 0; i < e->execs; i++) {
+    sim_sched ss;
+    sim_exec_cfg cfg = model_exec_cfg(&e->l->b);
+    cfg.chooser = sim_sched_init(&ss, SIM_POLICY_RANDOM, i, NULL, 0);
+    sim_result r;
+    sim_exec_run(&cfg, &r);
+    e->steps += r.steps;
+    e->viol += r.outcome == SIM_VIOLATION;
+    sim_result_free(&r);
+  }
+}
+
 static void scenario_run(const char *path, uint64_t execs) {
   cli_scenario *l = cli_load(path, NULL, CLI_NO_ENGINE);
   if (!l)
     return;
-  uint64_t steps = 0, viol = 0;
+  struct scenario_execs e = {.l = l, .execs = execs};
   double t0 = sim_wall_seconds();
-  for (uint64_t i = 0; i < execs; i++) {
-    sim_sched ss;
-    sim_exec_cfg cfg = model_exec_cfg(&l->b);
-    cfg.chooser = sim_sched_init(&ss, SIM_POLICY_RANDOM, i, NULL, 0);
-    sim_result r;
-    sim_exec_run(&cfg, &r);
-    steps += r.steps;
-    viol += r.outcome == SIM_VIOLATION;
-    sim_result_free(&r);
-  }
+  sim_run_driver(scenario_execs_run, &e);
   double dt = sim_wall_seconds() - t0;
   printf("scenario: %s: %llu random executions in %.3f s: %.0f executions/s, "
          "%.0f steps/s, %llu violating\n",
          path, (unsigned long long)execs, dt, (double)execs / dt,
-         (double)steps / dt, (unsigned long long)viol);
+         (double)e.steps / dt, (unsigned long long)e.viol);
   cli_unload(l);
 }
 

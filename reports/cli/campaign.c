@@ -13,6 +13,10 @@
 ** rows, so the rows are those of one process, in a deterministic order.
 ** Either way the minimal counterexample of each kind is then re-run with
 ** full event logging.
+**
+** Forks happen in maestro, never inside sim_run_driver() (workers.c):
+** each worker process then explores in a driver of its own (sim_explore),
+** and the parent re-runs the workers' schedules in one.
 */
 #include "reports/cli/campaign.h"
 
@@ -336,6 +340,20 @@ static void log_worker_execs(struct run *u, FILE *f, int job) {
   free(line);
 }
 
+/* What log_workers() logs: the executions of workers [0, started). */
+struct worker_logs {
+  struct run *u;
+  FILE **scheds; /* NULL where not logged */
+  int started;
+};
+
+static void log_workers(void *arg) {
+  struct worker_logs *wl = arg;
+  for (int j = 0; j < wl->started; j++)
+    if (wl->scheds[j])
+      log_worker_execs(wl->u, wl->scheds[j], j);
+}
+
 /* Explores with o->jobs forked workers and merges their results into
    u->res.  A worker stopped by Ctrl-C (the whole process group gets it)
    or by the deadline still sends what it explored; the parent then stops
@@ -412,12 +430,11 @@ static int explore_split(struct run *u, const sim_exec_cfg *base, exp_cfg cfg) {
   merged.st.complete = complete && !failed;
   variant_free(u->res);
   *u->res = merged;
+  struct worker_logs wl = {u, scheds, started};
+  sim_run_driver(log_workers, &wl); /* many re-runs: on worker actors */
   for (int j = 0; j < jobs; j++)
-    if (scheds[j]) {
-      if (j < started)
-        log_worker_execs(u, scheds[j], j);
+    if (scheds[j])
       fclose(scheds[j]);
-    }
   if (stopped && !*u->stop)
     *u->stop = stopped;
   if (failed) {
