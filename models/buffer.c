@@ -228,24 +228,22 @@ static void clear_page_dirty(sim_thread *t, int page, int file) {
     return;
   }
   sim_enter(t, "test_clear_page_dirty");
-  struct cond_fp c = {.m = m,
-                      .test = dirty_in_file,
-                      .page = page,
-                      .arg = file,
-                      .nbase = 4,
-                      .nmore = 2,
-                      .acc = {SIM_LOCK(tree_lock(m, file)),
-                              SIM_RD(page_mapping_oid(m, page)),
-                              SIM_RD(page_dirty_oid(m, page)),
-                              SIM_UNLOCK(tree_lock(m, file)),
-                              SIM_WR(page_dirty_oid(m, page)),
-                              SIM_WR(tree_tags_oid(m, file))}};
+  struct cond_fp c = {
+      .m = m,
+      .test = dirty_in_file,
+      .page = page,
+      .arg = file,
+      .nbase = 4,
+      .nmore = 2,
+      .acc = {SIM_LOCK(tree_lock(m, file)), SIM_RD(page_mapping_oid(m, page)),
+              SIM_RD(page_dirty_oid(m, page)), SIM_UNLOCK(tree_lock(m, file)),
+              SIM_WR(page_dirty_oid(m, page)), SIM_WR(tree_tags_oid(m, file))}};
   if (mm_cond_step(t,
                    "write_lock(tree_lock); TestClearPageDirty; "
                    "radix_tree_tag_clear(DIRTY)",
                    COST_TREE, &c)) {
     p->flags &= (uint8_t)~PG_dirty;
-    m->s.as[file].dirty_tag &= (uint16_t)~(1u << p->index);
+    m->s.as[file].dirty_tag &= (uint16_t) ~(1u << p->index);
     page_mkclean(t, page);
   }
   sim_leave(t);

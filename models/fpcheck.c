@@ -123,7 +123,8 @@ int mm_fp_undeclared(const mm_model *m, int tid, const sim_stepdesc *s,
     if (i != tid && (m->snap.next_data[i] != m->s.next_data[i] ||
                      m->snap.sigbus[i] != m->s.sigbus[i] ||
                      m->snap.last_load[i] != m->s.last_load[i] ||
-                     m->snap.fsync_file[i] != m->s.fsync_file[i])) {
+                     m->snap.fsync_file[i] != m->s.fsync_file[i] ||
+                     m->snap.dirtying[i] != m->s.dirtying[i])) {
       snprintf(buf, n, "thread-local state of %s", m->threads[i].name);
       return 1;
     }

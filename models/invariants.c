@@ -28,6 +28,12 @@
 **   fsync-lost             when fsync returns, each block holds what the
 **                          stores that completed before the call wrote, or
 **                          a later write (write generations, mm.h);
+**   writenotify-dirty      after every step, with writeback tracking: in a
+**                          shared writable (writenotify) vma, a pte that is
+**                          writable or dirty maps a PageDirty page, unless
+**                          a path holds the page lock (writeback between
+**                          its steps) or a write fault is between making
+**                          the pte writable and set_page_dirty;
 **   undeclared-write       knob debug.footprint_check: a step's action
 **                          changed a field outside the objects it declared
 **                          as written (a bug of the model, fpcheck.c);
@@ -61,6 +67,8 @@ const sim_kind mm_kinds[MM_NKINDS] = {
     {MM_KIND_FSYNC_LOST, "fsync-lost",
      "when fsync returns, a store completed before the call is not on "
      "disk"},
+    {MM_KIND_WRITENOTIFY_DIRTY, "writenotify-dirty",
+     "a writable or dirty pte of a writenotify vma maps a clean page"},
 };
 
 /* Page invariants between any two steps (a failure is a model bug). */
@@ -114,11 +122,55 @@ static void footprint_check(mm_model *m, sim_exec *x) {
   m->snap = m->s;
 }
 
+/* writenotify-dirty (see the top of this file): the first pte that breaks
+   it, or -1. */
+static int writenotify_dirty(const mm_model *m, const sim_exec *x, int *vi) {
+  for (int i = 0; i < m->nvma; i++) {
+    const struct vma *v = &m->vma[i];
+    const struct vma_state *vs = &m->s.vs[i];
+    if (vs->gone || !v->shared || !vs->vm_write)
+      continue;
+    int np = (int)((v->end - v->start) >> PAGE_SHIFT);
+    for (int k = 0; k < np; k++) {
+      const struct pte *pte = &m->s.mm[v->mm].pte[v->pte_base + k];
+      if (!pte->present || !(pte->write || pte->dirty))
+        continue;
+      const struct page *pg = &m->s.page[pte->page];
+      if ((pg->flags & PG_dirty) || pg->mapping != v->file ||
+          sim_lock_holder(x, page_lock_oid(m, pte->page)) >= 0)
+        continue;
+      int faulting = 0;
+      for (int t = 0; t < m->nthreads; t++)
+        faulting |= m->s.dirtying[t] == pte->page + 1;
+      if (faulting)
+        continue;
+      *vi = i;
+      return v->pte_base + k;
+    }
+  }
+  return -1;
+}
+
 void mm_after_step(void *model, sim_exec *x) {
   mm_model *m = model;
   assert_page_state(m);
   if (m->knobs.footprint_check)
     footprint_check(m, x);
+  int vi, slot;
+  if (m->wb && (slot = writenotify_dirty(m, x, &vi)) >= 0) {
+    const struct vma *v = &m->vma[vi];
+    const struct pte *pte = &m->s.mm[v->mm].pte[slot];
+    char pn[64];
+    mm_pte_name(m, v->mm, slot, pn, sizeof pn);
+    sim_oid objs[2] = {pte_oid(m, v->mm, slot), page_dirty_oid(m, pte->page)};
+    sim_violation(x, MM_KIND_WRITENOTIFY_DIRTY, objs, 2,
+                  "%s is %s%s%s in a writenotify vma, but page#%d is clean "
+                  "and unlocked: a store through it leaves the page clean",
+                  pn, pte->write ? "writable" : "",
+                  pte->write && pte->dirty ? " and " : "",
+                  pte->dirty ? "dirty" : "", pte->page);
+    return;
+  }
   int want, p = mm_refcount_mismatch(m, &want);
   if (p >= 0) {
     sim_oid o = page_ref_oid(m, p);

@@ -71,6 +71,7 @@ int clear_page_dirty_for_io(sim_thread *t, int page, int file);
 void set_page_writeback(sim_thread *t, int page);
 void end_page_writeback(sim_thread *t, int page);
 void wait_on_page_writeback(sim_thread *t, int page);
+void wait_on_page_locked(sim_thread *t, int page);
 
 /* mm/rmap.c */
 int page_mkclean(sim_thread *t, int page);

@@ -170,6 +170,7 @@ static void install_pte(sim_thread *t, const struct vma *v, struct pte *pte,
   if (write) {
     m->s.page[page].count++; /* get_page(dirty_page) */
     page_ref_held(t, page, 1);
+    fault_dirtying(t, page);
   }
 }
 
@@ -302,11 +303,15 @@ out_unlocked_noref:
   return ret & ~VM_FAULT_LOCKED;
 }
 
-/* do_wp_page() (2.6.20 and 2.6.23), the shared-writable branch only: a
+/* do_wp_page() (2.6.20, 2.6.23, 2.6.24), the shared-writable branch only: a
    write to a present read-only pte of a VM_WRITE|VM_SHARED vma (a
    writenotify vma) reuses the page: ->page_mkwrite if any (dropping the pte
    lock around it and rechecking pte_same), then the pte becomes young,
-   dirty and writable, and the page is dirtied after the pte lock.  Called
+   dirty and writable, and the page is dirtied after the pte lock; 2.6.24
+   (knob wb.fault_waits_locked, 79352894) first waits until the page is
+   unlocked, so that writeback's page_mkclean .. TestClearPageDirty,
+   which holds the page lock, cannot clear the dirty bit this fault is
+   about to set (the FIXME of 2.6.20's clear_page_dirty_for_io).  Called
    with the pte lock held; returns with it released. */
 static int do_wp_page(sim_thread *t, int mm, const struct vma *v, uint64_t addr,
                       struct pte orig) {
@@ -334,7 +339,12 @@ static int do_wp_page(sim_thread *t, int mm, const struct vma *v, uint64_t addr,
   pte->young = pte->dirty = pte->write = 1;
   m->s.page[page].count++; /* get_page(dirty_page) */
   page_ref_held(t, page, 1);
+  fault_dirtying(t, page);
   mm_unlock(t, pte_lock(m, mm), "pte_unmap_unlock");
+  if (m->knobs.wb_fault_waits_locked)
+    /* 2.6.24 (79352894): "Yes, Virginia, this is actually required to
+       prevent a race with clear_page_dirty_for_io()" */
+    wait_on_page_locked(t, page);
   set_page_dirty_balance(t, page);
   put_page(t, page);
 out:

@@ -611,6 +611,8 @@ static uint64_t mm_state_key(void *model) {
   for (int t = 0; t < m->nthreads; t++) {
     sim_hash_u64(&h, (uint64_t)s->next_data[t] << 32 | (uint32_t)s->sigbus[t]);
     sim_hash_u64(&h, s->last_load[t]);
+    if (s->dirtying[t])
+      sim_hash_u64(&h, (uint64_t)t << 16 | (uint16_t)s->dirtying[t]);
     if (s->fsync_file[t] >= 0) {
       sim_hash_u64(&h, (uint64_t)t << 8 | (uint8_t)s->fsync_file[t]);
       for (int i = 0; i < MM_NFILEPAGES; i++)

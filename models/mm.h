@@ -170,6 +170,9 @@ struct mm_state {
   /* fsync-lost: per thread, the file an fsync in progress syncs (-1: none)
      and the write generations of its blocks when it was called (ghost) */
   int8_t fsync_file[MM_MAX_THREADS];
+  /* writenotify-dirty: per thread, page + 1 of a write fault between
+     making its pte writable and dirty and set_page_dirty (ghost) */
+  int16_t dirtying[MM_MAX_THREADS];
   uint16_t fsync_gen[MM_MAX_THREADS][MM_NFILEPAGES];
   int fault_retries; /* marks for tests (SQLite testcase) */
 };
@@ -261,9 +264,10 @@ enum mm_kind {
   MM_KIND_PTE_CACHE_MISMATCH,                     /* at quiescence */
   MM_KIND_PTE_BEYOND_EOF,                         /* at quiescence */
   MM_KIND_REFCOUNT_MISMATCH,                      /* after every step */
-  MM_KIND_UNDECLARED_WRITE, /* debug.footprint_check, after every step */
-  MM_KIND_LOST_WRITE,       /* at the end, after the exits and final sync */
-  MM_KIND_FSYNC_LOST,       /* when an fsync returns */
+  MM_KIND_UNDECLARED_WRITE,  /* debug.footprint_check, after every step */
+  MM_KIND_LOST_WRITE,        /* at the end, after the exits and final sync */
+  MM_KIND_FSYNC_LOST,        /* when an fsync returns */
+  MM_KIND_WRITENOTIFY_DIRTY, /* after every step, with writeback tracking */
   MM_KIND__END
 };
 #define MM_NKINDS (MM_KIND__END - SIM_KIND_MODEL)
@@ -333,6 +337,13 @@ static inline mm_model *mm_of(sim_thread *t) {
 static inline void page_ref_held(sim_thread *t, int page, int delta) {
   mm_model *m = mm_of(t);
   m->refs[sim_thread_id(t)][page] += (int8_t)delta;
+}
+
+/* Ghost bookkeeping of writenotify-dirty (invariants.c): a write fault
+   made a pte of 'page' writable and dirty, and has not yet dirtied the
+   page (set_page_dirty_balance ends the window). */
+static inline void fault_dirtying(sim_thread *t, int page) {
+  mm_of(t)->s.dirtying[sim_thread_id(t)] = (int16_t)(page + 1);
 }
 
 #endif /* MMSIM_MM_H */

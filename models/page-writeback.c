@@ -115,9 +115,13 @@ int set_page_dirty(sim_thread *t, int page) {
   return __set_page_dirty_nobuffers(t, page); /* or !mapping: the same */
 }
 
+/* set_page_dirty_balance(): the fault paths' dirtying of the page whose
+   pte they made writable and dirty, which ends their writenotify window
+   (mm.h fault_dirtying). */
 void set_page_dirty_balance(sim_thread *t, int page) {
   sim_enter(t, "set_page_dirty_balance");
   set_page_dirty(t, page);
+  mm_of(t)->s.dirtying[sim_thread_id(t)] = 0;
   sim_leave(t);
 }
 
@@ -145,6 +149,8 @@ int clear_page_dirty_for_io(sim_thread *t, int page, int file) {
   int ret = 0;
   (void)file;
   sim_enter(t, "clear_page_dirty_for_io");
+  /* every caller holds the page lock (BUG_ON(!PageLocked) from 79352894,
+     2.6.24), which is what the 2.6.24 write fault waits for */
   assert(sim_holds(t, page_lock_oid(m, page)));
   if (m->knobs.wb_mkclean_first) {
     /* 2.6.20: "Yes, Virginia, this is indeed insane." */
@@ -203,6 +209,25 @@ struct page_wait {
   const mm_model *m;
   int page;
 };
+static int page_unlocked(const sim_exec *x, void *arg) {
+  const struct page_wait *w = arg;
+  return sim_lock_holder(x, page_lock_oid(w->m, w->page)) < 0;
+}
+
+/* wait_on_page_locked() (include/linux/pagemap.h): if PageLocked, sleep
+   until unlock_page.  One step, enabled when nobody holds the page lock;
+   it reads the lock, it does not take it. */
+void wait_on_page_locked(sim_thread *t, int page) {
+  mm_model *m = mm_of(t);
+  struct page_wait w = {m, page};
+  sim_step(t,
+           &(const sim_stepdesc){.what = "wait_on_page_locked",
+                                 .cost_ns = COST_ATOMIC,
+                                 .n = 1,
+                                 .acc = {{page_lock_oid(m, page), SIM_OP_WAIT}},
+                                 .ready = page_unlocked,
+                                 .ready_arg = &w});
+}
 static int writeback_clear(const sim_exec *x, void *arg) {
   (void)x;
   const struct page_wait *w = arg;

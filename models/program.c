@@ -77,8 +77,7 @@ void release_page(sim_thread *t, int file, uint32_t index) {
   lock_page(t, m, page);
   SIM_STEP(t, "page->mapping == mapping; PagePrivate?", COST_ATOMIC,
            SIM_RD(page_mapping_oid(m, page)), SIM_RD(page_bh_oid(m, page)));
-  if (m->s.page[page].mapping == file &&
-      (m->s.page[page].flags & PG_private))
+  if (m->s.page[page].mapping == file && (m->s.page[page].flags & PG_private))
     try_to_release_page(t, page);
   unlock_page(t, m, page);
   put_page(t, page);

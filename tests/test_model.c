@@ -337,10 +337,10 @@ Test(model, bug_on_is_raised_by_id_and_named_from_the_table) {
 
   char names[256];
   model_kind_names(&b, names, sizeof names);
-  cr_assert_str_eq(names,
-                   "deadlock, bad-unlock, page-mapped-on-remove, "
-                   "pte-cache-mismatch, pte-beyond-eof, refcount-mismatch, "
-                   "undeclared-write, lost-write, fsync-lost");
+  cr_assert_str_eq(
+      names, "deadlock, bad-unlock, page-mapped-on-remove, "
+             "pte-cache-mismatch, pte-beyond-eof, refcount-mismatch, "
+             "undeclared-write, lost-write, fsync-lost, writenotify-dirty");
   cr_assert_eq(model_kind_find(&b, "lost-update"), SIM_KIND_NONE,
                "a litmus kind is not the MM model's");
 }
@@ -383,12 +383,12 @@ Test(model, bind_rejects_a_kind_the_model_never_reports) {
                    &scn, err, sizeof err),
                0, "%s", err);
   cr_assert_eq(model_bind(&b, &scn, NULL, err, sizeof err), -1);
-  cr_assert_str_eq(err,
-                   "t.scn:8:18: error: unknown violation kind "
-                   "'lost-update', expected one of deadlock, "
-                   "bad-unlock, page-mapped-on-remove, "
-                   "pte-cache-mismatch, pte-beyond-eof, refcount-mismatch, "
-                   "undeclared-write, lost-write, fsync-lost");
+  cr_assert_str_eq(
+      err, "t.scn:8:18: error: unknown violation kind "
+           "'lost-update', expected one of deadlock, "
+           "bad-unlock, page-mapped-on-remove, "
+           "pte-cache-mismatch, pte-beyond-eof, refcount-mismatch, "
+           "undeclared-write, lost-write, fsync-lost, writenotify-dirty");
   cr_assert_eq(scn_parse_string("t.scn",
                                 "scenario \"t\"\nlitmus counter 2\n"
                                 "expect violation pte-beyond-eof\n",

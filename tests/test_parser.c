@@ -410,10 +410,9 @@ ERR_TEST(unknown_statement, "scenario \"t\"\n  fork p1\n",
          "scenario, kernel, set, cpus, file, mm, map, cpuN:, expect, run, "
          "litmus")
 
-ERR_TEST(
-    expect_on_unknown_variant, HEAD TAIL "expect on 2.4 clean\n",
-    "t.scn:9:11: error: unknown kernel '2.4', expected one of 2.6.17-mm, "
-    "2.6.19, 2.6.20, 2.6.23, 2.6.24")
+ERR_TEST(expect_on_unknown_variant, HEAD TAIL "expect on 2.4 clean\n",
+         "t.scn:9:11: error: unknown kernel '2.4', expected one of 2.6.17-mm, "
+         "2.6.19, 2.6.20, 2.6.23, 2.6.24")
 
 ERR_TEST(expect_on_duplicate,
          HEAD TAIL "expect on 2.6.23 clean\nexpect on 2.6.23 clean\n",
@@ -518,7 +517,7 @@ ERR_TEST(bad_knob_value, "scenario \"t\"\nset fault.lock_page = yes\n",
 #define KINDS                                                                  \
   "deadlock, bad-unlock, page-mapped-on-remove, pte-cache-mismatch, "          \
   "pte-beyond-eof, refcount-mismatch, undeclared-write, lost-write, "          \
-  "fsync-lost"
+  "fsync-lost, writenotify-dirty"
 #define LITMUS_KINDS                                                           \
   "deadlock, bad-unlock, lost-update, lost-message, invariant"
 

@@ -224,12 +224,13 @@ static void check_fails_with(const char *text, const char *msg) {
 
 /* An unknown violation kind is the bound model's error, at its position. */
 Test(cli, check_reports_unknown_violation_kind) {
-  check_fails_with("scenario \"x\"\nkernel 2.6.20\ncpus 1\ncpu0: delay 1\n"
-                   "expect clean\nexpect on 2.6.23 violation oops\n",
-                   "6:28: error: unknown violation kind 'oops', expected one "
-                   "of deadlock, bad-unlock, page-mapped-on-remove, "
-                   "pte-cache-mismatch, pte-beyond-eof, refcount-mismatch, "
-                   "undeclared-write, lost-write, fsync-lost");
+  check_fails_with(
+      "scenario \"x\"\nkernel 2.6.20\ncpus 1\ncpu0: delay 1\n"
+      "expect clean\nexpect on 2.6.23 violation oops\n",
+      "6:28: error: unknown violation kind 'oops', expected one "
+      "of deadlock, bad-unlock, page-mapped-on-remove, "
+      "pte-cache-mismatch, pte-beyond-eof, refcount-mismatch, "
+      "undeclared-write, lost-write, fsync-lost, writenotify-dirty");
 }
 
 /* `mmsim check` refuses a journal flush of a file without buffers, with
