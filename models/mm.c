@@ -104,37 +104,6 @@ static void layout(mm_model *m) {
   m->nobjs = n;
 }
 
-/* Does the scenario write back?  An operation that starts writeback, or
-   a file with buffers (whose stores the final sync must write). */
-static int tracks_writeback(const scenario *scn) {
-  for (int f = 0; f < scn->nfiles; f++)
-    if (scn->files[f].buffers)
-      return 1;
-  for (int i = 0; i < scn->nthreads; i++)
-    for (int j = 0; j < scn->threads[i].nops; j++)
-      switch (scn->threads[i].ops[j].kind) {
-      case SCN_FSYNC:
-      case SCN_SYNC:
-      case SCN_WRITEBACK:
-      case SCN_FS_FLUSH:
-      case SCN_RELEASE:
-      case SCN_MPROTECT:
-      case SCN_MSYNC:
-      case SCN_MUNMAP:
-      case SCN_MADVISE:
-      case SCN_FOLLOW_PAGE:
-        return 1;
-      case SCN_LOAD:
-      case SCN_STORE:
-      case SCN_TRUNCATE:
-      case SCN_DIO_WRITE:
-      case SCN_PUNCH:
-      case SCN_DELAY:
-        break;
-      }
-  return 0;
-}
-
 static int errat(char *err, size_t n, const scenario *s, int line, int col,
                  const char *msg) {
   snprintf(err, n, "%s:%d:%d: error: %s", s->path, line, col, msg);
@@ -248,7 +217,7 @@ int mm_model_init(mm_model *m, const scenario *scn, const char *variant,
     m->threads[i] = (sim_thread_cfg){m->thread_names[i], th->cpu};
   }
   m->nthreads = scn->nthreads;
-  m->wb = tracks_writeback(scn);
+  m->wb = scn_tracks_writeback(scn);
   for (int i = 0; i < scn->nthreads; i++)
     for (int j = 0; j < scn->threads[i].nops; j++)
       m->unmaps_mapping |= scn->threads[i].ops[j].kind == SCN_TRUNCATE ||
@@ -446,7 +415,7 @@ int mm_obj_words(const mm_model *m, const struct mm_state *s, enum mm_oclass c,
     w[0] = s->page[i].flags & PG_dirty;
     return 1;
   case OC_PAGE_UPTODATE: /* written together: one object (mm.h) */
-    w[0] = s->page[i].flags & (PG_uptodate | PG_mappedtodisk | PG_private);
+    w[0] = s->page[i].flags & (PG_uptodate | PG_mappedtodisk);
     return 1;
   case OC_PAGE_WRITEBACK:
     w[0] = s->page[i].flags & PG_writeback;

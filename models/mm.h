@@ -50,8 +50,8 @@
 
 /* page->flags; PG_locked is the engine lock page_lock_oid().  Each flag
    that is written independently is an engine object of its own: PG_dirty,
-   PG_uptodate (with PG_mappedtodisk, always written with it, and
-   PG_private, never set), PG_writeback. */
+   PG_uptodate (with PG_mappedtodisk, always written with it),
+   PG_writeback, and PG_private with the buffer_head (OC_PAGE_BH). */
 enum {
   PG_dirty = 1 << 0,
   PG_uptodate = 1 << 1,

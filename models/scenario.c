@@ -314,25 +314,58 @@ static int parse_run(scn_parser *ps, scn_tok kw) {
   return lex_need_eol(lx, "run");
 }
 
-/* The threads a schedule names must exist (they are known only at the end). */
+int scn_tracks_writeback(const scenario *scn) {
+  for (int f = 0; f < scn->nfiles; f++)
+    if (scn->files[f].buffers)
+      return 1;
+  for (int i = 0; i < scn->nthreads; i++)
+    for (int j = 0; j < scn->threads[i].nops; j++)
+      switch (scn->threads[i].ops[j].kind) {
+      case SCN_FSYNC:
+      case SCN_SYNC:
+      case SCN_WRITEBACK:
+      case SCN_FS_FLUSH:
+      case SCN_RELEASE:
+      case SCN_MPROTECT:
+      case SCN_MSYNC:
+      case SCN_MUNMAP:
+      case SCN_MADVISE:
+      case SCN_FOLLOW_PAGE:
+        return 1;
+      case SCN_LOAD:
+      case SCN_STORE:
+      case SCN_TRUNCATE:
+      case SCN_DIO_WRITE:
+      case SCN_PUNCH:
+      case SCN_DELAY:
+        break;
+      }
+  return 0;
+}
+
+/* The threads a schedule names must exist (they are known only at the end):
+   the scenario's, and with writeback tracking the MM model's block device
+   and exit threads, numbered after them. */
 static int check_schedule(scn_parser *ps) {
   const scenario *s = ps->s;
   sim_sched_run *runs;
   size_t n;
   int col, rc = 0;
   char msg[256];
-  int nth = s->litmus[0] ? s->litmus_threads : s->nthreads;
+  int own = !s->litmus[0] && scn_tracks_writeback(s) ? 2 : 0;
+  int nth = s->litmus[0] ? s->litmus_threads : s->nthreads + own;
   int r =
       sim_sched_parse_runs(s->run_schedule, &runs, &n, &col, msg, sizeof msg);
   assert(r == 0 && "checked by parse_schedule");
   (void)r;
   for (size_t i = 0; i < n && !rc; i++)
     if (runs[i].tid >= nth)
-      rc = lex_fail_at(&ps->lx, ps->first[ST_RUN],
-                       ps->sched_col + runs[i].col - 1,
-                       "schedule names thread %d, expected 0..%d (the "
-                       "scenario has %d thread%s)",
-                       runs[i].tid, nth - 1, nth, nth == 1 ? "" : "s");
+      rc = lex_fail_at(
+          &ps->lx, ps->first[ST_RUN], ps->sched_col + runs[i].col - 1,
+          "schedule names thread %d, expected 0..%d (the "
+          "scenario has %d thread%s%s)",
+          runs[i].tid, nth - 1, nth - own, nth - own == 1 ? "" : "s",
+          own ? ", then blockdev and exit" : "");
   free(runs);
   return rc;
 }

@@ -170,6 +170,12 @@ int scn_parse_string(const char *name, const char *text, scenario *s, char *err,
 
 const char *scn_op_name(enum scn_op_kind k);
 
+/* Does the MM model track writeback for this scenario (mm_model.wb: its
+   own block device and exit threads, numbered after the scenario's, and
+   the lost-write checks)?  An operation that starts writeback or changes
+   mappings, or a file with buffers. */
+int scn_tracks_writeback(const scenario *s);
+
 /* The expectation for 'variant' (NULL: the scenario's kernel): its
    'expect on' line if any, else the plain 'expect' line. */
 scn_expect scn_expectation(const scenario *s, const char *variant);
