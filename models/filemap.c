@@ -577,7 +577,10 @@ static void direct_IO_write(sim_thread *t, int file, uint32_t index,
              invalidate_inode_pages2_range if nrpages.
      2.6.23: unmap; filemap_write_and_wait; invalidate BEFORE ->direct_IO;
              ->direct_IO, and on a successful write no second invalidate
-             (knob dio.invalidate_first; fixed again in 2.6.24). */
+             (knob dio.invalidate_first).
+     2.6.24: as 2.6.23, then invalidate again after ->direct_IO whatever it
+             returned, ignoring the result (knob dio.reinvalidate; read in
+             fulei0920/linux-2.6.24 @d18aa499). */
 static long generic_file_direct_IO(sim_thread *t, int file, uint32_t index,
                                    uint32_t npages) {
   mm_model *m = mm_of(t);
@@ -591,8 +594,17 @@ static long generic_file_direct_IO(sim_thread *t, int file, uint32_t index,
     SIM_STEP(t, "mapping->nrpages", COST_ATOMIC, SIM_RD(tree_oid(m, file)));
     if (m->s.as[file].nrpages)
       ret = invalidate_inode_pages2_range(t, file, index, end);
-    if (!ret)
+    if (!ret) {
       direct_IO_write(t, file, index, npages);
+      if (m->knobs.dio_reinvalidate) {
+        /* 2.6.24: "try again to invalidate clean pages which might have
+           been cached by non-direct readahead, or faulted in ... If this
+           invalidation fails, tough, the write still worked" */
+        SIM_STEP(t, "mapping->nrpages", COST_ATOMIC, SIM_RD(tree_oid(m, file)));
+        if (m->s.as[file].nrpages)
+          invalidate_inode_pages2_range(t, file, index, end);
+      }
+    }
   } else {
     direct_IO_write(t, file, index, npages);
     SIM_STEP(t, "mapping->nrpages", COST_ATOMIC, SIM_RD(tree_oid(m, file)));

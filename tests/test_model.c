@@ -12,82 +12,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "helpers.h"
-#include "models/kernel.h"
-#include "models/mm.h"
+#include "model_harness.h"
 #include "models/model.h"
-#include "sim/sched.h"
-
-static scenario scn;
-static mm_model model;
-typedef void (*body_fn)(sim_thread *t);
-static body_fn bodies[SCN_MAX_THREADS];
-static int custom;
-
-static void test_main(void *m, sim_thread *t, int tid) {
-  if (custom && bodies[tid]) {
-    ((mm_model *)m)->x = sim_thread_exec(t);
-    bodies[tid](t);
-  } else {
-    mm_model_ops.thread_main(m, t, tid);
-  }
-}
-
-static void setup(const char *text, const char *variant) {
-  char err[512];
-  cr_assert_eq(scn_parse_string("t.scn", text, &scn, err, sizeof err), 0, "%s",
-               err);
-  cr_assert_eq(mm_model_init(&model, &scn, variant, err, sizeof err), 0, "%s",
-               err);
-  cr_assert_eq(sim_init(scn.ncpus, err, sizeof err), 0, "%s", err);
-  memset(bodies, 0, sizeof bodies);
-  custom = 0;
-}
-
-static sim_result exec(enum sim_policy pol, uint64_t seed, const char *sched) {
-  static sim_model_ops ops;
-  ops = mm_model_ops;
-  ops.thread_main = test_main;
-  uint8_t *seq = NULL;
-  size_t n = 0;
-  int col;
-  char err[128];
-  if (sched)
-    cr_assert_eq(sim_sched_parse(sched, &seq, &n, &col, err, sizeof err), 0);
-  sim_sched ss;
-  sim_exec_cfg cfg = {.ops = &ops,
-                      .model = &model,
-                      .nthreads = scn.nthreads,
-                      .threads = model.threads,
-                      .nobjs = model.nobjs,
-                      .chooser = sim_sched_init(&ss, pol, seed, seq, n)};
-  sim_result r;
-  cr_assert_eq(sim_exec_run(&cfg, &r), 0);
-  free(seq);
-  return r;
-}
-
-#define ONE_PAGE(kernel, cached, flags)                                        \
-  "scenario \"t\"\nkernel " kernel "\ncpus 2\n"                                \
-  "file data size=8K cached=" cached "\nmm p1\n"                               \
-  "map p1 data at 0x10000 pages=2 shared rw " flags "\n"
-
-static const struct pte *pte_at(uint64_t addr) {
-  const struct vma *v = find_vma(&model, 0, addr);
-  return &model.s.mm[0].pte[vma_pte_slot(v, addr)];
-}
-
-/* Runs 'body' as thread 0 (timed) and asserts the violation it raises. */
-static void expect_body_violation(body_fn body, const char *kind,
-                                  const char *msg) {
-  custom = 1;
-  bodies[0] = body;
-  sim_result r = exec(SIM_POLICY_TIMED, 1, NULL);
-  cr_assert_eq(r.outcome, SIM_VIOLATION, "%s", r.msg);
-  cr_assert_str_eq(r.kind, kind);
-  cr_assert_str_eq(r.msg, msg);
-  sim_result_free(&r);
-}
 
 Test(model, read_fault_installs_clean_readonly_pte) {
   setup(ONE_PAGE("2.6.20", "0", "") "cpu0: p1 load 0x10000\nexpect clean\n",
