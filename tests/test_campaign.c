@@ -6,6 +6,7 @@
 */
 #include <criterion/criterion.h>
 #include <criterion/redirect.h>
+#include <glob.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -343,4 +344,41 @@ Test(campaign, jobs_log_every_execution) {
 
 Test(campaign, jobs_log_every_execution_with_its_events) {
   assert_jobs_log_the_same(1);
+}
+
+/* Every bundled MM scenario under `mmsim explore`'s default search
+   (stateful, no loop bound where the state space is finite), stopping a
+   pre-fix variant at its first violation: on its own kernel and on each
+   'expect on' variant the expectation is met, so each pre-fix kernel shows
+   its violation and each fixed kernel gets its certificate. */
+Test(campaign, every_bundled_scenario_meets_its_expectations_under_explore,
+     .timeout = 600) {
+  glob_t g;
+  cr_assert_eq(glob(MMSIM_SOURCE_DIR "/scenarios/*.scn", 0, NULL, &g), 0);
+  int nvariants = 0, ncertified = 0;
+  for (size_t i = 0; i < g.gl_pathc; i++) {
+    campaign c;
+    camp_opts o = opts(g.gl_pathv[i]);
+    o.strategy = "stateful";
+    o.loop_bound = CAMP_LOOP_BOUND_AUTO;
+    cr_assert_eq(exp_strategy_parse("stateful", &o.cfg, NULL, 0), 0);
+    o.cfg.stop_first = 1;
+    cr_assert_eq(campaign_run(&c, &o), 0, "%s", g.gl_pathv[i]);
+    for (int v = 0; v < c.nres; v++) {
+      const camp_variant *r = &c.res[v];
+      cr_assert(r->expect_met, "%s on %s: expected %s, got %s", g.gl_pathv[i],
+                r->variant, r->expect, r->verdict);
+      nvariants++;
+      if (!strncmp(r->expect, "clean", 5)) {
+        cr_assert(r->st.complete, "%s on %s: %s", g.gl_pathv[i], r->variant,
+                  r->verdict);
+        ncertified++;
+      }
+    }
+    cr_assert(c.all_met, "%s", g.gl_pathv[i]);
+    campaign_free(&c);
+  }
+  globfree(&g);
+  cr_assert_geq(nvariants, 14);
+  cr_assert_geq(ncertified, 7);
 }
