@@ -124,6 +124,15 @@ int block_write_full_page(sim_thread *t, int page) {
     return 0;
   }
   sim_enter(t, "__block_write_full_page");
+  if (!(p->flags & PG_private) && m->scn->files[file].needs_buffers) {
+    /* ext4's writepage before cc509574: page_buffers() BUG_ON */
+    SIM_STEP(t, "page_buffers: BUG_ON(!PagePrivate)", COST_ATOMIC,
+             SIM_RD(page_bh_oid(m, page)));
+    sim_oid o = page_bh_oid(m, page);
+    sim_violation(sim_thread_exec(t), MM_KIND_WRITEPAGE_WITHOUT_BUFFERS, &o, 1,
+                  "writepage of page#%d (%s index %u): no buffers", page,
+                  m->scn->files[file].name, p->index);
+  }
   if (!(p->flags & PG_private)) {
     /* dirtied without buffers (try_to_free_buffers dropped them):
        create_empty_buffers(BH_Dirty|BH_Uptodate), mapped by get_block

@@ -34,6 +34,14 @@
 **                          a path holds the page lock (writeback between
 **                          its steps) or a write fault is between making
 **                          the pte writable and set_page_dirty;
+**   dirty-without-buffers  after every step, for a file whose ->writepage
+**                          needs buffers ('buffers_required'): a PageDirty
+**                          page of it that nobody has locked has buffers
+**                          (try_to_free_buffers drops them, then cleans
+**                          the page, with the page locked);
+**   writepage-without-buffers  the BUG_ON(!PagePrivate) of page_buffers()
+**                          in such a ->writepage (ext4 before cc509574),
+**                          raised from block_write_full_page (buffer.c);
 **   undeclared-write       knob debug.footprint_check: a step's action
 **                          changed a field outside the objects it declared
 **                          as written (a bug of the model, fpcheck.c);
@@ -69,6 +77,10 @@ const sim_kind mm_kinds[MM_NKINDS] = {
      "disk"},
     {MM_KIND_WRITENOTIFY_DIRTY, "writenotify-dirty",
      "a writable or dirty pte of a writenotify vma maps a clean page"},
+    {MM_KIND_DIRTY_WITHOUT_BUFFERS, "dirty-without-buffers",
+     "a dirty page of a file whose writepage needs buffers has none"},
+    {MM_KIND_WRITEPAGE_WITHOUT_BUFFERS, "writepage-without-buffers",
+     "BUG_ON(!PagePrivate) in a writepage that needs buffers"},
 };
 
 /* Page invariants between any two steps (a failure is a model bug). */
@@ -156,6 +168,20 @@ void mm_after_step(void *model, sim_exec *x) {
   assert_page_state(m);
   if (m->knobs.footprint_check)
     footprint_check(m, x);
+  for (int p = 0; p < MM_MAX_PAGES; p++) {
+    const struct page *pg = &m->s.page[p];
+    if (pg->count && pg->mapping >= 0 &&
+        m->scn->files[pg->mapping].needs_buffers && (pg->flags & PG_dirty) &&
+        !(pg->flags & PG_private) &&
+        sim_lock_holder(x, page_lock_oid(m, p)) < 0) {
+      sim_oid objs[2] = {page_dirty_oid(m, p), page_bh_oid(m, p)};
+      sim_violation(x, MM_KIND_DIRTY_WITHOUT_BUFFERS, objs, 2,
+                    "page#%d (%s index %u) is dirty without buffers, and the "
+                    "filesystem's writepage needs them",
+                    p, m->scn->files[pg->mapping].name, pg->index);
+      return;
+    }
+  }
   int vi, slot;
   if (m->wb && (slot = writenotify_dirty(m, x, &vi)) >= 0) {
     const struct vma *v = &m->vma[vi];

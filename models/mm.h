@@ -268,6 +268,8 @@ enum mm_kind {
   MM_KIND_LOST_WRITE,        /* at the end, after the exits and final sync */
   MM_KIND_FSYNC_LOST,        /* when an fsync returns */
   MM_KIND_WRITENOTIFY_DIRTY, /* after every step, with writeback tracking */
+  MM_KIND_DIRTY_WITHOUT_BUFFERS,     /* after every step, buffers_required */
+  MM_KIND_WRITEPAGE_WITHOUT_BUFFERS, /* the BUG in such a ->writepage */
   MM_KIND__END
 };
 #define MM_NKINDS (MM_KIND__END - SIM_KIND_MODEL)

@@ -90,8 +90,11 @@ typedef struct scn_file {
   uint8_t cached[SCN_MAX_FILE_PAGES]; /* page index is in the page cache */
   uint8_t dirty[SCN_MAX_FILE_PAGES];  /* ... and dirty */
   int page_mkwrite;                   /* fs has ->page_mkwrite */
-  int buffers; /* fs attaches buffer_heads (__set_page_dirty_buffers,
-                  block_write_full_page); else no buffers */
+  int buffers;       /* fs attaches buffer_heads (__set_page_dirty_buffers,
+                        block_write_full_page); else no buffers */
+  int needs_buffers; /* 'buffers_required': its ->writepage BUGs on a page
+                        without buffers (ext4's page_buffers() before
+                        cc509574), where ext3's creates them */
 } scn_file;
 
 typedef struct scn_mm {

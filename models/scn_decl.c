@@ -150,13 +150,21 @@ static int page_list(scn_lex *lx, scn_tok v, const char *file, uint32_t npages,
 }
 
 /* file NAME size=BYTES [cached=PAGES] [dirty=PAGES] [page_mkwrite]
-   [buffers] */
+   [buffers | buffers_required] */
 int scn_stmt_file(scn_parser *ps, scn_tok kw) {
   static const scn_opt spec[] = {
       {"size", 1},         {"cached", 1},  {"dirty", 1},
-      {"page_mkwrite", 0}, {"buffers", 0},
+      {"page_mkwrite", 0}, {"buffers", 0}, {"buffers_required", 0},
   };
-  enum { OPT_SIZE, OPT_CACHED, OPT_DIRTY, OPT_MKWRITE, OPT_BUFFERS, OPT_N };
+  enum {
+    OPT_SIZE,
+    OPT_CACHED,
+    OPT_DIRTY,
+    OPT_MKWRITE,
+    OPT_BUFFERS,
+    OPT_NEEDS_BUFFERS,
+    OPT_N
+  };
   scenario *s = ps->s;
   scn_lex *lx = &ps->lx;
   scn_tok t, o[OPT_N];
@@ -181,7 +189,8 @@ int scn_stmt_file(scn_parser *ps, scn_tok kw) {
   tok_copy(f->name, sizeof f->name, t);
   f->size = size;
   f->page_mkwrite = o[OPT_MKWRITE].p != NULL;
-  f->buffers = o[OPT_BUFFERS].p != NULL;
+  f->needs_buffers = o[OPT_NEEDS_BUFFERS].p != NULL;
+  f->buffers = o[OPT_BUFFERS].p != NULL || f->needs_buffers;
   uint32_t np = scn_pages_of(size);
   if (o[OPT_CACHED].p &&
       page_list(lx, o[OPT_CACHED], f->name, np, "cached", f->cached, NULL) < 0)

@@ -266,7 +266,8 @@ Test(model, bug_on_is_raised_by_id_and_named_from_the_table) {
   cr_assert_str_eq(
       names, "deadlock, bad-unlock, page-mapped-on-remove, "
              "pte-cache-mismatch, pte-beyond-eof, refcount-mismatch, "
-             "undeclared-write, lost-write, fsync-lost, writenotify-dirty");
+             "undeclared-write, lost-write, fsync-lost, writenotify-dirty, "
+             "dirty-without-buffers, writepage-without-buffers");
   cr_assert_eq(model_kind_find(&b, "lost-update"), SIM_KIND_NONE,
                "a litmus kind is not the MM model's");
 }
@@ -314,7 +315,8 @@ Test(model, bind_rejects_a_kind_the_model_never_reports) {
            "'lost-update', expected one of deadlock, "
            "bad-unlock, page-mapped-on-remove, "
            "pte-cache-mismatch, pte-beyond-eof, refcount-mismatch, "
-           "undeclared-write, lost-write, fsync-lost, writenotify-dirty");
+           "undeclared-write, lost-write, fsync-lost, writenotify-dirty, "
+           "dirty-without-buffers, writepage-without-buffers");
   cr_assert_eq(scn_parse_string("t.scn",
                                 "scenario \"t\"\nlitmus counter 2\n"
                                 "expect violation pte-beyond-eof\n",

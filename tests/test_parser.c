@@ -439,12 +439,12 @@ ERR_TEST(trailing_junk, "scenario \"t\" extra\n",
 
 ERR_TEST(unknown_file_option, "scenario \"t\"\nfile d size=4096 mode=rw\n",
          "t.scn:2:18: error: unknown option 'mode' for 'file', expected "
-         "size=, cached=, dirty=, page_mkwrite or buffers")
+         "size=, cached=, dirty=, page_mkwrite, buffers or buffers_required")
 
 ERR_TEST(unknown_file_option_lists_buffers,
          "scenario \"t\"\nfile d size=4096 buffer\n",
          "t.scn:2:18: error: unknown option 'buffer' for 'file', expected "
-         "size=, cached=, dirty=, page_mkwrite or buffers")
+         "size=, cached=, dirty=, page_mkwrite, buffers or buffers_required")
 
 /* the journal writes buffers: a file without them has nothing to flush */
 ERR_TEST(fs_flush_needs_buffers, HEAD "cpu0: fs_flush data\n",
@@ -517,7 +517,8 @@ ERR_TEST(bad_knob_value, "scenario \"t\"\nset fault.lock_page = yes\n",
 #define KINDS                                                                  \
   "deadlock, bad-unlock, page-mapped-on-remove, pte-cache-mismatch, "          \
   "pte-beyond-eof, refcount-mismatch, undeclared-write, lost-write, "          \
-  "fsync-lost, writenotify-dirty"
+  "fsync-lost, writenotify-dirty, dirty-without-buffers, "                     \
+  "writepage-without-buffers"
 #define LITMUS_KINDS                                                           \
   "deadlock, bad-unlock, lost-update, lost-message, invariant"
 

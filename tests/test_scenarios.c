@@ -230,7 +230,8 @@ Test(cli, check_reports_unknown_violation_kind) {
       "6:28: error: unknown violation kind 'oops', expected one "
       "of deadlock, bad-unlock, page-mapped-on-remove, "
       "pte-cache-mismatch, pte-beyond-eof, refcount-mismatch, "
-      "undeclared-write, lost-write, fsync-lost, writenotify-dirty");
+      "undeclared-write, lost-write, fsync-lost, writenotify-dirty, "
+      "dirty-without-buffers, writepage-without-buffers");
 }
 
 /* `mmsim check` refuses a journal flush of a file without buffers, with

@@ -334,3 +334,63 @@ Test(oracles, writenotify_dirty_is_quiet_through_write_faults) {
   cr_assert_eq(r.outcome, SIM_CLEAN, "%s", r.msg);
   sim_result_free(&r);
 }
+
+/* A filesystem whose writepage needs buffers: the journal cleans the
+   buffer, try_to_free_buffers drops it and cleans the page and its pte
+   (2.6.19), and the next store's write fault dirties the page again, with
+   no buffers. */
+Test(oracles, dirty_without_buffers_fires_when_a_zap_redirties_the_page) {
+  setup("scenario \"t\"\nkernel 2.6.19\ncpus 1\n"
+        "file data size=4K cached=all buffers_required\nmm p1\n"
+        "map p1 data at 0x10000 pages=1 shared rw\n"
+        "cpu0: p1 store 0x10000\ncpu0: fs_flush data\n"
+        "cpu0: release data page=0\ncpu0: p1 store 0x10000\n"
+        "expect clean\n",
+        NULL);
+  sim_result r = exec(SIM_POLICY_TIMED, 1, NULL);
+  cr_assert_eq(r.outcome, SIM_VIOLATION, "%s", r.msg);
+  cr_assert_str_eq(r.kind, "dirty-without-buffers");
+  cr_assert_str_eq(r.msg, "page#0 (data index 0) is dirty without buffers, "
+                          "and the filesystem's writepage needs them");
+  sim_result_free(&r);
+}
+
+/* Without 'buffers_required' (ext3: writepage creates the buffers) the
+   same run is clean, and the final sync writes the store. */
+Test(oracles, dirty_without_buffers_is_quiet_for_ext3) {
+  setup("scenario \"t\"\nkernel 2.6.19\ncpus 1\n"
+        "file data size=4K cached=all buffers\nmm p1\n"
+        "map p1 data at 0x10000 pages=1 shared rw\n"
+        "cpu0: p1 store 0x10000\ncpu0: fs_flush data\n"
+        "cpu0: release data page=0\ncpu0: p1 store 0x10000\n"
+        "expect clean\n",
+        NULL);
+  sim_result r = exec(SIM_POLICY_TIMED, 1, NULL);
+  cr_assert_eq(r.outcome, SIM_CLEAN, "%s", r.msg);
+  int p = page0();
+  cr_assert(model.s.page[p].flags & PG_private, "writepage made buffers");
+  cr_assert_eq(model.s.as[0].disk[0], model.s.page[p].data);
+  sim_result_free(&r);
+}
+
+/* A clean page whose buffers are gone, written anyway. */
+static void writepage_no_buffers(sim_thread *t) {
+  mm_model *m = mm_of(t);
+  int p = page0();
+  lock_page(t, m, p);
+  SIM_STEP(t, "forged: drop the buffers", COST_ATOMIC,
+           SIM_WR(page_bh_oid(m, p)));
+  m->s.page[p].flags &= (uint8_t)~PG_private;
+  m->s.page[p].bh = 0;
+  block_write_full_page(t, p);
+}
+
+Test(oracles, writepage_without_buffers_is_the_bug_of_such_a_writepage) {
+  setup("scenario \"t\"\nkernel 2.6.20\ncpus 1\n"
+        "file data size=4K cached=all buffers_required\nmm p1\n"
+        "map p1 data at 0x10000 pages=1 shared rw\n"
+        "cpu0: delay 1\nexpect clean\n",
+        NULL);
+  expect_body_violation(writepage_no_buffers, "writepage-without-buffers",
+                        "writepage of page#0 (data index 0): no buffers");
+}
