@@ -92,15 +92,21 @@ static void cpdfi_body(sim_thread *t) {
   unlock_page(t, m, p);
 }
 
-static void cpdfi_case(const char *kernel, int want_bh_dirty) {
+/* cpu0 stores and the journal writes the buffer (clean buffer, dirty
+   page), then 'body' runs as cpu1, on 'kernel'. */
+static sim_result after_journal_flush(const char *kernel, body_fn body) {
   char text[1024];
   snprintf(text, sizeof text,
            BUF_PAGE("%s", "cpu0: p1 store 0x10000\ncpu0: fs_flush data\n"
                           "cpu1: delay 1\nexpect clean\n"),
            kernel);
   setup(text, NULL);
-  bodies[1] = cpdfi_body;
-  sim_result r = run_timed();
+  bodies[1] = body;
+  return run_timed();
+}
+
+static void cpdfi_case(const char *kernel, int want_bh_dirty) {
+  sim_result r = after_journal_flush(kernel, cpdfi_body);
   cr_assert_eq(r.outcome, SIM_CLEAN, "%s", r.msg);
   cr_assert_eq(seen.ret, 1, "%s: the page was dirty", kernel);
   cr_assert_eq(seen.flags & PG_dirty, 0, "%s: PG_dirty cleared", kernel);
@@ -142,11 +148,7 @@ static void bwfp_body(sim_thread *t) {
 /* The page is dirty but its buffer clean (the journal wrote it): nothing
    is submitted, and the writeback ends at once. */
 Test(writeback, block_write_full_page_writes_only_dirty_buffers) {
-  setup(BUF_PAGE("2.6.19", "cpu0: p1 store 0x10000\ncpu0: fs_flush data\n"
-                           "cpu1: delay 1\nexpect clean\n"),
-        NULL);
-  bodies[1] = bwfp_body;
-  sim_result r = run_timed();
+  sim_result r = after_journal_flush("2.6.19", bwfp_body);
   cr_assert_eq(r.outcome, SIM_CLEAN, "%s", r.msg);
   cr_assert_eq(seen.ret, 1);
   cr_assert_eq(seen.ret2, 0, "no request queued");
@@ -226,14 +228,7 @@ static void release_body(sim_thread *t) {
    also cleans the pte (clear_page_dirty walks it), 2.6.20 does not
    (cancel_dirty_page). */
 static void free_buffers_case(const char *kernel, int pte_dirty_after) {
-  char text[1024];
-  snprintf(text, sizeof text,
-           BUF_PAGE("%s", "cpu0: p1 store 0x10000\ncpu0: fs_flush data\n"
-                          "cpu1: delay 1\nexpect clean\n"),
-           kernel);
-  setup(text, NULL);
-  bodies[1] = release_body;
-  sim_result r = run_timed();
+  sim_result r = after_journal_flush(kernel, release_body);
   cr_assert_eq(seen.ret, 1, "%s: buffers dropped", kernel);
   cr_assert_eq(seen.flags & (PG_private | PG_dirty), 0, "%s", kernel);
   cr_assert_eq(seen.pte[0].dirty, pte_dirty_after, "%s", kernel);
