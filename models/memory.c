@@ -22,6 +22,12 @@
 **                                          __remove_from_page_cache
 **                                          BUG_ON(page_mapped)   <-- R1
 **
+** For the vma operations (issue 8, 2.6.20 @7925ece7): unmap_vmas and
+** zap_page_range with details NULL (munmap, madvise), follow_page with the
+** -mm put-without-get knob and get_user_pages' use of it; do_page_fault's
+** access checks read the vma's mutable state (mprotect, munmap), and a
+** bad_area is a SIGSEGV.
+**
 ** Simplified: one page table (and pte lock) per mm; unmap_mapping_range
 ** never breaks i_mmap_lock (need_lockbreak is false); the mmu_gather drops
 ** the pte's page reference at once (tlb_remove_page); anonymous COW is not
