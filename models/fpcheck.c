@@ -18,7 +18,7 @@
 ** What is checked: writes of pages (each flag by its own object, count,
 ** _mapcount, mapping, index, data), of the page tree (slots and nrpages,
 ** dirty tags), i_size, truncate_count, disk blocks and ptes; and that the
-** thread-local fields (next_data, sigbus, last_load) are written only by
+** thread-local fields (next_data, sigbus, segv, last_load) are written only by
 ** their own thread.  What is not: reads.  A read cannot be seen in a diff;
 ** the footprints' reads were checked by hand against each action, and the
 ** reduction tests (DPOR against naive, tests/test_explore.c) compare final
@@ -122,6 +122,7 @@ int mm_fp_undeclared(const mm_model *m, int tid, const sim_stepdesc *s,
   for (int i = 0; i < m->nthreads; i++)
     if (i != tid && (m->snap.next_data[i] != m->s.next_data[i] ||
                      m->snap.sigbus[i] != m->s.sigbus[i] ||
+                     m->snap.segv[i] != m->s.segv[i] ||
                      m->snap.last_load[i] != m->s.last_load[i] ||
                      m->snap.fsync_file[i] != m->s.fsync_file[i] ||
                      m->snap.dirtying[i] != m->s.dirtying[i])) {

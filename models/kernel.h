@@ -27,6 +27,9 @@
 #define VM_FAULT_MAJOR 0x0004
 #define VM_FAULT_LOCKED 0x0200
 #define VM_FAULT_ERROR (VM_FAULT_OOM | VM_FAULT_SIGBUS)
+/* The model's own code for do_page_fault's bad_area (a SIGSEGV): 2.6.20
+   has no VM_FAULT_ code for it, the fault handler signals the task. */
+#define VM_FAULT_BADAREA 0x0800
 #define NOPAGE_SIGBUS (-1)
 #define NOPAGE_OOM (-2)
 
@@ -51,6 +54,9 @@ struct pagevec {
 /* mm/swap.c (and the get_page inline of include/linux/mm.h) */
 void get_page(sim_thread *t, int page);
 void put_page(sim_thread *t, int page); /* = page_cache_release() */
+/* put_page() by the path 'who', named in the refcount-mismatch report of a
+   put that drops a reference the thread never took */
+void put_page_of(sim_thread *t, int page, const char *who);
 void pagevec_release(sim_thread *t, struct pagevec *pv);
 
 /* include/linux/mm.h and pagemap.h */
@@ -144,12 +150,46 @@ void truncate_inode_pages(sim_thread *t, int file, uint64_t lstart);
 int invalidate_inode_pages2_range(sim_thread *t, int file, uint32_t start,
                                   uint32_t end);
 
+/* follow_page() flags (2.6.20 include/linux/mm.h) */
+#define FOLL_WRITE 0x01 /* check pte is writable */
+#define FOLL_TOUCH 0x02 /* mark page accessed */
+#define FOLL_GET 0x04   /* do get_page on page */
+/* include/asm-generic/mman.h */
+#define PROT_NONE 0x0
+#define PROT_READ 0x1
+#define PROT_WRITE 0x2
+#define MS_ASYNC 1
+#define MS_SYNC 4
+#define MADV_DONTNEED 4
+
 /* mm/memory.c */
 int handle_mm_fault(sim_thread *t, int mm, const struct vma *v, uint64_t addr,
                     int write);
 void unmap_mapping_range(sim_thread *t, int file, uint64_t holebegin,
                          uint64_t holelen, int even_cows);
 void exit_mmap(sim_thread *t, int mm);
+/* unmap_vmas() and zap_page_range() with details NULL, for one vma (the
+   model's ranges never span two): every present pte in [start, end). */
+void unmap_vmas(sim_thread *t, const struct vma *v, uint64_t start,
+                uint64_t end);
+void zap_page_range(sim_thread *t, const struct vma *v, uint64_t address,
+                    uint64_t size);
+/* follow_page(): the page a present pte maps (FOLL_* flags), or -1. */
+int follow_page(sim_thread *t, const struct vma *v, uint64_t address,
+                unsigned flags);
+
+/* mm/mmap.c, mm/mprotect.c, mm/msync.c, mm/madvise.c: the system calls,
+   entered from a scenario thread of mm 'mm' (current->mm) */
+long sys_munmap(sim_thread *t, int mm, uint64_t addr, uint64_t len);
+long sys_mprotect(sim_thread *t, int mm, uint64_t start, uint64_t len,
+                  unsigned long prot);
+long sys_msync(sim_thread *t, int mm, uint64_t start, uint64_t len, int flags);
+long sys_madvise(sim_thread *t, int mm, uint64_t start, uint64_t len,
+                 int behavior);
+/* get_user_pages()'s first step for one page, by a kernel thread on mm
+   'mm' (program.c): down_read(mmap_sem), find_vma, follow_page, and the
+   caller's page_cache_release of a FOLL_GET reference. */
+int follow_user_page(sim_thread *t, int mm, uint64_t addr, unsigned flags);
 int vmtruncate(sim_thread *t, int file, uint64_t offset);
 int vmtruncate_range(sim_thread *t, int file, uint64_t offset, uint64_t end);
 
@@ -195,7 +235,20 @@ static inline int dirty_in_file(const struct cond_fp *c) {
   }
 
 /* Helpers of the model. */
+/* find_vma() (mm/mmap.c): the vma of 'mm' containing addr, skipping an
+   unmapped one (vs[].gone); the caller holds mmap_sem, and declares the
+   reads (vma_reads). */
 const struct vma *find_vma(const mm_model *m, int mm, uint64_t addr);
+/* The vma that was laid out at addr, gone or not: the page-table slot an
+   address uses (the MMU's walk needs no vma), and load-time checks. */
+const struct vma *vma_at(const mm_model *m, int mm, uint64_t addr);
+static inline int vma_index(const mm_model *m, const struct vma *v) {
+  return (int)(v - m->vma);
+}
+/* Appends to s a read of the state of each vma of mm 'mm' (if mm >= 0)
+   or of file 'file' (if file >= 0): what find_vma (mmap_sem held) or an
+   i_mmap walk (i_mmap_lock held) reads of vs[]. */
+void vma_reads(const mm_model *m, int mm, int file, sim_stepdesc *s);
 static inline int vma_pte_slot(const struct vma *v, uint64_t addr) {
   return v->pte_base + (int)((addr - v->start) >> PAGE_SHIFT);
 }

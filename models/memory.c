@@ -22,6 +22,12 @@
 **                                          __remove_from_page_cache
 **                                          BUG_ON(page_mapped)   <-- R1
 **
+** For the vma operations (issue 8, 2.6.20 @7925ece7): unmap_vmas and
+** zap_page_range with details NULL (munmap, madvise), follow_page with the
+** -mm put-without-get knob and get_user_pages' use of it; do_page_fault's
+** access checks read the vma's mutable state (mprotect, munmap), and a
+** bad_area is a SIGSEGV.
+**
 ** Simplified: one page table (and pte lock) per mm; unmap_mapping_range
 ** never breaks i_mmap_lock (need_lockbreak is false); the mmu_gather drops
 ** the pte's page reference at once (tlb_remove_page); anonymous COW is not
@@ -31,13 +37,27 @@
 
 #include "models/kernel.h"
 
-const struct vma *find_vma(const mm_model *m, int mm, uint64_t addr) {
+const struct vma *vma_at(const mm_model *m, int mm, uint64_t addr) {
   for (int i = 0; i < m->nvma; i++) {
     const struct vma *v = &m->vma[i];
     if (v->mm == mm && addr >= v->start && addr < v->end)
       return v;
   }
   return NULL;
+}
+
+const struct vma *find_vma(const mm_model *m, int mm, uint64_t addr) {
+  const struct vma *v = vma_at(m, mm, addr);
+  return v && !m->s.vs[vma_index(m, v)].gone ? v : NULL;
+}
+
+void vma_reads(const mm_model *m, int mm, int file, sim_stepdesc *s) {
+  for (int i = 0; i < m->nvma; i++)
+    if ((mm >= 0 && m->vma[i].mm == mm) ||
+        (file >= 0 && m->vma[i].file == file)) {
+      assert(s->n < SIM_MAX_ACCESS);
+      s->acc[s->n++] = (sim_access){vma_oid(m, i), SIM_OP_READ};
+    }
 }
 
 /* ------------------------------------------------------------- the MMU */
@@ -63,10 +83,13 @@ static void mmu_refresh(const sim_exec *x, void *arg, sim_stepdesc *s) {
 /* A user load or store: the MMU walks the pte; if it allows the access the
    page is read or written and the pte marked young (and dirty); otherwise
    the CPU takes a page fault and retries the instruction.  Returns 0, or
-   VM_FAULT_SIGBUS/OOM from the fault. */
+   VM_FAULT_SIGBUS/OOM from the fault, or VM_FAULT_BADAREA for a SIGSEGV.
+   The page table slot comes from the address alone (vma_at): the MMU
+   walks the page table, not the vmas, so an unmapped range still has its
+   (none) ptes. */
 int user_access(sim_thread *t, int mm, uint64_t addr, int write) {
   mm_model *m = mm_of(t);
-  const struct vma *v = find_vma(m, mm, addr);
+  const struct vma *v = vma_at(m, mm, addr);
   int tid = sim_thread_id(t);
   assert(v);
   int slot = vma_pte_slot(v, addr);
@@ -100,24 +123,42 @@ int user_access(sim_thread *t, int mm, uint64_t addr, int write) {
     }
     sim_after(t, "pte %s: fault", pte->present ? "read-only" : "none");
     int ret = do_page_fault(t, mm, addr, write);
-    if (ret & VM_FAULT_ERROR)
+    if (ret & (VM_FAULT_ERROR | VM_FAULT_BADAREA))
       return ret;
   }
 }
 
 /* do_page_fault() (arch/i386/mm/fault.c, same in 2.6.20 and 2.6.23):
-   down_read(mmap_sem), find_vma and access checks, handle_mm_fault,
-   up_read(mmap_sem) on every exit.  A SIGBUS is delivered to the task. */
+   down_read(mmap_sem), find_vma and the access checks of good_area (a
+   write needs VM_WRITE, which mprotect changes under mmap_sem held for
+   writing; a read fault here is on a none pte: any of VM_READ|VM_WRITE,
+   and every modelled vma has one), handle_mm_fault, up_read(mmap_sem) on
+   every exit.  No vma (munmap) or a write to a vma without VM_WRITE is
+   bad_area: SIGSEGV to the task (counted, the model's programs go on).
+   A SIGBUS is delivered to the task. */
 int do_page_fault(sim_thread *t, int mm, uint64_t addr, int write) {
   mm_model *m = mm_of(t);
   sim_enter(t, "do_page_fault");
-  SIM_STEP(t, "down_read(mmap_sem); find_vma", COST_TRAP,
-           SIM_LOCK_SH(mmap_sem(m, mm)));
+  sim_stepdesc s = {.what = "down_read(mmap_sem); find_vma",
+                    .cost_ns = COST_TRAP,
+                    .n = 1,
+                    .acc = {SIM_LOCK_SH(mmap_sem(m, mm))}};
+  vma_reads(m, mm, -1, &s);
+  sim_step(t, &s);
   const struct vma *v = find_vma(m, mm, addr);
-  int ret = handle_mm_fault(t, mm, v, addr, write);
+  int ret;
+  if (!v || (write && !m->s.vs[vma_index(m, v)].vm_write)) {
+    sim_after(t, "%s: bad_area", v ? "write to !VM_WRITE" : "no vma");
+    mm_up_read(t, mmap_sem(m, mm), "bad_area: up_read(mmap_sem)");
+    m->s.segv[sim_thread_id(t)]++; /* force_sig_info_fault(SIGSEGV) */
+    ret = VM_FAULT_BADAREA;
+    goto out;
+  }
+  ret = handle_mm_fault(t, mm, v, addr, write);
   mm_up_read(t, mmap_sem(m, mm), "up_read(mmap_sem)");
   if (ret & VM_FAULT_SIGBUS)
     m->s.sigbus[sim_thread_id(t)]++;
+out:
   sim_leave(t);
   return ret;
 }
@@ -140,29 +181,35 @@ static int pte_is_none(const struct cond_fp *c) {
    pte; if it is still none, writes it and _mapcount (page_add_file_rmap),
    and on a write fault adds to the count for the dirty_page reference
    (get_page); a read fault does not touch the count: the fault's reference
-   becomes the pte's.  Returns 1 if the pte is none (install it). */
-static int set_pte_step(sim_thread *t, int mm, int slot, int page, int write,
-                        const char *what) {
+   becomes the pte's.  The new pte's write bit reads the vma's
+   vm_page_prot and VM_WRITE (stable: the fault holds mmap_sem).  Returns
+   1 if the pte is none (install it). */
+static int set_pte_step(sim_thread *t, const struct vma *v, int slot, int page,
+                        int write, const char *what) {
   mm_model *m = mm_of(t);
-  struct cond_fp c = {.m = m,
-                      .test = pte_is_none,
-                      .arg = mm * MM_MAX_PTES + slot,
-                      .nbase = 1,
-                      .nmore = (uint8_t)(2 + !!write),
-                      .acc = {SIM_RD(pte_oid(m, mm, slot)),
-                              SIM_WR(pte_oid(m, mm, slot)),
-                              SIM_WR(page_mapcount_oid(m, page)),
-                              SIM_ADD(page_ref_oid(m, page))}};
+  int mm = v->mm;
+  struct cond_fp c = {
+      .m = m,
+      .test = pte_is_none,
+      .arg = mm * MM_MAX_PTES + slot,
+      .nbase = 2,
+      .nmore = (uint8_t)(2 + !!write),
+      .acc = {SIM_RD(pte_oid(m, mm, slot)), SIM_RD(vma_oid(m, vma_index(m, v))),
+              SIM_WR(pte_oid(m, mm, slot)), SIM_WR(page_mapcount_oid(m, page)),
+              SIM_ADD(page_ref_oid(m, page))}};
   return mm_cond_step(t, what, COST_PTE, &c);
 }
 
-/* In the action of set_pte_step: installs the pte; the caller's reference
-   passes to the pte, and a write fault takes one for dirty_page. */
+/* In the action of set_pte_step: installs the pte, mk_pte(page,
+   vma->vm_page_prot) and for a write maybe_mkwrite(pte_mkdirty()) (write
+   if VM_WRITE); the caller's reference passes to the pte, and a write
+   fault takes one for dirty_page. */
 static void install_pte(sim_thread *t, const struct vma *v, struct pte *pte,
                         int page, int write) {
   mm_model *m = mm_of(t);
+  const struct vma_state *vs = &m->s.vs[vma_index(m, v)];
   *pte = (struct pte){.present = 1,
-                      .write = write ? v->write : v->prot_write,
+                      .write = vs->prot_write || (write && vs->vm_write),
                       .dirty = (uint8_t)write,
                       .page = (int16_t)page};
   page_add_file_rmap(m, page);
@@ -228,7 +275,7 @@ retry:
     sequence = m->s.as[file].truncate_count;
     goto retry;
   }
-  if (!set_pte_step(t, mm, slot, page, write,
+  if (!set_pte_step(t, v, slot, page, write,
                     "pte_none? set_pte_at; page_add_file_rmap")) {
     /* One of our sibling threads was faster, back out. */
     sim_after(t, "pte already present");
@@ -279,7 +326,7 @@ static int __do_fault(sim_thread *t, int mm, const struct vma *v, uint64_t addr,
     }
   }
   mm_spin_lock(t, pte_lock(m, mm), "pte_offset_map_lock");
-  if (set_pte_step(t, mm, slot, page, write,
+  if (set_pte_step(t, v, slot, page, write,
                    "pte_same? set_pte_at; page_add_file_rmap")) {
     install_pte(t, v, pte, page, write);
     if (write)
@@ -319,7 +366,9 @@ static int do_wp_page(sim_thread *t, int mm, const struct vma *v, uint64_t addr,
   int slot = vma_pte_slot(v, addr), page = orig.page;
   struct pte *pte = &m->s.mm[mm].pte[slot];
   sim_enter(t, "do_wp_page");
-  assert(sim_holds(t, pte_lock(m, mm)) && v->shared && v->write);
+  /* VM_WRITE|VM_SHARED: do_page_fault checked VM_WRITE under mmap_sem */
+  assert(sim_holds(t, pte_lock(m, mm)) && v->shared &&
+         m->s.vs[vma_index(m, v)].vm_write);
   if (m->scn->files[v->file].page_mkwrite) {
     SIM_STEP(t, "page_cache_get; pte_unmap_unlock", COST_LOCK,
              SIM_ADD(page_ref_oid(m, page)), SIM_UNLOCK(pte_lock(m, mm)));
@@ -454,14 +503,16 @@ static void zap_pte_range(sim_thread *t, const struct vma *v, uint64_t start,
    zaps every vma with no details (no i_mmap_lock, every page: even_cows),
    each pte range under its pte lock (zap_pte_range above), dirty bits to
    the pages with set_page_dirty.  Then free_pgtables and remove_vma take
-   the vmas off i_mmap; the model's vmas stay, with no pte present. */
+   the vmas off i_mmap; the model's vmas stay, with no pte present.  The
+   vmas an munmap removed are no longer on mm->mmap: skipped (the exit
+   thread runs alone, after every scenario thread: nobody writes vs[]). */
 void exit_mmap(sim_thread *t, int mm) {
   mm_model *m = mm_of(t);
   struct zap_details all = {.check_mapping = -1, .last_index = PGOFF_MAX};
   sim_enter(t, "exit_mmap");
   for (int i = 0; i < m->nvma; i++) {
     const struct vma *v = &m->vma[i];
-    if (v->mm != mm)
+    if (v->mm != mm || m->s.vs[i].gone)
       continue;
     sim_enter(t, "unmap_vmas");
     zap_pte_range(t, v, v->start, v->end, &all);
@@ -470,11 +521,122 @@ void exit_mmap(sim_thread *t, int mm) {
   sim_leave(t);
 }
 
+/* unmap_vmas() (2.6.20 mm/memory.c) with details NULL, for the one vma
+   of the range (munmap's unmap_region, zap_page_range): the range of each
+   page table under its pte lock (zap_pte_range: every present pte, no
+   check_mapping, its dirty bit to the page with set_page_dirty).  The
+   model's zap never stops early for need_resched (ZAP_BLOCK_SIZE), and
+   the mmu_gather drops each page at once (file comment). */
+void unmap_vmas(sim_thread *t, const struct vma *v, uint64_t start,
+                uint64_t end) {
+  struct zap_details none = {.check_mapping = -1, .last_index = PGOFF_MAX};
+  assert(start >= v->start && end <= v->end && start < end);
+  sim_enter(t, "unmap_vmas");
+  zap_pte_range(t, v, start, end, &none);
+  sim_leave(t);
+}
+
+/* zap_page_range() (2.6.20 mm/memory.c) with details NULL, as
+   madvise_dontneed() calls it: lru_add_drain and tlb_gather_mmu (not
+   modelled), unmap_vmas, tlb_finish_mmu. */
+void zap_page_range(sim_thread *t, const struct vma *v, uint64_t address,
+                    uint64_t size) {
+  sim_enter(t, "zap_page_range");
+  unmap_vmas(t, v, address, address + size);
+  sim_leave(t);
+}
+
+/* FOLL_TOUCH of follow_page(): a FOLL_WRITE lookup dirties the page if
+   neither the pte (as read) nor the page is dirty; mark_page_accessed()
+   is not modelled (no LRU lists, swap.c). */
+static void follow_page_touch(sim_thread *t, int page, struct pte pte,
+                              unsigned flags) {
+  mm_model *m = mm_of(t);
+  if (!(flags & FOLL_WRITE) || pte.dirty)
+    return;
+  SIM_STEP(t, "PageDirty?", COST_ATOMIC, SIM_RD(page_dirty_oid(m, page)));
+  if (!(m->s.page[page].flags & PG_dirty))
+    set_page_dirty(t, page);
+}
+
+/* follow_page() (2.6.20 mm/memory.c, read): the page that the present
+   pte at 'address' maps, or -1.  Under the pte lock: a none pte, or a
+   read-only one for FOLL_WRITE, gives -1; FOLL_GET takes a reference
+   (get_page); FOLL_TOUCH dirties the page for FOLL_WRITE (see
+   follow_page_touch).  Mainline (2.6.19, 2.6.20) never drops a reference
+   here.  Knob follow_page.put_without_get, the -mm "optimize
+   follow_pages" patch that Hugh reviewed in May 2006 (2.6.17-rc4-mm; the
+   patch text was not found, this follows ../shared/kernel-facts.md 2c and
+   R2d): the reference is taken for FOLL_GET|FOLL_TOUCH, the TOUCH work is
+   done after the pte lock, and the reference is dropped for !FOLL_GET:
+   with flags 0, a put_page with no get.  The huge-page and FOLL_ANON
+   paths and vm_normal_page's special ptes are left out (file pages
+   only).  The caller holds mmap_sem. */
+int follow_page(sim_thread *t, const struct vma *v, uint64_t address,
+                unsigned flags) {
+  mm_model *m = mm_of(t);
+  int mm = v->mm, slot = vma_pte_slot(v, address), page = -1;
+  int mm_patch = m->knobs.follow_page_put_without_get;
+  sim_enter(t, "follow_page");
+  mm_spin_lock(t, pte_lock(m, mm), "pte_offset_map_lock");
+  SIM_STEP(t, "pte = *ptep", COST_PTE, SIM_RD(pte_oid(m, mm, slot)));
+  struct pte pte = m->s.mm[mm].pte[slot];
+  if (!pte.present || ((flags & FOLL_WRITE) && !pte.write)) {
+    sim_after(t, "pte %s: no page", pte.present ? "read-only" : "none");
+    goto unlock;
+  }
+  page = pte.page; /* vm_normal_page */
+  sim_after(t, "page#%d", page);
+  if (flags & (mm_patch ? FOLL_GET | FOLL_TOUCH : FOLL_GET))
+    get_page(t, page);
+  if (!mm_patch && (flags & FOLL_TOUCH))
+    follow_page_touch(t, page, pte, flags);
+unlock:
+  mm_unlock(t, pte_lock(m, mm), "pte_unmap_unlock");
+  if (mm_patch && page >= 0) {
+    if (flags & FOLL_TOUCH)
+      follow_page_touch(t, page, pte, flags);
+    if (!(flags & FOLL_GET))
+      put_page_of(t, page, "follow_page"); /* flags 0: never got */
+  }
+  sim_leave(t);
+  return page;
+}
+
+/* get_user_pages() (2.6.20 mm/memory.c) for one page, as a kernel thread
+   working on mm 'mm' uses it (access_process_vm, a driver's pinning),
+   with mmap_sem held for reading around it; the caller then releases a
+   FOLL_GET reference (page_cache_release) as get_user_pages' callers do.
+   Simplified: no vma permission checks, and no fault-in when follow_page
+   finds no page (get_user_pages would call handle_mm_fault and retry):
+   the call then fails with -EFAULT, as for an unmapped address. */
+int follow_user_page(sim_thread *t, int mm, uint64_t addr, unsigned flags) {
+  mm_model *m = mm_of(t);
+  sim_enter(t, "get_user_pages");
+  sim_stepdesc s = {.what = "down_read(mmap_sem); find_extend_vma",
+                    .cost_ns = COST_SYSCALL,
+                    .n = 1,
+                    .acc = {SIM_LOCK_SH(mmap_sem(m, mm))}};
+  vma_reads(m, mm, -1, &s);
+  sim_step(t, &s);
+  const struct vma *v = find_vma(m, mm, addr);
+  int page = v ? follow_page(t, v, addr, flags) : -1;
+  if (!v)
+    sim_after(t, "no vma: -EFAULT");
+  mm_up_read(t, mmap_sem(m, mm), "up_read(mmap_sem)");
+  if (page >= 0 && (flags & FOLL_GET))
+    put_page(t, page); /* the caller's page_cache_release */
+  sim_leave(t);
+  return page >= 0 ? 0 : -EFAULT;
+}
+
 /* unmap_mapping_range() (2.6.20 and 2.6.23): under i_mmap_lock, bump
    truncate_count (2.6.20: with smp_wmb before and smp_mb after, which is
    what do_no_page relies on; the step is atomic here), then zap the range
    in every vma of the file.  holelen 0 means "to the end of the file".
-   even_cows=0 spares private COW copies. */
+   even_cows=0 spares private COW copies.  A vma that munmap took off
+   i_mmap (unlink_file_vma, under i_mmap_lock) is not walked: the locking
+   step reads the state of the file's vmas. */
 void unmap_mapping_range(sim_thread *t, int file, uint64_t holebegin,
                          uint64_t holelen, int even_cows) {
   mm_model *m = mm_of(t);
@@ -485,8 +647,13 @@ void unmap_mapping_range(sim_thread *t, int file, uint64_t holebegin,
                           .last_index =
                               hlen ? (uint32_t)(hba + hlen - 1) : PGOFF_MAX};
   sim_enter(t, "unmap_mapping_range");
-  SIM_STEP(t, "spin_lock(i_mmap_lock); truncate_count++", COST_LOCK,
-           SIM_LOCK(i_mmap_lock(m, file)), SIM_WR(trunc_oid(m, file)));
+  sim_stepdesc s = {
+      .what = "spin_lock(i_mmap_lock); truncate_count++",
+      .cost_ns = COST_LOCK,
+      .n = 2,
+      .acc = {SIM_LOCK(i_mmap_lock(m, file)), SIM_WR(trunc_oid(m, file))}};
+  vma_reads(m, -1, file, &s);
+  sim_step(t, &s);
   m->s.as[file].truncate_count++;
   sim_after(t, "truncate_count %u, pages %u..%u", m->s.as[file].truncate_count,
             d.first_index, d.last_index);
@@ -496,7 +663,8 @@ void unmap_mapping_range(sim_thread *t, int file, uint64_t holebegin,
     uint32_t vfirst = v->pgoff;
     uint32_t vlast =
         v->pgoff + (uint32_t)((v->end - v->start) >> PAGE_SHIFT) - 1;
-    if (v->file != file || vlast < d.first_index || vfirst > d.last_index)
+    if (v->file != file || m->s.vs[i].gone || vlast < d.first_index ||
+        vfirst > d.last_index)
       continue;
     uint32_t zfirst = d.first_index > vfirst ? d.first_index : vfirst;
     uint32_t zlast = d.last_index < vlast ? d.last_index : vlast;

@@ -398,8 +398,11 @@ static uint64_t mm_state_hash(void *model) {
                            (uint64_t)pte->dirty << 24 |
                            (uint64_t)pte->young << 16 | (uint16_t)pte->page);
     }
-  for (int i = 0; i < m->scn->nthreads; i++)
+  for (int i = 0; i < m->scn->nthreads; i++) {
     sim_hash_u64(&h, (uint64_t)s->sigbus[i] << 32 | s->last_load[i]);
+    if (s->segv[i]) /* only then: older scenarios keep their hashes */
+      sim_hash_u64(&h, (uint64_t)i << 32 | (uint32_t)s->segv[i]);
+  }
   if (m->wb) /* only then: the R1 scenarios keep their hashes */
     wb_state_hash(m, &h);
   return h;
@@ -547,7 +550,7 @@ static uint64_t mm_obj_hash(void *model, sim_oid o) {
 /* sim_model_ops.state_key: every object of the pages, files and page
    tables in use, through mm_obj_words, so that the key and the digests
    see the same fields; then what belongs to no object: each thread's
-   next_data (the next store's version), sigbus and last_load, and the
+   next_data (the next store's version), sigbus, segv and last_load, and the
    ghost bookkeeping the checks read (truncated[], refs[][]).  Left out:
    the immutable parts (vmas, the scenario), m->snap (equal to m->s at
    every scheduling point), the test mark fault_retries, a dead
@@ -582,6 +585,8 @@ static uint64_t mm_state_key(void *model) {
     sim_hash_u64(&h, s->last_load[t]);
     if (s->dirtying[t])
       sim_hash_u64(&h, (uint64_t)t << 16 | (uint16_t)s->dirtying[t]);
+    if (s->segv[t])
+      sim_hash_u64(&h, (uint64_t)t << 32 | (uint32_t)s->segv[t]);
     if (s->fsync_file[t] >= 0) {
       sim_hash_u64(&h, (uint64_t)t << 8 | (uint8_t)s->fsync_file[t]);
       for (int i = 0; i < MM_NFILEPAGES; i++)

@@ -155,7 +155,7 @@ struct vma_state {
 struct mm_state {
   struct page page[MM_MAX_PAGES];
   /* as[] and mm[]: the objects of files and page tables (enum mm_oclass);
-     next_data, sigbus, last_load: thread-local, written only by their own
+     next_data, sigbus, segv, last_load: thread-local, written only by their own
      thread; fault_retries: a test mark, not state */
   struct address_space as[SCN_MAX_FILES];
   struct mm_struct mm[SCN_MAX_MMS];
@@ -166,6 +166,9 @@ struct mm_state {
   uint8_t alive; /* scenario threads not yet exited [ALIVE] */
   uint32_t next_data[MM_MAX_THREADS]; /* per-thread store version counter */
   int sigbus[MM_MAX_THREADS];         /* SIGBUS count per thread */
+  int segv[MM_MAX_THREADS];           /* SIGSEGV count per thread (a user
+                                         access outside every vma or
+                                         against its protection) */
   uint32_t last_load[MM_MAX_THREADS]; /* value of the last user load */
   /* fsync-lost: per thread, the file an fsync in progress syncs (-1: none)
      and the write generations of its blocks when it was called (ghost) */

@@ -7,6 +7,10 @@
 ** reached from truncate(2), write(2) on an O_DIRECT file and
 ** madvise(MADV_REMOVE)); delay is user time spent between operations.
 **
+** mprotect, msync, munmap and madvise dontneed are the system calls of
+** mm/mprotect.c, msync.c, mmap.c and madvise.c; follow_page is a kernel
+** thread's get_user_pages on the mm (memory.c).
+**
 ** fsync, sync, writeback (the background flusher) and fs_flush (a journal
 ** commit) start writeback; with them the model runs its own threads after
 ** the scenario's (mm.h): the block device and the exit thread, and each
@@ -17,14 +21,41 @@
 ** kernel's.  Simplified: the system calls' argument checks and the VFS
 ** layers above the modelled entry points are left out; a program is a
 ** straight line of operations, without branches on what a call returned.
-** Programs the model cannot run (a store that would SIGSEGV, or would need
-** copy-on-write) are rejected when the model is built, with the scenario's
-** line and column.
+** Programs the model cannot run (a store to a read-only map that no
+** mprotect makes writable, one that would need copy-on-write, a partial
+** munmap or mprotect, PROT_NONE) are rejected when the model is built,
+** with the scenario's line and column; a store that faults at run time on
+** a vma that is read-only by then, or unmapped, is a SIGSEGV (counted in
+** mm_state.segv), and the program goes on.
 */
 #include <assert.h>
 #include <stdio.h>
 
 #include "models/kernel.h"
+
+_Static_assert(SCN_FOLL_WRITE == FOLL_WRITE && SCN_FOLL_TOUCH == FOLL_TOUCH &&
+                   SCN_FOLL_GET == FOLL_GET,
+               "the scenario's follow_page flags are the kernel's");
+
+/* Does some thread's program mprotect vma 'v' to rw? */
+static int made_writable(const mm_model *m, const struct vma *v) {
+  const scenario *scn = m->scn;
+  for (int i = 0; i < scn->nthreads; i++)
+    for (int j = 0; j < scn->threads[i].nops; j++) {
+      const scn_op *op = &scn->threads[i].ops[j];
+      if (op->kind == SCN_MPROTECT && op->arg == SCN_PROT_RW &&
+          vma_at(m, op->mm, op->addr) == v)
+        return 1;
+    }
+  return 0;
+}
+
+/* Does the operation cover its whole map (munmap, mprotect: no
+   split_vma in the model)? */
+static int whole_vma(const struct vma *v, const scn_op *op) {
+  return op->addr == v->start &&
+         op->addr + (uint64_t)op->npages * PAGE_SIZE == v->end;
+}
 
 int mm_program_check(const mm_model *m, char *err, size_t errlen) {
   const scenario *scn = m->scn;
@@ -32,24 +63,36 @@ int mm_program_check(const mm_model *m, char *err, size_t errlen) {
     const scn_thread *th = &scn->threads[i];
     for (int j = 0; j < th->nops; j++) {
       const scn_op *op = &th->ops[j];
-      if (op->kind >= SCN_MPROTECT) { /* parsed, not yet modelled */
-        snprintf(err, errlen,
-                 "%s:%d:%d: error: '%s' is not modelled yet, expected "
-                 "another operation",
-                 scn->path, op->line, op->col, scn_op_name(op->kind));
-        return -1;
-      }
-      if (op->kind != SCN_STORE)
-        continue;
-      const struct vma *v = find_vma(m, op->mm, op->addr);
-      assert(v); /* the parser checked the address */
+      const struct vma *v = NULL;
       const char *why = NULL;
-      if (!v->write)
-        why = "store to a read-only mapping (the fault would be SIGSEGV), "
-              "expected a map with rw";
-      else if (!v->shared)
-        why = "store to a private mapping: copy-on-write is not modelled, "
-              "expected a shared map";
+      switch (op->kind) {
+      case SCN_MUNMAP:
+      case SCN_MPROTECT:
+        v = vma_at(m, op->mm, op->addr);
+        assert(v); /* the parser checked the address */
+        if (op->kind == SCN_MPROTECT && op->arg == SCN_PROT_NONE)
+          why = "mprotect none is not modelled (no PROT_NONE ptes), "
+                "expected r or rw";
+        else if (!whole_vma(v, op))
+          why = op->kind == SCN_MUNMAP
+                    ? "partial munmap: split_vma is not modelled, expected "
+                      "the start and page count of the whole map"
+                    : "partial mprotect: split_vma is not modelled, "
+                      "expected the start and page count of the whole map";
+        break;
+      case SCN_STORE:
+        v = vma_at(m, op->mm, op->addr);
+        assert(v); /* the parser checked the address */
+        if (!v->write && !made_writable(m, v))
+          why = "store to a read-only mapping (the fault would be SIGSEGV), "
+                "expected a map with rw or an mprotect rw of it";
+        else if (!v->shared)
+          why = "store to a private mapping: copy-on-write is not modelled, "
+                "expected a shared map";
+        break;
+      default:
+        break;
+      }
       if (why) {
         snprintf(err, errlen, "%s:%d:%d: error: %s", scn->path, op->line,
                  op->col, why);
@@ -142,11 +185,22 @@ void mm_thread_main(void *model, sim_thread *t, int tid) {
         release_page(t, op->file, op->page + k);
       break;
     case SCN_MPROTECT:
+      sys_mprotect(t, op->mm, op->addr, (uint64_t)op->npages << PAGE_SHIFT,
+                   op->arg == SCN_PROT_RW ? PROT_READ | PROT_WRITE : PROT_READ);
+      break;
     case SCN_MSYNC:
+      sys_msync(t, op->mm, op->addr, (uint64_t)op->npages << PAGE_SHIFT,
+                op->arg == SCN_MS_SYNC ? MS_SYNC : MS_ASYNC);
+      break;
     case SCN_MUNMAP:
+      sys_munmap(t, op->mm, op->addr, (uint64_t)op->npages << PAGE_SHIFT);
+      break;
     case SCN_MADVISE:
-    case SCN_FOLLOW_PAGE:
-      assert(0); /* refused by mm_program_check */
+      sys_madvise(t, op->mm, op->addr, (uint64_t)op->npages << PAGE_SHIFT,
+                  MADV_DONTNEED);
+      break;
+    case SCN_FOLLOW_PAGE: /* SCN_FOLL_* are the kernel's FOLL_* values */
+      follow_user_page(t, op->mm, op->addr, (unsigned)op->arg);
       break;
     }
   }

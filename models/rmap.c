@@ -8,7 +8,8 @@
 **
 ** And page_mkclean() (2.6.19 d08b3851, read in 2.6.20 @7925ece7): the
 ** reverse walk that write-protects and cleans every shared pte of a page
-** before writeback, so that the next store faults and dirties it again.
+** before writeback, so that the next store faults and dirties it again;
+** a vma that munmap took off i_mmap (vs[].gone) is not walked.
 */
 #include <assert.h>
 
@@ -85,12 +86,19 @@ int page_mkclean(sim_thread *t, int page) {
   if (!p->mapcount || file < 0)
     goto out;
   sim_enter(t, "page_mkclean_file");
-  mm_spin_lock(t, i_mmap_lock(m, file), "spin_lock(i_mmap_lock)");
+  /* the walk reads which vmas are still in i_mmap (munmap's
+     unlink_file_vma writes that under i_mmap_lock, mmap.c) */
+  sim_stepdesc s = {.what = "spin_lock(i_mmap_lock)",
+                    .cost_ns = COST_LOCK,
+                    .n = 1,
+                    .acc = {SIM_LOCK(i_mmap_lock(m, file))}};
+  vma_reads(m, -1, file, &s);
+  sim_step(t, &s);
   for (int i = 0; i < m->nvma; i++) { /* vma_prio_tree_foreach */
     const struct vma *v = &m->vma[i];
     uint32_t last = v->pgoff + (uint32_t)((v->end - v->start) >> PAGE_SHIFT);
-    if (v->file != file || p->index < v->pgoff || p->index >= last ||
-        !v->shared)
+    if (v->file != file || m->s.vs[i].gone || p->index < v->pgoff ||
+        p->index >= last || !v->shared)
       continue;
     ret += page_mkclean_one(t, page, v);
   }

@@ -19,14 +19,16 @@
 ** release_pages() decrements them one at a time (nothing reads a count in
 ** between).  What the kernel's BUG on a count underflow caught, the
 ** accounting invariant of invariants.c (count = cache + ptes + the
-** references the threads hold) checks after every step, in any order.
+** references the threads hold) checks after every step, in any order; and
+** a put by a thread that holds no reference on the page is reported by the
+** put step itself (refcount-mismatch, put_page_of).
 */
 #include <assert.h>
 
 #include "models/kernel.h"
 
 /* Drops the reference thread 't' holds: its own count, not the shared
-   one, is what a model bug (a put without a get) would underflow. */
+   one, is what a put without a get underflows. */
 static void drop_ref(sim_thread *t, int page) {
   mm_model *m = mm_of(t);
   assert(m->refs[sim_thread_id(t)][page] > 0);
@@ -43,15 +45,31 @@ void get_page(sim_thread *t, int page) {
 }
 
 /* put_page() (mm/swap.c), alias page_cache_release() (pagemap.h): the
-   last reference frees the page (count 0: back to the allocator). */
-void put_page(sim_thread *t, int page) {
+   last reference frees the page (count 0: back to the allocator).  A put
+   by a path that holds no reference on the page (the 2.6.17-mm
+   follow_page, R2d) takes someone else's: refcount-mismatch, raised from
+   this step, before the shared count is touched (the kernel would go on
+   to free a page still cached or mapped, or BUG on the underflow later,
+   depending on the order of the other puts). */
+void put_page_of(sim_thread *t, int page, const char *who) {
   mm_model *m = mm_of(t);
+  int tid = sim_thread_id(t);
   SIM_STEP(t, "put_page", COST_ATOMIC, SIM_ADD(page_ref_oid(m, page)));
   /* the count is logged, not read: other threads' updates commute */
   sim_before(t, "count %d", m->s.page[page].count);
+  if (m->refs[tid][page] <= 0) {
+    sim_oid o = page_ref_oid(m, page);
+    sim_violation(sim_thread_exec(t), MM_KIND_REFCOUNT_MISMATCH, &o, 1,
+                  "%s: put_page(page#%d) drops a reference %s never took",
+                  m->threads[tid].name, page, who);
+  }
   drop_ref(t, page);
   sim_after(t, "count %d%s", m->s.page[page].count,
             m->s.page[page].count ? "" : " (freed)");
+}
+
+void put_page(sim_thread *t, int page) {
+  put_page_of(t, page, "this path");
 }
 
 /* pagevec_release() (include/linux/pagevec.h) -> __pagevec_release() ->

@@ -4,7 +4,8 @@
 ** (DPOR, loop bound 2, a few thousand executions) with the footprint
 ** checker on (knob debug.footprint_check, models/fpcheck.c) must show no
 ** undeclared write, and the refcount accounting invariant must hold after
-** every step (no refcount-mismatch); the expected verdicts still hold.
+** every step (no refcount-mismatch, unless the scenario expects it: R2d);
+** the expected verdicts still hold.
 ** The checker catching a wrong footprint is tested in test_model.c.
 */
 #include <criterion/criterion.h>
@@ -28,12 +29,14 @@ static void on_exec(void *arg, const exp_exec *e) {
   t->execs++;
   if (r->outcome != SIM_VIOLATION)
     return;
-  if (!strcmp(r->kind, "undeclared-write") ||
-      !strcmp(r->kind, "refcount-mismatch")) {
+  /* refcount-mismatch is the expected race of follow-page.scn (R2d, a put
+     without a get in the modelled kernel); elsewhere a bug of the model */
+  if (t->expect_kind && !strcmp(r->kind, t->expect_kind)) {
+    t->expected++;
+  } else if (!strcmp(r->kind, "undeclared-write") ||
+             !strcmp(r->kind, "refcount-mismatch")) {
     if (!t->model_bugs++)
       snprintf(t->first, sizeof t->first, "%s: %s", r->kind, r->msg);
-  } else if (t->expect_kind && !strcmp(r->kind, t->expect_kind)) {
-    t->expected++;
   }
 }
 
