@@ -134,7 +134,6 @@ struct vma {
   uint8_t shared, read, write; /* VM_SHARED, VM_READ, VM_WRITE */
   uint8_t prot_write;          /* vm_page_prot carries the write bit: not
                                   for writenotify vmas (2.6.19+) */
-  uint8_t writenotify;         /* vma_wants_writenotify() at mmap time */
   uint8_t pte_base;            /* first pte slot of this vma in its mm */
 };
 
