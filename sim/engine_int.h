@@ -40,6 +40,8 @@ struct sim_thread {
   int trylock_ok; /* of the last granted step */
   int bad_unlock; /* access index of a release of a lock not held in the
                      last granted step, -1 if none */
+  int lock_order; /* the last granted step broke the lock order: raised
+                     by the thread (sim_lockdep_raise) */
   const char *stack[SIM_MAX_DEPTH];
   int depth;
   /* state matching (cfg->digests, digest.c): what the thread observed,
@@ -63,7 +65,9 @@ struct sim_exec {
   int nparked;  /* threads parked in sim_step */
   int running;  /* tid of the thread outside the gate, -1 if none */
   int aborting;
-  int in_action; /* the running thread is inside an action (may longjmp) */
+  int in_action;   /* the running thread is inside an action (may longjmp) */
+  sim_lockdep *ld; /* cfg->lockdep if the model has lock classes, else NULL:
+                      the gate's only lockdep branch tests it */
   uint64_t clock_ns;
   double sg_offset;
   uint64_t seq;

@@ -46,8 +46,9 @@
 #define SIM_MAX_DEPTH 16  /* call nesting tracked for events */
 
 typedef uint32_t sim_oid;
-typedef struct sim_exec sim_exec;     /* one execution in progress */
-typedef struct sim_thread sim_thread; /* a kernel-path instance */
+typedef struct sim_lockdep sim_lockdep; /* a lock class graph: lockdep.h */
+typedef struct sim_exec sim_exec;       /* one execution in progress */
+typedef struct sim_thread sim_thread;   /* a kernel-path instance */
 
 /* What a step does to one object. */
 enum sim_op {
@@ -198,6 +199,8 @@ enum sim_kind_id {
   SIM_KIND_DEADLOCK,   /* "deadlock": no thread enabled, some unfinished */
   SIM_KIND_BAD_UNLOCK, /* "bad-unlock": a thread released a lock it did not
                           hold (or a shared lock nobody held) */
+  SIM_KIND_LOCK_ORDER, /* "lock-order": the lock class graph has a cycle,
+                          or a thread took a class it holds (lockdep.h) */
   SIM_KIND_MODEL       /* the first id of the model's table */
 };
 
@@ -259,6 +262,12 @@ typedef struct sim_model_ops {
      NULL/0 for a model that raises none of its own. */
   const sim_kind *kinds;
   int nkinds;
+  /* Optional: the lock class of object o (a dense id, 0 <=
+     id < SIM_LOCKDEP_MAX_CLASSES, the same for every object of one kind of
+     lock: all page locks, all ptls) with its name in buf ("ptl"), or -1
+     for an object that is not a lock.  Fixed for the model's life.  NULL:
+     the lock-order checker (lockdep.h) is off for this model. */
+  int (*lock_class)(void *model, sim_oid o, char *buf, size_t n);
 } sim_model_ops;
 
 /* In an ops initializer: the model's kinds table, its length from the
@@ -377,6 +386,10 @@ typedef struct sim_exec_cfg {
   int loop_bound;               /* 0: none; else see sim_loop() */
   int digests; /* keep observation digests for sim_state_key(): needs the
                   model's obj_hash and state_key */
+  sim_lockdep *lockdep; /* the lock-order checker's class graph, kept by
+                           the caller across the executions it runs
+                           (lockdep.h); NULL, or a model without
+                           lock_class: no checker */
 } sim_exec_cfg;
 
 typedef struct sim_result {
