@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "helpers.h"
 #include "models/litmus.h"
 #include "sim/explore.h"
 #include "sim/lockdep.h"
@@ -366,4 +367,57 @@ Test(lockdep, recursion_on_one_class) {
   cr_assert_eq(r.outcome, SIM_CLEAN, "%s", r.msg);
   sim_result_free(&r);
   sim_lockdep_free(ld);
+}
+
+/* ------------------------------------------------------------------ CLI */
+
+/* `mmsim run`: on by default for a model with classes, the full report
+   under the result; --no-lockdep: the old outcome. */
+Test(lockdep_cli, run_reports_and_no_lockdep_turns_it_off) {
+  char *out;
+  int rc = run_mmsim("run scenarios/litmus/abba-wait.scn --no-log", &out);
+  cr_assert_eq(rc, 0, "%s", out);
+  cr_assert(strstr(out, "result:   VIOLATION lock-order at step 5: possible "
+                        "circular locking dependency: B -> A -> B; B -> A by "
+                        "t1 in abba_wait_thread (step 'wait_on(A)'); A -> B "
+                        "by t0 in abba_wait_thread (step 'lock(B)')\n"
+                        "lockdep:\n"
+                        "  possible circular locking dependency: B -> A -> "
+                        "B\n"),
+            "%s", out);
+  cr_assert(strstr(out, "      schedule 0*4.1*2\n"), "%s", out);
+  cr_assert(strstr(out, "      schedule 0*2\n"), "%s", out);
+  free(out);
+  rc = run_mmsim("run scenarios/litmus/abba-wait.scn --no-log --no-lockdep",
+                 &out);
+  cr_assert_eq(rc, 1, "%s", out);
+  cr_assert(strstr(out, "result:   clean (7 steps, no invariant violated)\n"),
+            "%s", out);
+  cr_assert_null(strstr(out, "lockdep:"), "%s", out);
+  free(out);
+}
+
+/* `mmsim explore`: the cycle once, its report once, the deadlock too. */
+Test(lockdep_cli, explore_reports_each_cycle_once) {
+  char *out;
+  int rc = run_mmsim("explore scenarios/litmus/abc.scn --no-log", &out);
+  cr_assert_eq(rc, 0, "%s", out);
+  cr_assert(strstr(out, "lock-order 1, deadlock 1     found lock-order "
+                        "(expected)\n"),
+            "%s", out);
+  cr_assert(strstr(out, "lockdep, litmus (each distinct cycle once):\n"
+                        "  possible circular locking dependency: "),
+            "%s", out);
+  const char *first = strstr(out, "possible unsafe locking scenario");
+  cr_assert(first && !strstr(first + 1, "possible unsafe locking scenario"),
+            "%s", out);
+  free(out);
+  rc =
+      run_mmsim("explore scenarios/litmus/abc.scn --no-log --no-lockdep", &out);
+  cr_assert_eq(rc, 1, "%s", out);
+  cr_assert(strstr(out, "  deadlock 1                   NOT found "
+                        "lock-order (expected)\n"),
+            "%s", out);
+  cr_assert_null(strstr(out, "lockdep,"), "%s", out);
+  free(out);
 }
