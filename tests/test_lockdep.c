@@ -4,8 +4,9 @@
 ** deadlock, with its exact message and full report; the AB-BC-CA ring; no
 ** cycle when a lock is released before the other is taken; the read/write
 ** rule; a wait counted as an acquisition; recursion on two locks of one
-** class; each cycle reported once per graph; the switch (no graph: the
-** engine's old outcomes).
+** class; trylocks add no edge; each cycle reported once per graph; the
+** switch (no graph: the engine's old outcomes); `mmsim run` and `mmsim
+** explore` with and without --no-lockdep.
 */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -420,4 +421,69 @@ Test(lockdep_cli, explore_reports_each_cycle_once) {
             "%s", out);
   cr_assert_null(strstr(out, "lockdep,"), "%s", out);
   free(out);
+}
+
+/* ------------------------------------------------------------- trylock */
+
+/* t0 takes A then trylocks B; t1 takes B then A.  A trylock cannot wait,
+   so it adds no edge A -> B (lockdep's rule), and t1's B -> A closes no
+   cycle; B is still held after a successful trylock, so t0 taking C under
+   it adds B -> C. */
+static void try_reset(void *model) {
+  (void)model;
+}
+static void try_thread(void *model, sim_thread *t, int tid) {
+  (void)model;
+  sim_enter(t, "try_thread");
+  if (tid == 0) {
+    SIM_STEP(t, "lock(A)", 1, SIM_LOCK(0));
+    SIM_STEP(t, "trylock(B)", 1, SIM_TRYLOCK(1));
+    cr_assert(sim_trylock_ok(t));
+    SIM_STEP(t, "lock(C)", 1, SIM_LOCK(2));
+    SIM_STEP(t, "unlock(C)", 1, SIM_UNLOCK(2));
+    SIM_STEP(t, "unlock(B)", 1, SIM_UNLOCK(1));
+    SIM_STEP(t, "unlock(A)", 1, SIM_UNLOCK(0));
+  } else {
+    SIM_STEP(t, "lock(B)", 1, SIM_LOCK(1));
+    SIM_STEP(t, "lock(A)", 1, SIM_LOCK(0));
+    SIM_STEP(t, "unlock(A)", 1, SIM_UNLOCK(0));
+    SIM_STEP(t, "unlock(B)", 1, SIM_UNLOCK(1));
+  }
+  sim_leave(t);
+}
+static void try_name(void *model, sim_oid o, char *buf, size_t n) {
+  (void)model;
+  snprintf(buf, n, "%c", "ABC"[o]);
+}
+static int try_class(void *model, sim_oid o, char *buf, size_t n) {
+  try_name(model, o, buf, n);
+  return (int)o;
+}
+
+Test(lockdep, trylock_adds_no_edge) {
+  char err[128];
+  cr_assert_eq(sim_init(3, err, sizeof err), 0, "%s", err);
+  static const sim_model_ops ops = {.reset = try_reset,
+                                    .thread_main = try_thread,
+                                    .obj_name = try_name,
+                                    .lock_class = try_class};
+  static const sim_thread_cfg th[2] = {{"t0", 0}, {"t1", 1}};
+  uint8_t seq[10] = {0, 0, 0, 0, 0, 0, 1, 1, 1, 1};
+  sim_sched ss;
+  sim_lockdep *ld = sim_lockdep_new();
+  sim_exec_cfg cfg = {.ops = &ops,
+                      .threads = th,
+                      .nthreads = 2,
+                      .nobjs = 3,
+                      .chooser =
+                          sim_sched_init(&ss, SIM_POLICY_REPLAY, 0, seq, 10),
+                      .lockdep = ld};
+  sim_result r;
+  cr_assert_eq(sim_exec_run(&cfg, &r), 0);
+  cr_assert_eq(r.outcome, SIM_CLEAN, "%s: %s", r.kind, r.msg);
+  cr_assert_eq(ss.diverged, 0);
+  sim_result_free(&r);
+  static const char *const edges[] = {"A -> C", "B -> C", "B -> A"};
+  assert_edges(ld, edges, 3);
+  sim_lockdep_free(ld);
 }
