@@ -36,9 +36,9 @@
 ** the step.
 **
 ** Lock order: with a class graph (sim_exec_cfg.lockdep) and a model that
-** classes its locks, grant() hands each granted step to lockdep.c, which
-** marks the thread when the step breaks the lock order; the thread raises
-** lock-order from its action, as bad-unlock.  Without, one branch.
+** classes its locks, grant() hands each granted step to lockdep.c; a
+** lock-order violation found does not stop the execution, lockdep.c
+** settles it when the execution is over.  Without a graph, one branch.
 **
 ** Abort: a violation sets x->aborting; the thread that saw it longjmps to its
 ** trampoline, and each parked thread is woken and does the same.  Model state
@@ -559,7 +559,7 @@ static void grant(sim_exec *x, sim_thread *t) {
   t->ready_ns = start + s->cost_ns;
   sched_push(x, tid);
   if (x->ld) /* after sched_push: an edge keeps the schedule with its step */
-    t->lock_order = sim_lockdep_grant(x->ld, x, t, s);
+    sim_lockdep_grant(x->ld, x, t, s);
 
   x->open = 1;
   step_copy(&x->ev_step, s);
@@ -659,8 +659,6 @@ void sim_step(sim_thread *t, const sim_stepdesc *s) {
   x->in_action = 1;
   if (t->bad_unlock >= 0)
     report_bad_unlock(x, t); /* does not return */
-  if (t->lock_order)
-    sim_lockdep_raise(x->ld, x); /* does not return */
 }
 
 /* --------------------------------------------------------------- threads */
@@ -777,7 +775,6 @@ int sim_exec_run(const sim_exec_cfg *cfg, sim_result *r) {
     t->ready_ns = 0;
     t->depth = 0;
     t->bad_unlock = -1;
-    t->lock_order = 0;
     t->obs = sim_hash_of((uint64_t)i);
     t->nloops = 0;
   }
@@ -795,6 +792,8 @@ int sim_exec_run(const sim_exec_cfg *cfg, sim_result *r) {
     simgrid_run();
   }
   assert(x->nlive == 0);
+  if (x->ld)
+    sim_lockdep_end(x->ld, x); /* before the result is hashed */
 
   r->steps = x->seq;
   r->end_ns = x->clock_ns;

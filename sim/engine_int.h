@@ -40,8 +40,6 @@ struct sim_thread {
   int trylock_ok; /* of the last granted step */
   int bad_unlock; /* access index of a release of a lock not held in the
                      last granted step, -1 if none */
-  int lock_order; /* the last granted step broke the lock order: raised
-                     by the thread (sim_lockdep_raise) */
   const char *stack[SIM_MAX_DEPTH];
   int depth;
   /* state matching (cfg->digests, digest.c): what the thread observed,

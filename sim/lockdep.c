@@ -66,11 +66,21 @@ struct sim_lockdep {
   /* the execution in progress */
   ld_held held[SIM_MAX_THREADS][SIM_LOCKDEP_MAX_HELD];
   int nheld[SIM_MAX_THREADS];
-  int pending; /* a violation to raise */
+  /* the execution's report, pending until its end (sim_lockdep_end),
+     and how to take it back: the edge that closed the cycle (the last
+     change to the graph: nothing is added after it in this execution),
+     new or with its previous mode and site, or the recursion bit */
+  int pending;
+  uint64_t pending_seq;
   char msg[sizeof((sim_result *)0)->msg];
   sim_oid objs[2];
   int nobjs;
-  char report[LD_REPORT];
+  int undo_edge; /* -1: a recursion */
+  int undo_new;
+  ld_edge undo_old; /* owns its site.sched while pending */
+  int undo_class;
+  char pending_report[LD_REPORT];
+  char report[LD_REPORT]; /* the last one reported */
 };
 
 /* ------------------------------------------------------------ graph */
@@ -205,7 +215,7 @@ static size_t scenario_line(char *buf, size_t n, int cpu, const char *cls,
 }
 
 /* Formats the violation for the cycle new edge + path: ld->msg (what
-   fits of the summary) and ld->report (everything). */
+   fits of the summary) and ld->pending_report (everything). */
 static void report_cycle(sim_lockdep *ld, int enew, const int16_t *path,
                          int len) {
   int cyc[SIM_LOCKDEP_MAX_CLASSES + 1];
@@ -222,7 +232,7 @@ static void report_cycle(sim_lockdep *ld, int enew, const int16_t *path,
                            ld->cname[ld->edges[cyc[i]].to]);
   ml += (size_t)snprintf(msg, sizeof msg,
                          "possible circular locking dependency: %s", chain);
-  size_t rl = (size_t)snprintf(ld->report, sizeof ld->report,
+  size_t rl = (size_t)snprintf(ld->pending_report, sizeof ld->pending_report,
                                "possible circular locking dependency: %s\n\n"
                                "the edges, each with the step that created "
                                "it:\n",
@@ -236,15 +246,15 @@ static void report_cycle(sim_lockdep *ld, int enew, const int16_t *path,
                              ld->cname[e->from], ld->cname[e->to],
                              e->site.thread, chn, e->site.what);
     char *sched = sim_sched_format(e->site.sched, e->site.nsched);
-    if (rl < sizeof ld->report)
-      rl +=
-          (size_t)snprintf(ld->report + rl, sizeof ld->report - rl,
-                           "  %s -> %s: %s acquired %s%s while holding %s%s\n"
-                           "    in %s (step '%s')\n    schedule %s\n",
-                           ld->cname[e->from], ld->cname[e->to], e->site.thread,
-                           ld->cname[e->to], e->dst_excl ? "" : " (shared)",
-                           ld->cname[e->from], e->src_excl ? "" : " (shared)",
-                           chn, e->site.what, sched ? sched : "?");
+    if (rl < sizeof ld->pending_report)
+      rl += (size_t)snprintf(
+          ld->pending_report + rl, sizeof ld->pending_report - rl,
+          "  %s -> %s: %s acquired %s%s while holding %s%s\n"
+          "    in %s (step '%s')\n    schedule %s\n",
+          ld->cname[e->from], ld->cname[e->to], e->site.thread,
+          ld->cname[e->to], e->dst_excl ? "" : " (shared)", ld->cname[e->from],
+          e->src_excl ? "" : " (shared)", chn, e->site.what,
+          sched ? sched : "?");
     free(sched);
   }
   copy_cut(ld->msg, sizeof ld->msg, msg);
@@ -253,12 +263,14 @@ static void report_cycle(sim_lockdep *ld, int enew, const int16_t *path,
      and A last */
   const ld_edge *last = &ld->edges[cyc[ncyc - 1]];
   const char *a = ld->cname[e0->from], *b = ld->cname[e0->to];
-  if (rl < sizeof ld->report && ncyc > 2) {
-    rl += (size_t)snprintf(ld->report + rl, sizeof ld->report - rl,
+  if (rl < sizeof ld->pending_report && ncyc > 2) {
+    rl += (size_t)snprintf(ld->pending_report + rl,
+                           sizeof ld->pending_report - rl,
                            "\nchain exists of: %s\n", chain);
   }
-  if (rl < sizeof ld->report)
-    rl += (size_t)snprintf(ld->report + rl, sizeof ld->report - rl,
+  if (rl < sizeof ld->pending_report)
+    rl += (size_t)snprintf(ld->pending_report + rl,
+                           sizeof ld->pending_report - rl,
                            "\npossible unsafe locking scenario:\n\n"
                            "  %-29s%s\n  %-29s%s\n",
                            "CPU0", "CPU1", "----", "----");
@@ -270,25 +282,27 @@ static void report_cycle(sim_lockdep *ld, int enew, const int16_t *path,
                 {1, b, !ld->edges[cyc[1]].src_excl},
                 {1, a, !last->dst_excl},
                 {0, b, !e0->dst_excl}};
-  for (int i = 0; i < 4 && rl < sizeof ld->report; i++)
-    rl += scenario_line(ld->report + rl, sizeof ld->report - rl, lines[i].cpu,
-                        lines[i].cls, lines[i].shared);
-  if (rl < sizeof ld->report)
-    snprintf(ld->report + rl, sizeof ld->report - rl, "\n *** DEADLOCK ***\n");
+  for (int i = 0; i < 4 && rl < sizeof ld->pending_report; i++)
+    rl += scenario_line(ld->pending_report + rl, sizeof ld->pending_report - rl,
+                        lines[i].cpu, lines[i].cls, lines[i].shared);
+  if (rl < sizeof ld->pending_report)
+    snprintf(ld->pending_report + rl, sizeof ld->pending_report - rl,
+             "\n *** DEADLOCK ***\n");
 }
 
 /* Adds (or strengthens) edge a -> b created by the step being granted;
    returns 1 if it closes a cycle (the report is then formatted). */
 static int add_edge(sim_lockdep *ld, const sim_exec *x, const ld_site *site,
                     int a, int b, int src_excl, int dst_excl) {
-  int ei = ld->edge_at[a][b];
-  if (ei >= 0) {
+  int ei = ld->edge_at[a][b], is_new = ei < 0;
+  ld_edge old = {0};
+  if (!is_new) {
     ld_edge *e = &ld->edges[ei];
     if (src_excl <= e->src_excl && dst_excl <= e->dst_excl)
       return 0; /* known: nothing new to search */
     src_excl |= e->src_excl;
     dst_excl |= e->dst_excl;
-    free(e->site.sched);
+    old = *e;
   } else {
     if (ld->nedges == ld->capedges) {
       int cap = ld->capedges ? 2 * ld->capedges : 32;
@@ -313,9 +327,14 @@ static int add_edge(sim_lockdep *ld, const sim_exec *x, const ld_site *site,
   int16_t path[2 * SIM_LOCKDEP_MAX_CLASSES];
   visited[0][b] = visited[1][b] = 1;
   int len = find_path(ld, b, dst_excl, a, src_excl, visited, path, 0);
-  if (!len)
+  if (!len) {
+    free(old.site.sched);
     return 0;
+  }
   report_cycle(ld, ei, path, len);
+  ld->undo_edge = ei;
+  ld->undo_new = is_new;
+  ld->undo_old = old;
   return 1;
 }
 
@@ -333,7 +352,7 @@ static void report_recursion(sim_lockdep *ld, const ld_site *site,
            site->thread, c, oname, chn, site->what, c, hname, hchn,
            h->site.what);
   copy_cut(ld->msg, sizeof ld->msg, msg);
-  snprintf(ld->report, sizeof ld->report,
+  snprintf(ld->pending_report, sizeof ld->pending_report,
            "%s\n\npossible unsafe locking scenario:\n\n  CPU0\n  ----\n"
            "  lock(%s);\n  lock(%s);\n\n *** DEADLOCK ***\n\n"
            "two locks of one class, or a missing nesting annotation\n",
@@ -357,7 +376,7 @@ void sim_lockdep_begin(sim_lockdep *ld, const sim_exec_cfg *cfg) {
     ld->ncls = cfg->nobjs;
   }
   memset(ld->nheld, 0, sizeof ld->nheld);
-  ld->pending = 0;
+  assert(!ld->pending); /* sim_lockdep_end settled the last one */
 }
 
 /* t acquires object o of class c (shared or not; a wait is not held
@@ -374,6 +393,8 @@ static int acquire(sim_lockdep *ld, const sim_exec *x, const sim_thread *t,
       if ((h->shared && shared) || (ld->recursive_done >> c & 1))
         continue;
       ld->recursive_done |= 1ull << c;
+      ld->undo_edge = -1;
+      ld->undo_class = c;
       char on[64], hn[64];
       x->cfg->ops->obj_name(x->cfg->model, o, on, sizeof on);
       x->cfg->ops->obj_name(x->cfg->model, h->obj, hn, sizeof hn);
@@ -417,9 +438,11 @@ static int held_has(const sim_lockdep *ld, int tid, sim_oid o) {
   return 0;
 }
 
-int sim_lockdep_grant(sim_lockdep *ld, sim_exec *x, sim_thread *t,
-                      const sim_stepdesc *s) {
+void sim_lockdep_grant(sim_lockdep *ld, sim_exec *x, sim_thread *t,
+                       const sim_stepdesc *s) {
   int tid = t->tid, found = 0;
+  if (ld->pending)
+    return; /* one report per execution: the graph stays as it found it */
   ld_site site;
   int have_site = 0;
   for (int i = 0; i < s->n; i++) {
@@ -445,7 +468,7 @@ int sim_lockdep_grant(sim_lockdep *ld, sim_exec *x, sim_thread *t,
           held_push(ld, tid, o, c, 0, &site);
         break;
       }
-      if (!found && !ld->pending)
+      if (!found)
         found = acquire(ld, x, t, &site, o, c, op == SIM_OP_LOCK_SHARED);
       if (op != SIM_OP_WAIT)
         held_push(ld, tid, o, c, op == SIM_OP_LOCK_SHARED, &site);
@@ -459,13 +482,46 @@ int sim_lockdep_grant(sim_lockdep *ld, sim_exec *x, sim_thread *t,
   }
   if (found) {
     ld->pending = 1;
-    ld->nreports++;
+    ld->pending_seq = x->seq - 1; /* the step granted */
   }
-  return found;
 }
 
-void sim_lockdep_raise(sim_lockdep *ld, sim_exec *x) {
-  assert(ld->pending);
+/* Takes back the pending report's change to the graph. */
+static void undo(sim_lockdep *ld) {
+  if (ld->undo_edge < 0) {
+    ld->recursive_done &= ~(1ull << ld->undo_class);
+    return;
+  }
+  ld_edge *e = &ld->edges[ld->undo_edge];
+  free(e->site.sched);
+  if (ld->undo_new) {
+    assert(ld->undo_edge == ld->nedges - 1); /* the graph's last change */
+    ld->edge_at[e->from][e->to] = -1;
+    ld->nedges--;
+  } else {
+    *e = ld->undo_old;
+  }
+}
+
+void sim_lockdep_end(sim_lockdep *ld, sim_exec *x) {
+  if (!ld->pending)
+    return;
   ld->pending = 0;
-  sim_violation(x, SIM_KIND_LOCK_ORDER, ld->objs, ld->nobjs, "%s", ld->msg);
+  sim_result *r = x->r;
+  if (r->outcome != SIM_CLEAN) {
+    undo(ld);
+    return;
+  }
+  if (!ld->undo_new && ld->undo_edge >= 0)
+    free(ld->undo_old.site.sched);
+  const sim_kind *k = sim_kind_get(NULL, SIM_KIND_LOCK_ORDER);
+  r->outcome = SIM_VIOLATION;
+  snprintf(r->kind, sizeof r->kind, "%s", k->name);
+  r->kind_id = SIM_KIND_LOCK_ORDER;
+  memcpy(r->msg, ld->msg, sizeof r->msg);
+  r->viol_seq = ld->pending_seq;
+  r->nviol_objs = ld->nobjs;
+  memcpy(r->viol_objs, ld->objs, (size_t)ld->nobjs * sizeof *ld->objs);
+  memcpy(ld->report, ld->pending_report, sizeof ld->report);
+  ld->nreports++;
 }

@@ -50,6 +50,19 @@
 ** on the executions run before (an edge already known reports nothing),
 ** so the stateful audit (explore.h) must run without a graph.
 **
+** A lock-order violation does not stop the execution (a potential
+** deadlock is not a state the model must not go past): the execution runs
+** on, its result becomes lock-order at its end if nothing else happened,
+** with the message of the step that found it (sim_result.viol_seq), and
+** the graph is not changed any more in that execution (one report per
+** execution).  If the execution ends otherwise (a deadlock, a model's
+** violation, cut by a loop bound or the step limit, pruned by an
+** explorer), the graph's change that found it is taken back, so that a
+** later execution finds the cycle again.  An explorer thus explores the
+** continuations of the execution that found a cycle, as it would without
+** the checker, and an execution's outcome is a function of its schedule
+** and of the graph before it.
+**
 ** Determinism: classes and edges are kept and searched in id order.
 */
 #ifndef MMSIM_LOCKDEP_H
@@ -88,11 +101,12 @@ void sim_lockdep_report(const sim_lockdep *ld, char *buf, size_t n);
 /* Before an execution: no thread holds anything. */
 void sim_lockdep_begin(sim_lockdep *ld, const sim_exec_cfg *cfg);
 /* After grant() applied the lock effects of step s of thread t: updates
-   t's held set and the graph.  Returns 1 if t must report a violation
-   (sim_lockdep_raise, from its action), else 0. */
-int sim_lockdep_grant(sim_lockdep *ld, sim_exec *x, sim_thread *t,
-                      const sim_stepdesc *s);
-/* Raises the violation found by sim_lockdep_grant; does not return. */
-void sim_lockdep_raise(sim_lockdep *ld, sim_exec *x);
+   t's held set and the graph; a violation found is pending. */
+void sim_lockdep_grant(sim_lockdep *ld, sim_exec *x, sim_thread *t,
+                       const sim_stepdesc *s);
+/* After the execution's last thread ended, before its result is hashed:
+   a pending violation becomes the result if the execution was clean,
+   else it is taken back (see the top of this file). */
+void sim_lockdep_end(sim_lockdep *ld, sim_exec *x);
 
 #endif /* MMSIM_LOCKDEP_H */

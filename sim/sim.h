@@ -27,7 +27,9 @@
 ** thread does not hold) stops the execution: every parked actor is woken
 ** and unwinds to its trampoline (longjmp), nothing of the model is touched
 ** after that point.  Each violation has a kind from a table: the engine's
-** own, or the one the model hands over in sim_model_ops.
+** own, or the one the model hands over in sim_model_ops.  The exception is
+** lock-order (lockdep.h): a potential deadlock, which does not stop the
+** execution and becomes its outcome at its end if nothing else happened.
 **
 ** Determinism: actors are kept in thread-id order, time is integer
 ** nanoseconds computed by the engine, the PRNG is our own, and the trace hash
@@ -200,7 +202,8 @@ enum sim_kind_id {
   SIM_KIND_BAD_UNLOCK, /* "bad-unlock": a thread released a lock it did not
                           hold (or a shared lock nobody held) */
   SIM_KIND_LOCK_ORDER, /* "lock-order": the lock class graph has a cycle,
-                          or a thread took a class it holds (lockdep.h) */
+                          or a thread took a class it holds; the execution
+                          runs to its end (lockdep.h) */
   SIM_KIND_MODEL       /* the first id of the model's table */
 };
 

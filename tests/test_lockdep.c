@@ -54,12 +54,15 @@ static void run(litmus_model *m, const char *sched, sim_lockdep *ld,
   free(seq);
 }
 
-static void assert_lock_order(const sim_result *r, uint64_t steps,
+/* A lock-order violation found at step 'at', the execution run on to its
+   end ('steps'). */
+static void assert_lock_order(const sim_result *r, uint64_t at, uint64_t steps,
                               const char *msg) {
   cr_assert_eq(r->outcome, SIM_VIOLATION, "outcome %d: %s", r->outcome, r->msg);
   cr_assert_str_eq(r->kind, "lock-order");
   cr_assert_eq(r->kind_id, SIM_KIND_LOCK_ORDER);
   cr_assert_str_eq(r->msg, msg);
+  cr_assert_eq(r->viol_seq, at);
   cr_assert_eq(r->steps, steps);
 }
 
@@ -116,9 +119,9 @@ Test(lockdep, abba_without_the_deadlock) {
   build(&m, "abba", 2);
   sim_lockdep *ld = sim_lockdep_new();
   sim_result r;
-  run(&m, "0*4.1*2", ld, &r);
+  run(&m, "0*4.1*4", ld, &r);
   assert_lock_order(
-      &r, 6,
+      &r, 5, 8,
       "possible circular locking dependency: B -> A -> B; B -> A by t1 in "
       "abba_thread (step 'lock(A)'); A -> B by t0 in abba_thread (step "
       "'lock(B)')");
@@ -158,6 +161,31 @@ Test(lockdep, abba_without_the_deadlock) {
   /* the interleaving that does deadlock is the engine's deadlock */
   run(&m, "0.1", ld, &r);
   cr_assert_str_eq(r.kind, "deadlock");
+  sim_result_free(&r);
+  sim_lockdep_free(ld);
+}
+
+/* A cycle found by an execution that then ends otherwise (here cut by
+   the step limit) is taken back, and found again by a later one. */
+Test(lockdep, taken_back_when_the_execution_ends_otherwise) {
+  litmus_model m;
+  build(&m, "abba", 2);
+  sim_lockdep *ld = sim_lockdep_new();
+  sim_result r;
+  max_steps = 7;
+  run(&m, "0*4.1*3", ld, &r);
+  max_steps = 1000;
+  cr_assert_eq(r.outcome, SIM_STEP_LIMIT, "%s", r.msg);
+  sim_result_free(&r);
+  static const char *const edges[] = {"A -> B"};
+  assert_edges(ld, edges, 1);
+  cr_assert_eq(sim_lockdep_nreports(ld), 0);
+  char rep[64];
+  sim_lockdep_report(ld, rep, sizeof rep);
+  cr_assert_str_eq(rep, "");
+  run(&m, "0*4.1*4", ld, &r);
+  cr_assert_str_eq(r.kind, "lock-order");
+  cr_assert_eq(sim_lockdep_nreports(ld), 1);
   sim_result_free(&r);
   sim_lockdep_free(ld);
 }
@@ -202,9 +230,9 @@ Test(lockdep, abc_three_lock_cycle) {
   max_steps = 1000;
   cr_assert_eq(r.outcome, SIM_STEP_LIMIT, "%s", r.msg);
   sim_result_free(&r);
-  run(&m, "2*2", ld, &r);
+  run(&m, "2*4.0*4.1*4", ld, &r);
   assert_lock_order(
-      &r, 2,
+      &r, 1, 12,
       "possible circular locking dependency: C -> A -> B -> C; C -> A by t2 "
       "in abc_thread (step 'lock(A)'); A -> B by t0 in abc_thread (step "
       "'lock(B)'); B -> C by t1 in abc_thread (step 'lock(C)')");
@@ -304,9 +332,9 @@ Test(lockdep, read_write_rule) {
 
   build(&m, "rwsem", 3);
   ld = sim_lockdep_new();
-  run(&m, "0*4.1*4.2*2", ld, &r);
+  run(&m, "0*4.1*4.2*4", ld, &r);
   assert_lock_order(
-      &r, 10,
+      &r, 9, 12,
       "possible circular locking dependency: B -> A -> B; B -> A by t2 in "
       "rwsem_thread (step 'down_write(A)'); A -> B by t0 in rwsem_thread "
       "(step 'lock(B)')");
@@ -332,9 +360,9 @@ Test(lockdep, wait_counts_as_acquisition) {
   build(&m, "abba-wait", 2);
   sim_lockdep *ld = sim_lockdep_new();
   sim_result r;
-  run(&m, "0*4.1*2", ld, &r);
+  run(&m, "0*4.1*3", ld, &r);
   assert_lock_order(
-      &r, 6,
+      &r, 5, 7,
       "possible circular locking dependency: B -> A -> B; B -> A by t1 in "
       "abba_wait_thread (step 'wait_on(A)'); A -> B by t0 in "
       "abba_wait_thread (step 'lock(B)')");
@@ -358,7 +386,7 @@ Test(lockdep, recursion_on_one_class) {
   sim_lockdep *ld = sim_lockdep_new();
   sim_result r;
   run(&m, "0*4", ld, &r);
-  assert_lock_order(&r, 2,
+  assert_lock_order(&r, 1, 4,
                     "possible recursive locking: t0 acquires page lock "
                     "(page#1) in recursive_thread (step 'lock_page(page#1)') "
                     "while holding page lock (page#0) taken in "
