@@ -35,6 +35,7 @@ typedef struct ld_site {
   uint8_t *sched; /* the schedule up to and with this step (malloc'd, edges
                      only) */
   size_t nsched;
+  uint8_t wait; /* the acquisition was a wait (SIM_OP_WAIT) */
 } ld_site;
 
 typedef struct ld_edge {
@@ -145,6 +146,7 @@ static void site_of(ld_site *s, const sim_exec *x, const sim_thread *t,
   memcpy(s->stack, t->stack, (size_t)t->depth * sizeof *t->stack);
   s->sched = NULL;
   s->nsched = 0;
+  s->wait = 0;
 }
 
 /* Copies s into d[n], cut with " ..." when it does not fit. */
@@ -207,9 +209,13 @@ static int find_path(const sim_lockdep *ld, int u, int in_excl, int goal,
 
 /* One line of the two-column scenario: CPU0's column or CPU1's. */
 static size_t scenario_line(char *buf, size_t n, int cpu, const char *cls,
-                            int shared) {
+                            int shared, int wait) {
   char op[LD_NAME + 16];
-  snprintf(op, sizeof op, "%s(%s);", shared ? "lock_shared" : "lock", cls);
+  snprintf(op, sizeof op, "%s(%s);",
+           wait     ? "wait_on"
+           : shared ? "lock_shared"
+                    : "lock",
+           cls);
   return (size_t)snprintf(buf, n, cpu ? "%31s%s\n" : "  %s\n", cpu ? "" : op,
                           cpu ? op : "");
 }
@@ -249,10 +255,11 @@ static void report_cycle(sim_lockdep *ld, int enew, const int16_t *path,
     if (rl < sizeof ld->pending_report)
       rl += (size_t)snprintf(
           ld->pending_report + rl, sizeof ld->pending_report - rl,
-          "  %s -> %s: %s acquired %s%s while holding %s%s\n"
+          "  %s -> %s: %s %s %s%s while holding %s%s\n"
           "    in %s (step '%s')\n    schedule %s\n",
           ld->cname[e->from], ld->cname[e->to], e->site.thread,
-          ld->cname[e->to], e->dst_excl ? "" : " (shared)", ld->cname[e->from],
+          e->site.wait ? "waited for" : "acquired", ld->cname[e->to],
+          e->dst_excl ? "" : " (shared)", ld->cname[e->from],
           e->src_excl ? "" : " (shared)", chn, e->site.what,
           sched ? sched : "?");
     free(sched);
@@ -277,14 +284,15 @@ static void report_cycle(sim_lockdep *ld, int enew, const int16_t *path,
   struct {
     int cpu;
     const char *cls;
-    int shared;
-  } lines[4] = {{0, a, !e0->src_excl},
-                {1, b, !ld->edges[cyc[1]].src_excl},
-                {1, a, !last->dst_excl},
-                {0, b, !e0->dst_excl}};
+    int shared, wait;
+  } lines[4] = {{0, a, !e0->src_excl, 0},
+                {1, b, !ld->edges[cyc[1]].src_excl, 0},
+                {1, a, !last->dst_excl, last->site.wait},
+                {0, b, !e0->dst_excl, e0->site.wait}};
   for (int i = 0; i < 4 && rl < sizeof ld->pending_report; i++)
     rl += scenario_line(ld->pending_report + rl, sizeof ld->pending_report - rl,
-                        lines[i].cpu, lines[i].cls, lines[i].shared);
+                        lines[i].cpu, lines[i].cls, lines[i].shared,
+                        lines[i].wait);
   if (rl < sizeof ld->pending_report)
     snprintf(ld->pending_report + rl, sizeof ld->pending_report - rl,
              "\n *** DEADLOCK ***\n");
@@ -468,8 +476,10 @@ void sim_lockdep_grant(sim_lockdep *ld, sim_exec *x, sim_thread *t,
           held_push(ld, tid, o, c, 0, &site);
         break;
       }
+      site.wait = op == SIM_OP_WAIT;
       if (!found)
         found = acquire(ld, x, t, &site, o, c, op == SIM_OP_LOCK_SHARED);
+      site.wait = 0;
       if (op != SIM_OP_WAIT)
         held_push(ld, tid, o, c, op == SIM_OP_LOCK_SHARED, &site);
       break;

@@ -367,6 +367,13 @@ Test(lockdep, wait_counts_as_acquisition) {
       "abba_wait_thread (step 'wait_on(A)'); A -> B by t0 in "
       "abba_wait_thread (step 'lock(B)')");
   sim_result_free(&r);
+  char rep[4096];
+  sim_lockdep_report(ld, rep, sizeof rep);
+  cr_assert(strstr(rep, "  B -> A: t1 waited for A while holding B\n"), "%s",
+            rep);
+  cr_assert(strstr(rep, "                               lock(B);\n"
+                        "  wait_on(A);\n"),
+            "%s", rep);
   sim_lockdep_free(ld);
   /* without the checker the same run is clean, the other order
      deadlocks */
