@@ -11,9 +11,10 @@
 ** rule of lockdep.h instead of lockdep's recursive-read tracking; no
 ** irq-safety classes, no lock chains cache.
 **
-** The engine calls sim_lockdep_grant() from grant() (the deciding thread)
-** and the granted thread raises the violation from its action
-** (sim_lockdep_raise), as bad-unlock is raised, so the log shows the step.
+** The engine calls sim_lockdep_grant() from grant(), in the actor of the
+** thread deciding (a thread's stack, 64 KiB: large buffers live in the
+** graph, not in frames), and sim_lockdep_end() when the execution is over,
+** which settles a pending report (lockdep.h).
 */
 #include "lockdep.h"
 #include "engine_int.h"
@@ -81,6 +82,7 @@ struct sim_lockdep {
   ld_edge undo_old; /* owns its site.sched while pending */
   int undo_class;
   char pending_report[LD_REPORT];
+  char scratch[2048];     /* the summary before it is cut to msg */
   char report[LD_REPORT]; /* the last one reported */
 };
 
@@ -229,15 +231,16 @@ static void report_cycle(sim_lockdep *ld, int enew, const int16_t *path,
   cyc[ncyc++] = enew;
   for (int i = 0; i < len; i++)
     cyc[ncyc++] = path[i];
-  char chain[512], msg[2048], chn[256];
+  char chain[512], *msg = ld->scratch, chn[256];
+  const size_t msgn = sizeof ld->scratch;
   size_t cl = 0, ml = 0;
   const ld_edge *e0 = &ld->edges[enew];
   cl += (size_t)snprintf(chain, sizeof chain, "%s", ld->cname[e0->from]);
   for (int i = 0; i < ncyc && cl < sizeof chain; i++)
     cl += (size_t)snprintf(chain + cl, sizeof chain - cl, " -> %s",
                            ld->cname[ld->edges[cyc[i]].to]);
-  ml += (size_t)snprintf(msg, sizeof msg,
-                         "possible circular locking dependency: %s", chain);
+  ml += (size_t)snprintf(msg, msgn, "possible circular locking dependency: %s",
+                         chain);
   size_t rl = (size_t)snprintf(ld->pending_report, sizeof ld->pending_report,
                                "possible circular locking dependency: %s\n\n"
                                "the edges, each with the step that created "
@@ -246,8 +249,8 @@ static void report_cycle(sim_lockdep *ld, int enew, const int16_t *path,
   for (int i = 0; i < ncyc; i++) {
     const ld_edge *e = &ld->edges[cyc[i]];
     chain_text(&e->site, chn, sizeof chn);
-    if (ml < sizeof msg)
-      ml += (size_t)snprintf(msg + ml, sizeof msg - ml,
+    if (ml < msgn)
+      ml += (size_t)snprintf(msg + ml, msgn - ml,
                              "; %s -> %s by %s in %s (step '%s')",
                              ld->cname[e->from], ld->cname[e->to],
                              e->site.thread, chn, e->site.what);
@@ -350,11 +353,11 @@ static int add_edge(sim_lockdep *ld, const sim_exec *x, const ld_site *site,
 static void report_recursion(sim_lockdep *ld, const ld_site *site,
                              const ld_held *h, sim_oid o, const char *oname,
                              const char *hname) {
-  char chn[256], hchn[256], msg[1024];
+  char chn[256], hchn[256], *msg = ld->scratch;
   const char *c = ld->cname[h->cls];
   chain_text(site, chn, sizeof chn);
   chain_text(&h->site, hchn, sizeof hchn);
-  snprintf(msg, sizeof msg,
+  snprintf(msg, sizeof ld->scratch,
            "possible recursive locking: %s acquires %s (%s) in %s (step '%s') "
            "while holding %s (%s) taken in %s (step '%s')",
            site->thread, c, oname, chn, site->what, c, hname, hchn,

@@ -399,6 +399,7 @@ Test(lockdep, recursion_on_one_class) {
                     "while holding page lock (page#0) taken in "
                     "recursive_thread (step 'lock_page(page#0)')");
   cr_assert_eq(sim_lockdep_nedges(ld), 0);
+  sim_result_free(&r);
   run(&m, "0*4", ld, &r); /* reported once per class */
   cr_assert_eq(r.outcome, SIM_CLEAN, "%s", r.msg);
   sim_result_free(&r);
