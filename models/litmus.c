@@ -19,6 +19,13 @@
 **   counter      textbook controls: a locked increment (never loses one),
 **   racy-counter the same without the lock (lost update), and two threads
 **   abba         taking two locks in opposite orders (deadlock).
+**   abc          the lock-order checker's programs (sim/lockdep.h): a
+**   abba-released  three-lock ring A-B, B-C, C-A; abba with t1 releasing
+**   rwsem        B before it takes A (no cycle); a rwsem A read by t0 and
+**   abba-wait    t1 (no deadlock) and written by t2 (deadlock); abba
+**   recursive    where t1 waits for A to be unlocked instead of taking it
+**                (wait_on_page_locked); one thread taking two locks of
+**                one class (two page locks).
 **
 ** Faithful: each shared access is one step whose footprint is exactly that
 ** access, and local computation between steps touches nothing shared.
@@ -111,18 +118,34 @@ static const struct {
     [LITMUS_COUNTER] = {"counter", 1, SIM_MAX_THREADS},
     [LITMUS_RACY_COUNTER] = {"racy-counter", 1, SIM_MAX_THREADS},
     [LITMUS_ABBA] = {"abba", 2, 2},
+    [LITMUS_ABC] = {"abc", 3, 3},
+    [LITMUS_ABBA_RELEASED] = {"abba-released", 2, 2},
+    [LITMUS_RWSEM] = {"rwsem", 2, 3},
+    [LITMUS_ABBA_WAIT] = {"abba-wait", 2, 2},
+    [LITMUS_RECURSIVE] = {"recursive", 1, 1},
 };
 
 const char *litmus_names(void) {
-  return "indexer, lastzero, filesystem, counter, racy-counter, abba";
+  return "indexer, lastzero, filesystem, counter, racy-counter, abba, abc, "
+         "abba-released, rwsem, abba-wait, recursive";
 }
 
 /* ------------------------------------------------------------ objects */
 
 /* indexer: table[h] = h.  lastzero: a[i] = i.  counter: l = 0, x = 1.
-   racy-counter: x = 0.  abba: A = 0, B = 1.  filesystem below. */
+   racy-counter: x = 0.  abba and the lock-order programs: A = 0, B = 1,
+   C = 2 (recursive: page#0, page#1).  filesystem below. */
 enum { COUNTER_L, COUNTER_X };
-enum { ABBA_A, ABBA_B };
+enum { ABBA_A, ABBA_B, ABBA_C };
+static const char *const abc_name[] = {"A", "B", "C"};
+static const char *const abc_lock[] = {"lock(A)", "lock(B)", "lock(C)"};
+static const char *const abc_unlock[] = {"unlock(A)", "unlock(B)", "unlock(C)"};
+
+/* Whether a program is one of the lock-order checker's (objects A, B, C
+   or two pages, all locks). */
+static int lockdep_prog(enum litmus_prog p) {
+  return p >= LITMUS_ABBA && p <= LITMUS_RECURSIVE;
+}
 
 static sim_oid fs_locki(const litmus_model *m, int i) {
   (void)m;
@@ -170,7 +193,14 @@ static void litmus_obj_name(void *model, sim_oid o, char *buf, size_t n) {
     snprintf(buf, n, "x");
     break;
   case LITMUS_ABBA:
-    snprintf(buf, n, "%s", o == ABBA_A ? "A" : "B");
+  case LITMUS_ABC:
+  case LITMUS_ABBA_RELEASED:
+  case LITMUS_RWSEM:
+  case LITMUS_ABBA_WAIT:
+    snprintf(buf, n, "%s", abc_name[o]);
+    break;
+  case LITMUS_RECURSIVE:
+    snprintf(buf, n, "page#%d", i);
     break;
   case LITMUS__COUNT:
     snprintf(buf, n, "?");
@@ -289,19 +319,114 @@ static void counter_thread(litmus_model *m, sim_thread *t) {
      lock(A)       |
                    | lock(B)
      lock(B) waits | lock(A) waits: deadlock */
+/* Thread 'tid' of a ring of k locks: takes lock tid, then lock tid+1 mod
+   k, nested.  abba is the ring of two, abc the ring of three. */
+static void ring_lock(sim_thread *t, int tid, int k) {
+  sim_oid first = (sim_oid)tid, second = (sim_oid)((tid + 1) % k);
+  SIM_STEP(t, abc_lock[first], LITMUS_STEP_NS, SIM_LOCK(first));
+  SIM_STEP(t, abc_lock[second], LITMUS_STEP_NS, SIM_LOCK(second));
+  SIM_STEP(t, abc_unlock[second], LITMUS_STEP_NS, SIM_UNLOCK(second));
+  SIM_STEP(t, abc_unlock[first], LITMUS_STEP_NS, SIM_UNLOCK(first));
+}
+
 static void abba_thread(sim_thread *t, int tid) {
   sim_enter(t, "abba_thread");
+  ring_lock(t, tid, 2);
+  sim_leave(t);
+}
+
+/* abc: t0 A then B, t1 B then C, t2 C then A: no two threads invert a
+   pair, the three together close a cycle.
+     t0        | t1        | t2
+     lock(A)   | lock(B)   | lock(C)
+     lock(B) waits for t1, lock(C) waits for t2, lock(A) for t0 */
+static void abc_thread(sim_thread *t, int tid) {
+  sim_enter(t, "abc_thread");
+  ring_lock(t, tid, 3);
+  sim_leave(t);
+}
+
+/* abba-released: t0 as in abba; t1 releases B before it takes A, so it
+   never holds B while waiting for A: no B -> A dependency, no cycle. */
+static void released_thread(sim_thread *t, int tid) {
+  sim_enter(t, "released_thread");
   if (tid == 0) {
-    SIM_STEP(t, "lock(A)", LITMUS_STEP_NS, SIM_LOCK(ABBA_A));
-    SIM_STEP(t, "lock(B)", LITMUS_STEP_NS, SIM_LOCK(ABBA_B));
-    SIM_STEP(t, "unlock(B)", LITMUS_STEP_NS, SIM_UNLOCK(ABBA_B));
-    SIM_STEP(t, "unlock(A)", LITMUS_STEP_NS, SIM_UNLOCK(ABBA_A));
+    ring_lock(t, 0, 2);
   } else {
     SIM_STEP(t, "lock(B)", LITMUS_STEP_NS, SIM_LOCK(ABBA_B));
+    SIM_STEP(t, "unlock(B)", LITMUS_STEP_NS, SIM_UNLOCK(ABBA_B));
     SIM_STEP(t, "lock(A)", LITMUS_STEP_NS, SIM_LOCK(ABBA_A));
     SIM_STEP(t, "unlock(A)", LITMUS_STEP_NS, SIM_UNLOCK(ABBA_A));
+  }
+  sim_leave(t);
+}
+
+/* rwsem: A is a rwsem.  t0 reads A, then takes B; t1 takes B, then reads
+   A: two readers of A do not block each other, no deadlock.  t2 (N = 3)
+   takes B, then writes A: it waits for t0's read while t0 waits for B.
+     t0            | t2
+     down_read(A)  |
+                   | lock(B)
+     lock(B) waits | down_write(A) waits: deadlock */
+static void rwsem_thread(sim_thread *t, int tid) {
+  sim_enter(t, "rwsem_thread");
+  if (tid == 0) {
+    SIM_STEP(t, "down_read(A)", LITMUS_STEP_NS, SIM_LOCK_SH(ABBA_A));
+    SIM_STEP(t, "lock(B)", LITMUS_STEP_NS, SIM_LOCK(ABBA_B));
+    SIM_STEP(t, "unlock(B)", LITMUS_STEP_NS, SIM_UNLOCK(ABBA_B));
+    SIM_STEP(t, "up_read(A)", LITMUS_STEP_NS, SIM_UNLOCK_SH(ABBA_A));
+  } else {
+    SIM_STEP(t, "lock(B)", LITMUS_STEP_NS, SIM_LOCK(ABBA_B));
+    if (tid == 1) {
+      SIM_STEP(t, "down_read(A)", LITMUS_STEP_NS, SIM_LOCK_SH(ABBA_A));
+      SIM_STEP(t, "up_read(A)", LITMUS_STEP_NS, SIM_UNLOCK_SH(ABBA_A));
+    } else {
+      SIM_STEP(t, "down_write(A)", LITMUS_STEP_NS, SIM_LOCK(ABBA_A));
+      SIM_STEP(t, "up_write(A)", LITMUS_STEP_NS, SIM_UNLOCK(ABBA_A));
+    }
     SIM_STEP(t, "unlock(B)", LITMUS_STEP_NS, SIM_UNLOCK(ABBA_B));
   }
+  sim_leave(t);
+}
+
+/* abba-wait's wait condition: A is free (PG_locked clear). */
+static int a_unlocked(const sim_exec *x, void *arg) {
+  (void)arg;
+  return sim_lock_holder(x, ABBA_A) < 0;
+}
+
+/* abba-wait: t0 as in abba; t1 holds B and waits until A is unlocked
+   (wait_on_page_locked with A as the page lock) without taking it.
+     t0            | t1
+     lock(A)       |
+                   | lock(B)
+     lock(B) waits | wait_on(A) waits: deadlock, that lockdep cannot see */
+static void abba_wait_thread(sim_thread *t, int tid) {
+  sim_enter(t, "abba_wait_thread");
+  if (tid == 0) {
+    ring_lock(t, 0, 2);
+  } else {
+    SIM_STEP(t, "lock(B)", LITMUS_STEP_NS, SIM_LOCK(ABBA_B));
+    sim_step(t, &(const sim_stepdesc){.what = "wait_on(A)",
+                                      .cost_ns = LITMUS_STEP_NS,
+                                      .n = 1,
+                                      .acc = {{ABBA_A, SIM_OP_WAIT}},
+                                      .ready = a_unlocked});
+    SIM_STEP(t, "unlock(B)", LITMUS_STEP_NS, SIM_UNLOCK(ABBA_B));
+  }
+  sim_leave(t);
+}
+
+/* recursive: one thread locks two pages, two locks of one class: the
+   order between them is not declared, so two threads locking them in
+   opposite orders deadlock (lock_page of the page being written, then
+   of the page a fault brings in). */
+static void recursive_thread(sim_thread *t) {
+  sim_enter(t, "recursive_thread");
+  SIM_STEP(t, "lock_page(page#0)", LITMUS_STEP_NS, SIM_LOCK(0));
+  SIM_STEP(t, "lock_page(page#1)", LITMUS_STEP_NS, SIM_LOCK(1));
+  SIM_STEP(t, "unlock_page(page#1)", LITMUS_STEP_NS, SIM_UNLOCK(1));
+  SIM_STEP(t, "unlock_page(page#0)", LITMUS_STEP_NS, SIM_UNLOCK(0));
   sim_leave(t);
 }
 
@@ -327,6 +452,21 @@ static void litmus_thread_main(void *model, sim_thread *t, int tid) {
     break;
   case LITMUS_ABBA:
     abba_thread(t, tid);
+    break;
+  case LITMUS_ABC:
+    abc_thread(t, tid);
+    break;
+  case LITMUS_ABBA_RELEASED:
+    released_thread(t, tid);
+    break;
+  case LITMUS_RWSEM:
+    rwsem_thread(t, tid);
+    break;
+  case LITMUS_ABBA_WAIT:
+    abba_wait_thread(t, tid);
+    break;
+  case LITMUS_RECURSIVE:
+    recursive_thread(t);
     break;
   case LITMUS__COUNT:
     assert(0);
@@ -459,8 +599,8 @@ static void litmus_at_end(void *model, sim_exec *x) {
                     "x = %d after %d increments", m->x, m->n);
     }
     break;
-  case LITMUS_ABBA:
-  case LITMUS__COUNT:
+  default: /* abba and the lock-order programs: locks only */
+    assert(lockdep_prog(m->prog));
     break;
   }
 }
@@ -490,8 +630,8 @@ static uint64_t litmus_state_hash(void *model) {
   case LITMUS_RACY_COUNTER:
     sim_hash_u64(&h, (uint32_t)m->x);
     break;
-  case LITMUS_ABBA:
-  case LITMUS__COUNT:
+  default: /* abba and the lock-order programs: no variables */
+    assert(lockdep_prog(m->prog));
     break;
   }
   return h;
@@ -522,11 +662,44 @@ static uint64_t litmus_obj_hash(void *model, sim_oid o) {
     return o == COUNTER_X ? (uint32_t)m->x : 0; /* l: a lock */
   case LITMUS_RACY_COUNTER:
     return (uint32_t)m->x;
-  case LITMUS_ABBA: /* A and B: locks */
-  case LITMUS__COUNT:
+  default: /* abba and the lock-order programs: locks */
+    assert(lockdep_prog(m->prog));
     break;
   }
   return 0;
+}
+
+/* Lock classes (litmus.h): every lock of a lock-order program its own
+   class but the recursive program's two pages; l; locki[], lockb[]. */
+static int litmus_lock_class(void *model, sim_oid o, char *buf, size_t n) {
+  const litmus_model *m = model;
+  int i = (int)o;
+  assert(o < m->nobjs);
+  switch (m->prog) {
+  case LITMUS_COUNTER:
+    if (o != COUNTER_L)
+      return -1;
+    snprintf(buf, n, "l");
+    return 0;
+  case LITMUS_FILESYSTEM:
+    if (i < m->ninode) {
+      snprintf(buf, n, "locki");
+      return 0;
+    }
+    if (i >= 2 * m->ninode && i < 2 * m->ninode + LITMUS_NUMBLOCKS) {
+      snprintf(buf, n, "lockb");
+      return 1;
+    }
+    return -1;
+  case LITMUS_RECURSIVE:
+    snprintf(buf, n, "page lock");
+    return 0;
+  default:
+    if (!lockdep_prog(m->prog))
+      return -1; /* indexer, lastzero, racy-counter: no locks */
+    snprintf(buf, n, "%s", abc_name[o]);
+    return i;
+  }
 }
 
 /* state_key is the final-state hash: it covers every variable reset()
@@ -542,6 +715,7 @@ const sim_model_ops litmus_ops = {
     .obj_hash = litmus_obj_hash,
     .state_key = litmus_state_hash,
     SIM_KINDS(litmus_kinds),
+    .lock_class = litmus_lock_class,
 };
 
 /* --------------------------------------------------------------- setup */
@@ -587,7 +761,21 @@ int litmus_init(litmus_model *m, const char *name, int n, char *err,
     m->nobjs = 1;
     break;
   case LITMUS_ABBA:
+  case LITMUS_ABBA_RELEASED:
+  case LITMUS_ABBA_WAIT:
     m->nthreads = 2;
+    m->nobjs = 2;
+    break;
+  case LITMUS_ABC:
+    m->nthreads = 3;
+    m->nobjs = 3;
+    break;
+  case LITMUS_RWSEM:
+    m->nthreads = n;
+    m->nobjs = 2;
+    break;
+  case LITMUS_RECURSIVE:
+    m->nthreads = 1;
     m->nobjs = 2;
     break;
   case LITMUS__COUNT:

@@ -12,6 +12,17 @@
 **   counter        1..32   N        2: l, x
 **   racy-counter   1..32   N        1: x
 **   abba           2       2        2: A, B
+**   abc            3       3        3: A, B, C
+**   abba-released  2       2        2: A, B
+**   rwsem          2..3    N        2: A (a rwsem), B
+**   abba-wait      2       2        2: A, B
+**   recursive      1       1        2: page#0, page#1
+**
+** Lock classes (lock_class, for the lock-order checker, sim/lockdep.h):
+** each named lock of the abba family is its own class (A, B, C); the
+** recursive program's two page locks are one class ("page lock");
+** counter's l is "l"; the filesystem's locki[] are one class, lockb[]
+** another.  Other objects are not locks.
 **
 ** Threads are named "t0", "t1", ... and thread i runs on CPU i, so the
 ** engine needs sim_init(ncpus >= litmus_nthreads()).
@@ -42,6 +53,11 @@ enum litmus_prog {
   LITMUS_COUNTER,
   LITMUS_RACY_COUNTER,
   LITMUS_ABBA,
+  LITMUS_ABC,
+  LITMUS_ABBA_RELEASED,
+  LITMUS_RWSEM,
+  LITMUS_ABBA_WAIT,
+  LITMUS_RECURSIVE,
   LITMUS__COUNT
 };
 
@@ -72,8 +88,8 @@ int litmus_init(litmus_model *m, const char *name, int n, char *err,
                 size_t errlen);
 
 /* reset, thread_main, at_end (invariant checks), obj_name, state_hash,
-   obj_hash and state_key (state matching), and the kinds below;
-   after_step is NULL. */
+   obj_hash and state_key (state matching), lock_class, and the kinds
+   below; after_step is NULL. */
 extern const sim_model_ops litmus_ops;
 
 /* Violation kinds of the litmus programs (abba's deadlock is the
@@ -90,7 +106,8 @@ extern const sim_kind litmus_kinds[LITMUS_NKINDS];
 int litmus_nthreads(const litmus_model *m);
 const sim_thread_cfg *litmus_threads(const litmus_model *m);
 uint32_t litmus_nobjs(const litmus_model *m);
-/* "indexer, lastzero, filesystem, counter, racy-counter, abba" */
+/* "indexer, lastzero, filesystem, counter, racy-counter, abba, abc,
+   abba-released, rwsem, abba-wait, recursive" */
 const char *litmus_names(void);
 
 #endif /* MMSIM_LITMUS_H */

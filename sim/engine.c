@@ -35,6 +35,11 @@
 ** bad-unlock (as GenMC reports an invalid unlock), so that the log shows
 ** the step.
 **
+** Lock order: with a class graph (sim_exec_cfg.lockdep) and a model that
+** classes its locks, grant() hands each granted step to lockdep.c; a
+** lock-order violation found does not stop the execution, lockdep.c
+** settles it when the execution is over.  Without a graph, one branch.
+**
 ** Abort: a violation sets x->aborting; the thread that saw it longjmps to its
 ** trampoline, and each parked thread is woken and does the same.  Model state
 ** is reset from the scenario before the next execution, so nothing needs
@@ -42,6 +47,7 @@
 */
 #include "engine_int.h"
 #include "hash.h"
+#include "lockdep.h"
 #include "sim.h"
 
 #include <assert.h>
@@ -552,6 +558,8 @@ static void grant(sim_exec *x, sim_thread *t) {
     x->clock_ns = start; /* SimGrid's clock follows lazily: sync_sg_clock */
   t->ready_ns = start + s->cost_ns;
   sched_push(x, tid);
+  if (x->ld) /* after sched_push: an edge keeps the schedule with its step */
+    sim_lockdep_grant(x->ld, x, t, s);
 
   x->open = 1;
   step_copy(&x->ev_step, s);
@@ -751,6 +759,9 @@ int sim_exec_run(const sim_exec_cfg *cfg, sim_result *r) {
   x->hash = SIM_HASH_INIT;
   x->nsched = 0;
   x->open = 0;
+  x->ld = cfg->lockdep && cfg->ops->lock_class ? cfg->lockdep : NULL;
+  if (x->ld)
+    sim_lockdep_begin(x->ld, cfg);
 
   cfg->ops->reset(cfg->model);
   for (int i = 0; i < cfg->nthreads; i++) {
@@ -781,6 +792,8 @@ int sim_exec_run(const sim_exec_cfg *cfg, sim_result *r) {
     simgrid_run();
   }
   assert(x->nlive == 0);
+  if (x->ld)
+    sim_lockdep_end(x->ld, x); /* before the result is hashed */
 
   r->steps = x->seq;
   r->end_ns = x->clock_ns;

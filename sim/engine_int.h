@@ -63,7 +63,9 @@ struct sim_exec {
   int nparked;  /* threads parked in sim_step */
   int running;  /* tid of the thread outside the gate, -1 if none */
   int aborting;
-  int in_action; /* the running thread is inside an action (may longjmp) */
+  int in_action;   /* the running thread is inside an action (may longjmp) */
+  sim_lockdep *ld; /* cfg->lockdep if the model has lock classes, else NULL:
+                      the gate's only lockdep branch tests it */
   uint64_t clock_ns;
   double sg_offset;
   uint64_t seq;

@@ -1,7 +1,8 @@
 /*
-** kinds.c - violation kinds: the engine's own table (deadlock, bad-unlock)
-** and the lookups over it and a model's table (sim_model_ops.kinds), by
-** id and by name.  The id space is described in sim.h: 0 is no
+** kinds.c - violation kinds: the engine's own table (deadlock, bad-unlock,
+** lock-order) and the lookups over it and a model's table
+** (sim_model_ops.kinds), by id and by name.  The id space is described in
+*sim.h: 0 is no
 ** violation, then the engine's kinds, then the model's in table order.
 ** Raising a kind is the engine's business (sim_violation, engine.c).
 */
@@ -14,6 +15,9 @@ const sim_kind sim_engine_kinds[SIM_NENGINE_KINDS] = {
      "no thread enabled while some are unfinished (the waiters are named)"},
     {SIM_KIND_BAD_UNLOCK, "bad-unlock",
      "a thread released a lock it does not hold"},
+    {SIM_KIND_LOCK_ORDER, "lock-order",
+     "a cycle in the lock class graph, or a class taken twice, even where "
+     "nothing deadlocked"},
 };
 
 const sim_kind *sim_kind_get(const sim_model_ops *ops, int id) {

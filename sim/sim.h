@@ -27,7 +27,9 @@
 ** thread does not hold) stops the execution: every parked actor is woken
 ** and unwinds to its trampoline (longjmp), nothing of the model is touched
 ** after that point.  Each violation has a kind from a table: the engine's
-** own, or the one the model hands over in sim_model_ops.
+** own, or the one the model hands over in sim_model_ops.  The exception is
+** lock-order (lockdep.h): a potential deadlock, which does not stop the
+** execution and becomes its outcome at its end if nothing else happened.
 **
 ** Determinism: actors are kept in thread-id order, time is integer
 ** nanoseconds computed by the engine, the PRNG is our own, and the trace hash
@@ -46,8 +48,9 @@
 #define SIM_MAX_DEPTH 16  /* call nesting tracked for events */
 
 typedef uint32_t sim_oid;
-typedef struct sim_exec sim_exec;     /* one execution in progress */
-typedef struct sim_thread sim_thread; /* a kernel-path instance */
+typedef struct sim_lockdep sim_lockdep; /* a lock class graph: lockdep.h */
+typedef struct sim_exec sim_exec;       /* one execution in progress */
+typedef struct sim_thread sim_thread;   /* a kernel-path instance */
 
 /* What a step does to one object. */
 enum sim_op {
@@ -198,6 +201,9 @@ enum sim_kind_id {
   SIM_KIND_DEADLOCK,   /* "deadlock": no thread enabled, some unfinished */
   SIM_KIND_BAD_UNLOCK, /* "bad-unlock": a thread released a lock it did not
                           hold (or a shared lock nobody held) */
+  SIM_KIND_LOCK_ORDER, /* "lock-order": the lock class graph has a cycle,
+                          or a thread took a class it holds; the execution
+                          runs to its end (lockdep.h) */
   SIM_KIND_MODEL       /* the first id of the model's table */
 };
 
@@ -259,6 +265,12 @@ typedef struct sim_model_ops {
      NULL/0 for a model that raises none of its own. */
   const sim_kind *kinds;
   int nkinds;
+  /* Optional: the lock class of object o (a dense id, 0 <=
+     id < SIM_LOCKDEP_MAX_CLASSES, the same for every object of one kind of
+     lock: all page locks, all ptls) with its name in buf ("ptl"), or -1
+     for an object that is not a lock.  Fixed for the model's life.  NULL:
+     the lock-order checker (lockdep.h) is off for this model. */
+  int (*lock_class)(void *model, sim_oid o, char *buf, size_t n);
 } sim_model_ops;
 
 /* In an ops initializer: the model's kinds table, its length from the
@@ -377,6 +389,10 @@ typedef struct sim_exec_cfg {
   int loop_bound;               /* 0: none; else see sim_loop() */
   int digests; /* keep observation digests for sim_state_key(): needs the
                   model's obj_hash and state_key */
+  sim_lockdep *lockdep; /* the lock-order checker's class graph, kept by
+                           the caller across the executions it runs
+                           (lockdep.h); NULL, or a model without
+                           lock_class: no checker */
 } sim_exec_cfg;
 
 typedef struct sim_result {

@@ -144,13 +144,16 @@ Test(litmus, init_rejects_unknown_names_and_bad_n) {
   } cases[] = {
       {"dekker", 2,
        "unknown litmus program 'dekker', expected one of indexer, lastzero, "
-       "filesystem, counter, racy-counter, abba"},
+       "filesystem, counter, racy-counter, abba, abc, abba-released, rwsem, "
+       "abba-wait, recursive"},
       {"", 2,
        "unknown litmus program '', expected one of indexer, lastzero, "
-       "filesystem, counter, racy-counter, abba"},
+       "filesystem, counter, racy-counter, abba, abc, abba-released, rwsem, "
+       "abba-wait, recursive"},
       {"Indexer", 2,
        "unknown litmus program 'Indexer', expected one of indexer, lastzero, "
-       "filesystem, counter, racy-counter, abba"},
+       "filesystem, counter, racy-counter, abba, abc, abba-released, rwsem, "
+       "abba-wait, recursive"},
       {"indexer", 0, "N must be 1..32 for indexer"},
       {"indexer", 33, "N must be 1..32 for indexer"},
       {"lastzero", 32, "N must be 1..31 for lastzero"},
@@ -168,8 +171,10 @@ Test(litmus, init_rejects_unknown_names_and_bad_n) {
                  -1, "%s %d accepted", cases[i].name, cases[i].n);
     cr_assert_str_eq(err, cases[i].msg);
   }
-  cr_assert_str_eq(litmus_names(), "indexer, lastzero, filesystem, counter, "
-                                   "racy-counter, abba");
+  cr_assert_str_eq(
+      litmus_names(),
+      "indexer, lastzero, filesystem, counter, racy-counter, abba, "
+      "abc, abba-released, rwsem, abba-wait, recursive");
 }
 
 Test(litmus, shapes_names_and_objects) {

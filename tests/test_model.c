@@ -264,7 +264,7 @@ Test(model, bug_on_is_raised_by_id_and_named_from_the_table) {
   char names[256];
   model_kind_names(&b, names, sizeof names);
   cr_assert_str_eq(
-      names, "deadlock, bad-unlock, page-mapped-on-remove, "
+      names, "deadlock, bad-unlock, lock-order, page-mapped-on-remove, "
              "pte-cache-mismatch, pte-beyond-eof, refcount-mismatch, "
              "undeclared-write, lost-write, fsync-lost, writenotify-dirty, "
              "dirty-without-buffers, writepage-without-buffers");
@@ -313,7 +313,7 @@ Test(model, bind_rejects_a_kind_the_model_never_reports) {
   cr_assert_str_eq(
       err, "t.scn:8:18: error: unknown violation kind "
            "'lost-update', expected one of deadlock, "
-           "bad-unlock, page-mapped-on-remove, "
+           "bad-unlock, lock-order, page-mapped-on-remove, "
            "pte-cache-mismatch, pte-beyond-eof, refcount-mismatch, "
            "undeclared-write, lost-write, fsync-lost, writenotify-dirty, "
            "dirty-without-buffers, writepage-without-buffers");
@@ -323,9 +323,11 @@ Test(model, bind_rejects_a_kind_the_model_never_reports) {
                                 &scn, err, sizeof err),
                0, "%s", err);
   cr_assert_eq(model_bind(&b, &scn, NULL, err, sizeof err), -1);
-  cr_assert(strstr(err, "expected one of deadlock, bad-unlock, lost-update, "
-                        "lost-message, invariant"),
-            "%s", err);
+  cr_assert(
+      strstr(err,
+             "expected one of deadlock, bad-unlock, lock-order, lost-update, "
+             "lost-message, invariant"),
+      "%s", err);
 }
 
 Test(model, bind_names_the_expect_on_line_of_a_foreign_kind) {

@@ -515,12 +515,13 @@ ERR_TEST(bad_knob_value, "scenario \"t\"\nset fault.lock_page = yes\n",
 /* The kinds of the bound model (the engine's, then the model's); the
    parser only checks the word. */
 #define KINDS                                                                  \
-  "deadlock, bad-unlock, page-mapped-on-remove, pte-cache-mismatch, "          \
+  "deadlock, bad-unlock, lock-order, page-mapped-on-remove, "                  \
+  "pte-cache-mismatch, "                                                       \
   "pte-beyond-eof, refcount-mismatch, undeclared-write, lost-write, "          \
   "fsync-lost, writenotify-dirty, dirty-without-buffers, "                     \
   "writepage-without-buffers"
 #define LITMUS_KINDS                                                           \
-  "deadlock, bad-unlock, lost-update, lost-message, invariant"
+  "deadlock, bad-unlock, lock-order, lost-update, lost-message, invariant"
 
 Test(parser_errors, bad_violation_kind) {
   bind_err(HEAD "cpu0: delay 1\nexpect violation oops\n",
@@ -678,7 +679,8 @@ ERR_TEST(missing_operand, HEAD "cpu0: p1 load\n",
 
 ERR_TEST(litmus_unknown_program, "scenario \"t\"\nlitmus bakery 2\n",
          "t.scn:2:8: error: unknown litmus program 'bakery', expected one "
-         "of indexer, lastzero, filesystem, counter, racy-counter, abba")
+         "of indexer, lastzero, filesystem, counter, racy-counter, abba, abc, "
+         "abba-released, rwsem, abba-wait, recursive")
 
 ERR_TEST(litmus_with_mm_statements,
          "scenario \"t\"\nlitmus counter 2\ncpus 2\nexpect clean\n",

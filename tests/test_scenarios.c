@@ -228,7 +228,7 @@ Test(cli, check_reports_unknown_violation_kind) {
       "scenario \"x\"\nkernel 2.6.20\ncpus 1\ncpu0: delay 1\n"
       "expect clean\nexpect on 2.6.23 violation oops\n",
       "6:28: error: unknown violation kind 'oops', expected one "
-      "of deadlock, bad-unlock, page-mapped-on-remove, "
+      "of deadlock, bad-unlock, lock-order, page-mapped-on-remove, "
       "pte-cache-mismatch, pte-beyond-eof, refcount-mismatch, "
       "undeclared-write, lost-write, fsync-lost, writenotify-dirty, "
       "dirty-without-buffers, writepage-without-buffers");

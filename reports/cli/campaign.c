@@ -14,6 +14,17 @@
 ** Either way the minimal counterexample of each kind is then re-run with
 ** full event logging.
 **
+** The lock-order checker (sim/lockdep.h): one class graph per variant,
+** kept across the variant's executions, so that each distinct cycle is
+** reported once, by the execution that adds its last edge (its two
+** halves may come from two executions: the report names the schedule of
+** each edge).  A cycle is found only among edges of executions actually
+** run: executions a reduction or state matching prunes add none.  Every
+** re-run (logging, minimising) gets a graph of its own: a re-run of an
+** execution whose edges the exploration's graph already holds would not
+** report them again.  Each --jobs worker has its own graph, so a cycle
+** may be counted once per worker.
+**
 ** Forks happen in maestro, never inside sim_run_driver() (workers.c):
 ** each worker process then explores in a driver of its own (sim_explore),
 ** and the parent re-runs the workers' schedules in one.
@@ -29,6 +40,7 @@
 #include <unistd.h>
 
 #include "sim/hash.h"
+#include "sim/lockdep.h"
 #include "sim/sched.h"
 #include "sim/wallclock.h"
 
@@ -101,6 +113,7 @@ static void add_kind(camp_variant *res, const char *name, uint64_t count,
 static void variant_free(camp_variant *r) {
   for (int i = 0; i < r->nkinds; i++)
     free(r->kinds[i].sched);
+  free(r->lockdep_reports);
   hset_free(&r->states);
   hset_free(&r->traces);
   memset(r, 0, sizeof *r);
@@ -121,7 +134,30 @@ struct run {
   int64_t run_id; /* -1: not logging executions */
   FILE *scheds;   /* a worker's: where its executions' schedules go */
   double t0, last;
+  sim_lockdep *ld;     /* the exploration's class graph, NULL: none */
+  sim_lockdep *log_ld; /* the re-runs' for logging (log_replayed) */
 };
+
+/* A graph for 'base' when it has one (same model), else NULL. */
+static sim_lockdep *graph_like(const sim_exec_cfg *base) {
+  return base->lockdep ? sim_lockdep_new() : NULL;
+}
+
+/* Keeps the full report of the lock-order violation just found. */
+static void keep_lockdep_report(struct run *u) {
+  camp_variant *res = u->res;
+  if (!u->ld || res->nlockdep_reports == CAMP_MAX_LOCKDEP_REPORTS)
+    return;
+  char rep[8192];
+  sim_lockdep_report(u->ld, rep, sizeof rep);
+  size_t old = res->lockdep_reports ? strlen(res->lockdep_reports) : 0;
+  char *v = realloc(res->lockdep_reports, old + strlen(rep) + 2);
+  if (!v)
+    return;
+  snprintf(v + old, strlen(rep) + 2, "%s%s", old ? "\n" : "", rep);
+  res->lockdep_reports = v;
+  res->nlockdep_reports++;
+}
 
 /* Logs the row of the execution granted 'seq' by re-running it with the
    base config (loop bound, max steps: a cut execution is cut again) and,
@@ -136,6 +172,7 @@ static void log_replayed(struct run *u, const uint8_t *seq, size_t n,
   sim_exec_cfg c = *u->base;
   c.chooser = sim_sched_init(&ss, SIM_POLICY_REPLAY, 0, seq, n);
   c.observer = u->o->log_all ? rlog_observer(log) : NULL;
+  c.lockdep = u->log_ld;
   sim_result r;
   if (sim_exec_run(&c, &r))
     return; /* the row stays 'incomplete' */
@@ -192,6 +229,8 @@ static void on_exec(void *arg, const exp_exec *x) {
   case SIM_VIOLATION:
     sched = sim_sched_format(r->sched, r->nsched);
     add_kind(res, r->kind, 1, x->preemptions, r->steps, sched);
+    if (r->kind_id == SIM_KIND_LOCK_ORDER)
+      keep_lockdep_report(u);
     /* a violating end state differs from a clean one with equal fields */
     hset_add(&res->states, sim_hash_of(r->state_hash ^ r->kind_id));
     break;
@@ -561,7 +600,11 @@ static void minimise_kind(struct run *u, const sim_exec_cfg *base,
                  .arg = &m};
   exp_stats st = {0};
   char err[256];
-  if (sim_explore(base, &cfg, &st, err, sizeof err) || m.level < 0) {
+  sim_exec_cfg b = *base;
+  b.lockdep = graph_like(base); /* every cycle new again */
+  int rc = sim_explore(&b, &cfg, &st, err, sizeof err);
+  sim_lockdep_free(b.lockdep);
+  if (rc || m.level < 0) {
     free(m.sched);
     return; /* keep the witness found; it stays "smallest seen" */
   }
@@ -600,8 +643,11 @@ static void log_counterexamples(struct run *u, const sim_exec_cfg *base) {
     c.chooser = sim_sched_init(&ss, SIM_POLICY_REPLAY, 0, seq, n);
     rlog_exec_begin(o->log, u->run_id, cli_namer, &u->l->b);
     c.observer = rlog_observer(o->log);
+    c.lockdep = graph_like(base); /* the cycle's edges of this run only */
     sim_result r;
-    if (!sim_exec_run(&c, &r)) {
+    int rc = sim_exec_run(&c, &r);
+    sim_lockdep_free(c.lockdep);
+    if (!rc) {
       char note[96];
       snprintf(note, sizeof note, "minimal counterexample for %s", k->name);
       rlog_exec_end(o->log, &r, k->sched, note);
@@ -627,6 +673,10 @@ static int explore_variant(campaign *c, const camp_opts *o, const char *variant,
                         : CAMP_LOOP_BOUND;
   base.loop_bound = res->loop_bound;
   base.max_steps = o->max_steps;
+  /* the audit replays matched states and expects the outcomes seen below
+     them, which a graph kept across executions changes: no checker */
+  if (!o->no_lockdep && !o->cfg.audit && l->b.ops->lock_class)
+    base.lockdep = sim_lockdep_new();
   struct run u = {.o = o,
                   .l = l,
                   .base = &base,
@@ -636,7 +686,9 @@ static int explore_variant(campaign *c, const camp_opts *o, const char *variant,
                   .of = o->cfg.count, /* sampled: executions planned */
                   .progress = o->progress,
                   .run_id = -1,
-                  .t0 = sim_wall_seconds()};
+                  .t0 = sim_wall_seconds(),
+                  .ld = base.lockdep,
+                  .log_ld = graph_like(&base)};
   if (o->log) {
     cli_run_info ci;
     cli_run_info_of(&ci, l, "explore", o->strategy, o->cfg.seed);
@@ -651,10 +703,11 @@ static int explore_variant(campaign *c, const camp_opts *o, const char *variant,
     char err[512];
     if (sim_explore(&base, &cfg, &res->st, err, sizeof err)) {
       fprintf(stderr, "mmsim explore: %s\n", err);
-      return CLI_BAD_INPUT;
+      rc = CLI_BAD_INPUT;
+      goto out;
     }
   } else if ((rc = explore_split(&u, &base, cfg))) {
-    return rc;
+    goto out;
   }
   if (deadline > 0 && !*stop && sim_wall_seconds() > deadline)
     *stop = 2; /* the workers' own deadline checks do not reach us */
@@ -666,7 +719,10 @@ static int explore_variant(campaign *c, const camp_opts *o, const char *variant,
   judge(res, &l->b, o, *stop != 0);
   if (o->log)
     log_counterexamples(&u, &base);
-  return 0;
+out:
+  sim_lockdep_free(base.lockdep);
+  sim_lockdep_free(u.log_ld);
+  return rc;
 }
 
 int campaign_run(campaign *c, const camp_opts *o) {

@@ -59,7 +59,14 @@ typedef struct camp_variant {
   double seconds; /* wall time: a figure, not a result */
   int expect_met;
   char verdict[160];
+  /* the lock-order checker's full reports, one per distinct cycle found,
+     at most CAMP_MAX_LOCKDEP_REPORTS (malloc'd, NULL: none; in this
+     process only: --jobs workers send the kinds and their messages) */
+  char *lockdep_reports;
+  int nlockdep_reports;
 } camp_variant;
+
+#define CAMP_MAX_LOCKDEP_REPORTS 4
 
 #define CAMP_LOOP_BOUND_AUTO (-1)
 #define CAMP_LOOP_BOUND 3 /* the default where a bound is needed */
@@ -82,6 +89,7 @@ typedef struct camp_opts {
   int progress;            /* a progress line on stderr */
   uint64_t minimise_execs; /* cap of each counterexample's re-search
                               (0: CAMP_MINIMISE_EXECS) */
+  int no_lockdep;          /* no lock-order checker (sim/lockdep.h) */
   /* set asynchronously to stop (Ctrl-C); the campaign sets it to 2 when
      --max-time runs out */
   volatile sig_atomic_t *stop;

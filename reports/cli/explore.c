@@ -46,6 +46,7 @@ static int parse_opts(int argc, char **argv, struct xopts *o) {
       {"no-log", no_argument, 0, 'n'},
       {"schedule-dir", required_argument, 0, 'D'},
       {"quiet", no_argument, 0, 'q'},
+      {"no-lockdep", no_argument, 0, 'L'},
       {"help", no_argument, 0, 'h'},
       {0, 0, 0, 0}};
   camp_opts *c = &o->c;
@@ -92,6 +93,9 @@ static int parse_opts(int argc, char **argv, struct xopts *o) {
       break;
     case 'q':
       o->quiet = 1;
+      break;
+    case 'L':
+      c->no_lockdep = 1;
       break;
     case 'a':
       c->log_all = 1;
@@ -230,6 +234,15 @@ static int print_campaign(const struct xopts *o, const campaign *c) {
       if (o->schedule_dir && write_schedule(o->schedule_dir, r, kd))
         rc = CLI_BAD_INPUT;
     }
+  for (int i = 0; i < c->nres; i++)
+    if (c->res[i].lockdep_reports) {
+      printf("lockdep, %s (each distinct cycle once):\n", c->res[i].variant);
+      char *rep = strdup(c->res[i].lockdep_reports);
+      for (char *line = rep ? strtok(rep, "\n") : NULL; line;
+           line = strtok(NULL, "\n"))
+        printf("  %s\n", line);
+      free(rep);
+    }
   double dt = c->seconds;
   printf("time %.2f s, %.0f executions/s%s\n", dt,
          dt > 0 ? (double)total / dt : 0.0,
@@ -317,7 +330,8 @@ const cli_command cli_explore = {
     "  --max-steps N      cut executions longer than N steps\n"
     "  --traces           count distinct Mazurkiewicz traces\n"
     "  --audit            stateful: run on past each matched state and check\n"
-    "                     the run against what was explored below it\n"
+    "                     the run against what was explored below it (the\n"
+    "                     lock-order checker is then off)\n"
     "  --jobs N           split the search among N worker processes\n"
     "  --seed N           seed of pct and random\n"
     "  --db FILE          log (default out/SCENARIO.explore.db)\n"
@@ -325,6 +339,7 @@ const cli_command cli_explore = {
     "  --schedule-dir D   write each minimal counterexample to "
     "D/VARIANT-KIND.sched\n"
     "  --quiet            only the summary\n"
+    "  --no-lockdep       no lock-order checker (lock-order violations)\n"
     "\n"
     "exit status: 0 when every variant meets the scenario's expectation, 1\n"
     "when one does not, 2 on bad input.  Ctrl-C stops cleanly with the\n"

@@ -8,6 +8,10 @@
 ** and the command that replays it.  --check-determinism runs the same
 ** inputs twice in this process and compares the trace hash, the schedule
 ** and a digest of every logged field.
+**
+** The lock-order checker (sim/lockdep.h) is on where the model classes its
+** locks, with a graph of its own for each execution (--no-lockdep: off);
+** a lock-order violation prints the checker's full report.
 */
 #include <errno.h>
 #include <getopt.h>
@@ -19,6 +23,7 @@
 #include "reports/log.h"
 #include "reports/observers.h"
 #include "reports/render.h"
+#include "sim/lockdep.h"
 #include "sim/sched.h"
 
 struct run_opts {
@@ -32,7 +37,7 @@ struct run_opts {
   const char *schedule_file;
   const char *db, *svg;
   const char *transcript; /* file, "-" for stdout */
-  int no_log, check_det, quiet;
+  int no_log, check_det, quiet, no_lockdep;
   uint64_t max_steps;
 };
 
@@ -46,11 +51,13 @@ struct plan {
 
 /* ------------------------------------------------------------ execute */
 
-/* One execution of the bound scenario under 'p', fed to 'ob'. */
+/* One execution of the bound scenario under 'p', fed to 'ob', checked by
+   the lock-order graph 'ld' (NULL: not checked). */
 static int execute(const cli_scenario *l, const struct plan *p,
                    uint64_t max_steps, const sim_observer *ob, sim_result *r,
-                   sim_sched *s) {
+                   sim_sched *s, sim_lockdep *ld) {
   sim_exec_cfg cfg = model_exec_cfg(&l->b);
+  cfg.lockdep = ld;
   cfg.chooser = sim_sched_init(s, p->pol, p->seed, p->seq, p->nseq);
   cfg.observer = ob;
   cfg.max_steps = max_steps;
@@ -73,6 +80,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o) {
       {"check-determinism", no_argument, 0, 'c'},
       {"quiet", no_argument, 0, 'q'},
       {"transcript", required_argument, 0, 't'},
+      {"no-lockdep", no_argument, 0, 'L'},
       {"help", no_argument, 0, 'h'},
       {0, 0, 0, 0}};
   const char *cmd = o->cmd;
@@ -120,6 +128,9 @@ static int parse_opts(int argc, char **argv, struct run_opts *o) {
       break;
     case 't':
       o->transcript = optarg;
+      break;
+    case 'L':
+      o->no_lockdep = 1;
       break;
     case 'h':
       return -1;
@@ -204,10 +215,19 @@ static int make_plan(const struct run_opts *o, const scenario *scn,
   return 0;
 }
 
+/* The checker's full report, indented under the result. */
+static void print_lockdep_report(const sim_lockdep *ld) {
+  char rep[8192];
+  sim_lockdep_report(ld, rep, sizeof rep);
+  printf("lockdep:\n");
+  for (char *line = strtok(rep, "\n"); line; line = strtok(NULL, "\n"))
+    printf("  %s\n", line);
+}
+
 static void print_result(const struct run_opts *o, const cli_scenario *l,
                          const struct plan *p, const sim_result *r,
                          const char *sched, const char *note,
-                         const obs_digest *d, int met) {
+                         const obs_digest *d, int met, const sim_lockdep *ld) {
   printf("scenario: %s [%s]\n", l->scn.title, o->path);
   if (l->b.desc->variants)
     printf("kernel:   %s (%s)\n", l->b.variant, l->b.knobs);
@@ -223,6 +243,8 @@ static void print_result(const struct run_opts *o, const cli_scenario *l,
   if (r->outcome == SIM_VIOLATION)
     printf("result:   VIOLATION %s at step %llu: %s\n", r->kind,
            (unsigned long long)r->viol_seq, r->msg);
+  if (r->kind_id == SIM_KIND_LOCK_ORDER && ld)
+    print_lockdep_report(ld);
   else if (r->outcome == SIM_STEP_LIMIT)
     printf("result:   step limit: %s\n", r->msg);
   else
@@ -241,12 +263,16 @@ static void print_result(const struct run_opts *o, const cli_scenario *l,
    every logged byte must be equal.  Returns 1 when they are. */
 static int check_determinism(const cli_scenario *l, const struct plan *p,
                              uint64_t max_steps, const sim_result *r,
-                             const char *sched, const obs_digest *d) {
+                             const char *sched, const obs_digest *d,
+                             int o_lockdep) {
   obs_digest d2;
   sim_observer ob = obs_digest_init(&d2);
   sim_result r2;
   sim_sched s2;
-  if (execute(l, p, max_steps, &ob, &r2, &s2))
+  sim_lockdep *ld = o_lockdep ? sim_lockdep_new() : NULL; /* fresh */
+  int rc = execute(l, p, max_steps, &ob, &r2, &s2, ld);
+  sim_lockdep_free(ld);
+  if (rc)
     return 0;
   char *sched2 = sim_sched_format(r2.sched, r2.nsched);
   int same = r2.trace_hash == r->trace_hash && d2.h == d->h && sched2 &&
@@ -268,6 +294,7 @@ static int run_main(const char *cmd, int argc, char **argv) {
   cli_scenario *l = NULL;
   char *file_sched = NULL, *db = NULL, *svg = NULL, *sched = NULL;
   rlog *log = NULL;
+  sim_lockdep *ld = NULL;
   FILE *tf = NULL;
   sim_result r = {0};
   int64_t exec_id = -1;
@@ -323,7 +350,11 @@ static int run_main(const char *cmd, int argc, char **argv) {
   }
   fan.to[2] = log ? rlog_observer(log) : NULL;
   sim_sched ss;
-  if (execute(l, &p, o.max_steps, &ob, &r, &ss)) {
+  if (!o.no_lockdep && l->b.ops->lock_class && !(ld = sim_lockdep_new())) {
+    fprintf(stderr, "mmsim: out of memory\n");
+    goto out;
+  }
+  if (execute(l, &p, o.max_steps, &ob, &r, &ss, ld)) {
     fprintf(stderr, "mmsim: engine error\n");
     goto out;
   }
@@ -344,7 +375,7 @@ static int run_main(const char *cmd, int argc, char **argv) {
 
   int met = cli_expectation_met(&l->b, &r);
   if (!o.quiet) {
-    print_result(&o, l, &p, &r, sched, note, &dg, met);
+    print_result(&o, l, &p, &r, sched, note, &dg, met, ld);
     if (log)
       printf("database: %s (execution %lld)\n", db, (long long)exec_id);
   }
@@ -364,10 +395,12 @@ static int run_main(const char *cmd, int argc, char **argv) {
   if (!o.quiet)
     printf("replay:   mmsim replay %s%s%s --schedule '%s'\n", o.path,
            o.variant ? " --variant " : "", o.variant ? o.variant : "", sched);
-  if (o.check_det && !check_determinism(l, &p, o.max_steps, &r, sched, &dg))
+  if (o.check_det &&
+      !check_determinism(l, &p, o.max_steps, &r, sched, &dg, ld != NULL))
     rc = CLI_NOT_MET;
 
 out:
+  sim_lockdep_free(ld);
   if (log)
     rlog_close(log);
   if (tf && tf != stdout)
@@ -404,6 +437,7 @@ static int cmd_replay(int argc, char **argv) {
   "  --check-determinism  run twice in-process and compare hashes\n"           \
   "  --quiet              print nothing but errors\n"                          \
   "  --transcript FILE    write every step as text to FILE (- for stdout)\n"   \
+  "  --no-lockdep         no lock-order checker (lock-order violations)\n"     \
   "\n"                                                                         \
   "exit status: 0 expectation met, 1 not met, 2 bad input\n"
 

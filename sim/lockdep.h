@@ -1,0 +1,112 @@
+/*
+** lockdep.h - the lock-order checker: Linux's lockdep on the engine's
+** steps.  Potential deadlocks are reported without the deadlock.
+**
+** The model names a class for each lock object (sim_model_ops.lock_class:
+** all page locks one class, all ptls one class).  While a thread holds
+** locks of classes A1..Ak and a granted step acquires a lock of class B,
+** the edges Ai -> B enter a class graph.  The graph belongs to the caller
+** (sim_exec_cfg.lockdep) and outlives executions: an explorer passes one
+** graph to every execution it runs, so that an edge of one interleaving
+** and an edge of another close a cycle between them, and each distinct
+** cycle is reported once (by the execution that adds its last edge).
+** Each edge keeps the step that created it: thread, call chain, the
+** step's name and the schedule up to that step (what `replay` needs).
+**
+** What counts as an acquisition, and what does not:
+**   SIM_OP_LOCK           exclusive: edges from every held class, then held
+**   SIM_OP_LOCK_SHARED    shared (down_read): the same, marked shared
+**   SIM_OP_TRYLOCK        held if it succeeded, never an edge (lockdep does
+**                         not record trylock dependencies: it cannot wait)
+**   SIM_OP_WAIT on an     an acquisition of its class that is released at
+**   object of a class     once (wait_on_page_locked is lock_page +
+**                         unlock_page for ordering purposes): edges from
+**                         every held class, nothing held after.  Lockdep
+**                         cannot see these waits; they are where the
+**                         PG_locked / PG_writeback deadlocks live.
+**   SIM_OP_UNLOCK[_SHARED] the object leaves the thread's held set.
+**
+** Rules, checked when an edge is added (or its mode becomes stronger):
+**   cycle       a path B -> ... -> A in the graph when A -> B is added is
+**               a violation SIM_KIND_LOCK_ORDER ("possible circular
+**               locking dependency"), unless some class C of the cycle is
+**               both acquired shared on the edge into C and held shared on
+**               the edge out of C: two readers do not block each other
+**               (the engine's shared lock waits for a writer only; it has
+**               no writer preference).  An edge's mode merges its
+**               instances: an end is exclusive if any instance had it
+**               exclusive, and the step kept is the first one that gave
+**               the edge its current mode.
+**   recursion   acquiring class C while holding another object of class C
+**               is a lock-order violation ("possible recursive locking")
+**               unless both are shared; the same object again is left to
+**               the engine (it blocks: a deadlock).  Reported once per
+**               class per graph.
+**
+** The graph holds only edges of executions actually run: an explorer that
+** prunes (sleep sets, state matching) finds a cycle only among the edges
+** of the executions it ran, which every explorer here covers for each
+** reachable acquisition order up to its own reduction.  Outcomes depend
+** on the executions run before (an edge already known reports nothing),
+** so the stateful audit (explore.h) must run without a graph.
+**
+** A lock-order violation does not stop the execution (a potential
+** deadlock is not a state the model must not go past): the execution runs
+** on, its result becomes lock-order at its end if nothing else happened,
+** with the message of the step that found it (sim_result.viol_seq), and
+** the graph is not changed any more in that execution (one report per
+** execution).  If the execution ends otherwise (a deadlock, a model's
+** violation, cut by a loop bound or the step limit, pruned by an
+** explorer), the graph's change that found it is taken back, so that a
+** later execution finds the cycle again.  An explorer thus explores the
+** continuations of the execution that found a cycle, as it would without
+** the checker, and an execution's outcome is a function of its schedule
+** and of the graph before it.
+**
+** Determinism: classes and edges are kept and searched in id order.
+*/
+#ifndef MMSIM_LOCKDEP_H
+#define MMSIM_LOCKDEP_H
+
+#include <stddef.h>
+
+#include "sim.h"
+
+#define SIM_LOCKDEP_MAX_CLASSES 64 /* class ids are < this */
+#define SIM_LOCKDEP_MAX_HELD 16    /* locks one thread holds at once */
+
+/* A fresh, empty graph; NULL when out of memory. */
+sim_lockdep *sim_lockdep_new(void);
+void sim_lockdep_free(sim_lockdep *ld);
+
+/* Edges in the graph, and lock-order reports it made so far. */
+int sim_lockdep_nedges(const sim_lockdep *ld);
+int sim_lockdep_nreports(const sim_lockdep *ld);
+
+/* Formats edge i (0 <= i < nedges, creation order) as "A -> B" with mode
+   marks ("A -> B (shared)" when B was acquired shared). */
+void sim_lockdep_edge_text(const sim_lockdep *ld, int i, char *buf, size_t n);
+
+/*
+** The full report of the last lock-order violation (sim_result.msg holds
+** its first lines, cut to fit): the cycle, for each edge the thread, call
+** chain, step and the schedule that creates it, and the two-column
+** "possible unsafe locking scenario".  "" when there was none.
+*/
+void sim_lockdep_report(const sim_lockdep *ld, char *buf, size_t n);
+
+/* ------------------------------------------------------------------------ */
+/* The engine's hooks (engine.c), not for models.                           */
+
+/* Before an execution: no thread holds anything. */
+void sim_lockdep_begin(sim_lockdep *ld, const sim_exec_cfg *cfg);
+/* After grant() applied the lock effects of step s of thread t: updates
+   t's held set and the graph; a violation found is pending. */
+void sim_lockdep_grant(sim_lockdep *ld, sim_exec *x, sim_thread *t,
+                       const sim_stepdesc *s);
+/* After the execution's last thread ended, before its result is hashed:
+   a pending violation becomes the result if the execution was clean,
+   else it is taken back (see the top of this file). */
+void sim_lockdep_end(sim_lockdep *ld, sim_exec *x);
+
+#endif /* MMSIM_LOCKDEP_H */
