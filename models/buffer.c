@@ -115,7 +115,8 @@ int block_write_full_page(sim_thread *t, int page) {
   struct page *p = &m->s.page[page];
   int file = p->mapping;
   sim_enter(t, "block_write_full_page");
-  SIM_STEP(t, "i_size_read", COST_ATOMIC, SIM_RD(isize_oid(m, file)));
+  SIM_STEP(t, "i_size_read; page_has_buffers", COST_ATOMIC,
+           SIM_RD(isize_oid(m, file)), SIM_RD(page_bh_oid(m, page)));
   if ((uint64_t)p->index >= m->s.as[file].i_size >> PAGE_SHIFT) {
     /* (pages are whole: no page straddles i_size) do_invalidatepage of
        the buffers is not modelled */

@@ -81,7 +81,9 @@ int page_mkclean(sim_thread *t, int page) {
   int ret = 0;
   sim_enter(t, "page_mkclean");
   assert(sim_holds(t, page_lock_oid(m, page))); /* BUG_ON(!PageLocked) */
-  SIM_STEP(t, "page_mapped", COST_ATOMIC, SIM_RD(page_mapcount_oid(m, page)));
+  SIM_STEP(t, "page_mapped; page_mapping", COST_ATOMIC,
+           SIM_RD(page_mapcount_oid(m, page)),
+           SIM_RD(page_mapping_oid(m, page)));
   int file = p->mapping; /* stable: the page is locked */
   if (!p->mapcount || file < 0)
     goto out;

@@ -154,6 +154,46 @@ Test(stateful, r1_three_cpus) {
   bundled("fault-invalidate-3cpu.scn", "2.6.23", 1, 0, 0);
 }
 
+/* The writeback scenarios (issue 8): the model's own threads (block
+   device, exit), buffers, write generations and the writenotify ghost
+   must all be in the state key, or a stateful search would miss what
+   dpor finds. */
+Test(stateful, r2_writeback, .timeout = 300) {
+  bundled("free-buffers-store.scn", "2.6.19", 3, 0, 1);
+  bundled("free-buffers-store.scn", "2.6.20", 3, 0, 1);
+  bundled("free-buffers-zap.scn", "2.6.17-mm", 3, 3, 0);
+  bundled("mprotect-rw.scn", "2.6.19", 3, 0, 0);
+  bundled("follow-page.scn", "2.6.17-mm", 3, 0, 1);
+  bundled("follow-page.scn", "2.6.20", 3, 0, 1);
+}
+
+/* writeback-order: the journal and fsync's writepage contend for the
+   buffer lock, a bit lock taken by a WAIT-and-write step and released by
+   the block device's completion.  DPOR's race analysis does not see two
+   such acquisitions as a race (the release, a write, orders them), and
+   the audit of the stateful search finds a continuation missing from its
+   summary: a known gap of the reduction (README, "Not modelled yet").
+   The certificate stands on stateful-naive, which needs no race analysis:
+   every interleaving, clean, and the same final states as dpor. */
+Test(stateful, writeback_order_certified_without_reduction) {
+  static struct seen n, d;
+  exp_stats sn, sd;
+  char path[512];
+  snprintf(path, sizeof path, "%s/scenarios/writeback-order.scn",
+           MMSIM_SOURCE_DIR);
+  char *text = slurp(path);
+  cr_assert(text);
+  variant = "2.6.20";
+  explore(text, "stateful-naive", 0, &n, &sn, 1, 0);
+  explore(text, "dpor", 0, &d, &sd, 1, 0);
+  variant = NULL;
+  free(text);
+  cr_assert(sn.complete);
+  cr_assert_eq(n.cut, 0);
+  cr_assert_str_eq(n.kinds, "", "clean in every execution");
+  cr_assert(states_within(&d, &n), "stateful-naive reaches dpor's states");
+}
+
 /* ------------------------------------------------ the audit's own test */
 
 /*
