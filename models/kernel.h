@@ -239,6 +239,11 @@ static inline int dirty_in_file(const struct cond_fp *c) {
    unmapped one (vs[].gone); the caller holds mmap_sem, and declares the
    reads (vma_reads). */
 const struct vma *find_vma(const mm_model *m, int mm, uint64_t addr);
+/* The first step of a path that looks up a vma: mmap_sem taken for
+   writing or for reading, with the reads of the mm's vmas find_vma then
+   makes (vma_reads), as one step named 'what'. */
+void mmap_sem_find_vma(sim_thread *t, int mm, int for_write, const char *what,
+                       uint32_t cost);
 /* The vma that was laid out at addr, gone or not: the page-table slot an
    address uses (the MMU's walk needs no vma), and load-time checks. */
 const struct vma *vma_at(const mm_model *m, int mm, uint64_t addr);

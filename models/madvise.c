@@ -29,12 +29,8 @@ long sys_madvise(sim_thread *t, int mm, uint64_t start, uint64_t len,
   mm_model *m = mm_of(t);
   long error;
   sim_enter(t, "sys_madvise");
-  sim_stepdesc s = {.what = "down_write(mmap_sem); find_vma_prev",
-                    .cost_ns = COST_SYSCALL,
-                    .n = 1,
-                    .acc = {SIM_LOCK(mmap_sem(m, mm))}};
-  vma_reads(m, mm, -1, &s);
-  sim_step(t, &s);
+  mmap_sem_find_vma(t, mm, 1, "down_write(mmap_sem); find_vma_prev",
+                    COST_SYSCALL);
   const struct vma *v = find_vma(m, mm, start);
   if (!v) {
     sim_after(t, "no vma: -ENOMEM");

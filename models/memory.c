@@ -60,6 +60,16 @@ void vma_reads(const mm_model *m, int mm, int file, sim_stepdesc *s) {
     }
 }
 
+void mmap_sem_find_vma(sim_thread *t, int mm, int for_write, const char *what,
+                       uint32_t cost) {
+  mm_model *m = mm_of(t);
+  sim_stepdesc s = {.what = what, .cost_ns = cost, .n = 1};
+  s.acc[0] = for_write ? (sim_access)SIM_LOCK(mmap_sem(m, mm))
+                       : (sim_access)SIM_LOCK_SH(mmap_sem(m, mm));
+  vma_reads(m, mm, -1, &s);
+  sim_step(t, &s);
+}
+
 /* ------------------------------------------------------------- the MMU */
 
 /* The MMU's footprint: the pte, and the data of the page it maps. */
@@ -139,12 +149,7 @@ int user_access(sim_thread *t, int mm, uint64_t addr, int write) {
 int do_page_fault(sim_thread *t, int mm, uint64_t addr, int write) {
   mm_model *m = mm_of(t);
   sim_enter(t, "do_page_fault");
-  sim_stepdesc s = {.what = "down_read(mmap_sem); find_vma",
-                    .cost_ns = COST_TRAP,
-                    .n = 1,
-                    .acc = {SIM_LOCK_SH(mmap_sem(m, mm))}};
-  vma_reads(m, mm, -1, &s);
-  sim_step(t, &s);
+  mmap_sem_find_vma(t, mm, 0, "down_read(mmap_sem); find_vma", COST_TRAP);
   const struct vma *v = find_vma(m, mm, addr);
   int ret;
   if (!v || (write && !m->s.vs[vma_index(m, v)].vm_write)) {
@@ -613,12 +618,8 @@ unlock:
 int follow_user_page(sim_thread *t, int mm, uint64_t addr, unsigned flags) {
   mm_model *m = mm_of(t);
   sim_enter(t, "get_user_pages");
-  sim_stepdesc s = {.what = "down_read(mmap_sem); find_extend_vma",
-                    .cost_ns = COST_SYSCALL,
-                    .n = 1,
-                    .acc = {SIM_LOCK_SH(mmap_sem(m, mm))}};
-  vma_reads(m, mm, -1, &s);
-  sim_step(t, &s);
+  mmap_sem_find_vma(t, mm, 0, "down_read(mmap_sem); find_extend_vma",
+                    COST_SYSCALL);
   const struct vma *v = find_vma(m, mm, addr);
   int page = v ? follow_page(t, v, addr, flags) : -1;
   if (!v)

@@ -94,12 +94,8 @@ out:
 long sys_munmap(sim_thread *t, int mm, uint64_t addr, uint64_t len) {
   mm_model *m = mm_of(t);
   sim_enter(t, "sys_munmap");
-  sim_stepdesc s = {.what = "down_write(mmap_sem); find_vma_prev",
-                    .cost_ns = COST_SYSCALL,
-                    .n = 1,
-                    .acc = {SIM_LOCK(mmap_sem(m, mm))}};
-  vma_reads(m, mm, -1, &s);
-  sim_step(t, &s);
+  mmap_sem_find_vma(t, mm, 1, "down_write(mmap_sem); find_vma_prev",
+                    COST_SYSCALL);
   long ret = do_munmap(t, mm, addr, len);
   mm_unlock(t, mmap_sem(m, mm), "up_write(mmap_sem)");
   sim_leave(t);

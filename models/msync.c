@@ -21,12 +21,7 @@ long sys_msync(sim_thread *t, int mm, uint64_t start, uint64_t len, int flags) {
   uint64_t end = start + len;
   long error;
   sim_enter(t, "sys_msync");
-  sim_stepdesc s = {.what = "down_read(mmap_sem); find_vma",
-                    .cost_ns = COST_SYSCALL,
-                    .n = 1,
-                    .acc = {SIM_LOCK_SH(mmap_sem(m, mm))}};
-  vma_reads(m, mm, -1, &s);
-  sim_step(t, &s);
+  mmap_sem_find_vma(t, mm, 0, "down_read(mmap_sem); find_vma", COST_SYSCALL);
   const struct vma *v = find_vma(m, mm, start);
   if (!v) {
     sim_after(t, "no vma: -ENOMEM");
