@@ -46,30 +46,23 @@ struct bh_wait {
   int page;
 };
 static int buffer_unlocked(const sim_exec *x, void *arg) {
-  (void)x;
   const struct bh_wait *w = arg;
-  return !(w->m->s.page[w->page].bh & BH_Lock);
+  return sim_lock_holder(x, bh_lock_oid(w->m, w->page)) < 0;
 }
 
 /* lock_buffer() (2.6.20 include/linux/buffer_head.h): test_set_buffer_locked
-   or sleep in __lock_buffer until the I/O unlocks it; one step, enabled
-   when BH_Lock is clear, that sets it. */
+   or sleep in __lock_buffer until the I/O unlocks it.  BH_Lock is the lock
+   object bh_lock_oid(): one step that takes it and touches no data, so
+   that two contenders race on the lock (a data write in the same step
+   would let the release's ordering hide the race from DPOR); whoever
+   holds it may have it released by the block device (SIM_OP_UNLOCK_ANY). */
 void lock_buffer(sim_thread *t, int page) {
   mm_model *m = mm_of(t);
-  struct bh_wait w = {m, page};
-  sim_step(t,
-           &(const sim_stepdesc){.what = "lock_buffer",
-                                 .cost_ns = COST_SLEEPLOCK,
-                                 .n = 2,
-                                 .acc = {{page_bh_oid(m, page), SIM_OP_WAIT},
-                                         {page_bh_oid(m, page), SIM_OP_WRITE}},
-                                 .ready = buffer_unlocked,
-                                 .ready_arg = &w});
-  assert(!(m->s.page[page].bh & BH_Lock));
-  m->s.page[page].bh |= BH_Lock;
+  SIM_STEP(t, "lock_buffer", COST_SLEEPLOCK, SIM_LOCK(bh_lock_oid(m, page)));
 }
 
-/* wait_on_buffer(): sleep until BH_Lock is clear. */
+/* wait_on_buffer(): sleep until BH_Lock is clear.  It reads the lock, it
+   does not take it (wait_on_page_locked). */
 void wait_on_buffer(sim_thread *t, int page) {
   mm_model *m = mm_of(t);
   struct bh_wait w = {m, page};
@@ -77,22 +70,31 @@ void wait_on_buffer(sim_thread *t, int page) {
            &(const sim_stepdesc){.what = "wait_on_buffer",
                                  .cost_ns = COST_ATOMIC,
                                  .n = 1,
-                                 .acc = {{page_bh_oid(m, page), SIM_OP_WAIT}},
+                                 .acc = {{bh_lock_oid(m, page), SIM_OP_WAIT}},
                                  .ready = buffer_unlocked,
                                  .ready_arg = &w});
 }
 
+static int bh_clean(const struct cond_fp *c) {
+  return !(c->m->s.page[c->page].bh & BH_Dirty);
+}
+
 /* test_clear_buffer_dirty(): the buffer is locked by the caller.  If it
    was dirty, the caller writes it; else unlock_buffer() in the same
-   step. */
+   step (BH_Dirty may be set meanwhile without the buffer lock: the
+   release is declared from the state at the grant). */
 int test_clear_buffer_dirty(sim_thread *t, int page, int async) {
   mm_model *m = mm_of(t);
   struct page *p = &m->s.page[page];
-  SIM_STEP(t, "test_clear_buffer_dirty", COST_ATOMIC,
-           SIM_WR(page_bh_oid(m, page)));
-  assert(p->bh & BH_Lock);
-  if (!(p->bh & BH_Dirty)) {
-    p->bh &= (uint8_t)~BH_Lock; /* unlock_buffer */
+  assert(sim_holds(t, bh_lock_oid(m, page)));
+  struct cond_fp c = {
+      .m = m,
+      .test = bh_clean,
+      .page = page,
+      .nbase = 1,
+      .nmore = 1,
+      .acc = {SIM_WR(page_bh_oid(m, page)), SIM_UNLOCK(bh_lock_oid(m, page))}};
+  if (mm_cond_step(t, "test_clear_buffer_dirty", COST_ATOMIC, &c)) {
     sim_after(t, "buffer clean: unlock_buffer");
     return 0;
   }
@@ -165,21 +167,20 @@ void end_buffer_async_write(sim_thread *t, int page) {
   struct page *p = &m->s.page[page];
   sim_enter(t, "end_buffer_async_write");
   SIM_STEP(t, "clear_buffer_async_write; unlock_buffer", COST_ATOMIC,
-           SIM_WR(page_bh_oid(m, page)));
-  assert((p->bh & (BH_Lock | BH_Async_Write)) == (BH_Lock | BH_Async_Write));
-  p->bh &= (uint8_t) ~(BH_Lock | BH_Async_Write);
+           SIM_WR(page_bh_oid(m, page)), SIM_UNLOCK_ANY(bh_lock_oid(m, page)));
+  assert(p->bh & BH_Async_Write);
+  p->bh &= (uint8_t)~BH_Async_Write;
   end_page_writeback(t, page);
   sim_leave(t);
 }
 
-/* end_buffer_write_sync() (2.6.20): unlock_buffer (and put_bh). */
+/* end_buffer_write_sync() (2.6.20): unlock_buffer (and put_bh), of a
+   lock the submitter took (a bad-unlock if nobody holds it). */
 void end_buffer_write_sync(sim_thread *t, int page) {
   mm_model *m = mm_of(t);
-  struct page *p = &m->s.page[page];
   sim_enter(t, "end_buffer_write_sync");
-  SIM_STEP(t, "unlock_buffer", COST_ATOMIC, SIM_WR(page_bh_oid(m, page)));
-  assert(p->bh & BH_Lock);
-  p->bh &= (uint8_t)~BH_Lock;
+  SIM_STEP(t, "unlock_buffer", COST_ATOMIC,
+           SIM_UNLOCK_ANY(bh_lock_oid(m, page)));
   sim_leave(t);
 }
 
@@ -194,11 +195,39 @@ void block_invalidatepage(sim_thread *t, int page) {
   sim_enter(t, "discard_buffer");
   lock_buffer(t, page);
   SIM_STEP(t, "clear_buffer_dirty; clear_buffer_mapped; unlock_buffer",
-           COST_ATOMIC, SIM_WR(page_bh_oid(m, page)));
-  p->bh &= (uint8_t) ~(BH_Dirty | BH_Mapped | BH_Lock);
+           COST_ATOMIC, SIM_WR(page_bh_oid(m, page)),
+           SIM_UNLOCK(bh_lock_oid(m, page)));
+  p->bh &= (uint8_t) ~(BH_Dirty | BH_Mapped);
   sim_leave(t);
   try_to_release_page(t, page);
   sim_leave(t);
+}
+
+/* drop_buffers' footprint: [private_lock,] the buffers, and the test of
+   BH_Lock.  The kernel reads the bit; here it is a trylock of the buffer
+   lock, released in the same step when it succeeded (refreshed from the
+   lock table at the grant).  A plain read of the lock object would conflict
+   with the lock operations for DPOR too, but the stateful digest hashes
+   the value of a read object, and a lock has none (obj_hash 0): the thread
+   would go on knowing 'busy' or not without its digest saying so.  A
+   trylock's outcome is in the digest, and it races with every lock_buffer
+   and unlock_buffer. */
+struct drop_fp {
+  const mm_model *m;
+  int page, locked, file;
+};
+static void drop_refresh(const sim_exec *x, void *arg, sim_stepdesc *s) {
+  const struct drop_fp *d = arg;
+  const mm_model *m = d->m;
+  sim_oid l = bh_lock_oid(m, d->page);
+  int n = 0;
+  if (d->locked)
+    s->acc[n++] = (sim_access)SIM_LOCK(private_lock(m, d->file));
+  s->acc[n++] = (sim_access)SIM_WR(page_bh_oid(m, d->page));
+  s->acc[n++] = (sim_access)SIM_TRYLOCK(l);
+  if (sim_lock_holder(x, l) < 0)
+    s->acc[n++] = (sim_access)SIM_UNLOCK(l);
+  s->n = (uint8_t)n;
 }
 
 /* drop_buffers(): in the step that reads them; fails if a buffer is
@@ -206,12 +235,15 @@ void block_invalidatepage(sim_thread *t, int page) {
 static int drop_buffers(sim_thread *t, int page, int locked, int file) {
   mm_model *m = mm_of(t);
   struct page *p = &m->s.page[page];
-  if (locked)
-    SIM_STEP(t, "spin_lock(private_lock); drop_buffers", COST_LOCK,
-             SIM_LOCK(private_lock(m, file)), SIM_WR(page_bh_oid(m, page)));
-  else
-    SIM_STEP(t, "drop_buffers", COST_ATOMIC, SIM_WR(page_bh_oid(m, page)));
-  if (p->bh & (BH_Dirty | BH_Lock)) { /* buffer_busy */
+  struct drop_fp d = {m, page, locked, file};
+  sim_stepdesc s = {.what = locked ? "spin_lock(private_lock); drop_buffers"
+                                   : "drop_buffers",
+                    .cost_ns = locked ? COST_LOCK : COST_ATOMIC,
+                    .refresh = drop_refresh,
+                    .refresh_arg = &d};
+  drop_refresh(sim_thread_exec(t), &d, &s);
+  sim_step(t, &s);
+  if ((p->bh & BH_Dirty) || !sim_trylock_ok(t)) { /* buffer_busy */
     sim_after(t, "buffer busy: keep");
     return 0;
   }

@@ -57,11 +57,13 @@ static const char *const oclass_name[OC_NCLASS] = {
     [OC_BIOQ] = "queue",
     [OC_ALIVE] = "alive",
     [OC_VMA] = "vma",
+    [OC_BH_LOCK] = "BH_Lock",
 };
 
 /* The classes with one object per page slot. */
 static int per_page(int c) {
-  return (c >= OC_PAGE_DIRTY && c <= OC_PAGE_LOCK) || c == OC_PAGE_BH;
+  return (c >= OC_PAGE_DIRTY && c <= OC_PAGE_LOCK) || c == OC_PAGE_BH ||
+         c == OC_BH_LOCK;
 }
 
 static void layout(mm_model *m) {
@@ -78,6 +80,7 @@ static void layout(mm_model *m) {
     case OC_PAGE_DATA:
     case OC_PAGE_LOCK:
     case OC_PAGE_BH:
+    case OC_BH_LOCK:
       count[c] = MM_MAX_PAGES;
       break;
     case OC_BIOQ:
@@ -490,6 +493,7 @@ int mm_obj_words(const mm_model *m, const struct mm_state *s, enum mm_oclass c,
   case OC_MMAP_SEM:
   case OC_PTL:
   case OC_PRIVATE_LOCK:
+  case OC_BH_LOCK:
   case OC_NCLASS:
     break;
   }

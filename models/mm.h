@@ -62,12 +62,13 @@ enum {
 
 /* The buffer_head of a page of a 'buffers' file (one per page: blocksize
    = PAGE_SIZE, as ext3 on 4 KiB blocks), b_state bits of
-   include/linux/buffer_head.h.  BH_Lock is a bit lock held across the
-   I/O: lock_buffer() waits for it (wait_on_buffer), the block device's
-   completion clears it. */
+   include/linux/buffer_head.h.  BH_Lock is not a bit here: it is the
+   engine lock object bh_lock_oid(page) (OC_BH_LOCK), a sleeping bit lock
+   held across the I/O that the block device's completion releases
+   (SIM_OP_UNLOCK_ANY), so that DPOR sees two lock_buffer()s race. */
 enum {
   BH_Dirty = 1 << 0,       /* set under private_lock, test-and-cleared by I/O */
-  BH_Lock = 1 << 1,        /* I/O in flight */
+                           /* 1 << 1: BH_Lock, the lock OC_BH_LOCK */
   BH_Mapped = 1 << 2,      /* has a disk block: always, files are allocated */
   BH_Async_Write = 1 << 3, /* end_buffer_async_write ends page writeback */
 };
@@ -210,6 +211,7 @@ enum mm_oclass {
   OC_BIOQ,         /* the block device's request queue */
   OC_ALIVE,        /* scenario threads not yet exited */
   OC_VMA,          /* a vma\'s mutable state (struct vma_state) */
+  OC_BH_LOCK,      /* BH_Lock of the page's buffer_head: lock_buffer() */
   OC_NCLASS
 };
 
@@ -321,6 +323,7 @@ static inline sim_oid mm_oid(const mm_model *m, enum mm_oclass c, int i) {
 #define page_data_oid(m, p) mm_oid(m, OC_PAGE_DATA, p)
 #define page_lock_oid(m, p) mm_oid(m, OC_PAGE_LOCK, p)
 #define page_bh_oid(m, p) mm_oid(m, OC_PAGE_BH, p)
+#define bh_lock_oid(m, p) mm_oid(m, OC_BH_LOCK, p)
 #define vma_oid(m, i) mm_oid(m, OC_VMA, i)
 
 /* The model's own threads, after the scenario's (when m->wb). */

@@ -165,6 +165,7 @@ const char *const schema_access_kind[SIM_OP__COUNT] = {
     [SIM_OP_UNLOCK_SHARED] = "Us",
     [SIM_OP_WAIT] = "Wait",
     [SIM_OP_ADD] = "A",
+    [SIM_OP_UNLOCK_ANY] = "Ua",
 };
 
 const char *const schema_flow_kind[SIM_FLOW_WAKEUP + 1] = {

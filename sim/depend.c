@@ -9,7 +9,8 @@ static int is_data(uint8_t op) {
 }
 
 static int is_release(uint8_t op) {
-  return op == SIM_OP_UNLOCK || op == SIM_OP_UNLOCK_SHARED;
+  return op == SIM_OP_UNLOCK || op == SIM_OP_UNLOCK_SHARED ||
+         op == SIM_OP_UNLOCK_ANY;
 }
 
 int sim_ops_conflict(uint8_t a, uint8_t b) {

@@ -119,7 +119,7 @@ static void reverse_race(explorer *e, size_t k, size_t j, int tj,
 static int is_lock_op(uint8_t op) {
   return op == SIM_OP_LOCK || op == SIM_OP_LOCK_SHARED ||
          op == SIM_OP_TRYLOCK || op == SIM_OP_UNLOCK ||
-         op == SIM_OP_UNLOCK_SHARED;
+         op == SIM_OP_UNLOCK_SHARED || op == SIM_OP_UNLOCK_ANY;
 }
 
 static int is_acquire(uint8_t op) {
@@ -145,7 +145,8 @@ static int lock_edge(const exg_fp *r, const exg_fp *a) {
     for (int y = 0; y < r->n; y++) {
       uint8_t op = r->acc[y].op;
       if (r->acc[y].obj != l ||
-          (op != SIM_OP_UNLOCK && op != SIM_OP_UNLOCK_SHARED))
+          (op != SIM_OP_UNLOCK && op != SIM_OP_UNLOCK_SHARED &&
+           op != SIM_OP_UNLOCK_ANY))
         continue;
       if (op == SIM_OP_UNLOCK_SHARED && a->acc[x].op == SIM_OP_LOCK_SHARED)
         continue; /* shared after shared: those sections commute */

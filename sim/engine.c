@@ -312,6 +312,7 @@ static int step_enabled(const sim_exec *x, const sim_stepdesc *s) {
     case SIM_OP_TRYLOCK:
     case SIM_OP_UNLOCK:
     case SIM_OP_UNLOCK_SHARED:
+    case SIM_OP_UNLOCK_ANY:
     case SIM_OP__COUNT:
       break;
     }
@@ -507,7 +508,9 @@ static void grant(sim_exec *x, sim_thread *t) {
         emit_flow(x, x->rel_seq[o] - 1, seq, SIM_FLOW_LOCK, o);
       break;
     case SIM_OP_UNLOCK:
-      if (x->owner[o] != tid) { /* reported by the thread: bad-unlock */
+    case SIM_OP_UNLOCK_ANY: /* whoever holds it: a bit another context clears */
+      if (s->acc[i].op == SIM_OP_UNLOCK ? x->owner[o] != tid
+                                        : x->owner[o] < 0) { /* bad-unlock */
         if (t->bad_unlock < 0)
           t->bad_unlock = i;
         break;

@@ -464,6 +464,11 @@ void sim_lockdep_grant(sim_lockdep *ld, sim_exec *x, sim_thread *t,
     case SIM_OP_UNLOCK_SHARED:
       held_drop(ld, tid, o);
       break;
+    case SIM_OP_UNLOCK_ANY: /* the owner's, cleared by the engine already:
+                               the one thread whose held set has it */
+      for (int u = 0; u < x->cfg->nthreads; u++)
+        held_drop(ld, u, o);
+      break;
     case SIM_OP_TRYLOCK: /* held when it succeeded; never an edge */
     case SIM_OP_LOCK:
     case SIM_OP_LOCK_SHARED:

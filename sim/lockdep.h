@@ -25,6 +25,8 @@
 **                         cannot see these waits; they are where the
 **                         PG_locked / PG_writeback deadlocks live.
 **   SIM_OP_UNLOCK[_SHARED] the object leaves the thread's held set.
+**   SIM_OP_UNLOCK_ANY     the object leaves its holder's held set (the
+**                         releasing thread may be another one).
 **
 ** Rules, checked when an edge is added (or its mode becomes stronger):
 **   cycle       a path B -> ... -> A in the graph when A -> B is added is

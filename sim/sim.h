@@ -70,6 +70,12 @@ enum sim_op {
                            (an atomic_inc/dec such as get_page/put_page):
                            independent of other ADDs, dependent on a READ,
                            WRITE or WAIT of the object; a write for flows */
+  SIM_OP_UNLOCK_ANY,    /* exclusive release by whoever holds it: a lock bit
+                           that another context clears (unlock_buffer from
+                           an I/O completion, unlock_page from end_io); some
+                           thread must hold it, else violation
+                           SIM_KIND_BAD_UNLOCK.  Appended: trace hashes mix
+                           op values */
   SIM_OP__COUNT
 };
 
@@ -124,6 +130,8 @@ void sim_step(sim_thread *t, const sim_stepdesc *s);
   { (o), SIM_OP_UNLOCK }
 #define SIM_UNLOCK_SH(o)                                                       \
   { (o), SIM_OP_UNLOCK_SHARED }
+#define SIM_UNLOCK_ANY(o)                                                      \
+  { (o), SIM_OP_UNLOCK_ANY }
 #define SIM_ADD(o)                                                             \
   { (o), SIM_OP_ADD }
 
@@ -200,7 +208,8 @@ enum sim_kind_id {
   SIM_KIND_NONE = 0,   /* sim_result of an execution without violation */
   SIM_KIND_DEADLOCK,   /* "deadlock": no thread enabled, some unfinished */
   SIM_KIND_BAD_UNLOCK, /* "bad-unlock": a thread released a lock it did not
-                          hold (or a shared lock nobody held) */
+                          hold (or a shared lock nobody held, or with
+                          SIM_OP_UNLOCK_ANY a lock nobody held) */
   SIM_KIND_LOCK_ORDER, /* "lock-order": the lock class graph has a cycle,
                           or a thread took a class it holds; the execution
                           runs to its end (lockdep.h) */

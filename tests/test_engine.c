@@ -4,7 +4,9 @@
 ** conditions, the timed policy's order, replay and its divergence point, the
 ** step limit, schedule strings, determinism of the trace hash, and the
 ** engine's violation kinds (deadlock, bad-unlock: a release of a lock the
-** thread does not hold); the dependence of the commutative update
+** thread does not hold); SIM_OP_UNLOCK_ANY, a release by whoever holds the
+** lock (and of a free lock, a bad unlock); the dependence of the commutative
+*update
 ** SIM_OP_ADD (sim/depend.c); and executions on worker actors inside
 ** sim_run_driver (sim/workers.c): the same results, events and thread
 ** start order as from maestro, for clean, violating, deadlocked, loop-cut
@@ -95,6 +97,23 @@ static void body(void *model, sim_thread *t, int tid) {
     if (tid == 1)
       SIM_STEP(t, "up_read B", 10, SIM_UNLOCK_SH(1));
     p->counter++;
+    break;
+  case 7: /* thread 0 takes A, thread 1 (an I/O completion) releases it */
+    if (tid == 0)
+      SIM_STEP(t, "lock A", 10, SIM_LOCK(0));
+    else {
+      SIM_STEP(t, "end_io A", 10, SIM_UNLOCK_ANY(0));
+      p->flag = sim_lock_holder(sim_thread_exec(t), 0);
+      SIM_STEP(t, "lock A", 10, SIM_LOCK(0)); /* free again */
+      SIM_STEP(t, "unlock A", 10, SIM_UNLOCK(0));
+    }
+    p->counter++;
+    break;
+  case 8: /* thread 1 releases B, which nobody holds, as a completion */
+    if (tid == 1) {
+      SIM_STEP(t, "end_io B", 10, SIM_UNLOCK_ANY(1));
+      p->counter++; /* not reached */
+    }
     break;
   }
   sim_leave(t);
@@ -308,6 +327,38 @@ Test(engine, up_read_without_readers_is_bad_unlock) {
   cr_assert_str_eq(r.msg,
                    "cpu1 releases B (shared) in up_read B, but B is not held");
   cr_assert_eq(r.viol_seq, 0);
+  sim_result_free(&r);
+}
+
+/* SIM_OP_UNLOCK_ANY releases a lock whoever holds it (a bit lock an I/O
+   completion clears): no violation, and the lock is free after it. */
+Test(engine, unlock_any_releases_a_lock_held_elsewhere) {
+  struct prog p = {.kind = 7};
+  sim_result r;
+  sim_sched ss;
+  run(&p, SIM_POLICY_REPLAY, 0, "0.1*3", &r, &ss);
+  cr_assert_eq(r.outcome, SIM_CLEAN, "%s", r.msg);
+  cr_assert_eq(p.flag, -1, "nobody holds A after the release");
+  cr_assert_eq(p.counter, 2);
+  cr_assert_eq(r.steps, 4);
+  sim_result_free(&r);
+  /* a release, independent of acquisitions; a trylock sees it */
+  cr_assert_not(sim_ops_conflict(SIM_OP_UNLOCK_ANY, SIM_OP_LOCK));
+  cr_assert(sim_ops_conflict(SIM_OP_UNLOCK_ANY, SIM_OP_TRYLOCK));
+}
+
+/* ... but of a lock nobody holds, it is a bad unlock. */
+Test(engine, unlock_any_of_a_free_lock_is_bad_unlock) {
+  struct prog p = {.kind = 8};
+  sim_result r;
+  sim_sched ss;
+  run(&p, SIM_POLICY_REPLAY, 0, "1", &r, &ss);
+  cr_assert_eq(r.outcome, SIM_VIOLATION);
+  cr_assert_str_eq(r.kind, "bad-unlock");
+  cr_assert_eq(r.kind_id, SIM_KIND_BAD_UNLOCK);
+  cr_assert_str_eq(r.msg, "cpu1 releases B in end_io B, but B is not held");
+  cr_assert_eq(r.viol_seq, 0, "the releasing step");
+  cr_assert_eq(p.counter, 0, "thread 1 stopped in its step");
   sim_result_free(&r);
 }
 
