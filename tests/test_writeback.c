@@ -44,6 +44,18 @@ static sim_result run_timed(void) {
   return exec(SIM_POLICY_TIMED, 1, NULL);
 }
 
+/* cpu0 runs 'program' (scenario lines) on 'kernel', then 'body' runs as
+   cpu1 (bodies start after their delays: at most as late as cpu0). */
+static sim_result body_after(const char *kernel, const char *program,
+                             body_fn body) {
+  char text[1024];
+  snprintf(text, sizeof text, BUF_PAGE("%s", "%scpu1: delay 1\nexpect clean\n"),
+           kernel, program);
+  setup(text, NULL);
+  bodies[1] = body;
+  return run_timed();
+}
+
 /* ------------------------------------------------------- page_mkclean */
 
 static void mkclean_body(sim_thread *t) {
@@ -60,11 +72,9 @@ static void mkclean_body(sim_thread *t) {
 }
 
 Test(writeback, page_mkclean_cleans_and_write_protects_every_pte) {
-  setup(BUF_PAGE("2.6.20", "cpu0: p1 store 0x10000\ncpu0: p2 store 0x20000\n"
-                           "cpu1: delay 1\nexpect clean\n"),
-        NULL);
-  bodies[1] = mkclean_body;
-  sim_result r = run_timed();
+  sim_result r =
+      body_after("2.6.20", "cpu0: p1 store 0x10000\ncpu0: p2 store 0x20000\n",
+                 mkclean_body);
   cr_assert_eq(r.outcome, SIM_CLEAN, "%s", r.msg);
   cr_assert_eq(seen.ret, 2, "two dirty writable ptes");
   for (int i = 0; i < 2; i++) {
@@ -96,14 +106,8 @@ static void cpdfi_body(sim_thread *t) {
 /* cpu0 stores and the journal writes the buffer (clean buffer, dirty
    page), then 'body' runs as cpu1, on 'kernel'. */
 static sim_result after_journal_flush(const char *kernel, body_fn body) {
-  char text[1024];
-  snprintf(text, sizeof text,
-           BUF_PAGE("%s", "cpu0: p1 store 0x10000\ncpu0: fs_flush data\n"
-                          "cpu1: delay 1\nexpect clean\n"),
-           kernel);
-  setup(text, NULL);
-  bodies[1] = body;
-  return run_timed();
+  return body_after(kernel, "cpu0: p1 store 0x10000\ncpu0: fs_flush data\n",
+                    body);
 }
 
 static void cpdfi_case(const char *kernel, int want_bh_dirty) {
@@ -164,11 +168,7 @@ Test(writeback, block_write_full_page_writes_only_dirty_buffers) {
 /* With the buffer dirty, the write is submitted: the block device writes
    the store, unlocks the buffer and ends the writeback. */
 Test(writeback, block_write_full_page_submits_a_dirty_buffer) {
-  setup(BUF_PAGE("2.6.20", "cpu0: p1 store 0x10000\ncpu1: delay 1\n"
-                           "expect clean\n"),
-        NULL);
-  bodies[1] = bwfp_body;
-  sim_result r = run_timed();
+  sim_result r = body_after("2.6.20", "cpu0: p1 store 0x10000\n", bwfp_body);
   cr_assert_eq(r.outcome, SIM_CLEAN, "%s", r.msg);
   cr_assert_eq(seen.ret, 1);
   int p = page0();
@@ -199,11 +199,8 @@ static void poll_body(sim_thread *t) {
 }
 
 Test(writeback, pg_writeback_stays_visible_until_the_device_completes) {
-  setup(BUF_PAGE("2.6.20", "cpu0: p1 store 0x10000\ncpu0: writeback data\n"
-                           "cpu1: delay 1\nexpect clean\n"),
-        NULL);
-  bodies[1] = poll_body;
-  sim_result r = run_timed();
+  sim_result r = body_after(
+      "2.6.20", "cpu0: p1 store 0x10000\ncpu0: writeback data\n", poll_body);
   cr_assert_eq(r.outcome, SIM_CLEAN, "%s", r.msg);
   cr_assert_eq(seen.polls, 40);
   /* 150 us of I/O seen every 10 us: 14 or 15 polls, not 0 or 40 */
@@ -249,11 +246,7 @@ Test(writeback, try_to_free_buffers_2_6_20_leaves_the_ptes) {
 
 /* A dirty buffer is busy: kept, page untouched. */
 Test(writeback, try_to_free_buffers_keeps_dirty_buffers) {
-  setup(BUF_PAGE("2.6.20", "cpu0: p1 store 0x10000\ncpu1: delay 1\n"
-                           "expect clean\n"),
-        NULL);
-  bodies[1] = release_body;
-  sim_result r = run_timed();
+  sim_result r = body_after("2.6.20", "cpu0: p1 store 0x10000\n", release_body);
   cr_assert_eq(r.outcome, SIM_CLEAN, "%s", r.msg);
   cr_assert_eq(seen.ret, 0);
   cr_assert_eq(seen.flags & (PG_private | PG_dirty), PG_private | PG_dirty);
