@@ -45,6 +45,14 @@
 **               the engine (it blocks: a deadlock).  Reported once per
 **               class per graph.
 **
+** declared   with sim_model_ops.lock_order, a model declares its lock
+**            order: an edge A -> B it rejects is a violation ("lock
+**            inversion against the declared order (RULE)"), once per pair
+**            per graph; a lock object whose lock_class is
+**            SIM_LOCK_UNDECLARED is one ("lock not in the declared
+**            order"), once per graph.  A cycle found by the same step is
+**            reported instead.
+**
 ** The graph holds only edges of executions actually run: an explorer that
 ** prunes (sleep sets, state matching) finds a cycle only among the edges
 ** of the executions it ran, which every explorer here covers for each
