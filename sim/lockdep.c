@@ -124,6 +124,23 @@ void sim_lockdep_edge_text(const sim_lockdep *ld, int i, char *buf, size_t n) {
            e->dst_excl ? "" : " (shared)");
 }
 
+static void chain_text(const ld_site *s, char *buf, size_t n);
+
+void sim_lockdep_edge_get(const sim_lockdep *ld, int i, sim_lockdep_edge *e) {
+  assert(i >= 0 && i < ld->nedges);
+  const ld_edge *d = &ld->edges[i];
+  e->held = ld->cname[d->from];
+  e->acquired = ld->cname[d->to];
+  e->held_shared = !d->src_excl;
+  e->acquired_shared = !d->dst_excl;
+  e->wait = d->site.wait;
+  e->thread = d->site.thread;
+  e->step = d->site.what;
+  chain_text(&d->site, e->chain, sizeof e->chain);
+  e->sched = d->site.sched;
+  e->nsched = d->site.sched ? d->site.nsched : 0;
+}
+
 void sim_lockdep_report(const sim_lockdep *ld, char *buf, size_t n) {
   snprintf(buf, n, "%s", ld->report);
 }

@@ -97,6 +97,20 @@ int sim_lockdep_nreports(const sim_lockdep *ld);
    marks ("A -> B (shared)" when B was acquired shared). */
 void sim_lockdep_edge_text(const sim_lockdep *ld, int i, char *buf, size_t n);
 
+/* Edge i in full, for the event log (reports/log.h: table lock_edge).
+   The pointers point into the graph and live as long as it. */
+typedef struct sim_lockdep_edge {
+  const char *held, *acquired; /* class names */
+  int held_shared;             /* every instance held 'held' shared */
+  int acquired_shared;         /* every instance acquired 'acquired' shared */
+  int wait;                    /* the creating step waited (SIM_OP_WAIT) */
+  const char *thread, *step;   /* the creating step's thread and name */
+  char chain[256];             /* its call chain, innermost first */
+  const uint8_t *sched;        /* the schedule up to and with that step */
+  size_t nsched;
+} sim_lockdep_edge;
+void sim_lockdep_edge_get(const sim_lockdep *ld, int i, sim_lockdep_edge *e);
+
 /*
 ** The full report of the last lock-order violation (sim_result.msg holds
 ** its first lines, cut to fit): the cycle, for each edge the thread, call

@@ -6,7 +6,9 @@
 ** leaves out, and a lock the order does not list.
 */
 #include <criterion/criterion.h>
+#include <sqlite3.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "model_harness.h"
@@ -213,4 +215,58 @@ Test(lockdep_mm, undeclared_lock_is_reported) {
             r.msg);
   sim_result_free(&r);
   sim_lockdep_free(ld);
+}
+
+/* ------------------------------------------------------------------ CLI */
+
+/* `mmsim run` of the bundled R2b order scenario: the report under the
+   result, and the graph's edges in table lock_edge with their steps. */
+Test(lockdep_mm_cli, run_reports_and_logs_the_edges) {
+  char *dir = test_tmpdir(), args[512], db[300], *out;
+  snprintf(db, sizeof db, "%s/order.db", dir);
+  snprintf(args, sizeof args,
+           "run scenarios/free-buffers-order.scn --db %s --svg %s/order.svg",
+           db, dir);
+  int rc = run_mmsim(args, &out);
+  cr_assert_eq(rc, 0, "%s", out);
+  cr_assert(strstr(out, "result:   VIOLATION lock-order at step 100: possible "
+                        "circular locking dependency: private_lock -> "
+                        "i_mmap_lock -> ptl -> private_lock"),
+            "%s", out);
+  cr_assert(strstr(out, "expect:   violation lock-order -- met"), "%s", out);
+  free(out);
+  sqlite3 *h;
+  cr_assert_eq(sqlite3_open(db, &h), SQLITE_OK);
+  sqlite3_stmt *st;
+  cr_assert_eq(sqlite3_prepare_v2(h,
+                                  "SELECT count(*), sum(held = 'private_lock' "
+                                  "AND acquired = 'i_mmap_lock'), "
+                                  "max(CASE WHEN held = 'private_lock' AND "
+                                  "acquired = 'i_mmap_lock' THEN thread || ' "
+                                  "' || step || ' ' || chain END) "
+                                  "FROM lock_edge WHERE run_id = 1",
+                                  -1, &st, NULL),
+               SQLITE_OK, "%s", sqlite3_errmsg(h));
+  cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+  cr_assert_eq(sqlite3_column_int(st, 0), 14);
+  cr_assert_eq(sqlite3_column_int(st, 1), 1);
+  cr_assert_str_eq((const char *)sqlite3_column_text(st, 2),
+                   "cpu1 spin_lock(i_mmap_lock) page_mkclean_file < "
+                   "page_mkclean < test_clear_page_dirty < try_to_free_buffers "
+                   "< try_to_release_page < release");
+  sqlite3_finalize(st);
+  sqlite3_close(h);
+  /* the timeline: the violating acquisition (i_mmap_lock, step 100) and
+     the one of the lock held there (private_lock, step 97) */
+  char svg[320];
+  snprintf(svg, sizeof svg, "%s/order.svg", dir);
+  char *text = slurp(svg);
+  cr_assert(text);
+  cr_assert(strstr(text, "<g id=\"ev100\" class=\"node event violation\">"));
+  const char *held = strstr(text, "<g id=\"ev97\" class=\"node event held\">");
+  cr_assert(held);
+  cr_assert(strstr(held, "spin_lock(private_lock)"));
+  cr_assert(strstr(text, "took the lock held there"));
+  free(text);
+  free(dir);
 }
