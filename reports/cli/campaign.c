@@ -641,7 +641,7 @@ static void log_counterexamples(struct run *u, const sim_exec_cfg *base) {
     sim_exec_cfg c = *base;
     c.loop_bound = 0;
     c.chooser = sim_sched_init(&ss, SIM_POLICY_REPLAY, 0, seq, n);
-    rlog_exec_begin(o->log, u->run_id, cli_namer, &u->l->b);
+    int64_t x = rlog_exec_begin(o->log, u->run_id, cli_namer, &u->l->b);
     c.observer = rlog_observer(o->log);
     c.lockdep = graph_like(base); /* the cycle's edges of this run only */
     sim_result r;
@@ -650,7 +650,8 @@ static void log_counterexamples(struct run *u, const sim_exec_cfg *base) {
     if (!rc) {
       char note[96];
       snprintf(note, sizeof note, "minimal counterexample for %s", k->name);
-      rlog_exec_end(o->log, &r, k->sched, note);
+      if (rlog_exec_end(o->log, &r, k->sched, note) == 0 && x > 0)
+        k->log_exec = x;
       sim_result_free(&r);
     }
     free(seq);

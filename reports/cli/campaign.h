@@ -38,12 +38,13 @@ typedef struct camp_hset {
 typedef struct camp_kind {
   char name[48];
   uint64_t count;
-  int pre;        /* its minimal counterexample: preemptions */
-  uint64_t steps; /* ... and steps */
-  char *sched;    /* ... and schedule string (malloc'd) */
-  int minimal;    /* 1: a preemption-bounded re-search proved it has the
-                     fewest preemptions, then the fewest steps; 0: the
-                     smallest seen */
+  int pre;          /* its minimal counterexample: preemptions */
+  uint64_t steps;   /* ... and steps */
+  char *sched;      /* ... and schedule string (malloc'd) */
+  int minimal;      /* 1: a preemption-bounded re-search proved it has the
+                       fewest preemptions, then the fewest steps; 0: the
+                       smallest seen */
+  int64_t log_exec; /* its execution in the log (0: not logged) */
 } camp_kind;
 
 /* The result on one variant. */

@@ -13,6 +13,10 @@
 #include <unistd.h>
 
 #include "reports/cli/campaign.h"
+#include "reports/racereport.h"
+
+/* Steps in the race report of each counterexample (as run's). */
+#define EXPLORE_REPORT_STEPS 40
 
 static volatile sig_atomic_t interrupted;
 static void on_sigint(int sig) {
@@ -252,6 +256,24 @@ static int print_campaign(const struct xopts *o, const campaign *c) {
   return rc;
 }
 
+/* The race report of each minimal counterexample, from the log. */
+static int print_race_reports(const campaign *c, const char *db) {
+  for (int i = 0; i < c->nres; i++)
+    for (int k = 0; k < c->res[i].nkinds; k++) {
+      const camp_kind *kd = &c->res[i].kinds[k];
+      char err[512];
+      if (!kd->log_exec)
+        continue;
+      printf("\n");
+      if (race_report(db, kd->log_exec, EXPLORE_REPORT_STEPS, stdout, err,
+                      sizeof err)) {
+        fprintf(stderr, "error: race report: %s\n", err);
+        return -1;
+      }
+    }
+  return 0;
+}
+
 static int cmd_explore(int argc, char **argv) {
   struct xopts o = {.c = {.strategy = "stateful",
                           .cfg = {.strategy = EXP_STATEFUL},
@@ -290,6 +312,8 @@ static int cmd_explore(int argc, char **argv) {
     rlog_close(o.c.log);
     o.c.log = NULL;
     printf("database: %s\n", db);
+    if (!o.quiet && print_race_reports(&c, db))
+      rc = CLI_BAD_INPUT;
   }
   if (!rc)
     rc = c.all_met ? CLI_OK : CLI_NOT_MET;

@@ -22,9 +22,14 @@
 #include "reports/cli/cli.h"
 #include "reports/log.h"
 #include "reports/observers.h"
+#include "reports/racereport.h"
 #include "reports/render.h"
 #include "sim/lockdep.h"
 #include "sim/sched.h"
+
+/* Steps in the race report under the result: the causal slice of the
+   violation, nearest first (the timeline shows up to 200). */
+#define RUN_REPORT_STEPS 40
 
 struct run_opts {
   const char *cmd; /* "run" or "replay" */
@@ -391,6 +396,15 @@ static int run_main(const char *cmd, int argc, char **argv) {
       rc = CLI_BAD_INPUT;
     } else if (!o.quiet) {
       printf("timeline: %s\n", svg);
+    }
+    /* the race in the terminal, from the log as the timeline */
+    if (r.outcome == SIM_VIOLATION && !o.quiet) {
+      printf("\n");
+      if (race_report(db, exec_id, RUN_REPORT_STEPS, stdout, err, sizeof err)) {
+        fprintf(stderr, "error: race report: %s\n", err);
+        rc = CLI_BAD_INPUT;
+      }
+      printf("\n");
     }
   }
   if (!o.quiet)

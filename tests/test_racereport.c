@@ -1,0 +1,133 @@
+/*
+** test_racereport.c - the race report in the terminal
+** (reports/racereport.h): its text for the bundled R1 counterexample
+** under `run` and for each kind under `explore`, a deadlock's wait-for
+** chain, a clean execution, and the wrapping that never cuts a value.
+*/
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "helpers.h"
+#include "reports/racereport.h"
+
+/* Runs `mmsim CMD` with its log and timeline in a fresh directory. */
+static char *mmsim_logged(const char *cmd, const char *scn, char *db,
+                          size_t dbn) {
+  char *dir = test_tmpdir(), args[600];
+  snprintf(db, dbn, "%s/r.db", dir);
+  snprintf(args, sizeof args, "%s %s --db %s%s%s", cmd, scn, db,
+           strcmp(cmd, "run") ? "" : " --svg ", strcmp(cmd, "run") ? "" : dir);
+  if (!strcmp(cmd, "run"))
+    strcat(args, "/r.svg");
+  char *out;
+  run_mmsim(args, &out);
+  free(dir);
+  return out;
+}
+
+Test(racereport, run_prints_the_r1_race_in_columns) {
+  char db[300];
+  char *out =
+      mmsim_logged("run", "scenarios/fault-invalidate.scn", db, sizeof db);
+  const char *rep = strstr(out, "race report: page-mapped-on-remove on "
+                                "2.6.20, execution 1 (all 28 events)\n");
+  cr_assert(rep, "%s", out);
+  cr_assert(strstr(rep, "\n  cpu0          "), "%s", rep);
+  /* a row of cpu0 (left) and one of cpu1 (right), wrapped, indented */
+  cr_assert(strstr(rep, "\n  #25 do_no_page: pte_none? set_pte_at; "
+                        "page_add_file_rmap  |\n"
+                        "    pte(p1,0x10000) [pte -> page#0 mapcount 1]"),
+            "%s", rep);
+  cr_assert(strstr(rep,
+                   "| #27 invalidate_complete_page2: write_lock(tree_lock);"
+                   "\n"),
+            "%s", rep);
+  cr_assert(strstr(rep, "\n  *** PAGE-MAPPED-ON-REMOVE ***\n"
+                        "  BUG_ON(page_mapped(page)) in "
+                        "__remove_from_page_cache: page#0 (data index 0) "
+                        "still mapped by 1 pte(s)\n"
+                        "  locks held at #27:\n"
+                        "    cpu0: p1.mmap_sem (since #11), p1.ptl (since "
+                        "#23)\n"
+                        "    cpu1: data.i_mutex (since #0), page#0.PG_locked "
+                        "(since #19)\n"),
+            "%s", rep);
+  /* never cut: no ellipsis, and no line wider than the report */
+  cr_assert_null(strstr(rep, "..."), "%s", rep);
+  for (const char *p = rep; *p;) {
+    const char *nl = strchr(p, '\n');
+    size_t n = nl ? (size_t)(nl - p) : strlen(p);
+    cr_assert_leq(n, 120, "%.*s", (int)n, p);
+    p += n + (nl != NULL);
+  }
+  free(out);
+}
+
+Test(racereport, deadlock_prints_its_wait_for_chain) {
+  char db[300];
+  char *out =
+      mmsim_logged("run", "scenarios/free-buffers-zap.scn", db, sizeof db);
+  cr_assert(strstr(out, "\n  *** DEADLOCK ***\n"), "%s", out);
+  cr_assert(strstr(out, "  wait-for chain:\n"
+                        "    cpu0 waits in spin_lock(private_lock); "
+                        "set_buffer_dirty for data.private_lock held by "
+                        "cpu1\n"
+                        "    cpu1 waits in spin_lock(i_mmap_lock) for "
+                        "data.i_mmap_lock held by cpu0\n"),
+            "%s", out);
+  free(out);
+}
+
+Test(racereport, explore_prints_one_report_per_kind) {
+  char db[300];
+  char *out =
+      mmsim_logged("explore", "scenarios/fault-invalidate.scn", db, sizeof db);
+  const char *a = strstr(out, "race report: page-mapped-on-remove on 2.6.20");
+  const char *b = strstr(out, "race report: pte-cache-mismatch on 2.6.20");
+  cr_assert(a && b, "%s", out);
+  cr_assert(strstr(b, "  *** PTE-CACHE-MISMATCH ***\n"), "%s", out);
+  cr_assert_null(strstr(out, "race report: page-mapped-on-remove on 2.6.23"));
+  free(out);
+}
+
+/* A report cut to the causal slice says so and marks the gaps. */
+Test(racereport, slice_marks_the_steps_left_out) {
+  char db[300], err[256];
+  free(mmsim_logged("run", "scenarios/fault-invalidate.scn", db, sizeof db));
+  char *text = NULL;
+  size_t n = 0;
+  FILE *f = open_memstream(&text, &n);
+  cr_assert_eq(race_report(db, 1, 10, f, err, sizeof err), 0, "%s", err);
+  fclose(f);
+  cr_assert(strstr(text, "race report: page-mapped-on-remove on 2.6.20, "
+                         "execution 1 (causal slice of 10 of 28 events (what "
+                         "step #27 depends on))\n"),
+            "%s", text);
+  cr_assert(strstr(text, "\n  ...     "), "%s", text);
+  cr_assert(strstr(text, "\n  *** PAGE-MAPPED-ON-REMOVE ***\n"), "%s", text);
+  free(text);
+}
+
+Test(racereport, clean_execution_says_so) {
+  char db[300];
+  char *out =
+      mmsim_logged("run", "scenarios/fault-truncate.scn", db, sizeof db);
+  cr_assert_null(strstr(out, "race report"), "%s", out);
+  free(out);
+  char path[320], err[256];
+  snprintf(path, sizeof path, "%s", db);
+  char *text = NULL;
+  size_t n = 0;
+  FILE *f = open_memstream(&text, &n);
+  cr_assert_eq(race_report(path, 1, 0, f, err, sizeof err), 0, "%s", err);
+  fclose(f);
+  cr_assert_str_eq(text, "race report: execution 1 ended clean\n");
+  free(text);
+  f = open_memstream(&text, &n);
+  cr_assert_eq(race_report(path, 7, 0, f, err, sizeof err), -1);
+  fclose(f);
+  free(text);
+  cr_assert(strstr(err, "no execution 7"), "%s", err);
+}
