@@ -1,11 +1,14 @@
 /*
 ** render_cmd.c - `mmsim render`: draws one logged execution as a timeline
-** (SVG, PNG or Graphviz dot, chosen by the output's extension).
+** (SVG, PNG or Graphviz dot, chosen by the output's extension), or exports
+** it as a Chrome trace-event file for ui.perfetto.dev (.json).
 */
 #include <getopt.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "reports/cli/cli.h"
+#include "reports/perfetto.h"
 #include "reports/render.h"
 
 static int cmd_render(int argc, char **argv) {
@@ -44,22 +47,29 @@ static int cmd_render(int argc, char **argv) {
     }
   }
   if (optind != argc - 1 || !out)
-    return cli_usage("render", "expected DB and -o FILE.{svg,png,dot}");
+    return cli_usage("render", "expected DB and -o FILE.{svg,png,dot,json}");
   char err[512];
-  if (render_timeline(argv[optind], out, &ro, err, sizeof err)) {
+  size_t n_out = strlen(out);
+  int json = n_out > 5 && !strcmp(out + n_out - 5, ".json");
+  if (json ? perfetto_export(argv[optind], ro.exec_id, out, err, sizeof err)
+           : render_timeline(argv[optind], out, &ro, err, sizeof err)) {
     fprintf(stderr, "error: %s\n", err);
     return CLI_BAD_INPUT;
   }
-  printf("timeline: %s\n", out);
+  printf("%s: %s\n", json ? "trace" : "timeline", out);
   return CLI_OK;
 }
 
 const cli_command cli_render = {
-    "render", cmd_render, "DB", "draw a logged execution (-o FILE.svg|png|dot)",
-    "usage: mmsim render DB -o FILE.{svg,png,dot} [--exec N] [--slice N] "
-    "[--full]\n"
+    "render", cmd_render, "DB",
+    "draw a logged execution (-o FILE.svg|png|dot|json)",
+    "usage: mmsim render DB -o FILE.{svg,png,dot,json} [--exec N] [--slice "
+    "N] [--full]\n"
     "\n"
     "Draws one execution of DB (default: the last violating one, else the "
     "last): one lane per CPU,\nhappens-before arrows, the violation "
     "highlighted.  Long executions show the causal slice\nof N events "
-    "(default 200) around the violation unless --full.\n"};
+    "(default 200) around the violation unless --full.  FILE.json is the\n"
+    "whole execution as a Chrome trace-event file for ui.perfetto.dev: a "
+    "track per thread,\nsteps as slices, lock holds as async slices, "
+    "happens-before arrows as flows, the\nviolation as an instant.\n"};
