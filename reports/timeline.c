@@ -270,6 +270,15 @@ static int load_skeleton(reader *r) {
     t->nall++;
   }
   sqlite3_finalize(st);
+  if (!t->nall && t->steps > 0) /* a row without its events */
+    return rd_fail(r,
+                   "%s: execution %" PRId64 " was logged without its events "
+                   "(explore logs a row per execution, and the events of "
+                   "--log-all); replay it: mmsim replay %s --variant %s "
+                   "--schedule '%s'",
+                   r->path, t->exec_id, t->scenario ? t->scenario : "?",
+                   t->variant ? t->variant : "?",
+                   t->schedule ? t->schedule : "");
   for (int64_t i = 0; i < t->nall; i++)
     add_lane(t, t->alltid[i]);
 

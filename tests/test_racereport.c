@@ -131,3 +131,24 @@ Test(racereport, clean_execution_says_so) {
   free(text);
   cr_assert(strstr(err, "no execution 7"), "%s", err);
 }
+
+/* An execution explore logged as a row only: render and the report refuse
+   it with the replay command, instead of drawing empty lanes. */
+Test(racereport, execution_without_events_is_refused_with_its_replay) {
+  char db[300], err[512];
+  free(mmsim_logged("explore", "scenarios/fault-truncate.scn", db, sizeof db));
+  char args[700], *out;
+  snprintf(args, sizeof args, "render %s --exec 1 -o %s.svg", db, db);
+  cr_assert_eq(run_mmsim(args, &out), 2, "%s", out);
+  cr_assert(strstr(out, "execution 1 was logged without its events (explore "
+                        "logs a row per execution, and the events of "
+                        "--log-all); replay it: mmsim replay "
+                        "scenarios/fault-truncate.scn --variant 2.6.20 "
+                        "--schedule '"),
+            "%s", out);
+  free(out);
+  FILE *f = fopen("/dev/null", "w");
+  cr_assert_eq(race_report(db, 1, 0, f, err, sizeof err), -1);
+  fclose(f);
+  cr_assert(strstr(err, "was logged without its events"), "%s", err);
+}
