@@ -88,6 +88,12 @@ Test(racereport, explore_prints_one_report_per_kind) {
   const char *b = strstr(out, "race report: pte-cache-mismatch on 2.6.20");
   cr_assert(a && b, "%s", out);
   cr_assert(strstr(b, "  *** PTE-CACHE-MISMATCH ***\n"), "%s", out);
+  /* each kind announced on stderr as soon as found, with a replay */
+  cr_assert(strstr(out, "[2.6.20] found page-mapped-on-remove at execution "),
+            "%s", out);
+  cr_assert(strstr(out, ": mmsim replay scenarios/fault-invalidate.scn "
+                        "--variant 2.6.20 --schedule '"),
+            "%s", out);
   cr_assert_null(strstr(out, "race report: page-mapped-on-remove on 2.6.23"));
   free(out);
 }

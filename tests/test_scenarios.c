@@ -327,7 +327,7 @@ Test(cli, usage_errors_exit_2) {
        "<schedule>:1:5: error: expected a thread number, found 'x'"},
       {"run /nonexistent.scn", "error: cannot open /nonexistent.scn"},
       {"check", "mmsim check: expected one or more scenario files"},
-      {"render", "mmsim render: expected DB and -o FILE.{svg,png,dot}"},
+      {"render", "mmsim render: expected DB and -o FILE.{svg,png,dot,json}"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     char *out;

@@ -199,7 +199,7 @@ static void log_exec(struct run *u, const sim_result *r, const char *sched) {
 
 static void show_progress(struct run *u, uint64_t ordinal) {
   double t = sim_wall_seconds();
-  if (t - u->last < 0.25)
+  if (t - u->last < (u->progress == 1 ? 0.25 : 10.0))
     return;
   u->last = t;
   uint64_t v = 0;
@@ -210,10 +210,34 @@ static void show_progress(struct run *u, uint64_t ordinal) {
     snprintf(of, sizeof of, " of %llu, %.0f s left", (unsigned long long)u->of,
              (double)(u->of - ordinal) * (t - u->t0) / (double)ordinal);
   fprintf(stderr,
-          "\r[%s] executions %llu%s (%.0f/s), cut %llu, violations %llu  ",
-          u->res->variant, (unsigned long long)ordinal, of,
-          (double)ordinal / (t - u->t0), (unsigned long long)u->res->cut,
-          (unsigned long long)v);
+          "%s[%s] executions %llu%s (%.0f/s), cut %llu, violations %llu%s",
+          u->progress == 1 ? "\r" : "", u->res->variant,
+          (unsigned long long)ordinal, of, (double)ordinal / (t - u->t0),
+          (unsigned long long)u->res->cut, (unsigned long long)v,
+          u->progress == 1 ? "  " : "\n");
+}
+
+/* The kind 'name' of res, NULL if not found yet. */
+static const camp_kind *find_kind(const camp_variant *res, const char *name) {
+  for (int i = 0; i < res->nkinds; i++)
+    if (!strcmp(res->kinds[i].name, name))
+      return &res->kinds[i];
+  return NULL;
+}
+
+/* A new kind, as soon as it is found (the minimal counterexample comes
+   at the end). */
+static void announce(struct run *u, uint64_t ordinal, const char *kind,
+                     const char *sched) {
+  int lit = u->l->scn.litmus[0] != 0;
+  if (u->progress == 1)
+    fprintf(stderr, "\r%*s\r", 78, "");
+  fprintf(stderr,
+          "[%s] found %s at execution %llu: mmsim replay %s%s%s --schedule "
+          "'%s'\n",
+          u->res->variant, kind, (unsigned long long)ordinal, u->o->path,
+          lit ? "" : " --variant ", lit ? "" : u->res->variant,
+          sched ? sched : "?");
 }
 
 static void on_exec(void *arg, const exp_exec *x) {
@@ -228,6 +252,8 @@ static void on_exec(void *arg, const exp_exec *x) {
     break;
   case SIM_VIOLATION:
     sched = sim_sched_format(r->sched, r->nsched);
+    if (u->o->announce && !find_kind(res, r->kind))
+      announce(u, x->ordinal, r->kind, sched);
     add_kind(res, r->kind, 1, x->preemptions, r->steps, sched);
     if (r->kind_id == SIM_KIND_LOCK_ORDER)
       keep_lockdep_report(u);
@@ -713,7 +739,7 @@ static int explore_variant(campaign *c, const camp_opts *o, const char *variant,
   if (deadline > 0 && !*stop && sim_wall_seconds() > deadline)
     *stop = 2; /* the workers' own deadline checks do not reach us */
   res->seconds = sim_wall_seconds() - t0;
-  if (u.progress)
+  if (u.progress == 1)
     fprintf(stderr, "\r%*s\r", 78, "");
   for (int i = 0; i < res->nkinds && !*stop; i++)
     minimise_kind(&u, &base, &res->kinds[i]);

@@ -87,7 +87,10 @@ typedef struct camp_opts {
   rlog *log;               /* NULL: nothing logged */
   int log_all;             /* log every execution's events, not only the minimal
                               counterexamples */
-  int progress;            /* a progress line on stderr */
+  int progress;            /* on stderr: 1 a line redrawn in place (a
+                              terminal), 2 a line every 10 s (pipes, CI) */
+  int announce;            /* each new violation kind on stderr as found,
+                              with its replay command */
   uint64_t minimise_execs; /* cap of each counterexample's re-search
                               (0: CAMP_MINIMISE_EXECS) */
   int no_lockdep;          /* no lock-order checker (sim/lockdep.h) */

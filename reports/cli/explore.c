@@ -304,7 +304,8 @@ static int cmd_explore(int argc, char **argv) {
   sigemptyset(&sa.sa_mask);
   sigaction(SIGINT, &sa, NULL);
   o.c.stop = &interrupted;
-  o.c.progress = !o.quiet && isatty(2);
+  o.c.progress = o.quiet ? 0 : isatty(2) ? 1 : 2;
+  o.c.announce = !o.quiet;
   if ((rc = campaign_run(&c, &o.c)))
     goto out;
   rc = print_campaign(&o, &c);
