@@ -1,10 +1,12 @@
 /*
-** test_racereport.c - the race report in the terminal
-** (reports/racereport.h): its text for the bundled R1 counterexample
-** under `run` and for each kind under `explore`, a deadlock's wait-for
-** chain, a clean execution, and the wrapping that never cuts a value.
+** test_racereport.c - what a developer reads in the terminal and a script
+** reads from explore: the race report (reports/racereport.h), its text
+** for the bundled R1 counterexample under `run` and for each kind under
+** `explore`, a deadlock's wait-for chain, a clean execution, the wrapping
+** that never cuts a value; explore's announcements and --json.
 */
 #include <criterion/criterion.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -157,4 +159,49 @@ Test(racereport, execution_without_events_is_refused_with_its_replay) {
   cr_assert_eq(race_report(db, 1, 0, f, err, sizeof err), -1);
   fclose(f);
   cr_assert(strstr(err, "was logged without its events"), "%s", err);
+}
+
+/* explore --json: the verdicts, counts and counterexamples for scripts. */
+Test(racereport, explore_json_for_scripts) {
+  char *dir = test_tmpdir(), args[600], path[400], *out;
+  snprintf(path, sizeof path, "%s/x.json", dir);
+  snprintf(args, sizeof args,
+           "explore scenarios/fault-invalidate.scn --no-log --json %s", path);
+  cr_assert_eq(run_mmsim(args, &out), 0, "%s", out);
+  free(out);
+  char *json = slurp(path);
+  cr_assert(json);
+  sqlite3 *db;
+  cr_assert_eq(sqlite3_open(":memory:", &db), SQLITE_OK);
+  sqlite3_stmt *st;
+  cr_assert_eq(
+      sqlite3_prepare_v2(
+          db,
+          "SELECT json_valid(?1), json_extract(?1, '$.all_met'),"
+          " json_extract(?1, '$.variants[0].variant'),"
+          " json_extract(?1, '$.variants[0].met'),"
+          " json_extract(?1, '$.variants[0].kinds[0].kind'),"
+          " substr(json_extract(?1, '$.variants[0].kinds[0].replay'), 1, 60),"
+          " json_extract(?1, '$.variants[1].verdict'),"
+          " json_array_length(?1, '$.variants')",
+          -1, &st, NULL),
+      SQLITE_OK);
+  sqlite3_bind_text(st, 1, json, -1, SQLITE_STATIC);
+  cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+  cr_assert_eq(sqlite3_column_int(st, 0), 1);
+  cr_assert_eq(sqlite3_column_int(st, 1), 1);
+  cr_assert_str_eq((const char *)sqlite3_column_text(st, 2), "2.6.20");
+  cr_assert_eq(sqlite3_column_int(st, 3), 1);
+  cr_assert_str_eq((const char *)sqlite3_column_text(st, 4),
+                   "page-mapped-on-remove");
+  cr_assert_str_eq((const char *)sqlite3_column_text(st, 5),
+                   "mmsim replay scenarios/fault-invalidate.scn --variant "
+                   "2.6.20");
+  cr_assert_str_eq((const char *)sqlite3_column_text(st, 6),
+                   "clean in every execution (349 states)");
+  cr_assert_eq(sqlite3_column_int(st, 7), 2);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  free(json);
+  free(dir);
 }

@@ -14,6 +14,7 @@
 
 #include "reports/cli/campaign.h"
 #include "reports/racereport.h"
+#include "reports/strbuf.h"
 
 /* Steps in the race report of each counterexample (as run's). */
 #define EXPLORE_REPORT_STEPS 40
@@ -29,7 +30,8 @@ struct xopts {
   const char *db;
   int no_log, quiet;
   const char *schedule_dir;
-  char *vlist; /* storage of --variants */
+  const char *json; /* --json FILE ("-": stdout) */
+  char *vlist;      /* storage of --variants */
 };
 
 static int parse_opts(int argc, char **argv, struct xopts *o) {
@@ -49,6 +51,7 @@ static int parse_opts(int argc, char **argv, struct xopts *o) {
       {"db", required_argument, 0, 'd'},
       {"no-log", no_argument, 0, 'n'},
       {"schedule-dir", required_argument, 0, 'D'},
+      {"json", required_argument, 0, 'J'},
       {"quiet", no_argument, 0, 'q'},
       {"no-lockdep", no_argument, 0, 'L'},
       {"help", no_argument, 0, 'h'},
@@ -136,6 +139,9 @@ static int parse_opts(int argc, char **argv, struct xopts *o) {
       break;
     case 'D':
       o->schedule_dir = optarg;
+      break;
+    case 'J':
+      o->json = optarg;
       break;
     case 'h':
       return -1;
@@ -256,6 +262,80 @@ static int print_campaign(const struct xopts *o, const campaign *c) {
   return rc;
 }
 
+/* The campaign as JSON for scripts: per variant its counts, verdict and
+   counterexamples (no wall-clock figure: the same search writes the same
+   bytes). */
+static void json_campaign(strbuf *b, const struct xopts *o, const campaign *c) {
+  const camp_opts *co = &o->c;
+  int lit = c->l->scn.litmus[0] != 0;
+  sb_puts(b, "{\"scenario\":");
+  sb_json(b, co->path);
+  sb_puts(b, ",\"title\":");
+  sb_json(b, c->l->scn.title);
+  sb_puts(b, ",\"strategy\":");
+  sb_json(b, co->strategy);
+  sb_printf(b, ",\"all_met\":%s,\"interrupted\":%s,\"variants\":[",
+            c->all_met ? "true" : "false", interrupted ? "true" : "false");
+  for (int i = 0; i < c->nwanted; i++) {
+    sb_puts(b, i ? ",\n{\"variant\":" : "\n{\"variant\":");
+    sb_json(b, c->wanted[i]);
+    if (i >= c->nres) {
+      sb_puts(b, ",\"explored\":false}");
+      continue;
+    }
+    const camp_variant *r = &c->res[i];
+    sb_puts(b, ",\"explored\":true,\"expect\":");
+    sb_json(b, r->expect);
+    sb_printf(b,
+              ",\"met\":%s,\"complete\":%s,\"executions\":%llu,\"cut\":%llu,"
+              "\"pruned\":%llu,\"states\":%llu,\"loop_bound\":%d,"
+              "\"verdict\":",
+              r->expect_met ? "true" : "false",
+              r->st.complete ? "true" : "false",
+              (unsigned long long)r->st.execs, (unsigned long long)r->cut,
+              (unsigned long long)r->st.pruned,
+              (unsigned long long)(r->st.passes ? r->st.states : r->states.n),
+              r->loop_bound);
+    sb_json(b, r->verdict);
+    sb_puts(b, ",\"kinds\":[");
+    for (int k = 0; k < r->nkinds; k++) {
+      const camp_kind *kd = &r->kinds[k];
+      sb_puts(b, k ? ",{\"kind\":" : "{\"kind\":");
+      sb_json(b, kd->name);
+      sb_printf(b,
+                ",\"count\":%llu,\"preemptions\":%d,\"steps\":%llu,"
+                "\"minimal\":%s,\"schedule\":",
+                (unsigned long long)kd->count, kd->pre,
+                (unsigned long long)kd->steps, kd->minimal ? "true" : "false");
+      sb_json(b, kd->sched ? kd->sched : "");
+      strbuf rp = {0};
+      sb_printf(&rp, "mmsim replay %s%s%s --schedule '%s'", co->path,
+                lit ? "" : " --variant ", lit ? "" : r->variant,
+                kd->sched ? kd->sched : "");
+      sb_puts(b, ",\"replay\":");
+      sb_json(b, rp.p);
+      free(rp.p);
+      sb_puts(b, "}");
+    }
+    sb_puts(b, "]}");
+  }
+  sb_puts(b, "\n]}\n");
+}
+
+/* Writes the JSON summary to o->json: 0, or -1 with the error printed. */
+static int write_json(const struct xopts *o, const campaign *c) {
+  strbuf b = {0};
+  json_campaign(&b, o, c);
+  int rc = 0, out = !strcmp(o->json, "-");
+  FILE *f = out ? stdout : fopen(o->json, "w");
+  if (!f || fwrite(b.p, 1, b.n, f) != b.n || (!out && fclose(f))) {
+    fprintf(stderr, "error: cannot write %s: %s\n", o->json, strerror(errno));
+    rc = -1;
+  }
+  free(b.p);
+  return rc;
+}
+
 /* The race report of each minimal counterexample, from the log. */
 static int print_race_reports(const campaign *c, const char *db) {
   for (int i = 0; i < c->nres; i++)
@@ -309,6 +389,8 @@ static int cmd_explore(int argc, char **argv) {
   if ((rc = campaign_run(&c, &o.c)))
     goto out;
   rc = print_campaign(&o, &c);
+  if (o.json && write_json(&o, &c))
+    rc = CLI_BAD_INPUT;
   if (o.c.log) {
     rlog_close(o.c.log);
     o.c.log = NULL;
@@ -360,6 +442,8 @@ const cli_command cli_explore = {
     "  --jobs N           split the search among N worker processes\n"
     "  --seed N           seed of pct and random\n"
     "  --db FILE          log (default out/SCENARIO.explore.db)\n"
+    "  --json FILE        the verdicts, counts and counterexamples as JSON "
+    "(- : stdout)\n"
     "  --no-log           no database\n"
     "  --schedule-dir D   write each minimal counterexample to "
     "D/VARIANT-KIND.sched\n"
