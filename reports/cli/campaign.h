@@ -117,4 +117,10 @@ typedef struct campaign {
 int campaign_run(campaign *c, const camp_opts *o);
 void campaign_free(campaign *c);
 
+/* explore --html (reports/cli/html.c): the campaign as one self-contained
+   HTML page at 'out', its counterexamples read back from the log 'db'.
+   Returns 0, or -1 with a message. */
+int cli_html_report(const char *out, const campaign *c, const char *db,
+                    char *err, size_t errlen);
+
 #endif /* MMSIM_CAMPAIGN_H */
