@@ -280,32 +280,30 @@ static void add_refresh(const sim_exec *x, void *arg, sim_stepdesc *s) {
   s->n = (uint8_t)n;
 }
 
-/* page_cache_read() (2.6.20 and 2.6.23): page_cache_alloc_cold,
-   add_to_page_cache_lru (the new page is locked, in the tree, referenced by
-   the cache and by us), ->readpage, drop our reference.  -EEXIST (another
-   thread added the page first) counts as success: the caller looks again.
-   The allocation is part of the add step, since which slot is free depends
-   on other threads' put_page; on -EEXIST the kernel frees the page it
-   allocated, unseen by anyone, so the model does not take it. */
-int page_cache_read(sim_thread *t, int file, uint32_t index) {
+/* page_cache_alloc_cold() (or shmem_alloc_page()) and
+   add_to_page_cache_lru() as one step: the new page is locked, in the
+   tree, referenced by the cache and by us, not uptodate, its content
+   'data' (a zeroed shmem page: 0; a page for ->readpage: overwritten by
+   the read).  Returns the page, -EEXIST (another thread added the page
+   first: the kernel frees the page it allocated, unseen by anyone, so the
+   model does not take it) or -ENOMEM.  The allocation is part of the add
+   step, since which slot is free depends on other threads' put_page. */
+int add_to_page_cache_lru(sim_thread *t, int file, uint32_t index,
+                          const char *what) {
   mm_model *m = mm_of(t);
   struct address_space *as = &m->s.as[file];
-  int ret = 0;
-  sim_enter(t, "page_cache_read");
   struct add_fp a = {m, sim_thread_id(t), file, index};
-  sim_stepdesc s = {.what = "page_cache_alloc_cold; add_to_page_cache_lru",
+  sim_stepdesc s = {.what = what,
                     .cost_ns = COST_TREE,
                     .refresh = add_refresh,
                     .refresh_arg = &a};
   sim_step(t, &s);
   int page = pool_first_free(m, a.tid);
-  if (page < 0) {
-    ret = -ENOMEM;
-    goto out;
-  }
+  if (page < 0)
+    return -ENOMEM;
   if (as->tree[index] >= 0) {
     sim_after(t, "index %u: -EEXIST", index);
-    goto out;
+    return -EEXIST;
   }
   struct page *p = &m->s.page[page];
   assert(!p->mapcount && !(p->flags & PG_writeback));
@@ -316,6 +314,21 @@ int page_cache_read(sim_thread *t, int file, uint32_t index) {
   as->tree[index] = (int16_t)page;
   as->nrpages++;
   sim_after(t, "page#%d at index %u, locked", page, index);
+  return page;
+}
+
+/* page_cache_read() (2.6.20 and 2.6.23): page_cache_alloc_cold,
+   add_to_page_cache_lru, ->readpage, drop our reference.  -EEXIST counts
+   as success: the caller looks again. */
+int page_cache_read(sim_thread *t, int file, uint32_t index) {
+  int ret = 0;
+  sim_enter(t, "page_cache_read");
+  int page = add_to_page_cache_lru(
+      t, file, index, "page_cache_alloc_cold; add_to_page_cache_lru");
+  if (page == -ENOMEM)
+    ret = -ENOMEM;
+  if (page < 0)
+    goto out;
   readpage(t, file, page, index);
   put_page(t, page);
 out:

@@ -123,6 +123,11 @@ unsigned pagevec_lookup_tag(sim_thread *t, struct pagevec *pv, int file,
                             uint32_t start, enum pagecache_tag tag,
                             unsigned nr);
 int page_cache_read(sim_thread *t, int file, uint32_t index);
+/* allocation + add_to_page_cache_lru in one step named 'what': the new
+   page (locked, referenced by the cache and the caller, not uptodate,
+   zeroed), -EEXIST or -ENOMEM */
+int add_to_page_cache_lru(sim_thread *t, int file, uint32_t index,
+                          const char *what);
 void __remove_from_page_cache(sim_thread *t, int page);
 /* The accesses of __remove_from_page_cache(), for its caller's step: the
    tree slot and nrpages, the dirty tag, page->mapping, page->index, and
@@ -143,6 +148,15 @@ int filemap_fdatawait(sim_thread *t, int file);
 long generic_file_direct_write(sim_thread *t, int file, uint32_t index,
                                uint32_t npages);
 
+/* mm/shmem.c (tmpfs files): shmem_getpage's modes (2.6.20; SGP_FAULT
+   from 2.6.23: return the page locked) */
+enum sgp_type { SGP_READ, SGP_CACHE, SGP_WRITE, SGP_FAULT };
+int shmem_getpage(sim_thread *t, int file, uint32_t idx, enum sgp_type sgp);
+int shmem_nopage(sim_thread *t, const struct vma *v, uint64_t addr, int *type);
+int shmem_fault(sim_thread *t, const struct vma *v, uint32_t pgoff, int *page);
+void shmem_truncate_range(sim_thread *t, int file, uint64_t start,
+                          uint64_t end);
+
 /* mm/truncate.c */
 void truncate_inode_pages_range(sim_thread *t, int file, uint64_t lstart,
                                 uint64_t lend);
@@ -161,6 +175,7 @@ int invalidate_inode_pages2_range(sim_thread *t, int file, uint32_t start,
 #define MS_ASYNC 1
 #define MS_SYNC 4
 #define MADV_DONTNEED 4
+#define MADV_REMOVE 9
 
 /* mm/memory.c */
 int handle_mm_fault(sim_thread *t, int mm, const struct vma *v, uint64_t addr,

@@ -66,6 +66,10 @@ typedef struct mm_knobs {
   /* 2.6.24 generic_file_direct_IO(): invalidate before ->direct_IO and
      again after it, ignoring the second result. */
   int dio_reinvalidate;
+  /* 2.6.22 madvise_remove() (90ed52eb, "holepunch: fix mmap_sem i_mutex
+     deadlock"): mmap_sem is dropped around vmtruncate_range(), which
+     takes i_mutex; off: 2.6.20 holds mmap_sem for writing across it. */
+  int madvise_remove_drops_mmap_sem;
   /* Debug check: BUG_ON(page_mapped(page)) in __remove_from_page_cache(),
      the assertion that caught the race in SUSE kernels. */
   int bug_on_mapped_remove;
