@@ -156,6 +156,10 @@ int shmem_nopage(sim_thread *t, const struct vma *v, uint64_t addr, int *type);
 int shmem_fault(sim_thread *t, const struct vma *v, uint32_t pgoff, int *page);
 void shmem_truncate_range(sim_thread *t, int file, uint64_t start,
                           uint64_t end);
+/* write(2) of page 'idx' of a tmpfs file from the user page at 'addr' of
+   mm 'mm': bytes written (PAGE_SIZE), -EFAULT or -ENOMEM */
+long shmem_file_write(sim_thread *t, int file, uint32_t idx, int mm,
+                      uint64_t addr);
 
 /* mm/truncate.c */
 void truncate_inode_pages_range(sim_thread *t, int file, uint64_t lstart,

@@ -16,6 +16,12 @@
 **               mapping->tree_lock      (find_get_page, set_page_dirty,
 **                                        __remove_from_page_cache)
 **
+** One path breaks this order: 2.6.20 sys_madvise(MADV_REMOVE) takes
+** mmap_sem for writing, then vmtruncate_range takes i_mutex under it
+** (madvise.c).  Against a write(2) that holds i_mutex and faults on its
+** user buffer (mmap_sem for reading) it is an ABBA deadlock; 90ed52eb
+** (2.6.22, knob madvise.remove_drops_mmap_sem) drops mmap_sem first.
+**
 ** Every helper is one step: its footprint is the lock access (plus the
 ** objects passed), so each is a preemption point of its own.  A short
 ** spinlock section whose body neither blocks nor is read locklessly half-way

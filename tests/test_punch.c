@@ -351,3 +351,56 @@ Test(madvise_remove, the_model_refuses_a_punch_2_6_20_would_fail) {
     cr_assert_str_eq(err, cases[i].msg);
   }
 }
+
+/* ------------------------------------- the mmap_sem / i_mutex ABBA */
+
+/* Thread 0 punches page 0 of p1's tmpfs map; thread 1 writes page 1 of
+   the file from p1's (not yet faulted) page 0: shmem_file_write takes
+   i_mutex, then faults on its buffer (mmap_sem for reading).  Thread 1
+   takes i_mutex first, then thread 0 mmap_sem for writing. */
+#define ABBA(kernel)                                                           \
+  "scenario \"t\"\nkernel " kernel "\ncpus 2\n"                                \
+  "file shm size=8K cached=all tmpfs\nmm p1\n"                                 \
+  "map p1 shm at 0x10000 pages=2 shared rw\n"                                  \
+  "cpu0: p1 madvise 0x10000 remove\ncpu1: delay 0\nexpect clean\n"
+
+static void write_from_p1(sim_thread *t) {
+  cr_assert_eq(shmem_file_write(t, 0, 1, 0, 0x10000), PAGE_SIZE);
+}
+
+Test(abba, v2_6_20_madvise_remove_vs_a_write_faulting_on_its_buffer) {
+  setup(ABBA("2.6.20"), NULL);
+  custom = 1;
+  bodies[1] = write_from_p1;
+  sim_result r = run("1.0*1000");
+  cr_assert_eq(r.outcome, SIM_VIOLATION, "%s", r.msg);
+  cr_assert_str_eq(r.kind, "deadlock");
+  /* thread 1: i_mutex, then waits for mmap_sem in the fault of its
+     copy; thread 0: mmap_sem (write), then waits for i_mutex */
+  int im = find(1, "shmem_file_write: mutex_lock(i_mutex)", 0);
+  int ms = find(0, "sys_madvise: down_write(mmap_sem); find_vma_prev", 0);
+  cr_assert_lt(im, ms);
+  find(1, "shmem_file_write: __copy_from_user", im);
+  for (int i = 0; i < nev; i++)
+    cr_assert(
+        strcmp(ev[i].step, "vmtruncate_range: mutex_lock(i_mutex)") &&
+            strcmp(ev[i].step, "do_page_fault: down_read(mmap_sem); find_vma"),
+        "#%d %s: should be waiting", i, ev[i].step);
+  cr_assert_eq(sim_lock_holder(model.x, i_mutex(&model, 0)), 1);
+  cr_assert_eq(sim_lock_holder(model.x, mmap_sem(&model, 0)), 0);
+  sim_result_free(&r);
+}
+
+Test(abba, v2_6_22_the_punch_waits_without_mmap_sem) {
+  setup(ABBA("2.6.22"), NULL);
+  custom = 1;
+  bodies[1] = write_from_p1;
+  sim_result r = run("1.0*1000");
+  cr_assert_eq(r.outcome, SIM_CLEAN, "%s", r.msg);
+  int fault = find(1, "do_page_fault: down_read(mmap_sem); find_vma", 0);
+  int unlock = find(1, "shmem_file_write: mutex_unlock(i_mutex)", fault);
+  cr_assert_lt(find(0, "madvise_remove: up_write(mmap_sem)", 0), fault);
+  cr_assert_lt(unlock, find(0, "vmtruncate_range: mutex_lock(i_mutex)", 0));
+  cr_assert_eq(model.s.as[0].tree[0], -1, "page 0 punched after the write");
+  sim_result_free(&r);
+}
