@@ -404,3 +404,50 @@ Test(abba, v2_6_22_the_punch_waits_without_mmap_sem) {
   cr_assert_eq(model.s.as[0].tree[0], -1, "page 0 punched after the write");
   sim_result_free(&r);
 }
+
+/* ------------------------------ a tmpfs fault meets the punch's lock */
+
+/* fault-punch.scn, the punch (thread 1) run up to its TestSetPageLocked of
+   the page, then the fault of the other process (thread 0).  tmpfs's
+   find_lock_page cannot take the page: it sleeps in lock_page until
+   truncate has removed the page and unlocked it, sees page->mapping
+   gone, drops it, looks again and finds a hole: a new zeroed page, which
+   2.6.20 maps (its truncate_count was sampled after the unmap) and the
+   punch's pass 2 then removes, still mapped. */
+#define FAULT_PUNCH                                                            \
+  "file data size=4K cached=all tmpfs\nmm p1\nmm p2\n"                         \
+  "map p1 data at 0x10000 pages=1 shared rw\n"                                 \
+  "map p2 data at 0x20000 pages=1 shared rw\n"                                 \
+  "cpu0: p1 load 0x10000\ncpu1: p2 madvise 0x20000 remove\nexpect clean\n"
+
+Test(shmem, v2_6_20_the_fault_waits_for_the_punchs_page_lock_and_rechecks) {
+  setup("scenario \"t\"\nkernel 2.6.20\ncpus 2\n" FAULT_PUNCH, NULL);
+  sim_result r = run("1*12.0*1000");
+  int trylock = find(1, "truncate_inode_pages_range: TestSetPageLocked", 0);
+  cr_assert_eq(ev[trylock].page_lock, 1);
+  int look =
+      find(0, "find_lock_page: radix_tree_lookup; TestSetPageLocked", trylock);
+  int unlock = find(1, "truncate_inode_pages_range: unlock_page", look);
+  int wait = find(0, "find_lock_page: lock_page", look);
+  cr_assert_lt(unlock, wait, "lock_page waited for truncate's unlock");
+  cr_assert_str_eq(ev[wait + 1].step,
+                   "find_lock_page: page->mapping == mapping?");
+  cr_assert_str_eq(ev[wait + 2].step, "find_lock_page: unlock_page");
+  cr_assert_str_eq(ev[wait + 4].step,
+                   "find_lock_page: radix_tree_lookup; TestSetPageLocked");
+  cr_assert_str_eq(ev[wait + 5].step,
+                   "shmem_getpage: shmem_swp_alloc: no swap entry; "
+                   "shmem_alloc_page; add_to_page_cache_lru");
+  cr_assert_eq(model.s.last_load[0], 0, "the new page: zeroes");
+  cr_assert_eq(r.outcome, SIM_VIOLATION, "%s", r.msg);
+  cr_assert_str_eq(r.kind, "page-mapped-on-remove");
+  cr_assert(strstr(r.msg, "page#1"), "the new page: %s", r.msg);
+  sim_result_free(&r);
+}
+
+Test(shmem, v2_6_23_the_same_schedule_is_clean) {
+  setup("scenario \"t\"\nkernel 2.6.23\ncpus 2\n" FAULT_PUNCH, NULL);
+  sim_result r = run("1*12.0*1000");
+  cr_assert_eq(r.outcome, SIM_CLEAN, "%s", r.msg);
+  sim_result_free(&r);
+}
