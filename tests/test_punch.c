@@ -357,9 +357,12 @@ Test(madvise_remove, the_model_refuses_a_punch_2_6_20_would_fail) {
 /* Thread 0 punches page 0 of p1's tmpfs map; thread 1 writes page 1 of
    the file from p1's (not yet faulted) page 0: shmem_file_write takes
    i_mutex, then faults on its buffer (mmap_sem for reading).  Thread 1
-   takes i_mutex first, then thread 0 mmap_sem for writing. */
+   takes i_mutex first, then thread 0 mmap_sem for writing.  The
+   footprint check is on: shmem_file_write's copy declares what it
+   writes. */
 #define ABBA(kernel)                                                           \
   "scenario \"t\"\nkernel " kernel "\ncpus 2\n"                                \
+  "set debug.footprint_check = on\n"                                           \
   "file shm size=8K cached=all tmpfs\nmm p1\n"                                 \
   "map p1 shm at 0x10000 pages=2 shared rw\n"                                  \
   "cpu0: p1 madvise 0x10000 remove\ncpu1: delay 0\nexpect clean\n"
