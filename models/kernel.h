@@ -123,6 +123,8 @@ unsigned pagevec_lookup_tag(sim_thread *t, struct pagevec *pv, int file,
                             uint32_t start, enum pagecache_tag tag,
                             unsigned nr);
 int page_cache_read(sim_thread *t, int file, uint32_t index);
+int add_to_page_cache_lru(sim_thread *t, int file, uint32_t index,
+                          const char *what);
 void __remove_from_page_cache(sim_thread *t, int page);
 /* The accesses of __remove_from_page_cache(), for its caller's step: the
    tree slot and nrpages, the dirty tag, page->mapping, page->index, and
@@ -142,6 +144,18 @@ int filemap_fdatawrite(sim_thread *t, int file);
 int filemap_fdatawait(sim_thread *t, int file);
 long generic_file_direct_write(sim_thread *t, int file, uint32_t index,
                                uint32_t npages);
+/* read(2) of page 'index' of 'file' (do_generic_mapping_read); the user
+   buffer is at 'addr' in mm 'mm', or outside the model if mm < 0. */
+long generic_file_aio_read(sim_thread *t, int file, uint32_t index, int mm,
+                           uint64_t addr);
+
+/* mm/filemap_write.c: write(2) of page 'index' of 'file' whose user buffer
+   is the page at 'addr' in mm 'mm' (generic_file_aio_write ->
+   generic_file_buffered_write, or 2.6.24's generic_perform_write). */
+long generic_file_aio_write(sim_thread *t, int file, uint32_t index, int mm,
+                            uint64_t addr);
+int fault_in_pages_readable(sim_thread *t, int mm, uint64_t addr);
+int __grab_cache_page(sim_thread *t, int file, uint32_t index);
 
 /* mm/truncate.c */
 void truncate_inode_pages_range(sim_thread *t, int file, uint64_t lstart,

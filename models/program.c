@@ -9,7 +9,9 @@
 **
 ** mprotect, msync, munmap and madvise dontneed are the system calls of
 ** mm/mprotect.c, msync.c, mmap.c and madvise.c; follow_page is a kernel
-** thread's get_user_pages on the mm (memory.c).
+** thread's get_user_pages on the mm (memory.c).  write and read are
+** write(2) and read(2) of one page whose user buffer is a page of a
+** mapping (filemap_write.c, filemap.c).
 **
 ** fsync, sync, writeback (the background flusher) and fs_flush (a journal
 ** commit) start writeback; with them the model runs its own threads after
@@ -81,14 +83,25 @@ int mm_program_check(const mm_model *m, char *err, size_t errlen) {
                       "expected the start and page count of the whole map";
         break;
       case SCN_STORE:
+      case SCN_READ: /* into a mapping: the copy's stores */
+        if (op->mm < 0)
+          break;
         v = vma_at(m, op->mm, op->addr);
         assert(v); /* the parser checked the address */
         if (!v->write && !made_writable(m, v))
-          why = "store to a read-only mapping (the fault would be SIGSEGV), "
-                "expected a map with rw or an mprotect rw of it";
+          why = op->kind == SCN_READ
+                    ? "read into a read-only mapping (the copy would fault "
+                      "with SIGSEGV), expected a map with rw or an mprotect "
+                      "rw of it"
+                    : "store to a read-only mapping (the fault would be "
+                      "SIGSEGV), expected a map with rw or an mprotect rw "
+                      "of it";
         else if (!v->shared)
-          why = "store to a private mapping: copy-on-write is not modelled, "
-                "expected a shared map";
+          why = op->kind == SCN_READ
+                    ? "read into a private mapping: copy-on-write is not "
+                      "modelled, expected a shared map"
+                    : "store to a private mapping: copy-on-write is not "
+                      "modelled, expected a shared map";
         break;
       default:
         break;
@@ -201,6 +214,12 @@ void mm_thread_main(void *model, sim_thread *t, int tid) {
       break;
     case SCN_FOLLOW_PAGE: /* SCN_FOLL_* are the kernel's FOLL_* values */
       follow_user_page(t, op->mm, op->addr, (unsigned)op->arg);
+      break;
+    case SCN_WRITE: /* write(2), buffered, from the page at addr */
+      generic_file_aio_write(t, op->file, op->page, op->mm, op->addr);
+      break;
+    case SCN_READ:
+      generic_file_aio_read(t, op->file, op->page, op->mm, op->addr);
       break;
     }
   }

@@ -331,6 +331,7 @@ int scn_tracks_writeback(const scenario *scn) {
       case SCN_MUNMAP:
       case SCN_MADVISE:
       case SCN_FOLLOW_PAGE:
+      case SCN_WRITE: /* dirties the page: the lost-write checks */
         return 1;
       case SCN_LOAD:
       case SCN_STORE:
@@ -338,6 +339,7 @@ int scn_tracks_writeback(const scenario *scn) {
       case SCN_DIO_WRITE:
       case SCN_PUNCH:
       case SCN_DELAY:
+      case SCN_READ:
         break;
       }
   return 0;

@@ -56,6 +56,12 @@ enum scn_op_kind {
   SCN_FOLLOW_PAGE, /* <mm> follow_page <addr> [get] [touch] [write]
                       follow_page() with FOLL_GET/TOUCH/WRITE (flags 0:
                       none), as get_user_pages' first step */
+  SCN_WRITE,       /* write <file> page=P from <mm> <addr>  write(2) of one
+                      page whose user buffer is the page at addr:
+                      generic_file_aio_write, buffered */
+  SCN_READ,        /* read <file> page=P [into <mm> <addr>]  read(2) of one
+                      page, into the page at addr (or a buffer outside
+                      the model): do_generic_mapping_read */
 };
 
 /* SCN_MPROTECT's protection; SCN_MSYNC's flags; SCN_FOLLOW_PAGE's flags */
@@ -66,11 +72,12 @@ enum { SCN_FOLL_WRITE = 1, SCN_FOLL_TOUCH = 2, SCN_FOLL_GET = 4 };
 typedef struct scn_op {
   enum scn_op_kind kind;
   int line, col;
-  int mm;          /* SCN_LOAD/STORE: index into mms */
-  uint64_t addr;   /* SCN_LOAD/STORE */
-  int file;        /* SCN_TRUNCATE/DIO_WRITE/PUNCH: index into files */
+  int mm;          /* SCN_LOAD/STORE, mm operations, SCN_WRITE/READ (the
+                      user buffer's; -1 for a read without 'into') */
+  uint64_t addr;   /* SCN_LOAD/STORE, mm operations, SCN_WRITE/READ */
+  int file;        /* SCN_TRUNCATE/DIO_WRITE/PUNCH/WRITE/READ: into files */
   uint64_t size;   /* SCN_TRUNCATE: new size in bytes */
-  uint32_t page;   /* SCN_DIO_WRITE/PUNCH: first page index */
+  uint32_t page;   /* SCN_DIO_WRITE/PUNCH/WRITE/READ: first page index */
   uint32_t npages; /* SCN_DIO_WRITE/PUNCH: page count (default 1) */
   uint64_t ns;     /* SCN_DELAY */
   int arg;         /* SCN_MPROTECT: enum scn_prot; SCN_MSYNC: SCN_MS_*;
