@@ -435,3 +435,67 @@ Test(bufwrite, read_into_a_read_only_map_is_refused) {
                         "copy would fault with SIGSEGV), expected a map with "
                         "rw or an mprotect rw of it");
 }
+
+/* ------------------------------------------ the write-loss oracles */
+
+/* write then fsync in one program: the fsync writes the page. */
+Test(bufwrite, write_then_fsync_is_on_disk) {
+  setup("scenario \"t\"\nkernel 2.6.23\ncpus 1\n"
+        "file data size=8K cached=all buffers\nmm p1\n"
+        "map p1 data at 0x10000 pages=2 shared r\n"
+        "cpu0: write data page=0 from p1 0x11000\ncpu0: fsync data\n"
+        "expect clean\n",
+        NULL);
+  sim_result r = exec(SIM_POLICY_TIMED, 1, NULL);
+  cr_assert_eq(r.outcome, SIM_CLEAN, "%s", r.msg);
+  int p = model.s.as[0].tree[0];
+  cr_assert_eq(model.s.as[0].disk[0], model.s.page[p].data);
+  cr_assert_eq(model.s.page[p].data >> 24, 1u);
+  sim_result_free(&r);
+}
+
+/* A write whose dirty bits are then lost (forged: PG_dirty, the buffer's
+   BH_Dirty and the tag cleared behind the kernel's back): the oracles
+   count the write as a store. */
+static void lose_dirty_bits(sim_thread *t) {
+  mm_model *m = mm_of(t);
+  int p = m->s.as[0].tree[0];
+  SIM_STEP(t, "forge: lose the dirty bits", COST_ATOMIC,
+           SIM_WR(page_dirty_oid(m, p)), SIM_WR(page_bh_oid(m, p)),
+           SIM_WR(tree_tags_oid(m, 0)));
+  m->s.page[p].flags &= (uint8_t)~PG_dirty;
+  m->s.page[p].bh &= (uint8_t)~BH_Dirty;
+  m->s.as[0].dirty_tag = 0;
+}
+
+static void write_and_lose(sim_thread *t) {
+  generic_file_aio_write(t, 0, 0, 0, 0x11000);
+  lose_dirty_bits(t);
+}
+
+static void write_lose_and_fsync(sim_thread *t) {
+  write_and_lose(t);
+  do_fsync(t, 0);
+}
+
+#define LOSE_TEXT                                                              \
+  "scenario \"t\"\nkernel 2.6.23\ncpus 1\n"                                    \
+  "file data size=8K cached=all buffers\nmm p1\n"                              \
+  "map p1 data at 0x10000 pages=2 shared r\n"                                  \
+  "cpu0: write data page=0 from p1 0x11000 # the body replaces it\n"           \
+  "expect clean\n"
+
+Test(bufwrite, a_written_page_left_clean_is_a_lost_write) {
+  setup(LOSE_TEXT, NULL);
+  expect_body_violation(write_and_lose, "lost-write",
+                        "after the final sync, data block 0 holds v983040, "
+                        "but page#0 holds v16777217, stored last (page "
+                        "clean)");
+}
+
+Test(bufwrite, a_written_page_left_clean_is_an_fsync_lost) {
+  setup(LOSE_TEXT, NULL);
+  expect_body_violation(write_lose_and_fsync, "fsync-lost",
+                        "cpu0: fsync(data) returns with block 0 at write 0, "
+                        "but write 1 was stored before the call");
+}
