@@ -16,6 +16,14 @@
 **               mapping->tree_lock      (find_get_page, set_page_dirty,
 **                                        __remove_from_page_cache)
 **
+** i_mutex -> mmap_sem is also the buffered write's fault-in (the
+** mm/filemap.c header: "->i_mutex (generic_file_buffered_write) ->mmap_sem
+** (fault_in_pages_readable->do_page_fault)").  An inversion the models
+** show: 2.6.20-2.6.23's buffered write (filemap_write.c) takes a page fault
+** with the destination page locked, PG_locked -> mmap_sem -> PG_locked of
+** the source on 2.6.23 (R1d; fixed in 2.6.24 by copying with page faults
+** disabled).
+**
 ** Every helper is one step: its footprint is the lock access (plus the
 ** objects passed), so each is a preemption point of its own.  A short
 ** spinlock section whose body neither blocks nor is read locklessly half-way

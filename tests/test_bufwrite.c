@@ -2,12 +2,14 @@
 ** test_bufwrite.c - the buffered write path (models/filemap_write.c,
 ** issue 10, R1d) and the read path: the exact steps of one write(2) on
 ** 2.6.20, 2.6.23 and 2.6.24; 2.6.23's non-atomic copy taking a page fault
-** with the destination page locked (the self-deadlock); 2.6.24's short
-** copy, unlock and retry; the data, dirty state and write generation a
-** write leaves; a write to a page not in the cache; a file without
-** buffers; read(2) into a mapping; the load-time check of a read into a
-** read-only map.  An observer records thread 0's steps as "function:
-** step" and, at each of its page faults, whether it held a page lock.
+** with the destination page locked (the self-deadlock), 2.6.20's taking it
+** without locking the uptodate source; 2.6.24's short copy, unlock and
+** retry, with and without buffers; the data, dirty state and write
+** generation a write leaves (a new page, a file without buffers, a write
+** past EOF); the lost-write and fsync-lost oracles counting a write;
+** read(2) into a mapping; the load-time check of a read into a read-only
+** map.  An observer records thread 0's steps as "function: step" and, at
+** each of its page faults, whether it held a page lock.
 */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -498,4 +500,29 @@ Test(bufwrite, a_written_page_left_clean_is_an_fsync_lost) {
   expect_body_violation(write_lose_and_fsync, "fsync-lost",
                         "cpu0: fsync(data) returns with block 0 at write 0, "
                         "but write 1 was stored before the call");
+}
+
+/* 2.6.24 on a file without buffers: simple_write_end zeroes the page
+   after the short copy, commits (set_page_dirty) and unlocks; the retry
+   writes the content. */
+Test(bufwrite, short_copy_without_buffers_zeroes_then_retries_2_6_24) {
+  setup("scenario \"t\"\nkernel 2.6.24\ncpus 2\n"
+        "file data size=4K cached=all\nmm p1\n"
+        "map p1 data at 0x10000 pages=1 shared r\n"
+        "cpu0: write data page=0 from p1 0x10000\n"
+        "cpu1: p1 madvise 0x10000 dontneed\nexpect clean\n",
+        NULL);
+  sim_result r = exec_observed(SELF_SCHED);
+  cr_assert_eq(r.outcome, SIM_CLEAN, "%s", r.msg);
+  const char *copy = "generic_perform_write: pagefault_disable; "
+                     "iov_iter_copy_from_user_atomic";
+  int c1 = find_ev(copy, 0), c2 = find_ev(copy, c1 + 1);
+  cr_assert(c1 >= 0 && c2 > c1, "two copies: short, then whole");
+  cr_assert_str_eq(obs.ev[c1 + 1], "simple_write_end: memset (short copy)");
+  cr_assert_geq(find_ev("__set_page_dirty_nobuffers: TestSetPageDirty", c1), 0);
+  cr_assert_eq(obs.faults_locked, 0);
+  int p = model.s.as[0].tree[0];
+  cr_assert_eq(model.s.page[p].data >> 24, 1u, "the retry wrote it");
+  cr_assert_eq(model.s.as[0].disk[0], model.s.page[p].data);
+  sim_result_free(&r);
 }
