@@ -147,6 +147,18 @@ int filemap_fdatawrite(sim_thread *t, int file);
 int filemap_fdatawait(sim_thread *t, int file);
 long generic_file_direct_write(sim_thread *t, int file, uint32_t index,
                                uint32_t npages);
+/* read(2) of page 'index' of 'file' (do_generic_mapping_read); the user
+   buffer is at 'addr' in mm 'mm', or outside the model if mm < 0. */
+long generic_file_aio_read(sim_thread *t, int file, uint32_t index, int mm,
+                           uint64_t addr);
+
+/* mm/filemap_write.c: write(2) of page 'index' of 'file' whose user buffer
+   is the page at 'addr' in mm 'mm' (generic_file_aio_write ->
+   generic_file_buffered_write, or 2.6.24's generic_perform_write). */
+long generic_file_aio_write(sim_thread *t, int file, uint32_t index, int mm,
+                            uint64_t addr);
+int fault_in_pages_readable(sim_thread *t, int mm, uint64_t addr);
+int __grab_cache_page(sim_thread *t, int file, uint32_t index);
 
 /* mm/shmem.c (tmpfs files): shmem_getpage's modes (2.6.20; SGP_FAULT
    from 2.6.23: return the page locked) */

@@ -16,7 +16,15 @@
 **               mapping->tree_lock      (find_get_page, set_page_dirty,
 **                                        __remove_from_page_cache)
 **
-** One path breaks this order: 2.6.20 sys_madvise(MADV_REMOVE) takes
+** i_mutex -> mmap_sem is also the buffered write's fault-in (the
+** mm/filemap.c header: "->i_mutex (generic_file_buffered_write) ->mmap_sem
+** (fault_in_pages_readable->do_page_fault)").  An inversion the models
+** show: 2.6.20-2.6.23's buffered write (filemap_write.c) takes a page fault
+** with the destination page locked, PG_locked -> mmap_sem -> PG_locked of
+** the source on 2.6.23 (R1d; fixed in 2.6.24 by copying with page faults
+** disabled).
+**
+** Another inversion: 2.6.20 sys_madvise(MADV_REMOVE) takes
 ** mmap_sem for writing, then vmtruncate_range takes i_mutex under it
 ** (madvise.c).  Against a write(2) that holds i_mutex and faults on its
 ** user buffer (mmap_sem for reading) it is an ABBA deadlock; 90ed52eb

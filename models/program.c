@@ -10,7 +10,10 @@
 ** mprotect, msync, munmap and madvise (dontneed, and remove: the hole
 ** punch, madvise_remove -> vmtruncate_range) are the system calls of
 ** mm/mprotect.c, msync.c, mmap.c and madvise.c; follow_page is a kernel
-** thread's get_user_pages on the mm (memory.c).
+** thread's get_user_pages on the mm (memory.c).  write and read are
+** write(2) and read(2) of one page whose user buffer is a page of a
+** mapping (filemap_write.c, filemap.c; a write to a tmpfs file is
+** shmem_file_write, shmem.c).
 **
 ** fsync, sync, writeback (the background flusher) and fs_flush (a journal
 ** commit) start writeback; with them the model runs its own threads after
@@ -25,7 +28,8 @@
 ** Programs the model cannot run (a store to a read-only map that no
 ** mprotect makes writable, one that would need copy-on-write, a partial
 ** munmap or mprotect, PROT_NONE, a hole punch that 2.6.20 would fail,
-** msync(MS_SYNC) of a tmpfs map) are rejected when the model is built,
+** msync(MS_SYNC) of a tmpfs map, a read of a tmpfs file) are rejected when the
+*model is built,
 ** with the scenario's line and column; a store that faults at run time on
 ** a vma that is read-only by then, or unmapped, is a SIGSEGV (counted in
 ** mm_state.segv), and the program goes on.
@@ -70,6 +74,11 @@ int mm_program_check(const mm_model *m, char *err, size_t errlen) {
       const scn_op *op = &th->ops[j];
       const struct vma *v = NULL;
       const char *why = NULL;
+      if (op->kind == SCN_READ && scn->files[op->file].tmpfs) {
+        why = "read of a tmpfs file: shmem_file_read is not modelled, "
+              "expected a file without 'tmpfs'";
+        goto report;
+      }
       switch (op->kind) {
       case SCN_MUNMAP:
       case SCN_MPROTECT:
@@ -108,18 +117,30 @@ int mm_program_check(const mm_model *m, char *err, size_t errlen) {
                 "expected async or a map of a file without 'tmpfs'";
         break;
       case SCN_STORE:
+      case SCN_READ: /* into a mapping: the copy's stores */
+        if (op->mm < 0)
+          break;
         v = vma_at(m, op->mm, op->addr);
         assert(v); /* the parser checked the address */
         if (!v->write && !made_writable(m, v))
-          why = "store to a read-only mapping (the fault would be SIGSEGV), "
-                "expected a map with rw or an mprotect rw of it";
+          why = op->kind == SCN_READ
+                    ? "read into a read-only mapping (the copy would fault "
+                      "with SIGSEGV), expected a map with rw or an mprotect "
+                      "rw of it"
+                    : "store to a read-only mapping (the fault would be "
+                      "SIGSEGV), expected a map with rw or an mprotect rw "
+                      "of it";
         else if (!v->shared)
-          why = "store to a private mapping: copy-on-write is not modelled, "
-                "expected a shared map";
+          why = op->kind == SCN_READ
+                    ? "read into a private mapping: copy-on-write is not "
+                      "modelled, expected a shared map"
+                    : "store to a private mapping: copy-on-write is not "
+                      "modelled, expected a shared map";
         break;
       default:
         break;
       }
+    report:
       if (why) {
         snprintf(err, errlen, "%s:%d:%d: error: %s", scn->path, op->line,
                  op->col, why);
@@ -224,6 +245,15 @@ void mm_thread_main(void *model, sim_thread *t, int tid) {
       break;
     case SCN_FOLLOW_PAGE: /* SCN_FOLL_* are the kernel's FOLL_* values */
       follow_user_page(t, op->mm, op->addr, (unsigned)op->arg);
+      break;
+    case SCN_WRITE: /* write(2), buffered, from the page at addr */
+      if (m->scn->files[op->file].tmpfs) /* shmem_file_operations */
+        shmem_file_write(t, op->file, op->page, op->mm, op->addr);
+      else
+        generic_file_aio_write(t, op->file, op->page, op->mm, op->addr);
+      break;
+    case SCN_READ:
+      generic_file_aio_read(t, op->file, op->page, op->mm, op->addr);
       break;
     }
   }

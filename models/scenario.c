@@ -330,6 +330,7 @@ int scn_tracks_writeback(const scenario *scn) {
       case SCN_MSYNC:
       case SCN_MUNMAP:
       case SCN_FOLLOW_PAGE:
+      case SCN_WRITE: /* dirties the page: the lost-write checks */
         return 1;
       case SCN_MADVISE: /* MADV_REMOVE: a hole punch, as truncate */
         if (scn->threads[i].ops[j].arg == SCN_MADV_DONTNEED)
@@ -340,6 +341,7 @@ int scn_tracks_writeback(const scenario *scn) {
       case SCN_TRUNCATE:
       case SCN_DIO_WRITE:
       case SCN_DELAY:
+      case SCN_READ:
         break;
       }
   return 0;

@@ -55,6 +55,12 @@ enum scn_op_kind {
   SCN_FOLLOW_PAGE, /* <mm> follow_page <addr> [get] [touch] [write]
                       follow_page() with FOLL_GET/TOUCH/WRITE (flags 0:
                       none), as get_user_pages' first step */
+  SCN_WRITE,       /* write <file> page=P from <mm> <addr>  write(2) of one
+                      page whose user buffer is the page at addr:
+                      generic_file_aio_write, buffered */
+  SCN_READ,        /* read <file> page=P [into <mm> <addr>]  read(2) of one
+                      page, into the page at addr (or a buffer outside
+                      the model): do_generic_mapping_read */
 };
 
 /* SCN_MPROTECT's protection; SCN_MSYNC's flags; SCN_FOLLOW_PAGE's flags */
@@ -67,11 +73,12 @@ enum { SCN_MADV_DONTNEED = 4, SCN_MADV_REMOVE = 9 };
 typedef struct scn_op {
   enum scn_op_kind kind;
   int line, col;
-  int mm;          /* SCN_LOAD/STORE: index into mms */
-  uint64_t addr;   /* SCN_LOAD/STORE */
-  int file;        /* SCN_TRUNCATE/DIO_WRITE/...: index into files */
+  int mm;          /* SCN_LOAD/STORE, mm operations, SCN_WRITE/READ (the
+                      user buffer's; -1 for a read without 'into') */
+  uint64_t addr;   /* SCN_LOAD/STORE, mm operations, SCN_WRITE/READ */
+  int file;        /* SCN_TRUNCATE/DIO_WRITE/WRITE/READ/...: into files */
   uint64_t size;   /* SCN_TRUNCATE: new size in bytes */
-  uint32_t page;   /* SCN_DIO_WRITE/RELEASE: first page index */
+  uint32_t page;   /* SCN_DIO_WRITE/RELEASE/WRITE/READ: first page index */
   uint32_t npages; /* SCN_DIO_WRITE/RELEASE and the mm operations: page
                       count (default 1) */
   uint64_t ns;     /* SCN_DELAY */

@@ -33,7 +33,7 @@ typedef struct op_def {
 
 static op_parse_fn parse_addr, parse_truncate, parse_range, parse_delay,
     parse_file, parse_none, parse_mprotect, parse_msync, parse_munmap,
-    parse_madvise, parse_follow_page;
+    parse_madvise, parse_follow_page, parse_write, parse_read;
 
 static const op_def ops[] = {
     [SCN_LOAD] = {"load", 1, parse_addr},
@@ -51,6 +51,8 @@ static const op_def ops[] = {
     [SCN_MUNMAP] = {"munmap", 1, parse_munmap},
     [SCN_MADVISE] = {"madvise", 1, parse_madvise},
     [SCN_FOLLOW_PAGE] = {"follow_page", 1, parse_follow_page},
+    [SCN_WRITE] = {"write", 0, parse_write},
+    [SCN_READ] = {"read", 0, parse_read},
 };
 #define NOPS ((int)(sizeof ops / sizeof ops[0]))
 
@@ -323,6 +325,90 @@ static int parse_range(scn_lex *lx, const scenario *s, scn_op *op) {
   op->page = (uint32_t)page;
   op->npages = (uint32_t)npages;
   return 0;
+}
+
+/* The page=P operand of write and read: one page inside the file. */
+static int parse_page_opt(scn_lex *lx, const scenario *s, scn_op *op) {
+  const char *name = scn_op_name(op->kind);
+  const scn_file *f = &s->files[op->file];
+  scn_tok t, key, val;
+  scn_shown b;
+  uint64_t page;
+  char hp[48];
+  if (lex_need(lx, &t, "page=INDEX", f->name) < 0)
+    return -1;
+  if (!lex_split(lx, t, &key, &val) || !tok_is(key, "page"))
+    return lex_fail(lx, t.col, "'%s' after the file of %s, expected page=INDEX",
+                    lex_show(&b, t), name);
+  if (lex_num(lx, val, 0, 0, SCN_MAX_FILE_PAGES - 1, "page index", &page) < 0)
+    return -1;
+  uint32_t np = scn_pages_of(f->size);
+  if (page >= np)
+    return lex_fail(lx, val.col,
+                    "page %" PRIu64 " is beyond the end of file "
+                    "'%s', %s",
+                    page, f->name, scn_has_pages(hp, sizeof hp, np));
+  op->page = (uint32_t)page;
+  return 0;
+}
+
+/* The user buffer of write and read: MM ADDR, a page-aligned address in a
+   map of MM (the buffer is that whole page). */
+static int parse_user_page(scn_lex *lx, const scenario *s, scn_op *op,
+                           const char *after) {
+  scn_tok tm;
+  if (lex_need(lx, &tm, "an mm name", after) < 0 ||
+      (op->mm = scn_need_mm(lx, s, tm)) < 0)
+    return -1;
+  const char *a = lx->cur; /* the address token starts after blanks */
+  while (a < lx->eol && (*a == ' ' || *a == '\t'))
+    a++;
+  int col = lex_col(lx, a);
+  if (parse_addr(lx, s, op) < 0)
+    return -1;
+  if (op->addr % PAGE_SIZE)
+    return lex_fail(lx, col,
+                    "address 0x%" PRIx64 " is not page aligned, expected a "
+                    "multiple of 0x%x for the buffer of %s (one whole page)",
+                    op->addr, PAGE_SIZE, scn_op_name(op->kind));
+  return 0;
+}
+
+/* write FILE page=P from MM ADDR */
+static int parse_write(scn_lex *lx, const scenario *s, scn_op *op) {
+  scn_tok tf, tk;
+  scn_shown b;
+  if (lex_need(lx, &tf, "a file name", "write") < 0 ||
+      (op->file = scn_need_file(lx, s, tf)) < 0 ||
+      parse_page_opt(lx, s, op) < 0 ||
+      lex_need(lx, &tk, "'from MM ADDR'", "page=INDEX") < 0)
+    return -1;
+  if (!tok_is(tk, "from"))
+    return lex_fail(lx, tk.col,
+                    "'%s' after page= of write, expected from MM ADDR (the "
+                    "user buffer)",
+                    lex_show(&b, tk));
+  return parse_user_page(lx, s, op, "from");
+}
+
+/* read FILE page=P [into MM ADDR] */
+static int parse_read(scn_lex *lx, const scenario *s, scn_op *op) {
+  scn_tok tf, tk;
+  scn_shown b;
+  int r;
+  if (lex_need(lx, &tf, "a file name", "read") < 0 ||
+      (op->file = scn_need_file(lx, s, tf)) < 0 ||
+      parse_page_opt(lx, s, op) < 0 || (r = lex_next(lx, &tk)) < 0)
+    return -1;
+  op->mm = -1;
+  if (!r)
+    return 0;
+  if (!tok_is(tk, "into"))
+    return lex_fail(lx, tk.col,
+                    "'%s' after page= of read, expected into MM ADDR or the "
+                    "end of the line",
+                    lex_show(&b, tk));
+  return parse_user_page(lx, s, op, "into");
 }
 
 /* fsync|writeback|fs_flush FILE */

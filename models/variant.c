@@ -20,7 +20,8 @@
 **         the fault returns the page locked, truncate and invalidate unmap a
 **         still-mapped page under its lock, vmtruncate unmaps twice.
 ** 2.6.24: write faults wait for the page lock before dirtying (79352894),
-**         O_DIRECT invalidates again after the write.
+**         O_DIRECT invalidates again after the write, buffered writes copy
+**         with page faults disabled and retry (08291429, afddba49).
 ** The debug BUG_ON in __remove_from_page_cache is on in every preset so that
 ** the race is caught where it happens; turn it off with
 ** "set debug.bug_on_mapped_remove = off" to see the quiescent symptom.
@@ -76,6 +77,9 @@ const mm_knob_desc mm_knob_table[] = {
     {"madvise.remove_drops_mmap_sem", K(madvise_remove_drops_mmap_sem),
      "2.6.22 madvise_remove: up_write(mmap_sem) around vmtruncate_range "
      "(90ed52eb)"},
+    {"write.atomic_copy_retry", K(write_atomic_copy_retry),
+     "2.6.24 generic_perform_write: copy with page faults disabled, "
+     "short copy, write_end, fault in, retry (08291429, afddba49)"},
     {"debug.bug_on_mapped_remove", K(bug_on_mapped_remove),
      "debug BUG_ON(page_mapped) in __remove_from_page_cache"},
     {"debug.footprint_check", K(footprint_check),
@@ -150,6 +154,7 @@ const mm_variant mm_variants[] = {
       .invalidate_bug_on_mapped = 1,
       .dio_invalidate_first = 1,
       .dio_reinvalidate = 1,
+      .write_atomic_copy_retry = 1,
       .truncate_clear_uptodate_late = 1,
       .wb_mkclean_first = 1,
       .wb_fault_waits_locked = 1,

@@ -417,6 +417,30 @@ Test(parser, madvise_remove_and_tmpfs) {
   free(s);
 }
 
+Test(parser, write_and_read) {
+  scenario *s = parse_ok(HEAD "cpu1: write data page=1 from p1 0x11000\n"
+                              "cpu1: read data page=0 into p1 0x10000\n"
+                              "cpu1: read data page=1 # to a buffer\n" TAIL);
+  const scn_thread *t = &s->threads[0];
+  cr_assert_eq(t->nops, 3);
+  cr_assert_eq(t->ops[0].kind, SCN_WRITE);
+  cr_assert_eq(t->ops[0].file, 0);
+  cr_assert_eq(t->ops[0].page, 1);
+  cr_assert_eq(t->ops[0].mm, 0);
+  cr_assert_eq(t->ops[0].addr, 0x11000);
+  cr_assert_eq(t->ops[1].kind, SCN_READ);
+  cr_assert_eq(t->ops[1].page, 0);
+  cr_assert_eq(t->ops[1].mm, 0);
+  cr_assert_eq(t->ops[1].addr, 0x10000);
+  cr_assert_eq(t->ops[2].kind, SCN_READ);
+  cr_assert_eq(t->ops[2].mm, -1, "no 'into': a buffer outside the model");
+  cr_assert(scn_tracks_writeback(s), "a write turns on writeback tracking");
+  free(s);
+  s = parse_ok(HEAD "cpu1: read data page=0\n" TAIL);
+  cr_assert_not(scn_tracks_writeback(s), "a read alone does not");
+  free(s);
+}
+
 Test(parser, op_names) {
   cr_assert_str_eq(scn_op_name(SCN_LOAD), "load");
   cr_assert_str_eq(scn_op_name(SCN_STORE), "store");
@@ -424,6 +448,8 @@ Test(parser, op_names) {
   cr_assert_str_eq(scn_op_name(SCN_DIO_WRITE), "dio_write");
   cr_assert_str_eq(scn_op_name(SCN_MADVISE), "madvise");
   cr_assert_str_eq(scn_op_name(SCN_DELAY), "delay");
+  cr_assert_str_eq(scn_op_name(SCN_WRITE), "write");
+  cr_assert_str_eq(scn_op_name(SCN_READ), "read");
 }
 
 /* ------------------------------------------------------------------------ */
@@ -589,7 +615,8 @@ ERR_TEST(bad_knob_name, "scenario \"t\"\nset fault.lockpage = on\n",
          "free_buffers.dirty_under_lock, free_buffers.mkclean, "
          "mprotect.writenotify, mprotect.dirty_accountable, "
          "follow_page.put_without_get, dio.reinvalidate, "
-         "madvise.remove_drops_mmap_sem, debug.bug_on_mapped_remove, "
+         "madvise.remove_drops_mmap_sem, write.atomic_copy_retry, "
+         "debug.bug_on_mapped_remove, "
          "debug.footprint_check")
 
 ERR_TEST(bad_knob_value, "scenario \"t\"\nset fault.lock_page = yes\n",
@@ -800,9 +827,46 @@ ERR_TEST(reserved_file_name_statement, "scenario \"t\"\nfile map size=1\n",
 
 ERR_TEST(unknown_operation, HEAD "cpu0: fork p1\n",
          "t.scn:7:7: error: unknown operation 'fork', expected truncate, "
-         "dio_write, delay, fsync, sync, writeback, fs_flush, release "
-         "or MM load|store|mprotect|msync|munmap|madvise|follow_page ADDR with "
-         "a declared MM")
+         "dio_write, delay, fsync, sync, writeback, fs_flush, release, "
+         "write, read or MM load|store|mprotect|msync|munmap|madvise|"
+         "follow_page ADDR with a declared MM")
+
+ERR_TEST(write_without_page, HEAD "cpu0: write data from p1 0x10000\n",
+         "t.scn:7:18: error: 'from' after the file of write, expected "
+         "page=INDEX")
+
+ERR_TEST(write_page_beyond_eof,
+         HEAD "cpu0: write data page=2 from p1 0x10000\n",
+         "t.scn:7:23: error: page 2 is beyond the end of file 'data', which "
+         "has 2 pages")
+
+ERR_TEST(write_without_from, HEAD "cpu0: write data page=0\n",
+         "t.scn:7:24: error: expected 'from MM ADDR' after 'page=INDEX', "
+         "found end of line")
+
+ERR_TEST(write_bad_from, HEAD "cpu0: write data page=0 to p1 0x10000\n",
+         "t.scn:7:25: error: 'to' after page= of write, expected from MM ADDR "
+         "(the user buffer)")
+
+ERR_TEST(write_unknown_mm, HEAD "cpu0: write data page=0 from p9 0x10000\n",
+         "t.scn:7:30: error: undeclared mm 'p9', expected a name declared by "
+         "an earlier 'mm' line")
+
+ERR_TEST(write_outside_maps, HEAD "cpu0: write data page=0 from p1 0x30000\n",
+         "t.scn:7:33: error: address 0x30000 is outside every map of 'p1', "
+         "expected an address in [0x10000, 0x12000)")
+
+ERR_TEST(write_unaligned, HEAD "cpu0: write data page=0 from p1 0x10010\n",
+         "t.scn:7:33: error: address 0x10010 is not page aligned, expected a "
+         "multiple of 0x1000 for the buffer of write (one whole page)")
+
+ERR_TEST(read_bad_into, HEAD "cpu0: read data page=0 from p1 0x10000\n",
+         "t.scn:7:24: error: 'from' after page= of read, expected into MM ADDR "
+         "or the end of the line")
+
+ERR_TEST(read_trailing, HEAD "cpu0: read data page=0 into p1 0x10000 x\n",
+         "t.scn:7:40: error: unexpected 'x' after a complete 'read' statement, "
+         "expected end of line")
 
 ERR_TEST(unknown_access, HEAD "cpu0: p1 exec 0x10000\n",
          "t.scn:7:10: error: unknown access 'exec', expected load, store, "
