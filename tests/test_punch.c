@@ -320,6 +320,9 @@ Test(madvise_remove, the_model_refuses_a_punch_2_6_20_would_fail) {
       {"cpu0: p1 madvise 0x30000 remove\n",
        "t.scn:9:7: error: madvise remove of a map that is not shared rw "
        "(madvise_remove: -EACCES), expected a map declared shared rw"},
+      {"cpu0: read shm page=0\n",
+       "t.scn:9:7: error: read of a tmpfs file: shmem_file_read is not "
+       "modelled, expected a file without 'tmpfs'"},
       {"cpu0: p1 msync 0x20000 sync\n",
        "t.scn:9:7: error: msync sync of a tmpfs map: tmpfs does no writeback "
        "(simple_sync_file) and the model does not run it, expected async or "
@@ -452,5 +455,30 @@ Test(shmem, v2_6_23_the_same_schedule_is_clean) {
   setup("scenario \"t\"\nkernel 2.6.23\ncpus 2\n" FAULT_PUNCH, NULL);
   sim_result r = run("1*12.0*1000");
   cr_assert_eq(r.outcome, SIM_CLEAN, "%s", r.msg);
+  sim_result_free(&r);
+}
+
+/* The scenario's 'write' to a tmpfs file is shmem_file_write: i_mutex,
+   shmem_getpage (unlocked), a copy that faults with i_mutex held (no
+   prefault), set_page_dirty. */
+Test(shmem, a_write_to_a_tmpfs_file_is_shmem_file_write) {
+  setup("scenario \"t\"\nkernel 2.6.20\ncpus 1\n"
+        "file shm size=8K cached=all tmpfs\nmm p1\n"
+        "map p1 shm at 0x10000 pages=2 shared rw\n"
+        "cpu0: write shm page=1 from p1 0x10000\nexpect clean\n",
+        NULL);
+  sim_result r = run(NULL);
+  cr_assert_eq(r.outcome, SIM_CLEAN, "%s", r.msg);
+  int lock = find(0, "shmem_file_write: mutex_lock(i_mutex)", 0);
+  int copy = find(0, "shmem_file_write: __copy_from_user", lock);
+  int fault = find(0, "do_page_fault: down_read(mmap_sem); find_vma", copy);
+  int again = find(0, "shmem_file_write: __copy_from_user", fault);
+  int unlock = find(0, "shmem_file_write: mutex_unlock(i_mutex)", again);
+  cr_assert_lt(find(0, "shmem_getpage: unlock_page", lock), copy,
+               "the destination is unlocked before the copy");
+  cr_assert_lt(again, unlock);
+  int p = model.s.as[0].tree[1];
+  cr_assert_eq(model.s.page[p].data >> 24, 1, "written by thread 0");
+  cr_assert(model.s.page[p].flags & PG_dirty);
   sim_result_free(&r);
 }
