@@ -153,6 +153,15 @@ Test(stateful, r1_racy_kernels_bounded) {
   bundled("fault-punch-same-mm.scn", "2.6.22", 1, 3, 0);
 }
 
+/* The hole punch's ABBA (mmap_sem, i_mutex): a deadlock found by both,
+   and the fixed kernels' certificates agree with dpor and the naive
+   stateful search. */
+Test(stateful, punch_write_abba) {
+  bundled("punch-write-abba.scn", "2.6.20", 3, 3, 1);
+  bundled("punch-write-abba.scn", "2.6.22", 3, 3, 1);
+  bundled("punch-write-abba.scn", "2.6.23", 3, 0, 1);
+}
+
 Test(stateful, r1_three_cpus) {
   bundled("fault-invalidate-3cpu.scn", "2.6.23", 1, 0, 0);
 }
