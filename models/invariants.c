@@ -24,12 +24,14 @@
 **                          (mm_model.wb): after every thread, the exits and
 **                          the final sync (sync.c) have run, each block
 **                          inside i_size whose page is cached holds that
-**                          page's content, the last a user stored in it;
+**                          page's content, the last a user stored in it
+**                          (not for tmpfs files: no blocks, no writeback);
 **   fsync-lost             when fsync returns, each block holds what the
 **                          stores that completed before the call wrote, or
 **                          a later write (write generations, mm.h);
 **   writenotify-dirty      after every step, with writeback tracking: in a
-**                          shared writable (writenotify) vma, a pte that is
+**                          shared writable (writenotify: not tmpfs) vma,
+**                          a pte that is
 **                          writable or dirty maps a PageDirty page, unless
 **                          a path holds the page lock (writeback between
 **                          its steps) or a write fault is between making
@@ -140,7 +142,8 @@ static int writenotify_dirty(const mm_model *m, const sim_exec *x, int *vi) {
   for (int i = 0; i < m->nvma; i++) {
     const struct vma *v = &m->vma[i];
     const struct vma_state *vs = &m->s.vs[i];
-    if (vs->gone || !v->shared || !vs->vm_write)
+    if (vs->gone || !v->shared || !vs->vm_write ||
+        m->scn->files[v->file].tmpfs) /* tmpfs: not writenotify */
       continue;
     int np = (int)((v->end - v->start) >> PAGE_SHIFT);
     for (int k = 0; k < np; k++) {
@@ -239,6 +242,8 @@ void fsync_returns(sim_thread *t, int file) {
 static void check_lost_write(mm_model *m, sim_exec *x) {
   for (int f = 0; f < m->scn->nfiles; f++) {
     const struct address_space *as = &m->s.as[f];
+    if (m->scn->files[f].tmpfs) /* no blocks: the cache is all there is */
+      continue;
     for (uint32_t i = 0; i < pages_in_size(as) && i < MM_NFILEPAGES; i++) {
       int p = as->tree[i];
       if (p < 0 || m->s.page[p].data == as->disk[i])

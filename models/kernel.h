@@ -123,6 +123,11 @@ unsigned pagevec_lookup_tag(sim_thread *t, struct pagevec *pv, int file,
                             uint32_t start, enum pagecache_tag tag,
                             unsigned nr);
 int page_cache_read(sim_thread *t, int file, uint32_t index);
+/* allocation + add_to_page_cache_lru in one step named 'what': the new
+   page (locked, referenced by the cache and the caller, not uptodate,
+   zeroed), -EEXIST or -ENOMEM */
+int add_to_page_cache_lru(sim_thread *t, int file, uint32_t index,
+                          const char *what);
 void __remove_from_page_cache(sim_thread *t, int page);
 /* The accesses of __remove_from_page_cache(), for its caller's step: the
    tree slot and nrpages, the dirty tag, page->mapping, page->index, and
@@ -142,6 +147,31 @@ int filemap_fdatawrite(sim_thread *t, int file);
 int filemap_fdatawait(sim_thread *t, int file);
 long generic_file_direct_write(sim_thread *t, int file, uint32_t index,
                                uint32_t npages);
+/* read(2) of page 'index' of 'file' (do_generic_mapping_read); the user
+   buffer is at 'addr' in mm 'mm', or outside the model if mm < 0. */
+long generic_file_aio_read(sim_thread *t, int file, uint32_t index, int mm,
+                           uint64_t addr);
+
+/* mm/filemap_write.c: write(2) of page 'index' of 'file' whose user buffer
+   is the page at 'addr' in mm 'mm' (generic_file_aio_write ->
+   generic_file_buffered_write, or 2.6.24's generic_perform_write). */
+long generic_file_aio_write(sim_thread *t, int file, uint32_t index, int mm,
+                            uint64_t addr);
+int fault_in_pages_readable(sim_thread *t, int mm, uint64_t addr);
+int __grab_cache_page(sim_thread *t, int file, uint32_t index);
+
+/* mm/shmem.c (tmpfs files): shmem_getpage's modes (2.6.20; SGP_FAULT
+   from 2.6.23: return the page locked) */
+enum sgp_type { SGP_READ, SGP_CACHE, SGP_WRITE, SGP_FAULT };
+int shmem_getpage(sim_thread *t, int file, uint32_t idx, enum sgp_type sgp);
+int shmem_nopage(sim_thread *t, const struct vma *v, uint64_t addr, int *type);
+int shmem_fault(sim_thread *t, const struct vma *v, uint32_t pgoff, int *page);
+void shmem_truncate_range(sim_thread *t, int file, uint64_t start,
+                          uint64_t end);
+/* write(2) of page 'idx' of a tmpfs file from the user page at 'addr' of
+   mm 'mm': bytes written (PAGE_SIZE), -EFAULT or -ENOMEM */
+long shmem_file_write(sim_thread *t, int file, uint32_t idx, int mm,
+                      uint64_t addr);
 
 /* mm/truncate.c */
 void truncate_inode_pages_range(sim_thread *t, int file, uint64_t lstart,
@@ -161,6 +191,7 @@ int invalidate_inode_pages2_range(sim_thread *t, int file, uint32_t start,
 #define MS_ASYNC 1
 #define MS_SYNC 4
 #define MADV_DONTNEED 4
+#define MADV_REMOVE 9
 
 /* mm/memory.c */
 int handle_mm_fault(sim_thread *t, int mm, const struct vma *v, uint64_t addr,

@@ -16,6 +16,20 @@
 **               mapping->tree_lock      (find_get_page, set_page_dirty,
 **                                        __remove_from_page_cache)
 **
+** i_mutex -> mmap_sem is also the buffered write's fault-in (the
+** mm/filemap.c header: "->i_mutex (generic_file_buffered_write) ->mmap_sem
+** (fault_in_pages_readable->do_page_fault)").  An inversion the models
+** show: 2.6.20-2.6.23's buffered write (filemap_write.c) takes a page fault
+** with the destination page locked, PG_locked -> mmap_sem -> PG_locked of
+** the source on 2.6.23 (R1d; fixed in 2.6.24 by copying with page faults
+** disabled).
+**
+** Another inversion: 2.6.20 sys_madvise(MADV_REMOVE) takes
+** mmap_sem for writing, then vmtruncate_range takes i_mutex under it
+** (madvise.c).  Against a write(2) that holds i_mutex and faults on its
+** user buffer (mmap_sem for reading) it is an ABBA deadlock; 90ed52eb
+** (2.6.22, knob madvise.remove_drops_mmap_sem) drops mmap_sem first.
+**
 ** The tree is data too: mm_lock_order[] below lists each lock class with
 ** its rank (outermost first) and where the model takes it; the MM model
 ** gives the lock-order checker (sim/lockdep.h) these classes and ranks

@@ -253,7 +253,8 @@ retry:
      write faults are not modelled. */
   sim_loop_live(t, retries++, "do_no_page truncate_count retry",
                 (const uint64_t[]){sequence}, 1);
-  page = filemap_nopage(t, v, addr, &type);
+  page = m->scn->files[file].tmpfs ? shmem_nopage(t, v, addr, &type)
+                                   : filemap_nopage(t, v, addr, &type);
   if (page == NOPAGE_SIGBUS) {
     ret = VM_FAULT_SIGBUS;
     goto out;
@@ -315,7 +316,9 @@ static int __do_fault(sim_thread *t, int mm, const struct vma *v, uint64_t addr,
   struct pte *pte = &m->s.mm[mm].pte[slot];
   int page = -1, dirty_page = -1, release = 0;
   sim_enter(t, "__do_fault");
-  int ret = filemap_fault(t, v, linear_page_index(v, addr), &page);
+  uint32_t pgoff = linear_page_index(v, addr);
+  int ret = m->scn->files[file].tmpfs ? shmem_fault(t, v, pgoff, &page)
+                                      : filemap_fault(t, v, pgoff, &page);
   if (ret & VM_FAULT_ERROR)
     goto out_unlocked_noref;
   assert(ret & VM_FAULT_LOCKED);
@@ -729,26 +732,27 @@ int do_truncate(sim_thread *t, int file, uint64_t length) {
 }
 
 /* vmtruncate_range() (2.6.20 and 2.6.23 mm/memory.c), reached from
-   madvise(MADV_REMOVE): punch a hole without changing i_size, so in 2.6.20
-   the truncate_count protocol gives no SIGBUS to a racing fault: only the
-   count moves, and a fault that samples it after the unmap passes.  2.6.23
-   unmaps again after truncating (knob vmtruncate.unmap_twice). */
+   madvise(MADV_REMOVE) (madvise.c: in 2.6.20 with mmap_sem held for
+   writing, from 2.6.22 without it): -ENOSYS unless the inode has
+   ->truncate_range, which in 2.6.20 only tmpfs has (the model refuses the
+   others when it is built).  Punch a hole without changing i_size, so in
+   2.6.20 the truncate_count protocol gives no SIGBUS to a racing fault:
+   only the count moves, and a fault that samples it after the unmap
+   passes.  2.6.23 unmaps again after truncating (knob
+   vmtruncate.unmap_twice).  Then ->truncate_range, shmem_truncate_range.
+   Caller: no page lock, no pte lock; i_mutex and i_alloc_sem taken
+   here. */
 int vmtruncate_range(sim_thread *t, int file, uint64_t offset, uint64_t end) {
   mm_model *m = mm_of(t);
+  assert(m->scn->files[file].tmpfs); /* i_op->truncate_range */
   sim_enter(t, "vmtruncate_range");
-  SIM_STEP(t, "madvise(MADV_REMOVE); mutex_lock(i_mutex)", COST_SYSCALL,
-           SIM_LOCK(i_mutex(m, file)));
+  mm_lock(t, i_mutex(m, file), "mutex_lock(i_mutex)");
   mm_lock(t, i_alloc_sem(m, file), "down_write(i_alloc_sem)");
   unmap_mapping_range(t, file, offset, end - offset, 1);
   truncate_inode_pages_range(t, file, offset, end);
   if (m->knobs.vmtruncate_unmap_twice)
     unmap_mapping_range(t, file, offset, end - offset, 1);
-  /* ->truncate_range (shmem_truncate_range): free the blocks */
-  SIM_STEP(t, "->truncate_range: free blocks", COST_COPY,
-           SIM_WR(disk_oid(m, file)));
-  for (uint64_t i = offset >> PAGE_SHIFT;
-       i <= end >> PAGE_SHIFT && i < MM_NFILEPAGES; i++)
-    m->s.as[file].disk[i] = 0;
+  shmem_truncate_range(t, file, offset, end); /* i_op->truncate_range */
   mm_unlock(t, i_alloc_sem(m, file), "up_write(i_alloc_sem)");
   mm_unlock(t, i_mutex(m, file), "mutex_unlock(i_mutex)");
   sim_leave(t);

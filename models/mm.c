@@ -146,8 +146,10 @@ int mm_model_init(mm_model *m, const scenario *scn, const char *variant,
     as->i_size = sf->size;
     for (int i = 0; i < MM_NFILEPAGES; i++) {
       as->tree[i] = -1;
-      /* block contents: version "file f, block i, generation 0" */
-      if ((uint64_t)i * PAGE_SIZE < sf->size)
+      /* block contents: version "file f, block i, generation 0"; a
+         tmpfs file has no blocks (no swap is modelled): a page not in
+         the cache is a hole, its cached pages hold that version */
+      if ((uint64_t)i * PAGE_SIZE < sf->size && !sf->tmpfs)
         as->disk[i] = (uint32_t)(0xf0000 | f << 8 | i);
     }
     for (int i = 0; i < MM_NFILEPAGES; i++) {
@@ -159,7 +161,7 @@ int mm_model_init(mm_model *m, const scenario *scn, const char *variant,
                                     .count = 1,
                                     .mapping = (int8_t)f,
                                     .index = (uint16_t)i,
-                                    .data = as->disk[i]};
+                                    .data = (uint32_t)(0xf0000 | f << 8 | i)};
       if (sf->buffers) { /* attached and mapped by the read */
         s->page[slot].flags |= PG_private;
         s->page[slot].bh = BH_Mapped;
@@ -194,8 +196,12 @@ int mm_model_init(mm_model *m, const scenario *scn, const char *variant,
                       .write = (uint8_t)sm->write,
                       .pte_base = (uint8_t)used_ptes[sm->mm]};
     /* vma_wants_writenotify (2.6.19+): shared writable mappings of a file
-       that accounts dirty pages start read-only; our files all do. */
-    v->prot_write = 0;
+       that accounts dirty pages start read-only; every file but tmpfs
+       does (shmem's backing_dev_info: BDI_CAP_NO_ACCT_DIRTY), whose
+       shared writable maps get the shared protection, write bit
+       included. */
+    v->prot_write =
+        (uint8_t)(scn->files[sm->file].tmpfs && sm->shared && sm->write);
     s->vs[m->nvma - 1] =
         (struct vma_state){.vm_write = v->write, .prot_write = v->prot_write};
     used_ptes[sm->mm] += (int)sm->npages;
@@ -225,7 +231,8 @@ int mm_model_init(mm_model *m, const scenario *scn, const char *variant,
     for (int j = 0; j < scn->threads[i].nops; j++)
       m->unmaps_mapping |= scn->threads[i].ops[j].kind == SCN_TRUNCATE ||
                            scn->threads[i].ops[j].kind == SCN_DIO_WRITE ||
-                           scn->threads[i].ops[j].kind == SCN_PUNCH;
+                           (scn->threads[i].ops[j].kind == SCN_MADVISE &&
+                            scn->threads[i].ops[j].arg == SCN_MADV_REMOVE);
   for (int f = 0; f < scn->nfiles; f++)
     m->has_buffers |= scn->files[f].buffers;
   if (m->wb) { /* the model's own threads (mm.h) */
@@ -504,7 +511,7 @@ int mm_obj_words(const mm_model *m, const struct mm_state *s, enum mm_oclass c,
    any operation of the scenario change it?  Only the 2.6.20 fault reads
    it: do_no_page() with knob fault.truncate_count, and do_no_page() runs
    only with knob fault.lock_page off (handle_mm_fault); only
-   unmap_mapping_range() changes it (truncate, dio_write, punch).
+   unmap_mapping_range() changes it (truncate, dio_write, madvise remove).
    Otherwise the count is only incremented (unmap_mapping_range) and its
    value is dead: obj_hash and state_key leave it out, or every unmap
    would make a new state and a truncate/fault cycle would never close.

@@ -329,15 +329,19 @@ int scn_tracks_writeback(const scenario *scn) {
       case SCN_MPROTECT:
       case SCN_MSYNC:
       case SCN_MUNMAP:
-      case SCN_MADVISE:
       case SCN_FOLLOW_PAGE:
+      case SCN_WRITE: /* dirties the page: the lost-write checks */
         return 1;
+      case SCN_MADVISE: /* MADV_REMOVE: a hole punch, as truncate */
+        if (scn->threads[i].ops[j].arg == SCN_MADV_DONTNEED)
+          return 1;
+        break;
       case SCN_LOAD:
       case SCN_STORE:
       case SCN_TRUNCATE:
       case SCN_DIO_WRITE:
-      case SCN_PUNCH:
       case SCN_DELAY:
+      case SCN_READ:
         break;
       }
   return 0;

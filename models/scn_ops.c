@@ -33,14 +33,13 @@ typedef struct op_def {
 
 static op_parse_fn parse_addr, parse_truncate, parse_range, parse_delay,
     parse_file, parse_none, parse_mprotect, parse_msync, parse_munmap,
-    parse_madvise, parse_follow_page;
+    parse_madvise, parse_follow_page, parse_write, parse_read;
 
 static const op_def ops[] = {
     [SCN_LOAD] = {"load", 1, parse_addr},
     [SCN_STORE] = {"store", 1, parse_addr},
     [SCN_TRUNCATE] = {"truncate", 0, parse_truncate},
     [SCN_DIO_WRITE] = {"dio_write", 0, parse_range},
-    [SCN_PUNCH] = {"punch", 0, parse_range},
     [SCN_DELAY] = {"delay", 0, parse_delay},
     [SCN_FSYNC] = {"fsync", 0, parse_file},
     [SCN_SYNC] = {"sync", 0, parse_none},
@@ -52,6 +51,8 @@ static const op_def ops[] = {
     [SCN_MUNMAP] = {"munmap", 1, parse_munmap},
     [SCN_MADVISE] = {"madvise", 1, parse_madvise},
     [SCN_FOLLOW_PAGE] = {"follow_page", 1, parse_follow_page},
+    [SCN_WRITE] = {"write", 0, parse_write},
+    [SCN_READ] = {"read", 0, parse_read},
 };
 #define NOPS ((int)(sizeof ops / sizeof ops[0]))
 
@@ -72,7 +73,7 @@ int scn_is_op_name(scn_tok t) {
   return find_op(t, 0) >= 0 || find_op(t, 1) >= 0;
 }
 
-/* "load|store" (sep "|") or "truncate, dio_write, punch, delay" (", "). */
+/* "load|store" (sep "|") or "truncate, dio_write, delay" (", "). */
 static const char *op_list(char *buf, size_t n, int after_mm, const char *sep,
                            const char *extra) {
   const char *words[NOPS + 1];
@@ -224,13 +225,17 @@ static int parse_munmap(scn_lex *lx, const scenario *s, scn_op *op) {
   return parse_mm_range(lx, s, op, spec, 1, o);
 }
 
-/* MM madvise ADDR dontneed [pages=N] */
+/* MM madvise ADDR dontneed|remove [pages=N].  Whether the map can be
+   punched (MADV_REMOVE: shared, writable, tmpfs) is checked when the model
+   is built (mm_program_check), at the mm name. */
 static int parse_madvise(scn_lex *lx, const scenario *s, scn_op *op) {
-  static const scn_opt spec[] = {{"pages", 1}, {"dontneed", 0}};
-  scn_tok o[2];
-  if (parse_mm_range(lx, s, op, spec, 2, o) < 0 ||
-      one_word(lx, spec, o, 1, 1, "madvise") < 0)
+  static const scn_opt spec[] = {{"pages", 1}, {"dontneed", 0}, {"remove", 0}};
+  scn_tok o[3];
+  int k;
+  if (parse_mm_range(lx, s, op, spec, 3, o) < 0 ||
+      (k = one_word(lx, spec, o, 1, 2, "madvise")) < 0)
     return -1;
+  op->arg = k ? SCN_MADV_REMOVE : SCN_MADV_DONTNEED;
   return 0;
 }
 
@@ -245,18 +250,47 @@ static int parse_follow_page(scn_lex *lx, const scenario *s, scn_op *op) {
   return 0;
 }
 
+/* The operations on a file that a tmpfs file refuses: truncate (shmem's
+   ->setattr, shmem_notify_change, and its SHMEM_PAGEIN reset are not
+   modelled), dio_write (shmem has no ->direct_IO: open(O_DIRECT) fails
+   with -EINVAL in 2.6.20), and the writeback operations (tmpfs does no
+   writeback: its backing_dev_info has BDI_CAP_NO_WRITEBACK, and its
+   pages go to swap only from reclaim, which is not modelled). */
+static int not_tmpfs(scn_lex *lx, const scenario *s, const scn_op *op,
+                     scn_tok tf) {
+  static const char *const why[] = {
+      [SCN_TRUNCATE] = "truncate of a tmpfs file (shmem_notify_change) is "
+                       "not modelled",
+      [SCN_DIO_WRITE] = "tmpfs has no ->direct_IO (open(O_DIRECT) fails)",
+      [SCN_FSYNC] = "tmpfs does no writeback (BDI_CAP_NO_WRITEBACK)",
+      [SCN_WRITEBACK] = "tmpfs does no writeback (BDI_CAP_NO_WRITEBACK)",
+      [SCN_FS_FLUSH] = "tmpfs has no buffers",
+      [SCN_RELEASE] = "tmpfs pages have no buffers to release, and shmem "
+                      "reclaim (swap) is not modelled",
+  };
+  assert((size_t)op->kind < sizeof why / sizeof why[0] && why[op->kind]);
+  if (!s->files[op->file].tmpfs)
+    return 0;
+  return lex_fail(lx, tf.col,
+                  "%s on file '%s': %s, expected a file without "
+                  "'tmpfs'",
+                  scn_op_name(op->kind), s->files[op->file].name,
+                  why[op->kind]);
+}
+
 /* truncate FILE SIZE */
 static int parse_truncate(scn_lex *lx, const scenario *s, scn_op *op) {
   scn_tok tf, ts;
   if (lex_need(lx, &tf, "a file name", "truncate") < 0 ||
       (op->file = scn_need_file(lx, s, tf)) < 0 ||
+      not_tmpfs(lx, s, op, tf) < 0 ||
       lex_need(lx, &ts, "a size", s->files[op->file].name) < 0 ||
       lex_num(lx, ts, 1, 0, SCN_MAX_FILE_BYTES, "truncate size", &op->size) < 0)
     return -1;
   return 0;
 }
 
-/* dio_write|punch|release FILE page=P [pages=N] */
+/* dio_write|release FILE page=P [pages=N] */
 static int parse_range(scn_lex *lx, const scenario *s, scn_op *op) {
   static const scn_opt spec[] = {{"page", 1}, {"pages", 1}};
   enum { OPT_PAGE, OPT_PAGES, OPT_N };
@@ -266,7 +300,7 @@ static int parse_range(scn_lex *lx, const scenario *s, scn_op *op) {
   const char *name = scn_op_name(op->kind);
   if (lex_need(lx, &tf, "a file name", name) < 0 ||
       (op->file = scn_need_file(lx, s, tf)) < 0 ||
-      lex_opts(lx, name, spec, OPT_N, o) < 0)
+      not_tmpfs(lx, s, op, tf) < 0 || lex_opts(lx, name, spec, OPT_N, o) < 0)
     return -1;
   if (!o[OPT_PAGE].p)
     return lex_fail(lx, lx->end_col,
@@ -293,12 +327,96 @@ static int parse_range(scn_lex *lx, const scenario *s, scn_op *op) {
   return 0;
 }
 
+/* The page=P operand of write and read: one page inside the file. */
+static int parse_page_opt(scn_lex *lx, const scenario *s, scn_op *op) {
+  const char *name = scn_op_name(op->kind);
+  const scn_file *f = &s->files[op->file];
+  scn_tok t, key, val;
+  scn_shown b;
+  uint64_t page;
+  char hp[48];
+  if (lex_need(lx, &t, "page=INDEX", f->name) < 0)
+    return -1;
+  if (!lex_split(lx, t, &key, &val) || !tok_is(key, "page"))
+    return lex_fail(lx, t.col, "'%s' after the file of %s, expected page=INDEX",
+                    lex_show(&b, t), name);
+  if (lex_num(lx, val, 0, 0, SCN_MAX_FILE_PAGES - 1, "page index", &page) < 0)
+    return -1;
+  uint32_t np = scn_pages_of(f->size);
+  if (page >= np)
+    return lex_fail(lx, val.col,
+                    "page %" PRIu64 " is beyond the end of file "
+                    "'%s', %s",
+                    page, f->name, scn_has_pages(hp, sizeof hp, np));
+  op->page = (uint32_t)page;
+  return 0;
+}
+
+/* The user buffer of write and read: MM ADDR, a page-aligned address in a
+   map of MM (the buffer is that whole page). */
+static int parse_user_page(scn_lex *lx, const scenario *s, scn_op *op,
+                           const char *after) {
+  scn_tok tm;
+  if (lex_need(lx, &tm, "an mm name", after) < 0 ||
+      (op->mm = scn_need_mm(lx, s, tm)) < 0)
+    return -1;
+  const char *a = lx->cur; /* the address token starts after blanks */
+  while (a < lx->eol && (*a == ' ' || *a == '\t'))
+    a++;
+  int col = lex_col(lx, a);
+  if (parse_addr(lx, s, op) < 0)
+    return -1;
+  if (op->addr % PAGE_SIZE)
+    return lex_fail(lx, col,
+                    "address 0x%" PRIx64 " is not page aligned, expected a "
+                    "multiple of 0x%x for the buffer of %s (one whole page)",
+                    op->addr, PAGE_SIZE, scn_op_name(op->kind));
+  return 0;
+}
+
+/* write FILE page=P from MM ADDR */
+static int parse_write(scn_lex *lx, const scenario *s, scn_op *op) {
+  scn_tok tf, tk;
+  scn_shown b;
+  if (lex_need(lx, &tf, "a file name", "write") < 0 ||
+      (op->file = scn_need_file(lx, s, tf)) < 0 ||
+      parse_page_opt(lx, s, op) < 0 ||
+      lex_need(lx, &tk, "'from MM ADDR'", "page=INDEX") < 0)
+    return -1;
+  if (!tok_is(tk, "from"))
+    return lex_fail(lx, tk.col,
+                    "'%s' after page= of write, expected from MM ADDR (the "
+                    "user buffer)",
+                    lex_show(&b, tk));
+  return parse_user_page(lx, s, op, "from");
+}
+
+/* read FILE page=P [into MM ADDR] */
+static int parse_read(scn_lex *lx, const scenario *s, scn_op *op) {
+  scn_tok tf, tk;
+  scn_shown b;
+  int r;
+  if (lex_need(lx, &tf, "a file name", "read") < 0 ||
+      (op->file = scn_need_file(lx, s, tf)) < 0 ||
+      parse_page_opt(lx, s, op) < 0 || (r = lex_next(lx, &tk)) < 0)
+    return -1;
+  op->mm = -1;
+  if (!r)
+    return 0;
+  if (!tok_is(tk, "into"))
+    return lex_fail(lx, tk.col,
+                    "'%s' after page= of read, expected into MM ADDR or the "
+                    "end of the line",
+                    lex_show(&b, tk));
+  return parse_user_page(lx, s, op, "into");
+}
+
 /* fsync|writeback|fs_flush FILE */
 static int parse_file(scn_lex *lx, const scenario *s, scn_op *op) {
   scn_tok tf;
   const char *name = scn_op_name(op->kind);
   if (lex_need(lx, &tf, "a file name", name) < 0 ||
-      (op->file = scn_need_file(lx, s, tf)) < 0)
+      (op->file = scn_need_file(lx, s, tf)) < 0 || not_tmpfs(lx, s, op, tf) < 0)
     return -1;
   if (op->kind == SCN_FS_FLUSH && !s->files[op->file].buffers)
     return lex_fail(lx, tf.col,
@@ -421,7 +539,13 @@ int scn_stmt_thread(scn_parser *ps, scn_tok label) {
   scn_op *op = &th->ops[th->nops];
   *op = (scn_op){.line = lx->line, .col = t.col, .mm = -1, .file = -1};
   if ((k = find_op(t, 0)) < 0) {
-    if ((op->mm = scn_find_mm(s, t)) < 0) {
+    if ((op->mm = scn_find_mm(s, t)) < 0 && tok_is(t, "punch"))
+      return lex_fail(lx, t.col,
+                      "the 'punch FILE page=P' operation is gone: a hole "
+                      "punch is madvise(MADV_REMOVE) of a mapping, expected "
+                      "MM madvise ADDR remove [pages=N] on a shared rw map "
+                      "of a tmpfs file");
+    if (op->mm < 0) {
       char access[128];
       snprintf(access, sizeof access, "MM %s ADDR with a declared MM",
                op_list(list, sizeof list, 1, "|", NULL));

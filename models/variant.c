@@ -11,12 +11,17 @@
 ** 2.6.20: the fault path relies on mapping->truncate_count (do_no_page) and
 **         never locks an uptodate page; truncate does not recheck mappings;
 **         page_mkclean before TestClearPageDirty (7658cc28).
+** 2.6.22: 2.6.20 plus 90ed52eb: madvise(MADV_REMOVE) drops mmap_sem
+**         around vmtruncate_range (the i_mutex/mmap_sem ABBA fix).  Only
+**         that: the other changes between 2.6.20 and 2.6.22 are not
+**         modelled (the R1 and R2 paths are as in 2.6.20).
 ** 2.6.23: Nick Piggin's fix (commit d00806b1, "mm: fix fault vs invalidate
 **         race for linear mappings", and 54cb8821 introducing ->fault):
 **         the fault returns the page locked, truncate and invalidate unmap a
 **         still-mapped page under its lock, vmtruncate unmaps twice.
 ** 2.6.24: write faults wait for the page lock before dirtying (79352894),
-**         O_DIRECT invalidates again after the write.
+**         O_DIRECT invalidates again after the write, buffered writes copy
+**         with page faults disabled and retry (08291429, afddba49).
 ** The debug BUG_ON in __remove_from_page_cache is on in every preset so that
 ** the race is caught where it happens; turn it off with
 ** "set debug.bug_on_mapped_remove = off" to see the quiescent symptom.
@@ -69,6 +74,12 @@ const mm_knob_desc mm_knob_table[] = {
      "GET|TOUCH"},
     {"dio.reinvalidate", K(dio_reinvalidate),
      "2.6.24 generic_file_direct_IO: invalidate again after ->direct_IO"},
+    {"madvise.remove_drops_mmap_sem", K(madvise_remove_drops_mmap_sem),
+     "2.6.22 madvise_remove: up_write(mmap_sem) around vmtruncate_range "
+     "(90ed52eb)"},
+    {"write.atomic_copy_retry", K(write_atomic_copy_retry),
+     "2.6.24 generic_perform_write: copy with page faults disabled, "
+     "short copy, write_end, fault in, retry (08291429, afddba49)"},
     {"debug.bug_on_mapped_remove", K(bug_on_mapped_remove),
      "debug BUG_ON(page_mapped) in __remove_from_page_cache"},
     {"debug.footprint_check", K(footprint_check),
@@ -107,6 +118,18 @@ const mm_variant mm_variants[] = {
       .mprotect_writenotify = 1,
       .mprotect_dirty_accountable = 1,
       .bug_on_mapped_remove = 1}},
+    {"2.6.22",
+     "Linux 2.6.22 (July 2007), as far as modelled: 2.6.20 plus 90ed52eb "
+     "(madvise_remove drops mmap_sem)",
+     "torvalds/linux 90ed52eb (mm/madvise.c); the other paths as in 2.6.20 "
+     "(sagsango/linux-2.6.20)",
+     {.fault_truncate_count = 1,
+      .wb_mkclean_first = 1,
+      .free_buffers_dirty_under_lock = 1,
+      .mprotect_writenotify = 1,
+      .mprotect_dirty_accountable = 1,
+      .madvise_remove_drops_mmap_sem = 1,
+      .bug_on_mapped_remove = 1}},
     {"2.6.23",
      "Linux 2.6.23 (October 2007), as of 2.6.23-rc1",
      "torvalds/linux d00806b1, 54cb8821 and 83c54070 (2.6.23-rc1)",
@@ -120,6 +143,7 @@ const mm_variant mm_variants[] = {
       .free_buffers_dirty_under_lock = 1,
       .mprotect_writenotify = 1,
       .mprotect_dirty_accountable = 1,
+      .madvise_remove_drops_mmap_sem = 1,
       .bug_on_mapped_remove = 1}},
     {"2.6.24",
      "Linux 2.6.24 (January 2008)",
@@ -130,12 +154,14 @@ const mm_variant mm_variants[] = {
       .invalidate_bug_on_mapped = 1,
       .dio_invalidate_first = 1,
       .dio_reinvalidate = 1,
+      .write_atomic_copy_retry = 1,
       .truncate_clear_uptodate_late = 1,
       .wb_mkclean_first = 1,
       .wb_fault_waits_locked = 1,
       .free_buffers_dirty_under_lock = 1,
       .mprotect_writenotify = 1,
       .mprotect_dirty_accountable = 1,
+      .madvise_remove_drops_mmap_sem = 1,
       .bug_on_mapped_remove = 1}},
 };
 const int mm_nvariants = (int)(sizeof mm_variants / sizeof mm_variants[0]);

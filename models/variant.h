@@ -66,6 +66,15 @@ typedef struct mm_knobs {
   /* 2.6.24 generic_file_direct_IO(): invalidate before ->direct_IO and
      again after it, ignoring the second result. */
   int dio_reinvalidate;
+  /* 2.6.22 madvise_remove() (90ed52eb, "holepunch: fix mmap_sem i_mutex
+     deadlock"): mmap_sem is dropped around vmtruncate_range(), which
+     takes i_mutex; off: 2.6.20 holds mmap_sem for writing across it. */
+  int madvise_remove_drops_mmap_sem;
+  /* 2.6.24 generic_perform_write() (08291429, afddba49): ->write_begin,
+     the copy from the user buffer with page faults disabled (a short copy
+     where 2.6.20-2.6.23's filemap_copy_from_user faulted with the page
+     locked), ->write_end, then fault the buffer in again and retry. */
+  int write_atomic_copy_retry;
   /* Debug check: BUG_ON(page_mapped(page)) in __remove_from_page_cache(),
      the assertion that caught the race in SUSE kernels. */
   int bug_on_mapped_remove;

@@ -70,7 +70,11 @@ Test(scenarios, prefix_outcomes_are_the_races) {
       {"fault-invalidate", "2.6.20", "VIOLATION page-mapped-on-remove"},
       {"fault-invalidate", "2.6.23", "clean"},
       {"fault-punch", "2.6.20", "VIOLATION page-mapped-on-remove"},
+      {"fault-punch", "2.6.22", "VIOLATION page-mapped-on-remove"},
       {"fault-punch", "2.6.23", "clean"},
+      {"fault-punch-same-mm", "2.6.20", "clean"},
+      {"fault-punch-same-mm", "2.6.22", "VIOLATION page-mapped-on-remove"},
+      {"fault-punch-same-mm", "2.6.23", "clean"},
       {"fault-truncate", "2.6.20", "clean"},
       {"fault-truncate", "2.6.23", "clean"},
   };
@@ -304,7 +308,7 @@ Test(cli, bad_scenario_exits_2_with_position) {
   char want[1024];
   snprintf(want, sizeof want,
            "%s:2:8: error: unknown kernel '2.6.21', expected one of "
-           "2.6.17-mm, 2.6.19, 2.6.20, 2.6.23, 2.6.24\n",
+           "2.6.17-mm, 2.6.19, 2.6.20, 2.6.22, 2.6.23, 2.6.24\n",
            path);
   cr_assert_str_eq(out, want);
   free(out);
