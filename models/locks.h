@@ -16,6 +16,25 @@
 **               mapping->tree_lock      (find_get_page, set_page_dirty,
 **                                        __remove_from_page_cache)
 **
+** The tree is data too: mm_lock_order[] below lists each lock class with
+** its rank (outermost first) and where the model takes it; the MM model
+** gives the lock-order checker (sim/lockdep.h) these classes and ranks
+** (mm.c, mm_lock_class and mm_lock_order_check), so that a path that takes
+** a lock inside one it should be outside of is reported on its first run,
+** before any interleaving closes a cycle.  Waits count as acquisitions of
+** their class (lockdep.h): wait_on_page_locked of PG_locked and
+** wait_on_page_writeback of PG_writeback, a class nobody holds but that
+** must not be waited for under a spinlock.  Not ranked: BH_Lock (a bit
+** lock handed to the I/O, which the block device releases: its holder is
+** the disk, not the submitting thread; Linux's lockdep does not track it
+** either) and the model's own waits (the block device's queue, the exit
+** thread's wait for the tasks), which are not kernel locks.  The order is
+** the same in every kernel modelled here (2.6.17-mm to 6.4): later kernels
+** renamed i_mmap_lock (i_mmap_rwsem, 3.19: 83cde9e8 made it a sleeping
+** lock, still below PG_locked and above the ptl), tree_lock (the i_pages
+** xarray lock, 4.17) and mmap_sem (mmap_lock, 5.8), which does not change
+** a rank.
+**
 ** i_mutex -> mmap_sem is also the buffered write's fault-in (the
 ** mm/filemap.c header: "->i_mutex (generic_file_buffered_write) ->mmap_sem
 ** (fault_in_pages_readable->do_page_fault)").  An inversion the models
@@ -50,6 +69,31 @@
 #define isize_oid(m, f) mm_oid(m, OC_ISIZE, f)
 #define trunc_oid(m, f) mm_oid(m, OC_TRUNC, f)
 #define disk_oid(m, f) mm_oid(m, OC_DISK, f)
+
+/* The declared lock order: ranks, outermost first (the tree above).  A
+   thread holding a lock of rank r may acquire (or wait for) only locks of
+   a higher rank; two locks of one class nest only where the model says so
+   (none does).  LC_NONE: a lock object the order does not rank (see the
+   top of this file). */
+enum mm_lock_class {
+  LC_I_MUTEX,
+  LC_I_ALLOC_SEM,
+  LC_MMAP_SEM,
+  LC_PG_LOCKED,
+  LC_PG_WRITEBACK,
+  LC_I_MMAP_LOCK,
+  LC_PTL,
+  LC_PRIVATE_LOCK,
+  LC_TREE_LOCK,
+  LC__COUNT,
+  LC_NONE = -1,
+};
+struct mm_lock_rank {
+  int oclass;        /* enum mm_oclass of its objects */
+  const char *name;  /* the kernel's name of the lock */
+  const char *where; /* the model's paths that take it */
+};
+extern const struct mm_lock_rank mm_lock_order[LC__COUNT];
 
 /* Sleeping and spinning locks as single steps: 'what' names the call. */
 #define mm_lock(t, l, what) SIM_STEP(t, what, COST_SLEEPLOCK, SIM_LOCK(l))

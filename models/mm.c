@@ -607,6 +607,64 @@ static uint64_t mm_state_key(void *model) {
   return h;
 }
 
+/* The declared lock order (locks.h), outermost first. */
+const struct mm_lock_rank mm_lock_order[LC__COUNT] = {
+    [LC_I_MUTEX] = {OC_I_MUTEX, "i_mutex",
+                    "do_truncate, the O_DIRECT write, do_fsync"},
+    [LC_I_ALLOC_SEM] = {OC_I_ALLOC, "i_alloc_sem",
+                        "vmtruncate (write), __blockdev_direct_IO (read)"},
+    [LC_MMAP_SEM] = {OC_MMAP_SEM, "mmap_sem",
+                     "do_page_fault (read), mprotect, munmap, msync"},
+    [LC_PG_LOCKED] = {OC_PAGE_LOCK, "PG_locked",
+                      "lock_page: truncate, invalidate, writeback, the "
+                      "2.6.23 fault"},
+    [LC_PG_WRITEBACK] = {OC_PAGE_WRITEBACK, "PG_writeback",
+                         "wait_on_page_writeback (a wait, never held)"},
+    [LC_I_MMAP_LOCK] = {OC_I_MMAP, "i_mmap_lock",
+                        "unmap_mapping_range, page_mkclean"},
+    [LC_PTL] = {OC_PTL, "ptl",
+                "the fault's pte install, zap_pte_range, "
+                "page_mkclean_one, change_pte_range"},
+    [LC_PRIVATE_LOCK] = {OC_PRIVATE_LOCK, "private_lock",
+                         "__set_page_dirty_buffers, try_to_free_buffers"},
+    [LC_TREE_LOCK] = {OC_TREE_LOCK, "tree_lock",
+                      "find_get_page, add_to_page_cache, "
+                      "__remove_from_page_cache, dirty tags"},
+};
+
+/* sim_model_ops.lock_class: the rank in mm_lock_order of the object's
+   class; -1 for an object that is not a lock, or a lock the order leaves
+   out on purpose (locks.h: BH_Lock, the model's own waits); any other
+   lock is SIM_LOCK_UNDECLARED, so that a lock added to the model without
+   a rank is reported. */
+static int mm_lock_class(void *model, sim_oid o, char *buf, size_t n) {
+  const mm_model *m = model;
+  int i;
+  enum mm_oclass c = oid_class(m, o, &i);
+  for (int r = 0; r < LC__COUNT; r++)
+    if (mm_lock_order[r].oclass == (int)c) {
+      snprintf(buf, n, "%s", mm_lock_order[r].name);
+      return r;
+    }
+  if (c == OC_BH_LOCK || c == OC_BIOQ || c == OC_ALIVE)
+    return -1;
+  snprintf(buf, n, "%s", oclass_name[c]);
+  return SIM_LOCK_UNDECLARED;
+}
+
+/* sim_model_ops.lock_order: a lock of rank 'acq' taken while one of rank
+   'held' is held must come later in the declared order. */
+static int mm_lock_order_check(void *model, int held, int acq, char *buf,
+                               size_t n) {
+  (void)model;
+  assert(held >= 0 && held < LC__COUNT && acq >= 0 && acq < LC__COUNT);
+  if (acq > held)
+    return 0;
+  snprintf(buf, n, "%s is taken outside %s", mm_lock_order[acq].name,
+           mm_lock_order[held].name);
+  return 1;
+}
+
 const sim_model_ops mm_model_ops = {
     .reset = mm_reset,
     .thread_main = mm_thread_main,
@@ -617,4 +675,6 @@ const sim_model_ops mm_model_ops = {
     .obj_hash = mm_obj_hash,
     .state_key = mm_state_key,
     SIM_KINDS(mm_kinds),
+    .lock_class = mm_lock_class,
+    .lock_order = mm_lock_order_check,
 };

@@ -62,6 +62,7 @@ enum {
   ST_EXEC_UPDATE,
   ST_FLOW,
   ST_VIOLATION,
+  ST_LOCK_EDGE,
   ST__COUNT
 };
 
@@ -85,6 +86,10 @@ static const char *const stmt_sql[ST__COUNT] = {
                 " obj) VALUES (?1, ?2, ?3, ?4, ?5)",
     [ST_VIOLATION] = "INSERT INTO violation(exec_id, kind, seq, message,"
                      " objects) VALUES (?1, ?2, ?3, ?4, ?5)",
+    [ST_LOCK_EDGE] = "INSERT INTO lock_edge(run_id, idx, held, acquired,"
+                     " held_shared, acquired_shared, wait, thread, chain,"
+                     " step, schedule) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+                     " ?8, ?9, ?10, ?11)",
 };
 
 /* Rows waiting for a multi-row INSERT: one statement for many rows halves
@@ -713,5 +718,36 @@ int rlog_exec_end(rlog *l, const sim_result *r, const char *schedule,
   else
     txn_rollback(l);
   l->exec_id = 0;
+  return rc;
+}
+
+/* ----------------------------------------------------------- lock order */
+
+int rlog_lock_edges(rlog *l, int64_t run_id, const sim_lockdep *ld) {
+  assert(!l->exec_id); /* between executions */
+  int n = sim_lockdep_nedges(ld), rc = txn_begin(l);
+  for (int i = 0; i < n && rc == 0; i++) {
+    sim_lockdep_edge e;
+    sim_lockdep_edge_get(ld, i, &e);
+    char *sched = sim_sched_format(e.sched, e.nsched);
+    sqlite3_stmt *st = l->st[ST_LOCK_EDGE];
+    sqlite3_bind_int64(st, 1, run_id);
+    sqlite3_bind_int(st, 2, i);
+    bind_text(st, 3, e.held);
+    bind_text(st, 4, e.acquired);
+    sqlite3_bind_int(st, 5, e.held_shared);
+    sqlite3_bind_int(st, 6, e.acquired_shared);
+    sqlite3_bind_int(st, 7, e.wait);
+    bind_text(st, 8, e.thread);
+    bind_text(st, 9, e.chain);
+    bind_text(st, 10, e.step);
+    bind_text(st, 11, sched ? sched : "");
+    rc = run_stmt(l, ST_LOCK_EDGE);
+    free(sched);
+  }
+  if (rc == 0)
+    rc = txn_commit(l);
+  else
+    txn_rollback(l);
   return rc;
 }

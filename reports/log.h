@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sim/lockdep.h"
 #include "sim/sim.h"
 
 typedef struct rlog rlog;
@@ -57,6 +58,10 @@ const sim_observer *rlog_observer(rlog *l);
    'note' is free text (e.g. a replay divergence), may be NULL. */
 int rlog_exec_end(rlog *l, const sim_result *r, const char *schedule,
                   const char *note);
+
+/* Stores the edges of a lock-order checker's class graph (sim/lockdep.h)
+   as run 'run_id's rows of table lock_edge; between executions. */
+int rlog_lock_edges(rlog *l, int64_t run_id, const sim_lockdep *ld);
 
 const char *rlog_errmsg(rlog *l);
 

@@ -89,6 +89,8 @@ static const char *const depth_fill[] = {"#ffffff", "#eef3fb", "#dde7f7",
                                          "#cbdaf2"};
 
 #define VIOL_COLOR "#d00000"
+#define HELD_COLOR "#c06000" /* lock-order: where the held lock was taken */
+#define HELD_FILL "#fff0d8"
 
 /* Text left-aligned in a box of width w: an HTML table fills the node. */
 static void html_left(strbuf *b, double w, const char *inner) {
@@ -343,7 +345,7 @@ static void draw_events(timeline *t, gv *v) {
   char name[32];
   for (int64_t i = 0; i < t->nev; i++) {
     const tl_event *e = &t->ev[i];
-    int viol = i == t->viol_ev;
+    int viol = i == t->viol_ev, held = i == t->held_ev;
     int ind = e->depth < MAX_INDENT ? e->depth : MAX_INDENT;
     double x0 = lane_x(t, e->tid) + EV_X0 + ind * INDENT;
     double x1 = lane_x(t, e->tid) + EV_X1, w = x1 - x0;
@@ -351,11 +353,11 @@ static void draw_events(timeline *t, gv *v) {
     Agnode_t *n = gv_node_at(v, name, (x0 + x1) / 2, e->y, w, EV_H);
     snprintf(name, sizeof name, "ev%" PRId64, e->seq);
     gv_set(n, v->id, name);
-    gv_set(n, v->cls, viol ? "event violation" : "event");
+    gv_set(n, v->cls, viol ? "event violation" : held ? "event held" : "event");
     int d = e->depth < 3 ? e->depth : 3;
-    gv_set(n, v->fill, viol ? "#ffe0e0" : depth_fill[d]);
-    gv_set(n, v->color, viol ? VIOL_COLOR : "#5a6b85");
-    gv_set(n, v->pen, viol ? "3" : "1");
+    gv_set(n, v->fill, viol ? "#ffe0e0" : held ? HELD_FILL : depth_fill[d]);
+    gv_set(n, v->color, viol ? VIOL_COLOR : held ? HELD_COLOR : "#5a6b85");
+    gv_set(n, v->pen, viol || held ? "3" : "1");
 
     /* line 1: "fn: op obj before→after", cut to the box */
     strbuf in = {0}, vals = {0}, rest = {0}, b = {0};
@@ -495,6 +497,14 @@ static double draw_legend(timeline *t, gv *v, const frame *f) {
   gv_set(n, v->pen, "3");
   legend_text(v, k++, x + 62, y, "violating step");
   y += 16;
+  if (t->held_ev >= 0) { /* lock-order: the other half of the inversion */
+    n = gv_node_at(v, "legendheld", x + 29, y, 46, 12);
+    gv_set(n, v->fill, HELD_FILL);
+    gv_set(n, v->color, HELD_COLOR);
+    gv_set(n, v->pen, "3");
+    legend_text(v, k++, x + 62, y, "took the lock held there");
+    y += 16;
+  }
   for (int d = 1; d <= 2; d++) {
     snprintf(name, sizeof name, "legenddepth%d", d);
     n = gv_node_at(v, name, x + 29 + d * 5, y, 46 - d * 10, 12);

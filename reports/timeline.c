@@ -166,6 +166,33 @@ int timeline_lane(const timeline *t, int tid) {
   return i;
 }
 
+/* A lock-order violation's objects are ["held", "acquired"]: the latest
+   acquisition of "held" by the violating step's thread before that step
+   goes into t->held_seq (0: none found). */
+static int held_acquisition(reader *r) {
+  timeline *t = r->t;
+  const char *q = t->vobjs ? strchr(t->vobjs, '"') : NULL;
+  const char *end = q ? strchr(q + 1, '"') : NULL;
+  if (!end)
+    return 0;
+  sqlite3_stmt *st;
+  if (prepare(r,
+              "SELECT max(a.seq) FROM access a"
+              " JOIN string s ON s.id = a.obj"
+              " JOIN event e ON e.exec_id = a.exec_id AND e.seq = a.seq"
+              " WHERE a.exec_id = ?1 AND a.seq < ?2 AND s.str = ?3"
+              " AND a.kind IN ('L', 'Ls', 'T') AND e.tid ="
+              " (SELECT tid FROM event WHERE exec_id = ?1 AND seq = ?2)",
+              t->exec_id, &st) < 0)
+    return -1;
+  sqlite3_bind_int64(st, 2, t->vseq);
+  sqlite3_bind_text(st, 3, q + 1, (int)(end - q - 1), SQLITE_TRANSIENT);
+  if (sqlite3_step(st) == SQLITE_ROW)
+    t->held_seq = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  return 0;
+}
+
 /* The execution, its run, its violation and the run's threads. */
 static int load_exec(reader *r) {
   timeline *t = r->t;
@@ -205,6 +232,9 @@ static int load_exec(reader *r) {
     t->vobjs = col_dup(st, 3);
   }
   sqlite3_finalize(st);
+  if (t->has_viol && t->vkind && !strcmp(t->vkind, "lock-order") &&
+      held_acquisition(r) < 0)
+    return -1;
 
   if (prepare(r,
               "SELECT tid, name, cpu FROM thread WHERE run_id = ?1"
@@ -337,7 +367,7 @@ static int load_events(reader *r) {
               " WHERE e.exec_id = ?1 AND e.seq = ?2",
               t->exec_id, &st) < 0)
     return -1;
-  t->viol_ev = -1;
+  t->viol_ev = t->held_ev = -1;
   for (int64_t i = 0; i < t->nall; i++) {
     if (!t->shown[i])
       continue;
@@ -361,6 +391,8 @@ static int load_events(reader *r) {
                     .after = col_dup(st, 9)};
     if (t->has_viol && e->seq == t->vseq)
       t->viol_ev = t->nev;
+    if (t->held_seq > 0 && e->seq == t->held_seq)
+      t->held_ev = t->nev;
     t->nev++;
     sqlite3_reset(st);
   }
@@ -448,7 +480,7 @@ static int load_spans(reader *r) {
 int timeline_load(timeline *t, const char *dbpath, const render_opts *o,
                   char *err, size_t errlen) {
   assert(dbpath && o && o->slice >= 0);
-  *t = (timeline){.viol_ev = -1};
+  *t = (timeline){.viol_ev = -1, .held_ev = -1};
   reader r = {.t = t, .path = dbpath, .err = err, .errlen = errlen};
   int limit = o->slice > 0 ? o->slice : 200, rc = -1;
   if (open_log(&r) == 0 && pick_exec(&r, o->exec_id) == 0 &&
@@ -487,5 +519,5 @@ void timeline_free(timeline *t) {
       t->shown,   t->ev,       t->spans,      t->locks};
   for (size_t k = 0; k < sizeof blocks / sizeof *blocks; k++)
     free(blocks[k]);
-  *t = (timeline){.viol_ev = -1};
+  *t = (timeline){.viol_ev = -1, .held_ev = -1};
 }

@@ -72,6 +72,10 @@ typedef struct timeline {
   tl_event *ev; /* the shown events, by seq */
   int64_t nev;
   int64_t viol_ev; /* index in ev[] of the violating step, -1 if not shown */
+  /* a lock-order violation: the step that took the lock held (the first
+     of the violation's objects) by the violating thread, the other half
+     of the inversion; index in ev[], -1 if none or not shown */
+  int64_t held_seq, held_ev;
   char slice_note[160];
   tl_span *spans; /* by acquire seq, then lock name */
   int nspans;

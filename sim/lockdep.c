@@ -56,6 +56,9 @@ struct sim_lockdep {
   /* classes, by id: named when first seen */
   char cname[SIM_LOCKDEP_MAX_CLASSES][LD_NAME];
   uint64_t recursive_done; /* bit per class reported for recursion */
+  /* bit b of inverted[a]: a -> b reported against the declared order */
+  uint64_t inverted[SIM_LOCKDEP_MAX_CLASSES];
+  int undeclared_done; /* a lock the declared order lacks was reported */
   /* edges: edge_at[a][b] is the index of a -> b, -1 none */
   int16_t edge_at[SIM_LOCKDEP_MAX_CLASSES][SIM_LOCKDEP_MAX_CLASSES];
   ld_edge *edges;
@@ -77,10 +80,10 @@ struct sim_lockdep {
   char msg[sizeof((sim_result *)0)->msg];
   sim_oid objs[2];
   int nobjs;
-  int undo_edge; /* -1: a recursion */
+  int undo_edge; /* -1: a recursion, -2: an inversion, -3: undeclared */
   int undo_new;
   ld_edge undo_old; /* owns its site.sched while pending */
-  int undo_class;
+  int undo_class, undo_acq;
   char pending_report[LD_REPORT];
   char scratch[2048];     /* the summary before it is cut to msg */
   char report[LD_REPORT]; /* the last one reported */
@@ -121,17 +124,37 @@ void sim_lockdep_edge_text(const sim_lockdep *ld, int i, char *buf, size_t n) {
            e->dst_excl ? "" : " (shared)");
 }
 
+static void chain_text(const ld_site *s, char *buf, size_t n);
+
+void sim_lockdep_edge_get(const sim_lockdep *ld, int i, sim_lockdep_edge *e) {
+  assert(i >= 0 && i < ld->nedges);
+  const ld_edge *d = &ld->edges[i];
+  e->held = ld->cname[d->from];
+  e->acquired = ld->cname[d->to];
+  e->held_shared = !d->src_excl;
+  e->acquired_shared = !d->dst_excl;
+  e->wait = d->site.wait;
+  e->thread = d->site.thread;
+  e->step = d->site.what;
+  chain_text(&d->site, e->chain, sizeof e->chain);
+  e->sched = d->site.sched;
+  e->nsched = d->site.sched ? d->site.nsched : 0;
+}
+
 void sim_lockdep_report(const sim_lockdep *ld, char *buf, size_t n) {
   snprintf(buf, n, "%s", ld->report);
 }
 
-/* The class of object o, cached; -1 for an object that is not a lock. */
+#define LD_NOT_ASKED (-3)
+
+/* The class of object o, cached; -1 for an object that is not a lock,
+   SIM_LOCK_UNDECLARED for one the model's declared order lacks. */
 static int class_of(sim_lockdep *ld, const sim_exec *x, sim_oid o) {
   assert(o < ld->ncls);
-  if (ld->cls[o] == -2) {
+  if (ld->cls[o] == LD_NOT_ASKED) {
     char name[LD_NAME] = "";
     int c = x->cfg->ops->lock_class(x->cfg->model, o, name, sizeof name);
-    assert(c >= -1 && c < SIM_LOCKDEP_MAX_CLASSES);
+    assert(c >= SIM_LOCK_UNDECLARED && c < SIM_LOCKDEP_MAX_CLASSES);
     if (c >= 0 && !ld->cname[c][0])
       snprintf(ld->cname[c], LD_NAME, "%s", name[0] ? name : "?");
     ld->cls[o] = (int16_t)c;
@@ -373,6 +396,56 @@ static void report_recursion(sim_lockdep *ld, const ld_site *site,
   ld->nobjs = 2;
 }
 
+/* Inversion: t takes class c (object o) while holding h, against the
+   model's declared order ('rule').  The scenario is lockdep's two
+   columns: CPU1 takes the two classes in the declared order. */
+static void report_inversion(sim_lockdep *ld, const ld_site *site,
+                             const ld_held *h, int c, const char *oname,
+                             const char *hname, const char *rule) {
+  char chn[256], hchn[256], *msg = ld->scratch;
+  const char *a = ld->cname[h->cls], *b = ld->cname[c];
+  chain_text(site, chn, sizeof chn);
+  chain_text(&h->site, hchn, sizeof hchn);
+  snprintf(msg, sizeof ld->scratch,
+           "lock inversion against the declared order (%s): %s %s %s (%s) "
+           "in %s (step '%s') while holding %s (%s) taken in %s (step '%s')",
+           rule, site->thread, site->wait ? "waits for" : "acquires", b, oname,
+           chn, site->what, a, hname, hchn, h->site.what);
+  copy_cut(ld->msg, sizeof ld->msg, msg);
+  size_t rl = (size_t)snprintf(
+      ld->pending_report, sizeof ld->pending_report,
+      "%s\n\npossible unsafe locking scenario (CPU1 follows the declared "
+      "order):\n\n  %-29s%s\n  %-29s%s\n",
+      msg, "CPU0", "CPU1", "----", "----");
+  struct {
+    int cpu;
+    const char *cls;
+    int shared, wait;
+  } lines[4] = {
+      {0, a, h->shared, 0}, {1, b, 0, 0}, {1, a, 0, 0}, {0, b, 0, site->wait}};
+  for (int i = 0; i < 4 && rl < sizeof ld->pending_report; i++)
+    rl += scenario_line(ld->pending_report + rl, sizeof ld->pending_report - rl,
+                        lines[i].cpu, lines[i].cls, lines[i].shared,
+                        lines[i].wait);
+  if (rl < sizeof ld->pending_report)
+    snprintf(ld->pending_report + rl, sizeof ld->pending_report - rl,
+             "\n *** DEADLOCK ***\n");
+}
+
+/* A lock the declared order does not list (SIM_LOCK_UNDECLARED). */
+static void report_undeclared(sim_lockdep *ld, const ld_site *site,
+                              const char *oname) {
+  char chn[256], *msg = ld->scratch;
+  chain_text(site, chn, sizeof chn);
+  snprintf(msg, sizeof ld->scratch,
+           "lock not in the declared order: %s %s %s in %s (step '%s'); "
+           "add its class to the model's lock order",
+           site->thread, site->wait ? "waits for" : "acquires", oname, chn,
+           site->what);
+  copy_cut(ld->msg, sizeof ld->msg, msg);
+  snprintf(ld->pending_report, sizeof ld->pending_report, "%s\n", msg);
+}
+
 /* ------------------------------------------------------------ hooks */
 
 void sim_lockdep_begin(sim_lockdep *ld, const sim_exec_cfg *cfg) {
@@ -382,7 +455,7 @@ void sim_lockdep_begin(sim_lockdep *ld, const sim_exec_cfg *cfg) {
     assert(c);
     ld->cls = c;
     for (uint32_t i = 0; i < cfg->nobjs; i++)
-      ld->cls[i] = -2;
+      ld->cls[i] = LD_NOT_ASKED;
     ld->model = cfg->model;
     ld->ncls = cfg->nobjs;
   }
@@ -413,6 +486,23 @@ static int acquire(sim_lockdep *ld, const sim_exec *x, const sim_thread *t,
       return 1;
     }
     if (add_edge(ld, x, site, h->cls, c, !h->shared, !shared)) {
+      ld->objs[0] = h->obj;
+      ld->objs[1] = o;
+      ld->nobjs = 2;
+      return 1;
+    }
+    char rule[128] = "";
+    const sim_model_ops *ops = x->cfg->ops;
+    if (ops->lock_order && !(ld->inverted[h->cls] >> c & 1) &&
+        ops->lock_order(x->cfg->model, h->cls, c, rule, sizeof rule)) {
+      ld->inverted[h->cls] |= 1ull << c;
+      ld->undo_edge = -2;
+      ld->undo_class = h->cls;
+      ld->undo_acq = c;
+      char on[64], hn[64];
+      ops->obj_name(x->cfg->model, o, on, sizeof on);
+      ops->obj_name(x->cfg->model, h->obj, hn, sizeof hn);
+      report_inversion(ld, site, h, c, on, hn, rule);
       ld->objs[0] = h->obj;
       ld->objs[1] = o;
       ld->nobjs = 2;
@@ -473,11 +563,26 @@ void sim_lockdep_grant(sim_lockdep *ld, sim_exec *x, sim_thread *t,
     case SIM_OP_LOCK:
     case SIM_OP_LOCK_SHARED:
     case SIM_OP_WAIT:
-      if ((c = class_of(ld, x, o)) < 0)
+      if ((c = class_of(ld, x, o)) == -1)
         break;
       if (!have_site) {
         site_of(&site, x, t, s);
         have_site = 1;
+      }
+      if (c == SIM_LOCK_UNDECLARED) {
+        if (!found && !ld->undeclared_done) {
+          char on[64];
+          x->cfg->ops->obj_name(x->cfg->model, o, on, sizeof on);
+          site.wait = op == SIM_OP_WAIT;
+          report_undeclared(ld, &site, on);
+          site.wait = 0;
+          ld->undeclared_done = 1;
+          ld->undo_edge = -3;
+          ld->objs[0] = o;
+          ld->nobjs = 1;
+          found = 1;
+        }
+        break;
       }
       if (op == SIM_OP_TRYLOCK) {
         if (x->owner[o] == tid && !held_has(ld, tid, o))
@@ -506,8 +611,16 @@ void sim_lockdep_grant(sim_lockdep *ld, sim_exec *x, sim_thread *t,
 
 /* Takes back the pending report's change to the graph. */
 static void undo(sim_lockdep *ld) {
-  if (ld->undo_edge < 0) {
+  if (ld->undo_edge == -1) {
     ld->recursive_done &= ~(1ull << ld->undo_class);
+    return;
+  }
+  if (ld->undo_edge == -2) {
+    ld->inverted[ld->undo_class] &= ~(1ull << ld->undo_acq);
+    return;
+  }
+  if (ld->undo_edge == -3) {
+    ld->undeclared_done = 0;
     return;
   }
   ld_edge *e = &ld->edges[ld->undo_edge];

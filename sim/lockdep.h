@@ -45,6 +45,14 @@
 **               the engine (it blocks: a deadlock).  Reported once per
 **               class per graph.
 **
+** declared   with sim_model_ops.lock_order, a model declares its lock
+**            order: an edge A -> B it rejects is a violation ("lock
+**            inversion against the declared order (RULE)"), once per pair
+**            per graph; a lock object whose lock_class is
+**            SIM_LOCK_UNDECLARED is one ("lock not in the declared
+**            order"), once per graph.  A cycle found by the same step is
+**            reported instead.
+**
 ** The graph holds only edges of executions actually run: an explorer that
 ** prunes (sleep sets, state matching) finds a cycle only among the edges
 ** of the executions it ran, which every explorer here covers for each
@@ -88,6 +96,20 @@ int sim_lockdep_nreports(const sim_lockdep *ld);
 /* Formats edge i (0 <= i < nedges, creation order) as "A -> B" with mode
    marks ("A -> B (shared)" when B was acquired shared). */
 void sim_lockdep_edge_text(const sim_lockdep *ld, int i, char *buf, size_t n);
+
+/* Edge i in full, for the event log (reports/log.h: table lock_edge).
+   The pointers point into the graph and live as long as it. */
+typedef struct sim_lockdep_edge {
+  const char *held, *acquired; /* class names */
+  int held_shared;             /* every instance held 'held' shared */
+  int acquired_shared;         /* every instance acquired 'acquired' shared */
+  int wait;                    /* the creating step waited (SIM_OP_WAIT) */
+  const char *thread, *step;   /* the creating step's thread and name */
+  char chain[256];             /* its call chain, innermost first */
+  const uint8_t *sched;        /* the schedule up to and with that step */
+  size_t nsched;
+} sim_lockdep_edge;
+void sim_lockdep_edge_get(const sim_lockdep *ld, int i, sim_lockdep_edge *e);
 
 /*
 ** The full report of the last lock-order violation (sim_result.msg holds

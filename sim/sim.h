@@ -280,7 +280,18 @@ typedef struct sim_model_ops {
      for an object that is not a lock.  Fixed for the model's life.  NULL:
      the lock-order checker (lockdep.h) is off for this model. */
   int (*lock_class)(void *model, sim_oid o, char *buf, size_t n);
+  /* Optional, with lock_class: the model's declared lock order.  Returns
+     1 if acquiring (or waiting for) a lock of class 'acq' while holding
+     one of class 'held' goes against it, with the rule broken in buf
+     ("i_mmap_lock is taken outside private_lock"), else 0.  lock_class
+     may then return SIM_LOCK_UNDECLARED for a lock object the order does
+     not list: its acquisition is a lock-order violation, so that the
+     declared order stays complete. */
+  int (*lock_order)(void *model, int held, int acq, char *buf, size_t n);
 } sim_model_ops;
+
+/* lock_class's answer for a lock the declared order does not list. */
+#define SIM_LOCK_UNDECLARED (-2)
 
 /* In an ops initializer: the model's kinds table, its length from the
    array itself. */

@@ -49,8 +49,9 @@
 ** sleep sets make them), and each of its steps must be in the summary, its
 ** outcome and final state among those seen below the state (final states
 ** kept as a Bloom filter: it can miss a wrong match, never invent one).  Only
-*the last
-** pass's findings count; the first is an error of the search.
+** the last pass's findings count; the first is an error of the search.  A
+** state below which some execution stopped early (a violation, a cut) is
+** not audited: the run-on may go where no execution went before its stop.
 */
 #include <assert.h>
 #include <stdio.h>
@@ -343,7 +344,12 @@ int sf_visit(explorer *e, const sim_choice_ctx *c, size_t i) {
     e->hit = (long)i;
     sf->hitent = (uint32_t)x;
     en->used = sf->pass;
-    if (!sf->audit)
+    /* the audit runs on only below states where no execution stopped
+       early (a violation, a cut): below one that did, the run-on may take
+       a path no execution reached before its stop (a thread that had not
+       run yet), as a stateless search would not either: no error of the
+       search */
+    if (!sf->audit || (en->outcomes & ~1ull))
       return 1;
     sf->audit_prev = i > 0 ? exg_thread(&e->g, i - 1) : -1;
     sf->audit_sleep = sleep;

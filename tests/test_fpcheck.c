@@ -15,6 +15,7 @@
 
 #include "models/model.h"
 #include "sim/explore.h"
+#include "sim/lockdep.h"
 
 struct tally {
   int model_bugs, expected;
@@ -47,6 +48,9 @@ static void check_variant(const scenario *s, const char *variant) {
   b.mm.knobs.footprint_check = 1;
   sim_exec_cfg base = model_exec_cfg(&b);
   base.loop_bound = 2;
+  /* lock-order needs the checker's graph, as `mmsim explore` gives it */
+  sim_lockdep *ld = b.ops->lock_class ? sim_lockdep_new() : NULL;
+  base.lockdep = ld;
   struct tally t = {.expect_kind =
                         b.expect.violation ? b.expect.kind : (const char *)0};
   exp_cfg cfg = {.max_execs = 3000, .on_exec = on_exec, .arg = &t};
@@ -61,6 +65,7 @@ static void check_variant(const scenario *s, const char *variant) {
                  t.expect_kind);
   cr_log_info("%s %s: %llu executions checked", s->path, variant,
               (unsigned long long)t.execs);
+  sim_lockdep_free(ld);
 }
 
 Test(fpcheck, every_bundled_scenario_writes_only_its_footprints,

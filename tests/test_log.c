@@ -198,7 +198,7 @@ Test(log, handoff_rows_are_exact) {
   cr_assert(eq(int, m.named[1], 1));
 
   sqlite3 *db = db_open(path);
-  cr_assert(eq(i64, q_int(db, "PRAGMA user_version"), 1));
+  cr_assert(eq(i64, q_int(db, "PRAGMA user_version"), RLOG_SCHEMA_VERSION));
   cr_assert(eq(i64, r.steps, 8));
   cr_assert(eq(i64, q_int(db, "SELECT count(*) FROM event"), (int64_t)r.steps));
   cr_assert(eq(i64, q_int(db, "SELECT count(*) FROM access"), 8));
@@ -661,13 +661,13 @@ Test(log, refuses_another_schema_version) {
   cr_assert(eq(int, rlog_close(l), 0));
   sqlite3 *db;
   cr_assert(eq(int, sqlite3_open(path, &db), SQLITE_OK));
-  cr_assert(eq(int, sqlite3_exec(db, "PRAGMA user_version=2", NULL, NULL, NULL),
+  cr_assert(eq(int, sqlite3_exec(db, "PRAGMA user_version=1", NULL, NULL, NULL),
                SQLITE_OK));
   sqlite3_close(db);
   char err[512] = "", want[600];
   cr_assert(eq(ptr, rlog_open(path, err, sizeof err), NULL));
   snprintf(want, sizeof want,
-           "%s: event log schema version 2, this mmsim reads version 1", path);
+           "%s: event log schema version 1, this mmsim reads version 2", path);
   cr_assert(eq(str, err, want));
   free(path);
 }
@@ -676,7 +676,7 @@ Test(log, fresh_log_settings) {
   char *path = db_path("fresh.db");
   rlog *l = log_open(path);
   sqlite3 *db = db_open(path);
-  cr_assert(eq(i64, q_int(db, "PRAGMA user_version"), 1));
+  cr_assert(eq(i64, q_int(db, "PRAGMA user_version"), RLOG_SCHEMA_VERSION));
   cr_assert(eq(i64, q_int(db, "PRAGMA application_id"), 0x6d6d7369));
   char *got = q_rows(db, "PRAGMA journal_mode");
   cr_assert(eq(str, got, "wal\n"));

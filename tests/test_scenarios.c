@@ -404,7 +404,7 @@ Test(scenarios, database_and_timeline_of_the_prefix_run) {
       {"select group_concat(name, ',') from thread", "cpu0,cpu1"},
       {"select variant, policy, seed, expect from run",
        "2.6.20|timed|1|violation page-mapped-on-remove"},
-      {"pragma user_version", "1"},
+      {"pragma user_version", "2"},
   };
   char want0[1024];
   snprintf(want0, sizeof want0, "violation|28|%s|%s", sched, trace);

@@ -717,8 +717,13 @@ static int explore_variant(campaign *c, const camp_opts *o, const char *variant,
   for (int i = 0; i < res->nkinds && !*stop; i++)
     minimise_kind(&u, &base, &res->kinds[i]);
   judge(res, &l->b, o, *stop != 0);
-  if (o->log)
+  if (o->log) {
     log_counterexamples(&u, &base);
+    /* the graph of every execution explored (with --jobs, the parent's:
+       the workers' graphs stay in the workers) */
+    if (base.lockdep && u.run_id >= 0)
+      rlog_lock_edges(o->log, u.run_id, base.lockdep);
+  }
 out:
   sim_lockdep_free(base.lockdep);
   sim_lockdep_free(u.log_ld);

@@ -297,7 +297,7 @@ static int run_main(const char *cmd, int argc, char **argv) {
   sim_lockdep *ld = NULL;
   FILE *tf = NULL;
   sim_result r = {0};
-  int64_t exec_id = -1;
+  int64_t exec_id = -1, run_id = -1;
   char err[512], note[256] = "";
   int rc = parse_opts(argc, argv, &o);
   if (rc < 0)
@@ -328,7 +328,7 @@ static int run_main(const char *cmd, int argc, char **argv) {
     }
     cli_run_info ci;
     cli_run_info_of(&ci, l, cmd, sim_policy_name(p.pol), p.seed);
-    int64_t run_id = rlog_run_begin(log, &ci.ri);
+    run_id = rlog_run_begin(log, &ci.ri);
     exec_id = run_id < 0 ? -1 : rlog_exec_begin(log, run_id, cli_namer, &l->b);
     if (exec_id < 0) {
       fprintf(stderr, "error: %s: %s\n", db, rlog_errmsg(log));
@@ -368,7 +368,8 @@ static int run_main(const char *cmd, int argc, char **argv) {
              "schedule diverged at step %llu: thread %d was not enabled; "
              "continued with the lowest-numbered enabled thread",
              (unsigned long long)ss.diverged_at, ss.div_wanted);
-  if (log && rlog_exec_end(log, &r, sched, note[0] ? note : NULL)) {
+  if (log && (rlog_exec_end(log, &r, sched, note[0] ? note : NULL) ||
+              (ld && rlog_lock_edges(log, run_id, ld)))) {
     fprintf(stderr, "error: %s: %s\n", db, rlog_errmsg(log));
     goto out;
   }
