@@ -42,6 +42,10 @@
 ** file_update_time, O_SYNC, balance_dirty_pages_ratelimited, the LRU
 ** pagevec of 2.6.20's __grab_cache_page, and 2.6.24's
 ** generic_perform_write_2copy for filesystems still on ->prepare_write.
+** A kernel access to a bad user address (a munmapped buffer) goes through
+** do_page_fault's bad_area like a user access and is counted in
+** mm_state.segv, where the kernel's exception fixup sends no signal: the
+** write returns -EFAULT either way.
 */
 #include <assert.h>
 
@@ -103,7 +107,9 @@ static int copy_user_page_step(sim_thread *t, int mm, uint64_t addr, int dst,
 /* fault_in_pages_readable() (2.6.20 include/linux/pagemap.h): __get_user
    of the first byte of the buffer (and of the last, which is in the same
    page here): a user load through the real fault path, mmap_sem and, on
-   2.6.23, the source page's lock in filemap_fault.  0, or -EFAULT. */
+   2.6.23, the source page's lock in filemap_fault.  2.6.20's returns
+   nothing (its caller goes on regardless); 2.6.24's returns 0, or -EFAULT
+   when the access fails, as this one does. */
 int fault_in_pages_readable(sim_thread *t, int mm, uint64_t addr) {
   sim_enter(t, "fault_in_pages_readable");
   int ret = user_access(t, mm, addr, 0);
@@ -436,8 +442,8 @@ static long generic_file_buffered_write(sim_thread *t, int file, uint32_t index,
     status = generic_perform_write(t, file, index, mm, addr);
     goto out;
   }
-  /* "Bring in the user page that we will copy from _first_": its result
-     is not used */
+  /* "Bring in the user page that we will copy from _first_" (void in
+     2.6.20) */
   fault_in_pages_readable(t, mm, addr);
   int page = __grab_cache_page(t, file, index);
   if (page < 0) {

@@ -526,3 +526,41 @@ Test(bufwrite, short_copy_without_buffers_zeroes_then_retries_2_6_24) {
   cr_assert_eq(model.s.as[0].disk[0], model.s.page[p].data);
   sim_result_free(&r);
 }
+
+/* ------------------------------------------------- a bad user buffer */
+
+/* The source is unmapped: 2.6.20 ignores the fault-in's failure, locks
+   the page, both copies fail, and generic_commit_write still dirties it;
+   2.6.24's fault-in returns -EFAULT before any page is locked. */
+static void munmap_then_write(sim_thread *t) {
+  mm_model *m = mm_of(t);
+  sys_munmap(t, 0, 0x10000, 2 * PAGE_SIZE);
+  seen.ret = generic_file_aio_write(t, 0, 0, 0, 0x11000);
+  seen.flags = m->s.page[m->s.as[0].tree[0]].flags;
+}
+
+Test(bufwrite, a_write_from_an_unmapped_buffer_is_efault) {
+  static const struct {
+    const char *kernel;
+    uint8_t dirty;
+    int copies;
+  } cases[] = {{"2.6.20", PG_dirty, 2}, {"2.6.24", 0, 0}};
+  char text[512];
+  for (int i = 0; i < 2; i++) {
+    snprintf(text, sizeof text, WRITE_FILE("%s", "all", "buffers"),
+             cases[i].kernel);
+    memset(&seen, 0, sizeof seen);
+    setup(text, NULL);
+    custom = 1;
+    bodies[0] = munmap_then_write;
+    sim_result r = exec_observed(NULL);
+    cr_assert_eq(r.outcome, SIM_CLEAN, "%s: %s", cases[i].kernel, r.msg);
+    cr_assert_eq(seen.ret, -EFAULT, "%s", cases[i].kernel);
+    cr_assert_eq(seen.flags & PG_dirty, cases[i].dirty, "%s", cases[i].kernel);
+    int copies = 0;
+    for (int k = 0; k < obs.n; k++)
+      copies += !strncmp(obs.ev[k], "filemap_copy_from_user: ", 24);
+    cr_assert_eq(copies, cases[i].copies, "%s", cases[i].kernel);
+    sim_result_free(&r);
+  }
+}
