@@ -170,12 +170,19 @@ out:
 
 /* ------------------------------------------------------------ faults */
 
-/* ->page_mkwrite (2.6.20 and 2.6.23 callers), called without the pte lock:
-   the filesystem's callback (block_page_mkwrite checks page->mapping); the
-   model's callback does nothing but that read. */
-static void page_mkwrite(sim_thread *t, int page) {
+/* ->page_mkwrite (2.6.20 and 2.6.23 callers), called without the pte lock
+   and with the page unlocked: the filesystem's callback.  An 'ext4' file's
+   is block_page_mkwrite (buffer.c: attaches and dirties the buffers); for
+   the other 'page_mkwrite' files the model's callback does nothing but
+   block_page_mkwrite's read of page->mapping. */
+static void page_mkwrite(sim_thread *t, const struct vma *v, int page) {
+  mm_model *m = mm_of(t);
+  if (m->scn->files[v->file].ext4) {
+    block_page_mkwrite(t, page, v->file);
+    return;
+  }
   SIM_STEP(t, "->page_mkwrite", COST_SYSCALL,
-           SIM_RD(page_mapping_oid(mm_of(t), page)));
+           SIM_RD(page_mapping_oid(m, page)));
 }
 
 static int pte_is_none(const struct cond_fp *c) {
@@ -264,7 +271,7 @@ retry:
   }
   ret = type;
   if (write && m->scn->files[file].page_mkwrite)
-    page_mkwrite(t, page); /* shared vma, without the page lock */
+    page_mkwrite(t, v, page); /* shared vma, without the page lock */
   SIM_STEP(t, "pte_offset_map_lock", COST_LOCK, SIM_LOCK(pte_lock(m, mm)),
            SIM_RD(trunc_oid(m, file)));
   if (use_seq && sequence != m->s.as[file].truncate_count) {
@@ -321,7 +328,7 @@ static int __do_fault(sim_thread *t, int mm, const struct vma *v, uint64_t addr,
   assert(ret & VM_FAULT_LOCKED);
   if (write && m->scn->files[file].page_mkwrite) {
     unlock_page(t, m, page);
-    page_mkwrite(t, page);
+    page_mkwrite(t, v, page);
     lock_page(t, m, page);
     SIM_STEP(t, "page->mapping?", COST_ATOMIC,
              SIM_RD(page_mapping_oid(m, page)));
@@ -379,7 +386,7 @@ static int do_wp_page(sim_thread *t, int mm, const struct vma *v, uint64_t addr,
              SIM_ADD(page_ref_oid(m, page)), SIM_UNLOCK(pte_lock(m, mm)));
     m->s.page[page].count++;
     page_ref_held(t, page, 1);
-    page_mkwrite(t, page);
+    page_mkwrite(t, v, page);
     mm_spin_lock(t, pte_lock(m, mm), "pte_offset_map_lock");
     put_page(t, page);
     SIM_STEP(t, "pte_same?", COST_PTE, SIM_RD(pte_oid(m, mm, slot)));
@@ -567,7 +574,8 @@ static void follow_page_touch(sim_thread *t, int page, struct pte pte,
 /* follow_page() (2.6.20 mm/memory.c, read): the page that the present
    pte at 'address' maps, or -1.  Under the pte lock: a none pte, or a
    read-only one for FOLL_WRITE, gives -1; FOLL_GET takes a reference
-   (get_page); FOLL_TOUCH dirties the page for FOLL_WRITE (see
+   (get_page; FOLL_PIN from 5.6: try_grab_page, gup.c); FOLL_TOUCH
+   dirties the page for FOLL_WRITE (see
    follow_page_touch).  Mainline (2.6.19, 2.6.20) never drops a reference
    here.  Knob follow_page.put_without_get, the -mm "optimize
    follow_pages" patch that Hugh reviewed in May 2006 (2.6.17-rc4-mm; the
@@ -592,8 +600,8 @@ int follow_page(sim_thread *t, const struct vma *v, uint64_t address,
   }
   page = pte.page; /* vm_normal_page */
   sim_after(t, "page#%d", page);
-  if (flags & (mm_patch ? FOLL_GET | FOLL_TOUCH : FOLL_GET))
-    get_page(t, page);
+  if (flags & (mm_patch ? FOLL_GET | FOLL_TOUCH : FOLL_GET | FOLL_PIN))
+    try_grab_page(t, page, flags & (FOLL_GET | FOLL_PIN) ? flags : FOLL_GET);
   if (!mm_patch && (flags & FOLL_TOUCH))
     follow_page_touch(t, page, pte, flags);
 unlock:

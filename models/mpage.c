@@ -38,6 +38,8 @@ static int mpage_writepage(sim_thread *t, int page) {
 /* a_ops->writepage: the page is locked and was dirty; it returns with
    the page unlocked. */
 static int writepage(sim_thread *t, int page, int file) {
+  if (mm_of(t)->scn->files[file].ext4)
+    return ext4_writepage(t, page);
   if (mm_of(t)->scn->files[file].buffers)
     return block_write_full_page(t, page);
   return mpage_writepage(t, page);

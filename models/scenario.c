@@ -100,7 +100,7 @@ static int parse_kernel(scn_parser *ps, scn_tok kw) {
 /* The knob named t into kname; its index, or -1 (reported). */
 static int knob_name(scn_parser *ps, scn_tok t, char *kname, size_t n) {
   scn_shown b;
-  char list[512];
+  char list[1024];
   const char *names[64];
   int idx = -1;
   if (t.len == 0)
@@ -331,6 +331,10 @@ int scn_tracks_writeback(const scenario *scn) {
       case SCN_MUNMAP:
       case SCN_MADVISE:
       case SCN_FOLLOW_PAGE:
+      case SCN_GUP:
+      case SCN_PIN:
+      case SCN_DMA_WRITE:
+      case SCN_UNPIN:
         return 1;
       case SCN_LOAD:
       case SCN_STORE:

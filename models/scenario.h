@@ -56,16 +56,30 @@ enum scn_op_kind {
   SCN_FOLLOW_PAGE, /* <mm> follow_page <addr> [get] [touch] [write]
                       follow_page() with FOLL_GET/TOUCH/WRITE (flags 0:
                       none), as get_user_pages' first step */
+  /* GUP and DMA (R3, models/gup.c): the thread keeps each page it gets
+     or pins until its unpin of the same address */
+  SCN_GUP,       /* <mm> gup <addr> [write] [force]  get_user_pages() with
+                    FOLL_GET (| FOLL_WRITE | FOLL_FORCE), kept */
+  SCN_PIN,       /* <mm> pin <addr> [write]   a driver's long-term pin:
+                    pin_user_pages(FOLL_PIN) where the kernel has it (knob
+                    gup.foll_pin), else get_user_pages(FOLL_GET) */
+  SCN_DMA_WRITE, /* <mm> dma_write <addr>     the device writes the page
+                    the thread holds for addr: no pte, no fault, no dirtying */
+  SCN_UNPIN,     /* <mm> unpin <addr> [dirty] release it: the flavour of
+                    the variant and of how it was taken (gup.c) */
 };
 
 /* SCN_MPROTECT's protection; SCN_MSYNC's flags; SCN_FOLLOW_PAGE's flags */
 enum scn_prot { SCN_PROT_NONE, SCN_PROT_READ, SCN_PROT_RW };
 enum { SCN_MS_ASYNC = 1, SCN_MS_SYNC = 4 }; /* include/asm-generic/mman.h */
 enum { SCN_FOLL_WRITE = 1, SCN_FOLL_TOUCH = 2, SCN_FOLL_GET = 4 };
+/* SCN_GUP/SCN_PIN's flags (arg): write, force; SCN_UNPIN's: dirty */
+enum { SCN_GUP_WRITE = 1, SCN_GUP_FORCE = 2, SCN_UNPIN_DIRTY = 1 };
 
 typedef struct scn_op {
   enum scn_op_kind kind;
   int line, col;
+  int addr_col;    /* SCN_GUP/PIN/DMA_WRITE/UNPIN: column of the address */
   int mm;          /* SCN_LOAD/STORE: index into mms */
   uint64_t addr;   /* SCN_LOAD/STORE */
   int file;        /* SCN_TRUNCATE/DIO_WRITE/PUNCH: index into files */
@@ -74,7 +88,8 @@ typedef struct scn_op {
   uint32_t npages; /* SCN_DIO_WRITE/PUNCH: page count (default 1) */
   uint64_t ns;     /* SCN_DELAY */
   int arg;         /* SCN_MPROTECT: enum scn_prot; SCN_MSYNC: SCN_MS_*;
-                      SCN_FOLLOW_PAGE: SCN_FOLL_* */
+                      SCN_FOLLOW_PAGE: SCN_FOLL_*; SCN_GUP/PIN:
+                      SCN_GUP_*; SCN_UNPIN: SCN_UNPIN_DIRTY */
 } scn_op;
 
 typedef struct scn_thread {
@@ -95,6 +110,11 @@ typedef struct scn_file {
   int needs_buffers; /* 'buffers_required': its ->writepage BUGs on a page
                         without buffers (ext4's page_buffers() before
                         cc509574), where ext3's creates them */
+  int ext4;          /* 'ext4': buffers, ->page_mkwrite is
+                        block_page_mkwrite (attaches and dirties buffers),
+                        ->writepage is ext4_writepage (needs buffers: BUG
+                        before 5.18, a warning and the page skipped from
+                        cc509574); no dirty-without-buffers check */
 } scn_file;
 
 typedef struct scn_mm {
@@ -172,6 +192,11 @@ int scn_parse_string(const char *name, const char *text, scenario *s, char *err,
                      size_t errlen);
 
 const char *scn_op_name(enum scn_op_kind k);
+
+/* The gup or pin operation by which thread 'th' holds the page at (mm,
+   addr) after its first 'nops' operations, or NULL (scn_ops.c). */
+const scn_op *scn_held_op(const scn_thread *th, int nops, int mm,
+                          uint64_t addr);
 
 /* Does the MM model track writeback for this scenario (mm_model.wb: its
    own block device and exit threads, numbered after the scenario's, and

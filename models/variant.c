@@ -69,6 +69,24 @@ const mm_knob_desc mm_knob_table[] = {
      "GET|TOUCH"},
     {"dio.reinvalidate", K(dio_reinvalidate),
      "2.6.24 generic_file_direct_IO: invalidate again after ->direct_IO"},
+    {"gup.foll_pin", K(gup_foll_pin),
+     "5.6 pin_user_pages/unpin_user_pages_dirty_lock: FOLL_PIN for a "
+     "driver's pin (eddb1c22); off: get_user_pages + put_page"},
+    {"gup.pin_counting", K(gup_pin_counting),
+     "5.7 try_grab_page: a FOLL_PIN adds GUP_PIN_COUNTING_BIAS (1024), "
+     "page_maybe_dma_pinned (3faa52c0)"},
+    {"gup.put_user_pages", K(gup_put_user_pages),
+     "5.2 put_user_pages_dirty_lock: dirty only a clean page, then "
+     "put_user_page (fc1d8e7c)"},
+    {"ext4.warn_no_buffers", K(ext4_warn_no_buffers),
+     "5.18 ext4_writepage: warn, ClearPageDirty and skip a page without "
+     "buffers (cc509574); off: BUG"},
+    {"debug.pinned_lost_buffers", K(pinned_lost_buffers),
+     "check: a page under a FOLL_WRITE GUP reference keeps its buffers "
+     "(pinned-lost-buffers)"},
+    {"debug.pinned_cleaned", K(pinned_cleaned),
+     "check: a page under a FOLL_WRITE GUP reference stays dirty "
+     "(pinned-page-cleaned)"},
     {"debug.bug_on_mapped_remove", K(bug_on_mapped_remove),
      "debug BUG_ON(page_mapped) in __remove_from_page_cache"},
     {"debug.footprint_check", K(footprint_check),

@@ -66,6 +66,33 @@ typedef struct mm_knobs {
   /* 2.6.24 generic_file_direct_IO(): invalidate before ->direct_IO and
      again after it, ignoring the second result. */
   int dio_reinvalidate;
+  /* R3 (GUP pins, models/gup.c).  5.6 (eddb1c22 "mm/gup: introduce
+     pin_user_pages*() and FOLL_PIN"): a driver's long-term pin is
+     pin_user_pages(FOLL_PIN) released by unpin_user_pages_dirty_lock();
+     off: get_user_pages(FOLL_GET), released by put_page. */
+  int gup_foll_pin;
+  /* 5.7 (3faa52c0 "mm/gup: track FOLL_PIN pages"): a FOLL_PIN reference
+     adds GUP_PIN_COUNTING_BIAS (1024) to the count, and
+     page_maybe_dma_pinned() is count >= 1024; off: a pin is one get. */
+  int gup_pin_counting;
+  /* 5.2 (fc1d8e7c "mm: introduce put_user_page*(), placeholder
+     versions"): a FOLL_GET reference is released with
+     put_user_pages_dirty_lock(), which dirties only a clean page; off:
+     the old drivers' set_page_dirty_lock() + put_page(). */
+  int gup_put_user_pages;
+  /* 5.18 (cc509574 "ext4: don't BUG if someone dirty pages without
+     asking ext4 first"): ext4_writepage on a page without buffers warns,
+     clears PG_dirty and skips it (the data is dropped); off: BUG in
+     page_buffers(). */
+  int ext4_warn_no_buffers;
+  /* Debug check (no kernel has it): while a thread holds a FOLL_WRITE
+     GUP reference, the page keeps its buffers (PG_private), the property
+     6.4 (d824ec2a) gives FOLL_PIN pins; violation pinned-lost-buffers. */
+  int pinned_lost_buffers;
+  /* Debug check (no kernel has it): while a thread holds a FOLL_WRITE
+     GUP reference, the page stays dirty (writeback does not clean a page
+     a device may still write); violation pinned-page-cleaned. */
+  int pinned_cleaned;
   /* Debug check: BUG_ON(page_mapped(page)) in __remove_from_page_cache(),
      the assertion that caught the race in SUSE kernels. */
   int bug_on_mapped_remove;

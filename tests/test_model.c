@@ -261,13 +261,14 @@ Test(model, bug_on_is_raised_by_id_and_named_from_the_table) {
   cr_assert_eq(model_kind_find(&b, r.kind), r.kind_id);
   sim_result_free(&r);
 
-  char names[256];
+  char names[512];
   model_kind_names(&b, names, sizeof names);
   cr_assert_str_eq(
       names, "deadlock, bad-unlock, lock-order, page-mapped-on-remove, "
              "pte-cache-mismatch, pte-beyond-eof, refcount-mismatch, "
              "undeclared-write, lost-write, fsync-lost, writenotify-dirty, "
-             "dirty-without-buffers, writepage-without-buffers");
+             "dirty-without-buffers, writepage-without-buffers, "
+             "pinned-lost-buffers, pinned-page-cleaned");
   cr_assert_eq(model_kind_find(&b, "lost-update"), SIM_KIND_NONE,
                "a litmus kind is not the MM model's");
 }
@@ -316,7 +317,8 @@ Test(model, bind_rejects_a_kind_the_model_never_reports) {
            "bad-unlock, lock-order, page-mapped-on-remove, "
            "pte-cache-mismatch, pte-beyond-eof, refcount-mismatch, "
            "undeclared-write, lost-write, fsync-lost, writenotify-dirty, "
-           "dirty-without-buffers, writepage-without-buffers");
+           "dirty-without-buffers, writepage-without-buffers, "
+           "pinned-lost-buffers, pinned-page-cleaned");
   cr_assert_eq(scn_parse_string("t.scn",
                                 "scenario \"t\"\nlitmus counter 2\n"
                                 "expect violation pte-beyond-eof\n",

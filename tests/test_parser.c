@@ -437,14 +437,16 @@ ERR_TEST(trailing_junk, "scenario \"t\" extra\n",
          "t.scn:1:14: error: unexpected 'extra' after a complete 'scenario' "
          "statement, expected end of line")
 
-ERR_TEST(unknown_file_option, "scenario \"t\"\nfile d size=4096 mode=rw\n",
-         "t.scn:2:18: error: unknown option 'mode' for 'file', expected "
-         "size=, cached=, dirty=, page_mkwrite, buffers or buffers_required")
+ERR_TEST(
+    unknown_file_option, "scenario \"t\"\nfile d size=4096 mode=rw\n",
+    "t.scn:2:18: error: unknown option 'mode' for 'file', expected "
+    "size=, cached=, dirty=, page_mkwrite, buffers, buffers_required or ext4")
 
-ERR_TEST(unknown_file_option_lists_buffers,
-         "scenario \"t\"\nfile d size=4096 buffer\n",
-         "t.scn:2:18: error: unknown option 'buffer' for 'file', expected "
-         "size=, cached=, dirty=, page_mkwrite, buffers or buffers_required")
+ERR_TEST(
+    unknown_file_option_lists_buffers,
+    "scenario \"t\"\nfile d size=4096 buffer\n",
+    "t.scn:2:18: error: unknown option 'buffer' for 'file', expected "
+    "size=, cached=, dirty=, page_mkwrite, buffers, buffers_required or ext4")
 
 /* the journal writes buffers: a file without them has nothing to flush */
 ERR_TEST(fs_flush_needs_buffers, HEAD "cpu0: fs_flush data\n",
@@ -505,7 +507,9 @@ ERR_TEST(bad_knob_name, "scenario \"t\"\nset fault.lockpage = on\n",
          "wb.mkclean_first, wb.fault_waits_locked, "
          "free_buffers.dirty_under_lock, free_buffers.mkclean, "
          "mprotect.writenotify, mprotect.dirty_accountable, "
-         "follow_page.put_without_get, dio.reinvalidate, "
+         "follow_page.put_without_get, dio.reinvalidate, gup.foll_pin, "
+         "gup.pin_counting, gup.put_user_pages, ext4.warn_no_buffers, "
+         "debug.pinned_lost_buffers, debug.pinned_cleaned, "
          "debug.bug_on_mapped_remove, debug.footprint_check")
 
 ERR_TEST(bad_knob_value, "scenario \"t\"\nset fault.lock_page = yes\n",
@@ -519,7 +523,7 @@ ERR_TEST(bad_knob_value, "scenario \"t\"\nset fault.lock_page = yes\n",
   "pte-cache-mismatch, "                                                       \
   "pte-beyond-eof, refcount-mismatch, undeclared-write, lost-write, "          \
   "fsync-lost, writenotify-dirty, dirty-without-buffers, "                     \
-  "writepage-without-buffers"
+  "writepage-without-buffers, pinned-lost-buffers, pinned-page-cleaned"
 #define LITMUS_KINDS                                                           \
   "deadlock, bad-unlock, lock-order, lost-update, lost-message, invariant"
 
@@ -717,12 +721,14 @@ ERR_TEST(reserved_file_name_statement, "scenario \"t\"\nfile map size=1\n",
 ERR_TEST(unknown_operation, HEAD "cpu0: fork p1\n",
          "t.scn:7:7: error: unknown operation 'fork', expected truncate, "
          "dio_write, punch, delay, fsync, sync, writeback, fs_flush, release "
-         "or MM load|store|mprotect|msync|munmap|madvise|follow_page ADDR with "
+         "or MM load|store|mprotect|msync|munmap|madvise|follow_page|gup|pin|"
+         "dma_write|unpin ADDR with "
          "a declared MM")
 
 ERR_TEST(unknown_access, HEAD "cpu0: p1 exec 0x10000\n",
          "t.scn:7:10: error: unknown access 'exec', expected load, store, "
-         "mprotect, msync, munmap, madvise or follow_page")
+         "mprotect, msync, munmap, madvise, follow_page, gup, pin, dma_write "
+         "or unpin")
 
 ERR_TEST(duplicate_expect, HEAD TAIL "expect on 2.6.23 clean\nexpect clean\n",
          "t.scn:10:1: error: duplicate 'expect' statement, first at line 8")

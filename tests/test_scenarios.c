@@ -231,7 +231,8 @@ Test(cli, check_reports_unknown_violation_kind) {
       "of deadlock, bad-unlock, lock-order, page-mapped-on-remove, "
       "pte-cache-mismatch, pte-beyond-eof, refcount-mismatch, "
       "undeclared-write, lost-write, fsync-lost, writenotify-dirty, "
-      "dirty-without-buffers, writepage-without-buffers");
+      "dirty-without-buffers, writepage-without-buffers, "
+      "pinned-lost-buffers, pinned-page-cleaned");
 }
 
 /* `mmsim check` refuses a journal flush of a file without buffers, with
