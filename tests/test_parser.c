@@ -788,3 +788,75 @@ Test(parser, shipped_scenarios_parse) {
   free(s);
   globfree(&g);
 }
+
+/* ------------------------------------------------------------------------ */
+/* GUP operations (gup, pin, dma_write, unpin) and the 'ext4' file trait      */
+
+Test(parser, gup_operations) {
+  scenario *s = parse_ok("scenario \"t\"\nkernel 2.6.24\ncpus 2\n"
+                         "file data size=8K cached=0 ext4\nmm p1\n"
+                         "map p1 data at 0x10000 pages=2 shared rw\n"
+                         "cpu0: p1 pin 0x10000 write\n"
+                         "cpu0: p1 gup 0x11000 write force\n"
+                         "cpu0: p1 dma_write 0x10000\n"
+                         "cpu0: p1 unpin 0x10000 dirty\n"
+                         "cpu0: p1 unpin 0x11000\n"
+                         "cpu0: p1 gup 0x10000\n"
+                         "cpu0: p1 unpin 0x10000\n" TAIL);
+  const scn_op *op = s->threads[0].ops;
+  cr_assert(s->files[0].ext4 && s->files[0].buffers &&
+            s->files[0].page_mkwrite && !s->files[0].needs_buffers);
+  cr_assert_eq(op[0].kind, SCN_PIN);
+  cr_assert_eq(op[0].arg, SCN_GUP_WRITE);
+  cr_assert_eq(op[1].kind, SCN_GUP);
+  cr_assert_eq(op[1].arg, SCN_GUP_WRITE | SCN_GUP_FORCE);
+  cr_assert_eq(op[2].kind, SCN_DMA_WRITE);
+  cr_assert_eq(op[3].kind, SCN_UNPIN);
+  cr_assert_eq(op[3].arg, SCN_UNPIN_DIRTY);
+  cr_assert_eq(op[4].arg, 0);
+  cr_assert_eq(scn_held_op(&s->threads[0], 3, 0, 0x10000), &op[0]);
+  cr_assert_null(scn_held_op(&s->threads[0], 4, 0, 0x10000));
+  cr_assert_eq(scn_held_op(&s->threads[0], 6, 0, 0x10000), &op[5]);
+  cr_assert(scn_tracks_writeback(s));
+  free(s);
+}
+
+ERR_TEST(dma_write_without_pin, HEAD "cpu0: p1 dma_write 0x10000\n",
+         "t.scn:7:20: error: dma_write of 0x10000, which thread 'cpu0' does "
+         "not hold, expected a 'p1 pin 0x10000' or 'p1 gup 0x10000' line of "
+         "this thread before this one")
+ERR_TEST(unpin_of_another_thread,
+         HEAD "cpu0: p1 pin 0x10000 write\ncpu1: p1 unpin 0x10000 dirty\n",
+         "t.scn:8:16: error: unpin of 0x10000, which thread 'cpu1' does not "
+         "hold, expected a 'p1 pin 0x10000' or 'p1 gup 0x10000' line of this "
+         "thread before this one")
+ERR_TEST(pin_twice, HEAD "cpu0: p1 pin 0x10000 write\ncpu0: p1 gup 0x10000\n",
+         "t.scn:8:14: error: thread 'cpu0' already holds 0x10000 from line 7, "
+         "expected a 'p1 unpin 0x10000' line before this one")
+ERR_TEST(dma_write_to_a_read_gup,
+         HEAD "cpu0: p1 gup 0x10000\ncpu0: p1 dma_write 0x10000\n",
+         "t.scn:8:20: error: dma_write to 0x10000, which line 7 got without "
+         "'write', expected a gup with write")
+ERR_TEST(gup_unaligned, HEAD "cpu0: p1 gup 0x10010 write\n",
+         "t.scn:7:14: error: address 0x10010 is not page aligned, expected a "
+         "multiple of 0x1000 for gup")
+ERR_TEST(gup_outside_maps, HEAD "cpu0: p1 pin 0x20000\n",
+         "t.scn:7:14: error: address 0x20000 is outside every map of 'p1', "
+         "expected an address in [0x10000, 0x12000)")
+ERR_TEST(pin_has_no_force, HEAD "cpu0: p1 pin 0x10000 force\n",
+         "t.scn:7:22: error: unknown option 'force' for 'pin', expected write")
+ERR_TEST(unpin_bad_flag,
+         HEAD "cpu0: p1 pin 0x10000\ncpu0: p1 unpin 0x10000 "
+              "write\n",
+         "t.scn:8:24: error: unknown option 'write' for 'unpin', expected "
+         "dirty")
+
+Test(parser_errors, write_gup_of_a_private_map) {
+  bind_err("scenario \"t\"\nkernel 2.6.24\ncpus 1\nfile data size=4K\n"
+           "mm p1\nmap p1 data at 0x10000 pages=1 private rw\n"
+           "cpu0: p1 gup 0x10000 write force\ncpu0: p1 unpin 0x10000\n"
+           "expect clean\n",
+           "t.scn:7:7: error: write GUP of a private or read-only mapping: "
+           "the fault would copy-on-write (FOLL_FORCE included), which is not "
+           "modelled, expected a shared rw map");
+}
