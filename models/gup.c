@@ -127,6 +127,100 @@ out:
   return page;
 }
 
+static void unpin_user_page(sim_thread *t, int page);
+
+static int page_in_use(const struct cond_fp *c) {
+  return c->m->s.page[c->page].count > 0;
+}
+
+/* gup_pte_range() of get_user_pages_fast() (4.19 mm/gup.c; 5.7 with
+   try_grab_compound_head), for one pte, with interrupts off and no lock:
+   read the pte once; a none pte, or a read-only one for FOLL_WRITE, sends
+   the caller to the slow path; else take a speculative reference
+   (page_cache_get_speculative: get_page_unless_zero, which fails on a
+   page already freed: it reads the count, so unlike get_page it does not
+   commute with the other references) and read the pte again: if it
+   changed (zapped, write-protected by page_mkclean, remapped), drop the
+   reference and fall back.  The page, or -1.  Not modelled: the
+   interrupts-off section that holds off the TLB-flush IPIs of the
+   racers (the model has no TLB), compound pages. */
+static int gup_fast_pte(sim_thread *t, int mm, uint64_t addr, unsigned flags) {
+  mm_model *m = mm_of(t);
+  int tid = sim_thread_id(t);
+  const struct vma *v = vma_at(m, mm, addr); /* the page-table walk */
+  int slot = vma_pte_slot(v, addr);
+  const struct pte *ptep = &m->s.mm[mm].pte[slot];
+  SIM_STEP(t, "gup_get_pte: pte = READ_ONCE(*ptep)", COST_PTE,
+           SIM_RD(pte_oid(m, mm, slot)));
+  struct pte pte = *ptep;
+  if (!pte.present || ((flags & FOLL_WRITE) && !pte.write)) {
+    sim_after(t, "pte %s: slow path", pte.present ? "read-only" : "none");
+    return -1;
+  }
+  int page = pte.page;
+  struct cond_fp c = {
+      .m = m,
+      .test = page_in_use,
+      .page = page,
+      .nbase = 1,
+      .nmore = 1,
+      .acc = {SIM_RD(page_ref_oid(m, page)), SIM_ADD(page_ref_oid(m, page))}};
+  if (!mm_cond_step(t,
+                    flags & FOLL_PIN
+                        ? "try_grab_compound_head: page_ref_add_unless_zero"
+                        : "page_cache_get_speculative: get_page_unless_zero",
+                    COST_ATOMIC, &c)) {
+    sim_after(t, "page#%d freed: slow path", page);
+    return -1;
+  }
+  if (flags & FOLL_PIN) {
+    int bias = mm_pin_bias(m);
+    assert(m->s.page[page].count <= INT16_MAX - bias);
+    m->s.page[page].count = (int16_t)(m->s.page[page].count + bias);
+    m->pins[tid][page]++;
+  } else {
+    m->s.page[page].count++;
+    page_ref_held(t, page, 1);
+  }
+  SIM_STEP(t, "pte_val(pte) != pte_val(*ptep)?", COST_PTE,
+           SIM_RD(pte_oid(m, mm, slot)));
+  if (ptep->present != pte.present || ptep->page != pte.page ||
+      ptep->write != pte.write || ptep->dirty != pte.dirty) {
+    sim_after(t, "pte changed: drop the reference, slow path");
+    m->gup_fast_fallbacks++;
+    if (flags & FOLL_PIN)
+      unpin_user_page(t, page);
+    else
+      put_page(t, page);
+    return -1;
+  }
+  sim_after(t, "page#%d", page);
+  return page;
+}
+
+/* get_user_pages_fast() (4.19 mm/gup.c; pin_user_pages_fast from 5.6,
+   FOLL_PIN) for the page at addr of mm 'mm': gup_fast_pte, and if it
+   gives up, get_user_pages_unlocked (the slow path, mmap_sem taken). */
+int get_user_pages_fast(sim_thread *t, int mm, uint64_t addr,
+                        unsigned gup_flags) {
+  mm_model *m = mm_of(t);
+  sim_enter(t, gup_flags & FOLL_PIN ? "pin_user_pages_fast"
+                                    : "get_user_pages_fast");
+  if (!(gup_flags & FOLL_PIN))
+    gup_flags |= FOLL_GET;
+  int page = gup_fast_pte(t, mm, addr, gup_flags);
+  if (page >= 0) {
+    if (gup_flags & FOLL_WRITE)
+      m->gup_write[sim_thread_id(t)][page]++;
+  } else {
+    sim_enter(t, "get_user_pages_unlocked");
+    page = __get_user_pages(t, mm, addr, gup_flags);
+    sim_leave(t);
+  }
+  sim_leave(t);
+  return page;
+}
+
 /* get_user_pages() with FOLL_GET (| FOLL_WRITE | FOLL_FORCE), the form of
    every kernel up to 5.5 and of short-term users after. */
 int get_user_pages(sim_thread *t, int mm, uint64_t addr, unsigned gup_flags) {

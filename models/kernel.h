@@ -206,6 +206,9 @@ int follow_user_page(sim_thread *t, int mm, uint64_t addr, unsigned flags);
 /* mm/gup.c (gup.c): GUP references a thread keeps, and their release */
 int get_user_pages(sim_thread *t, int mm, uint64_t addr, unsigned gup_flags);
 int pin_user_pages(sim_thread *t, int mm, uint64_t addr, unsigned gup_flags);
+/* get_user_pages_fast / pin_user_pages_fast (FOLL_PIN in gup_flags) */
+int get_user_pages_fast(sim_thread *t, int mm, uint64_t addr,
+                        unsigned gup_flags);
 void try_grab_page(sim_thread *t, int page, unsigned flags);
 void put_user_pages_dirty_lock(sim_thread *t, int page, int make_dirty);
 void unpin_user_pages_dirty_lock(sim_thread *t, int page, int make_dirty);

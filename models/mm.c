@@ -281,6 +281,7 @@ static void mm_reset(void *model) {
   memset(m->refs, 0, sizeof m->refs);
   memset(m->pins, 0, sizeof m->pins);
   memset(m->gup_write, 0, sizeof m->gup_write);
+  m->gup_fast_fallbacks = 0;
   if (m->knobs.footprint_check)
     m->snap = m->s;
 }

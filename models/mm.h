@@ -251,8 +251,10 @@ typedef struct mm_model {
      still holds: a device may write the page (pinned-lost-buffers,
      pinned-page-cleaned) */
   int8_t gup_write[MM_MAX_THREADS][MM_MAX_PAGES];
-  struct mm_state snap; /* debug.footprint_check: state before the action */
-  sim_exec *x;          /* current execution, for checks */
+  int gup_fast_fallbacks; /* a mark for tests: GUP-fast found the pte
+                             changed and fell back (gup.c) */
+  struct mm_state snap;   /* debug.footprint_check: state before the action */
+  sim_exec *x;            /* current execution, for checks */
 } mm_model;
 
 /* Builds the model from a parsed scenario and its variant (the scenario's

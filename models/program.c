@@ -152,12 +152,18 @@ static void gup_op(sim_thread *t, const scn_thread *th, int i, int *held) {
   case SCN_GUP:
     if (op->arg & SCN_GUP_FORCE)
       flags |= FOLL_FORCE;
-    held[i] = get_user_pages(t, op->mm, op->addr, flags);
-    break;
-  case SCN_PIN: /* the driver's long-term pin, by version */
-    held[i] = m->knobs.gup_foll_pin
-                  ? pin_user_pages(t, op->mm, op->addr, flags)
+    held[i] = op->arg & SCN_GUP_FAST
+                  ? get_user_pages_fast(t, op->mm, op->addr, flags)
                   : get_user_pages(t, op->mm, op->addr, flags);
+    break;
+  case SCN_PIN:                 /* the driver's long-term pin, by version */
+    if (op->arg & SCN_GUP_FAST) /* pin_user_pages_fast (5.6) */
+      held[i] = get_user_pages_fast(
+          t, op->mm, op->addr, flags | (m->knobs.gup_foll_pin ? FOLL_PIN : 0));
+    else if (m->knobs.gup_foll_pin)
+      held[i] = pin_user_pages(t, op->mm, op->addr, flags);
+    else
+      held[i] = get_user_pages(t, op->mm, op->addr, flags);
     break;
   case SCN_DMA_WRITE:
   case SCN_UNPIN:

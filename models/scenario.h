@@ -58,9 +58,10 @@ enum scn_op_kind {
                       none), as get_user_pages' first step */
   /* GUP and DMA (R3, models/gup.c): the thread keeps each page it gets
      or pins until its unpin of the same address */
-  SCN_GUP,       /* <mm> gup <addr> [write] [force]  get_user_pages() with
-                    FOLL_GET (| FOLL_WRITE | FOLL_FORCE), kept */
-  SCN_PIN,       /* <mm> pin <addr> [write]   a driver's long-term pin:
+  SCN_GUP,       /* <mm> gup <addr> [write] [force] [fast]
+                    get_user_pages() with FOLL_GET (| FOLL_WRITE |
+                    FOLL_FORCE), or get_user_pages_fast(), kept */
+  SCN_PIN,       /* <mm> pin <addr> [write] [fast]  a driver's long-term pin:
                     pin_user_pages(FOLL_PIN) where the kernel has it (knob
                     gup.foll_pin), else get_user_pages(FOLL_GET) */
   SCN_DMA_WRITE, /* <mm> dma_write <addr>     the device writes the page
@@ -74,7 +75,8 @@ enum scn_prot { SCN_PROT_NONE, SCN_PROT_READ, SCN_PROT_RW };
 enum { SCN_MS_ASYNC = 1, SCN_MS_SYNC = 4 }; /* include/asm-generic/mman.h */
 enum { SCN_FOLL_WRITE = 1, SCN_FOLL_TOUCH = 2, SCN_FOLL_GET = 4 };
 /* SCN_GUP/SCN_PIN's flags (arg): write, force; SCN_UNPIN's: dirty */
-enum { SCN_GUP_WRITE = 1, SCN_GUP_FORCE = 2, SCN_UNPIN_DIRTY = 1 };
+enum { SCN_GUP_WRITE = 1, SCN_GUP_FORCE = 2, SCN_GUP_FAST = 4 };
+enum { SCN_UNPIN_DIRTY = 1 };
 
 typedef struct scn_op {
   enum scn_op_kind kind;

@@ -267,17 +267,17 @@ static int parse_page_addr(scn_lex *lx, const scenario *s, scn_op *op,
   return 0;
 }
 
-/* MM gup ADDR [write] [force] / MM pin ADDR [write] */
+/* MM gup ADDR [write] [fast] [force] / MM pin ADDR [write] [fast] */
 static int parse_gup(scn_lex *lx, const scenario *s, scn_op *op) {
-  static const scn_opt spec[] = {{"write", 0}, {"force", 0}};
-  scn_tok o[2];
+  static const scn_opt spec[] = {{"write", 0}, {"fast", 0}, {"force", 0}};
+  scn_tok o[3] = {{0}};
   int col;
-  int n = op->kind == SCN_GUP ? 2 : 1; /* pin_user_pages: no FOLL_FORCE */
+  int n = op->kind == SCN_GUP ? 3 : 2; /* pin_user_pages: no FOLL_FORCE */
   if (parse_page_addr(lx, s, op, &col) < 0 ||
       lex_opts(lx, scn_op_name(op->kind), spec, n, o) < 0)
     return -1;
-  op->arg =
-      (o[0].p ? SCN_GUP_WRITE : 0) | (n > 1 && o[1].p ? SCN_GUP_FORCE : 0);
+  op->arg = (o[0].p ? SCN_GUP_WRITE : 0) | (o[1].p ? SCN_GUP_FAST : 0) |
+            (o[2].p ? SCN_GUP_FORCE : 0);
   op->addr_col = col;
   return 0;
 }

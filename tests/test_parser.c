@@ -797,7 +797,7 @@ Test(parser, gup_operations) {
                          "file data size=8K cached=0 ext4\nmm p1\n"
                          "map p1 data at 0x10000 pages=2 shared rw\n"
                          "cpu0: p1 pin 0x10000 write\n"
-                         "cpu0: p1 gup 0x11000 write force\n"
+                         "cpu0: p1 gup 0x11000 write force fast\n"
                          "cpu0: p1 dma_write 0x10000\n"
                          "cpu0: p1 unpin 0x10000 dirty\n"
                          "cpu0: p1 unpin 0x11000\n"
@@ -809,7 +809,7 @@ Test(parser, gup_operations) {
   cr_assert_eq(op[0].kind, SCN_PIN);
   cr_assert_eq(op[0].arg, SCN_GUP_WRITE);
   cr_assert_eq(op[1].kind, SCN_GUP);
-  cr_assert_eq(op[1].arg, SCN_GUP_WRITE | SCN_GUP_FORCE);
+  cr_assert_eq(op[1].arg, SCN_GUP_WRITE | SCN_GUP_FORCE | SCN_GUP_FAST);
   cr_assert_eq(op[2].kind, SCN_DMA_WRITE);
   cr_assert_eq(op[3].kind, SCN_UNPIN);
   cr_assert_eq(op[3].arg, SCN_UNPIN_DIRTY);
@@ -844,7 +844,8 @@ ERR_TEST(gup_outside_maps, HEAD "cpu0: p1 pin 0x20000\n",
          "t.scn:7:14: error: address 0x20000 is outside every map of 'p1', "
          "expected an address in [0x10000, 0x12000)")
 ERR_TEST(pin_has_no_force, HEAD "cpu0: p1 pin 0x10000 force\n",
-         "t.scn:7:22: error: unknown option 'force' for 'pin', expected write")
+         "t.scn:7:22: error: unknown option 'force' for 'pin', expected write "
+         "or fast")
 ERR_TEST(unpin_bad_flag,
          HEAD "cpu0: p1 pin 0x10000\ncpu0: p1 unpin 0x10000 "
               "write\n",
