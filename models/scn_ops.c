@@ -317,6 +317,9 @@ const scn_op *scn_held_op(const scn_thread *th, int nops, int mm,
    once at a time: the program keys its pages by address. */
 static int check_held(scn_lex *lx, const scenario *s, const scn_thread *th,
                       const scn_op *op) {
+  if (op->kind != SCN_GUP && op->kind != SCN_PIN &&
+      op->kind != SCN_DMA_WRITE && op->kind != SCN_UNPIN)
+    return 0;
   const scn_op *h = scn_held_op(th, th->nops, op->mm, op->addr);
   const char *mm = s->mms[op->mm].name;
   int col = op->addr_col;
