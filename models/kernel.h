@@ -81,9 +81,32 @@ void wait_on_page_locked(sim_thread *t, int page);
 
 /* mm/rmap.c */
 int page_mkclean(sim_thread *t, int page);
+/* try_to_unmap() results (2.6.20 include/linux/rmap.h) */
+enum { SWAP_SUCCESS = 0, SWAP_AGAIN = 1, SWAP_FAIL = 2 };
+int try_to_unmap(sim_thread *t, int page);
+
+/* GUP pins (5.7 3faa52c0 "mm/gup: track FOLL_PIN pages"): a FOLL_PIN
+   reference adds GUP_PIN_COUNTING_BIAS to the page's count, and
+   page_maybe_dma_pinned() is "count >= the bias": false is exact, true
+   may be a false positive (1024 plain references), and FOLL_GET
+   references are invisible to it.  The caller's step reads the count
+   (page_ref_oid). */
+#define GUP_PIN_COUNTING_BIAS 1024
+static inline int page_maybe_dma_pinned(const mm_model *m, int page) {
+  return m->s.page[page].count >= GUP_PIN_COUNTING_BIAS;
+}
+
+/* mm/vmscan.c: reclaim of one page of the page cache, by kswapd or by
+   direct reclaim (shrink_page_list of the page that isolate_lru_pages
+   took); 1 if the page was freed. */
+int shrink_page_list(sim_thread *t, int file, uint32_t index, int kswapd);
+int remove_mapping(sim_thread *t, int file, int page);
 
 /* fs/mpage.c */
 int mpage_writepages(sim_thread *t, int file, enum writeback_sync_modes mode);
+/* mapping->a_ops->writepage of 'file': the page is locked and was dirty
+   (clear_page_dirty_for_io said so); returns with it unlocked. */
+int mapping_writepage(sim_thread *t, int page, int file);
 
 /* fs/buffer.c (one buffer per page of a 'buffers' file) */
 void lock_buffer(sim_thread *t, int page);

@@ -9,7 +9,8 @@
 **
 ** mprotect, msync, munmap and madvise dontneed are the system calls of
 ** mm/mprotect.c, msync.c, mmap.c and madvise.c; follow_page is a kernel
-** thread's get_user_pages on the mm (memory.c).
+** thread's get_user_pages on the mm (memory.c).  reclaim is kswapd or
+** direct reclaim of pages of a file (vmscan.c).
 **
 ** fsync, sync, writeback (the background flusher) and fs_flush (a journal
 ** commit) start writeback; with them the model runs its own threads after
@@ -201,6 +202,15 @@ void mm_thread_main(void *model, sim_thread *t, int tid) {
       break;
     case SCN_FOLLOW_PAGE: /* SCN_FOLL_* are the kernel's FOLL_* values */
       follow_user_page(t, op->mm, op->addr, (unsigned)op->arg);
+      break;
+    case SCN_RECLAIM: /* kswapd's balance_pgdat, or an allocation's
+                         try_to_free_pages, reaching these pages */
+      sim_enter(t,
+                op->arg & SCN_RECLAIM_DIRECT ? "try_to_free_pages" : "kswapd");
+      for (uint32_t k = 0; k < op->npages; k++)
+        shrink_page_list(t, op->file, op->page + k,
+                         !(op->arg & SCN_RECLAIM_DIRECT));
+      sim_leave(t);
       break;
     }
   }
