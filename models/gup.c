@@ -76,8 +76,7 @@ void try_grab_page(sim_thread *t, int page, unsigned flags) {
     m->s.page[page].count = (int16_t)(m->s.page[page].count + bias);
     m->pins[tid][page]++;
     sim_after(t, "count %d%s", m->s.page[page].count,
-              page_maybe_dma_pinned(&m->s.page[page]) ? " (maybe dma pinned)"
-                                                      : "");
+              page_maybe_dma_pinned(m, page) ? " (maybe dma pinned)" : "");
   }
 }
 

@@ -82,9 +82,32 @@ void wait_on_page_locked(sim_thread *t, int page);
 
 /* mm/rmap.c */
 int page_mkclean(sim_thread *t, int page);
+/* try_to_unmap() results (2.6.20 include/linux/rmap.h) */
+enum { SWAP_SUCCESS = 0, SWAP_AGAIN = 1, SWAP_FAIL = 2 };
+int try_to_unmap(sim_thread *t, int page);
+
+/* GUP pins (5.7 3faa52c0 "mm/gup: track FOLL_PIN pages"): a FOLL_PIN
+   reference adds GUP_PIN_COUNTING_BIAS to the page's count, and
+   page_maybe_dma_pinned() is "count >= the bias": false is exact, true
+   may be a false positive (1024 plain references), and FOLL_GET
+   references are invisible to it.  The caller's step reads the count
+   (page_ref_oid). */
+#define GUP_PIN_COUNTING_BIAS 1024
+static inline int page_maybe_dma_pinned(const mm_model *m, int page) {
+  return m->s.page[page].count >= GUP_PIN_COUNTING_BIAS;
+}
+
+/* mm/vmscan.c: reclaim of one page of the page cache, by kswapd or by
+   direct reclaim (shrink_page_list of the page that isolate_lru_pages
+   took); 1 if the page was freed. */
+int shrink_page_list(sim_thread *t, int file, uint32_t index, int kswapd);
+int remove_mapping(sim_thread *t, int file, int page);
 
 /* fs/mpage.c */
 int mpage_writepages(sim_thread *t, int file, enum writeback_sync_modes mode);
+/* mapping->a_ops->writepage of 'file': the page is locked and was dirty
+   (clear_page_dirty_for_io said so); returns with it unlocked. */
+int mapping_writepage(sim_thread *t, int page, int file);
 
 /* fs/buffer.c (one buffer per page of a 'buffers' file) */
 void lock_buffer(sim_thread *t, int page);
@@ -165,8 +188,6 @@ int invalidate_inode_pages2_range(sim_thread *t, int file, uint32_t start,
 #define FOLL_PIN                                                               \
   0x40000 /* pages must be released via unpin_user_page                        \
              (5.6 eddb1c22) */
-/* include/linux/mm.h (5.7, 3faa52c0) */
-#define GUP_PIN_COUNTING_BIAS 1024
 /* include/asm-generic/mman.h */
 #define PROT_NONE 0x0
 #define PROT_READ 0x1
@@ -218,11 +239,6 @@ void dma_write_page(sim_thread *t, int page);
    from 5.7 (gup.pin_counting), 1 before (FOLL_PIN was FOLL_GET). */
 static inline int mm_pin_bias(const mm_model *m) {
   return m->knobs.gup_pin_counting ? GUP_PIN_COUNTING_BIAS : 1;
-}
-/* page_maybe_dma_pinned() (5.7 include/linux/mm.h, 3faa52c0): false is
-   exact, true may be a false positive (1024 plain references). */
-static inline int page_maybe_dma_pinned(const struct page *p) {
-  return p->count >= GUP_PIN_COUNTING_BIAS;
 }
 int vmtruncate(sim_thread *t, int file, uint64_t offset);
 int vmtruncate_range(sim_thread *t, int file, uint64_t offset, uint64_t end);

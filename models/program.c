@@ -9,7 +9,8 @@
 **
 ** mprotect, msync, munmap and madvise dontneed are the system calls of
 ** mm/mprotect.c, msync.c, mmap.c and madvise.c; follow_page is a kernel
-** thread's get_user_pages on the mm (memory.c).  gup, pin, dma_write and
+** thread's get_user_pages on the mm (memory.c).  reclaim is kswapd or
+** direct reclaim of pages of a file (vmscan.c).  gup, pin, dma_write and
 ** unpin are a driver's get_user_pages/pin_user_pages, its device's DMA
 ** into the page, and the release (gup.c); the thread keeps the pages it
 ** got until it releases them.
@@ -260,6 +261,15 @@ void mm_thread_main(void *model, sim_thread *t, int tid) {
       break;
     case SCN_FOLLOW_PAGE: /* SCN_FOLL_* are the kernel's FOLL_* values */
       follow_user_page(t, op->mm, op->addr, (unsigned)op->arg);
+      break;
+    case SCN_RECLAIM: /* kswapd's balance_pgdat, or an allocation's
+                         try_to_free_pages, reaching these pages */
+      sim_enter(t,
+                op->arg & SCN_RECLAIM_DIRECT ? "try_to_free_pages" : "kswapd");
+      for (uint32_t k = 0; k < op->npages; k++)
+        shrink_page_list(t, op->file, op->page + k,
+                         !(op->arg & SCN_RECLAIM_DIRECT));
+      sim_leave(t);
       break;
     case SCN_GUP:
     case SCN_PIN:

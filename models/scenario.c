@@ -331,6 +331,7 @@ int scn_tracks_writeback(const scenario *scn) {
       case SCN_MUNMAP:
       case SCN_MADVISE:
       case SCN_FOLLOW_PAGE:
+      case SCN_RECLAIM: /* pageout submits I/O */
       case SCN_GUP:
       case SCN_PIN:
       case SCN_DMA_WRITE:

@@ -56,6 +56,9 @@ enum scn_op_kind {
   SCN_FOLLOW_PAGE, /* <mm> follow_page <addr> [get] [touch] [write]
                       follow_page() with FOLL_GET/TOUCH/WRITE (flags 0:
                       none), as get_user_pages' first step */
+  SCN_RECLAIM,     /* reclaim <file> page=P [pages=N] [direct]  page
+                      reclaim (shrink_page_list) of those cached pages,
+                      by kswapd, or by direct reclaim with 'direct' */
   /* GUP and DMA (R3, models/gup.c): the thread keeps each page it gets
      or pins until its unpin of the same address */
   SCN_GUP,       /* <mm> gup <addr> [write] [force] [fast]
@@ -74,6 +77,7 @@ enum scn_op_kind {
 enum scn_prot { SCN_PROT_NONE, SCN_PROT_READ, SCN_PROT_RW };
 enum { SCN_MS_ASYNC = 1, SCN_MS_SYNC = 4 }; /* include/asm-generic/mman.h */
 enum { SCN_FOLL_WRITE = 1, SCN_FOLL_TOUCH = 2, SCN_FOLL_GET = 4 };
+enum { SCN_RECLAIM_DIRECT = 1 }; /* SCN_RECLAIM's flag: not kswapd */
 /* SCN_GUP/SCN_PIN's flags (arg): write, force; SCN_UNPIN's: dirty */
 enum { SCN_GUP_WRITE = 1, SCN_GUP_FORCE = 2, SCN_GUP_FAST = 4 };
 enum { SCN_UNPIN_DIRTY = 1 };
@@ -90,7 +94,8 @@ typedef struct scn_op {
   uint32_t npages; /* SCN_DIO_WRITE/PUNCH: page count (default 1) */
   uint64_t ns;     /* SCN_DELAY */
   int arg;         /* SCN_MPROTECT: enum scn_prot; SCN_MSYNC: SCN_MS_*;
-                      SCN_FOLLOW_PAGE: SCN_FOLL_*; SCN_GUP/PIN:
+                      SCN_FOLLOW_PAGE: SCN_FOLL_*; SCN_RECLAIM:
+                      SCN_RECLAIM_DIRECT or 0; SCN_GUP/PIN:
                       SCN_GUP_*; SCN_UNPIN: SCN_UNPIN_DIRTY */
 } scn_op;
 

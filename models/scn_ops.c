@@ -33,7 +33,7 @@ typedef struct op_def {
 
 static op_parse_fn parse_addr, parse_truncate, parse_range, parse_delay,
     parse_file, parse_none, parse_mprotect, parse_msync, parse_munmap,
-    parse_madvise, parse_follow_page, parse_gup, parse_held;
+    parse_madvise, parse_follow_page, parse_reclaim, parse_gup, parse_held;
 
 static const op_def ops[] = {
     [SCN_LOAD] = {"load", 1, parse_addr},
@@ -52,6 +52,7 @@ static const op_def ops[] = {
     [SCN_MUNMAP] = {"munmap", 1, parse_munmap},
     [SCN_MADVISE] = {"madvise", 1, parse_madvise},
     [SCN_FOLLOW_PAGE] = {"follow_page", 1, parse_follow_page},
+    [SCN_RECLAIM] = {"reclaim", 0, parse_reclaim},
     [SCN_GUP] = {"gup", 1, parse_gup},
     [SCN_PIN] = {"pin", 1, parse_gup},
     [SCN_DMA_WRITE] = {"dma_write", 1, parse_held},
@@ -317,8 +318,8 @@ const scn_op *scn_held_op(const scn_thread *th, int nops, int mm,
    once at a time: the program keys its pages by address. */
 static int check_held(scn_lex *lx, const scenario *s, const scn_thread *th,
                       const scn_op *op) {
-  if (op->kind != SCN_GUP && op->kind != SCN_PIN &&
-      op->kind != SCN_DMA_WRITE && op->kind != SCN_UNPIN)
+  if (op->kind != SCN_GUP && op->kind != SCN_PIN && op->kind != SCN_DMA_WRITE &&
+      op->kind != SCN_UNPIN)
     return 0;
   const scn_op *h = scn_held_op(th, th->nops, op->mm, op->addr);
   const char *mm = s->mms[op->mm].name;
@@ -364,17 +365,18 @@ static int parse_truncate(scn_lex *lx, const scenario *s, scn_op *op) {
   return 0;
 }
 
-/* dio_write|punch|release FILE page=P [pages=N] */
-static int parse_range(scn_lex *lx, const scenario *s, scn_op *op) {
-  static const scn_opt spec[] = {{"page", 1}, {"pages", 1}};
-  enum { OPT_PAGE, OPT_PAGES, OPT_N };
-  scn_tok tf, o[OPT_N];
+/* FILE page=P [pages=N] and the operation's other options: 'spec'
+   starts with page= and pages=, 'o' gets every option found. */
+enum { OPT_PAGE, OPT_PAGES };
+static int parse_file_pages(scn_lex *lx, const scenario *s, scn_op *op,
+                            const scn_opt *spec, int nspec, scn_tok *o) {
+  scn_tok tf;
   uint64_t page, npages = 1;
   char hp[48];
   const char *name = scn_op_name(op->kind);
   if (lex_need(lx, &tf, "a file name", name) < 0 ||
       (op->file = scn_need_file(lx, s, tf)) < 0 ||
-      lex_opts(lx, name, spec, OPT_N, o) < 0)
+      lex_opts(lx, name, spec, nspec, o) < 0)
     return -1;
   if (!o[OPT_PAGE].p)
     return lex_fail(lx, lx->end_col,
@@ -398,6 +400,23 @@ static int parse_range(scn_lex *lx, const scenario *s, scn_op *op) {
                     scn_has_pages(hp, sizeof hp, np));
   op->page = (uint32_t)page;
   op->npages = (uint32_t)npages;
+  return 0;
+}
+
+/* dio_write|punch|release FILE page=P [pages=N] */
+static int parse_range(scn_lex *lx, const scenario *s, scn_op *op) {
+  static const scn_opt spec[] = {{"page", 1}, {"pages", 1}};
+  scn_tok o[2];
+  return parse_file_pages(lx, s, op, spec, 2, o);
+}
+
+/* reclaim FILE page=P [pages=N] [direct] */
+static int parse_reclaim(scn_lex *lx, const scenario *s, scn_op *op) {
+  static const scn_opt spec[] = {{"page", 1}, {"pages", 1}, {"direct", 0}};
+  scn_tok o[3];
+  if (parse_file_pages(lx, s, op, spec, 3, o) < 0)
+    return -1;
+  op->arg = o[2].p ? SCN_RECLAIM_DIRECT : 0;
   return 0;
 }
 

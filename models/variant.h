@@ -66,6 +66,26 @@ typedef struct mm_knobs {
   /* 2.6.24 generic_file_direct_IO(): invalidate before ->direct_IO and
      again after it, ignoring the second result. */
   int dio_reinvalidate;
+  /* Reclaim (models/vmscan.c).  __remove_mapping() freezes the count:
+     page_ref_freeze(page, 2), a cmpxchg from the expected count (the
+     isolation reference and the page cache's) to 0, then rechecks
+     PageDirty and unfreezes if set; the removed page comes back with a
+     count of 0 and is freed as is (page_freeze_refs of 2.6.27 e286781d,
+     page_ref_freeze in 4.19).  Off: 2.6.20's remove_mapping(), which
+     reads page_count() == 2, then PageDirty, and drops the cache's
+     reference with __put_page() after the removal. */
+  int reclaim_ref_freeze;
+  /* shrink_page_list() (3.2 ee72886d, as in 4.19): only kswapd writes a
+     dirty file page (and only one it has seen before, PageReclaim, on a
+     node flagged PGDAT_DIRTY: the model's kswapd assumes both); direct
+     reclaim sets PageReclaim and activates it.  Off: 2.6.20, where any
+     reclaimer with __GFP_FS calls pageout(). */
+  int reclaim_no_direct_pageout;
+  /* shrink_folio_list() (6.4 d824ec2a "mm: do not reclaim private data
+     from pinned page"): right after the try_to_unmap block, a folio with
+     folio_maybe_dma_pinned() (count >= GUP_PIN_COUNTING_BIAS) is
+     activated: no pageout, no try_to_release_page, no removal. */
+  int reclaim_skip_pinned;
   /* R3 (GUP pins, models/gup.c).  5.6 (eddb1c22 "mm/gup: introduce
      pin_user_pages*() and FOLL_PIN"): a driver's long-term pin is
      pin_user_pages(FOLL_PIN) released by unpin_user_pages_dirty_lock();

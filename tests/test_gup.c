@@ -55,10 +55,10 @@ static void pin_body(sim_thread *t) {
   int p = pin_user_pages(t, 0, 0x10000, FOLL_WRITE);
   seen.page = p;
   seen.count = m->s.page[p].count;
-  seen.pinned = page_maybe_dma_pinned(&m->s.page[p]);
+  seen.pinned = page_maybe_dma_pinned(m, p);
   unpin_user_pages_dirty_lock(t, p, 1);
   seen.count2 = m->s.page[p].count;
-  seen.pinned2 = page_maybe_dma_pinned(&m->s.page[p]);
+  seen.pinned2 = page_maybe_dma_pinned(m, p);
 }
 
 /* 5.7: cache + pte + GUP_PIN_COUNTING_BIAS, and back. */
@@ -87,7 +87,7 @@ static void get_body(sim_thread *t) {
   mm_model *m = mm_of(t);
   int p = get_user_pages(t, 0, 0x10000, FOLL_WRITE);
   seen.count = m->s.page[p].count;
-  seen.pinned = page_maybe_dma_pinned(&m->s.page[p]);
+  seen.pinned = page_maybe_dma_pinned(m, p);
   put_gup_page_dirty_lock(t, p, 1);
   seen.count2 = m->s.page[p].count;
 }
@@ -107,10 +107,11 @@ Test(gup, foll_get_is_invisible_to_page_maybe_dma_pinned) {
 /* page_maybe_dma_pinned is "count >= 1024": false is exact, true may be
    a false positive. */
 Test(gup, page_maybe_dma_pinned_is_a_count_threshold) {
-  struct page p = {.count = GUP_PIN_COUNTING_BIAS - 1};
-  cr_assert(!page_maybe_dma_pinned(&p));
-  p.count = GUP_PIN_COUNTING_BIAS;
-  cr_assert(page_maybe_dma_pinned(&p));
+  static mm_model m;
+  m.s.page[0].count = GUP_PIN_COUNTING_BIAS - 1;
+  cr_assert(!page_maybe_dma_pinned(&m, 0));
+  m.s.page[0].count = GUP_PIN_COUNTING_BIAS;
+  cr_assert(page_maybe_dma_pinned(&m, 0));
 }
 
 /* ----------------------------------------- write fault-in, page_mkwrite */

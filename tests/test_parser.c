@@ -384,6 +384,26 @@ Test(parser, dio_write_and_punch_ranges) {
   free(s);
 }
 
+Test(parser, reclaim_op) {
+  scenario *s =
+      parse_ok(HEAD "cpu1: reclaim data page=1\n"
+                    "cpu1: reclaim data page=0 pages=2 direct\n" TAIL);
+  const scn_thread *t = &s->threads[0];
+  cr_assert_eq(t->ops[0].kind, SCN_RECLAIM);
+  cr_assert_eq(t->ops[0].file, 0);
+  cr_assert_eq(t->ops[0].page, 1);
+  cr_assert_eq(t->ops[0].npages, 1);
+  cr_assert_eq(t->ops[0].arg, 0); /* kswapd */
+  cr_assert_eq(t->ops[1].kind, SCN_RECLAIM);
+  cr_assert_eq(t->ops[1].page, 0);
+  cr_assert_eq(t->ops[1].npages, 2);
+  cr_assert_eq(t->ops[1].arg, SCN_RECLAIM_DIRECT);
+  cr_assert_str_eq(scn_op_name(SCN_RECLAIM), "reclaim");
+  /* reclaim writes back (pageout): the model's own threads run */
+  cr_assert(scn_tracks_writeback(s));
+  free(s);
+}
+
 Test(parser, op_names) {
   cr_assert_str_eq(scn_op_name(SCN_LOAD), "load");
   cr_assert_str_eq(scn_op_name(SCN_STORE), "store");
@@ -412,7 +432,7 @@ ERR_TEST(unknown_statement, "scenario \"t\"\n  fork p1\n",
 
 ERR_TEST(expect_on_unknown_variant, HEAD TAIL "expect on 2.4 clean\n",
          "t.scn:9:11: error: unknown kernel '2.4', expected one of 2.6.17-mm, "
-         "2.6.19, 2.6.20, 2.6.23, 2.6.24")
+         "2.6.19, 2.6.20, 2.6.23, 2.6.24, 4.19, 5.7, 5.18, 6.4")
 
 ERR_TEST(expect_on_duplicate,
          HEAD TAIL "expect on 2.6.23 clean\nexpect on 2.6.23 clean\n",
@@ -420,7 +440,7 @@ ERR_TEST(expect_on_duplicate,
 
 ERR_TEST(unknown_kernel, "scenario \"t\"\nkernel 2.6.99\n",
          "t.scn:2:8: error: unknown kernel '2.6.99', expected one of "
-         "2.6.17-mm, 2.6.19, 2.6.20, 2.6.23, 2.6.24")
+         "2.6.17-mm, 2.6.19, 2.6.20, 2.6.23, 2.6.24, 4.19, 5.7, 5.18, 6.4")
 
 ERR_TEST(duplicate_statement, HEAD "kernel 2.6.23\n",
          "t.scn:7:1: error: duplicate 'kernel' statement, first at line 2")
@@ -507,8 +527,10 @@ ERR_TEST(bad_knob_name, "scenario \"t\"\nset fault.lockpage = on\n",
          "wb.mkclean_first, wb.fault_waits_locked, "
          "free_buffers.dirty_under_lock, free_buffers.mkclean, "
          "mprotect.writenotify, mprotect.dirty_accountable, "
-         "follow_page.put_without_get, dio.reinvalidate, gup.foll_pin, "
-         "gup.pin_counting, gup.put_user_pages, ext4.warn_no_buffers, "
+         "follow_page.put_without_get, dio.reinvalidate, "
+         "reclaim.ref_freeze, reclaim.no_direct_pageout, "
+         "reclaim.skip_pinned, gup.foll_pin, gup.pin_counting, "
+         "gup.put_user_pages, ext4.warn_no_buffers, "
          "debug.pinned_lost_buffers, debug.pinned_cleaned, "
          "debug.bug_on_mapped_remove, debug.footprint_check")
 
@@ -649,6 +671,30 @@ ERR_TEST(dio_beyond_eof, HEAD "cpu1: dio_write data page=1 pages=2\n",
          "t.scn:7:27: error: pages 1..2 are beyond the end of file 'data', "
          "which has 2 pages")
 
+ERR_TEST(reclaim_missing_page, HEAD "cpu1: reclaim data\n",
+         "t.scn:7:19: error: missing 'page=' option for reclaim, expected "
+         "page=INDEX")
+
+ERR_TEST(reclaim_beyond_eof, HEAD "cpu1: reclaim data page=0 pages=3\n",
+         "t.scn:7:25: error: pages 0..2 are beyond the end of file 'data', "
+         "which has 2 pages")
+
+ERR_TEST(reclaim_unknown_option, HEAD "cpu1: reclaim data page=0 kswapd\n",
+         "t.scn:7:27: error: unknown option 'kswapd' for 'reclaim', expected "
+         "page=, pages= or direct")
+
+ERR_TEST(reclaim_direct_value, HEAD "cpu1: reclaim data page=0 direct=1\n",
+         "t.scn:7:27: error: option 'direct' takes no value, expected "
+         "'direct'")
+
+ERR_TEST(reclaim_no_file, HEAD "cpu1: reclaim\n",
+         "t.scn:7:14: error: expected a file name after 'reclaim', found end "
+         "of line")
+
+ERR_TEST(reclaim_undeclared_file, HEAD "cpu1: reclaim nofile page=0\n",
+         "t.scn:7:15: error: undeclared file 'nofile', expected a name "
+         "declared by an earlier 'file' line")
+
 ERR_TEST(missing_size, "scenario \"t\"\nfile d cached=all\n",
          "t.scn:2:18: error: missing 'size=' option for file 'd', expected "
          "size=BYTES")
@@ -664,7 +710,7 @@ ERR_TEST(missing_expect, HEAD "cpu0: delay 1\n",
 ERR_TEST(missing_kernel, "scenario \"t\"\n# no kernel",
          "t.scn:3:1: error: missing 'kernel' statement, expected 'kernel "
          "VERSION' with VERSION one of 2.6.17-mm, 2.6.19, 2.6.20, "
-         "2.6.23, 2.6.24")
+         "2.6.23, 2.6.24, 4.19, 5.7, 5.18, 6.4")
 
 ERR_TEST(no_threads, HEAD "expect clean\n",
          "t.scn:8:1: error: no threads, expected at least one 'cpuN: OP' line")
@@ -720,9 +766,9 @@ ERR_TEST(reserved_file_name_statement, "scenario \"t\"\nfile map size=1\n",
 
 ERR_TEST(unknown_operation, HEAD "cpu0: fork p1\n",
          "t.scn:7:7: error: unknown operation 'fork', expected truncate, "
-         "dio_write, punch, delay, fsync, sync, writeback, fs_flush, release "
-         "or MM load|store|mprotect|msync|munmap|madvise|follow_page|gup|pin|"
-         "dma_write|unpin ADDR with "
+         "dio_write, punch, delay, fsync, sync, writeback, fs_flush, release, "
+         "reclaim or MM load|store|mprotect|msync|munmap|madvise|follow_page|"
+         "gup|pin|dma_write|unpin ADDR with "
          "a declared MM")
 
 ERR_TEST(unknown_access, HEAD "cpu0: p1 exec 0x10000\n",
@@ -752,7 +798,7 @@ Test(parser_errors, very_long_line) {
   parse_err(text, "t.scn:2:8: error: unknown kernel "
                   "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...', expected "
                   "one of 2.6.17-mm, 2.6.19, 2.6.20, 2.6.23, "
-                  "2.6.24");
+                  "2.6.24, 4.19, 5.7, 5.18, 6.4");
   free(text);
 }
 
