@@ -327,10 +327,11 @@ out:
    out); __block_write_begin creates the buffers if the page has none
    (create_empty_buffers, attached under private_lock, mapped by
    get_block) and block_commit_write marks them dirty; then
-   set_page_dirty.  Simplified: the page is unlocked before returning, as
-   2.6.2x's callers expect; from 4.x it returns VM_FAULT_LOCKED and the
-   fault unlocks it after its own set_page_dirty (fault_dirty_shared_page),
-   a window the model leaves open. */
+   set_page_dirty.  With knob fault.mkwrite_locked (2.6.30 b827e496, and
+   4.x-6.x) it returns with the page locked (VM_FAULT_LOCKED) and the
+   fault unlocks it after its own set_page_dirty (fault_dirty_shared_page
+   in 4.19), so that neither writeback nor reclaim can come between;
+   off, it unlocks the page itself, as the 2.6.2x callers expect. */
 int block_page_mkwrite(sim_thread *t, int page, int file) {
   mm_model *m = mm_of(t);
   struct page *p = &m->s.page[page];
@@ -357,6 +358,10 @@ int block_page_mkwrite(sim_thread *t, int page, int file) {
   }
   p->bh |= BH_Dirty;
   set_page_dirty(t, page);
+  if (m->knobs.fault_mkwrite_locked) { /* return VM_FAULT_LOCKED */
+    sim_leave(t);
+    return 0;
+  }
 out_unlock:
   unlock_page(t, m, page);
   sim_leave(t);

@@ -211,8 +211,8 @@ int mm_pinned_check(const mm_model *m, sim_exec *x) {
       sim_oid o = page_dirty_oid(m, p);
       sim_violation(x, MM_KIND_PINNED_PAGE_CLEANED, &o, 1,
                     "page#%d is clean and unlocked while %s holds a write GUP "
-                    "reference on it: a device write now is on no disk "
-                    "block, and the page may be under writeback",
+                    "reference on it: writeback cleaned a page its device "
+                    "may still be writing",
                     p, m->threads[tid].name);
       return 1;
     }

@@ -86,6 +86,9 @@ const mm_knob_desc mm_knob_table[] = {
     {"reclaim.skip_pinned", K(reclaim_skip_pinned),
      "shrink_folio_list: activate a folio_maybe_dma_pinned folio after "
      "try_to_unmap (6.4 d824ec2a)"},
+    {"fault.mkwrite_locked", K(fault_mkwrite_locked),
+     "2.6.30 __do_fault/do_wp_page: page locked from ->page_mkwrite to "
+     "set_page_dirty (b827e496)"},
     {"gup.foll_pin", K(gup_foll_pin),
      "5.6 pin_user_pages/unpin_user_pages_dirty_lock: FOLL_PIN for a "
      "driver's pin (eddb1c22); off: get_user_pages + put_page"},
@@ -191,6 +194,7 @@ const mm_variant mm_variants[] = {
       .mprotect_dirty_accountable = 1,
       .reclaim_ref_freeze = 1,
       .reclaim_no_direct_pageout = 1,
+      .fault_mkwrite_locked = 1,
       .bug_on_mapped_remove = 1}},
     {"5.7",
      "Linux 5.7 (May 2020), modelled as 2.6.24 plus the reclaim knobs of 4.19: "
@@ -216,6 +220,7 @@ const mm_variant mm_variants[] = {
       .gup_foll_pin = 1,
       .gup_pin_counting = 1,
       .gup_put_user_pages = 1,
+      .fault_mkwrite_locked = 1,
       .bug_on_mapped_remove = 1}},
     {"5.18",
      "Linux 5.18 (May 2022), modelled as 5.7 plus ext4_writepage's warning "
@@ -241,6 +246,7 @@ const mm_variant mm_variants[] = {
       .gup_pin_counting = 1,
       .gup_put_user_pages = 1,
       .ext4_warn_no_buffers = 1,
+      .fault_mkwrite_locked = 1,
       .bug_on_mapped_remove = 1}},
     {"6.4",
      "Linux 6.4 (June 2023), modelled as 5.18 plus reclaim's pinned-folio "
@@ -266,6 +272,7 @@ const mm_variant mm_variants[] = {
       .gup_pin_counting = 1,
       .gup_put_user_pages = 1,
       .ext4_warn_no_buffers = 1,
+      .fault_mkwrite_locked = 1,
       .bug_on_mapped_remove = 1}},
 };
 const int mm_nvariants = (int)(sizeof mm_variants / sizeof mm_variants[0]);

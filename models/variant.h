@@ -86,6 +86,12 @@ typedef struct mm_knobs {
      folio_maybe_dma_pinned() (count >= GUP_PIN_COUNTING_BIAS) is
      activated: no pageout, no try_to_release_page, no removal. */
   int reclaim_skip_pinned;
+  /* 2.6.30 (b827e496 "mm: close page_mkwrite races"): ->page_mkwrite
+     returns the page locked (VM_FAULT_LOCKED, or the fault locks it and
+     rechecks page->mapping), and the write fault (__do_fault, do_wp_page)
+     calls set_page_dirty before unlock_page: writeback and reclaim cannot
+     come between block_page_mkwrite's buffers and PG_dirty. */
+  int fault_mkwrite_locked;
   /* R3 (GUP pins, models/gup.c).  5.6 (eddb1c22 "mm/gup: introduce
      pin_user_pages*() and FOLL_PIN"): a driver's long-term pin is
      pin_user_pages(FOLL_PIN) released by unpin_user_pages_dirty_lock();

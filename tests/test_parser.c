@@ -529,7 +529,8 @@ ERR_TEST(bad_knob_name, "scenario \"t\"\nset fault.lockpage = on\n",
          "mprotect.writenotify, mprotect.dirty_accountable, "
          "follow_page.put_without_get, dio.reinvalidate, "
          "reclaim.ref_freeze, reclaim.no_direct_pageout, "
-         "reclaim.skip_pinned, gup.foll_pin, gup.pin_counting, "
+         "reclaim.skip_pinned, fault.mkwrite_locked, gup.foll_pin, "
+         "gup.pin_counting, "
          "gup.put_user_pages, ext4.warn_no_buffers, "
          "debug.pinned_lost_buffers, debug.pinned_cleaned, "
          "debug.bug_on_mapped_remove, debug.footprint_check")
