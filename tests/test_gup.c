@@ -321,3 +321,38 @@ Test(gup, gup_fast_drops_its_reference_when_the_pte_changes) {
   cr_assert_eq(model.s.page[page0()].count, 1, "the cache's reference only");
   sim_result_free(&r);
 }
+
+/* --------------------------------------------- fault.mkwrite_locked */
+
+static void mkwrite_body(sim_thread *t) {
+  mm_model *m = mm_of(t);
+  int p = page0();
+  seen.count = block_page_mkwrite(t, p, 0);
+  seen.pinned = PageLocked(t, m, p); /* locked on return? */
+  seen.flags = m->s.page[p].flags;
+  if (seen.pinned)
+    unlock_page(t, m, p);
+}
+
+/* 2.6.30 (b827e496) and later: block_page_mkwrite returns the page
+   locked (VM_FAULT_LOCKED), dirty and with dirty buffers, so that
+   writeback cannot clean it before the fault's set_page_dirty. */
+Test(gup, block_page_mkwrite_returns_the_page_locked_from_2_6_30) {
+  sim_result r = run_body(EXT4_PAGE("set fault.mkwrite_locked = on\n", "all",
+                                    "cpu0: delay 1\nexpect clean\n"),
+                          mkwrite_body);
+  cr_assert_eq(r.outcome, SIM_CLEAN, "%s", r.msg);
+  cr_assert_eq(seen.count, 0);
+  cr_assert(seen.pinned, "locked on return");
+  cr_assert_eq(seen.flags & (PG_dirty | PG_private), PG_dirty | PG_private);
+  sim_result_free(&r);
+}
+
+Test(gup, block_page_mkwrite_unlocks_the_page_before_2_6_30) {
+  sim_result r = run_body(EXT4_PAGE("", "all", "cpu0: delay 1\nexpect clean\n"),
+                          mkwrite_body);
+  cr_assert_eq(r.outcome, SIM_CLEAN, "%s", r.msg);
+  cr_assert(!seen.pinned, "unlocked on return");
+  cr_assert_eq(seen.flags & PG_dirty, PG_dirty);
+  sim_result_free(&r);
+}
