@@ -357,3 +357,26 @@ Test(reclaim, skip_pinned_knob) {
   cr_assert(seen.flags & PG_private);
   sim_result_free(&r);
 }
+
+/* The operation: 'reclaim data page=0 pages=2' by kswapd reclaims both
+   clean pages (program.c dispatches each page to shrink_page_list). */
+Test(reclaim, the_operation_reclaims_each_page) {
+  const char *kernels[] = {"2.6.20", "6.4"};
+  for (int i = 0; i < 2; i++) {
+    char text[512];
+    snprintf(text, sizeof text,
+             "scenario \"t\"\nkernel %s\ncpus 1\n"
+             "file data size=12K cached=all\n"
+             "cpu0: reclaim data page=0 pages=2\nexpect clean\n",
+             kernels[i]);
+    setup(text, NULL);
+    sim_result r = exec(SIM_POLICY_TIMED, 1, NULL);
+    cr_assert_eq(r.outcome, SIM_CLEAN, "%s: %s", kernels[i], r.msg);
+    cr_assert_eq(model.s.as[0].tree[0], -1, "%s: page 0 reclaimed", kernels[i]);
+    cr_assert_eq(model.s.as[0].tree[1], -1, "%s: page 1 reclaimed", kernels[i]);
+    cr_assert_geq(model.s.as[0].tree[2], 0, "%s: page 2 left alone",
+                  kernels[i]);
+    cr_assert_eq(model.s.as[0].nrpages, 1, "%s", kernels[i]);
+    sim_result_free(&r);
+  }
+}
