@@ -606,8 +606,8 @@ static uint64_t mm_state_key(void *model) {
   for (int t = 0; t < m->nthreads; t++)
     for (int p = 0; p < MM_MAX_PAGES; p++)
       if (m->refs[t][p])
-        sim_hash_u64(&h, (uint64_t)t << 40 | (uint64_t)p << 8 |
-                             (uint8_t)m->refs[t][p]);
+        sim_hash_u64(&h, (uint64_t)t << 40 | (uint64_t)p << 16 |
+                             (uint16_t)m->refs[t][p]);
   for (int t = 0; t < m->nthreads; t++)
     for (int p = 0; p < MM_MAX_PAGES; p++)
       if (m->pins[t][p] || m->gup_write[t][p])

@@ -243,7 +243,7 @@ typedef struct mm_model {
   /* page references each thread holds (from a lookup, a get_page, a pte
      it cleared, a page it removed from the cache), for the accounting
      invariant (invariants.c) */
-  int8_t refs[MM_MAX_THREADS][MM_MAX_PAGES];
+  int16_t refs[MM_MAX_THREADS][MM_MAX_PAGES]; /* a pin counts 1024 */
   /* FOLL_PIN references each thread holds (gup.c): each adds
      mm_pin_bias() to the page's count, not 1, so they are not in refs */
   int8_t pins[MM_MAX_THREADS][MM_MAX_PAGES];
@@ -357,7 +357,7 @@ static inline mm_model *mm_of(sim_thread *t) {
    it takes or inherits one, -1 when it drops or hands one over). */
 static inline void page_ref_held(sim_thread *t, int page, int delta) {
   mm_model *m = mm_of(t);
-  m->refs[sim_thread_id(t)][page] += (int8_t)delta;
+  m->refs[sim_thread_id(t)][page] += (int16_t)delta;
 }
 
 /* Ghost bookkeeping of writenotify-dirty (invariants.c): a write fault

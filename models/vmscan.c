@@ -147,8 +147,11 @@ static int freeable_clean(const struct cond_fp *c) {
    racer of the model acts between the count test and the dirty test
    without tree_lock and without a reference (every set_page_dirty
    caller holds one, which the count test sees), so the order of the two
-   tests, and the freeze's window, are not visible here; the freeze
-   writes the count, 2.6.20 only reads it.  Returns 1 if removed. */
+   tests, and the freeze's window, are not visible here.  The freeze
+   writes the count, 2.6.20 only reads it; the step declares that write
+   only when the page goes (a freeze that the PageDirty recheck undoes
+   leaves the count as it was, and no one could look in between).
+   Returns 1 if removed. */
 int remove_mapping(sim_thread *t, int file, int page) {
   mm_model *m = mm_of(t);
   struct page *p = &m->s.page[page];
