@@ -73,6 +73,7 @@ int set_page_dirty(sim_thread *t, int page);
 int __set_page_dirty_nobuffers(sim_thread *t, int page);
 int __set_page_dirty_buffers(sim_thread *t, int page, int file);
 void set_page_dirty_balance(sim_thread *t, int page);
+int set_page_dirty_lock(sim_thread *t, int page);
 int clear_page_dirty_for_io(sim_thread *t, int page, int file);
 void set_page_writeback(sim_thread *t, int page);
 void end_page_writeback(sim_thread *t, int page);
@@ -81,9 +82,32 @@ void wait_on_page_locked(sim_thread *t, int page);
 
 /* mm/rmap.c */
 int page_mkclean(sim_thread *t, int page);
+/* try_to_unmap() results (2.6.20 include/linux/rmap.h) */
+enum { SWAP_SUCCESS = 0, SWAP_AGAIN = 1, SWAP_FAIL = 2 };
+int try_to_unmap(sim_thread *t, int page);
+
+/* GUP pins (5.7 3faa52c0 "mm/gup: track FOLL_PIN pages"): a FOLL_PIN
+   reference adds GUP_PIN_COUNTING_BIAS to the page's count, and
+   page_maybe_dma_pinned() is "count >= the bias": false is exact, true
+   may be a false positive (1024 plain references), and FOLL_GET
+   references are invisible to it.  The caller's step reads the count
+   (page_ref_oid). */
+#define GUP_PIN_COUNTING_BIAS 1024
+static inline int page_maybe_dma_pinned(const mm_model *m, int page) {
+  return m->s.page[page].count >= GUP_PIN_COUNTING_BIAS;
+}
+
+/* mm/vmscan.c: reclaim of one page of the page cache, by kswapd or by
+   direct reclaim (shrink_page_list of the page that isolate_lru_pages
+   took); 1 if the page was freed. */
+int shrink_page_list(sim_thread *t, int file, uint32_t index, int kswapd);
+int remove_mapping(sim_thread *t, int file, int page);
 
 /* fs/mpage.c */
 int mpage_writepages(sim_thread *t, int file, enum writeback_sync_modes mode);
+/* mapping->a_ops->writepage of 'file': the page is locked and was dirty
+   (clear_page_dirty_for_io said so); returns with it unlocked. */
+int mapping_writepage(sim_thread *t, int page, int file);
 
 /* fs/buffer.c (one buffer per page of a 'buffers' file) */
 void lock_buffer(sim_thread *t, int page);
@@ -94,6 +118,10 @@ void end_buffer_async_write(sim_thread *t, int page);
 void end_buffer_write_sync(sim_thread *t, int page);
 void block_invalidatepage(sim_thread *t, int page);
 int try_to_free_buffers(sim_thread *t, int page);
+int block_page_mkwrite(sim_thread *t, int page, int file);
+
+/* fs/ext4/inode.c (ext4-inode.c): ->writepage of an 'ext4' file */
+int ext4_writepage(sim_thread *t, int page);
 
 /* program.c: the 'release' operation, a caller of try_to_release_page */
 void release_page(sim_thread *t, int file, uint32_t index);
@@ -184,6 +212,12 @@ int invalidate_inode_pages2_range(sim_thread *t, int file, uint32_t start,
 #define FOLL_WRITE 0x01 /* check pte is writable */
 #define FOLL_TOUCH 0x02 /* mark page accessed */
 #define FOLL_GET 0x04   /* do get_page on page */
+#define FOLL_FORCE                                                             \
+  0x10 /* get_user_pages read/write w/o permission (4.x                        \
+          value; 2.6.20 passes 'force' as an argument) */
+#define FOLL_PIN                                                               \
+  0x40000 /* pages must be released via unpin_user_page                        \
+             (5.6 eddb1c22) */
 /* include/asm-generic/mman.h */
 #define PROT_NONE 0x0
 #define PROT_READ 0x1
@@ -221,6 +255,22 @@ long sys_madvise(sim_thread *t, int mm, uint64_t start, uint64_t len,
    'mm' (program.c): down_read(mmap_sem), find_vma, follow_page, and the
    caller's page_cache_release of a FOLL_GET reference. */
 int follow_user_page(sim_thread *t, int mm, uint64_t addr, unsigned flags);
+/* mm/gup.c (gup.c): GUP references a thread keeps, and their release */
+int get_user_pages(sim_thread *t, int mm, uint64_t addr, unsigned gup_flags);
+int pin_user_pages(sim_thread *t, int mm, uint64_t addr, unsigned gup_flags);
+/* get_user_pages_fast / pin_user_pages_fast (FOLL_PIN in gup_flags) */
+int get_user_pages_fast(sim_thread *t, int mm, uint64_t addr,
+                        unsigned gup_flags);
+void try_grab_page(sim_thread *t, int page, unsigned flags);
+void put_user_pages_dirty_lock(sim_thread *t, int page, int make_dirty);
+void unpin_user_pages_dirty_lock(sim_thread *t, int page, int make_dirty);
+void put_gup_page_dirty_lock(sim_thread *t, int page, int make_dirty);
+void dma_write_page(sim_thread *t, int page);
+/* What a FOLL_PIN reference adds to the count: GUP_PIN_COUNTING_BIAS
+   from 5.7 (gup.pin_counting), 1 before (FOLL_PIN was FOLL_GET). */
+static inline int mm_pin_bias(const mm_model *m) {
+  return m->knobs.gup_pin_counting ? GUP_PIN_COUNTING_BIAS : 1;
+}
 int vmtruncate(sim_thread *t, int file, uint64_t offset);
 int vmtruncate_range(sim_thread *t, int file, uint64_t offset, uint64_t end);
 

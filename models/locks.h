@@ -8,9 +8,11 @@
 **   inode->i_mutex                      (do_truncate, generic_file_aio_write,
 **     inode->i_alloc_sem                 vmtruncate_range)
 **       mm->mmap_sem                    (do_page_fault)
-**         PG_locked  (lock_page)        (truncate, invalidate, 2.6.23 fault)
-**           mapping->i_mmap_lock        (unmap_mapping_range)
-**             pte lock (ptl)            (zap_pte_range, do_no_page)
+**         PG_locked  (lock_page)        (truncate, invalidate, 2.6.23 fault,
+**                                        reclaim: TestSetPageLocked)
+**           mapping->i_mmap_lock        (unmap_mapping_range, try_to_unmap)
+**             pte lock (ptl)            (zap_pte_range, do_no_page,
+**                                        try_to_unmap_one)
 **               mapping->private_lock   (__set_page_dirty_buffers,
 **                                        try_to_free_buffers)
 **               mapping->tree_lock      (find_get_page, set_page_dirty,

@@ -286,6 +286,9 @@ static void mm_reset(void *model) {
   m->s = m->init;
   memset(m->truncated, 0, sizeof m->truncated);
   memset(m->refs, 0, sizeof m->refs);
+  memset(m->pins, 0, sizeof m->pins);
+  memset(m->gup_write, 0, sizeof m->gup_write);
+  m->gup_fast_fallbacks = 0;
   if (m->knobs.footprint_check)
     m->snap = m->s;
 }
@@ -562,7 +565,8 @@ static uint64_t mm_obj_hash(void *model, sim_oid o) {
    tables in use, through mm_obj_words, so that the key and the digests
    see the same fields; then what belongs to no object: each thread's
    next_data (the next store's version), sigbus, segv and last_load, and the
-   ghost bookkeeping the checks read (truncated[], refs[][]).  Left out:
+   ghost bookkeeping the checks read (truncated[], refs[][], pins[][],
+   gup_write[][]).  Left out:
    the immutable parts (vmas, the scenario), m->snap (equal to m->s at
    every scheduling point), the test mark fault_retries, a dead
    truncate_count (truncate_count_live), and the fields of a free page
@@ -609,8 +613,15 @@ static uint64_t mm_state_key(void *model) {
   for (int t = 0; t < m->nthreads; t++)
     for (int p = 0; p < MM_MAX_PAGES; p++)
       if (m->refs[t][p])
-        sim_hash_u64(&h, (uint64_t)t << 40 | (uint64_t)p << 8 |
-                             (uint8_t)m->refs[t][p]);
+        sim_hash_u64(&h, (uint64_t)t << 40 | (uint64_t)p << 16 |
+                             (uint16_t)m->refs[t][p]);
+  for (int t = 0; t < m->nthreads; t++)
+    for (int p = 0; p < MM_MAX_PAGES; p++)
+      if (m->pins[t][p] || m->gup_write[t][p])
+        sim_hash_u64(&h, (uint64_t)1 << 56 | (uint64_t)t << 40 |
+                             (uint64_t)p << 16 |
+                             (uint64_t)(uint8_t)m->pins[t][p] << 8 |
+                             (uint8_t)m->gup_write[t][p]);
   return h;
 }
 

@@ -25,7 +25,7 @@ static int check_expect_kinds(const model_binding *b, const scenario *s,
   for (int i = 0; i < n; i++) {
     if (!e[i]->violation || model_kind_find(b, e[i]->kind) != SIM_KIND_NONE)
       continue;
-    char names[256];
+    char names[1024];
     model_kind_names(b, names, sizeof names);
     snprintf(err, errlen,
              "%s:%d:%d: error: unknown violation kind '%s', expected one of "

@@ -14,6 +14,10 @@
 ** write(2) and read(2) of one page whose user buffer is a page of a
 ** mapping (filemap_write.c, filemap.c; a write to a tmpfs file is
 ** shmem_file_write, shmem.c).
+** reclaim is kswapd or direct reclaim of pages of a file (vmscan.c).
+** gup, pin, dma_write and unpin are a driver's get_user_pages/
+** pin_user_pages, its device's DMA into the page, and the release
+** (gup.c); the thread keeps the pages it got until it releases them.
 **
 ** fsync, sync, writeback (the background flusher) and fs_flush (a journal
 ** commit) start writeback; with them the model runs its own threads after
@@ -116,6 +120,15 @@ int mm_program_check(const mm_model *m, char *err, size_t errlen) {
                 "(simple_sync_file) and the model does not run it, "
                 "expected async or a map of a file without 'tmpfs'";
         break;
+      case SCN_GUP:
+      case SCN_PIN:
+        v = vma_at(m, op->mm, op->addr);
+        assert(v); /* the parser checked the address */
+        if ((op->arg & SCN_GUP_WRITE) && (!v->shared || !v->write))
+          why = "write GUP of a private or read-only mapping: the fault "
+                "would copy-on-write (FOLL_FORCE included), which is not "
+                "modelled, expected a shared rw map";
+        break;
       case SCN_STORE:
       case SCN_READ: /* into a mapping: the copy's stores */
         if (op->mm < 0)
@@ -176,6 +189,50 @@ out:
   sim_leave(t);
 }
 
+/* The GUP operations of a thread's program (gup.c).  'held' is the
+   page each gup or pin operation got (indexed like the program's
+   operations, -1 if none): the driver keeps it until its unpin. */
+static void gup_op(sim_thread *t, const scn_thread *th, int i, int *held) {
+  mm_model *m = mm_of(t);
+  const scn_op *op = &th->ops[i];
+  const scn_op *h;
+  unsigned flags = op->arg & SCN_GUP_WRITE ? FOLL_WRITE : 0;
+  switch (op->kind) {
+  case SCN_GUP:
+    if (op->arg & SCN_GUP_FORCE)
+      flags |= FOLL_FORCE;
+    held[i] = op->arg & SCN_GUP_FAST
+                  ? get_user_pages_fast(t, op->mm, op->addr, flags)
+                  : get_user_pages(t, op->mm, op->addr, flags);
+    break;
+  case SCN_PIN:                 /* the driver's long-term pin, by version */
+    if (op->arg & SCN_GUP_FAST) /* pin_user_pages_fast (5.6) */
+      held[i] = get_user_pages_fast(
+          t, op->mm, op->addr, flags | (m->knobs.gup_foll_pin ? FOLL_PIN : 0));
+    else if (m->knobs.gup_foll_pin)
+      held[i] = pin_user_pages(t, op->mm, op->addr, flags);
+    else
+      held[i] = get_user_pages(t, op->mm, op->addr, flags);
+    break;
+  case SCN_DMA_WRITE:
+  case SCN_UNPIN:
+    h = scn_held_op(th, i, op->mm, op->addr);
+    assert(h); /* the parser checked that the thread holds it */
+    int page = held[h - th->ops];
+    if (page < 0) /* the gup failed (-EFAULT): nothing to write or drop */
+      break;
+    if (op->kind == SCN_DMA_WRITE)
+      dma_write_page(t, page);
+    else if (h->kind == SCN_PIN && m->knobs.gup_foll_pin)
+      unpin_user_pages_dirty_lock(t, page, op->arg & SCN_UNPIN_DIRTY);
+    else
+      put_gup_page_dirty_lock(t, page, op->arg & SCN_UNPIN_DIRTY);
+    break;
+  default:
+    assert(0);
+  }
+}
+
 /* A thread runs its program: user accesses fault as the CPU would;
    system calls enter the kernel at their entry function. */
 void mm_thread_main(void *model, sim_thread *t, int tid) {
@@ -190,6 +247,9 @@ void mm_thread_main(void *model, sim_thread *t, int tid) {
     return;
   }
   const scn_thread *th = &m->scn->threads[tid];
+  int held[SCN_MAX_OPS];
+  for (int i = 0; i < th->nops; i++)
+    held[i] = -1;
   for (int i = 0; i < th->nops; i++) {
     const scn_op *op = &th->ops[i];
     switch (op->kind) {
@@ -254,6 +314,21 @@ void mm_thread_main(void *model, sim_thread *t, int tid) {
       break;
     case SCN_READ:
       generic_file_aio_read(t, op->file, op->page, op->mm, op->addr);
+      break;
+    case SCN_RECLAIM: /* kswapd's balance_pgdat, or an allocation's
+                         try_to_free_pages, reaching these pages */
+      sim_enter(t,
+                op->arg & SCN_RECLAIM_DIRECT ? "try_to_free_pages" : "kswapd");
+      for (uint32_t k = 0; k < op->npages; k++)
+        shrink_page_list(t, op->file, op->page + k,
+                         !(op->arg & SCN_RECLAIM_DIRECT));
+      sim_leave(t);
+      break;
+    case SCN_GUP:
+    case SCN_PIN:
+    case SCN_DMA_WRITE:
+    case SCN_UNPIN:
+      gup_op(t, th, i, held);
       break;
     }
   }

@@ -100,7 +100,7 @@ static int parse_kernel(scn_parser *ps, scn_tok kw) {
 /* The knob named t into kname; its index, or -1 (reported). */
 static int knob_name(scn_parser *ps, scn_tok t, char *kname, size_t n) {
   scn_shown b;
-  char list[512];
+  char list[1024];
   const char *names[64];
   int idx = -1;
   if (t.len == 0)
@@ -330,7 +330,12 @@ int scn_tracks_writeback(const scenario *scn) {
       case SCN_MSYNC:
       case SCN_MUNMAP:
       case SCN_FOLLOW_PAGE:
-      case SCN_WRITE: /* dirties the page: the lost-write checks */
+      case SCN_WRITE:   /* dirties the page: the lost-write checks */
+      case SCN_RECLAIM: /* pageout submits I/O */
+      case SCN_GUP:
+      case SCN_PIN:
+      case SCN_DMA_WRITE:
+      case SCN_UNPIN:
         return 1;
       case SCN_MADVISE: /* MADV_REMOVE: a hole punch, as truncate */
         if (scn->threads[i].ops[j].arg == SCN_MADV_DONTNEED)

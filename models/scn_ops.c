@@ -33,7 +33,8 @@ typedef struct op_def {
 
 static op_parse_fn parse_addr, parse_truncate, parse_range, parse_delay,
     parse_file, parse_none, parse_mprotect, parse_msync, parse_munmap,
-    parse_madvise, parse_follow_page, parse_write, parse_read;
+    parse_madvise, parse_follow_page, parse_write, parse_read, parse_reclaim,
+    parse_gup, parse_held;
 
 static const op_def ops[] = {
     [SCN_LOAD] = {"load", 1, parse_addr},
@@ -53,6 +54,11 @@ static const op_def ops[] = {
     [SCN_FOLLOW_PAGE] = {"follow_page", 1, parse_follow_page},
     [SCN_WRITE] = {"write", 0, parse_write},
     [SCN_READ] = {"read", 0, parse_read},
+    [SCN_RECLAIM] = {"reclaim", 0, parse_reclaim},
+    [SCN_GUP] = {"gup", 1, parse_gup},
+    [SCN_PIN] = {"pin", 1, parse_gup},
+    [SCN_DMA_WRITE] = {"dma_write", 1, parse_held},
+    [SCN_UNPIN] = {"unpin", 1, parse_held},
 };
 #define NOPS ((int)(sizeof ops / sizeof ops[0]))
 
@@ -267,6 +273,8 @@ static int not_tmpfs(scn_lex *lx, const scenario *s, const scn_op *op,
       [SCN_FS_FLUSH] = "tmpfs has no buffers",
       [SCN_RELEASE] = "tmpfs pages have no buffers to release, and shmem "
                       "reclaim (swap) is not modelled",
+      [SCN_RECLAIM] = "shmem reclaim (shmem_writepage to swap) is not "
+                      "modelled",
   };
   assert((size_t)op->kind < sizeof why / sizeof why[0] && why[op->kind]);
   if (!s->files[op->file].tmpfs)
@@ -276,6 +284,110 @@ static int not_tmpfs(scn_lex *lx, const scenario *s, const scn_op *op,
                   "'tmpfs'",
                   scn_op_name(op->kind), s->files[op->file].name,
                   why[op->kind]);
+}
+
+/* The page-aligned address of a one-page mm operation; its column in
+ *col. */
+static int parse_page_addr(scn_lex *lx, const scenario *s, scn_op *op,
+                           int *col) {
+  const char *a = lx->cur; /* the address token starts after blanks */
+  while (a < lx->eol && (*a == ' ' || *a == '\t'))
+    a++;
+  *col = lex_col(lx, a);
+  if (parse_addr(lx, s, op) < 0)
+    return -1;
+  if (op->addr % PAGE_SIZE)
+    return lex_fail(lx, *col,
+                    "address 0x%" PRIx64 " is not page aligned, expected a "
+                    "multiple of 0x%x for %s",
+                    op->addr, PAGE_SIZE, scn_op_name(op->kind));
+  return 0;
+}
+
+/* MM gup ADDR [write] [fast] [force] / MM pin ADDR [write] [fast] */
+static int parse_gup(scn_lex *lx, const scenario *s, scn_op *op) {
+  static const scn_opt spec[] = {{"write", 0}, {"fast", 0}, {"force", 0}};
+  scn_tok o[3] = {{0}};
+  int col;
+  int n = op->kind == SCN_GUP ? 3 : 2; /* pin_user_pages: no FOLL_FORCE */
+  if (parse_page_addr(lx, s, op, &col) < 0 ||
+      lex_opts(lx, scn_op_name(op->kind), spec, n, o) < 0)
+    return -1;
+  op->arg = (o[0].p ? SCN_GUP_WRITE : 0) | (o[1].p ? SCN_GUP_FAST : 0) |
+            (o[2].p ? SCN_GUP_FORCE : 0);
+  op->addr_col = col;
+  return 0;
+}
+
+/* MM dma_write ADDR / MM unpin ADDR [dirty] */
+static int parse_held(scn_lex *lx, const scenario *s, scn_op *op) {
+  static const scn_opt spec[] = {{"dirty", 0}};
+  scn_tok o[1];
+  int col;
+  int n = op->kind == SCN_UNPIN ? 1 : 0;
+  if (parse_page_addr(lx, s, op, &col) < 0 ||
+      lex_opts(lx, scn_op_name(op->kind), spec, n, o) < 0)
+    return -1;
+  op->arg = n && o[0].p ? SCN_UNPIN_DIRTY : 0;
+  op->addr_col = col;
+  return 0;
+}
+
+/* Does the thread hold a page it got or pinned at (mm, addr) after its
+   first 'nops' operations?  The gup or pin operation, or NULL. */
+const scn_op *scn_held_op(const scn_thread *th, int nops, int mm,
+                          uint64_t addr) {
+  const scn_op *held = NULL;
+  for (int i = 0; i < nops; i++) {
+    const scn_op *o = &th->ops[i];
+    if (o->mm != mm || o->addr != addr)
+      continue;
+    if (o->kind == SCN_GUP || o->kind == SCN_PIN)
+      held = o;
+    else if (o->kind == SCN_UNPIN)
+      held = NULL;
+  }
+  return held;
+}
+
+/* A thread uses a page it holds (dma_write, unpin) and pins an address
+   once at a time: the program keys its pages by address. */
+static int check_held(scn_lex *lx, const scenario *s, const scn_thread *th,
+                      const scn_op *op) {
+  if (op->kind != SCN_GUP && op->kind != SCN_PIN && op->kind != SCN_DMA_WRITE &&
+      op->kind != SCN_UNPIN)
+    return 0;
+  const scn_op *h = scn_held_op(th, th->nops, op->mm, op->addr);
+  const char *mm = s->mms[op->mm].name;
+  int col = op->addr_col;
+  switch (op->kind) {
+  case SCN_GUP:
+  case SCN_PIN:
+    if (h)
+      return lex_fail(lx, col,
+                      "thread '%s' already holds 0x%" PRIx64 " from line %d, "
+                      "expected a '%s unpin 0x%" PRIx64 "' line before this "
+                      "one",
+                      th->name, op->addr, h->line, mm, op->addr);
+    return 0;
+  case SCN_DMA_WRITE:
+  case SCN_UNPIN:
+    if (!h)
+      return lex_fail(lx, col,
+                      "%s of 0x%" PRIx64 ", which thread '%s' does not hold, "
+                      "expected a '%s pin 0x%" PRIx64 "' or '%s gup 0x%" PRIx64
+                      "' line of this thread before this one",
+                      scn_op_name(op->kind), op->addr, th->name, mm, op->addr,
+                      mm, op->addr);
+    if (op->kind == SCN_DMA_WRITE && !(h->arg & SCN_GUP_WRITE))
+      return lex_fail(lx, col,
+                      "dma_write to 0x%" PRIx64 ", which line %d got "
+                      "without 'write', expected a %s with write",
+                      op->addr, h->line, scn_op_name(h->kind));
+    return 0;
+  default:
+    return 0;
+  }
 }
 
 /* truncate FILE SIZE */
@@ -290,17 +402,18 @@ static int parse_truncate(scn_lex *lx, const scenario *s, scn_op *op) {
   return 0;
 }
 
-/* dio_write|release FILE page=P [pages=N] */
-static int parse_range(scn_lex *lx, const scenario *s, scn_op *op) {
-  static const scn_opt spec[] = {{"page", 1}, {"pages", 1}};
-  enum { OPT_PAGE, OPT_PAGES, OPT_N };
-  scn_tok tf, o[OPT_N];
+/* FILE page=P [pages=N] and the operation's other options: 'spec'
+   starts with page= and pages=, 'o' gets every option found. */
+enum { OPT_PAGE, OPT_PAGES };
+static int parse_file_pages(scn_lex *lx, const scenario *s, scn_op *op,
+                            const scn_opt *spec, int nspec, scn_tok *o) {
+  scn_tok tf;
   uint64_t page, npages = 1;
   char hp[48];
   const char *name = scn_op_name(op->kind);
   if (lex_need(lx, &tf, "a file name", name) < 0 ||
       (op->file = scn_need_file(lx, s, tf)) < 0 ||
-      not_tmpfs(lx, s, op, tf) < 0 || lex_opts(lx, name, spec, OPT_N, o) < 0)
+      not_tmpfs(lx, s, op, tf) < 0 || lex_opts(lx, name, spec, nspec, o) < 0)
     return -1;
   if (!o[OPT_PAGE].p)
     return lex_fail(lx, lx->end_col,
@@ -409,6 +522,23 @@ static int parse_read(scn_lex *lx, const scenario *s, scn_op *op) {
                     "end of the line",
                     lex_show(&b, tk));
   return parse_user_page(lx, s, op, "into");
+}
+
+/* dio_write|release FILE page=P [pages=N] */
+static int parse_range(scn_lex *lx, const scenario *s, scn_op *op) {
+  static const scn_opt spec[] = {{"page", 1}, {"pages", 1}};
+  scn_tok o[2];
+  return parse_file_pages(lx, s, op, spec, 2, o);
+}
+
+/* reclaim FILE page=P [pages=N] [direct] */
+static int parse_reclaim(scn_lex *lx, const scenario *s, scn_op *op) {
+  static const scn_opt spec[] = {{"page", 1}, {"pages", 1}, {"direct", 0}};
+  scn_tok o[3];
+  if (parse_file_pages(lx, s, op, spec, 3, o) < 0)
+    return -1;
+  op->arg = o[2].p ? SCN_RECLAIM_DIRECT : 0;
+  return 0;
 }
 
 /* fsync|writeback|fs_flush FILE */
@@ -561,7 +691,7 @@ int scn_stmt_thread(scn_parser *ps, scn_tok label) {
                       lex_show(&b, ta), list);
   }
   op->kind = (enum scn_op_kind)k;
-  if (ops[k].parse(lx, s, op) < 0)
+  if (ops[k].parse(lx, s, op) < 0 || check_held(lx, s, th, op) < 0)
     return -1;
   th->nops++;
   return lex_need_eol(lx, ops[k].kw);

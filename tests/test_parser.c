@@ -441,6 +441,26 @@ Test(parser, write_and_read) {
   free(s);
 }
 
+Test(parser, reclaim_op) {
+  scenario *s =
+      parse_ok(HEAD "cpu1: reclaim data page=1\n"
+                    "cpu1: reclaim data page=0 pages=2 direct\n" TAIL);
+  const scn_thread *t = &s->threads[0];
+  cr_assert_eq(t->ops[0].kind, SCN_RECLAIM);
+  cr_assert_eq(t->ops[0].file, 0);
+  cr_assert_eq(t->ops[0].page, 1);
+  cr_assert_eq(t->ops[0].npages, 1);
+  cr_assert_eq(t->ops[0].arg, 0); /* kswapd */
+  cr_assert_eq(t->ops[1].kind, SCN_RECLAIM);
+  cr_assert_eq(t->ops[1].page, 0);
+  cr_assert_eq(t->ops[1].npages, 2);
+  cr_assert_eq(t->ops[1].arg, SCN_RECLAIM_DIRECT);
+  cr_assert_str_eq(scn_op_name(SCN_RECLAIM), "reclaim");
+  /* reclaim writes back (pageout): the model's own threads run */
+  cr_assert(scn_tracks_writeback(s));
+  free(s);
+}
+
 Test(parser, op_names) {
   cr_assert_str_eq(scn_op_name(SCN_LOAD), "load");
   cr_assert_str_eq(scn_op_name(SCN_STORE), "store");
@@ -471,15 +491,16 @@ ERR_TEST(unknown_statement, "scenario \"t\"\n  fork p1\n",
 
 ERR_TEST(expect_on_unknown_variant, HEAD TAIL "expect on 2.4 clean\n",
          "t.scn:9:11: error: unknown kernel '2.4', expected one of 2.6.17-mm, "
-         "2.6.19, 2.6.20, 2.6.22, 2.6.23, 2.6.24")
+         "2.6.19, 2.6.20, 2.6.22, 2.6.23, 2.6.24, 4.19, 5.7, 5.18, 6.4")
 
 ERR_TEST(expect_on_duplicate,
          HEAD TAIL "expect on 2.6.23 clean\nexpect on 2.6.23 clean\n",
          "t.scn:10:11: error: duplicate 'expect on 2.6.23', first at line 9")
 
-ERR_TEST(unknown_kernel, "scenario \"t\"\nkernel 2.6.99\n",
-         "t.scn:2:8: error: unknown kernel '2.6.99', expected one of "
-         "2.6.17-mm, 2.6.19, 2.6.20, 2.6.22, 2.6.23, 2.6.24")
+ERR_TEST(
+    unknown_kernel, "scenario \"t\"\nkernel 2.6.99\n",
+    "t.scn:2:8: error: unknown kernel '2.6.99', expected one of "
+    "2.6.17-mm, 2.6.19, 2.6.20, 2.6.22, 2.6.23, 2.6.24, 4.19, 5.7, 5.18, 6.4")
 
 ERR_TEST(duplicate_statement, HEAD "kernel 2.6.23\n",
          "t.scn:7:1: error: duplicate 'kernel' statement, first at line 2")
@@ -498,14 +519,14 @@ ERR_TEST(trailing_junk, "scenario \"t\" extra\n",
 
 ERR_TEST(unknown_file_option, "scenario \"t\"\nfile d size=4096 mode=rw\n",
          "t.scn:2:18: error: unknown option 'mode' for 'file', expected "
-         "size=, cached=, dirty=, page_mkwrite, buffers, buffers_required or "
-         "tmpfs")
+         "size=, cached=, dirty=, page_mkwrite, buffers, buffers_required, "
+         "tmpfs or ext4")
 
 ERR_TEST(unknown_file_option_lists_buffers,
          "scenario \"t\"\nfile d size=4096 buffer\n",
          "t.scn:2:18: error: unknown option 'buffer' for 'file', expected "
-         "size=, cached=, dirty=, page_mkwrite, buffers, buffers_required or "
-         "tmpfs")
+         "size=, cached=, dirty=, page_mkwrite, buffers, buffers_required, "
+         "tmpfs or ext4")
 
 /* tmpfs: no buffers, no ->page_mkwrite, no writeback, no O_DIRECT */
 ERR_TEST(tmpfs_with_buffers, "scenario \"t\"\nfile d size=4K tmpfs buffers\n",
@@ -616,8 +637,12 @@ ERR_TEST(bad_knob_name, "scenario \"t\"\nset fault.lockpage = on\n",
          "mprotect.writenotify, mprotect.dirty_accountable, "
          "follow_page.put_without_get, dio.reinvalidate, "
          "madvise.remove_drops_mmap_sem, write.atomic_copy_retry, "
-         "debug.bug_on_mapped_remove, "
-         "debug.footprint_check")
+         "reclaim.ref_freeze, reclaim.no_direct_pageout, "
+         "reclaim.skip_pinned, fault.mkwrite_locked, gup.foll_pin, "
+         "gup.pin_counting, "
+         "gup.put_user_pages, ext4.warn_no_buffers, "
+         "debug.pinned_lost_buffers, debug.pinned_cleaned, "
+         "debug.bug_on_mapped_remove, debug.footprint_check")
 
 ERR_TEST(bad_knob_value, "scenario \"t\"\nset fault.lock_page = yes\n",
          "t.scn:2:23: error: bad value 'yes' for knob 'fault.lock_page', "
@@ -630,7 +655,7 @@ ERR_TEST(bad_knob_value, "scenario \"t\"\nset fault.lock_page = yes\n",
   "pte-cache-mismatch, "                                                       \
   "pte-beyond-eof, refcount-mismatch, undeclared-write, lost-write, "          \
   "fsync-lost, writenotify-dirty, dirty-without-buffers, "                     \
-  "writepage-without-buffers"
+  "writepage-without-buffers, pinned-lost-buffers, pinned-page-cleaned"
 #define LITMUS_KINDS                                                           \
   "deadlock, bad-unlock, lock-order, lost-update, lost-message, invariant"
 
@@ -756,6 +781,30 @@ ERR_TEST(dio_beyond_eof, HEAD "cpu1: dio_write data page=1 pages=2\n",
          "t.scn:7:27: error: pages 1..2 are beyond the end of file 'data', "
          "which has 2 pages")
 
+ERR_TEST(reclaim_missing_page, HEAD "cpu1: reclaim data\n",
+         "t.scn:7:19: error: missing 'page=' option for reclaim, expected "
+         "page=INDEX")
+
+ERR_TEST(reclaim_beyond_eof, HEAD "cpu1: reclaim data page=0 pages=3\n",
+         "t.scn:7:25: error: pages 0..2 are beyond the end of file 'data', "
+         "which has 2 pages")
+
+ERR_TEST(reclaim_unknown_option, HEAD "cpu1: reclaim data page=0 kswapd\n",
+         "t.scn:7:27: error: unknown option 'kswapd' for 'reclaim', expected "
+         "page=, pages= or direct")
+
+ERR_TEST(reclaim_direct_value, HEAD "cpu1: reclaim data page=0 direct=1\n",
+         "t.scn:7:27: error: option 'direct' takes no value, expected "
+         "'direct'")
+
+ERR_TEST(reclaim_no_file, HEAD "cpu1: reclaim\n",
+         "t.scn:7:14: error: expected a file name after 'reclaim', found end "
+         "of line")
+
+ERR_TEST(reclaim_undeclared_file, HEAD "cpu1: reclaim nofile page=0\n",
+         "t.scn:7:15: error: undeclared file 'nofile', expected a name "
+         "declared by an earlier 'file' line")
+
 ERR_TEST(missing_size, "scenario \"t\"\nfile d cached=all\n",
          "t.scn:2:18: error: missing 'size=' option for file 'd', expected "
          "size=BYTES")
@@ -771,7 +820,7 @@ ERR_TEST(missing_expect, HEAD "cpu0: delay 1\n",
 ERR_TEST(missing_kernel, "scenario \"t\"\n# no kernel",
          "t.scn:3:1: error: missing 'kernel' statement, expected 'kernel "
          "VERSION' with VERSION one of 2.6.17-mm, 2.6.19, 2.6.20, "
-         "2.6.22, 2.6.23, 2.6.24")
+         "2.6.22, 2.6.23, 2.6.24, 4.19, 5.7, 5.18, 6.4")
 
 ERR_TEST(no_threads, HEAD "expect clean\n",
          "t.scn:8:1: error: no threads, expected at least one 'cpuN: OP' line")
@@ -828,8 +877,9 @@ ERR_TEST(reserved_file_name_statement, "scenario \"t\"\nfile map size=1\n",
 ERR_TEST(unknown_operation, HEAD "cpu0: fork p1\n",
          "t.scn:7:7: error: unknown operation 'fork', expected truncate, "
          "dio_write, delay, fsync, sync, writeback, fs_flush, release, "
-         "write, read or MM load|store|mprotect|msync|munmap|madvise|"
-         "follow_page ADDR with a declared MM")
+         "write, read, reclaim or MM load|store|mprotect|msync|munmap|"
+         "madvise|follow_page|gup|pin|dma_write|unpin ADDR with a declared "
+         "MM")
 
 ERR_TEST(write_without_page, HEAD "cpu0: write data from p1 0x10000\n",
          "t.scn:7:18: error: 'from' after the file of write, expected "
@@ -870,7 +920,8 @@ ERR_TEST(read_trailing, HEAD "cpu0: read data page=0 into p1 0x10000 x\n",
 
 ERR_TEST(unknown_access, HEAD "cpu0: p1 exec 0x10000\n",
          "t.scn:7:10: error: unknown access 'exec', expected load, store, "
-         "mprotect, msync, munmap, madvise or follow_page")
+         "mprotect, msync, munmap, madvise, follow_page, gup, pin, dma_write "
+         "or unpin")
 
 ERR_TEST(duplicate_expect, HEAD TAIL "expect on 2.6.23 clean\nexpect clean\n",
          "t.scn:10:1: error: duplicate 'expect' statement, first at line 8")
@@ -894,7 +945,7 @@ Test(parser_errors, very_long_line) {
   parse_err(text, "t.scn:2:8: error: unknown kernel "
                   "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...', expected "
                   "one of 2.6.17-mm, 2.6.19, 2.6.20, 2.6.22, 2.6.23, "
-                  "2.6.24");
+                  "2.6.24, 4.19, 5.7, 5.18, 6.4");
   free(text);
 }
 
@@ -929,4 +980,77 @@ Test(parser, shipped_scenarios_parse) {
   }
   free(s);
   globfree(&g);
+}
+
+/* ------------------------------------------------------------------------ */
+/* GUP operations (gup, pin, dma_write, unpin) and the 'ext4' file trait      */
+
+Test(parser, gup_operations) {
+  scenario *s = parse_ok("scenario \"t\"\nkernel 2.6.24\ncpus 2\n"
+                         "file data size=8K cached=0 ext4\nmm p1\n"
+                         "map p1 data at 0x10000 pages=2 shared rw\n"
+                         "cpu0: p1 pin 0x10000 write\n"
+                         "cpu0: p1 gup 0x11000 write force fast\n"
+                         "cpu0: p1 dma_write 0x10000\n"
+                         "cpu0: p1 unpin 0x10000 dirty\n"
+                         "cpu0: p1 unpin 0x11000\n"
+                         "cpu0: p1 gup 0x10000\n"
+                         "cpu0: p1 unpin 0x10000\n" TAIL);
+  const scn_op *op = s->threads[0].ops;
+  cr_assert(s->files[0].ext4 && s->files[0].buffers &&
+            s->files[0].page_mkwrite && !s->files[0].needs_buffers);
+  cr_assert_eq(op[0].kind, SCN_PIN);
+  cr_assert_eq(op[0].arg, SCN_GUP_WRITE);
+  cr_assert_eq(op[1].kind, SCN_GUP);
+  cr_assert_eq(op[1].arg, SCN_GUP_WRITE | SCN_GUP_FORCE | SCN_GUP_FAST);
+  cr_assert_eq(op[2].kind, SCN_DMA_WRITE);
+  cr_assert_eq(op[3].kind, SCN_UNPIN);
+  cr_assert_eq(op[3].arg, SCN_UNPIN_DIRTY);
+  cr_assert_eq(op[4].arg, 0);
+  cr_assert_eq(scn_held_op(&s->threads[0], 3, 0, 0x10000), &op[0]);
+  cr_assert_null(scn_held_op(&s->threads[0], 4, 0, 0x10000));
+  cr_assert_eq(scn_held_op(&s->threads[0], 6, 0, 0x10000), &op[5]);
+  cr_assert(scn_tracks_writeback(s));
+  free(s);
+}
+
+ERR_TEST(dma_write_without_pin, HEAD "cpu0: p1 dma_write 0x10000\n",
+         "t.scn:7:20: error: dma_write of 0x10000, which thread 'cpu0' does "
+         "not hold, expected a 'p1 pin 0x10000' or 'p1 gup 0x10000' line of "
+         "this thread before this one")
+ERR_TEST(unpin_of_another_thread,
+         HEAD "cpu0: p1 pin 0x10000 write\ncpu1: p1 unpin 0x10000 dirty\n",
+         "t.scn:8:16: error: unpin of 0x10000, which thread 'cpu1' does not "
+         "hold, expected a 'p1 pin 0x10000' or 'p1 gup 0x10000' line of this "
+         "thread before this one")
+ERR_TEST(pin_twice, HEAD "cpu0: p1 pin 0x10000 write\ncpu0: p1 gup 0x10000\n",
+         "t.scn:8:14: error: thread 'cpu0' already holds 0x10000 from line 7, "
+         "expected a 'p1 unpin 0x10000' line before this one")
+ERR_TEST(dma_write_to_a_read_gup,
+         HEAD "cpu0: p1 gup 0x10000\ncpu0: p1 dma_write 0x10000\n",
+         "t.scn:8:20: error: dma_write to 0x10000, which line 7 got without "
+         "'write', expected a gup with write")
+ERR_TEST(gup_unaligned, HEAD "cpu0: p1 gup 0x10010 write\n",
+         "t.scn:7:14: error: address 0x10010 is not page aligned, expected a "
+         "multiple of 0x1000 for gup")
+ERR_TEST(gup_outside_maps, HEAD "cpu0: p1 pin 0x20000\n",
+         "t.scn:7:14: error: address 0x20000 is outside every map of 'p1', "
+         "expected an address in [0x10000, 0x12000)")
+ERR_TEST(pin_has_no_force, HEAD "cpu0: p1 pin 0x10000 force\n",
+         "t.scn:7:22: error: unknown option 'force' for 'pin', expected write "
+         "or fast")
+ERR_TEST(unpin_bad_flag,
+         HEAD "cpu0: p1 pin 0x10000\ncpu0: p1 unpin 0x10000 "
+              "write\n",
+         "t.scn:8:24: error: unknown option 'write' for 'unpin', expected "
+         "dirty")
+
+Test(parser_errors, write_gup_of_a_private_map) {
+  bind_err("scenario \"t\"\nkernel 2.6.24\ncpus 1\nfile data size=4K\n"
+           "mm p1\nmap p1 data at 0x10000 pages=1 private rw\n"
+           "cpu0: p1 gup 0x10000 write force\ncpu0: p1 unpin 0x10000\n"
+           "expect clean\n",
+           "t.scn:7:7: error: write GUP of a private or read-only mapping: "
+           "the fault would copy-on-write (FOLL_FORCE included), which is not "
+           "modelled, expected a shared rw map");
 }
