@@ -149,7 +149,8 @@ void sim_lockdep_grant(sim_lockdep *ld, sim_exec *x, sim_thread *t,
                        const sim_stepdesc *s);
 /* After the execution's last thread ended, before its result is hashed:
    a pending violation becomes the result if the execution was clean,
-   else it is taken back (see the top of this file). */
+   else a finding the caller takes (sim_lockdep_take; see the top of this
+   file). */
 void sim_lockdep_end(sim_lockdep *ld, sim_exec *x);
 
 #endif /* MMSIM_LOCKDEP_H */
