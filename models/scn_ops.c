@@ -679,16 +679,23 @@ int scn_stmt_thread(scn_parser *ps, scn_tok label) {
       char access[128];
       snprintf(access, sizeof access, "MM %s ADDR with a declared MM",
                op_list(list, sizeof list, 1, "|", NULL));
-      return lex_fail(lx, t.col, "unknown operation '%s', expected %s",
-                      lex_show(&b, t),
-                      op_list(list, sizeof list, 0, " or ", access));
+      char dym[64], all[512];
+      op_list(list, sizeof list, 0, " or ", access);
+      snprintf(all, sizeof all, "%s %s", list,
+               op_list(dym, sizeof dym, 1, "|", NULL));
+      lex_show(&b, t);
+      return lex_fail(lx, t.col, "unknown operation '%s'%s, expected %s", b.s,
+                      lex_suggest(dym, sizeof dym, b.s, all), list);
     }
     op_list(list, sizeof list, 1, " or ", NULL);
     if (lex_need(lx, &ta, list, s->mms[op->mm].name) < 0)
       return -1;
-    if ((k = find_op(ta, 1)) < 0)
-      return lex_fail(lx, ta.col, "unknown access '%s', expected %s",
-                      lex_show(&b, ta), list);
+    if ((k = find_op(ta, 1)) < 0) {
+      char dym[64];
+      lex_show(&b, ta);
+      return lex_fail(lx, ta.col, "unknown access '%s'%s, expected %s", b.s,
+                      lex_suggest(dym, sizeof dym, b.s, list), list);
+    }
   }
   op->kind = (enum scn_op_kind)k;
   if (ops[k].parse(lx, s, op) < 0 || check_held(lx, s, th, op) < 0)

@@ -10,6 +10,7 @@
 */
 #include "models/model.h"
 #include "models/scenario.h"
+#include "models/scn_lex.h"
 
 #include <criterion/criterion.h>
 #include <glob.h>
@@ -489,9 +490,11 @@ ERR_TEST(unknown_statement, "scenario \"t\"\n  fork p1\n",
          "scenario, kernel, set, cpus, file, mm, map, cpuN:, expect, run, "
          "litmus")
 
-ERR_TEST(expect_on_unknown_variant, HEAD TAIL "expect on 2.4 clean\n",
-         "t.scn:9:11: error: unknown kernel '2.4', expected one of 2.6.17-mm, "
-         "2.6.19, 2.6.20, 2.6.22, 2.6.23, 2.6.24, 4.19, 5.7, 5.18, 6.4")
+ERR_TEST(
+    expect_on_unknown_variant, HEAD TAIL "expect on 2.4 clean\n",
+    "t.scn:9:11: error: unknown kernel '2.4' (did you mean '6.4'?), expected "
+    "one of 2.6.17-mm, "
+    "2.6.19, 2.6.20, 2.6.22, 2.6.23, 2.6.24, 4.19, 5.7, 5.18, 6.4")
 
 ERR_TEST(expect_on_duplicate,
          HEAD TAIL "expect on 2.6.23 clean\nexpect on 2.6.23 clean\n",
@@ -499,7 +502,8 @@ ERR_TEST(expect_on_duplicate,
 
 ERR_TEST(
     unknown_kernel, "scenario \"t\"\nkernel 2.6.99\n",
-    "t.scn:2:8: error: unknown kernel '2.6.99', expected one of "
+    "t.scn:2:8: error: unknown kernel '2.6.99' (did you mean '2.6.19'?), "
+    "expected one of "
     "2.6.17-mm, 2.6.19, 2.6.20, 2.6.22, 2.6.23, 2.6.24, 4.19, 5.7, 5.18, 6.4")
 
 ERR_TEST(duplicate_statement, HEAD "kernel 2.6.23\n",
@@ -524,7 +528,8 @@ ERR_TEST(unknown_file_option, "scenario \"t\"\nfile d size=4096 mode=rw\n",
 
 ERR_TEST(unknown_file_option_lists_buffers,
          "scenario \"t\"\nfile d size=4096 buffer\n",
-         "t.scn:2:18: error: unknown option 'buffer' for 'file', expected "
+         "t.scn:2:18: error: unknown option 'buffer' for 'file' (did you mean "
+         "'buffers'?), expected "
          "size=, cached=, dirty=, page_mkwrite, buffers, buffers_required, "
          "tmpfs or ext4")
 
@@ -628,7 +633,8 @@ ERR_TEST(cpu_before_cpus, "scenario \"t\"\ncpu0: delay 1\ncpus 1\n",
          "statement, expected 'cpus N' first")
 
 ERR_TEST(bad_knob_name, "scenario \"t\"\nset fault.lockpage = on\n",
-         "t.scn:2:5: error: unknown knob 'fault.lockpage', expected one of "
+         "t.scn:2:5: error: unknown knob 'fault.lockpage' (did you mean "
+         "'fault.lock_page'?), expected one of "
          "fault.truncate_count, fault.lock_page, truncate.unmap_mapped, "
          "vmtruncate.unmap_twice, invalidate.bug_on_mapped, "
          "dio.invalidate_first, truncate.clear_uptodate_late, "
@@ -1053,4 +1059,36 @@ Test(parser_errors, write_gup_of_a_private_map) {
            "t.scn:7:7: error: write GUP of a private or read-only mapping: "
            "the fault would copy-on-write (FOLL_FORCE included), which is not "
            "modelled, expected a shared rw map");
+}
+
+/* did you mean: the closest name within 2 edits (1 for a short word) */
+ERR_TEST(suggest_operation, HEAD "cpu0: fsnyc data\n",
+         "t.scn:7:7: error: unknown operation 'fsnyc' (did you mean "
+         "'fsync'?), expected truncate, dio_write, delay, fsync, sync, "
+         "writeback, fs_flush, release, write, read, reclaim or "
+         "MM load|store|mprotect|msync|munmap|madvise|follow_page|gup|pin|"
+         "dma_write|unpin ADDR with a declared MM")
+ERR_TEST(suggest_access, HEAD "cpu0: p1 laod 0x10000\n",
+         "t.scn:7:10: error: unknown access 'laod' (did you mean 'load'?), "
+         "expected load, store, mprotect, msync, munmap, madvise, "
+         "follow_page, gup, pin, dma_write or unpin")
+ERR_TEST(suggest_statement, "scenario \"t\"\nkernal 2.6.20\n",
+         "t.scn:2:1: error: unknown statement 'kernal' (did you mean "
+         "'kernel'?), expected one of scenario, kernel, set, cpus, file, mm, "
+         "map, cpuN:, expect, run, litmus")
+ERR_TEST(suggest_nothing_far, HEAD "cpu0: fork data\n",
+         "t.scn:7:7: error: unknown operation 'fork', expected truncate, "
+         "dio_write, delay, fsync, sync, writeback, fs_flush, release, "
+         "write, read, reclaim or MM load|store|mprotect|msync|munmap|"
+         "madvise|follow_page|gup|pin|dma_write|unpin ADDR with a declared "
+         "MM")
+
+Test(parser, suggest_picks_the_closest) {
+  char out[64];
+  cr_assert_str_eq(lex_suggest(out, sizeof out, "2.6.2", "2.6.19, 2.6.20"),
+                   " (did you mean '2.6.20'?)");
+  cr_assert_str_eq(lex_suggest(out, sizeof out, "pgae", "page=, pages="),
+                   " (did you mean 'page='?)");
+  cr_assert_str_eq(lex_suggest(out, sizeof out, "xyz", "load or store"), "");
+  cr_assert_str_eq(lex_suggest(out, sizeof out, "or", "load or store"), "");
 }

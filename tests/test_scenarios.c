@@ -308,8 +308,9 @@ Test(cli, bad_scenario_exits_2_with_position) {
   cr_assert_eq(run_mmsim(args, &out), 2);
   char want[1024];
   snprintf(want, sizeof want,
-           "%s:2:8: error: unknown kernel '2.6.21', expected one of "
-           "2.6.17-mm, 2.6.19, 2.6.20, 2.6.22, 2.6.23, 2.6.24, 4.19, 5.7, "
+           "%s:2:8: error: unknown kernel '2.6.21' (did you mean '2.6.20'?), "
+           "expected one of 2.6.17-mm, 2.6.19, 2.6.20, 2.6.22, 2.6.23, 2.6.24, "
+           "4.19, 5.7, "
            "5.18, 6.4\n",
            path);
   cr_assert_str_eq(out, want);
