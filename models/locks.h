@@ -44,12 +44,16 @@
 ** lock handed to the I/O, which the block device releases: its holder is
 ** the disk, not the submitting thread; Linux's lockdep does not track it
 ** either) and the model's own waits (the block device's queue, the exit
-** thread's wait for the tasks), which are not kernel locks.  The order is
-** the same in every kernel modelled here (2.6.17-mm to 6.4): later kernels
-** renamed i_mmap_lock (i_mmap_rwsem, 3.19: 83cde9e8 made it a sleeping
-** lock, still below PG_locked and above the ptl), tree_lock (the i_pages
-** xarray lock, 4.17) and mmap_sem (mmap_lock, 5.8), which does not change
-** a rank.
+** thread's wait for the tasks), which are not kernel locks.  One table
+** serves every kernel modelled here (2.6.17-mm to 6.4): the header of
+** mm/rmap.c in 6.x (read as stored, the version with "folio_lock_memcg
+** move_lock (in block_dirty_folio)", 6.2-6.4) keeps the same order for
+** these locks under new names: inode->i_rwsem (i_mutex), mm->mmap_lock,
+** mapping->invalidate_lock (new, not modelled), PG_locked,
+** mapping->i_mmap_rwsem (i_mmap_lock, a sleeping lock since 3.19),
+** anon_vma->rwsem (not modelled), the pte lock, mapping->private_lock,
+** the i_pages lock (tree_lock).  i_alloc_sem is gone (3.1); only the
+** 2.6 paths of the model take it.
 **
 ** Every helper is one step: its footprint is the lock access (plus the
 ** objects passed), so each is a preemption point of its own.  A short
