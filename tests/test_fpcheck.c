@@ -17,6 +17,18 @@
 #include "sim/explore.h"
 #include "sim/lockdep.h"
 
+/* Executions per variant.  The sanitizer build checks the same paths for
+   memory errors on fewer executions (its steps cost about five times
+   more), and leaves finding each expected kind, which the search's cap
+   may then cut off, to the plain build. */
+#ifdef MMSIM_SANITIZE
+#define FPCHECK_EXECS 500
+#define FPCHECK_EXPECT 0
+#else
+#define FPCHECK_EXECS 3000
+#define FPCHECK_EXPECT 1
+#endif
+
 struct tally {
   int model_bugs, expected;
   uint64_t execs;
@@ -53,14 +65,14 @@ static void check_variant(const scenario *s, const char *variant) {
   base.lockdep = ld;
   struct tally t = {.expect_kind =
                         b.expect.violation ? b.expect.kind : (const char *)0};
-  exp_cfg cfg = {.max_execs = 3000, .on_exec = on_exec, .arg = &t};
+  exp_cfg cfg = {.max_execs = FPCHECK_EXECS, .on_exec = on_exec, .arg = &t};
   cr_assert_eq(exp_strategy_parse("dpor", &cfg, err, sizeof err), 0);
   exp_stats st;
   cr_assert_eq(sim_explore(&base, &cfg, &st, err, sizeof err), 0, "%s", err);
   cr_assert_gt(t.execs, 0);
   cr_assert_eq(t.model_bugs, 0, "%s on %s: %d executions, first %s", s->path,
                variant, t.model_bugs, t.first);
-  if (t.expect_kind)
+  if (t.expect_kind && FPCHECK_EXPECT)
     cr_assert_gt(t.expected, 0, "%s on %s: %s not found", s->path, variant,
                  t.expect_kind);
   cr_log_info("%s %s: %llu executions checked", s->path, variant,
