@@ -523,11 +523,20 @@ static void judge(camp_variant *res, const model_binding *b, const camp_opts *o,
     for (int i = 0; i < res->nkinds; i++)
       found |= !strcmp(res->kinds[i].name, b->expect.kind);
     res->expect_met = found;
-    snprintf(res->verdict, sizeof res->verdict, "%s %s (expected)",
-             found ? "found" : "NOT found", b->expect.kind);
+    /* not finding it in a search cut short proves nothing either way */
+    snprintf(res->verdict, sizeof res->verdict, "%s %s (expected%s)",
+             found ? "found" : "NOT found", b->expect.kind,
+             found || (complete && certifies) ? "" : "; not exhaustive");
   } else if (nviol) {
     res->expect_met = 0;
     snprintf(res->verdict, sizeof res->verdict, "VIOLATED (expected clean)");
+  } else if (complete && certifies && !res->clean) {
+    /* every execution was cut or step-limited: no end state was checked */
+    res->expect_met = 0;
+    snprintf(res->verdict, sizeof res->verdict,
+             "no execution ran to its end (%llu cut, %llu step-limited; "
+             "not exhaustive)",
+             (unsigned long long)res->cut, (unsigned long long)res->step_limit);
   } else if (complete && certifies) {
     /* a certificate names every bound it holds under */
     char upto[96] = "";
@@ -536,10 +545,10 @@ static void judge(camp_variant *res, const model_binding *b, const camp_opts *o,
       len += (size_t)snprintf(upto + len, sizeof upto - len,
                               " up to loop bound %d", res->loop_bound);
     if (res->step_limit)
-      len += (size_t)snprintf(upto + len, sizeof upto - len, "%s %llu step%s",
-                              len ? " and" : " up to",
-                              (unsigned long long)o->max_steps,
-                              o->max_steps == 1 ? "" : "s");
+      len += (size_t)snprintf(
+          upto + len, sizeof upto - len, "%s %llu step%s (%llu stopped there)",
+          len ? " and" : " up to", (unsigned long long)o->max_steps,
+          o->max_steps == 1 ? "" : "s", (unsigned long long)res->step_limit);
     if (cfg->strategy == EXP_BOUNDED)
       snprintf(upto + len, sizeof upto - len, "%s %d preemption%s",
                len ? " and" : " up to", cfg->bound, cfg->bound == 1 ? "" : "s");
