@@ -33,6 +33,7 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -425,6 +426,18 @@ static void log_workers(void *arg) {
    too.  When logging, each worker's executions are then logged, worker
    by worker (also those of a worker stopped or failed: what it wrote).
    Returns 0, or 2 with the error printed. */
+/* The running workers, for campaign_stop_workers() from a signal handler
+   (a signal sent to the parent alone, as `kill PID` does, must reach
+   them: they stop and send what they explored). */
+static volatile pid_t worker_pid[64];
+static volatile sig_atomic_t nworkers;
+
+void campaign_stop_workers(void) {
+  for (int j = 0; j < nworkers; j++)
+    if (worker_pid[j] > 0)
+      kill(worker_pid[j], SIGINT);
+}
+
 static int explore_split(struct run *u, const sim_exec_cfg *base, exp_cfg cfg) {
   const int jobs = u->o->jobs;
   FILE *pipes[64] = {0}, *scheds[64] = {0};
@@ -454,6 +467,7 @@ static int explore_split(struct run *u, const sim_exec_cfg *base, exp_cfg cfg) {
     }
     if (pids[started] == 0) {
       char err[512];
+      nworkers = 0; /* a worker has none */
       close(fd[0]);
       cfg.njobs = jobs;
       cfg.job = started;
@@ -474,6 +488,10 @@ static int explore_split(struct run *u, const sim_exec_cfg *base, exp_cfg cfg) {
         fclose(f);
       _exit(rc || !f ? 2 : 0);
     }
+    worker_pid[started] = pids[started];
+    nworkers = started + 1;
+    if (*u->stop) /* stopped while forking: this one has not seen it */
+      kill(pids[started], SIGINT);
     close(fd[1]);
     if (!(pipes[started] = fdopen(fd[0], "r")))
       close(fd[0]);
@@ -492,6 +510,7 @@ static int explore_split(struct run *u, const sim_exec_cfg *base, exp_cfg cfg) {
       ;
     failed |= w != pids[j] || !WIFEXITED(st) || WEXITSTATUS(st);
   }
+  nworkers = 0;
   merged.st.complete = complete && !failed;
   variant_free(u->res);
   *u->res = merged;
