@@ -32,13 +32,16 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-#define MAX_SCHED_STEPS 1000000u   /* longest "run schedule" */
-#define MAX_INPUT_BYTES (1u << 20) /* scn_parse_file refuses more */
+#define MAX_SCHED_STEPS SIM_SCHED_MAX_STEPS /* longest "run schedule" */
+#define MAX_INPUT_BYTES (1u << 20)          /* scn_parse_file refuses more */
 #define STR(x) #x
 #define XSTR(x) STR(x)
 
@@ -221,7 +224,7 @@ static int parse_expect(scn_parser *ps, scn_tok kw) {
 static int parse_expect_on(scn_parser *ps, scn_tok kw) {
   scenario *s = ps->s;
   scn_tok v, t;
-  char name[16];
+  char name[16] = {0}; /* copied whole into the expectation */
   if (lex_need(&ps->lx, &v, "a kernel variant", "on") < 0 ||
       variant_name(ps, v, name) < 0)
     return -1;
@@ -553,10 +556,29 @@ int scn_parse_string(const char *name, const char *text, scenario *s, char *err,
 
 int scn_parse_file(const char *path, scenario *s, char *err, size_t errlen) {
   assert(path && s);
-  FILE *f = fopen(path, "rb");
+  /* O_NONBLOCK: a FIFO (or a terminal) named as a scenario must not block
+     the open until a writer comes; only a regular file is read. */
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  struct stat sb;
+  if (fd < 0 || fstat(fd, &sb)) {
+    if (err && errlen)
+      snprintf(err, errlen, "error: cannot open %s: %s", path, strerror(errno));
+    if (fd >= 0)
+      close(fd);
+    return -1;
+  }
+  if (!S_ISREG(sb.st_mode)) {
+    if (err && errlen)
+      snprintf(err, errlen, "error: cannot read %s: %s", path,
+               S_ISDIR(sb.st_mode) ? "is a directory" : "not a regular file");
+    close(fd);
+    return -1;
+  }
+  FILE *f = fdopen(fd, "rb");
   if (!f) {
     if (err && errlen)
       snprintf(err, errlen, "error: cannot open %s: %s", path, strerror(errno));
+    close(fd);
     return -1;
   }
   char *buf = malloc(MAX_INPUT_BYTES + 1);

@@ -93,6 +93,28 @@ Test(parser, expect_on_variants) {
   free(s);
 }
 
+/* Fills the stack below the caller with a pattern, so that bytes a
+   parser leaves unwritten on its stack show up in what it copies out. */
+static __attribute__((noinline)) void smear_stack(void) {
+  volatile unsigned char junk[1 << 16];
+  for (size_t i = 0; i < sizeof junk; i++)
+    junk[i] = 0xa5;
+}
+
+/* Every byte of a parsed 'expect on' line is written: the variant name's
+   tail is zeros, not stack garbage (a struct compared or hashed as bytes
+   must be the same from one parse to the next). */
+Test(parser, expect_on_has_no_uninitialised_bytes) {
+  smear_stack();
+  scenario *s = parse_ok(HEAD TAIL "expect on 2.6.23 clean\n");
+  const scn_expect *e = &s->expect_on[0];
+  cr_assert_str_eq(e->variant, "2.6.23");
+  for (size_t i = strlen(e->variant); i < sizeof e->variant; i++)
+    cr_assert_eq(e->variant[i], 0, "byte %zu of the variant is 0x%02x", i,
+                 (unsigned char)e->variant[i]);
+  free(s);
+}
+
 Test(parser, full_example) {
   scenario *s =
       parse_ok("# the Arcangeli race\n"

@@ -143,3 +143,228 @@ Test(crash, sigkill_leaves_a_sound_log) {
     free(dir);
   }
 }
+
+/* ------------------------------------------------------------ hostile input */
+
+/*
+** Every subcommand against hostile input: bad paths, directories, FIFOs,
+** empty and garbage files, corrupt and foreign databases, huge, negative
+** and malformed numbers, out-of-range ids, conflicting options, schedules
+** that would expand to gigabytes.  Each case runs under a 20 s timeout
+** (a FIFO must not block, /dev/zero must not grow a line without end);
+** @D is the fixture directory, @S a bundled scenario, @L a good log.
+*/
+struct hostile {
+  const char *args;
+  int status;
+  const char *msg; /* a substring of the output */
+};
+
+static const struct hostile hostile_cases[] = {
+    /* scenario paths */
+    {"run @D/nosuch.scn", 2, "cannot open @D/nosuch.scn: No such file"},
+    {"run @D", 2, "cannot read @D: is a directory"},
+    {"run @D/fifo", 2, "cannot read @D/fifo: not a regular file"},
+    {"run /dev/zero", 2, "cannot read /dev/zero: not a regular file"},
+    {"run @D/empty", 2, "@D/empty:1:1: error: missing 'scenario' statement"},
+    {"run @D/garbage.db", 2, "@D/garbage.db:1:1: error: unknown statement"},
+    {"check @D/fifo @D", 2, "cannot read @D/fifo: not a regular file"},
+    {"explore @D/fifo --no-log", 2, "not a regular file"},
+    {"replay @D/fifo --schedule 0", 2, "not a regular file"},
+    /* numbers */
+    {"run @S --no-log --seed -1", 2, "--seed expects a number"},
+    {"run @S --no-log --seed 1x", 2, "--seed expects a number"},
+    {"run @S --no-log --seed 99999999999999999999999", 2,
+     "--seed expects a number"},
+    {"run @S --no-log --max-steps ''", 2, "--max-steps expects a number"},
+    {"explore @S --no-log --max-execs -1", 2, "--max-execs expects a number"},
+    {"explore @S --no-log --max-execs 1e3", 2, "--max-execs expects a number"},
+    {"explore @S --no-log --jobs 0", 2, "--jobs expects 1..64"},
+    {"explore @S --no-log --jobs 65", 2, "--jobs expects 1..64"},
+    {"explore @S --no-log --max-time -3", 2, "--max-time expects seconds"},
+    {"explore @S --no-log --max-time nan", 2, "--max-time expects seconds"},
+    {"explore @S --no-log --max-time inf", 2, "--max-time expects seconds"},
+    {"explore @S --no-log --loop-bound 1001", 2, "--loop-bound expects"},
+    {"explore @S --no-log --strategy random:-1", 2, "bad count in 'random:-1'"},
+    {"explore @S --no-log --strategy random:+5", 2, "bad count"},
+    {"explore @S --no-log --strategy random:99999999999999999999999", 2,
+     "bad count"},
+    {"explore @S --no-log --strategy pct:5,-1", 2, "bad parameters"},
+    {"explore @S --no-log --strategy bounded:-0", 2, "bad bound"},
+    {"explore @S --no-log --strategy bounded:99999999999999", 2, "bad bound"},
+    {"bench --steps -1", 2, "--steps expects a number >= 2"},
+    {"bench --steps 99999999999999999999", 2, "--steps expects a number"},
+    {"bench --execs 0", 2, "--execs expects a number >= 1"},
+    {"bench --cap x", 2, "--cap expects a number >= 1"},
+    {"bench --parts nosuch", 2, "--parts expects a list"},
+    {"render @L -o @D/x.svg --exec -1", 2, "--exec expects an execution id"},
+    {"render @L -o @D/x.svg --exec 99999999999999999999", 2,
+     "--exec expects an execution id"},
+    {"render @L -o @D/x.svg --exec 99", 2, "no execution 99"},
+    {"render @L -o @D/x.svg --slice -5", 2, "--slice expects a number"},
+    {"render @L -o @D/x.svg --slice 3000000000", 2, "--slice expects"},
+    /* schedules */
+    {"run @S --no-log --schedule 0*0", 2, "step count must be 1..100000000"},
+    {"run @S --no-log --schedule "
+     "0*100000000.1*100000000.0*100000000.1*100000000.0*100000000",
+     2, "<schedule>:1:1: error: schedule longer than 1000000 steps"},
+    {"run @S --no-log --schedule 0*600000.1*600000", 2,
+     "<schedule>:1:10: error: schedule longer than 1000000 steps"},
+    {"replay @S --no-log --schedule-file /dev/zero", 2,
+     "/dev/zero: first line longer than"},
+    {"replay @S --no-log --schedule-file @D/empty", 2, "empty schedule file"},
+    {"replay @S --no-log --schedule-file @D/nosuch", 2, "cannot open"},
+    {"replay @S --no-log", 2, "a schedule is required"},
+    /* databases */
+    {"run @S --db @D/garbage.db", 2, "not an SQLite database"},
+    {"run @S --db @D/foreign.db", 2, "@D/foreign.db: not an mmsim event log"},
+    {"run @S --db @D/no/such/dir/x.db", 2, "cannot open"},
+    {"run @S --db @D", 2, "cannot open"},
+    {"explore @S --db @D/garbage.db", 2, "not an SQLite database"},
+    {"render @D/nosuch.db -o @D/x.svg", 2, "@D/nosuch.db: no such file"},
+    {"render @D/garbage.db -o @D/x.svg", 2, "not an SQLite database"},
+    {"render @D/foreign.db -o @D/x.svg", 2, "not an mmsim event log"},
+    {"render @D/fifo -o @D/x.svg", 2, "@D/fifo: not a regular file"},
+    {"render @D -o @D/x.svg", 2, "is a directory"},
+    {"render @L -o @D/x.txt", 2, "unknown output format"},
+    {"render @L -o @D/no/such/dir/x.svg", 2, "cannot write"},
+    /* conflicting and missing options */
+    {"run @S --no-log --db @D/x.db", 2, "--db and --no-log conflict"},
+    {"explore @S --no-log --db @D/x.db", 2, "--no-log conflicts with --db"},
+    {"explore @S --no-log --log-all", 2, "--no-log conflicts with --log-all"},
+    {"explore @S @S --no-log", 2, "unexpected argument"},
+    {"explore @S --no-log --variants 2.6.20,2.6.20", 2, "names 2.6.20 twice"},
+    {"explore @S --no-log --variants 9.9", 2, "unknown kernel variant '9.9'"},
+    {"render @L", 2, "expected DB and -o"},
+    {"check", 2, "expected one or more scenario files"},
+    {"nosuch", 2, "unknown command"},
+};
+
+/* s with @D, @S and @L replaced (malloc'd). */
+static char *expand(const char *s, const char *dir) {
+  size_t cap = strlen(s) * 4 + 1024, n = 0;
+  char *o = malloc(cap);
+  for (; *s; s++) {
+    const char *r = NULL;
+    if (s[0] == '@' && s[1] == 'D')
+      r = dir;
+    else if (s[0] == '@' && s[1] == 'S')
+      r = MMSIM_SOURCE_DIR "/scenarios/fault-truncate.scn";
+    else if (s[0] == '@' && s[1] == 'L')
+      r = "@D/good.db";
+    if (r) {
+      char *e = r[0] == '@' ? expand(r, dir) : strdup(r);
+      n += (size_t)snprintf(o + n, cap - n, "%s", e);
+      free(e);
+      s++;
+    } else {
+      o[n++] = *s;
+    }
+  }
+  o[n] = 0;
+  return o;
+}
+
+/* run_mmsim() under timeout(1): 124 if the command hangs 20 s. */
+static int run_timed(const char *args, char **out) {
+  size_t n = strlen(args) + 1024;
+  char *cmd = malloc(n);
+  snprintf(cmd, n, "cd '%s' && timeout 20 '%s' %s 2>&1", MMSIM_SOURCE_DIR,
+           MMSIM_BINARY, args);
+  FILE *p = popen(cmd, "r");
+  free(cmd);
+  cr_assert_not_null(p);
+  size_t cap = 4096, len = 0, k;
+  char *buf = malloc(cap);
+  while ((k = fread(buf + len, 1, cap - len - 1, p)) > 0)
+    if ((len += k) + 2 > cap)
+      buf = realloc(buf, cap *= 2);
+  buf[len] = 0;
+  int st = pclose(p);
+  *out = buf;
+  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+Test(hostile, every_subcommand_rejects_bad_input_with_exit_2, .timeout = 300) {
+  char *dir = test_tmpdir(), cmd[2048], *out;
+  snprintf(cmd, sizeof cmd,
+           "cd '%s' && : > empty && echo garbage > garbage.db && mkfifo fifo "
+           "&& sqlite3 foreign.db 'CREATE TABLE t(x)' 2>/dev/null || "
+           "printf 'SQLite format 3' > foreign.db",
+           dir);
+  cr_assert_eq(system(cmd), 0);
+  snprintf(cmd, sizeof cmd,
+           "run scenarios/fault-truncate.scn --quiet --db %s/good.db", dir);
+  cr_assert_eq(run_mmsim(cmd, &out), 0, "%s", out);
+  free(out);
+  int n = (int)(sizeof hostile_cases / sizeof *hostile_cases), bad = 0;
+  for (int i = 0; i < n; i++) {
+    const struct hostile *h = &hostile_cases[i];
+    char *args = expand(h->args, dir), *msg = expand(h->msg, dir);
+    /* a case that hangs is killed: exit 124 */
+    int rc = run_timed(args, &out);
+    if (rc != h->status || !strstr(out, msg)) {
+      cr_log_error("case %d: mmsim %s: exit %d (want %d), want '%s' in:\n%s", i,
+                   args, rc, h->status, msg, out);
+      bad++;
+    }
+    free(out);
+    free(args);
+    free(msg);
+  }
+  cr_assert_eq(bad, 0, "%d of %d hostile cases failed", bad, n);
+  printf("hostile input: %d cases, each with its exit status and message\n", n);
+  free(dir);
+}
+
+/* A log in a directory the reader may not write: closed cleanly, it is
+   read (immutable); with a -wal file left, the error says what failed
+   (it used to be "attempt to write a readonly database").  As root, the
+   reader runs as nobody (setpriv), since root writes anywhere. */
+Test(hostile, a_log_in_a_read_only_directory) {
+  char *dir = test_tmpdir(), cmd[2048], *out;
+  const char *as = "";
+  if (geteuid() == 0) {
+    if (system("command -v setpriv >/dev/null"))
+      cr_skip_test("root without setpriv: cannot drop the right to write");
+    as = "setpriv --reuid=65534 --regid=65534 --clear-groups ";
+  }
+  snprintf(cmd, sizeof cmd,
+           "run scenarios/fault-truncate.scn --quiet --db %s/ro/r.db", dir);
+  snprintf(cmd + 1024, 1024, "mkdir %s/ro", dir);
+  cr_assert_eq(system(cmd + 1024), 0);
+  cr_assert_eq(run_mmsim(cmd, &out), 0, "%s", out);
+  free(out);
+  snprintf(cmd, sizeof cmd, "chmod 555 %s/ro && chmod 755 %s", dir, dir);
+  cr_assert_eq(system(cmd), 0);
+  snprintf(cmd, sizeof cmd,
+           "cd %s && %s'%s' render ro/r.db -o /tmp/mmsim-ro-%d.svg 2>&1", dir,
+           as, MMSIM_BINARY, (int)getpid());
+  FILE *p = popen(cmd, "r");
+  char buf[1024] = "";
+  size_t n = fread(buf, 1, sizeof buf - 1, p);
+  buf[n] = 0;
+  int st = pclose(p);
+  cr_assert_eq(WEXITSTATUS(st), 0, "%s", buf);
+  cr_assert(strstr(buf, "timeline: "), "%s", buf);
+  snprintf(cmd, sizeof cmd,
+           "chmod 755 %s/ro && touch %s/ro/r.db-wal && "
+           "chmod 555 %s/ro",
+           dir, dir, dir);
+  cr_assert_eq(system(cmd), 0);
+  snprintf(cmd, sizeof cmd,
+           "cd %s && %s'%s' render ro/r.db -o /tmp/mmsim-ro-%d.svg 2>&1", dir,
+           as, MMSIM_BINARY, (int)getpid());
+  p = popen(cmd, "r");
+  n = fread(buf, 1, sizeof buf - 1, p);
+  buf[n] = 0;
+  st = pclose(p);
+  cr_assert_eq(WEXITSTATUS(st), 2, "%s", buf);
+  cr_assert(strstr(buf, "ro/r.db: cannot read a WAL log whose directory is "
+                        "not writable"),
+            "%s", buf);
+  snprintf(cmd, sizeof cmd, "chmod 755 %s/ro; rm -f /tmp/mmsim-ro-%d.svg", dir,
+           (int)getpid());
+  system(cmd);
+  free(dir);
+}

@@ -167,6 +167,9 @@ static int parse_opts(int argc, char **argv, struct xopts *o) {
     return cli_usage("explore", "expected a scenario file");
   if (optind != argc - 1)
     return cli_usage("explore", "unexpected argument '%s'", argv[optind + 1]);
+  if (o->no_log && (o->db || c->log_all))
+    return cli_usage("explore", "--no-log conflicts with %s",
+                     o->db ? "--db" : "--log-all");
   c->path = argv[optind];
   return 0;
 }
