@@ -508,7 +508,9 @@ static int parse_line(scn_parser *ps) {
 static int check_whole(scn_parser *ps) {
   char no[128], only[128];
   int litmus = ps->first[ST_LITMUS] != 0;
-  int last = ps->lx.line + 1; /* missing statements point past the end */
+  /* missing statements point past the end: the line after the last
+     newline, or past the last character of a last line without one */
+  int last = ps->eof_line, lastcol = ps->eof_col;
   for (int i = 0; litmus && i < ST_N; i++)
     if ((stmts[i].flags & MM_ONLY) && ps->first[i])
       return lex_fail_at(
@@ -521,7 +523,7 @@ static int check_whole(scn_parser *ps) {
     if (!(d->flags & REQUIRED) || ps->first[i] ||
         (litmus && (d->flags & MM_ONLY)))
       continue;
-    return lex_fail_at(&ps->lx, last, 1, "%s%s", d->missing,
+    return lex_fail_at(&ps->lx, last, lastcol, "%s%s", d->missing,
                        d->missing_list ? d->missing_list() : "");
   }
   if (ps->s->run == SCN_RUN_SCHEDULE)
@@ -531,7 +533,10 @@ static int check_whole(scn_parser *ps) {
 
 static int parse(const char *name, const char *text, size_t len, scenario *s,
                  char *err, size_t errlen) {
-  scn_parser ps = {.lx = {.name = name, .err = err, .errlen = errlen}, .s = s};
+  scn_parser ps = {.lx = {.name = name, .err = err, .errlen = errlen},
+                   .s = s,
+                   .eof_line = 1,
+                   .eof_col = 1};
   const char *p = text, *end = text + len;
   int line = 0;
   memset(s, 0, sizeof *s);
@@ -543,6 +548,8 @@ static int parse(const char *name, const char *text, size_t len, scenario *s,
     lex_line(&ps.lx, p, nl ? nl : end, ++line);
     if (parse_line(&ps) < 0)
       return -1;
+    ps.eof_line = nl ? line + 1 : line;
+    ps.eof_col = nl ? 1 : (int)(end - p) + 1;
     p = nl ? nl + 1 : end;
   }
   return check_whole(&ps);

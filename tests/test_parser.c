@@ -680,7 +680,7 @@ ERR_TEST(missing_expect, HEAD "cpu0: delay 1\n",
          "clean' or 'expect violation KIND'")
 
 ERR_TEST(missing_kernel, "scenario \"t\"\n# no kernel",
-         "t.scn:3:1: error: missing 'kernel' statement, expected 'kernel "
+         "t.scn:2:12: error: missing 'kernel' statement, expected 'kernel "
          "VERSION' with VERSION one of 2.6.17-mm, 2.6.19, 2.6.20, "
          "2.6.23, 2.6.24")
 
@@ -804,3 +804,13 @@ Test(parser, shipped_scenarios_parse) {
   free(s);
   globfree(&g);
 }
+
+/* A missing statement points just past the input: past the last
+   character of a last line without a newline (it used to name a line the
+   input does not have: found by tests/fuzz/fuzz_scenario.c). */
+ERR_TEST(missing_statement_past_a_last_line_without_newline, "# only a comment",
+         "t.scn:1:17: error: missing 'scenario' statement, expected "
+         "'scenario \"TITLE\"'")
+ERR_TEST(missing_statement_after_a_final_newline, "# only a comment\n",
+         "t.scn:2:1: error: missing 'scenario' statement, expected "
+         "'scenario \"TITLE\"'")
