@@ -397,3 +397,73 @@ Test(determinism, every_scenario_and_seed_in_two_processes, .timeout = 300) {
   globfree(&g);
   printf("determinism: %d cross-process pairs, all equal\n", pairs);
 }
+
+/* A log edited by hand is untrusted input: render (SVG and JSON) either
+   draws it or refuses it with exit 2, never crashes or hangs, whatever a
+   row says (thread ids and CPUs out of range, negative or huge sequence
+   numbers, depths and durations, dangling flows, a violation at a step
+   that does not exist, lost threads and strings). */
+Test(hostile, a_hand_edited_log_never_crashes_render, .timeout = 300) {
+  static const char *const edits[] = {
+      "UPDATE event SET tid = 99 WHERE seq = 1",
+      "UPDATE event SET tid = -7",
+      "UPDATE event SET tid = 2147483647",
+      "UPDATE event SET cpu = 99",
+      "UPDATE event SET depth = -3",
+      "UPDATE event SET depth = 100000000",
+      "UPDATE event SET seq = seq * 1000",
+      "UPDATE event SET seq = -seq",
+      "UPDATE event SET ts = -100, dur = -5",
+      "UPDATE event SET dur = 9223372036854775807",
+      "UPDATE event SET fn = 99999, op = NULL, obj = -1",
+      "UPDATE flow SET from_seq = 9999",
+      "UPDATE flow SET to_seq = -1",
+      "UPDATE flow SET obj = 99999",
+      "UPDATE violation SET seq = 99999",
+      "UPDATE violation SET seq = -1",
+      "UPDATE violation SET kind = 'lock-order'",
+      "UPDATE violation SET objects = 'zz,,'",
+      "UPDATE execution SET steps = -1",
+      "UPDATE execution SET steps = 1000000000",
+      "UPDATE access SET obj = -1",
+      "UPDATE access SET seq = seq + 100000",
+      "DELETE FROM thread",
+      "UPDATE thread SET tid = tid + 100",
+      "DELETE FROM string",
+      "UPDATE string SET str = ''",
+      "UPDATE run SET variant = NULL, scenario_path = NULL, title = NULL",
+      "DELETE FROM event",
+  };
+  char *dir = test_tmpdir(), args[1024], *out;
+  snprintf(args, sizeof args,
+           "run scenarios/fault-punch.scn --quiet --db %s/good.db", dir);
+  int rc = run_mmsim(args, &out);
+  cr_assert(rc == 0 || rc == 1, "%s", out);
+  free(out);
+  int n = (int)(sizeof edits / sizeof *edits), drawn = 0;
+  for (int i = 0; i < n; i++) {
+    char db[600], cmd[1400];
+    snprintf(db, sizeof db, "%s/e%d.db", dir, i);
+    snprintf(cmd, sizeof cmd, "cp %s/good.db %s", dir, db);
+    cr_assert_eq(system(cmd), 0);
+    sqlite3 *h;
+    cr_assert_eq(sqlite3_open(db, &h), SQLITE_OK);
+    char *err = NULL;
+    sqlite3_exec(h, edits[i], NULL, NULL, &err); /* a constraint may refuse */
+    sqlite3_free(err);
+    sqlite3_close(h);
+    for (int j = 0; j < 2; j++) {
+      snprintf(args, sizeof args, "render %s -o %s/e%d.%s", db, dir, i,
+               j ? "json" : "svg");
+      rc = run_timed(args, &out);
+      cr_assert(rc == 0 || rc == 2, "%s: %s: exit %d\n%s", edits[i], args, rc,
+                out);
+      drawn += rc == 0;
+      free(out);
+    }
+  }
+  printf("hand-edited logs: %d edits, %d of %d renders drawn, the others "
+         "refused with exit 2\n",
+         n, drawn, 2 * n);
+  free(dir);
+}
