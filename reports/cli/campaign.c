@@ -432,6 +432,32 @@ static void log_workers(void *arg) {
 static volatile pid_t worker_pid[64];
 static volatile sig_atomic_t nworkers;
 
+/* A worker's handler: every stop signal only stops its search (the
+   parent's handler would kill at a second one, and a Ctrl-C reaches a
+   worker twice: from the terminal and passed on by the parent). */
+static volatile sig_atomic_t *worker_stop;
+static void worker_on_signal(int sig) {
+  (void)sig;
+  if (worker_stop)
+    *worker_stop = 1;
+}
+
+static void worker_signals(volatile sig_atomic_t *stop) {
+  static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+  struct sigaction sa = {.sa_handler = worker_on_signal,
+                         .sa_flags = SA_RESTART};
+  sigemptyset(&sa.sa_mask);
+  worker_stop = stop;
+  for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
+    struct sigaction old;
+    /* only where the application handles it: a test driving the
+       campaign keeps the defaults */
+    if (!sigaction(sigs[i], NULL, &old) && old.sa_handler != SIG_DFL &&
+        old.sa_handler != SIG_IGN)
+      sigaction(sigs[i], &sa, NULL);
+  }
+}
+
 void campaign_stop_workers(void) {
   for (int j = 0; j < nworkers; j++)
     if (worker_pid[j] > 0)
@@ -468,6 +494,7 @@ static int explore_split(struct run *u, const sim_exec_cfg *base, exp_cfg cfg) {
     if (pids[started] == 0) {
       char err[512];
       nworkers = 0; /* a worker has none */
+      worker_signals(u->stop);
       close(fd[0]);
       cfg.njobs = jobs;
       cfg.job = started;
