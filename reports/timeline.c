@@ -412,6 +412,19 @@ static int load_accesses(reader *r) {
   return 0;
 }
 
+/* The deepest call nesting a logged event may claim. */
+#define TL_MAX_DEPTH 1000
+/* The latest time and longest duration (ns): their sums stay in int64_t. */
+#define TL_MAX_NS ((int64_t)1 << 60)
+
+static void tl_event_free(tl_event *e) {
+  free(e->fn);
+  free(e->op);
+  free(e->obj);
+  free(e->before);
+  free(e->after);
+}
+
 /* Phase 3: the full rows of the shown events. */
 static int load_events(reader *r) {
   timeline *t = r->t;
@@ -449,6 +462,20 @@ static int load_events(reader *r) {
                     .obj = col_dup(st, 7),
                     .before = col_dup(st, 8),
                     .after = col_dup(st, 9)};
+    /* the log is input: a row edited by hand must not index past the
+       renderer's tables (depth) or draw backwards (time) */
+    if (e->depth < 0 || e->depth > TL_MAX_DEPTH || e->ts < 0 ||
+        e->ts > TL_MAX_NS || e->dur < 0 || e->dur > TL_MAX_NS || e->cpu < -1 ||
+        e->tid < 0) {
+      int64_t seq = e->seq;
+      tl_event_free(e);
+      sqlite3_finalize(st);
+      return rd_fail(r,
+                     "%s: execution %" PRId64 ", event %" PRId64
+                     ": depth, time, cpu or thread out of range (a log "
+                     "edited by hand?)",
+                     r->path, t->exec_id, seq);
+    }
     if (t->has_viol && e->seq == t->vseq)
       t->viol_ev = t->nev;
     if (t->held_seq > 0 && e->seq == t->held_seq)
