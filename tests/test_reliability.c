@@ -467,3 +467,29 @@ Test(hostile, a_hand_edited_log_never_crashes_render, .timeout = 300) {
          n, drawn, 2 * n);
   free(dir);
 }
+
+/* A scenario whose execution grants no step (one delay): every strategy
+   explores it and exits 0.  Under UBSan the stateful search passed a NULL
+   summary to memset/memcpy (no event, no summary width). */
+Test(hostile, a_scenario_granting_no_step_explores_under_every_strategy) {
+  static const char *const strategies[] = {
+      "stateful",       "dpor",      "naive",   "optimal",
+      "stateful-naive", "bounded:1", "pct:3,2", "random:3"};
+  char *dir = test_tmpdir(), path[512], args[1024], *out;
+  snprintf(path, sizeof path, "%s/delay.scn", dir);
+  FILE *f = fopen(path, "w");
+  cr_assert_not_null(f);
+  fputs("scenario \"delay only\"\nkernel 2.6.20\ncpus 1\n"
+        "file data size=4096\ncpu0: delay 1000\nexpect clean\n",
+        f);
+  fclose(f);
+  for (size_t i = 0; i < sizeof strategies / sizeof *strategies; i++) {
+    snprintf(args, sizeof args, "explore %s --no-log --quiet --strategy %s",
+             path, strategies[i]);
+    int rc = run_mmsim(args, &out);
+    cr_assert_eq(rc, 0, "%s: exit %d\n%s", args, rc, out);
+    cr_assert_null(strstr(out, "runtime error"), "%s", out);
+    free(out);
+  }
+  free(dir);
+}
