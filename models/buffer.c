@@ -320,3 +320,50 @@ out:
   sim_leave(t);
   return ret;
 }
+
+/* block_page_mkwrite() (fs/buffer.c, 2.6.2x to 6.x; ext4_page_mkwrite's
+   path without delayed allocation, 4.19 fs/ext4/inode.c): lock_page;
+   give up if the page left the file (truncated: -EFAULT, the fault backs
+   out); __block_write_begin creates the buffers if the page has none
+   (create_empty_buffers, attached under private_lock, mapped by
+   get_block) and block_commit_write marks them dirty; then
+   set_page_dirty.  With knob fault.mkwrite_locked (2.6.30 b827e496, and
+   4.x-6.x) it returns with the page locked (VM_FAULT_LOCKED) and the
+   fault unlocks it after its own set_page_dirty (fault_dirty_shared_page
+   in 4.19), so that neither writeback nor reclaim can come between;
+   off, it unlocks the page itself, as the 2.6.2x callers expect. */
+int block_page_mkwrite(sim_thread *t, int page, int file) {
+  mm_model *m = mm_of(t);
+  struct page *p = &m->s.page[page];
+  int ret = 0;
+  sim_enter(t, "block_page_mkwrite");
+  lock_page(t, m, page);
+  SIM_STEP(t, "page->mapping == mapping? i_size_read", COST_ATOMIC,
+           SIM_RD(page_mapping_oid(m, page)), SIM_RD(isize_oid(m, file)));
+  if (p->mapping != file ||
+      (uint64_t)p->index << PAGE_SHIFT > m->s.as[file].i_size) {
+    sim_after(t, "page truncated: -EFAULT");
+    ret = -EFAULT;
+    goto out_unlock;
+  }
+  SIM_STEP(t,
+           "__block_write_begin: create_empty_buffers; "
+           "block_commit_write: mark_buffer_dirty",
+           COST_LOCK, SIM_LOCK(private_lock(m, file)),
+           SIM_WR(page_bh_oid(m, page)), SIM_UNLOCK(private_lock(m, file)));
+  if (!(p->flags & PG_private)) {
+    p->flags |= PG_private;
+    p->bh = BH_Mapped;
+    sim_after(t, "buffers attached");
+  }
+  p->bh |= BH_Dirty;
+  set_page_dirty(t, page);
+  if (m->knobs.fault_mkwrite_locked) { /* return VM_FAULT_LOCKED */
+    sim_leave(t);
+    return 0;
+  }
+out_unlock:
+  unlock_page(t, m, page);
+  sim_leave(t);
+  return ret;
+}

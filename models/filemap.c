@@ -1,6 +1,8 @@
 /*
 ** filemap.c - the page cache: lookups, insertion and removal, the file
-** fault handlers, and the O_DIRECT write path.  Mirrors mm/filemap.c of
+** fault handlers, the read path (do_generic_mapping_read, 2.6.20), and the
+** O_DIRECT write path; the buffered write path, the other half of
+** mm/filemap.c, is in filemap_write.c.  Mirrors mm/filemap.c of
 ** Linux 2.6.20 (filemap_nopage) and 2.6.23 (filemap_fault, commit 54cb8821
 ** and d00806b1); models/SOURCES.md lists the exact trees read.
 **
@@ -283,32 +285,32 @@ static void add_refresh(const sim_exec *x, void *arg, sim_stepdesc *s) {
   s->n = (uint8_t)n;
 }
 
-/* page_cache_read() (2.6.20 and 2.6.23): page_cache_alloc_cold,
-   add_to_page_cache_lru (the new page is locked, in the tree, referenced by
-   the cache and by us), ->readpage, drop our reference.  -EEXIST (another
-   thread added the page first) counts as success: the caller looks again.
-   The allocation is part of the add step, since which slot is free depends
-   on other threads' put_page; on -EEXIST the kernel frees the page it
-   allocated, unseen by anyone, so the model does not take it. */
-int page_cache_read(sim_thread *t, int file, uint32_t index) {
+/* page_cache_alloc_cold() and add_to_page_cache_lru() (2.6.20 and 2.6.23;
+   2.6.20's __grab_cache_page does add_to_page_cache, page_cache_get and a
+   pagevec add for the LRU, the same page state: the model has no LRU;
+   shmem_getpage's shmem_alloc_page gives a zeroed page: data 0), as
+   one step named 'what': the allocation is part of the add step, since
+   which slot is free depends on other threads' put_page.  Returns the new
+   page, locked, not uptodate, in the tree, referenced by the cache and by
+   the caller; or -EEXIST (another thread added the page first: the kernel
+   frees the page it allocated, unseen by anyone, so the model does not
+   take it), or -ENOMEM (the thread's pool is used up). */
+int add_to_page_cache_lru(sim_thread *t, int file, uint32_t index,
+                          const char *what) {
   mm_model *m = mm_of(t);
   struct address_space *as = &m->s.as[file];
-  int ret = 0;
-  sim_enter(t, "page_cache_read");
   struct add_fp a = {m, sim_thread_id(t), file, index};
-  sim_stepdesc s = {.what = "page_cache_alloc_cold; add_to_page_cache_lru",
+  sim_stepdesc s = {.what = what,
                     .cost_ns = COST_TREE,
                     .refresh = add_refresh,
                     .refresh_arg = &a};
   sim_step(t, &s);
   int page = pool_first_free(m, a.tid);
-  if (page < 0) {
-    ret = -ENOMEM;
-    goto out;
-  }
+  if (page < 0)
+    return -ENOMEM;
   if (as->tree[index] >= 0) {
     sim_after(t, "index %u: -EEXIST", index);
-    goto out;
+    return -EEXIST;
   }
   struct page *p = &m->s.page[page];
   assert(!p->mapcount && !(p->flags & PG_writeback));
@@ -320,9 +322,24 @@ int page_cache_read(sim_thread *t, int file, uint32_t index) {
   as->tree[index] = (int16_t)page;
   as->nrpages++;
   sim_after(t, "page#%d at index %u, locked", page, index);
-  readpage(t, file, page, index);
-  put_page(t, page);
-out:
+  return page;
+}
+
+/* page_cache_read() (2.6.20 and 2.6.23): add_to_page_cache_lru (the new
+   page is locked, in the tree, referenced by the cache and by us),
+   ->readpage, drop our reference.  -EEXIST counts as success: the caller
+   looks again. */
+int page_cache_read(sim_thread *t, int file, uint32_t index) {
+  int ret = 0;
+  sim_enter(t, "page_cache_read");
+  int page = add_to_page_cache_lru(
+      t, file, index, "page_cache_alloc_cold; add_to_page_cache_lru");
+  if (page == -ENOMEM)
+    ret = -ENOMEM;
+  if (page >= 0) {
+    readpage(t, file, page, index);
+    put_page(t, page);
+  }
   sim_leave(t);
   return ret;
 }
@@ -493,6 +510,98 @@ retry_find:
   *pagep = page;
   ret |= VM_FAULT_LOCKED;
 out:
+  sim_leave(t);
+  return ret;
+}
+
+/* ------------------------------------------------------------- read */
+
+/* file_read_actor() (2.6.20 mm/filemap.c) for a whole page, the page
+   referenced but not locked: the copy to the user buffer.  Into a mapping
+   (mm >= 0): the page's content is read, then the copy's stores are a
+   user store at 'addr' (fault_in_pages_writeable and
+   __copy_to_user_inatomic, or the faulting __copy_to_user: either way an
+   access that faults through the real fault path, with no page lock
+   held), whose content is a new version, as any store's.  Without a
+   mapping the buffer is outside the model: only the read. */
+static void file_read_actor(sim_thread *t, int page, int mm, uint64_t addr) {
+  mm_model *m = mm_of(t);
+  sim_enter(t, "file_read_actor");
+  SIM_STEP(t, "kmap: read the page", COST_COPY, SIM_RD(page_data_oid(m, page)));
+  m->s.last_load[sim_thread_id(t)] = m->s.page[page].data;
+  sim_after(t, "page#%d -> v%u", page, m->s.page[page].data);
+  if (mm >= 0)
+    user_access(t, mm, addr, 1);
+  sim_leave(t);
+}
+
+/* do_generic_mapping_read() (2.6.20 mm/filemap.c) of one whole page:
+   find_get_page; a miss reads the page in (page_cache_read, then look
+   again: readahead is not modelled, as in filemap_nopage); a page that is
+   not uptodate is locked, its mapping rechecked (truncate may have taken
+   it: look again) and read; then i_size is checked (a page past EOF reads
+   nothing), the actor copies, and the reference is dropped.  The page is
+   never locked while the copy runs: a fault on the destination takes no
+   page lock of ours.  Left out: partial pages, several pages, readahead
+   state (prev_index), the -EIO path (readpage never fails here). */
+static long do_generic_mapping_read(sim_thread *t, int file, uint32_t index,
+                                    int mm, uint64_t addr) {
+  mm_model *m = mm_of(t);
+  long ret;
+  int page, retries = 0;
+  sim_enter(t, "do_generic_mapping_read");
+find_page:
+  /* Live at the head: nothing (file, index, mm, addr are arguments; page
+     is looked up again, ret set after). */
+  sim_loop_live(t, retries++, "do_generic_mapping_read find_page", NULL, 0);
+  page = find_get_page(t, file, index);
+  if (page < 0) {
+    int err = page_cache_read(t, file, index); /* no_cached_page */
+    if (err < 0) {
+      ret = err;
+      goto out;
+    }
+    goto find_page;
+  }
+  SIM_STEP(t, "PageUptodate", COST_ATOMIC, SIM_RD(page_uptodate_oid(m, page)));
+  if (!(m->s.page[page].flags & PG_uptodate)) {
+    /* page_not_up_to_date */
+    lock_page(t, m, page);
+    SIM_STEP(t, "page->mapping? PageUptodate?", COST_ATOMIC,
+             SIM_RD(page_mapping_oid(m, page)),
+             SIM_RD(page_uptodate_oid(m, page)));
+    if (m->s.page[page].mapping < 0) {
+      /* Did it get unhashed before we got the lock? */
+      unlock_page(t, m, page);
+      put_page(t, page);
+      goto find_page;
+    }
+    if (m->s.page[page].flags & PG_uptodate)
+      unlock_page(t, m, page);
+    else
+      readpage(t, file, page, index); /* unlocks */
+  }
+  /* page_ok: "i_size must be checked after we know the page is
+     Uptodate" */
+  if (index >= (uint32_t)i_size_pages(t, file, "i_size_read")) {
+    put_page(t, page);
+    ret = 0;
+    goto out;
+  }
+  file_read_actor(t, page, mm, addr);
+  put_page(t, page); /* page_cache_release */
+  ret = PAGE_SIZE;
+out:
+  sim_leave(t);
+  return ret;
+}
+
+/* generic_file_aio_read() (2.6.20) -> do_generic_file_read ->
+   do_generic_mapping_read: read(2) of one page, no lock held. */
+long generic_file_aio_read(sim_thread *t, int file, uint32_t index, int mm,
+                           uint64_t addr) {
+  sim_enter(t, "generic_file_aio_read");
+  long ret = do_generic_mapping_read(t, file, index, mm, addr);
   sim_leave(t);
   return ret;
 }

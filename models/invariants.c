@@ -24,12 +24,14 @@
 **                          (mm_model.wb): after every thread, the exits and
 **                          the final sync (sync.c) have run, each block
 **                          inside i_size whose page is cached holds that
-**                          page's content, the last a user stored in it;
+**                          page's content, the last a user stored in it
+**                          (not for tmpfs files: no blocks, no writeback);
 **   fsync-lost             when fsync returns, each block holds what the
 **                          stores that completed before the call wrote, or
 **                          a later write (write generations, mm.h);
 **   writenotify-dirty      after every step, with writeback tracking: in a
-**                          shared writable (writenotify) vma, a pte that is
+**                          shared writable (writenotify: not tmpfs) vma,
+**                          a pte that is
 **                          writable or dirty maps a PageDirty page, unless
 **                          a path holds the page lock (writeback between
 **                          its steps) or a write fault is between making
@@ -42,6 +44,15 @@
 **   writepage-without-buffers  the BUG_ON(!PagePrivate) of page_buffers()
 **                          in such a ->writepage (ext4 before cc509574),
 **                          raised from block_write_full_page (buffer.c);
+**   pinned-lost-buffers    knob debug.pinned_lost_buffers, after every
+**                          step: a page of a 'buffers' file on which a
+**                          thread holds a FOLL_WRITE GUP reference keeps
+**                          PG_private (what 6.4's d824ec2a gives FOLL_PIN
+**                          pins against reclaim);
+**   pinned-page-cleaned    knob debug.pinned_cleaned, after every step: a
+**                          page under a FOLL_WRITE GUP reference is dirty
+**                          or locked (writeback does not clean a page a
+**                          device may still write; no kernel keeps it);
 **   undeclared-write       knob debug.footprint_check: a step's action
 **                          changed a field outside the objects it declared
 **                          as written (a bug of the model, fpcheck.c);
@@ -81,6 +92,11 @@ const sim_kind mm_kinds[MM_NKINDS] = {
      "a dirty page of a file whose writepage needs buffers has none"},
     {MM_KIND_WRITEPAGE_WITHOUT_BUFFERS, "writepage-without-buffers",
      "BUG_ON(!PagePrivate) in a writepage that needs buffers"},
+    {MM_KIND_PINNED_LOST_BUFFERS, "pinned-lost-buffers",
+     "debug.pinned_lost_buffers: a page under a write GUP reference lost "
+     "its buffers"},
+    {MM_KIND_PINNED_PAGE_CLEANED, "pinned-page-cleaned",
+     "debug.pinned_cleaned: a page under a write GUP reference was cleaned"},
 };
 
 /* Page invariants between any two steps (a failure is a model bug). */
@@ -111,7 +127,8 @@ int mm_refcount_mismatch(const mm_model *m, int *want) {
         n[m->s.mm[mm].pte[i].page]++;
   for (int tid = 0; tid < m->nthreads; tid++)
     for (int p = 0; p < MM_MAX_PAGES; p++)
-      n[p] += m->refs[tid][p];
+      n[p] =
+          (int16_t)(n[p] + m->refs[tid][p] + m->pins[tid][p] * mm_pin_bias(m));
   for (int p = 0; p < MM_MAX_PAGES; p++)
     if (m->s.page[p].count != n[p]) {
       *want = n[p];
@@ -140,7 +157,8 @@ static int writenotify_dirty(const mm_model *m, const sim_exec *x, int *vi) {
   for (int i = 0; i < m->nvma; i++) {
     const struct vma *v = &m->vma[i];
     const struct vma_state *vs = &m->s.vs[i];
-    if (vs->gone || !v->shared || !vs->vm_write)
+    if (vs->gone || !v->shared || !vs->vm_write ||
+        m->scn->files[v->file].tmpfs) /* tmpfs: not writenotify */
       continue;
     int np = (int)((v->end - v->start) >> PAGE_SHIFT);
     for (int k = 0; k < np; k++) {
@@ -163,11 +181,55 @@ static int writenotify_dirty(const mm_model *m, const sim_exec *x, int *vi) {
   return -1;
 }
 
+/* The thread holding a FOLL_WRITE GUP reference on 'page', or -1. */
+static int gup_writer(const mm_model *m, int page) {
+  for (int tid = 0; tid < m->nthreads; tid++)
+    if (m->gup_write[tid][page] > 0)
+      return tid;
+  return -1;
+}
+
+/* pinned-lost-buffers and pinned-page-cleaned (knobs, see the top of
+   this file): 1 if one was raised. */
+int mm_pinned_check(const mm_model *m, sim_exec *x) {
+  if (!m->knobs.pinned_lost_buffers && !m->knobs.pinned_cleaned)
+    return 0;
+  for (int p = 0; p < MM_MAX_PAGES; p++) {
+    const struct page *pg = &m->s.page[p];
+    int tid = pg->count ? gup_writer(m, p) : -1;
+    if (tid < 0)
+      continue;
+    if (m->knobs.pinned_lost_buffers && pg->mapping >= 0 &&
+        m->scn->files[pg->mapping].buffers && !(pg->flags & PG_private)) {
+      sim_oid o = page_bh_oid(m, p);
+      sim_violation(x, MM_KIND_PINNED_LOST_BUFFERS, &o, 1,
+                    "page#%d (%s index %u) has no buffers while %s holds a "
+                    "write GUP reference on it",
+                    p, m->scn->files[pg->mapping].name, pg->index,
+                    m->threads[tid].name);
+      return 1;
+    }
+    if (m->knobs.pinned_cleaned && !(pg->flags & PG_dirty) &&
+        sim_lock_holder(x, page_lock_oid(m, p)) < 0) {
+      sim_oid o = page_dirty_oid(m, p);
+      sim_violation(x, MM_KIND_PINNED_PAGE_CLEANED, &o, 1,
+                    "page#%d is clean and unlocked while %s holds a write GUP "
+                    "reference on it: writeback cleaned a page its device "
+                    "may still be writing",
+                    p, m->threads[tid].name);
+      return 1;
+    }
+  }
+  return 0;
+}
+
 void mm_after_step(void *model, sim_exec *x) {
   mm_model *m = model;
   assert_page_state(m);
   if (m->knobs.footprint_check)
     footprint_check(m, x);
+  if (mm_pinned_check(m, x))
+    return;
   for (int p = 0; p < MM_MAX_PAGES; p++) {
     const struct page *pg = &m->s.page[p];
     if (pg->count && pg->mapping >= 0 &&
@@ -239,6 +301,8 @@ void fsync_returns(sim_thread *t, int file) {
 static void check_lost_write(mm_model *m, sim_exec *x) {
   for (int f = 0; f < m->scn->nfiles; f++) {
     const struct address_space *as = &m->s.as[f];
+    if (m->scn->files[f].tmpfs) /* no blocks: the cache is all there is */
+      continue;
     for (uint32_t i = 0; i < pages_in_size(as) && i < MM_NFILEPAGES; i++) {
       int p = as->tree[i];
       if (p < 0 || m->s.page[p].data == as->disk[i])
@@ -262,6 +326,15 @@ void mm_at_end(void *model, sim_exec *x) {
   mm_model *m = model;
   /* a finished path holds no reference (the accounting of each step
      cannot see a reference kept to the end: a leak) */
+  for (int tid = 0; tid < m->nthreads; tid++)
+    for (int p = 0; p < MM_MAX_PAGES; p++)
+      if (m->pins[tid][p]) {
+        sim_oid o = page_ref_oid(m, p);
+        sim_violation(x, MM_KIND_REFCOUNT_MISMATCH, &o, 1,
+                      "%s ends holding %d pin(s) on page#%d",
+                      m->threads[tid].name, m->pins[tid][p], p);
+        return;
+      }
   for (int tid = 0; tid < m->nthreads; tid++)
     for (int p = 0; p < MM_MAX_PAGES; p++)
       if (m->refs[tid][p]) {

@@ -73,6 +73,7 @@ int set_page_dirty(sim_thread *t, int page);
 int __set_page_dirty_nobuffers(sim_thread *t, int page);
 int __set_page_dirty_buffers(sim_thread *t, int page, int file);
 void set_page_dirty_balance(sim_thread *t, int page);
+int set_page_dirty_lock(sim_thread *t, int page);
 int clear_page_dirty_for_io(sim_thread *t, int page, int file);
 void set_page_writeback(sim_thread *t, int page);
 void end_page_writeback(sim_thread *t, int page);
@@ -81,9 +82,32 @@ void wait_on_page_locked(sim_thread *t, int page);
 
 /* mm/rmap.c */
 int page_mkclean(sim_thread *t, int page);
+/* try_to_unmap() results (2.6.20 include/linux/rmap.h) */
+enum { SWAP_SUCCESS = 0, SWAP_AGAIN = 1, SWAP_FAIL = 2 };
+int try_to_unmap(sim_thread *t, int page);
+
+/* GUP pins (5.7 3faa52c0 "mm/gup: track FOLL_PIN pages"): a FOLL_PIN
+   reference adds GUP_PIN_COUNTING_BIAS to the page's count, and
+   page_maybe_dma_pinned() is "count >= the bias": false is exact, true
+   may be a false positive (1024 plain references), and FOLL_GET
+   references are invisible to it.  The caller's step reads the count
+   (page_ref_oid). */
+#define GUP_PIN_COUNTING_BIAS 1024
+static inline int page_maybe_dma_pinned(const mm_model *m, int page) {
+  return m->s.page[page].count >= GUP_PIN_COUNTING_BIAS;
+}
+
+/* mm/vmscan.c: reclaim of one page of the page cache, by kswapd or by
+   direct reclaim (shrink_page_list of the page that isolate_lru_pages
+   took); 1 if the page was freed. */
+int shrink_page_list(sim_thread *t, int file, uint32_t index, int kswapd);
+int remove_mapping(sim_thread *t, int file, int page);
 
 /* fs/mpage.c */
 int mpage_writepages(sim_thread *t, int file, enum writeback_sync_modes mode);
+/* mapping->a_ops->writepage of 'file': the page is locked and was dirty
+   (clear_page_dirty_for_io said so); returns with it unlocked. */
+int mapping_writepage(sim_thread *t, int page, int file);
 
 /* fs/buffer.c (one buffer per page of a 'buffers' file) */
 void lock_buffer(sim_thread *t, int page);
@@ -94,6 +118,10 @@ void end_buffer_async_write(sim_thread *t, int page);
 void end_buffer_write_sync(sim_thread *t, int page);
 void block_invalidatepage(sim_thread *t, int page);
 int try_to_free_buffers(sim_thread *t, int page);
+int block_page_mkwrite(sim_thread *t, int page, int file);
+
+/* fs/ext4/inode.c (ext4-inode.c): ->writepage of an 'ext4' file */
+int ext4_writepage(sim_thread *t, int page);
 
 /* program.c: the 'release' operation, a caller of try_to_release_page */
 void release_page(sim_thread *t, int file, uint32_t index);
@@ -123,6 +151,11 @@ unsigned pagevec_lookup_tag(sim_thread *t, struct pagevec *pv, int file,
                             uint32_t start, enum pagecache_tag tag,
                             unsigned nr);
 int page_cache_read(sim_thread *t, int file, uint32_t index);
+/* allocation + add_to_page_cache_lru in one step named 'what': the new
+   page (locked, referenced by the cache and the caller, not uptodate,
+   zeroed), -EEXIST or -ENOMEM */
+int add_to_page_cache_lru(sim_thread *t, int file, uint32_t index,
+                          const char *what);
 void __remove_from_page_cache(sim_thread *t, int page);
 /* The accesses of __remove_from_page_cache(), for its caller's step: the
    tree slot and nrpages, the dirty tag, page->mapping, page->index, and
@@ -142,6 +175,31 @@ int filemap_fdatawrite(sim_thread *t, int file);
 int filemap_fdatawait(sim_thread *t, int file);
 long generic_file_direct_write(sim_thread *t, int file, uint32_t index,
                                uint32_t npages);
+/* read(2) of page 'index' of 'file' (do_generic_mapping_read); the user
+   buffer is at 'addr' in mm 'mm', or outside the model if mm < 0. */
+long generic_file_aio_read(sim_thread *t, int file, uint32_t index, int mm,
+                           uint64_t addr);
+
+/* mm/filemap_write.c: write(2) of page 'index' of 'file' whose user buffer
+   is the page at 'addr' in mm 'mm' (generic_file_aio_write ->
+   generic_file_buffered_write, or 2.6.24's generic_perform_write). */
+long generic_file_aio_write(sim_thread *t, int file, uint32_t index, int mm,
+                            uint64_t addr);
+int fault_in_pages_readable(sim_thread *t, int mm, uint64_t addr);
+int __grab_cache_page(sim_thread *t, int file, uint32_t index);
+
+/* mm/shmem.c (tmpfs files): shmem_getpage's modes (2.6.20; SGP_FAULT
+   from 2.6.23: return the page locked) */
+enum sgp_type { SGP_READ, SGP_CACHE, SGP_WRITE, SGP_FAULT };
+int shmem_getpage(sim_thread *t, int file, uint32_t idx, enum sgp_type sgp);
+int shmem_nopage(sim_thread *t, const struct vma *v, uint64_t addr, int *type);
+int shmem_fault(sim_thread *t, const struct vma *v, uint32_t pgoff, int *page);
+void shmem_truncate_range(sim_thread *t, int file, uint64_t start,
+                          uint64_t end);
+/* write(2) of page 'idx' of a tmpfs file from the user page at 'addr' of
+   mm 'mm': bytes written (PAGE_SIZE), -EFAULT or -ENOMEM */
+long shmem_file_write(sim_thread *t, int file, uint32_t idx, int mm,
+                      uint64_t addr);
 
 /* mm/truncate.c */
 void truncate_inode_pages_range(sim_thread *t, int file, uint64_t lstart,
@@ -154,6 +212,12 @@ int invalidate_inode_pages2_range(sim_thread *t, int file, uint32_t start,
 #define FOLL_WRITE 0x01 /* check pte is writable */
 #define FOLL_TOUCH 0x02 /* mark page accessed */
 #define FOLL_GET 0x04   /* do get_page on page */
+#define FOLL_FORCE                                                             \
+  0x10 /* get_user_pages read/write w/o permission (4.x                        \
+          value; 2.6.20 passes 'force' as an argument) */
+#define FOLL_PIN                                                               \
+  0x40000 /* pages must be released via unpin_user_page                        \
+             (5.6 eddb1c22) */
 /* include/asm-generic/mman.h */
 #define PROT_NONE 0x0
 #define PROT_READ 0x1
@@ -161,6 +225,7 @@ int invalidate_inode_pages2_range(sim_thread *t, int file, uint32_t start,
 #define MS_ASYNC 1
 #define MS_SYNC 4
 #define MADV_DONTNEED 4
+#define MADV_REMOVE 9
 
 /* mm/memory.c */
 int handle_mm_fault(sim_thread *t, int mm, const struct vma *v, uint64_t addr,
@@ -190,6 +255,22 @@ long sys_madvise(sim_thread *t, int mm, uint64_t start, uint64_t len,
    'mm' (program.c): down_read(mmap_sem), find_vma, follow_page, and the
    caller's page_cache_release of a FOLL_GET reference. */
 int follow_user_page(sim_thread *t, int mm, uint64_t addr, unsigned flags);
+/* mm/gup.c (gup.c): GUP references a thread keeps, and their release */
+int get_user_pages(sim_thread *t, int mm, uint64_t addr, unsigned gup_flags);
+int pin_user_pages(sim_thread *t, int mm, uint64_t addr, unsigned gup_flags);
+/* get_user_pages_fast / pin_user_pages_fast (FOLL_PIN in gup_flags) */
+int get_user_pages_fast(sim_thread *t, int mm, uint64_t addr,
+                        unsigned gup_flags);
+void try_grab_page(sim_thread *t, int page, unsigned flags);
+void put_user_pages_dirty_lock(sim_thread *t, int page, int make_dirty);
+void unpin_user_pages_dirty_lock(sim_thread *t, int page, int make_dirty);
+void put_gup_page_dirty_lock(sim_thread *t, int page, int make_dirty);
+void dma_write_page(sim_thread *t, int page);
+/* What a FOLL_PIN reference adds to the count: GUP_PIN_COUNTING_BIAS
+   from 5.7 (gup.pin_counting), 1 before (FOLL_PIN was FOLL_GET). */
+static inline int mm_pin_bias(const mm_model *m) {
+  return m->knobs.gup_pin_counting ? GUP_PIN_COUNTING_BIAS : 1;
+}
 int vmtruncate(sim_thread *t, int file, uint64_t offset);
 int vmtruncate_range(sim_thread *t, int file, uint64_t offset, uint64_t end);
 

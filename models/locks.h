@@ -8,13 +8,29 @@
 **   inode->i_mutex                      (do_truncate, generic_file_aio_write,
 **     inode->i_alloc_sem                 vmtruncate_range)
 **       mm->mmap_sem                    (do_page_fault)
-**         PG_locked  (lock_page)        (truncate, invalidate, 2.6.23 fault)
-**           mapping->i_mmap_lock        (unmap_mapping_range)
-**             pte lock (ptl)            (zap_pte_range, do_no_page)
+**         PG_locked  (lock_page)        (truncate, invalidate, 2.6.23 fault,
+**                                        reclaim: TestSetPageLocked)
+**           mapping->i_mmap_lock        (unmap_mapping_range, try_to_unmap)
+**             pte lock (ptl)            (zap_pte_range, do_no_page,
+**                                        try_to_unmap_one)
 **               mapping->private_lock   (__set_page_dirty_buffers,
 **                                        try_to_free_buffers)
 **               mapping->tree_lock      (find_get_page, set_page_dirty,
 **                                        __remove_from_page_cache)
+**
+** i_mutex -> mmap_sem is also the buffered write's fault-in (the
+** mm/filemap.c header: "->i_mutex (generic_file_buffered_write) ->mmap_sem
+** (fault_in_pages_readable->do_page_fault)").  An inversion the models
+** show: 2.6.20-2.6.23's buffered write (filemap_write.c) takes a page fault
+** with the destination page locked, PG_locked -> mmap_sem -> PG_locked of
+** the source on 2.6.23 (R1d; fixed in 2.6.24 by copying with page faults
+** disabled).
+**
+** Another inversion: 2.6.20 sys_madvise(MADV_REMOVE) takes
+** mmap_sem for writing, then vmtruncate_range takes i_mutex under it
+** (madvise.c).  Against a write(2) that holds i_mutex and faults on its
+** user buffer (mmap_sem for reading) it is an ABBA deadlock; 90ed52eb
+** (2.6.22, knob madvise.remove_drops_mmap_sem) drops mmap_sem first.
 **
 ** The tree is data too: mm_lock_order[] below lists each lock class with
 ** its rank (outermost first) and where the model takes it; the MM model
@@ -28,12 +44,16 @@
 ** lock handed to the I/O, which the block device releases: its holder is
 ** the disk, not the submitting thread; Linux's lockdep does not track it
 ** either) and the model's own waits (the block device's queue, the exit
-** thread's wait for the tasks), which are not kernel locks.  The order is
-** the same in every kernel modelled here (2.6.17-mm to 6.4): later kernels
-** renamed i_mmap_lock (i_mmap_rwsem, 3.19: 83cde9e8 made it a sleeping
-** lock, still below PG_locked and above the ptl), tree_lock (the i_pages
-** xarray lock, 4.17) and mmap_sem (mmap_lock, 5.8), which does not change
-** a rank.
+** thread's wait for the tasks), which are not kernel locks.  One table
+** serves every kernel modelled here (2.6.17-mm to 6.4): the header of
+** mm/rmap.c in 6.x (read as stored, the version with "folio_lock_memcg
+** move_lock (in block_dirty_folio)", 6.2-6.4) keeps the same order for
+** these locks under new names: inode->i_rwsem (i_mutex), mm->mmap_lock,
+** mapping->invalidate_lock (new, not modelled), PG_locked,
+** mapping->i_mmap_rwsem (i_mmap_lock, a sleeping lock since 3.19),
+** anon_vma->rwsem (not modelled), the pte lock, mapping->private_lock,
+** the i_pages lock (tree_lock).  i_alloc_sem is gone (3.1); only the
+** 2.6 paths of the model take it.
 **
 ** Every helper is one step: its footprint is the lock access (plus the
 ** objects passed), so each is a preemption point of its own.  A short

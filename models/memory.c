@@ -170,12 +170,33 @@ out:
 
 /* ------------------------------------------------------------ faults */
 
-/* ->page_mkwrite (2.6.20 and 2.6.23 callers), called without the pte lock:
-   the filesystem's callback (block_page_mkwrite checks page->mapping); the
-   model's callback does nothing but that read. */
-static void page_mkwrite(sim_thread *t, int page) {
+/* ->page_mkwrite, called without the pte lock and with the page
+   unlocked: the filesystem's callback.  An 'ext4' file's is
+   block_page_mkwrite (buffer.c: attaches and dirties the buffers); for
+   the other 'page_mkwrite' files the model's callback does nothing but
+   block_page_mkwrite's read of page->mapping.  Returns 0, or -EFAULT if
+   the page left the file (truncated: the fault backs out).
+   Knob fault.mkwrite_locked (2.6.30 b827e496 "mm: close page_mkwrite
+   races"): on success the page comes back locked (VM_FAULT_LOCKED, or
+   do_page_mkwrite's lock_page and page->mapping recheck for a callback
+   that does not lock it), and the fault keeps it locked until it has
+   called set_page_dirty; off: unlocked, as 2.6.20-2.6.29's callers
+   expect. */
+static int page_mkwrite(sim_thread *t, const struct vma *v, int page) {
+  mm_model *m = mm_of(t);
+  if (m->scn->files[v->file].ext4)
+    return block_page_mkwrite(t, page, v->file);
   SIM_STEP(t, "->page_mkwrite", COST_SYSCALL,
-           SIM_RD(page_mapping_oid(mm_of(t), page)));
+           SIM_RD(page_mapping_oid(m, page)));
+  if (!m->knobs.fault_mkwrite_locked)
+    return 0;
+  lock_page(t, m, page); /* !(ret & VM_FAULT_LOCKED) */
+  SIM_STEP(t, "page->mapping?", COST_ATOMIC, SIM_RD(page_mapping_oid(m, page)));
+  if (m->s.page[page].mapping < 0) {
+    unlock_page(t, m, page);
+    return -EFAULT;
+  }
+  return 0;
 }
 
 static int pte_is_none(const struct cond_fp *c) {
@@ -253,7 +274,8 @@ retry:
      write faults are not modelled. */
   sim_loop_live(t, retries++, "do_no_page truncate_count retry",
                 (const uint64_t[]){sequence}, 1);
-  page = filemap_nopage(t, v, addr, &type);
+  page = m->scn->files[file].tmpfs ? shmem_nopage(t, v, addr, &type)
+                                   : filemap_nopage(t, v, addr, &type);
   if (page == NOPAGE_SIGBUS) {
     ret = VM_FAULT_SIGBUS;
     goto out;
@@ -264,7 +286,7 @@ retry:
   }
   ret = type;
   if (write && m->scn->files[file].page_mkwrite)
-    page_mkwrite(t, page); /* shared vma, without the page lock */
+    page_mkwrite(t, v, page); /* shared vma, without the page lock */
   SIM_STEP(t, "pte_offset_map_lock", COST_LOCK, SIM_LOCK(pte_lock(m, mm)),
            SIM_RD(trunc_oid(m, file)));
   if (use_seq && sequence != m->s.as[file].truncate_count) {
@@ -315,19 +337,29 @@ static int __do_fault(sim_thread *t, int mm, const struct vma *v, uint64_t addr,
   struct pte *pte = &m->s.mm[mm].pte[slot];
   int page = -1, dirty_page = -1, release = 0;
   sim_enter(t, "__do_fault");
-  int ret = filemap_fault(t, v, linear_page_index(v, addr), &page);
+  uint32_t pgoff = linear_page_index(v, addr);
+  int ret = m->scn->files[file].tmpfs ? shmem_fault(t, v, pgoff, &page)
+                                      : filemap_fault(t, v, pgoff, &page);
   if (ret & VM_FAULT_ERROR)
     goto out_unlocked_noref;
   assert(ret & VM_FAULT_LOCKED);
   if (write && m->scn->files[file].page_mkwrite) {
     unlock_page(t, m, page);
-    page_mkwrite(t, page);
-    lock_page(t, m, page);
-    SIM_STEP(t, "page->mapping?", COST_ATOMIC,
-             SIM_RD(page_mapping_oid(m, page)));
-    if (m->s.page[page].mapping < 0) {
-      release = 1;
-      goto out;
+    if (m->knobs.fault_mkwrite_locked) {
+      /* 2.6.30: the page comes back locked, or the fault backs out */
+      if (page_mkwrite(t, v, page) < 0) {
+        put_page(t, page);
+        goto out_unlocked_noref;
+      }
+    } else {
+      page_mkwrite(t, v, page);
+      lock_page(t, m, page);
+      SIM_STEP(t, "page->mapping?", COST_ATOMIC,
+               SIM_RD(page_mapping_oid(m, page)));
+      if (m->s.page[page].mapping < 0) {
+        release = 1;
+        goto out;
+      }
     }
   }
   mm_spin_lock(t, pte_lock(m, mm), "pte_offset_map_lock");
@@ -342,6 +374,13 @@ static int __do_fault(sim_thread *t, int mm, const struct vma *v, uint64_t addr,
     release = 1;
   }
   mm_unlock(t, pte_lock(m, mm), "pte_unmap_unlock");
+  if (dirty_page >= 0 && m->knobs.fault_mkwrite_locked) {
+    /* 2.6.30 (b827e496): set_page_dirty before unlock_page */
+    set_page_dirty_balance(t, dirty_page);
+    unlock_page(t, m, page);
+    put_page(t, dirty_page);
+    goto out_unlocked_noref;
+  }
 out:
   unlock_page(t, m, page);
   if (release)
@@ -374,17 +413,24 @@ static int do_wp_page(sim_thread *t, int mm, const struct vma *v, uint64_t addr,
   /* VM_WRITE|VM_SHARED: do_page_fault checked VM_WRITE under mmap_sem */
   assert(sim_holds(t, pte_lock(m, mm)) && v->shared &&
          m->s.vs[vma_index(m, v)].vm_write);
+  int locked = 0; /* 2.6.30: page_mkwrite returned the page locked */
   if (m->scn->files[v->file].page_mkwrite) {
     SIM_STEP(t, "page_cache_get; pte_unmap_unlock", COST_LOCK,
              SIM_ADD(page_ref_oid(m, page)), SIM_UNLOCK(pte_lock(m, mm)));
     m->s.page[page].count++;
     page_ref_held(t, page, 1);
-    page_mkwrite(t, page);
+    if (page_mkwrite(t, v, page) < 0) { /* only with fault.mkwrite_locked */
+      put_page(t, page);
+      goto out;
+    }
+    locked = m->knobs.fault_mkwrite_locked;
     mm_spin_lock(t, pte_lock(m, mm), "pte_offset_map_lock");
     put_page(t, page);
     SIM_STEP(t, "pte_same?", COST_PTE, SIM_RD(pte_oid(m, mm, slot)));
     if (!pte->present || pte->page != orig.page || pte->write != orig.write) {
       mm_unlock(t, pte_lock(m, mm), "pte_unmap_unlock");
+      if (locked)
+        unlock_page(t, m, page);
       goto out;
     }
   }
@@ -395,6 +441,13 @@ static int do_wp_page(sim_thread *t, int mm, const struct vma *v, uint64_t addr,
   page_ref_held(t, page, 1);
   fault_dirtying(t, page);
   mm_unlock(t, pte_lock(m, mm), "pte_unmap_unlock");
+  if (locked) {
+    /* 2.6.30 (b827e496): dirtied under the lock page_mkwrite took */
+    set_page_dirty_balance(t, page);
+    unlock_page(t, m, page);
+    put_page(t, page);
+    goto out;
+  }
   if (m->knobs.wb_fault_waits_locked)
     /* 2.6.24 (79352894): "Yes, Virginia, this is actually required to
        prevent a race with clear_page_dirty_for_io()" */
@@ -567,7 +620,8 @@ static void follow_page_touch(sim_thread *t, int page, struct pte pte,
 /* follow_page() (2.6.20 mm/memory.c, read): the page that the present
    pte at 'address' maps, or -1.  Under the pte lock: a none pte, or a
    read-only one for FOLL_WRITE, gives -1; FOLL_GET takes a reference
-   (get_page); FOLL_TOUCH dirties the page for FOLL_WRITE (see
+   (get_page; FOLL_PIN from 5.6: try_grab_page, gup.c); FOLL_TOUCH
+   dirties the page for FOLL_WRITE (see
    follow_page_touch).  Mainline (2.6.19, 2.6.20) never drops a reference
    here.  Knob follow_page.put_without_get, the -mm "optimize
    follow_pages" patch that Hugh reviewed in May 2006 (2.6.17-rc4-mm; the
@@ -592,8 +646,8 @@ int follow_page(sim_thread *t, const struct vma *v, uint64_t address,
   }
   page = pte.page; /* vm_normal_page */
   sim_after(t, "page#%d", page);
-  if (flags & (mm_patch ? FOLL_GET | FOLL_TOUCH : FOLL_GET))
-    get_page(t, page);
+  if (flags & (mm_patch ? FOLL_GET | FOLL_TOUCH : FOLL_GET | FOLL_PIN))
+    try_grab_page(t, page, flags & (FOLL_GET | FOLL_PIN) ? flags : FOLL_GET);
   if (!mm_patch && (flags & FOLL_TOUCH))
     follow_page_touch(t, page, pte, flags);
 unlock:
@@ -729,26 +783,27 @@ int do_truncate(sim_thread *t, int file, uint64_t length) {
 }
 
 /* vmtruncate_range() (2.6.20 and 2.6.23 mm/memory.c), reached from
-   madvise(MADV_REMOVE): punch a hole without changing i_size, so in 2.6.20
-   the truncate_count protocol gives no SIGBUS to a racing fault: only the
-   count moves, and a fault that samples it after the unmap passes.  2.6.23
-   unmaps again after truncating (knob vmtruncate.unmap_twice). */
+   madvise(MADV_REMOVE) (madvise.c: in 2.6.20 with mmap_sem held for
+   writing, from 2.6.22 without it): -ENOSYS unless the inode has
+   ->truncate_range, which in 2.6.20 only tmpfs has (the model refuses the
+   others when it is built).  Punch a hole without changing i_size, so in
+   2.6.20 the truncate_count protocol gives no SIGBUS to a racing fault:
+   only the count moves, and a fault that samples it after the unmap
+   passes.  2.6.23 unmaps again after truncating (knob
+   vmtruncate.unmap_twice).  Then ->truncate_range, shmem_truncate_range.
+   Caller: no page lock, no pte lock; i_mutex and i_alloc_sem taken
+   here. */
 int vmtruncate_range(sim_thread *t, int file, uint64_t offset, uint64_t end) {
   mm_model *m = mm_of(t);
+  assert(m->scn->files[file].tmpfs); /* i_op->truncate_range */
   sim_enter(t, "vmtruncate_range");
-  SIM_STEP(t, "madvise(MADV_REMOVE); mutex_lock(i_mutex)", COST_SYSCALL,
-           SIM_LOCK(i_mutex(m, file)));
+  mm_lock(t, i_mutex(m, file), "mutex_lock(i_mutex)");
   mm_lock(t, i_alloc_sem(m, file), "down_write(i_alloc_sem)");
   unmap_mapping_range(t, file, offset, end - offset, 1);
   truncate_inode_pages_range(t, file, offset, end);
   if (m->knobs.vmtruncate_unmap_twice)
     unmap_mapping_range(t, file, offset, end - offset, 1);
-  /* ->truncate_range (shmem_truncate_range): free the blocks */
-  SIM_STEP(t, "->truncate_range: free blocks", COST_COPY,
-           SIM_WR(disk_oid(m, file)));
-  for (uint64_t i = offset >> PAGE_SHIFT;
-       i <= end >> PAGE_SHIFT && i < MM_NFILEPAGES; i++)
-    m->s.as[file].disk[i] = 0;
+  shmem_truncate_range(t, file, offset, end); /* i_op->truncate_range */
   mm_unlock(t, i_alloc_sem(m, file), "up_write(i_alloc_sem)");
   mm_unlock(t, i_mutex(m, file), "mutex_unlock(i_mutex)");
   sim_leave(t);

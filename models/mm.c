@@ -146,8 +146,10 @@ int mm_model_init(mm_model *m, const scenario *scn, const char *variant,
     as->i_size = sf->size;
     for (int i = 0; i < MM_NFILEPAGES; i++) {
       as->tree[i] = -1;
-      /* block contents: version "file f, block i, generation 0" */
-      if ((uint64_t)i * PAGE_SIZE < sf->size)
+      /* block contents: version "file f, block i, generation 0"; a
+         tmpfs file has no blocks (no swap is modelled): a page not in
+         the cache is a hole, its cached pages hold that version */
+      if ((uint64_t)i * PAGE_SIZE < sf->size && !sf->tmpfs)
         as->disk[i] = (uint32_t)(0xf0000 | f << 8 | i);
     }
     for (int i = 0; i < MM_NFILEPAGES; i++) {
@@ -159,7 +161,7 @@ int mm_model_init(mm_model *m, const scenario *scn, const char *variant,
                                     .count = 1,
                                     .mapping = (int8_t)f,
                                     .index = (uint16_t)i,
-                                    .data = as->disk[i]};
+                                    .data = (uint32_t)(0xf0000 | f << 8 | i)};
       if (sf->buffers) { /* attached and mapped by the read */
         s->page[slot].flags |= PG_private;
         s->page[slot].bh = BH_Mapped;
@@ -194,8 +196,12 @@ int mm_model_init(mm_model *m, const scenario *scn, const char *variant,
                       .write = (uint8_t)sm->write,
                       .pte_base = (uint8_t)used_ptes[sm->mm]};
     /* vma_wants_writenotify (2.6.19+): shared writable mappings of a file
-       that accounts dirty pages start read-only; our files all do. */
-    v->prot_write = 0;
+       that accounts dirty pages start read-only; every file but tmpfs
+       does (shmem's backing_dev_info: BDI_CAP_NO_ACCT_DIRTY), whose
+       shared writable maps get the shared protection, write bit
+       included. */
+    v->prot_write =
+        (uint8_t)(scn->files[sm->file].tmpfs && sm->shared && sm->write);
     s->vs[m->nvma - 1] =
         (struct vma_state){.vm_write = v->write, .prot_write = v->prot_write};
     used_ptes[sm->mm] += (int)sm->npages;
@@ -225,7 +231,8 @@ int mm_model_init(mm_model *m, const scenario *scn, const char *variant,
     for (int j = 0; j < scn->threads[i].nops; j++)
       m->unmaps_mapping |= scn->threads[i].ops[j].kind == SCN_TRUNCATE ||
                            scn->threads[i].ops[j].kind == SCN_DIO_WRITE ||
-                           scn->threads[i].ops[j].kind == SCN_PUNCH;
+                           (scn->threads[i].ops[j].kind == SCN_MADVISE &&
+                            scn->threads[i].ops[j].arg == SCN_MADV_REMOVE);
   for (int f = 0; f < scn->nfiles; f++)
     m->has_buffers |= scn->files[f].buffers;
   if (m->wb) { /* the model's own threads (mm.h) */
@@ -279,6 +286,9 @@ static void mm_reset(void *model) {
   m->s = m->init;
   memset(m->truncated, 0, sizeof m->truncated);
   memset(m->refs, 0, sizeof m->refs);
+  memset(m->pins, 0, sizeof m->pins);
+  memset(m->gup_write, 0, sizeof m->gup_write);
+  m->gup_fast_fallbacks = 0;
   if (m->knobs.footprint_check)
     m->snap = m->s;
 }
@@ -504,7 +514,7 @@ int mm_obj_words(const mm_model *m, const struct mm_state *s, enum mm_oclass c,
    any operation of the scenario change it?  Only the 2.6.20 fault reads
    it: do_no_page() with knob fault.truncate_count, and do_no_page() runs
    only with knob fault.lock_page off (handle_mm_fault); only
-   unmap_mapping_range() changes it (truncate, dio_write, punch).
+   unmap_mapping_range() changes it (truncate, dio_write, madvise remove).
    Otherwise the count is only incremented (unmap_mapping_range) and its
    value is dead: obj_hash and state_key leave it out, or every unmap
    would make a new state and a truncate/fault cycle would never close.
@@ -555,7 +565,8 @@ static uint64_t mm_obj_hash(void *model, sim_oid o) {
    tables in use, through mm_obj_words, so that the key and the digests
    see the same fields; then what belongs to no object: each thread's
    next_data (the next store's version), sigbus, segv and last_load, and the
-   ghost bookkeeping the checks read (truncated[], refs[][]).  Left out:
+   ghost bookkeeping the checks read (truncated[], refs[][], pins[][],
+   gup_write[][]).  Left out:
    the immutable parts (vmas, the scenario), m->snap (equal to m->s at
    every scheduling point), the test mark fault_retries, a dead
    truncate_count (truncate_count_live), and the fields of a free page
@@ -602,8 +613,15 @@ static uint64_t mm_state_key(void *model) {
   for (int t = 0; t < m->nthreads; t++)
     for (int p = 0; p < MM_MAX_PAGES; p++)
       if (m->refs[t][p])
-        sim_hash_u64(&h, (uint64_t)t << 40 | (uint64_t)p << 8 |
-                             (uint8_t)m->refs[t][p]);
+        sim_hash_u64(&h, (uint64_t)t << 40 | (uint64_t)p << 16 |
+                             (uint16_t)m->refs[t][p]);
+  for (int t = 0; t < m->nthreads; t++)
+    for (int p = 0; p < MM_MAX_PAGES; p++)
+      if (m->pins[t][p] || m->gup_write[t][p])
+        sim_hash_u64(&h, (uint64_t)1 << 56 | (uint64_t)t << 40 |
+                             (uint64_t)p << 16 |
+                             (uint64_t)(uint8_t)m->pins[t][p] << 8 |
+                             (uint8_t)m->gup_write[t][p]);
   return h;
 }
 

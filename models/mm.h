@@ -243,9 +243,18 @@ typedef struct mm_model {
   /* page references each thread holds (from a lookup, a get_page, a pte
      it cleared, a page it removed from the cache), for the accounting
      invariant (invariants.c) */
-  int8_t refs[MM_MAX_THREADS][MM_MAX_PAGES];
-  struct mm_state snap; /* debug.footprint_check: state before the action */
-  sim_exec *x;          /* current execution, for checks */
+  int16_t refs[MM_MAX_THREADS][MM_MAX_PAGES]; /* a pin counts 1024 */
+  /* FOLL_PIN references each thread holds (gup.c): each adds
+     mm_pin_bias() to the page's count, not 1, so they are not in refs */
+  int8_t pins[MM_MAX_THREADS][MM_MAX_PAGES];
+  /* GUP references taken with FOLL_WRITE (pins or gets) each thread
+     still holds: a device may write the page (pinned-lost-buffers,
+     pinned-page-cleaned) */
+  int8_t gup_write[MM_MAX_THREADS][MM_MAX_PAGES];
+  int gup_fast_fallbacks; /* a mark for tests: GUP-fast found the pte
+                             changed and fell back (gup.c) */
+  struct mm_state snap;   /* debug.footprint_check: state before the action */
+  sim_exec *x;            /* current execution, for checks */
 } mm_model;
 
 /* Builds the model from a parsed scenario and its variant (the scenario's
@@ -274,6 +283,8 @@ enum mm_kind {
   MM_KIND_WRITENOTIFY_DIRTY, /* after every step, with writeback tracking */
   MM_KIND_DIRTY_WITHOUT_BUFFERS,     /* after every step, buffers_required */
   MM_KIND_WRITEPAGE_WITHOUT_BUFFERS, /* the BUG in such a ->writepage */
+  MM_KIND_PINNED_LOST_BUFFERS,       /* debug.pinned_lost_buffers, every step */
+  MM_KIND_PINNED_PAGE_CLEANED,       /* debug.pinned_cleaned, every step */
   MM_KIND__END
 };
 #define MM_NKINDS (MM_KIND__END - SIM_KIND_MODEL)
@@ -293,6 +304,9 @@ void mm_at_end(void *model, sim_exec *x);
    not (1 if in the page cache) + (present ptes mapping it) + (references
    the threads hold), with the expected count in *want; -1 if none. */
 int mm_refcount_mismatch(const mm_model *m, int *want);
+/* pinned-lost-buffers and pinned-page-cleaned, when their knobs are on:
+   raises the first and returns 1, else 0. */
+int mm_pinned_check(const mm_model *m, sim_exec *x);
 /* fpcheck.c (knob debug.footprint_check): after the action of step 's' of
    thread 'tid', the first field that changed since m->snap outside the
    objects 's' writes (WRITE or ADD), named in buf; 0 if none.  The caller
@@ -343,7 +357,7 @@ static inline mm_model *mm_of(sim_thread *t) {
    it takes or inherits one, -1 when it drops or hands one over). */
 static inline void page_ref_held(sim_thread *t, int page, int delta) {
   mm_model *m = mm_of(t);
-  m->refs[sim_thread_id(t)][page] += (int8_t)delta;
+  m->refs[sim_thread_id(t)][page] += (int16_t)delta;
 }
 
 /* Ghost bookkeeping of writenotify-dirty (invariants.c): a write fault

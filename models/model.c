@@ -4,6 +4,7 @@
 ** every model's.
 */
 #include "models/model.h"
+#include "models/scn_lex.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -25,12 +26,13 @@ static int check_expect_kinds(const model_binding *b, const scenario *s,
   for (int i = 0; i < n; i++) {
     if (!e[i]->violation || model_kind_find(b, e[i]->kind) != SIM_KIND_NONE)
       continue;
-    char names[256];
+    char names[1024], dym[64];
     model_kind_names(b, names, sizeof names);
     snprintf(err, errlen,
-             "%s:%d:%d: error: unknown violation kind '%s', expected one of "
+             "%s:%d:%d: error: unknown violation kind '%s'%s, expected one of "
              "%s",
-             s->path, e[i]->line, e[i]->col, e[i]->kind, names);
+             s->path, e[i]->line, e[i]->col, e[i]->kind,
+             lex_suggest(dym, sizeof dym, e[i]->kind, names), names);
     return -1;
   }
   return 0;

@@ -38,7 +38,7 @@ typedef struct model_binding {
   int ncpus;
   uint32_t nobjs;
   char variant[16];  /* preset name, or "litmus" (desc->variants == 0) */
-  char knobs[512];   /* effective knobs, "" without variants */
+  char knobs[1024];  /* effective knobs, "" without variants */
   scn_expect expect; /* what the scenario expects of this variant */
   int finite; /* the state space is finite: every retry loop comes back to
                  a state it had (a stateful search needs no loop bound) */

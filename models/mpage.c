@@ -36,8 +36,10 @@ static int mpage_writepage(sim_thread *t, int page) {
 }
 
 /* a_ops->writepage: the page is locked and was dirty; it returns with
-   the page unlocked. */
-static int writepage(sim_thread *t, int page, int file) {
+   the page unlocked.  Also reclaim's pageout() (vmscan.c). */
+int mapping_writepage(sim_thread *t, int page, int file) {
+  if (mm_of(t)->scn->files[file].ext4)
+    return ext4_writepage(t, page);
   if (mm_of(t)->scn->files[file].buffers)
     return block_write_full_page(t, page);
   return mpage_writepage(t, page);
@@ -74,7 +76,7 @@ int mpage_writepages(sim_thread *t, int file, enum writeback_sync_modes mode) {
         unlock_page(t, m, page);
         continue;
       }
-      ret = writepage(t, page, file);
+      ret = mapping_writepage(t, page, file);
       assert(!ret); /* the model's I/O never fails */
     }
     pagevec_release(t, &pv);

@@ -47,11 +47,11 @@
    vma is getting: VM_WRITE|VM_SHARED, and then either ->page_mkwrite, or
    (vm_page_prot as protection_map made it: always here; not
    VM_PFNMAP|VM_INSERTPAGE: never here) the mapping accounts dirty pages:
-   every modelled file does (mapping_cap_account_dirty). */
+   every modelled file does (mapping_cap_account_dirty) but tmpfs
+   (BDI_CAP_NO_ACCT_DIRTY). */
 static int vma_wants_writenotify(const mm_model *m, const struct vma *v,
                                  int vm_write) {
-  (void)m;
-  return vm_write && v->shared;
+  return vm_write && v->shared && !m->scn->files[v->file].tmpfs;
 }
 
 /* change_pte_range() (2.6.20): under the pte lock, each present pte is

@@ -125,6 +125,21 @@ void set_page_dirty_balance(sim_thread *t, int page) {
   sim_leave(t);
 }
 
+/* set_page_dirty_lock() (mm/page-writeback.c, 2.6.20 to 6.x): lock_page,
+   set_page_dirty, unlock_page; for callers that hold a reference but not
+   the page lock, such as a GUP user releasing the pages a device wrote
+   (gup.c).  On a page of a 'buffers' file whose buffers are gone,
+   __set_page_dirty_buffers finds none to dirty and sets PG_dirty alone. */
+int set_page_dirty_lock(sim_thread *t, int page) {
+  mm_model *m = mm_of(t);
+  sim_enter(t, "set_page_dirty_lock");
+  lock_page(t, m, page);
+  int ret = set_page_dirty(t, page);
+  unlock_page(t, m, page);
+  sim_leave(t);
+  return ret;
+}
+
 /* TestClearPageDirty(page): writes PG_dirty only when it was set. */
 static int TestClearPageDirty(sim_thread *t, int page) {
   mm_model *m = mm_of(t);

@@ -1,15 +1,23 @@
 /*
 ** program.c - the user side of the MM model: a scenario thread's program
 ** run as user code on its CPU.  Loads and stores are user accesses that
-** the MMU translates (and that fault, arch/i386/mm/fault.c); truncate,
-** dio_write and punch are system calls entering the kernel at their entry
-** function (do_truncate, generic_file_direct_write, vmtruncate_range, as
-** reached from truncate(2), write(2) on an O_DIRECT file and
-** madvise(MADV_REMOVE)); delay is user time spent between operations.
+** the MMU translates (and that fault, arch/i386/mm/fault.c); truncate and
+** dio_write are system calls entering the kernel at their entry function
+** (do_truncate, generic_file_direct_write, as reached from truncate(2)
+** and write(2) on an O_DIRECT file); delay is user time spent between
+** operations.
 **
-** mprotect, msync, munmap and madvise dontneed are the system calls of
+** mprotect, msync, munmap and madvise (dontneed, and remove: the hole
+** punch, madvise_remove -> vmtruncate_range) are the system calls of
 ** mm/mprotect.c, msync.c, mmap.c and madvise.c; follow_page is a kernel
-** thread's get_user_pages on the mm (memory.c).
+** thread's get_user_pages on the mm (memory.c).  write and read are
+** write(2) and read(2) of one page whose user buffer is a page of a
+** mapping (filemap_write.c, filemap.c; a write to a tmpfs file is
+** shmem_file_write, shmem.c).
+** reclaim is kswapd or direct reclaim of pages of a file (vmscan.c).
+** gup, pin, dma_write and unpin are a driver's get_user_pages/
+** pin_user_pages, its device's DMA into the page, and the release
+** (gup.c); the thread keeps the pages it got until it releases them.
 **
 ** fsync, sync, writeback (the background flusher) and fs_flush (a journal
 ** commit) start writeback; with them the model runs its own threads after
@@ -23,7 +31,9 @@
 ** straight line of operations, without branches on what a call returned.
 ** Programs the model cannot run (a store to a read-only map that no
 ** mprotect makes writable, one that would need copy-on-write, a partial
-** munmap or mprotect, PROT_NONE) are rejected when the model is built,
+** munmap or mprotect, PROT_NONE, a hole punch that 2.6.20 would fail,
+** msync(MS_SYNC) of a tmpfs map, a read of a tmpfs file) are rejected when the
+*model is built,
 ** with the scenario's line and column; a store that faults at run time on
 ** a vma that is read-only by then, or unmapped, is a SIGSEGV (counted in
 ** mm_state.segv), and the program goes on.
@@ -36,6 +46,9 @@
 _Static_assert(SCN_FOLL_WRITE == FOLL_WRITE && SCN_FOLL_TOUCH == FOLL_TOUCH &&
                    SCN_FOLL_GET == FOLL_GET,
                "the scenario's follow_page flags are the kernel's");
+_Static_assert(SCN_MADV_DONTNEED == MADV_DONTNEED &&
+                   SCN_MADV_REMOVE == MADV_REMOVE,
+               "the scenario's madvise behaviours are the kernel's");
 
 /* Does some thread's program mprotect vma 'v' to rw? */
 static int made_writable(const mm_model *m, const struct vma *v) {
@@ -65,6 +78,11 @@ int mm_program_check(const mm_model *m, char *err, size_t errlen) {
       const scn_op *op = &th->ops[j];
       const struct vma *v = NULL;
       const char *why = NULL;
+      if (op->kind == SCN_READ && scn->files[op->file].tmpfs) {
+        why = "read of a tmpfs file: shmem_file_read is not modelled, "
+              "expected a file without 'tmpfs'";
+        goto report;
+      }
       switch (op->kind) {
       case SCN_MUNMAP:
       case SCN_MPROTECT:
@@ -80,19 +98,62 @@ int mm_program_check(const mm_model *m, char *err, size_t errlen) {
                     : "partial mprotect: split_vma is not modelled, "
                       "expected the start and page count of the whole map";
         break;
+      case SCN_MADVISE:
+        v = vma_at(m, op->mm, op->addr);
+        assert(v); /* the parser checked the address */
+        if (op->arg != SCN_MADV_REMOVE)
+          break;
+        if (!v->shared || !v->write)
+          why = "madvise remove of a map that is not shared rw "
+                "(madvise_remove: -EACCES), expected a map declared "
+                "shared rw";
+        else if (!scn->files[v->file].tmpfs)
+          why = "madvise remove of a file without ->truncate_range "
+                "(vmtruncate_range: -ENOSYS; in 2.6.20 only tmpfs has it), "
+                "expected a map of a file declared with 'tmpfs'";
+        break;
+      case SCN_MSYNC:
+        v = vma_at(m, op->mm, op->addr);
+        assert(v); /* the parser checked the address */
+        if (op->arg == SCN_MS_SYNC && v->shared && scn->files[v->file].tmpfs)
+          why = "msync sync of a tmpfs map: tmpfs does no writeback "
+                "(simple_sync_file) and the model does not run it, "
+                "expected async or a map of a file without 'tmpfs'";
+        break;
+      case SCN_GUP:
+      case SCN_PIN:
+        v = vma_at(m, op->mm, op->addr);
+        assert(v); /* the parser checked the address */
+        if ((op->arg & SCN_GUP_WRITE) && (!v->shared || !v->write))
+          why = "write GUP of a private or read-only mapping: the fault "
+                "would copy-on-write (FOLL_FORCE included), which is not "
+                "modelled, expected a shared rw map";
+        break;
       case SCN_STORE:
+      case SCN_READ: /* into a mapping: the copy's stores */
+        if (op->mm < 0)
+          break;
         v = vma_at(m, op->mm, op->addr);
         assert(v); /* the parser checked the address */
         if (!v->write && !made_writable(m, v))
-          why = "store to a read-only mapping (the fault would be SIGSEGV), "
-                "expected a map with rw or an mprotect rw of it";
+          why = op->kind == SCN_READ
+                    ? "read into a read-only mapping (the copy would fault "
+                      "with SIGSEGV), expected a map with rw or an mprotect "
+                      "rw of it"
+                    : "store to a read-only mapping (the fault would be "
+                      "SIGSEGV), expected a map with rw or an mprotect rw "
+                      "of it";
         else if (!v->shared)
-          why = "store to a private mapping: copy-on-write is not modelled, "
-                "expected a shared map";
+          why = op->kind == SCN_READ
+                    ? "read into a private mapping: copy-on-write is not "
+                      "modelled, expected a shared map"
+                    : "store to a private mapping: copy-on-write is not "
+                      "modelled, expected a shared map";
         break;
       default:
         break;
       }
+    report:
       if (why) {
         snprintf(err, errlen, "%s:%d:%d: error: %s", scn->path, op->line,
                  op->col, why);
@@ -128,6 +189,50 @@ out:
   sim_leave(t);
 }
 
+/* The GUP operations of a thread's program (gup.c).  'held' is the
+   page each gup or pin operation got (indexed like the program's
+   operations, -1 if none): the driver keeps it until its unpin. */
+static void gup_op(sim_thread *t, const scn_thread *th, int i, int *held) {
+  mm_model *m = mm_of(t);
+  const scn_op *op = &th->ops[i];
+  const scn_op *h;
+  unsigned flags = op->arg & SCN_GUP_WRITE ? FOLL_WRITE : 0;
+  switch (op->kind) {
+  case SCN_GUP:
+    if (op->arg & SCN_GUP_FORCE)
+      flags |= FOLL_FORCE;
+    held[i] = op->arg & SCN_GUP_FAST
+                  ? get_user_pages_fast(t, op->mm, op->addr, flags)
+                  : get_user_pages(t, op->mm, op->addr, flags);
+    break;
+  case SCN_PIN:                 /* the driver's long-term pin, by version */
+    if (op->arg & SCN_GUP_FAST) /* pin_user_pages_fast (5.6) */
+      held[i] = get_user_pages_fast(
+          t, op->mm, op->addr, flags | (m->knobs.gup_foll_pin ? FOLL_PIN : 0));
+    else if (m->knobs.gup_foll_pin)
+      held[i] = pin_user_pages(t, op->mm, op->addr, flags);
+    else
+      held[i] = get_user_pages(t, op->mm, op->addr, flags);
+    break;
+  case SCN_DMA_WRITE:
+  case SCN_UNPIN:
+    h = scn_held_op(th, i, op->mm, op->addr);
+    assert(h); /* the parser checked that the thread holds it */
+    int page = held[h - th->ops];
+    if (page < 0) /* the gup failed (-EFAULT): nothing to write or drop */
+      break;
+    if (op->kind == SCN_DMA_WRITE)
+      dma_write_page(t, page);
+    else if (h->kind == SCN_PIN && m->knobs.gup_foll_pin)
+      unpin_user_pages_dirty_lock(t, page, op->arg & SCN_UNPIN_DIRTY);
+    else
+      put_gup_page_dirty_lock(t, page, op->arg & SCN_UNPIN_DIRTY);
+    break;
+  default:
+    assert(0);
+  }
+}
+
 /* A thread runs its program: user accesses fault as the CPU would;
    system calls enter the kernel at their entry function. */
 void mm_thread_main(void *model, sim_thread *t, int tid) {
@@ -142,6 +247,9 @@ void mm_thread_main(void *model, sim_thread *t, int tid) {
     return;
   }
   const scn_thread *th = &m->scn->threads[tid];
+  int held[SCN_MAX_OPS];
+  for (int i = 0; i < th->nops; i++)
+    held[i] = -1;
   for (int i = 0; i < th->nops; i++) {
     const scn_op *op = &th->ops[i];
     switch (op->kind) {
@@ -156,10 +264,6 @@ void mm_thread_main(void *model, sim_thread *t, int tid) {
       break;
     case SCN_DIO_WRITE:
       generic_file_direct_write(t, op->file, op->page, op->npages);
-      break;
-    case SCN_PUNCH:
-      vmtruncate_range(t, op->file, (uint64_t)op->page << PAGE_SHIFT,
-                       ((uint64_t)(op->page + op->npages) << PAGE_SHIFT) - 1);
       break;
     case SCN_DELAY:
       sim_delay(t, op->ns);
@@ -197,10 +301,34 @@ void mm_thread_main(void *model, sim_thread *t, int tid) {
       break;
     case SCN_MADVISE:
       sys_madvise(t, op->mm, op->addr, (uint64_t)op->npages << PAGE_SHIFT,
-                  MADV_DONTNEED);
+                  op->arg); /* SCN_MADV_* are the kernel's MADV_* */
       break;
     case SCN_FOLLOW_PAGE: /* SCN_FOLL_* are the kernel's FOLL_* values */
       follow_user_page(t, op->mm, op->addr, (unsigned)op->arg);
+      break;
+    case SCN_WRITE: /* write(2), buffered, from the page at addr */
+      if (m->scn->files[op->file].tmpfs) /* shmem_file_operations */
+        shmem_file_write(t, op->file, op->page, op->mm, op->addr);
+      else
+        generic_file_aio_write(t, op->file, op->page, op->mm, op->addr);
+      break;
+    case SCN_READ:
+      generic_file_aio_read(t, op->file, op->page, op->mm, op->addr);
+      break;
+    case SCN_RECLAIM: /* kswapd's balance_pgdat, or an allocation's
+                         try_to_free_pages, reaching these pages */
+      sim_enter(t,
+                op->arg & SCN_RECLAIM_DIRECT ? "try_to_free_pages" : "kswapd");
+      for (uint32_t k = 0; k < op->npages; k++)
+        shrink_page_list(t, op->file, op->page + k,
+                         !(op->arg & SCN_RECLAIM_DIRECT));
+      sim_leave(t);
+      break;
+    case SCN_GUP:
+    case SCN_PIN:
+    case SCN_DMA_WRITE:
+    case SCN_UNPIN:
+      gup_op(t, th, i, held);
       break;
     }
   }

@@ -10,6 +10,25 @@
 ** reverse walk that write-protects and cleans every shared pte of a page
 ** before writeback, so that the next store faults and dirties it again;
 ** a vma that munmap took off i_mmap (vs[].gone) is not walked.
+**
+** And try_to_unmap() -> try_to_unmap_file() -> try_to_unmap_one() (2.6.20
+** @7925ece7, migration 0), reclaim's unmapping of a file page: under
+** i_mmap_lock, every vma of the mapping that covers the page's index
+** (shared or private: vma_prio_tree_foreach), its pte under the pte
+** lock: clear and flush it, move a dirty pte's dirty bit to the page
+** (set_page_dirty, with the pte lock held), page_remove_rmap and drop the
+** pte's reference.  References held by others (a fault between its
+** lookup and its pte, get_user_pages) are not looked at: the page is
+** unmapped all the same, and remove_mapping's count test is what keeps
+** such a page in the cache.  Left out: VM_LOCKED vmas (no mlock in the
+** model) and ptep_clear_flush_young() (a young pte makes 2.6.20 return
+** SWAP_FAIL; page_referenced(), which reclaim calls first and which
+** clears the young bits, is not modelled either, so the model's reclaim
+** behaves as if no pte had been used since that call), nonlinear vmas
+** (try_to_unmap_cluster: none in the model), anonymous pages and
+** migration entries.  4.19 and 6.4 (try_to_unmap_one with TTU_BATCH_FLUSH
+** and a deferred TLB flush, flushed before pageout by
+** try_to_unmap_flush_dirty) behave the same for a file page here.
 */
 #include <assert.h>
 
@@ -70,6 +89,28 @@ static int page_mkclean_one(sim_thread *t, int page, const struct vma *v) {
   return ret;
 }
 
+/* Is vma i on the i_mmap tree of 'file' and does it cover page 'index'
+   (vma_prio_tree_foreach's test)?  A vma that munmap unlinked is not. */
+static int vma_covers(const mm_model *m, int i, int file, uint32_t index) {
+  const struct vma *v = &m->vma[i];
+  uint32_t last = v->pgoff + (uint32_t)((v->end - v->start) >> PAGE_SHIFT);
+  return v->file == file && !m->s.vs[i].gone && index >= v->pgoff &&
+         index < last;
+}
+
+/* spin_lock(&mapping->i_mmap_lock) before a walk of the vmas: the walk
+   reads which vmas are still in i_mmap (munmap's unlink_file_vma writes
+   that under i_mmap_lock, mmap.c). */
+static void i_mmap_lock_walk(sim_thread *t, int file) {
+  mm_model *m = mm_of(t);
+  sim_stepdesc s = {.what = "spin_lock(i_mmap_lock)",
+                    .cost_ns = COST_LOCK,
+                    .n = 1,
+                    .acc = {SIM_LOCK(i_mmap_lock(m, file))}};
+  vma_reads(m, -1, file, &s);
+  sim_step(t, &s);
+}
+
 /* page_mkclean() -> page_mkclean_file() (2.6.20 mm/rmap.c, since
    d08b3851 in 2.6.19): with the page locked, if it is mapped, walk the
    shared vmas of its mapping that cover its index under i_mmap_lock and
@@ -88,25 +129,113 @@ int page_mkclean(sim_thread *t, int page) {
   if (!p->mapcount || file < 0)
     goto out;
   sim_enter(t, "page_mkclean_file");
-  /* the walk reads which vmas are still in i_mmap (munmap's
-     unlink_file_vma writes that under i_mmap_lock, mmap.c) */
-  sim_stepdesc s = {.what = "spin_lock(i_mmap_lock)",
-                    .cost_ns = COST_LOCK,
-                    .n = 1,
-                    .acc = {SIM_LOCK(i_mmap_lock(m, file))}};
-  vma_reads(m, -1, file, &s);
-  sim_step(t, &s);
-  for (int i = 0; i < m->nvma; i++) { /* vma_prio_tree_foreach */
-    const struct vma *v = &m->vma[i];
-    uint32_t last = v->pgoff + (uint32_t)((v->end - v->start) >> PAGE_SHIFT);
-    if (v->file != file || m->s.vs[i].gone || p->index < v->pgoff ||
-        p->index >= last || !v->shared)
-      continue;
-    ret += page_mkclean_one(t, page, v);
-  }
+  i_mmap_lock_walk(t, file);
+  for (int i = 0; i < m->nvma; i++) /* vma_prio_tree_foreach */
+    if (vma_covers(m, i, file, p->index) && m->vma[i].shared)
+      ret += page_mkclean_one(t, page, &m->vma[i]);
   mm_unlock(t, i_mmap_lock(m, file), "spin_unlock(i_mmap_lock)");
   sim_leave(t);
 out:
+  sim_leave(t);
+  return ret;
+}
+
+/* The pte of vma 'v' at page 'page''s address: does it map the page
+   (page_check_address's test, under the pte lock)? */
+static int pte_maps_page(const struct cond_fp *c) {
+  const struct pte *pte =
+      &c->m->s.mm[c->arg / MM_MAX_PTES].pte[c->arg % MM_MAX_PTES];
+  return pte->present && pte->page == c->page;
+}
+
+/* try_to_unmap_one() (2.6.20, file page, migration 0): page_check_address
+   takes the pte lock and finds the pte mapping the page; if it does,
+   ptep_clear_flush (the step that clears it also takes over the pte's
+   reference), set_page_dirty if the pte was dirty (the pte lock still
+   held, as zap_pte_range does), page_remove_rmap, page_cache_release, and
+   pte_unmap_unlock.  Returns SWAP_AGAIN (the kernel's value when the
+   page was unmapped from this vma, or was not mapped in it). */
+static int try_to_unmap_one(sim_thread *t, int page, const struct vma *v) {
+  mm_model *m = mm_of(t);
+  const struct page *p = &m->s.page[page];
+  int mm = v->mm;
+  uint64_t address = v->start + ((uint64_t)(p->index - v->pgoff) << PAGE_SHIFT);
+  int slot = vma_pte_slot(v, address);
+  struct pte *pte = &m->s.mm[mm].pte[slot];
+  sim_enter(t, "try_to_unmap_one");
+  struct cond_fp c = {.m = m,
+                      .test = pte_maps_page,
+                      .page = page,
+                      .arg = mm * MM_MAX_PTES + slot,
+                      .nbase = 2,
+                      .nmore = 1,
+                      .acc = {SIM_LOCK(pte_lock(m, mm)),
+                              SIM_RD(pte_oid(m, mm, slot)),
+                              SIM_WR(pte_oid(m, mm, slot))}};
+  if (!mm_cond_step(t,
+                    "page_check_address: spin_lock(ptl); pte maps page? "
+                    "ptep_clear_flush",
+                    COST_PTE, &c)) {
+    sim_after(t, "pte 0x%llx does not map page#%d", (unsigned long long)address,
+              page);
+    mm_unlock(t, pte_lock(m, mm), "spin_unlock(ptl)");
+    sim_leave(t);
+    return SWAP_AGAIN;
+  }
+  struct pte old = *pte;
+  *pte = (struct pte){.page = -1};
+  page_ref_held(t, page, 1); /* the pte's reference, until released below */
+  sim_after(t, "pte 0x%llx -> none (was page#%d%s%s)",
+            (unsigned long long)address, page, old.write ? " w" : "",
+            old.dirty ? " dirty" : "");
+  /* Move the dirty bit to the physical page now the pte is gone. */
+  if (old.dirty)
+    set_page_dirty(t, page);
+  SIM_STEP(t, "page_remove_rmap", COST_ATOMIC,
+           SIM_WR(page_mapcount_oid(m, page)));
+  page_remove_rmap(m, page);
+  sim_after(t, "mapcount %d", p->mapcount);
+  put_page_of(t, page, "try_to_unmap_one"); /* page_cache_release */
+  mm_unlock(t, pte_lock(m, mm), "pte_unmap_unlock");
+  sim_leave(t);
+  return SWAP_AGAIN;
+}
+
+/* page_mapped(page), read without a lock: faults on other ptes (2.6.20's
+   do_no_page does not lock the page) change _mapcount meanwhile. */
+static int page_mapped_step(sim_thread *t, int page) {
+  mm_model *m = mm_of(t);
+  SIM_STEP(t, "page_mapped?", COST_ATOMIC, SIM_RD(page_mapcount_oid(m, page)));
+  return page_mapped(&m->s.page[page]);
+}
+
+/* try_to_unmap(page, 0) -> try_to_unmap_file() (2.6.20): the page is
+   locked (BUG_ON) and in a file (no anonymous pages in the model).
+   Under i_mmap_lock, try_to_unmap_one on each vma covering the page's
+   index, stopping early once the page is no longer mapped; then
+   SWAP_SUCCESS if the page is no longer mapped, else SWAP_AGAIN. */
+int try_to_unmap(sim_thread *t, int page) {
+  mm_model *m = mm_of(t);
+  const struct page *p = &m->s.page[page];
+  int file = p->mapping; /* stable: the page is locked */
+  int ret = SWAP_AGAIN;
+  sim_enter(t, "try_to_unmap");
+  assert(sim_holds(t, page_lock_oid(m, page))); /* BUG_ON(!PageLocked) */
+  assert(file >= 0);
+  sim_enter(t, "try_to_unmap_file");
+  i_mmap_lock_walk(t, file);
+  for (int i = 0; i < m->nvma; i++) { /* vma_prio_tree_foreach */
+    if (!vma_covers(m, i, file, p->index))
+      continue;
+    ret = try_to_unmap_one(t, page, &m->vma[i]);
+    if (ret == SWAP_FAIL || !page_mapped_step(t, page))
+      break;
+  }
+  /* (i_mmap_nonlinear is empty: no nonlinear vmas in the model) */
+  mm_unlock(t, i_mmap_lock(m, file), "spin_unlock(i_mmap_lock)");
+  sim_leave(t);
+  if (!page_mapped_step(t, page))
+    ret = SWAP_SUCCESS;
   sim_leave(t);
   return ret;
 }

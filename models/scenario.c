@@ -84,9 +84,13 @@ static int parse_scenario(scn_parser *ps, scn_tok kw) {
 static int variant_name(scn_parser *ps, scn_tok t, char *name) {
   scn_shown b;
   mm_knobs unused;
-  if (tok_copy(name, 16, t) < 0 || mm_variant_preset(name, &unused) < 0)
-    return lex_fail(&ps->lx, t.col, "unknown kernel '%s', expected one of %s",
-                    lex_show(&b, t), mm_variant_names());
+  if (tok_copy(name, 16, t) < 0 || mm_variant_preset(name, &unused) < 0) {
+    char dym[64];
+    lex_show(&b, t);
+    return lex_fail(&ps->lx, t.col, "unknown kernel '%s'%s, expected one of %s",
+                    b.s, lex_suggest(dym, sizeof dym, b.s, mm_variant_names()),
+                    mm_variant_names());
+  }
   return 0;
 }
 
@@ -103,7 +107,7 @@ static int parse_kernel(scn_parser *ps, scn_tok kw) {
 /* The knob named t into kname; its index, or -1 (reported). */
 static int knob_name(scn_parser *ps, scn_tok t, char *kname, size_t n) {
   scn_shown b;
-  char list[512];
+  char list[1024];
   const char *names[64];
   int idx = -1;
   if (t.len == 0)
@@ -115,9 +119,11 @@ static int knob_name(scn_parser *ps, scn_tok t, char *kname, size_t n) {
   assert(mm_nknobs <= 64);
   for (int i = 0; i < mm_nknobs; i++)
     names[i] = mm_knob_table[i].name;
-  return lex_fail(&ps->lx, t.col, "unknown knob '%s', expected one of %s",
-                  lex_show(&b, t),
-                  lex_join(list, sizeof list, names, mm_nknobs, ", "));
+  char dym[64];
+  lex_join(list, sizeof list, names, mm_nknobs, ", ");
+  lex_show(&b, t);
+  return lex_fail(&ps->lx, t.col, "unknown knob '%s'%s, expected one of %s",
+                  b.s, lex_suggest(dym, sizeof dym, b.s, list), list);
 }
 
 /* set KNOB = on|off|1|0  (also "KNOB=VALUE", "KNOB =VALUE", "KNOB= VALUE") */
@@ -332,15 +338,24 @@ int scn_tracks_writeback(const scenario *scn) {
       case SCN_MPROTECT:
       case SCN_MSYNC:
       case SCN_MUNMAP:
-      case SCN_MADVISE:
       case SCN_FOLLOW_PAGE:
+      case SCN_WRITE:   /* dirties the page: the lost-write checks */
+      case SCN_RECLAIM: /* pageout submits I/O */
+      case SCN_GUP:
+      case SCN_PIN:
+      case SCN_DMA_WRITE:
+      case SCN_UNPIN:
         return 1;
+      case SCN_MADVISE: /* MADV_REMOVE: a hole punch, as truncate */
+        if (scn->threads[i].ops[j].arg == SCN_MADV_DONTNEED)
+          return 1;
+        break;
       case SCN_LOAD:
       case SCN_STORE:
       case SCN_TRUNCATE:
       case SCN_DIO_WRITE:
-      case SCN_PUNCH:
       case SCN_DELAY:
+      case SCN_READ:
         break;
       }
   return 0;
@@ -499,8 +514,12 @@ static int parse_line(scn_parser *ps) {
       ps->first[i] = ps->lx.line;
     return d->parse(ps, t);
   }
-  return lex_fail(&ps->lx, t.col, "unknown statement '%s', expected one of %s",
-                  lex_show(&b, t), stmt_list(list, sizeof list, 0, 0, ", "));
+  char dym[64];
+  stmt_list(list, sizeof list, 0, 0, ", ");
+  lex_show(&b, t);
+  return lex_fail(&ps->lx, t.col,
+                  "unknown statement '%s'%s, expected one of %s", b.s,
+                  lex_suggest(dym, sizeof dym, b.s, list), list);
 }
 
 /* What only the whole file tells: required statements, litmus scenarios

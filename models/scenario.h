@@ -36,8 +36,6 @@ enum scn_op_kind {
   SCN_STORE,     /* <mm> store <addr>         user write through the pte */
   SCN_TRUNCATE,  /* truncate <file> <size>    truncate(2) -> vmtruncate */
   SCN_DIO_WRITE, /* dio_write <file> <page> [pages=N]  O_DIRECT write(2) */
-  SCN_PUNCH,     /* punch <file> <page> [pages=N]  madvise(MADV_REMOVE) ->
-                    vmtruncate_range */
   SCN_DELAY,     /* delay <ns>                idle simulated time */
   /* writeback (R2): each turns on the model's writeback tracking */
   SCN_FSYNC,       /* fsync <file>              fsync(2) -> do_fsync */
@@ -51,30 +49,63 @@ enum scn_op_kind {
   SCN_MPROTECT,    /* <mm> mprotect <addr> none|r|rw [pages=N]  mprotect(2) */
   SCN_MSYNC,       /* <mm> msync <addr> async|sync [pages=N]    msync(2) */
   SCN_MUNMAP,      /* <mm> munmap <addr> [pages=N]              munmap(2) */
-  SCN_MADVISE,     /* <mm> madvise <addr> dontneed [pages=N]
-                      madvise(MADV_DONTNEED) */
+  SCN_MADVISE,     /* <mm> madvise <addr> dontneed|remove [pages=N]
+                      madvise(MADV_DONTNEED), or MADV_REMOVE (the hole
+                      punch: vmtruncate_range of a tmpfs file) */
   SCN_FOLLOW_PAGE, /* <mm> follow_page <addr> [get] [touch] [write]
                       follow_page() with FOLL_GET/TOUCH/WRITE (flags 0:
                       none), as get_user_pages' first step */
+  SCN_WRITE,       /* write <file> page=P from <mm> <addr>  write(2) of one
+                      page whose user buffer is the page at addr:
+                      generic_file_aio_write, buffered */
+  SCN_READ,        /* read <file> page=P [into <mm> <addr>]  read(2) of one
+                      page, into the page at addr (or a buffer outside
+                      the model): do_generic_mapping_read */
+  SCN_RECLAIM,     /* reclaim <file> page=P [pages=N] [direct]  page
+                      reclaim (shrink_page_list) of those cached pages,
+                      by kswapd, or by direct reclaim with 'direct' */
+  /* GUP and DMA (R3, models/gup.c): the thread keeps each page it gets
+     or pins until its unpin of the same address */
+  SCN_GUP,       /* <mm> gup <addr> [write] [force] [fast]
+                    get_user_pages() with FOLL_GET (| FOLL_WRITE |
+                    FOLL_FORCE), or get_user_pages_fast(), kept */
+  SCN_PIN,       /* <mm> pin <addr> [write] [fast]  a driver's long-term pin:
+                    pin_user_pages(FOLL_PIN) where the kernel has it (knob
+                    gup.foll_pin), else get_user_pages(FOLL_GET) */
+  SCN_DMA_WRITE, /* <mm> dma_write <addr>     the device writes the page
+                    the thread holds for addr: no pte, no fault, no dirtying */
+  SCN_UNPIN,     /* <mm> unpin <addr> [dirty] release it: the flavour of
+                    the variant and of how it was taken (gup.c) */
 };
 
 /* SCN_MPROTECT's protection; SCN_MSYNC's flags; SCN_FOLLOW_PAGE's flags */
 enum scn_prot { SCN_PROT_NONE, SCN_PROT_READ, SCN_PROT_RW };
 enum { SCN_MS_ASYNC = 1, SCN_MS_SYNC = 4 }; /* include/asm-generic/mman.h */
 enum { SCN_FOLL_WRITE = 1, SCN_FOLL_TOUCH = 2, SCN_FOLL_GET = 4 };
+/* SCN_MADVISE's behaviour: the MADV_* values of include/asm-generic/mman.h */
+enum { SCN_MADV_DONTNEED = 4, SCN_MADV_REMOVE = 9 };
+enum { SCN_RECLAIM_DIRECT = 1 }; /* SCN_RECLAIM's flag: not kswapd */
+/* SCN_GUP/SCN_PIN's flags (arg): write, force; SCN_UNPIN's: dirty */
+enum { SCN_GUP_WRITE = 1, SCN_GUP_FORCE = 2, SCN_GUP_FAST = 4 };
+enum { SCN_UNPIN_DIRTY = 1 };
 
 typedef struct scn_op {
   enum scn_op_kind kind;
   int line, col;
-  int mm;          /* SCN_LOAD/STORE: index into mms */
-  uint64_t addr;   /* SCN_LOAD/STORE */
-  int file;        /* SCN_TRUNCATE/DIO_WRITE/PUNCH: index into files */
+  int addr_col;    /* SCN_GUP/PIN/DMA_WRITE/UNPIN: column of the address */
+  int mm;          /* SCN_LOAD/STORE, mm operations, SCN_WRITE/READ (the
+                      user buffer's; -1 for a read without 'into') */
+  uint64_t addr;   /* SCN_LOAD/STORE, mm operations, SCN_WRITE/READ */
+  int file;        /* SCN_TRUNCATE/DIO_WRITE/WRITE/READ/...: into files */
   uint64_t size;   /* SCN_TRUNCATE: new size in bytes */
-  uint32_t page;   /* SCN_DIO_WRITE/PUNCH: first page index */
-  uint32_t npages; /* SCN_DIO_WRITE/PUNCH: page count (default 1) */
+  uint32_t page;   /* SCN_DIO_WRITE/RELEASE/WRITE/READ: first page index */
+  uint32_t npages; /* SCN_DIO_WRITE/RELEASE and the mm operations: page
+                      count (default 1) */
   uint64_t ns;     /* SCN_DELAY */
   int arg;         /* SCN_MPROTECT: enum scn_prot; SCN_MSYNC: SCN_MS_*;
-                      SCN_FOLLOW_PAGE: SCN_FOLL_* */
+                      SCN_FOLLOW_PAGE: SCN_FOLL_*; SCN_MADVISE: SCN_MADV_*;
+                      SCN_RECLAIM: SCN_RECLAIM_DIRECT or 0; SCN_GUP/PIN:
+                      SCN_GUP_*; SCN_UNPIN: SCN_UNPIN_DIRTY */
 } scn_op;
 
 typedef struct scn_thread {
@@ -95,6 +126,14 @@ typedef struct scn_file {
   int needs_buffers; /* 'buffers_required': its ->writepage BUGs on a page
                         without buffers (ext4's page_buffers() before
                         cc509574), where ext3's creates them */
+  int tmpfs;         /* 'tmpfs': a shmem file (mm/shmem.c): ->nopage
+                        shmem_nopage, ->truncate_range
+                        shmem_truncate_range, no writeback, no buffers */
+  int ext4;          /* 'ext4': buffers, ->page_mkwrite is
+                        block_page_mkwrite (attaches and dirties buffers),
+                        ->writepage is ext4_writepage (needs buffers: BUG
+                        before 5.18, a warning and the page skipped from
+                        cc509574); no dirty-without-buffers check */
 } scn_file;
 
 typedef struct scn_mm {
@@ -173,10 +212,17 @@ int scn_parse_string(const char *name, const char *text, scenario *s, char *err,
 
 const char *scn_op_name(enum scn_op_kind k);
 
+/* The gup or pin operation by which thread 'th' holds the page at (mm,
+   addr) after its first 'nops' operations, or NULL (scn_ops.c). */
+const scn_op *scn_held_op(const scn_thread *th, int nops, int mm,
+                          uint64_t addr);
+
 /* Does the MM model track writeback for this scenario (mm_model.wb: its
    own block device and exit threads, numbered after the scenario's, and
    the lost-write checks)?  An operation that starts writeback or changes
-   mappings, or a file with buffers. */
+   mappings (not a hole punch, madvise remove: like truncate and
+   dio_write it drops pages without writing any), or a file with
+   buffers. */
 int scn_tracks_writeback(const scenario *s);
 
 /* The expectation for 'variant' (NULL: the scenario's kernel): its

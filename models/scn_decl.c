@@ -150,11 +150,12 @@ static int page_list(scn_lex *lx, scn_tok v, const char *file, uint32_t npages,
 }
 
 /* file NAME size=BYTES [cached=PAGES] [dirty=PAGES] [page_mkwrite]
-   [buffers | buffers_required] */
+   [buffers | buffers_required | ext4] [tmpfs] */
 int scn_stmt_file(scn_parser *ps, scn_tok kw) {
   static const scn_opt spec[] = {
       {"size", 1},         {"cached", 1},  {"dirty", 1},
       {"page_mkwrite", 0}, {"buffers", 0}, {"buffers_required", 0},
+      {"tmpfs", 0},        {"ext4", 0},
   };
   enum {
     OPT_SIZE,
@@ -163,6 +164,8 @@ int scn_stmt_file(scn_parser *ps, scn_tok kw) {
     OPT_MKWRITE,
     OPT_BUFFERS,
     OPT_NEEDS_BUFFERS,
+    OPT_TMPFS,
+    OPT_EXT4,
     OPT_N
   };
   scenario *s = ps->s;
@@ -188,9 +191,25 @@ int scn_stmt_file(scn_parser *ps, scn_tok kw) {
   scn_file *f = &s->files[s->nfiles];
   tok_copy(f->name, sizeof f->name, t);
   f->size = size;
-  f->page_mkwrite = o[OPT_MKWRITE].p != NULL;
+  f->ext4 = o[OPT_EXT4].p != NULL;
+  f->page_mkwrite = o[OPT_MKWRITE].p != NULL || f->ext4;
   f->needs_buffers = o[OPT_NEEDS_BUFFERS].p != NULL;
-  f->buffers = o[OPT_BUFFERS].p != NULL || f->needs_buffers;
+  f->buffers = o[OPT_BUFFERS].p != NULL || f->needs_buffers || f->ext4;
+  f->tmpfs = o[OPT_TMPFS].p != NULL;
+  /* shmem (2.6.20 mm/shmem.c): shmem_aops has no buffers, shmem_vm_ops
+     no ->page_mkwrite */
+  for (int i = OPT_MKWRITE; f->tmpfs && i <= OPT_NEEDS_BUFFERS; i++)
+    if (o[i].p)
+      return lex_fail(lx, o[i].col,
+                      "'%s' with 'tmpfs': tmpfs has %s, expected the file "
+                      "without '%s'",
+                      spec[i].key,
+                      i == OPT_MKWRITE ? "no ->page_mkwrite" : "no buffers",
+                      spec[i].key);
+  if (f->tmpfs && f->ext4)
+    return lex_fail(lx, o[OPT_EXT4].col,
+                    "'ext4' with 'tmpfs': a file is on one filesystem, "
+                    "expected one of them");
   uint32_t np = scn_pages_of(size);
   if (o[OPT_CACHED].p &&
       page_list(lx, o[OPT_CACHED], f->name, np, "cached", f->cached, NULL) < 0)

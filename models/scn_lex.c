@@ -302,10 +302,13 @@ int lex_opts(scn_lex *lx, const char *stmt, const scn_opt *spec, int n,
     int i = 0;
     while (i < n && !tok_is(key, spec[i].key))
       i++;
-    if (i == n)
-      return lex_fail(lx, t.col, "unknown option '%s' for '%s', expected %s",
-                      lex_show(&b, key), stmt,
-                      opt_list(list, sizeof list, spec, n));
+    if (i == n) {
+      char dym[64];
+      opt_list(list, sizeof list, spec, n);
+      lex_show(&b, key);
+      return lex_fail(lx, t.col, "unknown option '%s' for '%s'%s, expected %s",
+                      b.s, stmt, lex_suggest(dym, sizeof dym, b.s, list), list);
+    }
     if (spec[i].refused)
       return lex_fail(lx, t.col, "'%s' %s, expected %s", spec[i].key,
                       spec[i].refused, opt_list(list, sizeof list, spec, n));
@@ -322,4 +325,67 @@ int lex_opts(scn_lex *lx, const char *stmt, const scn_opt *spec, int n,
     seen[i] = spec[i].has_value ? val : t;
   }
   return r;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Suggestions                                                                */
+
+/* Optimal string alignment distance (Levenshtein with transpositions) of
+   a[0..na) and b[0..nb), both short; capped at SUGGEST_MAX + 1. */
+#define SUGGEST_MAX 2
+#define SUGGEST_LEN 48
+static int osa_distance(const char *a, size_t na, const char *b, size_t nb) {
+  if (na >= SUGGEST_LEN || nb >= SUGGEST_LEN)
+    return SUGGEST_MAX + 1;
+  int d[SUGGEST_LEN][SUGGEST_LEN];
+  for (size_t i = 0; i <= na; i++)
+    d[i][0] = (int)i;
+  for (size_t j = 0; j <= nb; j++)
+    d[0][j] = (int)j;
+  for (size_t i = 1; i <= na; i++)
+    for (size_t j = 1; j <= nb; j++) {
+      int cost = a[i - 1] != b[j - 1];
+      int v = d[i - 1][j] + 1;
+      if (d[i][j - 1] + 1 < v)
+        v = d[i][j - 1] + 1;
+      if (d[i - 1][j - 1] + cost < v)
+        v = d[i - 1][j - 1] + cost;
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+          d[i - 2][j - 2] + 1 < v)
+        v = d[i - 2][j - 2] + 1;
+      d[i][j] = v;
+    }
+  return d[na][nb];
+}
+
+const char *lex_suggest(char *out, size_t n, const char *word,
+                        const char *list) {
+  size_t wl = strlen(word), best_len = 0;
+  const char *best = NULL;
+  int best_d = SUGGEST_MAX + 1;
+  for (const char *p = list; *p;) {
+    while (*p == ' ' || *p == ',' || *p == '|')
+      p++;
+    const char *e = p;
+    while (*e && *e != ' ' && *e != ',' && *e != '|')
+      e++;
+    size_t len = (size_t)(e - p), cmp = len;
+    if (cmp && p[cmp - 1] == '=') /* an option such as "page=" */
+      cmp--;
+    if (cmp && !(cmp == 2 && !strncmp(p, "or", 2))) {
+      int d = osa_distance(word, wl, p, cmp);
+      /* a short word must be mostly right: "pin" is no "gup" */
+      if (d > 0 && d < best_d && 2 * (size_t)d <= (wl < cmp ? wl : cmp)) {
+        best_d = d;
+        best = p;
+        best_len = len;
+      }
+    }
+    p = e;
+  }
+  if (best)
+    snprintf(out, n, " (did you mean '%.*s'?)", (int)best_len, best);
+  else if (n)
+    out[0] = 0;
+  return out;
 }

@@ -54,6 +54,13 @@ int lex_fail_at(scn_lex *lx, int line, int col, const char *fmt, ...)
 int lex_fail(scn_lex *lx, int col, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* " (did you mean 'X'?)" into out[n] when one word X of 'list' (words
+   separated by blanks, ',' or '|'; "or" and a trailing '=' ignored) is
+   within 2 edits of 'word' (1 for a word of 3 or fewer letters), the
+   closest and first; else "".  Returns out. */
+const char *lex_suggest(char *out, size_t n, const char *word,
+                        const char *list);
+
 /* Starts line number 'line', [bol, eol). */
 void lex_line(scn_lex *lx, const char *bol, const char *eol, int line);
 /* The column of a byte of the current line. */

@@ -33,14 +33,14 @@ typedef struct op_def {
 
 static op_parse_fn parse_addr, parse_truncate, parse_range, parse_delay,
     parse_file, parse_none, parse_mprotect, parse_msync, parse_munmap,
-    parse_madvise, parse_follow_page;
+    parse_madvise, parse_follow_page, parse_write, parse_read, parse_reclaim,
+    parse_gup, parse_held;
 
 static const op_def ops[] = {
     [SCN_LOAD] = {"load", 1, parse_addr},
     [SCN_STORE] = {"store", 1, parse_addr},
     [SCN_TRUNCATE] = {"truncate", 0, parse_truncate},
     [SCN_DIO_WRITE] = {"dio_write", 0, parse_range},
-    [SCN_PUNCH] = {"punch", 0, parse_range},
     [SCN_DELAY] = {"delay", 0, parse_delay},
     [SCN_FSYNC] = {"fsync", 0, parse_file},
     [SCN_SYNC] = {"sync", 0, parse_none},
@@ -52,6 +52,13 @@ static const op_def ops[] = {
     [SCN_MUNMAP] = {"munmap", 1, parse_munmap},
     [SCN_MADVISE] = {"madvise", 1, parse_madvise},
     [SCN_FOLLOW_PAGE] = {"follow_page", 1, parse_follow_page},
+    [SCN_WRITE] = {"write", 0, parse_write},
+    [SCN_READ] = {"read", 0, parse_read},
+    [SCN_RECLAIM] = {"reclaim", 0, parse_reclaim},
+    [SCN_GUP] = {"gup", 1, parse_gup},
+    [SCN_PIN] = {"pin", 1, parse_gup},
+    [SCN_DMA_WRITE] = {"dma_write", 1, parse_held},
+    [SCN_UNPIN] = {"unpin", 1, parse_held},
 };
 #define NOPS ((int)(sizeof ops / sizeof ops[0]))
 
@@ -72,7 +79,7 @@ int scn_is_op_name(scn_tok t) {
   return find_op(t, 0) >= 0 || find_op(t, 1) >= 0;
 }
 
-/* "load|store" (sep "|") or "truncate, dio_write, punch, delay" (", "). */
+/* "load|store" (sep "|") or "truncate, dio_write, delay" (", "). */
 static const char *op_list(char *buf, size_t n, int after_mm, const char *sep,
                            const char *extra) {
   const char *words[NOPS + 1];
@@ -224,13 +231,17 @@ static int parse_munmap(scn_lex *lx, const scenario *s, scn_op *op) {
   return parse_mm_range(lx, s, op, spec, 1, o);
 }
 
-/* MM madvise ADDR dontneed [pages=N] */
+/* MM madvise ADDR dontneed|remove [pages=N].  Whether the map can be
+   punched (MADV_REMOVE: shared, writable, tmpfs) is checked when the model
+   is built (mm_program_check), at the mm name. */
 static int parse_madvise(scn_lex *lx, const scenario *s, scn_op *op) {
-  static const scn_opt spec[] = {{"pages", 1}, {"dontneed", 0}};
-  scn_tok o[2];
-  if (parse_mm_range(lx, s, op, spec, 2, o) < 0 ||
-      one_word(lx, spec, o, 1, 1, "madvise") < 0)
+  static const scn_opt spec[] = {{"pages", 1}, {"dontneed", 0}, {"remove", 0}};
+  scn_tok o[3];
+  int k;
+  if (parse_mm_range(lx, s, op, spec, 3, o) < 0 ||
+      (k = one_word(lx, spec, o, 1, 2, "madvise")) < 0)
     return -1;
+  op->arg = k ? SCN_MADV_REMOVE : SCN_MADV_DONTNEED;
   return 0;
 }
 
@@ -245,28 +256,164 @@ static int parse_follow_page(scn_lex *lx, const scenario *s, scn_op *op) {
   return 0;
 }
 
+/* The operations on a file that a tmpfs file refuses: truncate (shmem's
+   ->setattr, shmem_notify_change, and its SHMEM_PAGEIN reset are not
+   modelled), dio_write (shmem has no ->direct_IO: open(O_DIRECT) fails
+   with -EINVAL in 2.6.20), and the writeback operations (tmpfs does no
+   writeback: its backing_dev_info has BDI_CAP_NO_WRITEBACK, and its
+   pages go to swap only from reclaim, which is not modelled). */
+static int not_tmpfs(scn_lex *lx, const scenario *s, const scn_op *op,
+                     scn_tok tf) {
+  static const char *const why[] = {
+      [SCN_TRUNCATE] = "truncate of a tmpfs file (shmem_notify_change) is "
+                       "not modelled",
+      [SCN_DIO_WRITE] = "tmpfs has no ->direct_IO (open(O_DIRECT) fails)",
+      [SCN_FSYNC] = "tmpfs does no writeback (BDI_CAP_NO_WRITEBACK)",
+      [SCN_WRITEBACK] = "tmpfs does no writeback (BDI_CAP_NO_WRITEBACK)",
+      [SCN_FS_FLUSH] = "tmpfs has no buffers",
+      [SCN_RELEASE] = "tmpfs pages have no buffers to release, and shmem "
+                      "reclaim (swap) is not modelled",
+      [SCN_RECLAIM] = "shmem reclaim (shmem_writepage to swap) is not "
+                      "modelled",
+  };
+  assert((size_t)op->kind < sizeof why / sizeof why[0] && why[op->kind]);
+  if (!s->files[op->file].tmpfs)
+    return 0;
+  return lex_fail(lx, tf.col,
+                  "%s on file '%s': %s, expected a file without "
+                  "'tmpfs'",
+                  scn_op_name(op->kind), s->files[op->file].name,
+                  why[op->kind]);
+}
+
+/* The page-aligned address of a one-page mm operation; its column in
+ *col. */
+static int parse_page_addr(scn_lex *lx, const scenario *s, scn_op *op,
+                           int *col) {
+  const char *a = lx->cur; /* the address token starts after blanks */
+  while (a < lx->eol && (*a == ' ' || *a == '\t'))
+    a++;
+  *col = lex_col(lx, a);
+  if (parse_addr(lx, s, op) < 0)
+    return -1;
+  if (op->addr % PAGE_SIZE)
+    return lex_fail(lx, *col,
+                    "address 0x%" PRIx64 " is not page aligned, expected a "
+                    "multiple of 0x%x for %s",
+                    op->addr, PAGE_SIZE, scn_op_name(op->kind));
+  return 0;
+}
+
+/* MM gup ADDR [write] [fast] [force] / MM pin ADDR [write] [fast] */
+static int parse_gup(scn_lex *lx, const scenario *s, scn_op *op) {
+  static const scn_opt spec[] = {{"write", 0}, {"fast", 0}, {"force", 0}};
+  scn_tok o[3] = {{0}};
+  int col;
+  int n = op->kind == SCN_GUP ? 3 : 2; /* pin_user_pages: no FOLL_FORCE */
+  if (parse_page_addr(lx, s, op, &col) < 0 ||
+      lex_opts(lx, scn_op_name(op->kind), spec, n, o) < 0)
+    return -1;
+  op->arg = (o[0].p ? SCN_GUP_WRITE : 0) | (o[1].p ? SCN_GUP_FAST : 0) |
+            (o[2].p ? SCN_GUP_FORCE : 0);
+  op->addr_col = col;
+  return 0;
+}
+
+/* MM dma_write ADDR / MM unpin ADDR [dirty] */
+static int parse_held(scn_lex *lx, const scenario *s, scn_op *op) {
+  static const scn_opt spec[] = {{"dirty", 0}};
+  scn_tok o[1];
+  int col;
+  int n = op->kind == SCN_UNPIN ? 1 : 0;
+  if (parse_page_addr(lx, s, op, &col) < 0 ||
+      lex_opts(lx, scn_op_name(op->kind), spec, n, o) < 0)
+    return -1;
+  op->arg = n && o[0].p ? SCN_UNPIN_DIRTY : 0;
+  op->addr_col = col;
+  return 0;
+}
+
+/* Does the thread hold a page it got or pinned at (mm, addr) after its
+   first 'nops' operations?  The gup or pin operation, or NULL. */
+const scn_op *scn_held_op(const scn_thread *th, int nops, int mm,
+                          uint64_t addr) {
+  const scn_op *held = NULL;
+  for (int i = 0; i < nops; i++) {
+    const scn_op *o = &th->ops[i];
+    if (o->mm != mm || o->addr != addr)
+      continue;
+    if (o->kind == SCN_GUP || o->kind == SCN_PIN)
+      held = o;
+    else if (o->kind == SCN_UNPIN)
+      held = NULL;
+  }
+  return held;
+}
+
+/* A thread uses a page it holds (dma_write, unpin) and pins an address
+   once at a time: the program keys its pages by address. */
+static int check_held(scn_lex *lx, const scenario *s, const scn_thread *th,
+                      const scn_op *op) {
+  if (op->kind != SCN_GUP && op->kind != SCN_PIN && op->kind != SCN_DMA_WRITE &&
+      op->kind != SCN_UNPIN)
+    return 0;
+  const scn_op *h = scn_held_op(th, th->nops, op->mm, op->addr);
+  const char *mm = s->mms[op->mm].name;
+  int col = op->addr_col;
+  switch (op->kind) {
+  case SCN_GUP:
+  case SCN_PIN:
+    if (h)
+      return lex_fail(lx, col,
+                      "thread '%s' already holds 0x%" PRIx64 " from line %d, "
+                      "expected a '%s unpin 0x%" PRIx64 "' line before this "
+                      "one",
+                      th->name, op->addr, h->line, mm, op->addr);
+    return 0;
+  case SCN_DMA_WRITE:
+  case SCN_UNPIN:
+    if (!h)
+      return lex_fail(lx, col,
+                      "%s of 0x%" PRIx64 ", which thread '%s' does not hold, "
+                      "expected a '%s pin 0x%" PRIx64 "' or '%s gup 0x%" PRIx64
+                      "' line of this thread before this one",
+                      scn_op_name(op->kind), op->addr, th->name, mm, op->addr,
+                      mm, op->addr);
+    if (op->kind == SCN_DMA_WRITE && !(h->arg & SCN_GUP_WRITE))
+      return lex_fail(lx, col,
+                      "dma_write to 0x%" PRIx64 ", which line %d got "
+                      "without 'write', expected a %s with write",
+                      op->addr, h->line, scn_op_name(h->kind));
+    return 0;
+  default:
+    return 0;
+  }
+}
+
 /* truncate FILE SIZE */
 static int parse_truncate(scn_lex *lx, const scenario *s, scn_op *op) {
   scn_tok tf, ts;
   if (lex_need(lx, &tf, "a file name", "truncate") < 0 ||
       (op->file = scn_need_file(lx, s, tf)) < 0 ||
+      not_tmpfs(lx, s, op, tf) < 0 ||
       lex_need(lx, &ts, "a size", s->files[op->file].name) < 0 ||
       lex_num(lx, ts, 1, 0, SCN_MAX_FILE_BYTES, "truncate size", &op->size) < 0)
     return -1;
   return 0;
 }
 
-/* dio_write|punch|release FILE page=P [pages=N] */
-static int parse_range(scn_lex *lx, const scenario *s, scn_op *op) {
-  static const scn_opt spec[] = {{"page", 1}, {"pages", 1}};
-  enum { OPT_PAGE, OPT_PAGES, OPT_N };
-  scn_tok tf, o[OPT_N];
+/* FILE page=P [pages=N] and the operation's other options: 'spec'
+   starts with page= and pages=, 'o' gets every option found. */
+enum { OPT_PAGE, OPT_PAGES };
+static int parse_file_pages(scn_lex *lx, const scenario *s, scn_op *op,
+                            const scn_opt *spec, int nspec, scn_tok *o) {
+  scn_tok tf;
   uint64_t page, npages = 1;
   char hp[48];
   const char *name = scn_op_name(op->kind);
   if (lex_need(lx, &tf, "a file name", name) < 0 ||
       (op->file = scn_need_file(lx, s, tf)) < 0 ||
-      lex_opts(lx, name, spec, OPT_N, o) < 0)
+      not_tmpfs(lx, s, op, tf) < 0 || lex_opts(lx, name, spec, nspec, o) < 0)
     return -1;
   if (!o[OPT_PAGE].p)
     return lex_fail(lx, lx->end_col,
@@ -293,12 +440,113 @@ static int parse_range(scn_lex *lx, const scenario *s, scn_op *op) {
   return 0;
 }
 
+/* The page=P operand of write and read: one page inside the file. */
+static int parse_page_opt(scn_lex *lx, const scenario *s, scn_op *op) {
+  const char *name = scn_op_name(op->kind);
+  const scn_file *f = &s->files[op->file];
+  scn_tok t, key, val;
+  scn_shown b;
+  uint64_t page;
+  char hp[48];
+  if (lex_need(lx, &t, "page=INDEX", f->name) < 0)
+    return -1;
+  if (!lex_split(lx, t, &key, &val) || !tok_is(key, "page"))
+    return lex_fail(lx, t.col, "'%s' after the file of %s, expected page=INDEX",
+                    lex_show(&b, t), name);
+  if (lex_num(lx, val, 0, 0, SCN_MAX_FILE_PAGES - 1, "page index", &page) < 0)
+    return -1;
+  uint32_t np = scn_pages_of(f->size);
+  if (page >= np)
+    return lex_fail(lx, val.col,
+                    "page %" PRIu64 " is beyond the end of file "
+                    "'%s', %s",
+                    page, f->name, scn_has_pages(hp, sizeof hp, np));
+  op->page = (uint32_t)page;
+  return 0;
+}
+
+/* The user buffer of write and read: MM ADDR, a page-aligned address in a
+   map of MM (the buffer is that whole page). */
+static int parse_user_page(scn_lex *lx, const scenario *s, scn_op *op,
+                           const char *after) {
+  scn_tok tm;
+  if (lex_need(lx, &tm, "an mm name", after) < 0 ||
+      (op->mm = scn_need_mm(lx, s, tm)) < 0)
+    return -1;
+  const char *a = lx->cur; /* the address token starts after blanks */
+  while (a < lx->eol && (*a == ' ' || *a == '\t'))
+    a++;
+  int col = lex_col(lx, a);
+  if (parse_addr(lx, s, op) < 0)
+    return -1;
+  if (op->addr % PAGE_SIZE)
+    return lex_fail(lx, col,
+                    "address 0x%" PRIx64 " is not page aligned, expected a "
+                    "multiple of 0x%x for the buffer of %s (one whole page)",
+                    op->addr, PAGE_SIZE, scn_op_name(op->kind));
+  return 0;
+}
+
+/* write FILE page=P from MM ADDR */
+static int parse_write(scn_lex *lx, const scenario *s, scn_op *op) {
+  scn_tok tf, tk;
+  scn_shown b;
+  if (lex_need(lx, &tf, "a file name", "write") < 0 ||
+      (op->file = scn_need_file(lx, s, tf)) < 0 ||
+      parse_page_opt(lx, s, op) < 0 ||
+      lex_need(lx, &tk, "'from MM ADDR'", "page=INDEX") < 0)
+    return -1;
+  if (!tok_is(tk, "from"))
+    return lex_fail(lx, tk.col,
+                    "'%s' after page= of write, expected from MM ADDR (the "
+                    "user buffer)",
+                    lex_show(&b, tk));
+  return parse_user_page(lx, s, op, "from");
+}
+
+/* read FILE page=P [into MM ADDR] */
+static int parse_read(scn_lex *lx, const scenario *s, scn_op *op) {
+  scn_tok tf, tk;
+  scn_shown b;
+  int r;
+  if (lex_need(lx, &tf, "a file name", "read") < 0 ||
+      (op->file = scn_need_file(lx, s, tf)) < 0 ||
+      parse_page_opt(lx, s, op) < 0 || (r = lex_next(lx, &tk)) < 0)
+    return -1;
+  op->mm = -1;
+  if (!r)
+    return 0;
+  if (!tok_is(tk, "into"))
+    return lex_fail(lx, tk.col,
+                    "'%s' after page= of read, expected into MM ADDR or the "
+                    "end of the line",
+                    lex_show(&b, tk));
+  return parse_user_page(lx, s, op, "into");
+}
+
+/* dio_write|release FILE page=P [pages=N] */
+static int parse_range(scn_lex *lx, const scenario *s, scn_op *op) {
+  static const scn_opt spec[] = {{"page", 1}, {"pages", 1}};
+  scn_tok o[2];
+  return parse_file_pages(lx, s, op, spec, 2, o);
+}
+
+/* reclaim FILE page=P [pages=N] [direct] */
+static int parse_reclaim(scn_lex *lx, const scenario *s, scn_op *op) {
+  static const scn_opt spec[] = {{"page", 1}, {"pages", 1}, {"direct", 0}};
+  scn_tok o[3];
+  if (parse_file_pages(lx, s, op, spec, 3, o) < 0)
+    return -1;
+  op->arg = o[2].p ? SCN_RECLAIM_DIRECT : 0;
+  return 0;
+}
+
 /* fsync|writeback|fs_flush FILE */
 static int parse_file(scn_lex *lx, const scenario *s, scn_op *op) {
   scn_tok tf;
   const char *name = scn_op_name(op->kind);
   if (lex_need(lx, &tf, "a file name", name) < 0 ||
-      (op->file = scn_need_file(lx, s, tf)) < 0)
+      (op->file = scn_need_file(lx, s, tf)) < 0 || not_tmpfs(lx, s, op, tf) < 0)
     return -1;
   if (op->kind == SCN_FS_FLUSH && !s->files[op->file].buffers)
     return lex_fail(lx, tf.col,
@@ -421,23 +669,36 @@ int scn_stmt_thread(scn_parser *ps, scn_tok label) {
   scn_op *op = &th->ops[th->nops];
   *op = (scn_op){.line = lx->line, .col = t.col, .mm = -1, .file = -1};
   if ((k = find_op(t, 0)) < 0) {
-    if ((op->mm = scn_find_mm(s, t)) < 0) {
+    if ((op->mm = scn_find_mm(s, t)) < 0 && tok_is(t, "punch"))
+      return lex_fail(lx, t.col,
+                      "the 'punch FILE page=P' operation is gone: a hole "
+                      "punch is madvise(MADV_REMOVE) of a mapping, expected "
+                      "MM madvise ADDR remove [pages=N] on a shared rw map "
+                      "of a tmpfs file");
+    if (op->mm < 0) {
       char access[128];
       snprintf(access, sizeof access, "MM %s ADDR with a declared MM",
                op_list(list, sizeof list, 1, "|", NULL));
-      return lex_fail(lx, t.col, "unknown operation '%s', expected %s",
-                      lex_show(&b, t),
-                      op_list(list, sizeof list, 0, " or ", access));
+      char dym[64], all[512];
+      op_list(list, sizeof list, 0, " or ", access);
+      snprintf(all, sizeof all, "%s %s", list,
+               op_list(dym, sizeof dym, 1, "|", NULL));
+      lex_show(&b, t);
+      return lex_fail(lx, t.col, "unknown operation '%s'%s, expected %s", b.s,
+                      lex_suggest(dym, sizeof dym, b.s, all), list);
     }
     op_list(list, sizeof list, 1, " or ", NULL);
     if (lex_need(lx, &ta, list, s->mms[op->mm].name) < 0)
       return -1;
-    if ((k = find_op(ta, 1)) < 0)
-      return lex_fail(lx, ta.col, "unknown access '%s', expected %s",
-                      lex_show(&b, ta), list);
+    if ((k = find_op(ta, 1)) < 0) {
+      char dym[64];
+      lex_show(&b, ta);
+      return lex_fail(lx, ta.col, "unknown access '%s'%s, expected %s", b.s,
+                      lex_suggest(dym, sizeof dym, b.s, list), list);
+    }
   }
   op->kind = (enum scn_op_kind)k;
-  if (ops[k].parse(lx, s, op) < 0)
+  if (ops[k].parse(lx, s, op) < 0 || check_held(lx, s, th, op) < 0)
     return -1;
   th->nops++;
   return lex_need_eol(lx, ops[k].kw);

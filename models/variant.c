@@ -11,12 +11,26 @@
 ** 2.6.20: the fault path relies on mapping->truncate_count (do_no_page) and
 **         never locks an uptodate page; truncate does not recheck mappings;
 **         page_mkclean before TestClearPageDirty (7658cc28).
+** 2.6.22: 2.6.20 plus 90ed52eb: madvise(MADV_REMOVE) drops mmap_sem
+**         around vmtruncate_range (the i_mutex/mmap_sem ABBA fix).  Only
+**         that: the other changes between 2.6.20 and 2.6.22 are not
+**         modelled (the R1 and R2 paths are as in 2.6.20).
 ** 2.6.23: Nick Piggin's fix (commit d00806b1, "mm: fix fault vs invalidate
 **         race for linear mappings", and 54cb8821 introducing ->fault):
 **         the fault returns the page locked, truncate and invalidate unmap a
 **         still-mapped page under its lock, vmtruncate unmaps twice.
 ** 2.6.24: write faults wait for the page lock before dirtying (79352894),
-**         O_DIRECT invalidates again after the write.
+**         O_DIRECT invalidates again after the write, buffered writes copy
+**         with page faults disabled and retry (08291429, afddba49).
+** 4.19, 5.7, 5.18, 6.4: modern kernels, modelled as the 2.6.24 paths
+**         (the fault, truncate, write and writeback paths of these races
+**         kept the 2.6.24 order; madvise remove drops mmap_sem) plus the knobs
+*that matter for the reclaim
+**         and GUP races (issue 9): reclaim freezes the count in
+**         __remove_mapping and leaves dirty file pages to kswapd (all
+**         four); 6.4 activates a pinned folio before pageout and
+**         try_to_release_page (d824ec2a).  The GUP knobs (pin counting
+**         from 5.7, ext4's warning from 5.18) belong to the GUP model.
 ** The debug BUG_ON in __remove_from_page_cache is on in every preset so that
 ** the race is caught where it happens; turn it off with
 ** "set debug.bug_on_mapped_remove = off" to see the quiescent symptom.
@@ -69,6 +83,42 @@ const mm_knob_desc mm_knob_table[] = {
      "GET|TOUCH"},
     {"dio.reinvalidate", K(dio_reinvalidate),
      "2.6.24 generic_file_direct_IO: invalidate again after ->direct_IO"},
+    {"madvise.remove_drops_mmap_sem", K(madvise_remove_drops_mmap_sem),
+     "2.6.22 madvise_remove: up_write(mmap_sem) around vmtruncate_range "
+     "(90ed52eb)"},
+    {"write.atomic_copy_retry", K(write_atomic_copy_retry),
+     "2.6.24 generic_perform_write: copy with page faults disabled, "
+     "short copy, write_end, fault in, retry (08291429, afddba49)"},
+    {"reclaim.ref_freeze", K(reclaim_ref_freeze),
+     "__remove_mapping: page_ref_freeze(2), PageDirty recheck, unfreeze "
+     "(2.6.27 e286781d; 4.19)"},
+    {"reclaim.no_direct_pageout", K(reclaim_no_direct_pageout),
+     "shrink_page_list: only kswapd pages out a dirty file page (3.2 "
+     "ee72886d; 4.19)"},
+    {"reclaim.skip_pinned", K(reclaim_skip_pinned),
+     "shrink_folio_list: activate a folio_maybe_dma_pinned folio after "
+     "try_to_unmap (6.4 d824ec2a)"},
+    {"fault.mkwrite_locked", K(fault_mkwrite_locked),
+     "2.6.30 __do_fault/do_wp_page: page locked from ->page_mkwrite to "
+     "set_page_dirty (b827e496)"},
+    {"gup.foll_pin", K(gup_foll_pin),
+     "5.6 pin_user_pages/unpin_user_pages_dirty_lock: FOLL_PIN for a "
+     "driver's pin (eddb1c22); off: get_user_pages + put_page"},
+    {"gup.pin_counting", K(gup_pin_counting),
+     "5.7 try_grab_page: a FOLL_PIN adds GUP_PIN_COUNTING_BIAS (1024), "
+     "page_maybe_dma_pinned (3faa52c0)"},
+    {"gup.put_user_pages", K(gup_put_user_pages),
+     "5.2 put_user_pages_dirty_lock: dirty only a clean page, then "
+     "put_user_page (fc1d8e7c)"},
+    {"ext4.warn_no_buffers", K(ext4_warn_no_buffers),
+     "5.18 ext4_writepage: warn, ClearPageDirty and skip a page without "
+     "buffers (cc509574); off: BUG"},
+    {"debug.pinned_lost_buffers", K(pinned_lost_buffers),
+     "check: a page under a FOLL_WRITE GUP reference keeps its buffers "
+     "(pinned-lost-buffers)"},
+    {"debug.pinned_cleaned", K(pinned_cleaned),
+     "check: a page under a FOLL_WRITE GUP reference stays dirty "
+     "(pinned-page-cleaned)"},
     {"debug.bug_on_mapped_remove", K(bug_on_mapped_remove),
      "debug BUG_ON(page_mapped) in __remove_from_page_cache"},
     {"debug.footprint_check", K(footprint_check),
@@ -107,6 +157,18 @@ const mm_variant mm_variants[] = {
       .mprotect_writenotify = 1,
       .mprotect_dirty_accountable = 1,
       .bug_on_mapped_remove = 1}},
+    {"2.6.22",
+     "Linux 2.6.22 (July 2007), as far as modelled: 2.6.20 plus 90ed52eb "
+     "(madvise_remove drops mmap_sem)",
+     "torvalds/linux 90ed52eb (mm/madvise.c); the other paths as in 2.6.20 "
+     "(sagsango/linux-2.6.20)",
+     {.fault_truncate_count = 1,
+      .wb_mkclean_first = 1,
+      .free_buffers_dirty_under_lock = 1,
+      .mprotect_writenotify = 1,
+      .mprotect_dirty_accountable = 1,
+      .madvise_remove_drops_mmap_sem = 1,
+      .bug_on_mapped_remove = 1}},
     {"2.6.23",
      "Linux 2.6.23 (October 2007), as of 2.6.23-rc1",
      "torvalds/linux d00806b1, 54cb8821 and 83c54070 (2.6.23-rc1)",
@@ -120,10 +182,31 @@ const mm_variant mm_variants[] = {
       .free_buffers_dirty_under_lock = 1,
       .mprotect_writenotify = 1,
       .mprotect_dirty_accountable = 1,
+      .madvise_remove_drops_mmap_sem = 1,
       .bug_on_mapped_remove = 1}},
     {"2.6.24",
      "Linux 2.6.24 (January 2008)",
      "fulei0920/linux-2.6.24 @d18aa499, torvalds/linux 79352894",
+     {.fault_lock_page = 1,
+      .truncate_unmap_mapped = 1,
+      .vmtruncate_unmap_twice = 1,
+      .invalidate_bug_on_mapped = 1,
+      .dio_invalidate_first = 1,
+      .dio_reinvalidate = 1,
+      .write_atomic_copy_retry = 1,
+      .truncate_clear_uptodate_late = 1,
+      .wb_mkclean_first = 1,
+      .wb_fault_waits_locked = 1,
+      .free_buffers_dirty_under_lock = 1,
+      .mprotect_writenotify = 1,
+      .mprotect_dirty_accountable = 1,
+      .madvise_remove_drops_mmap_sem = 1,
+      .bug_on_mapped_remove = 1}},
+    {"4.19",
+     "Linux 4.19 (October 2018), modelled as 2.6.24 plus the reclaim knobs: "
+     "GUP takes FOLL_GET references only",
+     "0x88888888/Linux-4.19 @41e8ae7b (mm/vmscan.c: shrink_page_list, pageout, "
+     "__remove_mapping, is_page_cache_freeable); the other paths as in 2.6.24",
      {.fault_lock_page = 1,
       .truncate_unmap_mapped = 1,
       .vmtruncate_unmap_twice = 1,
@@ -136,6 +219,95 @@ const mm_variant mm_variants[] = {
       .free_buffers_dirty_under_lock = 1,
       .mprotect_writenotify = 1,
       .mprotect_dirty_accountable = 1,
+      .madvise_remove_drops_mmap_sem = 1,
+      .write_atomic_copy_retry = 1,
+      .reclaim_ref_freeze = 1,
+      .reclaim_no_direct_pageout = 1,
+      .fault_mkwrite_locked = 1,
+      .bug_on_mapped_remove = 1}},
+    {"5.7",
+     "Linux 5.7 (May 2020), modelled as 2.6.24 plus the reclaim knobs of 4.19: "
+     "drivers pin with pin_user_pages (FOLL_PIN, 5.6 eddb1c22) and release "
+     "with unpin_user_pages_dirty_lock; FOLL_PIN counts 1024 per pin "
+     "(3faa52c0), which reclaim does not look at yet",
+     "as 4.19 for reclaim (shrink_page_list unchanged for these races); "
+     "../shared/kernel-facts.md 2d for 3faa52c0",
+     {.fault_lock_page = 1,
+      .truncate_unmap_mapped = 1,
+      .vmtruncate_unmap_twice = 1,
+      .invalidate_bug_on_mapped = 1,
+      .dio_invalidate_first = 1,
+      .dio_reinvalidate = 1,
+      .truncate_clear_uptodate_late = 1,
+      .wb_mkclean_first = 1,
+      .wb_fault_waits_locked = 1,
+      .free_buffers_dirty_under_lock = 1,
+      .mprotect_writenotify = 1,
+      .mprotect_dirty_accountable = 1,
+      .madvise_remove_drops_mmap_sem = 1,
+      .write_atomic_copy_retry = 1,
+      .reclaim_ref_freeze = 1,
+      .reclaim_no_direct_pageout = 1,
+      .gup_foll_pin = 1,
+      .gup_pin_counting = 1,
+      .gup_put_user_pages = 1,
+      .fault_mkwrite_locked = 1,
+      .bug_on_mapped_remove = 1}},
+    {"5.18",
+     "Linux 5.18 (May 2022), modelled as 5.7 plus ext4_writepage's warning "
+     "on a page without buffers (cc509574): the page is skipped, its data "
+     "dropped",
+     "as 5.7; torvalds/linux cc509574 (fs/ext4/inode.c); "
+     "../shared/kernel-facts.md 2d",
+     {.fault_lock_page = 1,
+      .truncate_unmap_mapped = 1,
+      .vmtruncate_unmap_twice = 1,
+      .invalidate_bug_on_mapped = 1,
+      .dio_invalidate_first = 1,
+      .dio_reinvalidate = 1,
+      .truncate_clear_uptodate_late = 1,
+      .wb_mkclean_first = 1,
+      .wb_fault_waits_locked = 1,
+      .free_buffers_dirty_under_lock = 1,
+      .mprotect_writenotify = 1,
+      .mprotect_dirty_accountable = 1,
+      .madvise_remove_drops_mmap_sem = 1,
+      .write_atomic_copy_retry = 1,
+      .reclaim_ref_freeze = 1,
+      .reclaim_no_direct_pageout = 1,
+      .gup_foll_pin = 1,
+      .gup_pin_counting = 1,
+      .gup_put_user_pages = 1,
+      .ext4_warn_no_buffers = 1,
+      .fault_mkwrite_locked = 1,
+      .bug_on_mapped_remove = 1}},
+    {"6.4",
+     "Linux 6.4 (June 2023), modelled as 5.18 plus reclaim's pinned-folio "
+     "check (d824ec2a, shrink_folio_list)",
+     "the d824ec2a patch as posted and merged (linux-mm, Jan Kara, 2023; its "
+     "6.2.y/6.3.y backport), ../shared/kernel-facts.md 2d; the rest as 5.18",
+     {.fault_lock_page = 1,
+      .truncate_unmap_mapped = 1,
+      .vmtruncate_unmap_twice = 1,
+      .invalidate_bug_on_mapped = 1,
+      .dio_invalidate_first = 1,
+      .dio_reinvalidate = 1,
+      .truncate_clear_uptodate_late = 1,
+      .wb_mkclean_first = 1,
+      .wb_fault_waits_locked = 1,
+      .free_buffers_dirty_under_lock = 1,
+      .mprotect_writenotify = 1,
+      .mprotect_dirty_accountable = 1,
+      .madvise_remove_drops_mmap_sem = 1,
+      .write_atomic_copy_retry = 1,
+      .reclaim_ref_freeze = 1,
+      .reclaim_no_direct_pageout = 1,
+      .reclaim_skip_pinned = 1,
+      .gup_foll_pin = 1,
+      .gup_pin_counting = 1,
+      .gup_put_user_pages = 1,
+      .ext4_warn_no_buffers = 1,
+      .fault_mkwrite_locked = 1,
       .bug_on_mapped_remove = 1}},
 };
 const int mm_nvariants = (int)(sizeof mm_variants / sizeof mm_variants[0]);

@@ -66,6 +66,68 @@ typedef struct mm_knobs {
   /* 2.6.24 generic_file_direct_IO(): invalidate before ->direct_IO and
      again after it, ignoring the second result. */
   int dio_reinvalidate;
+  /* 2.6.22 madvise_remove() (90ed52eb, "holepunch: fix mmap_sem i_mutex
+     deadlock"): mmap_sem is dropped around vmtruncate_range(), which
+     takes i_mutex; off: 2.6.20 holds mmap_sem for writing across it. */
+  int madvise_remove_drops_mmap_sem;
+  /* 2.6.24 generic_perform_write() (08291429, afddba49): ->write_begin,
+     the copy from the user buffer with page faults disabled (a short copy
+     where 2.6.20-2.6.23's filemap_copy_from_user faulted with the page
+     locked), ->write_end, then fault the buffer in again and retry. */
+  int write_atomic_copy_retry;
+  /* Reclaim (models/vmscan.c).  __remove_mapping() freezes the count:
+     page_ref_freeze(page, 2), a cmpxchg from the expected count (the
+     isolation reference and the page cache's) to 0, then rechecks
+     PageDirty and unfreezes if set; the removed page comes back with a
+     count of 0 and is freed as is (page_freeze_refs of 2.6.27 e286781d,
+     page_ref_freeze in 4.19).  Off: 2.6.20's remove_mapping(), which
+     reads page_count() == 2, then PageDirty, and drops the cache's
+     reference with __put_page() after the removal. */
+  int reclaim_ref_freeze;
+  /* shrink_page_list() (3.2 ee72886d, as in 4.19): only kswapd writes a
+     dirty file page (and only one it has seen before, PageReclaim, on a
+     node flagged PGDAT_DIRTY: the model's kswapd assumes both); direct
+     reclaim sets PageReclaim and activates it.  Off: 2.6.20, where any
+     reclaimer with __GFP_FS calls pageout(). */
+  int reclaim_no_direct_pageout;
+  /* shrink_folio_list() (6.4 d824ec2a "mm: do not reclaim private data
+     from pinned page"): right after the try_to_unmap block, a folio with
+     folio_maybe_dma_pinned() (count >= GUP_PIN_COUNTING_BIAS) is
+     activated: no pageout, no try_to_release_page, no removal. */
+  int reclaim_skip_pinned;
+  /* 2.6.30 (b827e496 "mm: close page_mkwrite races"): ->page_mkwrite
+     returns the page locked (VM_FAULT_LOCKED, or the fault locks it and
+     rechecks page->mapping), and the write fault (__do_fault, do_wp_page)
+     calls set_page_dirty before unlock_page: writeback and reclaim cannot
+     come between block_page_mkwrite's buffers and PG_dirty. */
+  int fault_mkwrite_locked;
+  /* R3 (GUP pins, models/gup.c).  5.6 (eddb1c22 "mm/gup: introduce
+     pin_user_pages*() and FOLL_PIN"): a driver's long-term pin is
+     pin_user_pages(FOLL_PIN) released by unpin_user_pages_dirty_lock();
+     off: get_user_pages(FOLL_GET), released by put_page. */
+  int gup_foll_pin;
+  /* 5.7 (3faa52c0 "mm/gup: track FOLL_PIN pages"): a FOLL_PIN reference
+     adds GUP_PIN_COUNTING_BIAS (1024) to the count, and
+     page_maybe_dma_pinned() is count >= 1024; off: a pin is one get. */
+  int gup_pin_counting;
+  /* 5.2 (fc1d8e7c "mm: introduce put_user_page*(), placeholder
+     versions"): a FOLL_GET reference is released with
+     put_user_pages_dirty_lock(), which dirties only a clean page; off:
+     the old drivers' set_page_dirty_lock() + put_page(). */
+  int gup_put_user_pages;
+  /* 5.18 (cc509574 "ext4: don't BUG if someone dirty pages without
+     asking ext4 first"): ext4_writepage on a page without buffers warns,
+     clears PG_dirty and skips it (the data is dropped); off: BUG in
+     page_buffers(). */
+  int ext4_warn_no_buffers;
+  /* Debug check (no kernel has it): while a thread holds a FOLL_WRITE
+     GUP reference, the page keeps its buffers (PG_private), the property
+     6.4 (d824ec2a) gives FOLL_PIN pins; violation pinned-lost-buffers. */
+  int pinned_lost_buffers;
+  /* Debug check (no kernel has it): while a thread holds a FOLL_WRITE
+     GUP reference, the page stays dirty (writeback does not clean a page
+     a device may still write); violation pinned-page-cleaned. */
+  int pinned_cleaned;
   /* Debug check: BUG_ON(page_mapped(page)) in __remove_from_page_cache(),
      the assertion that caught the race in SUSE kernels. */
   int bug_on_mapped_remove;

@@ -167,7 +167,8 @@ int exp_stopping(const explorer *e, const exp_stats *st) {
     return 1;
   if (sf_full(e))
     return 1;
-  return c->stop_first && st->violating;
+  return c->stop_first &&
+         (c->stop_kind != SIM_KIND_NONE ? st->violating_kind : st->violating);
 }
 
 void exp_account(explorer *e, exp_stats *st, sim_result *r, size_t depth,
@@ -183,6 +184,9 @@ void exp_account(explorer *e, exp_stats *st, sim_result *r, size_t depth,
     return;
   st->execs++;
   st->violating += r->outcome == SIM_VIOLATION;
+  st->violating_kind += r->outcome == SIM_VIOLATION &&
+                        e->cfg->stop_kind != SIM_KIND_NONE &&
+                        r->kind_id == e->cfg->stop_kind;
   if (e->cfg->on_exec) {
     exp_exec x = {.ordinal = st->execs,
                   .r = r,

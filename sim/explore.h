@@ -95,12 +95,14 @@ typedef struct exp_exec {
 
 typedef struct exp_cfg {
   enum exp_strategy strategy;
-  int bound;           /* bounded:K */
-  uint64_t count;      /* random:N, pct:N */
-  int pct_depth;       /* pct d */
-  uint64_t seed;       /* random, pct */
-  uint64_t max_execs;  /* 0: no cap */
-  int stop_first;      /* stop at the first violation */
+  int bound;          /* bounded:K */
+  uint64_t count;     /* random:N, pct:N */
+  int pct_depth;      /* pct d */
+  uint64_t seed;      /* random, pct */
+  uint64_t max_execs; /* 0: no cap */
+  int stop_first;     /* stop at the first violation (of kind
+                         stop_kind when it is not SIM_KIND_NONE) */
+  int stop_kind;
   int traces;          /* compute Mazurkiewicz trace ids */
   int audit;           /* stateful: check each state match (stateful.c) */
   uint64_t max_states; /* stateful: states kept at most (0: 4M) */
@@ -118,7 +120,8 @@ typedef struct exp_stats {
   uint64_t pruned; /* sleep-set blocked, stopped early */
   uint64_t steps;
   uint64_t violating;
-  int complete; /* the strategy covered its whole space */
+  uint64_t violating_kind; /* ... of exp_cfg.stop_kind */
+  int complete;            /* the strategy covered its whole space */
   int max_depth;
   int bound_reached; /* bounded: last K fully explored */
   /* stateful */

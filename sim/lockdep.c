@@ -80,13 +80,12 @@ struct sim_lockdep {
   char msg[sizeof((sim_result *)0)->msg];
   sim_oid objs[2];
   int nobjs;
-  int undo_edge; /* -1: a recursion, -2: an inversion, -3: undeclared */
-  int undo_new;
-  ld_edge undo_old; /* owns its site.sched while pending */
-  int undo_class, undo_acq;
   char pending_report[LD_REPORT];
   char scratch[2048];     /* the summary before it is cut to msg */
   char report[LD_REPORT]; /* the last one reported */
+  /* findings of executions that ended otherwise, not taken yet */
+  sim_lockdep_finding *found;
+  int nfound, capfound;
 };
 
 /* ------------------------------------------------------------ graph */
@@ -105,6 +104,9 @@ void sim_lockdep_free(sim_lockdep *ld) {
   for (int i = 0; i < ld->nedges; i++)
     free(ld->edges[i].site.sched);
   free(ld->edges);
+  for (int i = 0; i < ld->nfound; i++)
+    sim_lockdep_finding_free(&ld->found[i]);
+  free(ld->found);
   free(ld->cls);
   free(ld);
 }
@@ -361,14 +363,10 @@ static int add_edge(sim_lockdep *ld, const sim_exec *x, const ld_site *site,
   int16_t path[2 * SIM_LOCKDEP_MAX_CLASSES];
   visited[0][b] = visited[1][b] = 1;
   int len = find_path(ld, b, dst_excl, a, src_excl, visited, path, 0);
-  if (!len) {
-    free(old.site.sched);
+  free(old.site.sched);
+  if (!len)
     return 0;
-  }
   report_cycle(ld, ei, path, len);
-  ld->undo_edge = ei;
-  ld->undo_new = is_new;
-  ld->undo_old = old;
   return 1;
 }
 
@@ -477,8 +475,6 @@ static int acquire(sim_lockdep *ld, const sim_exec *x, const sim_thread *t,
       if ((h->shared && shared) || (ld->recursive_done >> c & 1))
         continue;
       ld->recursive_done |= 1ull << c;
-      ld->undo_edge = -1;
-      ld->undo_class = c;
       char on[64], hn[64];
       x->cfg->ops->obj_name(x->cfg->model, o, on, sizeof on);
       x->cfg->ops->obj_name(x->cfg->model, h->obj, hn, sizeof hn);
@@ -496,9 +492,6 @@ static int acquire(sim_lockdep *ld, const sim_exec *x, const sim_thread *t,
     if (ops->lock_order && !(ld->inverted[h->cls] >> c & 1) &&
         ops->lock_order(x->cfg->model, h->cls, c, rule, sizeof rule)) {
       ld->inverted[h->cls] |= 1ull << c;
-      ld->undo_edge = -2;
-      ld->undo_class = h->cls;
-      ld->undo_acq = c;
       char on[64], hn[64];
       ops->obj_name(x->cfg->model, o, on, sizeof on);
       ops->obj_name(x->cfg->model, h->obj, hn, sizeof hn);
@@ -577,7 +570,6 @@ void sim_lockdep_grant(sim_lockdep *ld, sim_exec *x, sim_thread *t,
           report_undeclared(ld, &site, on);
           site.wait = 0;
           ld->undeclared_done = 1;
-          ld->undo_edge = -3;
           ld->objs[0] = o;
           ld->nobjs = 1;
           found = 1;
@@ -609,29 +601,46 @@ void sim_lockdep_grant(sim_lockdep *ld, sim_exec *x, sim_thread *t,
   }
 }
 
-/* Takes back the pending report's change to the graph. */
-static void undo(sim_lockdep *ld) {
-  if (ld->undo_edge == -1) {
-    ld->recursive_done &= ~(1ull << ld->undo_class);
+/* An execution that found a violation of the order and then ended
+   otherwise: the finding is kept for the caller (sim_lockdep_take). */
+static void keep_finding(sim_lockdep *ld, const sim_exec *x) {
+  if (ld->nfound == ld->capfound) {
+    int cap = ld->capfound ? 2 * ld->capfound : 4;
+    sim_lockdep_finding *v = realloc(ld->found, (size_t)cap * sizeof *v);
+    if (!v)
+      return; /* out of memory: the graph keeps the edge, the text is lost */
+    ld->found = v;
+    ld->capfound = cap;
+  }
+  sim_lockdep_finding *f = &ld->found[ld->nfound];
+  memcpy(f->msg, ld->msg, sizeof f->msg);
+  f->report = strdup(ld->pending_report);
+  f->nsched = (size_t)ld->pending_seq + 1;
+  assert(f->nsched <= x->nsched);
+  f->sched = malloc(f->nsched);
+  if (!f->report || !f->sched) {
+    sim_lockdep_finding_free(f);
     return;
   }
-  if (ld->undo_edge == -2) {
-    ld->inverted[ld->undo_class] &= ~(1ull << ld->undo_acq);
-    return;
-  }
-  if (ld->undo_edge == -3) {
-    ld->undeclared_done = 0;
-    return;
-  }
-  ld_edge *e = &ld->edges[ld->undo_edge];
-  free(e->site.sched);
-  if (ld->undo_new) {
-    assert(ld->undo_edge == ld->nedges - 1); /* the graph's last change */
-    ld->edge_at[e->from][e->to] = -1;
-    ld->nedges--;
-  } else {
-    *e = ld->undo_old;
-  }
+  memcpy(f->sched, x->sched, f->nsched);
+  ld->nfound++;
+  memcpy(ld->report, ld->pending_report, sizeof ld->report);
+  ld->nreports++;
+}
+
+int sim_lockdep_take(sim_lockdep *ld, sim_lockdep_finding *f) {
+  if (!ld || !ld->nfound)
+    return 0;
+  *f = ld->found[0];
+  memmove(ld->found, ld->found + 1, (size_t)--ld->nfound * sizeof *f);
+  return 1;
+}
+
+void sim_lockdep_finding_free(sim_lockdep_finding *f) {
+  free(f->report);
+  free(f->sched);
+  f->report = NULL;
+  f->sched = NULL;
 }
 
 void sim_lockdep_end(sim_lockdep *ld, sim_exec *x) {
@@ -640,11 +649,9 @@ void sim_lockdep_end(sim_lockdep *ld, sim_exec *x) {
   ld->pending = 0;
   sim_result *r = x->r;
   if (r->outcome != SIM_CLEAN) {
-    undo(ld);
+    keep_finding(ld, x);
     return;
   }
-  if (!ld->undo_new && ld->undo_edge >= 0)
-    free(ld->undo_old.site.sched);
   const sim_kind *k = sim_kind_get(NULL, SIM_KIND_LOCK_ORDER);
   r->outcome = SIM_VIOLATION;
   snprintf(r->kind, sizeof r->kind, "%s", k->name);

@@ -66,12 +66,13 @@
 ** with the message of the step that found it (sim_result.viol_seq), and
 ** the graph is not changed any more in that execution (one report per
 ** execution).  If the execution ends otherwise (a deadlock, a model's
-** violation, cut by a loop bound or the step limit, pruned by an
-** explorer), the graph's change that found it is taken back, so that a
-** later execution finds the cycle again.  An explorer thus explores the
-** continuations of the execution that found a cycle, as it would without
-** the checker, and an execution's outcome is a function of its schedule
-** and of the graph before it.
+** violation, cut by a loop bound or the step limit, stopped by an
+** explorer at a visited state or by a sleep set), the finding stands all
+** the same, since the step that found it ran: the graph keeps it, with
+** the schedule up to that step, for the caller to take
+** (sim_lockdep_take).  Not taking it back matters to a stateful explorer:
+** an execution stopped at a visited state after the finding would
+** otherwise lose it, and no later execution would run that prefix again.
 **
 ** Determinism: classes and edges are kept and searched in id order.
 */
@@ -119,6 +120,24 @@ void sim_lockdep_edge_get(const sim_lockdep *ld, int i, sim_lockdep_edge *e);
 */
 void sim_lockdep_report(const sim_lockdep *ld, char *buf, size_t n);
 
+/* A violation of the order found by an execution that then ended
+   otherwise (a deadlock, another violation, cut by a bound or the step
+   limit, stopped by an explorer at a visited state or a sleep set): the
+   step that found it ran, so the finding stands; the graph keeps it (and
+   its edge) instead of the execution's result. */
+typedef struct sim_lockdep_finding {
+  char msg[sizeof((sim_result *)0)->msg]; /* as sim_result.msg */
+  char *report;                           /* the full report (malloc'd) */
+  uint8_t *sched; /* the schedule up to and with the step that found it:
+                     replaying it reproduces the finding (malloc'd) */
+  size_t nsched;
+} sim_lockdep_finding;
+
+/* Takes the oldest finding not taken yet into *f (free it with
+   sim_lockdep_finding_free): 1, or 0 if none (or ld is NULL). */
+int sim_lockdep_take(sim_lockdep *ld, sim_lockdep_finding *f);
+void sim_lockdep_finding_free(sim_lockdep_finding *f);
+
 /* ------------------------------------------------------------------------ */
 /* The engine's hooks (engine.c), not for models.                           */
 
@@ -130,7 +149,8 @@ void sim_lockdep_grant(sim_lockdep *ld, sim_exec *x, sim_thread *t,
                        const sim_stepdesc *s);
 /* After the execution's last thread ended, before its result is hashed:
    a pending violation becomes the result if the execution was clean,
-   else it is taken back (see the top of this file). */
+   else a finding the caller takes (sim_lockdep_take; see the top of this
+   file). */
 void sim_lockdep_end(sim_lockdep *ld, sim_exec *x);
 
 #endif /* MMSIM_LOCKDEP_H */

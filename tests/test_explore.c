@@ -382,9 +382,11 @@ Test(explore, violations_replay_to_the_same_trace_hash) {
                                      "random:30"};
   const char *texts[] = {
       LITMUS("racy-counter", 2, "violation lost-update"),
-      "scenario \"t\"\nkernel 2.6.20\ncpus 2\nfile data size=4K cached=0\n"
-      "mm p1\nmap p1 data at 0x10000 pages=1 shared rw\n"
-      "cpu0: p1 load 0x10000\ncpu1: punch data page=0\n"
+      "scenario \"t\"\nkernel 2.6.20\ncpus 2\n"
+      "file data size=4K cached=all tmpfs\nmm p1\nmm p2\n"
+      "map p1 data at 0x10000 pages=1 shared rw\n"
+      "map p2 data at 0x20000 pages=1 shared rw\n"
+      "cpu0: p1 load 0x10000\ncpu1: p2 madvise 0x20000 remove\n"
       "expect violation page-mapped-on-remove\n"};
   for (int k = 0; k < 2; k++)
     for (int i = 0; i < 5; i++) {

@@ -10,6 +10,7 @@
 */
 #include "models/model.h"
 #include "models/scenario.h"
+#include "models/scn_lex.h"
 
 #include <criterion/criterion.h>
 #include <glob.h>
@@ -191,7 +192,7 @@ Test(parser, threads_numbered_by_first_appearance) {
                          "cpu0: p1 load 0x10000\n"
                          "cpu2: delay 500\n"
                          "cpu0.1: p1 load 0x10fff\n"
-                         "cpu02: punch data page=1\n"
+                         "cpu02: dio_write data page=1\n"
                          "expect clean\n");
   cr_assert_eq(s->nthreads, 3);
   cr_assert_str_eq(s->threads[0].name, "cpu2");
@@ -207,7 +208,7 @@ Test(parser, threads_numbered_by_first_appearance) {
   cr_assert_eq(t0->ops[0].size, 0);
   cr_assert_eq(t0->ops[1].kind, SCN_DELAY);
   cr_assert_eq(t0->ops[1].ns, 500);
-  cr_assert_eq(t0->ops[2].kind, SCN_PUNCH);
+  cr_assert_eq(t0->ops[2].kind, SCN_DIO_WRITE);
   cr_assert_eq(t0->ops[2].page, 1);
   cr_assert_eq(t0->ops[2].npages, 1);
   cr_assert_eq(t0->ops[2].line, 12);
@@ -391,18 +392,95 @@ Test(parser, comments_blanks_crlf) {
   free(s);
 }
 
-Test(parser, dio_write_and_punch_ranges) {
+Test(parser, dio_write_ranges) {
   scenario *s = parse_ok(HEAD "cpu1: dio_write data page=0 pages=2\n"
-                              "cpu1: punch data pages=1 page=1\n" TAIL);
+                              "cpu1: dio_write data pages=1 page=1\n" TAIL);
   const scn_thread *t = &s->threads[0];
   cr_assert_str_eq(t->name, "cpu1");
   cr_assert_eq(t->ops[0].kind, SCN_DIO_WRITE);
   cr_assert_eq(t->ops[0].page, 0);
   cr_assert_eq(t->ops[0].npages, 2);
-  cr_assert_eq(t->ops[1].kind, SCN_PUNCH);
+  cr_assert_eq(t->ops[1].kind, SCN_DIO_WRITE);
   cr_assert_eq(t->ops[1].page, 1);
   cr_assert_eq(t->ops[1].npages, 1);
   cr_assert_eq(t->ops[1].file, 0);
+  free(s);
+}
+
+/* The hole punch: madvise(MADV_REMOVE) of a map, and the tmpfs file. */
+#define TMPFS_HEAD                                                             \
+  "scenario \"t\"\n"                                                           \
+  "kernel 2.6.20\n"                                                            \
+  "cpus 2\n"                                                                   \
+  "file shm size=8K cached=all tmpfs\n"                                        \
+  "mm p1\n"                                                                    \
+  "map p1 shm at 0x10000 pages=2 shared rw\n"
+
+Test(parser, madvise_remove_and_tmpfs) {
+  scenario *s = parse_ok(TMPFS_HEAD "cpu1: p1 madvise 0x11000 remove\n"
+                                    "cpu1: p1 madvise 0x10000 pages=2 "
+                                    "remove\n"
+                                    "cpu1: p1 madvise 0x10000 dontneed\n" TAIL);
+  cr_assert(s->files[0].tmpfs);
+  cr_assert(!s->files[0].buffers && !s->files[0].page_mkwrite);
+  const scn_thread *t = &s->threads[0];
+  cr_assert_eq(t->ops[0].kind, SCN_MADVISE);
+  cr_assert_eq(t->ops[0].arg, SCN_MADV_REMOVE);
+  cr_assert_eq(t->ops[0].mm, 0);
+  cr_assert_eq(t->ops[0].addr, 0x11000);
+  cr_assert_eq(t->ops[0].npages, 1);
+  cr_assert_eq(t->ops[1].arg, SCN_MADV_REMOVE);
+  cr_assert_eq(t->ops[1].npages, 2);
+  cr_assert_eq(t->ops[2].arg, SCN_MADV_DONTNEED);
+  /* a hole punch, like truncate, starts no writeback tracking; dontneed
+     does */
+  cr_assert(scn_tracks_writeback(s));
+  s->threads[0].nops = 2;
+  cr_assert(!scn_tracks_writeback(s));
+  free(s);
+}
+
+Test(parser, write_and_read) {
+  scenario *s = parse_ok(HEAD "cpu1: write data page=1 from p1 0x11000\n"
+                              "cpu1: read data page=0 into p1 0x10000\n"
+                              "cpu1: read data page=1 # to a buffer\n" TAIL);
+  const scn_thread *t = &s->threads[0];
+  cr_assert_eq(t->nops, 3);
+  cr_assert_eq(t->ops[0].kind, SCN_WRITE);
+  cr_assert_eq(t->ops[0].file, 0);
+  cr_assert_eq(t->ops[0].page, 1);
+  cr_assert_eq(t->ops[0].mm, 0);
+  cr_assert_eq(t->ops[0].addr, 0x11000);
+  cr_assert_eq(t->ops[1].kind, SCN_READ);
+  cr_assert_eq(t->ops[1].page, 0);
+  cr_assert_eq(t->ops[1].mm, 0);
+  cr_assert_eq(t->ops[1].addr, 0x10000);
+  cr_assert_eq(t->ops[2].kind, SCN_READ);
+  cr_assert_eq(t->ops[2].mm, -1, "no 'into': a buffer outside the model");
+  cr_assert(scn_tracks_writeback(s), "a write turns on writeback tracking");
+  free(s);
+  s = parse_ok(HEAD "cpu1: read data page=0\n" TAIL);
+  cr_assert_not(scn_tracks_writeback(s), "a read alone does not");
+  free(s);
+}
+
+Test(parser, reclaim_op) {
+  scenario *s =
+      parse_ok(HEAD "cpu1: reclaim data page=1\n"
+                    "cpu1: reclaim data page=0 pages=2 direct\n" TAIL);
+  const scn_thread *t = &s->threads[0];
+  cr_assert_eq(t->ops[0].kind, SCN_RECLAIM);
+  cr_assert_eq(t->ops[0].file, 0);
+  cr_assert_eq(t->ops[0].page, 1);
+  cr_assert_eq(t->ops[0].npages, 1);
+  cr_assert_eq(t->ops[0].arg, 0); /* kswapd */
+  cr_assert_eq(t->ops[1].kind, SCN_RECLAIM);
+  cr_assert_eq(t->ops[1].page, 0);
+  cr_assert_eq(t->ops[1].npages, 2);
+  cr_assert_eq(t->ops[1].arg, SCN_RECLAIM_DIRECT);
+  cr_assert_str_eq(scn_op_name(SCN_RECLAIM), "reclaim");
+  /* reclaim writes back (pageout): the model's own threads run */
+  cr_assert(scn_tracks_writeback(s));
   free(s);
 }
 
@@ -411,8 +489,10 @@ Test(parser, op_names) {
   cr_assert_str_eq(scn_op_name(SCN_STORE), "store");
   cr_assert_str_eq(scn_op_name(SCN_TRUNCATE), "truncate");
   cr_assert_str_eq(scn_op_name(SCN_DIO_WRITE), "dio_write");
-  cr_assert_str_eq(scn_op_name(SCN_PUNCH), "punch");
+  cr_assert_str_eq(scn_op_name(SCN_MADVISE), "madvise");
   cr_assert_str_eq(scn_op_name(SCN_DELAY), "delay");
+  cr_assert_str_eq(scn_op_name(SCN_WRITE), "write");
+  cr_assert_str_eq(scn_op_name(SCN_READ), "read");
 }
 
 /* ------------------------------------------------------------------------ */
@@ -432,17 +512,21 @@ ERR_TEST(unknown_statement, "scenario \"t\"\n  fork p1\n",
          "scenario, kernel, set, cpus, file, mm, map, cpuN:, expect, run, "
          "litmus")
 
-ERR_TEST(expect_on_unknown_variant, HEAD TAIL "expect on 2.4 clean\n",
-         "t.scn:9:11: error: unknown kernel '2.4', expected one of 2.6.17-mm, "
-         "2.6.19, 2.6.20, 2.6.23, 2.6.24")
+ERR_TEST(
+    expect_on_unknown_variant, HEAD TAIL "expect on 2.4 clean\n",
+    "t.scn:9:11: error: unknown kernel '2.4' (did you mean '6.4'?), expected "
+    "one of 2.6.17-mm, "
+    "2.6.19, 2.6.20, 2.6.22, 2.6.23, 2.6.24, 4.19, 5.7, 5.18, 6.4")
 
 ERR_TEST(expect_on_duplicate,
          HEAD TAIL "expect on 2.6.23 clean\nexpect on 2.6.23 clean\n",
          "t.scn:10:11: error: duplicate 'expect on 2.6.23', first at line 9")
 
-ERR_TEST(unknown_kernel, "scenario \"t\"\nkernel 2.6.99\n",
-         "t.scn:2:8: error: unknown kernel '2.6.99', expected one of "
-         "2.6.17-mm, 2.6.19, 2.6.20, 2.6.23, 2.6.24")
+ERR_TEST(
+    unknown_kernel, "scenario \"t\"\nkernel 2.6.99\n",
+    "t.scn:2:8: error: unknown kernel '2.6.99' (did you mean '2.6.19'?), "
+    "expected one of "
+    "2.6.17-mm, 2.6.19, 2.6.20, 2.6.22, 2.6.23, 2.6.24, 4.19, 5.7, 5.18, 6.4")
 
 ERR_TEST(duplicate_statement, HEAD "kernel 2.6.23\n",
          "t.scn:7:1: error: duplicate 'kernel' statement, first at line 2")
@@ -461,12 +545,63 @@ ERR_TEST(trailing_junk, "scenario \"t\" extra\n",
 
 ERR_TEST(unknown_file_option, "scenario \"t\"\nfile d size=4096 mode=rw\n",
          "t.scn:2:18: error: unknown option 'mode' for 'file', expected "
-         "size=, cached=, dirty=, page_mkwrite, buffers or buffers_required")
+         "size=, cached=, dirty=, page_mkwrite, buffers, buffers_required, "
+         "tmpfs or ext4")
 
 ERR_TEST(unknown_file_option_lists_buffers,
          "scenario \"t\"\nfile d size=4096 buffer\n",
-         "t.scn:2:18: error: unknown option 'buffer' for 'file', expected "
-         "size=, cached=, dirty=, page_mkwrite, buffers or buffers_required")
+         "t.scn:2:18: error: unknown option 'buffer' for 'file' (did you mean "
+         "'buffers'?), expected "
+         "size=, cached=, dirty=, page_mkwrite, buffers, buffers_required, "
+         "tmpfs or ext4")
+
+/* tmpfs: no buffers, no ->page_mkwrite, no writeback, no O_DIRECT */
+ERR_TEST(tmpfs_with_buffers, "scenario \"t\"\nfile d size=4K tmpfs buffers\n",
+         "t.scn:2:22: error: 'buffers' with 'tmpfs': tmpfs has no buffers, "
+         "expected the file without 'buffers'")
+
+ERR_TEST(tmpfs_with_page_mkwrite,
+         "scenario \"t\"\nfile d size=4K page_mkwrite tmpfs\n",
+         "t.scn:2:16: error: 'page_mkwrite' with 'tmpfs': tmpfs has no "
+         "->page_mkwrite, expected the file without 'page_mkwrite'")
+
+ERR_TEST(tmpfs_fsync, TMPFS_HEAD "cpu0: fsync shm\n",
+         "t.scn:7:13: error: fsync on file 'shm': tmpfs does no writeback "
+         "(BDI_CAP_NO_WRITEBACK), expected a file without 'tmpfs'")
+
+ERR_TEST(tmpfs_truncate, TMPFS_HEAD "cpu0: truncate shm 0\n",
+         "t.scn:7:16: error: truncate on file 'shm': truncate of a tmpfs file "
+         "(shmem_notify_change) is not modelled, expected a file without "
+         "'tmpfs'")
+
+ERR_TEST(tmpfs_dio_write, TMPFS_HEAD "cpu0: dio_write shm page=0\n",
+         "t.scn:7:17: error: dio_write on file 'shm': tmpfs has no "
+         "->direct_IO (open(O_DIRECT) fails), expected a file without 'tmpfs'")
+
+/* the hole punch is an madvise of a map; the old 'punch FILE' is gone */
+ERR_TEST(punch_is_gone, HEAD "cpu0: punch data page=0\n",
+         "t.scn:7:7: error: the 'punch FILE page=P' operation is gone: a hole "
+         "punch is madvise(MADV_REMOVE) of a mapping, expected MM madvise "
+         "ADDR remove [pages=N] on a shared rw map of a tmpfs file")
+
+ERR_TEST(madvise_needs_a_mode, TMPFS_HEAD "cpu0: p1 madvise 0x10000\n",
+         "t.scn:7:25: error: missing a mode for madvise, expected dontneed or "
+         "remove")
+
+ERR_TEST(madvise_two_modes,
+         TMPFS_HEAD "cpu0: p1 madvise 0x10000 remove dontneed\n",
+         "t.scn:7:26: error: both 'dontneed' and 'remove' given to madvise, "
+         "expected one of dontneed or remove")
+
+ERR_TEST(madvise_remove_past_the_map,
+         TMPFS_HEAD "cpu0: p1 madvise 0x11000 remove pages=2\n",
+         "t.scn:7:39: error: 2 pages from 0x11000 go past the end of its map "
+         "at 0x12000, expected at most 1")
+
+ERR_TEST(madvise_remove_unaligned,
+         TMPFS_HEAD "cpu0: p1 madvise 0x10008 remove\n",
+         "t.scn:7:18: error: address 0x10008 is not page aligned, expected a "
+         "multiple of 0x1000 for madvise")
 
 /* the journal writes buffers: a file without them has nothing to flush */
 ERR_TEST(fs_flush_needs_buffers, HEAD "cpu0: fs_flush data\n",
@@ -520,7 +655,8 @@ ERR_TEST(cpu_before_cpus, "scenario \"t\"\ncpu0: delay 1\ncpus 1\n",
          "statement, expected 'cpus N' first")
 
 ERR_TEST(bad_knob_name, "scenario \"t\"\nset fault.lockpage = on\n",
-         "t.scn:2:5: error: unknown knob 'fault.lockpage', expected one of "
+         "t.scn:2:5: error: unknown knob 'fault.lockpage' (did you mean "
+         "'fault.lock_page'?), expected one of "
          "fault.truncate_count, fault.lock_page, truncate.unmap_mapped, "
          "vmtruncate.unmap_twice, invalidate.bug_on_mapped, "
          "dio.invalidate_first, truncate.clear_uptodate_late, "
@@ -528,6 +664,12 @@ ERR_TEST(bad_knob_name, "scenario \"t\"\nset fault.lockpage = on\n",
          "free_buffers.dirty_under_lock, free_buffers.mkclean, "
          "mprotect.writenotify, mprotect.dirty_accountable, "
          "follow_page.put_without_get, dio.reinvalidate, "
+         "madvise.remove_drops_mmap_sem, write.atomic_copy_retry, "
+         "reclaim.ref_freeze, reclaim.no_direct_pageout, "
+         "reclaim.skip_pinned, fault.mkwrite_locked, gup.foll_pin, "
+         "gup.pin_counting, "
+         "gup.put_user_pages, ext4.warn_no_buffers, "
+         "debug.pinned_lost_buffers, debug.pinned_cleaned, "
          "debug.bug_on_mapped_remove, debug.footprint_check")
 
 ERR_TEST(bad_knob_value, "scenario \"t\"\nset fault.lock_page = yes\n",
@@ -541,7 +683,7 @@ ERR_TEST(bad_knob_value, "scenario \"t\"\nset fault.lock_page = yes\n",
   "pte-cache-mismatch, "                                                       \
   "pte-beyond-eof, refcount-mismatch, undeclared-write, lost-write, "          \
   "fsync-lost, writenotify-dirty, dirty-without-buffers, "                     \
-  "writepage-without-buffers"
+  "writepage-without-buffers, pinned-lost-buffers, pinned-page-cleaned"
 #define LITMUS_KINDS                                                           \
   "deadlock, bad-unlock, lock-order, lost-update, lost-message, invariant"
 
@@ -667,6 +809,30 @@ ERR_TEST(dio_beyond_eof, HEAD "cpu1: dio_write data page=1 pages=2\n",
          "t.scn:7:27: error: pages 1..2 are beyond the end of file 'data', "
          "which has 2 pages")
 
+ERR_TEST(reclaim_missing_page, HEAD "cpu1: reclaim data\n",
+         "t.scn:7:19: error: missing 'page=' option for reclaim, expected "
+         "page=INDEX")
+
+ERR_TEST(reclaim_beyond_eof, HEAD "cpu1: reclaim data page=0 pages=3\n",
+         "t.scn:7:25: error: pages 0..2 are beyond the end of file 'data', "
+         "which has 2 pages")
+
+ERR_TEST(reclaim_unknown_option, HEAD "cpu1: reclaim data page=0 kswapd\n",
+         "t.scn:7:27: error: unknown option 'kswapd' for 'reclaim', expected "
+         "page=, pages= or direct")
+
+ERR_TEST(reclaim_direct_value, HEAD "cpu1: reclaim data page=0 direct=1\n",
+         "t.scn:7:27: error: option 'direct' takes no value, expected "
+         "'direct'")
+
+ERR_TEST(reclaim_no_file, HEAD "cpu1: reclaim\n",
+         "t.scn:7:14: error: expected a file name after 'reclaim', found end "
+         "of line")
+
+ERR_TEST(reclaim_undeclared_file, HEAD "cpu1: reclaim nofile page=0\n",
+         "t.scn:7:15: error: undeclared file 'nofile', expected a name "
+         "declared by an earlier 'file' line")
+
 ERR_TEST(missing_size, "scenario \"t\"\nfile d cached=all\n",
          "t.scn:2:18: error: missing 'size=' option for file 'd', expected "
          "size=BYTES")
@@ -682,7 +848,7 @@ ERR_TEST(missing_expect, HEAD "cpu0: delay 1\n",
 ERR_TEST(missing_kernel, "scenario \"t\"\n# no kernel",
          "t.scn:2:12: error: missing 'kernel' statement, expected 'kernel "
          "VERSION' with VERSION one of 2.6.17-mm, 2.6.19, 2.6.20, "
-         "2.6.23, 2.6.24")
+         "2.6.22, 2.6.23, 2.6.24, 4.19, 5.7, 5.18, 6.4")
 
 ERR_TEST(no_threads, HEAD "expect clean\n",
          "t.scn:8:1: error: no threads, expected at least one 'cpuN: OP' line")
@@ -738,13 +904,52 @@ ERR_TEST(reserved_file_name_statement, "scenario \"t\"\nfile map size=1\n",
 
 ERR_TEST(unknown_operation, HEAD "cpu0: fork p1\n",
          "t.scn:7:7: error: unknown operation 'fork', expected truncate, "
-         "dio_write, punch, delay, fsync, sync, writeback, fs_flush, release "
-         "or MM load|store|mprotect|msync|munmap|madvise|follow_page ADDR with "
-         "a declared MM")
+         "dio_write, delay, fsync, sync, writeback, fs_flush, release, "
+         "write, read, reclaim or MM load|store|mprotect|msync|munmap|"
+         "madvise|follow_page|gup|pin|dma_write|unpin ADDR with a declared "
+         "MM")
+
+ERR_TEST(write_without_page, HEAD "cpu0: write data from p1 0x10000\n",
+         "t.scn:7:18: error: 'from' after the file of write, expected "
+         "page=INDEX")
+
+ERR_TEST(write_page_beyond_eof,
+         HEAD "cpu0: write data page=2 from p1 0x10000\n",
+         "t.scn:7:23: error: page 2 is beyond the end of file 'data', which "
+         "has 2 pages")
+
+ERR_TEST(write_without_from, HEAD "cpu0: write data page=0\n",
+         "t.scn:7:24: error: expected 'from MM ADDR' after 'page=INDEX', "
+         "found end of line")
+
+ERR_TEST(write_bad_from, HEAD "cpu0: write data page=0 to p1 0x10000\n",
+         "t.scn:7:25: error: 'to' after page= of write, expected from MM ADDR "
+         "(the user buffer)")
+
+ERR_TEST(write_unknown_mm, HEAD "cpu0: write data page=0 from p9 0x10000\n",
+         "t.scn:7:30: error: undeclared mm 'p9', expected a name declared by "
+         "an earlier 'mm' line")
+
+ERR_TEST(write_outside_maps, HEAD "cpu0: write data page=0 from p1 0x30000\n",
+         "t.scn:7:33: error: address 0x30000 is outside every map of 'p1', "
+         "expected an address in [0x10000, 0x12000)")
+
+ERR_TEST(write_unaligned, HEAD "cpu0: write data page=0 from p1 0x10010\n",
+         "t.scn:7:33: error: address 0x10010 is not page aligned, expected a "
+         "multiple of 0x1000 for the buffer of write (one whole page)")
+
+ERR_TEST(read_bad_into, HEAD "cpu0: read data page=0 from p1 0x10000\n",
+         "t.scn:7:24: error: 'from' after page= of read, expected into MM ADDR "
+         "or the end of the line")
+
+ERR_TEST(read_trailing, HEAD "cpu0: read data page=0 into p1 0x10000 x\n",
+         "t.scn:7:40: error: unexpected 'x' after a complete 'read' statement, "
+         "expected end of line")
 
 ERR_TEST(unknown_access, HEAD "cpu0: p1 exec 0x10000\n",
          "t.scn:7:10: error: unknown access 'exec', expected load, store, "
-         "mprotect, msync, munmap, madvise or follow_page")
+         "mprotect, msync, munmap, madvise, follow_page, gup, pin, dma_write "
+         "or unpin")
 
 ERR_TEST(duplicate_expect, HEAD TAIL "expect on 2.6.23 clean\nexpect clean\n",
          "t.scn:10:1: error: duplicate 'expect' statement, first at line 8")
@@ -767,8 +972,8 @@ Test(parser_errors, very_long_line) {
   text[o + n] = 0;
   parse_err(text, "t.scn:2:8: error: unknown kernel "
                   "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...', expected "
-                  "one of 2.6.17-mm, 2.6.19, 2.6.20, 2.6.23, "
-                  "2.6.24");
+                  "one of 2.6.17-mm, 2.6.19, 2.6.20, 2.6.22, 2.6.23, "
+                  "2.6.24, 4.19, 5.7, 5.18, 6.4");
   free(text);
 }
 
@@ -814,3 +1019,108 @@ ERR_TEST(missing_statement_past_a_last_line_without_newline, "# only a comment",
 ERR_TEST(missing_statement_after_a_final_newline, "# only a comment\n",
          "t.scn:2:1: error: missing 'scenario' statement, expected "
          "'scenario \"TITLE\"'")
+
+/* ------------------------------------------------------------------------ */
+/* GUP operations (gup, pin, dma_write, unpin) and the 'ext4' file trait      */
+
+Test(parser, gup_operations) {
+  scenario *s = parse_ok("scenario \"t\"\nkernel 2.6.24\ncpus 2\n"
+                         "file data size=8K cached=0 ext4\nmm p1\n"
+                         "map p1 data at 0x10000 pages=2 shared rw\n"
+                         "cpu0: p1 pin 0x10000 write\n"
+                         "cpu0: p1 gup 0x11000 write force fast\n"
+                         "cpu0: p1 dma_write 0x10000\n"
+                         "cpu0: p1 unpin 0x10000 dirty\n"
+                         "cpu0: p1 unpin 0x11000\n"
+                         "cpu0: p1 gup 0x10000\n"
+                         "cpu0: p1 unpin 0x10000\n" TAIL);
+  const scn_op *op = s->threads[0].ops;
+  cr_assert(s->files[0].ext4 && s->files[0].buffers &&
+            s->files[0].page_mkwrite && !s->files[0].needs_buffers);
+  cr_assert_eq(op[0].kind, SCN_PIN);
+  cr_assert_eq(op[0].arg, SCN_GUP_WRITE);
+  cr_assert_eq(op[1].kind, SCN_GUP);
+  cr_assert_eq(op[1].arg, SCN_GUP_WRITE | SCN_GUP_FORCE | SCN_GUP_FAST);
+  cr_assert_eq(op[2].kind, SCN_DMA_WRITE);
+  cr_assert_eq(op[3].kind, SCN_UNPIN);
+  cr_assert_eq(op[3].arg, SCN_UNPIN_DIRTY);
+  cr_assert_eq(op[4].arg, 0);
+  cr_assert_eq(scn_held_op(&s->threads[0], 3, 0, 0x10000), &op[0]);
+  cr_assert_null(scn_held_op(&s->threads[0], 4, 0, 0x10000));
+  cr_assert_eq(scn_held_op(&s->threads[0], 6, 0, 0x10000), &op[5]);
+  cr_assert(scn_tracks_writeback(s));
+  free(s);
+}
+
+ERR_TEST(dma_write_without_pin, HEAD "cpu0: p1 dma_write 0x10000\n",
+         "t.scn:7:20: error: dma_write of 0x10000, which thread 'cpu0' does "
+         "not hold, expected a 'p1 pin 0x10000' or 'p1 gup 0x10000' line of "
+         "this thread before this one")
+ERR_TEST(unpin_of_another_thread,
+         HEAD "cpu0: p1 pin 0x10000 write\ncpu1: p1 unpin 0x10000 dirty\n",
+         "t.scn:8:16: error: unpin of 0x10000, which thread 'cpu1' does not "
+         "hold, expected a 'p1 pin 0x10000' or 'p1 gup 0x10000' line of this "
+         "thread before this one")
+ERR_TEST(pin_twice, HEAD "cpu0: p1 pin 0x10000 write\ncpu0: p1 gup 0x10000\n",
+         "t.scn:8:14: error: thread 'cpu0' already holds 0x10000 from line 7, "
+         "expected a 'p1 unpin 0x10000' line before this one")
+ERR_TEST(dma_write_to_a_read_gup,
+         HEAD "cpu0: p1 gup 0x10000\ncpu0: p1 dma_write 0x10000\n",
+         "t.scn:8:20: error: dma_write to 0x10000, which line 7 got without "
+         "'write', expected a gup with write")
+ERR_TEST(gup_unaligned, HEAD "cpu0: p1 gup 0x10010 write\n",
+         "t.scn:7:14: error: address 0x10010 is not page aligned, expected a "
+         "multiple of 0x1000 for gup")
+ERR_TEST(gup_outside_maps, HEAD "cpu0: p1 pin 0x20000\n",
+         "t.scn:7:14: error: address 0x20000 is outside every map of 'p1', "
+         "expected an address in [0x10000, 0x12000)")
+ERR_TEST(pin_has_no_force, HEAD "cpu0: p1 pin 0x10000 force\n",
+         "t.scn:7:22: error: unknown option 'force' for 'pin', expected write "
+         "or fast")
+ERR_TEST(unpin_bad_flag,
+         HEAD "cpu0: p1 pin 0x10000\ncpu0: p1 unpin 0x10000 "
+              "write\n",
+         "t.scn:8:24: error: unknown option 'write' for 'unpin', expected "
+         "dirty")
+
+Test(parser_errors, write_gup_of_a_private_map) {
+  bind_err("scenario \"t\"\nkernel 2.6.24\ncpus 1\nfile data size=4K\n"
+           "mm p1\nmap p1 data at 0x10000 pages=1 private rw\n"
+           "cpu0: p1 gup 0x10000 write force\ncpu0: p1 unpin 0x10000\n"
+           "expect clean\n",
+           "t.scn:7:7: error: write GUP of a private or read-only mapping: "
+           "the fault would copy-on-write (FOLL_FORCE included), which is not "
+           "modelled, expected a shared rw map");
+}
+
+/* did you mean: the closest name within 2 edits (1 for a short word) */
+ERR_TEST(suggest_operation, HEAD "cpu0: fsnyc data\n",
+         "t.scn:7:7: error: unknown operation 'fsnyc' (did you mean "
+         "'fsync'?), expected truncate, dio_write, delay, fsync, sync, "
+         "writeback, fs_flush, release, write, read, reclaim or "
+         "MM load|store|mprotect|msync|munmap|madvise|follow_page|gup|pin|"
+         "dma_write|unpin ADDR with a declared MM")
+ERR_TEST(suggest_access, HEAD "cpu0: p1 laod 0x10000\n",
+         "t.scn:7:10: error: unknown access 'laod' (did you mean 'load'?), "
+         "expected load, store, mprotect, msync, munmap, madvise, "
+         "follow_page, gup, pin, dma_write or unpin")
+ERR_TEST(suggest_statement, "scenario \"t\"\nkernal 2.6.20\n",
+         "t.scn:2:1: error: unknown statement 'kernal' (did you mean "
+         "'kernel'?), expected one of scenario, kernel, set, cpus, file, mm, "
+         "map, cpuN:, expect, run, litmus")
+ERR_TEST(suggest_nothing_far, HEAD "cpu0: fork data\n",
+         "t.scn:7:7: error: unknown operation 'fork', expected truncate, "
+         "dio_write, delay, fsync, sync, writeback, fs_flush, release, "
+         "write, read, reclaim or MM load|store|mprotect|msync|munmap|"
+         "madvise|follow_page|gup|pin|dma_write|unpin ADDR with a declared "
+         "MM")
+
+Test(parser, suggest_picks_the_closest) {
+  char out[64];
+  cr_assert_str_eq(lex_suggest(out, sizeof out, "2.6.2", "2.6.19, 2.6.20"),
+                   " (did you mean '2.6.20'?)");
+  cr_assert_str_eq(lex_suggest(out, sizeof out, "pgae", "page=, pages="),
+                   " (did you mean 'page='?)");
+  cr_assert_str_eq(lex_suggest(out, sizeof out, "xyz", "load or store"), "");
+  cr_assert_str_eq(lex_suggest(out, sizeof out, "or", "load or store"), "");
+}

@@ -70,7 +70,11 @@ Test(scenarios, prefix_outcomes_are_the_races) {
       {"fault-invalidate", "2.6.20", "VIOLATION page-mapped-on-remove"},
       {"fault-invalidate", "2.6.23", "clean"},
       {"fault-punch", "2.6.20", "VIOLATION page-mapped-on-remove"},
+      {"fault-punch", "2.6.22", "VIOLATION page-mapped-on-remove"},
       {"fault-punch", "2.6.23", "clean"},
+      {"fault-punch-same-mm", "2.6.20", "VIOLATION lock-order"},
+      {"fault-punch-same-mm", "2.6.22", "VIOLATION page-mapped-on-remove"},
+      {"fault-punch-same-mm", "2.6.23", "clean"},
       {"fault-truncate", "2.6.20", "clean"},
       {"fault-truncate", "2.6.23", "clean"},
   };
@@ -231,7 +235,8 @@ Test(cli, check_reports_unknown_violation_kind) {
       "of deadlock, bad-unlock, lock-order, page-mapped-on-remove, "
       "pte-cache-mismatch, pte-beyond-eof, refcount-mismatch, "
       "undeclared-write, lost-write, fsync-lost, writenotify-dirty, "
-      "dirty-without-buffers, writepage-without-buffers");
+      "dirty-without-buffers, writepage-without-buffers, "
+      "pinned-lost-buffers, pinned-page-cleaned");
 }
 
 /* `mmsim check` refuses a journal flush of a file without buffers, with
@@ -303,8 +308,10 @@ Test(cli, bad_scenario_exits_2_with_position) {
   cr_assert_eq(run_mmsim(args, &out), 2);
   char want[1024];
   snprintf(want, sizeof want,
-           "%s:2:8: error: unknown kernel '2.6.21', expected one of "
-           "2.6.17-mm, 2.6.19, 2.6.20, 2.6.23, 2.6.24\n",
+           "%s:2:8: error: unknown kernel '2.6.21' (did you mean '2.6.20'?), "
+           "expected one of 2.6.17-mm, 2.6.19, 2.6.20, 2.6.22, 2.6.23, 2.6.24, "
+           "4.19, 5.7, "
+           "5.18, 6.4\n",
            path);
   cr_assert_str_eq(out, want);
   free(out);

@@ -139,6 +139,7 @@ Test(stateful, r1_fixed_kernels_without_bound) {
   st = bundled("fault-truncate.scn", "2.6.23", 3, 0, 1);
   cr_assert_eq(st.passes, 2, "a retry loop: a hit on the current path");
   bundled("fault-punch.scn", "2.6.23", 1, 0, 1);
+  bundled("fault-punch-same-mm.scn", "2.6.23", 1, 0, 1);
 }
 
 /* 2.6.20 reads truncate_count, which grows with every unmap: its state
@@ -148,6 +149,17 @@ Test(stateful, r1_racy_kernels_bounded) {
   bundled("fault-invalidate.scn", "2.6.20", 3, 3, 0);
   bundled("fault-truncate.scn", "2.6.20", 3, 3, 0);
   bundled("fault-punch.scn", "2.6.20", 1, 3, 0);
+  bundled("fault-punch-same-mm.scn", "2.6.20", 1, 3, 0);
+  bundled("fault-punch-same-mm.scn", "2.6.22", 1, 3, 0);
+}
+
+/* The hole punch's ABBA (mmap_sem, i_mutex): a deadlock found by both,
+   and the fixed kernels' certificates agree with dpor and the naive
+   stateful search. */
+Test(stateful, punch_write_abba) {
+  bundled("punch-write-abba.scn", "2.6.20", 3, 3, 1);
+  bundled("punch-write-abba.scn", "2.6.22", 3, 3, 1);
+  bundled("punch-write-abba.scn", "2.6.23", 3, 0, 1);
 }
 
 Test(stateful, r1_three_cpus) {

@@ -144,13 +144,10 @@ static sim_lockdep *graph_like(const sim_exec_cfg *base) {
   return base->lockdep ? sim_lockdep_new() : NULL;
 }
 
-/* Keeps the full report of the lock-order violation just found. */
-static void keep_lockdep_report(struct run *u) {
-  camp_variant *res = u->res;
-  if (!u->ld || res->nlockdep_reports == CAMP_MAX_LOCKDEP_REPORTS)
+/* Keeps a full lock-order report (at most CAMP_MAX_LOCKDEP_REPORTS). */
+static void append_report(camp_variant *res, const char *rep) {
+  if (res->nlockdep_reports == CAMP_MAX_LOCKDEP_REPORTS)
     return;
-  char rep[8192];
-  sim_lockdep_report(u->ld, rep, sizeof rep);
   size_t old = res->lockdep_reports ? strlen(res->lockdep_reports) : 0;
   char *v = realloc(res->lockdep_reports, old + strlen(rep) + 2);
   if (!v)
@@ -158,6 +155,15 @@ static void keep_lockdep_report(struct run *u) {
   snprintf(v + old, strlen(rep) + 2, "%s%s", old ? "\n" : "", rep);
   res->lockdep_reports = v;
   res->nlockdep_reports++;
+}
+
+/* Keeps the full report of the lock-order violation just found. */
+static void keep_lockdep_report(struct run *u) {
+  if (!u->ld)
+    return;
+  char rep[8192];
+  sim_lockdep_report(u->ld, rep, sizeof rep);
+  append_report(u->res, rep);
 }
 
 /* Logs the row of the execution granted 'seq' by re-running it with the
@@ -241,10 +247,38 @@ static void announce(struct run *u, uint64_t ordinal, const char *kind,
           sched ? sched : "?");
 }
 
+/* Context switches in a schedule: an upper bound of its preemptions, for
+   a finding whose execution the explorer did not report. */
+static int switches(const uint8_t *sched, size_t n) {
+  int k = 0;
+  for (size_t i = 1; i < n; i++)
+    k += sched[i] != sched[i - 1];
+  return k;
+}
+
+/* The lock-order findings of executions that ended otherwise (a
+   deadlock, another violation, a cut, a visited state: sim/lockdep.h)
+   count as lock-order witnesses, with the schedule up to the step that
+   found each. */
+static void take_findings(struct run *u) {
+  sim_lockdep_finding f;
+  while (sim_lockdep_take(u->ld, &f)) {
+    const char *kind = sim_kind_get(NULL, SIM_KIND_LOCK_ORDER)->name;
+    char *sched = sim_sched_format(f.sched, f.nsched);
+    if (u->o->announce && !find_kind(u->res, kind))
+      announce(u, u->res->st.execs, kind, sched);
+    add_kind(u->res, kind, 1, switches(f.sched, f.nsched), f.nsched, sched);
+    append_report(u->res, f.report);
+    free(sched);
+    sim_lockdep_finding_free(&f);
+  }
+}
+
 static void on_exec(void *arg, const exp_exec *x) {
   struct run *u = arg;
   camp_variant *res = u->res;
   const sim_result *r = x->r;
+  take_findings(u);
   char *sched = NULL;
   switch (r->outcome) {
   case SIM_CLEAN:
@@ -501,6 +535,7 @@ static int explore_split(struct run *u, const sim_exec_cfg *base, exp_cfg cfg) {
       u->progress = 0;
       u->scheds = scheds[started];
       int rc = sim_explore(base, &cfg, &u->res->st, err, sizeof err);
+      take_findings(u); /* of executions the explorer did not report */
       /* _exit flushes nothing: the schedules written so far, even when
          stopped or failed */
       if (u->scheds && fflush(u->scheds))
@@ -630,6 +665,8 @@ static void judge(camp_variant *res, const model_binding *b, const camp_opts *o,
 */
 struct minimise {
   const char *kind;
+  sim_lockdep *ld; /* the re-search's graph: findings of executions that
+                      ended otherwise are lock-order witnesses too */
   volatile sig_atomic_t *campaign_stop;
   volatile sig_atomic_t stop;
   int level;      /* pass of the first witness, -1: none yet */
@@ -638,6 +675,23 @@ struct minimise {
   uint64_t steps;
   char *sched;
 };
+
+/* A witness of the kind at pass 'bound': kept if it is the smallest. */
+static void witness(struct minimise *m, int bound, int pre, uint64_t steps,
+                    char *sched) {
+  if (m->level < 0)
+    m->level = bound;
+  if (sched &&
+      (!m->sched || pre < m->pre || (pre == m->pre && steps < m->steps) ||
+       (pre == m->pre && steps == m->steps && strcmp(sched, m->sched) < 0))) {
+    free(m->sched);
+    m->sched = sched;
+    m->pre = pre;
+    m->steps = steps;
+  } else {
+    free(sched);
+  }
+}
 
 static void on_minimise_exec(void *arg, const exp_exec *x) {
   struct minimise *m = arg;
@@ -651,22 +705,17 @@ static void on_minimise_exec(void *arg, const exp_exec *x) {
     return;
   }
   const sim_result *r = x->r;
+  sim_lockdep_finding f;
+  while (sim_lockdep_take(m->ld, &f)) {
+    if (!strcmp(m->kind, sim_kind_get(NULL, SIM_KIND_LOCK_ORDER)->name))
+      witness(m, x->bound, switches(f.sched, f.nsched), f.nsched,
+              sim_sched_format(f.sched, f.nsched));
+    sim_lockdep_finding_free(&f);
+  }
   if (r->outcome != SIM_VIOLATION || strcmp(r->kind, m->kind))
     return;
-  if (m->level < 0)
-    m->level = x->bound;
-  char *sched = sim_sched_format(r->sched, r->nsched);
-  if (sched && (!m->sched || x->preemptions < m->pre ||
-                (x->preemptions == m->pre && r->steps < m->steps) ||
-                (x->preemptions == m->pre && r->steps == m->steps &&
-                 strcmp(sched, m->sched) < 0))) {
-    free(m->sched);
-    m->sched = sched;
-    m->pre = x->preemptions;
-    m->steps = r->steps;
-  } else {
-    free(sched);
-  }
+  witness(m, x->bound, x->preemptions, r->steps,
+          sim_sched_format(r->sched, r->nsched));
 }
 
 static void minimise_kind(struct run *u, const sim_exec_cfg *base,
@@ -683,6 +732,7 @@ static void minimise_kind(struct run *u, const sim_exec_cfg *base,
   char err[256];
   sim_exec_cfg b = *base;
   b.lockdep = graph_like(base); /* every cycle new again */
+  m.ld = b.lockdep;
   int rc = sim_explore(&b, &cfg, &st, err, sizeof err);
   sim_lockdep_free(b.lockdep);
   if (rc || m.level < 0) {
@@ -778,6 +828,11 @@ static int explore_variant(campaign *c, const camp_opts *o, const char *variant,
   }
   exp_cfg cfg = o->cfg;
   cfg.stop = stop;
+  /* --first on a variant expected to violate: stop at its expected kind
+     (another kind found first, such as a lock-order finding beside the
+     race, would stop it short of what the scenario is about) */
+  if (cfg.stop_first && l->b.expect.violation)
+    cfg.stop_kind = sim_kind_find(l->b.ops, l->b.expect.kind);
   cfg.on_exec = on_exec;
   cfg.arg = &u;
   double t0 = sim_wall_seconds();
@@ -791,6 +846,7 @@ static int explore_variant(campaign *c, const camp_opts *o, const char *variant,
   } else if ((rc = explore_split(&u, &base, cfg))) {
     goto out;
   }
+  take_findings(&u); /* of executions the explorer did not report */
   if (deadline > 0 && !*stop && sim_wall_seconds() > deadline)
     *stop = 2; /* the workers' own deadline checks do not reach us */
   res->seconds = sim_wall_seconds() - t0;

@@ -120,4 +120,10 @@ void campaign_free(campaign *c);
    any (async-signal-safe: for a signal handler that sets *stop). */
 void campaign_stop_workers(void);
 
+/* explore --html (reports/cli/html.c): the campaign as one self-contained
+   HTML page at 'out', its counterexamples read back from the log 'db'.
+   Returns 0, or -1 with a message. */
+int cli_html_report(const char *out, const campaign *c, const char *db,
+                    char *err, size_t errlen);
+
 #endif /* MMSIM_CAMPAIGN_H */

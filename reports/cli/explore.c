@@ -45,6 +45,7 @@ struct xopts {
   int no_log, quiet;
   const char *schedule_dir;
   const char *json; /* --json FILE ("-": stdout) */
+  const char *html; /* --html FILE */
   char *vlist;      /* storage of --variants */
 };
 
@@ -66,6 +67,7 @@ static int parse_opts(int argc, char **argv, struct xopts *o) {
       {"no-log", no_argument, 0, 'n'},
       {"schedule-dir", required_argument, 0, 'D'},
       {"json", required_argument, 0, 'J'},
+      {"html", required_argument, 0, 'H'},
       {"quiet", no_argument, 0, 'q'},
       {"no-lockdep", no_argument, 0, 'L'},
       {"help", no_argument, 0, 'h'},
@@ -157,12 +159,18 @@ static int parse_opts(int argc, char **argv, struct xopts *o) {
     case 'J':
       o->json = optarg;
       break;
+    case 'H':
+      o->html = optarg;
+      break;
     case 'h':
       return -1;
     default:
       return cli_bad_option("explore", ch, argv, lo);
     }
   }
+  if (o->html && o->no_log)
+    return cli_usage("explore", "--html reads the counterexamples back from "
+                                "the log: drop --no-log");
   if (optind == argc)
     return cli_usage("explore", "expected a scenario file");
   if (optind != argc - 1)
@@ -416,6 +424,13 @@ static int cmd_explore(int argc, char **argv) {
     printf("database: %s\n", db);
     if (!o.quiet && print_race_reports(&c, db))
       rc = CLI_BAD_INPUT;
+    char err[512];
+    if (o.html && cli_html_report(o.html, &c, db, err, sizeof err)) {
+      fprintf(stderr, "error: %s\n", err);
+      rc = CLI_BAD_INPUT;
+    } else if (o.html) {
+      printf("report:   %s\n", o.html);
+    }
   }
   if (!rc)
     rc = signalled ? CLI_INTERRUPTED : c.all_met ? CLI_OK : CLI_NOT_MET;
@@ -445,7 +460,8 @@ const cli_command cli_explore = {
     "                     stateful-naive | bounded:K | pct:N,d | random:N\n"
     "  --variants V,...   kernel variants (default: the scenario's kernel and\n"
     "                     every variant of an 'expect on' line)\n"
-    "  --first            stop a variant at its first violation\n"
+    "  --first            stop a variant at its first violation (of the "
+    "expected kind, if any)\n"
     "  --max-execs N      cap the executions per variant\n"
     "  --max-time S       stop after S seconds of wall time (the results then\n"
     "                     depend on the machine's speed)\n"
@@ -464,6 +480,9 @@ const cli_command cli_explore = {
     "  --db FILE          log (default out/SCENARIO.explore.db)\n"
     "  --json FILE        the verdicts, counts and counterexamples as JSON "
     "(- : stdout)\n"
+    "  --html FILE        one self-contained page: the variants, each "
+    "counterexample's\n"
+    "                     race report and timeline, the scenario\n"
     "  --no-log           no database\n"
     "  --schedule-dir D   write each minimal counterexample to "
     "D/VARIANT-KIND.sched\n"

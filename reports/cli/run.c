@@ -238,19 +238,39 @@ static int make_plan(const struct run_opts *o, const scenario *scn,
   return 0;
 }
 
-/* The checker's full report, indented under the result. */
+/* A checker's full report, indented under the result. */
+static void print_report_lines(const char *title, char *rep) {
+  printf("%s\n", title);
+  for (char *line = strtok(rep, "\n"); line; line = strtok(NULL, "\n"))
+    printf("  %s\n", line);
+}
+
 static void print_lockdep_report(const sim_lockdep *ld) {
   char rep[8192];
   sim_lockdep_report(ld, rep, sizeof rep);
-  printf("lockdep:\n");
-  for (char *line = strtok(rep, "\n"); line; line = strtok(NULL, "\n"))
-    printf("  %s\n", line);
+  print_report_lines("lockdep:", rep);
+}
+
+/* Lock-order findings of an execution that then ended otherwise (a
+   deadlock, another violation, the step limit): they stand all the same
+   (sim/lockdep.h). */
+static void print_findings(sim_lockdep *ld) {
+  sim_lockdep_finding f;
+  while (sim_lockdep_take(ld, &f)) {
+    char *s = sim_sched_format(f.sched, f.nsched);
+    printf("lockdep:  also lock-order, found at step %zu before the "
+           "execution ended otherwise (schedule %s):\n",
+           f.nsched - 1, s ? s : "?");
+    free(s);
+    print_report_lines("", f.report);
+    sim_lockdep_finding_free(&f);
+  }
 }
 
 static void print_result(const struct run_opts *o, const cli_scenario *l,
                          const struct plan *p, const sim_result *r,
                          const char *sched, const char *note,
-                         const obs_digest *d, int met, const sim_lockdep *ld) {
+                         const obs_digest *d, int met, sim_lockdep *ld) {
   printf("scenario: %s [%s]\n", l->scn.title, o->path);
   if (l->b.desc->variants)
     printf("kernel:   %s (%s)\n", l->b.variant, l->b.knobs);
@@ -263,12 +283,12 @@ static void print_result(const struct run_opts *o, const cli_scenario *l,
            (unsigned long long)p->seed);
   if (note[0])
     printf("note:     %s\n", note);
-  if (r->outcome == SIM_VIOLATION)
+  if (r->outcome == SIM_VIOLATION) {
     printf("result:   VIOLATION %s at step %llu: %s\n", r->kind,
            (unsigned long long)r->viol_seq, r->msg);
-  if (r->kind_id == SIM_KIND_LOCK_ORDER && ld)
-    print_lockdep_report(ld);
-  else if (r->outcome == SIM_STEP_LIMIT)
+    if (r->kind_id == SIM_KIND_LOCK_ORDER && ld)
+      print_lockdep_report(ld);
+  } else if (r->outcome == SIM_STEP_LIMIT)
     printf("result:   step limit: %s\n", r->msg);
   else
     printf("result:   clean (%llu steps, no invariant violated)\n",
@@ -279,6 +299,8 @@ static void print_result(const struct run_opts *o, const cli_scenario *l,
   printf("trace:    %016llx\n", (unsigned long long)r->trace_hash);
   printf("events:   digest %016llx (%llu events)\n", (unsigned long long)d->h,
          (unsigned long long)d->nevents);
+  if (ld)
+    print_findings(ld);
   printf("expect:   %s -- %s\n", l->expect, met ? "met" : "NOT met");
 }
 
