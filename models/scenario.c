@@ -32,13 +32,16 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-#define MAX_SCHED_STEPS 1000000u   /* longest "run schedule" */
-#define MAX_INPUT_BYTES (1u << 20) /* scn_parse_file refuses more */
+#define MAX_SCHED_STEPS SIM_SCHED_MAX_STEPS /* longest "run schedule" */
+#define MAX_INPUT_BYTES (1u << 20)          /* scn_parse_file refuses more */
 #define STR(x) #x
 #define XSTR(x) STR(x)
 
@@ -227,7 +230,7 @@ static int parse_expect(scn_parser *ps, scn_tok kw) {
 static int parse_expect_on(scn_parser *ps, scn_tok kw) {
   scenario *s = ps->s;
   scn_tok v, t;
-  char name[16];
+  char name[16] = {0}; /* copied whole into the expectation */
   if (lex_need(&ps->lx, &v, "a kernel variant", "on") < 0 ||
       variant_name(ps, v, name) < 0)
     return -1;
@@ -524,7 +527,9 @@ static int parse_line(scn_parser *ps) {
 static int check_whole(scn_parser *ps) {
   char no[128], only[128];
   int litmus = ps->first[ST_LITMUS] != 0;
-  int last = ps->lx.line + 1; /* missing statements point past the end */
+  /* missing statements point past the end: the line after the last
+     newline, or past the last character of a last line without one */
+  int last = ps->eof_line, lastcol = ps->eof_col;
   for (int i = 0; litmus && i < ST_N; i++)
     if ((stmts[i].flags & MM_ONLY) && ps->first[i])
       return lex_fail_at(
@@ -537,7 +542,7 @@ static int check_whole(scn_parser *ps) {
     if (!(d->flags & REQUIRED) || ps->first[i] ||
         (litmus && (d->flags & MM_ONLY)))
       continue;
-    return lex_fail_at(&ps->lx, last, 1, "%s%s", d->missing,
+    return lex_fail_at(&ps->lx, last, lastcol, "%s%s", d->missing,
                        d->missing_list ? d->missing_list() : "");
   }
   if (ps->s->run == SCN_RUN_SCHEDULE)
@@ -547,7 +552,10 @@ static int check_whole(scn_parser *ps) {
 
 static int parse(const char *name, const char *text, size_t len, scenario *s,
                  char *err, size_t errlen) {
-  scn_parser ps = {.lx = {.name = name, .err = err, .errlen = errlen}, .s = s};
+  scn_parser ps = {.lx = {.name = name, .err = err, .errlen = errlen},
+                   .s = s,
+                   .eof_line = 1,
+                   .eof_col = 1};
   const char *p = text, *end = text + len;
   int line = 0;
   memset(s, 0, sizeof *s);
@@ -559,6 +567,8 @@ static int parse(const char *name, const char *text, size_t len, scenario *s,
     lex_line(&ps.lx, p, nl ? nl : end, ++line);
     if (parse_line(&ps) < 0)
       return -1;
+    ps.eof_line = nl ? line + 1 : line;
+    ps.eof_col = nl ? 1 : (int)(end - p) + 1;
     p = nl ? nl + 1 : end;
   }
   return check_whole(&ps);
@@ -572,10 +582,29 @@ int scn_parse_string(const char *name, const char *text, scenario *s, char *err,
 
 int scn_parse_file(const char *path, scenario *s, char *err, size_t errlen) {
   assert(path && s);
-  FILE *f = fopen(path, "rb");
+  /* O_NONBLOCK: a FIFO (or a terminal) named as a scenario must not block
+     the open until a writer comes; only a regular file is read. */
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  struct stat sb;
+  if (fd < 0 || fstat(fd, &sb)) {
+    if (err && errlen)
+      snprintf(err, errlen, "error: cannot open %s: %s", path, strerror(errno));
+    if (fd >= 0)
+      close(fd);
+    return -1;
+  }
+  if (!S_ISREG(sb.st_mode)) {
+    if (err && errlen)
+      snprintf(err, errlen, "error: cannot read %s: %s", path,
+               S_ISDIR(sb.st_mode) ? "is a directory" : "not a regular file");
+    close(fd);
+    return -1;
+  }
+  FILE *f = fdopen(fd, "rb");
   if (!f) {
     if (err && errlen)
       snprintf(err, errlen, "error: cannot open %s: %s", path, strerror(errno));
+    close(fd);
     return -1;
   }
   char *buf = malloc(MAX_INPUT_BYTES + 1);

@@ -37,6 +37,7 @@ typedef struct scn_parser {
   scenario *s;     /* being filled */
   int first[ST_N]; /* line of the first statement of each kind, 0: unseen */
   int sched_col;   /* column of the "run schedule" string */
+  int eof_line, eof_col; /* the position just past the input */
 } scn_parser;
 
 /* Statements parsed outside scenario.c; kw is the first token. */

@@ -27,12 +27,14 @@
 #include "reports/timeline.h"
 
 #include <assert.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -92,10 +94,54 @@ static int64_t one_int(reader *r, const char *sql, int64_t arg, int *found) {
   return v;
 }
 
+/* A WAL log in a directory we may not write: SQLite cannot create its
+   -shm file to read it.  Closed cleanly (no -wal file), the log is whole
+   in its main file and is read as immutable; otherwise say what failed. */
+static enum schema_state open_immutable(reader *r) {
+  char wal[4200], *uri = NULL;
+  snprintf(wal, sizeof wal, "%s-wal", r->path);
+  if (access(wal, F_OK) == 0) {
+    rd_fail(r,
+            "%s: cannot read a WAL log whose directory is not writable (SQLite "
+            "must create %s-shm next to %s): copy the log and its -wal file "
+            "to a writable directory",
+            r->path, r->path, wal);
+    return SCHEMA_ERROR;
+  }
+  sqlite3_close(r->db);
+  r->db = NULL;
+  strbuf u = {0}; /* a URI: '%', '?' and '#' of the path escaped */
+  sb_puts(&u, "file:");
+  for (const char *p = r->path; *p; p++)
+    if (*p == '%' || *p == '?' || *p == '#')
+      sb_printf(&u, "%%%02X", (unsigned char)*p);
+    else
+      sb_printf(&u, "%c", *p);
+  uri = u.p ? sqlite3_mprintf("%s?immutable=1", u.p) : NULL;
+  free(u.p);
+  if (!uri ||
+      sqlite3_open_v2(uri, &r->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI,
+                      NULL) != SQLITE_OK) {
+    rd_fail(r, "%s: cannot open read-only: %s", r->path,
+            r->db ? sqlite3_errmsg(r->db) : "out of memory");
+    sqlite3_free(uri);
+    return SCHEMA_ERROR;
+  }
+  sqlite3_free(uri);
+  return schema_check(r->db, r->path, r->err, r->errlen);
+}
+
 /* Opens the log read-only and checks that it is one we can read. */
 static int open_log(reader *r) {
-  if (access(r->path, F_OK) != 0)
-    return rd_fail(r, "%s: no such file", r->path);
+  struct stat sb;
+  if (stat(r->path, &sb) != 0)
+    return rd_fail(r, "%s: %s", r->path,
+                   errno == ENOENT ? "no such file" : strerror(errno));
+  /* SQLite would block on a FIFO until a writer comes */
+  if (!S_ISREG(sb.st_mode))
+    return rd_fail(r, "%s: %s", r->path,
+                   S_ISDIR(sb.st_mode) ? "is a directory"
+                                       : "not a regular file");
   /* Read-write without create, so that closing the last connection removes
      the -wal and -shm files; query_only keeps it a reader.  A file we may
      not write is opened read-only. */
@@ -109,7 +155,12 @@ static int open_log(reader *r) {
                      r->db ? sqlite3_errmsg(r->db) : "out of memory");
   }
   sqlite3_exec(r->db, "PRAGMA query_only=1", NULL, NULL, NULL);
-  switch (schema_check(r->db, r->path, r->err, r->errlen)) {
+  enum schema_state ss = schema_check(r->db, r->path, r->err, r->errlen);
+  int code = sqlite3_errcode(r->db);
+  if (ss == SCHEMA_ERROR &&
+      (code == SQLITE_READONLY || code == SQLITE_CANTOPEN))
+    ss = open_immutable(r);
+  switch (ss) {
   case SCHEMA_OK:
     return 0;
   case SCHEMA_EMPTY:
@@ -361,6 +412,19 @@ static int load_accesses(reader *r) {
   return 0;
 }
 
+/* The deepest call nesting a logged event may claim. */
+#define TL_MAX_DEPTH 1000
+/* The latest time and longest duration (ns): their sums stay in int64_t. */
+#define TL_MAX_NS ((int64_t)1 << 60)
+
+static void tl_event_free(tl_event *e) {
+  free(e->fn);
+  free(e->op);
+  free(e->obj);
+  free(e->before);
+  free(e->after);
+}
+
 /* Phase 3: the full rows of the shown events. */
 static int load_events(reader *r) {
   timeline *t = r->t;
@@ -398,6 +462,20 @@ static int load_events(reader *r) {
                     .obj = col_dup(st, 7),
                     .before = col_dup(st, 8),
                     .after = col_dup(st, 9)};
+    /* the log is input: a row edited by hand must not index past the
+       renderer's tables (depth) or draw backwards (time) */
+    if (e->depth < 0 || e->depth > TL_MAX_DEPTH || e->ts < 0 ||
+        e->ts > TL_MAX_NS || e->dur < 0 || e->dur > TL_MAX_NS || e->cpu < -1 ||
+        e->tid < 0) {
+      int64_t seq = e->seq;
+      tl_event_free(e);
+      sqlite3_finalize(st);
+      return rd_fail(r,
+                     "%s: execution %" PRId64 ", event %" PRId64
+                     ": depth, time, cpu or thread out of range (a log "
+                     "edited by hand?)",
+                     r->path, t->exec_id, seq);
+    }
     if (t->has_viol && e->seq == t->vseq)
       t->viol_ev = t->nev;
     if (t->held_seq > 0 && e->seq == t->held_seq)

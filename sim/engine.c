@@ -140,13 +140,17 @@ int sim_init(int ncpus, char *err, size_t errlen) {
   mallopt(M_MMAP_THRESHOLD, 64 << 20);
   mallopt(M_TRIM_THRESHOLD, 256 << 20);
 #endif
-  /* SimGrid installs its own SIGINT handler; the application's (Ctrl-C
-     stops an exploration cleanly) stays. */
-  struct sigaction app_sigint;
-  sigaction(SIGINT, NULL, &app_sigint);
+  /* SimGrid installs its own handlers (SIGINT: print the actors and
+     exit 1); the application's (an interrupted exploration prints its
+     summary and closes its log) stay. */
+  static const int app_signals[] = {SIGINT, SIGTERM, SIGHUP};
+  struct sigaction app_sa[3];
+  for (int i = 0; i < 3; i++)
+    sigaction(app_signals[i], NULL, &app_sa[i]);
   simgrid_init(&argc, argv);
   simgrid_load_platform(path);
-  sigaction(SIGINT, &app_sigint, NULL);
+  for (int i = 0; i < 3; i++)
+    sigaction(app_signals[i], &app_sa[i], NULL);
   unlink(path);
   cpu_hosts = calloc((size_t)ncpus, sizeof *cpu_hosts);
   for (int i = 0; i < ncpus; i++) {

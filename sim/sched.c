@@ -223,8 +223,16 @@ int sim_sched_parse(const char *str, uint8_t **out, size_t *n, int *col,
   size_t nruns, len = 0;
   if (sim_sched_parse_runs(str, &runs, &nruns, col, err, errlen))
     return -1;
-  for (size_t i = 0; i < nruns; i++)
+  for (size_t i = 0; i < nruns; i++) {
     len += runs[i].count;
+    if (len > SIM_SCHED_MAX_STEPS) {
+      snprintf(err, errlen, "schedule longer than %u steps",
+               SIM_SCHED_MAX_STEPS);
+      *col = runs[i].col;
+      free(runs);
+      return -1;
+    }
+  }
   uint8_t *v = malloc(len ? len : 1);
   if (!v) {
     snprintf(err, errlen, "out of memory");

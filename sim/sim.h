@@ -458,7 +458,12 @@ int sim_run_driver(void (*fn)(void *), void *arg);
 /* Schedule strings: "0*3.1.0*2" = thread 0 three steps, 1 one, 0 two.       */
 
 char *sim_sched_format(const uint8_t *s, size_t n); /* malloc'd */
-/* Parses; returns 0, or -1 with the column (1-based) and a message. */
+/* The longest schedule sim_sched_parse() expands (FORMAT.md): a 71-byte
+   string of large run counts would otherwise allocate gigabytes. */
+#define SIM_SCHED_MAX_STEPS 1000000u
+/* Parses; returns 0, or -1 with the column (1-based) and a message (a
+   string longer than SIM_SCHED_MAX_STEPS steps: at the run that passes
+   it). */
 int sim_sched_parse(const char *str, uint8_t **out, size_t *n, int *col,
                     char *err, size_t errlen);
 /* One run of a schedule string as written: 'count' grants to thread 'tid';

@@ -483,7 +483,8 @@ int sf_record(explorer *e, const sim_result *r, size_t n, long final) {
   size_t w = sf->sw;
   uint64_t *acc = sf->acc, outcomes, finals[4];
   if (e->hit >= 0) {
-    memcpy(acc, summary(sf, sf->hitent), w * sizeof *acc);
+    if (w) /* no event yet (a scenario granting no step): acc is NULL */
+      memcpy(acc, summary(sf, sf->hitent), w * sizeof *acc);
     outcomes = sf->ent[sf->hitent].outcomes;
     memcpy(finals, sf->ent[sf->hitent].finals, sizeof finals);
     uint64_t mine[4];
@@ -504,7 +505,8 @@ int sf_record(explorer *e, const sim_result *r, size_t n, long final) {
                e->hit, r->kind[0] ? "with " : "clean",
                r->kind[0] ? r->kind : "");
   } else {
-    memset(acc, 0, w * sizeof *acc);
+    if (w)
+      memset(acc, 0, w * sizeof *acc);
     outcomes = outcome_bit(r);
     if (r->outcome == SIM_CLEAN || r->outcome == SIM_VIOLATION)
       final_bits(r, finals);

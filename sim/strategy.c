@@ -11,6 +11,7 @@
 **              found has the fewest preemptions.
 */
 #include <assert.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,11 +52,28 @@ static int run_bounded(explorer *e, exp_stats *st) {
 
 /* ------------------------------------------------------------ parameters */
 
+/* A decimal number at p, strictly: a digit first (no sign, no blank, so
+   "-1" does not wrap to 2^64-1) and no overflow.  Sets *end past it;
+   returns 0, or -1 (then *end == p). */
+static int strict_num(const char *p, char **end, unsigned long long *v) {
+  *end = (char *)p;
+  if (*p < '0' || *p > '9')
+    return -1;
+  errno = 0;
+  char *e;
+  unsigned long long n = strtoull(p, &e, 10);
+  if (errno)
+    return -1;
+  *end = e;
+  *v = n;
+  return 0;
+}
+
 static int parse_bounded(const char *arg, const char *s, exp_cfg *cfg,
                          char *err, size_t errlen) {
   char *end;
-  long k = strtol(arg, &end, 10);
-  if (end == arg || *end || k < 0 || k > 64) {
+  unsigned long long k = 0;
+  if (strict_num(arg, &end, &k) || *end || k > 64) {
     snprintf(err, errlen, "bad bound in '%s', expected bounded:K with K 0..64",
              s);
     return -1;
@@ -71,14 +89,10 @@ static void params_bounded(const exp_cfg *cfg, char *buf, size_t n) {
 static int parse_pct(const char *arg, const char *s, exp_cfg *cfg, char *err,
                      size_t errlen) {
   char *end;
-  unsigned long long n = strtoull(arg, &end, 10);
-  long d = 0;
-  if (end != arg && *end == ',') {
-    const char *p = end + 1;
-    d = strtol(p, &end, 10);
-    if (end == p)
-      d = 0;
-  }
+  unsigned long long n = 0, d = 0;
+  if (!strict_num(arg, &end, &n) && *end == ',' &&
+      strict_num(end + 1, &end, &d))
+    d = 0;
   if (n == 0 || *end || d < 1 || d > 9) {
     snprintf(err, errlen,
              "bad parameters in '%s', expected pct:N,d with N >= 1 and d 1..9",
@@ -97,8 +111,8 @@ static void params_pct(const exp_cfg *cfg, char *buf, size_t n) {
 static int parse_random(const char *arg, const char *s, exp_cfg *cfg, char *err,
                         size_t errlen) {
   char *end;
-  unsigned long long n = strtoull(arg, &end, 10);
-  if (end == arg || *end || n == 0) {
+  unsigned long long n = 0;
+  if (strict_num(arg, &end, &n) || *end || n == 0) {
     snprintf(err, errlen, "bad count in '%s', expected random:N with N >= 1",
              s);
     return -1;

@@ -202,10 +202,44 @@ Test(campaign, a_step_limited_certificate_names_its_limit) {
   camp_opts o = opts(R1);
   o.variants[0] = "2.6.23";
   o.nvariants = 1;
-  o.max_steps = 1;
+  o.max_steps = 40;
   cr_assert_eq(campaign_run(&c, &o), 0);
   cr_assert_gt(c.res[0].step_limit, 0);
-  cr_assert_str_eq(c.res[0].verdict, "all 0 traces clean up to 1 step");
+  cr_assert_str_eq(c.res[0].verdict, "all 1 traces clean up to 40 steps "
+                                     "(7 stopped there)");
+  cr_assert(c.res[0].expect_met);
+  campaign_free(&c);
+}
+
+/* When no execution ran to its end, no end state was checked: not a
+   certificate at all (it used to read "all 0 traces clean up to 1 step",
+   met). */
+Test(campaign, nothing_checked_to_its_end_is_not_met) {
+  campaign c;
+  camp_opts o = opts(R1);
+  o.variants[0] = "2.6.23";
+  o.nvariants = 1;
+  o.max_steps = 1;
+  cr_assert_eq(campaign_run(&c, &o), 0);
+  cr_assert_str_eq(c.res[0].verdict, "no execution ran to its end (0 cut, 1 "
+                                     "step-limited; not exhaustive)");
+  cr_assert_not(c.res[0].expect_met);
+  cr_assert_not(c.all_met);
+  campaign_free(&c);
+}
+
+/* A violation not found by a search cut short is not "NOT found" outright:
+   the verdict says the search was not exhaustive. */
+Test(campaign, not_found_in_a_capped_search_says_not_exhaustive) {
+  campaign c;
+  camp_opts o = opts(R1);
+  o.variants[0] = "2.6.20";
+  o.nvariants = 1;
+  o.cfg.max_execs = 1;
+  cr_assert_eq(campaign_run(&c, &o), 0);
+  cr_assert_str_eq(c.res[0].verdict, "NOT found page-mapped-on-remove "
+                                     "(expected; not exhaustive)");
+  cr_assert_not(c.all_met);
   campaign_free(&c);
 }
 

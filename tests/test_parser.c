@@ -94,6 +94,28 @@ Test(parser, expect_on_variants) {
   free(s);
 }
 
+/* Fills the stack below the caller with a pattern, so that bytes a
+   parser leaves unwritten on its stack show up in what it copies out. */
+static __attribute__((noinline)) void smear_stack(void) {
+  volatile unsigned char junk[1 << 16];
+  for (size_t i = 0; i < sizeof junk; i++)
+    junk[i] = 0xa5;
+}
+
+/* Every byte of a parsed 'expect on' line is written: the variant name's
+   tail is zeros, not stack garbage (a struct compared or hashed as bytes
+   must be the same from one parse to the next). */
+Test(parser, expect_on_has_no_uninitialised_bytes) {
+  smear_stack();
+  scenario *s = parse_ok(HEAD TAIL "expect on 2.6.23 clean\n");
+  const scn_expect *e = &s->expect_on[0];
+  cr_assert_str_eq(e->variant, "2.6.23");
+  for (size_t i = strlen(e->variant); i < sizeof e->variant; i++)
+    cr_assert_eq(e->variant[i], 0, "byte %zu of the variant is 0x%02x", i,
+                 (unsigned char)e->variant[i]);
+  free(s);
+}
+
 Test(parser, full_example) {
   scenario *s =
       parse_ok("# the Arcangeli race\n"
@@ -824,7 +846,7 @@ ERR_TEST(missing_expect, HEAD "cpu0: delay 1\n",
          "clean' or 'expect violation KIND'")
 
 ERR_TEST(missing_kernel, "scenario \"t\"\n# no kernel",
-         "t.scn:3:1: error: missing 'kernel' statement, expected 'kernel "
+         "t.scn:2:12: error: missing 'kernel' statement, expected 'kernel "
          "VERSION' with VERSION one of 2.6.17-mm, 2.6.19, 2.6.20, "
          "2.6.22, 2.6.23, 2.6.24, 4.19, 5.7, 5.18, 6.4")
 
@@ -987,6 +1009,16 @@ Test(parser, shipped_scenarios_parse) {
   free(s);
   globfree(&g);
 }
+
+/* A missing statement points just past the input: past the last
+   character of a last line without a newline (it used to name a line the
+   input does not have: found by tests/fuzz/fuzz_scenario.c). */
+ERR_TEST(missing_statement_past_a_last_line_without_newline, "# only a comment",
+         "t.scn:1:17: error: missing 'scenario' statement, expected "
+         "'scenario \"TITLE\"'")
+ERR_TEST(missing_statement_after_a_final_newline, "# only a comment\n",
+         "t.scn:2:1: error: missing 'scenario' statement, expected "
+         "'scenario \"TITLE\"'")
 
 /* ------------------------------------------------------------------------ */
 /* GUP operations (gup, pin, dma_write, unpin) and the 'ext4' file trait      */

@@ -137,15 +137,31 @@ static void synth_run(uint64_t steps, enum sim_policy pol, rlog *log) {
   sim_result_free(&r);
 }
 
+/* Resident set size in KiB, from /proc (Linux). */
+static long rss_kib(void) {
+  long pages = 0, rss = 0;
+  FILE *f = fopen("/proc/self/statm", "r");
+  if (f) {
+    if (fscanf(f, "%ld %ld", &pages, &rss) != 2)
+      rss = 0;
+    fclose(f);
+  }
+  return rss * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
 /* The executions of scenario_run(), inside a driver (worker actors). */
 struct scenario_execs {
   const cli_scenario *l;
   uint64_t execs, steps, viol;
+  long rss_warm; /* resident KiB after the first tenth (the warm-up:
+                    stacks, caches and the heap at their working size) */
 };
 
 static void scenario_execs_run(void *arg) {
   struct scenario_execs *e = arg;
   for (uint64_t i = 0; i < e->execs; i++) {
+    if (i == e->execs / 10)
+      e->rss_warm = rss_kib();
     sim_sched ss;
     sim_exec_cfg cfg = model_exec_cfg(&e->l->b);
     cfg.chooser = sim_sched_init(&ss, SIM_POLICY_RANDOM, i, NULL, 0);
@@ -169,19 +185,16 @@ static void scenario_run(const char *path, uint64_t execs) {
          "%.0f steps/s, %llu violating\n",
          path, (unsigned long long)execs, dt, (double)execs / dt,
          (double)e.steps / dt, (unsigned long long)e.viol);
+  /* the long-run memory check: what the other nine tenths added */
+  long rss = rss_kib();
+  printf("scenario: memory: rss %ld KiB after %llu executions, %ld KiB after "
+         "%llu: %+ld KiB (%+.3f KiB per 1000 executions)\n",
+         e.rss_warm, (unsigned long long)(execs / 10), rss,
+         (unsigned long long)execs, rss - e.rss_warm,
+         execs - execs / 10 ? 1000.0 * (double)(rss - e.rss_warm) /
+                                  (double)(execs - execs / 10)
+                            : 0.0);
   cli_unload(l);
-}
-
-/* Resident set size in KiB, from /proc (Linux). */
-static long rss_kib(void) {
-  long pages = 0, rss = 0;
-  FILE *f = fopen("/proc/self/statm", "r");
-  if (f) {
-    if (fscanf(f, "%ld %ld", &pages, &rss) != 2)
-      rss = 0;
-    fclose(f);
-  }
-  return rss * (sysconf(_SC_PAGESIZE) / 1024);
 }
 
 /* One exploration of a scenario (file or text) with a strategy. */

@@ -33,6 +33,7 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -459,6 +460,44 @@ static void log_workers(void *arg) {
    too.  When logging, each worker's executions are then logged, worker
    by worker (also those of a worker stopped or failed: what it wrote).
    Returns 0, or 2 with the error printed. */
+/* The running workers, for campaign_stop_workers() from a signal handler
+   (a signal sent to the parent alone, as `kill PID` does, must reach
+   them: they stop and send what they explored). */
+static volatile pid_t worker_pid[64];
+static volatile sig_atomic_t nworkers;
+
+/* A worker's handler: every stop signal only stops its search (the
+   parent's handler would kill at a second one, and a Ctrl-C reaches a
+   worker twice: from the terminal and passed on by the parent). */
+static volatile sig_atomic_t *worker_stop;
+static void worker_on_signal(int sig) {
+  (void)sig;
+  if (worker_stop)
+    *worker_stop = 1;
+}
+
+static void worker_signals(volatile sig_atomic_t *stop) {
+  static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+  struct sigaction sa = {.sa_handler = worker_on_signal,
+                         .sa_flags = SA_RESTART};
+  sigemptyset(&sa.sa_mask);
+  worker_stop = stop;
+  for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
+    struct sigaction old;
+    /* only where the application handles it: a test driving the
+       campaign keeps the defaults */
+    if (!sigaction(sigs[i], NULL, &old) && old.sa_handler != SIG_DFL &&
+        old.sa_handler != SIG_IGN)
+      sigaction(sigs[i], &sa, NULL);
+  }
+}
+
+void campaign_stop_workers(void) {
+  for (int j = 0; j < nworkers; j++)
+    if (worker_pid[j] > 0)
+      kill(worker_pid[j], SIGINT);
+}
+
 static int explore_split(struct run *u, const sim_exec_cfg *base, exp_cfg cfg) {
   const int jobs = u->o->jobs;
   FILE *pipes[64] = {0}, *scheds[64] = {0};
@@ -488,6 +527,8 @@ static int explore_split(struct run *u, const sim_exec_cfg *base, exp_cfg cfg) {
     }
     if (pids[started] == 0) {
       char err[512];
+      nworkers = 0; /* a worker has none */
+      worker_signals(u->stop);
       close(fd[0]);
       cfg.njobs = jobs;
       cfg.job = started;
@@ -509,6 +550,10 @@ static int explore_split(struct run *u, const sim_exec_cfg *base, exp_cfg cfg) {
         fclose(f);
       _exit(rc || !f ? 2 : 0);
     }
+    worker_pid[started] = pids[started];
+    nworkers = started + 1;
+    if (*u->stop) /* stopped while forking: this one has not seen it */
+      kill(pids[started], SIGINT);
     close(fd[1]);
     if (!(pipes[started] = fdopen(fd[0], "r")))
       close(fd[0]);
@@ -527,6 +572,7 @@ static int explore_split(struct run *u, const sim_exec_cfg *base, exp_cfg cfg) {
       ;
     failed |= w != pids[j] || !WIFEXITED(st) || WEXITSTATUS(st);
   }
+  nworkers = 0;
   merged.st.complete = complete && !failed;
   variant_free(u->res);
   *u->res = merged;
@@ -558,11 +604,20 @@ static void judge(camp_variant *res, const model_binding *b, const camp_opts *o,
     for (int i = 0; i < res->nkinds; i++)
       found |= !strcmp(res->kinds[i].name, b->expect.kind);
     res->expect_met = found;
-    snprintf(res->verdict, sizeof res->verdict, "%s %s (expected)",
-             found ? "found" : "NOT found", b->expect.kind);
+    /* not finding it in a search cut short proves nothing either way */
+    snprintf(res->verdict, sizeof res->verdict, "%s %s (expected%s)",
+             found ? "found" : "NOT found", b->expect.kind,
+             found || (complete && certifies) ? "" : "; not exhaustive");
   } else if (nviol) {
     res->expect_met = 0;
     snprintf(res->verdict, sizeof res->verdict, "VIOLATED (expected clean)");
+  } else if (complete && certifies && !res->clean) {
+    /* every execution was cut or step-limited: no end state was checked */
+    res->expect_met = 0;
+    snprintf(res->verdict, sizeof res->verdict,
+             "no execution ran to its end (%llu cut, %llu step-limited; "
+             "not exhaustive)",
+             (unsigned long long)res->cut, (unsigned long long)res->step_limit);
   } else if (complete && certifies) {
     /* a certificate names every bound it holds under */
     char upto[96] = "";
@@ -571,10 +626,10 @@ static void judge(camp_variant *res, const model_binding *b, const camp_opts *o,
       len += (size_t)snprintf(upto + len, sizeof upto - len,
                               " up to loop bound %d", res->loop_bound);
     if (res->step_limit)
-      len += (size_t)snprintf(upto + len, sizeof upto - len, "%s %llu step%s",
-                              len ? " and" : " up to",
-                              (unsigned long long)o->max_steps,
-                              o->max_steps == 1 ? "" : "s");
+      len += (size_t)snprintf(
+          upto + len, sizeof upto - len, "%s %llu step%s (%llu stopped there)",
+          len ? " and" : " up to", (unsigned long long)o->max_steps,
+          o->max_steps == 1 ? "" : "s", (unsigned long long)res->step_limit);
     if (cfg->strategy == EXP_BOUNDED)
       snprintf(upto + len, sizeof upto - len, "%s %d preemption%s",
                len ? " and" : " up to", cfg->bound, cfg->bound == 1 ? "" : "s");

@@ -116,6 +116,9 @@ typedef struct campaign {
    campaign_free() in every case. */
 int campaign_run(campaign *c, const camp_opts *o);
 void campaign_free(campaign *c);
+/* Sends SIGINT to the --jobs workers of the variant being explored, if
+   any (async-signal-safe: for a signal handler that sets *stop). */
+void campaign_stop_workers(void);
 
 /* explore --html (reports/cli/html.c): the campaign as one self-contained
    HTML page at 'out', its counterexamples read back from the log 'db'.

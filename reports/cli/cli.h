@@ -21,7 +21,7 @@
 #include "models/scenario.h"
 #include "reports/log.h"
 
-enum { CLI_OK = 0, CLI_NOT_MET = 1, CLI_BAD_INPUT = 2 };
+enum { CLI_OK = 0, CLI_NOT_MET = 1, CLI_BAD_INPUT = 2, CLI_INTERRUPTED = 130 };
 
 /* One subcommand.  main() gets argv[0] = the command's name and parses
    its options with getopt_long from optind 1: once per process (getopt's

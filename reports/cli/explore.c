@@ -19,11 +19,25 @@
 /* Steps in the race report of each counterexample (as run's). */
 #define EXPLORE_REPORT_STEPS 40
 
+/* 1: stopped by a signal (SIGINT, SIGTERM, SIGHUP); 2: by --max-time. */
 static volatile sig_atomic_t interrupted;
-static void on_sigint(int sig) {
-  (void)sig;
+static volatile sig_atomic_t signalled;
+
+/* The first signal stops the search: the summary so far is printed, the
+   log closed, the exit status CLI_INTERRUPTED.  A second one kills as the
+   signal's default would. */
+static void on_signal(int sig) {
+  if (signalled) {
+    signal(sig, SIG_DFL);
+    raise(sig);
+    return;
+  }
+  signalled = 1;
   interrupted = 1;
+  campaign_stop_workers();
 }
+
+static const int stop_signals[] = {SIGINT, SIGTERM, SIGHUP};
 
 struct xopts {
   camp_opts c;
@@ -161,6 +175,9 @@ static int parse_opts(int argc, char **argv, struct xopts *o) {
     return cli_usage("explore", "expected a scenario file");
   if (optind != argc - 1)
     return cli_usage("explore", "unexpected argument '%s'", argv[optind + 1]);
+  if (o->no_log && (o->db || c->log_all))
+    return cli_usage("explore", "--no-log conflicts with %s",
+                     o->db ? "--db" : "--log-all");
   c->path = argv[optind];
   return 0;
 }
@@ -386,11 +403,13 @@ static int cmd_explore(int argc, char **argv) {
     }
   }
   /* SA_RESTART: a Ctrl-C while the parent of --jobs workers reads their
-     pipes or waits for them must not fail those calls; the workers (same
-     process group) stop and send what they explored */
-  struct sigaction sa = {.sa_handler = on_sigint, .sa_flags = SA_RESTART};
+     pipes or waits for them must not fail those calls; the workers stop
+     (the handler passes the signal on) and send what they explored.
+     sim_init() keeps these handlers over SimGrid's own. */
+  struct sigaction sa = {.sa_handler = on_signal, .sa_flags = SA_RESTART};
   sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, NULL);
+  for (size_t i = 0; i < sizeof stop_signals / sizeof *stop_signals; i++)
+    sigaction(stop_signals[i], &sa, NULL);
   o.c.stop = &interrupted;
   o.c.progress = o.quiet ? 0 : isatty(2) ? 1 : 2;
   o.c.announce = !o.quiet;
@@ -414,7 +433,8 @@ static int cmd_explore(int argc, char **argv) {
     }
   }
   if (!rc)
-    rc = c.all_met ? CLI_OK : CLI_NOT_MET;
+    rc = signalled ? CLI_INTERRUPTED : c.all_met ? CLI_OK : CLI_NOT_MET;
+  fflush(stdout);
 out:
   if (o.c.log)
     rlog_close(o.c.log);
@@ -470,5 +490,7 @@ const cli_command cli_explore = {
     "  --no-lockdep       no lock-order checker (lock-order violations)\n"
     "\n"
     "exit status: 0 when every variant meets the scenario's expectation, 1\n"
-    "when one does not, 2 on bad input.  Ctrl-C stops cleanly with the\n"
-    "summary so far.\n"};
+    "when one does not (or was not explored exhaustively), 2 on bad input,\n"
+    "130 when stopped by SIGINT (Ctrl-C), SIGTERM or SIGHUP: the summary so\n"
+    "far is printed, marked (interrupted), and the log closed cleanly; a\n"
+    "second signal kills at once.\n"};

@@ -145,9 +145,15 @@ static int parse_opts(int argc, char **argv, struct run_opts *o) {
   }
   if (optind != argc - 1)
     return cli_usage(cmd, "expected exactly one scenario file");
+  if (o->no_log && o->db)
+    return cli_usage(cmd, "--db and --no-log conflict");
   o->path = argv[optind];
   return 0;
 }
+
+/* The longest first line of a --schedule-file: a string of
+   SIM_SCHED_MAX_STEPS alternating steps, with room to spare. */
+#define SCHED_FILE_MAX (4u << 20)
 
 /* First line of a schedule file, malloc'd; NULL with the error printed. */
 static char *read_schedule_file(const char *path) {
@@ -156,21 +162,33 @@ static char *read_schedule_file(const char *path) {
     fprintf(stderr, "error: cannot open %s: %s\n", path, strerror(errno));
     return NULL;
   }
-  char *line = NULL;
-  size_t cap = 0;
+  /* bounded: /dev/zero or a file with no newline must not grow the line
+     without end (a FIFO, as <(...) gives, is read like a file) */
+  char *line = malloc(SCHED_FILE_MAX + 1);
+  size_t n = 0;
+  int ch = 0;
   errno = 0;
-  ssize_t n = getline(&line, &cap, f);
+  while (line && n <= SCHED_FILE_MAX && (ch = getc(f)) != EOF && ch != '\n')
+    line[n++] = (char)ch;
   int e = ferror(f) ? errno : 0;
   fclose(f);
-  if (n <= 0 || e) {
-    if (e)
+  if (!line || e || n > SCHED_FILE_MAX || !n) {
+    if (!line)
+      fprintf(stderr, "error: cannot read %s: out of memory\n", path);
+    else if (e)
       fprintf(stderr, "error: cannot read %s: %s\n", path, strerror(e));
+    else if (n)
+      fprintf(stderr,
+              "error: %s: first line longer than %u bytes, expected a "
+              "schedule string\n",
+              path, SCHED_FILE_MAX);
     else
       fprintf(stderr, "error: %s: empty schedule file\n", path);
     free(line);
     return NULL;
   }
-  line[strcspn(line, "\r\n")] = 0;
+  line[n] = 0;
+  line[strcspn(line, "\r")] = 0;
   return line;
 }
 
