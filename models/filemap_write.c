@@ -78,9 +78,10 @@ static void ucopy_refresh(const sim_exec *x, void *arg, sim_stepdesc *s) {
    'dst': 1 if the source pte was present (the page is copied: a new
    version of dst's content), 0 if the access faults.  A load needs only a
    present pte.  The page-table slot comes from the address (vma_at): an
-   unmapped range has none ptes, and its fault is a bad_area. */
-static int copy_user_page_step(sim_thread *t, int mm, uint64_t addr, int dst,
-                               const char *what) {
+   unmapped range has none ptes, and its fault is a bad_area.  The one
+   copy step of the buffered write's copies and of shmem_file_write's. */
+int copy_user_page_step(sim_thread *t, int mm, uint64_t addr, int dst,
+                        const char *what) {
   mm_model *m = mm_of(t);
   const struct vma *v = vma_at(m, mm, addr);
   int tid = sim_thread_id(t);
@@ -94,7 +95,7 @@ static int copy_user_page_step(sim_thread *t, int mm, uint64_t addr, int dst,
                     .refresh_arg = &a};
   sim_step(t, &s);
   if (!pte->present) {
-    sim_after(t, "source pte none: short copy");
+    sim_after(t, "source pte not present: nothing copied");
     return 0;
   }
   pte->young = 1;

@@ -186,6 +186,8 @@ long generic_file_aio_read(sim_thread *t, int file, uint32_t index, int mm,
 long generic_file_aio_write(sim_thread *t, int file, uint32_t index, int mm,
                             uint64_t addr);
 int fault_in_pages_readable(sim_thread *t, int mm, uint64_t addr);
+int copy_user_page_step(sim_thread *t, int mm, uint64_t addr, int dst,
+                        const char *what);
 int __grab_cache_page(sim_thread *t, int file, uint32_t index);
 
 /* mm/shmem.c (tmpfs files): shmem_getpage's modes (2.6.20; SGP_FAULT

@@ -156,53 +156,6 @@ void shmem_truncate_range(sim_thread *t, int file, uint64_t start,
   sim_leave(t);
 }
 
-/* __copy_from_user() of one page from user address 'addr' of mm 'mm' into
-   page 'dst', as the MMU runs it: the source pte (the MMU sets young: a
-   write), the source page's data (read) and dst's (written) when the pte
-   is present.  1 if it was (dst gets a new content version, as a user
-   store's), 0 if the copy faults. */
-struct copy_fp {
-  mm_model *m;
-  int mm, slot, dst;
-};
-
-static void copy_refresh(const sim_exec *x, void *arg, sim_stepdesc *s) {
-  (void)x;
-  struct copy_fp *a = arg;
-  const struct pte *pte = &a->m->s.mm[a->mm].pte[a->slot];
-  s->n = 0;
-  s->acc[s->n++] = (sim_access){pte_oid(a->m, a->mm, a->slot), SIM_OP_WRITE};
-  if (!pte->present)
-    return;
-  if (pte->page != a->dst)
-    s->acc[s->n++] = (sim_access){page_data_oid(a->m, pte->page), SIM_OP_READ};
-  s->acc[s->n++] = (sim_access){page_data_oid(a->m, a->dst), SIM_OP_WRITE};
-}
-
-static int copy_from_user_step(sim_thread *t, int mm, uint64_t addr, int dst) {
-  mm_model *m = mm_of(t);
-  const struct vma *v = vma_at(m, mm, addr);
-  assert(v);
-  int slot = vma_pte_slot(v, addr), tid = sim_thread_id(t);
-  struct copy_fp a = {m, mm, slot, dst};
-  sim_stepdesc s = {.what = "__copy_from_user",
-                    .cost_ns = COST_COPY,
-                    .refresh = copy_refresh,
-                    .refresh_arg = &a};
-  sim_step(t, &s);
-  struct pte *pte = &m->s.mm[mm].pte[slot];
-  if (!pte->present) {
-    sim_after(t, "pte none: fault");
-    return 0;
-  }
-  struct page *p = &m->s.page[dst];
-  pte->young = 1;
-  p->data = ++m->s.next_data[tid] | (uint32_t)(tid + 1) << 24;
-  p->gen++;
-  sim_after(t, "page#%d <- v%u from page#%d", dst, p->data, pte->page);
-  return 1;
-}
-
 /* shmem_file_write() (2.6.20 mm/shmem.c), tmpfs's write(2), for one whole
    page 'idx' whose user buffer is the page at 'addr' of mm 'mm': under
    i_mutex, shmem_getpage(SGP_WRITE) (the page comes back unlocked: "We
@@ -228,8 +181,10 @@ long shmem_file_write(sim_thread *t, int file, uint32_t idx, int mm,
     /* Live at the head: nothing (page, file, idx, mm, addr are fixed; the
        fault's return was tested before coming back). */
     sim_loop_live(t, faults, "shmem_file_write copy fault", NULL, 0);
-    if (copy_from_user_step(t, mm, addr, page))
+    if (copy_user_page_step(t, mm, addr, page, "__copy_from_user")) {
+      m->s.page[page].gen++; /* a user write, for the lost-write checks */
       break;
+    }
     int ret = do_page_fault(t, mm, addr, 0);
     if (ret & (VM_FAULT_ERROR | VM_FAULT_BADAREA)) {
       err = -EFAULT; /* left == bytes: nothing written */
