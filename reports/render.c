@@ -76,8 +76,12 @@ static const struct flow_style {
     [SIM_FLOW_READS_FROM] = {"#2e7d32", "dashed", "1.3",
                              "reads-from (write → read)"},
     [SIM_FLOW_WAKEUP] = {"#b35900", "dotted", "2.2", "wakeup (write → waiter)"},
+    [SIM_FLOW_FROM_READ] = {"#c2185b", "dashed", "2.0",
+                            "from-read (read → overwriting write)"},
 };
-#define NFLOW_STYLES (SIM_FLOW_WAKEUP + 1)
+_Static_assert(sizeof flow_styles / sizeof flow_styles[0] == SIM_FLOW__COUNT,
+               "one style per flow kind");
+#define NFLOW_STYLES (SIM_FLOW__COUNT)
 
 static const char *const lock_palette[] = {
     "#1b9e77", "#d95f02", "#7570b3", "#e7298a",

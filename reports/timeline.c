@@ -198,14 +198,14 @@ static int load_exec(reader *r) {
   timeline *t = r->t;
   sqlite3_stmt *st;
   int64_t *ints[] = {&t->run_id, &t->ordinal, &t->steps, &t->end_ns, &t->seed};
-  char **texts[] = {&t->outcome, &t->schedule, &t->trace_hash,
-                    &t->note,    &t->title,    &t->scenario,
-                    &t->variant, &t->knobs,    &t->policy};
+  char **texts[] = {&t->outcome, &t->schedule, &t->trace_hash, &t->note,
+                    &t->title,   &t->scenario, &t->variant,    &t->knobs,
+                    &t->policy,  &t->knobs_set};
   enum { NINTS = sizeof ints / sizeof *ints };
   if (prepare(r,
               "SELECT x.run_id, x.ordinal, x.steps, x.end_ns, r.seed,"
               " x.outcome, x.schedule, x.trace_hash, x.note, r.title,"
-              " r.scenario_path, r.variant, r.knobs, r.policy"
+              " r.scenario_path, r.variant, r.knobs, r.policy, r.knobs_set"
               " FROM execution x JOIN run r ON r.id = x.run_id WHERE x.id = ?1",
               t->exec_id, &st) < 0)
     return -1;
@@ -237,7 +237,8 @@ static int load_exec(reader *r) {
     return -1;
 
   if (prepare(r,
-              "SELECT tid, name, cpu FROM thread WHERE run_id = ?1"
+              "SELECT tid, name, cpu, description FROM thread"
+              " WHERE run_id = ?1"
               " ORDER BY tid",
               t->run_id, &st) < 0)
     return -1;
@@ -245,7 +246,8 @@ static int load_exec(reader *r) {
     t->th = sb_xrealloc(t->th, (size_t)(t->nth + 1) * sizeof *t->th);
     t->th[t->nth++] = (tl_thread){.tid = sqlite3_column_int(st, 0),
                                   .name = col_dup(st, 1),
-                                  .cpu = sqlite3_column_int(st, 2)};
+                                  .cpu = sqlite3_column_int(st, 2),
+                                  .desc = col_dup(st, 3)};
   }
   sqlite3_finalize(st);
   return 0;
@@ -506,8 +508,10 @@ int timeline_load(timeline *t, const char *dbpath, const render_opts *o,
 }
 
 void timeline_free(timeline *t) {
-  for (int i = 0; i < t->nth; i++)
+  for (int i = 0; i < t->nth; i++) {
     free(t->th[i].name);
+    free(t->th[i].desc);
+  }
   for (int64_t i = 0; i < t->nflows; i++)
     free(t->flows[i].obj);
   for (int64_t i = 0; i < t->nev; i++) {
@@ -521,11 +525,12 @@ void timeline_free(timeline *t) {
   for (int i = 0; i < t->nlocks; i++)
     free(t->locks[i]);
   /* every block the model owns */
-  void *blocks[] = {
-      t->outcome, t->schedule, t->trace_hash, t->note,  t->title,   t->scenario,
-      t->variant, t->knobs,    t->policy,     t->vkind, t->vmsg,    t->vobjs,
-      t->th,      t->allseq,   t->alltid,     t->acc,   t->acc_off, t->flows,
-      t->shown,   t->ev,       t->spans,      t->locks};
+  void *blocks[] = {t->outcome, t->schedule, t->trace_hash, t->note,
+                    t->title,   t->scenario, t->variant,    t->knobs,
+                    t->policy,  t->vkind,    t->vmsg,       t->vobjs,
+                    t->th,      t->allseq,   t->alltid,     t->acc,
+                    t->acc_off, t->flows,    t->shown,      t->ev,
+                    t->spans,   t->locks,    t->knobs_set};
   for (size_t k = 0; k < sizeof blocks / sizeof *blocks; k++)
     free(blocks[k]);
   *t = (timeline){.viol_ev = -1, .held_ev = -1};

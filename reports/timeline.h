@@ -22,6 +22,7 @@
 typedef struct tl_thread { /* a lane */
   int tid, cpu;            /* cpu -1: a thread the run did not describe */
   char *name;
+  char *desc; /* what it does ("p1 load 0x10000"), NULL if not logged */
 } tl_thread;
 
 typedef struct tl_event { /* a shown event */
@@ -51,6 +52,7 @@ typedef struct timeline {
   int64_t exec_id, run_id, ordinal, steps, end_ns, seed;
   char *outcome, *schedule, *trace_hash, *note;
   char *title, *scenario, *variant, *knobs, *policy;
+  char *knobs_set; /* knobs that differ from the preset; NULL unknown */
   int has_viol;
   char *vkind, *vmsg, *vobjs;
   int64_t vseq;

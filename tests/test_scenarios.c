@@ -402,9 +402,21 @@ Test(scenarios, database_and_timeline_of_the_prefix_run) {
        "mapcount 1"},
       {"select count(*) from flow where kind = 'lock'", "3"},
       {"select group_concat(name, ',') from thread", "cpu0,cpu1"},
+      /* what each thread does, from the scenario's thread lines */
+      {"select group_concat(description, ',') from thread",
+       "p1 load 0x10000,dio_write data page=0"},
+      /* the race edge: cpu1 reads mapcount 0 at #24, cpu0 maps the page
+         at #25 (from-read), and the page tree cpu0 looked up at #18 is
+         changed by the removal at #27 */
+      {"select group_concat(x, ',') from (select from_seq || '>' || to_seq"
+       " || ' ' || obj || ' ' || from_thread || '>' || to_thread as x"
+       " from v_flow where kind = 'from-read' order by to_seq, from_seq)",
+       "24>25 page#0._mapcount cpu1>cpu0,18>27 data.page_tree cpu0>cpu1"},
+      /* the scenario sets no knob: nothing differs from the preset */
+      {"select quote(knobs_set) from run", "''"},
       {"select variant, policy, seed, expect from run",
        "2.6.20|timed|1|violation page-mapped-on-remove"},
-      {"pragma user_version", "2"},
+      {"pragma user_version", "3"},
   };
   char want0[1024];
   snprintf(want0, sizeof want0, "violation|28|%s|%s", sched, trace);
@@ -426,6 +438,31 @@ Test(scenarios, database_and_timeline_of_the_prefix_run) {
   free(s);
   free(sched);
   free(trace);
+  free(dir);
+}
+
+/* explore logs the explored executions as rows and re-runs each minimal
+   counterexample with its events: v_execution tells the two apart. */
+Test(scenarios, counterexample_reruns_are_told_apart) {
+  char *dir = test_tmpdir(), db[512], args[1200], *out;
+  snprintf(db, sizeof db, "%s/x.db", dir);
+  snprintf(args, sizeof args,
+           "explore scenarios/fault-invalidate.scn --variants 2.6.20"
+           " --jobs 1 --db %s",
+           db);
+  run_mmsim(args, &out);
+  free(out);
+  char *got = sql1(db, "select group_concat(x, ',') from (select origin || ':'"
+                       " || (count(*) > 0) || ':' || sum((select count(*)"
+                       " from event e where e.exec_id = v.id) > 0) as x"
+                       " from v_execution v group by origin order by origin)");
+  /* every counterexample has its events, no explored execution has */
+  cr_assert_str_eq(got, "counterexample:1:2,explored:1:0");
+  free(got);
+  got = sql1(db, "select count(*) from execution where counterexample"
+                 " and note not like 'minimal counterexample for %'");
+  cr_assert_str_eq(got, "0");
+  free(got);
   free(dir);
 }
 
