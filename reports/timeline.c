@@ -488,6 +488,29 @@ static int load_spans(reader *r) {
   return 0;
 }
 
+/* The last write (W or A access) at or before the violating step of each
+   object the violation names: the steps the slice always keeps. */
+static const char last_writers_sql[] =
+    "SELECT DISTINCT max(a.seq) FROM violation v, json_each(v.objects) j"
+    " JOIN string s ON s.str = j.value"
+    " JOIN access a ON a.exec_id = v.exec_id AND a.obj = s.id"
+    " WHERE v.exec_id = ?1 AND a.kind IN ('W', 'A') AND a.seq <= v.seq"
+    " GROUP BY s.id ORDER BY 1";
+
+static int load_last_writers(reader *r) {
+  timeline *t = r->t;
+  sqlite3_stmt *st;
+  if (prepare(r, last_writers_sql, t->exec_id, &st) < 0)
+    return -1;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    t->writers =
+        sb_xrealloc(t->writers, (size_t)(t->nwriters + 1) * sizeof *t->writers);
+    t->writers[t->nwriters++] = sqlite3_column_int64(st, 0);
+  }
+  sqlite3_finalize(st);
+  return 0;
+}
+
 int timeline_load(timeline *t, const char *dbpath, const render_opts *o,
                   char *err, size_t errlen) {
   assert(dbpath && o && o->slice >= 0);
@@ -497,7 +520,7 @@ int timeline_load(timeline *t, const char *dbpath, const render_opts *o,
   if (open_log(&r) == 0 && pick_exec(&r, o->exec_id) == 0 &&
       load_exec(&r) == 0 && load_skeleton(&r) == 0 &&
       (!timeline_slice_needs_accesses(t, limit, o->full) ||
-       load_accesses(&r) == 0)) {
+       (load_accesses(&r) == 0 && load_last_writers(&r) == 0))) {
     timeline_slice(t, limit, o->full);
     if (load_events(&r) == 0 && load_spans(&r) == 0)
       rc = 0;

@@ -67,6 +67,10 @@ typedef struct timeline {
      named by their string ids */
   sim_access *acc;
   int64_t *acc_off;
+  /* the last writer of each object the violation names (loaded with the
+     footprints), by seq: a causal slice always shows them */
+  int64_t *writers;
+  int nwriters;
   tl_flow *flows; /* by to_seq, then from_seq descending */
   int64_t nflows;
   /* what is shown */
