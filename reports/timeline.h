@@ -29,7 +29,7 @@ typedef struct tl_event { /* a shown event */
   int64_t seq, ts, dur;
   int tid, cpu, depth;
   char *fn, *op, *obj, *before, *after; /* NULL when the column is NULL */
-  double y; /* row centre: set by the renderer's layout */
+  double y, h; /* row centre and box height: set by the renderer */
 } tl_event;
 
 typedef struct tl_flow {

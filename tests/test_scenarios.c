@@ -430,8 +430,8 @@ Test(scenarios, database_and_timeline_of_the_prefix_run) {
   char *s = slurp(svg);
   cr_assert_not_null(s);
   cr_assert(strstr(s, "<svg"), "an SVG document");
-  cr_assert(strstr(s, ">cpu0<"), "lane cpu0");
-  cr_assert(strstr(s, ">cpu1<"), "lane cpu1");
+  cr_assert(strstr(s, ">cpu0: p1 load 0x10000<"), "lane cpu0");
+  cr_assert(strstr(s, ">cpu1: dio_write data page=0<"), "lane cpu1");
   cr_assert(strstr(s, "page&#45;mapped&#45;on&#45;remove") ||
                 strstr(s, "page-mapped-on-remove"),
             "the violation");
