@@ -528,6 +528,26 @@ Test(scenarios, slice_keeps_the_last_writers_and_both_cpus) {
   free(dir);
 }
 
+/* A second run into the same timeline file says that it replaced the
+   first one, and how to draw any logged execution. */
+Test(scenarios, run_says_when_it_replaces_a_timeline) {
+  char *dir = test_tmpdir(), args[1200], *out;
+  snprintf(args, sizeof args,
+           "run scenarios/fault-invalidate.scn --db %s/o.db --svg %s/o.svg",
+           dir, dir);
+  run_mmsim(args, &out);
+  cr_assert(strstr(out, "(execution 1)\n") != NULL, "%s", out);
+  cr_assert(strstr(out, "replaced") == NULL, "%s", out);
+  free(out);
+  run_mmsim(args, &out);
+  cr_assert(strstr(out, "(execution 2; it replaced the previous timeline") !=
+                NULL,
+            "%s", out);
+  cr_assert(strstr(out, "--exec N") != NULL, "%s", out);
+  free(out);
+  free(dir);
+}
+
 Test(cli, version) {
   char *out;
   cr_assert_eq(run_mmsim("--version", &out), 0);
