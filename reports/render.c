@@ -419,6 +419,82 @@ static void draw_spans(timeline *t, gv *v) {
   }
 }
 
+/* Blocked intervals: a hatched box on the waiting thread's lane over the
+   rows it waited through, saying what it waits for and who holds it.  The
+   hatching is a column of short diagonal edges (Graphviz has no pattern
+   fill), at most MAX_HATCH of them per box. */
+#define BLOCK_COLOR "#b23b3b"
+#define HATCH_STEP 7.0
+#define MAX_HATCH 400
+static void draw_blocks(timeline *t, gv *v) {
+  char name[48];
+  for (int k = 0; k < t->nblocks; k++) {
+    const tl_block *bl = &t->blocks[k];
+    double x0 = lane_x(t, bl->tid) + EV_X0, x1 = lane_x(t, bl->tid) + EV_X1;
+    double y0 = t->ev[bl->r0].y - t->ev[bl->r0].h / 2,
+           y1 = t->ev[bl->r1].y + t->ev[bl->r1].h / 2;
+    strbuf b = {0}, in = {0};
+    sb_printf(&b, "blocked: waits for ");
+    sb_plain(&b, bl->lock);
+    sb_printf(&b, ", held by ");
+    sb_plain(&b, t->th[timeline_lane(t, bl->holder)].name);
+    sb_printf(
+        &b, " since #%" PRId64 "; released at #%" PRId64 ", taken at #%" PRId64,
+        bl->held_from, bl->until, bl->acq);
+    snprintf(name, sizeof name, "block%d", k);
+    Agnode_t *n =
+        gv_node_at(v, name, (x0 + x1) / 2, (y0 + y1) / 2, x1 - x0, y1 - y0);
+    gv_set(n, v->fill, "#fdf1f1");
+    gv_set(n, v->color, BLOCK_COLOR);
+    gv_set(n, v->style, "dashed,filled");
+    gv_set(n, v->cls, "blocked");
+    gv_set(n, v->tip, b.p);
+    gv_set(n, v->label, "");
+    /* the text, beside the hatching */
+    double tx = x0 + 16, tw = x1 - 4 - tx;
+    sb_printf(&in, "<FONT COLOR=\"%s\"><B>blocked</B>: waits for ",
+              BLOCK_COLOR);
+    strbuf l = {0};
+    sb_printf(&l, "%s, held by %s since #%" PRId64, bl->lock,
+              t->th[timeline_lane(t, bl->holder)].name, bl->held_from);
+    int lines = wrap(&in, l.p, (size_t)(tw / CHAR_W) - 16);
+    sb_printf(&in, "</FONT>");
+    b.n = 0;
+    html_left(&b, tw, in.p);
+    double th = 11.0 * lines + 4;
+    if (th > y1 - y0)
+      th = y1 - y0;
+    snprintf(name, sizeof name, "blocktext%d", k);
+    n = gv_node_at(v, name, tx + tw / 2, y0 + th / 2 + 1, tw, th);
+    gv_set(n, v->shape, "plaintext");
+    gv_set(n, v->style, "");
+    gv_set(n, v->fsize, "8");
+    gv_set(n, v->cls, "blocked-text");
+    gv_set_html(v, n, v->label, b.p);
+    /* the hatching: "/" strokes down the box's left edge */
+    int m = 0;
+    for (double y = y0 + HATCH_STEP; y <= y1 && m < MAX_HATCH;
+         y += HATCH_STEP, m++) {
+      char a[48], z[48];
+      snprintf(a, sizeof a, "hatch%d_%da", k, m);
+      snprintf(z, sizeof z, "hatch%d_%dz", k, m);
+      Agnode_t *na = gv_node_at(v, a, x0 + 2, y - 1, 0.1, 0.1);
+      Agnode_t *nz2 = gv_node_at(v, z, x0 + 10, y - HATCH_STEP + 1, 0.1, 0.1);
+      gv_set(na, v->shape, "point");
+      gv_set(nz2, v->shape, "point");
+      gv_set(na, v->style, "invis");
+      gv_set(nz2, v->style, "invis");
+      Agedge_t *e = agedge(v->g, na, nz2, a, 1);
+      gv_set(e, v->ecolor, BLOCK_COLOR);
+      gv_set(e, v->ehead, "none");
+      gv_set(e, v->ecls, "hatch");
+    }
+    free(l.p);
+    free(in.p);
+    free(b.p);
+  }
+}
+
 /* The label of shown event 'i' (into 'in', HTML) in a box of width 'w':
    "fn: op obj before→after" wrapped, then "#seq · ts ns · +dur".  Returns
    the box's height. */
@@ -598,6 +674,14 @@ static void draw_legend(timeline *t, gv *v, const frame *f, double top) {
     legend_text(v, k++, x + 62, y, "took the lock held there");
     y += 16;
   }
+  if (t->nblocks) {
+    n = gv_node_at(v, "legendblocked", x + 29, y, 46, 12);
+    gv_set(n, v->fill, "#fdf1f1");
+    gv_set(n, v->color, BLOCK_COLOR);
+    gv_set(n, v->style, "dashed,filled");
+    legend_text(v, k++, x + 62, y, "blocked: waiting for a lock");
+    y += 16;
+  }
   for (int d = 1; d <= 2; d++) {
     snprintf(name, sizeof name, "legenddepth%d", d);
     n = gv_node_at(v, name, x + 29 + d * 5, y, 46 - d * 10, 12);
@@ -751,6 +835,7 @@ static int draw(timeline *t, const char *out, const char *format, char *err,
   draw_lanes(t, &v, &f);
   draw_ruler(t, &v, &f);
   draw_spans(t, &v);
+  draw_blocks(t, &v);
   draw_events(t, &v);
   draw_legend(t, &v, &f, draw_violation(t, &v, &f));
   draw_flows(t, &v);

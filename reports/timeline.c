@@ -488,6 +488,60 @@ static int load_spans(reader *r) {
   return 0;
 }
 
+/* Blocked intervals, derived from the log: a thread whose next step after
+   'prev' acquires a lock (L, Ls) that another thread held and released
+   in between waited for it from the later of 'prev' and the holder's
+   acquisition to the release (the engine grants no step of a thread
+   whose lock is taken).  One row per acquisition: the holder that
+   released last.  Two shared holds do not conflict. */
+static const char blocks_sql[] =
+    "WITH ev AS (SELECT seq, tid, LAG(seq) OVER (PARTITION BY tid"
+    "            ORDER BY seq) AS prev FROM event WHERE exec_id = ?1),"
+    " acq AS (SELECT a.seq, ev.tid, s.str AS lock, a.kind,"
+    "         coalesce(ev.prev, -1) AS prev FROM access a"
+    "         JOIN ev ON ev.seq = a.seq JOIN string s ON s.id = a.obj"
+    "         WHERE a.exec_id = ?1 AND a.kind IN ('L', 'Ls'))"
+    " SELECT acq.tid, acq.lock, h.tid, h.acquire_seq, h.release_seq,"
+    "        max(acq.prev, h.acquire_seq) + 1, acq.seq"
+    " FROM acq JOIN v_lock_hold h ON h.exec_id = ?1 AND h.lock = acq.lock"
+    "  AND h.tid <> acq.tid AND h.release_seq < acq.seq"
+    "  AND h.release_seq > acq.prev AND NOT (acq.kind = 'Ls' AND h.kind = 'Ls')"
+    " ORDER BY acq.seq, h.release_seq DESC, h.tid";
+
+/* Phase 3: the blocked intervals that overlap the shown rows. */
+static int load_blocks(reader *r) {
+  timeline *t = r->t;
+  sqlite3_stmt *st;
+  if (!t->nev)
+    return 0;
+  if (prepare(r, blocks_sql, t->exec_id, &st) < 0)
+    return -1;
+  int64_t last_acq = -1;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    tl_block b = {.tid = sqlite3_column_int(st, 0),
+                  .holder = sqlite3_column_int(st, 2),
+                  .held_from = sqlite3_column_int64(st, 3),
+                  .until = sqlite3_column_int64(st, 4),
+                  .from = sqlite3_column_int64(st, 5),
+                  .acq = sqlite3_column_int64(st, 6)};
+    if (b.acq == last_acq)
+      continue; /* an earlier release of the same wait */
+    last_acq = b.acq;
+    int64_t r0 = timeline_row_at_or_after(t, b.from);
+    int64_t r1 = timeline_row_at_or_after(t, b.until + 1) - 1;
+    if (r0 > r1)
+      continue; /* no shown row inside */
+    b.r0 = (int)r0;
+    b.r1 = (int)r1;
+    b.lock = col_dup(st, 1);
+    t->blocks =
+        sb_xrealloc(t->blocks, (size_t)(t->nblocks + 1) * sizeof *t->blocks);
+    t->blocks[t->nblocks++] = b;
+  }
+  sqlite3_finalize(st);
+  return 0;
+}
+
 /* The last write (W or A access) at or before the violating step of each
    object the violation names: the steps the slice always keeps. */
 static const char last_writers_sql[] =
@@ -522,7 +576,7 @@ int timeline_load(timeline *t, const char *dbpath, const render_opts *o,
       (!timeline_slice_needs_accesses(t, limit, o->full) ||
        (load_accesses(&r) == 0 && load_last_writers(&r) == 0))) {
     timeline_slice(t, limit, o->full);
-    if (load_events(&r) == 0 && load_spans(&r) == 0)
+    if (load_events(&r) == 0 && load_spans(&r) == 0 && load_blocks(&r) == 0)
       rc = 0;
   }
   if (r.db)
@@ -547,6 +601,8 @@ void timeline_free(timeline *t) {
     free(t->spans[s].name);
   for (int i = 0; i < t->nlocks; i++)
     free(t->locks[i]);
+  for (int i = 0; i < t->nblocks; i++)
+    free(t->blocks[i].lock);
   /* every block the model owns */
   void *blocks[] = {t->outcome, t->schedule, t->trace_hash, t->note,
                     t->title,   t->scenario, t->variant,    t->knobs,

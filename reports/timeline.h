@@ -47,6 +47,15 @@ typedef struct tl_span { /* a lock hold overlapping the shown rows */
   int slot;              /* bar position: set by the renderer's layout */
 } tl_span;
 
+typedef struct tl_block {   /* a thread waiting for a lock another holds */
+  int tid;                  /* the waiter */
+  char *lock;               /* what it waits for */
+  int holder;               /* tid of the holder */
+  int64_t held_from;        /* the holder's acquire seq */
+  int64_t from, until, acq; /* first waiting seq, the release, the grant */
+  int r0, r1;               /* first and last shown rows (indexes in ev[]) */
+} tl_block;
+
 typedef struct timeline {
   /* the execution and its run */
   int64_t exec_id, run_id, ordinal, steps, end_ns, seed;
@@ -85,6 +94,8 @@ typedef struct timeline {
   char slice_note[160];
   tl_span *spans; /* by acquire seq, then lock name */
   int nspans;
+  tl_block *blocks; /* by grant seq */
+  int nblocks;
   char **locks; /* lock names, in order of first shown hold */
   int nlocks;
 } timeline;

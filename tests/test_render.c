@@ -644,6 +644,12 @@ Test(render, three_cpu_run_is_readable) {
   /* lanes */
   cr_assert(strstr(dot, "cpu0: p1 load 0x10000") != NULL);
   cr_assert(strstr(dot, "cpu2: dio_write data page=0") != NULL);
+  /* cpu2 waits at #39..#40 for the pte lock cpu0 took at #38 */
+  dot_attr(dot, "block0", "tooltip", buf, sizeof buf);
+  cr_assert(eq(str, buf,
+               "blocked: waits for p1.ptl, held by cpu0 since #38; released "
+               "at #40, taken at #41"));
+  cr_assert(strstr(dot, "blocked: waiting for a lock") != NULL);
   /* the race edge and its legend entry */
   cr_assert(strstr(dot, "class=\"flow from-read\"") != NULL);
   cr_assert(strstr(dot, "from-read (read → overwriting write)") != NULL);
