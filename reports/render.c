@@ -43,6 +43,7 @@
 #include <string.h>
 
 #include "reports/gv.h"
+#include "reports/render_wait.h"
 #include "reports/schema.h"
 #include "reports/strbuf.h"
 #include "reports/timeline.h"
@@ -674,6 +675,26 @@ static void draw_legend(timeline *t, gv *v, const frame *f, double top) {
     legend_text(v, k++, x + 62, y, "took the lock held there");
     y += 16;
   }
+  tl_wait w[SIM_MAX_THREADS];
+  if (deadlock_waits(t, w, SIM_MAX_THREADS)) {
+    n = gv_node_at(v, "legendpending", x + 29, y, 46, 12);
+    gv_set(n, v->fill, "#fff7e0");
+    gv_set(n, v->color, VIOL_COLOR);
+    gv_set(n, v->style, "dashed,filled");
+    legend_text(v, k++, x + 62, y, "pending step of a deadlocked thread");
+    y += 16;
+    Agnode_t *a = gv_node_at(v, "legendwaitA", x + 6, y, 1, 1);
+    Agnode_t *z = gv_node_at(v, "legendwaitZ", x + 52, y, 1, 1);
+    gv_set(a, v->shape, "point");
+    gv_set(z, v->shape, "point");
+    gv_set(a, v->style, "invis");
+    gv_set(z, v->style, "invis");
+    Agedge_t *e = agedge(v->g, a, z, "legendwait", 1);
+    gv_set(e, v->ecolor, VIOL_COLOR);
+    gv_set(e, v->epen, "3");
+    legend_text(v, k++, x + 62, y, "waits for (the deadlock's cycle)");
+    y += 16;
+  }
   if (t->nblocks) {
     n = gv_node_at(v, "legendblocked", x + 29, y, 46, 12);
     gv_set(n, v->fill, "#fdf1f1");
@@ -830,13 +851,15 @@ static int draw(timeline *t, const char *out, const char *format, char *err,
   f.head_h = HEAD_H + 12.0 * (head_lines - 1);
   f.head_y = f.title_h + 8 + f.head_h / 2;
   f.rows_top = f.title_h + 8 + f.head_h + 6;
-  f.bottom = place_rows(t, f.rows_top) + 10;
+  double rows_end = place_rows(t, f.rows_top);
+  f.bottom = rows_end + deadlock_height(t, EV_X1 - EV_X0) + 10;
   place_spans(t);
   draw_lanes(t, &v, &f);
   draw_ruler(t, &v, &f);
   draw_spans(t, &v);
   draw_blocks(t, &v);
   draw_events(t, &v);
+  deadlock_draw(t, &v, rows_end, RULER_W, LANE_W, EV_X0, EV_X1);
   draw_legend(t, &v, &f, draw_violation(t, &v, &f));
   draw_flows(t, &v);
 

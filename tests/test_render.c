@@ -700,3 +700,29 @@ Test(render, header_lists_the_knobs_set) {
   free(dot);
   free(dir);
 }
+
+/* abba's deadlock: each thread's pending lock step drawn below its lane,
+   and the wait-for cycle t0 -> t1 -> t0 between them. */
+Test(render, deadlock_shows_pending_steps_and_the_cycle) {
+  char *dir = test_tmpdir(), args[1400], *out;
+  snprintf(args, sizeof args,
+           "explore scenarios/litmus/abba.scn --jobs 1 --db %s/d.db; %s "
+           "render %s/d.db -o %s/d.dot",
+           dir, MMSIM_BINARY, dir, dir);
+  run_mmsim(args, &out);
+  free(out);
+  char path[600];
+  snprintf(path, sizeof path, "%s/d.dot", dir);
+  char *dot = slurp(path);
+  cr_assert_not_null(dot);
+  static char buf[4096];
+  dot_attr(dot, "pending0", "tooltip", buf, sizeof buf);
+  cr_assert(eq(str, buf, "t0 waits in lock(B) for B held by t1"));
+  dot_attr(dot, "pending1", "tooltip", buf, sizeof buf);
+  cr_assert(eq(str, buf, "t1 waits in lock(A) for A held by t0"));
+  cr_assert(strstr(dot, "pending0 -> pending1") != NULL);
+  cr_assert(strstr(dot, "pending1 -> pending0") != NULL);
+  cr_assert(strstr(dot, "waits for (the deadlock's cycle)") != NULL);
+  free(dot);
+  free(dir);
+}
