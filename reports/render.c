@@ -831,6 +831,43 @@ static void place_spans(timeline *t) {
   free(end);
 }
 
+/* Makes an SVG scale to its window's width: Graphviz writes a fixed
+   width="Wpt" height="Hpt" beside the viewBox; width="100%" (at most W
+   points) lets a browser shrink a wide 3-4 CPU timeline to the screen,
+   the viewBox keeping the proportions. */
+static int fit_width(const char *path, char *err, size_t errlen) {
+  FILE *f = fopen(path, "rb");
+  strbuf b = {0};
+  char chunk[65536];
+  size_t n;
+  while (f && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
+    sb_add(&b, chunk, n);
+  if (f)
+    fclose(f);
+  char *w = b.p ? strstr(b.p, "<svg width=\"") : NULL;
+  char *vb = w ? strstr(w, "viewBox=") : NULL;
+  int rc = 0;
+  if (vb) {
+    double pt = atof(w + 12);
+    f = fopen(path, "wb");
+    if (!f) {
+      snprintf(err, errlen, "%s: cannot rewrite", path);
+      rc = -1;
+    } else {
+      fwrite(b.p, 1, (size_t)(w - b.p), f);
+      fprintf(f,
+              "<svg width=\"100%%\" style=\"max-width:%.0fpt;height:auto\"\n ",
+              pt);
+      fwrite(vb, 1, b.n - (size_t)(vb - b.p), f);
+      rc = fclose(f) ? -1 : 0;
+      if (rc)
+        snprintf(err, errlen, "%s: cannot rewrite", path);
+    }
+  }
+  free(b.p);
+  return rc;
+}
+
 /* Draws 't' into 'out' in Graphviz 'format'; -1 with a message in err. */
 static int draw(timeline *t, const char *out, const char *format, char *err,
                 size_t errlen) {
@@ -863,7 +900,10 @@ static int draw(timeline *t, const char *out, const char *format, char *err,
   draw_legend(t, &v, &f, draw_violation(t, &v, &f));
   draw_flows(t, &v);
 
-  return gv_render(&v, out, format, err, errlen);
+  int rc = gv_render(&v, out, format, err, errlen);
+  if (rc == 0 && !strcmp(format, "svg"))
+    rc = fit_width(out, err, errlen);
+  return rc;
 }
 
 int render_timeline(const char *dbpath, const char *out, const render_opts *o,

@@ -430,6 +430,11 @@ Test(scenarios, database_and_timeline_of_the_prefix_run) {
   char *s = slurp(svg);
   cr_assert_not_null(s);
   cr_assert(strstr(s, "<svg"), "an SVG document");
+  /* it scales to the window's width (a 1600 px screen), the viewBox
+     keeping its proportions */
+  cr_assert(strstr(s, "<svg width=\"100%\" style=\"max-width:") &&
+                strstr(s, "height:auto\"\n viewBox=\"0.00 0.00 "),
+            "an SVG that fits the width");
   cr_assert(strstr(s, ">cpu0: p1 load 0x10000<"), "lane cpu0");
   cr_assert(strstr(s, ">cpu1: dio_write data page=0<"), "lane cpu1");
   cr_assert(strstr(s, "page&#45;mapped&#45;on&#45;remove") ||
