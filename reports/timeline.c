@@ -495,17 +495,20 @@ static int load_spans(reader *r) {
    whose lock is taken).  One row per acquisition: the holder that
    released last.  Two shared holds do not conflict. */
 static const char blocks_sql[] =
-    "WITH ev AS (SELECT seq, tid, LAG(seq) OVER (PARTITION BY tid"
-    "            ORDER BY seq) AS prev FROM event WHERE exec_id = ?1),"
-    " acq AS (SELECT a.seq, ev.tid, s.str AS lock, a.kind,"
-    "         coalesce(ev.prev, -1) AS prev FROM access a"
-    "         JOIN ev ON ev.seq = a.seq JOIN string s ON s.id = a.obj"
-    "         WHERE a.exec_id = ?1 AND a.kind IN ('L', 'Ls'))"
+    "WITH h AS MATERIALIZED (SELECT tid, lock, kind, acquire_seq,"
+    "      release_seq FROM v_lock_hold WHERE exec_id = ?1),"
+    " acq AS MATERIALIZED (SELECT a.seq, e.tid, s.str AS lock, a.kind,"
+    "      coalesce((SELECT max(p.seq) FROM event p WHERE p.exec_id = ?1"
+    "                AND p.seq < a.seq AND p.tid = e.tid), -1) AS prev"
+    "      FROM access a"
+    "      JOIN event e ON e.exec_id = a.exec_id AND e.seq = a.seq"
+    "      JOIN string s ON s.id = a.obj"
+    "      WHERE a.exec_id = ?1 AND a.kind IN ('L', 'Ls'))"
     " SELECT acq.tid, acq.lock, h.tid, h.acquire_seq, h.release_seq,"
     "        max(acq.prev, h.acquire_seq) + 1, acq.seq"
-    " FROM acq JOIN v_lock_hold h ON h.exec_id = ?1 AND h.lock = acq.lock"
-    "  AND h.tid <> acq.tid AND h.release_seq < acq.seq"
-    "  AND h.release_seq > acq.prev AND NOT (acq.kind = 'Ls' AND h.kind = 'Ls')"
+    " FROM acq JOIN h ON h.lock = acq.lock AND h.tid <> acq.tid"
+    "  AND h.release_seq < acq.seq AND h.release_seq > acq.prev"
+    "  AND NOT (acq.kind = 'Ls' AND h.kind = 'Ls')"
     " ORDER BY acq.seq, h.release_seq DESC, h.tid";
 
 /* Phase 3: the blocked intervals that overlap the shown rows. */
