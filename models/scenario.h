@@ -211,6 +211,10 @@ int scn_parse_string(const char *name, const char *text, scenario *s, char *err,
                      size_t errlen);
 
 const char *scn_op_name(enum scn_op_kind k);
+/* What thread 't' does, its operations as written after its label and
+   joined by "; ", delays left out: "p1 load 0x10000".  Cut to 'n'. */
+const char *scn_thread_describe(const scenario *s, const scn_thread *t,
+                                char *buf, size_t n);
 
 /* The gup or pin operation by which thread 'th' holds the page at (mm,
    addr) after its first 'nops' operations, or NULL (scn_ops.c). */

@@ -575,6 +575,74 @@ static int parse_delay(scn_lex *lx, const scenario *s, scn_op *op) {
 }
 
 /* ------------------------------------------------------------------------ */
+/* Descriptions: a thread's operations as the scenario wrote them             */
+
+/* Appends one operation, as written after the thread's label, to buf at
+ *len (bounded by n). */
+static void describe_op(const scenario *s, const scn_op *op, char *buf,
+                        size_t n, size_t *len) {
+#define PUT(...)                                                               \
+  do {                                                                         \
+    if (*len < n)                                                              \
+      *len += (size_t)snprintf(buf + *len, n - *len, __VA_ARGS__);             \
+  } while (0)
+  const char *kw = scn_op_name(op->kind);
+  if (ops[op->kind].after_mm) {
+    PUT("%s %s 0x%" PRIx64, s->mms[op->mm].name, kw, op->addr);
+    if (op->kind == SCN_MPROTECT)
+      PUT(" %s", op->arg == SCN_PROT_NONE   ? "none"
+                 : op->arg == SCN_PROT_READ ? "r"
+                                            : "rw");
+    if (op->kind == SCN_MSYNC)
+      PUT(" %s", op->arg == SCN_MS_SYNC ? "sync" : "async");
+    if (op->kind == SCN_FOLLOW_PAGE)
+      PUT("%s%s%s", op->arg & SCN_FOLL_GET ? " get" : "",
+          op->arg & SCN_FOLL_TOUCH ? " touch" : "",
+          op->arg & SCN_FOLL_WRITE ? " write" : "");
+    if (op->npages > 1)
+      PUT(" pages=%" PRIu32, op->npages);
+    return;
+  }
+  switch (op->kind) {
+  case SCN_DELAY:
+    PUT("delay %" PRIu64, op->ns);
+    break;
+  case SCN_SYNC:
+    PUT("sync");
+    break;
+  case SCN_TRUNCATE:
+    PUT("truncate %s %" PRIu64, s->files[op->file].name, op->size);
+    break;
+  case SCN_DIO_WRITE:
+  case SCN_PUNCH:
+  case SCN_RELEASE:
+    PUT("%s %s page=%" PRIu32, kw, s->files[op->file].name, op->page);
+    if (op->npages > 1)
+      PUT(" pages=%" PRIu32, op->npages);
+    break;
+  default: /* FILE operand only */
+    PUT("%s %s", kw, s->files[op->file].name);
+    break;
+  }
+#undef PUT
+}
+
+const char *scn_thread_describe(const scenario *s, const scn_thread *t,
+                                char *buf, size_t n) {
+  assert(n > 0);
+  size_t len = 0;
+  buf[0] = 0;
+  for (int i = 0; i < t->nops; i++) {
+    if (t->ops[i].kind == SCN_DELAY)
+      continue; /* timing, not what the thread does */
+    if (len && len < n)
+      len += (size_t)snprintf(buf + len, n - len, "; ");
+    describe_op(s, &t->ops[i], buf, n, &len);
+  }
+  return buf;
+}
+
+/* ------------------------------------------------------------------------ */
 /* Thread lines                                                               */
 
 int scn_is_thread_label(scn_tok t) {

@@ -71,17 +71,18 @@ static const char *const stmt_sql[ST__COUNT] = {
         "INSERT INTO string(str) VALUES (?1) ON CONFLICT(str) DO NOTHING",
     [ST_STR_SELECT] = "SELECT id FROM string WHERE str = ?1",
     [ST_RUN] = "INSERT INTO run(mode, scenario_path, title, variant, knobs,"
-               " policy, seed, ncpus, expect, mmsim_version)"
-               " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-    [ST_THREAD] = "INSERT INTO thread(run_id, tid, name, cpu)"
-                  " VALUES (?1, ?2, ?3, ?4)",
+               " policy, seed, ncpus, expect, mmsim_version, knobs_set)"
+               " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    [ST_THREAD] = "INSERT INTO thread(run_id, tid, name, cpu, description)"
+                  " VALUES (?1, ?2, ?3, ?4, ?5)",
     [ST_EXEC_ORDINAL] = "SELECT COALESCE(MAX(ordinal), 0) + 1 FROM execution"
                         " WHERE run_id = ?1",
     [ST_EXEC_INSERT] = "INSERT INTO execution(run_id, ordinal, outcome)"
                        " VALUES (?1, ?2, 'incomplete')",
     [ST_EXEC_UPDATE] = "UPDATE execution SET outcome = ?2, schedule = ?3,"
                        " steps = ?4, end_ns = ?5, trace_hash = ?6,"
-                       " state_hash = ?7, note = ?8 WHERE id = ?1",
+                       " state_hash = ?7, note = ?8, counterexample = ?9"
+                       " WHERE id = ?1",
     [ST_FLOW] = "INSERT OR IGNORE INTO flow(exec_id, from_seq, to_seq, kind,"
                 " obj) VALUES (?1, ?2, ?3, ?4, ?5)",
     [ST_VIOLATION] = "INSERT INTO violation(exec_id, kind, seq, message,"
@@ -114,6 +115,7 @@ typedef struct objname {
 
 struct rlog {
   sqlite3 *db;
+  int counterexample; /* the open execution re-runs a counterexample */
   sqlite3_stmt *st[ST__COUNT];
   sqlite3_stmt *ev_many, *ev_one; /* RLOG_EVBUF event rows, one */
   sqlite3_stmt *ac_many, *ac_one; /* RLOG_ACBUF access rows, one */
@@ -529,6 +531,7 @@ int64_t rlog_run_begin(rlog *l, const rlog_run_info *ri) {
   sqlite3_bind_int(st, 8, ri->ncpus);
   bind_text(st, 9, ri->expect);
   bind_text(st, 10, MMSIM_VERSION);
+  bind_text(st, 11, ri->knobs_set);
   if (run_stmt(l, ST_RUN) < 0)
     return -1;
   int64_t run_id = sqlite3_last_insert_rowid(l->db);
@@ -538,6 +541,10 @@ int64_t rlog_run_begin(rlog *l, const rlog_run_info *ri) {
     sqlite3_bind_int(st, 2, i);
     bind_text(st, 3, ri->thread_names[i]);
     sqlite3_bind_int(st, 4, ri->thread_cpus[i]);
+    bind_text(st, 5,
+              ri->thread_descs && ri->thread_descs[i] && *ri->thread_descs[i]
+                  ? ri->thread_descs[i]
+                  : NULL);
     if (run_stmt(l, ST_THREAD) < 0)
       return -1;
   }
@@ -636,7 +643,7 @@ static void obs_flow(void *arg, uint64_t from_seq, uint64_t to_seq,
   rlog *l = arg;
   assert(l->exec_id);
   assert(from_seq < to_seq); /* an arrow points forward in time */
-  assert(kind <= SIM_FLOW_WAKEUP);
+  assert(kind < SIM_FLOW__COUNT);
   if (l->failed)
     return;
   int64_t o = obj_name(l, obj, NULL);
@@ -680,6 +687,11 @@ static int insert_violation(rlog *l, const sim_result *r) {
   return run_stmt(l, ST_VIOLATION);
 }
 
+void rlog_exec_counterexample(rlog *l) {
+  assert(l->exec_id); /* rlog_exec_begin first */
+  l->counterexample = 1;
+}
+
 int rlog_exec_end(rlog *l, const sim_result *r, const char *schedule,
                   const char *note) {
   assert(l->exec_id); /* rlog_exec_begin first */
@@ -708,6 +720,8 @@ int rlog_exec_end(rlog *l, const sim_result *r, const char *schedule,
   bind_text(st, 6, th);
   bind_text(st, 7, sh);
   bind_text(st, 8, note && *note ? note : NULL);
+  sqlite3_bind_int(st, 9, l->counterexample);
+  l->counterexample = 0;
   if (rc == 0)
     rc = run_stmt(l, ST_EXEC_UPDATE);
   if (rc == 0 && r->outcome == SIM_VIOLATION)

@@ -27,14 +27,19 @@ typedef struct rlog_run_info {
   const char *mode; /* "run", "replay", "explore", "bench" */
   const char *scenario_path;
   const char *title;
-  const char *variant; /* preset name, e.g. "2.6.20" */
-  const char *knobs;   /* effective knobs, "name=on,name=off,..." */
-  const char *policy;  /* "timed", "random", "replay", ... */
+  const char *variant;   /* preset name, e.g. "2.6.20" */
+  const char *knobs;     /* effective knobs, "name=on,name=off,..." */
+  const char *knobs_set; /* those that differ from the variant's preset,
+                            same form; "" none, NULL unknown (litmus) */
+  const char *policy;    /* "timed", "random", "replay", ... */
   uint64_t seed;
   int ncpus;
   int nthreads;
   const char *const *thread_names; /* [nthreads] */
   const int *thread_cpus;          /* [nthreads] */
+  const char *const *thread_descs; /* [nthreads] what each does, e.g.
+                                      "p1 load 0x10000"; NULL or NULL
+                                      entries: none */
   const char *expect;              /* "clean" or "violation KIND" */
 } rlog_run_info;
 
@@ -54,6 +59,9 @@ int64_t rlog_exec_begin(rlog *l, int64_t run_id, rlog_namer namer,
                         void *namer_arg);
 /* The observer that records the current execution's events and flows. */
 const sim_observer *rlog_observer(rlog *l);
+/* Marks the open execution as the re-run of a counterexample an
+   exploration found (execution.counterexample = 1). */
+void rlog_exec_counterexample(rlog *l);
 /* Stores the outcome, schedule string, hashes and violation; commits.
    'note' is free text (e.g. a replay divergence), may be NULL. */
 int rlog_exec_end(rlog *l, const sim_result *r, const char *schedule,

@@ -99,6 +99,35 @@ static void write_holds(strbuf *b, const timeline *t, int *first) {
   }
 }
 
+/* Blocked intervals (reports/timeline.c derives them) as async slices on
+   the waiter's track, from the end of its previous step to the release
+   it waited for; ids after the lock holds'. */
+static void write_blocks(strbuf *b, const timeline *t, int *first) {
+  for (int k = 0; k < t->nblocks; k++) {
+    const tl_block *bl = &t->blocks[k];
+    const tl_event *from = event_of(t, bl->from), *to = event_of(t, bl->until);
+    if (!from || !to)
+      continue;
+    for (int end = 0; end < 2; end++) {
+      comma(b, first);
+      sb_printf(b,
+                "{\"ph\":\"%s\",\"pid\":1,\"tid\":%d,\"cat\":\"blocked\","
+                "\"id\":%d,\"name\":",
+                end ? "e" : "b", bl->tid, t->nspans + k + 1);
+      strbuf n = {0};
+      sb_printf(&n, "blocked on %s", bl->lock);
+      sb_json(b, n.p);
+      free(n.p);
+      sb_puts(b, ",\"ts\":");
+      us(b, end ? to->ts + to->dur : from->ts);
+      if (!end)
+        sb_printf(b, ",\"args\":{\"holder tid\":%d,\"held since\":%" PRId64 "}",
+                  bl->holder, bl->held_from);
+      sb_puts(b, "}");
+    }
+  }
+}
+
 static void write_flows(strbuf *b, const timeline *t, int *first) {
   for (int64_t i = 0; i < t->nflows; i++) {
     const tl_flow *fl = &t->flows[i];
@@ -154,6 +183,7 @@ int perfetto_export(const char *dbpath, int64_t exec_id, const char *out,
   }
   write_steps(&b, &t, &first);
   write_holds(&b, &t, &first);
+  write_blocks(&b, &t, &first);
   write_flows(&b, &t, &first);
   if (t.has_viol) {
     const tl_event *v = event_of(&t, t.vseq);

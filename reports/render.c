@@ -43,6 +43,7 @@
 #include <string.h>
 
 #include "reports/gv.h"
+#include "reports/render_wait.h"
 #include "reports/schema.h"
 #include "reports/strbuf.h"
 #include "reports/timeline.h"
@@ -57,9 +58,10 @@
 #define BAR_X 308.0  /* first lock bar, from the lane's left edge */
 #define BAR_W 7.0
 #define BAR_STEP 11.0
-#define MAX_SLOTS 4 /* lock bars side by side per lane */
-#define ROW_H 34.0  /* one step */
-#define EV_H 28.0
+#define MAX_SLOTS 4  /* lock bars side by side per lane */
+#define ROW_H 34.0   /* one step */
+#define EV_H 28.0    /* a box with one line of text */
+#define LINE_H 11.0  /* each further line */
 #define GAP_H 14.0   /* extra space where the slice skips steps */
 #define HEAD_H 36.0  /* lane headers */
 #define SIDE_W 320.0 /* legend and violation column */
@@ -76,14 +78,22 @@ static const struct flow_style {
     [SIM_FLOW_READS_FROM] = {"#2e7d32", "dashed", "1.3",
                              "reads-from (write → read)"},
     [SIM_FLOW_WAKEUP] = {"#b35900", "dotted", "2.2", "wakeup (write → waiter)"},
+    [SIM_FLOW_FROM_READ] = {"#c2185b", "dashed", "2.0",
+                            "from-read (read → overwriting write)"},
 };
-#define NFLOW_STYLES (SIM_FLOW_WAKEUP + 1)
+_Static_assert(sizeof flow_styles / sizeof flow_styles[0] == SIM_FLOW__COUNT,
+               "one style per flow kind");
+#define NFLOW_STYLES (SIM_FLOW__COUNT)
 
+/* Lock bars: one colour per lock of the picture (locks are numbered in
+   order of their first shown hold), none repeated up to NPALETTE locks:
+   Dark2 then Set1 of ColorBrewer, with the yellows darkened for text. */
 static const char *const lock_palette[] = {
-    "#1b9e77", "#d95f02", "#7570b3", "#e7298a",
-    "#66a61e", "#e6ab02", "#a6761d", "#666666",
+    "#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#b8860b",
+    "#a6761d", "#666666", "#e41a1c", "#377eb8", "#984ea3", "#00a0a0",
+    "#8b0000", "#4d4d00", "#ff7f00", "#1a1a80",
 };
-#define NPALETTE 8
+#define NPALETTE 16
 
 static const char *const depth_fill[] = {"#ffffff", "#eef3fb", "#dde7f7",
                                          "#cbdaf2"};
@@ -101,25 +111,54 @@ static void html_left(strbuf *b, double w, const char *inner) {
             (int)w, inner);
 }
 
-/* Appends "<B>bold</B>rest" cut to 'budget' points, with an ellipsis where
-   it is cut: the bold part keeps at most 60% of the room if both do not
-   fit.  'cw' is the glyph width of the rest. */
-static void fit_line(strbuf *b, const char *bold, const char *rest,
+#define WRAP_BREAKS " ;,(>" /* where a wrapped line may end */
+#define WRAP_ALL 1000       /* lines: never cut */
+
+/* Appends 's' as HTML wrapped into lines of 'width' characters, never cut;
+   returns the number of lines. */
+static int wrap(strbuf *b, const char *s, size_t width) {
+  size_t n0 = b->n;
+  sb_html_wrap(b, s, width ? width : 1, WRAP_BREAKS, WRAP_ALL);
+  int lines = 1;
+  for (const char *p = b->p ? b->p + n0 : ""; (p = strstr(p, "<BR")); p++)
+    lines++;
+  return lines;
+}
+
+/* Appends "<B>bold</B>rest" wrapped into 'budget' points, never cut: the
+   rest starts after the bold part and continues on lines of its own.
+   'cw' is the glyph width of the rest.  Returns the number of lines. */
+static int wrap_line(strbuf *b, const char *bold, const char *rest,
                      double budget, double cw) {
-  size_t nb = bold ? u8len(bold) : 0, nr = u8len(rest);
-  size_t fb = nb, fr = nr;
-  if (nb * BOLD_W + nr * cw > budget) {
-    if (nb * BOLD_W > 0.6 * budget)
-      fb = (size_t)(0.6 * budget / BOLD_W);
-    double left = budget - (double)(fb < nb ? fb : nb) * BOLD_W;
-    fr = left > cw ? (size_t)(left / cw) : 1;
-  }
+  size_t nb = bold ? u8len(bold) : 0, full = (size_t)(budget / cw);
+  int lines = 1;
   if (nb) {
     sb_printf(b, "<B>");
-    sb_html(b, bold, fb < nb ? fb : 0);
+    lines = wrap(b, bold, (size_t)(budget / BOLD_W));
     sb_printf(b, "</B>");
   }
-  sb_html(b, rest, fr < nr ? fr : 0);
+  double used = (double)(nb % (size_t)(budget / BOLD_W)) * BOLD_W;
+  size_t first = used < budget ? (size_t)((budget - used) / cw) : 0;
+  size_t take = strlen(rest); /* bytes */
+  if (u8len(rest) > first) {  /* the first piece ends at an ASCII break
+                                 within 'first' bytes, or is empty */
+    size_t k = first < take ? first : take;
+    for (take = 0; k > 0 && !take; k--)
+      if (strchr(WRAP_BREAKS, rest[k - 1]))
+        take = k;
+  }
+  strbuf head = {0};
+  sb_add(&head, rest, take);
+  sb_html(b, head.p ? head.p : "", 0);
+  free(head.p);
+  const char *tail = rest + take;
+  while (*tail == ' ')
+    tail++;
+  if (*tail) {
+    sb_printf(b, "<BR ALIGN=\"LEFT\"/>");
+    lines += wrap(b, tail, full);
+  }
+  return lines;
 }
 
 static const char *nz(const char *s) {
@@ -134,11 +173,21 @@ static void values(strbuf *b, const tl_event *e) {
 }
 
 typedef struct frame { /* where things go */
-  double total_w, title_h, head_y, rows_top, bottom, side_x;
+  double total_w, title_h, head_y, head_h, rows_top, bottom, side_x;
 } frame;
 
 static double lane_x(const timeline *t, int tid) {
   return RULER_W + timeline_lane(t, tid) * LANE_W;
+}
+
+/* The knobs for the header: only those that differ from the variant's
+   preset (all of them for a log that does not say which). */
+static void knobs_text(const timeline *t, strbuf *l) {
+  if (t->knobs_set)
+    sb_printf(l, *t->knobs_set ? " · knobs set: %s" : " · preset knobs",
+              t->knobs_set);
+  else if (t->knobs && *t->knobs)
+    sb_printf(l, " · knobs %s", t->knobs);
 }
 
 static void draw_title(timeline *t, gv *v, frame *f) {
@@ -146,48 +195,58 @@ static void draw_title(timeline *t, gv *v, frame *f) {
   strbuf b = {0}, in = {0};
   int lines = 0;
   sb_printf(&in, "<FONT POINT-SIZE=\"16\"><B>");
-  sb_html(&in, t->title ? t->title : "(untitled)", cols / 2);
+  int big = wrap(&in, t->title ? t->title : "(untitled)", cols / 2);
   sb_printf(&in, "</B></FONT><BR ALIGN=\"LEFT\"/>");
+  if (t->has_viol) { /* the verdict first, where the eye lands */
+    sb_printf(&in, "<FONT COLOR=\"%s\" POINT-SIZE=\"12\"><B>violation ",
+              VIOL_COLOR);
+    sb_html(&in, t->vkind, 0);
+    sb_printf(&in, " at step #%" PRId64, t->vseq);
+    if (t->viol_ev >= 0) {
+      const tl_event *e = &t->ev[t->viol_ev];
+      sb_printf(&in, " on ");
+      sb_html(&in, t->th[timeline_lane(t, e->tid)].name, 0);
+      sb_printf(&in, " (%" PRId64 " ns): the red box below", e->ts);
+    } else {
+      sb_printf(&in, " (not in the log)");
+    }
+    sb_printf(&in, "</B></FONT><BR ALIGN=\"LEFT\"/><FONT COLOR=\"%s\">",
+              VIOL_COLOR);
+    lines += 2 + wrap(&in, nz(t->vmsg), cols);
+    sb_printf(&in, "</FONT><BR ALIGN=\"LEFT\"/>");
+  } else {
+    sb_printf(&in, "outcome: <B>");
+    sb_html(&in, t->outcome ? t->outcome : "?", 0);
+    sb_printf(&in, "</B>");
+    if (t->note) {
+      sb_printf(&in, " · ");
+      sb_html(&in, t->note, 0);
+    }
+    sb_printf(&in, "<BR ALIGN=\"LEFT\"/>");
+    lines += 1 + (t->note ? (int)(u8len(t->note) / cols) : 0);
+  }
   strbuf l = {0};
-  sb_printf(&l, "%s · variant %s%s%s · policy %s · seed %" PRId64,
+  sb_printf(&l, "%s · variant %s",
             t->scenario ? t->scenario : "(no scenario file)",
-            t->variant ? t->variant : "-",
-            t->knobs && *t->knobs ? " · knobs " : "", nz(t->knobs),
-            t->policy ? t->policy : "-", t->seed);
-  sb_html(&in, l.p, cols);
+            t->variant ? t->variant : "-");
+  knobs_text(t, &l);
+  sb_printf(&l, " · policy %s · seed %" PRId64, t->policy ? t->policy : "-",
+            t->seed);
+  lines += wrap(&in, l.p, cols);
   sb_printf(&in, "<BR ALIGN=\"LEFT\"/>");
   l.n = 0;
   sb_printf(&l,
             "run %" PRId64 ", execution %" PRId64 " (#%" PRId64
             " of the run) · %" PRId64 " steps · %" PRId64
-            " ns simulated · trace %s",
+            " ns simulated · trace %s · showing %s",
             t->run_id, t->exec_id, t->ordinal, t->steps, t->end_ns,
-            t->trace_hash ? t->trace_hash : "-");
-  sb_html(&in, l.p, cols);
+            t->trace_hash ? t->trace_hash : "-", t->slice_note);
+  lines += wrap(&in, l.p, cols);
   sb_printf(&in, "<BR ALIGN=\"LEFT\"/>");
-  lines += 3;
-  if (t->has_viol) {
-    sb_printf(&in, "<FONT COLOR=\"%s\"><B>violation ", VIOL_COLOR);
-    sb_html(&in, t->vkind, 48);
-    sb_printf(&in, "</B></FONT> at step #%" PRId64 ": ", t->vseq);
-    sb_html(&in, t->vmsg, cols > 40 ? cols - 40 : cols);
-  } else {
-    sb_printf(&in, "outcome: <B>");
-    sb_html(&in, t->outcome ? t->outcome : "?", 32);
-    sb_printf(&in, "</B>");
-    if (t->note) {
-      sb_printf(&in, " · ");
-      sb_html(&in, t->note, cols / 2);
-    }
-  }
-  sb_printf(&in, "<BR ALIGN=\"LEFT\"/>showing %s<BR ALIGN=\"LEFT\"/>",
-            t->slice_note);
-  lines += 2;
   if (t->has_viol && t->note) {
     sb_printf(&in, "note: ");
-    sb_html(&in, t->note, cols);
+    lines += wrap(&in, t->note, cols);
     sb_printf(&in, "<BR ALIGN=\"LEFT\"/>");
-    lines++;
   }
   /* The schedule in a monospace font (6 pt a glyph at 10 pt, with some
      room), after the 10 characters of "schedule: ". */
@@ -195,11 +254,11 @@ static void draw_title(timeline *t, gv *v, frame *f) {
   const char *sched = t->schedule && *t->schedule ? t->schedule : "(none)";
   size_t mono = (size_t)((f->total_w - 20) / 6.3) - 12;
   size_t n = u8len(sched);
-  lines += (int)((n + mono - 1) / mono < 8 ? (n + mono - 1) / mono : 8);
-  sb_html_wrap(&in, sched, mono, ".", 8);
+  lines += (int)((n + mono - 1) / mono);
+  sb_html_wrap(&in, sched, mono, ".", WRAP_ALL);
   sb_printf(&in, "</FONT>");
   html_left(&b, f->total_w - 20, in.p);
-  f->title_h = 24 + 13.0 * lines + 6;
+  f->title_h = 6 + 20.0 * big + 13.0 * lines + 8;
   Agnode_t *nd = gv_node_at(v, "title", f->total_w / 2, f->title_h / 2,
                             f->total_w - 10, f->title_h);
   gv_set(nd, v->shape, "plaintext");
@@ -212,8 +271,23 @@ static void draw_title(timeline *t, gv *v, frame *f) {
   free(l.p);
 }
 
+/* A lane's header: "cpu0: p1 load 0x10000" (the thread and what it does),
+   wrapped; returns the number of lines. */
+static int lane_title(const tl_thread *th, strbuf *b) {
+  size_t cols = (size_t)((LANE_W - 30) / 6.0);
+  strbuf l = {0};
+  sb_printf(&l, "%s", th->name);
+  if (th->desc)
+    sb_printf(&l, ": %s", th->desc);
+  sb_printf(b, "<B>");
+  int lines = wrap(b, l.p, cols);
+  sb_printf(b, "</B>");
+  free(l.p);
+  return lines;
+}
+
 static void draw_lanes(timeline *t, gv *v, const frame *f) {
-  double top = f->head_y - HEAD_H / 2;
+  double top = f->head_y - f->head_h / 2;
   for (int i = 0; i < t->nth; i++) {
     const tl_thread *th = &t->th[i];
     double x = RULER_W + i * LANE_W;
@@ -229,16 +303,16 @@ static void draw_lanes(timeline *t, gv *v, const frame *f) {
     gv_set(n, v->tip, b.p);
 
     snprintf(name, sizeof name, "head%d", th->tid);
-    n = gv_node_at(v, name, x + LANE_W / 2, f->head_y, LANE_W - 20, HEAD_H - 8);
+    n = gv_node_at(v, name, x + LANE_W / 2, f->head_y, LANE_W - 20,
+                   f->head_h - 8);
     gv_set(n, v->fill, "#e4e4e4");
     gv_set(n, v->color, "#9a9a9a");
     gv_set(n, v->fsize, "11");
     gv_set(n, v->cls, "lane-head");
     gv_set(n, v->tip, b.p);
     b.n = 0;
-    sb_printf(&b, "<B>");
-    sb_html(&b, th->name, (size_t)((LANE_W - 30) / 6.5));
-    sb_printf(&b, "</B><BR/><FONT POINT-SIZE=\"8\">thread %d", th->tid);
+    lane_title(th, &b);
+    sb_printf(&b, "<BR/><FONT POINT-SIZE=\"8\">thread %d", th->tid);
     if (th->cpu >= 0)
       sb_printf(&b, " · cpu %d", th->cpu);
     sb_printf(&b, "</FONT>");
@@ -248,8 +322,8 @@ static void draw_lanes(timeline *t, gv *v, const frame *f) {
 }
 
 static void draw_ruler(timeline *t, gv *v, const frame *f) {
-  Agnode_t *n =
-      gv_node_at(v, "ruler", RULER_W / 2, f->head_y, RULER_W - 8, HEAD_H - 8);
+  Agnode_t *n = gv_node_at(v, "ruler", RULER_W / 2, f->head_y, RULER_W - 8,
+                           f->head_h - 8);
   gv_set(n, v->shape, "plaintext");
   gv_set(n, v->style, "");
   gv_set(n, v->fsize, "8");
@@ -274,7 +348,7 @@ static void draw_ruler(timeline *t, gv *v, const frame *f) {
       snprintf(name, sizeof name, "gap%" PRId64, i);
       snprintf(text, sizeof text, "⋮ %" PRId64 " step%s", skipped,
                skipped == 1 ? "" : "s");
-      double y = ev->y - ROW_H / 2 - GAP_H / 2;
+      double y = ev->y - (ev->h + ROW_H - EV_H) / 2 - GAP_H / 2;
       n = gv_node_at(v, name, (RULER_W - 12) / 2, y, RULER_W - 14, GAP_H);
       gv_set(n, v->shape, "plaintext");
       gv_set(n, v->style, "");
@@ -305,7 +379,8 @@ static void draw_spans(timeline *t, gv *v) {
     const tl_span *sp = &t->spans[s];
     const char *col = lock_palette[sp->lock % NPALETTE];
     double bx = lane_x(t, sp->tid) + BAR_X + sp->slot * BAR_STEP;
-    double y0 = t->ev[sp->r0].y - EV_H / 2, y1 = t->ev[sp->r1].y + EV_H / 2;
+    double y0 = t->ev[sp->r0].y - t->ev[sp->r0].h / 2,
+           y1 = t->ev[sp->r1].y + t->ev[sp->r1].h / 2;
     snprintf(name, sizeof name, "hold%d", s);
     Agnode_t *n =
         gv_node_at(v, name, bx + BAR_W / 2, (y0 + y1) / 2, BAR_W, y1 - y0);
@@ -323,22 +398,142 @@ static void draw_spans(timeline *t, gv *v) {
     gv_set(n, v->tip, b.p);
 
     double lx = bx + BAR_W + 2, lw = lane_x(t, sp->tid) + LANE_W - 6 - lx;
+    strbuf in = {0}, tip = {0};
+    int nl = 1;
+    size_t cols = (size_t)(lw / 4.2);
+    sb_html_wrap(&in, sp->name, cols ? cols : 1, "._>", WRAP_ALL);
+    for (const char *p = in.p; (p = strstr(p, "<BR")); p++)
+      nl++;
     snprintf(name, sizeof name, "holdname%d", s);
-    n = gv_node_at(v, name, lx + lw / 2, y0 + 5, lw, 10);
+    n = gv_node_at(v, name, lx + lw / 2, y0 + 4.5 * nl, lw, 9.0 * nl);
     gv_set(n, v->shape, "plaintext");
     gv_set(n, v->style, "");
     gv_set(n, v->fsize, "7");
     gv_set(n, v->fcolor, col);
     gv_set(n, v->cls, "lock-name");
     gv_set(n, v->tip, b.p);
-    b.n = 0;
-    strbuf in = {0};
-    sb_html(&in, sp->name, (size_t)(lw / 4.2));
-    html_left(&b, lw, in.p);
-    gv_set_html(v, n, v->label, b.p);
+    html_left(&tip, lw, in.p);
+    gv_set_html(v, n, v->label, tip.p);
+    free(tip.p);
     free(in.p);
     free(b.p);
   }
+}
+
+/* Blocked intervals: a hatched box on the waiting thread's lane over the
+   rows it waited through, saying what it waits for and who holds it.  The
+   hatching is a column of short diagonal edges (Graphviz has no pattern
+   fill), at most MAX_HATCH of them per box. */
+#define BLOCK_COLOR "#b23b3b"
+#define HATCH_STEP 7.0
+#define MAX_HATCH 400
+static void draw_blocks(timeline *t, gv *v) {
+  char name[48];
+  for (int k = 0; k < t->nblocks; k++) {
+    const tl_block *bl = &t->blocks[k];
+    double x0 = lane_x(t, bl->tid) + EV_X0, x1 = lane_x(t, bl->tid) + EV_X1;
+    double y0 = t->ev[bl->r0].y - t->ev[bl->r0].h / 2,
+           y1 = t->ev[bl->r1].y + t->ev[bl->r1].h / 2;
+    strbuf b = {0}, in = {0};
+    sb_printf(&b, "blocked: waits for ");
+    sb_plain(&b, bl->lock);
+    sb_printf(&b, ", held by ");
+    sb_plain(&b, t->th[timeline_lane(t, bl->holder)].name);
+    sb_printf(
+        &b, " since #%" PRId64 "; released at #%" PRId64 ", taken at #%" PRId64,
+        bl->held_from, bl->until, bl->acq);
+    snprintf(name, sizeof name, "block%d", k);
+    Agnode_t *n =
+        gv_node_at(v, name, (x0 + x1) / 2, (y0 + y1) / 2, x1 - x0, y1 - y0);
+    gv_set(n, v->fill, "#fdf1f1");
+    gv_set(n, v->color, BLOCK_COLOR);
+    gv_set(n, v->style, "dashed,filled");
+    gv_set(n, v->cls, "blocked");
+    gv_set(n, v->tip, b.p);
+    gv_set(n, v->label, "");
+    /* the text, beside the hatching */
+    double tx = x0 + 16, tw = x1 - 4 - tx;
+    sb_printf(&in, "<FONT COLOR=\"%s\"><B>blocked</B>: waits for ",
+              BLOCK_COLOR);
+    strbuf l = {0};
+    sb_printf(&l, "%s, held by %s since #%" PRId64, bl->lock,
+              t->th[timeline_lane(t, bl->holder)].name, bl->held_from);
+    int lines = wrap(&in, l.p, (size_t)(tw / CHAR_W) - 16);
+    sb_printf(&in, "</FONT>");
+    b.n = 0;
+    html_left(&b, tw, in.p);
+    double th = 11.0 * lines + 4;
+    if (th > y1 - y0)
+      th = y1 - y0;
+    snprintf(name, sizeof name, "blocktext%d", k);
+    n = gv_node_at(v, name, tx + tw / 2, y0 + th / 2 + 1, tw, th);
+    gv_set(n, v->shape, "plaintext");
+    gv_set(n, v->style, "");
+    gv_set(n, v->fsize, "8");
+    gv_set(n, v->cls, "blocked-text");
+    gv_set_html(v, n, v->label, b.p);
+    /* the hatching: "/" strokes down the box's left edge */
+    int m = 0;
+    for (double y = y0 + HATCH_STEP; y <= y1 && m < MAX_HATCH;
+         y += HATCH_STEP, m++) {
+      char a[48], z[48];
+      snprintf(a, sizeof a, "hatch%d_%da", k, m);
+      snprintf(z, sizeof z, "hatch%d_%dz", k, m);
+      Agnode_t *na = gv_node_at(v, a, x0 + 2, y - 1, 0.1, 0.1);
+      Agnode_t *nz2 = gv_node_at(v, z, x0 + 10, y - HATCH_STEP + 1, 0.1, 0.1);
+      gv_set(na, v->shape, "point");
+      gv_set(nz2, v->shape, "point");
+      gv_set(na, v->style, "invis");
+      gv_set(nz2, v->style, "invis");
+      Agedge_t *e = agedge(v->g, na, nz2, a, 1);
+      gv_set(e, v->ecolor, BLOCK_COLOR);
+      gv_set(e, v->ehead, "none");
+      gv_set(e, v->ecls, "hatch");
+    }
+    free(l.p);
+    free(in.p);
+    free(b.p);
+  }
+}
+
+/* The label of shown event 'i' (into 'in', HTML) in a box of width 'w':
+   "fn: op obj before→after" wrapped, then "#seq · ts ns · +dur".  Returns
+   the box's height. */
+static double event_label(const timeline *t, int64_t i, double w, strbuf *in) {
+  const tl_event *e = &t->ev[i];
+  int viol = i == t->viol_ev;
+  strbuf vals = {0}, rest = {0};
+  values(&vals, e);
+  if (e->fn)
+    sb_printf(&rest, ": ");
+  sb_printf(&rest, "%s", nz(e->op));
+  if (e->obj)
+    sb_printf(&rest, " %s", e->obj);
+  if (vals.n)
+    sb_printf(&rest, " %s", vals.p);
+  if (viol)
+    sb_printf(in, "<FONT COLOR=\"%s\"><B>", VIOL_COLOR);
+  int lines = wrap_line(in, e->fn, rest.p ? rest.p : "", w - 10,
+                        viol ? BOLD_W : CHAR_W);
+  if (viol)
+    sb_printf(in, "</B></FONT>");
+  sb_printf(in,
+            "<BR ALIGN=\"LEFT\"/><FONT POINT-SIZE=\"7\" COLOR=\"#555555\">"
+            "#%" PRId64 " · %" PRId64 " ns · +%" PRId64 "</FONT>",
+            e->seq, e->ts, e->dur);
+  if (e->depth)
+    sb_printf(in,
+              "<FONT POINT-SIZE=\"7\" COLOR=\"#555555\"> · depth "
+              "%d</FONT>",
+              e->depth);
+  free(vals.p);
+  free(rest.p);
+  return EV_H + LINE_H * (lines - 1);
+}
+
+static double event_w(const tl_event *e) {
+  int ind = e->depth < MAX_INDENT ? e->depth : MAX_INDENT;
+  return EV_X1 - EV_X0 - ind * INDENT;
 }
 
 static void draw_events(timeline *t, gv *v) {
@@ -346,11 +541,9 @@ static void draw_events(timeline *t, gv *v) {
   for (int64_t i = 0; i < t->nev; i++) {
     const tl_event *e = &t->ev[i];
     int viol = i == t->viol_ev, held = i == t->held_ev;
-    int ind = e->depth < MAX_INDENT ? e->depth : MAX_INDENT;
-    double x0 = lane_x(t, e->tid) + EV_X0 + ind * INDENT;
-    double x1 = lane_x(t, e->tid) + EV_X1, w = x1 - x0;
+    double x1 = lane_x(t, e->tid) + EV_X1, w = event_w(e), x0 = x1 - w;
     snprintf(name, sizeof name, "e%" PRId64, e->seq);
-    Agnode_t *n = gv_node_at(v, name, (x0 + x1) / 2, e->y, w, EV_H);
+    Agnode_t *n = gv_node_at(v, name, (x0 + x1) / 2, e->y, w, e->h);
     snprintf(name, sizeof name, "ev%" PRId64, e->seq);
     gv_set(n, v->id, name);
     gv_set(n, v->cls, viol ? "event violation" : held ? "event held" : "event");
@@ -359,31 +552,9 @@ static void draw_events(timeline *t, gv *v) {
     gv_set(n, v->color, viol ? VIOL_COLOR : held ? HELD_COLOR : "#5a6b85");
     gv_set(n, v->pen, viol || held ? "3" : "1");
 
-    /* line 1: "fn: op obj before→after", cut to the box */
-    strbuf in = {0}, vals = {0}, rest = {0}, b = {0};
+    strbuf in = {0}, vals = {0}, b = {0};
     values(&vals, e);
-    if (e->fn)
-      sb_printf(&rest, ": ");
-    sb_printf(&rest, "%s", nz(e->op));
-    if (e->obj)
-      sb_printf(&rest, " %s", e->obj);
-    if (vals.n)
-      sb_printf(&rest, " %s", vals.p);
-    if (viol)
-      sb_printf(&in, "<FONT COLOR=\"%s\"><B>", VIOL_COLOR);
-    fit_line(&in, e->fn, rest.p ? rest.p : "", w - 10, viol ? BOLD_W : CHAR_W);
-    if (viol)
-      sb_printf(&in, "</B></FONT>");
-    /* line 2: "#seq · ts ns · +dur" */
-    sb_printf(&in,
-              "<BR ALIGN=\"LEFT\"/><FONT POINT-SIZE=\"7\" COLOR=\"#555555\">"
-              "#%" PRId64 " · %" PRId64 " ns · +%" PRId64 "</FONT>",
-              e->seq, e->ts, e->dur);
-    if (e->depth)
-      sb_printf(&in,
-                "<FONT POINT-SIZE=\"7\" COLOR=\"#555555\"> · depth "
-                "%d</FONT>",
-                e->depth);
+    event_label(t, i, w, &in);
     html_left(&b, w - 6, in.p);
     gv_set_html(v, n, v->label, b.p);
 
@@ -409,7 +580,6 @@ static void draw_events(timeline *t, gv *v) {
     gv_set(n, v->tip, b.p);
     free(in.p);
     free(vals.p);
-    free(rest.p);
     free(b.p);
   }
 }
@@ -460,9 +630,9 @@ static void legend_text(gv *v, int k, double x, double y, const char *html) {
   free(b.p);
 }
 
-/* Returns the legend's bottom. */
-static double draw_legend(timeline *t, gv *v, const frame *f) {
-  double x = f->side_x, y = f->head_y;
+/* The legend, from 'top' down the side column. */
+static void draw_legend(timeline *t, gv *v, const frame *f, double top) {
+  double x = f->side_x, y = top + 8;
   char name[32];
   int k = 0;
   Agnode_t *n = gv_node_at(v, "legend", x + 40, y, 80, 16);
@@ -505,6 +675,34 @@ static double draw_legend(timeline *t, gv *v, const frame *f) {
     legend_text(v, k++, x + 62, y, "took the lock held there");
     y += 16;
   }
+  tl_wait w[SIM_MAX_THREADS];
+  if (deadlock_waits(t, w, SIM_MAX_THREADS)) {
+    n = gv_node_at(v, "legendpending", x + 29, y, 46, 12);
+    gv_set(n, v->fill, "#fff7e0");
+    gv_set(n, v->color, VIOL_COLOR);
+    gv_set(n, v->style, "dashed,filled");
+    legend_text(v, k++, x + 62, y, "pending step of a deadlocked thread");
+    y += 16;
+    Agnode_t *a = gv_node_at(v, "legendwaitA", x + 6, y, 1, 1);
+    Agnode_t *z = gv_node_at(v, "legendwaitZ", x + 52, y, 1, 1);
+    gv_set(a, v->shape, "point");
+    gv_set(z, v->shape, "point");
+    gv_set(a, v->style, "invis");
+    gv_set(z, v->style, "invis");
+    Agedge_t *e = agedge(v->g, a, z, "legendwait", 1);
+    gv_set(e, v->ecolor, VIOL_COLOR);
+    gv_set(e, v->epen, "3");
+    legend_text(v, k++, x + 62, y, "waits for (the deadlock's cycle)");
+    y += 16;
+  }
+  if (t->nblocks) {
+    n = gv_node_at(v, "legendblocked", x + 29, y, 46, 12);
+    gv_set(n, v->fill, "#fdf1f1");
+    gv_set(n, v->color, BLOCK_COLOR);
+    gv_set(n, v->style, "dashed,filled");
+    legend_text(v, k++, x + 62, y, "blocked: waiting for a lock");
+    y += 16;
+  }
   for (int d = 1; d <= 2; d++) {
     snprintf(name, sizeof name, "legenddepth%d", d);
     n = gv_node_at(v, name, x + 29 + d * 5, y, 46 - d * 10, 12);
@@ -526,53 +724,48 @@ static double draw_legend(timeline *t, gv *v, const frame *f) {
     gv_set(n, v->fill, col);
     gv_set(n, v->color, col);
     strbuf b = {0};
-    sb_html(&b, t->locks[i], 32);
-    sb_printf(&b, " held (bar beside the lane)");
+    sb_html(&b, t->locks[i], 0);
+    sb_printf(&b, " held");
     legend_text(v, k++, x + 62, y, b.p);
     free(b.p);
   }
-  if (t->nlocks > 16) {
-    legend_text(v, k++, x + 62, y, "… more locks");
-    y += 16;
-  }
-  return y;
+  if (t->nlocks > 16)
+    legend_text(v, k++, x + 62, y, "and more locks (colours repeat)");
 }
 
-static void draw_violation(timeline *t, gv *v, const frame *f,
-                           double legend_bottom) {
+/* The violation box at the top of the side column, with a dashed arrow
+   to the violating step; returns its bottom (the lanes' top if none). */
+static double draw_violation(timeline *t, gv *v, const frame *f) {
+  double top = f->head_y - f->head_h / 2;
   if (!t->has_viol)
-    return;
+    return top;
   double w = SIDE_W - 20;
   size_t cols = (size_t)(w / 5.6);
   strbuf in = {0}, b = {0};
   sb_printf(&in,
             "<FONT COLOR=\"%s\" POINT-SIZE=\"12\"><B>violation: ", VIOL_COLOR);
-  sb_html(&in, t->vkind, cols);
+  int lines = wrap(&in, t->vkind, cols * 5 / 6);
   sb_printf(&in, "</B></FONT><BR ALIGN=\"LEFT\"/>");
-  sb_html_wrap(&in, nz(t->vmsg), cols, " ;,", 12);
-  int lines = 2 + (int)(u8len(nz(t->vmsg)) / (cols * 3 / 4) + 1);
-  if (lines > 14)
-    lines = 14;
+  lines += wrap(&in, nz(t->vmsg), cols) + 1;
   sb_printf(&in, "<BR ALIGN=\"LEFT\"/><FONT POINT-SIZE=\"8\">at step #%" PRId64,
             t->vseq);
   if (t->viol_ev >= 0) {
     const tl_event *e = &t->ev[t->viol_ev];
     sb_printf(&in, " on ");
-    sb_html(&in, t->th[timeline_lane(t, e->tid)].name, 40);
+    sb_html(&in, t->th[timeline_lane(t, e->tid)].name, 0);
   } else {
     sb_printf(&in, " (not in the log)");
   }
   if (t->vobjs && strcmp(t->vobjs, "[]")) {
-    sb_printf(&in, "<BR ALIGN=\"LEFT\"/>objects: ");
-    sb_html(&in, t->vobjs, cols);
-    lines++;
+    sb_printf(&in, "<BR ALIGN=\"LEFT\"/>");
+    strbuf o = {0};
+    sb_printf(&o, "objects: %s", t->vobjs);
+    lines += wrap(&in, o.p, (size_t)(cols * 1.3));
+    free(o.p);
   }
   sb_printf(&in, "</FONT>");
   html_left(&b, w - 16, in.p);
-  double h = 14.0 * lines + 16;
-  double y = t->viol_ev >= 0 ? t->ev[t->viol_ev].y : f->rows_top + h / 2;
-  if (y - h / 2 < legend_bottom + 16)
-    y = legend_bottom + 16 + h / 2;
+  double h = 13.0 * lines + 18, y = top + h / 2;
   Agnode_t *n = gv_node_at(v, "violation", f->side_x + w / 2, y, w, h);
   gv_set(n, v->fill, "#fff0f0");
   gv_set(n, v->color, VIOL_COLOR);
@@ -592,18 +785,24 @@ static void draw_violation(timeline *t, gv *v, const frame *f,
   }
   free(in.p);
   free(b.p);
+  return top + h;
 }
 
-/* Row positions; returns the bottom of the last row. */
+/* Row positions and heights (a long label wraps onto more lines);
+   returns the bottom of the last row. */
 static double place_rows(timeline *t, double top) {
   double y = top;
   int64_t prev = -1;
   for (int64_t i = 0; i < t->nev; i++) {
-    if (t->ev[i].seq > prev + 1)
+    strbuf in = {0};
+    tl_event *e = &t->ev[i];
+    e->h = event_label(t, i, event_w(e), &in);
+    free(in.p);
+    if (e->seq > prev + 1)
       y += GAP_H;
-    t->ev[i].y = y + ROW_H / 2;
-    y += ROW_H;
-    prev = t->ev[i].seq;
+    e->y = y + (e->h + ROW_H - EV_H) / 2;
+    y += e->h + ROW_H - EV_H;
+    prev = e->seq;
   }
   return t->nev ? y : y + ROW_H;
 }
@@ -632,6 +831,43 @@ static void place_spans(timeline *t) {
   free(end);
 }
 
+/* Makes an SVG scale to its window's width: Graphviz writes a fixed
+   width="Wpt" height="Hpt" beside the viewBox; width="100%" (at most W
+   points) lets a browser shrink a wide 3-4 CPU timeline to the screen,
+   the viewBox keeping the proportions. */
+static int fit_width(const char *path, char *err, size_t errlen) {
+  FILE *f = fopen(path, "rb");
+  strbuf b = {0};
+  char chunk[65536];
+  size_t n;
+  while (f && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
+    sb_add(&b, chunk, n);
+  if (f)
+    fclose(f);
+  char *w = b.p ? strstr(b.p, "<svg width=\"") : NULL;
+  char *vb = w ? strstr(w, "viewBox=") : NULL;
+  int rc = 0;
+  if (vb) {
+    double pt = atof(w + 12);
+    f = fopen(path, "wb");
+    if (!f) {
+      snprintf(err, errlen, "%s: cannot rewrite", path);
+      rc = -1;
+    } else {
+      fwrite(b.p, 1, (size_t)(w - b.p), f);
+      fprintf(f,
+              "<svg width=\"100%%\" style=\"max-width:%.0fpt;height:auto\"\n ",
+              pt);
+      fwrite(vb, 1, b.n - (size_t)(vb - b.p), f);
+      rc = fclose(f) ? -1 : 0;
+      if (rc)
+        snprintf(err, errlen, "%s: cannot rewrite", path);
+    }
+  }
+  free(b.p);
+  return rc;
+}
+
 /* Draws 't' into 'out' in Graphviz 'format'; -1 with a message in err. */
 static int draw(timeline *t, const char *out, const char *format, char *err,
                 size_t errlen) {
@@ -642,19 +878,32 @@ static int draw(timeline *t, const char *out, const char *format, char *err,
     f.total_w = 760;
   f.side_x = RULER_W + t->nth * LANE_W + 16;
   draw_title(t, &v, &f);
-  f.head_y = f.title_h + 8 + HEAD_H / 2;
-  f.rows_top = f.title_h + 8 + HEAD_H + 6;
-  f.bottom = place_rows(t, f.rows_top) + 10;
+  int head_lines = 1;
+  for (int i = 0; i < t->nth; i++) {
+    strbuf b = {0};
+    int n = lane_title(&t->th[i], &b);
+    head_lines = n > head_lines ? n : head_lines;
+    free(b.p);
+  }
+  f.head_h = HEAD_H + 12.0 * (head_lines - 1);
+  f.head_y = f.title_h + 8 + f.head_h / 2;
+  f.rows_top = f.title_h + 8 + f.head_h + 6;
+  double rows_end = place_rows(t, f.rows_top);
+  f.bottom = rows_end + deadlock_height(t, EV_X1 - EV_X0) + 10;
   place_spans(t);
   draw_lanes(t, &v, &f);
   draw_ruler(t, &v, &f);
   draw_spans(t, &v);
+  draw_blocks(t, &v);
   draw_events(t, &v);
-  double lb = draw_legend(t, &v, &f);
-  draw_violation(t, &v, &f, lb);
+  deadlock_draw(t, &v, rows_end, RULER_W, LANE_W, EV_X0, EV_X1);
+  draw_legend(t, &v, &f, draw_violation(t, &v, &f));
   draw_flows(t, &v);
 
-  return gv_render(&v, out, format, err, errlen);
+  int rc = gv_render(&v, out, format, err, errlen);
+  if (rc == 0 && !strcmp(format, "svg"))
+    rc = fit_width(out, err, errlen);
+  return rc;
 }
 
 int render_timeline(const char *dbpath, const char *out, const render_opts *o,

@@ -35,6 +35,7 @@ const char schema_sql[] =
     "  title         TEXT,\n"
     "  variant       TEXT,\n"
     "  knobs         TEXT,\n"
+    "  knobs_set     TEXT,\n"
     "  policy        TEXT,\n"
     "  seed          INTEGER,\n"
     "  ncpus         INTEGER NOT NULL,\n"
@@ -46,6 +47,7 @@ const char schema_sql[] =
     "  tid    INTEGER NOT NULL,\n"
     "  name   TEXT NOT NULL,\n"
     "  cpu    INTEGER NOT NULL,\n"
+    "  description TEXT,\n"
     "  PRIMARY KEY (run_id, tid)\n"
     ") WITHOUT ROWID;\n"
     "CREATE TABLE execution (\n"
@@ -61,6 +63,7 @@ const char schema_sql[] =
     "  trace_hash TEXT,\n"
     "  state_hash TEXT,\n"
     "  note       TEXT,\n"
+    "  counterexample INTEGER NOT NULL DEFAULT 0,\n"
     "  UNIQUE (run_id, ordinal)\n"
     ");\n"
     "CREATE TABLE event (\n"
@@ -91,7 +94,7 @@ const char schema_sql[] =
     "  from_seq INTEGER NOT NULL,\n"
     "  to_seq   INTEGER NOT NULL,\n"
     "  kind     TEXT NOT NULL CHECK (kind IN\n"
-    "             ('lock', 'reads-from', 'wakeup')),\n"
+    "             ('lock', 'reads-from', 'wakeup', 'from-read')),\n"
     "  obj      INTEGER NOT NULL,\n"
     "  PRIMARY KEY (exec_id, to_seq, from_seq, kind, obj)\n"
     ") WITHOUT ROWID;\n"
@@ -167,7 +170,13 @@ const char schema_sql[] =
     "       lk.next_seq AS release_seq, lk.end_ts AS held_from,\n"
     "       lk.next_end AS held_until, lk.next_end - lk.end_ts AS hold_ns\n"
     "FROM lk JOIN string s ON s.id = lk.obj\n"
-    "WHERE lk.kind IN ('L', 'Ls', 'T') AND lk.next_kind IN ('U', 'Us');\n";
+    "WHERE lk.kind IN ('L', 'Ls', 'T') AND lk.next_kind IN ('U', 'Us');\n"
+    "CREATE VIEW v_execution AS\n"
+    "SELECT x.*, r.mode, r.variant,\n"
+    "       CASE WHEN x.counterexample THEN 'counterexample'\n"
+    "            WHEN r.mode = 'explore' THEN 'explored'\n"
+    "            ELSE r.mode END AS origin\n"
+    "FROM execution x JOIN run r ON r.id = x.run_id;\n";
 
 const char *const schema_access_kind[SIM_OP__COUNT] = {
     [SIM_OP_READ] = "R",
@@ -182,10 +191,11 @@ const char *const schema_access_kind[SIM_OP__COUNT] = {
     [SIM_OP_UNLOCK_ANY] = "Ua",
 };
 
-const char *const schema_flow_kind[SIM_FLOW_WAKEUP + 1] = {
+const char *const schema_flow_kind[SIM_FLOW__COUNT] = {
     [SIM_FLOW_LOCK] = "lock",
     [SIM_FLOW_READS_FROM] = "reads-from",
     [SIM_FLOW_WAKEUP] = "wakeup",
+    [SIM_FLOW_FROM_READ] = "from-read",
 };
 
 static int name_index(const char *const *names, int n, const char *k) {
@@ -200,7 +210,7 @@ int schema_access_op(const char *k) {
 }
 
 int schema_flow_index(const char *k) {
-  return name_index(schema_flow_kind, SIM_FLOW_WAKEUP + 1, k);
+  return name_index(schema_flow_kind, SIM_FLOW__COUNT, k);
 }
 
 const char *schema_outcome_name(enum sim_outcome o) {

@@ -20,7 +20,7 @@
 #include "sim/sim.h"
 
 #define RLOG_APP_ID 0x6d6d7369 /* "mmsi": PRAGMA application_id */
-#define RLOG_SCHEMA_VERSION 2  /* PRAGMA user_version */
+#define RLOG_SCHEMA_VERSION 3  /* PRAGMA user_version */
 
 /* The CREATE TABLE and CREATE VIEW statements of version
    RLOG_SCHEMA_VERSION, without the PRAGMAs. */
@@ -29,8 +29,9 @@ extern const char schema_sql[];
 /* access.kind for each enum sim_op: "R", "W", "L", "Ls", "T", "U", "Us",
    "Wait", "A". */
 extern const char *const schema_access_kind[SIM_OP__COUNT];
-/* flow.kind for each enum sim_flow_kind: "lock", "reads-from", "wakeup". */
-extern const char *const schema_flow_kind[SIM_FLOW_WAKEUP + 1];
+/* flow.kind for each enum sim_flow_kind: "lock", "reads-from", "wakeup",
+   "from-read". */
+extern const char *const schema_flow_kind[SIM_FLOW__COUNT];
 
 /* The enum sim_op stored as access.kind 'k', or -1 if unknown. */
 int schema_access_op(const char *k);

@@ -22,6 +22,14 @@
 ** stores to one object carry no flow).  The search is breadth-first from
 ** the violating step over predecessors sorted by seq, latest first.
 **
+** Whatever the limit, the slice keeps the last writer (a W or A access at
+** or before the violating step) of each object the violation names, and
+** the sources of the from-read flows into those writers: the reads the
+** racing write overwrote.  Those are the two halves of the race, often on
+** two CPUs (the faulting CPU's set_pte_at and the truncating CPU's
+** i_size write), and the nearest-first search alone could spend the
+** whole limit on the violating thread's own past.
+**
 ** Without a violation, or when the violating step is not in the log, the
 ** last 'limit' events are shown.  slice_note says which, for the title.
 **
@@ -104,10 +112,39 @@ static int64_t causal_slice(timeline *t, int64_t vi, int limit) {
     last[tid] = i;
     threads |= 1u << tid;
   }
-  int64_t *queue = sb_xrealloc(NULL, (size_t)limit * sizeof *queue);
+  int64_t *queue = sb_xrealloc(NULL, (size_t)t->nall * sizeof *queue);
   int64_t head = 0, tail = 0, taken = 1;
   queue[tail++] = vi;
   t->shown[vi] = 1;
+  /* Always kept, even past the limit: the last writer of each object
+     the violation names and the reads it overwrote (its from-read
+     sources), whatever their distance from the violating step. */
+  for (int w = 0; w < t->nwriters; w++) {
+    int64_t seeds[1 + MAX_FLOWS_IN];
+    int ns = 0;
+    int64_t i = timeline_find_seq(t, t->writers[w]);
+    if (i < 0)
+      continue;
+    seeds[ns++] = i;
+    int64_t lo = timeline_lower_bound(t->flows, t->nflows, sizeof *t->flows,
+                                      offsetof(tl_flow, to), t->writers[w]);
+    for (; lo < t->nflows && t->flows[lo].to == t->writers[w] &&
+           ns < 1 + MAX_FLOWS_IN;
+         lo++) {
+      int64_t j = t->flows[lo].kind == SIM_FLOW_FROM_READ
+                      ? timeline_find_seq(t, t->flows[lo].from)
+                      : -1;
+      if (j >= 0)
+        seeds[ns++] = j;
+    }
+    for (int k = 0; k < ns; k++) {
+      if (t->shown[seeds[k]])
+        continue;
+      t->shown[seeds[k]] = 1;
+      taken++;
+      queue[tail++] = seeds[k];
+    }
+  }
   while (head < tail && taken < limit) {
     int64_t i = queue[head++], preds[MAX_PREDS];
     int np = 0;

@@ -249,14 +249,14 @@ static int load_exec(reader *r) {
   timeline *t = r->t;
   sqlite3_stmt *st;
   int64_t *ints[] = {&t->run_id, &t->ordinal, &t->steps, &t->end_ns, &t->seed};
-  char **texts[] = {&t->outcome, &t->schedule, &t->trace_hash,
-                    &t->note,    &t->title,    &t->scenario,
-                    &t->variant, &t->knobs,    &t->policy};
+  char **texts[] = {&t->outcome, &t->schedule, &t->trace_hash, &t->note,
+                    &t->title,   &t->scenario, &t->variant,    &t->knobs,
+                    &t->policy,  &t->knobs_set};
   enum { NINTS = sizeof ints / sizeof *ints };
   if (prepare(r,
               "SELECT x.run_id, x.ordinal, x.steps, x.end_ns, r.seed,"
               " x.outcome, x.schedule, x.trace_hash, x.note, r.title,"
-              " r.scenario_path, r.variant, r.knobs, r.policy"
+              " r.scenario_path, r.variant, r.knobs, r.policy, r.knobs_set"
               " FROM execution x JOIN run r ON r.id = x.run_id WHERE x.id = ?1",
               t->exec_id, &st) < 0)
     return -1;
@@ -288,7 +288,8 @@ static int load_exec(reader *r) {
     return -1;
 
   if (prepare(r,
-              "SELECT tid, name, cpu FROM thread WHERE run_id = ?1"
+              "SELECT tid, name, cpu, description FROM thread"
+              " WHERE run_id = ?1"
               " ORDER BY tid",
               t->run_id, &st) < 0)
     return -1;
@@ -296,7 +297,8 @@ static int load_exec(reader *r) {
     t->th = sb_xrealloc(t->th, (size_t)(t->nth + 1) * sizeof *t->th);
     t->th[t->nth++] = (tl_thread){.tid = sqlite3_column_int(st, 0),
                                   .name = col_dup(st, 1),
-                                  .cpu = sqlite3_column_int(st, 2)};
+                                  .cpu = sqlite3_column_int(st, 2),
+                                  .desc = col_dup(st, 3)};
   }
   sqlite3_finalize(st);
   return 0;
@@ -564,6 +566,86 @@ static int load_spans(reader *r) {
   return 0;
 }
 
+/* Blocked intervals, derived from the log: a thread whose next step after
+   'prev' acquires a lock (L, Ls) that another thread held and released
+   in between waited for it from the later of 'prev' and the holder's
+   acquisition to the release (the engine grants no step of a thread
+   whose lock is taken).  One row per acquisition: the holder that
+   released last.  Two shared holds do not conflict. */
+static const char blocks_sql[] =
+    "WITH h AS MATERIALIZED (SELECT tid, lock, kind, acquire_seq,"
+    "      release_seq FROM v_lock_hold WHERE exec_id = ?1),"
+    " acq AS MATERIALIZED (SELECT a.seq, e.tid, s.str AS lock, a.kind,"
+    "      coalesce((SELECT max(p.seq) FROM event p WHERE p.exec_id = ?1"
+    "                AND p.seq < a.seq AND p.tid = e.tid), -1) AS prev"
+    "      FROM access a"
+    "      JOIN event e ON e.exec_id = a.exec_id AND e.seq = a.seq"
+    "      JOIN string s ON s.id = a.obj"
+    "      WHERE a.exec_id = ?1 AND a.kind IN ('L', 'Ls'))"
+    " SELECT acq.tid, acq.lock, h.tid, h.acquire_seq, h.release_seq,"
+    "        max(acq.prev, h.acquire_seq) + 1, acq.seq"
+    " FROM acq JOIN h ON h.lock = acq.lock AND h.tid <> acq.tid"
+    "  AND h.release_seq < acq.seq AND h.release_seq > acq.prev"
+    "  AND NOT (acq.kind = 'Ls' AND h.kind = 'Ls')"
+    " ORDER BY acq.seq, h.release_seq DESC, h.tid";
+
+/* Phase 3: the blocked intervals that overlap the shown rows. */
+static int load_blocks(reader *r) {
+  timeline *t = r->t;
+  sqlite3_stmt *st;
+  if (!t->nev)
+    return 0;
+  if (prepare(r, blocks_sql, t->exec_id, &st) < 0)
+    return -1;
+  int64_t last_acq = -1;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    tl_block b = {.tid = sqlite3_column_int(st, 0),
+                  .holder = sqlite3_column_int(st, 2),
+                  .held_from = sqlite3_column_int64(st, 3),
+                  .until = sqlite3_column_int64(st, 4),
+                  .from = sqlite3_column_int64(st, 5),
+                  .acq = sqlite3_column_int64(st, 6)};
+    if (b.acq == last_acq)
+      continue; /* an earlier release of the same wait */
+    last_acq = b.acq;
+    int64_t r0 = timeline_row_at_or_after(t, b.from);
+    int64_t r1 = timeline_row_at_or_after(t, b.until + 1) - 1;
+    if (r0 > r1)
+      continue; /* no shown row inside */
+    b.r0 = (int)r0;
+    b.r1 = (int)r1;
+    b.lock = col_dup(st, 1);
+    t->blocks =
+        sb_xrealloc(t->blocks, (size_t)(t->nblocks + 1) * sizeof *t->blocks);
+    t->blocks[t->nblocks++] = b;
+  }
+  sqlite3_finalize(st);
+  return 0;
+}
+
+/* The last write (W or A access) at or before the violating step of each
+   object the violation names: the steps the slice always keeps. */
+static const char last_writers_sql[] =
+    "SELECT DISTINCT max(a.seq) FROM violation v, json_each(v.objects) j"
+    " JOIN string s ON s.str = j.value"
+    " JOIN access a ON a.exec_id = v.exec_id AND a.obj = s.id"
+    " WHERE v.exec_id = ?1 AND a.kind IN ('W', 'A') AND a.seq <= v.seq"
+    " GROUP BY s.id ORDER BY 1";
+
+static int load_last_writers(reader *r) {
+  timeline *t = r->t;
+  sqlite3_stmt *st;
+  if (prepare(r, last_writers_sql, t->exec_id, &st) < 0)
+    return -1;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    t->writers =
+        sb_xrealloc(t->writers, (size_t)(t->nwriters + 1) * sizeof *t->writers);
+    t->writers[t->nwriters++] = sqlite3_column_int64(st, 0);
+  }
+  sqlite3_finalize(st);
+  return 0;
+}
+
 int timeline_load(timeline *t, const char *dbpath, const render_opts *o,
                   char *err, size_t errlen) {
   assert(dbpath && o && o->slice >= 0);
@@ -573,9 +655,9 @@ int timeline_load(timeline *t, const char *dbpath, const render_opts *o,
   if (open_log(&r) == 0 && pick_exec(&r, o->exec_id) == 0 &&
       load_exec(&r) == 0 && load_skeleton(&r) == 0 &&
       (!timeline_slice_needs_accesses(t, limit, o->full) ||
-       load_accesses(&r) == 0)) {
+       (load_accesses(&r) == 0 && load_last_writers(&r) == 0))) {
     timeline_slice(t, limit, o->full);
-    if (load_events(&r) == 0 && load_spans(&r) == 0)
+    if (load_events(&r) == 0 && load_spans(&r) == 0 && load_blocks(&r) == 0)
       rc = 0;
   }
   if (r.db)
@@ -584,8 +666,10 @@ int timeline_load(timeline *t, const char *dbpath, const render_opts *o,
 }
 
 void timeline_free(timeline *t) {
-  for (int i = 0; i < t->nth; i++)
+  for (int i = 0; i < t->nth; i++) {
     free(t->th[i].name);
+    free(t->th[i].desc);
+  }
   for (int64_t i = 0; i < t->nflows; i++)
     free(t->flows[i].obj);
   for (int64_t i = 0; i < t->nev; i++) {
@@ -598,12 +682,15 @@ void timeline_free(timeline *t) {
     free(t->spans[s].name);
   for (int i = 0; i < t->nlocks; i++)
     free(t->locks[i]);
+  for (int i = 0; i < t->nblocks; i++)
+    free(t->blocks[i].lock);
   /* every block the model owns */
-  void *blocks[] = {
-      t->outcome, t->schedule, t->trace_hash, t->note,  t->title,   t->scenario,
-      t->variant, t->knobs,    t->policy,     t->vkind, t->vmsg,    t->vobjs,
-      t->th,      t->allseq,   t->alltid,     t->acc,   t->acc_off, t->flows,
-      t->shown,   t->ev,       t->spans,      t->locks};
+  void *blocks[] = {t->outcome, t->schedule, t->trace_hash, t->note,
+                    t->title,   t->scenario, t->variant,    t->knobs,
+                    t->policy,  t->vkind,    t->vmsg,       t->vobjs,
+                    t->th,      t->allseq,   t->alltid,     t->acc,
+                    t->acc_off, t->flows,    t->shown,      t->ev,
+                    t->spans,   t->locks,    t->knobs_set};
   for (size_t k = 0; k < sizeof blocks / sizeof *blocks; k++)
     free(blocks[k]);
   *t = (timeline){.viol_ev = -1, .held_ev = -1};

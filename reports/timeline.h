@@ -22,13 +22,14 @@
 typedef struct tl_thread { /* a lane */
   int tid, cpu;            /* cpu -1: a thread the run did not describe */
   char *name;
+  char *desc; /* what it does ("p1 load 0x10000"), NULL if not logged */
 } tl_thread;
 
 typedef struct tl_event { /* a shown event */
   int64_t seq, ts, dur;
   int tid, cpu, depth;
   char *fn, *op, *obj, *before, *after; /* NULL when the column is NULL */
-  double y; /* row centre: set by the renderer's layout */
+  double y, h; /* row centre and box height: set by the renderer */
 } tl_event;
 
 typedef struct tl_flow {
@@ -46,11 +47,21 @@ typedef struct tl_span { /* a lock hold overlapping the shown rows */
   int slot;              /* bar position: set by the renderer's layout */
 } tl_span;
 
+typedef struct tl_block {   /* a thread waiting for a lock another holds */
+  int tid;                  /* the waiter */
+  char *lock;               /* what it waits for */
+  int holder;               /* tid of the holder */
+  int64_t held_from;        /* the holder's acquire seq */
+  int64_t from, until, acq; /* first waiting seq, the release, the grant */
+  int r0, r1;               /* first and last shown rows (indexes in ev[]) */
+} tl_block;
+
 typedef struct timeline {
   /* the execution and its run */
   int64_t exec_id, run_id, ordinal, steps, end_ns, seed;
   char *outcome, *schedule, *trace_hash, *note;
   char *title, *scenario, *variant, *knobs, *policy;
+  char *knobs_set; /* knobs that differ from the preset; NULL unknown */
   int has_viol;
   char *vkind, *vmsg, *vobjs;
   int64_t vseq;
@@ -65,6 +76,10 @@ typedef struct timeline {
      named by their string ids */
   sim_access *acc;
   int64_t *acc_off;
+  /* the last writer of each object the violation names (loaded with the
+     footprints), by seq: a causal slice always shows them */
+  int64_t *writers;
+  int nwriters;
   tl_flow *flows; /* by to_seq, then from_seq descending */
   int64_t nflows;
   /* what is shown */
@@ -79,6 +94,8 @@ typedef struct timeline {
   char slice_note[160];
   tl_span *spans; /* by acquire seq, then lock name */
   int nspans;
+  tl_block *blocks; /* by grant seq */
+  int nblocks;
   char **locks; /* lock names, in order of first shown hold */
   int nlocks;
 } timeline;

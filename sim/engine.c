@@ -364,6 +364,17 @@ static void emit_flow(sim_exec *x, uint64_t from, uint64_t to,
     ob->flow(ob->arg, from, to, k, o);
 }
 
+/* From-read arrows into step 'seq' of 'tid', which writes 'o': from the
+   latest read of 'o' by each other thread since the previous write, in
+   thread order. */
+static void emit_from_read(sim_exec *x, uint64_t seq, int tid, sim_oid o) {
+  uint32_t m = x->rd_mask[o] & ~(1u << tid);
+  for (int u = 0; m; u++, m >>= 1)
+    if (m & 1u)
+      emit_flow(x, x->rd_seq[(size_t)o * SIM_MAX_THREADS + (size_t)u], seq,
+                SIM_FLOW_FROM_READ, o);
+}
+
 /* Closes the open event: runs the per-step checks, then hands the event to
    the observer.  Called by the thread that ran the action. */
 static void emit_event(sim_exec *x) {
@@ -535,6 +546,9 @@ static void grant(sim_exec *x, sim_thread *t) {
       break;
     case SIM_OP_WRITE:
     case SIM_OP_ADD: /* an update: a write for reads-from arrows */
+      if (obs && (x->rd_mask[o] & ~(1u << tid)))
+        emit_from_read(x, seq, tid, o);
+      x->rd_mask[o] = 0;
       x->wr_seq[o] = seq + 1;
       x->wr_tid[o] = (int8_t)tid;
       x->rf_mask[o] = 0;
@@ -548,6 +562,10 @@ static void grant(sim_exec *x, sim_thread *t) {
                   s->acc[i].op == SIM_OP_WAIT ? SIM_FLOW_WAKEUP
                                               : SIM_FLOW_READS_FROM,
                   o);
+      }
+      if (obs) {
+        x->rd_mask[o] |= 1u << tid;
+        x->rd_seq[(size_t)o * SIM_MAX_THREADS + (size_t)tid] = seq;
       }
       break;
     case SIM_OP__COUNT:
@@ -742,8 +760,11 @@ int sim_exec_run(const sim_exec_cfg *cfg, sim_result *r) {
     x->wr_seq = realloc(x->wr_seq, n * sizeof *x->wr_seq);
     x->wr_tid = realloc(x->wr_tid, n);
     x->rf_mask = realloc(x->rf_mask, n * sizeof *x->rf_mask);
+    x->rd_mask = realloc(x->rd_mask, n * sizeof *x->rd_mask);
+    x->rd_seq =
+        realloc(x->rd_seq, (size_t)n * SIM_MAX_THREADS * sizeof *x->rd_seq);
     if (!x->owner || !x->readers || !x->rel_seq || !x->rel_tid || !x->wr_seq ||
-        !x->wr_tid || !x->rf_mask)
+        !x->wr_tid || !x->rf_mask || !x->rd_mask || !x->rd_seq)
       return -1;
     x->nobjs_alloc = n;
   }
@@ -752,6 +773,7 @@ int sim_exec_run(const sim_exec_cfg *cfg, sim_result *r) {
   memset(x->rel_seq, 0, cfg->nobjs * sizeof *x->rel_seq);
   memset(x->wr_seq, 0, cfg->nobjs * sizeof *x->wr_seq);
   memset(x->rf_mask, 0, cfg->nobjs * sizeof *x->rf_mask);
+  memset(x->rd_mask, 0, cfg->nobjs * sizeof *x->rd_mask);
 
   x->cfg = cfg;
   x->r = r;

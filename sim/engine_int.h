@@ -78,6 +78,9 @@ struct sim_exec {
   uint64_t *wr_seq; /* seq+1 of the last write, 0 none */
   int8_t *wr_tid;
   uint32_t *rf_mask; /* threads that already got a reads-from arrow from wr */
+  uint32_t *rd_mask; /* threads that read the object since its last write */
+  uint64_t *rd_seq;  /* [obj * SIM_MAX_THREADS + tid]: seq of tid's latest
+                        such read, valid where rd_mask has tid's bit */
   uint32_t nobjs_alloc;
   /* schedule */
   uint8_t *sched;

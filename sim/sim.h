@@ -369,7 +369,22 @@ typedef struct sim_event {
   const char *before, *after; /* values, "" when none */
 } sim_event;
 
-enum sim_flow_kind { SIM_FLOW_LOCK, SIM_FLOW_READS_FROM, SIM_FLOW_WAKEUP };
+/* Happens-before and anti-dependence arrows, between steps of different
+   threads:
+     LOCK        a release -> the next acquire of the lock;
+     READS_FROM  the last write (or add) -> a read that sees it;
+     WAKEUP      the last write -> a Wait step that observed it;
+     FROM_READ   a read (or Wait) -> the next write (or add) of the object,
+                 which overwrites what the read saw (the race edge:
+                 "reads mapcount 0" -> "writes 1").
+   Each pair of threads gets at most one arrow per object and write. */
+enum sim_flow_kind {
+  SIM_FLOW_LOCK,
+  SIM_FLOW_READS_FROM,
+  SIM_FLOW_WAKEUP,
+  SIM_FLOW_FROM_READ,
+  SIM_FLOW__COUNT
+};
 
 typedef struct sim_observer {
   void *arg;

@@ -87,6 +87,14 @@ Test(perfetto, bundled_counterexample_is_a_valid_trace) {
                                                        "BY k) WHERE s != 1 "
                                                        "OR f != 1"),
       0);
+  /* every flow kind maps to a category: the two from-read race edges */
+  cr_assert_eq(q("SELECT count(*) FROM " EV
+                 " WHERE " F("ph") " = 's' AND " F("cat") " = 'from-read'"),
+               2);
+  cr_assert_eq(q("SELECT count(*) FROM " EV " WHERE " F("ph") " = 's' AND " F(
+                   "cat") " NOT IN ('lock', 'reads-from', 'wakeup', "
+                          "'from-read')"),
+               0);
   /* the violation: one global instant, at step 27 */
   cr_assert_eq(q("SELECT count(*) FROM " EV " WHERE " F("ph") " = 'i' AND " F(
                    "s") " = 'g' AND " F("name") " = 'page-mapped-on-remove' "

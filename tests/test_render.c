@@ -572,3 +572,157 @@ Test(render, errors_are_exact) {
   free(db);
   free(dir);
 }
+
+/* ------------------------------------------- bundled scenarios, drawn */
+
+/* The value of attribute 'attr' of dot node 'node' ("\tNODE\t[..."),
+   copied into buf ("" if none). */
+static const char *dot_attr(const char *dot, const char *node, const char *attr,
+                            char *buf, size_t n) {
+  char key[64];
+  snprintf(key, sizeof key, "\n\t%s\t[", node);
+  const char *p = strstr(dot, key), *end;
+  buf[0] = 0;
+  if (!p || !(end = strstr(p, "];")))
+    return buf;
+  snprintf(key, sizeof key, "%s=", attr);
+  const char *a = strstr(p, key);
+  if (!a || a > end)
+    return buf;
+  a += strlen(key);
+  int q = *a == '"';
+  a += q;
+  const char *html = *a == '<' ? strstr(a, ">>") : NULL; /* an HTML label */
+  size_t k = html ? (size_t)(html + 2 - a) : strcspn(a, q ? "\"" : ",]\n");
+  snprintf(buf, n, "%.*s", (int)(k < n ? k : n - 1), a);
+  return buf;
+}
+
+/* Runs 'scn' (a bundled scenario, or a path) into dir/NAME.db and renders
+   it as dot; returns the dot text. */
+static char *run_and_draw(const char *dir, const char *scn, const char *name) {
+  char args[1400], *out;
+  snprintf(args, sizeof args,
+           "run %s --db %s/%s.db --svg %s/%s.svg --quiet; %s render "
+           "%s/%s.db -o %s/%s.dot",
+           scn, dir, name, dir, name, MMSIM_BINARY, dir, name, dir, name);
+  run_mmsim(args, &out);
+  free(out);
+  char path[600];
+  snprintf(path, sizeof path, "%s/%s.dot", dir, name);
+  char *dot = slurp(path);
+  cr_assert_not_null(dot, "%s", path);
+  return dot;
+}
+
+/* A 3-CPU run at 1600 px: the verdict and a pointer to the step at the
+   top, every value whole, lanes that say what each thread does, one
+   colour per lock, only the knobs that differ from the preset. */
+Test(render, three_cpu_run_is_readable) {
+  char *dir = test_tmpdir();
+  char *dot = run_and_draw(dir, "scenarios/fault-invalidate-3cpu.scn", "r3");
+  static char buf[65536];
+  char col[64];
+  /* no value, name or message cut with an ellipsis */
+  cr_assert(eq(int, count(dot, "…"), 0));
+  /* the verdict in the title, pointing at the red step */
+  dot_attr(dot, "title", "label", buf, sizeof buf);
+  cr_assert(
+      strstr(buf, "violation page-mapped-on-remove at step #58 on cpu2") !=
+          NULL,
+      "%s", buf);
+  cr_assert(strstr(buf, "preset knobs") != NULL, "%s", buf);
+  cr_assert(strstr(buf, "truncate.unmap_mapped") == NULL, "%s", buf);
+  /* the violation box at the top of the picture (y grows upwards),
+     with its arrow to the step */
+  double vy = 0, ey = 0, x;
+  sscanf(dot_attr(dot, "violation", "pos", buf, sizeof buf), "%lf,%lf", &x,
+         &vy);
+  sscanf(dot_attr(dot, "e58", "pos", buf, sizeof buf), "%lf,%lf", &x, &ey);
+  cr_assert(vy > ey + 1000, "violation box at %f, step at %f", vy, ey);
+  cr_assert(strstr(dot, "violation -> e58") != NULL);
+  /* lanes */
+  cr_assert(strstr(dot, "cpu0: p1 load 0x10000") != NULL);
+  cr_assert(strstr(dot, "cpu2: dio_write data page=0") != NULL);
+  /* cpu2 waits at #39..#40 for the pte lock cpu0 took at #38 */
+  dot_attr(dot, "block0", "tooltip", buf, sizeof buf);
+  cr_assert(eq(str, buf,
+               "blocked: waits for p1.ptl, held by cpu0 since #38; released "
+               "at #40, taken at #41"));
+  cr_assert(strstr(dot, "blocked: waiting for a lock") != NULL);
+  /* the race edge and its legend entry */
+  cr_assert(strstr(dot, "class=\"flow from-read\"") != NULL);
+  cr_assert(strstr(dot, "from-read (read → overwriting write)") != NULL);
+  /* one colour per lock: hold<k> nodes name their lock in the tooltip */
+  char names[32][256], cols[32][64];
+  int nl = 0;
+  for (int k = 0;; k++) {
+    char node[32];
+    snprintf(node, sizeof node, "hold%d", k);
+    if (!*dot_attr(dot, node, "fillcolor", col, sizeof col))
+      break;
+    dot_attr(dot, node, "tooltip", buf, sizeof buf);
+    *strstr(buf, " held from") = 0;
+    int j = 0;
+    while (j < nl && strcmp(names[j], buf))
+      j++;
+    if (j == nl) {
+      cr_assert(nl < 32);
+      snprintf(names[nl], sizeof names[nl], "%.200s", buf);
+      snprintf(cols[nl++], sizeof cols[0], "%s", col);
+    }
+    cr_assert_str_eq(cols[j], col, "lock %s", buf);
+  }
+  cr_assert(nl >= 8, "%d locks", nl);
+  for (int i = 0; i < nl; i++)
+    for (int j = i + 1; j < nl; j++)
+      cr_assert_str_neq(cols[i], cols[j], "%s and %s share a colour", names[i],
+                        names[j]);
+  free(dot);
+  free(dir);
+}
+
+/* A scenario that sets a knob: the header names that knob only. */
+Test(render, header_lists_the_knobs_set) {
+  char *dir = test_tmpdir(), scn[512];
+  snprintf(scn, sizeof scn, "%s/k.scn", dir);
+  char *text = slurp(MMSIM_SOURCE_DIR "/scenarios/fault-invalidate.scn");
+  cr_assert_not_null(text);
+  FILE *f = fopen(scn, "w");
+  fprintf(f, "%s\nset fault.lock_page = on\n", text);
+  fclose(f);
+  free(text);
+  char *dot = run_and_draw(dir, scn, "k");
+  static char buf[65536];
+  dot_attr(dot, "title", "label", buf, sizeof buf);
+  cr_assert(strstr(buf, "knobs set: fault.lock_page=on") != NULL, "%s", buf);
+  cr_assert(strstr(buf, "fault.truncate_count") == NULL, "%s", buf);
+  free(dot);
+  free(dir);
+}
+
+/* abba's deadlock: each thread's pending lock step drawn below its lane,
+   and the wait-for cycle t0 -> t1 -> t0 between them. */
+Test(render, deadlock_shows_pending_steps_and_the_cycle) {
+  char *dir = test_tmpdir(), args[1400], *out;
+  snprintf(args, sizeof args,
+           "explore scenarios/litmus/abba.scn --jobs 1 --db %s/d.db; %s "
+           "render %s/d.db -o %s/d.dot",
+           dir, MMSIM_BINARY, dir, dir);
+  run_mmsim(args, &out);
+  free(out);
+  char path[600];
+  snprintf(path, sizeof path, "%s/d.dot", dir);
+  char *dot = slurp(path);
+  cr_assert_not_null(dot);
+  static char buf[4096];
+  dot_attr(dot, "pending0", "tooltip", buf, sizeof buf);
+  cr_assert(eq(str, buf, "t0 waits in lock(B) for B held by t1"));
+  dot_attr(dot, "pending1", "tooltip", buf, sizeof buf);
+  cr_assert(eq(str, buf, "t1 waits in lock(A) for A held by t0"));
+  cr_assert(strstr(dot, "pending0 -> pending1") != NULL);
+  cr_assert(strstr(dot, "pending1 -> pending0") != NULL);
+  cr_assert(strstr(dot, "waits for (the deadlock's cycle)") != NULL);
+  free(dot);
+  free(dir);
+}

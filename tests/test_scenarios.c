@@ -409,9 +409,21 @@ Test(scenarios, database_and_timeline_of_the_prefix_run) {
        "mapcount 1"},
       {"select count(*) from flow where kind = 'lock'", "3"},
       {"select group_concat(name, ',') from thread", "cpu0,cpu1"},
+      /* what each thread does, from the scenario's thread lines */
+      {"select group_concat(description, ',') from thread",
+       "p1 load 0x10000,dio_write data page=0"},
+      /* the race edge: cpu1 reads mapcount 0 at #24, cpu0 maps the page
+         at #25 (from-read), and the page tree cpu0 looked up at #18 is
+         changed by the removal at #27 */
+      {"select group_concat(x, ',') from (select from_seq || '>' || to_seq"
+       " || ' ' || obj || ' ' || from_thread || '>' || to_thread as x"
+       " from v_flow where kind = 'from-read' order by to_seq, from_seq)",
+       "24>25 page#0._mapcount cpu1>cpu0,18>27 data.page_tree cpu0>cpu1"},
+      /* the scenario sets no knob: nothing differs from the preset */
+      {"select quote(knobs_set) from run", "''"},
       {"select variant, policy, seed, expect from run",
        "2.6.20|timed|1|violation page-mapped-on-remove"},
-      {"pragma user_version", "2"},
+      {"pragma user_version", "3"},
   };
   char want0[1024];
   snprintf(want0, sizeof want0, "violation|28|%s|%s", sched, trace);
@@ -425,14 +437,126 @@ Test(scenarios, database_and_timeline_of_the_prefix_run) {
   char *s = slurp(svg);
   cr_assert_not_null(s);
   cr_assert(strstr(s, "<svg"), "an SVG document");
-  cr_assert(strstr(s, ">cpu0<"), "lane cpu0");
-  cr_assert(strstr(s, ">cpu1<"), "lane cpu1");
+  /* it scales to the window's width (a 1600 px screen), the viewBox
+     keeping its proportions */
+  cr_assert(strstr(s, "<svg width=\"100%\" style=\"max-width:") &&
+                strstr(s, "height:auto\"\n viewBox=\"0.00 0.00 "),
+            "an SVG that fits the width");
+  cr_assert(strstr(s, ">cpu0: p1 load 0x10000<"), "lane cpu0");
+  cr_assert(strstr(s, ">cpu1: dio_write data page=0<"), "lane cpu1");
   cr_assert(strstr(s, "page&#45;mapped&#45;on&#45;remove") ||
                 strstr(s, "page-mapped-on-remove"),
             "the violation");
   free(s);
   free(sched);
   free(trace);
+  free(dir);
+}
+
+/* explore logs the explored executions as rows and re-runs each minimal
+   counterexample with its events: v_execution tells the two apart. */
+Test(scenarios, counterexample_reruns_are_told_apart) {
+  char *dir = test_tmpdir(), db[512], args[1200], *out;
+  snprintf(db, sizeof db, "%s/x.db", dir);
+  snprintf(args, sizeof args,
+           "explore scenarios/fault-invalidate.scn --variants 2.6.20"
+           " --jobs 1 --db %s",
+           db);
+  run_mmsim(args, &out);
+  free(out);
+  char *got = sql1(db, "select group_concat(x, ',') from (select origin || ':'"
+                       " || (count(*) > 0) || ':' || sum((select count(*)"
+                       " from event e where e.exec_id = v.id) > 0) as x"
+                       " from v_execution v group by origin order by origin)");
+  /* every counterexample has its events, no explored execution has */
+  cr_assert_str_eq(got, "counterexample:1:2,explored:1:0");
+  free(got);
+  got = sql1(db, "select count(*) from execution where counterexample"
+                 " and note not like 'minimal counterexample for %'");
+  cr_assert_str_eq(got, "0");
+  free(got);
+  free(dir);
+}
+
+/* A pte-beyond-eof counterexample (fault-truncate without the
+   truncate_count recheck) cut to a 5-event slice still shows the two
+   halves of the race: the last writer of each object the violation names
+   and the reads those writes overwrote, on the faulting CPU and on the
+   truncating one. */
+Test(scenarios, slice_keeps_the_last_writers_and_both_cpus) {
+  char *dir = test_tmpdir(), scn[512], db[512], dot[512], args[1600], *out;
+  snprintf(scn, sizeof scn, "%s/ft.scn", dir);
+  snprintf(db, sizeof db, "%s/ft.db", dir);
+  snprintf(dot, sizeof dot, "%s/ft.dot", dir);
+  char *text = slurp(MMSIM_SOURCE_DIR "/scenarios/fault-truncate.scn");
+  cr_assert_not_null(text);
+  FILE *f = fopen(scn, "w");
+  for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+    if (!strncmp(line, "expect", 6))
+      continue;
+    fprintf(f, "%s\n", line);
+  }
+  fprintf(f, "set fault.truncate_count = off\n"
+             "expect violation pte-beyond-eof\n");
+  fclose(f);
+  free(text);
+  snprintf(args, sizeof args, "explore %s --jobs 1 --db %s", scn, db);
+  run_mmsim(args, &out);
+  free(out);
+  char *x = sql1(db, "select v.exec_id from violation v join execution x"
+                     " on x.id = v.exec_id where x.counterexample"
+                     " and v.kind = 'pte-beyond-eof'");
+  cr_assert(atoi(x) > 0, "a logged pte-beyond-eof counterexample: %s", x);
+  snprintf(args, sizeof args, "render %s --exec %s --slice 5 -o %s", db, x,
+           dot);
+  cr_assert_eq(run_mmsim(args, &out), 0, "%s", out);
+  free(out);
+  char q[1200];
+  snprintf(q, sizeof q,
+           "with w as (select max(a.seq) as seq from violation v,"
+           " json_each(v.objects) j join v_access a on a.exec_id = v.exec_id"
+           " and a.obj = j.value where v.exec_id = %s and a.kind in ('W', 'A')"
+           " and a.seq <= v.seq group by a.obj),"
+           " k as (select seq from w union select from_seq from flow f"
+           " join w on f.to_seq = w.seq where f.exec_id = %s"
+           " and f.kind = 'from-read')"
+           " select group_concat(e.seq || ':' || e.thread, ' ') from k"
+           " join v_event e on e.seq = k.seq and e.exec_id = %s",
+           x, x, x);
+  char *keep = sql1(db, q);
+  char *d = slurp(dot);
+  cr_assert_not_null(d);
+  int cpus = 0;
+  for (char *p = strtok(keep, " "); p; p = strtok(NULL, " ")) {
+    char id[48];
+    snprintf(id, sizeof id, "id=ev%d,", atoi(p));
+    cr_assert(strstr(d, id), "step %s is in the slice", p);
+    cpus |= strstr(p, ":cpu0") ? 1 : strstr(p, ":cpu1") ? 2 : 0;
+  }
+  cr_assert_eq(cpus, 3, "both CPUs' halves of the race are kept");
+  free(d);
+  free(keep);
+  free(x);
+  free(dir);
+}
+
+/* A second run into the same timeline file says that it replaced the
+   first one, and how to draw any logged execution. */
+Test(scenarios, run_says_when_it_replaces_a_timeline) {
+  char *dir = test_tmpdir(), args[1200], *out;
+  snprintf(args, sizeof args,
+           "run scenarios/fault-invalidate.scn --db %s/o.db --svg %s/o.svg",
+           dir, dir);
+  run_mmsim(args, &out);
+  cr_assert(strstr(out, "(execution 1)\n") != NULL, "%s", out);
+  cr_assert(strstr(out, "replaced") == NULL, "%s", out);
+  free(out);
+  run_mmsim(args, &out);
+  cr_assert(strstr(out, "(execution 2; it replaced the previous timeline") !=
+                NULL,
+            "%s", out);
+  cr_assert(strstr(out, "--exec N") != NULL, "%s", out);
+  free(out);
   free(dir);
 }
 

@@ -773,6 +773,8 @@ static void log_counterexamples(struct run *u, const sim_exec_cfg *base) {
     c.loop_bound = 0;
     c.chooser = sim_sched_init(&ss, SIM_POLICY_REPLAY, 0, seq, n);
     int64_t x = rlog_exec_begin(o->log, u->run_id, cli_namer, &u->l->b);
+    if (x > 0)
+      rlog_exec_counterexample(o->log);
     c.observer = rlog_observer(o->log);
     c.lockdep = graph_like(base); /* the cycle's edges of this run only */
     sim_result r;

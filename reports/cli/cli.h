@@ -82,6 +82,9 @@ typedef struct cli_run_info {
   rlog_run_info ri;
   const char *names[SIM_MAX_THREADS];
   int cpus[SIM_MAX_THREADS];
+  const char *descs[SIM_MAX_THREADS];
+  char desc[SIM_MAX_THREADS][160];
+  char knobs_set[512];
 } cli_run_info;
 
 /* Describes a run of the bound scenario 'l' (mode "run", "replay",

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "models/variant.h"
 #include "reports/cli/cli.h"
 
 int cli_usage(const char *cmd, const char *fmt, ...) {
@@ -125,25 +126,69 @@ void cli_unload(cli_scenario *l) {
   free(l);
 }
 
+/* What model thread 'name' does: the scenario's thread of that name
+   (the model's own threads, e.g. a block device, have none). */
+static const char *thread_desc(const cli_scenario *l, const char *name,
+                               char *buf, size_t n) {
+  for (int i = 0; i < l->scn.nthreads; i++)
+    if (!strcmp(l->scn.threads[i].name, name))
+      return scn_thread_describe(&l->scn, &l->scn.threads[i], buf, n);
+  return NULL;
+}
+
+/* The knobs of 'b' that differ from its variant's preset, as
+   "name=on,..." in 'buf'; NULL for a model without variants. */
+static const char *knobs_set(const model_binding *b, char *buf, size_t n) {
+  mm_knobs preset;
+  char pk[sizeof b->knobs];
+  if (!b->knobs[0] || mm_variant_preset(b->variant, &preset))
+    return NULL;
+  mm_knobs_format(&preset, pk, sizeof pk);
+  size_t len = 0;
+  buf[0] = 0;
+  for (const char *p = b->knobs; *p;) { /* "name=v,name=v" in both */
+    size_t tl = strcspn(p, ",");
+    int same = 0;
+    for (const char *q = pk; *q && !same;) {
+      size_t ql = strcspn(q, ",");
+      same = ql == tl && !memcmp(p, q, tl);
+      q += ql + (q[ql] == ',');
+    }
+    if (!same && len + tl + 2 < n) {
+      if (len)
+        buf[len++] = ',';
+      memcpy(buf + len, p, tl);
+      buf[len += tl] = 0;
+    }
+    p += tl + (p[tl] == ',');
+  }
+  return buf;
+}
+
 void cli_run_info_of(cli_run_info *ci, const cli_scenario *l, const char *mode,
                      const char *policy, uint64_t seed) {
   const model_binding *b = &l->b;
   for (int i = 0; i < b->nthreads; i++) {
     ci->names[i] = b->threads[i].name;
     ci->cpus[i] = b->threads[i].cpu;
+    ci->descs[i] =
+        thread_desc(l, b->threads[i].name, ci->desc[i], sizeof ci->desc[i]);
   }
-  ci->ri = (rlog_run_info){.mode = mode,
-                           .scenario_path = l->path,
-                           .title = l->scn.title,
-                           .variant = b->variant,
-                           .knobs = b->knobs,
-                           .policy = policy,
-                           .seed = seed,
-                           .ncpus = b->ncpus,
-                           .nthreads = b->nthreads,
-                           .thread_names = ci->names,
-                           .thread_cpus = ci->cpus,
-                           .expect = l->expect};
+  ci->ri = (rlog_run_info){
+      .mode = mode,
+      .scenario_path = l->path,
+      .title = l->scn.title,
+      .variant = b->variant,
+      .knobs = b->knobs,
+      .knobs_set = knobs_set(b, ci->knobs_set, sizeof ci->knobs_set),
+      .policy = policy,
+      .seed = seed,
+      .ncpus = b->ncpus,
+      .nthreads = b->nthreads,
+      .thread_names = ci->names,
+      .thread_cpus = ci->cpus,
+      .thread_descs = ci->descs,
+      .expect = l->expect};
 }
 
 void cli_namer(void *arg, sim_oid o, char *buf, size_t n) {

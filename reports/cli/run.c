@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "reports/cli/cli.h"
 #include "reports/log.h"
@@ -431,11 +432,17 @@ static int run_main(const char *cmd, int argc, char **argv) {
     rlog_close(log);
     log = NULL;
     render_opts ro = {.exec_id = exec_id};
+    int existed = access(svg, F_OK) == 0; /* a previous run's timeline */
     if (render_timeline(db, svg, &ro, err, sizeof err)) {
       fprintf(stderr, "error: rendering %s: %s\n", svg, err);
       rc = CLI_BAD_INPUT;
+    } else if (!o.quiet && existed) {
+      printf("timeline: %s (execution %lld; it replaced the previous "
+             "timeline: 'mmsim render %s --exec N -o FILE' draws any "
+             "logged execution)\n",
+             svg, (long long)exec_id, db);
     } else if (!o.quiet) {
-      printf("timeline: %s\n", svg);
+      printf("timeline: %s (execution %lld)\n", svg, (long long)exec_id);
     }
     /* the race in the terminal, from the log as the timeline */
     if (r.outcome == SIM_VIOLATION && !o.quiet) {
