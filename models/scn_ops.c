@@ -595,10 +595,18 @@ static void describe_op(const scenario *s, const scn_op *op, char *buf,
                                             : "rw");
     if (op->kind == SCN_MSYNC)
       PUT(" %s", op->arg == SCN_MS_SYNC ? "sync" : "async");
+    if (op->kind == SCN_MADVISE)
+      PUT(" %s", op->arg == SCN_MADV_REMOVE ? "remove" : "dontneed");
     if (op->kind == SCN_FOLLOW_PAGE)
       PUT("%s%s%s", op->arg & SCN_FOLL_GET ? " get" : "",
           op->arg & SCN_FOLL_TOUCH ? " touch" : "",
           op->arg & SCN_FOLL_WRITE ? " write" : "");
+    if (op->kind == SCN_GUP || op->kind == SCN_PIN)
+      PUT("%s%s%s", op->arg & SCN_GUP_WRITE ? " write" : "",
+          op->arg & SCN_GUP_FORCE ? " force" : "",
+          op->arg & SCN_GUP_FAST ? " fast" : "");
+    if (op->kind == SCN_UNPIN && (op->arg & SCN_UNPIN_DIRTY))
+      PUT(" dirty");
     if (op->npages > 1)
       PUT(" pages=%" PRIu32, op->npages);
     return;
@@ -614,11 +622,20 @@ static void describe_op(const scenario *s, const scn_op *op, char *buf,
     PUT("truncate %s %" PRIu64, s->files[op->file].name, op->size);
     break;
   case SCN_DIO_WRITE:
-  case SCN_PUNCH:
   case SCN_RELEASE:
+  case SCN_RECLAIM:
     PUT("%s %s page=%" PRIu32, kw, s->files[op->file].name, op->page);
     if (op->npages > 1)
       PUT(" pages=%" PRIu32, op->npages);
+    if (op->kind == SCN_RECLAIM && (op->arg & SCN_RECLAIM_DIRECT))
+      PUT(" direct");
+    break;
+  case SCN_WRITE:
+  case SCN_READ:
+    PUT("%s %s page=%" PRIu32, kw, s->files[op->file].name, op->page);
+    if (op->mm >= 0)
+      PUT(" %s %s 0x%" PRIx64, op->kind == SCN_WRITE ? "from" : "into",
+          s->mms[op->mm].name, op->addr);
     break;
   default: /* FILE operand only */
     PUT("%s %s", kw, s->files[op->file].name);

@@ -1124,3 +1124,22 @@ Test(parser, suggest_picks_the_closest) {
   cr_assert_str_eq(lex_suggest(out, sizeof out, "xyz", "load or store"), "");
   cr_assert_str_eq(lex_suggest(out, sizeof out, "or", "load or store"), "");
 }
+
+/* A thread's description (the timeline's lane title) writes each
+   operation back as the scenario wrote it, without its delays. */
+Test(parser, thread_description_of_every_kind_of_operation) {
+  scenario *s = parse_ok(HEAD "cpu1: write data page=1 from p1 0x11000\n"
+                              "cpu1: delay 5\n"
+                              "cpu1: reclaim data page=0 pages=2 direct\n"
+                              "cpu1: p1 gup 0x10000 write fast\n"
+                              "cpu1: p1 unpin 0x10000 dirty\n"
+                              "cpu1: p1 madvise 0x10000 pages=2 dontneed\n"
+                              "cpu1: read data page=0\n" TAIL);
+  char buf[512];
+  cr_assert_str_eq(scn_thread_describe(s, &s->threads[0], buf, sizeof buf),
+                   "write data page=1 from p1 0x11000; reclaim data page=0 "
+                   "pages=2 direct; p1 gup 0x10000 write fast; p1 unpin "
+                   "0x10000 dirty; p1 madvise 0x10000 dontneed pages=2; read "
+                   "data page=0");
+  free(s);
+}
