@@ -440,7 +440,7 @@ int mm_obj_words(const mm_model *m, const struct mm_state *s, enum mm_oclass c,
     w[0] = (uint16_t)s->page[i].mapcount;
     return 1;
   case OC_PAGE_MAPPING:
-    w[0] = (uint8_t)s->page[i].mapping;
+    w[0] = (uint8_t)s->page[i].mapping | (uint64_t)s->page[i].anon << 8;
     return 1;
   case OC_PAGE_INDEX:
     w[0] = s->page[i].index;

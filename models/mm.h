@@ -91,7 +91,13 @@ struct page {
   uint16_t gen;     /* ghost, with data: +1 at each user store, from the
                        disk's generation when read (fsync-lost) [DATA] */
   uint8_t bh;       /* BH_* of its buffer_head when PG_private [BH] */
+  uint8_t anon;     /* PAGE_ANON*: an anonymous page (PAGE_MAPPING_ANON in
+                       page->mapping), and PG_anon_exclusive (5.19+;
+                       a ghost before, read only by 6.0's GUP rule):
+                       set by page_add_new_anon_rmap under the pte lock
+                       before the pte is set, fixed while mapped [MAPPING] */
 };
+enum { PAGE_ANON = 1 << 0, PAGE_ANON_EXCLUSIVE = 1 << 1 };
 
 /* A write request in flight (submit_bio/submit_bh to the block device):
    the content is taken at submit time, as the DMA reads the page then. */
@@ -285,6 +291,7 @@ enum mm_kind {
   MM_KIND_WRITEPAGE_WITHOUT_BUFFERS, /* the BUG in such a ->writepage */
   MM_KIND_PINNED_LOST_BUFFERS,       /* debug.pinned_lost_buffers, every step */
   MM_KIND_PINNED_PAGE_CLEANED,       /* debug.pinned_cleaned, every step */
+  MM_KIND_FILE_WRITTEN_WITHOUT_PERMISSION, /* at each store into a page */
   MM_KIND__END
 };
 #define MM_NKINDS (MM_KIND__END - SIM_KIND_MODEL)
@@ -307,6 +314,14 @@ int mm_refcount_mismatch(const mm_model *m, int *want);
 /* pinned-lost-buffers and pinned-page-cleaned, when their knobs are on:
    raises the first and returns 1, else 0. */
 int mm_pinned_check(const mm_model *m, sim_exec *x);
+/* file-written-without-permission: would a store into 'page' through vma
+   'v' (a user store, or the kernel's through GUP) change a page-cache
+   page of a file the writer has no write access to?  The writer has it
+   through a VM_SHARED|VM_WRITE mapping (write(2) and O_DIRECT do not come
+   here); an anonymous page (a private copy) is nobody's file. */
+int mm_file_write_denied(const mm_model *m, const struct vma *v, int page);
+/* raises it from the current step if so; returns whether it did */
+int mm_file_write_check(sim_thread *t, const struct vma *v, int page);
 /* fpcheck.c (knob debug.footprint_check): after the action of step 's' of
    thread 'tid', the first field that changed since m->snap outside the
    objects 's' writes (WRITE or ADD), named in buf; 0 if none.  The caller

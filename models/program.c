@@ -124,10 +124,16 @@ int mm_program_check(const mm_model *m, char *err, size_t errlen) {
       case SCN_PIN:
         v = vma_at(m, op->mm, op->addr);
         assert(v); /* the parser checked the address */
-        if ((op->arg & SCN_GUP_WRITE) && (!v->shared || !v->write))
-          why = "write GUP of a private or read-only mapping: the fault "
-                "would copy-on-write (FOLL_FORCE included), which is not "
-                "modelled, expected a shared rw map";
+        if ((op->arg & SCN_GUP_WRITE) && v->shared && !v->write &&
+            !made_writable(m, v))
+          why = "write GUP of a shared read-only mapping (check_vma_flags: "
+                "-EFAULT, FOLL_FORCE included: not a COW mapping), "
+                "expected a map with rw or a private map";
+        else if ((op->arg & SCN_GUP_WRITE) && !v->write &&
+                 !made_writable(m, v) && !(op->arg & SCN_GUP_FORCE))
+          why = "write GUP of a read-only mapping without force "
+                "(check_vma_flags: -EFAULT), expected 'force' or a map "
+                "with rw";
         break;
       case SCN_STORE:
       case SCN_READ: /* into a mapping: the copy's stores */
@@ -143,12 +149,6 @@ int mm_program_check(const mm_model *m, char *err, size_t errlen) {
                     : "store to a read-only mapping (the fault would be "
                       "SIGSEGV), expected a map with rw or an mprotect rw "
                       "of it";
-        else if (!v->shared)
-          why = op->kind == SCN_READ
-                    ? "read into a private mapping: copy-on-write is not "
-                      "modelled, expected a shared map"
-                    : "store to a private mapping: copy-on-write is not "
-                      "modelled, expected a shared map";
         break;
       default:
         break;

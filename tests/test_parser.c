@@ -491,16 +491,17 @@ ERR_TEST(unknown_statement, "scenario \"t\"\n  fork p1\n",
 
 ERR_TEST(expect_on_unknown_variant, HEAD TAIL "expect on 2.4 clean\n",
          "t.scn:9:11: error: unknown kernel '2.4', expected one of 2.6.17-mm, "
-         "2.6.19, 2.6.20, 2.6.22, 2.6.23, 2.6.24, 4.19, 5.7, 5.18, 6.4")
+         "2.6.19, 2.6.20, 2.6.22, 2.6.23, 2.6.24, 4.19, 5.7, 5.15, 5.16, 5.18, "
+         "6.0, 6.4")
 
 ERR_TEST(expect_on_duplicate,
          HEAD TAIL "expect on 2.6.23 clean\nexpect on 2.6.23 clean\n",
          "t.scn:10:11: error: duplicate 'expect on 2.6.23', first at line 9")
 
-ERR_TEST(
-    unknown_kernel, "scenario \"t\"\nkernel 2.6.99\n",
-    "t.scn:2:8: error: unknown kernel '2.6.99', expected one of "
-    "2.6.17-mm, 2.6.19, 2.6.20, 2.6.22, 2.6.23, 2.6.24, 4.19, 5.7, 5.18, 6.4")
+ERR_TEST(unknown_kernel, "scenario \"t\"\nkernel 2.6.99\n",
+         "t.scn:2:8: error: unknown kernel '2.6.99', expected one of "
+         "2.6.17-mm, 2.6.19, 2.6.20, 2.6.22, 2.6.23, 2.6.24, 4.19, 5.7, 5.15, "
+         "5.16, 5.18, 6.0, 6.4")
 
 ERR_TEST(duplicate_statement, HEAD "kernel 2.6.23\n",
          "t.scn:7:1: error: duplicate 'kernel' statement, first at line 2")
@@ -640,7 +641,8 @@ ERR_TEST(bad_knob_name, "scenario \"t\"\nset fault.lockpage = on\n",
          "reclaim.ref_freeze, reclaim.no_direct_pageout, "
          "reclaim.skip_pinned, fault.mkwrite_locked, gup.foll_pin, "
          "gup.pin_counting, "
-         "gup.put_user_pages, ext4.warn_no_buffers, "
+         "gup.put_user_pages, ext4.warn_no_buffers, gup.foll_cow, "
+         "gup.cow_exclusive, uffd.install_dirty, "
          "debug.pinned_lost_buffers, debug.pinned_cleaned, "
          "debug.bug_on_mapped_remove, debug.footprint_check")
 
@@ -655,7 +657,8 @@ ERR_TEST(bad_knob_value, "scenario \"t\"\nset fault.lock_page = yes\n",
   "pte-cache-mismatch, "                                                       \
   "pte-beyond-eof, refcount-mismatch, undeclared-write, lost-write, "          \
   "fsync-lost, writenotify-dirty, dirty-without-buffers, "                     \
-  "writepage-without-buffers, pinned-lost-buffers, pinned-page-cleaned"
+  "writepage-without-buffers, pinned-lost-buffers, pinned-page-cleaned, "      \
+  "file-written-without-permission"
 #define LITMUS_KINDS                                                           \
   "deadlock, bad-unlock, lock-order, lost-update, lost-message, invariant"
 
@@ -820,7 +823,7 @@ ERR_TEST(missing_expect, HEAD "cpu0: delay 1\n",
 ERR_TEST(missing_kernel, "scenario \"t\"\n# no kernel",
          "t.scn:3:1: error: missing 'kernel' statement, expected 'kernel "
          "VERSION' with VERSION one of 2.6.17-mm, 2.6.19, 2.6.20, "
-         "2.6.22, 2.6.23, 2.6.24, 4.19, 5.7, 5.18, 6.4")
+         "2.6.22, 2.6.23, 2.6.24, 4.19, 5.7, 5.15, 5.16, 5.18, 6.0, 6.4")
 
 ERR_TEST(no_threads, HEAD "expect clean\n",
          "t.scn:8:1: error: no threads, expected at least one 'cpuN: OP' line")
@@ -945,7 +948,7 @@ Test(parser_errors, very_long_line) {
   parse_err(text, "t.scn:2:8: error: unknown kernel "
                   "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...', expected "
                   "one of 2.6.17-mm, 2.6.19, 2.6.20, 2.6.22, 2.6.23, "
-                  "2.6.24, 4.19, 5.7, 5.18, 6.4");
+                  "2.6.24, 4.19, 5.7, 5.15, 5.16, 5.18, 6.0, 6.4");
   free(text);
 }
 
@@ -1045,12 +1048,21 @@ ERR_TEST(unpin_bad_flag,
          "t.scn:8:24: error: unknown option 'write' for 'unpin', expected "
          "dirty")
 
-Test(parser_errors, write_gup_of_a_private_map) {
-  bind_err("scenario \"t\"\nkernel 2.6.24\ncpus 1\nfile data size=4K\n"
-           "mm p1\nmap p1 data at 0x10000 pages=1 private rw\n"
+Test(parser_errors, write_gup_of_a_shared_read_only_map) {
+  bind_err("scenario \"t\"\nkernel 5.15\ncpus 1\nfile data size=4K\n"
+           "mm p1\nmap p1 data at 0x10000 pages=1 shared r\n"
            "cpu0: p1 gup 0x10000 write force\ncpu0: p1 unpin 0x10000\n"
            "expect clean\n",
-           "t.scn:7:7: error: write GUP of a private or read-only mapping: "
-           "the fault would copy-on-write (FOLL_FORCE included), which is not "
-           "modelled, expected a shared rw map");
+           "t.scn:7:7: error: write GUP of a shared read-only mapping "
+           "(check_vma_flags: -EFAULT, FOLL_FORCE included: not a COW "
+           "mapping), expected a map with rw or a private map");
+}
+
+Test(parser_errors, unforced_write_gup_of_a_private_read_only_map) {
+  bind_err("scenario \"t\"\nkernel 5.15\ncpus 1\nfile data size=4K\n"
+           "mm p1\nmap p1 data at 0x10000 pages=1 private r\n"
+           "cpu0: p1 gup 0x10000 write\ncpu0: p1 unpin 0x10000\n"
+           "expect clean\n",
+           "t.scn:7:7: error: write GUP of a read-only mapping without force "
+           "(check_vma_flags: -EFAULT), expected 'force' or a map with rw");
 }
