@@ -146,7 +146,15 @@ int can_follow_write_pte(const mm_model *m, const struct vma *v, struct pte pte,
 static int __get_user_pages(sim_thread *t, int mm, uint64_t addr,
                             unsigned gup_flags) {
   mm_model *m = mm_of(t);
-  int page = -EFAULT;
+  int page = -EFAULT, tries = 0;
+  const unsigned flags0 = gup_flags;
+retry:
+  /* __get_user_pages_locked: after a VM_FAULT_RETRY (a userfault dropped
+     mmap_sem) the call starts again with the caller's flags (FOLL_TRIED):
+     a FOLL_COW of the first pass is lost.  Live at the head: nothing
+     (gup_flags is reset from flags0). */
+  sim_loop_live(t, tries++, "__get_user_pages_locked retry", NULL, 0);
+  gup_flags = flags0;
   mmap_sem_find_vma(t, mm, 0, "down_read(mmap_sem); find_extend_vma",
                     COST_SYSCALL);
   const struct vma *v = find_vma(m, mm, addr);
@@ -174,6 +182,8 @@ static int __get_user_pages(sim_thread *t, int mm, uint64_t addr,
       break;
     }
     int ret = faultin_page(t, mm, v, addr, &gup_flags);
+    if (ret & VM_FAULT_RETRY)
+      goto retry; /* mmap_sem already dropped */
     if (ret & VM_FAULT_ERROR) {
       page = -EFAULT;
       break;

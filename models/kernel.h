@@ -26,6 +26,7 @@
 #define VM_FAULT_SIGBUS 0x0002
 #define VM_FAULT_MAJOR 0x0004
 #define VM_FAULT_WRITE 0x0008 /* 5.x: do_wp_page broke COW or reused */
+#define VM_FAULT_RETRY 0x0400 /* mmap_sem dropped (handle_userfault) */
 #define VM_FAULT_LOCKED 0x0200
 #define VM_FAULT_ERROR (VM_FAULT_OOM | VM_FAULT_SIGBUS)
 /* The model's own code for do_page_fault's bad_area (a SIGSEGV): 2.6.20
@@ -292,6 +293,11 @@ int do_cow_fault(sim_thread *t, int mm, const struct vma *v, uint64_t addr);
 static inline int page_is_anon(const mm_model *m, int page) {
   return !!(m->s.page[page].anon & PAGE_ANON);
 }
+
+/* userfaultfd.c: fs/userfaultfd.c and mm/userfaultfd.c (5.15, 5.16) */
+int handle_userfault(sim_thread *t, const struct vma *v, uint64_t addr);
+long userfaultfd_register(sim_thread *t, int mm, uint64_t addr);
+long userfaultfd_continue(sim_thread *t, int mm, uint64_t addr);
 
 /* arch/i386/mm/fault.c and the MMU */
 int do_page_fault(sim_thread *t, int mm, uint64_t addr, int write);

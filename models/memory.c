@@ -161,6 +161,8 @@ int do_page_fault(sim_thread *t, int mm, uint64_t addr, int write) {
     goto out;
   }
   ret = handle_mm_fault(t, mm, v, addr, write);
+  if (ret & VM_FAULT_RETRY) /* handle_userfault dropped mmap_sem: the */
+    goto out;               /* instruction is retried (FAULT_FLAG_TRIED) */
   mm_up_read(t, mmap_sem(m, mm), "up_read(mmap_sem)");
   if (ret & VM_FAULT_SIGBUS)
     m->s.sigbus[sim_thread_id(t)]++;
@@ -341,7 +343,7 @@ static int __do_fault(sim_thread *t, int mm, const struct vma *v, uint64_t addr,
   uint32_t pgoff = linear_page_index(v, addr);
   int ret = m->scn->files[file].tmpfs ? shmem_fault(t, v, pgoff, &page)
                                       : filemap_fault(t, v, pgoff, &page);
-  if (ret & VM_FAULT_ERROR)
+  if (ret & (VM_FAULT_ERROR | VM_FAULT_RETRY))
     goto out_unlocked_noref;
   assert(ret & VM_FAULT_LOCKED);
   if (write && m->scn->files[file].page_mkwrite) {

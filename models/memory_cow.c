@@ -208,8 +208,8 @@ int do_cow_fault(sim_thread *t, int mm, const struct vma *v, uint64_t addr) {
   if (m->knobs.fault_lock_page) {
     ret = m->scn->files[file].tmpfs ? shmem_fault(t, v, pgoff, &fpage)
                                     : filemap_fault(t, v, pgoff, &fpage);
-    if (ret & VM_FAULT_ERROR)
-      goto out;
+    if (ret & (VM_FAULT_ERROR | VM_FAULT_RETRY))
+      goto out; /* VM_FAULT_RETRY: a uffd minor fault, mmap_sem dropped */
   } else {
     fpage = m->scn->files[file].tmpfs ? shmem_nopage(t, v, addr, &type)
                                       : filemap_nopage(t, v, addr, &type);

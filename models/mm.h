@@ -152,9 +152,15 @@ struct mm_struct {
    is fixed): written with mmap_sem held for writing, and for 'gone' also
    under i_mmap_lock (unlink_file_vma) [VMA]. */
 struct vma_state {
-  uint8_t gone;       /* unmapped: off the mm's list and the file's i_mmap */
-  uint8_t vm_write;   /* VM_WRITE */
-  uint8_t prot_write; /* vm_page_prot has the write bit */
+  uint8_t gone;         /* unmapped: off the mm's list and the file's i_mmap */
+  uint8_t vm_write;     /* VM_WRITE */
+  uint8_t prot_write;   /* vm_page_prot has the write bit */
+  uint8_t uffd_minor;   /* VM_UFFD_MINOR: userfaultfd_register (mmap_sem
+                           held for writing) */
+  uint8_t uffd_waiting; /* userfaultfd: threads blocked in handle_userfault
+                           on this vma (the fault queue and its wait
+                           queue, ctx->fault_pending_wqh); wake_userfault
+                           empties it */
 };
 
 /* Everything an execution mutates; reset by memcpy. */
@@ -240,6 +246,8 @@ typedef struct mm_model {
   int wb;
   int has_buffers;    /* some file has buffers: set_page_dirty dispatches */
   int unmaps_mapping; /* some operation calls unmap_mapping_range() */
+  int uffd;           /* some operation uses userfaultfd: vma state is
+                         hashed in the state key */
   int nthreads;       /* scenario threads + the model's own */
   sim_thread_cfg threads[MM_MAX_THREADS];
   char thread_names[MM_MAX_THREADS][48];

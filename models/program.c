@@ -135,6 +135,27 @@ int mm_program_check(const mm_model *m, char *err, size_t errlen) {
                 "(check_vma_flags: -EFAULT), expected 'force' or a map "
                 "with rw";
         break;
+      case SCN_PROCMEM_WRITE:
+        v = vma_at(m, op->mm, op->addr);
+        assert(v); /* the parser checked the address */
+        if (v->shared && !v->write && !made_writable(m, v))
+          why = "procmem_write to a shared read-only mapping "
+                "(check_vma_flags: -EFAULT, not a COW mapping), expected a "
+                "private map or a map with rw";
+        break;
+      case SCN_UFFD_REGISTER:
+      case SCN_UFFD_CONTINUE:
+        v = vma_at(m, op->mm, op->addr);
+        assert(v); /* the parser checked the address */
+        if (!scn->files[v->file].tmpfs)
+          why = "userfaultfd minor faults on a file that is not shmem "
+                "(vma_can_userfault: -EINVAL), expected a map of a file "
+                "declared with 'tmpfs'";
+        else if (!m->knobs.fault_lock_page)
+          why = "userfaultfd on a kernel without ->fault (the model's "
+                "minor faults hook shmem_fault, 2.6.23+), expected a 5.x "
+                "or 6.x kernel";
+        break;
       case SCN_STORE:
       case SCN_READ: /* into a mapping: the copy's stores */
         if (op->mm < 0)
@@ -329,6 +350,15 @@ void mm_thread_main(void *model, sim_thread *t, int tid) {
     case SCN_DMA_WRITE:
     case SCN_UNPIN:
       gup_op(t, th, i, held);
+      break;
+    case SCN_PROCMEM_WRITE: /* write(2) to /proc/self/mem */
+      mem_write_page(t, op->mm, op->addr);
+      break;
+    case SCN_UFFD_REGISTER: /* ioctl(UFFDIO_REGISTER, MODE_MINOR) */
+      userfaultfd_register(t, op->mm, op->addr);
+      break;
+    case SCN_UFFD_CONTINUE: /* the handler: read(uffd), UFFDIO_CONTINUE */
+      userfaultfd_continue(t, op->mm, op->addr);
       break;
     }
   }

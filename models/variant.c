@@ -123,6 +123,9 @@ const mm_knob_desc mm_knob_table[] = {
      "4.9-5.19 faultin_page/can_follow_write_pte: FOLL_COW after a COW "
      "break, a forced write follows a dirty read-only pte (19be0eaf); off: "
      "FOLL_WRITE dropped (Dirty COW)"},
+    {"madvise.dontneed_read", K(madvise_dontneed_read),
+     "sys_madvise: MADV_DONTNEED under mmap_sem for reading "
+     "(madvise_need_mmap_write; before 4.19, commit not verified)"},
     {"gup.cow_exclusive", K(gup_cow_exclusive),
      "6.0 can_follow_write_pte: a forced write through a read-only pte only "
      "to an exclusive anonymous page; FOLL_COW removed (5535be30)"},
@@ -241,6 +244,7 @@ const mm_variant mm_variants[] = {
       .reclaim_no_direct_pageout = 1,
       .fault_mkwrite_locked = 1,
       .gup_foll_cow = 1,
+      .madvise_dontneed_read = 1,
       .bug_on_mapped_remove = 1}},
     {"5.7",
      "Linux 5.7 (May 2020), modelled as 2.6.24 plus the reclaim knobs of 4.19: "
@@ -270,6 +274,7 @@ const mm_variant mm_variants[] = {
       .gup_put_user_pages = 1,
       .fault_mkwrite_locked = 1,
       .gup_foll_cow = 1,
+      .madvise_dontneed_read = 1,
       .bug_on_mapped_remove = 1}},
     {"5.15",
      "Linux 5.15 (October 2021), modelled as 5.7 plus the R4 paths: "
@@ -299,6 +304,7 @@ const mm_variant mm_variants[] = {
       .gup_put_user_pages = 1,
       .fault_mkwrite_locked = 1,
       .gup_foll_cow = 1,
+      .madvise_dontneed_read = 1,
       .bug_on_mapped_remove = 1}},
     {"5.16",
      "Linux 5.16 (January 2022), modelled as 5.15 plus 9ae0f87d: "
@@ -328,6 +334,7 @@ const mm_variant mm_variants[] = {
       .fault_mkwrite_locked = 1,
       .gup_foll_cow = 1,
       .uffd_install_dirty = 1,
+      .madvise_dontneed_read = 1,
       .bug_on_mapped_remove = 1}},
     {"5.18",
      "Linux 5.18 (May 2022), modelled as 5.7 plus ext4_writepage's warning "
@@ -358,6 +365,7 @@ const mm_variant mm_variants[] = {
       .fault_mkwrite_locked = 1,
       .gup_foll_cow = 1,
       .uffd_install_dirty = 1,
+      .madvise_dontneed_read = 1,
       .bug_on_mapped_remove = 1}},
     {"6.0",
      "Linux 6.0 (October 2022), modelled as 5.16 plus 5535be30: "
@@ -388,6 +396,7 @@ const mm_variant mm_variants[] = {
       .fault_mkwrite_locked = 1,
       .gup_cow_exclusive = 1,
       .uffd_install_dirty = 1,
+      .madvise_dontneed_read = 1,
       .bug_on_mapped_remove = 1}},
     {"6.4",
      "Linux 6.4 (June 2023), modelled as 5.18 plus reclaim's pinned-folio "
@@ -418,6 +427,7 @@ const mm_variant mm_variants[] = {
       .fault_mkwrite_locked = 1,
       .gup_cow_exclusive = 1,
       .uffd_install_dirty = 1,
+      .madvise_dontneed_read = 1,
       .bug_on_mapped_remove = 1}},
 };
 const int mm_nvariants = (int)(sizeof mm_variants / sizeof mm_variants[0]);

@@ -138,3 +138,55 @@ Test(cow, file_write_oracle_good_and_bad) {
   model.s.page[cache].mapping = -1;
   cr_assert(!mm_file_write_denied(&model, &model.vma[0], cache));
 }
+
+/* ------------------------------------------------------------ userfaultfd */
+
+#define UFFD_MINOR(kernel)                                                     \
+  "scenario \"t\"\nkernel " kernel "\ncpus 2\n"                                \
+  "file data size=4K cached=all tmpfs\nmm p1\n"                                \
+  "map p1 data at 0x10000 pages=1 private r\n"                                 \
+  "cpu0: p1 uffd_register 0x10000 minor\ncpu0: p1 load 0x10000\n"              \
+  "cpu1: p1 uffd_continue 0x10000\nexpect clean\n"
+
+/* A minor fault blocks the loader until the handler's CONTINUE, which
+   installs the cache page (5.15: clean; 5.16: dirty, read-only either
+   way); the woken loader retries and reads the page. */
+static void minor_fault(const char *kernel, int dirty) {
+  setup(UFFD_MINOR("5.15"), kernel);
+  sim_result r = exec(SIM_POLICY_TIMED, 1, NULL);
+  cr_assert_eq(r.outcome, SIM_CLEAN, "%s: %s", kernel, r.msg);
+  const struct pte *pte = pte_at(0x10000);
+  cr_assert(pte->present && !pte->write, "%s", kernel);
+  cr_assert_eq(pte->dirty, dirty, "%s: mfill_atomic_install_pte dirty bit",
+               kernel);
+  cr_assert_eq(pte->page, page0());
+  cr_assert_eq(model.s.vs[0].uffd_waiting, 0, "waiter not woken");
+  cr_assert_eq(model.s.vs[0].uffd_minor, 1);
+  cr_assert_eq(model.s.last_load[0], model.init.page[page0()].data);
+  sim_result_free(&r);
+}
+
+Test(uffd, continue_installs_a_clean_pte_on_5_15) {
+  minor_fault("5.15", 0);
+}
+Test(uffd, continue_installs_a_dirty_read_only_pte_on_5_16) {
+  minor_fault("5.16", 1);
+}
+
+/* The loader really blocks: with the handler held back, the loader is
+   parked in handle_userfault with mmap_sem released (a deadlock without
+   the handler: the scenario below has none). */
+Test(uffd, minor_fault_without_handler_blocks) {
+  setup("scenario \"t\"\nkernel 5.16\ncpus 1\n"
+        "file data size=4K cached=all tmpfs\nmm p1\n"
+        "map p1 data at 0x10000 pages=1 private r\n"
+        "cpu0: p1 uffd_register 0x10000 minor\ncpu0: p1 load 0x10000\n"
+        "expect clean\n",
+        NULL);
+  sim_result r = exec(SIM_POLICY_TIMED, 1, NULL);
+  cr_assert_eq(r.outcome, SIM_VIOLATION);
+  cr_assert_str_eq(r.kind, "deadlock");
+  cr_assert(strstr(r.msg, "wait for the handler"), "%s", r.msg);
+  cr_assert_eq(model.s.vs[0].uffd_waiting, 1);
+  sim_result_free(&r);
+}

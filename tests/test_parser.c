@@ -409,8 +409,11 @@ Test(parser, madvise_remove_and_tmpfs) {
   cr_assert_eq(t->ops[1].arg, SCN_MADV_REMOVE);
   cr_assert_eq(t->ops[1].npages, 2);
   cr_assert_eq(t->ops[2].arg, SCN_MADV_DONTNEED);
-  /* a hole punch, like truncate, starts no writeback tracking; dontneed
-     does */
+  /* a hole punch, like truncate, starts no writeback tracking; nor does
+     dontneed of a tmpfs map (no writeback: issue 11), unlike dontneed of
+     another file's map */
+  cr_assert(!scn_tracks_writeback(s));
+  s->files[0].tmpfs = 0;
   cr_assert(scn_tracks_writeback(s));
   s->threads[0].nops = 2;
   cr_assert(!scn_tracks_writeback(s));
@@ -642,6 +645,7 @@ ERR_TEST(bad_knob_name, "scenario \"t\"\nset fault.lockpage = on\n",
          "reclaim.skip_pinned, fault.mkwrite_locked, gup.foll_pin, "
          "gup.pin_counting, "
          "gup.put_user_pages, ext4.warn_no_buffers, gup.foll_cow, "
+         "madvise.dontneed_read, "
          "gup.cow_exclusive, uffd.install_dirty, "
          "debug.pinned_lost_buffers, debug.pinned_cleaned, "
          "debug.bug_on_mapped_remove, debug.footprint_check")
@@ -881,8 +885,8 @@ ERR_TEST(unknown_operation, HEAD "cpu0: fork p1\n",
          "t.scn:7:7: error: unknown operation 'fork', expected truncate, "
          "dio_write, delay, fsync, sync, writeback, fs_flush, release, "
          "write, read, reclaim or MM load|store|mprotect|msync|munmap|"
-         "madvise|follow_page|gup|pin|dma_write|unpin ADDR with a declared "
-         "MM")
+         "madvise|follow_page|gup|pin|dma_write|unpin|procmem_write|"
+         "uffd_register|uffd_continue ADDR with a declared MM")
 
 ERR_TEST(write_without_page, HEAD "cpu0: write data from p1 0x10000\n",
          "t.scn:7:18: error: 'from' after the file of write, expected "
@@ -923,8 +927,8 @@ ERR_TEST(read_trailing, HEAD "cpu0: read data page=0 into p1 0x10000 x\n",
 
 ERR_TEST(unknown_access, HEAD "cpu0: p1 exec 0x10000\n",
          "t.scn:7:10: error: unknown access 'exec', expected load, store, "
-         "mprotect, msync, munmap, madvise, follow_page, gup, pin, dma_write "
-         "or unpin")
+         "mprotect, msync, munmap, madvise, follow_page, gup, pin, dma_write, "
+         "unpin, procmem_write, uffd_register or uffd_continue")
 
 ERR_TEST(duplicate_expect, HEAD TAIL "expect on 2.6.23 clean\nexpect clean\n",
          "t.scn:10:1: error: duplicate 'expect' statement, first at line 8")
@@ -1065,4 +1069,50 @@ Test(parser_errors, unforced_write_gup_of_a_private_read_only_map) {
            "expect clean\n",
            "t.scn:7:7: error: write GUP of a read-only mapping without force "
            "(check_vma_flags: -EFAULT), expected 'force' or a map with rw");
+}
+
+/* ------------------------------------------------------------------------ */
+/* R4: procmem_write, uffd_register, uffd_continue (issue 11)                */
+
+ERR_TEST(uffd_register_without_mode, HEAD "cpu0: p1 uffd_register 0x10000\n",
+         "t.scn:7:31: error: missing mode for uffd_register, expected minor "
+         "(only UFFDIO_REGISTER_MODE_MINOR is modelled)")
+ERR_TEST(uffd_register_bad_mode, HEAD "cpu0: p1 uffd_register 0x10000 wp\n",
+         "t.scn:7:32: error: unknown option 'wp' for 'uffd_register', "
+         "expected minor")
+ERR_TEST(procmem_write_unaligned, HEAD "cpu0: p1 procmem_write 0x10010\n",
+         "t.scn:7:24: error: address 0x10010 is not page aligned, expected a "
+         "multiple of 0x1000 for procmem_write")
+ERR_TEST(uffd_continue_trailing, HEAD "cpu0: p1 uffd_continue 0x10000 x\n",
+         "t.scn:7:32: error: unexpected 'x' after a complete 'uffd_continue' "
+         "statement, expected end of line")
+ERR_TEST(uffd_continue_outside_maps, HEAD "cpu0: p1 uffd_continue 0x30000\n",
+         "t.scn:7:24: error: address 0x30000 is outside every map of 'p1', "
+         "expected an address in [0x10000, 0x12000)")
+
+Test(parser_errors, uffd_register_of_a_file_that_is_not_shmem) {
+  bind_err("scenario \"t\"\nkernel 5.16\ncpus 1\nfile data size=4K\n"
+           "mm p1\nmap p1 data at 0x10000 pages=1 private r\n"
+           "cpu0: p1 uffd_register 0x10000 minor\nexpect clean\n",
+           "t.scn:7:7: error: userfaultfd minor faults on a file that is not "
+           "shmem (vma_can_userfault: -EINVAL), expected a map of a file "
+           "declared with 'tmpfs'");
+}
+
+Test(parser_errors, uffd_on_a_kernel_without_fault) {
+  bind_err("scenario \"t\"\nkernel 2.6.20\ncpus 1\nfile data size=4K tmpfs\n"
+           "mm p1\nmap p1 data at 0x10000 pages=1 private r\n"
+           "cpu0: p1 uffd_continue 0x10000\nexpect clean\n",
+           "t.scn:7:7: error: userfaultfd on a kernel without ->fault (the "
+           "model's minor faults hook shmem_fault, 2.6.23+), expected a 5.x "
+           "or 6.x kernel");
+}
+
+Test(parser_errors, procmem_write_to_a_shared_read_only_map) {
+  bind_err("scenario \"t\"\nkernel 5.16\ncpus 1\nfile data size=4K\n"
+           "mm p1\nmap p1 data at 0x10000 pages=1 shared r\n"
+           "cpu0: p1 procmem_write 0x10000\nexpect clean\n",
+           "t.scn:7:7: error: procmem_write to a shared read-only mapping "
+           "(check_vma_flags: -EFAULT, not a COW mapping), expected a private "
+           "map or a map with rw");
 }
