@@ -237,7 +237,7 @@ static void readpage(sim_thread *t, int file, int page, uint32_t index) {
 /* page_cache_alloc_cold(): each thread allocates from its own pool of
    slots, as from a per-CPU page list; a slot is free when its count is 0.
    The first free slot of the pool, or -1 (the model's -ENOMEM). */
-static int pool_first_free(const mm_model *m, int tid) {
+int pool_first_free(const mm_model *m, int tid) {
   int first = m->pool_base + tid * MM_POOL;
   for (int i = first; i < first + MM_POOL; i++)
     if (!m->s.page[i].count)

@@ -44,10 +44,14 @@
 ** 6.4 (d824ec2a) keeps the buffers of a maybe-pinned page in reclaim;
 ** writeback still cleans a page under a long-term pin.
 **
-** Simplified: one page per call (nr_pages 1); no vma permission checks
-** beyond VM_WRITE for FOLL_WRITE (FOLL_FORCE is carried but a forced write
-** to a read-only vma needs COW, which the model has not: the program check
-** refuses it); no FOLL_LONGTERM migration, no huge pages, no GUP-fast.
+** FOLL_FORCE (R4, issue 11): a forced write to a private vma without
+** VM_WRITE breaks COW in faultin_page (memory_cow.c) and follows the
+** private copy by the rule of the version (can_follow_write_pte, knobs
+** gup.foll_cow and gup.cow_exclusive); mem_write_page is a write(2) to
+** /proc/pid/mem, the kernel's store through the page GUP returns.
+**
+** Simplified: one page per call (nr_pages 1); check_vma_flags only for
+** writes; no FOLL_LONGTERM migration, no huge pages, no GUP-fast.
 ** get_user_pages holds mmap_sem for reading across the faults, as the
 ** kernel's callers do (handle_mm_fault takes no mmap_sem of its own).
 */
@@ -80,6 +84,57 @@ void try_grab_page(sim_thread *t, int page, unsigned flags) {
   }
 }
 
+/* faultin_page() (4.19-5.19 mm/gup.c; 6.0 5535be30): handle_mm_fault with
+   FAULT_FLAG_WRITE for FOLL_WRITE.  A COW break or reuse (VM_FAULT_WRITE)
+   in a vma without VM_WRITE: 4.9-5.19 (gup.foll_cow, 19be0eaf) set
+   FOLL_COW, so that the next lookup accepts the dirty read-only pte of
+   the private copy; 2.6.x drops FOLL_WRITE instead (the next lookup
+   takes whatever page the pte maps then: Dirty COW); 6.0 does neither
+   (can_follow_write_pte asks for an exclusive anonymous page). */
+static int faultin_page(sim_thread *t, int mm, const struct vma *v,
+                        uint64_t addr, unsigned *flags) {
+  mm_model *m = mm_of(t);
+  sim_enter(t, "faultin_page");
+  int ret = handle_mm_fault(t, mm, v, addr, !!(*flags & FOLL_WRITE));
+  /* VM_WRITE is stable: we hold mmap_sem (mprotect takes it to write) */
+  if ((ret & VM_FAULT_WRITE) && !m->s.vs[vma_index(m, v)].vm_write &&
+      !m->knobs.gup_cow_exclusive) {
+    if (m->knobs.gup_foll_cow) {
+      *flags |= FOLL_COW;
+      sim_after(t, "VM_FAULT_WRITE, !VM_WRITE: FOLL_COW");
+    } else {
+      *flags &= ~FOLL_WRITE;
+      sim_after(t, "VM_FAULT_WRITE, !VM_WRITE: FOLL_WRITE dropped");
+    }
+  }
+  sim_leave(t);
+  return ret;
+}
+
+/* can_follow_write_pte() (4.9-5.19 and 6.0 mm/gup.c): may a FOLL_WRITE
+   lookup take the page of this present pte?  A writable pte, always.
+   4.9-5.19: FOLL_FORCE|FOLL_COW and a dirty pte ("a dirty read-only pte
+   after a COW cycle must be our private copy": not so once
+   UFFDIO_CONTINUE installs dirty ptes, 9ae0f87d).  6.0 (5535be30):
+   FOLL_FORCE in a private vma without VM_WRITE (VM_MAYWRITE always set
+   here) and an exclusive anonymous page; no soft-dirty or uffd-wp in the
+   model.  The page's anon state is fixed while the pte maps it, and the
+   caller holds the pte lock. */
+int can_follow_write_pte(const mm_model *m, const struct vma *v, struct pte pte,
+                         unsigned flags) {
+  if (pte.write)
+    return 1;
+  if (!(flags & FOLL_FORCE))
+    return 0;
+  if (m->knobs.gup_cow_exclusive) {
+    if (v->shared || m->s.vs[vma_index(m, v)].vm_write)
+      return 0;
+    return (m->s.page[pte.page].anon & (PAGE_ANON | PAGE_ANON_EXCLUSIVE)) ==
+           (PAGE_ANON | PAGE_ANON_EXCLUSIVE);
+  }
+  return (flags & FOLL_COW) && pte.dirty;
+}
+
 /* __get_user_pages() (4.19 mm/gup.c; 2.6.20 get_user_pages in
    mm/memory.c has the same loop) for the one page at 'addr' of mm 'mm':
    down_read(mmap_sem) (the caller's, get_user_pages_unlocked), find_vma;
@@ -91,21 +146,34 @@ void try_grab_page(sim_thread *t, int page, unsigned flags) {
 static int __get_user_pages(sim_thread *t, int mm, uint64_t addr,
                             unsigned gup_flags) {
   mm_model *m = mm_of(t);
-  int page = -EFAULT;
+  int page = -EFAULT, tries = 0;
+  const unsigned flags0 = gup_flags;
+retry:
+  /* __get_user_pages_locked: after a VM_FAULT_RETRY (a userfault dropped
+     mmap_sem) the call starts again with the caller's flags (FOLL_TRIED):
+     a FOLL_COW of the first pass is lost.  Live at the head: nothing
+     (gup_flags is reset from flags0). */
+  sim_loop_live(t, tries++, "__get_user_pages_locked retry", NULL, 0);
+  gup_flags = flags0;
   mmap_sem_find_vma(t, mm, 0, "down_read(mmap_sem); find_extend_vma",
                     COST_SYSCALL);
   const struct vma *v = find_vma(m, mm, addr);
-  /* check_vma_flags: a write needs VM_WRITE (FOLL_FORCE: VM_MAYWRITE,
-     and a COW the model has not, see the program check) */
-  if (!v || ((gup_flags & FOLL_WRITE) && !m->s.vs[vma_index(m, v)].vm_write)) {
+  /* check_vma_flags: a write needs VM_WRITE, or FOLL_FORCE on a COW
+     mapping (private; VM_MAYWRITE is always set on a private map) */
+  if (!v || ((gup_flags & FOLL_WRITE) && !m->s.vs[vma_index(m, v)].vm_write &&
+             (!(gup_flags & FOLL_FORCE) || v->shared))) {
     sim_after(t, "%s: -EFAULT", v ? "write to !VM_WRITE" : "no vma");
     goto out;
   }
   for (int retries = 0;; retries++) {
-    /* Live at the head: nothing; v and the flags are fixed, and a racer
-       that write-protects the pte (page_mkclean) or zaps it between the
-       fault and the lookup sends us round again. */
-    sim_loop_live(t, retries, "get_user_pages fault-in retry", NULL, 0);
+    /* Live at the head: gup_flags (FOLL_COW, FOLL_WRITE dropped by 2.6.x
+       after a COW); v is fixed, and a racer that write-protects the pte
+       (page_mkclean) or zaps it (MADV_DONTNEED) between the fault and the
+       lookup sends us round again.  Between iterations the kernel calls
+       cond_resched(): the lookup below is its own step, so any racer can
+       run there. */
+    sim_loop_live(t, retries, "get_user_pages fault-in retry",
+                  (const uint64_t[]){gup_flags}, 1);
     page = follow_page(t, v, addr, gup_flags | FOLL_TOUCH);
     if (page >= 0) {
       /* a write reference the caller keeps: the checks follow it */
@@ -113,9 +181,9 @@ static int __get_user_pages(sim_thread *t, int mm, uint64_t addr,
         m->gup_write[sim_thread_id(t)][page]++;
       break;
     }
-    sim_enter(t, "faultin_page");
-    int ret = handle_mm_fault(t, mm, v, addr, !!(gup_flags & FOLL_WRITE));
-    sim_leave(t);
+    int ret = faultin_page(t, mm, v, addr, &gup_flags);
+    if (ret & VM_FAULT_RETRY)
+      goto retry; /* mmap_sem already dropped */
     if (ret & VM_FAULT_ERROR) {
       page = -EFAULT;
       break;
@@ -321,6 +389,41 @@ void put_gup_page_dirty_lock(sim_thread *t, int page, int make_dirty) {
     set_page_dirty_lock(t, page);
   put_gup_page(t, page);
   sim_leave(t);
+}
+
+/* mem_rw() (fs/proc/base.c) -> access_remote_vm() -> __access_remote_vm()
+   (5.x mm/memory.c) for a write of one whole page at 'addr' of mm 'mm':
+   get_user_pages_remote(FOLL_FORCE | FOLL_WRITE), copy_to_user_page (the
+   kernel's store into the page GUP returned: a new content version),
+   set_page_dirty_lock, put_page.  The store is checked by
+   file-written-without-permission.  Simplified: the kernel stores with
+   mmap_lock still held for reading; the model's GUP has dropped it (no
+   racer here needs it to be held: MADV_DONTNEED and UFFDIO_CONTINUE take
+   it for reading as well). */
+long mem_write_page(sim_thread *t, int mm, uint64_t addr) {
+  mm_model *m = mm_of(t);
+  int tid = sim_thread_id(t);
+  long ret = 0;
+  sim_enter(t, "mem_rw: access_remote_vm");
+  int page = __get_user_pages(t, mm, addr, FOLL_FORCE | FOLL_WRITE | FOLL_GET);
+  if (page < 0) {
+    ret = -EFAULT;
+    goto out;
+  }
+  const struct vma *v = vma_at(m, mm, addr);
+  SIM_STEP(t, "copy_to_user_page", COST_COPY, SIM_WR(page_data_oid(m, page)),
+           SIM_RD(page_mapping_oid(m, page)));
+  struct page *p = &m->s.page[page];
+  p->data = ++m->s.next_data[tid] | (uint32_t)(tid + 1) << 24;
+  p->gen++;
+  sim_after(t, "page#%d <- v%u%s", page, p->data,
+            page_is_anon(m, page) ? " (anon)" : " (page cache)");
+  mm_file_write_check(t, v, page);
+  set_page_dirty_lock(t, page);
+  put_gup_page(t, page);
+out:
+  sim_leave(t);
+  return ret;
 }
 
 /* The device: a DMA write into the page the driver holds.  No pte, no

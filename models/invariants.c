@@ -97,6 +97,9 @@ const sim_kind mm_kinds[MM_NKINDS] = {
      "its buffers"},
     {MM_KIND_PINNED_PAGE_CLEANED, "pinned-page-cleaned",
      "debug.pinned_cleaned: a page under a write GUP reference was cleaned"},
+    {MM_KIND_FILE_WRITTEN_WITHOUT_PERMISSION, "file-written-without-permission",
+     "a page-cache page's data changed through a writer without write "
+     "access to the file (not a shared writable mapping)"},
 };
 
 /* Page invariants between any two steps (a failure is a model bug). */
@@ -115,6 +118,29 @@ static void assert_page_state(const mm_model *m) {
 #else
   (void)m;
 #endif
+}
+
+int mm_file_write_denied(const mm_model *m, const struct vma *v, int page) {
+  const struct page *pg = &m->s.page[page];
+  if (pg->mapping < 0 || (pg->anon & PAGE_ANON))
+    return 0; /* not a page-cache page */
+  return !(v->shared && m->s.vs[vma_index(m, v)].vm_write);
+}
+
+int mm_file_write_check(sim_thread *t, const struct vma *v, int page) {
+  mm_model *m = mm_of(t);
+  if (!mm_file_write_denied(m, v, page))
+    return 0;
+  sim_oid o[2] = {page_data_oid(m, page), page_mapping_oid(m, page)};
+  sim_violation(sim_thread_exec(t), MM_KIND_FILE_WRITTEN_WITHOUT_PERMISSION, o,
+                2,
+                "%s: page#%d of %s (index %u) written through a %s%s "
+                "mapping",
+                m->threads[sim_thread_id(t)].name, page,
+                m->scn->files[m->s.page[page].mapping].name,
+                m->s.page[page].index, v->shared ? "shared" : "private",
+                m->s.vs[vma_index(m, v)].vm_write ? " rw" : " read-only");
+  return 1;
 }
 
 int mm_refcount_mismatch(const mm_model *m, int *want) {
@@ -353,6 +379,8 @@ void mm_at_end(void *model, sim_exec *x) {
         continue;
       uint32_t idx = linear_page_index(v, a);
       const struct page *pg = &m->s.page[pte->page];
+      if (!v->shared && (pg->anon & PAGE_ANON))
+        continue; /* a private COW copy: no longer the file's */
       sim_oid objs[2] = {pte_oid(m, v->mm, vma_pte_slot(v, a)),
                          page_mapping_oid(m, pte->page)};
       char pn[64];

@@ -25,6 +25,8 @@
 #define VM_FAULT_OOM 0x0001
 #define VM_FAULT_SIGBUS 0x0002
 #define VM_FAULT_MAJOR 0x0004
+#define VM_FAULT_WRITE 0x0008 /* 5.x: do_wp_page broke COW or reused */
+#define VM_FAULT_RETRY 0x0400 /* mmap_sem dropped (handle_userfault) */
 #define VM_FAULT_LOCKED 0x0200
 #define VM_FAULT_ERROR (VM_FAULT_OOM | VM_FAULT_SIGBUS)
 /* The model's own code for do_page_fault's bad_area (a SIGSEGV): 2.6.20
@@ -154,6 +156,8 @@ int page_cache_read(sim_thread *t, int file, uint32_t index);
 /* allocation + add_to_page_cache_lru in one step named 'what': the new
    page (locked, referenced by the cache and the caller, not uptodate,
    zeroed), -EEXIST or -ENOMEM */
+/* The first free slot of the thread's allocation pool, or -1. */
+int pool_first_free(const mm_model *m, int tid);
 int add_to_page_cache_lru(sim_thread *t, int file, uint32_t index,
                           const char *what);
 void __remove_from_page_cache(sim_thread *t, int page);
@@ -217,6 +221,9 @@ int invalidate_inode_pages2_range(sim_thread *t, int file, uint32_t start,
 #define FOLL_FORCE                                                             \
   0x10 /* get_user_pages read/write w/o permission (4.x                        \
           value; 2.6.20 passes 'force' as an argument) */
+#define FOLL_COW                                                               \
+  0x4000 /* 4.9 (19be0eaf) .. 5.19: internal, set after a COW                  \
+            break of a !VM_WRITE vma; gone in 6.0 (5535be30) */
 #define FOLL_PIN                                                               \
   0x40000 /* pages must be released via unpin_user_page                        \
              (5.6 eddb1c22) */
@@ -264,6 +271,11 @@ int pin_user_pages(sim_thread *t, int mm, uint64_t addr, unsigned gup_flags);
 int get_user_pages_fast(sim_thread *t, int mm, uint64_t addr,
                         unsigned gup_flags);
 void try_grab_page(sim_thread *t, int page, unsigned flags);
+int can_follow_write_pte(const mm_model *m, const struct vma *v, struct pte pte,
+                         unsigned flags);
+/* write(2) to /proc/pid/mem of one page: GUP with FOLL_FORCE|FOLL_WRITE
+   and the kernel's store through the page; 0 or -EFAULT */
+long mem_write_page(sim_thread *t, int mm, uint64_t addr);
 void put_user_pages_dirty_lock(sim_thread *t, int page, int make_dirty);
 void unpin_user_pages_dirty_lock(sim_thread *t, int page, int make_dirty);
 void put_gup_page_dirty_lock(sim_thread *t, int page, int make_dirty);
@@ -275,6 +287,19 @@ static inline int mm_pin_bias(const mm_model *m) {
 }
 int vmtruncate(sim_thread *t, int file, uint64_t offset);
 int vmtruncate_range(sim_thread *t, int file, uint64_t offset, uint64_t end);
+
+/* memory_cow.c: the private (copy-on-write) paths of mm/memory.c (5.x) */
+int do_wp_page_private(sim_thread *t, int mm, const struct vma *v,
+                       uint64_t addr, struct pte orig);
+int do_cow_fault(sim_thread *t, int mm, const struct vma *v, uint64_t addr);
+static inline int page_is_anon(const mm_model *m, int page) {
+  return !!(m->s.page[page].anon & PAGE_ANON);
+}
+
+/* userfaultfd.c: fs/userfaultfd.c and mm/userfaultfd.c (5.15, 5.16) */
+int handle_userfault(sim_thread *t, const struct vma *v, uint64_t addr);
+long userfaultfd_register(sim_thread *t, int mm, uint64_t addr);
+long userfaultfd_continue(sim_thread *t, int mm, uint64_t addr);
 
 /* arch/i386/mm/fault.c and the MMU */
 int do_page_fault(sim_thread *t, int mm, uint64_t addr, int write);

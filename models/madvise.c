@@ -82,7 +82,12 @@ long sys_madvise(sim_thread *t, int mm, uint64_t start, uint64_t len,
   mm_model *m = mm_of(t);
   long error;
   sim_enter(t, "sys_madvise");
-  mmap_sem_find_vma(t, mm, 1, "down_write(mmap_sem); find_vma_prev",
+  /* madvise_need_mmap_write (knob madvise.dontneed_read): DONTNEED only
+     reads the vma list (5.x); 2.6.20 takes mmap_sem for writing always */
+  int write = !(behavior == MADV_DONTNEED && m->knobs.madvise_dontneed_read);
+  mmap_sem_find_vma(t, mm, write,
+                    write ? "down_write(mmap_sem); find_vma_prev"
+                          : "down_read(mmap_sem); find_vma_prev",
                     COST_SYSCALL);
   const struct vma *v = find_vma(m, mm, start);
   if (!v) {
@@ -102,7 +107,10 @@ long sys_madvise(sim_thread *t, int mm, uint64_t start, uint64_t len,
     break;
   }
 out:
-  mm_unlock(t, mmap_sem(m, mm), "up_write(mmap_sem)");
+  if (write)
+    mm_unlock(t, mmap_sem(m, mm), "up_write(mmap_sem)");
+  else
+    mm_up_read(t, mmap_sem(m, mm), "up_read(mmap_sem)");
   sim_leave(t);
   return error;
 }

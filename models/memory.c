@@ -30,8 +30,8 @@
 **
 ** Simplified: one page table (and pte lock) per mm; unmap_mapping_range
 ** never breaks i_mmap_lock (need_lockbreak is false); the mmu_gather drops
-** the pte's page reference at once (tlb_remove_page); anonymous COW is not
-** modelled (stores to private mappings are rejected at load time).
+** the pte's page reference at once (tlb_remove_page).  The copy-on-write
+** paths of private mappings (5.x) are in memory_cow.c.
 */
 #include <assert.h>
 
@@ -125,6 +125,7 @@ int user_access(sim_thread *t, int mm, uint64_t addr, int write) {
         p->data = ++m->s.next_data[tid] | (uint32_t)(tid + 1) << 24;
         p->gen++; /* ghost: a newer write of the page's block */
         sim_after(t, "page#%d <- v%u", pte->page, p->data);
+        mm_file_write_check(t, v, pte->page);
       } else {
         m->s.last_load[tid] = p->data;
         sim_after(t, "page#%d -> v%u", pte->page, p->data);
@@ -160,6 +161,8 @@ int do_page_fault(sim_thread *t, int mm, uint64_t addr, int write) {
     goto out;
   }
   ret = handle_mm_fault(t, mm, v, addr, write);
+  if (ret & VM_FAULT_RETRY) /* handle_userfault dropped mmap_sem: the */
+    goto out;               /* instruction is retried (FAULT_FLAG_TRIED) */
   mm_up_read(t, mmap_sem(m, mm), "up_read(mmap_sem)");
   if (ret & VM_FAULT_SIGBUS)
     m->s.sigbus[sim_thread_id(t)]++;
@@ -340,7 +343,7 @@ static int __do_fault(sim_thread *t, int mm, const struct vma *v, uint64_t addr,
   uint32_t pgoff = linear_page_index(v, addr);
   int ret = m->scn->files[file].tmpfs ? shmem_fault(t, v, pgoff, &page)
                                       : filemap_fault(t, v, pgoff, &page);
-  if (ret & VM_FAULT_ERROR)
+  if (ret & (VM_FAULT_ERROR | VM_FAULT_RETRY))
     goto out_unlocked_noref;
   assert(ret & VM_FAULT_LOCKED);
   if (write && m->scn->files[file].page_mkwrite) {
@@ -473,8 +476,11 @@ int handle_mm_fault(sim_thread *t, int mm, const struct vma *v, uint64_t addr,
   SIM_STEP(t, "entry = *pte", COST_PTE, SIM_RD(pte_oid(m, mm, slot)));
   struct pte entry = *pte;
   if (!entry.present) {
-    ret = m->knobs.fault_lock_page ? __do_fault(t, mm, v, addr, write)
-                                   : do_no_page(t, mm, v, addr, write);
+    if (write && !v->shared) /* a private vma: copy (memory_cow.c) */
+      ret = do_cow_fault(t, mm, v, addr);
+    else
+      ret = m->knobs.fault_lock_page ? __do_fault(t, mm, v, addr, write)
+                                     : do_no_page(t, mm, v, addr, write);
     goto out;
   }
   mm_spin_lock(t, pte_lock(m, mm), "spin_lock(ptl)");
@@ -484,7 +490,8 @@ int handle_mm_fault(sim_thread *t, int mm, const struct vma *v, uint64_t addr,
     goto out;
   }
   if (write && !pte->write) {
-    ret = do_wp_page(t, mm, v, addr, entry);
+    ret = v->shared ? do_wp_page(t, mm, v, addr, entry)
+                    : do_wp_page_private(t, mm, v, addr, entry);
     goto out;
   }
   SIM_STEP(t, "pte_mkyoung; pte_mkdirty", COST_PTE,
@@ -549,7 +556,9 @@ static void zap_pte_range(sim_thread *t, const struct vma *v, uint64_t start,
     sim_after(t, "pte 0x%llx -> none (was page#%d%s), mapcount %d",
               (unsigned long long)addr, page, old.dirty ? " dirty" : "",
               m->s.page[page].mapcount);
-    if (old.dirty)
+    /* an anonymous page has no file to dirty (5.x zap_pte_range: only
+       !PageAnon); anon is fixed while the pte maps it (memory_cow.c) */
+    if (old.dirty && !page_is_anon(m, page))
       set_page_dirty(t, page);
     put_page(t, page); /* tlb_remove_page */
   }
@@ -640,7 +649,8 @@ int follow_page(sim_thread *t, const struct vma *v, uint64_t address,
   mm_spin_lock(t, pte_lock(m, mm), "pte_offset_map_lock");
   SIM_STEP(t, "pte = *ptep", COST_PTE, SIM_RD(pte_oid(m, mm, slot)));
   struct pte pte = m->s.mm[mm].pte[slot];
-  if (!pte.present || ((flags & FOLL_WRITE) && !pte.write)) {
+  if (!pte.present ||
+      ((flags & FOLL_WRITE) && !can_follow_write_pte(m, v, pte, flags))) {
     sim_after(t, "pte %s: no page", pte.present ? "read-only" : "none");
     goto unlock;
   }

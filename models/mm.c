@@ -229,6 +229,9 @@ int mm_model_init(mm_model *m, const scenario *scn, const char *variant,
   m->wb = scn_tracks_writeback(scn);
   for (int i = 0; i < scn->nthreads; i++)
     for (int j = 0; j < scn->threads[i].nops; j++)
+      m->uffd |= scn->threads[i].ops[j].kind == SCN_UFFD_REGISTER;
+  for (int i = 0; i < scn->nthreads; i++)
+    for (int j = 0; j < scn->threads[i].nops; j++)
       m->unmaps_mapping |= scn->threads[i].ops[j].kind == SCN_TRUNCATE ||
                            scn->threads[i].ops[j].kind == SCN_DIO_WRITE ||
                            (scn->threads[i].ops[j].kind == SCN_MADVISE &&
@@ -440,7 +443,7 @@ int mm_obj_words(const mm_model *m, const struct mm_state *s, enum mm_oclass c,
     w[0] = (uint16_t)s->page[i].mapcount;
     return 1;
   case OC_PAGE_MAPPING:
-    w[0] = (uint8_t)s->page[i].mapping;
+    w[0] = (uint8_t)s->page[i].mapping | (uint64_t)s->page[i].anon << 8;
     return 1;
   case OC_PAGE_INDEX:
     w[0] = s->page[i].index;
@@ -486,8 +489,9 @@ int mm_obj_words(const mm_model *m, const struct mm_state *s, enum mm_oclass c,
     w[0] = s->alive;
     return 1;
   case OC_VMA:
-    w[0] = (uint64_t)s->vs[i].gone << 16 | (uint64_t)s->vs[i].vm_write << 8 |
-           s->vs[i].prot_write;
+    w[0] = (uint64_t)s->vs[i].uffd_waiting << 32 |
+           (uint64_t)s->vs[i].uffd_minor << 24 | (uint64_t)s->vs[i].gone << 16 |
+           (uint64_t)s->vs[i].vm_write << 8 | s->vs[i].prot_write;
     return 1;
   case OC_PTE: {
     const struct pte *p = &s->mm[i / MM_MAX_PTES].pte[i % MM_MAX_PTES];
@@ -592,9 +596,10 @@ static uint64_t mm_state_key(void *model) {
   if (m->wb) {
     hash_obj(m, OC_BIOQ, 0, &h);
     hash_obj(m, OC_ALIVE, 0, &h);
+  }
+  if (m->wb || m->uffd)
     for (int i = 0; i < m->nvma; i++)
       hash_obj(m, OC_VMA, i, &h);
-  }
   for (int t = 0; t < m->nthreads; t++) {
     sim_hash_u64(&h, (uint64_t)s->next_data[t] << 32 | (uint32_t)s->sigbus[t]);
     sim_hash_u64(&h, s->last_load[t]);
@@ -664,7 +669,9 @@ static int mm_lock_class(void *model, sim_oid o, char *buf, size_t n) {
       snprintf(buf, n, "%s", mm_lock_order[r].name);
       return r;
     }
-  if (c == OC_BH_LOCK || c == OC_BIOQ || c == OC_ALIVE)
+  /* OC_VMA: the userfaultfd wait queues (userfaultfd.c), waited on with
+     no lock held: handle_userfault drops mmap_sem first */
+  if (c == OC_BH_LOCK || c == OC_BIOQ || c == OC_ALIVE || c == OC_VMA)
     return -1;
   snprintf(buf, n, "%s", oclass_name[c]);
   return SIM_LOCK_UNDECLARED;

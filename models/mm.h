@@ -91,7 +91,13 @@ struct page {
   uint16_t gen;     /* ghost, with data: +1 at each user store, from the
                        disk's generation when read (fsync-lost) [DATA] */
   uint8_t bh;       /* BH_* of its buffer_head when PG_private [BH] */
+  uint8_t anon;     /* PAGE_ANON*: an anonymous page (PAGE_MAPPING_ANON in
+                       page->mapping), and PG_anon_exclusive (5.19+;
+                       a ghost before, read only by 6.0's GUP rule):
+                       set by page_add_new_anon_rmap under the pte lock
+                       before the pte is set, fixed while mapped [MAPPING] */
 };
+enum { PAGE_ANON = 1 << 0, PAGE_ANON_EXCLUSIVE = 1 << 1 };
 
 /* A write request in flight (submit_bio/submit_bh to the block device):
    the content is taken at submit time, as the DMA reads the page then. */
@@ -146,9 +152,15 @@ struct mm_struct {
    is fixed): written with mmap_sem held for writing, and for 'gone' also
    under i_mmap_lock (unlink_file_vma) [VMA]. */
 struct vma_state {
-  uint8_t gone;       /* unmapped: off the mm's list and the file's i_mmap */
-  uint8_t vm_write;   /* VM_WRITE */
-  uint8_t prot_write; /* vm_page_prot has the write bit */
+  uint8_t gone;         /* unmapped: off the mm's list and the file's i_mmap */
+  uint8_t vm_write;     /* VM_WRITE */
+  uint8_t prot_write;   /* vm_page_prot has the write bit */
+  uint8_t uffd_minor;   /* VM_UFFD_MINOR: userfaultfd_register (mmap_sem
+                           held for writing) */
+  uint8_t uffd_waiting; /* userfaultfd: threads blocked in handle_userfault
+                           on this vma (the fault queue and its wait
+                           queue, ctx->fault_pending_wqh); wake_userfault
+                           empties it */
 };
 
 /* Everything an execution mutates; reset by memcpy. */
@@ -234,6 +246,8 @@ typedef struct mm_model {
   int wb;
   int has_buffers;    /* some file has buffers: set_page_dirty dispatches */
   int unmaps_mapping; /* some operation calls unmap_mapping_range() */
+  int uffd;           /* some operation uses userfaultfd: vma state is
+                         hashed in the state key */
   int nthreads;       /* scenario threads + the model's own */
   sim_thread_cfg threads[MM_MAX_THREADS];
   char thread_names[MM_MAX_THREADS][48];
@@ -285,6 +299,7 @@ enum mm_kind {
   MM_KIND_WRITEPAGE_WITHOUT_BUFFERS, /* the BUG in such a ->writepage */
   MM_KIND_PINNED_LOST_BUFFERS,       /* debug.pinned_lost_buffers, every step */
   MM_KIND_PINNED_PAGE_CLEANED,       /* debug.pinned_cleaned, every step */
+  MM_KIND_FILE_WRITTEN_WITHOUT_PERMISSION, /* at each store into a page */
   MM_KIND__END
 };
 #define MM_NKINDS (MM_KIND__END - SIM_KIND_MODEL)
@@ -307,6 +322,14 @@ int mm_refcount_mismatch(const mm_model *m, int *want);
 /* pinned-lost-buffers and pinned-page-cleaned, when their knobs are on:
    raises the first and returns 1, else 0. */
 int mm_pinned_check(const mm_model *m, sim_exec *x);
+/* file-written-without-permission: would a store into 'page' through vma
+   'v' (a user store, or the kernel's through GUP) change a page-cache
+   page of a file the writer has no write access to?  The writer has it
+   through a VM_SHARED|VM_WRITE mapping (write(2) and O_DIRECT do not come
+   here); an anonymous page (a private copy) is nobody's file. */
+int mm_file_write_denied(const mm_model *m, const struct vma *v, int page);
+/* raises it from the current step if so; returns whether it did */
+int mm_file_write_check(sim_thread *t, const struct vma *v, int page);
 /* fpcheck.c (knob debug.footprint_check): after the action of step 's' of
    thread 'tid', the first field that changed since m->snap outside the
    objects 's' writes (WRITE or ADD), named in buf; 0 if none.  The caller

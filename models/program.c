@@ -124,10 +124,37 @@ int mm_program_check(const mm_model *m, char *err, size_t errlen) {
       case SCN_PIN:
         v = vma_at(m, op->mm, op->addr);
         assert(v); /* the parser checked the address */
-        if ((op->arg & SCN_GUP_WRITE) && (!v->shared || !v->write))
-          why = "write GUP of a private or read-only mapping: the fault "
-                "would copy-on-write (FOLL_FORCE included), which is not "
-                "modelled, expected a shared rw map";
+        if ((op->arg & SCN_GUP_WRITE) && v->shared && !v->write &&
+            !made_writable(m, v))
+          why = "write GUP of a shared read-only mapping (check_vma_flags: "
+                "-EFAULT, FOLL_FORCE included: not a COW mapping), "
+                "expected a map with rw or a private map";
+        else if ((op->arg & SCN_GUP_WRITE) && !v->write &&
+                 !made_writable(m, v) && !(op->arg & SCN_GUP_FORCE))
+          why = "write GUP of a read-only mapping without force "
+                "(check_vma_flags: -EFAULT), expected 'force' or a map "
+                "with rw";
+        break;
+      case SCN_PROCMEM_WRITE:
+        v = vma_at(m, op->mm, op->addr);
+        assert(v); /* the parser checked the address */
+        if (v->shared && !v->write && !made_writable(m, v))
+          why = "procmem_write to a shared read-only mapping "
+                "(check_vma_flags: -EFAULT, not a COW mapping), expected a "
+                "private map or a map with rw";
+        break;
+      case SCN_UFFD_REGISTER:
+      case SCN_UFFD_CONTINUE:
+        v = vma_at(m, op->mm, op->addr);
+        assert(v); /* the parser checked the address */
+        if (!scn->files[v->file].tmpfs)
+          why = "userfaultfd minor faults on a file that is not shmem "
+                "(vma_can_userfault: -EINVAL), expected a map of a file "
+                "declared with 'tmpfs'";
+        else if (!m->knobs.fault_lock_page)
+          why = "userfaultfd on a kernel without ->fault (the model's "
+                "minor faults hook shmem_fault, 2.6.23+), expected a 5.x "
+                "or 6.x kernel";
         break;
       case SCN_STORE:
       case SCN_READ: /* into a mapping: the copy's stores */
@@ -143,12 +170,6 @@ int mm_program_check(const mm_model *m, char *err, size_t errlen) {
                     : "store to a read-only mapping (the fault would be "
                       "SIGSEGV), expected a map with rw or an mprotect rw "
                       "of it";
-        else if (!v->shared)
-          why = op->kind == SCN_READ
-                    ? "read into a private mapping: copy-on-write is not "
-                      "modelled, expected a shared map"
-                    : "store to a private mapping: copy-on-write is not "
-                      "modelled, expected a shared map";
         break;
       default:
         break;
@@ -329,6 +350,15 @@ void mm_thread_main(void *model, sim_thread *t, int tid) {
     case SCN_DMA_WRITE:
     case SCN_UNPIN:
       gup_op(t, th, i, held);
+      break;
+    case SCN_PROCMEM_WRITE: /* write(2) to /proc/self/mem */
+      mem_write_page(t, op->mm, op->addr);
+      break;
+    case SCN_UFFD_REGISTER: /* ioctl(UFFDIO_REGISTER, MODE_MINOR) */
+      userfaultfd_register(t, op->mm, op->addr);
+      break;
+    case SCN_UFFD_CONTINUE: /* the handler: read(uffd), UFFDIO_CONTINUE */
+      userfaultfd_continue(t, op->mm, op->addr);
       break;
     }
   }

@@ -323,6 +323,19 @@ static int parse_run(scn_parser *ps, scn_tok kw) {
   return lex_need_eol(lx, "run");
 }
 
+/* Does a zap (MADV_DONTNEED) of op's range touch only a tmpfs map?  Its
+   dirty bits then go to pages that are never written back (tmpfs has no
+   writeback, lost-write skips it): no need for the writeback threads. */
+static int zaps_only_tmpfs(const scenario *scn, const scn_op *op) {
+  for (int k = 0; k < scn->nmaps; k++) {
+    const scn_map *mp = &scn->maps[k];
+    if (mp->mm == op->mm && op->addr >= mp->start &&
+        op->addr < mp->start + ((uint64_t)mp->npages << PAGE_SHIFT))
+      return scn->files[mp->file].tmpfs;
+  }
+  return 0;
+}
+
 int scn_tracks_writeback(const scenario *scn) {
   for (int f = 0; f < scn->nfiles; f++)
     if (scn->files[f].buffers)
@@ -346,8 +359,13 @@ int scn_tracks_writeback(const scenario *scn) {
       case SCN_DMA_WRITE:
       case SCN_UNPIN:
         return 1;
+      case SCN_PROCMEM_WRITE: /* dirties a page: set_page_dirty_lock */
+      case SCN_UFFD_REGISTER:
+      case SCN_UFFD_CONTINUE:
+        break;
       case SCN_MADVISE: /* MADV_REMOVE: a hole punch, as truncate */
-        if (scn->threads[i].ops[j].arg == SCN_MADV_DONTNEED)
+        if (scn->threads[i].ops[j].arg == SCN_MADV_DONTNEED &&
+            !zaps_only_tmpfs(scn, &scn->threads[i].ops[j]))
           return 1;
         break;
       case SCN_LOAD:

@@ -76,6 +76,13 @@ enum scn_op_kind {
                     the thread holds for addr: no pte, no fault, no dirtying */
   SCN_UNPIN,     /* <mm> unpin <addr> [dirty] release it: the flavour of
                     the variant and of how it was taken (gup.c) */
+  /* R4 (issue 11): FOLL_FORCE and userfaultfd */
+  SCN_PROCMEM_WRITE, /* <mm> procmem_write <addr>  write(2) of one page to
+                        /proc/self/mem: GUP FOLL_FORCE|FOLL_WRITE */
+  SCN_UFFD_REGISTER, /* <mm> uffd_register <addr> minor  UFFDIO_REGISTER
+                        of the map's range, MODE_MINOR */
+  SCN_UFFD_CONTINUE, /* <mm> uffd_continue <addr>  a handler: read(uffd)
+                        for a fault, then UFFDIO_CONTINUE of the page */
 };
 
 /* SCN_MPROTECT's protection; SCN_MSYNC's flags; SCN_FOLLOW_PAGE's flags */

@@ -34,7 +34,7 @@ typedef struct op_def {
 static op_parse_fn parse_addr, parse_truncate, parse_range, parse_delay,
     parse_file, parse_none, parse_mprotect, parse_msync, parse_munmap,
     parse_madvise, parse_follow_page, parse_write, parse_read, parse_reclaim,
-    parse_gup, parse_held;
+    parse_gup, parse_held, parse_page_op, parse_uffd_register;
 
 static const op_def ops[] = {
     [SCN_LOAD] = {"load", 1, parse_addr},
@@ -59,6 +59,9 @@ static const op_def ops[] = {
     [SCN_PIN] = {"pin", 1, parse_gup},
     [SCN_DMA_WRITE] = {"dma_write", 1, parse_held},
     [SCN_UNPIN] = {"unpin", 1, parse_held},
+    [SCN_PROCMEM_WRITE] = {"procmem_write", 1, parse_page_op},
+    [SCN_UFFD_REGISTER] = {"uffd_register", 1, parse_uffd_register},
+    [SCN_UFFD_CONTINUE] = {"uffd_continue", 1, parse_page_op},
 };
 #define NOPS ((int)(sizeof ops / sizeof ops[0]))
 
@@ -315,6 +318,37 @@ static int parse_gup(scn_lex *lx, const scenario *s, scn_op *op) {
     return -1;
   op->arg = (o[0].p ? SCN_GUP_WRITE : 0) | (o[1].p ? SCN_GUP_FAST : 0) |
             (o[2].p ? SCN_GUP_FORCE : 0);
+  op->addr_col = col;
+  return 0;
+}
+
+/* MM procmem_write ADDR / MM uffd_continue ADDR: one page, no option */
+static int parse_page_op(scn_lex *lx, const scenario *s, scn_op *op) {
+  int col;
+  if (parse_page_addr(lx, s, op, &col) < 0)
+    return -1;
+  op->addr_col = col;
+  return 0;
+}
+
+/* MM uffd_register ADDR minor: the mode is required (only minor faults
+   are modelled) */
+static int parse_uffd_register(scn_lex *lx, const scenario *s, scn_op *op) {
+  static const scn_opt spec[] = {{"minor", 0}};
+  scn_tok o[1] = {{0}};
+  int col;
+  if (parse_page_addr(lx, s, op, &col) < 0)
+    return -1;
+  const char *a = lx->cur;
+  while (a < lx->eol && (*a == ' ' || *a == '\t'))
+    a++;
+  int mcol = lex_col(lx, a);
+  if (lex_opts(lx, scn_op_name(op->kind), spec, 1, o) < 0)
+    return -1;
+  if (!o[0].p)
+    return lex_fail(lx, mcol,
+                    "missing mode for uffd_register, expected minor (only "
+                    "UFFDIO_REGISTER_MODE_MINOR is modelled)");
   op->addr_col = col;
   return 0;
 }
@@ -761,7 +795,7 @@ int scn_stmt_thread(scn_parser *ps, scn_tok label) {
                       "MM madvise ADDR remove [pages=N] on a shared rw map "
                       "of a tmpfs file");
     if (op->mm < 0) {
-      char access[128];
+      char access[256];
       snprintf(access, sizeof access, "MM %s ADDR with a declared MM",
                op_list(list, sizeof list, 1, "|", NULL));
       char dym[64], all[512];

@@ -125,6 +125,19 @@ int shmem_fault(sim_thread *t, const struct vma *v, uint32_t pgoff, int *page) {
     ret = VM_FAULT_SIGBUS;
     goto out;
   }
+  /* 5.13+ shmem_getpage_gfp (c949b097 series): a page found in the cache
+     of a VM_UFFD_MINOR vma is unlocked and put, and the fault goes to
+     userspace (VM_UFFD_MINOR is stable: we hold mmap_sem) */
+  if (mm_of(t)->s.vs[vma_index(mm_of(t), v)].uffd_minor) {
+    int p = find_lock_page(t, v->file, pgoff);
+    if (p >= 0) {
+      unlock_page(t, mm_of(t), p);
+      put_page(t, p);
+      ret = handle_userfault(
+          t, v, v->start + ((uint64_t)(pgoff - v->pgoff) << PAGE_SHIFT));
+      goto out;
+    }
+  }
   *page = shmem_getpage(t, v->file, pgoff, SGP_FAULT);
   ret = *page < 0 ? VM_FAULT_OOM : VM_FAULT_LOCKED;
 out:

@@ -31,6 +31,12 @@
 **         four); 6.4 activates a pinned folio before pageout and
 **         try_to_release_page (d824ec2a).  The GUP knobs (pin counting
 **         from 5.7, ext4's warning from 5.18) belong to the GUP model.
+** 5.15, 5.16, 6.0: the R4 presets (issue 11), modelled as 5.7 plus the
+**         private COW, FOLL_FORCE and userfaultfd paths: 5.15 with FOLL_COW
+**         (19be0eaf) and a clean pte from UFFDIO_CONTINUE when not
+**         writable, 5.16 with 9ae0f87d (always dirty), 6.0 with 5535be30
+**         (a forced write only reaches an exclusive anonymous page).
+**         5.18 has 9ae0f87d and FOLL_COW, 6.4 has 5535be30.
 ** The debug BUG_ON in __remove_from_page_cache is on in every preset so that
 ** the race is caught where it happens; turn it off with
 ** "set debug.bug_on_mapped_remove = off" to see the quiescent symptom.
@@ -113,6 +119,19 @@ const mm_knob_desc mm_knob_table[] = {
     {"ext4.warn_no_buffers", K(ext4_warn_no_buffers),
      "5.18 ext4_writepage: warn, ClearPageDirty and skip a page without "
      "buffers (cc509574); off: BUG"},
+    {"gup.foll_cow", K(gup_foll_cow),
+     "4.9-5.19 faultin_page/can_follow_write_pte: FOLL_COW after a COW "
+     "break, a forced write follows a dirty read-only pte (19be0eaf); off: "
+     "FOLL_WRITE dropped (Dirty COW)"},
+    {"madvise.dontneed_read", K(madvise_dontneed_read),
+     "sys_madvise: MADV_DONTNEED under mmap_sem for reading "
+     "(madvise_need_mmap_write; before 4.19, commit not verified)"},
+    {"gup.cow_exclusive", K(gup_cow_exclusive),
+     "6.0 can_follow_write_pte: a forced write through a read-only pte only "
+     "to an exclusive anonymous page; FOLL_COW removed (5535be30)"},
+    {"uffd.install_dirty", K(uffd_install_dirty),
+     "5.16 mfill_atomic_install_pte: the pte is always dirty (9ae0f87d); "
+     "off: dirty only if writable or a new page"},
     {"debug.pinned_lost_buffers", K(pinned_lost_buffers),
      "check: a page under a FOLL_WRITE GUP reference keeps its buffers "
      "(pinned-lost-buffers)"},
@@ -224,6 +243,8 @@ const mm_variant mm_variants[] = {
       .reclaim_ref_freeze = 1,
       .reclaim_no_direct_pageout = 1,
       .fault_mkwrite_locked = 1,
+      .gup_foll_cow = 1,
+      .madvise_dontneed_read = 1,
       .bug_on_mapped_remove = 1}},
     {"5.7",
      "Linux 5.7 (May 2020), modelled as 2.6.24 plus the reclaim knobs of 4.19: "
@@ -252,6 +273,68 @@ const mm_variant mm_variants[] = {
       .gup_pin_counting = 1,
       .gup_put_user_pages = 1,
       .fault_mkwrite_locked = 1,
+      .gup_foll_cow = 1,
+      .madvise_dontneed_read = 1,
+      .bug_on_mapped_remove = 1}},
+    {"5.15",
+     "Linux 5.15 (October 2021), modelled as 5.7 plus the R4 paths: "
+     "private COW, FOLL_FORCE with FOLL_COW (19be0eaf), userfaultfd minor "
+     "faults and UFFDIO_CONTINUE with a clean pte when not writable",
+     "torvalds/linux mm/userfaultfd.c before 9ae0f87d (its diff) and "
+     "../shared/kernel-facts.md 2e, R4 (5.x do_wp_page, faultin_page, "
+     "can_follow_write_pte); the rest as 5.7",
+     {.fault_lock_page = 1,
+      .truncate_unmap_mapped = 1,
+      .vmtruncate_unmap_twice = 1,
+      .invalidate_bug_on_mapped = 1,
+      .dio_invalidate_first = 1,
+      .dio_reinvalidate = 1,
+      .truncate_clear_uptodate_late = 1,
+      .wb_mkclean_first = 1,
+      .wb_fault_waits_locked = 1,
+      .free_buffers_dirty_under_lock = 1,
+      .mprotect_writenotify = 1,
+      .mprotect_dirty_accountable = 1,
+      .madvise_remove_drops_mmap_sem = 1,
+      .write_atomic_copy_retry = 1,
+      .reclaim_ref_freeze = 1,
+      .reclaim_no_direct_pageout = 1,
+      .gup_foll_pin = 1,
+      .gup_pin_counting = 1,
+      .gup_put_user_pages = 1,
+      .fault_mkwrite_locked = 1,
+      .gup_foll_cow = 1,
+      .madvise_dontneed_read = 1,
+      .bug_on_mapped_remove = 1}},
+    {"5.16",
+     "Linux 5.16 (January 2022), modelled as 5.15 plus 9ae0f87d: "
+     "mfill_atomic_install_pte always installs dirty ptes (CVE-2022-2590 "
+     "with FOLL_COW)",
+     "torvalds/linux @9ae0f87d (mm/userfaultfd.c: "
+     "mfill_atomic_install_pte, mcontinue_atomic_pte); the rest as 5.15",
+     {.fault_lock_page = 1,
+      .truncate_unmap_mapped = 1,
+      .vmtruncate_unmap_twice = 1,
+      .invalidate_bug_on_mapped = 1,
+      .dio_invalidate_first = 1,
+      .dio_reinvalidate = 1,
+      .truncate_clear_uptodate_late = 1,
+      .wb_mkclean_first = 1,
+      .wb_fault_waits_locked = 1,
+      .free_buffers_dirty_under_lock = 1,
+      .mprotect_writenotify = 1,
+      .mprotect_dirty_accountable = 1,
+      .madvise_remove_drops_mmap_sem = 1,
+      .write_atomic_copy_retry = 1,
+      .reclaim_ref_freeze = 1,
+      .reclaim_no_direct_pageout = 1,
+      .gup_foll_pin = 1,
+      .gup_pin_counting = 1,
+      .gup_put_user_pages = 1,
+      .fault_mkwrite_locked = 1,
+      .gup_foll_cow = 1,
+      .uffd_install_dirty = 1,
+      .madvise_dontneed_read = 1,
       .bug_on_mapped_remove = 1}},
     {"5.18",
      "Linux 5.18 (May 2022), modelled as 5.7 plus ext4_writepage's warning "
@@ -280,6 +363,40 @@ const mm_variant mm_variants[] = {
       .gup_put_user_pages = 1,
       .ext4_warn_no_buffers = 1,
       .fault_mkwrite_locked = 1,
+      .gup_foll_cow = 1,
+      .uffd_install_dirty = 1,
+      .madvise_dontneed_read = 1,
+      .bug_on_mapped_remove = 1}},
+    {"6.0",
+     "Linux 6.0 (October 2022), modelled as 5.16 plus 5535be30: "
+     "can_follow_write_pte requires an exclusive anonymous page, FOLL_COW "
+     "removed",
+     "the 5535be30 patch (mm/gup.c can_follow_write_pte, as posted to "
+     "linux-mm/stable, August 2022) and a stored 6.x mm/gup.c; the rest as "
+     "5.16",
+     {.fault_lock_page = 1,
+      .truncate_unmap_mapped = 1,
+      .vmtruncate_unmap_twice = 1,
+      .invalidate_bug_on_mapped = 1,
+      .dio_invalidate_first = 1,
+      .dio_reinvalidate = 1,
+      .truncate_clear_uptodate_late = 1,
+      .wb_mkclean_first = 1,
+      .wb_fault_waits_locked = 1,
+      .free_buffers_dirty_under_lock = 1,
+      .mprotect_writenotify = 1,
+      .mprotect_dirty_accountable = 1,
+      .madvise_remove_drops_mmap_sem = 1,
+      .write_atomic_copy_retry = 1,
+      .reclaim_ref_freeze = 1,
+      .reclaim_no_direct_pageout = 1,
+      .gup_foll_pin = 1,
+      .gup_pin_counting = 1,
+      .gup_put_user_pages = 1,
+      .fault_mkwrite_locked = 1,
+      .gup_cow_exclusive = 1,
+      .uffd_install_dirty = 1,
+      .madvise_dontneed_read = 1,
       .bug_on_mapped_remove = 1}},
     {"6.4",
      "Linux 6.4 (June 2023), modelled as 5.18 plus reclaim's pinned-folio "
@@ -308,6 +425,9 @@ const mm_variant mm_variants[] = {
       .gup_put_user_pages = 1,
       .ext4_warn_no_buffers = 1,
       .fault_mkwrite_locked = 1,
+      .gup_cow_exclusive = 1,
+      .uffd_install_dirty = 1,
+      .madvise_dontneed_read = 1,
       .bug_on_mapped_remove = 1}},
 };
 const int mm_nvariants = (int)(sizeof mm_variants / sizeof mm_variants[0]);

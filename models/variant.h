@@ -120,6 +120,28 @@ typedef struct mm_knobs {
      clears PG_dirty and skips it (the data is dropped); off: BUG in
      page_buffers(). */
   int ext4_warn_no_buffers;
+  /* R4 (private COW, FOLL_FORCE, userfaultfd; gup.c, userfaultfd.c).
+     4.9 (19be0eaf "mm: remove gup_flags FOLL_WRITE games from
+     __get_user_pages()", the Dirty COW fix) to 5.19: after a COW break in
+     a !VM_WRITE vma faultin_page sets FOLL_COW, and can_follow_write_pte
+     lets a FOLL_FORCE|FOLL_COW write through a dirty read-only pte.  Off
+     (2.6.x): faultin_page drops FOLL_WRITE after VM_FAULT_WRITE and the
+     retried lookup takes any present page (CVE-2016-5195). */
+  int gup_foll_cow;
+  /* madvise_need_mmap_write() (2.6.x-era change to sys_madvise; the
+     commit was not verified here, it predates 4.19): MADV_DONTNEED takes
+     mmap_sem for reading; off: 2.6.20's down_write for every behaviour. */
+  int madvise_dontneed_read;
+  /* 6.0 (5535be30 "mm/gup: fix FOLL_FORCE COW security issue and remove
+     FOLL_COW"): a forced write through a read-only pte is let through
+     only to an exclusive anonymous page of a private, !VM_WRITE vma;
+     FOLL_COW is gone (overrides gup.foll_cow). */
+  int gup_cow_exclusive;
+  /* 5.16 (9ae0f87d "mm/shmem: unconditionally set pte dirty in
+     mfill_atomic_install_pte"): UFFDIO_CONTINUE installs a dirty pte even
+     when it is not writable (a page-cache page in a private or read-only
+     vma); off (5.15): dirty only if writable or a new page. */
+  int uffd_install_dirty;
   /* Debug check (no kernel has it): while a thread holds a FOLL_WRITE
      GUP reference, the page keeps its buffers (PG_private), the property
      6.4 (d824ec2a) gives FOLL_PIN pins; violation pinned-lost-buffers. */

@@ -432,8 +432,11 @@ Test(parser, madvise_remove_and_tmpfs) {
   cr_assert_eq(t->ops[1].arg, SCN_MADV_REMOVE);
   cr_assert_eq(t->ops[1].npages, 2);
   cr_assert_eq(t->ops[2].arg, SCN_MADV_DONTNEED);
-  /* a hole punch, like truncate, starts no writeback tracking; dontneed
-     does */
+  /* a hole punch, like truncate, starts no writeback tracking; nor does
+     dontneed of a tmpfs map (no writeback: issue 11), unlike dontneed of
+     another file's map */
+  cr_assert(!scn_tracks_writeback(s));
+  s->files[0].tmpfs = 0;
   cr_assert(scn_tracks_writeback(s));
   s->threads[0].nops = 2;
   cr_assert(!scn_tracks_writeback(s));
@@ -512,21 +515,19 @@ ERR_TEST(unknown_statement, "scenario \"t\"\n  fork p1\n",
          "scenario, kernel, set, cpus, file, mm, map, cpuN:, expect, run, "
          "litmus")
 
-ERR_TEST(
-    expect_on_unknown_variant, HEAD TAIL "expect on 2.4 clean\n",
-    "t.scn:9:11: error: unknown kernel '2.4' (did you mean '6.4'?), expected "
-    "one of 2.6.17-mm, "
-    "2.6.19, 2.6.20, 2.6.22, 2.6.23, 2.6.24, 4.19, 5.7, 5.18, 6.4")
+ERR_TEST(expect_on_unknown_variant, HEAD TAIL "expect on 2.4 clean\n",
+         "t.scn:9:11: error: unknown kernel '2.4' (did you mean '6.4'?), "
+         "expected one of 2.6.17-mm, 2.6.19, 2.6.20, 2.6.22, 2.6.23, 2.6.24, "
+         "4.19, 5.7, 5.15, 5.16, 5.18, 6.0, 6.4")
 
 ERR_TEST(expect_on_duplicate,
          HEAD TAIL "expect on 2.6.23 clean\nexpect on 2.6.23 clean\n",
          "t.scn:10:11: error: duplicate 'expect on 2.6.23', first at line 9")
 
-ERR_TEST(
-    unknown_kernel, "scenario \"t\"\nkernel 2.6.99\n",
-    "t.scn:2:8: error: unknown kernel '2.6.99' (did you mean '2.6.19'?), "
-    "expected one of "
-    "2.6.17-mm, 2.6.19, 2.6.20, 2.6.22, 2.6.23, 2.6.24, 4.19, 5.7, 5.18, 6.4")
+ERR_TEST(unknown_kernel, "scenario \"t\"\nkernel 2.6.99\n",
+         "t.scn:2:8: error: unknown kernel '2.6.99' (did you mean '2.6.19'?), "
+         "expected one of 2.6.17-mm, 2.6.19, 2.6.20, 2.6.22, 2.6.23, 2.6.24, "
+         "4.19, 5.7, 5.15, 5.16, 5.18, 6.0, 6.4")
 
 ERR_TEST(duplicate_statement, HEAD "kernel 2.6.23\n",
          "t.scn:7:1: error: duplicate 'kernel' statement, first at line 2")
@@ -668,7 +669,9 @@ ERR_TEST(bad_knob_name, "scenario \"t\"\nset fault.lockpage = on\n",
          "reclaim.ref_freeze, reclaim.no_direct_pageout, "
          "reclaim.skip_pinned, fault.mkwrite_locked, gup.foll_pin, "
          "gup.pin_counting, "
-         "gup.put_user_pages, ext4.warn_no_buffers, "
+         "gup.put_user_pages, ext4.warn_no_buffers, gup.foll_cow, "
+         "madvise.dontneed_read, "
+         "gup.cow_exclusive, uffd.install_dirty, "
          "debug.pinned_lost_buffers, debug.pinned_cleaned, "
          "debug.bug_on_mapped_remove, debug.footprint_check")
 
@@ -683,7 +686,8 @@ ERR_TEST(bad_knob_value, "scenario \"t\"\nset fault.lock_page = yes\n",
   "pte-cache-mismatch, "                                                       \
   "pte-beyond-eof, refcount-mismatch, undeclared-write, lost-write, "          \
   "fsync-lost, writenotify-dirty, dirty-without-buffers, "                     \
-  "writepage-without-buffers, pinned-lost-buffers, pinned-page-cleaned"
+  "writepage-without-buffers, pinned-lost-buffers, pinned-page-cleaned, "      \
+  "file-written-without-permission"
 #define LITMUS_KINDS                                                           \
   "deadlock, bad-unlock, lock-order, lost-update, lost-message, invariant"
 
@@ -848,7 +852,7 @@ ERR_TEST(missing_expect, HEAD "cpu0: delay 1\n",
 ERR_TEST(missing_kernel, "scenario \"t\"\n# no kernel",
          "t.scn:2:12: error: missing 'kernel' statement, expected 'kernel "
          "VERSION' with VERSION one of 2.6.17-mm, 2.6.19, 2.6.20, "
-         "2.6.22, 2.6.23, 2.6.24, 4.19, 5.7, 5.18, 6.4")
+         "2.6.22, 2.6.23, 2.6.24, 4.19, 5.7, 5.15, 5.16, 5.18, 6.0, 6.4")
 
 ERR_TEST(no_threads, HEAD "expect clean\n",
          "t.scn:8:1: error: no threads, expected at least one 'cpuN: OP' line")
@@ -906,8 +910,8 @@ ERR_TEST(unknown_operation, HEAD "cpu0: fork p1\n",
          "t.scn:7:7: error: unknown operation 'fork', expected truncate, "
          "dio_write, delay, fsync, sync, writeback, fs_flush, release, "
          "write, read, reclaim or MM load|store|mprotect|msync|munmap|"
-         "madvise|follow_page|gup|pin|dma_write|unpin ADDR with a declared "
-         "MM")
+         "madvise|follow_page|gup|pin|dma_write|unpin|procmem_write|"
+         "uffd_register|uffd_continue ADDR with a declared MM")
 
 ERR_TEST(write_without_page, HEAD "cpu0: write data from p1 0x10000\n",
          "t.scn:7:18: error: 'from' after the file of write, expected "
@@ -948,8 +952,8 @@ ERR_TEST(read_trailing, HEAD "cpu0: read data page=0 into p1 0x10000 x\n",
 
 ERR_TEST(unknown_access, HEAD "cpu0: p1 exec 0x10000\n",
          "t.scn:7:10: error: unknown access 'exec', expected load, store, "
-         "mprotect, msync, munmap, madvise, follow_page, gup, pin, dma_write "
-         "or unpin")
+         "mprotect, msync, munmap, madvise, follow_page, gup, pin, dma_write, "
+         "unpin, procmem_write, uffd_register or uffd_continue")
 
 ERR_TEST(duplicate_expect, HEAD TAIL "expect on 2.6.23 clean\nexpect clean\n",
          "t.scn:10:1: error: duplicate 'expect' statement, first at line 8")
@@ -973,7 +977,7 @@ Test(parser_errors, very_long_line) {
   parse_err(text, "t.scn:2:8: error: unknown kernel "
                   "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...', expected "
                   "one of 2.6.17-mm, 2.6.19, 2.6.20, 2.6.22, 2.6.23, "
-                  "2.6.24, 4.19, 5.7, 5.18, 6.4");
+                  "2.6.24, 4.19, 5.7, 5.15, 5.16, 5.18, 6.0, 6.4");
   free(text);
 }
 
@@ -1083,14 +1087,69 @@ ERR_TEST(unpin_bad_flag,
          "t.scn:8:24: error: unknown option 'write' for 'unpin', expected "
          "dirty")
 
-Test(parser_errors, write_gup_of_a_private_map) {
-  bind_err("scenario \"t\"\nkernel 2.6.24\ncpus 1\nfile data size=4K\n"
-           "mm p1\nmap p1 data at 0x10000 pages=1 private rw\n"
+Test(parser_errors, write_gup_of_a_shared_read_only_map) {
+  bind_err("scenario \"t\"\nkernel 5.15\ncpus 1\nfile data size=4K\n"
+           "mm p1\nmap p1 data at 0x10000 pages=1 shared r\n"
            "cpu0: p1 gup 0x10000 write force\ncpu0: p1 unpin 0x10000\n"
            "expect clean\n",
-           "t.scn:7:7: error: write GUP of a private or read-only mapping: "
-           "the fault would copy-on-write (FOLL_FORCE included), which is not "
-           "modelled, expected a shared rw map");
+           "t.scn:7:7: error: write GUP of a shared read-only mapping "
+           "(check_vma_flags: -EFAULT, FOLL_FORCE included: not a COW "
+           "mapping), expected a map with rw or a private map");
+}
+
+Test(parser_errors, unforced_write_gup_of_a_private_read_only_map) {
+  bind_err("scenario \"t\"\nkernel 5.15\ncpus 1\nfile data size=4K\n"
+           "mm p1\nmap p1 data at 0x10000 pages=1 private r\n"
+           "cpu0: p1 gup 0x10000 write\ncpu0: p1 unpin 0x10000\n"
+           "expect clean\n",
+           "t.scn:7:7: error: write GUP of a read-only mapping without force "
+           "(check_vma_flags: -EFAULT), expected 'force' or a map with rw");
+}
+
+/* ------------------------------------------------------------------------ */
+/* R4: procmem_write, uffd_register, uffd_continue (issue 11)                */
+
+ERR_TEST(uffd_register_without_mode, HEAD "cpu0: p1 uffd_register 0x10000\n",
+         "t.scn:7:31: error: missing mode for uffd_register, expected minor "
+         "(only UFFDIO_REGISTER_MODE_MINOR is modelled)")
+ERR_TEST(uffd_register_bad_mode, HEAD "cpu0: p1 uffd_register 0x10000 wp\n",
+         "t.scn:7:32: error: unknown option 'wp' for 'uffd_register', "
+         "expected minor")
+ERR_TEST(procmem_write_unaligned, HEAD "cpu0: p1 procmem_write 0x10010\n",
+         "t.scn:7:24: error: address 0x10010 is not page aligned, expected a "
+         "multiple of 0x1000 for procmem_write")
+ERR_TEST(uffd_continue_trailing, HEAD "cpu0: p1 uffd_continue 0x10000 x\n",
+         "t.scn:7:32: error: unexpected 'x' after a complete 'uffd_continue' "
+         "statement, expected end of line")
+ERR_TEST(uffd_continue_outside_maps, HEAD "cpu0: p1 uffd_continue 0x30000\n",
+         "t.scn:7:24: error: address 0x30000 is outside every map of 'p1', "
+         "expected an address in [0x10000, 0x12000)")
+
+Test(parser_errors, uffd_register_of_a_file_that_is_not_shmem) {
+  bind_err("scenario \"t\"\nkernel 5.16\ncpus 1\nfile data size=4K\n"
+           "mm p1\nmap p1 data at 0x10000 pages=1 private r\n"
+           "cpu0: p1 uffd_register 0x10000 minor\nexpect clean\n",
+           "t.scn:7:7: error: userfaultfd minor faults on a file that is not "
+           "shmem (vma_can_userfault: -EINVAL), expected a map of a file "
+           "declared with 'tmpfs'");
+}
+
+Test(parser_errors, uffd_on_a_kernel_without_fault) {
+  bind_err("scenario \"t\"\nkernel 2.6.20\ncpus 1\nfile data size=4K tmpfs\n"
+           "mm p1\nmap p1 data at 0x10000 pages=1 private r\n"
+           "cpu0: p1 uffd_continue 0x10000\nexpect clean\n",
+           "t.scn:7:7: error: userfaultfd on a kernel without ->fault (the "
+           "model's minor faults hook shmem_fault, 2.6.23+), expected a 5.x "
+           "or 6.x kernel");
+}
+
+Test(parser_errors, procmem_write_to_a_shared_read_only_map) {
+  bind_err("scenario \"t\"\nkernel 5.16\ncpus 1\nfile data size=4K\n"
+           "mm p1\nmap p1 data at 0x10000 pages=1 shared r\n"
+           "cpu0: p1 procmem_write 0x10000\nexpect clean\n",
+           "t.scn:7:7: error: procmem_write to a shared read-only mapping "
+           "(check_vma_flags: -EFAULT, not a COW mapping), expected a private "
+           "map or a map with rw");
 }
 
 /* did you mean: the closest name within 2 edits (1 for a short word) */
@@ -1099,11 +1158,13 @@ ERR_TEST(suggest_operation, HEAD "cpu0: fsnyc data\n",
          "'fsync'?), expected truncate, dio_write, delay, fsync, sync, "
          "writeback, fs_flush, release, write, read, reclaim or "
          "MM load|store|mprotect|msync|munmap|madvise|follow_page|gup|pin|"
-         "dma_write|unpin ADDR with a declared MM")
+         "dma_write|unpin|procmem_write|uffd_register|uffd_continue ADDR with "
+         "a declared MM")
 ERR_TEST(suggest_access, HEAD "cpu0: p1 laod 0x10000\n",
          "t.scn:7:10: error: unknown access 'laod' (did you mean 'load'?), "
          "expected load, store, mprotect, msync, munmap, madvise, "
-         "follow_page, gup, pin, dma_write or unpin")
+         "follow_page, gup, pin, dma_write, unpin, procmem_write, "
+         "uffd_register or uffd_continue")
 ERR_TEST(suggest_statement, "scenario \"t\"\nkernal 2.6.20\n",
          "t.scn:2:1: error: unknown statement 'kernal' (did you mean "
          "'kernel'?), expected one of scenario, kernel, set, cpus, file, mm, "
@@ -1112,8 +1173,8 @@ ERR_TEST(suggest_nothing_far, HEAD "cpu0: fork data\n",
          "t.scn:7:7: error: unknown operation 'fork', expected truncate, "
          "dio_write, delay, fsync, sync, writeback, fs_flush, release, "
          "write, read, reclaim or MM load|store|mprotect|msync|munmap|"
-         "madvise|follow_page|gup|pin|dma_write|unpin ADDR with a declared "
-         "MM")
+         "madvise|follow_page|gup|pin|dma_write|unpin|procmem_write|"
+         "uffd_register|uffd_continue ADDR with a declared MM")
 
 Test(parser, suggest_picks_the_closest) {
   char out[64];
