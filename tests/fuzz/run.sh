@@ -6,6 +6,17 @@
 # property check).  Prints how many inputs each harness ran.
 set -eu
 clang=$1 secs=$3
+# clang without libFuzzer's runtime (Debian: libclang-rt-N-dev, only a
+# recommendation of clang): nothing to run; 77 is ctest's "skipped"
+probe=$(mktemp -d)
+printf 'int LLVMFuzzerTestOneInput(const char *d, long n) { return 0; }\n' \
+  > "$probe/p.c"
+if ! "$clang" -fsanitize=fuzzer "$probe/p.c" -o "$probe/p" 2>/dev/null; then
+  rm -rf "$probe"
+  echo "fuzz: skipped, $clang cannot link -fsanitize=fuzzer (no libFuzzer)"
+  exit 77
+fi
+rm -rf "$probe"
 mkdir -p "$2"
 build=$(cd "$2" && pwd)
 src=$(cd "$(dirname "$0")/../.." && pwd)
