@@ -685,12 +685,12 @@ void timeline_free(timeline *t) {
   for (int i = 0; i < t->nblocks; i++)
     free(t->blocks[i].lock);
   /* every block the model owns */
-  void *blocks[] = {t->outcome, t->schedule, t->trace_hash, t->note,
-                    t->title,   t->scenario, t->variant,    t->knobs,
-                    t->policy,  t->vkind,    t->vmsg,       t->vobjs,
-                    t->th,      t->allseq,   t->alltid,     t->acc,
-                    t->acc_off, t->flows,    t->shown,      t->ev,
-                    t->spans,   t->locks,    t->knobs_set};
+  void *blocks[] = {
+      t->outcome,  t->schedule, t->trace_hash, t->note,   t->title,
+      t->scenario, t->variant,  t->knobs,      t->policy, t->vkind,
+      t->vmsg,     t->vobjs,    t->th,         t->allseq, t->alltid,
+      t->acc,      t->acc_off,  t->flows,      t->shown,  t->ev,
+      t->spans,    t->locks,    t->knobs_set,  t->blocks, t->writers};
   for (size_t k = 0; k < sizeof blocks / sizeof *blocks; k++)
     free(blocks[k]);
   *t = (timeline){.viol_ev = -1, .held_ev = -1};
