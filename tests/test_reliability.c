@@ -493,3 +493,22 @@ Test(hostile, a_scenario_granting_no_step_explores_under_every_strategy) {
   }
   free(dir);
 }
+
+/* A run that grants no step prints no replay command ('--schedule ''' is
+   refused by replay), but says why. */
+Test(hostile, a_run_granting_no_step_prints_no_replay_command) {
+  char *dir = test_tmpdir(), path[512], args[1024], *out;
+  snprintf(path, sizeof path, "%s/delay.scn", dir);
+  FILE *f = fopen(path, "w");
+  cr_assert_not_null(f);
+  fputs("scenario \"delay only\"\nkernel 2.6.20\ncpus 1\n"
+        "cpu0: delay 1000\nexpect clean\n",
+        f);
+  fclose(f);
+  snprintf(args, sizeof args, "run %s --no-log", path);
+  cr_assert_eq(run_mmsim(args, &out), 0, "%s", out);
+  cr_assert(strstr(out, "\nreplay:   none (no step ran)\n"), "%s", out);
+  cr_assert_null(strstr(out, "--schedule ''"), "%s", out);
+  free(out);
+  free(dir);
+}

@@ -454,9 +454,11 @@ static int run_main(const char *cmd, int argc, char **argv) {
       printf("\n");
     }
   }
-  if (!o.quiet)
+  if (!o.quiet && r.nsched)
     printf("replay:   mmsim replay %s%s%s --schedule '%s'\n", o.path,
            o.variant ? " --variant " : "", o.variant ? o.variant : "", sched);
+  else if (!o.quiet) /* nothing to replay: no step was granted */
+    printf("replay:   none (no step ran)\n");
   if (o.check_det &&
       !check_determinism(l, &p, o.max_steps, &r, sched, &dg, ld != NULL))
     rc = CLI_NOT_MET;
