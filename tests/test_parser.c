@@ -90,7 +90,7 @@ Test(parser, expect_on_variants) {
   cr_assert_eq(e.violation, 0);
   e = scn_expectation(s, "2.6.20");
   cr_assert_eq(e.violation, 1);
-  cr_assert_str_eq(e.kind, "page-mapped-on-remove");
+  cr_assert_str_eq(e.kinds[0], "page-mapped-on-remove");
   free(s);
 }
 
@@ -171,9 +171,9 @@ Test(parser, full_example) {
   cr_assert_eq(s->threads[1].ops[0].npages, 1);
   cr_assert_eq(s->nknobs, 0);
   cr_assert_eq(s->expect.violation, 1);
-  cr_assert_str_eq(s->expect.kind, "page-mapped-on-remove");
+  cr_assert_str_eq(s->expect.kinds[0], "page-mapped-on-remove");
   cr_assert_eq(s->expect.line, 11);
-  cr_assert_eq(s->expect.col, 18);
+  cr_assert_eq(s->expect.kind_col[0], 18);
   cr_assert_eq(s->run, SCN_RUN_TIMED);
   cr_assert_eq(s->run_seed, 3);
   cr_assert_str_eq(s->run_schedule, "");
@@ -222,9 +222,9 @@ Test(parser, threads_numbered_by_first_appearance) {
   cr_assert_eq(s->threads[2].nops, 1);
   cr_assert_eq(s->threads[2].ops[0].addr, 0x10000);
   cr_assert_eq(s->expect.violation, 0);
-  cr_assert_str_eq(s->expect.kind, "");
+  cr_assert_eq(s->expect.nkinds, 0);
   cr_assert_eq(s->expect.line, 13);
-  cr_assert_eq(s->expect.col, 0);
+  cr_assert_eq(s->expect.kind_col[0], 0);
   cr_assert_eq(s->run, SCN_RUN_NONE);
   free(s);
 }
@@ -388,7 +388,7 @@ Test(parser, comments_blanks_crlf) {
   cr_assert_eq(s->threads[0].ops[0].ns, 5);
   cr_assert_eq(s->threads[0].ops[0].line, 7);
   cr_assert_eq(s->threads[0].ops[0].col, 7);
-  cr_assert_str_eq(s->expect.kind, "deadlock");
+  cr_assert_str_eq(s->expect.kinds[0], "deadlock");
   free(s);
 }
 
@@ -694,13 +694,13 @@ ERR_TEST(bad_knob_value, "scenario \"t\"\nset fault.lock_page = yes\n",
 Test(parser_errors, bad_violation_kind) {
   bind_err(HEAD "cpu0: delay 1\nexpect violation oops\n",
            "t.scn:8:18: error: unknown violation kind 'oops', expected one "
-           "of " KINDS);
+           "of " KINDS ", or any");
 }
 
 Test(parser_errors, bad_violation_kind_expect_on) {
   bind_err(HEAD TAIL "expect on 2.6.23 violation  page-mapped\n",
            "t.scn:9:29: error: unknown violation kind 'page-mapped', "
-           "expected one of " KINDS);
+           "expected one of " KINDS ", or any");
 }
 
 Test(parser_errors, bad_violation_kind_on_a_variant_not_bound) {
@@ -708,24 +708,24 @@ Test(parser_errors, bad_violation_kind_on_a_variant_not_bound) {
   bind_err(HEAD TAIL "expect on 2.6.20 clean\nexpect on 2.6.23 violation "
                      "oops\n",
            "t.scn:10:28: error: unknown violation kind 'oops', expected one "
-           "of " KINDS);
+           "of " KINDS ", or any");
 }
 
 Test(parser_errors, bad_violation_kind_litmus) {
   bind_err("scenario \"t\"\nlitmus counter 2\n\texpect violation lost\n",
            "t.scn:3:19: error: unknown violation kind 'lost', expected one of "
-           "" LITMUS_KINDS);
+           "" LITMUS_KINDS ", or any");
 }
 
 Test(parser_errors, violation_kind_of_another_model) {
   /* a litmus kind is no kind of the MM model, on any 'expect' line */
   bind_err(HEAD TAIL "expect on 2.6.23 violation lost-update\n",
            "t.scn:9:28: error: unknown violation kind 'lost-update', expected "
-           "one of " KINDS);
+           "one of " KINDS ", or any");
   bind_err("scenario \"t\"\nlitmus counter 2\n"
            "expect violation pte-beyond-eof\n",
            "t.scn:3:18: error: unknown violation kind 'pte-beyond-eof', "
-           "expected one of " LITMUS_KINDS);
+           "expected one of " LITMUS_KINDS ", or any");
 }
 
 Test(parser, violation_kind_checked_at_bind) {
@@ -734,9 +734,9 @@ Test(parser, violation_kind_checked_at_bind) {
   scenario *s = parse_ok("scenario \"t\"\nlitmus racy-counter 2\n"
                          "expect violation lost-update\n");
   cr_assert_eq(model_bind(&b, s, NULL, err, sizeof err), 0, "%s", err);
-  cr_assert_str_eq(b.expect.kind, "lost-update");
+  cr_assert_str_eq(b.expect.kinds[0], "lost-update");
   cr_assert_eq(b.expect.line, 3);
-  cr_assert_eq(b.expect.col, 18);
+  cr_assert_eq(b.expect.kind_col[0], 18);
   free(s);
 }
 
@@ -745,8 +745,9 @@ ERR_TEST(bad_violation_kind_word, HEAD "expect violation \"oops\"\n",
          "or '_' followed by letters, digits, '_' or '-'")
 
 ERR_TEST(bad_expectation, HEAD "expect crash\n",
-         "t.scn:7:8: error: unknown expectation 'crash', expected 'clean' or "
-         "'violation KIND'")
+         "t.scn:7:8: error: unknown expectation 'crash', expected 'clean', "
+         "'violation KIND', 'violation any', or a condition after exists, "
+         "never or always")
 
 ERR_TEST(bad_schedule_count, HEAD "run schedule 0*3.1*0\n",
          "t.scn:7:21: error: bad schedule: step count must be 1..100000000")
@@ -872,7 +873,7 @@ ERR_TEST(missing_operand, HEAD "cpu0: p1 load\n",
 ERR_TEST(litmus_unknown_program, "scenario \"t\"\nlitmus bakery 2\n",
          "t.scn:2:8: error: unknown litmus program 'bakery', expected one "
          "of indexer, lastzero, filesystem, counter, racy-counter, abba, abc, "
-         "abba-released, rwsem, abba-wait, recursive")
+         "abba-released, rwsem, abba-wait, recursive, sb, mp")
 
 ERR_TEST(litmus_with_mm_statements,
          "scenario \"t\"\nlitmus counter 2\ncpus 2\nexpect clean\n",

@@ -16,6 +16,9 @@
 #include "reports/racereport.h"
 #include "reports/strbuf.h"
 
+/* Final states listed per variant without --states. */
+#define EXPLORE_STATES 8
+
 /* Steps in the race report of each counterexample (as run's). */
 #define EXPLORE_REPORT_STEPS 40
 
@@ -46,6 +49,8 @@ struct xopts {
   const char *schedule_dir;
   const char *json; /* --json FILE ("-": stdout) */
   const char *html; /* --html FILE */
+  long states;      /* --states [N]: final states listed per variant (-1:
+                       all; default EXPLORE_STATES) */
   char *vlist;      /* storage of --variants */
 };
 
@@ -70,6 +75,7 @@ static int parse_opts(int argc, char **argv, struct xopts *o) {
       {"html", required_argument, 0, 'H'},
       {"quiet", no_argument, 0, 'q'},
       {"no-lockdep", no_argument, 0, 'L'},
+      {"states", optional_argument, 0, 'F'},
       {"help", no_argument, 0, 'h'},
       {0, 0, 0, 0}};
   camp_opts *c = &o->c;
@@ -119,6 +125,14 @@ static int parse_opts(int argc, char **argv, struct xopts *o) {
       break;
     case 'L':
       c->no_lockdep = 1;
+      break;
+    case 'F':
+      if (!optarg)
+        o->states = -1;
+      else if (cli_u64(optarg, &n) || n > 1000000)
+        return cli_usage("explore", "--states expects a number (0..1000000)");
+      else
+        o->states = (long)n;
       break;
     case 'a':
       c->log_all = 1;
@@ -198,6 +212,69 @@ static int write_schedule(const char *dir, const camp_variant *r,
   return 0;
 }
 
+/* Does "violation K1 K2" name kind k? */
+static int expect_lists(const char *expect, const char *k) {
+  size_t n = strlen(k);
+  for (const char *p = strstr(expect, k); p; p = strstr(p + 1, k))
+    if (p[-1] == ' ' && (p[n] == ' ' || !p[n]))
+      return 1;
+  return 0;
+}
+
+static int by_count(const void *a, const void *b) {
+  const camp_state *x = a, *y = b;
+  if (x->count != y->count)
+    return x->count < y->count ? 1 : -1;
+  return strcmp(x->text, y->text);
+}
+
+/* The outcome conditions of each variant, with a witness schedule for
+   each direction, and the distinct final states, most frequent first
+   (the first 'cap', -1: all). */
+static void print_finals(const struct xopts *o, const campaign *c) {
+  const camp_opts *co = &o->c;
+  int lit = c->l->scn.litmus[0] != 0;
+  int header = 0;
+  for (int i = 0; i < c->nres; i++) {
+    const camp_variant *r = &c->res[i];
+    for (int k = 0; k < r->nconds; k++) {
+      const camp_cond *cd = &r->conds[k];
+      if (!header++)
+        printf("conditions (executions ending in a final state where each "
+               "holds / does not):\n");
+      printf("  %s %s: %llu / %llu -- %s%s\n", r->variant,
+             cd->text, (unsigned long long)cd->held,
+             (unsigned long long)cd->failed, cd->met ? "met: " : "NOT met: ",
+             cd->verdict);
+      for (int h = 1; h >= 0; h--) {
+        const char *s = h ? cd->held_sched : cd->failed_sched;
+        if (s)
+          printf("    %s: mmsim replay %s%s%s --schedule '%s'\n",
+                 h ? "holds" : "does not hold", co->path,
+                 lit ? "" : " --variant ", lit ? "" : r->variant, s);
+      }
+    }
+  }
+  long cap = o->states ? o->states : EXPLORE_STATES;
+  for (int i = 0; i < c->nres && cap; i++) {
+    camp_variant *r = (camp_variant *)&c->res[i];
+    if (!r->nfstates)
+      continue;
+    qsort(r->fstates, r->nfstates, sizeof *r->fstates, by_count);
+    printf("final states, %s (%zu distinct; count, state):\n", r->variant,
+           r->nfstates);
+    for (size_t k = 0; k < r->nfstates && (cap < 0 || (long)k < cap); k++)
+      printf("  %8llu  %s\n", (unsigned long long)r->fstates[k].count,
+             r->fstates[k].text[0] ? r->fstates[k].text : "(no variables)");
+    if (cap >= 0 && r->nfstates > (size_t)cap)
+      printf("  ... %zu more (--states lists them all)\n",
+             r->nfstates - (size_t)cap);
+    if (r->other_states)
+      printf("  %8llu  (beyond the first %d distinct states)\n",
+             (unsigned long long)r->other_states, CAMP_MAX_STATES);
+  }
+}
+
 /* The table, the counterexamples, the time.  Returns 2 if a schedule file
    could not be written, else 0. */
 static int print_campaign(const struct xopts *o, const campaign *c) {
@@ -220,10 +297,16 @@ static int print_campaign(const struct xopts *o, const campaign *c) {
     const camp_variant *r = &c->res[i];
     char viol[256] = "none", tr[24] = "-";
     size_t len = 0;
+    /* a kind the scenario does not expect, beside one it does, is
+       flagged (the exit status does not change: FORMAT.md) */
+    int flag = strncmp(r->expect, "violation", 9) == 0 &&
+               strcmp(r->expect, "violation any") != 0;
     for (int k = 0; k < r->nkinds && len < sizeof viol; k++)
-      len += (size_t)snprintf(viol + len, sizeof viol - len, "%s%s %llu",
-                              k ? ", " : "", r->kinds[k].name,
-                              (unsigned long long)r->kinds[k].count);
+      len += (size_t)snprintf(
+          viol + len, sizeof viol - len, "%s%s %llu%s", k ? ", " : "",
+          r->kinds[k].name, (unsigned long long)r->kinds[k].count,
+          flag && !expect_lists(r->expect, r->kinds[k].name) ? " unexpected"
+                                                             : "");
     if (co->cfg.traces)
       snprintf(tr, sizeof tr, "%zu", r->traces.n);
     printf("%-8s %10llu %8llu %8llu %7zu %7s  %-28s %s\n", r->variant,
@@ -269,6 +352,7 @@ static int print_campaign(const struct xopts *o, const campaign *c) {
       if (o->schedule_dir && write_schedule(o->schedule_dir, r, kd))
         rc = CLI_BAD_INPUT;
     }
+  print_finals(o, c);
   for (int i = 0; i < c->nres; i++)
     if (c->res[i].lockdep_reports) {
       printf("lockdep, %s (each distinct cycle once):\n", c->res[i].variant);
