@@ -63,6 +63,7 @@ enum {
   ST_FLOW,
   ST_VIOLATION,
   ST_LOCK_EDGE,
+  ST_FINAL_STATE,
   ST__COUNT
 };
 
@@ -91,6 +92,8 @@ static const char *const stmt_sql[ST__COUNT] = {
                      " held_shared, acquired_shared, wait, thread, chain,"
                      " step, schedule) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
                      " ?8, ?9, ?10, ?11)",
+    [ST_FINAL_STATE] = "INSERT INTO final_state(run_id, idx, state, count)"
+                       " VALUES (?1, ?2, ?3, ?4)",
 };
 
 /* Rows waiting for a multi-row INSERT: one statement for many rows halves
@@ -758,6 +761,27 @@ int rlog_lock_edges(rlog *l, int64_t run_id, const sim_lockdep *ld) {
     bind_text(st, 11, sched ? sched : "");
     rc = run_stmt(l, ST_LOCK_EDGE);
     free(sched);
+  }
+  if (rc == 0)
+    rc = txn_commit(l);
+  else
+    txn_rollback(l);
+  return rc;
+}
+
+/* ---------------------------------------------------------- final states */
+
+int rlog_final_states(rlog *l, int64_t run_id, const char *const *states,
+                      const uint64_t *counts, size_t n) {
+  assert(!l->exec_id); /* between executions */
+  int rc = txn_begin(l);
+  for (size_t i = 0; i < n && rc == 0; i++) {
+    sqlite3_stmt *st = l->st[ST_FINAL_STATE];
+    sqlite3_bind_int64(st, 1, run_id);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
+    bind_text(st, 3, states[i]);
+    sqlite3_bind_int64(st, 4, (sqlite3_int64)counts[i]);
+    rc = run_stmt(l, ST_FINAL_STATE);
   }
   if (rc == 0)
     rc = txn_commit(l);

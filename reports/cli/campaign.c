@@ -729,8 +729,12 @@ static void judge_conds(camp_variant *res, const model_binding *b,
                "no execution reached a final state%s", nc);
     } else {
       c->met = !certifies || complete;
-      snprintf(c->verdict, sizeof c->verdict, "%s%s",
-               complete && certifies ? "certified" : "holds so far", nc);
+      char upto[48] = "";
+      if (res->cut) /* as the clean certificate, it names its bound */
+        snprintf(upto, sizeof upto, " up to loop bound %d", res->loop_bound);
+      snprintf(c->verdict, sizeof c->verdict, "%s%s%s",
+               complete && certifies ? "certified" : "holds so far",
+               complete && certifies ? upto : "", nc);
     }
     res->expect_met &= c->met;
   }
@@ -912,6 +916,27 @@ static void minimise_kind(struct run *u, const sim_exec_cfg *base,
   k->minimal = m.level_done && k->pre == m.level;
 }
 
+/* The variant's final states, most frequent first (then by text). */
+static int by_count(const void *a, const void *b) {
+  const camp_state *x = a, *y = b;
+  if (x->count != y->count)
+    return x->count < y->count ? 1 : -1;
+  return strcmp(x->text, y->text);
+}
+
+static void log_final_states(rlog *log, int64_t run_id, camp_variant *res) {
+  const char **t = malloc(res->nfstates * sizeof *t);
+  uint64_t *n = malloc(res->nfstates * sizeof *n);
+  for (size_t i = 0; t && n && i < res->nfstates; i++) {
+    t[i] = res->fstates[i].text;
+    n[i] = res->fstates[i].count;
+  }
+  if (!t || !n || rlog_final_states(log, run_id, t, n, res->nfstates))
+    fprintf(stderr, "mmsim explore: final states not logged\n");
+  free(t);
+  free(n);
+}
+
 /* Re-runs each minimal counterexample with full event logging. */
 static void log_counterexamples(struct run *u, const sim_exec_cfg *base) {
   const camp_opts *o = u->o;
@@ -1021,12 +1046,16 @@ static int explore_variant(campaign *c, const camp_opts *o, const char *variant,
   for (int i = 0; i < res->nkinds && !*stop; i++)
     minimise_kind(&u, &base, &res->kinds[i]);
   judge(res, &l->b, o, *stop != 0);
+  if (res->nfstates) /* most frequent first: what printers and the log show */
+    qsort(res->fstates, res->nfstates, sizeof *res->fstates, by_count);
   if (o->log) {
     log_counterexamples(&u, &base);
     /* the graph of every execution explored (with --jobs, the parent's:
        the workers' graphs stay in the workers) */
     if (base.lockdep && u.run_id >= 0)
       rlog_lock_edges(o->log, u.run_id, base.lockdep);
+    if (u.run_id >= 0 && res->nfstates)
+      log_final_states(o->log, u.run_id, res);
   }
 out:
   sim_lockdep_free(base.lockdep);

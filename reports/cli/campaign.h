@@ -85,8 +85,9 @@ typedef struct camp_variant {
   /* the variant's outcome conditions, in model_cond() order */
   int nconds;
   camp_cond conds[SCN_MAX_CONDS];
-  /* distinct final states, in the order first seen (sorted by the
-     printers); violations are not final states */
+  /* distinct final states, most frequent first (then by text), at the
+     end of the variant's search; executions a violation stopped midway
+     have none */
   camp_state *fstates;
   size_t nfstates, capfstates;
   uint64_t other_states; /* executions ending beyond CAMP_MAX_STATES */

@@ -221,13 +221,6 @@ static int expect_lists(const char *expect, const char *k) {
   return 0;
 }
 
-static int by_count(const void *a, const void *b) {
-  const camp_state *x = a, *y = b;
-  if (x->count != y->count)
-    return x->count < y->count ? 1 : -1;
-  return strcmp(x->text, y->text);
-}
-
 /* The outcome conditions of each variant, with a witness schedule for
    each direction, and the distinct final states, most frequent first
    (the first 'cap', -1: all). */
@@ -257,10 +250,9 @@ static void print_finals(const struct xopts *o, const campaign *c) {
   }
   long cap = o->states ? o->states : EXPLORE_STATES;
   for (int i = 0; i < c->nres && cap; i++) {
-    camp_variant *r = (camp_variant *)&c->res[i];
+    const camp_variant *r = &c->res[i];
     if (!r->nfstates)
       continue;
-    qsort(r->fstates, r->nfstates, sizeof *r->fstates, by_count);
     printf("final states, %s (%zu distinct; count, state):\n", r->variant,
            r->nfstates);
     for (size_t k = 0; k < r->nfstates && (cap < 0 || (long)k < cap); k++)
@@ -406,7 +398,29 @@ static void json_campaign(strbuf *b, const struct xopts *o, const campaign *c) {
               (unsigned long long)(r->st.passes ? r->st.states : r->states.n),
               r->loop_bound);
     sb_json(b, r->verdict);
-    sb_puts(b, ",\"kinds\":[");
+    sb_puts(b, ",\"conditions\":[");
+    for (int k = 0; k < r->nconds; k++) {
+      const camp_cond *cd = &r->conds[k];
+      sb_puts(b, k ? ",{\"condition\":" : "{\"condition\":");
+      sb_json(b, cd->text);
+      sb_printf(b, ",\"held\":%llu,\"failed\":%llu,\"met\":%s,\"verdict\":",
+                (unsigned long long)cd->held, (unsigned long long)cd->failed,
+                cd->met ? "true" : "false");
+      sb_json(b, cd->verdict);
+      sb_puts(b, ",\"held_schedule\":");
+      sb_json(b, cd->held_sched ? cd->held_sched : "");
+      sb_puts(b, ",\"failed_schedule\":");
+      sb_json(b, cd->failed_sched ? cd->failed_sched : "");
+      sb_puts(b, "}");
+    }
+    sb_puts(b, "],\"final_states\":[");
+    for (size_t k = 0; k < r->nfstates; k++) {
+      sb_puts(b, k ? ",{\"state\":" : "{\"state\":");
+      sb_json(b, r->fstates[k].text);
+      sb_printf(b, ",\"count\":%llu}",
+                (unsigned long long)r->fstates[k].count);
+    }
+    sb_puts(b, "],\"kinds\":[");
     for (int k = 0; k < r->nkinds; k++) {
       const camp_kind *kd = &r->kinds[k];
       sb_puts(b, k ? ",{\"kind\":" : "{\"kind\":");
@@ -572,8 +586,13 @@ const cli_command cli_explore = {
     "D/VARIANT-KIND.sched\n"
     "  --quiet            only the summary\n"
     "  --no-lockdep       no lock-order checker (lock-order violations)\n"
+    "  --states[=N]       list every distinct final state (or the N most "
+    "frequent;\n"
+    "                     default 8, 0: none); the log has them all\n"
     "\n"
-    "exit status: 0 when every variant meets the scenario's expectation, 1\n"
+    "exit status: 0 when every variant meets the scenario's expectation and\n"
+    "its outcome conditions (a kind found beside an expected one is flagged\n"
+    "'unexpected' and does not change it), 1\n"
     "when one does not (or was not explored exhaustively), 2 on bad input,\n"
     "130 when stopped by SIGINT (Ctrl-C), SIGTERM or SIGHUP: the summary so\n"
     "far is printed, marked (interrupted), and the log closed cleanly; a\n"
