@@ -814,6 +814,9 @@ static void judge(camp_variant *res, const model_binding *b, const camp_opts *o,
              (unsigned long long)res->st.execs);
   }
   judge_conds(res, b, complete, certifies);
+  for (int i = 0; i < res->nkinds; i++)
+    res->kinds[i].unexpected =
+        b->expect.violation && !model_kind_expected(b, res->kinds[i].name);
 }
 
 /* ------------------------------------------------------------ minimise */

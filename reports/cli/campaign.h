@@ -45,6 +45,8 @@ typedef struct camp_kind {
                        fewest preemptions, then the fewest steps; 0: the
                        smallest seen */
   int64_t log_exec; /* its execution in the log (0: not logged) */
+  int unexpected;   /* found on a variant expected to violate, and not a
+                       kind its expectation names (flagged, FORMAT.md) */
 } camp_kind;
 
 /* One outcome condition on a variant (models/cond.h): how many explored
