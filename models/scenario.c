@@ -382,11 +382,15 @@ static int parse_run(scn_parser *ps, scn_tok kw) {
       return -1;
     return 0;
   }
-  if (!tok_is(t, "schedule"))
+  if (!tok_is(t, "schedule")) {
+    char dym[64];
+    lex_show(&b, t);
     return lex_fail(lx, t.col,
-                    "unknown run policy '%s', expected timed, random or "
+                    "unknown run policy '%s'%s, expected timed, random or "
                     "schedule",
-                    lex_show(&b, t));
+                    b.s, lex_suggest(dym, sizeof dym, b.s,
+                                     "timed random schedule"));
+  }
   if (lex_need(lx, &st, "a schedule string such as 0*3.1.0*2", "schedule") <
           0 ||
       parse_schedule(ps, st) < 0)
@@ -496,8 +500,16 @@ static int parse_litmus(scn_parser *ps, scn_tok kw) {
     return lex_fail(lx, name.col,
                     "unknown litmus program '%s', expected one of %s",
                     lex_show(&b, name), litmus_names());
-  if (litmus_init(&lm, s->litmus, (int)n, e, sizeof e))
-    return lex_fail(lx, strstr(e, "unknown") ? name.col : nt.col, "%s", e);
+  if (litmus_init(&lm, s->litmus, (int)n, e, sizeof e)) {
+    char dym[64];
+    if (!strstr(e, "unknown"))
+      return lex_fail(lx, nt.col, "%s", e);
+    lex_show(&b, name);
+    return lex_fail(lx, name.col,
+                    "unknown litmus program '%s'%s, expected one of %s", b.s,
+                    lex_suggest(dym, sizeof dym, b.s, litmus_names()),
+                    litmus_names());
+  }
   s->litmus_n = (int)n;
   s->litmus_threads = lm.nthreads;
   return lex_need_eol(lx, "litmus");
