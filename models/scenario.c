@@ -321,8 +321,8 @@ scn_expect scn_expectation(const scenario *s, const char *variant) {
 int scn_conditions(const scenario *s, const char *variant, int *out) {
   const char *own = "";
   if (variant)
-    for (int i = 0; i < s->nexpect_on; i++)
-      if (!strcmp(s->expect_on[i].variant, variant))
+    for (int i = 0; i < s->nconds; i++)
+      if (!strcmp(s->conds[i].variant, variant))
         own = variant;
   int n = 0;
   for (int i = 0; i < s->nconds; i++)

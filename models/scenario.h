@@ -256,8 +256,8 @@ int scn_tracks_writeback(const scenario *s);
 scn_expect scn_expectation(const scenario *s, const char *variant);
 /* The conditions that apply to 'variant' (NULL: the scenario's kernel),
    their indexes into s->conds in out[] (at most SCN_MAX_CONDS): its own
-   'expect on VARIANT exists|never|always' lines if it has an 'expect on'
-   line of any sort, else the plain ones.  Returns how many. */
+   'expect on VARIANT exists|never|always' lines if it has any, else the
+   plain ones (independently of the outcome lines).  Returns how many. */
 int scn_conditions(const scenario *s, const char *variant, int *out);
 
 #endif /* MMSIM_SCENARIO_H */
