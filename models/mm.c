@@ -124,9 +124,8 @@ int mm_model_init(mm_model *m, const scenario *scn, const char *variant,
   const char *k = variant ? variant : scn->kernel;
   if (mm_variant_split(k, preset, &over) || mm_variant_preset(preset, &m->knobs)) {
     snprintf(err, errlen,
-             "error: unknown kernel variant '%s', expected one of %s, "
-             "optionally followed by +KNOB=on|off ...",
-             k, mm_variant_names());
+             "error: unknown kernel variant '%s', expected one of %s", k,
+             mm_variant_names());
     return -1;
   }
   for (int i = 0; i < scn->nknobs; i++) {
