@@ -55,10 +55,8 @@ static void print_summary(const char *path, const cli_scenario *l) {
     for (int k = 0; k < e->nkinds; k++)
       printf(" %s", e->kinds[k]);
   }
-  for (int j = 0; j < s->nconds; j++)
-    printf("; %s%s%s%s", s->conds[j].variant[0] ? "on " : "",
-           s->conds[j].variant, s->conds[j].variant[0] ? " " : "",
-           s->conds[j].text);
+  if (s->nconds)
+    printf("; %d condition%s", s->nconds, s->nconds == 1 ? "" : "s");
   printf("\n");
 }
 
