@@ -26,18 +26,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SCN_MAX_CONDS 8        /* condition lines in a scenario */
-#define SCN_MAX_COND_NODES 160 /* nodes of all its conditions */
+#define SCN_MAX_CONDS 8         /* condition lines in a scenario */
+#define SCN_MAX_COND_NODES 160  /* nodes of all its conditions */
 #define COND_NONE ((int64_t)-1) /* no content / no page */
 
 enum cond_kind {
   /* boolean structure */
   CN_TRUE,
   CN_FALSE,
-  CN_NOT, /* not a */
-  CN_AND, /* a and b */
-  CN_OR,  /* a or b */
-  CN_CMP, /* a CMP b, two terms of one type */
+  CN_NOT,  /* not a */
+  CN_AND,  /* a and b */
+  CN_OR,   /* a or b */
+  CN_CMP,  /* a CMP b, two terms of one type */
   CN_TEST, /* a boolean term a, used as a condition */
   /* terms the model reads from the final state */
   CT_LOAD,        /* THREAD.loadK: what its K-th load op returned (content) */
@@ -72,15 +72,15 @@ enum cond_quant {
 };
 
 typedef struct cond_node {
-  uint8_t kind;           /* enum cond_kind */
-  uint8_t type;           /* enum cond_type of a term (CTY_BOOL for CN_*) */
-  uint8_t cmp;            /* CN_CMP: enum cond_cmp */
+  uint8_t kind;            /* enum cond_kind */
+  uint8_t type;            /* enum cond_type of a term (CTY_BOOL for CN_*) */
+  uint8_t cmp;             /* CN_CMP: enum cond_cmp */
   int8_t thread, mm, file; /* scenario indexes, -1 when unused */
-  int16_t a, b;           /* children, -1 when unused */
-  uint32_t k;             /* CT_LOAD, CT_VERSION: K (1-based); the file
-                             terms: the page index */
-  uint64_t num;           /* CT_NUM; CT_PTE_*: the address */
-  int col;                /* where it starts on its line */
+  int16_t a, b;            /* children, -1 when unused */
+  uint32_t k;              /* CT_LOAD, CT_VERSION: K (1-based); the file
+                              terms: the page index */
+  uint64_t num;            /* CT_NUM; CT_PTE_*: the address */
+  int col;                 /* where it starts on its line */
 } cond_node;
 
 /* One condition line. */

@@ -122,7 +122,8 @@ int mm_model_init(mm_model *m, const scenario *scn, const char *variant,
   char preset[16];
   const char *over = NULL;
   const char *k = variant ? variant : scn->kernel;
-  if (mm_variant_split(k, preset, &over) || mm_variant_preset(preset, &m->knobs)) {
+  if (mm_variant_split(k, preset, &over) ||
+      mm_variant_preset(preset, &m->knobs)) {
     snprintf(err, errlen,
              "error: unknown kernel variant '%s', expected one of %s", k,
              mm_variant_names());

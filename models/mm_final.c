@@ -125,8 +125,7 @@ static void put(line *l, const char *fmt, ...) {
     l->o = l->o + (size_t)k < l->n ? l->o + (size_t)k : l->n - 1;
 }
 
-static const char *version(const mm_model *m, char *buf, size_t n,
-                           int64_t v) {
+static const char *version(const mm_model *m, char *buf, size_t n, int64_t v) {
   const char *names[MM_MAX_THREADS];
   for (int i = 0; i < m->scn->nthreads; i++)
     names[i] = m->scn->threads[i].name;
@@ -154,7 +153,8 @@ void mm_final_state(const void *model, char *buf, size_t n) {
       if (scn->threads[t].ops[j].kind == SCN_LOAD) {
         uint32_t x = s->loads[t][j];
         put(&l, "%s.load%u=%s ", scn->threads[t].name, ++k,
-            version(m, v, sizeof v, x == MM_LOAD_NONE ? COND_NONE : (int64_t)x));
+            version(m, v, sizeof v,
+                    x == MM_LOAD_NONE ? COND_NONE : (int64_t)x));
       }
   }
   for (int i = 0; i < m->nvma; i++) {
@@ -169,8 +169,8 @@ void mm_final_state(const void *model, char *buf, size_t n) {
       const struct page *pg = &s->page[p->page];
       if (pg->anon & PAGE_ANON)
         put(&l, "anon");
-      else if (pg->mapping >= 0 && cached_page(m, pg->mapping, pg->index) ==
-                                       p->page)
+      else if (pg->mapping >= 0 &&
+               cached_page(m, pg->mapping, pg->index) == p->page)
         put(&l, "%s[%u]", scn->files[pg->mapping].name, pg->index);
       else
         put(&l, "orphan");

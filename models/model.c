@@ -142,7 +142,8 @@ sim_exec_cfg model_exec_cfg(const model_binding *b) {
 
 void model_expect_text(const model_binding *b, char *buf, size_t n) {
   const scn_expect *e = &b->expect;
-  size_t o = (size_t)snprintf(buf, n, "%s", e->violation ? "violation" : "clean");
+  size_t o =
+      (size_t)snprintf(buf, n, "%s", e->violation ? "violation" : "clean");
   if (e->any && o < n)
     snprintf(buf + o, n - o, " any");
   for (int i = 0; i < e->nkinds && o < n; i++)

@@ -290,8 +290,8 @@ static int parse_expect_on(scn_parser *ps, scn_tok kw) {
   if (lex_need(&ps->lx, &v, "a kernel variant", "on") < 0 ||
       variant_name(ps, v, name) < 0)
     return -1;
-  if (lex_need(&ps->lx, &t, "'clean', 'violation KIND' or a condition",
-               name) < 0)
+  if (lex_need(&ps->lx, &t, "'clean', 'violation KIND' or a condition", name) <
+      0)
     return -1;
   if (scn_is_quant(t))
     return scn_stmt_cond(ps, name, t);
@@ -388,8 +388,8 @@ static int parse_run(scn_parser *ps, scn_tok kw) {
     return lex_fail(lx, t.col,
                     "unknown run policy '%s'%s, expected timed, random or "
                     "schedule",
-                    b.s, lex_suggest(dym, sizeof dym, b.s,
-                                     "timed random schedule"));
+                    b.s,
+                    lex_suggest(dym, sizeof dym, b.s, "timed random schedule"));
   }
   if (lex_need(lx, &st, "a schedule string such as 0*3.1.0*2", "schedule") <
           0 ||
@@ -505,10 +505,9 @@ static int parse_litmus(scn_parser *ps, scn_tok kw) {
     if (!strstr(e, "unknown"))
       return lex_fail(lx, nt.col, "%s", e);
     lex_show(&b, name);
-    return lex_fail(lx, name.col,
-                    "unknown litmus program '%s'%s, expected one of %s", b.s,
-                    lex_suggest(dym, sizeof dym, b.s, litmus_names()),
-                    litmus_names());
+    return lex_fail(
+        lx, name.col, "unknown litmus program '%s'%s, expected one of %s", b.s,
+        lex_suggest(dym, sizeof dym, b.s, litmus_names()), litmus_names());
   }
   s->litmus_n = (int)n;
   s->litmus_threads = lm.nthreads;

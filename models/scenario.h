@@ -31,7 +31,7 @@
 #define SCN_MAX_KNOBS 16
 #define SCN_MAX_FILE_PAGES 16 /* page-cache indexes 0..15 per file */
 #define SCN_NAME 32
-#define SCN_MAX_EXPECT 4 /* 'expect on VARIANT' lines */
+#define SCN_MAX_EXPECT 4       /* 'expect on VARIANT' lines */
 #define SCN_MAX_EXPECT_KINDS 4 /* kinds on one 'expect violation' line */
 
 enum scn_op_kind {

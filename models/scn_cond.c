@@ -41,8 +41,8 @@ static int is_word_char(char c) {
 static void advance(cparse *cp) {
   scn_lex *lx = &cp->ps->lx;
   const char *p = lx->cur;
-  while (p < lx->eol && (*p == ' ' || *p == '\t' || *p == '\r' ||
-                         *p == '\v' || *p == '\f'))
+  while (p < lx->eol &&
+         (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\v' || *p == '\f'))
     p++;
   scn_tok t = {.p = p, .len = 0, .col = lex_col(lx, p)};
   if (p < lx->eol && *p != '#') {
@@ -132,11 +132,10 @@ static int need_thread(cparse *cp, scn_tok t) {
   scn_shown b;
   thread_names(cp->s, list, sizeof list);
   lex_show(&b, t);
-  return lex_fail(&cp->ps->lx, t.col,
-                  "unknown thread '%s' in condition%s, expected %s%s", b.s,
-                  lex_suggest(dym, sizeof dym, b.s, list),
-                  cp->s->nthreads ? "" : "a thread line before the condition",
-                  list);
+  return lex_fail(
+      &cp->ps->lx, t.col, "unknown thread '%s' in condition%s, expected %s%s",
+      b.s, lex_suggest(dym, sizeof dym, b.s, list),
+      cp->s->nthreads ? "" : "a thread line before the condition", list);
 }
 
 /* How many contents thread th may write: the versions THREAD.vK names. */
@@ -178,9 +177,8 @@ static int thread_term(cparse *cp, scn_tok w) {
   if (!dot)
     return -2; /* not a thread term */
   scn_tok th = {.p = w.p, .len = (size_t)(dot - w.p), .col = w.col};
-  scn_tok f = {.p = dot + 1,
-               .len = w.len - th.len - 1,
-               .col = w.col + (int)th.len + 1};
+  scn_tok f = {
+      .p = dot + 1, .len = w.len - th.len - 1, .col = w.col + (int)th.len + 1};
   int tid = need_thread(cp, th);
   if (tid < 0)
     return -1;
@@ -200,7 +198,8 @@ static int thread_term(cparse *cp, scn_tok w) {
   uint32_t max = is_load ? loads_of(t) : versions_of(t);
   if (k < 1 || k > max) {
     if (!max)
-      return lex_fail(&cp->ps->lx, f.col, "thread %s has no %s, expected a "
+      return lex_fail(&cp->ps->lx, f.col,
+                      "thread %s has no %s, expected a "
                       "thread with a %s line before the condition",
                       t->name, is_load ? "load" : "content to write",
                       is_load ? "'MM load ADDR'" : "store or write");
@@ -224,9 +223,9 @@ static const struct {
   enum cond_kind kind;
   enum cond_type type;
 } file_terms[] = {
-    {"cached", CT_CACHED, CTY_BOOL},     {"dirty", CT_DIRTY, CTY_BOOL},
-    {"mapcount", CT_MAPCOUNT, CTY_INT},  {"page", CT_PAGE, CTY_PAGE},
-    {"data", CT_DATA, CTY_CONTENT},      {"disk", CT_DISK, CTY_CONTENT},
+    {"cached", CT_CACHED, CTY_BOOL},    {"dirty", CT_DIRTY, CTY_BOOL},
+    {"mapcount", CT_MAPCOUNT, CTY_INT}, {"page", CT_PAGE, CTY_PAGE},
+    {"data", CT_DATA, CTY_CONTENT},     {"disk", CT_DISK, CTY_CONTENT},
 };
 static const struct {
   const char *name;
@@ -251,7 +250,7 @@ static const struct {
 #define NELEM(a) (int)(sizeof(a) / sizeof((a)[0]))
 
 #define TERM_WORDS                                                             \
-  "a number, old, new, zero, none, THREAD.loadK, THREAD.vK, sigbus(THREAD), " \
+  "a number, old, new, zero, none, THREAD.loadK, THREAD.vK, sigbus(THREAD), "  \
   "segv(THREAD), pte(MM,ADDR).FIELD, cached(FILE,P), dirty(FILE,P), "          \
   "mapcount(FILE,P), page(FILE,P), data(FILE,P) or disk(FILE,P)"
 #define SUGGEST_WORDS                                                          \
@@ -295,8 +294,9 @@ static int pte_term(cparse *cp, int col) {
                     addr);
   advance(cp);
   if (need(cp, ")", "')' after the address") ||
-      need(cp, ".", "'.FIELD' after pte(...): .present, .write, .dirty or "
-                    ".page"))
+      need(cp, ".",
+           "'.FIELD' after pte(...): .present, .write, .dirty or "
+           ".page"))
     return -1;
   for (int i = 0; i < NELEM(pte_fields); i++)
     if (tok_is(cp->tok, pte_fields[i].name)) {
@@ -311,10 +311,11 @@ static int pte_term(cparse *cp, int col) {
   char dym[64];
   scn_shown b;
   lex_show(&b, cp->tok);
-  return lex_fail(lx, cp->tok.col,
-                  "unknown pte field '%s'%s, expected present, write, dirty "
-                  "or page",
-                  b.s, lex_suggest(dym, sizeof dym, b.s, "present write dirty page"));
+  return lex_fail(
+      lx, cp->tok.col,
+      "unknown pte field '%s'%s, expected present, write, dirty "
+      "or page",
+      b.s, lex_suggest(dym, sizeof dym, b.s, "present write dirty page"));
 }
 
 /* NAME(FILE, P), NAME given */
@@ -467,8 +468,8 @@ static int cmp(cparse *cp) {
   const cond_node *x = &cp->s->cond_nodes[a], *y = &cp->s->cond_nodes[b];
   enum cond_type tx = (enum cond_type)x->type, ty = (enum cond_type)y->type;
   int ordered = cmps[c].cmp != CMP_EQ && cmps[c].cmp != CMP_NE;
-  int same = tx == ty || (tx == CTY_NONE && (ty == CTY_CONTENT ||
-                                             ty == CTY_PAGE)) ||
+  int same = tx == ty ||
+             (tx == CTY_NONE && (ty == CTY_CONTENT || ty == CTY_PAGE)) ||
              (ty == CTY_NONE && (tx == CTY_CONTENT || tx == CTY_PAGE));
   if (!same)
     return lex_fail(lx, op.col,
@@ -480,7 +481,8 @@ static int cmp(cparse *cp) {
                     "'%.*s' orders %s, expected == or != (only numbers are "
                     "ordered)",
                     (int)op.len, op.p, type_name(tx));
-  if ((is_class(x) || x->kind == CT_NONE) && (is_class(y) || y->kind == CT_NONE))
+  if ((is_class(x) || x->kind == CT_NONE) &&
+      (is_class(y) || y->kind == CT_NONE))
     return lex_fail(lx, op.col,
                     "'%.*s' compares two constants, expected a term of the "
                     "final state on one side",

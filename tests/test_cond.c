@@ -102,8 +102,8 @@ Test(cond, final_state_line) {
                          "data[1]=- disk(data,1)=old");
   int pg = m->s.as[0].tree[0];
   m->s.loads[0][0] = (uint32_t)cond_version_of(1, 1);
-  m->s.mm[0].pte[0] = (struct pte){.present = 1, .write = 1, .dirty = 1,
-                                   .page = (int16_t)pg};
+  m->s.mm[0].pte[0] =
+      (struct pte){.present = 1, .write = 1, .dirty = 1, .page = (int16_t)pg};
   m->s.page[pg].mapcount = 1;
   m->s.page[pg].flags |= PG_dirty;
   m->s.page[pg].data = (uint32_t)cond_version_of(1, 1);
@@ -180,16 +180,16 @@ Test(cond, litmus_sb_and_mp_final_states_are_herds) {
 /* The stale mapping of R1 as a condition: it exists on 2.6.20, never
    happens on 2.6.23; a condition nobody reaches has no witness. */
 Test(cond, campaign_verdicts) {
-  char *path = write_scn(
-      "r1.scn",
-      R1_BUG_OFF "expect violation pte-cache-mismatch\n"
-                 "expect exists pte(p1,0x10000).present and "
-                 "pte(p1,0x10000).page != page(data,0)\n"
-                 "expect always cpu0.load1 == old or cpu0.load1 == cpu1.v1\n"
-                 "expect on 2.6.23 clean\n"
-                 "expect on 2.6.23 never pte(p1,0x10000).present and "
-                 "pte(p1,0x10000).page != page(data,0)\n"
-                 "expect on 2.6.23 exists sigbus(cpu0) == 1\n");
+  char *path =
+      write_scn("r1.scn", R1_BUG_OFF
+                "expect violation pte-cache-mismatch\n"
+                "expect exists pte(p1,0x10000).present and "
+                "pte(p1,0x10000).page != page(data,0)\n"
+                "expect always cpu0.load1 == old or cpu0.load1 == cpu1.v1\n"
+                "expect on 2.6.23 clean\n"
+                "expect on 2.6.23 never pte(p1,0x10000).present and "
+                "pte(p1,0x10000).page != page(data,0)\n"
+                "expect on 2.6.23 exists sigbus(cpu0) == 1\n");
   campaign c;
   camp_opts o = opts(path);
   cr_assert_eq(campaign_run(&c, &o), 0);

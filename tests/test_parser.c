@@ -1225,15 +1225,15 @@ Test(parser, thread_description_of_every_kind_of_operation) {
 
 Test(parser, conditions_parse) {
   scenario *s = parse_ok(
-      CHEAD "expect exists cpu0.load1 != cpu1.v1 and not (pte(p1,0x10000).dirty)"
-            "  # a comment\n"
-            "expect on 2.6.23 clean\n"
-            "expect on 2.6.23 never mapcount(data,1) > 0 or sigbus(cpu0) >= 1\n"
-            "expect always cpu0.load1 == old or cpu0.load1 == cpu1.v1\n");
+      CHEAD
+      "expect exists cpu0.load1 != cpu1.v1 and not (pte(p1,0x10000).dirty)"
+      "  # a comment\n"
+      "expect on 2.6.23 clean\n"
+      "expect on 2.6.23 never mapcount(data,1) > 0 or sigbus(cpu0) >= 1\n"
+      "expect always cpu0.load1 == old or cpu0.load1 == cpu1.v1\n");
   cr_assert_eq(s->nconds, 3);
-  cr_assert_str_eq(s->conds[0].text,
-                   "exists cpu0.load1 != cpu1.v1 and not "
-                   "(pte(p1,0x10000).dirty)");
+  cr_assert_str_eq(s->conds[0].text, "exists cpu0.load1 != cpu1.v1 and not "
+                                     "(pte(p1,0x10000).dirty)");
   cr_assert_eq(s->conds[0].quant, CQ_EXISTS);
   cr_assert_str_eq(s->conds[1].variant, "2.6.23");
   cr_assert_eq(s->conds[1].quant, CQ_NEVER);
@@ -1327,8 +1327,9 @@ ERR_TEST(cond_variant_without_expect_on,
          "t.scn:10:18: error: a condition on 2.6.23 without an 'expect on "
          "2.6.23' line, expected 'expect on 2.6.23 clean' or '... violation "
          "KIND' too")
-ERR_TEST(cond_litmus, "scenario \"t\"\nlitmus counter 2\nexpect clean\n"
-                      "expect always true\n",
+ERR_TEST(cond_litmus,
+         "scenario \"t\"\nlitmus counter 2\nexpect clean\n"
+         "expect always true\n",
          "t.scn:4:8: error: a condition names MM state (loads, ptes, pages), "
          "which a litmus scenario has not, expected only 'expect clean' or "
          "'expect violation KIND'")
@@ -1336,7 +1337,8 @@ ERR_TEST(expect_any_after_kinds,
          HEAD TAIL_OPS "expect violation deadlock any\n",
          "t.scn:8:27: error: 'any' after violation kinds, expected either "
          "'any' or kinds")
-ERR_TEST(expect_kind_twice, HEAD TAIL_OPS "expect violation deadlock deadlock\n",
+ERR_TEST(expect_kind_twice,
+         HEAD TAIL_OPS "expect violation deadlock deadlock\n",
          "t.scn:8:27: error: violation kind 'deadlock' listed twice")
 ERR_TEST(expect_misspelt, HEAD TAIL_OPS "expect clena\n",
          "t.scn:8:8: error: unknown expectation 'clena' (did you mean "

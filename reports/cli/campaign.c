@@ -151,7 +151,8 @@ static void add_cond(camp_variant *res, int i, int held, uint64_t count,
   uint64_t *st = held ? &c->held_steps : &c->failed_steps;
   char **s = held ? &c->held_sched : &c->failed_sched;
   *n += count;
-  if (sched && (!*s || steps < *st || (steps == *st && strcmp(sched, *s) < 0))) {
+  if (sched &&
+      (!*s || steps < *st || (steps == *st && strcmp(sched, *s) < 0))) {
     char *d = strdup(sched);
     if (!d)
       return;
@@ -482,8 +483,8 @@ static int merge_result(FILE *f, camp_variant *r, int *complete, int *stopped) {
       add_state(r, line + pos, a);
     } else if (sscanf(line, "O %llu", &a) == 1) {
       r->other_states += a;
-    } else if (sscanf(line, "C %d %d %llu %llu %n", &pre, &cm, &a, &b,
-                      &pos) == 4 &&
+    } else if (sscanf(line, "C %d %d %llu %llu %n", &pre, &cm, &a, &b, &pos) ==
+                   4 &&
                pos > 0 && pre >= 0 && pre < r->nconds) {
       add_cond(r, pre, cm, a, b, strcmp(line + pos, "-") ? line + pos : NULL);
     } else if (!strcmp(line, "E")) {
@@ -705,8 +706,8 @@ static const char *u_expect_kinds(const model_binding *b) {
    a witness; 'never' and 'always' a complete search that certifies, or,
    as 'clean', a sampling strategy, which meets them as far as it can.
    A search cut short certifies nothing, and says so. */
-static void judge_conds(camp_variant *res, const model_binding *b,
-                        int complete, int certifies) {
+static void judge_conds(camp_variant *res, const model_binding *b, int complete,
+                        int certifies) {
   for (int i = 0; i < res->nconds; i++) {
     camp_cond *c = &res->conds[i];
     enum cond_quant q = (enum cond_quant)model_cond(b, i)->quant;
@@ -768,8 +769,7 @@ static void judge(camp_variant *res, const model_binding *b, const camp_opts *o,
                what);
     else
       snprintf(res->verdict, sizeof res->verdict,
-               "NOT found %.120s (expected%s)",
-               b->expect.any ? what : missing,
+               "NOT found %.120s (expected%s)", b->expect.any ? what : missing,
                complete && certifies ? "" : "; not exhaustive");
   } else if (nviol) {
     res->expect_met = 0;

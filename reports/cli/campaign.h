@@ -74,7 +74,7 @@ typedef struct camp_state {
 typedef struct camp_variant {
   char variant[160]; /* the binding's label: preset name and knob overrides
                         ("2.6.20+fault.truncate_count=off"), or "litmus" */
-  char expect[64];  /* what the scenario expects of it */
+  char expect[64];   /* what the scenario expects of it */
   exp_stats st;
   uint64_t clean, cut, step_limit;
   int loop_bound; /* the bound this variant was explored with (0: none) */

@@ -226,10 +226,9 @@ static void print_finals(const struct xopts *o, const campaign *c) {
       if (!header++)
         printf("conditions (executions ending in a final state where each "
                "holds / does not):\n");
-      printf("  %s %s: %llu / %llu -- %s%s\n", r->variant,
-             cd->text, (unsigned long long)cd->held,
-             (unsigned long long)cd->failed, cd->met ? "met: " : "NOT met: ",
-             cd->verdict);
+      printf("  %s %s: %llu / %llu -- %s%s\n", r->variant, cd->text,
+             (unsigned long long)cd->held, (unsigned long long)cd->failed,
+             cd->met ? "met: " : "NOT met: ", cd->verdict);
       for (int h = 1; h >= 0; h--) {
         const char *s = h ? cd->held_sched : cd->failed_sched;
         if (s)
@@ -283,10 +282,10 @@ static int print_campaign(const struct xopts *o, const campaign *c) {
     /* a kind the scenario does not expect, beside one it does, is
        flagged (the exit status does not change: FORMAT.md) */
     for (int k = 0; k < r->nkinds && len < sizeof viol; k++)
-      len += (size_t)snprintf(
-          viol + len, sizeof viol - len, "%s%s %llu%s", k ? ", " : "",
-          r->kinds[k].name, (unsigned long long)r->kinds[k].count,
-          r->kinds[k].unexpected ? " unexpected" : "");
+      len += (size_t)snprintf(viol + len, sizeof viol - len, "%s%s %llu%s",
+                              k ? ", " : "", r->kinds[k].name,
+                              (unsigned long long)r->kinds[k].count,
+                              r->kinds[k].unexpected ? " unexpected" : "");
     if (co->cfg.traces)
       snprintf(tr, sizeof tr, "%zu", r->traces.n);
     printf("%-8s %10llu %8llu %8llu %7zu %7s  %-28s %s\n", r->variant,
@@ -405,8 +404,7 @@ static void json_campaign(strbuf *b, const struct xopts *o, const campaign *c) {
     for (size_t k = 0; k < r->nfstates; k++) {
       sb_puts(b, k ? ",{\"state\":" : "{\"state\":");
       sb_json(b, r->fstates[k].text);
-      sb_printf(b, ",\"count\":%llu}",
-                (unsigned long long)r->fstates[k].count);
+      sb_printf(b, ",\"count\":%llu}", (unsigned long long)r->fstates[k].count);
     }
     sb_puts(b, "],\"kinds\":[");
     for (int k = 0; k < r->nkinds; k++) {

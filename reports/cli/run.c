@@ -282,8 +282,10 @@ static int run_conditions(const model_binding *b, const sim_result *r,
   for (int i = 0; i < b->nconds; i++) {
     const scn_cond *c = model_cond(b, i);
     if (!model_quiescent(r)) {
-      snprintf(out[i], 200, "%.120s -- not evaluated (no final state: a "
-               "violation stopped the execution)", c->text);
+      snprintf(out[i], 200,
+               "%.120s -- not evaluated (no final state: a "
+               "violation stopped the execution)",
+               c->text);
       continue;
     }
     int held = model_cond_holds(b, i);
