@@ -207,7 +207,7 @@ static void races_of(explorer *e, size_t j, int tj, const exg_fp *ej,
   size_t w = g->hb_w;
   memset(u, 0, w * sizeof *u);
   memset(lu, 0, w * sizeof *lu);
-  int acq = j < g->hb_n && has_acquire(ej);
+  int acq = j < g->hb_n && has_acquire(ej); /* j == n: a parked step */
   /* latest direct predecessor first, so that u and lu hold the rows of
      the later ones when e_k is examined */
   for (long k = (long)j - 1; k >= 0; k--) {
@@ -233,8 +233,13 @@ static void races_of(explorer *e, size_t j, int tj, const exg_fp *ej,
 
 /* Events [0, n), then the pending steps of the threads left parked
    ('final' is the node holding them, or -1): a blocked thread's next step
-   races with what blocks it. */
-int dpor_races(explorer *e, size_t n, long final, dpor_race_fn race) {
+   races with what blocks it.  With 'incremental', the events of the
+   prefix this execution shares with the last one analysed (the rows
+   [0, hb_valid)) are skipped: their rows are those computed then, and
+   their races were handled then (a backtrack set only grows, so handling
+   them again would change nothing). */
+int dpor_races(explorer *e, size_t n, long final, dpor_race_fn race,
+               int incremental) {
   exgraph *g = &e->g;
   if (exg_hb_reserve(g, n))
     return -1;
@@ -243,13 +248,17 @@ int dpor_races(explorer *e, size_t n, long final, dpor_race_fn race) {
   long last[SIM_MAX_THREADS];
   for (int t = 0; t < SIM_MAX_THREADS; t++)
     last[t] = -1;
-  for (size_t j = 0; j < n; j++) {
+  size_t from = incremental ? g->hb_valid : 0;
+  for (size_t j = 0; j < from; j++)
+    last[exg_thread(g, j)] = (long)j;
+  for (size_t j = from; j < n; j++) {
     int tj = exg_thread(g, j);
     races_of(e, j, tj, exg_event(g, j), last[tj], u, lu, v, race);
     exg_hb_set(g, j, u);
     exg_lhb_set(g, j, lu);
     last[tj] = (long)j;
   }
+  g->hb_valid = n;
   if (final >= 0)
     for (int t = 0; t < e->nthreads; t++) {
       const exg_fp *p = exg_pend(g, (size_t) final, t);
@@ -272,5 +281,5 @@ void dpor_races_after(explorer *e, size_t n, int t, const exg_fp *fp,
 }
 
 int dpor_analyse(explorer *e, size_t n, long final) {
-  return dpor_races(e, n, final, reverse_race);
+  return dpor_races(e, n, final, reverse_race, 1);
 }

@@ -129,17 +129,28 @@ int exg_bits_intersect_below(const uint64_t *a, const uint64_t *b, size_t w,
 }
 
 int exg_hb_reserve(exgraph *g, size_t n) {
-  size_t w = (n + 1 + 63) / 64; /* room for event n: a parked step */
-  size_t need = (2 * n + 3) * w;
-  if (need > g->hb_cap) {
-    uint64_t *h = realloc(g->hb, need * sizeof *h);
-    if (!h)
-      return -1;
-    g->hb = h;
-    g->hb_cap = need;
+  size_t w = (n + 1 + 63) / 64;            /* room for event n: a parked step */
+  if (n + 2 > g->hb_rows || w > g->hb_w) { /* a new layout */
+    size_t rows = g->hb_rows ? g->hb_rows : 64;
+    while (rows < n + 2)
+      rows *= 2;
+    if (w < g->hb_w)
+      w = g->hb_w;
+    size_t need = 2 * rows * w;
+    if (need > g->hb_cap) {
+      uint64_t *h = realloc(g->hb, need * sizeof *h);
+      if (!h)
+        return -1;
+      g->hb = h;
+      g->hb_cap = need;
+    }
+    g->hb_rows = rows;
+    g->hb_w = w;
+    g->hb_valid = 0;
   }
-  g->hb_w = w;
   g->hb_n = n;
+  if (g->hb_valid > n)
+    g->hb_valid = n;
   return 0;
 }
 

@@ -71,11 +71,14 @@ typedef struct exgraph {
   exg_node *nodes; /* [cap] */
   exg_fp *pend;    /* [cap][nthreads] */
   size_t cap;
-  /* happens-before of the last analysis: n rows of w words, then two
-     scratch rows; then the lock-aware happens-before, n rows and one
-     scratch row (hb_n = n) */
+  /* happens-before of the last analysis: rows of w words, one per event
+     [0, n), then two scratch rows (n and n + 1); then, from row hb_rows,
+     the lock-aware happens-before, n rows and one scratch row.  The
+     layout (hb_rows, hb_w) only grows, so that the rows of a prefix stay
+     valid from one execution to the next: [0, hb_valid) are those of the
+     current prefix, analysed already (exg_hb_reserve, exg_hb_truncate). */
   uint64_t *hb;
-  size_t hb_cap, hb_w, hb_n;
+  size_t hb_cap, hb_w, hb_n, hb_rows, hb_valid;
 } exgraph;
 
 void exg_init(exgraph *g, int nthreads);
@@ -139,9 +142,17 @@ static inline void exg_bit_set(uint64_t *set, size_t i) {
 int exg_bits_intersect_below(const uint64_t *a, const uint64_t *b, size_t w,
                              size_t m);
 
-/* Makes room for the rows of n events (both relations) and sets the
-   width.  Returns 0, or -1 when out of memory. */
+/* Makes room for the rows of n events (both relations) and their scratch
+   rows.  When the layout has to grow, no row stays valid (hb_valid = 0).
+   Returns 0, or -1 when out of memory. */
 int exg_hb_reserve(exgraph *g, size_t n);
+
+/* The events from i on change (a backtrack chose another thread at node
+   i, or a new search starts at 0): their rows are no longer valid. */
+static inline void exg_hb_truncate(exgraph *g, size_t i) {
+  if (g->hb_valid > i)
+    g->hb_valid = i;
+}
 
 static inline uint64_t *exg_hb_row(const exgraph *g, size_t j) {
   return &g->hb[j * g->hb_w];
@@ -154,7 +165,7 @@ static inline uint64_t *exg_hb_scratch(const exgraph *g, size_t n, int k) {
 
 /* The lock-aware rows, after the plain ones and their scratch rows. */
 static inline uint64_t *exg_lhb_row(const exgraph *g, size_t j) {
-  return &g->hb[(g->hb_n + 2 + j) * g->hb_w];
+  return &g->hb[(g->hb_rows + j) * g->hb_w];
 }
 
 /* The lock-aware scratch row of an exgraph reserved for n events. */
