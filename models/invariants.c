@@ -148,7 +148,7 @@ int mm_refcount_mismatch(const mm_model *m, int *want) {
   for (int p = 0; p < m->npages; p++)
     n[p] = m->s.page[p].mapping >= 0; /* the page cache's reference */
   for (int mm = 0; mm < m->scn->nmms; mm++)
-    for (int i = 0; i < MM_MAX_PTES; i++)
+    for (int i = 0; i < m->nptes[mm]; i++) /* the others stay none */
       if (m->s.mm[mm].pte[i].present)
         n[m->s.mm[mm].pte[i].page]++;
   for (int p = 0; p < m->npages; p++)
@@ -161,6 +161,9 @@ int mm_refcount_mismatch(const mm_model *m, int *want) {
       sum += m->refs[tid][p] + m->pins[tid][p] * mm_pin_bias(m);
     assert(sum == m->held[p]);
   }
+  for (int mm = 0; mm < m->scn->nmms; mm++)
+    for (int i = m->nptes[mm]; i < MM_MAX_PTES; i++)
+      assert(!m->s.mm[mm].pte[i].present);
 #endif
   for (int p = 0; p < m->npages; p++)
     if (m->s.page[p].count != n[p]) {

@@ -205,6 +205,7 @@ int mm_model_init(mm_model *m, const scenario *scn, const char *variant,
     s->vs[m->nvma - 1] =
         (struct vma_state){.vm_write = v->write, .prot_write = v->prot_write};
     used_ptes[sm->mm] += (int)sm->npages;
+    m->nptes[sm->mm] = used_ptes[sm->mm];
     m->mapped[sm->file] = 1;
     if (!sm->populated)
       continue;

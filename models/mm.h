@@ -238,6 +238,7 @@ typedef struct mm_model {
   int pool_base;             /* first allocator slot (after cached pages) */
   int npages; /* slots [0, npages) can be in use: the cached pages and every
                  thread's pool; the loops over pages stop there */
+  int nptes[SCN_MAX_MMS];   /* pte slots [0, nptes[mm]) belong to a map */
   uint32_t base[OC_NCLASS]; /* first oid of each class */
   uint32_t nobjs;
   /* writeback tracking: the model runs its own threads (block device,
