@@ -251,3 +251,37 @@ Test(cond, expect_any_several_kinds_and_unexpected) {
     free(path);
   }
 }
+
+/* The formatter writes conditions back in a canonical form that parses to
+   the same tree: parentheses only where the precedence needs them, the
+   constant on the right, addresses in hex. */
+Test(cond, format_round_trip) {
+  static scenario a, b;
+  char err[512], fa[8192], fb[8192];
+  const char *text;
+  text = "scenario \"t\"\nkernel 2.6.20\ncpus 2\n"
+         "file data size=8K cached=0\nmm p1\n"
+         "map p1 data at 0x10000 pages=2 shared rw\n"
+         "cpu0: p1 load 0x10000\ncpu1: p1 store 0x10000\n"
+         "expect violation any\n"
+         "expect on 2.6.23 violation deadlock lock-order\n"
+         "expect exists (old == cpu0.load1 or not cached(data,1)) and "
+         "(sigbus(cpu0) >= 1 or (segv(cpu1) < 2 and true))\n"
+         "expect on 2.6.23 never pte(p1,65536).page != none or "
+         "cpu1.v1 == disk(data,0) or false\n";
+  cr_assert_eq(scn_parse_string("t.scn", text, &a, err, sizeof err), 0, "%s",
+               err);
+  scn_format(&a, fa, sizeof fa);
+  cr_assert_eq(scn_parse_string("t.scn", fa, &b, err, sizeof err), 0, "%s\n%s",
+               err, fa);
+  scn_format(&b, fb, sizeof fb);
+  cr_assert_str_eq(fa, fb);
+  cr_assert(strstr(fa, "expect violation any\n"
+                       "expect on 2.6.23 violation deadlock lock-order\n"
+                       "expect exists (cpu0.load1 == old or not "
+                       "cached(data,1)) and (sigbus(cpu0) >= 1 or "
+                       "segv(cpu1) < 2 and true)\n"
+                       "expect on 2.6.23 never pte(p1,0x10000).page != none "
+                       "or disk(data,0) == cpu1.v1 or false\n"),
+            "%s", fa);
+}
