@@ -33,7 +33,7 @@ static int check_expect_kinds(const model_binding *b, const scenario *s,
       model_kind_names(b, names, sizeof names);
       snprintf(err, errlen,
                "%s:%d:%d: error: unknown violation kind '%s'%s, expected one "
-               "of %s, or any",
+               "of %s",
                s->path, e[i]->line, e[i]->kind_col[k], e[i]->kinds[k],
                lex_suggest(dym, sizeof dym, e[i]->kinds[k], names), names);
       return -1;

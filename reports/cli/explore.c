@@ -50,7 +50,8 @@ struct xopts {
   const char *json; /* --json FILE ("-": stdout) */
   const char *html; /* --html FILE */
   long states;      /* --states [N]: final states listed per variant (-1:
-                       all; default EXPLORE_STATES) */
+                       all) */
+  int states_given; /* else EXPLORE_STATES */
   char *vlist;      /* storage of --variants */
 };
 
@@ -127,6 +128,7 @@ static int parse_opts(int argc, char **argv, struct xopts *o) {
       c->no_lockdep = 1;
       break;
     case 'F':
+      o->states_given = 1;
       if (!optarg)
         o->states = -1;
       else if (cli_u64(optarg, &n) || n > 1000000)
@@ -238,7 +240,7 @@ static void print_finals(const struct xopts *o, const campaign *c) {
       }
     }
   }
-  long cap = o->states ? o->states : EXPLORE_STATES;
+  long cap = o->states_given ? o->states : EXPLORE_STATES;
   for (int i = 0; i < c->nres && cap; i++) {
     const camp_variant *r = &c->res[i];
     if (!r->nfstates)
