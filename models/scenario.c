@@ -274,7 +274,7 @@ static int parse_expect_cond(scn_parser *ps, scn_tok kw) {
   scn_tok q = {.p = kw.p, .len = 0};
   /* the quantifier is the word just before the cursor */
   const char *p = ps->lx.cur;
-  while (p > ps->lx.bol && p[-1] != ' ' && p[-1] != '\t')
+  while (p > ps->lx.bol && !memchr(" \t\r\v\f", p[-1], 5)) /* lexer's blanks */
     p--;
   q.p = p;
   q.len = (size_t)(ps->lx.cur - p);

@@ -1344,3 +1344,11 @@ ERR_TEST(expect_misspelt, HEAD TAIL_OPS "expect clena\n",
          "t.scn:8:8: error: unknown expectation 'clena' (did you mean "
          "'clean'?), expected 'clean', 'violation KIND', 'violation any', or "
          "a condition after exists, never or always")
+
+/* Found by fuzz_cond: form feeds are blanks before the quantifier too. */
+Test(parser, condition_after_other_blanks) {
+  scenario *s = parse_ok(CHEAD "expect \f\f\valways true\n");
+  cr_assert_eq(s->nconds, 1);
+  cr_assert_eq(s->conds[0].quant, CQ_ALWAYS);
+  free(s);
+}
