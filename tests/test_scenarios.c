@@ -352,7 +352,7 @@ Test(cli, check_prints_one_line_per_scenario) {
   cr_assert_str_eq(out, "scenarios/fault-invalidate.scn: ok: \"fault vs "
                         "O_DIRECT invalidate (R1)\", kernel 2.6.20, 2 cpus, "
                         "2 threads, expect violation page-mapped-on-remove; "
-                        "on 2.6.23 clean; 1 condition\n");
+                        "on 2.6.23 clean; 2 conditions\n");
   free(out);
 }
 

@@ -705,12 +705,19 @@ static const char *u_expect_kinds(const model_binding *b) {
 /* The verdict of each outcome condition (models/cond.h): 'exists' needs
    a witness; 'never' and 'always' a complete search that certifies, or,
    as 'clean', a sampling strategy, which meets them as far as it can.
-   A search cut short certifies nothing, and says so. */
+   A search cut short certifies nothing, and says so; one that --first
+   stopped at the violation it was asked for does not judge them. */
 static void judge_conds(camp_variant *res, const model_binding *b, int complete,
-                        int certifies) {
+                        int certifies, int first) {
   for (int i = 0; i < res->nconds; i++) {
     camp_cond *c = &res->conds[i];
     enum cond_quant q = (enum cond_quant)model_cond(b, i)->quant;
+    if (first && !complete) { /* --first stopped it at the violation */
+      c->met = 1;
+      snprintf(c->verdict, sizeof c->verdict,
+               "not judged: --first stopped the search");
+      continue;
+    }
     uint64_t bad = q == CQ_NEVER ? c->held : c->failed;
     const char *nc = complete && certifies ? ""
                      : certifies ? "; not certified: the search was cut short"
@@ -813,7 +820,7 @@ static void judge(camp_variant *res, const model_binding *b, const camp_opts *o,
              "no violation in %llu executions (not exhaustive)",
              (unsigned long long)res->st.execs);
   }
-  judge_conds(res, b, complete, certifies);
+  judge_conds(res, b, complete, certifies, cfg->stop_first);
   for (int i = 0; i < res->nkinds; i++)
     res->kinds[i].unexpected =
         b->expect.violation && !model_kind_expected(b, res->kinds[i].name);
