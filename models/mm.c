@@ -237,8 +237,10 @@ int mm_model_init(mm_model *m, const scenario *scn, const char *variant,
                            scn->threads[i].ops[j].kind == SCN_DIO_WRITE ||
                            (scn->threads[i].ops[j].kind == SCN_MADVISE &&
                             scn->threads[i].ops[j].arg == SCN_MADV_REMOVE);
-  for (int f = 0; f < scn->nfiles; f++)
+  for (int f = 0; f < scn->nfiles; f++) {
     m->has_buffers |= scn->files[f].buffers;
+    m->needs_buffers |= scn->files[f].needs_buffers;
+  }
   if (m->wb) { /* the model's own threads (mm.h) */
     snprintf(m->thread_names[mm_tid_disk(m)], sizeof m->thread_names[0],
              "blockdev");

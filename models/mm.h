@@ -248,6 +248,7 @@ typedef struct mm_model {
      completes in the submitting thread as before */
   int wb;
   int has_buffers;    /* some file has buffers: set_page_dirty dispatches */
+  int needs_buffers;  /* a file is buffers_required: dirty-without-buffers */
   int unmaps_mapping; /* some operation calls unmap_mapping_range() */
   int uffd;           /* some operation uses userfaultfd: vma state is
                          hashed in the state key */
