@@ -62,15 +62,31 @@ static int uffd_msg_pending(const sim_exec *x, void *arg) {
   return w->m->s.vs[w->vi].uffd_waiting > 0;
 }
 
-/* handle_userfault() (5.15 fs/userfaultfd.c) for a VM_UFFD_MINOR fault,
-   with mmap_sem held for reading: queue the fault (userfaultfd_ctx_read
-   will find it) unless userfaultfd_must_wait finds the pte filled
-   meanwhile, drop mmap_sem, sleep until wake_userfault; return
-   VM_FAULT_RETRY (the caller retries the fault from the start). */
+/* handle_userfault() (5.15 fs/userfaultfd.c, read in a 5.15.0 tree) for
+   a VM_UFFD_MINOR fault, with mmap_sem held for reading.  Without
+   FAULT_FLAG_ALLOW_RETRY (a GUP whose caller passed no 'locked', as
+   /proc/pid/mem's __access_remote_vm: m->fault_noretry) it returns
+   VM_FAULT_SIGBUS at once, mmap_sem still held.  Else: queue the fault
+   on fault_pending_wqh and set the task state, then
+   userfaultfd_must_wait (lockless: the pte still none?), drop mmap_sem,
+   sleep if it must wait (schedule) until wake_userfault; return
+   VM_FAULT_RETRY (the caller retries the fault from the start).  One
+   step for the queueing and the pte read: both happen before mmap_sem is
+   dropped, and a CONTINUE that fills the pte after the read finds the
+   waiter queued and wakes it (the model's waiter count is the queue).
+   Not modelled: PF_EXITING, UFFD_FEATURE_SIGBUS, UFFD_USER_MODE_ONLY
+   (FAULT_FLAG_USER), ctx->released, FAULT_FLAG_RETRY_NOWAIT, the
+   blocking state (a signal does not end the wait), the wake-up of the
+   fd's poll queue. */
 int handle_userfault(sim_thread *t, const struct vma *v, uint64_t addr) {
   mm_model *m = mm_of(t);
   int vi = vma_index(m, v);
   sim_enter(t, "handle_userfault");
+  if (m->fault_noretry[sim_thread_id(t)]) {
+    sim_after(t, "no FAULT_FLAG_ALLOW_RETRY: VM_FAULT_SIGBUS");
+    sim_leave(t);
+    return VM_FAULT_SIGBUS;
+  }
   int slot = vma_pte_slot(v, v->start) + (int)((addr - v->start) >> PAGE_SHIFT);
   SIM_STEP(t,
            "__add_wait_queue(fault_pending_wqh); userfaultfd_must_wait: "
@@ -145,7 +161,10 @@ static long mfill_atomic_install_pte(sim_thread *t, const struct vma *v,
            SIM_WR(pte_oid(m, mm, slot)), SIM_WR(page_mapcount_oid(m, page)));
   uint32_t off = linear_page_index(v, addr);
   uint64_t max_off = (m->s.as[v->file].i_size + PAGE_SIZE - 1) >> PAGE_SHIFT;
-  if (off >= max_off) {
+  /* the i_size check is for shmem vmas only (vma_is_shmem): a file
+     CONTINUE reaches only through the synthetic uffd.minor_any_file skips
+     it, as the unmodified function would */
+  if (m->scn->files[v->file].tmpfs && off >= max_off) {
     ret = -EFAULT;
     sim_after(t, "past i_size: -EFAULT");
   } else if (pte->present) {

@@ -132,6 +132,10 @@ const mm_knob_desc mm_knob_table[] = {
     {"uffd.install_dirty", K(uffd_install_dirty),
      "5.16 mfill_atomic_install_pte: the pte is always dirty (9ae0f87d); "
      "off: dirty only if writable or a new page"},
+    {"uffd.minor_any_file", K(uffd_minor_any_file),
+     "SYNTHETIC (never released): userfaultfd minor faults and "
+     "UFFDIO_CONTINUE on any file mapping (vma_can_userfault: shmem and "
+     "hugetlbfs only), hooked in filemap_fault"},
     {"debug.pinned_lost_buffers", K(pinned_lost_buffers),
      "check: a page under a FOLL_WRITE GUP reference keeps its buffers "
      "(pinned-lost-buffers)"},

@@ -142,6 +142,15 @@ typedef struct mm_knobs {
      when it is not writable (a page-cache page in a private or read-only
      vma); off (5.15): dirty only if writable or a new page. */
   int uffd_install_dirty;
+  /* SYNTHETIC, never released: UFFDIO_REGISTER_MODE_MINOR (and
+     UFFDIO_CONTINUE) on any file mapping, not only shmem/hugetlbfs
+     (vma_can_userfault, 5.13-6.x), with a minor-fault hook in
+     filemap_fault like shmem_getpage_gfp's.  No preset sets it: a
+     scenario sets it to ask Hugh Dickins' question of seed 001 on a
+     writenotify (dirty-accounting) file, where a dirty read-only pte
+     from CONTINUE plus mprotect's dirty_accountable upgrade would skip
+     ->page_mkwrite and set_page_dirty. */
+  int uffd_minor_any_file;
   /* Debug check (no kernel has it): while a thread holds a FOLL_WRITE
      GUP reference, the page keeps its buffers (PG_private), the property
      6.4 (d824ec2a) gives FOLL_PIN pins; violation pinned-lost-buffers. */

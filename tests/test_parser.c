@@ -671,7 +671,7 @@ ERR_TEST(bad_knob_name, "scenario \"t\"\nset fault.lockpage = on\n",
          "gup.pin_counting, "
          "gup.put_user_pages, ext4.warn_no_buffers, gup.foll_cow, "
          "madvise.dontneed_read, "
-         "gup.cow_exclusive, uffd.install_dirty, "
+         "gup.cow_exclusive, uffd.install_dirty, uffd.minor_any_file, "
          "debug.pinned_lost_buffers, debug.pinned_cleaned, "
          "debug.bug_on_mapped_remove, debug.footprint_check")
 
