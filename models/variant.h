@@ -129,8 +129,9 @@ typedef struct mm_knobs {
      retried lookup takes any present page (CVE-2016-5195). */
   int gup_foll_cow;
   /* madvise_need_mmap_write() (2.6.x-era change to sys_madvise; the
-     commit was not verified here, it predates 4.19): MADV_DONTNEED takes
-     mmap_sem for reading; off: 2.6.20's down_write for every behaviour. */
+     commit was not verified here, it predates 4.19; read in 5.15.0):
+     MADV_DONTNEED takes mmap_sem for reading; off: 2.6.20's down_write
+     for every behaviour. */
   int madvise_dontneed_read;
   /* 6.0 (5535be30 "mm/gup: fix FOLL_FORCE COW security issue and remove
      FOLL_COW"): a forced write through a read-only pte is let through
