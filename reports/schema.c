@@ -93,7 +93,11 @@ const char schema_sql[] =
     "  after   INTEGER,\n"
     "  footprint TEXT,\n" /* version 4: see ACCESS_VIEW */
     "  PRIMARY KEY (exec_id, seq)\n"
-    ") WITHOUT ROWID;\n" ACCESS_VIEW "CREATE TABLE flow (\n"
+    ") WITHOUT ROWID;\n"
+    /* version 4: the footprints' rows */
+    ACCESS_VIEW
+    /* flow */
+    "CREATE TABLE flow (\n"
     "  exec_id  INTEGER NOT NULL REFERENCES execution(id),\n"
     "  from_seq INTEGER NOT NULL,\n"
     "  to_seq   INTEGER NOT NULL,\n"
