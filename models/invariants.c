@@ -144,17 +144,17 @@ int mm_file_write_check(sim_thread *t, const struct vma *v, int page) {
 }
 
 int mm_refcount_mismatch(const mm_model *m, int *want) {
-  int16_t n[MM_MAX_PAGES] = {0};
-  for (int p = 0; p < m->npages; p++)
-    n[p] = m->s.page[p].mapping >= 0; /* the page cache's reference */
+  int32_t n[MM_MAX_PAGES];            /* [0, npages) used */
+  for (int p = 0; p < m->npages; p++) /* the cache's and the threads' */
+    n[p] = (m->s.page[p].mapping >= 0) + m->held[p];
   for (int mm = 0; mm < m->scn->nmms; mm++)
     for (int i = 0; i < m->nptes[mm]; i++) /* the others stay none */
-      if (m->s.mm[mm].pte[i].present)
+      if (m->s.mm[mm].pte[i].present) {
+        assert(m->s.mm[mm].pte[i].page < m->npages);
         n[m->s.mm[mm].pte[i].page]++;
-  for (int p = 0; p < m->npages; p++)
-    n[p] = (int16_t)(n[p] + m->held[p]);
-#ifdef MMSIM_SANITIZE /* the checking build: held[] is the sum it stands for   \
-                       */
+      }
+      /* the checking build: held[] is the sum it stands for */
+#ifdef MMSIM_SANITIZE
   for (int p = 0; p < m->npages; p++) {
     int sum = 0;
     for (int tid = 0; tid < m->nthreads; tid++)
@@ -266,7 +266,7 @@ void mm_after_step(void *model, sim_exec *x) {
     footprint_check(m, x);
   if (mm_pinned_check(m, x))
     return;
-  for (int p = 0; p < m->npages; p++) {
+  for (int p = 0; m->needs_buffers && p < m->npages; p++) {
     const struct page *pg = &m->s.page[p];
     if (pg->count && pg->mapping >= 0 &&
         m->scn->files[pg->mapping].needs_buffers && (pg->flags & PG_dirty) &&

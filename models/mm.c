@@ -244,8 +244,10 @@ int mm_model_init(mm_model *m, const scenario *scn, const char *variant,
                            scn->threads[i].ops[j].kind == SCN_DIO_WRITE ||
                            (scn->threads[i].ops[j].kind == SCN_MADVISE &&
                             scn->threads[i].ops[j].arg == SCN_MADV_REMOVE);
-  for (int f = 0; f < scn->nfiles; f++)
+  for (int f = 0; f < scn->nfiles; f++) {
     m->has_buffers |= scn->files[f].buffers;
+    m->needs_buffers |= scn->files[f].needs_buffers;
+  }
   if (m->wb) { /* the model's own threads (mm.h) */
     snprintf(m->thread_names[mm_tid_disk(m)], sizeof m->thread_names[0],
              "blockdev");
@@ -304,6 +306,7 @@ static void mm_reset(void *model) {
   memset(m->pins, 0, sizeof m->pins);
   memset(m->held, 0, sizeof m->held);
   memset(m->gup_write, 0, sizeof m->gup_write);
+  memset(m->fault_noretry, 0, sizeof m->fault_noretry);
   m->gup_fast_fallbacks = 0;
   if (m->knobs.footprint_check)
     m->snap = m->s;
@@ -623,6 +626,8 @@ static uint64_t mm_state_key(void *model) {
       sim_hash_u64(&h, (uint64_t)t << 16 | (uint16_t)s->dirtying[t]);
     if (s->segv[t])
       sim_hash_u64(&h, (uint64_t)t << 32 | (uint32_t)s->segv[t]);
+    if (m->fault_noretry[t])
+      sim_hash_u64(&h, (uint64_t)3 << 60 | (uint64_t)t);
     if (s->fsync_file[t] >= 0) {
       sim_hash_u64(&h, (uint64_t)t << 8 | (uint8_t)s->fsync_file[t]);
       for (int i = 0; i < MM_NFILEPAGES; i++)
