@@ -138,7 +138,10 @@ int user_access(sim_thread *t, int mm, uint64_t addr, int write) {
       }
       return 0;
     }
-    sim_after(t, "pte %s: fault", pte->present ? "read-only" : "none");
+    sim_after(t, "pte %s: fault",
+              pte->present ? "read-only"
+              : pte->file  ? "file"
+                           : "none");
     int ret = do_page_fault(t, mm, addr, write);
     if (ret & (VM_FAULT_ERROR | VM_FAULT_BADAREA))
       return ret;
