@@ -1279,3 +1279,13 @@ Test(parser_errors, reclaim_with_remap) {
            "try_to_unmap_cluster (nonlinear vmas) is not modelled, expected "
            "no reclaim");
 }
+
+Test(parser_errors, madvise_dontneed_with_remap) {
+  bind_err("scenario \"t\"\nkernel 2.6.20\ncpus 2\nfile data size=8K\n"
+           "mm p1\nmap p1 data at 0x10000 pages=1 shared rw\n"
+           "cpu0: p1 remap 0x10000 pgoff=1\ncpu1: p1 madvise 0x10000 "
+           "dontneed\nexpect clean\n",
+           "t.scn:8:7: error: madvise dontneed in a scenario with remap: the "
+           "nonlinear zap of madvise_dontneed is not modelled, expected "
+           "munmap");
+}
