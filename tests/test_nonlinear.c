@@ -249,6 +249,7 @@ Test(install_page, refuses_a_truncated_page) {
                                     "cpu1: truncate data 4096\n"
                                     "expect clean\n",
         NULL);
+  watched = model.init.as[0].tree[1];
   sim_result r = run("0*7.1*23.0*5");
   cr_assert_eq(r.outcome, SIM_CLEAN, "%s", r.msg);
   cr_assert_eq(model.s.as[0].i_size, 4096);
