@@ -121,6 +121,7 @@ int sim_init(int ncpus, char *err, size_t errlen) {
      guard pages themselves cost an mprotect per actor and stay off. */
 #define STR_(x) #x
 #define STR(x) STR_(x)
+
   static char a0[] = "mmsim", a1[] = "--log=root.thresh:critical",
               a2[] = "--cfg=contexts/stack-size:" STR(SIM_ACTOR_STACK_KIB),
 #ifdef MMSIM_SANITIZE
@@ -490,6 +491,28 @@ static void step_copy(sim_stepdesc *d, const sim_stepdesc *s) {
   d->refresh_arg = s->refresh_arg;
 }
 
+/* The hash of a step's label or function name.  Both have static storage
+   (sim.h), so it is kept by address; its value depends only on the text,
+   as every hash of a trace must (the same in any process). */
+static uint64_t label_hash(const char *s) {
+  static struct {
+    const char *p;
+    uint64_t h;
+  } cache[1024];
+  size_t i = ((uintptr_t)s >> 3) % 1024;
+  if (cache[i].p != s) {
+    cache[i].h = SIM_HASH_INIT;
+    sim_hash_str(&cache[i].h, s);
+    cache[i].p = s;
+  }
+#ifdef MMSIM_SANITIZE /* the checking build: still that text */
+  uint64_t h = SIM_HASH_INIT;
+  sim_hash_str(&h, s);
+  assert(h == cache[i].h);
+#endif
+  return cache[i].h;
+}
+
 /* Applies the granted step of 't': lock effects, time, hash, the open
    event and its happens-before arrows. */
 static void grant(sim_exec *x, sim_thread *t) {
@@ -519,6 +542,7 @@ static void grant(sim_exec *x, sim_thread *t) {
         x->readers[o]++;
       else
         x->owner[o] = (int8_t)tid;
+      x->held[o / 64] |= 1ull << (o % 64);
       if (obs && x->rel_seq[o] && x->rel_tid[o] != tid)
         emit_flow(x, x->rel_seq[o] - 1, seq, SIM_FLOW_LOCK, o);
       break;
@@ -531,6 +555,8 @@ static void grant(sim_exec *x, sim_thread *t) {
         break;
       }
       x->owner[o] = -1;
+      if (!x->readers[o])
+        x->held[o / 64] &= ~(1ull << (o % 64));
       x->rel_seq[o] = seq + 1;
       x->rel_tid[o] = (int8_t)tid;
       break;
@@ -541,6 +567,8 @@ static void grant(sim_exec *x, sim_thread *t) {
         break;
       }
       x->readers[o]--;
+      if (!x->readers[o] && x->owner[o] < 0)
+        x->held[o / 64] &= ~(1ull << (o % 64));
       x->rel_seq[o] = seq + 1;
       x->rel_tid[o] = (int8_t)tid;
       break;
@@ -576,8 +604,8 @@ static void grant(sim_exec *x, sim_thread *t) {
 
   const char *fn = t->depth ? t->stack[t->depth - 1] : "";
   sim_hash_u64(&x->hash, (uint64_t)tid << 48 | start);
-  sim_hash_str(&x->hash, s->what);
-  sim_hash_str(&x->hash, fn);
+  sim_hash_u64(&x->hash, label_hash(s->what));
+  sim_hash_u64(&x->hash, label_hash(fn));
 
   if (start > x->clock_ns)
     x->clock_ns = start; /* SimGrid's clock follows lazily: sync_sg_clock */
@@ -755,6 +783,7 @@ int sim_exec_run(const sim_exec_cfg *cfg, sim_result *r) {
     uint32_t n = cfg->nobjs;
     x->owner = realloc(x->owner, n);
     x->readers = realloc(x->readers, n * sizeof *x->readers);
+    x->held = realloc(x->held, (n + 63) / 64 * sizeof *x->held);
     x->rel_seq = realloc(x->rel_seq, n * sizeof *x->rel_seq);
     x->rel_tid = realloc(x->rel_tid, n);
     x->wr_seq = realloc(x->wr_seq, n * sizeof *x->wr_seq);
@@ -763,13 +792,14 @@ int sim_exec_run(const sim_exec_cfg *cfg, sim_result *r) {
     x->rd_mask = realloc(x->rd_mask, n * sizeof *x->rd_mask);
     x->rd_seq =
         realloc(x->rd_seq, (size_t)n * SIM_MAX_THREADS * sizeof *x->rd_seq);
-    if (!x->owner || !x->readers || !x->rel_seq || !x->rel_tid || !x->wr_seq ||
-        !x->wr_tid || !x->rf_mask || !x->rd_mask || !x->rd_seq)
+    if (!x->owner || !x->readers || !x->held || !x->rel_seq || !x->rel_tid ||
+        !x->wr_seq || !x->wr_tid || !x->rf_mask || !x->rd_mask || !x->rd_seq)
       return -1;
     x->nobjs_alloc = n;
   }
   memset(x->owner, -1, cfg->nobjs);
   memset(x->readers, 0, cfg->nobjs * sizeof *x->readers);
+  memset(x->held, 0, (cfg->nobjs + 63) / 64 * sizeof *x->held);
   memset(x->rel_seq, 0, cfg->nobjs * sizeof *x->rel_seq);
   memset(x->wr_seq, 0, cfg->nobjs * sizeof *x->wr_seq);
   memset(x->rf_mask, 0, cfg->nobjs * sizeof *x->rf_mask);
