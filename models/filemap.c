@@ -205,7 +205,7 @@ unsigned pagevec_lookup_tag(sim_thread *t, struct pagevec *pv, int file,
    PG_uptodate and unlocks the page (mpage_end_io_read).  'index' is
    page->index, which the caller found the page at (fixed while the page
    is in the cache, and the page is locked). */
-static void readpage(sim_thread *t, int file, int page, uint32_t index) {
+void readpage(sim_thread *t, int file, int page, uint32_t index) {
   mm_model *m = mm_of(t);
   struct page *p = &m->s.page[page];
   sim_enter(t, "mpage_readpage");

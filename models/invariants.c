@@ -383,12 +383,15 @@ void mm_at_end(void *model, sim_exec *x) {
   for (int i = 0; i < m->nvma; i++) {
     const struct vma *v = &m->vma[i];
     const struct address_space *as = &m->s.as[v->file];
+    if (m->s.vs[i].gone) /* its ptes are another vma's (fremap.c) or none */
+      continue;
     for (uint64_t a = v->start; a < v->end; a += PAGE_SIZE) {
       const struct pte *pte = &m->s.mm[v->mm].pte[vma_pte_slot(v, a)];
       if (!pte->present)
         continue;
-      uint32_t idx = linear_page_index(v, a);
       const struct page *pg = &m->s.page[pte->page];
+      /* a nonlinear vma maps any offset: the page's own (fremap.c) */
+      uint32_t idx = m->s.vs[i].nonlinear ? pg->index : linear_page_index(v, a);
       if (!v->shared && (pg->anon & PAGE_ANON))
         continue; /* a private COW copy: no longer the file's */
       sim_oid objs[2] = {pte_oid(m, v->mm, vma_pte_slot(v, a)),

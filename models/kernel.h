@@ -153,6 +153,8 @@ unsigned pagevec_lookup_tag(sim_thread *t, struct pagevec *pv, int file,
                             uint32_t start, enum pagecache_tag tag,
                             unsigned nr);
 int page_cache_read(sim_thread *t, int file, uint32_t index);
+/* ->readpage of a locked page, its I/O, and the unlock at its end */
+void readpage(sim_thread *t, int file, int page, uint32_t index);
 /* allocation + add_to_page_cache_lru in one step named 'what': the new
    page (locked, referenced by the cache and the caller, not uptodate,
    zeroed), -EEXIST or -ENOMEM */
@@ -255,6 +257,7 @@ int follow_page(sim_thread *t, const struct vma *v, uint64_t address,
 /* mm/mmap.c, mm/mprotect.c, mm/msync.c, mm/madvise.c: the system calls,
    entered from a scenario thread of mm 'mm' (current->mm) */
 long sys_munmap(sim_thread *t, int mm, uint64_t addr, uint64_t len);
+int do_munmap(sim_thread *t, int mm, uint64_t start, uint64_t len);
 long sys_mprotect(sim_thread *t, int mm, uint64_t start, uint64_t len,
                   unsigned long prot);
 long sys_msync(sim_thread *t, int mm, uint64_t start, uint64_t len, int flags);
@@ -294,6 +297,28 @@ static inline void page_pin_held(mm_model *m, int tid, int page, int delta) {
 }
 int vmtruncate(sim_thread *t, int file, uint64_t offset);
 int vmtruncate_range(sim_thread *t, int file, uint64_t offset, uint64_t end);
+
+/* __do_fault() (2.6.23, memory.c) of file page 'pgoff' at addr: the
+   linear fault's pgoff, or a file pte's (do_nonlinear_fault) */
+int __do_fault(sim_thread *t, int mm, const struct vma *v, uint64_t addr,
+               uint32_t pgoff, int write);
+
+/* fremap.c: nonlinear mappings (mm/fremap.c, and filemap_populate of
+   mm/filemap.c, 2.6.20; do_nonlinear_fault, 2.6.23) */
+long sys_remap_file_pages(sim_thread *t, int mm, uint64_t start, uint64_t size,
+                          uint32_t pgoff, int nonblock);
+int install_page(sim_thread *t, const struct vma *v, uint64_t addr, int page);
+int install_file_pte(sim_thread *t, const struct vma *v, uint64_t addr,
+                     uint32_t pgoff);
+int filemap_populate(sim_thread *t, const struct vma *v, uint64_t addr,
+                     uint64_t len, uint32_t pgoff, int nonblock);
+/* A fault on a file pte 'orig' (handle_pte_fault's pte_file branch):
+   2.6.20 do_file_page, 2.6.23 do_nonlinear_fault */
+int do_file_page(sim_thread *t, int mm, const struct vma *v, uint64_t addr,
+                 int write, struct pte orig);
+/* Build time: the linear vmas 3ee6dafc's emulation maps (mm.h: remaps);
+   0, or -1 with FILE:LINE:COL in err */
+int fremap_layout(mm_model *m, char *err, size_t errlen);
 
 /* memory_cow.c: the private (copy-on-write) paths of mm/memory.c (5.x) */
 int do_wp_page_private(sim_thread *t, int mm, const struct vma *v,

@@ -46,9 +46,15 @@ const struct vma *vma_at(const mm_model *m, int mm, uint64_t addr) {
   return NULL;
 }
 
+/* The first vma of the mm at addr that is not gone: a scenario's, or a
+   linear vma that 3ee6dafc's emulation mapped over it (fremap.c). */
 const struct vma *find_vma(const mm_model *m, int mm, uint64_t addr) {
-  const struct vma *v = vma_at(m, mm, addr);
-  return v && !m->s.vs[vma_index(m, v)].gone ? v : NULL;
+  for (int i = 0; i < m->nvma; i++) {
+    const struct vma *v = &m->vma[i];
+    if (v->mm == mm && addr >= v->start && addr < v->end && !m->s.vs[i].gone)
+      return v;
+  }
+  return NULL;
 }
 
 void vma_reads(const mm_model *m, int mm, int file, sim_stepdesc *s) {
@@ -132,7 +138,10 @@ int user_access(sim_thread *t, int mm, uint64_t addr, int write) {
       }
       return 0;
     }
-    sim_after(t, "pte %s: fault", pte->present ? "read-only" : "none");
+    sim_after(t, "pte %s: fault",
+              pte->present ? "read-only"
+              : pte->file  ? "file"
+                           : "none");
     int ret = do_page_fault(t, mm, addr, write);
     if (ret & (VM_FAULT_ERROR | VM_FAULT_BADAREA))
       return ret;
@@ -328,19 +337,20 @@ out:
   return ret;
 }
 
-/* __do_fault() (2.6.23 mm/memory.c, via do_linear_fault): ->fault returns
+/* __do_fault() (2.6.23 mm/memory.c, via do_linear_fault, or
+   do_nonlinear_fault with a file pte's pgoff, fremap.c): ->fault returns
    the page locked (filemap_fault); the pte is installed if still pte_same
-   with the page lock held, and the page unlocked after the pte lock.
+   (none, or the file pte: not present) with the page lock held, and the
+   page unlocked after the pte lock.
    Around ->page_mkwrite the page is unlocked and relocked, then
    page->mapping rechecked ("XXX: racy vs invalidate" in the source). */
-static int __do_fault(sim_thread *t, int mm, const struct vma *v, uint64_t addr,
-                      int write) {
+int __do_fault(sim_thread *t, int mm, const struct vma *v, uint64_t addr,
+               uint32_t pgoff, int write) {
   mm_model *m = mm_of(t);
   int file = v->file, slot = vma_pte_slot(v, addr);
   struct pte *pte = &m->s.mm[mm].pte[slot];
   int page = -1, dirty_page = -1, release = 0;
   sim_enter(t, "__do_fault");
-  uint32_t pgoff = linear_page_index(v, addr);
   int ret = m->scn->files[file].tmpfs ? shmem_fault(t, v, pgoff, &page)
                                       : filemap_fault(t, v, pgoff, &page);
   if (ret & (VM_FAULT_ERROR | VM_FAULT_RETRY))
@@ -476,11 +486,14 @@ int handle_mm_fault(sim_thread *t, int mm, const struct vma *v, uint64_t addr,
   SIM_STEP(t, "entry = *pte", COST_PTE, SIM_RD(pte_oid(m, mm, slot)));
   struct pte entry = *pte;
   if (!entry.present) {
-    if (write && !v->shared) /* a private vma: copy (memory_cow.c) */
+    if (entry.file) /* a nonlinear vma's file pte (fremap.c) */
+      ret = do_file_page(t, mm, v, addr, write, entry);
+    else if (write && !v->shared) /* a private vma: copy (memory_cow.c) */
       ret = do_cow_fault(t, mm, v, addr);
     else
-      ret = m->knobs.fault_lock_page ? __do_fault(t, mm, v, addr, write)
-                                     : do_no_page(t, mm, v, addr, write);
+      ret = m->knobs.fault_lock_page
+                ? __do_fault(t, mm, v, addr, linear_page_index(v, addr), write)
+                : do_no_page(t, mm, v, addr, write);
     goto out;
   }
   mm_spin_lock(t, pte_lock(m, mm), "spin_lock(ptl)");
@@ -507,9 +520,13 @@ out:
 
 /* ---------------------------------------------------------- unmapping */
 
+/* details NULL (unmap_vmas, exit_mmap) is 'none': check_mapping -1 and
+   'given' 0; unmap_mapping_range's are given. */
 struct zap_details {
   int check_mapping; /* file, or -1 for even_cows */
   uint32_t first_index, last_index;
+  uint8_t given;     /* details != NULL: file ptes are left */
+  uint8_t nonlinear; /* details->nonlinear_vma is this vma (fremap.c) */
 };
 
 /* details->check_mapping: -1 (even_cows) or the file whose pages go. */
@@ -525,7 +542,12 @@ static int zap_this_page(const struct cond_fp *c) {
    ptes are found without a step; each one is a step, which also reads
    page->mapping for details->check_mapping (invalidate: even_cows=0 skips
    a page that is not the file's, a private COW copy or, here, an orphan
-   page removed from the cache meanwhile). */
+   page removed from the cache meanwhile).  In a nonlinear vma (2.6.20
+   unmap_mapping_range_list) a page outside [first, last] by page->index
+   is kept (index is fixed while the pte maps the page: no step), and a
+   zapped pte whose page is not at its linear offset becomes a file pte
+   holding the index.  File ptes are left when details are given, else
+   cleared (pte_clear_not_present_full). */
 static void zap_pte_range(sim_thread *t, const struct vma *v, uint64_t start,
                           uint64_t end, const struct zap_details *d) {
   mm_model *m = mm_of(t);
@@ -535,9 +557,18 @@ static void zap_pte_range(sim_thread *t, const struct vma *v, uint64_t start,
   for (uint64_t addr = start; addr < end; addr += PAGE_SIZE) {
     int slot = vma_pte_slot(v, addr);
     struct pte *pte = &m->s.mm[mm].pte[slot];
-    if (!pte->present)
+    if (!pte->present) {
+      if (pte->file && !d->given) {
+        SIM_STEP(t, "pte_clear_not_present_full", COST_PTE,
+                 SIM_WR(pte_oid(m, mm, slot)));
+        *pte = (struct pte){.page = -1};
+      }
       continue;
+    }
     int page = pte->page;
+    uint32_t index = m->s.page[page].index;
+    if (d->nonlinear && (index < d->first_index || index > d->last_index))
+      continue;
     struct cond_fp c = {.m = m,
                         .test = zap_this_page,
                         .page = page,
@@ -551,11 +582,13 @@ static void zap_pte_range(sim_thread *t, const struct vma *v, uint64_t start,
       continue; /* not the file's page: even_cows=0 keeps it */
     struct pte old = *pte;
     *pte = (struct pte){.page = -1};
+    if (d->nonlinear && linear_page_index(v, addr) != index)
+      *pte = (struct pte){.page = -1, .file = 1, .pgoff = (uint8_t)index};
     page_remove_rmap(m, page);
     page_ref_held(t, page, 1); /* the pte's reference, until tlb_remove_page */
-    sim_after(t, "pte 0x%llx -> none (was page#%d%s), mapcount %d",
-              (unsigned long long)addr, page, old.dirty ? " dirty" : "",
-              m->s.page[page].mapcount);
+    sim_after(t, "pte 0x%llx -> %s (was page#%d%s), mapcount %d",
+              (unsigned long long)addr, pte->file ? "file pte" : "none", page,
+              old.dirty ? " dirty" : "", m->s.page[page].mapcount);
     /* an anonymous page has no file to dirty (5.x zap_pte_range: only
        !PageAnon); anon is fixed while the pte maps it (memory_cow.c) */
     if (old.dirty && !page_is_anon(m, page))
@@ -710,7 +743,8 @@ void unmap_mapping_range(sim_thread *t, int file, uint64_t holebegin,
   struct zap_details d = {.check_mapping = even_cows ? -1 : file,
                           .first_index = (uint32_t)hba,
                           .last_index =
-                              hlen ? (uint32_t)(hba + hlen - 1) : PGOFF_MAX};
+                              hlen ? (uint32_t)(hba + hlen - 1) : PGOFF_MAX,
+                          .given = 1};
   sim_enter(t, "unmap_mapping_range");
   sim_stepdesc s = {
       .what = "spin_lock(i_mmap_lock); truncate_count++",
@@ -728,8 +762,8 @@ void unmap_mapping_range(sim_thread *t, int file, uint64_t holebegin,
     uint32_t vfirst = v->pgoff;
     uint32_t vlast =
         v->pgoff + (uint32_t)((v->end - v->start) >> PAGE_SHIFT) - 1;
-    if (v->file != file || m->s.vs[i].gone || vlast < d.first_index ||
-        vfirst > d.last_index)
+    if (v->file != file || m->s.vs[i].gone || m->s.vs[i].nonlinear ||
+        vlast < d.first_index || vfirst > d.last_index)
       continue;
     uint32_t zfirst = d.first_index > vfirst ? d.first_index : vfirst;
     uint32_t zlast = d.last_index < vlast ? d.last_index : vlast;
@@ -737,6 +771,18 @@ void unmap_mapping_range(sim_thread *t, int file, uint64_t holebegin,
     zap_pte_range(t, v, v->start + ((uint64_t)(zfirst - vfirst) << PAGE_SHIFT),
                   v->start + ((uint64_t)(zlast - vfirst + 1) << PAGE_SHIFT),
                   &d);
+    sim_leave(t);
+  }
+  /* unmap_mapping_range_list (2.6.20): i_mmap_nonlinear, each vma whole,
+     details->nonlinear_vma set */
+  for (int i = 0; i < m->nvma; i++) {
+    const struct vma *v = &m->vma[i];
+    if (v->file != file || m->s.vs[i].gone || !m->s.vs[i].nonlinear)
+      continue;
+    struct zap_details nl = d;
+    nl.nonlinear = 1;
+    sim_enter(t, "unmap_mapping_range_list");
+    zap_pte_range(t, v, v->start, v->end, &nl);
     sim_leave(t);
   }
   mm_unlock(t, i_mmap_lock(m, file), "spin_unlock(i_mmap_lock)");

@@ -227,6 +227,12 @@ int mm_model_init(mm_model *m, const scenario *scn, const char *variant,
     }
   }
 
+  for (int i = 0; i < scn->nthreads; i++)
+    for (int j = 0; j < scn->threads[i].nops; j++)
+      m->remaps |= scn->threads[i].ops[j].kind == SCN_REMAP;
+  if (m->remaps && fremap_layout(m, err, errlen) < 0)
+    return -1;
+
   /* threads, and what the model supports of their programs */
   for (int i = 0; i < scn->nthreads; i++) {
     const scn_thread *th = &scn->threads[i];
@@ -391,7 +397,8 @@ static void wb_state_hash(const mm_model *m, uint64_t *h) {
   }
   sim_hash_u64(h, (uint64_t)s->nbio << 8 | s->alive);
   for (int i = 0; i < m->nvma; i++)
-    sim_hash_u64(h, (uint64_t)s->vs[i].gone << 16 |
+    sim_hash_u64(h, (uint64_t)s->vs[i].nonlinear << 24 |
+                        (uint64_t)s->vs[i].gone << 16 |
                         (uint64_t)s->vs[i].vm_write << 8 | s->vs[i].prot_write);
 }
 
@@ -425,7 +432,8 @@ static uint64_t mm_state_hash(void *model) {
   for (int mm = 0; mm < m->scn->nmms; mm++)
     for (int i = 0; i < MM_MAX_PTES; i++) {
       const struct pte *pte = &s->mm[mm].pte[i];
-      sim_hash_u64(&h, (uint64_t)pte->present << 40 |
+      sim_hash_u64(&h, (uint64_t)pte->pgoff << 56 | (uint64_t)pte->file << 48 |
+                           (uint64_t)pte->present << 40 |
                            (uint64_t)pte->write << 32 |
                            (uint64_t)pte->dirty << 24 |
                            (uint64_t)pte->young << 16 | (uint16_t)pte->page);
@@ -505,13 +513,15 @@ int mm_obj_words(const mm_model *m, const struct mm_state *s, enum mm_oclass c,
     w[0] = s->alive;
     return 1;
   case OC_VMA:
-    w[0] = (uint64_t)s->vs[i].uffd_waiting << 32 |
+    w[0] = (uint64_t)s->vs[i].nonlinear << 40 |
+           (uint64_t)s->vs[i].uffd_waiting << 32 |
            (uint64_t)s->vs[i].uffd_minor << 24 | (uint64_t)s->vs[i].gone << 16 |
            (uint64_t)s->vs[i].vm_write << 8 | s->vs[i].prot_write;
     return 1;
   case OC_PTE: {
     const struct pte *p = &s->mm[i / MM_MAX_PTES].pte[i % MM_MAX_PTES];
-    w[0] = (uint64_t)(uint16_t)p->page << 32 | (uint64_t)p->young << 24 |
+    w[0] = (uint64_t)p->pgoff << 56 | (uint64_t)p->file << 48 |
+           (uint64_t)(uint16_t)p->page << 32 | (uint64_t)p->young << 24 |
            (uint64_t)p->dirty << 16 | (uint64_t)p->write << 8 | p->present;
     return 1;
   }
@@ -613,7 +623,7 @@ static uint64_t mm_state_key(void *model) {
     hash_obj(m, OC_BIOQ, 0, &h);
     hash_obj(m, OC_ALIVE, 0, &h);
   }
-  if (m->wb || m->uffd)
+  if (m->wb || m->uffd || m->remaps)
     for (int i = 0; i < m->nvma; i++)
       hash_obj(m, OC_VMA, i, &h);
   for (int t = 0; t < m->nthreads; t++) {

@@ -118,6 +118,9 @@ struct pte {
   uint8_t present, write, dirty, young; /* hardware bits; pte lock, except
                                            that the MMU sets young/dirty */
   int16_t page;                         /* page slot, -1 when none */
+  /* pte_file (fremap.c): a not-present pte of a nonlinear vma that holds
+     the file page to map there (pgoff_to_pte); pte lock */
+  uint8_t file, pgoff;
 };
 
 struct address_space {
@@ -158,6 +161,9 @@ struct vma_state {
   uint8_t prot_write;   /* vm_page_prot has the write bit */
   uint8_t uffd_minor;   /* VM_UFFD_MINOR: userfaultfd_register (mmap_sem
                            held for writing) */
+  uint8_t nonlinear;    /* VM_NONLINEAR: on i_mmap_nonlinear, not on the
+                           i_mmap tree (sys_remap_file_pages, fremap.c;
+                           also under i_mmap_lock) */
   uint8_t uffd_waiting; /* userfaultfd: threads blocked in handle_userfault
                            on this vma (the fault queue and its wait
                            queue, ctx->fault_pending_wqh); wake_userfault
@@ -257,6 +263,10 @@ typedef struct mm_model {
   int unmaps_mapping; /* some operation calls unmap_mapping_range() */
   int uffd;           /* some operation uses userfaultfd: vma state is
                          hashed in the state key */
+  int remaps;         /* some operation calls remap_file_pages: so is it;
+                         vmas from scn->nmaps on are the linear vmas that
+                         3ee6dafc's emulation maps (fremap.c), gone until
+                         then */
   int nthreads;       /* scenario threads + the model's own */
   sim_thread_cfg threads[MM_MAX_THREADS];
   char thread_names[MM_MAX_THREADS][48];

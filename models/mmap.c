@@ -68,7 +68,7 @@ static void unmap_region(sim_thread *t, const struct vma *v, uint64_t start,
    containing start (find_vma_prev; read in the caller's locking step) is
    detached, unmapped and removed.  Returns 0, also when nothing is mapped
    there. */
-static int do_munmap(sim_thread *t, int mm, uint64_t start, uint64_t len) {
+int do_munmap(sim_thread *t, int mm, uint64_t start, uint64_t len) {
   mm_model *m = mm_of(t);
   const struct vma *v = find_vma(m, mm, start);
   sim_enter(t, "do_munmap");

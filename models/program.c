@@ -101,6 +101,9 @@ int mm_program_check(const mm_model *m, char *err, size_t errlen) {
       case SCN_MADVISE:
         v = vma_at(m, op->mm, op->addr);
         assert(v); /* the parser checked the address */
+        if (op->arg != SCN_MADV_REMOVE && m->remaps)
+          why = "madvise dontneed in a scenario with remap: the nonlinear "
+                "zap of madvise_dontneed is not modelled, expected munmap";
         if (op->arg != SCN_MADV_REMOVE)
           break;
         if (!v->shared || !v->write)
@@ -142,6 +145,26 @@ int mm_program_check(const mm_model *m, char *err, size_t errlen) {
           why = "procmem_write to a shared read-only mapping "
                 "(check_vma_flags: -EFAULT, not a COW mapping), expected a "
                 "private map or a map with rw";
+        break;
+      case SCN_REMAP:
+        v = vma_at(m, op->mm, op->addr);
+        assert(v); /* the parser checked the address */
+        if (!v->shared)
+          why = "remap of a private map (sys_remap_file_pages: -EINVAL), "
+                "expected a map declared shared";
+        else if (scn->files[v->file].tmpfs)
+          why = "remap of a tmpfs map: shmem_populate and shmem's "
+                "nonlinear fault are not modelled, expected a file without "
+                "'tmpfs'";
+        else if (m->knobs.nonlinear_linear_emulation && !whole_vma(v, op))
+          why = "partial remap on a kernel with 3ee6dafc: its mmap_region "
+                "would split the vma (split_vma is not modelled), expected "
+                "the start and page count of the whole map";
+        break;
+      case SCN_RECLAIM:
+        if (m->remaps)
+          why = "reclaim in a scenario with remap: try_to_unmap_cluster "
+                "(nonlinear vmas) is not modelled, expected no reclaim";
         break;
       case SCN_UFFD_REGISTER:
       case SCN_UFFD_CONTINUE:
@@ -362,6 +385,11 @@ void mm_thread_main(void *model, sim_thread *t, int tid) {
       break;
     case SCN_UFFD_CONTINUE: /* the handler: read(uffd), UFFDIO_CONTINUE */
       userfaultfd_continue(t, op->mm, op->addr);
+      break;
+    case SCN_REMAP: /* remap_file_pages(addr, size, 0, pgoff, flags) */
+      sys_remap_file_pages(t, op->mm, op->addr,
+                           (uint64_t)op->npages << PAGE_SHIFT, op->page,
+                           op->arg & SCN_REMAP_NONBLOCK);
       break;
     }
   }

@@ -25,7 +25,8 @@
 ** SWAP_FAIL; page_referenced(), which reclaim calls first and which
 ** clears the young bits, is not modelled either, so the model's reclaim
 ** behaves as if no pte had been used since that call), nonlinear vmas
-** (try_to_unmap_cluster: none in the model), anonymous pages and
+** (try_to_unmap_cluster: reclaim is refused with remap), anonymous pages
+** and
 ** migration entries.  4.19 and 6.4 (try_to_unmap_one with TTU_BATCH_FLUSH
 ** and a deferred TLB flush, flushed before pageout by
 ** try_to_unmap_flush_dirty) behave the same for a file page here.
@@ -90,12 +91,13 @@ static int page_mkclean_one(sim_thread *t, int page, const struct vma *v) {
 }
 
 /* Is vma i on the i_mmap tree of 'file' and does it cover page 'index'
-   (vma_prio_tree_foreach's test)?  A vma that munmap unlinked is not. */
+   (vma_prio_tree_foreach's test)?  A vma that munmap unlinked is not, nor
+   a nonlinear one (on i_mmap_nonlinear, fremap.c). */
 static int vma_covers(const mm_model *m, int i, int file, uint32_t index) {
   const struct vma *v = &m->vma[i];
   uint32_t last = v->pgoff + (uint32_t)((v->end - v->start) >> PAGE_SHIFT);
-  return v->file == file && !m->s.vs[i].gone && index >= v->pgoff &&
-         index < last;
+  return v->file == file && !m->s.vs[i].gone && !m->s.vs[i].nonlinear &&
+         index >= v->pgoff && index < last;
 }
 
 /* spin_lock(&mapping->i_mmap_lock) before a walk of the vmas: the walk
@@ -114,7 +116,9 @@ static void i_mmap_lock_walk(sim_thread *t, int file) {
 /* page_mkclean() -> page_mkclean_file() (2.6.20 mm/rmap.c, since
    d08b3851 in 2.6.19): with the page locked, if it is mapped, walk the
    shared vmas of its mapping that cover its index under i_mmap_lock and
-   clean each pte.  page_test_and_clear_dirty() is s390's storage key: a
+   clean each pte.  Only the i_mmap tree: a nonlinear vma's ptes stay
+   writable and dirty (R1e, fixed by 3ee6dafc's linear emulation,
+   fremap.c).  page_test_and_clear_dirty() is s390's storage key: a
    no-op on x86.  Returns how many ptes were dirty or writable. */
 int page_mkclean(sim_thread *t, int page) {
   mm_model *m = mm_of(t);
@@ -231,7 +235,8 @@ int try_to_unmap(sim_thread *t, int page) {
     if (ret == SWAP_FAIL || !page_mapped_step(t, page))
       break;
   }
-  /* (i_mmap_nonlinear is empty: no nonlinear vmas in the model) */
+  /* i_mmap_nonlinear (try_to_unmap_cluster) is not modelled: the model
+     refuses reclaim in a scenario with remap (mm_program_check) */
   mm_unlock(t, i_mmap_lock(m, file), "spin_unlock(i_mmap_lock)");
   sim_leave(t);
   if (!page_mapped_step(t, page))

@@ -438,6 +438,9 @@ int scn_tracks_writeback(const scenario *scn) {
       case SCN_PROCMEM_WRITE: /* dirties a page: set_page_dirty_lock */
       case SCN_UFFD_REGISTER:
       case SCN_UFFD_CONTINUE:
+      case SCN_REMAP: /* as a fault: the dirty bits its zaps move to pages
+                         (install_page, 3ee6dafc's munmap) are written
+                         only by a writeback operation */
         break;
       case SCN_MADVISE: /* MADV_REMOVE: a hole punch, as truncate */
         if (scn->threads[i].ops[j].arg == SCN_MADV_DONTNEED &&

@@ -86,6 +86,9 @@ enum scn_op_kind {
                         of the map's range, MODE_MINOR */
   SCN_UFFD_CONTINUE, /* <mm> uffd_continue <addr>  a handler: read(uffd)
                         for a fault, then UFFDIO_CONTINUE of the page */
+  /* R1e (issue 10, models/fremap.c) */
+  SCN_REMAP, /* <mm> remap <addr> pgoff=P [pages=N] [nonblock]
+                remap_file_pages(2): map file pages P.. at addr */
 };
 
 /* SCN_MPROTECT's protection; SCN_MSYNC's flags; SCN_FOLLOW_PAGE's flags */
@@ -98,6 +101,7 @@ enum { SCN_RECLAIM_DIRECT = 1 }; /* SCN_RECLAIM's flag: not kswapd */
 /* SCN_GUP/SCN_PIN's flags (arg): write, force; SCN_UNPIN's: dirty */
 enum { SCN_GUP_WRITE = 1, SCN_GUP_FORCE = 2, SCN_GUP_FAST = 4 };
 enum { SCN_UNPIN_DIRTY = 1 };
+enum { SCN_REMAP_NONBLOCK = 1 }; /* SCN_REMAP's flag: MAP_NONBLOCK */
 
 typedef struct scn_op {
   enum scn_op_kind kind;
@@ -108,14 +112,16 @@ typedef struct scn_op {
   uint64_t addr;   /* SCN_LOAD/STORE, mm operations, SCN_WRITE/READ */
   int file;        /* SCN_TRUNCATE/DIO_WRITE/WRITE/READ/...: into files */
   uint64_t size;   /* SCN_TRUNCATE: new size in bytes */
-  uint32_t page;   /* SCN_DIO_WRITE/RELEASE/WRITE/READ: first page index */
+  uint32_t page;   /* SCN_DIO_WRITE/RELEASE/WRITE/READ: first page index;
+                      SCN_REMAP: the file page (pgoff) for addr */
   uint32_t npages; /* SCN_DIO_WRITE/RELEASE and the mm operations: page
                       count (default 1) */
   uint64_t ns;     /* SCN_DELAY */
   int arg;         /* SCN_MPROTECT: enum scn_prot; SCN_MSYNC: SCN_MS_*;
                       SCN_FOLLOW_PAGE: SCN_FOLL_*; SCN_MADVISE: SCN_MADV_*;
                       SCN_RECLAIM: SCN_RECLAIM_DIRECT or 0; SCN_GUP/PIN:
-                      SCN_GUP_*; SCN_UNPIN: SCN_UNPIN_DIRTY */
+                      SCN_GUP_*; SCN_UNPIN: SCN_UNPIN_DIRTY; SCN_REMAP:
+                      SCN_REMAP_NONBLOCK or 0 */
 } scn_op;
 
 typedef struct scn_thread {

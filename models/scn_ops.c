@@ -34,7 +34,7 @@ typedef struct op_def {
 static op_parse_fn parse_addr, parse_truncate, parse_range, parse_delay,
     parse_file, parse_none, parse_mprotect, parse_msync, parse_munmap,
     parse_madvise, parse_follow_page, parse_write, parse_read, parse_reclaim,
-    parse_gup, parse_held, parse_page_op, parse_uffd_register;
+    parse_gup, parse_held, parse_page_op, parse_uffd_register, parse_remap;
 
 static const op_def ops[] = {
     [SCN_LOAD] = {"load", 1, parse_addr},
@@ -62,6 +62,7 @@ static const op_def ops[] = {
     [SCN_PROCMEM_WRITE] = {"procmem_write", 1, parse_page_op},
     [SCN_UFFD_REGISTER] = {"uffd_register", 1, parse_uffd_register},
     [SCN_UFFD_CONTINUE] = {"uffd_continue", 1, parse_page_op},
+    [SCN_REMAP] = {"remap", 1, parse_remap},
 };
 #define NOPS ((int)(sizeof ops / sizeof ops[0]))
 
@@ -245,6 +246,33 @@ static int parse_madvise(scn_lex *lx, const scenario *s, scn_op *op) {
       (k = one_word(lx, spec, o, 1, 2, "madvise")) < 0)
     return -1;
   op->arg = k ? SCN_MADV_REMOVE : SCN_MADV_DONTNEED;
+  return 0;
+}
+
+/* MM remap ADDR pgoff=P [pages=N] [nonblock]: pgoff is required, and
+   the file pages P..P+N-1 must be page-cache indexes.  Whether the map
+   can be remapped (shared, not tmpfs) is checked when the model is built
+   (mm_program_check). */
+static int parse_remap(scn_lex *lx, const scenario *s, scn_op *op) {
+  static const scn_opt spec[] = {{"pages", 1}, {"pgoff", 1}, {"nonblock", 0}};
+  scn_tok o[3];
+  uint64_t pgoff;
+  if (parse_mm_range(lx, s, op, spec, 3, o) < 0)
+    return -1;
+  if (!o[1].p)
+    return lex_fail(lx, lx->end_col,
+                    "missing pgoff= for remap, expected pgoff=P (the file "
+                    "page to map at the address)");
+  if (lex_num(lx, o[1], 0, 0, SCN_MAX_FILE_PAGES - 1, "pgoff", &pgoff) < 0)
+    return -1;
+  if (pgoff + op->npages > SCN_MAX_FILE_PAGES)
+    return lex_fail(lx, o[1].col,
+                    "pgoff=%" PRIu64 " with %u pages reaches file page %" PRIu64
+                    ", expected pgoff + pages <= %d",
+                    pgoff, op->npages, pgoff + op->npages - 1,
+                    SCN_MAX_FILE_PAGES);
+  op->page = (uint32_t)pgoff;
+  op->arg = o[2].p ? SCN_REMAP_NONBLOCK : 0;
   return 0;
 }
 
@@ -643,6 +671,9 @@ static void describe_op(const scenario *s, const scn_op *op, char *buf,
       PUT(" dirty");
     if (op->kind == SCN_UFFD_REGISTER)
       PUT(" minor"); /* the one mode modelled */
+    if (op->kind == SCN_REMAP)
+      PUT(" pgoff=%" PRIu32 "%s", op->page,
+          op->arg & SCN_REMAP_NONBLOCK ? " nonblock" : "");
     if (op->npages > 1)
       PUT(" pages=%" PRIu32, op->npages);
     return;

@@ -14,11 +14,15 @@
 ** 2.6.22: 2.6.20 plus 90ed52eb: madvise(MADV_REMOVE) drops mmap_sem
 **         around vmtruncate_range (the i_mutex/mmap_sem ABBA fix).  Only
 **         that: the other changes between 2.6.20 and 2.6.22 are not
-**         modelled (the R1 and R2 paths are as in 2.6.20).
+**         modelled (the R1 and R2 paths are as in 2.6.20; nonlinear
+**         mappings still use ->populate, as 2.6.22 did).
 ** 2.6.23: Nick Piggin's fix (commit d00806b1, "mm: fix fault vs invalidate
 **         race for linear mappings", and 54cb8821 introducing ->fault):
 **         the fault returns the page locked, truncate and invalidate unmap a
-**         still-mapped page under its lock, vmtruncate unmaps twice.
+**         still-mapped page under its lock, vmtruncate unmaps twice;
+**         nonlinear faults go through __do_fault (54cb8821), and a
+**         remap_file_pages of a dirty-accounting file is emulated with a
+**         linear vma (3ee6dafc, 2.6.23 cycle, after -rc1).
 ** 2.6.24: write faults wait for the page lock before dirtying (79352894),
 **         O_DIRECT invalidates again after the write, buffered writes copy
 **         with page faults disabled and retry (08291429, afddba49).
@@ -144,6 +148,12 @@ const mm_knob_desc mm_knob_table[] = {
      "SYNTHETIC (never released): userfaultfd minor faults and "
      "UFFDIO_CONTINUE on any file mapping (vma_can_userfault: shmem and "
      "hugetlbfs only), hooked in filemap_fault"},
+    {"fremap.nonlinear_fault", K(nonlinear_fault),
+     "2.6.23-rc1 do_nonlinear_fault -> __do_fault (54cb8821); off: "
+     "2.6.20 ->populate, install_page"},
+    {"fremap.linear_emulation", K(nonlinear_linear_emulation),
+     "2.6.23 sys_remap_file_pages: linear vma (mmap_region) for a "
+     "dirty-accounting mapping (3ee6dafc)"},
     {"debug.pinned_lost_buffers", K(pinned_lost_buffers),
      "check: a page under a FOLL_WRITE GUP reference keeps its buffers "
      "(pinned-lost-buffers)"},
@@ -202,7 +212,8 @@ const mm_variant mm_variants[] = {
       .bug_on_mapped_remove = 1}},
     {"2.6.23",
      "Linux 2.6.23 (October 2007), as of 2.6.23-rc1",
-     "torvalds/linux d00806b1, 54cb8821 and 83c54070 (2.6.23-rc1)",
+     "torvalds/linux d00806b1, 54cb8821 and 83c54070 (2.6.23-rc1); 3ee6dafc "
+     "(fremap.linear_emulation, ../shared/kernel-facts.md 2b)",
      {.fault_lock_page = 1,
       .truncate_unmap_mapped = 1,
       .vmtruncate_unmap_twice = 1,
@@ -214,6 +225,8 @@ const mm_variant mm_variants[] = {
       .mprotect_writenotify = 1,
       .mprotect_dirty_accountable = 1,
       .madvise_remove_drops_mmap_sem = 1,
+      .nonlinear_fault = 1,
+      .nonlinear_linear_emulation = 1,
       .bug_on_mapped_remove = 1}},
     {"2.6.24",
      "Linux 2.6.24 (January 2008)",
@@ -232,6 +245,8 @@ const mm_variant mm_variants[] = {
       .mprotect_writenotify = 1,
       .mprotect_dirty_accountable = 1,
       .madvise_remove_drops_mmap_sem = 1,
+      .nonlinear_fault = 1,
+      .nonlinear_linear_emulation = 1,
       .bug_on_mapped_remove = 1}},
     {"4.19",
      "Linux 4.19 (October 2018), modelled as 2.6.24 plus the reclaim knobs: "
@@ -257,6 +272,8 @@ const mm_variant mm_variants[] = {
       .fault_mkwrite_locked = 1,
       .gup_foll_cow = 1,
       .madvise_dontneed_read = 1,
+      .nonlinear_fault = 1,
+      .nonlinear_linear_emulation = 1,
       .bug_on_mapped_remove = 1}},
     {"5.7",
      "Linux 5.7 (May 2020), modelled as 2.6.24 plus the reclaim knobs of 4.19: "
@@ -287,6 +304,8 @@ const mm_variant mm_variants[] = {
       .fault_mkwrite_locked = 1,
       .gup_foll_cow = 1,
       .madvise_dontneed_read = 1,
+      .nonlinear_fault = 1,
+      .nonlinear_linear_emulation = 1,
       .bug_on_mapped_remove = 1}},
     {"5.15",
      "Linux 5.15 (October 2021), modelled as 5.7 plus the R4 paths: "
@@ -318,6 +337,8 @@ const mm_variant mm_variants[] = {
       .fault_mkwrite_locked = 1,
       .gup_foll_cow = 1,
       .madvise_dontneed_read = 1,
+      .nonlinear_fault = 1,
+      .nonlinear_linear_emulation = 1,
       .bug_on_mapped_remove = 1}},
     {"5.16",
      "Linux 5.16 (January 2022), modelled as 5.15 plus 9ae0f87d: "
@@ -350,6 +371,8 @@ const mm_variant mm_variants[] = {
       .gup_foll_cow = 1,
       .uffd_install_dirty = 1,
       .madvise_dontneed_read = 1,
+      .nonlinear_fault = 1,
+      .nonlinear_linear_emulation = 1,
       .bug_on_mapped_remove = 1}},
     {"5.18",
      "Linux 5.18 (May 2022), modelled as 5.7 plus ext4_writepage's warning "
@@ -381,6 +404,8 @@ const mm_variant mm_variants[] = {
       .gup_foll_cow = 1,
       .uffd_install_dirty = 1,
       .madvise_dontneed_read = 1,
+      .nonlinear_fault = 1,
+      .nonlinear_linear_emulation = 1,
       .bug_on_mapped_remove = 1}},
     {"6.0",
      "Linux 6.0 (October 2022), modelled as 5.16 plus 5535be30: "
@@ -412,6 +437,8 @@ const mm_variant mm_variants[] = {
       .gup_cow_exclusive = 1,
       .uffd_install_dirty = 1,
       .madvise_dontneed_read = 1,
+      .nonlinear_fault = 1,
+      .nonlinear_linear_emulation = 1,
       .bug_on_mapped_remove = 1}},
     {"6.4",
      "Linux 6.4 (June 2023), modelled as 5.18 plus reclaim's pinned-folio "
@@ -443,6 +470,8 @@ const mm_variant mm_variants[] = {
       .gup_cow_exclusive = 1,
       .uffd_install_dirty = 1,
       .madvise_dontneed_read = 1,
+      .nonlinear_fault = 1,
+      .nonlinear_linear_emulation = 1,
       .bug_on_mapped_remove = 1}},
 };
 const int mm_nvariants = (int)(sizeof mm_variants / sizeof mm_variants[0]);

@@ -152,6 +152,21 @@ typedef struct mm_knobs {
      from CONTINUE plus mprotect's dirty_accountable upgrade would skip
      ->page_mkwrite and set_page_dirty. */
   int uffd_minor_any_file;
+  /* R1e, nonlinear mappings (models/fremap.c).  2.6.23-rc1 (54cb8821
+     "mm: merge populate and nopage into fault (fixes nonlinear)"): a
+     fault on a file pte goes do_nonlinear_fault -> __do_fault with the
+     pte's pgoff (the page locked, as a linear fault), and
+     remap_file_pages installs file ptes (populate_range) then faults
+     them in (make_pages_present).  Off (2.6.20, 2.6.22): ->populate =
+     filemap_populate -> install_page, from remap_file_pages and from
+     do_file_page, with no page lock and no truncate_count. */
+  int nonlinear_fault;
+  /* 2.6.23 (3ee6dafc "only allow nonlinear vmas for ram backed
+     filesystems"): remap_file_pages of a mapping that accounts dirty
+     pages (every file but tmpfs) emulates the request with a new linear
+     vma (mmap_region), since page_mkclean does not walk nonlinear vmas.
+     Off: the vma becomes VM_NONLINEAR. */
+  int nonlinear_linear_emulation;
   /* Debug check (no kernel has it): while a thread holds a FOLL_WRITE
      GUP reference, the page keeps its buffers (PG_private), the property
      6.4 (d824ec2a) gives FOLL_PIN pins; violation pinned-lost-buffers. */

@@ -672,6 +672,7 @@ ERR_TEST(bad_knob_name, "scenario \"t\"\nset fault.lockpage = on\n",
          "gup.put_user_pages, ext4.warn_no_buffers, gup.foll_cow, "
          "madvise.dontneed_read, "
          "gup.cow_exclusive, uffd.install_dirty, uffd.minor_any_file, "
+         "fremap.nonlinear_fault, fremap.linear_emulation, "
          "debug.pinned_lost_buffers, debug.pinned_cleaned, "
          "debug.bug_on_mapped_remove, debug.footprint_check")
 
@@ -919,7 +920,7 @@ ERR_TEST(unknown_operation, HEAD "cpu0: fork p1\n",
          "dio_write, delay, fsync, sync, writeback, fs_flush, release, "
          "write, read, reclaim or MM load|store|mprotect|msync|munmap|"
          "madvise|follow_page|gup|pin|dma_write|unpin|procmem_write|"
-         "uffd_register|uffd_continue ADDR with a declared MM")
+         "uffd_register|uffd_continue|remap ADDR with a declared MM")
 
 ERR_TEST(write_without_page, HEAD "cpu0: write data from p1 0x10000\n",
          "t.scn:7:18: error: 'from' after the file of write, expected "
@@ -961,7 +962,7 @@ ERR_TEST(read_trailing, HEAD "cpu0: read data page=0 into p1 0x10000 x\n",
 ERR_TEST(unknown_access, HEAD "cpu0: p1 exec 0x10000\n",
          "t.scn:7:10: error: unknown access 'exec', expected load, store, "
          "mprotect, msync, munmap, madvise, follow_page, gup, pin, dma_write, "
-         "unpin, procmem_write, uffd_register or uffd_continue")
+         "unpin, procmem_write, uffd_register, uffd_continue or remap")
 
 ERR_TEST(duplicate_expect, HEAD TAIL "expect on 2.6.23 clean\nexpect clean\n",
          "t.scn:10:1: error: duplicate 'expect' statement, first at line 8")
@@ -1167,13 +1168,14 @@ ERR_TEST(suggest_operation, HEAD "cpu0: fsnyc data\n",
          "'fsync'?), expected truncate, dio_write, delay, fsync, sync, "
          "writeback, fs_flush, release, write, read, reclaim or "
          "MM load|store|mprotect|msync|munmap|madvise|follow_page|gup|pin|"
-         "dma_write|unpin|procmem_write|uffd_register|uffd_continue ADDR with "
+         "dma_write|unpin|procmem_write|uffd_register|uffd_continue|remap ADDR "
+         "with "
          "a declared MM")
 ERR_TEST(suggest_access, HEAD "cpu0: p1 laod 0x10000\n",
          "t.scn:7:10: error: unknown access 'laod' (did you mean 'load'?), "
          "expected load, store, mprotect, msync, munmap, madvise, "
          "follow_page, gup, pin, dma_write, unpin, procmem_write, "
-         "uffd_register or uffd_continue")
+         "uffd_register, uffd_continue or remap")
 ERR_TEST(suggest_statement, "scenario \"t\"\nkernal 2.6.20\n",
          "t.scn:2:1: error: unknown statement 'kernal' (did you mean "
          "'kernel'?), expected one of scenario, kernel, set, cpus, file, mm, "
@@ -1183,7 +1185,7 @@ ERR_TEST(suggest_nothing_far, HEAD "cpu0: fork data\n",
          "dio_write, delay, fsync, sync, writeback, fs_flush, release, "
          "write, read, reclaim or MM load|store|mprotect|msync|munmap|"
          "madvise|follow_page|gup|pin|dma_write|unpin|procmem_write|"
-         "uffd_register|uffd_continue ADDR with a declared MM")
+         "uffd_register|uffd_continue|remap ADDR with a declared MM")
 
 Test(parser, suggest_picks_the_closest) {
   char out[64];
@@ -1352,4 +1354,87 @@ Test(parser, condition_after_other_blanks) {
   cr_assert_eq(s->nconds, 1);
   cr_assert_eq(s->conds[0].quant, CQ_ALWAYS);
   free(s);
+}
+
+/* remap (remap_file_pages, models/fremap.c): operands, then what the
+   model refuses when it is built */
+Test(parser, remap_operands) {
+  scenario *s = parse_ok(HEAD "cpu0: p1 remap 0x11000 pgoff=0 nonblock\n"
+                              "expect clean\n");
+  const scn_op *op = &s->threads[0].ops[0];
+  cr_assert_eq(op->kind, SCN_REMAP);
+  cr_assert_eq(op->addr, 0x11000);
+  cr_assert_eq(op->page, 0);
+  cr_assert_eq(op->npages, 1);
+  cr_assert_eq(op->arg, SCN_REMAP_NONBLOCK);
+  free(s);
+  s = parse_ok(HEAD "cpu0: p1 remap 0x10000 pgoff=1 pages=2\nexpect clean\n");
+  cr_assert_eq(s->threads[0].ops[0].page, 1);
+  cr_assert_eq(s->threads[0].ops[0].npages, 2);
+  cr_assert_eq(s->threads[0].ops[0].arg, 0);
+  free(s);
+}
+ERR_TEST(remap_without_pgoff, HEAD "cpu0: p1 remap 0x10000\n",
+         "t.scn:7:23: error: missing pgoff= for remap, expected pgoff=P (the "
+         "file page to map at the address)")
+ERR_TEST(remap_pgoff_out_of_range, HEAD "cpu0: p1 remap 0x10000 pgoff=16\n",
+         "t.scn:7:30: error: pgoff '16' out of range, expected 0..15")
+ERR_TEST(remap_past_the_file_pages,
+         HEAD "cpu0: p1 remap 0x10000 pgoff=15 pages=2\n",
+         "t.scn:7:30: error: pgoff=15 with 2 pages reaches file page 16, "
+         "expected pgoff + pages <= 16")
+ERR_TEST(remap_unaligned, HEAD "cpu0: p1 remap 0x10010 pgoff=1\n",
+         "t.scn:7:16: error: address 0x10010 is not page aligned, expected a "
+         "multiple of 0x1000 for remap")
+ERR_TEST(remap_past_its_map, HEAD "cpu0: p1 remap 0x11000 pgoff=0 pages=2\n",
+         "t.scn:7:38: error: 2 pages from 0x11000 go past the end of its map "
+         "at 0x12000, expected at most 1")
+ERR_TEST(remap_unknown_option, HEAD "cpu0: p1 remap 0x10000 pgoff=1 block\n",
+         "t.scn:7:32: error: unknown option 'block' for 'remap', expected "
+         "pages=, pgoff= or nonblock")
+
+Test(parser_errors, remap_of_a_private_map) {
+  bind_err("scenario \"t\"\nkernel 2.6.20\ncpus 1\nfile data size=8K\n"
+           "mm p1\nmap p1 data at 0x10000 pages=1 private rw\n"
+           "cpu0: p1 remap 0x10000 pgoff=1\nexpect clean\n",
+           "t.scn:7:7: error: remap of a private map (sys_remap_file_pages: "
+           "-EINVAL), expected a map declared shared");
+}
+
+Test(parser_errors, remap_of_a_tmpfs_map) {
+  bind_err("scenario \"t\"\nkernel 2.6.20\ncpus 1\nfile data size=8K tmpfs\n"
+           "mm p1\nmap p1 data at 0x10000 pages=1 shared rw\n"
+           "cpu0: p1 remap 0x10000 pgoff=1\nexpect clean\n",
+           "t.scn:7:7: error: remap of a tmpfs map: shmem_populate and "
+           "shmem's nonlinear fault are not modelled, expected a file "
+           "without 'tmpfs'");
+}
+
+Test(parser_errors, remap_partial_with_linear_emulation) {
+  bind_err("scenario \"t\"\nkernel 2.6.23\ncpus 1\nfile data size=8K\n"
+           "mm p1\nmap p1 data at 0x10000 pages=2 shared rw\n"
+           "cpu0: p1 remap 0x10000 pgoff=1\nexpect clean\n",
+           "t.scn:7:7: error: partial remap on a kernel with 3ee6dafc: its "
+           "mmap_region would split the vma (split_vma is not modelled), "
+           "expected the start and page count of the whole map");
+}
+
+Test(parser_errors, reclaim_with_remap) {
+  bind_err("scenario \"t\"\nkernel 2.6.20\ncpus 2\nfile data size=8K\n"
+           "mm p1\nmap p1 data at 0x10000 pages=1 shared rw\n"
+           "cpu0: p1 remap 0x10000 pgoff=1\ncpu1: reclaim data page=1\n"
+           "expect clean\n",
+           "t.scn:8:7: error: reclaim in a scenario with remap: "
+           "try_to_unmap_cluster (nonlinear vmas) is not modelled, expected "
+           "no reclaim");
+}
+
+Test(parser_errors, madvise_dontneed_with_remap) {
+  bind_err("scenario \"t\"\nkernel 2.6.20\ncpus 2\nfile data size=8K\n"
+           "mm p1\nmap p1 data at 0x10000 pages=1 shared rw\n"
+           "cpu0: p1 remap 0x10000 pgoff=1\ncpu1: p1 madvise 0x10000 "
+           "dontneed\nexpect clean\n",
+           "t.scn:8:7: error: madvise dontneed in a scenario with remap: the "
+           "nonlinear zap of madvise_dontneed is not modelled, expected "
+           "munmap");
 }
