@@ -83,6 +83,9 @@ enum scn_op_kind {
                         of the map's range, MODE_MINOR */
   SCN_UFFD_CONTINUE, /* <mm> uffd_continue <addr>  a handler: read(uffd)
                         for a fault, then UFFDIO_CONTINUE of the page */
+  /* R5 (issue 9, models/ksm.c) */
+  SCN_KSM_PROTECT, /* <mm> ksm_protect <addr>  ksmd write-protects the page
+                      mapped at addr: write_protect_page */
 };
 
 /* SCN_MPROTECT's protection; SCN_MSYNC's flags; SCN_FOLLOW_PAGE's flags */

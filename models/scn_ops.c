@@ -62,6 +62,7 @@ static const op_def ops[] = {
     [SCN_PROCMEM_WRITE] = {"procmem_write", 1, parse_page_op},
     [SCN_UFFD_REGISTER] = {"uffd_register", 1, parse_uffd_register},
     [SCN_UFFD_CONTINUE] = {"uffd_continue", 1, parse_page_op},
+    [SCN_KSM_PROTECT] = {"ksm_protect", 1, parse_page_op},
 };
 #define NOPS ((int)(sizeof ops / sizeof ops[0]))
 
@@ -322,7 +323,7 @@ static int parse_gup(scn_lex *lx, const scenario *s, scn_op *op) {
   return 0;
 }
 
-/* MM procmem_write ADDR / MM uffd_continue ADDR: one page, no option */
+/* MM procmem_write|uffd_continue|ksm_protect ADDR: one page, no option */
 static int parse_page_op(scn_lex *lx, const scenario *s, scn_op *op) {
   int col;
   if (parse_page_addr(lx, s, op, &col) < 0)
