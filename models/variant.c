@@ -437,7 +437,7 @@ const mm_variant mm_variants[] = {
       .madvise_dontneed_read = 1,
       .bug_on_mapped_remove = 1}},
     {"ksm",
-     "Linux 4.19 with KSM's write_protect_page (mm/ksm.c since 2.6.32, "
+     "ksm: Linux 4.19 with KSM's write_protect_page (mm/ksm.c since 2.6.32, "
      "31dbd01f): ptep_clear_flush, then the page_count check",
      "torvalds/linux mm/ksm.c as stored (@0118fb82: write_protect_page, "
      "try_to_merge_one_page); the rest as 4.19",
@@ -463,7 +463,8 @@ const mm_variant mm_variants[] = {
       .wp_check_before_clear = 0,
       .bug_on_mapped_remove = 1}},
     {"wp-glisse",
-     "SYNTHETIC, never merged: 4.19 with the generic page write protection "
+     "wp-glisse, SYNTHETIC, never merged: 4.19 with the generic page write "
+     "protection "
      "of Glisse's RFC (April 2018, seed 003) modelled as write_protect_page "
      "with the page_count check before ptep_clear_flush",
      "the RFC thread (linux-mm, 20180419145219.GB3519); "

@@ -518,7 +518,7 @@ ERR_TEST(unknown_statement, "scenario \"t\"\n  fork p1\n",
 ERR_TEST(expect_on_unknown_variant, HEAD TAIL "expect on 2.4 clean\n",
          "t.scn:9:11: error: unknown kernel '2.4' (did you mean '6.4'?), "
          "expected one of 2.6.17-mm, 2.6.19, 2.6.20, 2.6.22, 2.6.23, 2.6.24, "
-         "4.19, 5.7, 5.15, 5.16, 5.18, 6.0, 6.4")
+         "4.19, 5.7, 5.15, 5.16, 5.18, 6.0, 6.4, ksm, wp-glisse")
 
 ERR_TEST(expect_on_duplicate,
          HEAD TAIL "expect on 2.6.23 clean\nexpect on 2.6.23 clean\n",
@@ -527,7 +527,7 @@ ERR_TEST(expect_on_duplicate,
 ERR_TEST(unknown_kernel, "scenario \"t\"\nkernel 2.6.99\n",
          "t.scn:2:8: error: unknown kernel '2.6.99' (did you mean '2.6.19'?), "
          "expected one of 2.6.17-mm, 2.6.19, 2.6.20, 2.6.22, 2.6.23, 2.6.24, "
-         "4.19, 5.7, 5.15, 5.16, 5.18, 6.0, 6.4")
+         "4.19, 5.7, 5.15, 5.16, 5.18, 6.0, 6.4, ksm, wp-glisse")
 
 ERR_TEST(duplicate_statement, HEAD "kernel 2.6.23\n",
          "t.scn:7:1: error: duplicate 'kernel' statement, first at line 2")
@@ -671,7 +671,7 @@ ERR_TEST(bad_knob_name, "scenario \"t\"\nset fault.lockpage = on\n",
          "gup.pin_counting, "
          "gup.put_user_pages, ext4.warn_no_buffers, gup.foll_cow, "
          "madvise.dontneed_read, "
-         "gup.cow_exclusive, uffd.install_dirty, "
+         "gup.cow_exclusive, uffd.install_dirty, wp.check_before_clear, "
          "debug.pinned_lost_buffers, debug.pinned_cleaned, "
          "debug.bug_on_mapped_remove, debug.footprint_check")
 
@@ -687,7 +687,7 @@ ERR_TEST(bad_knob_value, "scenario \"t\"\nset fault.lock_page = yes\n",
   "pte-beyond-eof, refcount-mismatch, undeclared-write, lost-write, "          \
   "fsync-lost, writenotify-dirty, dirty-without-buffers, "                     \
   "writepage-without-buffers, pinned-lost-buffers, pinned-page-cleaned, "      \
-  "file-written-without-permission"
+  "file-written-without-permission, wp-broken"
 #define LITMUS_KINDS                                                           \
   "deadlock, bad-unlock, lock-order, lost-update, lost-message, invariant"
 
@@ -852,7 +852,8 @@ ERR_TEST(missing_expect, HEAD "cpu0: delay 1\n",
 ERR_TEST(missing_kernel, "scenario \"t\"\n# no kernel",
          "t.scn:2:12: error: missing 'kernel' statement, expected 'kernel "
          "VERSION' with VERSION one of 2.6.17-mm, 2.6.19, 2.6.20, "
-         "2.6.22, 2.6.23, 2.6.24, 4.19, 5.7, 5.15, 5.16, 5.18, 6.0, 6.4")
+         "2.6.22, 2.6.23, 2.6.24, 4.19, 5.7, 5.15, 5.16, 5.18, 6.0, 6.4, ksm, "
+         "wp-glisse")
 
 ERR_TEST(no_threads, HEAD "expect clean\n",
          "t.scn:8:1: error: no threads, expected at least one 'cpuN: OP' line")
@@ -911,7 +912,7 @@ ERR_TEST(unknown_operation, HEAD "cpu0: fork p1\n",
          "dio_write, delay, fsync, sync, writeback, fs_flush, release, "
          "write, read, reclaim or MM load|store|mprotect|msync|munmap|"
          "madvise|follow_page|gup|pin|dma_write|unpin|procmem_write|"
-         "uffd_register|uffd_continue ADDR with a declared MM")
+         "uffd_register|uffd_continue|ksm_protect ADDR with a declared MM")
 
 ERR_TEST(write_without_page, HEAD "cpu0: write data from p1 0x10000\n",
          "t.scn:7:18: error: 'from' after the file of write, expected "
@@ -953,7 +954,7 @@ ERR_TEST(read_trailing, HEAD "cpu0: read data page=0 into p1 0x10000 x\n",
 ERR_TEST(unknown_access, HEAD "cpu0: p1 exec 0x10000\n",
          "t.scn:7:10: error: unknown access 'exec', expected load, store, "
          "mprotect, msync, munmap, madvise, follow_page, gup, pin, dma_write, "
-         "unpin, procmem_write, uffd_register or uffd_continue")
+         "unpin, procmem_write, uffd_register, uffd_continue or ksm_protect")
 
 ERR_TEST(duplicate_expect, HEAD TAIL "expect on 2.6.23 clean\nexpect clean\n",
          "t.scn:10:1: error: duplicate 'expect' statement, first at line 8")
@@ -974,10 +975,11 @@ Test(parser_errors, very_long_line) {
   size_t o = strlen(text);
   memset(text + o, 'x', n);
   text[o + n] = 0;
-  parse_err(text, "t.scn:2:8: error: unknown kernel "
-                  "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...', expected "
-                  "one of 2.6.17-mm, 2.6.19, 2.6.20, 2.6.22, 2.6.23, "
-                  "2.6.24, 4.19, 5.7, 5.15, 5.16, 5.18, 6.0, 6.4");
+  parse_err(text,
+            "t.scn:2:8: error: unknown kernel "
+            "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...', expected "
+            "one of 2.6.17-mm, 2.6.19, 2.6.20, 2.6.22, 2.6.23, "
+            "2.6.24, 4.19, 5.7, 5.15, 5.16, 5.18, 6.0, 6.4, ksm, wp-glisse");
   free(text);
 }
 
@@ -1158,13 +1160,14 @@ ERR_TEST(suggest_operation, HEAD "cpu0: fsnyc data\n",
          "'fsync'?), expected truncate, dio_write, delay, fsync, sync, "
          "writeback, fs_flush, release, write, read, reclaim or "
          "MM load|store|mprotect|msync|munmap|madvise|follow_page|gup|pin|"
-         "dma_write|unpin|procmem_write|uffd_register|uffd_continue ADDR with "
+         "dma_write|unpin|procmem_write|uffd_register|uffd_continue|ksm_"
+         "protect ADDR with "
          "a declared MM")
 ERR_TEST(suggest_access, HEAD "cpu0: p1 laod 0x10000\n",
          "t.scn:7:10: error: unknown access 'laod' (did you mean 'load'?), "
          "expected load, store, mprotect, msync, munmap, madvise, "
          "follow_page, gup, pin, dma_write, unpin, procmem_write, "
-         "uffd_register or uffd_continue")
+         "uffd_register, uffd_continue or ksm_protect")
 ERR_TEST(suggest_statement, "scenario \"t\"\nkernal 2.6.20\n",
          "t.scn:2:1: error: unknown statement 'kernal' (did you mean "
          "'kernel'?), expected one of scenario, kernel, set, cpus, file, mm, "
@@ -1174,7 +1177,7 @@ ERR_TEST(suggest_nothing_far, HEAD "cpu0: fork data\n",
          "dio_write, delay, fsync, sync, writeback, fs_flush, release, "
          "write, read, reclaim or MM load|store|mprotect|msync|munmap|"
          "madvise|follow_page|gup|pin|dma_write|unpin|procmem_write|"
-         "uffd_register|uffd_continue ADDR with a declared MM")
+         "uffd_register|uffd_continue|ksm_protect ADDR with a declared MM")
 
 Test(parser, suggest_picks_the_closest) {
   char out[64];
