@@ -1127,6 +1127,20 @@ ERR_TEST(uffd_continue_outside_maps, HEAD "cpu0: p1 uffd_continue 0x30000\n",
          "t.scn:7:24: error: address 0x30000 is outside every map of 'p1', "
          "expected an address in [0x10000, 0x12000)")
 
+/* R5: ksm_protect (issue 9) */
+ERR_TEST(ksm_protect_unaligned, HEAD "cpu0: p1 ksm_protect 0x10800\n",
+         "t.scn:7:22: error: address 0x10800 is not page aligned, expected a "
+         "multiple of 0x1000 for ksm_protect")
+ERR_TEST(ksm_protect_outside_maps, HEAD "cpu0: p1 ksm_protect 0x40000\n",
+         "t.scn:7:22: error: address 0x40000 is outside every map of 'p1', "
+         "expected an address in [0x10000, 0x12000)")
+ERR_TEST(ksm_protect_no_address, HEAD "cpu0: p1 ksm_protect\n",
+         "t.scn:7:21: error: expected an address after 'ksm_protect', found "
+         "end of line")
+ERR_TEST(ksm_protect_trailing, HEAD "cpu0: p1 ksm_protect 0x10000 write\n",
+         "t.scn:7:30: error: unexpected 'write' after a complete "
+         "'ksm_protect' statement, expected end of line")
+
 Test(parser_errors, uffd_register_of_a_file_that_is_not_shmem) {
   bind_err("scenario \"t\"\nkernel 5.16\ncpus 1\nfile data size=4K\n"
            "mm p1\nmap p1 data at 0x10000 pages=1 private r\n"
