@@ -286,9 +286,13 @@ enum mm_wp_clause mm_wp_broken(const mm_model *m, int *page, int *who) {
   return WP_OK;
 }
 
-/* wp-broken, raised: 1 if it was. */
-static int wp_check(const mm_model *m, sim_exec *x) {
+/* wp-broken, raised: 1 if it was.  A page freed since its protection
+   (truncated and put) is no longer protected: its slot may be reused. */
+static int wp_check(mm_model *m, sim_exec *x) {
   int p, who;
+  for (p = 0; p < MM_MAX_PAGES; p++)
+    if (m->wp[p] && !m->s.page[p].count)
+      m->wp[p] = 0;
   enum mm_wp_clause c = mm_wp_broken(m, &p, &who);
   char pn[64];
   sim_oid o[2] = {page_data_oid(m, p), page_ref_oid(m, p)};
