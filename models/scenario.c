@@ -359,6 +359,8 @@ int scn_tracks_writeback(const scenario *scn) {
       case SCN_DMA_WRITE:
       case SCN_UNPIN:
         return 1;
+      case SCN_KSM_PROTECT: /* moves a dirty pte's bit: set_page_dirty */
+        return 1;
       case SCN_PROCMEM_WRITE: /* dirties a page: set_page_dirty_lock */
       case SCN_UFFD_REGISTER:
       case SCN_UFFD_CONTINUE:

@@ -237,7 +237,7 @@ Test(cli, check_reports_unknown_violation_kind) {
       "undeclared-write, lost-write, fsync-lost, writenotify-dirty, "
       "dirty-without-buffers, writepage-without-buffers, "
       "pinned-lost-buffers, pinned-page-cleaned, "
-      "file-written-without-permission");
+      "file-written-without-permission, wp-broken");
 }
 
 /* `mmsim check` refuses a journal flush of a file without buffers, with
@@ -311,7 +311,7 @@ Test(cli, bad_scenario_exits_2_with_position) {
   snprintf(want, sizeof want,
            "%s:2:8: error: unknown kernel '2.6.21' (did you mean '2.6.20'?), "
            "expected one of 2.6.17-mm, 2.6.19, 2.6.20, 2.6.22, 2.6.23, 2.6.24, "
-           "4.19, 5.7, 5.15, 5.16, 5.18, 6.0, 6.4\n",
+           "4.19, 5.7, 5.15, 5.16, 5.18, 6.0, 6.4, ksm, wp-glisse\n",
            path);
   cr_assert_str_eq(out, want);
   free(out);
