@@ -38,9 +38,9 @@ static int is_ident(const char *s) {
   return *s == 0;
 }
 
-int sim_symsched_is_symbolic(const char *str) {
-  for (const char *p = str; *p; p++)
-    if (!(is_blank(*p) || (*p >= '0' && *p <= '9') || *p == '*' || *p == '.'))
+int sim_symsched_is_symbolic(const char *str, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (is_ident_start(str[i]) || str[i] == ';' || str[i] == '"')
       return 1;
   return 0;
 }

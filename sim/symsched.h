@@ -81,9 +81,10 @@ typedef struct sim_symsched {
   char *text; /* storage of the strings */
 } sim_symsched;
 
-/* 1 if 'str' is not a step-count string ("0*3.1.0*2": digits, '*', '.'
-   and blanks only): then it is read as a symbolic schedule. */
-int sim_symsched_is_symbolic(const char *str);
+/* 1 if the n bytes at 'str' are meant as a symbolic schedule: they hold a
+   letter, '_', ';' or '"', which a step-count string ("0*3.1.0*2") never
+   has. */
+int sim_symsched_is_symbolic(const char *str, size_t n);
 
 /* Parses 'str'.  Returns 0, or -1 with the 1-based column and a message
    ("expected ..."). */

@@ -257,7 +257,7 @@ static int make_plan(const struct run_opts *o, const cli_scenario *l,
     return 0;
   char err[400];
   int col;
-  if (sim_symsched_is_symbolic(str)) {
+  if (sim_symsched_is_symbolic(str, strlen(str))) {
     p->symbolic = 1;
     if (sim_symsched_parse(str, &p->sym, &col, err, sizeof err) ||
         sim_symsched_resolve(&p->sym, p->names, l->b.nthreads, &col, err,
