@@ -256,16 +256,22 @@ static int replay_choose(void *arg, const sim_choice_ctx *c) {
       pick = t;
       break;
     }
-    if (!g->has_until) { /* as far as it goes: the next segment */
-      r->seg++;
-      continue;
-    }
-    sim_sympoint_show(&g->until, pt, sizeof pt);
+    /* t waits: another thread runs this step, one that no later segment
+       names if there is one (the thread t waits for, typically) */
+    uint32_t others = c->enabled & ~r->later[r->seg];
+    pick = sim_lowest(others ? others : c->enabled);
+    if (others)
+      break; /* t waits for a thread the schedule leaves free: its I/O */
+    /* only threads of later segments can run: the order is broken */
     sim_blocked_why(x, t, why, sizeof why);
-    snprintf(who, sizeof who, "%s (before %s)", r->names[t], pt);
+    if (g->has_until)
+      sim_sympoint_show(&g->until, pt, sizeof pt);
+    if (g->has_until)
+      snprintf(who, sizeof who, "%s (before %s)", r->names[t], pt);
+    else
+      snprintf(who, sizeof who, "%s (running to its end)", r->names[t]);
     diverge(r, c,
-            "thread %s cannot run: %s; continued with the lowest-numbered "
-            "enabled thread",
+            "thread %s cannot run: %s; other threads ran until it could",
             who, why);
     break;
   }
@@ -280,6 +286,14 @@ sim_chooser sim_symreplay_init(sim_symreplay *r, const sim_symsched *s,
   r->s = s;
   r->names = names;
   r->cnt = count_new();
+  r->later = calloc(s->n + 1, sizeof *r->later);
+  if (!r->later) {
+    count_free(r->cnt);
+    r->cnt = NULL; /* the chooser stops the execution */
+  }
+  for (size_t i = s->n; r->later && i-- > 0;)
+    r->later[i] = r->later[i + 1] |
+                  (i + 1 < s->n ? 1u << s->seg[i + 1].tid : 0);
   return (sim_chooser){replay_choose, r, NULL};
 }
 
@@ -300,6 +314,8 @@ void sim_symreplay_end(sim_symreplay *r, int finished) {
 void sim_symreplay_free(sim_symreplay *r) {
   count_free(r->cnt);
   r->cnt = NULL;
+  free(r->later);
+  r->later = NULL;
 }
 
 /* ------------------------------------------------------------------ derive */

@@ -327,7 +327,7 @@ char *sim_symsched_format(const sim_symsched *s, const char *const *names) {
 
 void sim_sympoint_show(const sim_sympoint *p, char *buf, size_t n) {
   struct sbuf b = {0};
-  if (put_point(&b, p) || !b.p)
+  if (!p->label || put_point(&b, p) || !b.p)
     snprintf(buf, n, "?");
   else
     snprintf(buf, n, "%s", b.p);
@@ -360,5 +360,10 @@ int sim_sympoint_matches(const sim_sympoint *p, const char *fn,
     return 0;
   if (!strcmp(p->label, label))
     return 1;
-  return !p->exact && has_word(label, p->label);
+  if (p->exact)
+    return 0;
+  /* a bare name alone also names the function: its first step */
+  if (!p->fn && fn && !strcmp(p->label, fn))
+    return 1;
+  return has_word(label, p->label);
 }

@@ -24,19 +24,23 @@
 ** Matching: the function, when given, equals the innermost function of the
 ** step; a quoted label equals the step's label; a bare label equals it or
 ** is one of its words (maximal runs of [A-Za-z0-9_]): `set_pte_at` matches
-** "i_size_read; pte_none? page_add_file_rmap; set_pte_at".  `#N` (default
+** "i_size_read; pte_none? page_add_file_rmap; set_pte_at"; a bare name
+** without a function also matches every step of the function of that
+** name (`until invalidate_complete_page2`: its first step).  `#N` (default
 ** 1) picks the N-th step of the thread, counted from its start, that the
 ** point matches.
 **
 ** Replay (sim_symreplay_init): segment by segment, the segment's thread is
 ** granted steps until its next step is the point (a segment that is
-** already there grants nothing), or, without 'until', until it finishes or
-** cannot run.  A thread that cannot run inside an 'until' segment is a
-** divergence (the first one is kept, with the lock or condition it waits
-** for and who holds it): the lowest-numbered enabled thread runs that
-** step, and the segment goes on.  A thread that finishes before its point
-** is a divergence too ("thread cpu1 finished without reaching
-** page_mapped"), and the next segment starts.  After the last segment the
+** already there grants nothing), or, without 'until', until it finishes.
+** While it cannot run, another thread runs each step: the lowest-numbered
+** enabled one that no later segment names, else the lowest-numbered
+** enabled one (so "cpu0; cpu1" lets the block device complete cpu0's I/O,
+** not cpu1 start early).  When only threads of later segments can run,
+** the schedule's order is broken: a divergence (the first one is kept,
+** with the lock or condition the thread waits for and who holds it).  A thread that finishes before its point is a
+** divergence too ("thread cpu1 finished without reaching page_mapped"),
+** and the next segment starts.  After the last segment the
 ** lowest-numbered enabled thread runs, as after a step-count string.
 **
 ** Derivation (sim_symrec_init): a chooser wrapper that records, at each
@@ -127,6 +131,7 @@ typedef struct sim_symreplay {
   const char *const *names; /* thread names, for the note */
   size_t seg;               /* current segment */
   sim_symcount *cnt;
+  uint32_t *later; /* [i]: threads named by the segments after i */
   int diverged;
   uint64_t diverged_at;
   char why[640]; /* the first divergence, a sentence */
