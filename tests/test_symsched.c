@@ -69,6 +69,12 @@ Test(symsched, points_match_labels_and_their_words) {
   cr_assert_not(sim_sympoint_matches(&bare, "x", "set_pte_at_x"),
                 "a word, not a substring");
   cr_assert(sim_sympoint_matches(&fn, "do_no_page", l));
+  sim_sympoint func = {.label = "do_no_page", .nth = 1};
+  cr_assert(sim_sympoint_matches(&func, "do_no_page", "pte_offset_map_lock"),
+            "a bare name alone names a function too");
+  func.exact = 1;
+  cr_assert_not(
+      sim_sympoint_matches(&func, "do_no_page", "pte_offset_map_lock"));
   cr_assert_not(sim_sympoint_matches(&fn, "__do_fault", l));
 }
 
@@ -224,8 +230,8 @@ Test(symsched, divergence_names_the_lock_and_its_holder) {
       "page_mapped; cpu0 until set_pte_at; cpu1'");
   cr_assert(strstr(out, "note:     schedule diverged at step 18: thread cpu0 "
                         "(before set_pte_at) cannot run: it waits for "
-                        "page#0.PG_locked, held by cpu1; continued with the "
-                        "lowest-numbered enabled thread\n"),
+                        "page#0.PG_locked, held by cpu1; other threads ran "
+                        "until it could\n"),
             "%s", out);
   free(out);
   /* the same place asked for by a step-count string */
