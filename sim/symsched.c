@@ -39,9 +39,18 @@ static int is_ident(const char *s) {
 }
 
 int sim_symsched_is_symbolic(const char *str, size_t n) {
-  for (size_t i = 0; i < n; i++)
-    if (is_ident_start(str[i]) || str[i] == ';' || str[i] == '"')
+  size_t i = 0;
+  while (i < n && is_blank(str[i]))
+    i++;
+  if (i < n && (is_ident_start(str[i]) || str[i] == '"'))
+    return 1; /* a thread name */
+  for (; i < n; i++) {
+    if (str[i] == ';' || str[i] == '"')
       return 1;
+    if (i + 5 <= n && !memcmp(str + i, "until", 5) &&
+        (i == 0 || !is_word(str[i - 1])) && (i + 5 == n || !is_word(str[i + 5])))
+      return 1; /* "1 until x" */
+  }
   return 0;
 }
 

@@ -85,9 +85,10 @@ typedef struct sim_symsched {
   char *text; /* storage of the strings */
 } sim_symsched;
 
-/* 1 if the n bytes at 'str' are meant as a symbolic schedule: they hold a
-   letter, '_', ';' or '"', which a step-count string ("0*3.1.0*2") never
-   has. */
+/* 1 if the n bytes at 'str' are meant as a symbolic schedule: they start
+   with a thread name or a '"', or hold a ';', a '"' or the word "until".
+   Anything else is read as a step-count string ("0*3.1.0*2"), whose
+   errors ("0*3.x") then say what a step-count string expects. */
 int sim_symsched_is_symbolic(const char *str, size_t n);
 
 /* Parses 'str'.  Returns 0, or -1 with the 1-based column and a message
