@@ -403,10 +403,10 @@ static int check_schedule(scn_parser *ps) {
     const char *names[SIM_MAX_THREADS];
     for (int i = 0; i < nth && i < SIM_MAX_THREADS; i++) {
       snprintf(lit[i], sizeof lit[i], "t%d", i); /* litmus.c's names */
-      names[i] = s->litmus[0]            ? lit[i]
-                 : i < s->nthreads       ? s->threads[i].name
-                 : i == s->nthreads      ? "blockdev"
-                                         : "exit";
+      names[i] = s->litmus[0]       ? lit[i]
+                 : i < s->nthreads  ? s->threads[i].name
+                 : i == s->nthreads ? "blockdev"
+                                    : "exit";
     }
     return scn_symsched_check(ps, names, nth);
   }

@@ -61,8 +61,8 @@ void sim_blocked_why(const sim_exec *x, int tid, char *buf, size_t n) {
         return;
       }
       if (x->readers[o]) {
-        snprintf(buf, n, "it waits for %s, held for reading by %u thread%s",
-                 on, x->readers[o], x->readers[o] == 1 ? "" : "s");
+        snprintf(buf, n, "it waits for %s, held for reading by %u thread%s", on,
+                 x->readers[o], x->readers[o] == 1 ? "" : "s");
         return;
       }
       break;
@@ -109,7 +109,7 @@ struct sim_symcount {
   struct {
     const char *fn, *label;
     uint64_t h;
-  } *keys;
+  } * keys;
   uint32_t *count; /* [key * SIM_MAX_THREADS + tid] */
   size_t nkeys, capkeys;
   int32_t *slot; /* -1 empty */
@@ -270,8 +270,7 @@ static int replay_choose(void *arg, const sim_choice_ctx *c) {
       snprintf(who, sizeof who, "%s (before %s)", r->names[t], pt);
     else
       snprintf(who, sizeof who, "%s (running to its end)", r->names[t]);
-    diverge(r, c,
-            "thread %s cannot run: %s; other threads ran until it could",
+    diverge(r, c, "thread %s cannot run: %s; other threads ran until it could",
             who, why);
     break;
   }
@@ -292,8 +291,8 @@ sim_chooser sim_symreplay_init(sim_symreplay *r, const sim_symsched *s,
     r->cnt = NULL; /* the chooser stops the execution */
   }
   for (size_t i = s->n; r->later && i-- > 0;)
-    r->later[i] = r->later[i + 1] |
-                  (i + 1 < s->n ? 1u << s->seg[i + 1].tid : 0);
+    r->later[i] =
+        r->later[i + 1] | (i + 1 < s->n ? 1u << s->seg[i + 1].tid : 0);
   return (sim_chooser){replay_choose, r, NULL};
 }
 

@@ -48,7 +48,8 @@ int sim_symsched_is_symbolic(const char *str, size_t n) {
     if (str[i] == ';' || str[i] == '"')
       return 1;
     if (i + 5 <= n && !memcmp(str + i, "until", 5) &&
-        (i == 0 || !is_word(str[i - 1])) && (i + 5 == n || !is_word(str[i + 5])))
+        (i == 0 || !is_word(str[i - 1])) &&
+        (i + 5 == n || !is_word(str[i + 5])))
       return 1; /* "1 until x" */
   }
   return 0;
@@ -96,8 +97,7 @@ static int parse_name(struct sp *sp, const char *what, const char **out,
     const char *e = strchr(b + 1, '"');
     if (!e) {
       sp->p = b;
-      return fail(sp, "unterminated quoted %s, expected a closing '\"'",
-                  what);
+      return fail(sp, "unterminated quoted %s, expected a closing '\"'", what);
     }
     if (e == b + 1)
       return fail(sp, "empty quoted name, expected a %s", what);
@@ -157,8 +157,8 @@ static int parse_point(struct sp *sp, sim_symseg *g) {
   return 0;
 }
 
-int sim_symsched_parse(const char *str, sim_symsched *out, int *col,
-                       char *err, size_t errlen) {
+int sim_symsched_parse(const char *str, sim_symsched *out, int *col, char *err,
+                       size_t errlen) {
   size_t len = strlen(str), cap = 8;
   struct sp sp = {.str = str, .p = str, .err = err, .errlen = errlen};
   memset(out, 0, sizeof *out);
@@ -215,8 +215,7 @@ int sim_symsched_parse(const char *str, sim_symsched *out, int *col,
         goto fail;
       }
       if (!is_blank(*sp.p)) {
-        fail(&sp, "expected a blank and a point after 'until', found %s",
-             NULL);
+        fail(&sp, "expected a blank and a point after 'until', found %s", NULL);
         goto fail;
       }
       skip_blanks(&sp);

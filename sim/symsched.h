@@ -38,7 +38,8 @@
 ** enabled one (so "cpu0; cpu1" lets the block device complete cpu0's I/O,
 ** not cpu1 start early).  When only threads of later segments can run,
 ** the schedule's order is broken: a divergence (the first one is kept,
-** with the lock or condition the thread waits for and who holds it).  A thread that finishes before its point is a
+** with the lock or condition the thread waits for and who holds it).  A thread
+*that finishes before its point is a
 ** divergence too ("thread cpu1 finished without reaching page_mapped"),
 ** and the next segment starts.  After the last segment the
 ** lowest-numbered enabled thread runs, as after a step-count string.
@@ -93,8 +94,8 @@ int sim_symsched_is_symbolic(const char *str, size_t n);
 
 /* Parses 'str'.  Returns 0, or -1 with the 1-based column and a message
    ("expected ..."). */
-int sim_symsched_parse(const char *str, sim_symsched *out, int *col,
-                       char *err, size_t errlen);
+int sim_symsched_parse(const char *str, sim_symsched *out, int *col, char *err,
+                       size_t errlen);
 /* Resolves thread names against names[0..nthreads-1] (a number is taken
    as a thread id).  Returns 0, or -1 with the column of the bad thread. */
 int sim_symsched_resolve(sim_symsched *s, const char *const *names,

@@ -782,8 +782,7 @@ ERR_TEST(symsched_unknown_thread, HEAD TAIL "run schedule cpu0; cpu3\n",
          "t.scn:9:20: error: bad schedule: unknown thread 'cpu3', expected "
          "one of cpu0 (or a number 0..0)")
 
-ERR_TEST(symsched_missing_until,
-         HEAD TAIL "run schedule cpu0 page_mapped\n",
+ERR_TEST(symsched_missing_until, HEAD TAIL "run schedule cpu0 page_mapped\n",
          "t.scn:9:19: error: bad schedule: expected 'until', ';' or end of "
          "schedule, found 'p'")
 

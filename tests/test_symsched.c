@@ -225,9 +225,9 @@ static char *run_out(const char *args) {
    symbolic schedule asks for cpu0 where it cannot run, and the note says
    which lock it waits for and who holds it. */
 Test(symsched, divergence_names_the_lock_and_its_holder) {
-  char *out = run_out(
-      "replay " R1 " --variant 2.6.23 --no-log --schedule 'cpu1 until "
-      "page_mapped; cpu0 until set_pte_at; cpu1'");
+  char *out =
+      run_out("replay " R1 " --variant 2.6.23 --no-log --schedule 'cpu1 until "
+              "page_mapped; cpu0 until set_pte_at; cpu1'");
   cr_assert(strstr(out, "note:     schedule diverged at step 18: thread cpu0 "
                         "(before set_pte_at) cannot run: it waits for "
                         "page#0.PG_locked, held by cpu1; other threads ran "
@@ -249,7 +249,7 @@ Test(symsched, divergence_of_a_point_never_reached) {
   char *out = run_out("replay " R1
                       " --no-log --schedule 'cpu1 until page_mapped#2; cpu0'");
   cr_assert(strstr(out, "thread cpu1 finished without reaching page_mapped#2"),
-                   "%s", out);
+            "%s", out);
   free(out);
   /* a point on the last thread to finish: seen at the end */
   out = run_out("replay " R1 " --variant 2.6.23 --no-log --schedule "
@@ -261,7 +261,8 @@ Test(symsched, divergence_of_a_point_never_reached) {
 }
 
 Test(symsched, command_line_errors_at_their_column) {
-  char *out = run_out("replay " R1 " --no-log --schedule 'cpu1 until x#; cpu0'");
+  char *out =
+      run_out("replay " R1 " --no-log --schedule 'cpu1 until x#; cpu0'");
   cr_assert(strstr(out, "<schedule>:1:14: error: expected an occurrence "
                         "number after '#', found ';'"),
             "%s", out);

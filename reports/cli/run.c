@@ -54,8 +54,8 @@ struct plan {
   uint64_t seed;
   uint8_t *seq; /* replay: thread per step (malloc'd) */
   size_t nseq;
-  int symbolic;      /* replay of a symbolic schedule (sim/symsched.h) */
-  sim_symsched sym;  /* it, resolved against the binding's threads */
+  int symbolic;     /* replay of a symbolic schedule (sim/symsched.h) */
+  sim_symsched sym; /* it, resolved against the binding's threads */
   const char *names[SIM_MAX_THREADS]; /* the binding's thread names */
 };
 
@@ -449,8 +449,7 @@ static int run_main(const char *cmd, int argc, char **argv) {
   if (p.symbolic)
     sim_symreplay_end(&es.sr, r.outcome == SIM_CLEAN);
   if (p.symbolic && es.sr.diverged && es.sr.diverged_at == UINT64_MAX)
-    snprintf(note, sizeof note, "schedule diverged at the end: %s",
-             es.sr.why);
+    snprintf(note, sizeof note, "schedule diverged at the end: %s", es.sr.why);
   else if (p.symbolic && es.sr.diverged)
     snprintf(note, sizeof note, "schedule diverged at step %llu: %s",
              (unsigned long long)es.sr.diverged_at, es.sr.why);
@@ -459,8 +458,7 @@ static int run_main(const char *cmd, int argc, char **argv) {
              "schedule diverged at step %llu: thread %d (%s) was not "
              "enabled: %s; continued with the lowest-numbered enabled thread",
              (unsigned long long)es.ss.diverged_at, es.ss.div_wanted,
-             es.ss.div_wanted < l->b.nthreads ? p.names[es.ss.div_wanted]
-                                              : "?",
+             es.ss.div_wanted < l->b.nthreads ? p.names[es.ss.div_wanted] : "?",
              es.ss.div_why);
   if (log && (rlog_exec_end(log, &r, sched, note[0] ? note : NULL) ||
               (ld && rlog_lock_edges(log, run_id, ld)))) {
@@ -509,10 +507,8 @@ static int run_main(const char *cmd, int argc, char **argv) {
            o.variant ? " --variant " : "", o.variant ? o.variant : "", sched);
     if (symb && !strchr(symb, '\''))
       printf("          mmsim replay %s%s%s --schedule '%s'\n", o.path,
-             o.variant ? " --variant " : "", o.variant ? o.variant : "",
-             symb);
-  }
-  else if (!o.quiet) /* nothing to replay: no step was granted */
+             o.variant ? " --variant " : "", o.variant ? o.variant : "", symb);
+  } else if (!o.quiet) /* nothing to replay: no step was granted */
     printf("replay:   none (no step ran)\n");
   if (o.check_det &&
       !check_determinism(l, &p, o.max_steps, &r, sched, &dg, ld != NULL))

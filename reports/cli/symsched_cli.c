@@ -29,8 +29,8 @@ char *cli_symbolic_of(const cli_scenario *l, const char *sched, char *err,
   sim_symrec rec;
   sim_result r = {0};
   sim_exec_cfg cfg = model_exec_cfg(&l->b);
-  cfg.chooser = sim_symrec_init(
-      &rec, sim_sched_init(&ss, SIM_POLICY_REPLAY, 0, seq, n));
+  cfg.chooser =
+      sim_symrec_init(&rec, sim_sched_init(&ss, SIM_POLICY_REPLAY, 0, seq, n));
   char *out = NULL;
   if (sim_exec_run(&cfg, &r))
     snprintf(err, errlen, "engine error");

@@ -45,8 +45,8 @@ static void check_symbolic(const char *s, size_t len) {
   char err[512] = "";
   if (sim_symsched_parse(s, &a, &col, err, sizeof err)) {
     CHECK(col >= 1 && (size_t)col <= len + 1 && err[0],
-          "symbolic rejection at column %d of a %zu-byte input: '%s'", col,
-          len, err);
+          "symbolic rejection at column %d of a %zu-byte input: '%s'", col, len,
+          err);
     CHECK(!a.seg && !a.text && !a.n, "a rejection keeps no storage");
     return;
   }
@@ -69,13 +69,12 @@ static void check_symbolic(const char *s, size_t len) {
   for (size_t i = 0; i < a.n; i++) {
     const sim_symseg *x = &a.seg[i], *y = &b.seg[i];
     CHECK(!strcmp(x->thread, y->thread) && x->has_until == y->has_until &&
-              (!x->has_until ||
-               (same_str(x->until.fn, y->until.fn) &&
-                !strcmp(x->until.label, y->until.label) &&
-                x->until.nth == y->until.nth &&
-                /* a bare label is written bare, a quoted one that is an
-                   identifier stays quoted */
-                x->until.exact == y->until.exact)),
+              (!x->has_until || (same_str(x->until.fn, y->until.fn) &&
+                                 !strcmp(x->until.label, y->until.label) &&
+                                 x->until.nth == y->until.nth &&
+                                 /* a bare label is written bare, a quoted one
+                                    that is an identifier stays quoted */
+                                 x->until.exact == y->until.exact)),
           "round trip of '%s' through '%s' changes segment %zu", s, f, i);
   }
   char *f2 = sim_symsched_format(&b, NULL);
