@@ -239,6 +239,7 @@ static void readpage(sim_thread *t, int file, int page, uint32_t index) {
    The first free slot of the pool, or -1 (the model's -ENOMEM). */
 int pool_first_free(const mm_model *m, int tid) {
   int first = m->pool_base + tid * MM_POOL;
+  assert(first + MM_POOL <= m->npages); /* mm.c: pools end there */
   for (int i = first; i < first + MM_POOL; i++)
     if (!m->s.page[i].count)
       return i;

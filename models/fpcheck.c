@@ -102,7 +102,7 @@ static int undeclared(const mm_model *m, const sim_stepdesc *s,
 
 int mm_fp_undeclared(const mm_model *m, int tid, const sim_stepdesc *s,
                      char *buf, size_t n) {
-  for (int p = 0; p < MM_MAX_PAGES; p++)
+  for (int p = 0; p < m->npages; p++)
     for (int k = 0; k < NELEM(page_classes); k++)
       if (undeclared(m, s, page_classes[k], p, buf, n))
         return 1;

@@ -78,7 +78,7 @@ void try_grab_page(sim_thread *t, int page, unsigned flags) {
     assert(m->s.page[page].count <= INT16_MAX - bias);
     assert(m->pins[tid][page] < INT8_MAX);
     m->s.page[page].count = (int16_t)(m->s.page[page].count + bias);
-    m->pins[tid][page]++;
+    page_pin_held(m, tid, page, 1);
     sim_after(t, "count %d%s", m->s.page[page].count,
               page_maybe_dma_pinned(m, page) ? " (maybe dma pinned)" : "");
   }
@@ -244,7 +244,7 @@ static int gup_fast_pte(sim_thread *t, int mm, uint64_t addr, unsigned flags) {
     int bias = mm_pin_bias(m);
     assert(m->s.page[page].count <= INT16_MAX - bias);
     m->s.page[page].count = (int16_t)(m->s.page[page].count + bias);
-    m->pins[tid][page]++;
+    page_pin_held(m, tid, page, 1);
   } else {
     m->s.page[page].count++;
     page_ref_held(t, page, 1);
@@ -338,7 +338,7 @@ static void unpin_user_page(sim_thread *t, int page) {
                   "%s: unpin_user_page(page#%d) drops a pin it never took",
                   m->threads[tid].name, page);
   }
-  m->pins[tid][page]--;
+  page_pin_held(m, tid, page, -1);
   m->s.page[page].count = (int16_t)(m->s.page[page].count - bias);
   gup_write_done(m, tid, page);
   sim_after(t, "count %d%s", m->s.page[page].count,

@@ -105,7 +105,7 @@ const sim_kind mm_kinds[MM_NKINDS] = {
 /* Page invariants between any two steps (a failure is a model bug). */
 static void assert_page_state(const mm_model *m) {
 #ifndef NDEBUG
-  for (int p = 0; p < MM_MAX_PAGES; p++) {
+  for (int p = 0; p < m->npages; p++) { /* no slot past the pools is used */
     const struct page *pg = &m->s.page[p];
     assert(pg->count >= 0 && pg->mapcount >= 0);
     if (!pg->count) {
@@ -144,18 +144,28 @@ int mm_file_write_check(sim_thread *t, const struct vma *v, int page) {
 }
 
 int mm_refcount_mismatch(const mm_model *m, int *want) {
-  int16_t n[MM_MAX_PAGES] = {0};
-  for (int p = 0; p < MM_MAX_PAGES; p++)
-    n[p] = m->s.page[p].mapping >= 0; /* the page cache's reference */
+  int32_t n[MM_MAX_PAGES];            /* [0, npages) used */
+  for (int p = 0; p < m->npages; p++) /* the cache's and the threads' */
+    n[p] = (m->s.page[p].mapping >= 0) + m->held[p];
   for (int mm = 0; mm < m->scn->nmms; mm++)
-    for (int i = 0; i < MM_MAX_PTES; i++)
-      if (m->s.mm[mm].pte[i].present)
+    for (int i = 0; i < m->nptes[mm]; i++) /* the others stay none */
+      if (m->s.mm[mm].pte[i].present) {
+        assert(m->s.mm[mm].pte[i].page < m->npages);
         n[m->s.mm[mm].pte[i].page]++;
-  for (int tid = 0; tid < m->nthreads; tid++)
-    for (int p = 0; p < MM_MAX_PAGES; p++)
-      n[p] =
-          (int16_t)(n[p] + m->refs[tid][p] + m->pins[tid][p] * mm_pin_bias(m));
-  for (int p = 0; p < MM_MAX_PAGES; p++)
+      }
+      /* the checking build: held[] is the sum it stands for */
+#ifdef MMSIM_SANITIZE
+  for (int p = 0; p < m->npages; p++) {
+    int sum = 0;
+    for (int tid = 0; tid < m->nthreads; tid++)
+      sum += m->refs[tid][p] + m->pins[tid][p] * mm_pin_bias(m);
+    assert(sum == m->held[p]);
+  }
+  for (int mm = 0; mm < m->scn->nmms; mm++)
+    for (int i = m->nptes[mm]; i < MM_MAX_PTES; i++)
+      assert(!m->s.mm[mm].pte[i].present);
+#endif
+  for (int p = 0; p < m->npages; p++)
     if (m->s.page[p].count != n[p]) {
       *want = n[p];
       return p;
@@ -220,7 +230,7 @@ static int gup_writer(const mm_model *m, int page) {
 int mm_pinned_check(const mm_model *m, sim_exec *x) {
   if (!m->knobs.pinned_lost_buffers && !m->knobs.pinned_cleaned)
     return 0;
-  for (int p = 0; p < MM_MAX_PAGES; p++) {
+  for (int p = 0; p < m->npages; p++) {
     const struct page *pg = &m->s.page[p];
     int tid = pg->count ? gup_writer(m, p) : -1;
     if (tid < 0)
@@ -256,7 +266,7 @@ void mm_after_step(void *model, sim_exec *x) {
     footprint_check(m, x);
   if (mm_pinned_check(m, x))
     return;
-  for (int p = 0; p < MM_MAX_PAGES; p++) {
+  for (int p = 0; m->needs_buffers && p < m->npages; p++) {
     const struct page *pg = &m->s.page[p];
     if (pg->count && pg->mapping >= 0 &&
         m->scn->files[pg->mapping].needs_buffers && (pg->flags & PG_dirty) &&
@@ -353,7 +363,7 @@ void mm_at_end(void *model, sim_exec *x) {
   /* a finished path holds no reference (the accounting of each step
      cannot see a reference kept to the end: a leak) */
   for (int tid = 0; tid < m->nthreads; tid++)
-    for (int p = 0; p < MM_MAX_PAGES; p++)
+    for (int p = 0; p < m->npages; p++)
       if (m->pins[tid][p]) {
         sim_oid o = page_ref_oid(m, p);
         sim_violation(x, MM_KIND_REFCOUNT_MISMATCH, &o, 1,
@@ -362,7 +372,7 @@ void mm_at_end(void *model, sim_exec *x) {
         return;
       }
   for (int tid = 0; tid < m->nthreads; tid++)
-    for (int p = 0; p < MM_MAX_PAGES; p++)
+    for (int p = 0; p < m->npages; p++)
       if (m->refs[tid][p]) {
         sim_oid o = page_ref_oid(m, p);
         sim_violation(x, MM_KIND_REFCOUNT_MISMATCH, &o, 1,

@@ -285,6 +285,13 @@ void dma_write_page(sim_thread *t, int page);
 static inline int mm_pin_bias(const mm_model *m) {
   return m->knobs.gup_pin_counting ? GUP_PIN_COUNTING_BIAS : 1;
 }
+
+/* Ghost bookkeeping of the FOLL_PIN references thread 'tid' holds on
+   'page' (+1 for a pin taken, -1 for one released). */
+static inline void page_pin_held(mm_model *m, int tid, int page, int delta) {
+  m->pins[tid][page] = (int8_t)(m->pins[tid][page] + delta);
+  m->held[page] += delta * mm_pin_bias(m);
+}
 int vmtruncate(sim_thread *t, int file, uint64_t offset);
 int vmtruncate_range(sim_thread *t, int file, uint64_t offset, uint64_t end);
 

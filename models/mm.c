@@ -205,6 +205,7 @@ int mm_model_init(mm_model *m, const scenario *scn, const char *variant,
     s->vs[m->nvma - 1] =
         (struct vma_state){.vm_write = v->write, .prot_write = v->prot_write};
     used_ptes[sm->mm] += (int)sm->npages;
+    m->nptes[sm->mm] = used_ptes[sm->mm];
     m->mapped[sm->file] = 1;
     if (!sm->populated)
       continue;
@@ -236,8 +237,10 @@ int mm_model_init(mm_model *m, const scenario *scn, const char *variant,
                            scn->threads[i].ops[j].kind == SCN_DIO_WRITE ||
                            (scn->threads[i].ops[j].kind == SCN_MADVISE &&
                             scn->threads[i].ops[j].arg == SCN_MADV_REMOVE);
-  for (int f = 0; f < scn->nfiles; f++)
+  for (int f = 0; f < scn->nfiles; f++) {
     m->has_buffers |= scn->files[f].buffers;
+    m->needs_buffers |= scn->files[f].needs_buffers;
+  }
   if (m->wb) { /* the model's own threads (mm.h) */
     snprintf(m->thread_names[mm_tid_disk(m)], sizeof m->thread_names[0],
              "blockdev");
@@ -250,6 +253,9 @@ int mm_model_init(mm_model *m, const scenario *scn, const char *variant,
     m->nthreads += 2;
   }
   s->alive = (uint8_t)(scn->nthreads + (m->wb ? 1 : 0)); /* + exit */
+  m->npages = m->pool_base + m->nthreads * MM_POOL;
+  if (m->npages > MM_MAX_PAGES)
+    m->npages = MM_MAX_PAGES;
   memset(s->fsync_file, -1, sizeof s->fsync_file);
   return mm_program_check(m, err, errlen);
 }
@@ -290,6 +296,7 @@ static void mm_reset(void *model) {
   memset(m->truncated, 0, sizeof m->truncated);
   memset(m->refs, 0, sizeof m->refs);
   memset(m->pins, 0, sizeof m->pins);
+  memset(m->held, 0, sizeof m->held);
   memset(m->gup_write, 0, sizeof m->gup_write);
   m->gup_fast_fallbacks = 0;
   if (m->knobs.footprint_check)
@@ -363,7 +370,7 @@ static int truncate_count_live(const mm_model *m);
    generations, the request queue. */
 static void wb_state_hash(const mm_model *m, uint64_t *h) {
   const struct mm_state *s = &m->s;
-  for (int p = 0; p < MM_MAX_PAGES; p++)
+  for (int p = 0; p < m->npages; p++)
     if (s->page[p].count)
       sim_hash_u64(h, (uint64_t)p << 32 | (uint64_t)s->page[p].bh << 16 |
                           s->page[p].gen);
@@ -388,7 +395,7 @@ static uint64_t mm_state_hash(void *model) {
   const mm_model *m = model;
   const struct mm_state *s = &m->s;
   uint64_t h = SIM_HASH_INIT;
-  for (int p = 0; p < MM_MAX_PAGES; p++) {
+  for (int p = 0; p < m->npages; p++) {
     const struct page *pg = &s->page[p];
     if (!pg->count) /* free: stale fields are not state */
       continue;
@@ -580,7 +587,7 @@ static uint64_t mm_state_key(void *model) {
   const struct mm_state *s = &m->s;
   const scenario *scn = m->scn;
   uint64_t h = SIM_HASH_INIT;
-  for (int p = 0; p < MM_MAX_PAGES; p++) {
+  for (int p = 0; p < m->npages; p++) {
     if (!s->page[p].count)
       continue;
     sim_hash_u64(&h, (uint64_t)p);
@@ -616,12 +623,12 @@ static uint64_t mm_state_key(void *model) {
   for (int f = 0; f < scn->nfiles; f++)
     sim_hash_u64(&h, (uint64_t)m->truncated[f]);
   for (int t = 0; t < m->nthreads; t++)
-    for (int p = 0; p < MM_MAX_PAGES; p++)
+    for (int p = 0; p < m->npages; p++)
       if (m->refs[t][p])
         sim_hash_u64(&h, (uint64_t)t << 40 | (uint64_t)p << 16 |
                              (uint16_t)m->refs[t][p]);
   for (int t = 0; t < m->nthreads; t++)
-    for (int p = 0; p < MM_MAX_PAGES; p++)
+    for (int p = 0; p < m->npages; p++)
       if (m->pins[t][p] || m->gup_write[t][p])
         sim_hash_u64(&h, (uint64_t)1 << 56 | (uint64_t)t << 40 |
                              (uint64_t)p << 16 |

@@ -236,7 +236,10 @@ typedef struct mm_model {
   int nvma;
   int mapped[SCN_MAX_FILES]; /* mapping_mapped(): some vma maps the file */
   int pool_base;             /* first allocator slot (after cached pages) */
-  uint32_t base[OC_NCLASS];  /* first oid of each class */
+  int npages; /* slots [0, npages) can be in use: the cached pages and every
+                 thread's pool; the loops over pages stop there */
+  int nptes[SCN_MAX_MMS];   /* pte slots [0, nptes[mm]) belong to a map */
+  uint32_t base[OC_NCLASS]; /* first oid of each class */
   uint32_t nobjs;
   /* writeback tracking: the model runs its own threads (block device,
      exits and final sync) and the lost-write and fsync-lost checks; on
@@ -245,6 +248,7 @@ typedef struct mm_model {
      completes in the submitting thread as before */
   int wb;
   int has_buffers;    /* some file has buffers: set_page_dirty dispatches */
+  int needs_buffers;  /* a file is buffers_required: dirty-without-buffers */
   int unmaps_mapping; /* some operation calls unmap_mapping_range() */
   int uffd;           /* some operation uses userfaultfd: vma state is
                          hashed in the state key */
@@ -261,6 +265,10 @@ typedef struct mm_model {
   /* FOLL_PIN references each thread holds (gup.c): each adds
      mm_pin_bias() to the page's count, not 1, so they are not in refs */
   int8_t pins[MM_MAX_THREADS][MM_MAX_PAGES];
+  /* per page, the sum over threads of refs plus pins times the pin bias,
+     kept with them (page_ref_held, page_pin_held) so that the accounting
+     invariant, checked after every step, does not sum them again */
+  int32_t held[MM_MAX_PAGES];
   /* GUP references taken with FOLL_WRITE (pins or gets) each thread
      still holds: a device may write the page (pinned-lost-buffers,
      pinned-page-cleaned) */
@@ -381,6 +389,7 @@ static inline mm_model *mm_of(sim_thread *t) {
 static inline void page_ref_held(sim_thread *t, int page, int delta) {
   mm_model *m = mm_of(t);
   m->refs[sim_thread_id(t)][page] += (int16_t)delta;
+  m->held[page] += delta;
 }
 
 /* Ghost bookkeeping of writenotify-dirty (invariants.c): a write fault

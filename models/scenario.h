@@ -218,6 +218,15 @@ int scn_parse_string(const char *name, const char *text, scenario *s, char *err,
                      size_t errlen);
 
 const char *scn_op_name(enum scn_op_kind k);
+/* One operation as written after its thread's label ("p1 load 0x10000",
+   "delay 100"), cut to 'n' (scn_ops.c). */
+const char *scn_op_format(const scenario *s, const scn_op *op, char *buf,
+                          size_t n);
+/* The scenario as text in canonical form (scn_format.c): parsing it gives
+   the same scenario, up to source positions.  Writes at most n bytes
+   (NUL included) and returns the length the whole text needs, as
+   snprintf does. */
+size_t scn_format(const scenario *s, char *buf, size_t n);
 /* What thread 't' does, its operations as written after its label and
    joined by "; ", delays left out: "p1 load 0x10000".  Cut to 'n'. */
 const char *scn_thread_describe(const scenario *s, const scn_thread *t,

@@ -641,6 +641,8 @@ static void describe_op(const scenario *s, const scn_op *op, char *buf,
           op->arg & SCN_GUP_FAST ? " fast" : "");
     if (op->kind == SCN_UNPIN && (op->arg & SCN_UNPIN_DIRTY))
       PUT(" dirty");
+    if (op->kind == SCN_UFFD_REGISTER)
+      PUT(" minor"); /* the one mode modelled */
     if (op->npages > 1)
       PUT(" pages=%" PRIu32, op->npages);
     return;
@@ -676,6 +678,15 @@ static void describe_op(const scenario *s, const scn_op *op, char *buf,
     break;
   }
 #undef PUT
+}
+
+const char *scn_op_format(const scenario *s, const scn_op *op, char *buf,
+                          size_t n) {
+  size_t len = 0;
+  assert(n > 0);
+  buf[0] = 0;
+  describe_op(s, op, buf, n, &len);
+  return buf;
 }
 
 const char *scn_thread_describe(const scenario *s, const scn_thread *t,

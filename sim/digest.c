@@ -111,10 +111,13 @@ uint64_t sim_state_key(const sim_exec *x) {
   const sim_exec_cfg *cfg = x->cfg;
   assert(cfg->digests && cfg->ops->state_key);
   uint64_t h = cfg->ops->state_key(cfg->model);
-  for (uint32_t o = 0; o < cfg->nobjs; o++)
-    if (x->owner[o] >= 0 || x->readers[o])
+  for (uint32_t w = 0; w < (cfg->nobjs + 63) / 64; w++) /* held locks */
+    for (uint64_t b = x->held[w]; b; b &= b - 1) {
+      uint32_t o = w * 64 + (uint32_t)__builtin_ctzll(b);
+      assert(x->owner[o] >= 0 || x->readers[o]);
       sim_hash_u64(&h, (uint64_t)o << 24 | (uint64_t)(x->owner[o] + 1) << 16 |
                            x->readers[o]);
+    }
   for (int i = 0; i < cfg->nthreads; i++) {
     const sim_thread *t = &x->th[i];
     sim_hash_u64(&h, t->state == T_DONE ? 0 : t->obs);

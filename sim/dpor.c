@@ -205,12 +205,37 @@ static void races_of(explorer *e, size_t j, int tj, const exg_fp *ej,
                      dpor_race_fn race) {
   const exgraph *g = &e->g;
   size_t w = g->hb_w;
+  assert(g->ix_n == j); /* the object index holds the events before e_j */
   memset(u, 0, w * sizeof *u);
   memset(lu, 0, w * sizeof *lu);
-  int acq = j < g->hb_n && has_acquire(ej);
-  /* latest direct predecessor first, so that u and lu hold the rows of
-     the later ones when e_k is examined */
-  for (long k = (long)j - 1; k >= 0; k--) {
+  int acq = j < g->hb_n && has_acquire(ej); /* j == n: a parked step */
+  /* The candidates, latest first: e_j's program-order predecessor and
+     the events that share an object with it (a dependence or a lock edge
+     needs one), merged from the object index's chains; every other event
+     is neither a direct predecessor nor a race. */
+  long head[SIM_MAX_ACCESS + 1];
+  sim_oid hobj[SIM_MAX_ACCESS + 1];
+  int nh = 0;
+  head[nh++] = last_tj; /* hobj unused: the chain stops after it */
+  for (int a = 0; a < ej->n; a++) {
+    int dup = 0;
+    for (int h = 1; h < nh; h++)
+      dup |= hobj[h] == ej->acc[a].obj;
+    if (!dup) {
+      hobj[nh] = ej->acc[a].obj;
+      head[nh++] = exg_index_last(g, ej->acc[a].obj);
+    }
+  }
+  for (;;) {
+    long k = -1;
+    for (int h = 0; h < nh; h++)
+      if (head[h] > k)
+        k = head[h];
+    if (k < 0)
+      break;
+    for (int h = 0; h < nh; h++)
+      if (head[h] == k)
+        head[h] = h ? exg_index_prev(g, (size_t)k, hobj[h]) : -1;
     int tk = exg_thread(g, (size_t)k);
     const exg_fp *ek = exg_event(g, (size_t)k);
     int po = k == last_tj;
@@ -233,8 +258,13 @@ static void races_of(explorer *e, size_t j, int tj, const exg_fp *ej,
 
 /* Events [0, n), then the pending steps of the threads left parked
    ('final' is the node holding them, or -1): a blocked thread's next step
-   races with what blocks it. */
-int dpor_races(explorer *e, size_t n, long final, dpor_race_fn race) {
+   races with what blocks it.  With 'incremental', the events of the
+   prefix this execution shares with the last one analysed (the rows
+   [0, hb_valid)) are skipped: their rows are those computed then, and
+   their races were handled then (a backtrack set only grows, so handling
+   them again would change nothing). */
+int dpor_races(explorer *e, size_t n, long final, dpor_race_fn race,
+               int incremental) {
   exgraph *g = &e->g;
   if (exg_hb_reserve(g, n))
     return -1;
@@ -243,13 +273,23 @@ int dpor_races(explorer *e, size_t n, long final, dpor_race_fn race) {
   long last[SIM_MAX_THREADS];
   for (int t = 0; t < SIM_MAX_THREADS; t++)
     last[t] = -1;
-  for (size_t j = 0; j < n; j++) {
+  size_t from = incremental ? g->hb_valid : 0;
+  if (exg_index_reserve(g, n))
+    return -1;
+  exg_index_undo(g, from);
+  assert(g->ix_n == from); /* the index never lags the valid rows */
+  for (size_t j = 0; j < from; j++)
+    last[exg_thread(g, j)] = (long)j;
+  for (size_t j = from; j < n; j++) {
     int tj = exg_thread(g, j);
     races_of(e, j, tj, exg_event(g, j), last[tj], u, lu, v, race);
     exg_hb_set(g, j, u);
     exg_lhb_set(g, j, lu);
     last[tj] = (long)j;
+    if (exg_index_add(g))
+      return -1;
   }
+  g->hb_valid = n;
   if (final >= 0)
     for (int t = 0; t < e->nthreads; t++) {
       const exg_fp *p = exg_pend(g, (size_t) final, t);
@@ -272,5 +312,5 @@ void dpor_races_after(explorer *e, size_t n, int t, const exg_fp *fp,
 }
 
 int dpor_analyse(explorer *e, size_t n, long final) {
-  return dpor_races(e, n, final, reverse_race);
+  return dpor_races(e, n, final, reverse_race, 1);
 }

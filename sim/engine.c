@@ -519,6 +519,7 @@ static void grant(sim_exec *x, sim_thread *t) {
         x->readers[o]++;
       else
         x->owner[o] = (int8_t)tid;
+      x->held[o / 64] |= 1ull << (o % 64);
       if (obs && x->rel_seq[o] && x->rel_tid[o] != tid)
         emit_flow(x, x->rel_seq[o] - 1, seq, SIM_FLOW_LOCK, o);
       break;
@@ -531,6 +532,8 @@ static void grant(sim_exec *x, sim_thread *t) {
         break;
       }
       x->owner[o] = -1;
+      if (!x->readers[o])
+        x->held[o / 64] &= ~(1ull << (o % 64));
       x->rel_seq[o] = seq + 1;
       x->rel_tid[o] = (int8_t)tid;
       break;
@@ -541,6 +544,8 @@ static void grant(sim_exec *x, sim_thread *t) {
         break;
       }
       x->readers[o]--;
+      if (!x->readers[o] && x->owner[o] < 0)
+        x->held[o / 64] &= ~(1ull << (o % 64));
       x->rel_seq[o] = seq + 1;
       x->rel_tid[o] = (int8_t)tid;
       break;
@@ -755,6 +760,7 @@ int sim_exec_run(const sim_exec_cfg *cfg, sim_result *r) {
     uint32_t n = cfg->nobjs;
     x->owner = realloc(x->owner, n);
     x->readers = realloc(x->readers, n * sizeof *x->readers);
+    x->held = realloc(x->held, (n + 63) / 64 * sizeof *x->held);
     x->rel_seq = realloc(x->rel_seq, n * sizeof *x->rel_seq);
     x->rel_tid = realloc(x->rel_tid, n);
     x->wr_seq = realloc(x->wr_seq, n * sizeof *x->wr_seq);
@@ -763,13 +769,14 @@ int sim_exec_run(const sim_exec_cfg *cfg, sim_result *r) {
     x->rd_mask = realloc(x->rd_mask, n * sizeof *x->rd_mask);
     x->rd_seq =
         realloc(x->rd_seq, (size_t)n * SIM_MAX_THREADS * sizeof *x->rd_seq);
-    if (!x->owner || !x->readers || !x->rel_seq || !x->rel_tid || !x->wr_seq ||
-        !x->wr_tid || !x->rf_mask || !x->rd_mask || !x->rd_seq)
+    if (!x->owner || !x->readers || !x->held || !x->rel_seq || !x->rel_tid ||
+        !x->wr_seq || !x->wr_tid || !x->rf_mask || !x->rd_mask || !x->rd_seq)
       return -1;
     x->nobjs_alloc = n;
   }
   memset(x->owner, -1, cfg->nobjs);
   memset(x->readers, 0, cfg->nobjs * sizeof *x->readers);
+  memset(x->held, 0, (cfg->nobjs + 63) / 64 * sizeof *x->held);
   memset(x->rel_seq, 0, cfg->nobjs * sizeof *x->rel_seq);
   memset(x->wr_seq, 0, cfg->nobjs * sizeof *x->wr_seq);
   memset(x->rf_mask, 0, cfg->nobjs * sizeof *x->rf_mask);

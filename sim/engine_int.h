@@ -73,6 +73,8 @@ struct sim_exec {
   /* per-object lock and happens-before bookkeeping, sized cfg->nobjs */
   int8_t *owner;     /* exclusive holder tid, -1 free */
   uint16_t *readers; /* shared holders */
+  uint64_t *held;    /* bit o: object o has a holder (owner or readers), so
+                        that the state key visits only the held locks */
   uint64_t *rel_seq; /* seq+1 of the last release, 0 none */
   int8_t *rel_tid;
   uint64_t *wr_seq; /* seq+1 of the last write, 0 none */

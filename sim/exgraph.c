@@ -23,6 +23,9 @@ void exg_free(exgraph *g) {
   free(g->nodes);
   free(g->pend);
   free(g->hb);
+  free(g->ix_last);
+  free(g->ix_link);
+  free(g->ix_nlink);
   *g = (exgraph){.nthreads = g->nthreads};
 }
 
@@ -50,9 +53,14 @@ void exg_fp_from(exg_fp *f, const sim_stepdesc *s) {
   assert(s->n <= SIM_MAX_ACCESS);
   f->n = s->n;
   memcpy(f->acc, s->acc, s->n * sizeof s->acc[0]);
+  f->sig = 0;
+  for (int a = 0; a < s->n; a++)
+    f->sig |= 1ull << (s->acc[a].obj % 64);
 }
 
 int exg_fp_dependent(const exg_fp *a, const exg_fp *b) {
+  if (!(a->sig & b->sig)) /* no common object: independent */
+    return 0;
   return sim_accesses_dependent(a->acc, a->n, b->acc, b->n);
 }
 
@@ -63,7 +71,7 @@ void exg_record_pending(exgraph *g, size_t i, const sim_exec *x) {
     if (s)
       exg_fp_from(exg_pend(g, i, t), s);
     else
-      exg_pend(g, i, t)->n = 0;
+      *exg_pend(g, i, t) = (exg_fp){.n = 0};
   }
 }
 
@@ -129,17 +137,28 @@ int exg_bits_intersect_below(const uint64_t *a, const uint64_t *b, size_t w,
 }
 
 int exg_hb_reserve(exgraph *g, size_t n) {
-  size_t w = (n + 1 + 63) / 64; /* room for event n: a parked step */
-  size_t need = (2 * n + 3) * w;
-  if (need > g->hb_cap) {
-    uint64_t *h = realloc(g->hb, need * sizeof *h);
-    if (!h)
-      return -1;
-    g->hb = h;
-    g->hb_cap = need;
+  size_t w = (n + 1 + 63) / 64;            /* room for event n: a parked step */
+  if (n + 2 > g->hb_rows || w > g->hb_w) { /* a new layout */
+    size_t rows = g->hb_rows ? g->hb_rows : 64;
+    while (rows < n + 2)
+      rows *= 2;
+    if (w < g->hb_w)
+      w = g->hb_w;
+    size_t need = 2 * rows * w;
+    if (need > g->hb_cap) {
+      uint64_t *h = realloc(g->hb, need * sizeof *h);
+      if (!h)
+        return -1;
+      g->hb = h;
+      g->hb_cap = need;
+    }
+    g->hb_rows = rows;
+    g->hb_w = w;
+    g->hb_valid = 0;
   }
-  g->hb_w = w;
   g->hb_n = n;
+  if (g->hb_valid > n)
+    g->hb_valid = n;
   return 0;
 }
 
@@ -165,6 +184,84 @@ void exg_lhb_set(exgraph *g, size_t j, const uint64_t *preds) {
   if (EXG_EXPENSIVE_CHECKS) /* contains the plain row */
     for (size_t x = 0; x < g->hb_w; x++)
       assert((exg_hb_row(g, j)[x] & ~exg_lhb_row(g, j)[x]) == 0);
+}
+
+/* --------------------------------------------------------- object index */
+
+int exg_index_reserve(exgraph *g, size_t n) {
+  if (n <= g->ix_cap)
+    return 0;
+  size_t cap = g->ix_cap ? g->ix_cap : 256;
+  while (cap < n)
+    cap *= 2;
+  struct exg_link *k = realloc(g->ix_link, cap * SIM_MAX_ACCESS * sizeof *k);
+  if (!k)
+    return -1;
+  g->ix_link = k;
+  uint8_t *c = realloc(g->ix_nlink, cap);
+  if (!c)
+    return -1;
+  g->ix_nlink = c;
+  g->ix_cap = cap;
+  return 0;
+}
+
+/* Room in ix_last for object o. */
+static int index_objs(exgraph *g, uint32_t o) {
+  if (o < g->ix_nobjs)
+    return 0;
+  uint32_t n = g->ix_nobjs ? g->ix_nobjs : 256;
+  while (n <= o)
+    n *= 2;
+  int32_t *l = realloc(g->ix_last, n * sizeof *l);
+  if (!l)
+    return -1;
+  for (uint32_t i = g->ix_nobjs; i < n; i++)
+    l[i] = -1;
+  g->ix_last = l;
+  g->ix_nobjs = n;
+  return 0;
+}
+
+int exg_index_add(exgraph *g) {
+  size_t j = g->ix_n;
+  assert(j < g->ix_cap);
+  const exg_fp *f = exg_event(g, j);
+  struct exg_link *lk = &g->ix_link[j * SIM_MAX_ACCESS];
+  int n = 0;
+  for (int a = 0; a < f->n; a++) {
+    uint32_t o = f->acc[a].obj;
+    if (index_objs(g, o))
+      return -1;
+    if (g->ix_last[o] == (int32_t)j)
+      continue; /* an object the step accesses twice: linked once */
+    lk[n++] = (struct exg_link){o, g->ix_last[o]};
+    g->ix_last[o] = (int32_t)j;
+  }
+  g->ix_nlink[j] = (uint8_t)n;
+  g->ix_n = j + 1;
+  return 0;
+}
+
+void exg_index_undo(exgraph *g, size_t i) {
+  while (g->ix_n > i) {
+    size_t j = --g->ix_n;
+    const struct exg_link *lk = &g->ix_link[j * SIM_MAX_ACCESS];
+    for (int a = g->ix_nlink[j] - 1; a >= 0; a--) {
+      assert(g->ix_last[lk[a].obj] == (int32_t)j);
+      g->ix_last[lk[a].obj] = lk[a].prev;
+    }
+  }
+}
+
+long exg_index_prev(const exgraph *g, size_t k, uint32_t obj) {
+  assert(k < g->ix_n);
+  const struct exg_link *lk = &g->ix_link[k * SIM_MAX_ACCESS];
+  for (int a = 0; a < g->ix_nlink[k]; a++)
+    if (lk[a].obj == obj)
+      return lk[a].prev;
+  assert(0 && "event k does not access obj");
+  return -1;
 }
 
 /* ------------------------------------------------------------ trace ids */

@@ -55,7 +55,9 @@
 
 /* A step's footprint, copied out of the engine's sim_stepdesc. */
 typedef struct exg_fp {
-  uint8_t n; /* 0: no pending step */
+  uint8_t n;    /* 0: no pending step */
+  uint64_t sig; /* bit (obj % 64) of every object accessed: two footprints
+                   whose signatures do not meet touch no common object */
   sim_access acc[SIM_MAX_ACCESS];
 } exg_fp;
 
@@ -71,11 +73,27 @@ typedef struct exgraph {
   exg_node *nodes; /* [cap] */
   exg_fp *pend;    /* [cap][nthreads] */
   size_t cap;
-  /* happens-before of the last analysis: n rows of w words, then two
-     scratch rows; then the lock-aware happens-before, n rows and one
-     scratch row (hb_n = n) */
+  /* happens-before of the last analysis: rows of w words, one per event
+     [0, n), then two scratch rows (n and n + 1); then, from row hb_rows,
+     the lock-aware happens-before, n rows and one scratch row.  The
+     layout (hb_rows, hb_w) only grows, so that the rows of a prefix stay
+     valid from one execution to the next: [0, hb_valid) are those of the
+     current prefix, analysed already (exg_hb_reserve, exg_hb_truncate). */
   uint64_t *hb;
-  size_t hb_cap, hb_w, hb_n;
+  size_t hb_cap, hb_w, hb_n, hb_rows, hb_valid;
+  /* The object index of the first ix_n events: per object, the events
+     that access it, latest first, as chains through the events (ix_last
+     per object, then each event's link per distinct object it accesses),
+     so that the race analysis visits only the events that share an
+     object with the one it examines (exg_index_add, exg_index_undo). */
+  int32_t *ix_last; /* [nobjs]: latest event, or -1 */
+  uint32_t ix_nobjs;
+  struct exg_link {
+    uint32_t obj;
+    int32_t prev; /* the previous event on obj, or -1 */
+  } * ix_link;    /* [ix_cap][SIM_MAX_ACCESS] */
+  uint8_t *ix_nlink;
+  size_t ix_cap, ix_n;
 } exgraph;
 
 void exg_init(exgraph *g, int nthreads);
@@ -139,9 +157,34 @@ static inline void exg_bit_set(uint64_t *set, size_t i) {
 int exg_bits_intersect_below(const uint64_t *a, const uint64_t *b, size_t w,
                              size_t m);
 
-/* Makes room for the rows of n events (both relations) and sets the
-   width.  Returns 0, or -1 when out of memory. */
+/* Makes room for the rows of n events (both relations) and their scratch
+   rows.  When the layout has to grow, no row stays valid (hb_valid = 0).
+   Returns 0, or -1 when out of memory. */
 int exg_hb_reserve(exgraph *g, size_t n);
+
+/* Makes room in the object index for n events.  Returns 0, or -1 when
+   out of memory. */
+int exg_index_reserve(exgraph *g, size_t n);
+/* Adds event ix_n (its footprint is exg_event(g, ix_n)) to the index.
+   Returns 0, or -1 when out of memory. */
+int exg_index_add(exgraph *g);
+/* Removes the events from i on from the index, latest first (their
+   footprints may have changed since: the index keeps its own copy). */
+void exg_index_undo(exgraph *g, size_t i);
+
+/* The latest indexed event that accesses obj, or -1; exg_index_prev()
+   walks further back from an event k that accesses it. */
+static inline long exg_index_last(const exgraph *g, uint32_t obj) {
+  return obj < g->ix_nobjs ? g->ix_last[obj] : -1;
+}
+long exg_index_prev(const exgraph *g, size_t k, uint32_t obj);
+
+/* The events from i on change (a backtrack chose another thread at node
+   i, or a new search starts at 0): their rows are no longer valid. */
+static inline void exg_hb_truncate(exgraph *g, size_t i) {
+  if (g->hb_valid > i)
+    g->hb_valid = i;
+}
 
 static inline uint64_t *exg_hb_row(const exgraph *g, size_t j) {
   return &g->hb[j * g->hb_w];
@@ -154,7 +197,7 @@ static inline uint64_t *exg_hb_scratch(const exgraph *g, size_t n, int k) {
 
 /* The lock-aware rows, after the plain ones and their scratch rows. */
 static inline uint64_t *exg_lhb_row(const exgraph *g, size_t j) {
-  return &g->hb[(g->hb_n + 2 + j) * g->hb_w];
+  return &g->hb[(g->hb_rows + j) * g->hb_w];
 }
 
 /* The lock-aware scratch row of an exgraph reserved for n events. */

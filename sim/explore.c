@@ -221,6 +221,7 @@ static int backtrack(explorer *e) {
     nd->chosen = (int8_t)q;
     nd->done |= 1u << q;
     exg_check_node(g, (size_t)i);
+    exg_hb_truncate(g, (size_t)i); /* event i changes */
     e->prefix = (size_t)i + 1;
     return 1;
   }
@@ -232,6 +233,7 @@ int exp_dfs(explorer *e, exp_stats *st, int only_bound) {
   assert(d->first && !d->sample);
   e->prefix = 0;
   e->split_depth = -1;
+  exg_hb_truncate(&e->g, 0);
   for (;;) {
     sim_result r;
     e->depth = 0;

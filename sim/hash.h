@@ -28,10 +28,12 @@ static inline void sim_hash_u64(uint64_t *h, uint64_t v) {
    "a","bc" differ. */
 static inline void sim_hash_bytes(uint64_t *h, const void *p, size_t n) {
   const unsigned char *b = p;
+  uint64_t v = *h; /* in a register: *h may alias the bytes */
   for (size_t i = 0; i < n; i++) {
-    *h ^= b[i];
-    *h *= 0x100000001b3ull;
+    v ^= b[i];
+    v *= 0x100000001b3ull;
   }
+  *h = v;
   sim_hash_u64(h, n);
 }
 
@@ -40,10 +42,12 @@ static inline void sim_hash_bytes(uint64_t *h, const void *p, size_t n) {
 static inline void sim_hash_str(uint64_t *h, const char *s) {
   const unsigned char *b = (const unsigned char *)s;
   size_t n = 0;
+  uint64_t v = *h; /* in a register: *h may alias the string */
   for (; b[n]; n++) {
-    *h ^= b[n];
-    *h *= 0x100000001b3ull;
+    v ^= b[n];
+    v *= 0x100000001b3ull;
   }
+  *h = v;
   sim_hash_u64(h, n);
 }
 

@@ -262,7 +262,7 @@ all:
 int opt_analyse(explorer *e, size_t n, long final) {
   if (reserve(e, n + 1))
     return -1;
-  if (dpor_races(e, n, final, wakeup_race))
+  if (dpor_races(e, n, final, wakeup_race, 0))
     return -1;
   /* each node's candidate: its leftmost child that is still to run */
   exgraph *g = &e->g;

@@ -146,7 +146,8 @@ int dpor_analyse(explorer *e, size_t n, long final);
 typedef void (*dpor_race_fn)(explorer *e, size_t k, size_t j, int tj,
                              const exg_fp *ej, uint64_t *v);
 /* The race analysis of dpor_analyse() with another action per race. */
-int dpor_races(explorer *e, size_t n, long final, dpor_race_fn race);
+int dpor_races(explorer *e, size_t n, long final, dpor_race_fn race,
+               int incremental);
 /* After dpor_races(e, n, ...): the races of a step (t, fp) that would run
    right after the events [0, n), as a parked step's (state matching: a
    step of the subtree below a visited state). */

@@ -509,11 +509,17 @@ Test(strategy, parse_error_messages) {
 
 /* ------------------------------------------------------ execution graph */
 
+/* A footprint of one access, with its signature (exgraph.h). */
+#define FP1(o, p)                                                              \
+  {                                                                            \
+    .n = 1, .sig = 1ull << (o), .acc = { {.obj = (o), .op = (p)} }             \
+  }
+
 /* Event footprints of the hand-built graphs: thread 0 writes object 1;
    thread 1 reads object 2, then reads object 1. */
-static const exg_fp w1 = {1, {{.obj = 1, .op = SIM_OP_WRITE}}};
-static const exg_fp r2 = {1, {{.obj = 2, .op = SIM_OP_READ}}};
-static const exg_fp r1 = {1, {{.obj = 1, .op = SIM_OP_READ}}};
+static const exg_fp w1 = FP1(1, SIM_OP_WRITE);
+static const exg_fp r2 = FP1(2, SIM_OP_READ);
+static const exg_fp r1 = FP1(1, SIM_OP_READ);
 
 /* Appends event (t, f) at node i with the given enabled set; the other
    thread's pending step is 'other' (NULL: none). */
@@ -602,11 +608,11 @@ Test(exgraph, bits_intersect_below) {
 
 /* Footprints of three-thread graphs: lock l (object 5), its shared and
    single-step forms, data x (object 1) and z (object 2). */
-static const exg_fp lk = {1, {{.obj = 5, .op = SIM_OP_LOCK}}};
-static const exg_fp ul = {1, {{.obj = 5, .op = SIM_OP_UNLOCK}}};
-static const exg_fp lks = {1, {{.obj = 5, .op = SIM_OP_LOCK_SHARED}}};
-static const exg_fp uls = {1, {{.obj = 5, .op = SIM_OP_UNLOCK_SHARED}}};
-static const exg_fp rz = {1, {{.obj = 2, .op = SIM_OP_READ}}};
+static const exg_fp lk = FP1(5, SIM_OP_LOCK);
+static const exg_fp ul = FP1(5, SIM_OP_UNLOCK);
+static const exg_fp lks = FP1(5, SIM_OP_LOCK_SHARED);
+static const exg_fp uls = FP1(5, SIM_OP_UNLOCK_SHARED);
+static const exg_fp rz = FP1(2, SIM_OP_READ);
 
 /* T0: take, w1, drop; T1: take, r1, drop; T2 waits with rz pending and
    never runs.  e_0..e_5 = T0 T0 T0 T1 T1 T1. */

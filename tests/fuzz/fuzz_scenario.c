@@ -9,9 +9,10 @@
 **     different bytes give the same bytes and the same message (no
 **     uninitialised or stale byte reaches the result);
 **   - an accepted scenario's 'run schedule' string parses with the
-**     engine's grammar (the parser checked it).
-** The scenario language has no formatter, so there is no round trip here;
-** fuzz_schedule.c checks format(parse(s)) for schedule strings.
+**     engine's grammar (the parser checked it);
+**   - an accepted scenario round-trips through the formatter
+**     (models/scn_format.c): format(parse(s)) parses, and formats to
+**     the same text (fuzz_schedule.c does the same for schedules).
 ** Build and run: see README.md, "Reliability".
 */
 #include <assert.h>
@@ -76,6 +77,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     fprintf(stderr, "nondeterministic parse: %d '%s' / %d '%s'\n", ra,
             ra ? ea : "", rb, rb ? eb : "");
     abort();
+  }
+  if (!ra) { /* the round trip, into b */
+    size_t len = scn_format(a, NULL, 0);
+    char *fa = malloc(len + 1), *fb = malloc(len + 1);
+    scn_format(a, fa, len + 1);
+    if (scn_parse_string("t.scn", fa, b, eb, sizeof eb)) {
+      fprintf(stderr, "formatted scenario rejected: %s\n---\n%s", eb, fa);
+      abort();
+    }
+    if (scn_format(b, fb, len + 1) != len || strcmp(fa, fb)) {
+      fprintf(stderr, "format is not a fixed point:\n%s---\n%s", fa, fb);
+      abort();
+    }
+    free(fa);
+    free(fb);
   }
   if (ra) {
     check_error(text, n, ea);
