@@ -76,7 +76,11 @@ void sim_blocked_why(const sim_exec *x, int tid, char *buf, size_t n) {
     case SIM_OP_WAIT:
       if (!s->ready || !s->ready(x, s->ready_arg)) {
         int w = x->wr_seq[o] ? x->wr_tid[o] : -1;
-        if (w >= 0)
+        if (owner >= 0) /* a lock bit waited on: wait_on_page_locked */
+          snprintf(buf, n,
+                   "it waits for a condition on %s (step '%s'), held by %s", on,
+                   s->what, owner == tid ? "itself" : cfg->threads[owner].name);
+        else if (w >= 0)
           snprintf(buf, n,
                    "it waits for a condition on %s (step '%s'), last "
                    "written by %s",

@@ -245,6 +245,21 @@ Test(symsched, divergence_names_the_lock_and_its_holder) {
   free(out);
 }
 
+/* A condition rather than a lock: on 2.6.24 the store's do_wp_page waits
+   until writeback unlocks the page (79352894), which the run line's
+   "cpu0 runs to its end, then cpu1" cannot give it. */
+Test(symsched, divergence_names_the_condition_and_its_writer) {
+  char *out =
+      run_out("run scenarios/writeback-fixme.scn --variant 2.6.24 --no-log");
+  cr_assert(strstr(out, "thread cpu0 (running to its end) cannot run: it "
+                        "waits for a condition on page#0.PG_locked (step "
+                        "'wait_on_page_locked'), held by cpu1; other "
+                        "threads ran until it could\n"),
+            "%s", out);
+  cr_assert(strstr(out, "expect:   clean -- met"), "%s", out);
+  free(out);
+}
+
 Test(symsched, divergence_of_a_point_never_reached) {
   char *out = run_out("replay " R1
                       " --no-log --schedule 'cpu1 until page_mapped#2; cpu0'");
