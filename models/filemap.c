@@ -486,6 +486,18 @@ retry_find:
   sim_loop_live(t, retries++, "filemap_fault retry",
                 (const uint64_t[]){(uint32_t)ret}, 1);
   page = find_lock_page(t, file, pgoff);
+  /* SYNTHETIC (knob uffd.minor_any_file, a patch that never shipped):
+     shmem_getpage_gfp's minor-fault hook, here for any file: a page
+     found in the cache of a VM_UFFD_MINOR vma is unlocked and put, and
+     the fault goes to userspace (VM_UFFD_MINOR is stable: mmap_sem) */
+  if (page >= 0 && m->knobs.uffd_minor_any_file &&
+      m->s.vs[vma_index(m, v)].uffd_minor) {
+    unlock_page(t, m, page);
+    put_page(t, page);
+    ret = handle_userfault(
+        t, v, v->start + ((uint64_t)(pgoff - v->pgoff) << PAGE_SHIFT));
+    goto out;
+  }
   if (page < 0) {
     int err = page_cache_read(t, file, pgoff);
     if (err >= 0)

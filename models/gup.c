@@ -84,18 +84,27 @@ void try_grab_page(sim_thread *t, int page, unsigned flags) {
   }
 }
 
-/* faultin_page() (4.19-5.19 mm/gup.c; 6.0 5535be30): handle_mm_fault with
-   FAULT_FLAG_WRITE for FOLL_WRITE.  A COW break or reuse (VM_FAULT_WRITE)
-   in a vma without VM_WRITE: 4.9-5.19 (gup.foll_cow, 19be0eaf) set
-   FOLL_COW, so that the next lookup accepts the dirty read-only pte of
-   the private copy; 2.6.x drops FOLL_WRITE instead (the next lookup
-   takes whatever page the pte maps then: Dirty COW); 6.0 does neither
-   (can_follow_write_pte asks for an exclusive anonymous page). */
+/* faultin_page() (5.15 mm/gup.c, read in a 5.15.0 tree; 5.19.0 the same;
+   6.0.0 without FOLL_COW, 5535be30): handle_mm_fault with
+   FAULT_FLAG_WRITE for FOLL_WRITE, and FAULT_FLAG_ALLOW_RETRY only when
+   the caller passed 'locked' (else m->fault_noretry: handle_userfault
+   then fails with VM_FAULT_SIGBUS instead of sleeping, which
+   vm_fault_to_errno makes -EFAULT).  A COW break or reuse
+   (VM_FAULT_WRITE) in a vma without VM_WRITE: 4.9-5.19 (gup.foll_cow,
+   19be0eaf) set FOLL_COW, so that the next lookup accepts the dirty
+   read-only pte of the private copy; 2.6.x drops FOLL_WRITE instead (the
+   next lookup takes whatever page the pte maps then: Dirty COW); 6.0 does
+   neither (can_follow_write_pte asks for an exclusive anonymous page).
+   Not modelled: FOLL_REMOTE, FOLL_NOWAIT, FOLL_TRIED (the retry after
+   VM_FAULT_RETRY is __get_user_pages' own, below). */
 static int faultin_page(sim_thread *t, int mm, const struct vma *v,
-                        uint64_t addr, unsigned *flags) {
+                        uint64_t addr, unsigned *flags, int locked) {
   mm_model *m = mm_of(t);
+  int tid = sim_thread_id(t);
   sim_enter(t, "faultin_page");
+  m->fault_noretry[tid] = !locked;
   int ret = handle_mm_fault(t, mm, v, addr, !!(*flags & FOLL_WRITE));
+  m->fault_noretry[tid] = 0;
   /* VM_WRITE is stable: we hold mmap_sem (mprotect takes it to write) */
   if ((ret & VM_FAULT_WRITE) && !m->s.vs[vma_index(m, v)].vm_write &&
       !m->knobs.gup_cow_exclusive) {
@@ -111,7 +120,8 @@ static int faultin_page(sim_thread *t, int mm, const struct vma *v,
   return ret;
 }
 
-/* can_follow_write_pte() (4.9-5.19 and 6.0 mm/gup.c): may a FOLL_WRITE
+/* can_follow_write_pte() (4.9-5.19 and 6.0 mm/gup.c; read in 5.15.0,
+   5.19.0 and 6.0.0 trees, models/SOURCES.md): may a FOLL_WRITE
    lookup take the page of this present pte?  A writable pte, always.
    4.9-5.19: FOLL_FORCE|FOLL_COW and a dirty pte ("a dirty read-only pte
    after a COW cycle must be our private copy": not so once
@@ -144,7 +154,7 @@ int can_follow_write_pte(const mm_model *m, const struct vma *v, struct pte pte,
    set_page_dirty), and follow again.  The page's slot, the thread
    keeping the reference, or -EFAULT. */
 static int __get_user_pages(sim_thread *t, int mm, uint64_t addr,
-                            unsigned gup_flags) {
+                            unsigned gup_flags, int locked) {
   mm_model *m = mm_of(t);
   int page = -EFAULT, tries = 0;
   const unsigned flags0 = gup_flags;
@@ -181,9 +191,11 @@ retry:
         m->gup_write[sim_thread_id(t)][page]++;
       break;
     }
-    int ret = faultin_page(t, mm, v, addr, &gup_flags);
-    if (ret & VM_FAULT_RETRY)
-      goto retry; /* mmap_sem already dropped */
+    int ret = faultin_page(t, mm, v, addr, &gup_flags, locked);
+    if (ret & VM_FAULT_RETRY) {
+      assert(locked); /* handle_userfault sleeps only with ALLOW_RETRY */
+      goto retry;     /* mmap_sem already dropped */
+    }
     if (ret & VM_FAULT_ERROR) {
       page = -EFAULT;
       break;
@@ -281,7 +293,7 @@ int get_user_pages_fast(sim_thread *t, int mm, uint64_t addr,
       m->gup_write[sim_thread_id(t)][page]++;
   } else {
     sim_enter(t, "get_user_pages_unlocked");
-    page = __get_user_pages(t, mm, addr, gup_flags);
+    page = __get_user_pages(t, mm, addr, gup_flags, 1);
     sim_leave(t);
   }
   sim_leave(t);
@@ -293,7 +305,7 @@ int get_user_pages_fast(sim_thread *t, int mm, uint64_t addr,
 int get_user_pages(sim_thread *t, int mm, uint64_t addr, unsigned gup_flags) {
   assert(!(gup_flags & FOLL_PIN));
   sim_enter(t, "get_user_pages");
-  int page = __get_user_pages(t, mm, addr, gup_flags | FOLL_GET);
+  int page = __get_user_pages(t, mm, addr, gup_flags | FOLL_GET, 1);
   sim_leave(t);
   return page;
 }
@@ -303,7 +315,7 @@ int get_user_pages(sim_thread *t, int mm, uint64_t addr, unsigned gup_flags) {
 int pin_user_pages(sim_thread *t, int mm, uint64_t addr, unsigned gup_flags) {
   assert(mm_of(t)->knobs.gup_foll_pin && !(gup_flags & FOLL_GET));
   sim_enter(t, "pin_user_pages");
-  int page = __get_user_pages(t, mm, addr, gup_flags | FOLL_PIN);
+  int page = __get_user_pages(t, mm, addr, gup_flags | FOLL_PIN, 1);
   sim_leave(t);
   return page;
 }
@@ -405,7 +417,10 @@ long mem_write_page(sim_thread *t, int mm, uint64_t addr) {
   int tid = sim_thread_id(t);
   long ret = 0;
   sim_enter(t, "mem_rw: access_remote_vm");
-  int page = __get_user_pages(t, mm, addr, FOLL_FORCE | FOLL_WRITE | FOLL_GET);
+  /* locked == NULL (5.15 and 6.0 __access_remote_vm): no
+     FAULT_FLAG_ALLOW_RETRY, a userfault is -EFAULT */
+  int page =
+      __get_user_pages(t, mm, addr, FOLL_FORCE | FOLL_WRITE | FOLL_GET, 0);
   if (page < 0) {
     ret = -EFAULT;
     goto out;

@@ -82,8 +82,10 @@ long sys_madvise(sim_thread *t, int mm, uint64_t start, uint64_t len,
   mm_model *m = mm_of(t);
   long error;
   sim_enter(t, "sys_madvise");
-  /* madvise_need_mmap_write (knob madvise.dontneed_read): DONTNEED only
-     reads the vma list (5.x); 2.6.20 takes mmap_sem for writing always */
+  /* madvise_need_mmap_write (knob madvise.dontneed_read; 5.15 mm/madvise.c
+     read in a 5.15.0 tree: DONTNEED, REMOVE, WILLNEED, COLD, PAGEOUT,
+     FREE and POPULATE_* take mmap_lock for reading): DONTNEED only reads
+     the vma list; 2.6.20 takes mmap_sem for writing always */
   int write = !(behavior == MADV_DONTNEED && m->knobs.madvise_dontneed_read);
   mmap_sem_find_vma(t, mm, write,
                     write ? "down_write(mmap_sem); find_vma_prev"

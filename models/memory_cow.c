@@ -1,10 +1,9 @@
 /*
 ** memory_cow.c - the private-mapping (copy-on-write) paths of mm/memory.c,
-** Linux 5.15/5.16 and 6.0, after ../shared/kernel-facts.md 2e and R4
-** (do_wp_page, wp_page_copy, wp_page_reuse, do_cow_fault, finish_fault;
-** 6.0's PageAnonExclusive); the 5.x sources themselves were not re-read
-** for this file (see models/SOURCES.md).  Kept apart from memory.c, which holds
-*the 2.6.x
+** Linux 5.15/5.16 and 6.0 (do_wp_page, wp_page_copy, wp_page_reuse,
+** do_cow_fault, finish_fault; 6.0's PageAnonExclusive), read in a 5.15.0
+** tree (sndrzt/linux-5.15) and a 6.0.0 tree (Dima-diep/linux-6.0): see
+** models/SOURCES.md.  Kept apart from memory.c, which holds the 2.6.x
 ** shared-file fault paths and is at the size limit; the entry points are
 ** called from handle_mm_fault (memory.c) for a vma without VM_SHARED.
 **
@@ -66,10 +65,9 @@ static void alloc_refresh(const sim_exec *x, void *arg, sim_stepdesc *s) {
   s->n = (uint8_t)n;
 }
 
-/* alloc_page_vma() + copy_user_highpage() from 'src' (5.x
-   wp_page_copy / do_cow_fault): a new page holding src's content, with
-   one reference, the caller's; -1 if the pool is used up (-ENOMEM). */
-static int alloc_copy_page(sim_thread *t, int src) {
+/* alloc_page_vma() (5.x wp_page_copy, do_cow_fault): a new page with one
+   reference, the caller's; -1 if the pool is used up (-ENOMEM). */
+static int alloc_page_vma(sim_thread *t) {
   mm_model *m = mm_of(t);
   struct alloc_fp a = {m, sim_thread_id(t)};
   sim_stepdesc s = {.what = "alloc_page_vma",
@@ -82,6 +80,14 @@ static int alloc_copy_page(sim_thread *t, int src) {
     return -1;
   m->s.page[page] = (struct page){.count = 1, .mapping = -1};
   page_ref_held(t, page, 1);
+  return page;
+}
+
+/* copy_user_highpage() of 'src' into the new page, then
+   __SetPageUptodate (wp_page_copy: inside cow_user_page, before
+   __SetPageUptodate; do_cow_fault: the same pair). */
+static void copy_user_highpage(sim_thread *t, int page, int src) {
+  mm_model *m = mm_of(t);
   SIM_STEP(t, "copy_user_highpage; __SetPageUptodate", COST_COPY,
            SIM_RD(page_data_oid(m, src)), SIM_WR(page_data_oid(m, page)),
            SIM_WR(page_uptodate_oid(m, page)));
@@ -90,7 +96,6 @@ static int alloc_copy_page(sim_thread *t, int src) {
   m->s.page[page].flags = PG_uptodate; /* __SetPageUptodate */
   sim_after(t, "page#%d <- v%u (copy of page#%d)", page, m->s.page[page].data,
             src);
-  return page;
 }
 
 /* page_add_new_anon_rmap() (5.15; 6.0 with RMAP_EXCLUSIVE): the new page
@@ -125,12 +130,13 @@ static int wp_page_copy(sim_thread *t, int mm, const struct vma *v,
            SIM_ADD(page_ref_oid(m, old)), SIM_UNLOCK(pte_lock(m, mm)));
   m->s.page[old].count++;
   page_ref_held(t, old, 1);
-  int new = alloc_copy_page(t, old);
+  int new = alloc_page_vma(t);
   if (new < 0) {
     put_page(t, old);
     ret = VM_FAULT_OOM;
     goto out;
   }
+  copy_user_highpage(t, new, old); /* cow_user_page */
   mm_spin_lock(t, pte_lock(m, mm), "pte_offset_map_lock");
   /* Revalidate: a racer (MADV_DONTNEED, munmap, another fault of this mm,
      UFFDIO_CONTINUE after a zap) may have changed the pte meanwhile. */
@@ -139,7 +145,12 @@ static int wp_page_copy(sim_thread *t, int mm, const struct vma *v,
            SIM_RD(vma_oid(m, vma_index(m, v))), SIM_WR(pte_oid(m, mm, slot)),
            SIM_WR(page_mapcount_oid(m, old)), SIM_WR(page_mapcount_oid(m, new)),
            SIM_WR(page_mapping_oid(m, new)));
-  if (pte->present && pte->page == orig.page && pte->write == orig.write) {
+  /* pte_same: present, page, write and dirty (a CONTINUE after a zap can
+     put the same page back, dirty on 5.16: not the same pte); young is
+     not compared (x86 ptes are made young: PAGE_* include
+     _PAGE_ACCESSED) */
+  if (pte->present && pte->page == orig.page && pte->write == orig.write &&
+      pte->dirty == orig.dirty) {
     page_remove_rmap(m, old);
     page_add_new_anon_rmap(m, new);
     *pte = anon_pte(m, v, new);
@@ -161,11 +172,16 @@ out:
   return ret;
 }
 
-/* do_wp_page() (5.15 and 6.0 mm/memory.c) for a vma without VM_SHARED: a
-   write fault on a present read-only pte, pte lock held (returns with it
-   released).  The reuse test of 5.15 (page_count(page) != 1: copy, since
-   09854ba9) and 6.0 (PageAnonExclusive) agree on the model's anonymous
-   pages, which are never shared (no fork). */
+/* do_wp_page() (5.15 and 6.0 mm/memory.c, read in 5.15.0 and 6.0.0
+   trees) for a vma without VM_SHARED: a write fault on a present
+   read-only pte, pte lock held (returns with it released).  Reuse of an
+   anonymous page: 5.15 when page_count == 1 (and, under trylock_page,
+   mapcount == 1 and count == 1 again: one step here, the model has no
+   swap cache or KSM to change them); 6.0 when PageAnonExclusive (knob
+   gup.cow_exclusive stands for the 5.19/6.0 anon-exclusive series), so a
+   GUP reference no longer forces a copy.  Else copy (get_page,
+   pte_unmap_unlock, wp_page_copy).  Not modelled: the uffd-wp check, the
+   pfn-map case (vm_normal_page NULL), FAULT_FLAG_UNSHARE (6.0). */
 int do_wp_page_private(sim_thread *t, int mm, const struct vma *v,
                        uint64_t addr, struct pte orig) {
   mm_model *m = mm_of(t);
@@ -175,7 +191,9 @@ int do_wp_page_private(sim_thread *t, int mm, const struct vma *v,
   assert(sim_holds(t, pte_lock(m, mm)) && !v->shared);
   SIM_STEP(t, "PageAnon? page_count == 1?", COST_ATOMIC,
            SIM_RD(page_mapping_oid(m, page)), SIM_RD(page_ref_oid(m, page)));
-  if (page_is_anon(m, page) && m->s.page[page].count == 1) {
+  int exclusive = m->knobs.gup_cow_exclusive &&
+                  (m->s.page[page].anon & PAGE_ANON_EXCLUSIVE);
+  if (page_is_anon(m, page) && (exclusive || m->s.page[page].count == 1)) {
     /* wp_page_reuse: pte_mkyoung, maybe_mkwrite(pte_mkdirty) */
     SIM_STEP(t, "wp_page_reuse: pte_mkyoung; maybe_mkwrite(pte_mkdirty)",
              COST_PTE, SIM_RD(vma_oid(m, vma_index(m, v))),
@@ -192,59 +210,68 @@ int do_wp_page_private(sim_thread *t, int mm, const struct vma *v,
   return ret;
 }
 
-/* do_cow_fault() (5.15 mm/memory.c): a write fault on a none pte of a
-   private vma.  alloc_page_vma, __do_fault (->fault returns the page
-   locked; 2.6.20's ->nopage unlocked), copy_user_highpage, unlock and
-   put the file page, finish_fault: under the pte lock, if the pte is
-   still none, the new anonymous page goes in, dirty, writable with
-   VM_WRITE.  (5.15 returns without VM_FAULT_WRITE: a FOLL_FORCE write
-   then faults again and reuses the page in do_wp_page.) */
+/* do_cow_fault() (5.15 mm/memory.c, read in a 5.15.0 tree): a write
+   fault on a none pte of a private vma.  alloc_page_vma first (the cow
+   page), then __do_fault (->fault: the file page comes back locked;
+   2.6.20's ->nopage unlocked; a uffd minor fault returns VM_FAULT_RETRY
+   with mmap_sem dropped, or VM_FAULT_SIGBUS from a GUP without
+   ALLOW_RETRY), copy_user_highpage and __SetPageUptodate, finish_fault
+   with the file page still locked: under the pte lock, if the pte is
+   still none, the new anonymous page goes in (do_set_pte: dirty,
+   writable with VM_WRITE, page_add_new_anon_rmap), else VM_FAULT_NOPAGE
+   and the cow page is put; then unlock_page and put_page of the file
+   page.  5.15 returns without VM_FAULT_WRITE: a FOLL_FORCE write then
+   faults again and reuses the page in do_wp_page.  Not modelled:
+   anon_vma_prepare, the memcg charge, VM_FAULT_DONE_COW (DAX), the pmd
+   allocation of finish_fault. */
 int do_cow_fault(sim_thread *t, int mm, const struct vma *v, uint64_t addr) {
   mm_model *m = mm_of(t);
   int slot = vma_pte_slot(v, addr), file = v->file, fpage = -1, ret, type;
   struct pte *pte = &m->s.mm[mm].pte[slot];
   sim_enter(t, "do_cow_fault");
   uint32_t pgoff = linear_page_index(v, addr);
-  if (m->knobs.fault_lock_page) {
-    ret = m->scn->files[file].tmpfs ? shmem_fault(t, v, pgoff, &fpage)
-                                    : filemap_fault(t, v, pgoff, &fpage);
-    if (ret & (VM_FAULT_ERROR | VM_FAULT_RETRY))
-      goto out; /* VM_FAULT_RETRY: a uffd minor fault, mmap_sem dropped */
-  } else {
-    fpage = m->scn->files[file].tmpfs ? shmem_nopage(t, v, addr, &type)
-                                      : filemap_nopage(t, v, addr, &type);
-    if (fpage < 0) {
-      ret = fpage == NOPAGE_SIGBUS ? VM_FAULT_SIGBUS : VM_FAULT_OOM;
-      goto out;
-    }
-    ret = 0;
-  }
-  int new = alloc_copy_page(t, fpage);
-  if (ret & VM_FAULT_LOCKED)
-    unlock_page(t, m, fpage);
-  put_page(t, fpage);
-  ret &= ~VM_FAULT_LOCKED;
+  int new = alloc_page_vma(t); /* vmf->cow_page */
   if (new < 0) {
     ret = VM_FAULT_OOM;
     goto out;
   }
-  mm_spin_lock(t, pte_lock(m, mm), "pte_offset_map_lock");
-  SIM_STEP(t, "finish_fault: pte_none? page_add_new_anon_rmap; set_pte_at",
+  if (m->knobs.fault_lock_page) {
+    ret = m->scn->files[file].tmpfs ? shmem_fault(t, v, pgoff, &fpage)
+                                    : filemap_fault(t, v, pgoff, &fpage);
+  } else {
+    fpage = m->scn->files[file].tmpfs ? shmem_nopage(t, v, addr, &type)
+                                      : filemap_nopage(t, v, addr, &type);
+    ret = fpage >= 0               ? 0
+          : fpage == NOPAGE_SIGBUS ? VM_FAULT_SIGBUS
+                                   : VM_FAULT_OOM;
+  }
+  if (ret & (VM_FAULT_ERROR | VM_FAULT_RETRY)) {
+    put_page(t, new); /* uncharge_out; VM_FAULT_RETRY: mmap_sem dropped */
+    goto out;
+  }
+  copy_user_highpage(t, new, fpage);
+  mm_spin_lock(t, pte_lock(m, mm), "finish_fault: pte_offset_map_lock");
+  SIM_STEP(t, "pte_none? do_set_pte: page_add_new_anon_rmap; set_pte_at",
            COST_PTE, SIM_RD(pte_oid(m, mm, slot)),
            SIM_RD(vma_oid(m, vma_index(m, v))), SIM_WR(pte_oid(m, mm, slot)),
            SIM_WR(page_mapcount_oid(m, new)), SIM_WR(page_mapping_oid(m, new)));
-  if (!pte->present) {
+  int installed = !pte->present;
+  if (installed) {
     page_add_new_anon_rmap(m, new);
     *pte = anon_pte(m, v, new);
     page_ref_held(t, new, -1);
     sim_after(t, "pte -> anon page#%d dirty%s", new,
               pte->write ? " w" : " read-only");
-    mm_unlock(t, pte_lock(m, mm), "pte_unmap_unlock");
   } else {
-    sim_after(t, "pte already present: back out");
-    mm_unlock(t, pte_lock(m, mm), "pte_unmap_unlock");
-    put_page(t, new);
+    sim_after(t, "pte already present: VM_FAULT_NOPAGE");
   }
+  mm_unlock(t, pte_lock(m, mm), "pte_unmap_unlock");
+  if (ret & VM_FAULT_LOCKED)
+    unlock_page(t, m, fpage);
+  put_page(t, fpage);
+  ret &= ~VM_FAULT_LOCKED;
+  if (!installed)
+    put_page(t, new); /* VM_FAULT_NOPAGE: the access is retried */
 out:
   sim_leave(t);
   return ret;

@@ -298,6 +298,7 @@ static void mm_reset(void *model) {
   memset(m->pins, 0, sizeof m->pins);
   memset(m->held, 0, sizeof m->held);
   memset(m->gup_write, 0, sizeof m->gup_write);
+  memset(m->fault_noretry, 0, sizeof m->fault_noretry);
   m->gup_fast_fallbacks = 0;
   if (m->knobs.footprint_check)
     m->snap = m->s;
@@ -614,6 +615,8 @@ static uint64_t mm_state_key(void *model) {
       sim_hash_u64(&h, (uint64_t)t << 16 | (uint16_t)s->dirtying[t]);
     if (s->segv[t])
       sim_hash_u64(&h, (uint64_t)t << 32 | (uint32_t)s->segv[t]);
+    if (m->fault_noretry[t])
+      sim_hash_u64(&h, (uint64_t)3 << 60 | (uint64_t)t);
     if (s->fsync_file[t] >= 0) {
       sim_hash_u64(&h, (uint64_t)t << 8 | (uint8_t)s->fsync_file[t]);
       for (int i = 0; i < MM_NFILEPAGES; i++)

@@ -273,6 +273,13 @@ typedef struct mm_model {
      still holds: a device may write the page (pinned-lost-buffers,
      pinned-page-cleaned) */
   int8_t gup_write[MM_MAX_THREADS][MM_MAX_PAGES];
+  /* vmf->flags of the fault each thread is in, the one bit the model
+     needs: set while a GUP whose caller passed no 'locked' (5.x
+     __access_remote_vm: get_user_pages_remote(..., NULL)) is in
+     handle_mm_fault, so the fault has no FAULT_FLAG_ALLOW_RETRY and
+     handle_userfault must not sleep (gup.c faultin_page).  A local of the
+     thread's call chain, hashed with the state (mm.c). */
+  uint8_t fault_noretry[MM_MAX_THREADS];
   int gup_fast_fallbacks; /* a mark for tests: GUP-fast found the pte
                              changed and fell back (gup.c) */
   struct mm_state snap;   /* debug.footprint_check: state before the action */

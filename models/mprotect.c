@@ -48,19 +48,32 @@
    (vm_page_prot as protection_map made it: always here; not
    VM_PFNMAP|VM_INSERTPAGE: never here) the mapping accounts dirty pages:
    every modelled file does (mapping_cap_account_dirty) but tmpfs
-   (BDI_CAP_NO_ACCT_DIRTY). */
+   (BDI_CAP_NO_ACCT_DIRTY).  5.15 (mm/mmap.c, read in a 5.15.0 tree)
+   asks mapping_can_writeback instead (shmem: no), and also says yes for
+   soft-dirty tracking (CONFIG_MEM_SOFT_DIRTY and !VM_SOFTDIRTY, after a
+   clear_refs): not modelled, every vma keeps the VM_SOFTDIRTY that
+   mmap_region gives it. */
 static int vma_wants_writenotify(const mm_model *m, const struct vma *v,
                                  int vm_write) {
   return vm_write && v->shared && !m->scn->files[v->file].tmpfs;
 }
 
-/* change_pte_range() (2.6.20): under the pte lock, each present pte is
-   one step: ptep_get_and_clear (so that the MMU cannot set the dirty bit
-   in between), pte_modify to the new protection, which keeps young and
-   dirty, pte_mkwrite if dirty_accountable and the pte is dirty, and
-   set_pte_at.  Presence is stable under the pte lock (only the MMU
-   changes ptes without it, and only young/dirty), so none ptes are
-   skipped without a step, as in zap_pte_range. */
+/* change_pte_range() (2.6.20; 5.15 read in a 5.15.0 tree, the same
+   rule): under the pte lock, each present pte is one step:
+   ptep_get_and_clear (5.15 ptep_modify_prot_start: so that the MMU cannot
+   set the dirty bit in between), pte_modify to the new protection, which
+   keeps young and dirty, pte_mkwrite if dirty_accountable
+   (MM_CP_DIRTY_ACCT) and the pte is dirty (5.15: and soft-dirty or the
+   vma !VM_SOFTDIRTY: always so here, x86's pte_mkdirty sets both bits),
+   and set_pte_at (ptep_modify_prot_commit).  6.0 (read in a 6.0.0 tree)
+   asks can_change_pte_writable instead: the same answer for a shared
+   vma; for a private one it also makes an exclusive anonymous page's
+   dirty pte writable, which the model does not (there the store faults
+   and do_wp_page reuses the page: the same end state, one fault more).  Not
+   modelled: NUMA hinting (prot_numa), uffd-wp, swap and migration entries.
+   Presence is stable under the pte lock (only the MMU changes ptes without it,
+   and only young/dirty), so none ptes are skipped without a step, as in
+   zap_pte_range. */
 static void change_pte_range(sim_thread *t, const struct vma *v, uint64_t start,
                              uint64_t end, int newprot_write,
                              int dirty_accountable) {

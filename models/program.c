@@ -147,10 +147,11 @@ int mm_program_check(const mm_model *m, char *err, size_t errlen) {
       case SCN_UFFD_CONTINUE:
         v = vma_at(m, op->mm, op->addr);
         assert(v); /* the parser checked the address */
-        if (!scn->files[v->file].tmpfs)
+        if (!scn->files[v->file].tmpfs && !m->knobs.uffd_minor_any_file)
           why = "userfaultfd minor faults on a file that is not shmem "
                 "(vma_can_userfault: -EINVAL), expected a map of a file "
-                "declared with 'tmpfs'";
+                "declared with 'tmpfs' (or the synthetic knob "
+                "uffd.minor_any_file)";
         else if (!m->knobs.fault_lock_page)
           why = "userfaultfd on a kernel without ->fault (the model's "
                 "minor faults hook shmem_fault, 2.6.23+), expected a 5.x "

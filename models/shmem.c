@@ -125,9 +125,11 @@ int shmem_fault(sim_thread *t, const struct vma *v, uint32_t pgoff, int *page) {
     ret = VM_FAULT_SIGBUS;
     goto out;
   }
-  /* 5.13+ shmem_getpage_gfp (c949b097 series): a page found in the cache
-     of a VM_UFFD_MINOR vma is unlocked and put, and the fault goes to
-     userspace (VM_UFFD_MINOR is stable: we hold mmap_sem) */
+  /* 5.13+ shmem_getpage_gfp (c949b097 series; read in 5.15.0): a page
+     found in the cache (pagecache_get_page with FGP_LOCK) of a
+     VM_UFFD_MINOR vma is unlocked and put, and the fault goes to
+     userspace: shmem_fault returns handle_userfault's result
+     (VM_UFFD_MINOR is stable: we hold mmap_sem) */
   if (mm_of(t)->s.vs[vma_index(mm_of(t), v)].uffd_minor) {
     int p = find_lock_page(t, v->file, pgoff);
     if (p >= 0) {

@@ -5,8 +5,13 @@
 ** fs/userfaultfd.c (userfaultfd_register, handle_userfault,
 ** userfaultfd_continue, wake_userfault) and mm/userfaultfd.c
 ** (__mcopy_atomic, mcontinue_atomic_pte, mfill_atomic_install_pte) of
-** Linux 5.15 and 5.16; mfill_atomic_install_pte read at torvalds/linux
-** @9ae0f87d and in the diff of that commit (its 5.15 form).
+** Linux 5.15 and 5.16, read in a 5.15.0 tree (sndrzt/linux-5.15);
+** mfill_atomic_install_pte's 5.16 form read at torvalds/linux @9ae0f87d
+** and in a 5.19.0 tree (models/SOURCES.md).
+**
+** SYNTHETIC (knob uffd.minor_any_file, never released): registration and
+** CONTINUE on any file mapping, the minor fault hooked in filemap_fault
+** (filemap.c), for uffd-mprotect-writenotify.scn.
 **
 ** The CVE-2022-2590 race (5.16; shmem file mapped private read-only,
 ** registered for minor faults; ../shared/kernel-facts.md 2e, R4):
@@ -62,15 +67,31 @@ static int uffd_msg_pending(const sim_exec *x, void *arg) {
   return w->m->s.vs[w->vi].uffd_waiting > 0;
 }
 
-/* handle_userfault() (5.15 fs/userfaultfd.c) for a VM_UFFD_MINOR fault,
-   with mmap_sem held for reading: queue the fault (userfaultfd_ctx_read
-   will find it) unless userfaultfd_must_wait finds the pte filled
-   meanwhile, drop mmap_sem, sleep until wake_userfault; return
-   VM_FAULT_RETRY (the caller retries the fault from the start). */
+/* handle_userfault() (5.15 fs/userfaultfd.c, read in a 5.15.0 tree) for
+   a VM_UFFD_MINOR fault, with mmap_sem held for reading.  Without
+   FAULT_FLAG_ALLOW_RETRY (a GUP whose caller passed no 'locked', as
+   /proc/pid/mem's __access_remote_vm: m->fault_noretry) it returns
+   VM_FAULT_SIGBUS at once, mmap_sem still held.  Else: queue the fault
+   on fault_pending_wqh and set the task state, then
+   userfaultfd_must_wait (lockless: the pte still none?), drop mmap_sem,
+   sleep if it must wait (schedule) until wake_userfault; return
+   VM_FAULT_RETRY (the caller retries the fault from the start).  One
+   step for the queueing and the pte read: both happen before mmap_sem is
+   dropped, and a CONTINUE that fills the pte after the read finds the
+   waiter queued and wakes it (the model's waiter count is the queue).
+   Not modelled: PF_EXITING, UFFD_FEATURE_SIGBUS, UFFD_USER_MODE_ONLY
+   (FAULT_FLAG_USER), ctx->released, FAULT_FLAG_RETRY_NOWAIT, the
+   blocking state (a signal does not end the wait), the wake-up of the
+   fd's poll queue. */
 int handle_userfault(sim_thread *t, const struct vma *v, uint64_t addr) {
   mm_model *m = mm_of(t);
   int vi = vma_index(m, v);
   sim_enter(t, "handle_userfault");
+  if (m->fault_noretry[sim_thread_id(t)]) {
+    sim_after(t, "no FAULT_FLAG_ALLOW_RETRY: VM_FAULT_SIGBUS");
+    sim_leave(t);
+    return VM_FAULT_SIGBUS;
+  }
   int slot = vma_pte_slot(v, v->start) + (int)((addr - v->start) >> PAGE_SHIFT);
   SIM_STEP(t,
            "__add_wait_queue(fault_pending_wqh); userfaultfd_must_wait: "
@@ -100,9 +121,14 @@ int handle_userfault(sim_thread *t, const struct vma *v, uint64_t addr) {
   return VM_FAULT_RETRY;
 }
 
-/* userfaultfd_register() (5.15) with UFFDIO_REGISTER_MODE_MINOR for the
-   vma at addr: mmap_write_lock, VM_UFFD_MINOR set (a shmem vma: the
-   program check refuses others), mmap_write_unlock. */
+/* userfaultfd_register() (5.15, read) with UFFDIO_REGISTER_MODE_MINOR
+   for the vma at addr: mmap_write_lock, find_vma_prev, the checks of each
+   vma (vma_can_userfault: MINOR only on shmem or hugetlbfs, so the
+   program check refuses other files unless uffd.minor_any_file; -EPERM
+   without VM_MAYWRITE: the model's files are open for writing; -EBUSY
+   for another context: one context per mm here), VM_UFFD_MINOR set
+   (vma_merge/split_vma: whole vmas only), mmap_write_unlock.  Not
+   modelled: validate_range, the returned ioctl mask. */
 long userfaultfd_register(sim_thread *t, int mm, uint64_t addr) {
   mm_model *m = mm_of(t);
   long ret = 0;
@@ -122,13 +148,16 @@ out:
   return ret;
 }
 
-/* mfill_atomic_install_pte() (5.15; 5.16 9ae0f87d, knob
-   uffd.install_dirty) for a page-cache page (CONTINUE: newly_allocated
-   false, no wp_copy), page locked and referenced.  writable = VM_WRITE,
-   but not for a page-cache page in a private vma; 5.15: dirty only if
-   writable (or a new page); 5.16: always dirty.  Under the pte lock: the
-   i_size check (-EFAULT past EOF), -EEXIST unless pte_none, then
-   page_add_file_rmap and set_pte_at (our reference becomes the pte's). */
+/* mfill_atomic_install_pte() (5.15, read in 5.15.0; 5.16 9ae0f87d, read
+   at that commit and in 5.19.0; knob uffd.install_dirty) for a
+   page-cache page (CONTINUE: newly_allocated false, no wp_copy), page
+   locked and referenced.  writable = VM_WRITE, but not for a page-cache
+   page in a private vma; 5.15: dirty only if writable (or a new page);
+   5.16: always dirty.  Under the pte lock: the i_size check of a shmem
+   vma (-EFAULT past EOF), -EEXIST unless pte_none, then
+   page_add_file_rmap and set_pte_at (our reference becomes the pte's).
+   The pte is built from vm_page_prot before the lock (mk_pte): the
+   model's pte has only the write and dirty bits, computed the same. */
 static long mfill_atomic_install_pte(sim_thread *t, const struct vma *v,
                                      uint64_t addr, int page) {
   mm_model *m = mm_of(t);
@@ -145,7 +174,10 @@ static long mfill_atomic_install_pte(sim_thread *t, const struct vma *v,
            SIM_WR(pte_oid(m, mm, slot)), SIM_WR(page_mapcount_oid(m, page)));
   uint32_t off = linear_page_index(v, addr);
   uint64_t max_off = (m->s.as[v->file].i_size + PAGE_SIZE - 1) >> PAGE_SHIFT;
-  if (off >= max_off) {
+  /* the i_size check is for shmem vmas only (vma_is_shmem): a file
+     CONTINUE reaches only through the synthetic uffd.minor_any_file skips
+     it, as the unmodified function would */
+  if (m->scn->files[v->file].tmpfs && off >= max_off) {
     ret = -EFAULT;
     sim_after(t, "past i_size: -EFAULT");
   } else if (pte->present) {
@@ -167,13 +199,17 @@ static long mfill_atomic_install_pte(sim_thread *t, const struct vma *v,
   return ret;
 }
 
-/* userfaultfd_continue() (5.15 fs/userfaultfd.c) as a handler thread runs
-   it for the fault it read: read(uffd) (sleep until a fault is pending on
-   the vma at addr), then mcopy_continue -> __mcopy_atomic: mmap_read_lock,
-   find_dst_vma (registered), mcontinue_atomic_pte: shmem_getpage(SGP_READ)
-   (the cached page, locked, referenced; none: -EFAULT),
-   mfill_atomic_install_pte, unlock_page (put_page too on error);
-   mmap_read_unlock; and on success wake_userfault of the range. */
+/* userfaultfd_continue() (5.15 fs/userfaultfd.c, read) as a handler
+   thread runs it for the fault it read: read(uffd) (sleep until a fault
+   is pending on the vma at addr), then mcopy_continue -> __mcopy_atomic:
+   mmap_read_lock, find_dst_vma (registered), mcontinue_atomic_pte:
+   shmem_getpage(SGP_READ) (the cached page, locked, referenced; none:
+   -EFAULT; find_lock_page here, also for the synthetic
+   uffd.minor_any_file), mfill_atomic_install_pte, unlock_page (put_page
+   too on error); mmap_read_unlock; and on success wake_userfault of the
+   range (no DONTWAKE mode), whose smp_mb and waitqueue_active test are
+   the one step below.  Not modelled: mmap_changing (-EAGAIN, no
+   non-cooperative events), a partial range. */
 long userfaultfd_continue(sim_thread *t, int mm, uint64_t addr) {
   mm_model *m = mm_of(t);
   long ret;

@@ -36,7 +36,15 @@
 **         (19be0eaf) and a clean pte from UFFDIO_CONTINUE when not
 **         writable, 5.16 with 9ae0f87d (always dirty), 6.0 with 5535be30
 **         (a forced write only reaches an exclusive anonymous page).
-**         5.18 has 9ae0f87d and FOLL_COW, 6.4 has 5535be30.
+**         5.18 has 9ae0f87d and FOLL_COW, 6.4 has 5535be30.  Checked in
+**         release trees (models/SOURCES.md): 9ae0f87d is absent from
+**         5.15.0 and present in 5.19.0 (mainline in the 5.16 merge
+**         window; no 5.16 tree was available); 5535be30 is absent from
+**         5.19.0 and present in 6.0.0.  The v5.15 tag is
+**         8bb7eca972ad531c9b149c0a51ab43a417385813 (its Makefile:
+**         5.15.0); the v5.16, v5.19 and v6.0 commit ids could not be
+**         checked (torvalds/linux is stored at none of them).
+**         uffd.minor_any_file is SYNTHETIC and in no preset.
 ** The debug BUG_ON in __remove_from_page_cache is on in every preset so that
 ** the race is caught where it happens; turn it off with
 ** "set debug.bug_on_mapped_remove = off" to see the quiescent symptom.
@@ -132,6 +140,10 @@ const mm_knob_desc mm_knob_table[] = {
     {"uffd.install_dirty", K(uffd_install_dirty),
      "5.16 mfill_atomic_install_pte: the pte is always dirty (9ae0f87d); "
      "off: dirty only if writable or a new page"},
+    {"uffd.minor_any_file", K(uffd_minor_any_file),
+     "SYNTHETIC (never released): userfaultfd minor faults and "
+     "UFFDIO_CONTINUE on any file mapping (vma_can_userfault: shmem and "
+     "hugetlbfs only), hooked in filemap_fault"},
     {"debug.pinned_lost_buffers", K(pinned_lost_buffers),
      "check: a page under a FOLL_WRITE GUP reference keeps its buffers "
      "(pinned-lost-buffers)"},
@@ -280,9 +292,10 @@ const mm_variant mm_variants[] = {
      "Linux 5.15 (October 2021), modelled as 5.7 plus the R4 paths: "
      "private COW, FOLL_FORCE with FOLL_COW (19be0eaf), userfaultfd minor "
      "faults and UFFDIO_CONTINUE with a clean pte when not writable",
-     "torvalds/linux mm/userfaultfd.c before 9ae0f87d (its diff) and "
-     "../shared/kernel-facts.md 2e, R4 (5.x do_wp_page, faultin_page, "
-     "can_follow_write_pte); the rest as 5.7",
+     "a 5.15.0 tree (sndrzt/linux-5.15 @75c6ad16; v5.15 = torvalds/linux "
+     "8bb7eca9): mm/memory.c, mm/gup.c, mm/userfaultfd.c, "
+     "fs/userfaultfd.c, mm/shmem.c, mm/madvise.c, mm/mprotect.c; the rest "
+     "as 5.7",
      {.fault_lock_page = 1,
       .truncate_unmap_mapped = 1,
       .vmtruncate_unmap_twice = 1,
@@ -311,7 +324,9 @@ const mm_variant mm_variants[] = {
      "mfill_atomic_install_pte always installs dirty ptes (CVE-2022-2590 "
      "with FOLL_COW)",
      "torvalds/linux @9ae0f87d (mm/userfaultfd.c: "
-     "mfill_atomic_install_pte, mcontinue_atomic_pte); the rest as 5.15",
+     "mfill_atomic_install_pte, mcontinue_atomic_pte), absent from 5.15.0, "
+     "present in 5.19.0 (yishangzhang/linux-5.19 @31964323); the rest as "
+     "5.15",
      {.fault_lock_page = 1,
       .truncate_unmap_mapped = 1,
       .vmtruncate_unmap_twice = 1,
@@ -371,9 +386,9 @@ const mm_variant mm_variants[] = {
      "Linux 6.0 (October 2022), modelled as 5.16 plus 5535be30: "
      "can_follow_write_pte requires an exclusive anonymous page, FOLL_COW "
      "removed",
-     "the 5535be30 patch (mm/gup.c can_follow_write_pte, as posted to "
-     "linux-mm/stable, August 2022) and a stored 6.x mm/gup.c; the rest as "
-     "5.16",
+     "a 6.0.0 tree (Dima-diep/linux-6.0): mm/gup.c can_follow_write_pte "
+     "of 5535be30 (absent from 5.19.0), mm/memory.c do_wp_page, "
+     "mm/mprotect.c; the rest as 5.16",
      {.fault_lock_page = 1,
       .truncate_unmap_mapped = 1,
       .vmtruncate_unmap_twice = 1,

@@ -129,8 +129,9 @@ typedef struct mm_knobs {
      retried lookup takes any present page (CVE-2016-5195). */
   int gup_foll_cow;
   /* madvise_need_mmap_write() (2.6.x-era change to sys_madvise; the
-     commit was not verified here, it predates 4.19): MADV_DONTNEED takes
-     mmap_sem for reading; off: 2.6.20's down_write for every behaviour. */
+     commit was not verified here, it predates 4.19; read in 5.15.0):
+     MADV_DONTNEED takes mmap_sem for reading; off: 2.6.20's down_write
+     for every behaviour. */
   int madvise_dontneed_read;
   /* 6.0 (5535be30 "mm/gup: fix FOLL_FORCE COW security issue and remove
      FOLL_COW"): a forced write through a read-only pte is let through
@@ -142,6 +143,15 @@ typedef struct mm_knobs {
      when it is not writable (a page-cache page in a private or read-only
      vma); off (5.15): dirty only if writable or a new page. */
   int uffd_install_dirty;
+  /* SYNTHETIC, never released: UFFDIO_REGISTER_MODE_MINOR (and
+     UFFDIO_CONTINUE) on any file mapping, not only shmem/hugetlbfs
+     (vma_can_userfault, 5.13-6.x), with a minor-fault hook in
+     filemap_fault like shmem_getpage_gfp's.  No preset sets it: a
+     scenario sets it to ask Hugh Dickins' question of seed 001 on a
+     writenotify (dirty-accounting) file, where a dirty read-only pte
+     from CONTINUE plus mprotect's dirty_accountable upgrade would skip
+     ->page_mkwrite and set_page_dirty. */
+  int uffd_minor_any_file;
   /* Debug check (no kernel has it): while a thread holds a FOLL_WRITE
      GUP reference, the page keeps its buffers (PG_private), the property
      6.4 (d824ec2a) gives FOLL_PIN pins; violation pinned-lost-buffers. */

@@ -4,9 +4,10 @@
 ** Open addressing with linear probing, keyed by the content hash of
 ** sim/hash.h, grown to keep the load under 70%.  The table owns a copy of
 ** each string; the copies stay put when the table grows, so the writer can
-** keep pointers to them (object names cached per execution).  Row ids
-** come from SQLite, so the table never decides an id: the same run into a
-** fresh log gives the same ids whatever the table's capacity.
+** keep pointers to them (object names cached per execution, the writer's
+** queued string records).  The ids are the caller's (reports/log.c gives
+** local ids in first-use order), so the table never decides an id: the
+** same run gives the same ids whatever the table's capacity.
 */
 #include "intern.h"
 
@@ -18,7 +19,7 @@
 
 struct intern_ent {
   uint64_t h; /* content hash */
-  int64_t id; /* row id in `string` */
+  int64_t id; /* the caller's id (the log's local string id) */
   char *s;    /* owned copy; NULL: a free slot */
 };
 

@@ -1,70 +1,56 @@
 /*
-** log.c - the SQLite event log writer (the schema is in reports/SCHEMA.md).
+** log.c - the SQLite event log writer (the schema is in reports/SCHEMA.md):
+** its API and the simulation's side of it.  The SQLite side, the rows and
+** the writer thread, is reports/logwriter.c; their shared structure is
+** reports/log_int.h.
 **
 ** The writer is a sim_observer: the engine hands it one sim_event per
 ** granted step and one flow per happens-before arrow, in seq order, from
-** inside the simulation.  Each becomes rows of prepared INSERTs that stay
-** prepared for the life of the log.  Rows are batched: a transaction is
-** committed every RLOG_BATCH rows and at the end of every execution, which
-** is what makes the log fast (one transaction per row is 50x slower).
+** inside the simulation.  Each becomes a fixed-size record in a chunk
+** (strings as local ids, the footprint as (object, kind) pairs); full
+** chunks go to a writer thread during a long execution, so the simulation
+** does not wait for SQLite (logwriter.c).  The rows are the same whoever
+** writes them.
 **
 ** Execution lifecycle, as seen in the database:
 **
-**   rlog_exec_begin          observer callbacks          rlog_exec_end
-**   INSERT execution  --->   INSERT event/access/flow --> UPDATE execution
-**   outcome='incomplete'     (commit every RLOG_BATCH)    INSERT violation
-**   COMMIT                                                COMMIT
+**   rlog_exec_begin          observer callbacks           rlog_exec_end
+**   INSERT execution  --->   queued; INSERT event/flow --> drain, join
+**   outcome='incomplete'     (commit every RLOG_BATCH)    UPDATE execution
+**   COMMIT                                                INSERT violation
+**                                                         COMMIT
 **
 ** A process killed in the middle leaves the execution 'incomplete' with the
 ** events of the committed batches; every execution that reached
-** rlog_exec_end is complete.
+** rlog_exec_end is complete: it returns after its COMMIT.
 **
-** Strings (function names, operations, object names, values) are interned:
-** an in-memory table (reports/intern.c) maps each string to its row in
-** `string`, so a string is looked up in SQLite once per log handle.  Ids are
-** assigned in insertion order, so the same run into a fresh log gives the
-** same ids.  Object names come from the model's namer, called at most once
-** per object per execution (cached by object id).
+** Strings (function names, operations, object names, values) are interned
+** here in memory (reports/intern.c) with local ids, first use first; the
+** writer makes each one's row in `string` when it first meets it, in the
+** same order, so the same run into a fresh log gives the same ids.  Object
+** names come from the model's namer, called at most once per object per
+** execution (cached by object id).
 **
 ** The schema, its vocabulary and the check that a file is a log of our
 ** version live in reports/schema.c.
 **
-** Determinism: nothing written depends on wall time or addresses.  The only
-** columns that differ between two identical runs are the row ids.
+** Determinism: nothing written depends on wall time, addresses or the
+** thread's timing.  The only columns that differ between two identical
+** runs are the row ids.
 */
 #include "log.h"
 
 #include <assert.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <sqlite3.h>
 
-#include "intern.h"
+#include "log_int.h"
 #include "schema.h"
 #include "strbuf.h"
-
-#define RLOG_BATCH 10000 /* rows per transaction */
-#define RLOG_EVBUF 128   /* event rows per multi-row INSERT */
-#define RLOG_ACBUF 256   /* access rows per multi-row INSERT */
-
-/* Persistent prepared statements. */
-enum {
-  ST_STR_INSERT,
-  ST_STR_SELECT,
-  ST_RUN,
-  ST_THREAD,
-  ST_EXEC_ORDINAL,
-  ST_EXEC_INSERT,
-  ST_EXEC_UPDATE,
-  ST_FLOW,
-  ST_VIOLATION,
-  ST_LOCK_EDGE,
-  ST__COUNT
-};
 
 static const char *const stmt_sql[ST__COUNT] = {
     [ST_STR_INSERT] =
@@ -93,66 +79,6 @@ static const char *const stmt_sql[ST__COUNT] = {
                      " ?8, ?9, ?10, ?11)",
 };
 
-/* Rows waiting for a multi-row INSERT: one statement for many rows halves
-   the cost per row compared with one sqlite3_step() per row. */
-typedef struct evrow {
-  int64_t exec_id, seq, ts, dur;
-  int64_t fn, op, obj, before, after; /* string ids, 0: NULL */
-  int cpu, tid, depth;
-} evrow;
-
-typedef struct acrow {
-  int64_t exec_id, seq, obj;
-  int idx;
-  uint8_t op; /* enum sim_op */
-} acrow;
-
-/* A cached object name for the current execution (id 0: not named yet). */
-typedef struct objname {
-  int64_t id;
-  const char *s; /* points into the intern table */
-} objname;
-
-struct rlog {
-  sqlite3 *db;
-  int counterexample; /* the open execution re-runs a counterexample */
-  sqlite3_stmt *st[ST__COUNT];
-  sqlite3_stmt *ev_many, *ev_one; /* RLOG_EVBUF event rows, one */
-  sqlite3_stmt *ac_many, *ac_one; /* RLOG_ACBUF access rows, one */
-  evrow evbuf[RLOG_EVBUF];
-  acrow acbuf[RLOG_ACBUF];
-  int nev, nac; /* rows buffered, always flushed before COMMIT */
-  char err[512];
-  int in_txn;      /* a BEGIN is open */
-  unsigned batch;  /* rows written since BEGIN */
-  int failed;      /* an observer callback failed; reported at exec_end */
-  intern_tab strs; /* interned strings */
-  /* the execution in progress (exec_id 0: none) */
-  int64_t exec_id;
-  rlog_namer namer;
-  void *namer_arg;
-  objname *onames; /* indexed by sim_oid */
-  size_t nonames;
-  sim_observer obs;
-};
-
-/* ------------------------------------------------------------- errors */
-
-static int fail(rlog *l, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static int fail(rlog *l, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(l->err, sizeof l->err, fmt, ap);
-  va_end(ap);
-  l->failed = 1;
-  return -1;
-}
-
-static int sqlfail(rlog *l, const char *what) {
-  return fail(l, "event log: %s: %s", what, sqlite3_errmsg(l->db));
-}
-
 const char *rlog_errmsg(rlog *l) {
   return l->err;
 }
@@ -164,7 +90,7 @@ static int run_stmt(rlog *l, int which) {
   sqlite3_reset(st);
   sqlite3_clear_bindings(st);
   if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-    return sqlfail(l, stmt_sql[which]);
+    return rlog_sqlfail(l, stmt_sql[which]);
   return 0;
 }
 
@@ -175,198 +101,35 @@ static void bind_text(sqlite3_stmt *st, int i, const char *s) {
     sqlite3_bind_null(st, i);
 }
 
-/* String ids are never 0; 0 stands for "no string" and is stored NULL. */
-static void bind_sid(sqlite3_stmt *st, int i, int64_t id) {
-  if (id > 0)
-    sqlite3_bind_int64(st, i, id);
-  else
-    sqlite3_bind_null(st, i);
-}
-
-/* -------------------------------------------------------- transactions */
-
-static int exec_sql(rlog *l, const char *sql) {
-  if (sqlite3_exec(l->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-    return sqlfail(l, sql);
-  return 0;
-}
-
-static int txn_begin(rlog *l) {
-  if (l->in_txn)
-    return 0;
-  if (exec_sql(l, "BEGIN") < 0)
-    return -1;
-  l->in_txn = 1;
-  l->batch = 0;
-  return 0;
-}
-
-/* Binds one buffered row from parameter k + 1 on. */
-static void bind_event(sqlite3_stmt *st, int k, const void *row) {
-  const evrow *e = row;
-  const int64_t ints[] = {e->exec_id, e->seq, e->ts,   e->dur,
-                          e->cpu,     e->tid, e->depth};
-  const int64_t sids[] = {e->fn, e->op, e->obj, e->before, e->after};
-  for (int i = 0; i < 7; i++)
-    sqlite3_bind_int64(st, k + 1 + i, ints[i]);
-  for (int i = 0; i < 5; i++)
-    bind_sid(st, k + 8 + i, sids[i]);
-}
-
-static void bind_access(sqlite3_stmt *st, int k, const void *row) {
-  const acrow *a = row;
-  const int64_t ints[] = {a->exec_id, a->seq, a->idx, a->obj};
-  for (int i = 0; i < 4; i++)
-    sqlite3_bind_int64(st, k + 1 + i, ints[i]);
-  sqlite3_bind_text(st, k + 5, schema_access_kind[a->op], -1, SQLITE_STATIC);
-}
-
-/* One kind of buffered row. */
-typedef struct rowkind {
-  int cols, cap; /* columns of a row; rows of the multi-row INSERT */
-  size_t size;   /* bytes of a row in its buffer */
-  void (*bind)(sqlite3_stmt *st, int k, const void *row);
-  const char *head; /* "INSERT INTO table(columns) VALUES" */
-  const char *what; /* for error messages */
-} rowkind;
-
-static const rowkind event_rows = {
-    12,
-    RLOG_EVBUF,
-    sizeof(evrow),
-    bind_event,
-    "INSERT INTO event(exec_id, seq, ts, dur, cpu, tid, depth, fn, op, obj,"
-    " before, after) VALUES",
-    "insert events"};
-static const rowkind access_rows = {
-    5,
-    RLOG_ACBUF,
-    sizeof(acrow),
-    bind_access,
-    "INSERT INTO access(exec_id, seq, idx, obj, kind) VALUES",
-    "insert accesses"};
-
-static int step_reset(rlog *l, sqlite3_stmt *st, const char *what) {
-  int rc = sqlite3_step(st);
-  sqlite3_reset(st);
-  return rc == SQLITE_DONE ? 0 : sqlfail(l, what);
-}
-
-/* Writes the '*n' buffered 'rows': a full buffer with the multi-row
-   statement 'many', a partial one (at a commit) row by row with 'one'. */
-static int flush_buf(rlog *l, const rowkind *rk, const void *rows, int *n,
-                     sqlite3_stmt *many, sqlite3_stmt *one) {
-  assert(*n >= 0 && *n <= rk->cap);
-  const char *p = rows;
-  int rc = 0;
-  if (*n == rk->cap) {
-    for (int i = 0; i < rk->cap; i++)
-      rk->bind(many, rk->cols * i, p + (size_t)i * rk->size);
-    rc = step_reset(l, many, rk->what);
-  } else {
-    for (int i = 0; i < *n && rc == 0; i++) {
-      rk->bind(one, 0, p + (size_t)i * rk->size);
-      rc = step_reset(l, one, rk->what);
-    }
-  }
-  *n = 0;
-  return rc;
-}
-
-static int flush_events(rlog *l) {
-  return flush_buf(l, &event_rows, l->evbuf, &l->nev, l->ev_many, l->ev_one);
-}
-
-static int flush_accesses(rlog *l) {
-  return flush_buf(l, &access_rows, l->acbuf, &l->nac, l->ac_many, l->ac_one);
-}
-
-static int flush_rows(rlog *l) {
-  int rc = flush_events(l);
-  if (flush_accesses(l) < 0)
-    rc = -1;
-  return rc;
-}
-
-/* Forgets a failed transaction: its rows and the strings it created. */
-static void txn_rollback(rlog *l) {
-  if (l->in_txn)
-    sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
-  l->in_txn = 0;
-  l->nev = l->nac = 0;
-  intern_clear(&l->strs);
-  for (size_t i = 0; i < l->nonames; i++)
-    l->onames[i] = (objname){0, NULL};
-}
-
-static int txn_commit(rlog *l) {
-  if (!l->in_txn)
-    return 0;
-  int rc = flush_rows(l);
-  l->in_txn = 0;
-  if (rc < 0 || exec_sql(l, "COMMIT") < 0) {
-    l->in_txn = 1; /* the strings it created may not exist any more */
-    txn_rollback(l);
-    return -1;
-  }
-  return 0;
-}
-
-/* Counts rows into the open batch; commits and reopens a full one. */
-static int txn_rows(rlog *l, unsigned n) {
-  assert(l->in_txn);
-  l->batch += n;
-  if (l->batch < RLOG_BATCH)
-    return 0;
-  if (txn_commit(l) < 0)
-    return -1;
-  return txn_begin(l);
-}
-
 /* ------------------------------------------------------------ strings */
 
-/* The row id of 's' in `string`, inserting it if new; the row already
-   exists when the log was written by an earlier handle. */
-static int64_t string_row(rlog *l, const char *s) {
-  sqlite3_stmt *st = l->st[ST_STR_INSERT];
-  sqlite3_bind_text(st, 1, s, -1, SQLITE_STATIC);
-  if (run_stmt(l, ST_STR_INSERT) < 0)
-    return -1;
-  if (sqlite3_changes(l->db) == 1)
-    return sqlite3_last_insert_rowid(l->db);
-  st = l->st[ST_STR_SELECT];
-  sqlite3_bind_text(st, 1, s, -1, SQLITE_STATIC);
-  int64_t id = -1;
-  if (sqlite3_step(st) == SQLITE_ROW)
-    id = sqlite3_column_int64(st, 0);
-  sqlite3_reset(st);
-  if (id < 0)
-    return sqlfail(l, "string lookup");
-  return id;
+/* A free record of the current chunk (the caller made room). */
+static qrec *new_rec(rlog *l) {
+  assert(l->cur->nrec < Q_RECS);
+  return &l->cur->rec[l->cur->nrec++];
 }
 
-/* Interns 's'; returns its id, 0 for NULL or "", -1 on error.  If 'copy' is
-   given it receives the table's stable copy of the string. */
+/* Interns 's'; returns its local id, 0 for NULL or "".  The first time,
+   queues its text for the writer.  If 'copy' is given it receives the
+   table's stable copy of the string. */
 static int64_t intern(rlog *l, const char *s, const char **copy) {
   if (!s || !*s)
     return 0;
   int64_t id = intern_find(&l->strs, s, copy);
   if (id)
     return id;
-  assert(l->in_txn); /* new rows belong to the current batch */
-  id = string_row(l, s);
-  if (id < 0)
-    return -1;
-  const char *dup = intern_add(&l->strs, s, id);
+  const char *dup = intern_add(&l->strs, s, (int64_t)l->nlocal + 1);
   if (!dup)
-    return fail(l, "event log: out of memory");
-  l->batch++;
+    return rlog_fail(l, "event log: out of memory");
+  id = ++l->nlocal;
+  *new_rec(l) = (qrec){.type = QREC_STR, .fn = (uint32_t)id, .str = dup};
   if (copy)
     *copy = dup;
   return id;
 }
 
-/* The string id of object 'o', asking the namer once per execution. */
+/* The local string id of object 'o', asking the namer once per
+   execution. */
 static int64_t obj_name(rlog *l, sim_oid o, const char **name) {
   if (o >= l->nonames) {
     size_t n = l->nonames ? l->nonames : 64;
@@ -374,7 +137,7 @@ static int64_t obj_name(rlog *l, sim_oid o, const char **name) {
       n *= 2;
     objname *p = realloc(l->onames, n * sizeof *p);
     if (!p)
-      return fail(l, "event log: out of memory");
+      return rlog_fail(l, "event log: out of memory");
     memset(p + l->nonames, 0, (n - l->nonames) * sizeof *p);
     l->onames = p;
     l->nonames = n;
@@ -386,15 +149,22 @@ static int64_t obj_name(rlog *l, sim_oid o, const char **name) {
       l->namer(l->namer_arg, o, buf, sizeof buf);
     if (!buf[0])
       snprintf(buf, sizeof buf, "obj#%u", (unsigned)o);
-    on->id = intern(l, buf, &on->s);
-    if (on->id < 0) {
-      on->id = 0;
+    int64_t id = intern(l, buf, &on->s);
+    if (id < 0)
       return -1;
-    }
+    on->id = (uint32_t)id;
   }
   if (name)
     *name = on->s;
   return on->id;
+}
+
+/* Makes room in the current chunk for 'recs' records and 'accs'
+   footprint entries, handing a full chunk over. */
+static int room(rlog *l, int recs, int accs) {
+  if (l->cur->nrec + recs <= Q_RECS && l->cur->nacc + accs <= Q_ACCS)
+    return 0;
+  return rlog_q_handover(l, l->exec_id != 0);
 }
 
 /* ---------------------------------------------------------------- open */
@@ -407,44 +177,20 @@ static int check_or_create(rlog *l, const char *path) {
     l->failed = 1; /* the message is in l->err */
     return -1;
   }
-  if (exec_sql(l, "PRAGMA journal_mode=WAL") < 0 ||
-      exec_sql(l, "PRAGMA synchronous=NORMAL") < 0 ||
-      exec_sql(l, "PRAGMA foreign_keys=ON") < 0)
+  if (rlog_exec_sql(l, "PRAGMA journal_mode=WAL") < 0 ||
+      rlog_exec_sql(l, "PRAGMA synchronous=NORMAL") < 0 ||
+      rlog_exec_sql(l, "PRAGMA foreign_keys=OFF") < 0)
     return -1;
   if (state == SCHEMA_OK)
     return 0;
-  if (txn_begin(l) < 0)
+  if (rlog_txn_begin(l) < 0)
     return -1;
   if (schema_create(l->db) != SQLITE_OK) {
-    sqlfail(l, "create the schema");
-    txn_rollback(l);
+    rlog_sqlfail(l, "create the schema");
+    rlog_txn_rollback(l);
     return -1;
   }
-  return txn_commit(l);
-}
-
-/* "INSERT ... VALUES (?,..,?),(?,..,?)..." for 'rows' rows. */
-static int prepare_multi(rlog *l, const rowkind *rk, int rows,
-                         sqlite3_stmt **st) {
-  strbuf sql = {0};
-  sb_puts(&sql, rk->head);
-  for (int r = 0; r < rows; r++) {
-    sb_puts(&sql, r ? ",(" : " (");
-    for (int c = 0; c < rk->cols; c++)
-      sb_puts(&sql, c + 1 < rk->cols ? "?," : "?)");
-  }
-  int rc =
-      sqlite3_prepare_v3(l->db, sql.p, -1, SQLITE_PREPARE_PERSISTENT, st, NULL);
-  sb_free(&sql);
-  return rc == SQLITE_OK ? 0 : sqlfail(l, rk->head);
-}
-
-static int prepare_many(rlog *l) {
-  if (prepare_multi(l, &event_rows, RLOG_EVBUF, &l->ev_many) < 0 ||
-      prepare_multi(l, &event_rows, 1, &l->ev_one) < 0 ||
-      prepare_multi(l, &access_rows, RLOG_ACBUF, &l->ac_many) < 0)
-    return -1;
-  return prepare_multi(l, &access_rows, 1, &l->ac_one);
+  return rlog_txn_commit(l) < 0 ? rlog_take_werr(l) : 0;
 }
 
 static void obs_event(void *arg, const sim_event *ev);
@@ -453,13 +199,16 @@ static void obs_flow(void *arg, uint64_t from_seq, uint64_t to_seq,
 
 rlog *rlog_open(const char *path, char *err, size_t errlen) {
   rlog *l = calloc(1, sizeof *l);
-  if (!l) {
+  if (!l || rlog_q_init(l) < 0) {
     snprintf(err, errlen, "%s: out of memory", path);
+    if (l)
+      rlog_close(l);
     return NULL;
   }
   /* NOMUTEX: a log handle is used by one thread at a time (SimGrid runs
-     one actor at a time, whatever its context factory), so the per-call
-     mutex of the serialized mode is pure cost: about 25% of the writer. */
+     one actor at a time, whatever its context factory, and the writer
+     thread has the handle only between its creation and its join), so
+     the per-call mutex of the serialized mode is pure cost. */
   if (sqlite3_open_v2(path, &l->db,
                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
                           SQLITE_OPEN_NOMUTEX,
@@ -474,11 +223,11 @@ rlog *rlog_open(const char *path, char *err, size_t errlen) {
   for (int i = 0; i < ST__COUNT; i++) {
     if (sqlite3_prepare_v3(l->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
                            &l->st[i], NULL) != SQLITE_OK) {
-      sqlfail(l, stmt_sql[i]);
+      rlog_sqlfail(l, stmt_sql[i]);
       goto fail;
     }
   }
-  if (prepare_many(l) < 0)
+  if (rlog_prepare_rows(l) < 0)
     goto fail;
   l->obs = (sim_observer){.arg = l, .event = obs_event, .flow = obs_flow};
   l->failed = 0;
@@ -494,16 +243,17 @@ int rlog_close(rlog *l) {
   if (!l)
     return 0;
   int rc = 0;
-  if (l->in_txn && txn_commit(l) < 0)
+  if (l->db && (l->thread_on || (l->cur && l->cur->nrec)) &&
+      rlog_q_drain(l) < 0)
     rc = -1;
+  if (l->in_txn && rlog_txn_commit(l) < 0)
+    rc = rlog_take_werr(l);
   for (int i = 0; i < ST__COUNT; i++)
     sqlite3_finalize(l->st[i]);
-  sqlite3_finalize(l->ev_many);
-  sqlite3_finalize(l->ev_one);
-  sqlite3_finalize(l->ac_many);
-  sqlite3_finalize(l->ac_one);
+  rlog_finalize_rows(l);
   if (l->db && sqlite3_close(l->db) != SQLITE_OK)
     rc = -1;
+  rlog_q_free(l);
   intern_free(&l->strs);
   free(l->onames);
   free(l);
@@ -517,8 +267,9 @@ int64_t rlog_run_begin(rlog *l, const rlog_run_info *ri) {
   assert(ri->nthreads >= 0 && ri->nthreads <= SIM_MAX_THREADS);
   assert(!ri->nthreads || (ri->thread_names && ri->thread_cpus));
   assert(!l->exec_id); /* runs do not nest in executions */
+  assert(!l->thread_on);
   l->failed = 0;
-  if (txn_begin(l) < 0)
+  if (rlog_txn_begin(l) < 0)
     return -1;
   sqlite3_stmt *st = l->st[ST_RUN];
   bind_text(st, 1, ri->mode);
@@ -548,8 +299,8 @@ int64_t rlog_run_begin(rlog *l, const rlog_run_info *ri) {
     if (run_stmt(l, ST_THREAD) < 0)
       return -1;
   }
-  if (txn_commit(l) < 0)
-    return -1;
+  if (rlog_txn_commit(l) < 0)
+    return rlog_take_werr(l);
   return run_id;
 }
 
@@ -559,8 +310,11 @@ int64_t rlog_exec_begin(rlog *l, int64_t run_id, rlog_namer namer,
                         void *namer_arg) {
   assert(run_id > 0);
   /* An execution left open stays 'incomplete', with what it wrote. */
-  if (l->exec_id && txn_commit(l) < 0)
+  if (l->exec_id && (rlog_q_drain(l) < 0 || rlog_txn_commit(l) < 0)) {
+    rlog_take_werr(l);
+    l->exec_id = 0;
     return -1;
+  }
   l->exec_id = 0;
   l->failed = 0;
   l->namer = namer;
@@ -568,7 +322,7 @@ int64_t rlog_exec_begin(rlog *l, int64_t run_id, rlog_namer namer,
   for (size_t i = 0; i < l->nonames; i++)
     l->onames[i] = (objname){0, NULL};
 
-  if (txn_begin(l) < 0)
+  if (rlog_txn_begin(l) < 0)
     return -1;
   sqlite3_stmt *st = l->st[ST_EXEC_ORDINAL];
   sqlite3_bind_int64(st, 1, run_id);
@@ -583,7 +337,9 @@ int64_t rlog_exec_begin(rlog *l, int64_t run_id, rlog_namer namer,
     return -1;
   int64_t id = sqlite3_last_insert_rowid(l->db);
   /* Committed at once: a crash from here on leaves it 'incomplete'. */
-  if (txn_commit(l) < 0 || txn_begin(l) < 0)
+  if (rlog_txn_commit(l) < 0)
+    return rlog_take_werr(l);
+  if (rlog_txn_begin(l) < 0)
     return -1;
   l->exec_id = id;
   return id;
@@ -596,8 +352,12 @@ const sim_observer *rlog_observer(rlog *l) {
 static void obs_event(void *arg, const sim_event *ev) {
   rlog *l = arg;
   assert(l->exec_id); /* rlog_exec_begin first */
-  assert(ev->step && ev->step->n <= SIM_MAX_ACCESS);
-  if (l->failed)
+  const sim_stepdesc *s = ev->step;
+  assert(s && s->n <= SIM_MAX_ACCESS);
+  if (l->failed || atomic_load_explicit(&l->wfailed, memory_order_relaxed))
+    return;
+  /* at most one string record per string and access, and the event */
+  if (room(l, 6 + s->n, s->n) < 0)
     return;
   int64_t fn = intern(l, ev->fn, NULL);
   int64_t op = intern(l, ev->what, NULL);
@@ -606,36 +366,30 @@ static void obs_event(void *arg, const sim_event *ev) {
   int64_t after = intern(l, ev->after, NULL);
   if (fn < 0 || op < 0 || obj < 0 || before < 0 || after < 0)
     return;
-
-  if (l->nev == RLOG_EVBUF && flush_events(l) < 0)
-    return;
-  l->evbuf[l->nev++] = (evrow){.exec_id = l->exec_id,
-                               .seq = (int64_t)ev->seq,
-                               .ts = (int64_t)ev->ts_ns,
-                               .dur = ev->dur_ns,
-                               .fn = fn,
-                               .op = op,
-                               .obj = obj,
-                               .before = before,
-                               .after = after,
-                               .cpu = ev->cpu,
-                               .tid = ev->tid,
-                               .depth = ev->depth};
-  const sim_stepdesc *s = ev->step;
+  qchunk *c = l->cur;
+  uint32_t acc0 = (uint32_t)c->nacc;
   for (int i = 0; i < s->n; i++) {
     assert(s->acc[i].op < SIM_OP__COUNT);
     int64_t o = obj_name(l, s->acc[i].obj, NULL);
     if (o < 0)
       return;
-    if (l->nac == RLOG_ACBUF && flush_accesses(l) < 0)
-      return;
-    l->acbuf[l->nac++] = (acrow){.exec_id = l->exec_id,
-                                 .seq = (int64_t)ev->seq,
-                                 .obj = o,
-                                 .idx = i,
-                                 .op = s->acc[i].op};
+    c->acc[c->nacc++] = (qacc){(uint32_t)o, s->acc[i].op};
   }
-  txn_rows(l, 1 + (unsigned)s->n);
+  *new_rec(l) = (qrec){.type = QREC_EVENT,
+                       .nacc = (uint16_t)s->n,
+                       .acc0 = acc0,
+                       .exec_id = l->exec_id,
+                       .seq = (int64_t)ev->seq,
+                       .ts = (int64_t)ev->ts_ns,
+                       .dur = ev->dur_ns,
+                       .fn = (uint32_t)fn,
+                       .op = (uint32_t)op,
+                       .obj = (uint32_t)obj,
+                       .before = (uint32_t)before,
+                       .after = (uint32_t)after,
+                       .cpu = ev->cpu,
+                       .tid = ev->tid,
+                       .depth = ev->depth};
 }
 
 static void obs_flow(void *arg, uint64_t from_seq, uint64_t to_seq,
@@ -644,46 +398,47 @@ static void obs_flow(void *arg, uint64_t from_seq, uint64_t to_seq,
   assert(l->exec_id);
   assert(from_seq < to_seq); /* an arrow points forward in time */
   assert(kind < SIM_FLOW__COUNT);
-  if (l->failed)
+  if (l->failed || atomic_load_explicit(&l->wfailed, memory_order_relaxed))
+    return;
+  if (room(l, 2, 0) < 0)
     return;
   int64_t o = obj_name(l, obj, NULL);
   if (o < 0)
     return;
-  sqlite3_stmt *st = l->st[ST_FLOW];
-  sqlite3_bind_int64(st, 1, l->exec_id);
-  sqlite3_bind_int64(st, 2, (int64_t)from_seq);
-  sqlite3_bind_int64(st, 3, (int64_t)to_seq);
-  sqlite3_bind_text(st, 4, schema_flow_kind[kind], -1, SQLITE_STATIC);
-  sqlite3_bind_int64(st, 5, o);
-  if (sqlite3_step(st) != SQLITE_DONE)
-    sqlfail(l, "insert flow");
-  sqlite3_reset(st);
-  if (!l->failed)
-    txn_rows(l, 1);
+  *new_rec(l) = (qrec){.type = QREC_FLOW,
+                       .kind = (uint8_t)kind,
+                       .exec_id = l->exec_id,
+                       .seq = (int64_t)from_seq,
+                       .ts = (int64_t)to_seq,
+                       .obj = (uint32_t)o};
 }
 
-static int insert_violation(rlog *l, const sim_result *r) {
+/* The violation's objects as a JSON array of names; interned before the
+   queue is drained, so that their `string` rows come with the events. */
+static char *violation_objects(rlog *l, const sim_result *r) {
   strbuf objs = {0};
   sb_puts(&objs, "[");
   for (int i = 0; i < r->nviol_objs; i++) {
     const char *name = NULL;
-    if (obj_name(l, r->viol_objs[i], &name) < 0) {
+    if (room(l, 1, 0) < 0 || obj_name(l, r->viol_objs[i], &name) < 0) {
       sb_free(&objs);
-      return -1;
+      return NULL;
     }
     if (i)
       sb_puts(&objs, ",");
     sb_json(&objs, name);
   }
   sb_puts(&objs, "]");
+  return objs.p;
+}
 
+static int insert_violation(rlog *l, const sim_result *r, const char *objs) {
   sqlite3_stmt *st = l->st[ST_VIOLATION];
   sqlite3_bind_int64(st, 1, l->exec_id);
   bind_text(st, 2, r->kind);
   sqlite3_bind_int64(st, 3, (int64_t)r->viol_seq);
   bind_text(st, 4, r->msg);
-  bind_text(st, 5, objs.p);
-  sb_free(&objs);
+  bind_text(st, 5, objs);
   return run_stmt(l, ST_VIOLATION);
 }
 
@@ -695,10 +450,17 @@ void rlog_exec_counterexample(rlog *l) {
 int rlog_exec_end(rlog *l, const sim_result *r, const char *schedule,
                   const char *note) {
   assert(l->exec_id); /* rlog_exec_begin first */
-  if (l->failed) {
+  char *objs = NULL;
+  if (!l->failed && r->outcome == SIM_VIOLATION &&
+      !(objs = violation_objects(l, r)))
+    rlog_fail(l, "event log: out of memory");
+  /* the queue first: from here on the database is the caller's */
+  if (rlog_q_drain(l) < 0 || l->failed) {
     /* Keep the first error; the execution stays 'incomplete'. */
-    txn_rollback(l);
+    rlog_txn_rollback(l);
     l->exec_id = 0;
+    l->counterexample = 0;
+    free(objs);
     return -1;
   }
   char *own = NULL;
@@ -710,7 +472,7 @@ int rlog_exec_end(rlog *l, const sim_result *r, const char *schedule,
   snprintf(th, sizeof th, "%016" PRIx64, r->trace_hash);
   snprintf(sh, sizeof sh, "%016" PRIx64, r->state_hash);
 
-  int rc = txn_begin(l);
+  int rc = rlog_txn_begin(l);
   sqlite3_stmt *st = l->st[ST_EXEC_UPDATE];
   sqlite3_bind_int64(st, 1, l->exec_id);
   sqlite3_bind_text(st, 2, schema_outcome_name(r->outcome), -1, SQLITE_STATIC);
@@ -725,12 +487,13 @@ int rlog_exec_end(rlog *l, const sim_result *r, const char *schedule,
   if (rc == 0)
     rc = run_stmt(l, ST_EXEC_UPDATE);
   if (rc == 0 && r->outcome == SIM_VIOLATION)
-    rc = insert_violation(l, r);
+    rc = insert_violation(l, r, objs);
   free(own);
-  if (rc == 0)
-    rc = txn_commit(l);
-  else
-    txn_rollback(l);
+  free(objs);
+  if (rc == 0 && rlog_txn_commit(l) < 0)
+    rc = rlog_take_werr(l);
+  else if (rc)
+    rlog_txn_rollback(l);
   l->exec_id = 0;
   return rc;
 }
@@ -738,8 +501,8 @@ int rlog_exec_end(rlog *l, const sim_result *r, const char *schedule,
 /* ----------------------------------------------------------- lock order */
 
 int rlog_lock_edges(rlog *l, int64_t run_id, const sim_lockdep *ld) {
-  assert(!l->exec_id); /* between executions */
-  int n = sim_lockdep_nedges(ld), rc = txn_begin(l);
+  assert(!l->exec_id && !l->thread_on); /* between executions */
+  int n = sim_lockdep_nedges(ld), rc = rlog_txn_begin(l);
   for (int i = 0; i < n && rc == 0; i++) {
     sim_lockdep_edge e;
     sim_lockdep_edge_get(ld, i, &e);
@@ -759,9 +522,9 @@ int rlog_lock_edges(rlog *l, int64_t run_id, const sim_lockdep *ld) {
     rc = run_stmt(l, ST_LOCK_EDGE);
     free(sched);
   }
-  if (rc == 0)
-    rc = txn_commit(l);
-  else
-    txn_rollback(l);
+  if (rc == 0 && rlog_txn_commit(l) < 0)
+    rc = rlog_take_werr(l);
+  else if (rc)
+    rlog_txn_rollback(l);
   return rc;
 }

@@ -9,8 +9,10 @@
 **
 ** Crash safety: WAL journal; the execution row is inserted first with
 ** outcome 'incomplete' and updated when the execution ends; events are
-** written in batched transactions.  A killed process leaves a database that
-** opens, with every finished execution complete.
+** written in batched transactions (by a writer thread during a long
+** execution; rlog_exec_end waits for it and returns after the COMMIT).  A
+** killed process leaves a database that opens, with every finished
+** execution complete.
 */
 #ifndef MMSIM_LOG_H
 #define MMSIM_LOG_H

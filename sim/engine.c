@@ -121,6 +121,7 @@ int sim_init(int ncpus, char *err, size_t errlen) {
      guard pages themselves cost an mprotect per actor and stay off. */
 #define STR_(x) #x
 #define STR(x) STR_(x)
+
   static char a0[] = "mmsim", a1[] = "--log=root.thresh:critical",
               a2[] = "--cfg=contexts/stack-size:" STR(SIM_ACTOR_STACK_KIB),
 #ifdef MMSIM_SANITIZE
@@ -490,6 +491,28 @@ static void step_copy(sim_stepdesc *d, const sim_stepdesc *s) {
   d->refresh_arg = s->refresh_arg;
 }
 
+/* The hash of a step's label or function name.  Both have static storage
+   (sim.h), so it is kept by address; its value depends only on the text,
+   as every hash of a trace must (the same in any process). */
+static uint64_t label_hash(const char *s) {
+  static struct {
+    const char *p;
+    uint64_t h;
+  } cache[1024];
+  size_t i = ((uintptr_t)s >> 3) % 1024;
+  if (cache[i].p != s) {
+    cache[i].h = SIM_HASH_INIT;
+    sim_hash_str(&cache[i].h, s);
+    cache[i].p = s;
+  }
+#ifdef MMSIM_SANITIZE /* the checking build: still that text */
+  uint64_t h = SIM_HASH_INIT;
+  sim_hash_str(&h, s);
+  assert(h == cache[i].h);
+#endif
+  return cache[i].h;
+}
+
 /* Applies the granted step of 't': lock effects, time, hash, the open
    event and its happens-before arrows. */
 static void grant(sim_exec *x, sim_thread *t) {
@@ -581,8 +604,8 @@ static void grant(sim_exec *x, sim_thread *t) {
 
   const char *fn = t->depth ? t->stack[t->depth - 1] : "";
   sim_hash_u64(&x->hash, (uint64_t)tid << 48 | start);
-  sim_hash_str(&x->hash, s->what);
-  sim_hash_str(&x->hash, fn);
+  sim_hash_u64(&x->hash, label_hash(s->what));
+  sim_hash_u64(&x->hash, label_hash(fn));
 
   if (start > x->clock_ns)
     x->clock_ns = start; /* SimGrid's clock follows lazily: sync_sg_clock */

@@ -109,6 +109,18 @@ sim_chooser sim_sched_init(sim_sched *s, enum sim_policy p, uint64_t seed,
   return (sim_chooser){choose_timed, s};
 }
 
+/* Writes 'v' in decimal at 'p'; returns the end. */
+static char *put_dec(char *p, uint64_t v) {
+  char tmp[24];
+  int n = 0;
+  do
+    tmp[n++] = (char)('0' + v % 10);
+  while (v /= 10);
+  while (n)
+    *p++ = tmp[--n];
+  return p;
+}
+
 char *sim_sched_format(const uint8_t *s, size_t n) {
   size_t cap = 64, len = 0;
   char *out = malloc(cap);
@@ -119,10 +131,18 @@ char *sim_sched_format(const uint8_t *s, size_t n) {
     size_t j = i;
     while (j < n && s[j] == s[i])
       j++;
-    char run[32];
-    int k = (j - i > 1) ? snprintf(run, sizeof run, "%s%u*%zu", i ? "." : "",
-                                   s[i], j - i)
-                        : snprintf(run, sizeof run, "%s%u", i ? "." : "", s[i]);
+    /* by hand, not snprintf: a schedule has a run per step or two, and
+       this string is written to the log at the end of every execution */
+    char run[48], *p = run;
+    if (i)
+      *p++ = '.';
+    p = put_dec(p, s[i]);
+    if (j - i > 1) {
+      *p++ = '*';
+      p = put_dec(p, j - i);
+    }
+    *p = 0;
+    int k = (int)(p - run);
     if (len + (size_t)k + 1 > cap) {
       while (len + (size_t)k + 1 > cap)
         cap *= 2;

@@ -135,7 +135,9 @@ void sim_step(sim_thread *t, const sim_stepdesc *s);
 #define SIM_ADD(o)                                                             \
   { (o), SIM_OP_ADD }
 
-/* Call nesting: the function named in each event is the innermost one. */
+/* Call nesting: the function named in each event is the innermost one.
+   fn has static storage, as a step's 'what' (the engine keeps their
+   hashes by address). */
 void sim_enter(sim_thread *t, const char *fn);
 void sim_leave(sim_thread *t);
 

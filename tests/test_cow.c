@@ -190,3 +190,120 @@ Test(uffd, minor_fault_without_handler_blocks) {
   cr_assert_eq(model.s.vs[0].uffd_waiting, 1);
   sim_result_free(&r);
 }
+
+/* A /proc/pid/mem write is a GUP whose caller passes no 'locked'
+   (__access_remote_vm): its fault has no FAULT_FLAG_ALLOW_RETRY, so a
+   minor fault on the registered vma does not sleep: handle_userfault
+   returns VM_FAULT_SIGBUS and the write fails with -EFAULT, mmap_sem
+   released, nobody queued for the handler. */
+static void register_then_procmem(sim_thread *t) {
+  cr_assert_eq(userfaultfd_register(t, 0, 0x10000), 0);
+  mem_ret = mem_write_page(t, 0, 0x10000);
+}
+
+Test(uffd, procmem_write_into_a_minor_fault_is_efault) {
+  setup("scenario \"t\"\nkernel 5.16\ncpus 1\n"
+        "file data size=4K cached=all tmpfs\nmm p1\n"
+        "map p1 data at 0x10000 pages=1 private r\n"
+        "cpu0: delay 1\nexpect clean\n",
+        NULL);
+  custom = 1;
+  bodies[0] = register_then_procmem;
+  mem_ret = 0;
+  sim_result r = exec(SIM_POLICY_TIMED, 1, NULL);
+  cr_assert_eq(r.outcome, SIM_CLEAN, "%s", r.msg);
+  cr_assert_eq(mem_ret, -EFAULT);
+  cr_assert_eq(model.s.vs[0].uffd_waiting, 0, "the GUP slept");
+  cr_assert(!pte_at(0x10000)->present);
+  cr_assert_eq(model.s.page[page0()].data, model.init.page[page0()].data);
+  cr_assert_eq(model.fault_noretry[0], 0, "flag left set");
+  sim_result_free(&r);
+}
+
+/* The synthetic knob uffd.minor_any_file (never released): a minor
+   fault on a regular file's mapping blocks in filemap_fault's hook and
+   CONTINUE maps the cached page, dirty on 5.16 (a clean page: CONTINUE
+   does not dirty it), clean on 5.15. */
+static void minor_fault_regular_file(const char *kernel, int dirty) {
+  setup("scenario \"t\"\nkernel 5.15\nset uffd.minor_any_file = on\n"
+        "cpus 2\nfile data size=4K cached=all\nmm p1\n"
+        "map p1 data at 0x10000 pages=1 shared r\n"
+        "cpu0: p1 uffd_register 0x10000 minor\ncpu0: p1 load 0x10000\n"
+        "cpu1: p1 uffd_continue 0x10000\nexpect clean\n",
+        kernel);
+  sim_result r = exec(SIM_POLICY_TIMED, 1, NULL);
+  cr_assert_eq(r.outcome, SIM_CLEAN, "%s: %s", kernel, r.msg);
+  const struct pte *pte = pte_at(0x10000);
+  cr_assert(pte->present && !pte->write, "%s", kernel);
+  cr_assert_eq(pte->dirty, dirty, "%s", kernel);
+  cr_assert_eq(pte->page, page0());
+  cr_assert(!(model.s.page[page0()].flags & PG_dirty), "%s", kernel);
+  cr_assert_eq(model.s.vs[0].uffd_waiting, 0);
+  sim_result_free(&r);
+}
+
+Test(uffd, synthetic_minor_fault_on_a_regular_file_5_15) {
+  minor_fault_regular_file("5.15", 0);
+}
+Test(uffd, synthetic_minor_fault_on_a_regular_file_5_16) {
+  minor_fault_regular_file("5.16", 1);
+}
+
+/* ------------------------------------------------- mprotect, dirty ptes */
+
+/* mprotect(rw) of a shared read-only map whose pte is present and
+   read-only, dirty or clean: is the pte writable afterwards?  The rule
+   of change_pte_range per version (Hugh's question in seed 001): in a
+   writenotify vma (a regular file) vm_page_prot stays read-only
+   (d08b3851, 2.6.19) and only a dirty pte gets the write bit, with
+   dirty_accountable (2.6.20 c1e6098b; 5.15/5.16 MM_CP_DIRTY_ACCT, 6.0
+   can_change_pte_writable); a tmpfs vma is not writenotify: every pte
+   becomes writable; the reviewed 2.6.17-mm patch made every pte
+   writable. */
+static int mprotect_pte_write;
+static void mprotect_rw_body(sim_thread *t) {
+  cr_assert_eq(sys_mprotect(t, 0, 0x10000, 4096, PROT_READ | PROT_WRITE), 0);
+  mprotect_pte_write = pte_at(0x10000)->write;
+}
+
+static int mprotect_makes_writable(const char *kernel, int tmpfs, int dirty) {
+  setup(tmpfs ? "scenario \"t\"\nkernel 5.15\ncpus 1\n"
+                "file data size=4K cached=all tmpfs\nmm p1\n"
+                "map p1 data at 0x10000 pages=1 shared r mapped\n"
+                "cpu0: delay 1\nexpect clean\n"
+              : "scenario \"t\"\nkernel 5.15\ncpus 1\n"
+                "file data size=4K cached=all\nmm p1\n"
+                "map p1 data at 0x10000 pages=1 shared r mapped\n"
+                "cpu0: delay 1\nexpect clean\n",
+        kernel);
+  const struct vma *v = find_vma(&model, 0, 0x10000);
+  struct pte *pte = &model.init.mm[0].pte[vma_pte_slot(v, 0x10000)];
+  cr_assert(pte->present && !pte->write && !pte->dirty);
+  pte->dirty = (uint8_t)dirty; /* as CONTINUE leaves it on 5.16 */
+  custom = 1;
+  bodies[0] = mprotect_rw_body;
+  mprotect_pte_write = -1;
+  sim_result r = exec(SIM_POLICY_TIMED, 1, NULL);
+  cr_assert_eq(r.outcome, SIM_CLEAN, "%s: %s", kernel, r.msg);
+  sim_result_free(&r);
+  cr_assert_neq(mprotect_pte_write, -1);
+  return mprotect_pte_write;
+}
+
+Test(mprotect, dirty_accountable_per_version) {
+  /* writenotify file, dirty pte: writable from 2.6.20 on */
+  cr_assert(!mprotect_makes_writable("2.6.19", 0, 1));
+  cr_assert(mprotect_makes_writable("2.6.20", 0, 1));
+  cr_assert(mprotect_makes_writable("5.15", 0, 1));
+  cr_assert(mprotect_makes_writable("5.16", 0, 1));
+  cr_assert(mprotect_makes_writable("6.0", 0, 1));
+  /* writenotify file, clean pte: read-only (the store faults) */
+  cr_assert(!mprotect_makes_writable("5.15", 0, 0));
+  cr_assert(!mprotect_makes_writable("5.16", 0, 0));
+  cr_assert(!mprotect_makes_writable("6.0", 0, 0));
+  /* the -mm patch: the shared protection, write bit included */
+  cr_assert(mprotect_makes_writable("2.6.17-mm", 0, 0));
+  /* tmpfs is not writenotify: writable, dirty or not */
+  cr_assert(mprotect_makes_writable("5.16", 1, 0));
+  cr_assert(mprotect_makes_writable("5.16", 1, 1));
+}

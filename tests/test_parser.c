@@ -671,7 +671,7 @@ ERR_TEST(bad_knob_name, "scenario \"t\"\nset fault.lockpage = on\n",
          "gup.pin_counting, "
          "gup.put_user_pages, ext4.warn_no_buffers, gup.foll_cow, "
          "madvise.dontneed_read, "
-         "gup.cow_exclusive, uffd.install_dirty, "
+         "gup.cow_exclusive, uffd.install_dirty, uffd.minor_any_file, "
          "debug.pinned_lost_buffers, debug.pinned_cleaned, "
          "debug.bug_on_mapped_remove, debug.footprint_check")
 
@@ -1194,7 +1194,8 @@ Test(parser_errors, uffd_register_of_a_file_that_is_not_shmem) {
            "cpu0: p1 uffd_register 0x10000 minor\nexpect clean\n",
            "t.scn:7:7: error: userfaultfd minor faults on a file that is not "
            "shmem (vma_can_userfault: -EINVAL), expected a map of a file "
-           "declared with 'tmpfs'");
+           "declared with 'tmpfs' (or the synthetic knob "
+           "uffd.minor_any_file)");
 }
 
 Test(parser_errors, uffd_on_a_kernel_without_fault) {

@@ -5,8 +5,9 @@
 **              step writes a private counter; every 8th step takes and drops
 **              a shared lock): gated steps/s without logging, timed and
 **              random policies;
-**   log        the same execution logged to SQLite: steps/s and rows/s
-**              (event + access + flow rows);
+**   log        a quarter of it (steps/4, timed) without, then with, the
+**              log: steps/s, rows/s (event + flow rows) and the ratio of
+**              the two times (wall and CPU, the writer thread's included);
 **   scenario   many short executions of a bundled MM scenario under the
 **              random policy, on the engine's worker actors
 **              (sim_run_driver): executions/s, steps/s, violations seen;
@@ -23,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "models/mm.h"
@@ -75,7 +77,7 @@ struct counter {
 };
 static void count_event(void *arg, const sim_event *e) {
   struct counter *c = arg;
-  c->rows += 1 + e->step->n;
+  c->rows++; /* the event row, its footprint packed in it */
   c->inner->event(c->inner->arg, e);
 }
 static void count_flow(void *arg, uint64_t f, uint64_t t, enum sim_flow_kind k,
@@ -85,7 +87,21 @@ static void count_flow(void *arg, uint64_t f, uint64_t t, enum sim_flow_kind k,
   c->inner->flow(c->inner->arg, f, t, k, o);
 }
 
-static void synth_run(uint64_t steps, enum sim_policy pol, rlog *log) {
+/* Process CPU seconds, every thread (the log's writer thread included). */
+static double cpu_seconds(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* What one synth_run took. */
+struct synth_time {
+  uint64_t steps, rows;
+  double wall, cpu; /* seconds */
+};
+
+static struct synth_time synth_run(uint64_t steps, enum sim_policy pol,
+                                   rlog *log, int print) {
   struct synth s = {.steps_per_thread = steps / 2};
   sim_sched ss;
   struct counter cnt = {0};
@@ -118,23 +134,56 @@ static void synth_run(uint64_t steps, enum sim_policy pol, rlog *log) {
     cfg.observer = &ob;
   }
   sim_result r;
-  double t0 = sim_wall_seconds();
+  double t0 = sim_wall_seconds(), c0 = cpu_seconds();
   sim_exec_run(&cfg, &r);
-  char *sched = log ? sim_sched_format(r.sched, r.nsched) : NULL;
   if (log)
-    rlog_exec_end(log, &r, sched, NULL);
-  double dt = sim_wall_seconds() - t0;
-  if (log)
+    rlog_exec_end(log, &r, NULL, NULL); /* waits for the rows' COMMIT */
+  struct synth_time t = {r.steps, cnt.rows, sim_wall_seconds() - t0,
+                         cpu_seconds() - c0};
+  if (print && log)
     printf("log:      %llu steps, %llu rows in %.3f s: %.0f steps/s, %.0f "
-           "rows/s (SQLite, WAL)\n",
-           (unsigned long long)r.steps, (unsigned long long)cnt.rows, dt,
-           (double)r.steps / dt, (double)cnt.rows / dt);
-  else
-    printf("gate:     %llu steps (%s) in %.3f s: %.0f steps/s\n",
-           (unsigned long long)r.steps, sim_policy_name(pol), dt,
-           (double)r.steps / dt);
-  free(sched);
+           "rows/s (SQLite, WAL), %.3f s CPU\n",
+           (unsigned long long)t.steps, (unsigned long long)t.rows, t.wall,
+           (double)t.steps / t.wall, (double)t.rows / t.wall, t.cpu);
+  else if (print)
+    printf("gate:     %llu steps (%s) in %.3f s: %.0f steps/s, %.3f s CPU\n",
+           (unsigned long long)t.steps, sim_policy_name(pol), t.wall,
+           (double)t.steps / t.wall, t.cpu);
   sim_result_free(&r);
+  return t;
+}
+
+/* The cost of the log: the same execution (synthetic program, timed
+   policy, 'steps' steps) without and with logging, into a fresh log. */
+static void log_ratio(uint64_t steps) {
+  char path[] = "/tmp/mmsim-bench-XXXXXX", err[256];
+  int fd = mkstemp(path);
+  if (fd < 0)
+    return;
+  close(fd);
+  unlink(path);
+  /* a first execution pays for the actors' creation: not measured */
+  synth_run(steps < 20000 ? steps : 20000, SIM_POLICY_TIMED, NULL, 0);
+  struct synth_time off = synth_run(steps, SIM_POLICY_TIMED, NULL, 1);
+  rlog *log = rlog_open(path, err, sizeof err);
+  if (log) {
+    struct synth_time on = synth_run(steps, SIM_POLICY_TIMED, log, 1);
+    rlog_close(log);
+    printf("log:      cost of logging every event, same %llu timed steps: "
+           "%.2fx the time without (%.0f vs %.0f steps/s), %.2fx the CPU; "
+           "%.2f rows per step\n",
+           (unsigned long long)steps, on.wall / off.wall,
+           (double)on.steps / on.wall, (double)off.steps / off.wall,
+           on.cpu / off.cpu, (double)on.rows / (double)on.steps);
+  } else {
+    fprintf(stderr, "mmsim bench: %s\n", err);
+  }
+  char side[64];
+  unlink(path);
+  snprintf(side, sizeof side, "%s-wal", path);
+  unlink(side);
+  snprintf(side, sizeof side, "%s-shm", path);
+  unlink(side);
 }
 
 /* Resident set size in KiB, from /proc (Linux). */
@@ -337,28 +386,11 @@ static int cmd_bench(int argc, char **argv) {
     return 2;
   }
   if (parts & 1u << PART_GATE) {
-    synth_run(steps, SIM_POLICY_TIMED, NULL);
-    synth_run(steps, SIM_POLICY_RANDOM, NULL);
+    synth_run(steps, SIM_POLICY_TIMED, NULL, 1);
+    synth_run(steps, SIM_POLICY_RANDOM, NULL, 1);
   }
-  char path[] = "/tmp/mmsim-bench-XXXXXX";
-  int fd = parts & 1u << PART_LOG ? mkstemp(path) : -1;
-  if (fd >= 0) {
-    close(fd);
-    unlink(path);
-    rlog *log = rlog_open(path, err, sizeof err);
-    if (log) {
-      synth_run(steps / 4, SIM_POLICY_TIMED, log);
-      rlog_close(log);
-    } else {
-      fprintf(stderr, "mmsim bench: %s\n", err);
-    }
-    char side[64];
-    unlink(path);
-    snprintf(side, sizeof side, "%s-wal", path);
-    unlink(side);
-    snprintf(side, sizeof side, "%s-shm", path);
-    unlink(side);
-  }
+  if (parts & 1u << PART_LOG)
+    log_ratio(steps / 4);
   if (parts & 1u << PART_SCENARIO)
     scenario_run(scn, execs);
   if (parts & 1u << PART_CERTIFY)
@@ -401,7 +433,8 @@ const cli_command cli_bench = {
     "usage: mmsim bench [--steps N] [--execs N] [--scenario F] [--cap N]\n"
     "                   [--parts gate,log,scenario,explore,certify]\n"
     "\n"
-    "Prints gated steps/s (no logging), logging steps/s and rows/s,\n"
+    "Prints gated steps/s (no logging), logging steps/s and rows/s and\n"
+    "the cost of logging (the same execution with and without the log),\n"
     "executions/s of a bundled scenario under the random policy, and\n"
     "exploration figures (DPOR executions/s, naive/DPOR ratio, memory),\n"
     "and the certificate of every bundled scenario on each of its variants\n"

@@ -1,0 +1,155 @@
+/*
+** log_int.h - the event log writer's insides, shared by its two halves:
+** reports/log.c (the API and the simulation side: interning, object
+** names, queueing) and reports/logwriter.c (the SQLite side: rows,
+** batches, the writer thread).  Not for other files.
+**
+** The simulation side never waits for SQLite inside an execution: each
+** event and flow becomes a fixed-size record (qrec) in a chunk; a full
+** chunk goes to the writer.  Strings are interned on the simulation side
+** with *local* ids (1, 2, ... in first-use order, for the life of the
+** handle); the first use of a string queues a QREC_STR record that the
+** writer turns into a row of `string`, so the writer maps local ids to
+** row ids (dbid[]) in the same order as the records come.
+**
+** Who owns the database: the calling thread, except while a writer
+** thread runs (from the first full chunk of a long execution to
+** rlog_exec_end, which joins it).  pthread_create and pthread_join are
+** the hand-overs; between them the caller touches no SQLite state.
+*/
+#ifndef MMSIM_LOG_INT_H
+#define MMSIM_LOG_INT_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "intern.h"
+#include "log.h"
+
+#define RLOG_BATCH 20000 /* rows per transaction */
+#define RLOG_EVBUF 64    /* event rows per multi-row INSERT */
+#define Q_RECS 4096      /* records in a chunk */
+#define Q_ACCS (4 * Q_RECS)
+#define Q_CHUNKS 4 /* the queue's bound: chunks in flight */
+
+/* Persistent prepared statements. */
+enum {
+  ST_STR_INSERT,
+  ST_STR_SELECT,
+  ST_RUN,
+  ST_THREAD,
+  ST_EXEC_ORDINAL,
+  ST_EXEC_INSERT,
+  ST_EXEC_UPDATE,
+  ST_FLOW,
+  ST_VIOLATION,
+  ST_LOCK_EDGE,
+  ST__COUNT
+};
+
+enum qrec_type { QREC_STR, QREC_EVENT, QREC_FLOW };
+
+/* One queued record.  Strings are local ids (0: none). */
+typedef struct qrec {
+  uint8_t type; /* enum qrec_type */
+  uint8_t kind; /* FLOW: enum sim_flow_kind */
+  uint16_t nacc;
+  uint32_t acc0; /* EVENT: footprint at chunk->acc[acc0 .. acc0+nacc) */
+  int32_t cpu, tid, depth;
+  uint32_t dur;
+  int64_t exec_id;
+  int64_t seq, ts;                     /* FLOW: from_seq, to_seq */
+  uint32_t fn, op, obj, before, after; /* STR: its local id in 'fn';
+                                          FLOW: the object in 'obj' */
+  const char *str;                     /* STR: the interned copy */
+} qrec;
+
+typedef struct qacc {
+  uint32_t obj; /* local id of the object's name */
+  uint32_t op;  /* enum sim_op */
+} qacc;
+
+typedef struct qchunk {
+  int nrec, nacc;
+  qrec rec[Q_RECS];
+  qacc acc[Q_ACCS];
+} qchunk;
+
+/* A cached object name for the current execution (id 0: not named yet). */
+typedef struct objname {
+  uint32_t id;   /* local id */
+  const char *s; /* points into the intern table */
+} objname;
+
+struct rlog {
+  sqlite3 *db;
+  sqlite3_stmt *st[ST__COUNT];
+  sqlite3_stmt *ev_many, *ev_one; /* RLOG_EVBUF event rows, one */
+  char err[512];
+  int failed; /* a call failed; reported at exec_end (caller's side) */
+
+  /* ---- the simulation side */
+  int counterexample; /* the open execution re-runs a counterexample */
+  intern_tab strs;    /* text -> local id */
+  uint32_t nlocal;    /* local ids given */
+  int64_t exec_id;    /* the execution in progress (0: none) */
+  rlog_namer namer;
+  void *namer_arg;
+  objname *onames; /* indexed by sim_oid */
+  size_t nonames;
+  sim_observer obs;
+  qchunk *cur; /* the chunk being filled */
+
+  /* ---- the queue (mutex-protected while a thread runs) */
+  pthread_mutex_t mu;
+  pthread_cond_t cv_full, cv_free;
+  qchunk *pool[Q_CHUNKS];
+  qchunk *full[Q_CHUNKS]; /* FIFO of chunks for the writer */
+  int nfull, full_head;
+  qchunk *free_[Q_CHUNKS];
+  int nfree;
+  int stop;         /* no more chunks: drain and exit */
+  int thread_on;    /* a writer thread runs */
+  pthread_t thread; /* valid while thread_on */
+
+  /* ---- the SQLite side (the writer's while a thread runs) */
+  int in_txn;         /* a BEGIN is open */
+  unsigned batch;     /* rows written since BEGIN */
+  atomic_int wfailed; /* a row could not be written */
+  char werr[512];     /* its message, read after the join */
+  int64_t *dbid;      /* [local id] -> string.id, 0: unknown */
+  const char **text;  /* [local id] -> interned text */
+  size_t ndbid;       /* capacity of dbid[] and text[] */
+  /* buffered event rows: 12 integer columns (0 in a string column is
+     NULL) and the footprint's JSON text ("" is NULL) */
+  int64_t evrow[RLOG_EVBUF][12];
+  char evfp[RLOG_EVBUF][SIM_MAX_ACCESS * 32 + 8];
+  int nev;
+};
+
+/* logwriter.c: the SQLite side. */
+int rlog_fail(rlog *l, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+int rlog_sqlfail(rlog *l, const char *what);
+int rlog_exec_sql(rlog *l, const char *sql);
+int rlog_txn_begin(rlog *l);
+int rlog_txn_commit(rlog *l);
+void rlog_txn_rollback(rlog *l);
+int rlog_prepare_rows(rlog *l);
+void rlog_finalize_rows(rlog *l);
+/* Hands the current chunk over (to the thread, started if needed, or
+   written at once) and gives the caller an empty one. */
+int rlog_q_handover(rlog *l, int may_thread);
+/* Writes every queued record, joins the thread; the caller owns the
+   database again.  Returns -1 if a row failed (message in l->err). */
+int rlog_q_drain(rlog *l);
+/* Moves the SQLite side's error (werr) to the caller's (err, failed);
+   returns -1.  After a failed rlog_txn_commit or rlog_q_drain. */
+int rlog_take_werr(rlog *l);
+int rlog_q_init(rlog *l);
+void rlog_q_free(rlog *l);
+
+#endif /* MMSIM_LOG_INT_H */
