@@ -314,11 +314,13 @@ static void write_unlock_page(sim_thread *t, int file, int page,
   mm_model *m = mm_of(t);
   if (m->scn->files[file].buffers || !copied) {
     unlock_page(t, m, page);
+    write_section(t, page, 0);
     return;
   }
   SIM_STEP(t, "unlock_page", COST_ATOMIC, SIM_UNLOCK(page_lock_oid(m, page)),
            SIM_WR(page_data_oid(m, page)));
   m->s.page[page].gen++;
+  write_section(t, page, 0);
 }
 
 /* ->commit_write of 2.6.20 and 2.6.23, the page locked:
@@ -353,8 +355,10 @@ static int write_begin(sim_thread *t, int file, uint32_t index) {
   sim_enter(t, m->scn->files[file].buffers ? "block_write_begin"
                                            : "simple_write_begin");
   int page = __grab_cache_page(t, file, index);
-  if (page >= 0)
+  if (page >= 0) {
+    write_section(t, page, 1); /* R5: breaks write protection (ksm.c) */
     prepare_write(t, file, page);
+  }
   sim_leave(t);
   return page;
 }
@@ -451,6 +455,7 @@ static long generic_file_buffered_write(sim_thread *t, int file, uint32_t index,
     status = -ENOMEM;
     goto out;
   }
+  write_section(t, page, 1);    /* R5: breaks write protection (ksm.c) */
   prepare_write(t, file, page); /* never fails: files are allocated */
   uint32_t copied = filemap_copy_from_user(t, page, mm, addr);
   commit_write(t, file, page, index, copied);

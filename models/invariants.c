@@ -53,6 +53,13 @@
 **                          page under a FOLL_WRITE GUP reference is dirty
 **                          or locked (writeback does not clean a page a
 **                          device may still write; no kernel keeps it);
+**   wp-broken              after every step (R5, ksm.c): a page that
+**                          write_protect_page left protected (and no
+**                          writer has unprotected in order since) has
+**                          no present writable pte, no write(2) between
+**                          write_begin and write_end, no FOLL_WRITE GUP
+**                          reference, and the data it had when it was
+**                          protected;
 **   undeclared-write       knob debug.footprint_check: a step's action
 **                          changed a field outside the objects it declared
 **                          as written (a bug of the model, fpcheck.c);
@@ -100,6 +107,9 @@ const sim_kind mm_kinds[MM_NKINDS] = {
     {MM_KIND_FILE_WRITTEN_WITHOUT_PERMISSION, "file-written-without-permission",
      "a page-cache page's data changed through a writer without write "
      "access to the file (not a shared writable mapping)"},
+    {MM_KIND_WP_BROKEN, "wp-broken",
+     "a write-protected page has a writable pte, an open write(2) section "
+     "or a write GUP reference, or its data changed"},
 };
 
 /* Page invariants between any two steps (a failure is a model bug). */
@@ -259,12 +269,79 @@ int mm_pinned_check(const mm_model *m, sim_exec *x) {
   return 0;
 }
 
+enum mm_wp_clause mm_wp_broken(const mm_model *m, int *page, int *who) {
+  for (int p = 0; p < MM_MAX_PAGES; p++) {
+    if (!m->wp[p] || !m->s.page[p].count)
+      continue;
+    *page = p;
+    for (int mm = 0; mm < m->scn->nmms; mm++)
+      for (int i = 0; i < MM_MAX_PTES; i++) {
+        const struct pte *pte = &m->s.mm[mm].pte[i];
+        if (pte->present && pte->page == p && pte->write) {
+          *who = mm * MM_MAX_PTES + i;
+          return WP_WRITABLE_PTE;
+        }
+      }
+    for (int tid = 0; tid < m->nthreads; tid++) {
+      *who = tid;
+      if (m->write_section[tid] == p + 1)
+        return WP_WRITE_SECTION;
+      if (m->gup_write[tid][p] > 0)
+        return WP_WRITE_PIN;
+    }
+    *who = -1;
+    if (m->s.page[p].data != m->wp_data[p])
+      return WP_DATA_CHANGED;
+  }
+  return WP_OK;
+}
+
+/* wp-broken, raised: 1 if it was.  A page freed since its protection
+   (truncated and put) is no longer protected: its slot may be reused. */
+static int wp_check(mm_model *m, sim_exec *x) {
+  int p, who;
+  for (p = 0; p < MM_MAX_PAGES; p++)
+    if (m->wp[p] && !m->s.page[p].count)
+      m->wp[p] = 0;
+  enum mm_wp_clause c = mm_wp_broken(m, &p, &who);
+  char pn[64];
+  sim_oid o[2] = {page_data_oid(m, p), page_ref_oid(m, p)};
+  switch (c) {
+  case WP_OK:
+    return 0;
+  case WP_WRITABLE_PTE:
+    mm_pte_name(m, who / MM_MAX_PTES, who % MM_MAX_PTES, pn, sizeof pn);
+    o[1] = pte_oid(m, who / MM_MAX_PTES, who % MM_MAX_PTES);
+    sim_violation(x, MM_KIND_WP_BROKEN, o, 2,
+                  "page#%d is write-protected, but %s maps it writable", p, pn);
+    return 1;
+  case WP_WRITE_SECTION:
+    sim_violation(x, MM_KIND_WP_BROKEN, o, 1,
+                  "page#%d is write-protected while %s's write(2) is between "
+                  "write_begin and write_end on it",
+                  p, m->threads[who].name);
+    return 1;
+  case WP_WRITE_PIN:
+    sim_violation(x, MM_KIND_WP_BROKEN, o, 2,
+                  "page#%d is write-protected while %s holds a write GUP "
+                  "reference on it: its device may write the page",
+                  p, m->threads[who].name);
+    return 1;
+  case WP_DATA_CHANGED:
+    sim_violation(x, MM_KIND_WP_BROKEN, o, 1,
+                  "page#%d changed from v%u to v%u while write-protected", p,
+                  m->wp_data[p], m->s.page[p].data);
+    return 1;
+  }
+  return 0;
+}
+
 void mm_after_step(void *model, sim_exec *x) {
   mm_model *m = model;
   assert_page_state(m);
   if (m->knobs.footprint_check)
     footprint_check(m, x);
-  if (mm_pinned_check(m, x))
+  if (mm_pinned_check(m, x) || wp_check(m, x))
     return;
   for (int p = 0; m->needs_buffers && p < m->npages; p++) {
     const struct page *pg = &m->s.page[p];

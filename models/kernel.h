@@ -319,6 +319,21 @@ int do_file_page(sim_thread *t, int mm, const struct vma *v, uint64_t addr,
 /* Build time: the linear vmas 3ee6dafc's emulation maps (mm.h: remaps);
    0, or -1 with FILE:LINE:COL in err */
 int fremap_layout(mm_model *m, char *err, size_t errlen);
+/* ksm.c: page write protection (R5).  write_protect_page(): Context:
+   the page locked by the caller, mmap_sem held for reading; 0 if the pte
+   mapping 'page' at addr of v is left clean and read-only (the page is
+   then protected), -EFAULT if it does not map the page or the count shows
+   another reference.  ksm_protect_page(): ksmd's part around it for the
+   page at addr of mm 'mm' (mmap_sem, follow_page FOLL_GET, trylock_page,
+   unlock, put).  wp_break(): a writer breaks the page's protection in
+   order (ghost; in the action of the writer's step).  write_section():
+   write(2)'s write_begin (open, the page locked: breaks the protection)
+   and write_end (ghost, for wp-broken). */
+int write_protect_page(sim_thread *t, const struct vma *v, uint64_t addr,
+                       int page);
+long ksm_protect_page(sim_thread *t, int mm, uint64_t addr);
+void wp_break(sim_thread *t, int page);
+void write_section(sim_thread *t, int page, int open);
 
 /* memory_cow.c: the private (copy-on-write) paths of mm/memory.c (5.x) */
 int do_wp_page_private(sim_thread *t, int mm, const struct vma *v,

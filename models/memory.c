@@ -250,6 +250,8 @@ static void install_pte(sim_thread *t, const struct vma *v, struct pte *pte,
                       .write = vs->prot_write || (write && vs->vm_write),
                       .dirty = (uint8_t)write,
                       .page = (int16_t)page};
+  if (pte->write)
+    wp_break(t, page); /* R5: ends write protection (ksm.c) */
   page_add_file_rmap(m, page);
   page_ref_held(t, page, -1);
   if (write) {
@@ -450,6 +452,7 @@ static int do_wp_page(sim_thread *t, int mm, const struct vma *v, uint64_t addr,
   SIM_STEP(t, "reuse: pte_mkyoung, pte_mkdirty, maybe_mkwrite", COST_PTE,
            SIM_WR(pte_oid(m, mm, slot)), SIM_ADD(page_ref_oid(m, page)));
   pte->young = pte->dirty = pte->write = 1;
+  wp_break(t, page); /* R5: a writable pte ends write protection (ksm.c) */
   m->s.page[page].count++; /* get_page(dirty_page) */
   page_ref_held(t, page, 1);
   fault_dirtying(t, page);

@@ -200,6 +200,8 @@ int do_wp_page_private(sim_thread *t, int mm, const struct vma *v,
              SIM_WR(pte_oid(m, mm, slot)));
     pte->young = pte->dirty = 1;
     pte->write = m->s.vs[vma_index(m, v)].vm_write;
+    if (pte->write)
+      wp_break(t, page); /* R5: ends write protection (ksm.c) */
     sim_after(t, "reuse anon page#%d", page);
     mm_unlock(t, pte_lock(m, mm), "pte_unmap_unlock");
     ret = VM_FAULT_WRITE;

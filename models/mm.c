@@ -313,6 +313,9 @@ static void mm_reset(void *model) {
   memset(m->held, 0, sizeof m->held);
   memset(m->gup_write, 0, sizeof m->gup_write);
   memset(m->fault_noretry, 0, sizeof m->fault_noretry);
+  memset(m->wp, 0, sizeof m->wp);
+  memset(m->wp_data, 0, sizeof m->wp_data);
+  memset(m->write_section, 0, sizeof m->write_section);
   m->gup_fast_fallbacks = 0;
   if (m->knobs.footprint_check)
     m->snap = m->s;
@@ -596,7 +599,7 @@ static uint64_t mm_obj_hash(void *model, sim_oid o) {
    see the same fields; then what belongs to no object: each thread's
    next_data (the next store's version), sigbus, segv and last_load, and the
    ghost bookkeeping the checks read (truncated[], refs[][], pins[][],
-   gup_write[][]).  Left out:
+   gup_write[][], and R5's wp[], wp_data[], write_section[]).  Left out:
    the immutable parts (vmas, the scenario), m->snap (equal to m->s at
    every scheduling point), the test mark fault_retries, a dead
    truncate_count (truncate_count_live), and the fields of a free page
@@ -658,6 +661,13 @@ static uint64_t mm_state_key(void *model) {
                              (uint64_t)p << 16 |
                              (uint64_t)(uint8_t)m->pins[t][p] << 8 |
                              (uint8_t)m->gup_write[t][p]);
+  for (int p = 0; p < MM_MAX_PAGES; p++)
+    if (m->wp[p])
+      sim_hash_u64(&h, (uint64_t)2 << 56 | (uint64_t)p << 32 | m->wp_data[p]);
+  for (int t = 0; t < m->nthreads; t++)
+    if (m->write_section[t])
+      sim_hash_u64(&h, (uint64_t)3 << 56 | (uint64_t)t << 16 |
+                           (uint16_t)m->write_section[t]);
   return h;
 }
 

@@ -295,6 +295,16 @@ typedef struct mm_model {
      handle_userfault must not sleep (gup.c faultin_page).  A local of the
      thread's call chain, hashed with the state (mm.c). */
   uint8_t fault_noretry[MM_MAX_THREADS];
+  /* R5 write protection (ksm.c), ghost: wp[p] is set when
+     write_protect_page() leaves page p protected (a clean read-only pte)
+     and cleared when a writer breaks the protection in order (a write
+     fault reusing the page, write(2)'s write_begin); wp_data[p] is its
+     data then.  write_section[tid] is page + 1 while thread tid's write(2)
+     is between write_begin and write_end (0: none).  wp-broken reads
+     them (invariants.c). */
+  uint8_t wp[MM_MAX_PAGES];
+  uint32_t wp_data[MM_MAX_PAGES];
+  int16_t write_section[MM_MAX_THREADS];
   int gup_fast_fallbacks; /* a mark for tests: GUP-fast found the pte
                              changed and fell back (gup.c) */
   struct mm_state snap;   /* debug.footprint_check: state before the action */
@@ -334,6 +344,7 @@ enum mm_kind {
   MM_KIND_PINNED_LOST_BUFFERS,       /* debug.pinned_lost_buffers, every step */
   MM_KIND_PINNED_PAGE_CLEANED,       /* debug.pinned_cleaned, every step */
   MM_KIND_FILE_WRITTEN_WITHOUT_PERMISSION, /* at each store into a page */
+  MM_KIND_WP_BROKEN, /* R5 write protection (ksm.c), after every step */
   MM_KIND__END
 };
 #define MM_NKINDS (MM_KIND__END - SIM_KIND_MODEL)
@@ -346,6 +357,19 @@ void mm_pte_name(const mm_model *m, int mm, int slot, char *buf, size_t n);
    that the model can run every program (0, or -1 with FILE:LINE:COL) */
 void mm_thread_main(void *model, sim_thread *t, int tid);
 int mm_program_check(const mm_model *m, char *err, size_t errlen);
+/* wp-broken (R5, invariants.c): the first write-protected page (ghost
+   mm_model.wp[], ksm.c) that some writer can change or has changed, in
+   *page, with the thread or pte slot involved in *who (-1 for
+   WP_DATA_CHANGED); WP_OK if none. */
+enum mm_wp_clause {
+  WP_OK,
+  WP_WRITABLE_PTE,  /* a present writable pte maps it (*who: mm * MM_MAX_PTES
+                       + slot) */
+  WP_WRITE_SECTION, /* a write(2) is between write_begin and write_end */
+  WP_WRITE_PIN,     /* a thread holds a FOLL_WRITE GUP reference on it */
+  WP_DATA_CHANGED,  /* its data is not what it was when protected */
+};
+enum mm_wp_clause mm_wp_broken(const mm_model *m, int *page, int *who);
 /* invariants.c: checks after every step and at quiescence */
 void mm_after_step(void *model, sim_exec *x);
 void mm_at_end(void *model, sim_exec *x);

@@ -15,6 +15,7 @@
 ** mapping (filemap_write.c, filemap.c; a write to a tmpfs file is
 ** shmem_file_write, shmem.c).
 ** reclaim is kswapd or direct reclaim of pages of a file (vmscan.c).
+** ksm_protect is ksmd write-protecting a page of the mm (ksm.c).
 ** gup, pin, dma_write and unpin are a driver's get_user_pages/
 ** pin_user_pages, its device's DMA into the page, and the release
 ** (gup.c); the thread keeps the pages it got until it releases them.
@@ -390,6 +391,9 @@ void mm_thread_main(void *model, sim_thread *t, int tid) {
       sys_remap_file_pages(t, op->mm, op->addr,
                            (uint64_t)op->npages << PAGE_SHIFT, op->page,
                            op->arg & SCN_REMAP_NONBLOCK);
+      break;
+    case SCN_KSM_PROTECT: /* ksmd: try_to_merge_one_page's write protect */
+      ksm_protect_page(t, op->mm, op->addr);
       break;
     }
   }

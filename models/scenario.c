@@ -28,6 +28,7 @@
 #include "litmus.h"
 #include "scn_stmt.h"
 #include "sim/sim.h"
+#include "sim/symsched.h"
 #include "variant.h"
 
 #include <assert.h>
@@ -391,6 +392,13 @@ static int parse_run(scn_parser *ps, scn_tok kw) {
                     b.s,
                     lex_suggest(dym, sizeof dym, b.s, "timed random schedule"));
   }
+  const char *sb, *se; /* a symbolic schedule: scn_symsched.c */
+  if (scn_symsched_text(ps, &sb, &se)) {
+    if (scn_symsched_parse(ps, sb, se) < 0)
+      return -1;
+    s->run = SCN_RUN_SCHEDULE;
+    return 0;
+  }
   if (lex_need(lx, &st, "a schedule string such as 0*3.1.0*2", "schedule") <
           0 ||
       parse_schedule(ps, st) < 0)
@@ -435,6 +443,8 @@ int scn_tracks_writeback(const scenario *scn) {
       case SCN_DMA_WRITE:
       case SCN_UNPIN:
         return 1;
+      case SCN_KSM_PROTECT: /* moves a dirty pte's bit: set_page_dirty */
+        return 1;
       case SCN_PROCMEM_WRITE: /* dirties a page: set_page_dirty_lock */
       case SCN_UFFD_REGISTER:
       case SCN_UFFD_CONTINUE:
@@ -469,6 +479,18 @@ static int check_schedule(scn_parser *ps) {
   char msg[256];
   int own = !s->litmus[0] && scn_tracks_writeback(s) ? 2 : 0;
   int nth = s->litmus[0] ? s->litmus_threads : s->nthreads + own;
+  if (sim_symsched_is_symbolic(s->run_schedule, strlen(s->run_schedule))) {
+    char lit[SIM_MAX_THREADS][8];
+    const char *names[SIM_MAX_THREADS];
+    for (int i = 0; i < nth && i < SIM_MAX_THREADS; i++) {
+      snprintf(lit[i], sizeof lit[i], "t%d", i); /* litmus.c's names */
+      names[i] = s->litmus[0]       ? lit[i]
+                 : i < s->nthreads  ? s->threads[i].name
+                 : i == s->nthreads ? "blockdev"
+                                    : "exit";
+    }
+    return scn_symsched_check(ps, names, nth);
+  }
   int r =
       sim_sched_parse_runs(s->run_schedule, &runs, &n, &col, msg, sizeof msg);
   assert(r == 0 && "checked by parse_schedule");

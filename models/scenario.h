@@ -89,6 +89,9 @@ enum scn_op_kind {
   /* R1e (issue 10, models/fremap.c) */
   SCN_REMAP, /* <mm> remap <addr> pgoff=P [pages=N] [nonblock]
                 remap_file_pages(2): map file pages P.. at addr */
+  /* R5 (issue 9, models/ksm.c) */
+  SCN_KSM_PROTECT, /* <mm> ksm_protect <addr>  ksmd write-protects the page
+                      mapped at addr: write_protect_page */
 };
 
 /* SCN_MPROTECT's protection; SCN_MSYNC's flags; SCN_FOLLOW_PAGE's flags */

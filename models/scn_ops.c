@@ -63,6 +63,7 @@ static const op_def ops[] = {
     [SCN_UFFD_REGISTER] = {"uffd_register", 1, parse_uffd_register},
     [SCN_UFFD_CONTINUE] = {"uffd_continue", 1, parse_page_op},
     [SCN_REMAP] = {"remap", 1, parse_remap},
+    [SCN_KSM_PROTECT] = {"ksm_protect", 1, parse_page_op},
 };
 #define NOPS ((int)(sizeof ops / sizeof ops[0]))
 
@@ -350,7 +351,7 @@ static int parse_gup(scn_lex *lx, const scenario *s, scn_op *op) {
   return 0;
 }
 
-/* MM procmem_write ADDR / MM uffd_continue ADDR: one page, no option */
+/* MM procmem_write|uffd_continue|ksm_protect ADDR: one page, no option */
 static int parse_page_op(scn_lex *lx, const scenario *s, scn_op *op) {
   int col;
   if (parse_page_addr(lx, s, op, &col) < 0)
@@ -815,7 +816,7 @@ int scn_stmt_thread(scn_parser *ps, scn_tok label) {
   scenario *s = ps->s;
   scn_tok t, ta;
   scn_shown b;
-  char lab[SCN_NAME + 1], list[256];
+  char lab[SCN_NAME + 1], list[768];
   int tid = label_thread(lx, s, label), k;
   if (tid < 0)
     return -1;
@@ -837,10 +838,10 @@ int scn_stmt_thread(scn_parser *ps, scn_tok label) {
                       "MM madvise ADDR remove [pages=N] on a shared rw map "
                       "of a tmpfs file");
     if (op->mm < 0) {
-      char access[256];
+      char access[512];
       snprintf(access, sizeof access, "MM %s ADDR with a declared MM",
                op_list(list, sizeof list, 1, "|", NULL));
-      char dym[64], all[512];
+      char dym[64], all[1024];
       op_list(list, sizeof list, 0, " or ", access);
       snprintf(all, sizeof all, "%s %s", list,
                op_list(dym, sizeof dym, 1, "|", NULL));

@@ -53,6 +53,14 @@ int scn_stmt_thread(scn_parser *ps, scn_tok kw); /* scn_ops.c */
 int scn_is_quant(scn_tok t);
 int scn_stmt_cond(scn_parser *ps, const char *variant, scn_tok quant);
 
+/* scn_symsched.c: a symbolic "run schedule" (sim/symsched.h).  _text
+   finds the schedule on the rest of the line, [*b, *e), and returns 1 if
+   it is symbolic; _parse checks its grammar and stores it; _check
+   resolves its thread names against names[0..nth-1] at the end. */
+int scn_symsched_text(scn_parser *ps, const char **b, const char **e);
+int scn_symsched_parse(scn_parser *ps, const char *b, const char *e);
+int scn_symsched_check(scn_parser *ps, const char *const *names, int nth);
+
 /* Names a file or an mm may not take: the keywords of the statement table
    (scenario.c) and of the operation table (scn_ops.c). */
 int scn_is_stmt_name(scn_tok t);

@@ -49,6 +49,10 @@
 **         5.15.0); the v5.16, v5.19 and v6.0 commit ids could not be
 **         checked (torvalds/linux is stored at none of them).
 **         uffd.minor_any_file is SYNTHETIC and in no preset.
+** ksm, wp-glisse: the R5 presets (issue 9), 4.19 plus write protection
+**         (models/ksm.c): ksm with KSM's write_protect_page (clear the pte
+**         and flush, then check page_count), wp-glisse SYNTHETIC (never
+**         merged: Glisse's 2018 RFC, seed 003) with the check first.
 ** The debug BUG_ON in __remove_from_page_cache is on in every preset so that
 ** the race is caught where it happens; turn it off with
 ** "set debug.bug_on_mapped_remove = off" to see the quiescent symptom.
@@ -154,6 +158,9 @@ const mm_knob_desc mm_knob_table[] = {
     {"fremap.linear_emulation", K(nonlinear_linear_emulation),
      "2.6.23 sys_remap_file_pages: linear vma (mmap_region) for a "
      "dirty-accounting mapping (3ee6dafc)"},
+    {"wp.check_before_clear", K(wp_check_before_clear),
+     "synthetic (Glisse 2018 RFC, never merged): write_protect_page checks "
+     "page_count before ptep_clear_flush; off: KSM's order (31dbd01f)"},
     {"debug.pinned_lost_buffers", K(pinned_lost_buffers),
      "check: a page under a FOLL_WRITE GUP reference keeps its buffers "
      "(pinned-lost-buffers)"},
@@ -472,6 +479,64 @@ const mm_variant mm_variants[] = {
       .madvise_dontneed_read = 1,
       .nonlinear_fault = 1,
       .nonlinear_linear_emulation = 1,
+      .bug_on_mapped_remove = 1}},
+    {"ksm",
+     "ksm: Linux 4.19 with KSM's write_protect_page (mm/ksm.c since 2.6.32, "
+     "31dbd01f): ptep_clear_flush, then the page_count check",
+     "torvalds/linux mm/ksm.c as stored (@0118fb82: write_protect_page, "
+     "try_to_merge_one_page); the rest as 4.19",
+     {.fault_lock_page = 1,
+      .truncate_unmap_mapped = 1,
+      .vmtruncate_unmap_twice = 1,
+      .invalidate_bug_on_mapped = 1,
+      .dio_invalidate_first = 1,
+      .dio_reinvalidate = 1,
+      .truncate_clear_uptodate_late = 1,
+      .wb_mkclean_first = 1,
+      .wb_fault_waits_locked = 1,
+      .free_buffers_dirty_under_lock = 1,
+      .mprotect_writenotify = 1,
+      .mprotect_dirty_accountable = 1,
+      .madvise_remove_drops_mmap_sem = 1,
+      .write_atomic_copy_retry = 1,
+      .reclaim_ref_freeze = 1,
+      .reclaim_no_direct_pageout = 1,
+      .fault_mkwrite_locked = 1,
+      .gup_foll_cow = 1,
+      .madvise_dontneed_read = 1,
+      .nonlinear_fault = 1,
+      .nonlinear_linear_emulation = 1,
+      .wp_check_before_clear = 0,
+      .bug_on_mapped_remove = 1}},
+    {"wp-glisse",
+     "wp-glisse, SYNTHETIC, never merged: 4.19 with the generic page write "
+     "protection "
+     "of Glisse's RFC (April 2018, seed 003) modelled as write_protect_page "
+     "with the page_count check before ptep_clear_flush",
+     "the RFC thread (linux-mm, 20180419145219.GB3519); "
+     "../shared/kernel-facts.md R5; the rest as ksm",
+     {.fault_lock_page = 1,
+      .truncate_unmap_mapped = 1,
+      .vmtruncate_unmap_twice = 1,
+      .invalidate_bug_on_mapped = 1,
+      .dio_invalidate_first = 1,
+      .dio_reinvalidate = 1,
+      .truncate_clear_uptodate_late = 1,
+      .wb_mkclean_first = 1,
+      .wb_fault_waits_locked = 1,
+      .free_buffers_dirty_under_lock = 1,
+      .mprotect_writenotify = 1,
+      .mprotect_dirty_accountable = 1,
+      .madvise_remove_drops_mmap_sem = 1,
+      .write_atomic_copy_retry = 1,
+      .reclaim_ref_freeze = 1,
+      .reclaim_no_direct_pageout = 1,
+      .fault_mkwrite_locked = 1,
+      .gup_foll_cow = 1,
+      .madvise_dontneed_read = 1,
+      .nonlinear_fault = 1,
+      .nonlinear_linear_emulation = 1,
+      .wp_check_before_clear = 1,
       .bug_on_mapped_remove = 1}},
 };
 const int mm_nvariants = (int)(sizeof mm_variants / sizeof mm_variants[0]);

@@ -167,6 +167,14 @@ typedef struct mm_knobs {
      vma (mmap_region), since page_mkclean does not walk nonlinear vmas.
      Off: the vma becomes VM_NONLINEAR. */
   int nonlinear_linear_emulation;
+  /* R5 write protection (models/ksm.c), SYNTHETIC: the generic page
+     write protection of Jerome Glisse's RFC (linux-mm, April 2018, seed
+     003; never merged) as a variant of KSM's write_protect_page (2.6.32
+     31dbd01f): the page_count == mapcount + 1 (+ cache) check is made
+     BEFORE ptep_clear_flush, so that GUP-fast can take a write reference
+     between the check and the clear.  Off: KSM's order, clear and flush
+     first, then the count. */
+  int wp_check_before_clear;
   /* Debug check (no kernel has it): while a thread holds a FOLL_WRITE
      GUP reference, the page keeps its buffers (PG_private), the property
      6.4 (d824ec2a) gives FOLL_PIN pins; violation pinned-lost-buffers. */

@@ -9,6 +9,7 @@
 ** and what `mmsim replay` and `--schedule` read.
 */
 #include "sched.h"
+#include "symsched.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -81,6 +82,10 @@ static int choose_replay(void *arg, const sim_choice_ctx *c) {
       s->diverged = 1;
       s->diverged_at = c->step;
       s->div_wanted = want;
+      if (want < sim_nthreads(c->x))
+        sim_blocked_why(c->x, want, s->div_why, sizeof s->div_why);
+      else
+        snprintf(s->div_why, sizeof s->div_why, "there is no such thread");
     }
   }
   return sim_lowest(c->enabled);

@@ -44,6 +44,7 @@ typedef struct sim_sched {
   int diverged;         /* 1 once a recorded choice was not enabled */
   uint64_t diverged_at; /* step of the first divergence */
   int div_wanted;       /* thread the schedule asked for there */
+  char div_why[256];    /* why it could not run (sim_blocked_why) */
 } sim_sched;
 
 const char *sim_policy_name(enum sim_policy p);

@@ -131,7 +131,7 @@ Test(campaign, an_unknown_variant_is_bad_input, .init = cr_redirect_stderr) {
   fflush(stderr);
   cr_assert_stderr_eq_str("error: unknown kernel variant '2.6.99', expected "
                           "one of 2.6.17-mm, 2.6.19, 2.6.20, 2.6.22, 2.6.23, "
-                          "2.6.24, 4.19, 5.7, 5.15, 5.16, 5.18, 6.0, 6.4\n");
+                          "2.6.24, 4.19, 5.7, 5.15, 5.16, 5.18, 6.0, 6.4, ksm, wp-glisse\n");
 }
 
 /* A preemption-bounded search certifies only up to its bound, and says

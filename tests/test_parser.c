@@ -518,7 +518,7 @@ ERR_TEST(unknown_statement, "scenario \"t\"\n  fork p1\n",
 ERR_TEST(expect_on_unknown_variant, HEAD TAIL "expect on 2.4 clean\n",
          "t.scn:9:11: error: unknown kernel '2.4' (did you mean '6.4'?), "
          "expected one of 2.6.17-mm, 2.6.19, 2.6.20, 2.6.22, 2.6.23, 2.6.24, "
-         "4.19, 5.7, 5.15, 5.16, 5.18, 6.0, 6.4")
+         "4.19, 5.7, 5.15, 5.16, 5.18, 6.0, 6.4, ksm, wp-glisse")
 
 ERR_TEST(expect_on_duplicate,
          HEAD TAIL "expect on 2.6.23 clean\nexpect on 2.6.23 clean\n",
@@ -527,7 +527,7 @@ ERR_TEST(expect_on_duplicate,
 ERR_TEST(unknown_kernel, "scenario \"t\"\nkernel 2.6.99\n",
          "t.scn:2:8: error: unknown kernel '2.6.99' (did you mean '2.6.19'?), "
          "expected one of 2.6.17-mm, 2.6.19, 2.6.20, 2.6.22, 2.6.23, 2.6.24, "
-         "4.19, 5.7, 5.15, 5.16, 5.18, 6.0, 6.4")
+         "4.19, 5.7, 5.15, 5.16, 5.18, 6.0, 6.4, ksm, wp-glisse")
 
 ERR_TEST(duplicate_statement, HEAD "kernel 2.6.23\n",
          "t.scn:7:1: error: duplicate 'kernel' statement, first at line 2")
@@ -673,6 +673,7 @@ ERR_TEST(bad_knob_name, "scenario \"t\"\nset fault.lockpage = on\n",
          "madvise.dontneed_read, "
          "gup.cow_exclusive, uffd.install_dirty, uffd.minor_any_file, "
          "fremap.nonlinear_fault, fremap.linear_emulation, "
+         "wp.check_before_clear, "
          "debug.pinned_lost_buffers, debug.pinned_cleaned, "
          "debug.bug_on_mapped_remove, debug.footprint_check")
 
@@ -688,7 +689,7 @@ ERR_TEST(bad_knob_value, "scenario \"t\"\nset fault.lock_page = yes\n",
   "pte-beyond-eof, refcount-mismatch, undeclared-write, lost-write, "          \
   "fsync-lost, writenotify-dirty, dirty-without-buffers, "                     \
   "writepage-without-buffers, pinned-lost-buffers, pinned-page-cleaned, "      \
-  "file-written-without-permission"
+  "file-written-without-permission, wp-broken"
 #define LITMUS_KINDS                                                           \
   "deadlock, bad-unlock, lock-order, lost-update, lost-message, invariant"
 
@@ -778,6 +779,69 @@ ERR_TEST(schedule_thread_unknown, HEAD TAIL "run schedule 0*3.1*2.0\n",
          "t.scn:9:18: error: schedule names thread 1, expected 0..0 (the "
          "scenario has 1 thread)")
 
+/* Symbolic schedules (sim/symsched.h): each construct's errors, at the
+   byte where the parse stopped. */
+ERR_TEST(symsched_unknown_thread, HEAD TAIL "run schedule cpu0; cpu3\n",
+         "t.scn:9:20: error: bad schedule: unknown thread 'cpu3', expected "
+         "one of cpu0 (or a number 0..0)")
+
+ERR_TEST(symsched_missing_until, HEAD TAIL "run schedule cpu0 page_mapped\n",
+         "t.scn:9:19: error: bad schedule: expected 'until', ';' or end of "
+         "schedule, found 'p'")
+
+ERR_TEST(symsched_missing_point, HEAD TAIL "run schedule cpu0 until ;\n",
+         "t.scn:9:25: error: bad schedule: expected a step label (a name or "
+         "a quoted label), found ';'")
+
+ERR_TEST(symsched_empty_segment, HEAD TAIL "run schedule cpu0;; cpu0\n",
+         "t.scn:9:19: error: bad schedule: expected a thread name such as "
+         "cpu0, found ';'")
+
+ERR_TEST(symsched_missing_label_after_fn,
+         HEAD TAIL "run schedule cpu0 until do_no_page: x\n",
+         "t.scn:9:36: error: bad schedule: expected a step label after "
+         "'function:' (a name or a quoted label), found ' '")
+
+ERR_TEST(symsched_unterminated_label,
+         HEAD TAIL "run schedule cpu0 until \"lock_page\n",
+         "t.scn:9:25: error: bad schedule: unterminated quoted step label, "
+         "expected a closing '\"'")
+
+ERR_TEST(symsched_occurrence_zero,
+         HEAD TAIL "run schedule cpu0 until lock_page#0\n",
+         "t.scn:9:35: error: bad schedule: occurrence must be 1..100000000, "
+         "found '0'")
+
+ERR_TEST(symsched_occurrence_too_big,
+         HEAD TAIL "run schedule cpu0 until lock_page#100000001\n",
+         "t.scn:9:35: error: bad schedule: occurrence must be 1..100000000, "
+         "found '1'")
+
+ERR_TEST(symsched_junk_after_point,
+         HEAD TAIL "run schedule cpu0 until lock_page x\n",
+         "t.scn:9:35: error: bad schedule: expected ';' or end of schedule, "
+         "found 'x'")
+
+/* The model's own threads are named: blockdev and exit follow the
+   scenario's (writeback tracking: fsync). */
+ERR_TEST(symsched_model_threads,
+         HEAD "cpu0: fsync data\nexpect clean\nrun schedule exit; cpu1\n",
+         "t.scn:9:20: error: bad schedule: unknown thread 'cpu1', expected "
+         "one of cpu0, blockdev, exit (or a number 0..2)")
+
+Test(parser, symbolic_schedule_is_kept_without_its_comment) {
+  scenario *s = parse_ok(HEAD TAIL "run schedule cpu0 until do_no_page:"
+                                   "\"pte_none? set_pte_at\"#2; 0  # a note\n");
+  cr_assert_eq(s->run, SCN_RUN_SCHEDULE);
+  cr_assert_str_eq(s->run_schedule,
+                   "cpu0 until do_no_page:\"pte_none? set_pte_at\"#2; 0");
+  free(s);
+  /* a '#' after a blank starts the comment, even before a digit */
+  s = parse_ok(HEAD TAIL "run schedule cpu0 until lock_page #2\n");
+  cr_assert_str_eq(s->run_schedule, "cpu0 until lock_page");
+  free(s);
+}
+
 ERR_TEST(too_many_files,
          "scenario \"t\"\nfile a size=1\nfile b size=1\nfile c size=1\n"
          "file d size=1\nfile e size=1\n",
@@ -861,7 +925,8 @@ ERR_TEST(missing_expect, HEAD "cpu0: delay 1\n",
 ERR_TEST(missing_kernel, "scenario \"t\"\n# no kernel",
          "t.scn:2:12: error: missing 'kernel' statement, expected 'kernel "
          "VERSION' with VERSION one of 2.6.17-mm, 2.6.19, 2.6.20, "
-         "2.6.22, 2.6.23, 2.6.24, 4.19, 5.7, 5.15, 5.16, 5.18, 6.0, 6.4")
+         "2.6.22, 2.6.23, 2.6.24, 4.19, 5.7, 5.15, 5.16, 5.18, 6.0, 6.4, ksm, "
+         "wp-glisse")
 
 ERR_TEST(no_threads, HEAD "expect clean\n",
          "t.scn:8:1: error: no threads, expected at least one 'cpuN: OP' line")
@@ -920,7 +985,8 @@ ERR_TEST(unknown_operation, HEAD "cpu0: fork p1\n",
          "dio_write, delay, fsync, sync, writeback, fs_flush, release, "
          "write, read, reclaim or MM load|store|mprotect|msync|munmap|"
          "madvise|follow_page|gup|pin|dma_write|unpin|procmem_write|"
-         "uffd_register|uffd_continue|remap ADDR with a declared MM")
+         "uffd_register|uffd_continue|remap|ksm_protect ADDR with a declared "
+         "MM")
 
 ERR_TEST(write_without_page, HEAD "cpu0: write data from p1 0x10000\n",
          "t.scn:7:18: error: 'from' after the file of write, expected "
@@ -962,7 +1028,8 @@ ERR_TEST(read_trailing, HEAD "cpu0: read data page=0 into p1 0x10000 x\n",
 ERR_TEST(unknown_access, HEAD "cpu0: p1 exec 0x10000\n",
          "t.scn:7:10: error: unknown access 'exec', expected load, store, "
          "mprotect, msync, munmap, madvise, follow_page, gup, pin, dma_write, "
-         "unpin, procmem_write, uffd_register, uffd_continue or remap")
+         "unpin, procmem_write, uffd_register, uffd_continue, remap or "
+         "ksm_protect")
 
 ERR_TEST(duplicate_expect, HEAD TAIL "expect on 2.6.23 clean\nexpect clean\n",
          "t.scn:10:1: error: duplicate 'expect' statement, first at line 8")
@@ -983,10 +1050,11 @@ Test(parser_errors, very_long_line) {
   size_t o = strlen(text);
   memset(text + o, 'x', n);
   text[o + n] = 0;
-  parse_err(text, "t.scn:2:8: error: unknown kernel "
-                  "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...', expected "
-                  "one of 2.6.17-mm, 2.6.19, 2.6.20, 2.6.22, 2.6.23, "
-                  "2.6.24, 4.19, 5.7, 5.15, 5.16, 5.18, 6.0, 6.4");
+  parse_err(text,
+            "t.scn:2:8: error: unknown kernel "
+            "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...', expected "
+            "one of 2.6.17-mm, 2.6.19, 2.6.20, 2.6.22, 2.6.23, "
+            "2.6.24, 4.19, 5.7, 5.15, 5.16, 5.18, 6.0, 6.4, ksm, wp-glisse");
   free(text);
 }
 
@@ -1134,6 +1202,20 @@ ERR_TEST(uffd_continue_outside_maps, HEAD "cpu0: p1 uffd_continue 0x30000\n",
          "t.scn:7:24: error: address 0x30000 is outside every map of 'p1', "
          "expected an address in [0x10000, 0x12000)")
 
+/* R5: ksm_protect (issue 9) */
+ERR_TEST(ksm_protect_unaligned, HEAD "cpu0: p1 ksm_protect 0x10800\n",
+         "t.scn:7:22: error: address 0x10800 is not page aligned, expected a "
+         "multiple of 0x1000 for ksm_protect")
+ERR_TEST(ksm_protect_outside_maps, HEAD "cpu0: p1 ksm_protect 0x40000\n",
+         "t.scn:7:22: error: address 0x40000 is outside every map of 'p1', "
+         "expected an address in [0x10000, 0x12000)")
+ERR_TEST(ksm_protect_no_address, HEAD "cpu0: p1 ksm_protect\n",
+         "t.scn:7:21: error: expected an address after 'ksm_protect', found "
+         "end of line")
+ERR_TEST(ksm_protect_trailing, HEAD "cpu0: p1 ksm_protect 0x10000 write\n",
+         "t.scn:7:30: error: unexpected 'write' after a complete "
+         "'ksm_protect' statement, expected end of line")
+
 Test(parser_errors, uffd_register_of_a_file_that_is_not_shmem) {
   bind_err("scenario \"t\"\nkernel 5.16\ncpus 1\nfile data size=4K\n"
            "mm p1\nmap p1 data at 0x10000 pages=1 private r\n"
@@ -1168,14 +1250,13 @@ ERR_TEST(suggest_operation, HEAD "cpu0: fsnyc data\n",
          "'fsync'?), expected truncate, dio_write, delay, fsync, sync, "
          "writeback, fs_flush, release, write, read, reclaim or "
          "MM load|store|mprotect|msync|munmap|madvise|follow_page|gup|pin|"
-         "dma_write|unpin|procmem_write|uffd_register|uffd_continue|remap ADDR "
-         "with "
-         "a declared MM")
+         "dma_write|unpin|procmem_write|uffd_register|uffd_continue|remap|"
+         "ksm_protect ADDR with a declared MM")
 ERR_TEST(suggest_access, HEAD "cpu0: p1 laod 0x10000\n",
          "t.scn:7:10: error: unknown access 'laod' (did you mean 'load'?), "
          "expected load, store, mprotect, msync, munmap, madvise, "
          "follow_page, gup, pin, dma_write, unpin, procmem_write, "
-         "uffd_register, uffd_continue or remap")
+         "uffd_register, uffd_continue, remap or ksm_protect")
 ERR_TEST(suggest_statement, "scenario \"t\"\nkernal 2.6.20\n",
          "t.scn:2:1: error: unknown statement 'kernal' (did you mean "
          "'kernel'?), expected one of scenario, kernel, set, cpus, file, mm, "
@@ -1185,7 +1266,8 @@ ERR_TEST(suggest_nothing_far, HEAD "cpu0: fork data\n",
          "dio_write, delay, fsync, sync, writeback, fs_flush, release, "
          "write, read, reclaim or MM load|store|mprotect|msync|munmap|"
          "madvise|follow_page|gup|pin|dma_write|unpin|procmem_write|"
-         "uffd_register|uffd_continue|remap ADDR with a declared MM")
+         "uffd_register|uffd_continue|remap|ksm_protect ADDR with a declared "
+         "MM")
 
 Test(parser, suggest_picks_the_closest) {
   char out[64];

@@ -56,8 +56,8 @@ Test(perfetto, bundled_counterexample_is_a_valid_trace) {
   cr_assert_eq(q("SELECT count(*) FROM " EV
                  " WHERE " F("ph") " IS NULL OR " F("pid") " IS NOT 1"),
                0);
-  /* the steps: 28, each with a thread, a name, ts and dur >= 0 */
-  cr_assert_eq(q("SELECT count(*) FROM " EV " WHERE " F("ph") " = 'X'"), 28);
+  /* the steps: 31, each with a thread, a name, ts and dur >= 0 */
+  cr_assert_eq(q("SELECT count(*) FROM " EV " WHERE " F("ph") " = 'X'"), 31);
   cr_assert_eq(
       q("SELECT count(*) FROM " EV
         " WHERE " F("ph") " = 'X' AND (" F("tid") " IS NULL OR " F(
@@ -95,10 +95,10 @@ Test(perfetto, bundled_counterexample_is_a_valid_trace) {
                    "cat") " NOT IN ('lock', 'reads-from', 'wakeup', "
                           "'from-read')"),
                0);
-  /* the violation: one global instant, at step 27 */
+  /* the violation: one global instant, at step 30 */
   cr_assert_eq(q("SELECT count(*) FROM " EV " WHERE " F("ph") " = 'i' AND " F(
                    "s") " = 'g' AND " F("name") " = 'page-mapped-on-remove' "
-                                                "AND " F("args.seq") " = 27"),
+                                                "AND " F("args.seq") " = 30"),
                1);
   /* the lanes named */
   cr_assert_eq(q("SELECT count(*) FROM " EV

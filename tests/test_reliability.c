@@ -211,6 +211,13 @@ static const struct hostile hostile_cases[] = {
      2, "<schedule>:1:1: error: schedule longer than 1000000 steps"},
     {"run @S --no-log --schedule 0*600000.1*600000", 2,
      "<schedule>:1:10: error: schedule longer than 1000000 steps"},
+    /* symbolic schedules: the same caps (sim/symsched.h) */
+    {"run @S --no-log --schedule 'cpu0 until x#100000001'", 2,
+     "<schedule>:1:14: error: occurrence must be 1..100000000"},
+    {"run @S --no-log --schedule 'cpu0 until x#99999999999999999999999'", 2,
+     "<schedule>:1:14: error: occurrence must be 1..100000000"},
+    {"run @S --no-log --schedule 'cpu0; nosuch'", 2,
+     "<schedule>:1:7: error: unknown thread 'nosuch'"},
     {"replay @S --no-log --schedule-file /dev/zero", 2,
      "/dev/zero: first line longer than"},
     {"replay @S --no-log --schedule-file @D/empty", 2, "empty schedule file"},

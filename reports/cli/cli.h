@@ -96,6 +96,11 @@ void cli_run_info_of(cli_run_info *ci, const cli_scenario *l, const char *mode,
 void cli_namer(void *arg, sim_oid o, char *buf, size_t n);
 /* "out/NAME.EXT" for a scenario path (creates out/), malloc'd. */
 char *cli_default_out(const char *scn, const char *ext);
+/* symsched_cli.c: the symbolic schedule (sim/symsched.h) of the execution
+   the step-count string 'sched' replays on l's binding; malloc'd, or NULL
+   with the reason in err. */
+char *cli_symbolic_of(const cli_scenario *l, const char *sched, char *err,
+                      size_t errlen);
 /* Does result 'r' meet the bound variant's expectation? */
 int cli_expectation_met(const model_binding *b, const sim_result *r);
 

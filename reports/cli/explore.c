@@ -259,6 +259,27 @@ static void print_finals(const struct xopts *o, const campaign *c) {
   }
 }
 
+/* The symbolic schedule of a counterexample (sim/symsched.h), under its
+   replay command: the scenario is bound to the counterexample's variant
+   for the derivation, and left bound to the last one explored. */
+static void print_symbolic(const struct xopts *o, const campaign *c,
+                           const camp_variant *r, const camp_kind *kd) {
+  int lit = c->l->scn.litmus[0] != 0;
+  char err[160];
+  if (!kd->sched || (!lit && strcmp(c->l->b.variant, r->variant) &&
+                     cli_bind(c->l, r->variant, CLI_ENGINE)))
+    return;
+  char *sym = cli_symbolic_of(c->l, kd->sched, err, sizeof err);
+  if (sym && !strchr(sym, '\''))
+    printf("    mmsim replay %s%s%s --schedule '%s'\n", o->c.path,
+           lit ? "" : " --variant ", lit ? "" : r->variant, sym);
+  else
+    printf("    symbolic: none (%s)\n", sym ? "a quote in a label" : err);
+  free(sym);
+  if (!lit && strcmp(c->l->b.variant, c->res[c->nres - 1].variant))
+    cli_bind(c->l, c->res[c->nres - 1].variant, CLI_ENGINE);
+}
+
 /* The table, the counterexamples, the time.  Returns 2 if a schedule file
    could not be written, else 0. */
 static int print_campaign(const struct xopts *o, const campaign *c) {
@@ -330,6 +351,7 @@ static int print_campaign(const struct xopts *o, const campaign *c) {
              (unsigned long long)kd->steps,
              kd->minimal ? "minimal" : "smallest seen", co->path,
              lit ? "" : " --variant ", lit ? "" : r->variant, kd->sched);
+      print_symbolic(o, c, r, kd);
       if (o->schedule_dir && write_schedule(o->schedule_dir, r, kd))
         rc = CLI_BAD_INPUT;
     }

@@ -27,6 +27,7 @@
 #include "reports/render.h"
 #include "sim/lockdep.h"
 #include "sim/sched.h"
+#include "sim/symsched.h"
 
 /* Steps in the race report under the result: the causal slice of the
    violation, nearest first (the timeline shows up to 200). */
@@ -53,6 +54,17 @@ struct plan {
   uint64_t seed;
   uint8_t *seq; /* replay: thread per step (malloc'd) */
   size_t nseq;
+  int symbolic;     /* replay of a symbolic schedule (sim/symsched.h) */
+  sim_symsched sym; /* it, resolved against the binding's threads */
+  const char *names[SIM_MAX_THREADS]; /* the binding's thread names */
+};
+
+/* The choosers of one execution: the policy's, and the recorder that
+   derives its symbolic schedule around it. */
+struct exec_state {
+  sim_sched ss;
+  sim_symreplay sr;
+  sim_symrec rec;
 };
 
 /* ------------------------------------------------------------ execute */
@@ -61,13 +73,23 @@ struct plan {
    the lock-order graph 'ld' (NULL: not checked). */
 static int execute(const cli_scenario *l, const struct plan *p,
                    uint64_t max_steps, const sim_observer *ob, sim_result *r,
-                   sim_sched *s, sim_lockdep *ld) {
+                   struct exec_state *es, sim_lockdep *ld) {
   sim_exec_cfg cfg = model_exec_cfg(&l->b);
   cfg.lockdep = ld;
-  cfg.chooser = sim_sched_init(s, p->pol, p->seed, p->seq, p->nseq);
+  sim_chooser ch = sim_sched_init(&es->ss, p->pol, p->seed, p->seq, p->nseq);
+  if (p->symbolic)
+    ch = sim_symreplay_init(&es->sr, &p->sym, p->names);
+  else
+    memset(&es->sr, 0, sizeof es->sr);
+  cfg.chooser = sim_symrec_init(&es->rec, ch);
   cfg.observer = ob;
   cfg.max_steps = max_steps;
   return sim_exec_run(&cfg, r);
+}
+
+static void exec_state_free(struct exec_state *es) {
+  sim_symreplay_free(&es->sr);
+  sim_symrec_free(&es->rec);
 }
 
 /* ------------------------------------------------------------ options */
@@ -195,8 +217,11 @@ static char *read_schedule_file(const char *path) {
 
 /* The policy: command line, else the scenario's run line, else timed.
    Returns 0, or 2 with the error printed. */
-static int make_plan(const struct run_opts *o, const scenario *scn,
+static int make_plan(const struct run_opts *o, const cli_scenario *l,
                      const char *sched_str, struct plan *p) {
+  const scenario *scn = &l->scn;
+  for (int i = 0; i < l->b.nthreads; i++)
+    p->names[i] = l->b.threads[i].name;
   p->pol = SIM_POLICY_TIMED;
   p->seed = 1;
   const char *str = NULL;
@@ -230,8 +255,18 @@ static int make_plan(const struct run_opts *o, const scenario *scn,
                              "--schedule-file F");
   if (p->pol != SIM_POLICY_REPLAY)
     return 0;
-  char err[160];
+  char err[400];
   int col;
+  if (sim_symsched_is_symbolic(str, strlen(str))) {
+    p->symbolic = 1;
+    if (sim_symsched_parse(str, &p->sym, &col, err, sizeof err) ||
+        sim_symsched_resolve(&p->sym, p->names, l->b.nthreads, &col, err,
+                             sizeof err)) {
+      fprintf(stderr, "<schedule>:1:%d: error: %s\n", col, err);
+      return CLI_BAD_INPUT;
+    }
+    return 0;
+  }
   if (sim_sched_parse(str, &p->seq, &p->nseq, &col, err, sizeof err)) {
     fprintf(stderr, "<schedule>:1:%d: error: %s\n", col, err);
     return CLI_BAD_INPUT;
@@ -343,9 +378,10 @@ static int check_determinism(const cli_scenario *l, const struct plan *p,
   obs_digest d2;
   sim_observer ob = obs_digest_init(&d2);
   sim_result r2;
-  sim_sched s2;
+  struct exec_state s2;
   sim_lockdep *ld = o_lockdep ? sim_lockdep_new() : NULL; /* fresh */
   int rc = execute(l, p, max_steps, &ob, &r2, &s2, ld);
+  exec_state_free(&s2);
   sim_lockdep_free(ld);
   if (rc)
     return 0;
@@ -372,8 +408,9 @@ static int run_main(const char *cmd, int argc, char **argv) {
   sim_lockdep *ld = NULL;
   FILE *tf = NULL;
   sim_result r = {0};
+  struct exec_state es = {0};
   int64_t exec_id = -1, run_id = -1;
-  char err[512], note[256] = "";
+  char err[512], note[768] = "", *symb = NULL, symerr[160] = "";
   int rc = parse_opts(argc, argv, &o);
   if (rc < 0)
     return cli_help(!strcmp(cmd, "run") ? &cli_run : &cli_replay);
@@ -385,7 +422,7 @@ static int run_main(const char *cmd, int argc, char **argv) {
     goto out;
   if (!(l = cli_load(o.path, o.variant, CLI_ENGINE)))
     goto out;
-  if (make_plan(&o, &l->scn, file_sched ? file_sched : o.schedule, &p))
+  if (make_plan(&o, l, file_sched ? file_sched : o.schedule, &p))
     goto out;
   /* every output opens before the log's execution row begins */
   if (o.transcript &&
@@ -424,12 +461,11 @@ static int run_main(const char *cmd, int argc, char **argv) {
     fan.to[1] = &tob;
   }
   fan.to[2] = log ? rlog_observer(log) : NULL;
-  sim_sched ss;
   if (!o.no_lockdep && l->b.ops->lock_class && !(ld = sim_lockdep_new())) {
     fprintf(stderr, "mmsim: out of memory\n");
     goto out;
   }
-  if (execute(l, &p, o.max_steps, &ob, &r, &ss, ld)) {
+  if (execute(l, &p, o.max_steps, &ob, &r, &es, ld)) {
     fprintf(stderr, "mmsim: engine error\n");
     goto out;
   }
@@ -438,11 +474,21 @@ static int run_main(const char *cmd, int argc, char **argv) {
     obs_transcript_end(&tr, &r);
     fflush(tf);
   }
-  if (p.pol == SIM_POLICY_REPLAY && ss.diverged)
+  symb = sim_symrec_finish(&es.rec, p.names, symerr, sizeof symerr);
+  if (p.symbolic)
+    sim_symreplay_end(&es.sr, r.outcome == SIM_CLEAN);
+  if (p.symbolic && es.sr.diverged && es.sr.diverged_at == UINT64_MAX)
+    snprintf(note, sizeof note, "schedule diverged at the end: %s", es.sr.why);
+  else if (p.symbolic && es.sr.diverged)
+    snprintf(note, sizeof note, "schedule diverged at step %llu: %s",
+             (unsigned long long)es.sr.diverged_at, es.sr.why);
+  else if (p.pol == SIM_POLICY_REPLAY && es.ss.diverged)
     snprintf(note, sizeof note,
-             "schedule diverged at step %llu: thread %d was not enabled; "
-             "continued with the lowest-numbered enabled thread",
-             (unsigned long long)ss.diverged_at, ss.div_wanted);
+             "schedule diverged at step %llu: thread %d (%s) was not "
+             "enabled: %s; continued with the lowest-numbered enabled thread",
+             (unsigned long long)es.ss.diverged_at, es.ss.div_wanted,
+             es.ss.div_wanted < l->b.nthreads ? p.names[es.ss.div_wanted] : "?",
+             es.ss.div_why);
   if (log && (rlog_exec_end(log, &r, sched, note[0] ? note : NULL) ||
               (ld && rlog_lock_edges(log, run_id, ld)))) {
     fprintf(stderr, "error: %s: %s\n", db, rlog_errmsg(log));
@@ -462,6 +508,8 @@ static int run_main(const char *cmd, int argc, char **argv) {
       model_final_state(&l->b, fs, sizeof fs);
       printf("final:    %s\n", fs[0] ? fs : "(no variables)");
     }
+    printf("symbolic: %s%s%s\n", symb ? symb : "none (", symb ? "" : symerr,
+           symb ? "" : ")");
     if (log)
       printf("database: %s (execution %lld)\n", db, (long long)exec_id);
   }
@@ -493,10 +541,13 @@ static int run_main(const char *cmd, int argc, char **argv) {
       printf("\n");
     }
   }
-  if (!o.quiet && r.nsched)
+  if (!o.quiet && r.nsched) {
     printf("replay:   mmsim replay %s%s%s --schedule '%s'\n", o.path,
            o.variant ? " --variant " : "", o.variant ? o.variant : "", sched);
-  else if (!o.quiet) /* nothing to replay: no step was granted */
+    if (symb && !strchr(symb, '\''))
+      printf("          mmsim replay %s%s%s --schedule '%s'\n", o.path,
+             o.variant ? " --variant " : "", o.variant ? o.variant : "", symb);
+  } else if (!o.quiet) /* nothing to replay: no step was granted */
     printf("replay:   none (no step ran)\n");
   if (o.check_det &&
       !check_determinism(l, &p, o.max_steps, &r, sched, &dg, ld != NULL))
@@ -509,6 +560,9 @@ out:
   if (tf && tf != stdout)
     fclose(tf);
   sim_result_free(&r);
+  exec_state_free(&es);
+  sim_symsched_free(&p.sym);
+  free(symb);
   free(sched);
   free(p.seq);
   free(db);

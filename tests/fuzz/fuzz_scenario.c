@@ -23,6 +23,7 @@
 
 #include "models/scenario.h"
 #include "sim/sim.h"
+#include "sim/symsched.h"
 
 /* The line and column of "t.scn:L:C: error: " in err, which must be the
    whole message on one line; aborts (a finding) otherwise. */
@@ -94,6 +95,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
   if (ra) {
     check_error(text, n, ea);
+  } else if (a->run == SCN_RUN_SCHEDULE &&
+             sim_symsched_is_symbolic(a->run_schedule,
+                                      strlen(a->run_schedule))) {
+    sim_symsched sym;
+    int col;
+    char err[512];
+    if (sim_symsched_parse(a->run_schedule, &sym, &col, err, sizeof err)) {
+      fprintf(stderr, "accepted schedule '%s' rejected: %s\n", a->run_schedule,
+              err);
+      abort();
+    }
+    sim_symsched_free(&sym);
   } else if (a->run == SCN_RUN_SCHEDULE) {
     uint8_t *seq;
     size_t ns;

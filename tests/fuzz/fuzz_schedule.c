@@ -8,6 +8,13 @@
 **   - the two entry points agree: the runs expand to the parsed sequence;
 **   - round trip: sim_sched_format(parse(s)) parses back to the same
 **     sequence, and formats to the same string (a canonical form).
+** The same input is read as a symbolic schedule (sim/symsched.c, which
+** --schedule and 'run schedule' use for anything with a letter, ';' or
+** '"'), with the same properties: a rejection at a column inside the
+** input, an acceptance within the caps (segments, occurrence numbers),
+** every segment's column inside the input, a canonical form that parses
+** back to equal segments, and thread names that resolve or are rejected
+** at a segment's column.
 ** Build and run: see README.md, "Reliability".
 */
 #include <stdint.h>
@@ -16,6 +23,7 @@
 #include <string.h>
 
 #include "sim/sim.h"
+#include "sim/symsched.h"
 
 #define CHECK(c, ...)                                                          \
   do {                                                                         \
@@ -26,6 +34,68 @@
     }                                                                          \
   } while (0)
 
+static int same_str(const char *a, const char *b) {
+  return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+static void check_symbolic(const char *s, size_t len) {
+  static const char *const names[] = {"cpu0", "cpu1", "blockdev", "exit"};
+  sim_symsched a, b;
+  int col = -1;
+  char err[512] = "";
+  if (sim_symsched_parse(s, &a, &col, err, sizeof err)) {
+    CHECK(col >= 1 && (size_t)col <= len + 1 && err[0],
+          "symbolic rejection at column %d of a %zu-byte input: '%s'", col, len,
+          err);
+    CHECK(!a.seg && !a.text && !a.n, "a rejection keeps no storage");
+    return;
+  }
+  CHECK(a.n >= 1 && a.n <= SIM_SYMSCHED_MAX_SEGS, "%zu segments", a.n);
+  for (size_t i = 0; i < a.n; i++) {
+    const sim_symseg *g = &a.seg[i];
+    CHECK(g->col >= 1 && (size_t)g->col <= len && g->thread[0],
+          "segment %zu at column %d", i, g->col);
+    CHECK(!g->has_until ||
+              (g->until.label[0] && g->until.nth >= 1 &&
+               g->until.nth <= SIM_SYMSCHED_MAX_NTH && g->point_col > g->col &&
+               (size_t)g->point_col <= len),
+          "segment %zu: bad point", i);
+  }
+  char *f = sim_symsched_format(&a, NULL);
+  CHECK(f, "symbolic format failed");
+  CHECK(!sim_symsched_parse(f, &b, &col, err, sizeof err),
+        "'%s' formats to '%s', which is rejected at %d: %s", s, f, col, err);
+  CHECK(b.n == a.n, "round trip changes the segment count");
+  for (size_t i = 0; i < a.n; i++) {
+    const sim_symseg *x = &a.seg[i], *y = &b.seg[i];
+    CHECK(!strcmp(x->thread, y->thread) && x->has_until == y->has_until &&
+              (!x->has_until || (same_str(x->until.fn, y->until.fn) &&
+                                 !strcmp(x->until.label, y->until.label) &&
+                                 x->until.nth == y->until.nth &&
+                                 /* a bare label is written bare, a quoted one
+                                    that is an identifier stays quoted */
+                                 x->until.exact == y->until.exact)),
+          "round trip of '%s' through '%s' changes segment %zu", s, f, i);
+  }
+  char *f2 = sim_symsched_format(&b, NULL);
+  CHECK(f2 && !strcmp(f, f2), "symbolic format is not canonical: '%s' / '%s'",
+        f, f2 ? f2 : "");
+  if (sim_symsched_resolve(&a, names, 4, &col, err, sizeof err)) {
+    int at = 0;
+    for (size_t i = 0; i < a.n; i++)
+      at |= a.seg[i].col == col;
+    CHECK(at && err[0], "resolve error at column %d, no segment there", col);
+  } else {
+    for (size_t i = 0; i < a.n; i++)
+      CHECK(a.seg[i].tid >= 0 && a.seg[i].tid < 4, "resolved to %d",
+            a.seg[i].tid);
+  }
+  free(f);
+  free(f2);
+  sim_symsched_free(&a);
+  sim_symsched_free(&b);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (size > 4096)
     return 0;
@@ -33,6 +103,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   memcpy(s, data, size);
   s[size] = 0;
   size_t len = strlen(s);
+  check_symbolic(s, len);
   uint8_t *seq = NULL;
   size_t n = 0;
   int col = -1;

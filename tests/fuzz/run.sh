@@ -33,6 +33,13 @@ for s in $(sed -n 's/^run schedule \([^ ]*\).*/\1/p' "$src"/scenarios/*.scn) \
   i=$((i + 1))
   printf '%s' "$s" > "$corpus/schedule/seed$i"
 done
+# symbolic schedules (sim/symsched.h), read by the same harness
+for s in 'cpu1 until invalidate_inode_pages2_range:page_mapped; cpu0; cpu1' \
+  'cpu0 until do_no_page:"pte_none? set_pte_at"#2; 1 until lock_page;' \
+  'blockdev; exit until "x"#100000000'; do
+  i=$((i + 1))
+  printf '%s' "$s" > "$corpus/schedule/seed$i"
+done
 # the condition lines of the bundled scenarios, after their 'expect '
 i=0
 sed -n 's/^expect \(\(on [^ ]* \)\{0,1\}\(exists\|never\|always\) .*\)/\1/p' \
