@@ -120,12 +120,14 @@ int mm_fp_undeclared(const mm_model *m, int tid, const sim_stepdesc *s,
     if (undeclared(m, s, OC_VMA, i, buf, n))
       return 1;
   for (int i = 0; i < m->nthreads; i++)
-    if (i != tid && (m->snap.next_data[i] != m->s.next_data[i] ||
-                     m->snap.sigbus[i] != m->s.sigbus[i] ||
-                     m->snap.segv[i] != m->s.segv[i] ||
-                     m->snap.last_load[i] != m->s.last_load[i] ||
-                     m->snap.fsync_file[i] != m->s.fsync_file[i] ||
-                     m->snap.dirtying[i] != m->s.dirtying[i])) {
+    if (i != tid &&
+        (m->snap.next_data[i] != m->s.next_data[i] ||
+         m->snap.sigbus[i] != m->s.sigbus[i] ||
+         m->snap.segv[i] != m->s.segv[i] ||
+         m->snap.last_load[i] != m->s.last_load[i] ||
+         memcmp(m->snap.loads[i], m->s.loads[i], sizeof m->s.loads[i]) ||
+         m->snap.fsync_file[i] != m->s.fsync_file[i] ||
+         m->snap.dirtying[i] != m->s.dirtying[i])) {
       snprintf(buf, n, "thread-local state of %s", m->threads[i].name);
       return 1;
     }

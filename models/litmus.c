@@ -26,6 +26,13 @@
 **   recursive    where t1 waits for A to be unlocked instead of taking it
 **                (wait_on_page_locked); one thread taking two locks of
 **                one class (two page locks).
+**   sb, mp       the store-buffering and message-passing litmus tests
+**                (herd7's SB and MP, Alglave, Maranget, Tautschnig, TOPLAS
+**                2014): SB is t0: x = 1; r0 = y | t1: y = 1; r0 = x, MP is
+**                t0: x = 1; y = 1 | t1: r0 = y; r1 = x.  Sequentially
+**                consistent here (one step per access): their final
+**                states are herd7's under sc.cat, SB without r0=0 /\ r0=0,
+**                MP without r0=1 /\ r1=0 (tests/test_cond.c).
 **
 ** Faithful: each shared access is one step whose footprint is exactly that
 ** access, and local computation between steps touches nothing shared.
@@ -123,11 +130,13 @@ static const struct {
     [LITMUS_RWSEM] = {"rwsem", 2, 3},
     [LITMUS_ABBA_WAIT] = {"abba-wait", 2, 2},
     [LITMUS_RECURSIVE] = {"recursive", 1, 1},
+    [LITMUS_SB] = {"sb", 2, 2},
+    [LITMUS_MP] = {"mp", 2, 2},
 };
 
 const char *litmus_names(void) {
   return "indexer, lastzero, filesystem, counter, racy-counter, abba, abc, "
-         "abba-released, rwsem, abba-wait, recursive";
+         "abba-released, rwsem, abba-wait, recursive, sb, mp";
 }
 
 /* ------------------------------------------------------------ objects */
@@ -201,6 +210,10 @@ static void litmus_obj_name(void *model, sim_oid o, char *buf, size_t n) {
     break;
   case LITMUS_RECURSIVE:
     snprintf(buf, n, "page#%d", i);
+    break;
+  case LITMUS_SB:
+  case LITMUS_MP:
+    snprintf(buf, n, "%s", i ? "y" : "x");
     break;
   case LITMUS__COUNT:
     snprintf(buf, n, "?");
@@ -430,6 +443,34 @@ static void recursive_thread(sim_thread *t) {
   sim_leave(t);
 }
 
+/* sb: t0 writes x, reads y; t1 writes y, reads x.  mp: t0 writes the
+   data x, then the flag y; t1 reads y, then x. */
+static const char *const xy_wr[] = {"x = 1", "y = 1"};
+static const char *const xy_rd[] = {"read x", "read y"};
+static void xy_write(litmus_model *m, sim_thread *t, int v) {
+  SIM_STEP(t, xy_wr[v], LITMUS_STEP_NS, SIM_WR((sim_oid)v));
+  m->xy[v] = 1;
+}
+static void xy_read(litmus_model *m, sim_thread *t, int v, int *r) {
+  SIM_STEP(t, xy_rd[v], LITMUS_STEP_NS, SIM_RD((sim_oid)v));
+  *r = m->xy[v];
+  sim_after(t, "%s = %d", v ? "y" : "x", *r);
+}
+static void sb_mp_thread(litmus_model *m, sim_thread *t, int tid) {
+  sim_enter(t, m->prog == LITMUS_SB ? "sb_thread" : "mp_thread");
+  if (m->prog == LITMUS_SB) {
+    xy_write(m, t, tid);
+    xy_read(m, t, !tid, &m->reg[tid][0]);
+  } else if (tid == 0) {
+    xy_write(m, t, 0);
+    xy_write(m, t, 1);
+  } else {
+    xy_read(m, t, 1, &m->reg[1][0]);
+    xy_read(m, t, 0, &m->reg[1][1]);
+  }
+  sim_leave(t);
+}
+
 static void litmus_thread_main(void *model, sim_thread *t, int tid) {
   litmus_model *m = model;
   assert(tid >= 0 && tid < m->nthreads);
@@ -468,6 +509,10 @@ static void litmus_thread_main(void *model, sim_thread *t, int tid) {
   case LITMUS_RECURSIVE:
     recursive_thread(t);
     break;
+  case LITMUS_SB:
+  case LITMUS_MP:
+    sb_mp_thread(m, t, tid);
+    break;
   case LITMUS__COUNT:
     assert(0);
     break;
@@ -493,6 +538,8 @@ static void litmus_reset(void *model) {
   memset(m->busy, 0, sizeof m->busy);
   m->x = 0;
   m->lastzero_i = -1;
+  memset(m->xy, 0, sizeof m->xy);
+  memset(m->reg, 0, sizeof m->reg);
 }
 
 /* Every message is in the table as often as it was inserted (thread 11's
@@ -599,6 +646,9 @@ static void litmus_at_end(void *model, sim_exec *x) {
                     "x = %d after %d increments", m->x, m->n);
     }
     break;
+  case LITMUS_SB: /* every final state is allowed: the list shows them */
+  case LITMUS_MP:
+    break;
   default: /* abba and the lock-order programs: locks only */
     assert(lockdep_prog(m->prog));
     break;
@@ -629,6 +679,12 @@ static uint64_t litmus_state_hash(void *model) {
   case LITMUS_COUNTER:
   case LITMUS_RACY_COUNTER:
     sim_hash_u64(&h, (uint32_t)m->x);
+    break;
+  case LITMUS_SB:
+  case LITMUS_MP:
+    sim_hash_u64(&h, (uint64_t)m->xy[0] << 32 | (uint32_t)m->xy[1]);
+    for (int i = 0; i < 4; i++)
+      sim_hash_u64(&h, (uint32_t)m->reg[i / 2][i % 2]);
     break;
   default: /* abba and the lock-order programs: no variables */
     assert(lockdep_prog(m->prog));
@@ -662,6 +718,9 @@ static uint64_t litmus_obj_hash(void *model, sim_oid o) {
     return o == COUNTER_X ? (uint32_t)m->x : 0; /* l: a lock */
   case LITMUS_RACY_COUNTER:
     return (uint32_t)m->x;
+  case LITMUS_SB:
+  case LITMUS_MP:
+    return (uint32_t)m->xy[i];
   default: /* abba and the lock-order programs: locks */
     assert(lockdep_prog(m->prog));
     break;
@@ -696,7 +755,7 @@ static int litmus_lock_class(void *model, sim_oid o, char *buf, size_t n) {
     return 0;
   default:
     if (!lockdep_prog(m->prog))
-      return -1; /* indexer, lastzero, racy-counter: no locks */
+      return -1; /* indexer, lastzero, racy-counter, sb, mp: no locks */
     snprintf(buf, n, "%s", abc_name[o]);
     return i;
   }
@@ -776,6 +835,11 @@ int litmus_init(litmus_model *m, const char *name, int n, char *err,
     break;
   case LITMUS_RECURSIVE:
     m->nthreads = 1;
+    m->nobjs = 2;
+    break;
+  case LITMUS_SB:
+  case LITMUS_MP:
+    m->nthreads = 2;
     m->nobjs = 2;
     break;
   case LITMUS__COUNT:

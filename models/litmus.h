@@ -17,6 +17,8 @@
 **   rwsem          2..3    N        2: A (a rwsem), B
 **   abba-wait      2       2        2: A, B
 **   recursive      1       1        2: page#0, page#1
+**   sb             2       2        2: x, y (store buffering)
+**   mp             2       2        2: x, y (message passing)
 **
 ** Lock classes (lock_class, for the lock-order checker, sim/lockdep.h):
 ** each named lock of the abba family is its own class (A, B, C); the
@@ -58,6 +60,8 @@ enum litmus_prog {
   LITMUS_RWSEM,
   LITMUS_ABBA_WAIT,
   LITMUS_RECURSIVE,
+  LITMUS_SB,
+  LITMUS_MP,
   LITMUS__COUNT
 };
 
@@ -76,6 +80,10 @@ typedef struct litmus_model {
   int inode[LITMUS_NUMINODE];     /* filesystem: locki[i] */
   uint8_t busy[LITMUS_NUMBLOCKS]; /* filesystem: lockb[b] */
   int x;                          /* counter: l; racy-counter: nothing */
+  int xy[2];                      /* sb, mp: x, y */
+
+  /* registers, written by their thread: sb t0.r0, t1.r0; mp t1.r0, t1.r1 */
+  int reg[2][2];
 
   /* outcome, written by a thread at its end (thread-local in the paper) */
   int lastzero_i; /* lastzero: index where thread 0 stopped, -1 before */
@@ -106,6 +114,11 @@ extern const sim_kind litmus_kinds[LITMUS_NKINDS];
 int litmus_nthreads(const litmus_model *m);
 const sim_thread_cfg *litmus_threads(const litmus_model *m);
 uint32_t litmus_nobjs(const litmus_model *m);
+/* The final state (at quiescence) as herd7 prints it: the outcome
+   registers and variables, "t0.r0=0; t1.r0=1;" ("" for the programs
+   that have none, the lock-order ones). */
+void litmus_final_state(const litmus_model *m, char *buf, size_t n);
+
 /* "indexer, lastzero, filesystem, counter, racy-counter, abba, abc,
    abba-released, rwsem, abba-wait, recursive" */
 const char *litmus_names(void);

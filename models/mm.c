@@ -117,8 +117,13 @@ int mm_model_init(mm_model *m, const scenario *scn, const char *variant,
                   char *err, size_t errlen) {
   memset(m, 0, sizeof *m);
   m->scn = scn;
+  /* "PRESET" or "PRESET+knob=on+knob=off": the preset, then the
+     scenario's knobs, then the variant's own overrides (mm_variant_split) */
+  char preset[16];
+  const char *over = NULL;
   const char *k = variant ? variant : scn->kernel;
-  if (mm_variant_preset(k, &m->knobs)) {
+  if (mm_variant_split(k, preset, &over) ||
+      mm_variant_preset(preset, &m->knobs)) {
     snprintf(err, errlen,
              "error: unknown kernel variant '%s', expected one of %s", k,
              mm_variant_names());
@@ -129,6 +134,8 @@ int mm_model_init(mm_model *m, const scenario *scn, const char *variant,
     assert(idx >= 0); /* validated by the parser */
     mm_knob_set(&m->knobs, idx, scn->knobs[i].value);
   }
+  if (over && mm_knobs_apply(&m->knobs, over, err, errlen))
+    return -1;
   layout(m);
 
   struct mm_state *s = &m->init;
@@ -263,6 +270,7 @@ int mm_model_init(mm_model *m, const scenario *scn, const char *variant,
   if (m->npages > MM_MAX_PAGES)
     m->npages = MM_MAX_PAGES;
   memset(s->fsync_file, -1, sizeof s->fsync_file);
+  memset(s->loads, 0xff, sizeof s->loads); /* MM_LOAD_NONE */
   return mm_program_check(m, err, errlen);
 }
 
@@ -624,6 +632,9 @@ static uint64_t mm_state_key(void *model) {
   for (int t = 0; t < m->nthreads; t++) {
     sim_hash_u64(&h, (uint64_t)s->next_data[t] << 32 | (uint32_t)s->sigbus[t]);
     sim_hash_u64(&h, s->last_load[t]);
+    for (int j = 0; j < SCN_MAX_OPS; j++) /* the conditions read them */
+      if (s->loads[t][j] != MM_LOAD_NONE)
+        sim_hash_u64(&h, (uint64_t)j << 32 | s->loads[t][j]);
     if (s->dirtying[t])
       sim_hash_u64(&h, (uint64_t)t << 16 | (uint16_t)s->dirtying[t]);
     if (s->segv[t])

@@ -47,6 +47,7 @@
    (mm_model.wb): the block device completing I/O (MM_TID_DISK) and the
    process exits with the final sync (MM_TID_EXIT). */
 #define MM_MAX_THREADS (SCN_MAX_THREADS + 2)
+#define MM_LOAD_NONE 0xffffffffu /* mm_state.loads: no value */
 
 /* page->flags; PG_locked is the engine lock page_lock_oid().  Each flag
    that is written independently is an engine object of its own: PG_dirty,
@@ -188,6 +189,10 @@ struct mm_state {
                                          access outside every vma or
                                          against its protection) */
   uint32_t last_load[MM_MAX_THREADS]; /* value of the last user load */
+  /* what each load operation of the thread's program returned, by
+     operation index (MM_LOAD_NONE: not run, or it faulted): the outcome
+     conditions' THREAD.loadK (mm_final.c) */
+  uint32_t loads[MM_MAX_THREADS][SCN_MAX_OPS];
   /* fsync-lost: per thread, the file an fsync in progress syncs (-1: none)
      and the write generations of its blocks when it was called (ghost) */
   int8_t fsync_file[MM_MAX_THREADS];
@@ -318,6 +323,10 @@ extern const sim_model_ops mm_model_ops;
 int mm_finite_state(const mm_model *m);
 /* "name=on,name=off,..." of the effective knobs */
 void mm_knobs_format(const mm_knobs *k, char *buf, size_t n);
+/* mm_final.c: the final state for outcome conditions (cond.h): the value
+   of a term, and the canonical text of what the terms can name */
+int64_t mm_cond_value(const void *model, const cond_node *n);
+void mm_final_state(const void *model, char *buf, size_t n);
 
 /* Violation kinds of the model, raised as these ids: the table mm_kinds
    (invariants.c) has row i = id SIM_KIND_MODEL + i. */

@@ -5,7 +5,9 @@
 */
 #include "models/model.h"
 #include "models/scn_lex.h"
+#include "models/variant.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -23,18 +25,19 @@ static int check_expect_kinds(const model_binding *b, const scenario *s,
   e[n++] = &s->expect;
   for (int i = 0; i < s->nexpect_on; i++)
     e[n++] = &s->expect_on[i];
-  for (int i = 0; i < n; i++) {
-    if (!e[i]->violation || model_kind_find(b, e[i]->kind) != SIM_KIND_NONE)
-      continue;
-    char names[1024], dym[64];
-    model_kind_names(b, names, sizeof names);
-    snprintf(err, errlen,
-             "%s:%d:%d: error: unknown violation kind '%s'%s, expected one of "
-             "%s",
-             s->path, e[i]->line, e[i]->col, e[i]->kind,
-             lex_suggest(dym, sizeof dym, e[i]->kind, names), names);
-    return -1;
-  }
+  for (int i = 0; i < n; i++)
+    for (int k = 0; k < e[i]->nkinds; k++) {
+      if (model_kind_find(b, e[i]->kinds[k]) != SIM_KIND_NONE)
+        continue;
+      char names[1024], dym[64];
+      model_kind_names(b, names, sizeof names);
+      snprintf(err, errlen,
+               "%s:%d:%d: error: unknown violation kind '%s'%s, expected one "
+               "of %s",
+               s->path, e[i]->line, e[i]->kind_col[k], e[i]->kinds[k],
+               lex_suggest(dym, sizeof dym, e[i]->kinds[k], names), names);
+      return -1;
+    }
   return 0;
 }
 
@@ -60,9 +63,14 @@ static int litmus_bind(model_binding *b, const scenario *s, const char *variant,
   b->ncpus = b->nthreads;
   b->nobjs = litmus_nobjs(&b->lit);
   snprintf(b->variant, sizeof b->variant, "litmus");
+  snprintf(b->label, sizeof b->label, "litmus");
   b->expect = scn_expectation(s, NULL);
   b->finite = 1; /* straight-line programs */
   return 0;
+}
+
+static void litmus_final(const void *model, char *buf, size_t n) {
+  litmus_final_state(model, buf, n);
 }
 
 static int mm_claims(const scenario *s) {
@@ -78,9 +86,20 @@ static int mm_bind(model_binding *b, const scenario *s, const char *variant,
   b->nthreads = b->mm.nthreads; /* the scenario's and the model's own */
   b->ncpus = s->ncpus;
   b->nobjs = b->mm.nobjs;
-  snprintf(b->variant, sizeof b->variant, "%s", variant ? variant : s->kernel);
+  const char *over;
+  mm_variant_split(variant ? variant : s->kernel, b->variant, &over);
+  /* the label: the preset and every knob that differs from it */
+  mm_knobs preset;
+  mm_variant_preset(b->variant, &preset);
+  size_t o = (size_t)snprintf(b->label, sizeof b->label, "%s", b->variant);
+  for (int i = 0; i < mm_nknobs && o < sizeof b->label; i++)
+    if (mm_knob_get(&preset, i) != mm_knob_get(&b->mm.knobs, i))
+      o += (size_t)snprintf(b->label + o, sizeof b->label - o, "+%s=%s",
+                            mm_knob_table[i].name,
+                            mm_knob_get(&b->mm.knobs, i) ? "on" : "off");
   mm_knobs_format(&b->mm.knobs, b->knobs, sizeof b->knobs);
   b->expect = scn_expectation(s, b->variant);
+  b->nconds = scn_conditions(s, b->variant, b->conds);
   b->finite = mm_finite_state(&b->mm);
   return 0;
 }
@@ -88,8 +107,10 @@ static int mm_bind(model_binding *b, const scenario *s, const char *variant,
 /* Every model; a scenario is bound by the first that claims it (their
    claims are disjoint: a 'litmus' line or not). */
 const model_desc model_table[] = {
-    {"MM model", &mm_model_ops, 1, mm_claims, mm_bind},
-    {"litmus programs", &litmus_ops, 0, litmus_claims, litmus_bind},
+    {"MM model", &mm_model_ops, 1, mm_claims, mm_bind, mm_cond_value,
+     mm_final_state},
+    {"litmus programs", &litmus_ops, 0, litmus_claims, litmus_bind, NULL,
+     litmus_final},
 };
 const int model_ntable = (int)(sizeof model_table / sizeof model_table[0]);
 
@@ -102,6 +123,7 @@ int model_bind(model_binding *b, const scenario *s, const char *variant,
       continue;
     b->desc = d;
     b->ops = d->ops;
+    b->scn = s;
     if (d->bind(b, s, variant, err, errlen))
       return -1;
     return check_expect_kinds(b, s, err, errlen);
@@ -119,10 +141,38 @@ sim_exec_cfg model_exec_cfg(const model_binding *b) {
 }
 
 void model_expect_text(const model_binding *b, char *buf, size_t n) {
-  if (b->expect.violation)
-    snprintf(buf, n, "violation %s", b->expect.kind);
-  else
-    snprintf(buf, n, "clean");
+  const scn_expect *e = &b->expect;
+  size_t o =
+      (size_t)snprintf(buf, n, "%s", e->violation ? "violation" : "clean");
+  if (e->any && o < n)
+    snprintf(buf + o, n - o, " any");
+  for (int i = 0; i < e->nkinds && o < n; i++)
+    o += (size_t)snprintf(buf + o, n - o, " %s", e->kinds[i]);
+}
+
+int model_kind_expected(const model_binding *b, const char *name) {
+  return scn_expect_names(&b->expect, name);
+}
+
+int model_quiescent(const sim_result *r) {
+  return r->finished;
+}
+
+const scn_cond *model_cond(const model_binding *b, int i) {
+  assert(i >= 0 && i < b->nconds);
+  return &b->scn->conds[b->conds[i]];
+}
+
+int model_cond_holds(const model_binding *b, int i) {
+  assert(b->desc->cond_value && "the parser admits conditions only there");
+  cond_view v = {b->model, b->desc->cond_value};
+  return cond_eval(b->scn->cond_nodes, model_cond(b, i)->root, &v);
+}
+
+void model_final_state(const model_binding *b, char *buf, size_t n) {
+  buf[0] = 0;
+  if (b->desc->final_state)
+    b->desc->final_state(b->model, buf, n);
 }
 
 const sim_kind *model_kinds(const model_binding *b, int *n) {

@@ -24,6 +24,11 @@ typedef struct model_desc {
   int (*claims)(const scenario *s);
   int (*bind)(struct model_binding *b, const scenario *s, const char *variant,
               char *err, size_t errlen);
+  /* The final state, read at quiescence (models/cond.h): the value of a
+     condition's term (NULL: the model has no conditions), and one line
+     of text naming it, herd7 style, for the list of final states. */
+  int64_t (*cond_value)(const void *model, const cond_node *n);
+  void (*final_state)(const void *model, char *buf, size_t n);
 } model_desc;
 
 extern const model_desc model_table[];
@@ -38,8 +43,14 @@ typedef struct model_binding {
   int ncpus;
   uint32_t nobjs;
   char variant[16];  /* preset name, or "litmus" (desc->variants == 0) */
+  char label[160];   /* the preset and the knobs that differ from it,
+                        "2.6.20+fault.truncate_count=off": what summaries
+                        print and --variant accepts back */
   char knobs[1024];  /* effective knobs, "" without variants */
   scn_expect expect; /* what the scenario expects of this variant */
+  const scenario *scn;
+  int nconds; /* the conditions of this variant: s->conds[conds[i]] */
+  int conds[SCN_MAX_CONDS];
   int finite; /* the state space is finite: every retry loop comes back to
                  a state it had (a stateful search needs no loop bound) */
   /* storage */
@@ -55,8 +66,25 @@ int model_bind(model_binding *b, const scenario *s, const char *variant,
                char *err, size_t errlen);
 /* The exec configuration of a binding (chooser and observer unset). */
 sim_exec_cfg model_exec_cfg(const model_binding *b);
-/* 'expect' as text: "clean" or "violation KIND". */
+/* 'expect' as text: "clean", "violation any" or "violation KIND ...". */
 void model_expect_text(const model_binding *b, char *buf, size_t n);
+
+/*
+** Outcome conditions and final states (models/cond.h).  An execution has
+** a final state when every thread finished (sim_result.finished): it
+** ended clean, or with a violation of a check at quiescence (such as
+** pte-cache-mismatch) or a lock-order finding; not when a violation
+** stopped it midway.  The model must still be in that state (right after
+** sim_exec_run, or in an explorer's on_exec).
+*/
+int model_quiescent(const sim_result *r);
+const scn_cond *model_cond(const model_binding *b, int i);
+/* Does condition i of the binding hold in the model's current state? */
+int model_cond_holds(const model_binding *b, int i);
+/* The model's current state as one canonical line ("" if it has none). */
+void model_final_state(const model_binding *b, char *buf, size_t n);
+/* Is kind 'name' one the binding's expectation names? */
+int model_kind_expected(const model_binding *b, const char *name);
 
 /*
 ** Violation kinds.  A binding reports the engine's kinds (sim_engine_kinds:

@@ -302,7 +302,9 @@ void mm_thread_main(void *model, sim_thread *t, int tid) {
     case SCN_LOAD:
     case SCN_STORE:
       sim_enter(t, "user");
-      user_access(t, op->mm, op->addr, op->kind == SCN_STORE);
+      if (!user_access(t, op->mm, op->addr, op->kind == SCN_STORE) &&
+          op->kind == SCN_LOAD) /* in the load's action: what it read */
+        m->s.loads[tid][i] = m->s.last_load[tid];
       sim_leave(t);
       break;
     case SCN_TRUNCATE:

@@ -190,44 +190,100 @@ static int parse_cpus(scn_parser *ps, scn_tok kw) {
 /* Expectations                                                               */
 
 /*
-** "clean" or "violation KIND", t being its first word.  KIND is recorded as
-** written, with its column: model_bind() checks it against the kinds of the
-** bound model, which the parser does not know.
+** "clean", "violation any" or "violation KIND [KIND...]", t being its
+** first word.  Each KIND is recorded as written, with its column:
+** model_bind() checks it against the kinds of the bound model, which the
+** parser does not know.
 */
 static int parse_outcome(scn_parser *ps, scn_tok t, scn_expect *e) {
   scn_tok k;
   scn_shown b;
+  char dym[64];
   if (tok_is(t, "clean")) {
     e->violation = 0;
     return lex_need_eol(&ps->lx, "expect");
   }
-  if (!tok_is(t, "violation"))
+  if (!tok_is(t, "violation")) {
+    lex_show(&b, t);
     return lex_fail(&ps->lx, t.col,
-                    "unknown expectation '%s', expected 'clean' or "
-                    "'violation KIND'",
-                    lex_show(&b, t));
-  if (lex_need(&ps->lx, &k, "a violation kind", "violation") < 0 ||
-      lex_ident(&ps->lx, k, "violation kind", sizeof e->kind) < 0)
+                    "unknown expectation '%s'%s, expected 'clean', "
+                    "'violation KIND', 'violation any', or a condition "
+                    "after exists, never or always",
+                    b.s,
+                    lex_suggest(dym, sizeof dym, b.s,
+                                "clean violation exists never always"));
+  }
+  if (lex_need(&ps->lx, &k, "a violation kind or 'any'", "violation") < 0)
     return -1;
-  tok_copy(e->kind, sizeof e->kind, k);
   e->violation = 1;
-  e->col = k.col;
-  return lex_need_eol(&ps->lx, "expect");
+  for (;;) {
+    if (lex_ident(&ps->lx, k, "violation kind", sizeof e->kinds[0]) < 0)
+      return -1;
+    if (tok_is(k, "any")) {
+      if (e->nkinds)
+        return lex_fail(&ps->lx, k.col,
+                        "'any' after violation kinds, expected either "
+                        "'any' or kinds");
+      e->any = 1;
+      e->kind_col[0] = k.col;
+      return lex_need_eol(&ps->lx, "expect violation any");
+    }
+    if (e->nkinds == SCN_MAX_EXPECT_KINDS)
+      return lex_fail(&ps->lx, k.col,
+                      "too many violation kinds, expected at most %d",
+                      SCN_MAX_EXPECT_KINDS);
+    for (int i = 0; i < e->nkinds; i++)
+      if (tok_is(k, e->kinds[i]))
+        return lex_fail(&ps->lx, k.col, "violation kind '%s' listed twice",
+                        e->kinds[i]);
+    tok_copy(e->kinds[e->nkinds], sizeof e->kinds[0], k);
+    e->kind_col[e->nkinds++] = k.col;
+    int r = lex_next(&ps->lx, &k);
+    if (r < 0)
+      return -1;
+    if (r == 0)
+      return 0;
+  }
 }
 
-/* expect clean | expect violation KIND */
+int scn_expect_names(const scn_expect *e, const char *kind) {
+  if (!e->violation)
+    return 0;
+  if (e->any)
+    return 1;
+  for (int i = 0; i < e->nkinds; i++)
+    if (!strcmp(e->kinds[i], kind))
+      return 1;
+  return 0;
+}
+
+/* expect clean | expect violation KIND... | expect violation any */
 static int parse_expect(scn_parser *ps, scn_tok kw) {
   scenario *s = ps->s;
   scn_tok t;
   (void)kw;
-  if (lex_need(&ps->lx, &t, "'clean', 'violation KIND' or 'on VARIANT'",
+  if (lex_need(&ps->lx, &t,
+               "'clean', 'violation KIND', 'on VARIANT' or a condition",
                "expect") < 0)
     return -1;
   s->expect.line = ps->lx.line;
   return parse_outcome(ps, t, &s->expect);
 }
 
-/* expect on VARIANT clean | expect on VARIANT violation KIND */
+/* expect exists|never|always COND (the quantifier was read as kw2) */
+static int parse_expect_cond(scn_parser *ps, scn_tok kw) {
+  scn_tok q = {.p = kw.p, .len = 0};
+  /* the quantifier is the word just before the cursor */
+  const char *p = ps->lx.cur;
+  while (p > ps->lx.bol && !memchr(" \t\r\v\f", p[-1], 5)) /* lexer's blanks */
+    p--;
+  q.p = p;
+  q.len = (size_t)(ps->lx.cur - p);
+  q.col = lex_col(&ps->lx, p);
+  return scn_stmt_cond(ps, "", q);
+}
+
+/* expect on VARIANT clean | ... violation KIND... | ... QUANT COND */
 static int parse_expect_on(scn_parser *ps, scn_tok kw) {
   scenario *s = ps->s;
   scn_tok v, t;
@@ -235,6 +291,11 @@ static int parse_expect_on(scn_parser *ps, scn_tok kw) {
   if (lex_need(&ps->lx, &v, "a kernel variant", "on") < 0 ||
       variant_name(ps, v, name) < 0)
     return -1;
+  if (lex_need(&ps->lx, &t, "'clean', 'violation KIND' or a condition", name) <
+      0)
+    return -1;
+  if (scn_is_quant(t))
+    return scn_stmt_cond(ps, name, t);
   for (int i = 0; i < s->nexpect_on; i++)
     if (!strcmp(s->expect_on[i].variant, name))
       return lex_fail(&ps->lx, v.col,
@@ -247,8 +308,6 @@ static int parse_expect_on(scn_parser *ps, scn_tok kw) {
   scn_expect *e = &s->expect_on[s->nexpect_on++];
   memcpy(e->variant, name, sizeof name);
   e->line = ps->lx.line;
-  if (lex_need(&ps->lx, &t, "'clean' or 'violation KIND'", name) < 0)
-    return -1;
   return parse_outcome(ps, t, e);
 }
 
@@ -258,6 +317,19 @@ scn_expect scn_expectation(const scenario *s, const char *variant) {
       if (!strcmp(s->expect_on[i].variant, variant))
         return s->expect_on[i];
   return s->expect;
+}
+
+int scn_conditions(const scenario *s, const char *variant, int *out) {
+  const char *own = "";
+  if (variant)
+    for (int i = 0; i < s->nconds; i++)
+      if (!strcmp(s->conds[i].variant, variant))
+        own = variant;
+  int n = 0;
+  for (int i = 0; i < s->nconds; i++)
+    if (!strcmp(s->conds[i].variant, own))
+      out[n++] = i;
+  return n;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -311,11 +383,15 @@ static int parse_run(scn_parser *ps, scn_tok kw) {
       return -1;
     return 0;
   }
-  if (!tok_is(t, "schedule"))
+  if (!tok_is(t, "schedule")) {
+    char dym[64];
+    lex_show(&b, t);
     return lex_fail(lx, t.col,
-                    "unknown run policy '%s', expected timed, random or "
+                    "unknown run policy '%s'%s, expected timed, random or "
                     "schedule",
-                    lex_show(&b, t));
+                    b.s,
+                    lex_suggest(dym, sizeof dym, b.s, "timed random schedule"));
+  }
   const char *sb, *se; /* a symbolic schedule: scn_symsched.c */
   if (scn_symsched_text(ps, &sb, &se)) {
     if (scn_symsched_parse(ps, sb, se) < 0)
@@ -449,8 +525,15 @@ static int parse_litmus(scn_parser *ps, scn_tok kw) {
     return lex_fail(lx, name.col,
                     "unknown litmus program '%s', expected one of %s",
                     lex_show(&b, name), litmus_names());
-  if (litmus_init(&lm, s->litmus, (int)n, e, sizeof e))
-    return lex_fail(lx, strstr(e, "unknown") ? name.col : nt.col, "%s", e);
+  if (litmus_init(&lm, s->litmus, (int)n, e, sizeof e)) {
+    char dym[64];
+    if (!strstr(e, "unknown"))
+      return lex_fail(lx, nt.col, "%s", e);
+    lex_show(&b, name);
+    return lex_fail(
+        lx, name.col, "unknown litmus program '%s'%s, expected one of %s", b.s,
+        lex_suggest(dym, sizeof dym, b.s, litmus_names()), litmus_names());
+  }
   s->litmus_n = (int)n;
   s->litmus_threads = lm.nthreads;
   return lex_need_eol(lx, "litmus");
@@ -498,6 +581,9 @@ static const stmt_def stmts[ST_N] = {
                    "no threads, expected at least one 'cpuN: OP' line", NULL,
                    scn_is_thread_label},
     [ST_EXPECT_ON] = {"expect", "on", parse_expect_on, 0},
+    [ST_EXPECT_EXISTS] = {"expect", "exists", parse_expect_cond, 0},
+    [ST_EXPECT_NEVER] = {"expect", "never", parse_expect_cond, 0},
+    [ST_EXPECT_ALWAYS] = {"expect", "always", parse_expect_cond, 0},
     [ST_EXPECT] = {"expect", NULL, parse_expect, ONCE | REQUIRED,
                    "missing 'expect' statement, expected 'expect clean' or "
                    "'expect violation KIND'"},
@@ -587,6 +673,23 @@ static int check_whole(scn_parser *ps) {
       continue;
     return lex_fail_at(&ps->lx, last, lastcol, "%s%s", d->missing,
                        d->missing_list ? d->missing_list() : "");
+  }
+  for (int i = 0; i < ps->s->nconds; i++) {
+    const scn_cond *c = &ps->s->conds[i];
+    int has = !c->variant[0];
+    for (int j = 0; j < ps->s->nexpect_on; j++)
+      has |= !strcmp(ps->s->expect_on[j].variant, c->variant);
+    if (litmus)
+      return lex_fail_at(&ps->lx, c->line, c->col,
+                         "a condition names MM state (loads, ptes, pages), "
+                         "which a litmus scenario has not, expected only "
+                         "'expect clean' or 'expect violation KIND'");
+    if (!has)
+      return lex_fail_at(&ps->lx, c->line, c->col,
+                         "a condition on %s without an 'expect on %s' line, "
+                         "expected 'expect on %s clean' or '... violation "
+                         "KIND' too",
+                         c->variant, c->variant, c->variant);
   }
   if (ps->s->run == SCN_RUN_SCHEDULE)
     return check_schedule(ps);

@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "models/cond.h"
+
 /* The page size of every modelled kernel (x86, 4 KiB); scenario
    addresses and sizes are checked against it. */
 #define PAGE_SHIFT 12
@@ -29,7 +31,8 @@
 #define SCN_MAX_KNOBS 16
 #define SCN_MAX_FILE_PAGES 16 /* page-cache indexes 0..15 per file */
 #define SCN_NAME 32
-#define SCN_MAX_EXPECT 4 /* 'expect on VARIANT' lines */
+#define SCN_MAX_EXPECT 4       /* 'expect on VARIANT' lines */
+#define SCN_MAX_EXPECT_KINDS 4 /* kinds on one 'expect violation' line */
 
 enum scn_op_kind {
   SCN_LOAD,      /* <mm> load <addr>          user read through the pte */
@@ -177,10 +180,23 @@ typedef struct scn_knob {
 typedef struct scn_expect {
   char variant[16]; /* "" for the plain 'expect' line */
   int violation;    /* 0: clean */
-  char kind[48];    /* violation KIND as written; model_bind() checks it */
-  int line;         /* of the 'expect' line, 0 if there is none */
-  int col;          /* of KIND, 0 for 'clean' */
+  int any;          /* 'violation any': a violation of whatever kind */
+  int nkinds;       /* 'violation K1 K2 ...': each kind is expected */
+  char kinds[SCN_MAX_EXPECT_KINDS][48]; /* as written; model_bind() checks
+                                           them */
+  int kind_col[SCN_MAX_EXPECT_KINDS];   /* column of each */
+  int line;                             /* of the 'expect' line, 0 if none */
 } scn_expect;
+
+/* Condition line c of s as canonical text ("expect on 2.6.23 never
+   pte(p1,0x10000).present and ..."), no newline; returns the length it
+   needs, as snprintf (scn_cond.c, for scn_format). */
+struct scenario;
+size_t scn_cond_format(const struct scenario *s, const scn_cond *c, char *buf,
+                       size_t n);
+
+/* Is 'kind' one the expectation names (or 'any' for a violation)? */
+int scn_expect_names(const scn_expect *e, const char *kind);
 
 /* A scenario's 'run' line: how `mmsim run` shows the outcome by default. */
 enum scn_run {
@@ -207,6 +223,12 @@ typedef struct scenario {
      outcome on another kernel (before or after the fix) */
   int nexpect_on;
   scn_expect expect_on[SCN_MAX_EXPECT];
+  /* expect [on VARIANT] exists|never|always COND: outcome conditions
+     (models/cond.h), their nodes in one pool */
+  int nconds;
+  scn_cond conds[SCN_MAX_CONDS];
+  int ncond_nodes;
+  cond_node cond_nodes[SCN_MAX_COND_NODES];
   /* run timed|random [seed=N] | run schedule STRING */
   enum scn_run run;
   uint64_t run_seed;       /* SCN_RUN_TIMED, SCN_RUN_RANDOM (default 0) */
@@ -257,5 +279,10 @@ int scn_tracks_writeback(const scenario *s);
 /* The expectation for 'variant' (NULL: the scenario's kernel): its
    'expect on' line if any, else the plain 'expect' line. */
 scn_expect scn_expectation(const scenario *s, const char *variant);
+/* The conditions that apply to 'variant' (NULL: the scenario's kernel),
+   their indexes into s->conds in out[] (at most SCN_MAX_CONDS): its own
+   'expect on VARIANT exists|never|always' lines if it has any, else the
+   plain ones (independently of the outcome lines).  Returns how many. */
+int scn_conditions(const scenario *s, const char *variant, int *out);
 
 #endif /* MMSIM_SCENARIO_H */

@@ -132,8 +132,11 @@ static int page_list(scn_lex *lx, scn_tok v, const char *file, uint32_t npages,
                       lex_show(&b, el), opt);
     if (r == -2 || idx >= npages)
       return lex_fail(
-          lx, el.col, "page %s in %s= is beyond the end of file '%s', %s",
-          lex_show(&b, el), opt, file, scn_has_pages(hp, sizeof hp, npages));
+          lx, el.col,
+          "page %s in %s= is beyond the end of file '%s', %s (%s= lists "
+          "page indexes, not a count: %s=0 is page 0, %s=none no page)",
+          lex_show(&b, el), opt, file, scn_has_pages(hp, sizeof hp, npages),
+          opt, opt, opt);
     if (set[idx])
       return lex_fail(lx, el.col, "page %" PRIu64 " listed twice in %s=", idx,
                       opt);

@@ -79,10 +79,16 @@ static void put_expect(struct out *o, const scn_expect *e) {
   put(o, "expect");
   if (e->variant[0])
     put(o, " on %s", e->variant);
-  if (e->violation)
-    put(o, " violation %s\n", e->kind);
-  else
+  if (!e->violation)
     put(o, " clean\n");
+  else if (e->any)
+    put(o, " violation any\n");
+  else {
+    put(o, " violation");
+    for (int i = 0; i < e->nkinds; i++)
+      put(o, " %s", e->kinds[i]);
+    put(o, "\n");
+  }
 }
 
 static void put_run(struct out *o, const scenario *s) {
@@ -130,6 +136,11 @@ size_t scn_format(const scenario *s, char *buf, size_t n) {
     put_expect(&o, &s->expect);
   for (int i = 0; i < s->nexpect_on; i++)
     put_expect(&o, &s->expect_on[i]);
+  for (int i = 0; i < s->nconds; i++) {
+    char line[8192]; /* SCN_MAX_COND_NODES terms fit */
+    scn_cond_format(s, &s->conds[i], line, sizeof line);
+    put(&o, "%s\n", line);
+  }
   put_run(&o, s);
   return o.len;
 }

@@ -26,6 +26,9 @@ enum scn_stmt_id {
   ST_MAP,
   ST_THREAD,
   ST_EXPECT_ON,
+  ST_EXPECT_EXISTS, /* expect exists|never|always COND: any number */
+  ST_EXPECT_NEVER,
+  ST_EXPECT_ALWAYS,
   ST_EXPECT,
   ST_RUN,
   ST_LITMUS,
@@ -45,6 +48,10 @@ int scn_stmt_file(scn_parser *ps, scn_tok kw);   /* scn_decl.c */
 int scn_stmt_mm(scn_parser *ps, scn_tok kw);     /* scn_decl.c */
 int scn_stmt_map(scn_parser *ps, scn_tok kw);    /* scn_decl.c */
 int scn_stmt_thread(scn_parser *ps, scn_tok kw); /* scn_ops.c */
+/* scn_cond.c: "exists|never|always COND" of an 'expect' line ('variant'
+   "" for the plain one), quant being the quantifier just read */
+int scn_is_quant(scn_tok t);
+int scn_stmt_cond(scn_parser *ps, const char *variant, scn_tok quant);
 
 /* scn_symsched.c: a symbolic "run schedule" (sim/symsched.h).  _text
    finds the schedule on the rest of the line, [*b, *e), and returns 1 if

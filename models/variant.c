@@ -575,3 +575,48 @@ void mm_knob_set(mm_knobs *k, int idx, int value) {
 int mm_knob_get(const mm_knobs *k, int idx) {
   return *(const int *)((const char *)k + mm_knob_table[idx].offset);
 }
+
+int mm_variant_split(const char *variant, char preset[16], const char **over) {
+  size_t n = strcspn(variant, "+");
+  if (n >= 16)
+    return -1;
+  memcpy(preset, variant, n);
+  preset[n] = 0;
+  *over = variant[n] ? variant + n + 1 : NULL;
+  return 0;
+}
+
+int mm_knobs_apply(mm_knobs *k, const char *over, char *err, size_t errlen) {
+  for (const char *p = over; *p;) {
+    size_t n = strcspn(p, "+");
+    const char *eq = memchr(p, '=', n);
+    char name[64];
+    int idx = -1;
+    if (eq && (size_t)(eq - p) < sizeof name) {
+      memcpy(name, p, (size_t)(eq - p));
+      name[eq - p] = 0;
+      idx = mm_knob_find(name);
+    }
+    if (idx < 0) {
+      snprintf(err, errlen,
+               "error: unknown knob in variant override '%.*s', expected "
+               "KNOB=on|off with KNOB one of mmsim check --knobs",
+               (int)n, p);
+      return -1;
+    }
+    size_t vl = n - (size_t)(eq + 1 - p);
+    const char *v = eq + 1;
+    int on = (vl == 2 && !memcmp(v, "on", 2)) || (vl == 1 && *v == '1');
+    int off = (vl == 3 && !memcmp(v, "off", 3)) || (vl == 1 && *v == '0');
+    if (!on && !off) {
+      snprintf(err, errlen,
+               "error: bad value '%.*s' for knob '%s' in a variant override, "
+               "expected on, off, 1 or 0",
+               (int)vl, v, name);
+      return -1;
+    }
+    mm_knob_set(k, idx, on);
+    p += n + (p[n] == '+');
+  }
+  return 0;
+}

@@ -214,6 +214,14 @@ extern const int mm_nvariants;
 
 /* Fills 'k' with the preset; -1 if the name is unknown. */
 int mm_variant_preset(const char *name, mm_knobs *k);
+/* A variant given with knob overrides, "2.6.20+fault.truncate_count=off"
+   ('+' between them): the preset name into preset[16] and, in *over, the
+   text after the first '+' (NULL when there is none).  -1 if the preset
+   name does not fit. */
+int mm_variant_split(const char *variant, char preset[16], const char **over);
+/* Applies "knob=on+knob=off" (values on, off, 1, 0) to k: 0, or -1 with
+   a message naming the bad knob or value. */
+int mm_knobs_apply(mm_knobs *k, const char *over, char *err, size_t errlen);
 /* "2.6.20, 2.6.23": the names of mm_variants[], for messages. */
 const char *mm_variant_names(void);
 /* Index into mm_knob_table, -1 if unknown. */

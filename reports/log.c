@@ -77,6 +77,8 @@ static const char *const stmt_sql[ST__COUNT] = {
                      " held_shared, acquired_shared, wait, thread, chain,"
                      " step, schedule) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
                      " ?8, ?9, ?10, ?11)",
+    [ST_FINAL_STATE] = "INSERT INTO final_state(run_id, idx, state, count)"
+                       " VALUES (?1, ?2, ?3, ?4)",
 };
 
 const char *rlog_errmsg(rlog *l) {
@@ -521,6 +523,27 @@ int rlog_lock_edges(rlog *l, int64_t run_id, const sim_lockdep *ld) {
     bind_text(st, 11, sched ? sched : "");
     rc = run_stmt(l, ST_LOCK_EDGE);
     free(sched);
+  }
+  if (rc == 0 && rlog_txn_commit(l) < 0)
+    rc = rlog_take_werr(l);
+  else if (rc)
+    rlog_txn_rollback(l);
+  return rc;
+}
+
+/* ---------------------------------------------------------- final states */
+
+int rlog_final_states(rlog *l, int64_t run_id, const char *const *states,
+                      const uint64_t *counts, size_t n) {
+  assert(!l->exec_id && !l->thread_on); /* between executions */
+  int rc = rlog_txn_begin(l);
+  for (size_t i = 0; i < n && rc == 0; i++) {
+    sqlite3_stmt *st = l->st[ST_FINAL_STATE];
+    sqlite3_bind_int64(st, 1, run_id);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
+    bind_text(st, 3, states[i]);
+    sqlite3_bind_int64(st, 4, (sqlite3_int64)counts[i]);
+    rc = run_stmt(l, ST_FINAL_STATE);
   }
   if (rc == 0 && rlog_txn_commit(l) < 0)
     rc = rlog_take_werr(l);

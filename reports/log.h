@@ -72,6 +72,11 @@ int rlog_exec_end(rlog *l, const sim_result *r, const char *schedule,
 /* Stores the edges of a lock-order checker's class graph (sim/lockdep.h)
    as run 'run_id's rows of table lock_edge; between executions. */
 int rlog_lock_edges(rlog *l, int64_t run_id, const sim_lockdep *ld);
+/* The distinct final states of an explore run (the model's canonical
+   lines, models/model.h) with how many executions ended in each, as rows
+   of final_state, between executions.  0, or -1. */
+int rlog_final_states(rlog *l, int64_t run_id, const char *const *states,
+                      const uint64_t *counts, size_t n);
 
 const char *rlog_errmsg(rlog *l);
 

@@ -47,6 +47,7 @@ enum {
   ST_FLOW,
   ST_VIOLATION,
   ST_LOCK_EDGE,
+  ST_FINAL_STATE,
   ST__COUNT
 };
 

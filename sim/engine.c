@@ -739,6 +739,7 @@ static int thread_done(sim_exec *x, sim_thread *t) {
     return last;
   }
   if (last) {
+    x->r->finished = 1; /* the model holds its final state */
     if (x->cfg->ops->at_end)
       x->cfg->ops->at_end(x->cfg->model, x);
     return last;

@@ -444,6 +444,9 @@ typedef struct sim_result {
   uint64_t end_ns;
   uint64_t trace_hash;
   uint64_t state_hash;
+  int finished; /* every thread ran to its end: the model's state is
+                   final (clean, or a violation of its at_end checks or
+                   a lock-order finding), not cut by a violation */
   /* Grant sequence, one thread id per step (owned by the result). */
   uint8_t *sched;
   size_t nsched;

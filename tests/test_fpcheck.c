@@ -65,8 +65,8 @@ static void check_variant(const scenario *s, const char *variant) {
   /* lock-order needs the checker's graph, as `mmsim explore` gives it */
   sim_lockdep *ld = b.ops->lock_class ? sim_lockdep_new() : NULL;
   base.lockdep = ld;
-  struct tally t = {.expect_kind =
-                        b.expect.violation ? b.expect.kind : (const char *)0};
+  struct tally t = {.expect_kind = b.expect.violation ? b.expect.kinds[0]
+                                                      : (const char *)0};
   exp_cfg cfg = {.max_execs = FPCHECK_EXECS, .on_exec = on_exec, .arg = &t};
   cr_assert_eq(exp_strategy_parse("dpor", &cfg, err, sizeof err), 0);
   exp_stats st;

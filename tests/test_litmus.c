@@ -145,15 +145,15 @@ Test(litmus, init_rejects_unknown_names_and_bad_n) {
       {"dekker", 2,
        "unknown litmus program 'dekker', expected one of indexer, lastzero, "
        "filesystem, counter, racy-counter, abba, abc, abba-released, rwsem, "
-       "abba-wait, recursive"},
+       "abba-wait, recursive, sb, mp"},
       {"", 2,
        "unknown litmus program '', expected one of indexer, lastzero, "
        "filesystem, counter, racy-counter, abba, abc, abba-released, rwsem, "
-       "abba-wait, recursive"},
+       "abba-wait, recursive, sb, mp"},
       {"Indexer", 2,
        "unknown litmus program 'Indexer', expected one of indexer, lastzero, "
        "filesystem, counter, racy-counter, abba, abc, abba-released, rwsem, "
-       "abba-wait, recursive"},
+       "abba-wait, recursive, sb, mp"},
       {"indexer", 0, "N must be 1..32 for indexer"},
       {"indexer", 33, "N must be 1..32 for indexer"},
       {"lastzero", 32, "N must be 1..31 for lastzero"},
@@ -166,7 +166,7 @@ Test(litmus, init_rejects_unknown_names_and_bad_n) {
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     litmus_model m;
-    char err[160] = "";
+    char err[256] = "";
     cr_assert_eq(litmus_init(&m, cases[i].name, cases[i].n, err, sizeof err),
                  -1, "%s %d accepted", cases[i].name, cases[i].n);
     cr_assert_str_eq(err, cases[i].msg);
@@ -174,7 +174,7 @@ Test(litmus, init_rejects_unknown_names_and_bad_n) {
   cr_assert_str_eq(
       litmus_names(),
       "indexer, lastzero, filesystem, counter, racy-counter, abba, "
-      "abc, abba-released, rwsem, abba-wait, recursive");
+      "abc, abba-released, rwsem, abba-wait, recursive, sb, mp");
 }
 
 Test(litmus, shapes_names_and_objects) {

@@ -90,7 +90,7 @@ Test(parser, expect_on_variants) {
   cr_assert_eq(e.violation, 0);
   e = scn_expectation(s, "2.6.20");
   cr_assert_eq(e.violation, 1);
-  cr_assert_str_eq(e.kind, "page-mapped-on-remove");
+  cr_assert_str_eq(e.kinds[0], "page-mapped-on-remove");
   free(s);
 }
 
@@ -171,9 +171,9 @@ Test(parser, full_example) {
   cr_assert_eq(s->threads[1].ops[0].npages, 1);
   cr_assert_eq(s->nknobs, 0);
   cr_assert_eq(s->expect.violation, 1);
-  cr_assert_str_eq(s->expect.kind, "page-mapped-on-remove");
+  cr_assert_str_eq(s->expect.kinds[0], "page-mapped-on-remove");
   cr_assert_eq(s->expect.line, 11);
-  cr_assert_eq(s->expect.col, 18);
+  cr_assert_eq(s->expect.kind_col[0], 18);
   cr_assert_eq(s->run, SCN_RUN_TIMED);
   cr_assert_eq(s->run_seed, 3);
   cr_assert_str_eq(s->run_schedule, "");
@@ -222,9 +222,9 @@ Test(parser, threads_numbered_by_first_appearance) {
   cr_assert_eq(s->threads[2].nops, 1);
   cr_assert_eq(s->threads[2].ops[0].addr, 0x10000);
   cr_assert_eq(s->expect.violation, 0);
-  cr_assert_str_eq(s->expect.kind, "");
+  cr_assert_eq(s->expect.nkinds, 0);
   cr_assert_eq(s->expect.line, 13);
-  cr_assert_eq(s->expect.col, 0);
+  cr_assert_eq(s->expect.kind_col[0], 0);
   cr_assert_eq(s->run, SCN_RUN_NONE);
   free(s);
 }
@@ -388,7 +388,7 @@ Test(parser, comments_blanks_crlf) {
   cr_assert_eq(s->threads[0].ops[0].ns, 5);
   cr_assert_eq(s->threads[0].ops[0].line, 7);
   cr_assert_eq(s->threads[0].ops[0].col, 7);
-  cr_assert_str_eq(s->expect.kind, "deadlock");
+  cr_assert_str_eq(s->expect.kinds[0], "deadlock");
   free(s);
 }
 
@@ -736,9 +736,9 @@ Test(parser, violation_kind_checked_at_bind) {
   scenario *s = parse_ok("scenario \"t\"\nlitmus racy-counter 2\n"
                          "expect violation lost-update\n");
   cr_assert_eq(model_bind(&b, s, NULL, err, sizeof err), 0, "%s", err);
-  cr_assert_str_eq(b.expect.kind, "lost-update");
+  cr_assert_str_eq(b.expect.kinds[0], "lost-update");
   cr_assert_eq(b.expect.line, 3);
-  cr_assert_eq(b.expect.col, 18);
+  cr_assert_eq(b.expect.kind_col[0], 18);
   free(s);
 }
 
@@ -747,8 +747,9 @@ ERR_TEST(bad_violation_kind_word, HEAD "expect violation \"oops\"\n",
          "or '_' followed by letters, digits, '_' or '-'")
 
 ERR_TEST(bad_expectation, HEAD "expect crash\n",
-         "t.scn:7:8: error: unknown expectation 'crash', expected 'clean' or "
-         "'violation KIND'")
+         "t.scn:7:8: error: unknown expectation 'crash', expected 'clean', "
+         "'violation KIND', 'violation any', or a condition after exists, "
+         "never or always")
 
 ERR_TEST(bad_schedule_count, HEAD "run schedule 0*3.1*0\n",
          "t.scn:7:21: error: bad schedule: step count must be 1..100000000")
@@ -864,7 +865,14 @@ ERR_TEST(too_many_ops,
 
 ERR_TEST(cached_beyond_eof, "scenario \"t\"\nfile d size=4097 cached=0,2\n",
          "t.scn:2:27: error: page 2 in cached= is beyond the end of file 'd', "
-         "which has 2 pages")
+         "which has 2 pages (cached= lists page indexes, not a count: "
+         "cached=0 is page 0, cached=none no page)")
+
+/* the count a user meant is refused with what the number means */
+ERR_TEST(cached_count_is_an_index, "scenario \"t\"\nfile d size=4K cached=1\n",
+         "t.scn:2:23: error: page 1 in cached= is beyond the end of file 'd', "
+         "which has 1 page (cached= lists page indexes, not a count: "
+         "cached=0 is page 0, cached=none no page)")
 
 ERR_TEST(dirty_not_cached, "scenario \"t\"\nfile d size=8K cached=1 dirty=0\n",
          "t.scn:2:31: error: dirty page 0 is not cached, expected it in "
@@ -938,7 +946,7 @@ ERR_TEST(missing_operand, HEAD "cpu0: p1 load\n",
 ERR_TEST(litmus_unknown_program, "scenario \"t\"\nlitmus bakery 2\n",
          "t.scn:2:8: error: unknown litmus program 'bakery', expected one "
          "of indexer, lastzero, filesystem, counter, racy-counter, abba, abc, "
-         "abba-released, rwsem, abba-wait, recursive")
+         "abba-released, rwsem, abba-wait, recursive, sb, mp")
 
 ERR_TEST(litmus_with_mm_statements,
          "scenario \"t\"\nlitmus counter 2\ncpus 2\nexpect clean\n",
@@ -1287,6 +1295,146 @@ Test(parser, thread_description_of_every_kind_of_operation) {
                    "pages=2 direct; p1 gup 0x10000 write fast; p1 unpin "
                    "0x10000 dirty; p1 madvise 0x10000 dontneed pages=2; read "
                    "data page=0");
+  free(s);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Outcome conditions (models/scn_cond.c) and expected kinds               */
+
+#define TAIL_OPS "cpu0: p1 load 0x10000\n"
+
+#define CHEAD                                                                  \
+  HEAD "cpu0: p1 load 0x10000\n"                                               \
+       "cpu1: p1 store 0x10000\n"                                              \
+       "expect clean\n"
+
+Test(parser, conditions_parse) {
+  scenario *s = parse_ok(
+      CHEAD
+      "expect exists cpu0.load1 != cpu1.v1 and not (pte(p1,0x10000).dirty)"
+      "  # a comment\n"
+      "expect on 2.6.23 clean\n"
+      "expect on 2.6.23 never mapcount(data,1) > 0 or sigbus(cpu0) >= 1\n"
+      "expect always cpu0.load1 == old or cpu0.load1 == cpu1.v1\n");
+  cr_assert_eq(s->nconds, 3);
+  cr_assert_str_eq(s->conds[0].text, "exists cpu0.load1 != cpu1.v1 and not "
+                                     "(pte(p1,0x10000).dirty)");
+  cr_assert_eq(s->conds[0].quant, CQ_EXISTS);
+  cr_assert_str_eq(s->conds[1].variant, "2.6.23");
+  cr_assert_eq(s->conds[1].quant, CQ_NEVER);
+  const cond_node *r = &s->cond_nodes[s->conds[0].root];
+  cr_assert_eq(r->kind, CN_AND);
+  const cond_node *cmp = &s->cond_nodes[r->a];
+  cr_assert_eq(cmp->kind, CN_CMP);
+  cr_assert_eq(cmp->cmp, CMP_NE);
+  cr_assert_eq(s->cond_nodes[cmp->a].kind, CT_LOAD);
+  cr_assert_eq(s->cond_nodes[cmp->b].kind, CT_VERSION);
+  cr_assert_eq(s->cond_nodes[cmp->b].thread, 1);
+  cr_assert_eq(s->cond_nodes[r->b].kind, CN_NOT);
+  int idx[SCN_MAX_CONDS];
+  cr_assert_eq(scn_conditions(s, NULL, idx), 2); /* the plain ones */
+  cr_assert_eq(idx[1], 2);
+  cr_assert_eq(scn_conditions(s, "2.6.23", idx), 1);
+  cr_assert_eq(idx[0], 1);
+  cr_assert_eq(scn_conditions(s, "2.6.24", idx), 2);
+  free(s);
+}
+
+Test(parser, expect_several_kinds_and_any) {
+  scenario *s = parse_ok(HEAD TAIL_OPS "expect violation page-mapped-on-remove "
+                                       "pte-cache-mismatch\n"
+                                       "expect on 2.6.23 violation any\n");
+  cr_assert_eq(s->expect.nkinds, 2);
+  cr_assert_str_eq(s->expect.kinds[1], "pte-cache-mismatch");
+  cr_assert_eq(s->expect.kind_col[1], 40);
+  cr_assert(scn_expect_names(&s->expect, "pte-cache-mismatch"));
+  cr_assert_not(scn_expect_names(&s->expect, "deadlock"));
+  cr_assert(s->expect_on[0].any);
+  cr_assert(scn_expect_names(&s->expect_on[0], "deadlock"));
+  free(s);
+}
+
+ERR_TEST(cond_unknown_thread, CHEAD "expect exists cpu3.load1 == old\n",
+         "t.scn:10:15: error: unknown thread 'cpu3' in condition (did you "
+         "mean 'cpu0'?), expected cpu0 or cpu1")
+ERR_TEST(cond_unknown_term, CHEAD "expect exists sigbsu(cpu0) == 1\n",
+         "t.scn:10:15: error: unknown term 'sigbsu' in condition (did you "
+         "mean 'sigbus'?), expected a number, old, new, zero, none, "
+         "THREAD.loadK, THREAD.vK, sigbus(THREAD), segv(THREAD), "
+         "pte(MM,ADDR).FIELD, cached(FILE,P), dirty(FILE,P), mapcount(FILE,P), "
+         "page(FILE,P), data(FILE,P) or disk(FILE,P)")
+ERR_TEST(cond_no_such_load, CHEAD "expect exists cpu0.load2 == old\n",
+         "t.scn:10:24: error: thread cpu0 has 1 load(s), expected load1..load1")
+ERR_TEST(cond_no_load, CHEAD "expect exists cpu1.load1 == old\n",
+         "t.scn:10:20: error: thread cpu1 has no load, expected a thread with "
+         "a 'MM load ADDR' line before the condition")
+ERR_TEST(cond_bad_field, CHEAD "expect exists cpu0.lod1 == old\n",
+         "t.scn:10:20: error: unknown field 'lod1' of thread cpu0, expected "
+         "loadK (the K-th load's value) or vK (the K-th content it writes)")
+ERR_TEST(cond_pte_field, CHEAD "expect never pte(p1,0x10000).dirt\n",
+         "t.scn:10:30: error: unknown pte field 'dirt' (did you mean "
+         "'dirty'?), expected present, write, dirty or page")
+ERR_TEST(cond_pte_outside, CHEAD "expect never pte(p1,0x30000).dirty\n",
+         "t.scn:10:21: error: address 0x30000 is outside every map of 'p1', "
+         "expected an address a 'map p1' line covers")
+ERR_TEST(cond_unknown_mm, CHEAD "expect never pte(p2,0x10000).dirty\n",
+         "t.scn:10:18: error: undeclared mm 'p2', expected a name declared by "
+         "an earlier 'mm' line")
+ERR_TEST(cond_unknown_file, CHEAD "expect never cached(dat,0)\n",
+         "t.scn:10:21: error: undeclared file 'dat', expected a name declared "
+         "by an earlier 'file' line")
+ERR_TEST(cond_page_beyond, CHEAD "expect never cached(data,2)\n",
+         "t.scn:10:26: error: page 2 is beyond the end of file 'data', which "
+         "has 2 pages")
+ERR_TEST(cond_type_mismatch, CHEAD "expect never cpu0.load1 == 3\n",
+         "t.scn:10:25: error: '==' compares a content with a number, expected "
+         "two terms of one type")
+ERR_TEST(cond_ordered_content, CHEAD "expect never cpu0.load1 < old\n",
+         "t.scn:10:25: error: '<' orders a content, expected == or != (only "
+         "numbers are ordered)")
+ERR_TEST(cond_two_constants, CHEAD "expect never old == none\n",
+         "t.scn:10:18: error: '==' compares two constants, expected a term "
+         "of the final state on one side")
+ERR_TEST(cond_not_bool, CHEAD "expect never mapcount(data,0)\n",
+         "t.scn:10:30: error: a number alone is not a condition, expected a "
+         "comparison (==, !=, <, <=, >, >=) after it")
+ERR_TEST(cond_unclosed, CHEAD "expect never (cached(data,0)\n",
+         "t.scn:10:29: error: expected ')' to close the '(', found the end of "
+         "the line")
+ERR_TEST(cond_trailing, CHEAD "expect never cached(data,0) cached(data,1)\n",
+         "t.scn:10:29: error: expected 'and', 'or', ')' or the end of the "
+         "condition, found 'cached'")
+ERR_TEST(cond_empty, CHEAD "expect always\n",
+         "t.scn:10:14: error: expected a condition after the quantifier, found "
+         "the end of the line")
+ERR_TEST(cond_variant_without_expect_on,
+         CHEAD "expect on 2.6.23 never cached(data,0)\n",
+         "t.scn:10:18: error: a condition on 2.6.23 without an 'expect on "
+         "2.6.23' line, expected 'expect on 2.6.23 clean' or '... violation "
+         "KIND' too")
+ERR_TEST(cond_litmus,
+         "scenario \"t\"\nlitmus counter 2\nexpect clean\n"
+         "expect always true\n",
+         "t.scn:4:8: error: a condition names MM state (loads, ptes, pages), "
+         "which a litmus scenario has not, expected only 'expect clean' or "
+         "'expect violation KIND'")
+ERR_TEST(expect_any_after_kinds,
+         HEAD TAIL_OPS "expect violation deadlock any\n",
+         "t.scn:8:27: error: 'any' after violation kinds, expected either "
+         "'any' or kinds")
+ERR_TEST(expect_kind_twice,
+         HEAD TAIL_OPS "expect violation deadlock deadlock\n",
+         "t.scn:8:27: error: violation kind 'deadlock' listed twice")
+ERR_TEST(expect_misspelt, HEAD TAIL_OPS "expect clena\n",
+         "t.scn:8:8: error: unknown expectation 'clena' (did you mean "
+         "'clean'?), expected 'clean', 'violation KIND', 'violation any', or "
+         "a condition after exists, never or always")
+
+/* Found by fuzz_cond: form feeds are blanks before the quantifier too. */
+Test(parser, condition_after_other_blanks) {
+  scenario *s = parse_ok(CHEAD "expect \f\f\valways true\n");
+  cr_assert_eq(s->nconds, 1);
+  cr_assert_eq(s->conds[0].quant, CQ_ALWAYS);
   free(s);
 }
 

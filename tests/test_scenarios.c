@@ -370,7 +370,7 @@ Test(cli, check_prints_one_line_per_scenario) {
   cr_assert_str_eq(out, "scenarios/fault-invalidate.scn: ok: \"fault vs "
                         "O_DIRECT invalidate (R1)\", kernel 2.6.20, 2 cpus, "
                         "2 threads, expect violation page-mapped-on-remove; "
-                        "on 2.6.23 clean\n");
+                        "on 2.6.23 clean; 2 conditions\n");
   free(out);
 }
 
@@ -441,7 +441,7 @@ Test(scenarios, database_and_timeline_of_the_prefix_run) {
       {"select quote(knobs_set) from run", "''"},
       {"select variant, policy, seed, expect from run",
        "2.6.20|replay|1|violation page-mapped-on-remove"},
-      {"pragma user_version", "4"},
+      {"pragma user_version", "5"},
   };
   char want0[1024];
   snprintf(want0, sizeof want0, "violation|31|%s|%s", sched, trace);

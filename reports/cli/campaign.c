@@ -111,9 +111,67 @@ static void add_kind(camp_variant *res, const char *name, uint64_t count,
   }
 }
 
+/* Counts 'count' more executions ending in final state 'text'. */
+static void add_state(camp_variant *res, const char *text, uint64_t count) {
+  uint64_t h = SIM_HASH_INIT;
+  sim_hash_str(&h, text);
+  for (size_t i = 0; i < res->nfstates; i++)
+    if (res->fstates[i].hash == h && !strcmp(res->fstates[i].text, text)) {
+      res->fstates[i].count += count;
+      return;
+    }
+  if (res->nfstates == CAMP_MAX_STATES) {
+    res->other_states += count;
+    return;
+  }
+  if (res->nfstates == res->capfstates) {
+    size_t cap = res->capfstates ? 2 * res->capfstates : 16;
+    camp_state *v = realloc(res->fstates, cap * sizeof *v);
+    if (!v) {
+      res->other_states += count;
+      return;
+    }
+    res->fstates = v;
+    res->capfstates = cap;
+  }
+  char *t = strdup(text);
+  if (!t) {
+    res->other_states += count;
+    return;
+  }
+  res->fstates[res->nfstates++] = (camp_state){h, count, t};
+}
+
+/* Counts 'count' more executions where condition i held (or not), and
+   keeps 'sched' if it is a shorter witness. */
+static void add_cond(camp_variant *res, int i, int held, uint64_t count,
+                     uint64_t steps, const char *sched) {
+  camp_cond *c = &res->conds[i];
+  uint64_t *n = held ? &c->held : &c->failed;
+  uint64_t *st = held ? &c->held_steps : &c->failed_steps;
+  char **s = held ? &c->held_sched : &c->failed_sched;
+  *n += count;
+  if (sched &&
+      (!*s || steps < *st || (steps == *st && strcmp(sched, *s) < 0))) {
+    char *d = strdup(sched);
+    if (!d)
+      return;
+    free(*s);
+    *s = d;
+    *st = steps;
+  }
+}
+
 static void variant_free(camp_variant *r) {
   for (int i = 0; i < r->nkinds; i++)
     free(r->kinds[i].sched);
+  for (int i = 0; i < r->nconds; i++) {
+    free(r->conds[i].held_sched);
+    free(r->conds[i].failed_sched);
+  }
+  for (size_t i = 0; i < r->nfstates; i++)
+    free(r->fstates[i].text);
+  free(r->fstates);
   free(r->lockdep_reports);
   hset_free(&r->states);
   hset_free(&r->traces);
@@ -274,6 +332,23 @@ static void take_findings(struct run *u) {
   }
 }
 
+/* The final state of the execution just reported, and its conditions. */
+static void record_final(struct run *u, const sim_result *r, char **sched) {
+  const model_binding *b = &u->l->b;
+  char text[1024];
+  model_final_state(b, text, sizeof text);
+  add_state(u->res, text, 1);
+  for (int i = 0; i < b->nconds; i++) {
+    int held = model_cond_holds(b, i);
+    const camp_cond *c = &u->res->conds[i];
+    const char *have = held ? c->held_sched : c->failed_sched;
+    uint64_t st = held ? c->held_steps : c->failed_steps;
+    if (!*sched && (!have || r->steps <= st))
+      *sched = sim_sched_format(r->sched, r->nsched);
+    add_cond(u->res, i, held, 1, r->steps, *sched);
+  }
+}
+
 static void on_exec(void *arg, const exp_exec *x) {
   struct run *u = arg;
   camp_variant *res = u->res;
@@ -304,6 +379,8 @@ static void on_exec(void *arg, const exp_exec *x) {
   case SIM_PRUNED:
     break;
   }
+  if (model_quiescent(r)) /* the model is still in its final state */
+    record_final(u, r, &sched);
   if (u->o->cfg.traces && r->outcome != SIM_BOUNDED)
     hset_add(&res->traces, x->trace_id);
   if (u->run_id >= 0 && (u->o->jobs <= 1 || u->scheds)) {
@@ -347,6 +424,20 @@ static void send_result(FILE *f, const camp_variant *r, int stopped) {
     fprintf(f, "K %s %llu %d %llu %s\n", r->kinds[i].name,
             (unsigned long long)r->kinds[i].count, r->kinds[i].pre,
             (unsigned long long)r->kinds[i].steps, r->kinds[i].sched);
+  for (size_t i = 0; i < r->nfstates; i++)
+    fprintf(f, "F %llu %s\n", (unsigned long long)r->fstates[i].count,
+            r->fstates[i].text);
+  if (r->other_states)
+    fprintf(f, "O %llu\n", (unsigned long long)r->other_states);
+  for (int i = 0; i < r->nconds; i++) {
+    const camp_cond *c = &r->conds[i];
+    fprintf(f, "C %d 1 %llu %llu %s\n", i, (unsigned long long)c->held,
+            (unsigned long long)c->held_steps,
+            c->held_sched ? c->held_sched : "-");
+    fprintf(f, "C %d 0 %llu %llu %s\n", i, (unsigned long long)c->failed,
+            (unsigned long long)c->failed_steps,
+            c->failed_sched ? c->failed_sched : "-");
+  }
   fprintf(f, "E\n");
 }
 
@@ -388,6 +479,14 @@ static int merge_result(FILE *f, camp_variant *r, int *complete, int *stopped) {
                       &pos) == 4 &&
                pos > 0 && line[pos]) {
       add_kind(r, name, a, pre, b, line + pos);
+    } else if (sscanf(line, "F %llu %n", &a, &pos) == 1 && pos > 0) {
+      add_state(r, line + pos, a);
+    } else if (sscanf(line, "O %llu", &a) == 1) {
+      r->other_states += a;
+    } else if (sscanf(line, "C %d %d %llu %llu %n", &pre, &cm, &a, &b, &pos) ==
+                   4 &&
+               pos > 0 && pre >= 0 && pre < r->nconds) {
+      add_cond(r, pre, cm, a, b, strcmp(line + pos, "-") ? line + pos : NULL);
     } else if (!strcmp(line, "E")) {
       got_end = 1;
     }
@@ -561,6 +660,8 @@ static int explore_split(struct run *u, const sim_exec_cfg *base, exp_cfg cfg) {
   camp_variant merged = {0};
   memcpy(merged.variant, u->res->variant, sizeof merged.variant);
   memcpy(merged.expect, u->res->expect, sizeof merged.expect);
+  merged.nconds = u->res->nconds;
+  memcpy(merged.conds, u->res->conds, sizeof merged.conds);
   for (int j = 0; j < started; j++) {
     failed |=
         !pipes[j] || merge_result(pipes[j], &merged, &complete, &stopped) != 0;
@@ -590,6 +691,63 @@ static int explore_split(struct run *u, const sim_exec_cfg *base, exp_cfg cfg) {
   return 0;
 }
 
+/* "a, b, c": the kinds the expectation lists */
+static const char *u_expect_kinds(const model_binding *b) {
+  static char buf[160];
+  size_t o = 0;
+  buf[0] = 0;
+  for (int i = 0; i < b->expect.nkinds && o < sizeof buf; i++)
+    o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%s", i ? ", " : "",
+                          b->expect.kinds[i]);
+  return buf;
+}
+
+/* The verdict of each outcome condition (models/cond.h): 'exists' needs
+   a witness; 'never' and 'always' a complete search that certifies, or,
+   as 'clean', a sampling strategy, which meets them as far as it can.
+   A search cut short certifies nothing, and says so; one that --first
+   stopped at the violation it was asked for does not judge them. */
+static void judge_conds(camp_variant *res, const model_binding *b, int complete,
+                        int certifies, int first) {
+  for (int i = 0; i < res->nconds; i++) {
+    camp_cond *c = &res->conds[i];
+    enum cond_quant q = (enum cond_quant)model_cond(b, i)->quant;
+    if (first && !complete) { /* --first stopped it at the violation */
+      c->met = 1;
+      snprintf(c->verdict, sizeof c->verdict,
+               "not judged: --first stopped the search");
+      continue;
+    }
+    uint64_t bad = q == CQ_NEVER ? c->held : c->failed;
+    const char *nc = complete && certifies ? ""
+                     : certifies ? "; not certified: the search was cut short"
+                                 : "; not certified: sampled";
+    if (q == CQ_EXISTS) {
+      c->met = c->held > 0;
+      snprintf(c->verdict, sizeof c->verdict, "%s%s",
+               c->met ? "witnessed" : "NO witness",
+               c->met || (complete && certifies) ? "" : nc);
+    } else if (bad) {
+      c->met = 0;
+      snprintf(c->verdict, sizeof c->verdict, "VIOLATED (%llu execution%s)",
+               (unsigned long long)bad, bad == 1 ? "" : "s");
+    } else if (!c->held && !c->failed) {
+      c->met = !(complete && certifies);
+      snprintf(c->verdict, sizeof c->verdict,
+               "no execution reached a final state%s", nc);
+    } else {
+      c->met = !certifies || complete;
+      char upto[48] = "";
+      if (res->cut) /* as the clean certificate, it names its bound */
+        snprintf(upto, sizeof upto, " up to loop bound %d", res->loop_bound);
+      snprintf(c->verdict, sizeof c->verdict, "%s%s%s",
+               complete && certifies ? "certified" : "holds so far",
+               complete && certifies ? upto : "", nc);
+    }
+    res->expect_met &= c->met;
+  }
+}
+
 /* The verdict against the scenario's expectation for this variant. */
 static void judge(camp_variant *res, const model_binding *b, const camp_opts *o,
                   int stopped) {
@@ -600,14 +758,26 @@ static void judge(camp_variant *res, const model_binding *b, const camp_opts *o,
   int certifies = exp_strategy_certifies(cfg);
   int complete = res->st.complete && !stopped;
   if (b->expect.violation) {
-    int found = 0;
-    for (int i = 0; i < res->nkinds; i++)
-      found |= !strcmp(res->kinds[i].name, b->expect.kind);
+    /* 'any': some violation; else every kind listed */
+    int found = b->expect.any ? nviol > 0 : 1;
+    char missing[160] = "";
+    size_t mo = 0;
+    for (int k = 0; k < b->expect.nkinds; k++)
+      if (!find_kind(res, b->expect.kinds[k])) {
+        found = 0;
+        mo += (size_t)snprintf(missing + mo, sizeof missing - mo, "%s%s",
+                               mo ? ", " : "", b->expect.kinds[k]);
+      }
     res->expect_met = found;
     /* not finding it in a search cut short proves nothing either way */
-    snprintf(res->verdict, sizeof res->verdict, "%s %s (expected%s)",
-             found ? "found" : "NOT found", b->expect.kind,
-             found || (complete && certifies) ? "" : "; not exhaustive");
+    const char *what = b->expect.any ? "a violation" : u_expect_kinds(b);
+    if (found)
+      snprintf(res->verdict, sizeof res->verdict, "found %.130s (expected)",
+               what);
+    else
+      snprintf(res->verdict, sizeof res->verdict,
+               "NOT found %.120s (expected%s)", b->expect.any ? what : missing,
+               complete && certifies ? "" : "; not exhaustive");
   } else if (nviol) {
     res->expect_met = 0;
     snprintf(res->verdict, sizeof res->verdict, "VIOLATED (expected clean)");
@@ -650,6 +820,10 @@ static void judge(camp_variant *res, const model_binding *b, const camp_opts *o,
              "no violation in %llu executions (not exhaustive)",
              (unsigned long long)res->st.execs);
   }
+  judge_conds(res, b, complete, certifies, cfg->stop_first);
+  for (int i = 0; i < res->nkinds; i++)
+    res->kinds[i].unexpected =
+        b->expect.violation && !model_kind_expected(b, res->kinds[i].name);
 }
 
 /* ------------------------------------------------------------ minimise */
@@ -752,6 +926,27 @@ static void minimise_kind(struct run *u, const sim_exec_cfg *base,
   k->minimal = m.level_done && k->pre == m.level;
 }
 
+/* The variant's final states, most frequent first (then by text). */
+static int by_count(const void *a, const void *b) {
+  const camp_state *x = a, *y = b;
+  if (x->count != y->count)
+    return x->count < y->count ? 1 : -1;
+  return strcmp(x->text, y->text);
+}
+
+static void log_final_states(rlog *log, int64_t run_id, camp_variant *res) {
+  const char **t = malloc(res->nfstates * sizeof *t);
+  uint64_t *n = malloc(res->nfstates * sizeof *n);
+  for (size_t i = 0; t && n && i < res->nfstates; i++) {
+    t[i] = res->fstates[i].text;
+    n[i] = res->fstates[i].count;
+  }
+  if (!t || !n || rlog_final_states(log, run_id, t, n, res->nfstates))
+    fprintf(stderr, "mmsim explore: final states not logged\n");
+  free(t);
+  free(n);
+}
+
 /* Re-runs each minimal counterexample with full event logging. */
 static void log_counterexamples(struct run *u, const sim_exec_cfg *base) {
   const camp_opts *o = u->o;
@@ -798,8 +993,12 @@ static int explore_variant(campaign *c, const camp_opts *o, const char *variant,
   int rc = cli_bind(l, variant, CLI_ENGINE);
   if (rc)
     return rc;
-  snprintf(res->variant, sizeof res->variant, "%s", l->b.variant);
+  snprintf(res->variant, sizeof res->variant, "%s", l->b.label);
   snprintf(res->expect, sizeof res->expect, "%s", l->expect);
+  res->nconds = l->b.nconds;
+  for (int i = 0; i < res->nconds; i++)
+    snprintf(res->conds[i].text, sizeof res->conds[i].text, "%s",
+             model_cond(&l->b, i)->text);
   sim_exec_cfg base = model_exec_cfg(&l->b);
   res->loop_bound = o->loop_bound != CAMP_LOOP_BOUND_AUTO ? o->loop_bound
                     : exp_strategy_stateful(&o->cfg) && l->b.finite
@@ -833,8 +1032,8 @@ static int explore_variant(campaign *c, const camp_opts *o, const char *variant,
   /* --first on a variant expected to violate: stop at its expected kind
      (another kind found first, such as a lock-order finding beside the
      race, would stop it short of what the scenario is about) */
-  if (cfg.stop_first && l->b.expect.violation)
-    cfg.stop_kind = sim_kind_find(l->b.ops, l->b.expect.kind);
+  if (cfg.stop_first && l->b.expect.violation && l->b.expect.nkinds == 1)
+    cfg.stop_kind = sim_kind_find(l->b.ops, l->b.expect.kinds[0]);
   cfg.on_exec = on_exec;
   cfg.arg = &u;
   double t0 = sim_wall_seconds();
@@ -857,12 +1056,16 @@ static int explore_variant(campaign *c, const camp_opts *o, const char *variant,
   for (int i = 0; i < res->nkinds && !*stop; i++)
     minimise_kind(&u, &base, &res->kinds[i]);
   judge(res, &l->b, o, *stop != 0);
+  if (res->nfstates) /* most frequent first: what printers and the log show */
+    qsort(res->fstates, res->nfstates, sizeof *res->fstates, by_count);
   if (o->log) {
     log_counterexamples(&u, &base);
     /* the graph of every execution explored (with --jobs, the parent's:
        the workers' graphs stay in the workers) */
     if (base.lockdep && u.run_id >= 0)
       rlog_lock_edges(o->log, u.run_id, base.lockdep);
+    if (u.run_id >= 0 && res->nfstates)
+      log_final_states(o->log, u.run_id, res);
   }
 out:
   sim_lockdep_free(base.lockdep);

@@ -45,12 +45,36 @@ typedef struct camp_kind {
                        fewest preemptions, then the fewest steps; 0: the
                        smallest seen */
   int64_t log_exec; /* its execution in the log (0: not logged) */
+  int unexpected;   /* found on a variant expected to violate, and not a
+                       kind its expectation names (flagged, FORMAT.md) */
 } camp_kind;
+
+/* One outcome condition on a variant (models/cond.h): how many explored
+   executions ended in a final state where it held, and where it did not,
+   with the shortest witness schedule of each (fewest steps, then the
+   smallest string; NULL: none). */
+typedef struct camp_cond {
+  char text[120]; /* the condition line as written: "exists ..." */
+  uint64_t held, failed;
+  uint64_t held_steps, failed_steps;
+  char *held_sched, *failed_sched;
+  int met;
+  char verdict[128];
+} camp_cond;
+
+/* A distinct final state (model_final_state's line) and how many explored
+   executions ended in it. */
+typedef struct camp_state {
+  uint64_t hash, count;
+  char *text;
+} camp_state;
+#define CAMP_MAX_STATES 4096 /* kept; beyond, counted in other_states */
 
 /* The result on one variant. */
 typedef struct camp_variant {
-  char variant[16]; /* preset name, or "litmus" */
-  char expect[64];  /* what the scenario expects of it */
+  char variant[160]; /* the binding's label: preset name and knob overrides
+                        ("2.6.20+fault.truncate_count=off"), or "litmus" */
+  char expect[64];   /* what the scenario expects of it */
   exp_stats st;
   uint64_t clean, cut, step_limit;
   int loop_bound; /* the bound this variant was explored with (0: none) */
@@ -60,6 +84,15 @@ typedef struct camp_variant {
   double seconds; /* wall time: a figure, not a result */
   int expect_met;
   char verdict[160];
+  /* the variant's outcome conditions, in model_cond() order */
+  int nconds;
+  camp_cond conds[SCN_MAX_CONDS];
+  /* distinct final states, most frequent first (then by text), at the
+     end of the variant's search; executions a violation stopped midway
+     have none */
+  camp_state *fstates;
+  size_t nfstates, capfstates;
+  uint64_t other_states; /* executions ending beyond CAMP_MAX_STATES */
   /* the lock-order checker's full reports, one per distinct cycle found,
      at most CAMP_MAX_LOCKDEP_REPORTS (malloc'd, NULL: none; in this
      process only: --jobs workers send the kinds and their messages) */

@@ -42,15 +42,21 @@ static void print_summary(const char *path, const cli_scenario *l) {
   const model_binding *b = &l->b;
   printf("%s: ok: \"%s\", ", path, s->title);
   if (b->desc->variants)
-    printf("kernel %s, ", b->variant);
+    printf("kernel %s, ", b->label);
   else
     printf("litmus %s %d, ", s->litmus, s->litmus_n);
   printf("%d %s, %d %s, expect %s", b->ncpus, plural(b->ncpus, "cpu", "cpus"),
          b->nthreads, plural(b->nthreads, "thread", "threads"), l->expect);
-  for (int j = 0; j < s->nexpect_on; j++)
-    printf("; on %s %s%s", s->expect_on[j].variant,
-           s->expect_on[j].violation ? "violation " : "clean",
-           s->expect_on[j].violation ? s->expect_on[j].kind : "");
+  for (int j = 0; j < s->nexpect_on; j++) {
+    const scn_expect *e = &s->expect_on[j];
+    printf("; on %s %s", e->variant, e->violation ? "violation" : "clean");
+    if (e->any)
+      printf(" any");
+    for (int k = 0; k < e->nkinds; k++)
+      printf(" %s", e->kinds[k]);
+  }
+  if (s->nconds)
+    printf("; %d condition%s", s->nconds, s->nconds == 1 ? "" : "s");
   printf("\n");
 }
 

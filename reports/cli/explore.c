@@ -16,6 +16,9 @@
 #include "reports/racereport.h"
 #include "reports/strbuf.h"
 
+/* Final states listed per variant without --states. */
+#define EXPLORE_STATES 8
+
 /* Steps in the race report of each counterexample (as run's). */
 #define EXPLORE_REPORT_STEPS 40
 
@@ -46,6 +49,9 @@ struct xopts {
   const char *schedule_dir;
   const char *json; /* --json FILE ("-": stdout) */
   const char *html; /* --html FILE */
+  long states;      /* --states [N]: final states listed per variant (-1:
+                       all) */
+  int states_given; /* else EXPLORE_STATES */
   char *vlist;      /* storage of --variants */
 };
 
@@ -70,6 +76,7 @@ static int parse_opts(int argc, char **argv, struct xopts *o) {
       {"html", required_argument, 0, 'H'},
       {"quiet", no_argument, 0, 'q'},
       {"no-lockdep", no_argument, 0, 'L'},
+      {"states", optional_argument, 0, 'F'},
       {"help", no_argument, 0, 'h'},
       {0, 0, 0, 0}};
   camp_opts *c = &o->c;
@@ -119,6 +126,15 @@ static int parse_opts(int argc, char **argv, struct xopts *o) {
       break;
     case 'L':
       c->no_lockdep = 1;
+      break;
+    case 'F':
+      o->states_given = 1;
+      if (!optarg)
+        o->states = -1;
+      else if (cli_u64(optarg, &n) || n > 1000000)
+        return cli_usage("explore", "--states expects a number (0..1000000)");
+      else
+        o->states = (long)n;
       break;
     case 'a':
       c->log_all = 1;
@@ -198,6 +214,51 @@ static int write_schedule(const char *dir, const camp_variant *r,
   return 0;
 }
 
+/* The outcome conditions of each variant, with a witness schedule for
+   each direction, and the distinct final states, most frequent first
+   (the first 'cap', -1: all). */
+static void print_finals(const struct xopts *o, const campaign *c) {
+  const camp_opts *co = &o->c;
+  int lit = c->l->scn.litmus[0] != 0;
+  int header = 0;
+  for (int i = 0; i < c->nres; i++) {
+    const camp_variant *r = &c->res[i];
+    for (int k = 0; k < r->nconds; k++) {
+      const camp_cond *cd = &r->conds[k];
+      if (!header++)
+        printf("conditions (executions ending in a final state where each "
+               "holds / does not):\n");
+      printf("  %s %s: %llu / %llu -- %s%s\n", r->variant, cd->text,
+             (unsigned long long)cd->held, (unsigned long long)cd->failed,
+             cd->met ? "met: " : "NOT met: ", cd->verdict);
+      for (int h = 1; h >= 0; h--) {
+        const char *s = h ? cd->held_sched : cd->failed_sched;
+        if (s)
+          printf("    %s: mmsim replay %s%s%s --schedule '%s'\n",
+                 h ? "holds" : "does not hold", co->path,
+                 lit ? "" : " --variant ", lit ? "" : r->variant, s);
+      }
+    }
+  }
+  long cap = o->states_given ? o->states : EXPLORE_STATES;
+  for (int i = 0; i < c->nres && cap; i++) {
+    const camp_variant *r = &c->res[i];
+    if (!r->nfstates)
+      continue;
+    printf("final states, %s (%zu distinct; count, state):\n", r->variant,
+           r->nfstates);
+    for (size_t k = 0; k < r->nfstates && (cap < 0 || (long)k < cap); k++)
+      printf("  %8llu  %s\n", (unsigned long long)r->fstates[k].count,
+             r->fstates[k].text[0] ? r->fstates[k].text : "(no variables)");
+    if (cap >= 0 && r->nfstates > (size_t)cap)
+      printf("  ... %zu more (--states lists them all)\n",
+             r->nfstates - (size_t)cap);
+    if (r->other_states)
+      printf("  %8llu  (beyond the first %d distinct states)\n",
+             (unsigned long long)r->other_states, CAMP_MAX_STATES);
+  }
+}
+
 /* The symbolic schedule of a counterexample (sim/symsched.h), under its
    replay command: the scenario is bound to the counterexample's variant
    for the derivation, and left bound to the last one explored. */
@@ -241,10 +302,13 @@ static int print_campaign(const struct xopts *o, const campaign *c) {
     const camp_variant *r = &c->res[i];
     char viol[256] = "none", tr[24] = "-";
     size_t len = 0;
+    /* a kind the scenario does not expect, beside one it does, is
+       flagged (the exit status does not change: FORMAT.md) */
     for (int k = 0; k < r->nkinds && len < sizeof viol; k++)
-      len += (size_t)snprintf(viol + len, sizeof viol - len, "%s%s %llu",
+      len += (size_t)snprintf(viol + len, sizeof viol - len, "%s%s %llu%s",
                               k ? ", " : "", r->kinds[k].name,
-                              (unsigned long long)r->kinds[k].count);
+                              (unsigned long long)r->kinds[k].count,
+                              r->kinds[k].unexpected ? " unexpected" : "");
     if (co->cfg.traces)
       snprintf(tr, sizeof tr, "%zu", r->traces.n);
     printf("%-8s %10llu %8llu %8llu %7zu %7s  %-28s %s\n", r->variant,
@@ -291,6 +355,7 @@ static int print_campaign(const struct xopts *o, const campaign *c) {
       if (o->schedule_dir && write_schedule(o->schedule_dir, r, kd))
         rc = CLI_BAD_INPUT;
     }
+  print_finals(o, c);
   for (int i = 0; i < c->nres; i++)
     if (c->res[i].lockdep_reports) {
       printf("lockdep, %s (each distinct cycle once):\n", c->res[i].variant);
@@ -344,7 +409,28 @@ static void json_campaign(strbuf *b, const struct xopts *o, const campaign *c) {
               (unsigned long long)(r->st.passes ? r->st.states : r->states.n),
               r->loop_bound);
     sb_json(b, r->verdict);
-    sb_puts(b, ",\"kinds\":[");
+    sb_puts(b, ",\"conditions\":[");
+    for (int k = 0; k < r->nconds; k++) {
+      const camp_cond *cd = &r->conds[k];
+      sb_puts(b, k ? ",{\"condition\":" : "{\"condition\":");
+      sb_json(b, cd->text);
+      sb_printf(b, ",\"held\":%llu,\"failed\":%llu,\"met\":%s,\"verdict\":",
+                (unsigned long long)cd->held, (unsigned long long)cd->failed,
+                cd->met ? "true" : "false");
+      sb_json(b, cd->verdict);
+      sb_puts(b, ",\"held_schedule\":");
+      sb_json(b, cd->held_sched ? cd->held_sched : "");
+      sb_puts(b, ",\"failed_schedule\":");
+      sb_json(b, cd->failed_sched ? cd->failed_sched : "");
+      sb_puts(b, "}");
+    }
+    sb_puts(b, "],\"final_states\":[");
+    for (size_t k = 0; k < r->nfstates; k++) {
+      sb_puts(b, k ? ",{\"state\":" : "{\"state\":");
+      sb_json(b, r->fstates[k].text);
+      sb_printf(b, ",\"count\":%llu}", (unsigned long long)r->fstates[k].count);
+    }
+    sb_puts(b, "],\"kinds\":[");
     for (int k = 0; k < r->nkinds; k++) {
       const camp_kind *kd = &r->kinds[k];
       sb_puts(b, k ? ",{\"kind\":" : "{\"kind\":");
@@ -510,8 +596,13 @@ const cli_command cli_explore = {
     "D/VARIANT-KIND.sched\n"
     "  --quiet            only the summary\n"
     "  --no-lockdep       no lock-order checker (lock-order violations)\n"
+    "  --states[=N]       list every distinct final state (or the N most "
+    "frequent;\n"
+    "                     default 8, 0: none); the log has them all\n"
     "\n"
-    "exit status: 0 when every variant meets the scenario's expectation, 1\n"
+    "exit status: 0 when every variant meets the scenario's expectation and\n"
+    "its outcome conditions (a kind found beside an expected one is flagged\n"
+    "'unexpected' and does not change it), 1\n"
     "when one does not (or was not explored exhaustively), 2 on bad input,\n"
     "130 when stopped by SIGINT (Ctrl-C), SIGTERM or SIGHUP: the summary so\n"
     "far is printed, marked (interrupted), and the log closed cleanly; a\n"

@@ -215,6 +215,6 @@ char *cli_default_out(const char *scn, const char *ext) {
 
 int cli_expectation_met(const model_binding *b, const sim_result *r) {
   if (b->expect.violation)
-    return r->outcome == SIM_VIOLATION && !strcmp(r->kind, b->expect.kind);
+    return r->outcome == SIM_VIOLATION && model_kind_expected(b, r->kind);
   return r->outcome == SIM_CLEAN;
 }

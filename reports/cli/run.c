@@ -303,13 +303,42 @@ static void print_findings(sim_lockdep *ld) {
   }
 }
 
+/*
+** The outcome conditions of the bound variant in the execution just run
+** (the model still holds its final state), as lines for the terminal.
+** In one execution: 'never' and 'always' must hold as stated, 'exists'
+** must hold (the run line is the scenario's witness, as for an expected
+** violation); an execution a violation stopped midway has no final state
+** and its conditions are not evaluated.  Returns whether all are met.
+*/
+static int run_conditions(const model_binding *b, const sim_result *r,
+                          char out[][200]) {
+  int met = 1;
+  for (int i = 0; i < b->nconds; i++) {
+    const scn_cond *c = model_cond(b, i);
+    if (!model_quiescent(r)) {
+      snprintf(out[i], 200,
+               "%.120s -- not evaluated (no final state: a "
+               "violation stopped the execution)",
+               c->text);
+      continue;
+    }
+    int held = model_cond_holds(b, i);
+    int ok = c->quant == CQ_NEVER ? !held : held;
+    met &= ok;
+    snprintf(out[i], 200, "%.120s -- %s in this execution: %s", c->text,
+             held ? "holds" : "does not hold", ok ? "met" : "NOT met");
+  }
+  return met;
+}
+
 static void print_result(const struct run_opts *o, const cli_scenario *l,
                          const struct plan *p, const sim_result *r,
                          const char *sched, const char *note,
                          const obs_digest *d, int met, sim_lockdep *ld) {
   printf("scenario: %s [%s]\n", l->scn.title, o->path);
   if (l->b.desc->variants)
-    printf("kernel:   %s (%s)\n", l->b.variant, l->b.knobs);
+    printf("kernel:   %s (%s)\n", l->b.label, l->b.knobs);
   else
     printf("litmus:   %s %d\n", l->scn.litmus, l->scn.litmus_n);
   if (p->pol == SIM_POLICY_REPLAY)
@@ -467,14 +496,24 @@ static int run_main(const char *cmd, int argc, char **argv) {
   }
 
   int met = cli_expectation_met(&l->b, &r);
+  /* the conditions, while the model holds the final state */
+  char conds[SCN_MAX_CONDS][200];
+  int cmet = run_conditions(&l->b, &r, conds);
   if (!o.quiet) {
     print_result(&o, l, &p, &r, sched, note, &dg, met, ld);
+    for (int i = 0; i < l->b.nconds; i++)
+      printf("condition: %s\n", conds[i]);
+    if (model_quiescent(&r) && l->b.desc->final_state) {
+      char fs[1024];
+      model_final_state(&l->b, fs, sizeof fs);
+      printf("final:    %s\n", fs[0] ? fs : "(no variables)");
+    }
     printf("symbolic: %s%s%s\n", symb ? symb : "none (", symb ? "" : symerr,
            symb ? "" : ")");
     if (log)
       printf("database: %s (execution %lld)\n", db, (long long)exec_id);
   }
-  rc = met ? CLI_OK : CLI_NOT_MET;
+  rc = met && cmet ? CLI_OK : CLI_NOT_MET;
 
   if (log) {
     rlog_close(log);

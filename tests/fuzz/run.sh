@@ -22,9 +22,10 @@ build=$(cd "$2" && pwd)
 src=$(cd "$(dirname "$0")/../.." && pwd)
 CC=$clang cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DMMSIM_FUZZ=ON -DMMSIM_FUZZ_CI=OFF >/dev/null
-cmake --build "$build" --target fuzz_scenario fuzz_schedule -j2 >/dev/null
+cmake --build "$build" --target fuzz_scenario fuzz_schedule fuzz_cond -j2 \
+  >/dev/null
 corpus=$build/corpus
-mkdir -p "$corpus/scenario" "$corpus/schedule"
+mkdir -p "$corpus/scenario" "$corpus/schedule" "$corpus/cond"
 cp "$src"/scenarios/*.scn "$src"/scenarios/litmus/*.scn "$corpus/scenario/"
 i=0
 for s in $(sed -n 's/^run schedule \([^ ]*\).*/\1/p' "$src"/scenarios/*.scn) \
@@ -39,8 +40,17 @@ for s in 'cpu1 until invalidate_inode_pages2_range:page_mapped; cpu0; cpu1' \
   i=$((i + 1))
   printf '%s' "$s" > "$corpus/schedule/seed$i"
 done
+# the condition lines of the bundled scenarios, after their 'expect '
+i=0
+sed -n 's/^expect \(\(on [^ ]* \)\{0,1\}\(exists\|never\|always\) .*\)/\1/p' \
+  "$src"/scenarios/*.scn | while IFS= read -r c; do
+  i=$((i + 1))
+  printf '%s\n' "$c" > "$corpus/cond/seed$i"
+done
+printf 'exists cpu0.load1 == old and not (pte(p1,0x10000).dirty)\n' \
+  > "$corpus/cond/seed-extra"
 total=0
-for h in scenario schedule; do
+for h in scenario schedule cond; do
   log=$build/fuzz_$h.log
   if ! (cd "$build" && ./fuzz_$h -max_total_time="$secs" -timeout=10 \
       -rss_limit_mb=2048 -print_final_stats=1 "$corpus/$h" >"$log" 2>&1); then
