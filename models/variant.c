@@ -57,15 +57,25 @@
 ** the race is caught where it happens; turn it off with
 ** "set debug.bug_on_mapped_remove = off" to see the quiescent symptom.
 ** Every list of variant names (error messages, help) is generated from
-** mm_variants[].
+** mm_variants[].  2.6.20 is the root preset, with every knob; each other
+** preset names the one it derives from and the knobs it changes, so that
+** the table reads as the history above (2.6.17-mm and 2.6.19 back from
+** 2.6.20, then 2.6.22, 2.6.23, ... forward; ksm and wp-glisse from 4.19)
+** and a new knob needs a value only where it changes.
 */
 #include "variant.h"
 
+#include <assert.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
 #define K(field) offsetof(mm_knobs, field)
+/* a derived preset's changes to its base (mm_variants[]) */
+#define ON(field)                                                              \
+  { 1, 1, (uint16_t)K(field) }
+#define OFF(field)                                                             \
+  { 1, 0, (uint16_t)K(field) }
 
 const mm_knob_desc mm_knob_table[] = {
     {"fault.truncate_count", K(fault_truncate_count),
@@ -181,24 +191,24 @@ const mm_variant mm_variants[] = {
      "patches as Hugh Dickins reviewed them; never released",
      "../shared/seeds/000 and ../shared/kernel-facts.md 2c, R2b-R2d (the "
      "patch text itself was not found); the R1 paths as in 2.6.20",
-     {.fault_truncate_count = 1,
-      .free_buffers_dirty_under_lock = 1,
-      .free_buffers_mkclean = 1,
-      .follow_page_put_without_get = 1,
-      .bug_on_mapped_remove = 1}},
+     "2.6.19",
+     {0},
+     {ON(free_buffers_dirty_under_lock), OFF(mprotect_writenotify),
+      ON(follow_page_put_without_get)}},
     {"2.6.19",
      "Linux 2.6.19 (November 2006): shared dirty page tracking (d08b3851)",
      "torvalds/linux d08b3851 (mm/page-writeback.c, mm/mprotect.c), the "
      "2.6.19 fs/buffer.c diff (kernel-facts 2c); the R1 paths as in 2.6.20 "
      "(sagsango/linux-2.6.20)",
-     {.fault_truncate_count = 1,
-      .free_buffers_mkclean = 1,
-      .mprotect_writenotify = 1,
-      .bug_on_mapped_remove = 1}},
+     "2.6.20",
+     {0},
+     {OFF(wb_mkclean_first), OFF(free_buffers_dirty_under_lock),
+      ON(free_buffers_mkclean), OFF(mprotect_dirty_accountable)}},
     {"2.6.20",
      "Linux 2.6.20 (February 2007)",
      "sagsango/linux-2.6.20 (a 2.6.20 study tree), and torvalds/linux "
      "ecdfc978 for mm/truncate.c",
+     NULL,
      {.fault_truncate_count = 1,
       .wb_mkclean_first = 1,
       .free_buffers_dirty_under_lock = 1,
@@ -210,78 +220,35 @@ const mm_variant mm_variants[] = {
      "(madvise_remove drops mmap_sem)",
      "torvalds/linux 90ed52eb (mm/madvise.c); the other paths as in 2.6.20 "
      "(sagsango/linux-2.6.20)",
-     {.fault_truncate_count = 1,
-      .wb_mkclean_first = 1,
-      .free_buffers_dirty_under_lock = 1,
-      .mprotect_writenotify = 1,
-      .mprotect_dirty_accountable = 1,
-      .madvise_remove_drops_mmap_sem = 1,
-      .bug_on_mapped_remove = 1}},
+     "2.6.20",
+     {0},
+     {ON(madvise_remove_drops_mmap_sem)}},
     {"2.6.23",
      "Linux 2.6.23 (October 2007), as of 2.6.23-rc1",
      "torvalds/linux d00806b1, 54cb8821 and 83c54070 (2.6.23-rc1); 3ee6dafc "
      "(fremap.linear_emulation, ../shared/kernel-facts.md 2b)",
-     {.fault_lock_page = 1,
-      .truncate_unmap_mapped = 1,
-      .vmtruncate_unmap_twice = 1,
-      .invalidate_bug_on_mapped = 1,
-      .dio_invalidate_first = 1,
-      .truncate_clear_uptodate_late = 1,
-      .wb_mkclean_first = 1,
-      .free_buffers_dirty_under_lock = 1,
-      .mprotect_writenotify = 1,
-      .mprotect_dirty_accountable = 1,
-      .madvise_remove_drops_mmap_sem = 1,
-      .nonlinear_fault = 1,
-      .nonlinear_linear_emulation = 1,
-      .bug_on_mapped_remove = 1}},
+     "2.6.22",
+     {0},
+     {OFF(fault_truncate_count), ON(fault_lock_page), ON(truncate_unmap_mapped),
+      ON(vmtruncate_unmap_twice), ON(invalidate_bug_on_mapped),
+      ON(dio_invalidate_first), ON(truncate_clear_uptodate_late),
+      ON(nonlinear_fault), ON(nonlinear_linear_emulation)}},
     {"2.6.24",
      "Linux 2.6.24 (January 2008)",
      "fulei0920/linux-2.6.24 @d18aa499, torvalds/linux 79352894",
-     {.fault_lock_page = 1,
-      .truncate_unmap_mapped = 1,
-      .vmtruncate_unmap_twice = 1,
-      .invalidate_bug_on_mapped = 1,
-      .dio_invalidate_first = 1,
-      .dio_reinvalidate = 1,
-      .write_atomic_copy_retry = 1,
-      .truncate_clear_uptodate_late = 1,
-      .wb_mkclean_first = 1,
-      .wb_fault_waits_locked = 1,
-      .free_buffers_dirty_under_lock = 1,
-      .mprotect_writenotify = 1,
-      .mprotect_dirty_accountable = 1,
-      .madvise_remove_drops_mmap_sem = 1,
-      .nonlinear_fault = 1,
-      .nonlinear_linear_emulation = 1,
-      .bug_on_mapped_remove = 1}},
+     "2.6.23",
+     {0},
+     {ON(wb_fault_waits_locked), ON(dio_reinvalidate),
+      ON(write_atomic_copy_retry)}},
     {"4.19",
      "Linux 4.19 (October 2018), modelled as 2.6.24 plus the reclaim knobs: "
      "GUP takes FOLL_GET references only",
      "0x88888888/Linux-4.19 @41e8ae7b (mm/vmscan.c: shrink_page_list, pageout, "
      "__remove_mapping, is_page_cache_freeable); the other paths as in 2.6.24",
-     {.fault_lock_page = 1,
-      .truncate_unmap_mapped = 1,
-      .vmtruncate_unmap_twice = 1,
-      .invalidate_bug_on_mapped = 1,
-      .dio_invalidate_first = 1,
-      .dio_reinvalidate = 1,
-      .truncate_clear_uptodate_late = 1,
-      .wb_mkclean_first = 1,
-      .wb_fault_waits_locked = 1,
-      .free_buffers_dirty_under_lock = 1,
-      .mprotect_writenotify = 1,
-      .mprotect_dirty_accountable = 1,
-      .madvise_remove_drops_mmap_sem = 1,
-      .write_atomic_copy_retry = 1,
-      .reclaim_ref_freeze = 1,
-      .reclaim_no_direct_pageout = 1,
-      .fault_mkwrite_locked = 1,
-      .gup_foll_cow = 1,
-      .madvise_dontneed_read = 1,
-      .nonlinear_fault = 1,
-      .nonlinear_linear_emulation = 1,
-      .bug_on_mapped_remove = 1}},
+     "2.6.24",
+     {0},
+     {ON(reclaim_ref_freeze), ON(reclaim_no_direct_pageout),
+      ON(fault_mkwrite_locked), ON(gup_foll_cow), ON(madvise_dontneed_read)}},
     {"5.7",
      "Linux 5.7 (May 2020), modelled as 2.6.24 plus the reclaim knobs of 4.19: "
      "drivers pin with pin_user_pages (FOLL_PIN, 5.6 eddb1c22) and release "
@@ -289,31 +256,9 @@ const mm_variant mm_variants[] = {
      "(3faa52c0), which reclaim does not look at yet",
      "as 4.19 for reclaim (shrink_page_list unchanged for these races); "
      "../shared/kernel-facts.md 2d for 3faa52c0",
-     {.fault_lock_page = 1,
-      .truncate_unmap_mapped = 1,
-      .vmtruncate_unmap_twice = 1,
-      .invalidate_bug_on_mapped = 1,
-      .dio_invalidate_first = 1,
-      .dio_reinvalidate = 1,
-      .truncate_clear_uptodate_late = 1,
-      .wb_mkclean_first = 1,
-      .wb_fault_waits_locked = 1,
-      .free_buffers_dirty_under_lock = 1,
-      .mprotect_writenotify = 1,
-      .mprotect_dirty_accountable = 1,
-      .madvise_remove_drops_mmap_sem = 1,
-      .write_atomic_copy_retry = 1,
-      .reclaim_ref_freeze = 1,
-      .reclaim_no_direct_pageout = 1,
-      .gup_foll_pin = 1,
-      .gup_pin_counting = 1,
-      .gup_put_user_pages = 1,
-      .fault_mkwrite_locked = 1,
-      .gup_foll_cow = 1,
-      .madvise_dontneed_read = 1,
-      .nonlinear_fault = 1,
-      .nonlinear_linear_emulation = 1,
-      .bug_on_mapped_remove = 1}},
+     "4.19",
+     {0},
+     {ON(gup_foll_pin), ON(gup_pin_counting), ON(gup_put_user_pages)}},
     {"5.15",
      "Linux 5.15 (October 2021), modelled as 5.7 plus the R4 paths: "
      "private COW, FOLL_FORCE with FOLL_COW (19be0eaf), userfaultfd minor "
@@ -322,31 +267,9 @@ const mm_variant mm_variants[] = {
      "8bb7eca9): mm/memory.c, mm/gup.c, mm/userfaultfd.c, "
      "fs/userfaultfd.c, mm/shmem.c, mm/madvise.c, mm/mprotect.c; the rest "
      "as 5.7",
-     {.fault_lock_page = 1,
-      .truncate_unmap_mapped = 1,
-      .vmtruncate_unmap_twice = 1,
-      .invalidate_bug_on_mapped = 1,
-      .dio_invalidate_first = 1,
-      .dio_reinvalidate = 1,
-      .truncate_clear_uptodate_late = 1,
-      .wb_mkclean_first = 1,
-      .wb_fault_waits_locked = 1,
-      .free_buffers_dirty_under_lock = 1,
-      .mprotect_writenotify = 1,
-      .mprotect_dirty_accountable = 1,
-      .madvise_remove_drops_mmap_sem = 1,
-      .write_atomic_copy_retry = 1,
-      .reclaim_ref_freeze = 1,
-      .reclaim_no_direct_pageout = 1,
-      .gup_foll_pin = 1,
-      .gup_pin_counting = 1,
-      .gup_put_user_pages = 1,
-      .fault_mkwrite_locked = 1,
-      .gup_foll_cow = 1,
-      .madvise_dontneed_read = 1,
-      .nonlinear_fault = 1,
-      .nonlinear_linear_emulation = 1,
-      .bug_on_mapped_remove = 1}},
+     "5.7",
+     {0},
+     {{0}}},
     {"5.16",
      "Linux 5.16 (January 2022), modelled as 5.15 plus 9ae0f87d: "
      "mfill_atomic_install_pte always installs dirty ptes (CVE-2022-2590 "
@@ -355,65 +278,18 @@ const mm_variant mm_variants[] = {
      "mfill_atomic_install_pte, mcontinue_atomic_pte), absent from 5.15.0, "
      "present in 5.19.0 (yishangzhang/linux-5.19 @31964323); the rest as "
      "5.15",
-     {.fault_lock_page = 1,
-      .truncate_unmap_mapped = 1,
-      .vmtruncate_unmap_twice = 1,
-      .invalidate_bug_on_mapped = 1,
-      .dio_invalidate_first = 1,
-      .dio_reinvalidate = 1,
-      .truncate_clear_uptodate_late = 1,
-      .wb_mkclean_first = 1,
-      .wb_fault_waits_locked = 1,
-      .free_buffers_dirty_under_lock = 1,
-      .mprotect_writenotify = 1,
-      .mprotect_dirty_accountable = 1,
-      .madvise_remove_drops_mmap_sem = 1,
-      .write_atomic_copy_retry = 1,
-      .reclaim_ref_freeze = 1,
-      .reclaim_no_direct_pageout = 1,
-      .gup_foll_pin = 1,
-      .gup_pin_counting = 1,
-      .gup_put_user_pages = 1,
-      .fault_mkwrite_locked = 1,
-      .gup_foll_cow = 1,
-      .uffd_install_dirty = 1,
-      .madvise_dontneed_read = 1,
-      .nonlinear_fault = 1,
-      .nonlinear_linear_emulation = 1,
-      .bug_on_mapped_remove = 1}},
+     "5.15",
+     {0},
+     {ON(uffd_install_dirty)}},
     {"5.18",
      "Linux 5.18 (May 2022), modelled as 5.7 plus ext4_writepage's warning "
      "on a page without buffers (cc509574): the page is skipped, its data "
      "dropped",
      "as 5.7; torvalds/linux cc509574 (fs/ext4/inode.c); "
      "../shared/kernel-facts.md 2d",
-     {.fault_lock_page = 1,
-      .truncate_unmap_mapped = 1,
-      .vmtruncate_unmap_twice = 1,
-      .invalidate_bug_on_mapped = 1,
-      .dio_invalidate_first = 1,
-      .dio_reinvalidate = 1,
-      .truncate_clear_uptodate_late = 1,
-      .wb_mkclean_first = 1,
-      .wb_fault_waits_locked = 1,
-      .free_buffers_dirty_under_lock = 1,
-      .mprotect_writenotify = 1,
-      .mprotect_dirty_accountable = 1,
-      .madvise_remove_drops_mmap_sem = 1,
-      .write_atomic_copy_retry = 1,
-      .reclaim_ref_freeze = 1,
-      .reclaim_no_direct_pageout = 1,
-      .gup_foll_pin = 1,
-      .gup_pin_counting = 1,
-      .gup_put_user_pages = 1,
-      .ext4_warn_no_buffers = 1,
-      .fault_mkwrite_locked = 1,
-      .gup_foll_cow = 1,
-      .uffd_install_dirty = 1,
-      .madvise_dontneed_read = 1,
-      .nonlinear_fault = 1,
-      .nonlinear_linear_emulation = 1,
-      .bug_on_mapped_remove = 1}},
+     "5.16",
+     {0},
+     {ON(ext4_warn_no_buffers)}},
     {"6.0",
      "Linux 6.0 (October 2022), modelled as 5.16 plus 5535be30: "
      "can_follow_write_pte requires an exclusive anonymous page, FOLL_COW "
@@ -421,93 +297,25 @@ const mm_variant mm_variants[] = {
      "a 6.0.0 tree (Dima-diep/linux-6.0): mm/gup.c can_follow_write_pte "
      "of 5535be30 (absent from 5.19.0), mm/memory.c do_wp_page, "
      "mm/mprotect.c; the rest as 5.16",
-     {.fault_lock_page = 1,
-      .truncate_unmap_mapped = 1,
-      .vmtruncate_unmap_twice = 1,
-      .invalidate_bug_on_mapped = 1,
-      .dio_invalidate_first = 1,
-      .dio_reinvalidate = 1,
-      .truncate_clear_uptodate_late = 1,
-      .wb_mkclean_first = 1,
-      .wb_fault_waits_locked = 1,
-      .free_buffers_dirty_under_lock = 1,
-      .mprotect_writenotify = 1,
-      .mprotect_dirty_accountable = 1,
-      .madvise_remove_drops_mmap_sem = 1,
-      .write_atomic_copy_retry = 1,
-      .reclaim_ref_freeze = 1,
-      .reclaim_no_direct_pageout = 1,
-      .gup_foll_pin = 1,
-      .gup_pin_counting = 1,
-      .gup_put_user_pages = 1,
-      .fault_mkwrite_locked = 1,
-      .gup_cow_exclusive = 1,
-      .uffd_install_dirty = 1,
-      .madvise_dontneed_read = 1,
-      .nonlinear_fault = 1,
-      .nonlinear_linear_emulation = 1,
-      .bug_on_mapped_remove = 1}},
+     "5.16",
+     {0},
+     {OFF(gup_foll_cow), ON(gup_cow_exclusive)}},
     {"6.4",
      "Linux 6.4 (June 2023), modelled as 5.18 plus reclaim's pinned-folio "
      "check (d824ec2a, shrink_folio_list)",
      "the d824ec2a patch as posted and merged (linux-mm, Jan Kara, 2023; its "
      "6.2.y/6.3.y backport), ../shared/kernel-facts.md 2d; the rest as 5.18",
-     {.fault_lock_page = 1,
-      .truncate_unmap_mapped = 1,
-      .vmtruncate_unmap_twice = 1,
-      .invalidate_bug_on_mapped = 1,
-      .dio_invalidate_first = 1,
-      .dio_reinvalidate = 1,
-      .truncate_clear_uptodate_late = 1,
-      .wb_mkclean_first = 1,
-      .wb_fault_waits_locked = 1,
-      .free_buffers_dirty_under_lock = 1,
-      .mprotect_writenotify = 1,
-      .mprotect_dirty_accountable = 1,
-      .madvise_remove_drops_mmap_sem = 1,
-      .write_atomic_copy_retry = 1,
-      .reclaim_ref_freeze = 1,
-      .reclaim_no_direct_pageout = 1,
-      .reclaim_skip_pinned = 1,
-      .gup_foll_pin = 1,
-      .gup_pin_counting = 1,
-      .gup_put_user_pages = 1,
-      .ext4_warn_no_buffers = 1,
-      .fault_mkwrite_locked = 1,
-      .gup_cow_exclusive = 1,
-      .uffd_install_dirty = 1,
-      .madvise_dontneed_read = 1,
-      .nonlinear_fault = 1,
-      .nonlinear_linear_emulation = 1,
-      .bug_on_mapped_remove = 1}},
+     "5.18",
+     {0},
+     {ON(reclaim_skip_pinned), OFF(gup_foll_cow), ON(gup_cow_exclusive)}},
     {"ksm",
      "ksm: Linux 4.19 with KSM's write_protect_page (mm/ksm.c since 2.6.32, "
      "31dbd01f): ptep_clear_flush, then the page_count check",
      "torvalds/linux mm/ksm.c as stored (@0118fb82: write_protect_page, "
      "try_to_merge_one_page); the rest as 4.19",
-     {.fault_lock_page = 1,
-      .truncate_unmap_mapped = 1,
-      .vmtruncate_unmap_twice = 1,
-      .invalidate_bug_on_mapped = 1,
-      .dio_invalidate_first = 1,
-      .dio_reinvalidate = 1,
-      .truncate_clear_uptodate_late = 1,
-      .wb_mkclean_first = 1,
-      .wb_fault_waits_locked = 1,
-      .free_buffers_dirty_under_lock = 1,
-      .mprotect_writenotify = 1,
-      .mprotect_dirty_accountable = 1,
-      .madvise_remove_drops_mmap_sem = 1,
-      .write_atomic_copy_retry = 1,
-      .reclaim_ref_freeze = 1,
-      .reclaim_no_direct_pageout = 1,
-      .fault_mkwrite_locked = 1,
-      .gup_foll_cow = 1,
-      .madvise_dontneed_read = 1,
-      .nonlinear_fault = 1,
-      .nonlinear_linear_emulation = 1,
-      .wp_check_before_clear = 0,
-      .bug_on_mapped_remove = 1}},
+     "4.19",
+     {0},
+     {{0}}},
     {"wp-glisse",
      "wp-glisse, SYNTHETIC, never merged: 4.19 with the generic page write "
      "protection "
@@ -515,39 +323,38 @@ const mm_variant mm_variants[] = {
      "with the page_count check before ptep_clear_flush",
      "the RFC thread (linux-mm, 20180419145219.GB3519); "
      "../shared/kernel-facts.md R5; the rest as ksm",
-     {.fault_lock_page = 1,
-      .truncate_unmap_mapped = 1,
-      .vmtruncate_unmap_twice = 1,
-      .invalidate_bug_on_mapped = 1,
-      .dio_invalidate_first = 1,
-      .dio_reinvalidate = 1,
-      .truncate_clear_uptodate_late = 1,
-      .wb_mkclean_first = 1,
-      .wb_fault_waits_locked = 1,
-      .free_buffers_dirty_under_lock = 1,
-      .mprotect_writenotify = 1,
-      .mprotect_dirty_accountable = 1,
-      .madvise_remove_drops_mmap_sem = 1,
-      .write_atomic_copy_retry = 1,
-      .reclaim_ref_freeze = 1,
-      .reclaim_no_direct_pageout = 1,
-      .fault_mkwrite_locked = 1,
-      .gup_foll_cow = 1,
-      .madvise_dontneed_read = 1,
-      .nonlinear_fault = 1,
-      .nonlinear_linear_emulation = 1,
-      .wp_check_before_clear = 1,
-      .bug_on_mapped_remove = 1}},
+     "4.19",
+     {0},
+     {ON(wp_check_before_clear)}},
 };
 const int mm_nvariants = (int)(sizeof mm_variants / sizeof mm_variants[0]);
 
-int mm_variant_preset(const char *name, mm_knobs *k) {
-  for (int i = 0; i < mm_nvariants; i++)
-    if (!strcmp(mm_variants[i].name, name)) {
-      *k = mm_variants[i].knobs;
+/* The preset named 'name' into k, its base's first; 'depth' bounds the
+   chain (a cycle in the table is a bug). */
+static int preset(const char *name, mm_knobs *k, int depth) {
+  assert(depth <= mm_nvariants);
+  for (int i = 0; i < mm_nvariants; i++) {
+    const mm_variant *v = &mm_variants[i];
+    if (strcmp(v->name, name))
+      continue;
+    if (!v->base) {
+      *k = v->knobs;
       return 0;
     }
+    int rc = preset(v->base, k, depth + 1);
+    assert(rc == 0); /* every base is in the table */
+    for (int c = 0; c < MM_MAX_CHANGES && v->changes[c].set; c++) {
+      assert(v->changes[c].offset % sizeof(int) == 0 &&
+             v->changes[c].offset < sizeof *k);
+      *(int *)((char *)k + v->changes[c].offset) = v->changes[c].value;
+    }
+    return rc;
+  }
   return -1;
+}
+
+int mm_variant_preset(const char *name, mm_knobs *k) {
+  return preset(name, k, 0);
 }
 
 const char *mm_variant_names(void) {

@@ -12,6 +12,7 @@
 #define MMSIM_VARIANT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct mm_knobs {
   /* 2.6.20 do_no_page(): sample mapping->truncate_count before ->nopage,
@@ -201,12 +202,25 @@ typedef struct mm_knob_desc {
 extern const mm_knob_desc mm_knob_table[];
 extern const int mm_nknobs;
 
-/* A kernel variant: a named preset of every knob. */
+/* One knob a preset sets differently from its base: the field's offset
+   in mm_knobs and its value (set: 0 ends the list). */
+typedef struct mm_knob_change {
+  uint8_t set;
+  uint8_t value;
+  uint16_t offset;
+} mm_knob_change;
+#define MM_MAX_CHANGES 12
+
+/* A kernel variant: a named preset of every knob, written as the preset
+   it derives from and the knobs that differ (the kernel's history: 2.6.23
+   is 2.6.22 with the fault fix), or, for the root preset, every knob. */
 typedef struct mm_variant {
   const char *name;   /* as in "kernel 2.6.20" */
   const char *kernel; /* the release it stands for */
   const char *source; /* the trees read for it (models/SOURCES.md) */
-  mm_knobs knobs;
+  const char *base;   /* the preset it changes, NULL for the root */
+  mm_knobs knobs;     /* the root's knobs */
+  mm_knob_change changes[MM_MAX_CHANGES]; /* a derived preset's */
 } mm_variant;
 
 extern const mm_variant mm_variants[];
