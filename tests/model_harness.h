@@ -48,8 +48,11 @@ static inline void setup(const char *text, const char *variant) {
   custom = 0;
 }
 
-static inline sim_result exec(enum sim_policy pol, uint64_t seed,
-                              const char *sched) {
+/* One execution of the bound scenario under policy 'pol' (a replay of
+   'sched' if given), with an observer of its events or NULL. */
+static inline sim_result exec_with(enum sim_policy pol, uint64_t seed,
+                                   const char *sched,
+                                   const sim_observer *observer) {
   static sim_model_ops ops;
   ops = mm_model_ops;
   ops.thread_main = test_main;
@@ -65,11 +68,17 @@ static inline sim_result exec(enum sim_policy pol, uint64_t seed,
                       .nthreads = model.nthreads, /* + the model's own */
                       .threads = model.threads,
                       .nobjs = model.nobjs,
+                      .observer = observer,
                       .chooser = sim_sched_init(&ss, pol, seed, seq, n)};
   sim_result r;
   cr_assert_eq(sim_exec_run(&cfg, &r), 0);
   free(seq);
   return r;
+}
+
+static inline sim_result exec(enum sim_policy pol, uint64_t seed,
+                              const char *sched) {
+  return exec_with(pol, seed, sched, NULL);
 }
 
 #define ONE_PAGE(kernel, cached, flags)                                        \

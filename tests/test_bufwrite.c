@@ -58,31 +58,9 @@ static void on_event(void *arg, const sim_event *ev) {
 
 /* exec() of model_harness.h with the observer. */
 static sim_result exec_observed(const char *sched) {
-  static sim_model_ops ops;
-  static const sim_observer observer = {.event = on_event};
-  ops = mm_model_ops;
-  ops.thread_main = test_main;
-  uint8_t *seq = NULL;
-  size_t n = 0;
-  int col;
-  char err[128];
   memset(&obs, 0, sizeof obs);
-  if (sched)
-    cr_assert_eq(sim_sched_parse(sched, &seq, &n, &col, err, sizeof err), 0);
-  sim_sched ss;
-  sim_exec_cfg cfg = {
-      .ops = &ops,
-      .model = &model,
-      .nthreads = model.nthreads,
-      .threads = model.threads,
-      .nobjs = model.nobjs,
-      .observer = &observer,
-      .chooser = sim_sched_init(
-          &ss, sched ? SIM_POLICY_REPLAY : SIM_POLICY_TIMED, 1, seq, n)};
-  sim_result r;
-  cr_assert_eq(sim_exec_run(&cfg, &r), 0);
-  free(seq);
-  return r;
+  static const sim_observer ob = {.event = on_event};
+  return exec_with(sched ? SIM_POLICY_REPLAY : SIM_POLICY_TIMED, 1, sched, &ob);
 }
 
 /* Asserts thread 0's steps, in order, up to its exit. */
