@@ -388,6 +388,16 @@ int mm_pinned_check(const mm_model *m, sim_exec *x);
 int mm_file_write_denied(const mm_model *m, const struct vma *v, int page);
 /* raises it from the current step if so; returns whether it did */
 int mm_file_write_check(sim_thread *t, const struct vma *v, int page);
+/* file-written-without-permission at GUP level: may a FOLL_WRITE lookup
+   through vma 'v' return the page of present pte 'pte'?  Only if the pte
+   is writable, or the vma is private, without VM_WRITE (VM_MAYWRITE: every
+   private map of the model has it) and the page an exclusive anonymous
+   page (the rule 5535be30 gave can_follow_write_pte, 6.0; issue 11).
+   Returns 1 if the lookup is denied. */
+int mm_gup_write_denied(const mm_model *m, const struct vma *v, struct pte pte);
+/* raises it from the current step if the pte at 'addr' of 'v', which the
+   lookup just returned, is denied: returns whether it did */
+int mm_gup_write_check(sim_thread *t, const struct vma *v, uint64_t addr);
 /* fpcheck.c (knob debug.footprint_check): after the action of step 's' of
    thread 'tid', the first field that changed since m->snap outside the
    objects 's' writes (WRITE or ADD), named in buf; 0 if none.  The caller
