@@ -278,8 +278,7 @@ static int gup_fast_pte(sim_thread *t, int mm, uint64_t addr, unsigned flags) {
   }
   SIM_STEP(t, "pte_val(pte) != pte_val(*ptep)?", COST_PTE,
            SIM_RD(pte_oid(m, mm, slot)));
-  if (ptep->present != pte.present || ptep->page != pte.page ||
-      ptep->write != pte.write || ptep->dirty != pte.dirty) {
+  if (!pte_same(*ptep, pte)) {
     sim_after(t, "pte changed: drop the reference, slow path");
     m->gup_fast_fallbacks++;
     if (flags & FOLL_PIN)

@@ -123,6 +123,22 @@ struct pte {
   uint8_t file, pgoff;
 };
 
+/* pte_same() (2.6.20 asm-generic/pgtable.h and asm-i386/pgtable-3level.h,
+   5.15 and 6.0 arch/x86/include/asm/pgtable.h: the whole pte value): every
+   bit the model keeps, the dirty bit included, but young: x86 ptes are
+   made young (every PAGE_* protection has _PAGE_ACCESSED) and nothing in
+   the model clears it (no page_referenced), so in the kernel it is set on
+   both sides wherever the model compares; the model's young bit only
+   records a user access.  A not-present pte is none or a file pte with
+   its pgoff; the other fields mean nothing there. */
+static inline int pte_same(struct pte a, struct pte b) {
+  if (a.present != b.present)
+    return 0;
+  if (!a.present)
+    return a.file == b.file && (!a.file || a.pgoff == b.pgoff);
+  return a.write == b.write && a.dirty == b.dirty && a.page == b.page;
+}
+
 struct address_space {
   int16_t tree[MM_NFILEPAGES];  /* page_tree: slot or -1; tree_lock [TREE] */
   uint16_t nrpages;             /* tree_lock [TREE] */
