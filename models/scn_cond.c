@@ -9,7 +9,9 @@
 **   term  := NUMBER | old | new | zero | none | THREAD.loadK | THREAD.vK
 **          | sigbus(THREAD) | segv(THREAD)
 **          | pte(MM, ADDR).present|.write|.dirty|.page
-**          | cached|dirty|mapcount|page|data|disk(FILE, PAGE)
+**          | cached|dirty|mapcount|page|data|disk|last_store(FILE, PAGE)
+**          | last_store    (compared with disk(FILE,P) or data(FILE,P): the
+**                           last_store of that FILE,P)
 **
 ** The condition names what the scenario declared before it: threads
 ** (with their loads), mms and their maps, files and their pages; every
@@ -224,9 +226,13 @@ static const struct {
   enum cond_kind kind;
   enum cond_type type;
 } file_terms[] = {
-    {"cached", CT_CACHED, CTY_BOOL},    {"dirty", CT_DIRTY, CTY_BOOL},
-    {"mapcount", CT_MAPCOUNT, CTY_INT}, {"page", CT_PAGE, CTY_PAGE},
-    {"data", CT_DATA, CTY_CONTENT},     {"disk", CT_DISK, CTY_CONTENT},
+    {"cached", CT_CACHED, CTY_BOOL},
+    {"dirty", CT_DIRTY, CTY_BOOL},
+    {"mapcount", CT_MAPCOUNT, CTY_INT},
+    {"page", CT_PAGE, CTY_PAGE},
+    {"data", CT_DATA, CTY_CONTENT},
+    {"disk", CT_DISK, CTY_CONTENT},
+    {"last_store", CT_LAST_STORE, CTY_CONTENT},
 };
 static const struct {
   const char *name;
@@ -256,7 +262,7 @@ static const struct {
   "mapcount(FILE,P), page(FILE,P), data(FILE,P) or disk(FILE,P)"
 #define SUGGEST_WORDS                                                          \
   "old new zero none true false not sigbus segv pte cached dirty mapcount "    \
-  "page data disk"
+  "page data disk last_store"
 
 /* pte(MM, ADDR).FIELD, the word 'pte' read */
 static int pte_term(cparse *cp, int col) {
@@ -399,6 +405,9 @@ static int term(cparse *cp) {
     return pte_term(cp, w.col);
   if (tok_is(w, "sigbus") || tok_is(w, "segv"))
     return signal_term(cp, tok_is(w, "sigbus") ? CT_SIGBUS : CT_SEGV, w.col);
+  if (tok_is(w, "last_store") && !tok_is(cp->tok, "("))
+    /* bare: its page comes from the other side of its comparison (cmp) */
+    return new_node(cp, CT_LAST_STORE, CTY_CONTENT, w.col);
   for (int i = 0; i < NELEM(file_terms); i++)
     if (tok_is(w, file_terms[i].name))
       return file_term(cp, i, w.col);
@@ -438,6 +447,24 @@ static const struct {
 
 static int is_class(const cond_node *n) {
   return n->kind >= CT_OLD && n->kind <= CT_VERSION;
+}
+
+/* A bare 'last_store' (node ls, file -1) compared with 'other' names the
+   page of disk(FILE,P) or data(FILE,P) on the other side: "disk(data,0)
+   == last_store" is "disk(data,0) == last_store(data,0)". */
+static int resolve_last_store(cparse *cp, int ls, int other) {
+  cond_node *n = &cp->s->cond_nodes[ls];
+  const cond_node *o = &cp->s->cond_nodes[other];
+  if (n->kind != CT_LAST_STORE || n->file >= 0)
+    return 0;
+  if (o->kind != CT_DISK && o->kind != CT_DATA)
+    return lex_fail(&cp->ps->lx, n->col,
+                    "'last_store' alone names no page here, expected "
+                    "last_store(FILE,P), or a comparison with disk(FILE,P) "
+                    "or data(FILE,P)");
+  n->file = o->file;
+  n->k = o->k;
+  return 0;
 }
 
 static int cmp(cparse *cp) {
@@ -488,6 +515,8 @@ static int cmp(cparse *cp) {
                     "'%.*s' compares two constants, expected a term of the "
                     "final state on one side",
                     (int)op.len, op.p);
+  if (resolve_last_store(cp, a, b) || resolve_last_store(cp, b, a))
+    return -1;
   int n = new_node(cp, CN_CMP, CTY_BOOL, x->col);
   if (n < 0)
     return -1;
