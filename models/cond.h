@@ -55,6 +55,7 @@ enum cond_kind {
                      (by any thread, any path), its content at start when
                      none (content); a bare 'last_store' compared with
                      disk(FILE,P) or data(FILE,P) takes their FILE,P */
+  CT_REG,         /* litmus scenarios: tN.rK, register K of thread N (int) */
   CT_SIGBUS,      /* sigbus(THREAD): SIGBUS deliveries (int) */
   CT_SEGV,        /* segv(THREAD): SIGSEGV deliveries (int) */
   /* constants */

@@ -161,6 +161,10 @@ Test(cond, litmus_sb_and_mp_final_states_are_herds) {
     cr_assert_eq(v->nfstates, 3, "%s: %zu", file[p], v->nfstates);
     for (int i = 0; i < 3; i++)
       cr_assert_not_null(state(v, want[p][i]), "%s: %s", file[p], want[p][i]);
+    /* and the scenario states the forbidden one as a condition */
+    cr_assert_geq(v->nconds, 1, "%s", file[p]);
+    cr_assert_eq(v->conds[0].held, 0, "%s", file[p]);
+    cr_assert_str_eq(v->conds[0].verdict, "certified", "%s", file[p]);
     cr_assert(c.all_met);
     campaign_free(&c);
   }
@@ -401,4 +405,66 @@ Test(cond, last_store_follows_stores_and_direct_writes) {
   cr_assert(c.all_met);
   campaign_free(&c);
   free(path);
+}
+
+/* ------------------------------------------------------------ litmus */
+
+static void litmus_err(const char *prog, const char *cond, const char *want) {
+  static scenario s;
+  char err[1024] = "", text[512];
+  snprintf(text, sizeof text,
+           "scenario \"t\"\nlitmus %s 2\nexpect clean\nexpect %s\n", prog,
+           cond);
+  int rc = scn_parse_string("t.scn", text, &s, err, sizeof err);
+  cr_assert_eq(rc, -1, "parse succeeded, expected: %s", want);
+  cr_assert_str_eq(err, want);
+}
+
+/* herd7's registers, 0:r0 written t0.r0: only those the program has. */
+Test(cond, litmus_register_parse_errors) {
+  litmus_err("sb", "never t0.r1 == 0",
+             "t.scn:4:17: error: thread t0 of litmus program sb has no "
+             "register 'r1', expected t0.r0, t1.r0");
+  litmus_err("mp", "never t0.r0 == 0",
+             "t.scn:4:17: error: thread t0 of litmus program mp has no "
+             "register 'r0', expected t1.r0, t1.r1");
+  litmus_err("sb", "never t2.r0 == 0",
+             "t.scn:4:14: error: unknown thread 't2' of litmus program sb, "
+             "expected t0..t1");
+  litmus_err("sb", "never t0.r0 == old",
+             "t.scn:4:20: error: '==' compares a number with a content, "
+             "expected two terms of one type");
+  litmus_err("sb", "never cached(data,0)",
+             "t.scn:4:21: error: undeclared file 'data', expected a name "
+             "declared by an earlier 'file' line");
+  /* a program without registers has nothing for a condition to name */
+  litmus_err("counter", "always true",
+             "t.scn:4:8: error: a condition names MM state (loads, ptes, "
+             "pages), which a litmus scenario has not, expected only 'expect "
+             "clean' or 'expect violation KIND'");
+}
+
+/* The registers of a hand-made litmus state, and the formatter. */
+Test(cond, litmus_registers_evaluate) {
+  static scenario s;
+  static model_binding b;
+  char err[512];
+  cr_assert_eq(scn_parse_string("t.scn",
+                                "scenario \"t\"\nlitmus mp 2\nexpect clean\n"
+                                "expect never t1.r0 == 1 and t1.r1 == 0\n"
+                                "expect always t1.r0 <= t1.r1\n",
+                                &s, err, sizeof err),
+               0, "%s", err);
+  cr_assert_eq(model_bind(&b, &s, NULL, err, sizeof err), 0, "%s", err);
+  b.ops->reset(b.model);
+  cr_assert_eq(b.nconds, 2);
+  b.lit.reg[1][0] = 1, b.lit.reg[1][1] = 0; /* the flag seen, not the data */
+  cr_assert(model_cond_holds(&b, 0));
+  cr_assert_not(model_cond_holds(&b, 1));
+  b.lit.reg[1][1] = 1;
+  cr_assert_not(model_cond_holds(&b, 0));
+  cr_assert(model_cond_holds(&b, 1));
+  char f[256];
+  scn_cond_format(&s, &s.conds[1], f, sizeof f);
+  cr_assert_str_eq(f, "expect always t1.r0 <= t1.r1");
 }
