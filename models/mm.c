@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "models/kernel.h"
+#include "models/scn_lex.h"
 #include "sim/hash.h"
 
 static const char *const oclass_name[OC_NCLASS] = {
@@ -124,9 +125,12 @@ int mm_model_init(mm_model *m, const scenario *scn, const char *variant,
   const char *k = variant ? variant : scn->kernel;
   if (mm_variant_split(k, preset, &over) ||
       mm_variant_preset(preset, &m->knobs)) {
-    snprintf(err, errlen,
-             "error: unknown kernel variant '%s', expected one of %s", k,
-             mm_variant_names());
+    char dym[64];
+    int split = strcspn(k, "+") < sizeof preset;
+    snprintf(
+        err, errlen, "error: unknown kernel variant '%s'%s, expected one of %s",
+        k, lex_suggest(dym, sizeof dym, split ? preset : k, mm_variant_names()),
+        mm_variant_names());
     return -1;
   }
   for (int i = 0; i < scn->nknobs; i++) {
