@@ -126,11 +126,13 @@ Test(racereport, replay_prints_the_race_report) {
 
 /* Off a terminal (a pipe, as in CI) explore prints a progress line every
    10 s, with the remaining time where the strategy knows its size (a
-   sampled one): the first line at once, then one per period. */
-Test(racereport, explore_progress_off_a_terminal, .timeout = 120) {
+   sampled one): the first line at once, then one per period.  (The clock
+   is looked at every 256 executions: 21 s leave room for an ASan build's
+   ~100 executions/s.) */
+Test(racereport, explore_progress_off_a_terminal, .timeout = 180) {
   char *out;
   run_mmsim("explore scenarios/fault-invalidate.scn --variants 2.6.20 "
-            "--no-log --strategy random:100000000 --max-time 11",
+            "--no-log --strategy random:100000000 --max-time 21",
             &out);
   int lines = 0;
   for (const char *p = out; (p = strstr(p, "[2.6.20] executions ")); p++) {
