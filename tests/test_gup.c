@@ -199,10 +199,12 @@ Test(gup, ext4_writepage_drops_the_data_from_5_18) {
 }
 
 /* With its buffers kept, set_page_dirty_lock dirties them, and ext4
-   writes the DMA data (the 6.4 outcome), in both releases. */
+   writes the DMA data (the 6.4 outcome), in both releases, before and
+   after cc509574 (5.18's writepage takes the same path with buffers). */
 Test(gup, ext4_writepage_writes_the_dma_data_with_buffers) {
-  const char *knobs[] = {"", PIN_5_7, "set gup.put_user_pages = on\n"};
-  for (int i = 0; i < 3; i++) {
+  const char *knobs[] = {"", PIN_5_7, "set gup.put_user_pages = on\n",
+                         PIN_5_7 "set ext4.warn_no_buffers = on\n"};
+  for (int i = 0; i < 4; i++) {
     char text[1024];
     snprintf(text, sizeof text, R3_STORY("%s", ""), knobs[i]);
     sim_result r = run_program(text);
