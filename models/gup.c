@@ -50,6 +50,11 @@
 ** gup.foll_cow and gup.cow_exclusive); mem_write_page is a write(2) to
 ** /proc/pid/mem, the kernel's store through the page GUP returns.
 **
+** follow_page() and get_user_pages() of 2.6.20 (then in mm/memory.c,
+** @7925ece7; in mm/gup.c since 3.17) are here too: follow_page with the
+** -mm put-without-get knob, and follow_user_page, 2.6.20's get_user_pages
+** for one page as a kernel thread uses it.
+**
 ** Simplified: one page per call (nr_pages 1); check_vma_flags only for
 ** writes; no FOLL_LONGTERM migration, no huge pages, no GUP-fast.
 ** get_user_pages holds mmap_sem for reading across the faults, as the
@@ -82,6 +87,88 @@ void try_grab_page(sim_thread *t, int page, unsigned flags) {
     sim_after(t, "count %d%s", m->s.page[page].count,
               page_maybe_dma_pinned(m, page) ? " (maybe dma pinned)" : "");
   }
+}
+
+/* FOLL_TOUCH of follow_page(): a FOLL_WRITE lookup dirties the page if
+   neither the pte (as read) nor the page is dirty; mark_page_accessed()
+   is not modelled (no LRU lists, swap.c). */
+static void follow_page_touch(sim_thread *t, int page, struct pte pte,
+                              unsigned flags) {
+  mm_model *m = mm_of(t);
+  if (!(flags & FOLL_WRITE) || pte.dirty)
+    return;
+  SIM_STEP(t, "PageDirty?", COST_ATOMIC, SIM_RD(page_dirty_oid(m, page)));
+  if (!(m->s.page[page].flags & PG_dirty))
+    set_page_dirty(t, page);
+}
+
+/* follow_page() (2.6.20 mm/memory.c, read): the page that the present
+   pte at 'address' maps, or -1.  Under the pte lock: a none pte, or a
+   read-only one for FOLL_WRITE, gives -1; FOLL_GET takes a reference
+   (get_page; FOLL_PIN from 5.6: try_grab_page, gup.c); FOLL_TOUCH
+   dirties the page for FOLL_WRITE (see
+   follow_page_touch).  Mainline (2.6.19, 2.6.20) never drops a reference
+   here.  Knob follow_page.put_without_get, the -mm "optimize
+   follow_pages" patch that Hugh reviewed in May 2006 (2.6.17-rc4-mm; the
+   patch text was not found, this follows ../shared/kernel-facts.md 2c and
+   R2d): the reference is taken for FOLL_GET|FOLL_TOUCH, the TOUCH work is
+   done after the pte lock, and the reference is dropped for !FOLL_GET:
+   with flags 0, a put_page with no get.  The huge-page and FOLL_ANON
+   paths and vm_normal_page's special ptes are left out (file pages
+   only).  The caller holds mmap_sem. */
+int follow_page(sim_thread *t, const struct vma *v, uint64_t address,
+                unsigned flags) {
+  mm_model *m = mm_of(t);
+  int mm = v->mm, slot = vma_pte_slot(v, address), page = -1;
+  int mm_patch = m->knobs.follow_page_put_without_get;
+  sim_enter(t, "follow_page");
+  mm_spin_lock(t, pte_lock(m, mm), "pte_offset_map_lock");
+  SIM_STEP(t, "pte = *ptep", COST_PTE, SIM_RD(pte_oid(m, mm, slot)));
+  struct pte pte = m->s.mm[mm].pte[slot];
+  if (!pte.present ||
+      ((flags & FOLL_WRITE) && !can_follow_write_pte(m, v, pte, flags))) {
+    sim_after(t, "pte %s: no page", pte.present ? "read-only" : "none");
+    goto unlock;
+  }
+  page = pte.page; /* vm_normal_page */
+  sim_after(t, "page#%d", page);
+  if (flags & (mm_patch ? FOLL_GET | FOLL_TOUCH : FOLL_GET | FOLL_PIN))
+    try_grab_page(t, page, flags & (FOLL_GET | FOLL_PIN) ? flags : FOLL_GET);
+  if (!mm_patch && (flags & FOLL_TOUCH))
+    follow_page_touch(t, page, pte, flags);
+unlock:
+  mm_unlock(t, pte_lock(m, mm), "pte_unmap_unlock");
+  if (mm_patch && page >= 0) {
+    if (flags & FOLL_TOUCH)
+      follow_page_touch(t, page, pte, flags);
+    if (!(flags & FOLL_GET))
+      put_page_of(t, page, "follow_page"); /* flags 0: never got */
+  }
+  sim_leave(t);
+  return page;
+}
+
+/* get_user_pages() (2.6.20 mm/memory.c) for one page, as a kernel thread
+   working on mm 'mm' uses it (access_process_vm, a driver's pinning),
+   with mmap_sem held for reading around it; the caller then releases a
+   FOLL_GET reference (page_cache_release) as get_user_pages' callers do.
+   Simplified: no vma permission checks, and no fault-in when follow_page
+   finds no page (get_user_pages would call handle_mm_fault and retry):
+   the call then fails with -EFAULT, as for an unmapped address. */
+int follow_user_page(sim_thread *t, int mm, uint64_t addr, unsigned flags) {
+  mm_model *m = mm_of(t);
+  sim_enter(t, "get_user_pages");
+  mmap_sem_find_vma(t, mm, 0, "down_read(mmap_sem); find_extend_vma",
+                    COST_SYSCALL);
+  const struct vma *v = find_vma(m, mm, addr);
+  int page = v ? follow_page(t, v, addr, flags) : -1;
+  if (!v)
+    sim_after(t, "no vma: -EFAULT");
+  mm_up_read(t, mmap_sem(m, mm), "up_read(mmap_sem)");
+  if (page >= 0 && (flags & FOLL_GET))
+    put_page(t, page); /* the caller's page_cache_release */
+  sim_leave(t);
+  return page >= 0 ? 0 : -EFAULT;
 }
 
 /* faultin_page() (5.15 mm/gup.c, read in a 5.15.0 tree; 5.19.0 the same;

@@ -10,7 +10,7 @@
 ** mprotect, msync, munmap and madvise (dontneed, and remove: the hole
 ** punch, madvise_remove -> vmtruncate_range) are the system calls of
 ** mm/mprotect.c, msync.c, mmap.c and madvise.c; follow_page is a kernel
-** thread's get_user_pages on the mm (memory.c).  write and read are
+** thread's get_user_pages on the mm (gup.c).  write and read are
 ** write(2) and read(2) of one page whose user buffer is a page of a
 ** mapping (filemap_write.c, filemap.c; a write to a tmpfs file is
 ** shmem_file_write, shmem.c).
