@@ -4,8 +4,8 @@
 ** parses the file as a whole and the scenario, kernel, set, cpus, expect,
 ** run and litmus statements; scn_decl.c the file, mm and map declarations;
 ** scn_ops.c the thread lines ("cpuN: OP ...") through its table of
-** operations, whose operands scn_ops_mm.c and scn_ops_file.c read.  All read
-*tokens through scn_lex.h.
+** operations, whose operands scn_ops_mm.c and scn_ops_file.c read.  All
+** read tokens through scn_lex.h.
 */
 #ifndef MMSIM_SCN_STMT_H
 #define MMSIM_SCN_STMT_H
