@@ -34,9 +34,10 @@
 ** mprotect makes writable, one that would need copy-on-write, a partial
 ** munmap or mprotect, PROT_NONE, a hole punch that 2.6.20 would fail,
 ** msync(MS_SYNC) of a tmpfs map, a read of a tmpfs file) are rejected
-** when the model is built, with the scenario's line and column; a store that faults at run time on
-** a vma that is read-only by then, or unmapped, is a SIGSEGV (counted in
-** mm_state.segv), and the program goes on.
+** when the model is built, with the scenario's line and column; a store
+** that faults at run time on a vma that is read-only by then, or
+** unmapped, is a SIGSEGV (counted in mm_state.segv), and the program goes
+** on.
 */
 #include <assert.h>
 #include <stdio.h>
