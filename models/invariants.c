@@ -296,6 +296,18 @@ enum mm_wp_clause mm_wp_broken(const mm_model *m, int *page, int *who) {
   return WP_OK;
 }
 
+/* The clauses where thread 'who' holds the page for writing: what it
+   does, and whether its reference (the page's count) is in the report. */
+static const struct {
+  int nobjs;
+  const char *what;
+} wp_held[] = {
+    [WP_WRITE_SECTION] = {1, "'s write(2) is between write_begin and "
+                             "write_end on it"},
+    [WP_WRITE_PIN] = {2, " holds a write GUP reference on it: its device "
+                         "may write the page"},
+};
+
 /* wp-broken, raised: 1 if it was.  A page freed since its protection
    (truncated and put) is no longer protected: its slot may be reused. */
 static int wp_check(mm_model *m, sim_exec *x) {
@@ -316,16 +328,10 @@ static int wp_check(mm_model *m, sim_exec *x) {
                   "page#%d is write-protected, but %s maps it writable", p, pn);
     return 1;
   case WP_WRITE_SECTION:
-    sim_violation(x, MM_KIND_WP_BROKEN, o, 1,
-                  "page#%d is write-protected while %s's write(2) is between "
-                  "write_begin and write_end on it",
-                  p, m->threads[who].name);
-    return 1;
   case WP_WRITE_PIN:
-    sim_violation(x, MM_KIND_WP_BROKEN, o, 2,
-                  "page#%d is write-protected while %s holds a write GUP "
-                  "reference on it: its device may write the page",
-                  p, m->threads[who].name);
+    sim_violation(x, MM_KIND_WP_BROKEN, o, wp_held[c].nobjs,
+                  "page#%d is write-protected while %s%s", p,
+                  m->threads[who].name, wp_held[c].what);
     return 1;
   case WP_DATA_CHANGED:
     sim_violation(x, MM_KIND_WP_BROKEN, o, 1,
