@@ -96,14 +96,17 @@ static int parse_file_pages(scn_lex *lx, const scenario *s, scn_op *op,
   return 0;
 }
 
-/* The page=P operand of write and read: one page inside the file. */
-static int parse_page_opt(scn_lex *lx, const scenario *s, scn_op *op) {
+/* FILE page=P of write and read: the file, and one page inside it. */
+static int parse_file_page(scn_lex *lx, const scenario *s, scn_op *op) {
   const char *name = scn_op_name(op->kind);
-  const scn_file *f = &s->files[op->file];
-  scn_tok t, key, val;
+  scn_tok tf, t, key, val;
   scn_shown b;
   uint64_t page;
   char hp[48];
+  if (lex_need(lx, &tf, "a file name", name) < 0 ||
+      (op->file = scn_need_file(lx, s, tf)) < 0)
+    return -1;
+  const scn_file *f = &s->files[op->file];
   if (lex_need(lx, &t, "page=INDEX", f->name) < 0)
     return -1;
   if (!lex_split(lx, t, &key, &val) || !tok_is(key, "page"))
@@ -121,63 +124,47 @@ static int parse_page_opt(scn_lex *lx, const scenario *s, scn_op *op) {
   return 0;
 }
 
-/* The user buffer of write and read: MM ADDR, a page-aligned address in a
-   map of MM (the buffer is that whole page). */
+/* The user buffer of write and read, after the word 'kw' (from, into),
+   which tk must be ('expected' says what may stand there): MM ADDR, a
+   page-aligned address in a map of MM (the buffer is that whole page). */
 static int parse_user_page(scn_lex *lx, const scenario *s, scn_op *op,
-                           const char *after) {
+                           scn_tok tk, const char *kw, const char *expected) {
   scn_tok tm;
-  if (lex_need(lx, &tm, "an mm name", after) < 0 ||
+  scn_shown b;
+  char what[64];
+  int col;
+  if (!tok_is(tk, kw))
+    return lex_fail(lx, tk.col, "'%s' after page= of %s, expected %s",
+                    lex_show(&b, tk), scn_op_name(op->kind), expected);
+  if (lex_need(lx, &tm, "an mm name", kw) < 0 ||
       (op->mm = scn_need_mm(lx, s, tm)) < 0)
     return -1;
-  const char *a = lx->cur; /* the address token starts after blanks */
-  while (a < lx->eol && (*a == ' ' || *a == '\t'))
-    a++;
-  int col = lex_col(lx, a);
-  if (scn_parse_op_addr(lx, s, op) < 0)
-    return -1;
-  if (op->addr % PAGE_SIZE)
-    return lex_fail(lx, col,
-                    "address 0x%" PRIx64 " is not page aligned, expected a "
-                    "multiple of 0x%x for the buffer of %s (one whole page)",
-                    op->addr, PAGE_SIZE, scn_op_name(op->kind));
-  return 0;
+  snprintf(what, sizeof what, "the buffer of %s (one whole page)",
+           scn_op_name(op->kind));
+  return scn_parse_page_addr(lx, s, op, what, &col);
 }
 
 /* write FILE page=P from MM ADDR */
 int scn_parse_op_write(scn_lex *lx, const scenario *s, scn_op *op) {
-  scn_tok tf, tk;
-  scn_shown b;
-  if (lex_need(lx, &tf, "a file name", "write") < 0 ||
-      (op->file = scn_need_file(lx, s, tf)) < 0 ||
-      parse_page_opt(lx, s, op) < 0 ||
+  scn_tok tk;
+  if (parse_file_page(lx, s, op) < 0 ||
       lex_need(lx, &tk, "'from MM ADDR'", "page=INDEX") < 0)
     return -1;
-  if (!tok_is(tk, "from"))
-    return lex_fail(lx, tk.col,
-                    "'%s' after page= of write, expected from MM ADDR (the "
-                    "user buffer)",
-                    lex_show(&b, tk));
-  return parse_user_page(lx, s, op, "from");
+  return parse_user_page(lx, s, op, tk, "from",
+                         "from MM ADDR (the user buffer)");
 }
 
 /* read FILE page=P [into MM ADDR] */
 int scn_parse_op_read(scn_lex *lx, const scenario *s, scn_op *op) {
-  scn_tok tf, tk;
-  scn_shown b;
+  scn_tok tk;
   int r;
-  if (lex_need(lx, &tf, "a file name", "read") < 0 ||
-      (op->file = scn_need_file(lx, s, tf)) < 0 ||
-      parse_page_opt(lx, s, op) < 0 || (r = lex_next(lx, &tk)) < 0)
+  if (parse_file_page(lx, s, op) < 0 || (r = lex_next(lx, &tk)) < 0)
     return -1;
   op->mm = -1;
   if (!r)
     return 0;
-  if (!tok_is(tk, "into"))
-    return lex_fail(lx, tk.col,
-                    "'%s' after page= of read, expected into MM ADDR or the "
-                    "end of the line",
-                    lex_show(&b, tk));
-  return parse_user_page(lx, s, op, "into");
+  return parse_user_page(lx, s, op, tk, "into",
+                         "into MM ADDR or the end of the line");
 }
 
 /* dio_write|release FILE page=P [pages=N] */

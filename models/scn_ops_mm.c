@@ -49,25 +49,29 @@ int scn_parse_op_addr(scn_lex *lx, const scenario *s, scn_op *op) {
                   op->addr, mm, ranges);
 }
 
+int scn_parse_page_addr(scn_lex *lx, const scenario *s, scn_op *op,
+                        const char *what, int *col) {
+  *col = lex_next_col(lx);
+  if (scn_parse_op_addr(lx, s, op) < 0)
+    return -1;
+  if (op->addr % PAGE_SIZE)
+    return lex_fail(lx, *col,
+                    "address 0x%" PRIx64 " is not page aligned, expected a "
+                    "multiple of 0x%x for %s",
+                    op->addr, PAGE_SIZE, what);
+  return 0;
+}
+
 /* The address range of an mm operation: ADDR is the start of a page of
    a map of the mm, [pages=N] (default 1) stays inside that map.  'opts'
    has pages= as its first entry; the other options are the operation's. */
 static int parse_mm_range(scn_lex *lx, const scenario *s, scn_op *op,
                           const scn_opt *spec, int nspec, scn_tok *o) {
   const char *name = scn_op_name(op->kind);
-  const char *a = lx->cur; /* the address token starts after blanks */
-  while (a < lx->eol && (*a == ' ' || *a == '\t'))
-    a++;
-  int col = lex_col(lx, a);
+  int col;
   uint64_t npages = 1;
-  if (scn_parse_op_addr(lx, s, op) < 0)
-    return -1;
-  if (op->addr % PAGE_SIZE)
-    return lex_fail(lx, col,
-                    "address 0x%" PRIx64 " is not page aligned, expected a "
-                    "multiple of 0x%x for %s",
-                    op->addr, PAGE_SIZE, name);
-  if (lex_opts(lx, name, spec, nspec, o) < 0)
+  if (scn_parse_page_addr(lx, s, op, name, &col) < 0 ||
+      lex_opts(lx, name, spec, nspec, o) < 0)
     return -1;
   if (o[0].p &&
       lex_num(lx, o[0], 0, 1, SCN_MAX_FILE_PAGES, "page count", &npages) < 0)
@@ -113,28 +117,41 @@ static int one_word(scn_lex *lx, const scn_opt *spec, const scn_tok *o,
   return k;
 }
 
-/* MM mprotect ADDR none|r|rw [pages=N] */
-int scn_parse_op_mprotect(scn_lex *lx, const scenario *s, scn_op *op) {
-  static const scn_opt spec[] = {
-      {"pages", 1}, {"none", 0}, {"r", 0}, {"rw", 0}};
+/* The operations on a range with a mode, one word of a set (spec[1..]
+   after pages=), and the value of op->arg for each word:
+     MM mprotect ADDR none|r|rw [pages=N]  (enum scn_prot)
+     MM msync ADDR async|sync [pages=N]
+     MM madvise ADDR dontneed|remove [pages=N]
+   Whether the map can be punched (MADV_REMOVE: shared, writable, tmpfs)
+   is checked when the model is built (mm_program_check), at the mm
+   name. */
+static const struct {
+  scn_opt spec[4];
+  int nspec;
+  int arg[3];
+} modes[] = {
+    [SCN_MPROTECT] = {{{"pages", 1}, {"none", 0}, {"r", 0}, {"rw", 0}},
+                      4,
+                      {SCN_PROT_NONE, SCN_PROT_READ, SCN_PROT_RW}},
+    [SCN_MSYNC] = {{{"pages", 1}, {"async", 0}, {"sync", 0}},
+                   3,
+                   {SCN_MS_ASYNC, SCN_MS_SYNC}},
+    [SCN_MADVISE] = {{{"pages", 1}, {"dontneed", 0}, {"remove", 0}},
+                     3,
+                     {SCN_MADV_DONTNEED, SCN_MADV_REMOVE}},
+};
+
+int scn_parse_op_mode(scn_lex *lx, const scenario *s, scn_op *op) {
+  assert((size_t)op->kind < sizeof modes / sizeof modes[0] &&
+         modes[op->kind].nspec);
+  const scn_opt *spec = modes[op->kind].spec;
+  int nspec = modes[op->kind].nspec;
   scn_tok o[4];
   int k;
-  if (parse_mm_range(lx, s, op, spec, 4, o) < 0 ||
-      (k = one_word(lx, spec, o, 1, 3, "mprotect")) < 0)
+  if (parse_mm_range(lx, s, op, spec, nspec, o) < 0 ||
+      (k = one_word(lx, spec, o, 1, nspec - 1, scn_op_name(op->kind))) < 0)
     return -1;
-  op->arg = k; /* enum scn_prot, in the order of spec[] */
-  return 0;
-}
-
-/* MM msync ADDR async|sync [pages=N] */
-int scn_parse_op_msync(scn_lex *lx, const scenario *s, scn_op *op) {
-  static const scn_opt spec[] = {{"pages", 1}, {"async", 0}, {"sync", 0}};
-  scn_tok o[3];
-  int k;
-  if (parse_mm_range(lx, s, op, spec, 3, o) < 0 ||
-      (k = one_word(lx, spec, o, 1, 2, "msync")) < 0)
-    return -1;
-  op->arg = k ? SCN_MS_SYNC : SCN_MS_ASYNC;
+  op->arg = modes[op->kind].arg[k];
   return 0;
 }
 
@@ -143,20 +160,6 @@ int scn_parse_op_munmap(scn_lex *lx, const scenario *s, scn_op *op) {
   static const scn_opt spec[] = {{"pages", 1}};
   scn_tok o[1];
   return parse_mm_range(lx, s, op, spec, 1, o);
-}
-
-/* MM madvise ADDR dontneed|remove [pages=N].  Whether the map can be
-   punched (MADV_REMOVE: shared, writable, tmpfs) is checked when the model
-   is built (mm_program_check), at the mm name. */
-int scn_parse_op_madvise(scn_lex *lx, const scenario *s, scn_op *op) {
-  static const scn_opt spec[] = {{"pages", 1}, {"dontneed", 0}, {"remove", 0}};
-  scn_tok o[3];
-  int k;
-  if (parse_mm_range(lx, s, op, spec, 3, o) < 0 ||
-      (k = one_word(lx, spec, o, 1, 2, "madvise")) < 0)
-    return -1;
-  op->arg = k ? SCN_MADV_REMOVE : SCN_MADV_DONTNEED;
-  return 0;
 }
 
 /* MM remap ADDR pgoff=P [pages=N] [nonblock]: pgoff is required, and
@@ -198,31 +201,13 @@ int scn_parse_op_follow_page(scn_lex *lx, const scenario *s, scn_op *op) {
   return 0;
 }
 
-/* The page-aligned address of a one-page mm operation; its column in
- *col. */
-static int parse_page_addr(scn_lex *lx, const scenario *s, scn_op *op,
-                           int *col) {
-  const char *a = lx->cur; /* the address token starts after blanks */
-  while (a < lx->eol && (*a == ' ' || *a == '\t'))
-    a++;
-  *col = lex_col(lx, a);
-  if (scn_parse_op_addr(lx, s, op) < 0)
-    return -1;
-  if (op->addr % PAGE_SIZE)
-    return lex_fail(lx, *col,
-                    "address 0x%" PRIx64 " is not page aligned, expected a "
-                    "multiple of 0x%x for %s",
-                    op->addr, PAGE_SIZE, scn_op_name(op->kind));
-  return 0;
-}
-
 /* MM gup ADDR [write] [fast] [force] / MM pin ADDR [write] [fast] */
 int scn_parse_op_gup(scn_lex *lx, const scenario *s, scn_op *op) {
   static const scn_opt spec[] = {{"write", 0}, {"fast", 0}, {"force", 0}};
   scn_tok o[3] = {{0}};
   int col;
   int n = op->kind == SCN_GUP ? 3 : 2; /* pin_user_pages: no FOLL_FORCE */
-  if (parse_page_addr(lx, s, op, &col) < 0 ||
+  if (scn_parse_page_addr(lx, s, op, scn_op_name(op->kind), &col) < 0 ||
       lex_opts(lx, scn_op_name(op->kind), spec, n, o) < 0)
     return -1;
   op->arg = (o[0].p ? SCN_GUP_WRITE : 0) | (o[1].p ? SCN_GUP_FAST : 0) |
@@ -234,7 +219,7 @@ int scn_parse_op_gup(scn_lex *lx, const scenario *s, scn_op *op) {
 /* MM procmem_write|uffd_continue|ksm_protect ADDR: one page, no option */
 int scn_parse_op_page(scn_lex *lx, const scenario *s, scn_op *op) {
   int col;
-  if (parse_page_addr(lx, s, op, &col) < 0)
+  if (scn_parse_page_addr(lx, s, op, scn_op_name(op->kind), &col) < 0)
     return -1;
   op->addr_col = col;
   return 0;
@@ -246,12 +231,9 @@ int scn_parse_op_uffd_register(scn_lex *lx, const scenario *s, scn_op *op) {
   static const scn_opt spec[] = {{"minor", 0}};
   scn_tok o[1] = {{0}};
   int col;
-  if (parse_page_addr(lx, s, op, &col) < 0)
+  if (scn_parse_page_addr(lx, s, op, scn_op_name(op->kind), &col) < 0)
     return -1;
-  const char *a = lx->cur;
-  while (a < lx->eol && (*a == ' ' || *a == '\t'))
-    a++;
-  int mcol = lex_col(lx, a);
+  int mcol = lex_next_col(lx);
   if (lex_opts(lx, scn_op_name(op->kind), spec, 1, o) < 0)
     return -1;
   if (!o[0].p)
@@ -268,7 +250,7 @@ int scn_parse_op_held(scn_lex *lx, const scenario *s, scn_op *op) {
   scn_tok o[1];
   int col;
   int n = op->kind == SCN_UNPIN ? 1 : 0;
-  if (parse_page_addr(lx, s, op, &col) < 0 ||
+  if (scn_parse_page_addr(lx, s, op, scn_op_name(op->kind), &col) < 0 ||
       lex_opts(lx, scn_op_name(op->kind), spec, n, o) < 0)
     return -1;
   op->arg = n && o[0].p ? SCN_UNPIN_DIRTY : 0;
