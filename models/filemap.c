@@ -246,6 +246,31 @@ int pool_first_free(const mm_model *m, int tid) {
   return -1;
 }
 
+/* The allocation's footprint (page_cache_alloc_cold, alloc_page_vma):
+   the counts of thread tid's pool slots, which another thread's put_page
+   may free, appended to acc[n...]; returns the new n. */
+int pool_reads_fp(const mm_model *m, int tid, sim_access *acc, int n) {
+  int first = m->pool_base + tid * MM_POOL;
+  for (int i = first; i < first + MM_POOL; i++)
+    acc[n++] = (sim_access){page_ref_oid(m, i), SIM_OP_READ};
+  return n;
+}
+
+/* ... and the fields of the allocated page that the allocation
+   initialises, which nobody else sees yet (with the buffers a freed page
+   may have kept, when the model has them). */
+int new_page_fp(const mm_model *m, int page, sim_access *acc, int n) {
+  acc[n++] = (sim_access){page_ref_oid(m, page), SIM_OP_WRITE};
+  acc[n++] = (sim_access){page_mapping_oid(m, page), SIM_OP_WRITE};
+  acc[n++] = (sim_access){page_index_oid(m, page), SIM_OP_WRITE};
+  acc[n++] = (sim_access){page_dirty_oid(m, page), SIM_OP_WRITE};
+  acc[n++] = (sim_access){page_uptodate_oid(m, page), SIM_OP_WRITE};
+  acc[n++] = (sim_access){page_data_oid(m, page), SIM_OP_WRITE};
+  if (m->wb)
+    acc[n++] = (sim_access){page_bh_oid(m, page), SIM_OP_WRITE};
+  return n;
+}
+
 /* Footprint of add_to_page_cache_lru with the allocation folded in: the
    counts of the thread's pool slots (a put_page by another thread may have
    freed one), the tree slot, and if the page goes in, every part of the
@@ -260,25 +285,17 @@ static void add_refresh(const sim_exec *x, void *arg, sim_stepdesc *s) {
   (void)x;
   struct add_fp *a = arg;
   mm_model *m = a->m;
-  int n = 0, first = m->pool_base + a->tid * MM_POOL;
+  int n = 0;
   int page = pool_first_free(m, a->tid);
   s->acc[n++] = (sim_access){tree_lock(m, a->file), SIM_OP_LOCK};
-  for (int i = first; i < first + MM_POOL; i++)
-    s->acc[n++] = (sim_access){page_ref_oid(m, i), SIM_OP_READ};
+  n = pool_reads_fp(m, a->tid, s->acc, n);
   if (page >= 0 && m->s.as[a->file].tree[a->index] < 0) {
     s->acc[n++] = (sim_access){tree_oid(m, a->file), SIM_OP_WRITE};
     /* SetPageLocked of a page nobody else can see yet: a trylock that
        cannot fail, not a wait under tree_lock (the lock-order checker
        records no edge for it) */
     s->acc[n++] = (sim_access){page_lock_oid(m, page), SIM_OP_TRYLOCK};
-    s->acc[n++] = (sim_access){page_ref_oid(m, page), SIM_OP_WRITE};
-    s->acc[n++] = (sim_access){page_mapping_oid(m, page), SIM_OP_WRITE};
-    s->acc[n++] = (sim_access){page_index_oid(m, page), SIM_OP_WRITE};
-    s->acc[n++] = (sim_access){page_dirty_oid(m, page), SIM_OP_WRITE};
-    s->acc[n++] = (sim_access){page_uptodate_oid(m, page), SIM_OP_WRITE};
-    s->acc[n++] = (sim_access){page_data_oid(m, page), SIM_OP_WRITE};
-    if (m->wb) /* buffers a freed page may have kept */
-      s->acc[n++] = (sim_access){page_bh_oid(m, page), SIM_OP_WRITE};
+    n = new_page_fp(m, page, s->acc, n);
   } else if (page >= 0) {
     s->acc[n++] = (sim_access){tree_oid(m, a->file), SIM_OP_READ};
   }

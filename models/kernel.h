@@ -155,11 +155,16 @@ unsigned pagevec_lookup_tag(sim_thread *t, struct pagevec *pv, int file,
 int page_cache_read(sim_thread *t, int file, uint32_t index);
 /* ->readpage of a locked page, its I/O, and the unlock at its end */
 void readpage(sim_thread *t, int file, int page, uint32_t index);
+/* The first free slot of the thread's allocation pool, or -1. */
+int pool_first_free(const mm_model *m, int tid);
+/* The footprint of an allocation from thread tid's pool: the counts of
+   its slots; and the fields of the new page it initialises (filemap.c).
+   Each appends to acc[n...] and returns the new n. */
+int pool_reads_fp(const mm_model *m, int tid, sim_access *acc, int n);
+int new_page_fp(const mm_model *m, int page, sim_access *acc, int n);
 /* allocation + add_to_page_cache_lru in one step named 'what': the new
    page (locked, referenced by the cache and the caller, not uptodate,
    zeroed), -EEXIST or -ENOMEM */
-/* The first free slot of the thread's allocation pool, or -1. */
-int pool_first_free(const mm_model *m, int tid);
 int add_to_page_cache_lru(sim_thread *t, int file, uint32_t index,
                           const char *what);
 void __remove_from_page_cache(sim_thread *t, int page);
