@@ -408,6 +408,14 @@ void remove_from_page_cache(sim_thread *t, int page) {
 
 /* ------------------------------------------------------- fault handlers */
 
+/* PageUptodate(page) as one step, without the page lock: a reader's I/O
+   completion (SetPageUptodate) may be setting the flag meanwhile. */
+int PageUptodate(sim_thread *t, int page) {
+  mm_model *m = mm_of(t);
+  SIM_STEP(t, "PageUptodate", COST_ATOMIC, SIM_RD(page_uptodate_oid(m, page)));
+  return !!(m->s.page[page].flags & PG_uptodate);
+}
+
 static int i_size_pages(sim_thread *t, int file, const char *what) {
   mm_model *m = mm_of(t);
   SIM_STEP(t, what, COST_ATOMIC, SIM_RD(isize_oid(m, file)));
@@ -452,8 +460,7 @@ retry_find:
     page = err == -ENOMEM ? NOPAGE_OOM : NOPAGE_SIGBUS;
     goto out;
   }
-  SIM_STEP(t, "PageUptodate", COST_ATOMIC, SIM_RD(page_uptodate_oid(m, page)));
-  if (m->s.page[page].flags & PG_uptodate)
+  if (PageUptodate(t, page))
     goto out; /* success: mark_page_accessed */
 
   /* page_not_uptodate */
@@ -522,8 +529,7 @@ retry_find:
     ret = err == -ENOMEM ? VM_FAULT_OOM : VM_FAULT_SIGBUS;
     goto out;
   }
-  SIM_STEP(t, "PageUptodate", COST_ATOMIC, SIM_RD(page_uptodate_oid(m, page)));
-  if (!(m->s.page[page].flags & PG_uptodate)) {
+  if (!PageUptodate(t, page)) {
     /* page_not_uptodate: read it again; readpage unlocks */
     ret |= VM_FAULT_MAJOR;
     readpage(t, file, page, pgoff);
@@ -593,8 +599,7 @@ find_page:
     }
     goto find_page;
   }
-  SIM_STEP(t, "PageUptodate", COST_ATOMIC, SIM_RD(page_uptodate_oid(m, page)));
-  if (!(m->s.page[page].flags & PG_uptodate)) {
+  if (!PageUptodate(t, page)) {
     /* page_not_up_to_date */
     lock_page(t, m, page);
     SIM_STEP(t, "page->mapping? PageUptodate?", COST_ATOMIC,

@@ -219,8 +219,7 @@ retry_find:
       goto retry_find;
     goto out;
   }
-  SIM_STEP(t, "PageUptodate", COST_ATOMIC, SIM_RD(page_uptodate_oid(m, page)));
-  if (m->s.page[page].flags & PG_uptodate)
+  if (PageUptodate(t, page))
     goto out; /* success: mark_page_accessed */
   if (nonblock)
     goto err;

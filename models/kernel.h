@@ -155,6 +155,8 @@ unsigned pagevec_lookup_tag(sim_thread *t, struct pagevec *pv, int file,
 int page_cache_read(sim_thread *t, int file, uint32_t index);
 /* ->readpage of a locked page, its I/O, and the unlock at its end */
 void readpage(sim_thread *t, int file, int page, uint32_t index);
+/* PageUptodate(page), read in a step of its own (filemap.c). */
+int PageUptodate(sim_thread *t, int page);
 /* The first free slot of the thread's allocation pool, or -1. */
 int pool_first_free(const mm_model *m, int tid);
 /* The footprint of an allocation from thread tid's pool: the counts of
