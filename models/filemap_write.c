@@ -53,27 +53,6 @@
 
 /* ---------------------------------------------------- user copies */
 
-/* The MMU's footprint for a kernel copy from a user address: the source
-   pte (the MMU sets young: a write), and when it is present the source
-   page's data (read) and the destination page's (written). */
-struct ucopy_fp {
-  mm_model *m;
-  int mm, slot, dst;
-};
-
-static void ucopy_refresh(const sim_exec *x, void *arg, sim_stepdesc *s) {
-  (void)x;
-  struct ucopy_fp *a = arg;
-  const struct pte *pte = &a->m->s.mm[a->mm].pte[a->slot];
-  s->n = 0;
-  s->acc[s->n++] = (sim_access){pte_oid(a->m, a->mm, a->slot), SIM_OP_WRITE};
-  if (!pte->present)
-    return;
-  if (pte->page != a->dst)
-    s->acc[s->n++] = (sim_access){page_data_oid(a->m, pte->page), SIM_OP_READ};
-  s->acc[s->n++] = (sim_access){page_data_oid(a->m, a->dst), SIM_OP_WRITE};
-}
-
 /* One attempt of a copy from the user page at 'addr' of mm 'mm' into page
    'dst': 1 if the source pte was present (the page is copied: a new
    version of dst's content), 0 if the access faults.  A load needs only a
@@ -88,10 +67,10 @@ int copy_user_page_step(sim_thread *t, int mm, uint64_t addr, int dst,
   assert(v);
   int slot = vma_pte_slot(v, addr);
   struct pte *pte = &m->s.mm[mm].pte[slot];
-  struct ucopy_fp a = {m, mm, slot, dst};
+  struct mmu_fp a = {m, mm, slot, 0, dst}; /* the source is read */
   sim_stepdesc s = {.what = what,
                     .cost_ns = COST_COPY,
-                    .refresh = ucopy_refresh,
+                    .refresh = mmu_refresh,
                     .refresh_arg = &a};
   sim_step(t, &s);
   if (!pte->present) {
@@ -100,7 +79,7 @@ int copy_user_page_step(sim_thread *t, int mm, uint64_t addr, int dst,
   }
   pte->young = 1;
   struct page *d = &m->s.page[dst];
-  d->data = ++m->s.next_data[tid] | (uint32_t)(tid + 1) << 24;
+  d->data = new_data_version(m, tid);
   sim_after(t, "page#%d -> page#%d: v%u", pte->page, dst, d->data);
   return 1;
 }

@@ -516,7 +516,7 @@ long mem_write_page(sim_thread *t, int mm, uint64_t addr) {
   SIM_STEP(t, "copy_to_user_page", COST_COPY, SIM_WR(page_data_oid(m, page)),
            SIM_RD(page_mapping_oid(m, page)));
   struct page *p = &m->s.page[page];
-  p->data = ++m->s.next_data[tid] | (uint32_t)(tid + 1) << 24;
+  p->data = new_data_version(m, tid);
   p->gen++;
   sim_after(t, "page#%d <- v%u%s", page, p->data,
             page_is_anon(m, page) ? " (anon)" : " (page cache)");
@@ -540,7 +540,7 @@ void dma_write_page(sim_thread *t, int page) {
   assert(m->gup_write[tid][page] > 0);
   sim_enter(t, "device DMA");
   SIM_STEP(t, "DMA write", COST_COPY, SIM_WR(page_data_oid(m, page)));
-  p->data = ++m->s.next_data[tid] | (uint32_t)(tid + 1) << 24;
+  p->data = new_data_version(m, tid);
   p->gen++;
   sim_after(t, "page#%d <- v%u", page, p->data);
   sim_leave(t);

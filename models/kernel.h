@@ -422,6 +422,23 @@ static inline int vma_pte_slot(const struct vma *v, uint64_t addr) {
 static inline uint32_t linear_page_index(const struct vma *v, uint64_t addr) {
   return (uint32_t)((addr - v->start) >> PAGE_SHIFT) + v->pgoff;
 }
+/* A new version of the data that thread 'tid' writes (a store, a copy,
+   a DMA, a block written): its own counter, tagged with tid + 1 in the
+   top byte. */
+static inline uint32_t new_data_version(mm_model *m, int tid) {
+  return ++m->s.next_data[tid] | (uint32_t)(tid + 1) << 24;
+}
+/* The MMU's footprint for an access through the pte at (mm, slot), a
+   sim_stepdesc refresh (memory.c): the pte (the MMU sets young, and
+   dirty: always a write) and, when it is present, the data of the page
+   it maps, read or written ('write'); for a kernel copy from that user
+   page into page 'dst' (>= 0; else -1), the source's data read (unless
+   it is dst) and dst's written. */
+struct mmu_fp {
+  mm_model *m;
+  int mm, slot, write, dst;
+};
+void mmu_refresh(const sim_exec *x, void *arg, sim_stepdesc *s);
 /* Raised from an action: a BUG_ON(page_mapped) in the modelled kernel
    ('kind' is an enum mm_kind); the page's mapcount is highlighted. */
 #define MM_BUG(t, kind, page, ...)                                             \

@@ -77,22 +77,23 @@ void mmap_sem_find_vma(sim_thread *t, int mm, int for_write, const char *what,
 
 /* ------------------------------------------------------------- the MMU */
 
-/* The MMU's footprint: the pte, and the data of the page it maps. */
-struct mmu_fp {
-  mm_model *m;
-  int mm, slot, write;
-};
-
-static void mmu_refresh(const sim_exec *x, void *arg, sim_stepdesc *s) {
+void mmu_refresh(const sim_exec *x, void *arg, sim_stepdesc *s) {
   (void)x;
-  struct mmu_fp *a = arg;
+  const struct mmu_fp *a = arg;
   const struct pte *pte = &a->m->s.mm[a->mm].pte[a->slot];
-  uint8_t op = a->write ? SIM_OP_WRITE : SIM_OP_READ;
   s->n = 0;
   /* the MMU sets young (and dirty) in the pte: always a write */
   s->acc[s->n++] = (sim_access){pte_oid(a->m, a->mm, a->slot), SIM_OP_WRITE};
-  if (pte->present)
-    s->acc[s->n++] = (sim_access){page_data_oid(a->m, pte->page), op};
+  if (!pte->present)
+    return;
+  if (a->dst < 0) {
+    s->acc[s->n++] = (sim_access){page_data_oid(a->m, pte->page),
+                                  a->write ? SIM_OP_WRITE : SIM_OP_READ};
+    return;
+  }
+  if (pte->page != a->dst)
+    s->acc[s->n++] = (sim_access){page_data_oid(a->m, pte->page), SIM_OP_READ};
+  s->acc[s->n++] = (sim_access){page_data_oid(a->m, a->dst), SIM_OP_WRITE};
 }
 
 /* A user load or store: the MMU walks the pte; if it allows the access the
@@ -116,7 +117,7 @@ int user_access(sim_thread *t, int mm, uint64_t addr, int write) {
        return was tested before coming back (arch/i386/mm/fault.c keeps no
        state across faults), and faults only counts. */
     sim_loop_live(t, faults, "user access refault", NULL, 0);
-    struct mmu_fp a = {m, mm, slot, write};
+    struct mmu_fp a = {m, mm, slot, write, -1};
     sim_stepdesc s = {.what = write ? "user store" : "user load",
                       .cost_ns = COST_PTE,
                       .refresh = mmu_refresh,
@@ -127,7 +128,7 @@ int user_access(sim_thread *t, int mm, uint64_t addr, int write) {
       pte->young = 1;
       if (write) {
         pte->dirty = 1;
-        p->data = ++m->s.next_data[tid] | (uint32_t)(tid + 1) << 24;
+        p->data = new_data_version(m, tid);
         p->gen++; /* ghost: a newer write of the page's block */
         sim_after(t, "page#%d <- v%u", pte->page, p->data);
         mm_file_write_check(t, v, pte->page);
