@@ -178,13 +178,9 @@ static int page_not_uptodate(const struct cond_fp *c) {
    it only when it was clear. */
 static void set_uptodate_step(sim_thread *t, int page, const char *what) {
   mm_model *m = mm_of(t);
-  struct cond_fp c = {.m = m,
-                      .test = page_not_uptodate,
-                      .page = page,
-                      .nbase = 1,
-                      .nmore = 1,
-                      .acc = {SIM_RD(page_uptodate_oid(m, page)),
-                              SIM_WR(page_uptodate_oid(m, page))}};
+  struct cond_fp c = COND_FP(m, page_not_uptodate, page, 0, 1,
+                             SIM_RD(page_uptodate_oid(m, page)),
+                             SIM_WR(page_uptodate_oid(m, page)));
   if (mm_cond_step(t, what, COST_ATOMIC, &c))
     m->s.page[page].flags |= PG_uptodate;
 }
@@ -251,14 +247,9 @@ static void __block_commit_write(sim_thread *t, int page, uint32_t bytes,
   if (!bytes)
     return;
   sim_enter(t, "__block_commit_write");
-  struct cond_fp c = {.m = m,
-                      .test = bh_clean,
-                      .page = page,
-                      .nbase = 2,
-                      .nmore = 1,
-                      .acc = {SIM_RD(page_bh_oid(m, page)),
-                              SIM_WR(page_data_oid(m, page)),
-                              SIM_WR(page_bh_oid(m, page))}};
+  struct cond_fp c =
+      COND_FP(m, bh_clean, page, 0, 2, SIM_RD(page_bh_oid(m, page)),
+              SIM_WR(page_data_oid(m, page)), SIM_WR(page_bh_oid(m, page)));
   int was_clean = mm_cond_step(t, "set_buffer_uptodate; mark_buffer_dirty",
                                COST_ATOMIC, &c);
   if (wrote)

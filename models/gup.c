@@ -324,13 +324,9 @@ static int gup_fast_pte(sim_thread *t, int mm, uint64_t addr, unsigned flags) {
     return -1;
   }
   int page = pte.page;
-  struct cond_fp c = {
-      .m = m,
-      .test = page_in_use,
-      .page = page,
-      .nbase = 1,
-      .nmore = 1,
-      .acc = {SIM_RD(page_ref_oid(m, page)), SIM_ADD(page_ref_oid(m, page))}};
+  struct cond_fp c =
+      COND_FP(m, page_in_use, page, 0, 1, SIM_RD(page_ref_oid(m, page)),
+              SIM_ADD(page_ref_oid(m, page)));
   if (!mm_cond_step(t,
                     flags & FOLL_PIN
                         ? "try_grab_compound_head: page_ref_add_unless_zero"

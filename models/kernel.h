@@ -376,6 +376,18 @@ struct cond_fp {
 };
 int mm_cond_step(sim_thread *t, const char *what, uint32_t cost,
                  struct cond_fp *c);
+/* A cond_fp on 'page' and 'arg' for test: of the accesses (...), the
+   first 'nbase' always, the others only when test holds. */
+#define COND_FP(m_, test_, page_, arg_, nbase_, ...)                           \
+  ((struct cond_fp){.m = (m_),                                                 \
+                    .test = (test_),                                           \
+                    .page = (page_),                                           \
+                    .arg = (arg_),                                             \
+                    .nbase = (nbase_),                                         \
+                    .nmore = (uint8_t)(sizeof((sim_access[]){__VA_ARGS__}) /   \
+                                           sizeof(sim_access) -                \
+                                       (nbase_)),                              \
+                    .acc = {__VA_ARGS__}})
 /* Tests for it: PG_dirty clear; PG_dirty set on a page of file 'arg'. */
 static inline int page_clean(const struct cond_fp *c) {
   return !(c->m->s.page[c->page].flags & PG_dirty);

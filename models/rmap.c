@@ -89,15 +89,9 @@ static int page_check_address(sim_thread *t, int page, const struct vma *v,
   mm_model *m = mm_of(t);
   int mm = v->mm;
   int slot = vma_pte_slot(v, address);
-  struct cond_fp c = {.m = m,
-                      .test = test,
-                      .page = page,
-                      .arg = mm * MM_MAX_PTES + slot,
-                      .nbase = 2,
-                      .nmore = 1,
-                      .acc = {SIM_LOCK(pte_lock(m, mm)),
-                              SIM_RD(pte_oid(m, mm, slot)),
-                              SIM_WR(pte_oid(m, mm, slot))}};
+  struct cond_fp c = COND_FP(
+      m, test, page, mm * MM_MAX_PTES + slot, 2, SIM_LOCK(pte_lock(m, mm)),
+      SIM_RD(pte_oid(m, mm, slot)), SIM_WR(pte_oid(m, mm, slot)));
   *ptep = &m->s.mm[mm].pte[slot];
   return mm_cond_step(t, what, COST_PTE, &c);
 }
