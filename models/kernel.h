@@ -418,6 +418,8 @@ const struct vma *find_vma(const mm_model *m, int mm, uint64_t addr);
    makes (vma_reads), as one step named 'what'. */
 void mmap_sem_find_vma(sim_thread *t, int mm, int for_write, const char *what,
                        uint32_t cost);
+/* ... and its release, up_write(mmap_sem) or up_read(mmap_sem). */
+void mmap_sem_up(sim_thread *t, int mm, int for_write);
 /* The vma that was laid out at addr, gone or not: the page-table slot an
    address uses (the MMU's walk needs no vma), and load-time checks. */
 const struct vma *vma_at(const mm_model *m, int mm, uint64_t addr);

@@ -109,10 +109,7 @@ long sys_madvise(sim_thread *t, int mm, uint64_t start, uint64_t len,
     break;
   }
 out:
-  if (write)
-    mm_unlock(t, mmap_sem(m, mm), "up_write(mmap_sem)");
-  else
-    mm_up_read(t, mmap_sem(m, mm), "up_read(mmap_sem)");
+  mmap_sem_up(t, mm, write);
   sim_leave(t);
   return error;
 }

@@ -75,6 +75,16 @@ void mmap_sem_find_vma(sim_thread *t, int mm, int for_write, const char *what,
   sim_step(t, &s);
 }
 
+/* The release of mmap_sem taken by mmap_sem_find_vma: up_write or
+   up_read, as the caller took it. */
+void mmap_sem_up(sim_thread *t, int mm, int for_write) {
+  mm_model *m = mm_of(t);
+  if (for_write)
+    mm_unlock(t, mmap_sem(m, mm), "up_write(mmap_sem)");
+  else
+    mm_up_read(t, mmap_sem(m, mm), "up_read(mmap_sem)");
+}
+
 /* ------------------------------------------------------------- the MMU */
 
 void mmu_refresh(const sim_exec *x, void *arg, sim_stepdesc *s) {
