@@ -100,35 +100,39 @@ static void sb_mp_thread(litmus_model *m, sim_thread *t, int tid) {
 
 /* ----------------------------------------------------------- programs */
 
-/* The programs: name, the range of N, the body of every thread, and the
+/* The programs: name, the range of N, the body of every thread, the
    check at the end (NULL: sb and mp, whose final states are all allowed
-   and listed, and the lock-order programs, locks only). */
+   and listed, and the lock-order programs, locks only), and the number
+   of objects (litmus.h's table; lastzero's and the filesystem's depend
+   on N: litmus_init). */
 static const struct {
   const char *name;
   int nmin, nmax;
   litmus_thread_fn *thread;
   litmus_check_fn *check;
+  uint32_t nobjs;
 } progs[LITMUS__COUNT] = {
     [LITMUS_INDEXER] = {"indexer", 1, SIM_MAX_THREADS, litmus_indexer_thread,
-                        litmus_indexer_check},
+                        litmus_indexer_check, LITMUS_TABLE_SIZE},
     [LITMUS_LASTZERO] = {"lastzero", 1, SIM_MAX_THREADS - 1,
-                         litmus_lastzero_thread, litmus_lastzero_check},
+                         litmus_lastzero_thread, litmus_lastzero_check, 0},
     /* one block per inode at most: never more threads than blocks */
     [LITMUS_FILESYSTEM] = {"filesystem", 1, LITMUS_NUMBLOCKS,
-                           litmus_filesystem_thread, litmus_filesystem_check},
+                           litmus_filesystem_thread, litmus_filesystem_check,
+                           0},
     [LITMUS_COUNTER] = {"counter", 1, SIM_MAX_THREADS, litmus_counter_thread,
-                        litmus_counter_check},
+                        litmus_counter_check, 2},
     [LITMUS_RACY_COUNTER] = {"racy-counter", 1, SIM_MAX_THREADS,
-                             litmus_counter_thread, litmus_counter_check},
-    [LITMUS_ABBA] = {"abba", 2, 2, litmus_abba_thread, NULL},
-    [LITMUS_ABC] = {"abc", 3, 3, litmus_abc_thread, NULL},
+                             litmus_counter_thread, litmus_counter_check, 1},
+    [LITMUS_ABBA] = {"abba", 2, 2, litmus_abba_thread, NULL, 2},
+    [LITMUS_ABC] = {"abc", 3, 3, litmus_abc_thread, NULL, 3},
     [LITMUS_ABBA_RELEASED] = {"abba-released", 2, 2, litmus_released_thread,
-                              NULL},
-    [LITMUS_RWSEM] = {"rwsem", 2, 3, litmus_rwsem_thread, NULL},
-    [LITMUS_ABBA_WAIT] = {"abba-wait", 2, 2, litmus_abba_wait_thread, NULL},
-    [LITMUS_RECURSIVE] = {"recursive", 1, 1, litmus_recursive_thread, NULL},
-    [LITMUS_SB] = {"sb", 2, 2, sb_mp_thread, NULL},
-    [LITMUS_MP] = {"mp", 2, 2, sb_mp_thread, NULL},
+                              NULL, 2},
+    [LITMUS_RWSEM] = {"rwsem", 2, 3, litmus_rwsem_thread, NULL, 2},
+    [LITMUS_ABBA_WAIT] = {"abba-wait", 2, 2, litmus_abba_wait_thread, NULL, 2},
+    [LITMUS_RECURSIVE] = {"recursive", 1, 1, litmus_recursive_thread, NULL, 2},
+    [LITMUS_SB] = {"sb", 2, 2, sb_mp_thread, NULL, 2},
+    [LITMUS_MP] = {"mp", 2, 2, sb_mp_thread, NULL, 2},
 };
 
 const char *litmus_names(void) {
@@ -372,53 +376,15 @@ int litmus_init(litmus_model *m, const char *name, int n, char *err,
   memset(m, 0, sizeof *m);
   m->prog = (enum litmus_prog)p;
   m->n = n;
-  switch (m->prog) {
-  case LITMUS_INDEXER:
-    m->nthreads = n;
-    m->nobjs = LITMUS_TABLE_SIZE;
-    break;
-  case LITMUS_LASTZERO:
-    m->nthreads = n + 1;
-    m->nobjs = (uint32_t)n + 1;
-    break;
-  case LITMUS_FILESYSTEM:
-    m->nthreads = n;
+  /* one thread per unit of N (the programs with a fixed count have
+     nmin = nmax = that count), and lastzero's reader besides */
+  m->nthreads = m->prog == LITMUS_LASTZERO ? n + 1 : n;
+  m->nobjs = progs[p].nobjs;
+  if (m->prog == LITMUS_LASTZERO) {
+    m->nobjs = (uint32_t)n + 1; /* a[0..N] */
+  } else if (m->prog == LITMUS_FILESYSTEM) {
     m->ninode = n < LITMUS_NUMINODE ? n : LITMUS_NUMINODE;
     m->nobjs = (uint32_t)(2 * m->ninode + 2 * LITMUS_NUMBLOCKS);
-    break;
-  case LITMUS_COUNTER:
-    m->nthreads = n;
-    m->nobjs = 2;
-    break;
-  case LITMUS_RACY_COUNTER:
-    m->nthreads = n;
-    m->nobjs = 1;
-    break;
-  case LITMUS_ABBA:
-  case LITMUS_ABBA_RELEASED:
-  case LITMUS_ABBA_WAIT:
-    m->nthreads = 2;
-    m->nobjs = 2;
-    break;
-  case LITMUS_ABC:
-    m->nthreads = 3;
-    m->nobjs = 3;
-    break;
-  case LITMUS_RWSEM:
-    m->nthreads = n;
-    m->nobjs = 2;
-    break;
-  case LITMUS_RECURSIVE:
-    m->nthreads = 1;
-    m->nobjs = 2;
-    break;
-  case LITMUS_SB:
-  case LITMUS_MP:
-    m->nthreads = 2;
-    m->nobjs = 2;
-    break;
-  case LITMUS__COUNT:
-    break;
   }
   assert(m->nthreads >= 1 && m->nthreads <= SIM_MAX_THREADS);
   for (int i = 0; i < m->nthreads; i++)
