@@ -62,10 +62,8 @@
 int copy_user_page_step(sim_thread *t, int mm, uint64_t addr, int dst,
                         const char *what) {
   mm_model *m = mm_of(t);
-  const struct vma *v = vma_at(m, mm, addr);
   int tid = sim_thread_id(t);
-  assert(v);
-  int slot = vma_pte_slot(v, addr);
+  int slot = mmu_pte_slot(m, mm, addr);
   struct pte *pte = &m->s.mm[mm].pte[slot];
   struct mmu_fp a = {m, mm, slot, 0, dst}; /* the source is read */
   sim_stepdesc s = {.what = what,

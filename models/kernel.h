@@ -453,6 +453,10 @@ struct mmu_fp {
   int mm, slot, write, dst;
 };
 void mmu_refresh(const sim_exec *x, void *arg, sim_stepdesc *s);
+/* The MMU's page-table walk for a user address of mm 'mm': the slot of
+   its pte, found from the vma the address lies in (memory.c; an
+   unmapped range keeps its none ptes). */
+int mmu_pte_slot(const mm_model *m, int mm, uint64_t addr);
 /* Raised from an action: a BUG_ON(page_mapped) in the modelled kernel
    ('kind' is an enum mm_kind); the page's mapcount is highlighted. */
 #define MM_BUG(t, kind, page, ...)                                             \

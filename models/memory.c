@@ -87,6 +87,12 @@ void mmap_sem_up(sim_thread *t, int mm, int for_write) {
 
 /* ------------------------------------------------------------- the MMU */
 
+int mmu_pte_slot(const mm_model *m, int mm, uint64_t addr) {
+  const struct vma *v = vma_at(m, mm, addr);
+  assert(v);
+  return vma_pte_slot(v, addr);
+}
+
 void mmu_refresh(const sim_exec *x, void *arg, sim_stepdesc *s) {
   (void)x;
   const struct mmu_fp *a = arg;
