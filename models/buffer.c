@@ -41,15 +41,6 @@
 
 #include "models/kernel.h"
 
-struct bh_wait {
-  const mm_model *m;
-  int page;
-};
-static int buffer_unlocked(const sim_exec *x, void *arg) {
-  const struct bh_wait *w = arg;
-  return sim_lock_holder(x, bh_lock_oid(w->m, w->page)) < 0;
-}
-
 /* lock_buffer() (2.6.20 include/linux/buffer_head.h): test_set_buffer_locked
    or sleep in __lock_buffer until the I/O unlocks it.  BH_Lock is the lock
    object bh_lock_oid(): one step that takes it and touches no data, so
@@ -64,15 +55,7 @@ void lock_buffer(sim_thread *t, int page) {
 /* wait_on_buffer(): sleep until BH_Lock is clear.  It reads the lock, it
    does not take it (wait_on_page_locked). */
 void wait_on_buffer(sim_thread *t, int page) {
-  mm_model *m = mm_of(t);
-  struct bh_wait w = {m, page};
-  sim_step(t,
-           &(const sim_stepdesc){.what = "wait_on_buffer",
-                                 .cost_ns = COST_ATOMIC,
-                                 .n = 1,
-                                 .acc = {{bh_lock_oid(m, page), SIM_OP_WAIT}},
-                                 .ready = buffer_unlocked,
-                                 .ready_arg = &w});
+  wait_on_bit(t, "wait_on_buffer", bh_lock_oid(mm_of(t), page));
 }
 
 static int bh_clean(const struct cond_fp *c) {

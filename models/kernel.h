@@ -81,6 +81,8 @@ void set_page_writeback(sim_thread *t, int page);
 void end_page_writeback(sim_thread *t, int page);
 void wait_on_page_writeback(sim_thread *t, int page);
 void wait_on_page_locked(sim_thread *t, int page);
+/* wait_on_bit(): sleep until nobody holds 'lock' (PG_locked, BH_Lock) */
+void wait_on_bit(sim_thread *t, const char *what, sim_oid lock);
 
 /* mm/rmap.c */
 int page_mkclean(sim_thread *t, int page);

@@ -211,29 +211,34 @@ void end_page_writeback(sim_thread *t, int page) {
   sim_leave(t);
 }
 
+static int lock_free(const sim_exec *x, void *arg) {
+  return sim_lock_holder(x, *(const sim_oid *)arg) < 0;
+}
+
+/* wait_on_bit() (2.6.20 include/linux/wait.h, __wait_on_bit in
+   kernel/wait.c), the sleep of wait_on_page_locked (PG_locked, through
+   wait_on_page_bit) and of wait_on_buffer (BH_Lock): one step named 'what',
+   enabled when nobody holds the lock object; it reads the lock, it does
+   not take it. */
+void wait_on_bit(sim_thread *t, const char *what, sim_oid lock) {
+  sim_step(t, &(const sim_stepdesc){.what = what,
+                                    .cost_ns = COST_ATOMIC,
+                                    .n = 1,
+                                    .acc = {{lock, SIM_OP_WAIT}},
+                                    .ready = lock_free,
+                                    .ready_arg = &lock});
+}
+
+/* wait_on_page_locked() (include/linux/pagemap.h): if PageLocked, sleep
+   until unlock_page (wait_on_page_bit -> wait_on_bit). */
+void wait_on_page_locked(sim_thread *t, int page) {
+  wait_on_bit(t, "wait_on_page_locked", page_lock_oid(mm_of(t), page));
+}
+
 struct page_wait {
   const mm_model *m;
   int page;
 };
-static int page_unlocked(const sim_exec *x, void *arg) {
-  const struct page_wait *w = arg;
-  return sim_lock_holder(x, page_lock_oid(w->m, w->page)) < 0;
-}
-
-/* wait_on_page_locked() (include/linux/pagemap.h): if PageLocked, sleep
-   until unlock_page.  One step, enabled when nobody holds the page lock;
-   it reads the lock, it does not take it. */
-void wait_on_page_locked(sim_thread *t, int page) {
-  mm_model *m = mm_of(t);
-  struct page_wait w = {m, page};
-  sim_step(t,
-           &(const sim_stepdesc){.what = "wait_on_page_locked",
-                                 .cost_ns = COST_ATOMIC,
-                                 .n = 1,
-                                 .acc = {{page_lock_oid(m, page), SIM_OP_WAIT}},
-                                 .ready = page_unlocked,
-                                 .ready_arg = &w});
-}
 static int writeback_clear(const sim_exec *x, void *arg) {
   (void)x;
   const struct page_wait *w = arg;
