@@ -41,15 +41,6 @@
 
 #include "models/kernel.h"
 
-struct bh_wait {
-  const mm_model *m;
-  int page;
-};
-static int buffer_unlocked(const sim_exec *x, void *arg) {
-  const struct bh_wait *w = arg;
-  return sim_lock_holder(x, bh_lock_oid(w->m, w->page)) < 0;
-}
-
 /* lock_buffer() (2.6.20 include/linux/buffer_head.h): test_set_buffer_locked
    or sleep in __lock_buffer until the I/O unlocks it.  BH_Lock is the lock
    object bh_lock_oid(): one step that takes it and touches no data, so
@@ -64,15 +55,7 @@ void lock_buffer(sim_thread *t, int page) {
 /* wait_on_buffer(): sleep until BH_Lock is clear.  It reads the lock, it
    does not take it (wait_on_page_locked). */
 void wait_on_buffer(sim_thread *t, int page) {
-  mm_model *m = mm_of(t);
-  struct bh_wait w = {m, page};
-  sim_step(t,
-           &(const sim_stepdesc){.what = "wait_on_buffer",
-                                 .cost_ns = COST_ATOMIC,
-                                 .n = 1,
-                                 .acc = {{bh_lock_oid(m, page), SIM_OP_WAIT}},
-                                 .ready = buffer_unlocked,
-                                 .ready_arg = &w});
+  wait_on_bit(t, "wait_on_buffer", bh_lock_oid(mm_of(t), page));
 }
 
 static int bh_clean(const struct cond_fp *c) {
@@ -87,13 +70,9 @@ int test_clear_buffer_dirty(sim_thread *t, int page, int async) {
   mm_model *m = mm_of(t);
   struct page *p = &m->s.page[page];
   assert(sim_holds(t, bh_lock_oid(m, page)));
-  struct cond_fp c = {
-      .m = m,
-      .test = bh_clean,
-      .page = page,
-      .nbase = 1,
-      .nmore = 1,
-      .acc = {SIM_WR(page_bh_oid(m, page)), SIM_UNLOCK(bh_lock_oid(m, page))}};
+  struct cond_fp c =
+      COND_FP(m, bh_clean, page, 0, 1, SIM_WR(page_bh_oid(m, page)),
+              SIM_UNLOCK(bh_lock_oid(m, page)));
   if (mm_cond_step(t, "test_clear_buffer_dirty", COST_ATOMIC, &c)) {
     sim_after(t, "buffer clean: unlock_buffer");
     return 0;
@@ -270,16 +249,11 @@ static void clear_page_dirty(sim_thread *t, int page, int file) {
     return;
   }
   sim_enter(t, "test_clear_page_dirty");
-  struct cond_fp c = {
-      .m = m,
-      .test = dirty_in_file,
-      .page = page,
-      .arg = file,
-      .nbase = 4,
-      .nmore = 2,
-      .acc = {SIM_LOCK(tree_lock(m, file)), SIM_RD(page_mapping_oid(m, page)),
+  struct cond_fp c =
+      COND_FP(m, dirty_in_file, page, file, 4, SIM_LOCK(tree_lock(m, file)),
+              SIM_RD(page_mapping_oid(m, page)),
               SIM_RD(page_dirty_oid(m, page)), SIM_UNLOCK(tree_lock(m, file)),
-              SIM_WR(page_dirty_oid(m, page)), SIM_WR(tree_tags_oid(m, file))}};
+              SIM_WR(page_dirty_oid(m, page)), SIM_WR(tree_tags_oid(m, file)));
   if (mm_cond_step(t,
                    "write_lock(tree_lock); TestClearPageDirty; "
                    "radix_tree_tag_clear(DIRTY)",

@@ -40,27 +40,12 @@ static int writes(const sim_stepdesc *s, sim_oid o) {
   return 0;
 }
 
-/* What the messages call the fields of each class (after "page#N." or
+/* What the messages call the fields of class c (after "page#N." or
    "FILE->"). */
-static const char *const field_name[OC_NCLASS] = {
-    [OC_PAGE_DIRTY] = "flags PG_dirty",
-    [OC_PAGE_UPTODATE] = "flags PG_uptodate",
-    [OC_PAGE_WRITEBACK] = "flags PG_writeback",
-    [OC_PAGE_MAPCOUNT] = "_mapcount",
-    [OC_PAGE_MAPPING] = "mapping",
-    [OC_PAGE_INDEX] = "index",
-    [OC_PAGE_REF] = "_count",
-    [OC_PAGE_DATA] = "data",
-    [OC_TREE] = "page_tree/nrpages",
-    [OC_TREE_TAGS] = "dirty tags",
-    [OC_ISIZE] = "i_size",
-    [OC_TRUNC] = "truncate_count",
-    [OC_DISK] = "disk blocks",
-    [OC_PAGE_BH] = "buffers",
-    [OC_BIOQ] = "request queue",
-    [OC_ALIVE] = "alive",
-    [OC_VMA] = "vma",
-};
+static const char *field_name(enum mm_oclass c) {
+  const struct mm_oclass_name *n = &mm_oclass_names[c];
+  return n->field ? n->field : n->name;
+}
 
 /* The classes of a page and of a file, in the order they are checked. */
 static const enum mm_oclass page_classes[] = {
@@ -85,14 +70,14 @@ static int undeclared(const mm_model *m, const sim_stepdesc *s,
   if (c == OC_PTE)
     snprintf(field, sizeof field, "the pte");
   else if (c <= OC_PAGE_DATA || c == OC_PAGE_BH)
-    snprintf(field, sizeof field, "page#%d.%s", i, field_name[c]);
+    snprintf(field, sizeof field, "page#%d.%s", i, field_name(c));
   else if (c == OC_BIOQ || c == OC_ALIVE)
-    snprintf(field, sizeof field, "the %s", field_name[c]);
+    snprintf(field, sizeof field, "the %s", field_name(c));
   else if (c == OC_VMA)
     snprintf(field, sizeof field, "vma#%d", i);
   else
     snprintf(field, sizeof field, "%s->%s", m->scn->files[i].name,
-             field_name[c]);
+             field_name(c));
   mm_model_ops.obj_name((void *)m, o, on, sizeof on);
   snprintf(buf, n, "%s (object %s)", field, on);
   return 1;

@@ -31,34 +31,37 @@
 #include "models/scn_lex.h"
 #include "sim/hash.h"
 
-static const char *const oclass_name[OC_NCLASS] = {
-    [OC_PAGE_DIRTY] = "PG_dirty",
-    [OC_PAGE_UPTODATE] = "PG_uptodate",
-    [OC_PAGE_WRITEBACK] = "PG_writeback",
-    [OC_PAGE_MAPCOUNT] = "_mapcount",
-    [OC_PAGE_MAPPING] = "mapping",
-    [OC_PAGE_INDEX] = "index",
-    [OC_PAGE_REF] = "count",
-    [OC_PAGE_DATA] = "data",
-    [OC_PAGE_LOCK] = "PG_locked",
-    [OC_TREE] = "page_tree",
-    [OC_TREE_TAGS] = "dirty_tags",
-    [OC_ISIZE] = "i_size",
-    [OC_TRUNC] = "truncate_count",
-    [OC_DISK] = "disk",
-    [OC_I_MUTEX] = "i_mutex",
-    [OC_I_ALLOC] = "i_alloc_sem",
-    [OC_I_MMAP] = "i_mmap_lock",
-    [OC_TREE_LOCK] = "tree_lock",
-    [OC_MMAP_SEM] = "mmap_sem",
-    [OC_PTL] = "ptl",
-    [OC_PTE] = "pte",
-    [OC_PAGE_BH] = "buffers",
-    [OC_PRIVATE_LOCK] = "private_lock",
-    [OC_BIOQ] = "queue",
-    [OC_ALIVE] = "alive",
-    [OC_VMA] = "vma",
-    [OC_BH_LOCK] = "BH_Lock",
+/* The names of the object classes: in object names ("page#0.PG_dirty"),
+   and, where they differ, in the footprint checker's messages (fpcheck.c:
+   "page#0.flags PG_dirty"; NULL: the same). */
+const struct mm_oclass_name mm_oclass_names[OC_NCLASS] = {
+    [OC_PAGE_DIRTY] = {"PG_dirty", "flags PG_dirty"},
+    [OC_PAGE_UPTODATE] = {"PG_uptodate", "flags PG_uptodate"},
+    [OC_PAGE_WRITEBACK] = {"PG_writeback", "flags PG_writeback"},
+    [OC_PAGE_MAPCOUNT] = {"_mapcount"},
+    [OC_PAGE_MAPPING] = {"mapping"},
+    [OC_PAGE_INDEX] = {"index"},
+    [OC_PAGE_REF] = {"count", "_count"},
+    [OC_PAGE_DATA] = {"data"},
+    [OC_PAGE_LOCK] = {"PG_locked"},
+    [OC_TREE] = {"page_tree", "page_tree/nrpages"},
+    [OC_TREE_TAGS] = {"dirty_tags", "dirty tags"},
+    [OC_ISIZE] = {"i_size"},
+    [OC_TRUNC] = {"truncate_count"},
+    [OC_DISK] = {"disk", "disk blocks"},
+    [OC_I_MUTEX] = {"i_mutex"},
+    [OC_I_ALLOC] = {"i_alloc_sem"},
+    [OC_I_MMAP] = {"i_mmap_lock"},
+    [OC_TREE_LOCK] = {"tree_lock"},
+    [OC_MMAP_SEM] = {"mmap_sem"},
+    [OC_PTL] = {"ptl"},
+    [OC_PTE] = {"pte"},
+    [OC_PAGE_BH] = {"buffers"},
+    [OC_PRIVATE_LOCK] = {"private_lock"},
+    [OC_BIOQ] = {"queue", "request queue"},
+    [OC_ALIVE] = {"alive"},
+    [OC_VMA] = {"vma"},
+    [OC_BH_LOCK] = {"BH_Lock"},
 };
 
 /* The classes with one object per page slot. */
@@ -364,14 +367,14 @@ static void mm_obj_name(void *model, sim_oid o, char *buf, size_t n) {
   int i;
   enum mm_oclass c = oid_class(m, o, &i);
   if (per_page(c)) {
-    snprintf(buf, n, "page#%d.%s", i, oclass_name[c]);
+    snprintf(buf, n, "page#%d.%s", i, mm_oclass_names[c].name);
     return;
   }
   switch ((enum mm_oclass)c) {
   case OC_MMAP_SEM:
   case OC_PTL:
     snprintf(buf, n, "%s.%s", i < m->scn->nmms ? m->scn->mms[i].name : "?",
-             oclass_name[c]);
+             mm_oclass_names[c].name);
     break;
   case OC_BIOQ:
     snprintf(buf, n, "blockdev.queue");
@@ -391,7 +394,7 @@ static void mm_obj_name(void *model, sim_oid o, char *buf, size_t n) {
     break;
   default:
     snprintf(buf, n, "%s.%s", i < m->scn->nfiles ? m->scn->files[i].name : "?",
-             oclass_name[c]);
+             mm_oclass_names[c].name);
     break;
   }
 }
@@ -734,7 +737,7 @@ static int mm_lock_class(void *model, sim_oid o, char *buf, size_t n) {
      no lock held: handle_userfault drops mmap_sem first */
   if (c == OC_BH_LOCK || c == OC_BIOQ || c == OC_ALIVE || c == OC_VMA)
     return -1;
-  snprintf(buf, n, "%s", oclass_name[c]);
+  snprintf(buf, n, "%s", mm_oclass_names[c].name);
   return SIM_LOCK_UNDECLARED;
 }
 

@@ -253,6 +253,12 @@ enum mm_oclass {
   OC_BH_LOCK,      /* BH_Lock of the page's buffer_head: lock_buffer() */
   OC_NCLASS
 };
+/* The names of each class (mm.c): in object names, and (field, NULL if
+   the same) in the footprint checker's messages. */
+struct mm_oclass_name {
+  const char *name, *field;
+};
+extern const struct mm_oclass_name mm_oclass_names[OC_NCLASS];
 
 typedef struct mm_model {
   const scenario *scn;

@@ -41,14 +41,9 @@ static int test_set_dirty_and_tag(sim_thread *t, int page) {
   struct page *p = &m->s.page[page];
   /* writes only a clear PG_dirty (an atomic test-and-set of a set bit
      changes nothing); reads page->mapping for the tag */
-  struct cond_fp c = {.m = m,
-                      .test = page_clean,
-                      .page = page,
-                      .nbase = 2,
-                      .nmore = 1,
-                      .acc = {SIM_RD(page_dirty_oid(m, page)),
-                              SIM_RD(page_mapping_oid(m, page)),
-                              SIM_WR(page_dirty_oid(m, page))}};
+  struct cond_fp c = COND_FP(
+      m, page_clean, page, 0, 2, SIM_RD(page_dirty_oid(m, page)),
+      SIM_RD(page_mapping_oid(m, page)), SIM_WR(page_dirty_oid(m, page)));
   if (!mm_cond_step(t, "TestSetPageDirty", COST_ATOMIC, &c))
     return 0;
   p->flags |= PG_dirty;
@@ -143,13 +138,9 @@ int set_page_dirty_lock(sim_thread *t, int page) {
 /* TestClearPageDirty(page): writes PG_dirty only when it was set. */
 static int TestClearPageDirty(sim_thread *t, int page) {
   mm_model *m = mm_of(t);
-  struct cond_fp c = {.m = m,
-                      .test = page_is_dirty,
-                      .page = page,
-                      .nbase = 1,
-                      .nmore = 1,
-                      .acc = {SIM_RD(page_dirty_oid(m, page)),
-                              SIM_WR(page_dirty_oid(m, page))}};
+  struct cond_fp c =
+      COND_FP(m, page_is_dirty, page, 0, 1, SIM_RD(page_dirty_oid(m, page)),
+              SIM_WR(page_dirty_oid(m, page)));
   if (!mm_cond_step(t, "TestClearPageDirty", COST_ATOMIC, &c))
     return 0;
   m->s.page[page].flags &= (uint8_t)~PG_dirty;
@@ -220,29 +211,34 @@ void end_page_writeback(sim_thread *t, int page) {
   sim_leave(t);
 }
 
+static int lock_free(const sim_exec *x, void *arg) {
+  return sim_lock_holder(x, *(const sim_oid *)arg) < 0;
+}
+
+/* wait_on_bit() (2.6.20 include/linux/wait.h, __wait_on_bit in
+   kernel/wait.c), the sleep of wait_on_page_locked (PG_locked, through
+   wait_on_page_bit) and of wait_on_buffer (BH_Lock): one step named 'what',
+   enabled when nobody holds the lock object; it reads the lock, it does
+   not take it. */
+void wait_on_bit(sim_thread *t, const char *what, sim_oid lock) {
+  sim_step(t, &(const sim_stepdesc){.what = what,
+                                    .cost_ns = COST_ATOMIC,
+                                    .n = 1,
+                                    .acc = {{lock, SIM_OP_WAIT}},
+                                    .ready = lock_free,
+                                    .ready_arg = &lock});
+}
+
+/* wait_on_page_locked() (include/linux/pagemap.h): if PageLocked, sleep
+   until unlock_page (wait_on_page_bit -> wait_on_bit). */
+void wait_on_page_locked(sim_thread *t, int page) {
+  wait_on_bit(t, "wait_on_page_locked", page_lock_oid(mm_of(t), page));
+}
+
 struct page_wait {
   const mm_model *m;
   int page;
 };
-static int page_unlocked(const sim_exec *x, void *arg) {
-  const struct page_wait *w = arg;
-  return sim_lock_holder(x, page_lock_oid(w->m, w->page)) < 0;
-}
-
-/* wait_on_page_locked() (include/linux/pagemap.h): if PageLocked, sleep
-   until unlock_page.  One step, enabled when nobody holds the page lock;
-   it reads the lock, it does not take it. */
-void wait_on_page_locked(sim_thread *t, int page) {
-  mm_model *m = mm_of(t);
-  struct page_wait w = {m, page};
-  sim_step(t,
-           &(const sim_stepdesc){.what = "wait_on_page_locked",
-                                 .cost_ns = COST_ATOMIC,
-                                 .n = 1,
-                                 .acc = {{page_lock_oid(m, page), SIM_OP_WAIT}},
-                                 .ready = page_unlocked,
-                                 .ready_arg = &w});
-}
 static int writeback_clear(const sim_exec *x, void *arg) {
   (void)x;
   const struct page_wait *w = arg;
