@@ -29,7 +29,9 @@
 **   fsync-lost             when fsync returns, each block holds what the
 **                          stores that completed before the call wrote, or
 **                          a later write (write generations, mm.h);
-**   writenotify-dirty      after every step, with writeback tracking: in a
+**   writenotify-dirty      (knob debug.writenotify_dirty, on in every
+**                          preset) after every step, with writeback
+**                          tracking: in a
 **                          shared writable (writenotify: not tmpfs) vma,
 **                          a pte that is
 **                          writable or dirty maps a PageDirty page, unless
@@ -413,7 +415,8 @@ void mm_after_step(void *model, sim_exec *x) {
     }
   }
   int vi, slot;
-  if (m->wb && (slot = writenotify_dirty(m, x, &vi)) >= 0) {
+  if (m->wb && m->knobs.writenotify_check &&
+      (slot = writenotify_dirty(m, x, &vi)) >= 0) {
     const struct vma *v = &m->vma[vi];
     const struct pte *pte = &m->s.mm[v->mm].pte[slot];
     char pn[64];

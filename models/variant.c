@@ -179,6 +179,9 @@ const mm_knob_desc mm_knob_table[] = {
     {"debug.pinned_cleaned", K(pinned_cleaned),
      "check: a page under a FOLL_WRITE GUP reference stays dirty "
      "(pinned-page-cleaned)"},
+    {"debug.writenotify_dirty", K(writenotify_check),
+     "check: a writable or dirty pte of a writenotify vma maps a dirty page "
+     "(writenotify-dirty), on in every preset"},
     {"debug.bug_on_mapped_remove", K(bug_on_mapped_remove),
      "debug BUG_ON(page_mapped) in __remove_from_page_cache"},
     {"debug.footprint_check", K(footprint_check),
@@ -216,6 +219,7 @@ const mm_variant mm_variants[] = {
       .free_buffers_dirty_under_lock = 1,
       .mprotect_writenotify = 1,
       .mprotect_dirty_accountable = 1,
+      .writenotify_check = 1,
       .bug_on_mapped_remove = 1}},
     {"2.6.22",
      "Linux 2.6.22 (July 2007), as far as modelled: 2.6.20 plus 90ed52eb "

@@ -184,6 +184,10 @@ typedef struct mm_knobs {
      GUP reference, the page stays dirty (writeback does not clean a page
      a device may still write); violation pinned-page-cleaned. */
   int pinned_cleaned;
+  /* The writenotify-dirty check (invariants.c), on in every preset; off
+     lets an execution run on past a writable or dirty pte on a clean page
+     to what it costs later (fsync-lost: mprotect-rw-fsync.scn). */
+  int writenotify_check;
   /* Debug check: BUG_ON(page_mapped(page)) in __remove_from_page_cache(),
      the assertion that caught the race in SUSE kernels. */
   int bug_on_mapped_remove;

@@ -198,6 +198,7 @@ ERR_TEST(bad_knob_name, "scenario \"t\"\nset fault.lockpage = on\n",
          "fremap.nonlinear_fault, fremap.linear_emulation, "
          "wp.check_before_clear, "
          "debug.pinned_lost_buffers, debug.pinned_cleaned, "
+         "debug.writenotify_dirty, "
          "debug.bug_on_mapped_remove, debug.footprint_check")
 
 ERR_TEST(bad_knob_value, "scenario \"t\"\nset fault.lock_page = yes\n",

@@ -318,6 +318,29 @@ Test(oracles, writenotify_dirty_fires_on_a_writable_pte_of_a_clean_page) {
                         "it leaves the page clean");
 }
 
+/* The same forged pte with the check off (knob debug.writenotify_dirty,
+   on in every preset): nothing is reported, and the run goes on to its
+   end, where the exit's zap moves the pte's bits to the page. */
+static void forge_writable_pte_seen(sim_thread *t) {
+  forge_writable_pte(t);
+  seen.pte[0] = mm_of(t)->s.mm[0].pte[0];
+  seen.flags = mm_of(t)->s.page[page0()].flags;
+}
+
+Test(oracles, writenotify_dirty_is_off_with_its_knob) {
+  setup(BUF_PAGE("2.6.20", "set debug.writenotify_dirty = off\n"
+                           "cpu0: delay 1\nexpect clean\n"),
+        NULL);
+  memset(&seen, 0, sizeof seen);
+  custom = 1;
+  bodies[0] = forge_writable_pte_seen;
+  sim_result r = exec(SIM_POLICY_TIMED, 1, NULL);
+  cr_assert_eq(r.outcome, SIM_CLEAN, "%s", r.msg);
+  cr_assert_eq(seen.pte[0].write, 1, "the forged pte was writable");
+  cr_assert_eq(seen.flags & PG_dirty, 0, "on a clean page");
+  sim_result_free(&r);
+}
+
 Test(oracles, writenotify_dirty_is_quiet_through_write_faults) {
   setup(BUF_PAGE("2.6.20", "cpu0: p1 load 0x10000\ncpu0: p1 store 0x10000\n"
                            "cpu0: p2 store 0x20000\nexpect clean\n"),
