@@ -17,10 +17,10 @@
 **
 ** Layout is ours, not Graphviz's: every node gets a fixed position
 ** (pos="x,y!") and the "nop2" engine (neato -n2, driven by reports/gv.c)
-** only routes the edges as straight lines.  dot needs seconds for a thousand
-** events and reorders lanes; fixed positions keep the lanes in thread-id order
-*and render ten
-** thousand events in well under a second (see /work/shared/design.md).
+** only routes the edges as straight lines.  dot needs seconds for a
+** thousand events and reorders lanes; fixed positions keep the lanes in
+** thread-id order and render ten thousand events in well under a second
+** (see /work/shared/design.md).
 **
 ** Rows are in seq order, so every step gets its own readable row; the
 ** simulated start time is printed in the node and on the ruler.  Nested
