@@ -293,13 +293,8 @@ static void draw_ruler(timeline *t, gv *v, const frame *f) {
   gv_set(n, v->style, "");
   gv_set(n, v->fsize, "8");
   gv_set_html(v, n, v->label, "<B>time (ns)</B><BR/>step start");
-  Agnode_t *a = gv_node_at(v, "axis0", RULER_W - 6, f->rows_top, 1, 1);
-  Agnode_t *z = gv_node_at(v, "axis1", RULER_W - 6, f->bottom, 1, 1);
-  gv_set(a, v->shape, "point");
-  gv_set(z, v->shape, "point");
-  gv_set(a, v->style, "invis");
-  gv_set(z, v->style, "invis");
-  Agedge_t *e = agedge(v->g, a, z, "axis", 1);
+  Agedge_t *e = gv_point_edge(v, "axis0", RULER_W - 6, f->rows_top, "axis1",
+                              RULER_W - 6, f->bottom, 1, "axis");
   gv_set(e, v->ecolor, "#888888");
   gv_set(e, v->ehead, "none");
   gv_set(e, v->ecls, "ruler");

@@ -148,13 +148,8 @@ void render_draw_blocks(timeline *t, gv *v) {
       char a[48], z[48];
       snprintf(a, sizeof a, "hatch%d_%da", k, m);
       snprintf(z, sizeof z, "hatch%d_%dz", k, m);
-      Agnode_t *na = gv_node_at(v, a, x0 + 2, y - 1, 0.1, 0.1);
-      Agnode_t *nz2 = gv_node_at(v, z, x0 + 10, y - HATCH_STEP + 1, 0.1, 0.1);
-      gv_set(na, v->shape, "point");
-      gv_set(nz2, v->shape, "point");
-      gv_set(na, v->style, "invis");
-      gv_set(nz2, v->style, "invis");
-      Agedge_t *e = agedge(v->g, na, nz2, a, 1);
+      Agedge_t *e = gv_point_edge(v, a, x0 + 2, y - 1, z, x0 + 10,
+                                  y - HATCH_STEP + 1, 0.1, a);
       gv_set(e, v->ecolor, BLOCK_COLOR);
       gv_set(e, v->ehead, "none");
       gv_set(e, v->ecls, "hatch");

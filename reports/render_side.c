@@ -32,6 +32,40 @@ static void legend_text(gv *v, int k, double x, double y, const char *html) {
   free(b.p);
 }
 
+/* A legend line whose sample is a box: its node, colours, style or pen
+   (NULL: the default), and text. */
+struct legend_sample {
+  const char *node, *fill, *color, *style, *pen, *text;
+};
+static const struct legend_sample
+    legend_viol = {"legendviol", "#ffe0e0", VIOL_COLOR,
+                   NULL,         "3",       "violating step"},
+    legend_held = {"legendheld", HELD_FILL, HELD_COLOR,
+                   NULL,         "3",       "took the lock held there"},
+    legend_pending = {"legendpending",
+                      "#fff7e0",
+                      VIOL_COLOR,
+                      "dashed,filled",
+                      NULL,
+                      "pending step of a deadlocked thread"},
+    legend_blocked = {
+        "legendblocked", "#fdf1f1", BLOCK_COLOR,
+        "dashed,filled", NULL,      "blocked: waiting for a lock"};
+
+/* Draws sample 's' at line *k, at height *y, and moves both on. */
+static void legend_box(gv *v, int *k, double x, double *y,
+                       const struct legend_sample *s) {
+  Agnode_t *n = gv_node_at(v, s->node, x + 29, *y, 46, 12);
+  gv_set(n, v->fill, s->fill);
+  gv_set(n, v->color, s->color);
+  if (s->style)
+    gv_set(n, v->style, s->style);
+  if (s->pen)
+    gv_set(n, v->pen, s->pen);
+  legend_text(v, (*k)++, x + 62, *y, s->text);
+  *y += 16;
+}
+
 /* The legend, from 'top' down the side column. */
 void render_draw_legend(timeline *t, gv *v, const frame *f, double top) {
   double x = f->side_x, y = top + 8;
@@ -45,16 +79,11 @@ void render_draw_legend(timeline *t, gv *v, const frame *f, double top) {
   y += 20;
   for (int i = 0; i < NFLOW_STYLES; i++, y += 16) {
     const struct render_flow_style *fs = &render_flow_styles[i];
-    snprintf(name, sizeof name, "legendfrom%d", i);
-    Agnode_t *a = gv_node_at(v, name, x + 6, y, 1, 1);
-    snprintf(name, sizeof name, "legendto%d", i);
-    Agnode_t *z = gv_node_at(v, name, x + 52, y, 1, 1);
-    gv_set(a, v->shape, "point");
-    gv_set(z, v->shape, "point");
-    gv_set(a, v->style, "invis");
-    gv_set(z, v->style, "invis");
+    char from[32], to[32];
+    snprintf(from, sizeof from, "legendfrom%d", i);
+    snprintf(to, sizeof to, "legendto%d", i);
     snprintf(name, sizeof name, "legendflow%d", i);
-    Agedge_t *e = agedge(v->g, a, z, name, 1);
+    Agedge_t *e = gv_point_edge(v, from, x + 6, y, to, x + 52, y, 1, name);
     gv_set(e, v->ecolor, fs->color);
     gv_set(e, v->estyle, fs->style);
     gv_set(e, v->epen, fs->penwidth);
@@ -63,48 +92,21 @@ void render_draw_legend(timeline *t, gv *v, const frame *f, double top) {
     legend_text(v, k++, x + 62, y, b.p);
     free(b.p);
   }
-  n = gv_node_at(v, "legendviol", x + 29, y, 46, 12);
-  gv_set(n, v->fill, "#ffe0e0");
-  gv_set(n, v->color, VIOL_COLOR);
-  gv_set(n, v->pen, "3");
-  legend_text(v, k++, x + 62, y, "violating step");
-  y += 16;
-  if (t->held_ev >= 0) { /* lock-order: the other half of the inversion */
-    n = gv_node_at(v, "legendheld", x + 29, y, 46, 12);
-    gv_set(n, v->fill, HELD_FILL);
-    gv_set(n, v->color, HELD_COLOR);
-    gv_set(n, v->pen, "3");
-    legend_text(v, k++, x + 62, y, "took the lock held there");
-    y += 16;
-  }
+  legend_box(v, &k, x, &y, &legend_viol);
+  if (t->held_ev >= 0) /* lock-order: the other half of the inversion */
+    legend_box(v, &k, x, &y, &legend_held);
   tl_wait w[SIM_MAX_THREADS];
   if (deadlock_waits(t, w, SIM_MAX_THREADS)) {
-    n = gv_node_at(v, "legendpending", x + 29, y, 46, 12);
-    gv_set(n, v->fill, "#fff7e0");
-    gv_set(n, v->color, VIOL_COLOR);
-    gv_set(n, v->style, "dashed,filled");
-    legend_text(v, k++, x + 62, y, "pending step of a deadlocked thread");
-    y += 16;
-    Agnode_t *a = gv_node_at(v, "legendwaitA", x + 6, y, 1, 1);
-    Agnode_t *z = gv_node_at(v, "legendwaitZ", x + 52, y, 1, 1);
-    gv_set(a, v->shape, "point");
-    gv_set(z, v->shape, "point");
-    gv_set(a, v->style, "invis");
-    gv_set(z, v->style, "invis");
-    Agedge_t *e = agedge(v->g, a, z, "legendwait", 1);
+    legend_box(v, &k, x, &y, &legend_pending);
+    Agedge_t *e = gv_point_edge(v, "legendwaitA", x + 6, y, "legendwaitZ",
+                                x + 52, y, 1, "legendwait");
     gv_set(e, v->ecolor, VIOL_COLOR);
     gv_set(e, v->epen, "3");
     legend_text(v, k++, x + 62, y, "waits for (the deadlock's cycle)");
     y += 16;
   }
-  if (t->nblocks) {
-    n = gv_node_at(v, "legendblocked", x + 29, y, 46, 12);
-    gv_set(n, v->fill, "#fdf1f1");
-    gv_set(n, v->color, BLOCK_COLOR);
-    gv_set(n, v->style, "dashed,filled");
-    legend_text(v, k++, x + 62, y, "blocked: waiting for a lock");
-    y += 16;
-  }
+  if (t->nblocks)
+    legend_box(v, &k, x, &y, &legend_blocked);
   for (int d = 1; d <= 2; d++) {
     snprintf(name, sizeof name, "legenddepth%d", d);
     n = gv_node_at(v, name, x + 29 + d * 5, y, 46 - d * 10, 12);

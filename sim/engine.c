@@ -114,33 +114,32 @@ void sim_violation(sim_exec *x, int kind, const sim_oid *objs, int n,
 
 /* ----------------------------------------------------------- enabledness */
 
-static int step_enabled(const sim_exec *x, const sim_stepdesc *s) {
-  for (int i = 0; i < s->n; i++) {
-    sim_oid o = s->acc[i].obj;
-    switch ((enum sim_op)s->acc[i].op) {
-    case SIM_OP_LOCK:
-      if (x->owner[o] >= 0 || x->readers[o])
-        return 0;
-      break;
-    case SIM_OP_LOCK_SHARED:
-      if (x->owner[o] >= 0)
-        return 0;
-      break;
-    case SIM_OP_WAIT:
-      if (!s->ready || !s->ready(x, s->ready_arg))
-        return 0;
-      break;
-    case SIM_OP_READ:
-    case SIM_OP_WRITE:
-    case SIM_OP_ADD:
-    case SIM_OP_TRYLOCK:
-    case SIM_OP_UNLOCK:
-    case SIM_OP_UNLOCK_SHARED:
-    case SIM_OP_UNLOCK_ANY:
-    case SIM_OP__COUNT:
-      break;
-    }
+int sim_access_blocked(const sim_exec *x, const sim_stepdesc *s, int i) {
+  sim_oid o = s->acc[i].obj;
+  switch ((enum sim_op)s->acc[i].op) {
+  case SIM_OP_LOCK:
+    return x->owner[o] >= 0 || x->readers[o];
+  case SIM_OP_LOCK_SHARED:
+    return x->owner[o] >= 0;
+  case SIM_OP_WAIT:
+    return !s->ready || !s->ready(x, s->ready_arg);
+  case SIM_OP_READ:
+  case SIM_OP_WRITE:
+  case SIM_OP_ADD:
+  case SIM_OP_TRYLOCK:
+  case SIM_OP_UNLOCK:
+  case SIM_OP_UNLOCK_SHARED:
+  case SIM_OP_UNLOCK_ANY:
+  case SIM_OP__COUNT:
+    break;
   }
+  return 0;
+}
+
+static int step_enabled(const sim_exec *x, const sim_stepdesc *s) {
+  for (int i = 0; i < s->n; i++)
+    if (sim_access_blocked(x, s, i))
+      return 0;
   return 1;
 }
 
@@ -225,9 +224,7 @@ static void describe_wait(sim_exec *x, const sim_thread *t, char *buf,
   for (int i = 0; i < s->n; i++) {
     sim_oid o = s->acc[i].obj;
     int op = s->acc[i].op;
-    if ((op == SIM_OP_LOCK && (x->owner[o] >= 0 || x->readers[o])) ||
-        (op == SIM_OP_LOCK_SHARED && x->owner[o] >= 0) ||
-        (op == SIM_OP_WAIT && !(s->ready && s->ready(x, s->ready_arg)))) {
+    if (sim_access_blocked(x, s, i)) {
       x->cfg->ops->obj_name(x->cfg->model, o, on, sizeof on);
       if (x->owner[o] >= 0)
         holder = x->cfg->threads[x->owner[o]].name;

@@ -96,6 +96,9 @@ struct sim_exec {
   char before[256], after[256];
 };
 
+/* engine.c: whether access i of step s cannot be granted now (a lock
+   taken, a wait whose condition is false). */
+int sim_access_blocked(const sim_exec *x, const sim_stepdesc *s, int i);
 /* platform.c: the host of virtual CPU 'cpu'. */
 sg_host_t sim_cpu_host(int cpu);
 /* platform.c: the CPUs of the platform, -1 before sim_init(). */
