@@ -29,12 +29,19 @@ void exg_free(exgraph *g) {
   *g = (exgraph){.nthreads = g->nthreads};
 }
 
+/* A capacity that holds 'need': 'cap' (256 if none) doubled as often as
+   needed. */
+static size_t grown_cap(size_t cap, size_t need) {
+  cap = cap ? cap : 256;
+  while (cap < need)
+    cap *= 2;
+  return cap;
+}
+
 int exg_reserve(exgraph *g, size_t need) {
   if (need <= g->cap)
     return 0;
-  size_t cap = g->cap ? g->cap : 256;
-  while (cap < need)
-    cap *= 2;
+  size_t cap = grown_cap(g->cap, need);
   exg_node *n = realloc(g->nodes, cap * sizeof *n);
   if (!n)
     return -1;
@@ -191,9 +198,7 @@ void exg_lhb_set(exgraph *g, size_t j, const uint64_t *preds) {
 int exg_index_reserve(exgraph *g, size_t n) {
   if (n <= g->ix_cap)
     return 0;
-  size_t cap = g->ix_cap ? g->ix_cap : 256;
-  while (cap < n)
-    cap *= 2;
+  size_t cap = grown_cap(g->ix_cap, n);
   struct exg_link *k = realloc(g->ix_link, cap * SIM_MAX_ACCESS * sizeof *k);
   if (!k)
     return -1;
