@@ -59,6 +59,7 @@
 #include <string.h>
 
 #include "hash.h"
+#include "hset.h"
 #include "strategy.h"
 
 /* The most states kept unless exp_cfg.max_states says (about 130 bytes
@@ -114,8 +115,7 @@ struct stateful {
   int full; /* max_states reached: the search stops */
   size_t max_states;
   /* trace hashes reported (passes after the first report only new ones) */
-  uint64_t *seen;
-  size_t nseen, capseen;
+  sim_hset seen;
 };
 
 /* -------------------------------------------------------------- tables */
@@ -265,32 +265,10 @@ static long event_id(struct stateful *sf, int tid, const exg_fp *fp, int find) {
   return (long)sf->nev - 1;
 }
 
-/* Was trace hash h reported?  Marks it. */
+/* Was trace hash h reported?  Marks it.  Out of memory: no, so that it is
+   reported again rather than lost. */
 static int seen_before(struct stateful *sf, uint64_t h) {
-  if ((sf->nseen + 1) * 2 > sf->capseen) {
-    size_t cap = sf->capseen ? sf->capseen * 2 : 1024;
-    uint64_t *s = calloc(cap, sizeof *s);
-    if (!s)
-      return 0; /* out of memory: report it again rather than lose it */
-    for (size_t i = 0; i < sf->capseen; i++)
-      if (sf->seen[i]) {
-        size_t j = sim_hash_of(sf->seen[i]) & (cap - 1);
-        while (s[j])
-          j = (j + 1) & (cap - 1);
-        s[j] = sf->seen[i];
-      }
-    free(sf->seen);
-    sf->seen = s;
-    sf->capseen = cap;
-  }
-  h |= 1; /* 0 marks an empty slot */
-  size_t j = sim_hash_of(h) & (sf->capseen - 1);
-  for (; sf->seen[j]; j = (j + 1) & (sf->capseen - 1))
-    if (sf->seen[j] == h)
-      return 1;
-  sf->seen[j] = h;
-  sf->nseen++;
-  return 0;
+  return sim_hset_add(&sf->seen, h) == 1;
 }
 
 static uint64_t outcome_bit(const sim_result *r) {
@@ -559,7 +537,7 @@ void sf_free(explorer *e) {
   free(sf->acc);
   free(sf->ids);
   free(sf->nodeent);
-  free(sf->seen);
+  sim_hset_free(&sf->seen);
   free(sf);
   e->sf = NULL;
 }

@@ -189,7 +189,7 @@ static void on_exec(void *arg, const exp_exec *x) {
   switch (r->outcome) {
   case SIM_CLEAN:
     res->clean++;
-    camp_hset_add(&res->states, r->state_hash);
+    sim_hset_add(&res->states, r->state_hash);
     break;
   case SIM_VIOLATION:
     sched = sim_sched_format(r->sched, r->nsched);
@@ -199,7 +199,7 @@ static void on_exec(void *arg, const exp_exec *x) {
     if (r->kind_id == SIM_KIND_LOCK_ORDER)
       keep_lockdep_report(u);
     /* a violating end state differs from a clean one with equal fields */
-    camp_hset_add(&res->states, sim_hash_of(r->state_hash ^ r->kind_id));
+    sim_hset_add(&res->states, sim_hash_of(r->state_hash ^ r->kind_id));
     break;
   case SIM_BOUNDED:
     res->cut++;
@@ -213,7 +213,7 @@ static void on_exec(void *arg, const exp_exec *x) {
   if (model_quiescent(r)) /* the model is still in its final state */
     record_final(u, r, &sched);
   if (u->o->cfg.traces && r->outcome != SIM_BOUNDED)
-    camp_hset_add(&res->traces, x->trace_id);
+    sim_hset_add(&res->traces, x->trace_id);
   if (u->run_id >= 0 && (u->o->jobs <= 1 || u->scheds)) {
     if (!sched)
       sched = sim_sched_format(r->sched, r->nsched);

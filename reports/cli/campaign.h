@@ -23,16 +23,14 @@
 
 #include "reports/cli/cli.h"
 #include "sim/explore.h"
+#include "sim/hset.h"
 
 #define CAMP_MAX_KINDS 8
 #define CAMP_MAX_VARIANTS 4
 #define CAMP_MINIMISE_EXECS 100000
 
-/* An open-addressing set of 64-bit hashes (distinct states, traces). */
-typedef struct camp_hset {
-  uint64_t *v;
-  size_t cap, n;
-} camp_hset;
+/* A set of 64-bit hashes (distinct states, traces). */
+typedef sim_hset camp_hset;
 
 /* One violation kind seen on a variant. */
 typedef struct camp_kind {

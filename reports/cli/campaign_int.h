@@ -32,9 +32,6 @@ struct run {
 };
 
 /* campaign_result.c: the counts of a variant. */
-/* Adds h to a set (0 is kept free as the empty mark: stored as 1).  -1
-   when out of memory, and the set is then left as it was. */
-int camp_hset_add(camp_hset *s, uint64_t h);
 /* Counts 'count' more of kind 'name'; keeps 'sched' if it is a smaller
    counterexample than the one kept (fewest preemptions, then steps, then
    the schedule string, so that merged worker results are deterministic). */

@@ -15,43 +15,6 @@
 #include "reports/cli/campaign_int.h"
 #include "sim/hash.h"
 
-/* ------------------------------------------------------------ hash set */
-
-/* Adds h (0 is kept free as the empty mark: stored as 1).  -1 when out of
-   memory, and the set is then left as it was. */
-int camp_hset_add(camp_hset *s, uint64_t h) {
-  h |= 1;
-  if (2 * (s->n + 1) > s->cap) {
-    size_t cap = s->cap ? 2 * s->cap : 1024;
-    uint64_t *v = calloc(cap, sizeof *v);
-    if (!v)
-      return -1;
-    for (size_t i = 0; i < s->cap; i++)
-      if (s->v[i]) {
-        size_t j = (size_t)sim_hash_of(s->v[i]) & (cap - 1);
-        while (v[j])
-          j = (j + 1) & (cap - 1);
-        v[j] = s->v[i];
-      }
-    free(s->v);
-    s->v = v;
-    s->cap = cap;
-  }
-  size_t j = (size_t)sim_hash_of(h) & (s->cap - 1);
-  while (s->v[j] && s->v[j] != h)
-    j = (j + 1) & (s->cap - 1);
-  if (!s->v[j]) {
-    s->v[j] = h;
-    s->n++;
-  }
-  return 0;
-}
-
-static void hset_free(camp_hset *s) {
-  free(s->v);
-  *s = (camp_hset){0};
-}
-
 /* ------------------------------------------------------------ results */
 
 int camp_smaller(int pre, uint64_t steps, const char *sched, int kpre,
@@ -148,8 +111,8 @@ void camp_variant_free(camp_variant *r) {
     free(r->fstates[i].text);
   free(r->fstates);
   free(r->lockdep_reports);
-  hset_free(&r->states);
-  hset_free(&r->traces);
+  sim_hset_free(&r->states);
+  sim_hset_free(&r->traces);
   memset(r, 0, sizeof *r);
 }
 

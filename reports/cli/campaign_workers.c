@@ -91,9 +91,9 @@ static int merge_result(FILE *f, camp_variant *r, int *complete, int *stopped) {
       if (pre > r->st.passes)
         r->st.passes = pre;
     } else if (sscanf(line, "H %llu", &a) == 1) {
-      camp_hset_add(&r->states, a);
+      sim_hset_add(&r->states, a);
     } else if (sscanf(line, "T %llu", &a) == 1) {
-      camp_hset_add(&r->traces, a);
+      sim_hset_add(&r->traces, a);
     } else if (sscanf(line, "K %47s %llu %d %llu %n", name, &a, &pre, &b,
                       &pos) == 4 &&
                pos > 0 && line[pos]) {
