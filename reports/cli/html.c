@@ -24,25 +24,17 @@
 #include "reports/render.h"
 #include "reports/strbuf.h"
 
+/* What a byte becomes in HTML text and attribute values (NULL: itself). */
+static const char *const esc_of[256] = {
+    ['<'] = "&lt;", ['>'] = "&gt;", ['&'] = "&amp;", ['"'] = "&quot;"};
+
 /* 's' escaped for HTML text and attribute values. */
 static void esc(strbuf *b, const char *s) {
   for (; s && *s; s++)
-    switch (*s) {
-    case '<':
-      sb_puts(b, "&lt;");
-      break;
-    case '>':
-      sb_puts(b, "&gt;");
-      break;
-    case '&':
-      sb_puts(b, "&amp;");
-      break;
-    case '"':
-      sb_puts(b, "&quot;");
-      break;
-    default:
+    if (esc_of[(unsigned char)*s])
+      sb_puts(b, esc_of[(unsigned char)*s]);
+    else
       sb_add(b, s, 1);
-    }
 }
 
 /* A whole file's text (NULL if unreadable). */
