@@ -390,6 +390,17 @@ static void log_counterexamples(struct run *u, const sim_exec_cfg *base) {
   }
 }
 
+/* The symbolic schedule of kind k's counterexample (sim/symsched.h),
+   derived by one more replay on the variant l is bound to. */
+static void symbolic_of(cli_scenario *l, camp_kind *k) {
+  if (!k->sched) {
+    snprintf(k->symbolic_err, sizeof k->symbolic_err, "no schedule");
+    return;
+  }
+  k->symbolic =
+      cli_symbolic_of(l, k->sched, k->symbolic_err, sizeof k->symbolic_err);
+}
+
 static int explore_variant(campaign *c, const camp_opts *o, const char *variant,
                            camp_variant *res, volatile sig_atomic_t *stop,
                            double deadline) {
@@ -460,6 +471,8 @@ static int explore_variant(campaign *c, const camp_opts *o, const char *variant,
   for (int i = 0; i < res->nkinds && !*stop; i++)
     minimise_kind(&u, &base, &res->kinds[i]);
   camp_judge(res, &l->b, o, *stop != 0);
+  for (int i = 0; i < res->nkinds; i++) /* the scenario is bound to it */
+    symbolic_of(l, &res->kinds[i]);
   if (res->nfstates) /* most frequent first: what printers and the log show */
     qsort(res->fstates, res->nfstates, sizeof *res->fstates, by_count);
   if (o->log) {

@@ -36,9 +36,12 @@ typedef sim_hset camp_hset;
 typedef struct camp_kind {
   char name[48];
   uint64_t count;
-  int pre;          /* its minimal counterexample: preemptions */
-  uint64_t steps;   /* ... and steps */
-  char *sched;      /* ... and schedule string (malloc'd) */
+  int pre;        /* its minimal counterexample: preemptions */
+  uint64_t steps; /* ... and steps */
+  char *sched;    /* ... and schedule string (malloc'd) */
+  char *symbolic; /* ... and its symbolic schedule (sim/symsched.h),
+                     malloc'd; NULL: none, symbolic_err says why */
+  char symbolic_err[160];
   int minimal;      /* 1: a preemption-bounded re-search proved it has the
                        fewest preemptions, then the fewest steps; 0: the
                        smallest seen */

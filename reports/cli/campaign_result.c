@@ -101,8 +101,10 @@ void camp_add_cond(camp_variant *res, int i, int held, uint64_t count,
 }
 
 void camp_variant_free(camp_variant *r) {
-  for (int i = 0; i < r->nkinds; i++)
+  for (int i = 0; i < r->nkinds; i++) {
     free(r->kinds[i].sched);
+    free(r->kinds[i].symbolic);
+  }
   for (int i = 0; i < r->nconds; i++) {
     free(r->conds[i].held_sched);
     free(r->conds[i].failed_sched);
