@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "depend.h"
+#include "grow.h"
 #include "hash.h"
 
 void exg_init(exgraph *g, int nthreads) {
@@ -29,19 +30,10 @@ void exg_free(exgraph *g) {
   *g = (exgraph){.nthreads = g->nthreads};
 }
 
-/* A capacity that holds 'need': 'cap' (256 if none) doubled as often as
-   needed. */
-static size_t grown_cap(size_t cap, size_t need) {
-  cap = cap ? cap : 256;
-  while (cap < need)
-    cap *= 2;
-  return cap;
-}
-
 int exg_reserve(exgraph *g, size_t need) {
   if (need <= g->cap)
     return 0;
-  size_t cap = grown_cap(g->cap, need);
+  size_t cap = sim_grown_cap(g->cap, need, 256);
   exg_node *n = realloc(g->nodes, cap * sizeof *n);
   if (!n)
     return -1;
@@ -198,7 +190,7 @@ void exg_lhb_set(exgraph *g, size_t j, const uint64_t *preds) {
 int exg_index_reserve(exgraph *g, size_t n) {
   if (n <= g->ix_cap)
     return 0;
-  size_t cap = grown_cap(g->ix_cap, n);
+  size_t cap = sim_grown_cap(g->ix_cap, n, 256);
   struct exg_link *k = realloc(g->ix_link, cap * SIM_MAX_ACCESS * sizeof *k);
   if (!k)
     return -1;
