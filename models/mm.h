@@ -123,6 +123,22 @@ struct pte {
   uint8_t file, pgoff;
 };
 
+/* pte_same() (2.6.20 asm-generic/pgtable.h and asm-i386/pgtable-3level.h,
+   5.15 and 6.0 arch/x86/include/asm/pgtable.h: the whole pte value): every
+   bit the model keeps, the dirty bit included, but young: x86 ptes are
+   made young (every PAGE_* protection has _PAGE_ACCESSED) and nothing in
+   the model clears it (no page_referenced), so in the kernel it is set on
+   both sides wherever the model compares; the model's young bit only
+   records a user access.  A not-present pte is none or a file pte with
+   its pgoff; the other fields mean nothing there. */
+static inline int pte_same(struct pte a, struct pte b) {
+  if (a.present != b.present)
+    return 0;
+  if (!a.present)
+    return a.file == b.file && (!a.file || a.pgoff == b.pgoff);
+  return a.write == b.write && a.dirty == b.dirty && a.page == b.page;
+}
+
 struct address_space {
   int16_t tree[MM_NFILEPAGES];  /* page_tree: slot or -1; tree_lock [TREE] */
   uint16_t nrpages;             /* tree_lock [TREE] */
@@ -305,6 +321,14 @@ typedef struct mm_model {
   uint8_t wp[MM_MAX_PAGES];
   uint32_t wp_data[MM_MAX_PAGES];
   int16_t write_section[MM_MAX_THREADS];
+  /* the outcome conditions' last_store(FILE,P) (cond.h), ghost: the last
+     content stored to each file page, by a user store through a mapping
+     of it (procmem_write's included), write(2), a DMA write into its
+     cached page or an O_DIRECT write of its block; the content at start
+     when none.  Kept (and hashed in the state key) only when a condition
+     names it: track_stores (mm_model_init) */
+  int track_stores;
+  uint32_t last_store[SCN_MAX_FILES][MM_NFILEPAGES];
   int gup_fast_fallbacks; /* a mark for tests: GUP-fast found the pte
                              changed and fell back (gup.c) */
   struct mm_state snap;   /* debug.footprint_check: state before the action */
@@ -388,6 +412,21 @@ int mm_pinned_check(const mm_model *m, sim_exec *x);
 int mm_file_write_denied(const mm_model *m, const struct vma *v, int page);
 /* raises it from the current step if so; returns whether it did */
 int mm_file_write_check(sim_thread *t, const struct vma *v, int page);
+/* file-written-without-permission at GUP level: may a FOLL_WRITE lookup
+   through vma 'v' return the page of present pte 'pte'?  Only if the pte
+   is writable, or the vma is private, without VM_WRITE (VM_MAYWRITE: every
+   private map of the model has it) and the page an exclusive anonymous
+   page (the rule 5535be30 gave can_follow_write_pte, 6.0; issue 11).
+   Returns 1 if the lookup is denied. */
+int mm_gup_write_denied(const mm_model *m, const struct vma *v, struct pte pte);
+/* raises it from the current step if the pte at 'addr' of 'v', which the
+   lookup just returned, is denied: returns whether it did */
+int mm_gup_write_check(sim_thread *t, const struct vma *v, uint64_t addr);
+/* Content 'data' was just stored to page 'index' of 'file': the ghost
+   last_store of the outcome conditions (a no-op unless track_stores).
+   mm_file_write_check notes the user stores; write(2), DMA and O_DIRECT
+   writes call it. */
+void mm_note_store(mm_model *m, int file, uint32_t index, uint32_t data);
 /* fpcheck.c (knob debug.footprint_check): after the action of step 's' of
    thread 'tid', the first field that changed since m->snap outside the
    objects 's' writes (WRITE or ADD), named in buf; 0 if none.  The caller

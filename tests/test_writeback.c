@@ -386,3 +386,20 @@ Test(oracles, writepage_without_buffers_is_the_bug_of_such_a_writepage) {
   expect_body_violation(writepage_no_buffers, "writepage-without-buffers",
                         "writepage of page#0 (data index 0): no buffers");
 }
+
+/* The same filesystem with its buffers in place: a store and an fsync
+   go through the same writepage, which writes the buffer (no BUG), and
+   the store reaches the disk. */
+Test(oracles, writepage_without_buffers_is_quiet_with_buffers) {
+  setup("scenario \"t\"\nkernel 2.6.20\ncpus 1\n"
+        "file data size=4K cached=all buffers_required\nmm p1\n"
+        "map p1 data at 0x10000 pages=1 shared rw\n"
+        "cpu0: p1 store 0x10000\ncpu0: fsync data\nexpect clean\n",
+        NULL);
+  sim_result r = exec(SIM_POLICY_TIMED, 1, NULL);
+  cr_assert_eq(r.outcome, SIM_CLEAN, "%s", r.msg);
+  int p = page0();
+  cr_assert(model.s.page[p].flags & PG_private, "the buffers stayed");
+  cr_assert_eq(model.s.as[0].disk[0], model.s.page[p].data);
+  sim_result_free(&r);
+}
