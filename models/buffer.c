@@ -87,13 +87,9 @@ int test_clear_buffer_dirty(sim_thread *t, int page, int async) {
   mm_model *m = mm_of(t);
   struct page *p = &m->s.page[page];
   assert(sim_holds(t, bh_lock_oid(m, page)));
-  struct cond_fp c = {
-      .m = m,
-      .test = bh_clean,
-      .page = page,
-      .nbase = 1,
-      .nmore = 1,
-      .acc = {SIM_WR(page_bh_oid(m, page)), SIM_UNLOCK(bh_lock_oid(m, page))}};
+  struct cond_fp c =
+      COND_FP(m, bh_clean, page, 0, 1, SIM_WR(page_bh_oid(m, page)),
+              SIM_UNLOCK(bh_lock_oid(m, page)));
   if (mm_cond_step(t, "test_clear_buffer_dirty", COST_ATOMIC, &c)) {
     sim_after(t, "buffer clean: unlock_buffer");
     return 0;
@@ -270,16 +266,11 @@ static void clear_page_dirty(sim_thread *t, int page, int file) {
     return;
   }
   sim_enter(t, "test_clear_page_dirty");
-  struct cond_fp c = {
-      .m = m,
-      .test = dirty_in_file,
-      .page = page,
-      .arg = file,
-      .nbase = 4,
-      .nmore = 2,
-      .acc = {SIM_LOCK(tree_lock(m, file)), SIM_RD(page_mapping_oid(m, page)),
+  struct cond_fp c =
+      COND_FP(m, dirty_in_file, page, file, 4, SIM_LOCK(tree_lock(m, file)),
+              SIM_RD(page_mapping_oid(m, page)),
               SIM_RD(page_dirty_oid(m, page)), SIM_UNLOCK(tree_lock(m, file)),
-              SIM_WR(page_dirty_oid(m, page)), SIM_WR(tree_tags_oid(m, file))}};
+              SIM_WR(page_dirty_oid(m, page)), SIM_WR(tree_tags_oid(m, file)));
   if (mm_cond_step(t,
                    "write_lock(tree_lock); TestClearPageDirty; "
                    "radix_tree_tag_clear(DIRTY)",

@@ -246,6 +246,31 @@ int pool_first_free(const mm_model *m, int tid) {
   return -1;
 }
 
+/* The allocation's footprint (page_cache_alloc_cold, alloc_page_vma):
+   the counts of thread tid's pool slots, which another thread's put_page
+   may free, appended to acc[n...]; returns the new n. */
+int pool_reads_fp(const mm_model *m, int tid, sim_access *acc, int n) {
+  int first = m->pool_base + tid * MM_POOL;
+  for (int i = first; i < first + MM_POOL; i++)
+    acc[n++] = (sim_access){page_ref_oid(m, i), SIM_OP_READ};
+  return n;
+}
+
+/* ... and the fields of the allocated page that the allocation
+   initialises, which nobody else sees yet (with the buffers a freed page
+   may have kept, when the model has them). */
+int new_page_fp(const mm_model *m, int page, sim_access *acc, int n) {
+  acc[n++] = (sim_access){page_ref_oid(m, page), SIM_OP_WRITE};
+  acc[n++] = (sim_access){page_mapping_oid(m, page), SIM_OP_WRITE};
+  acc[n++] = (sim_access){page_index_oid(m, page), SIM_OP_WRITE};
+  acc[n++] = (sim_access){page_dirty_oid(m, page), SIM_OP_WRITE};
+  acc[n++] = (sim_access){page_uptodate_oid(m, page), SIM_OP_WRITE};
+  acc[n++] = (sim_access){page_data_oid(m, page), SIM_OP_WRITE};
+  if (m->wb)
+    acc[n++] = (sim_access){page_bh_oid(m, page), SIM_OP_WRITE};
+  return n;
+}
+
 /* Footprint of add_to_page_cache_lru with the allocation folded in: the
    counts of the thread's pool slots (a put_page by another thread may have
    freed one), the tree slot, and if the page goes in, every part of the
@@ -260,25 +285,17 @@ static void add_refresh(const sim_exec *x, void *arg, sim_stepdesc *s) {
   (void)x;
   struct add_fp *a = arg;
   mm_model *m = a->m;
-  int n = 0, first = m->pool_base + a->tid * MM_POOL;
+  int n = 0;
   int page = pool_first_free(m, a->tid);
   s->acc[n++] = (sim_access){tree_lock(m, a->file), SIM_OP_LOCK};
-  for (int i = first; i < first + MM_POOL; i++)
-    s->acc[n++] = (sim_access){page_ref_oid(m, i), SIM_OP_READ};
+  n = pool_reads_fp(m, a->tid, s->acc, n);
   if (page >= 0 && m->s.as[a->file].tree[a->index] < 0) {
     s->acc[n++] = (sim_access){tree_oid(m, a->file), SIM_OP_WRITE};
     /* SetPageLocked of a page nobody else can see yet: a trylock that
        cannot fail, not a wait under tree_lock (the lock-order checker
        records no edge for it) */
     s->acc[n++] = (sim_access){page_lock_oid(m, page), SIM_OP_TRYLOCK};
-    s->acc[n++] = (sim_access){page_ref_oid(m, page), SIM_OP_WRITE};
-    s->acc[n++] = (sim_access){page_mapping_oid(m, page), SIM_OP_WRITE};
-    s->acc[n++] = (sim_access){page_index_oid(m, page), SIM_OP_WRITE};
-    s->acc[n++] = (sim_access){page_dirty_oid(m, page), SIM_OP_WRITE};
-    s->acc[n++] = (sim_access){page_uptodate_oid(m, page), SIM_OP_WRITE};
-    s->acc[n++] = (sim_access){page_data_oid(m, page), SIM_OP_WRITE};
-    if (m->wb) /* buffers a freed page may have kept */
-      s->acc[n++] = (sim_access){page_bh_oid(m, page), SIM_OP_WRITE};
+    n = new_page_fp(m, page, s->acc, n);
   } else if (page >= 0) {
     s->acc[n++] = (sim_access){tree_oid(m, a->file), SIM_OP_READ};
   }
@@ -391,6 +408,14 @@ void remove_from_page_cache(sim_thread *t, int page) {
 
 /* ------------------------------------------------------- fault handlers */
 
+/* PageUptodate(page) as one step, without the page lock: a reader's I/O
+   completion (SetPageUptodate) may be setting the flag meanwhile. */
+int PageUptodate(sim_thread *t, int page) {
+  mm_model *m = mm_of(t);
+  SIM_STEP(t, "PageUptodate", COST_ATOMIC, SIM_RD(page_uptodate_oid(m, page)));
+  return !!(m->s.page[page].flags & PG_uptodate);
+}
+
 static int i_size_pages(sim_thread *t, int file, const char *what) {
   mm_model *m = mm_of(t);
   SIM_STEP(t, what, COST_ATOMIC, SIM_RD(isize_oid(m, file)));
@@ -435,8 +460,7 @@ retry_find:
     page = err == -ENOMEM ? NOPAGE_OOM : NOPAGE_SIGBUS;
     goto out;
   }
-  SIM_STEP(t, "PageUptodate", COST_ATOMIC, SIM_RD(page_uptodate_oid(m, page)));
-  if (m->s.page[page].flags & PG_uptodate)
+  if (PageUptodate(t, page))
     goto out; /* success: mark_page_accessed */
 
   /* page_not_uptodate */
@@ -505,8 +529,7 @@ retry_find:
     ret = err == -ENOMEM ? VM_FAULT_OOM : VM_FAULT_SIGBUS;
     goto out;
   }
-  SIM_STEP(t, "PageUptodate", COST_ATOMIC, SIM_RD(page_uptodate_oid(m, page)));
-  if (!(m->s.page[page].flags & PG_uptodate)) {
+  if (!PageUptodate(t, page)) {
     /* page_not_uptodate: read it again; readpage unlocks */
     ret |= VM_FAULT_MAJOR;
     readpage(t, file, page, pgoff);
@@ -576,8 +599,7 @@ find_page:
     }
     goto find_page;
   }
-  SIM_STEP(t, "PageUptodate", COST_ATOMIC, SIM_RD(page_uptodate_oid(m, page)));
-  if (!(m->s.page[page].flags & PG_uptodate)) {
+  if (!PageUptodate(t, page)) {
     /* page_not_up_to_date */
     lock_page(t, m, page);
     SIM_STEP(t, "page->mapping? PageUptodate?", COST_ATOMIC,
@@ -691,7 +713,7 @@ static void direct_IO_write(sim_thread *t, int file, uint32_t index,
   SIM_STEP(t, "submit_bio(WRITE) + wait", COST_IO_WRITE,
            SIM_WR(disk_oid(m, file)));
   for (uint32_t i = index; i < index + npages && i < MM_NFILEPAGES; i++) {
-    m->s.as[file].disk[i] = ++m->s.next_data[tid] | (uint32_t)(tid + 1) << 24;
+    m->s.as[file].disk[i] = new_data_version(m, tid);
     mm_note_store(m, file, i, m->s.as[file].disk[i]);
   }
   sim_after(t, "blocks %u..%u written", index, index + npages - 1);

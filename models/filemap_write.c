@@ -53,27 +53,6 @@
 
 /* ---------------------------------------------------- user copies */
 
-/* The MMU's footprint for a kernel copy from a user address: the source
-   pte (the MMU sets young: a write), and when it is present the source
-   page's data (read) and the destination page's (written). */
-struct ucopy_fp {
-  mm_model *m;
-  int mm, slot, dst;
-};
-
-static void ucopy_refresh(const sim_exec *x, void *arg, sim_stepdesc *s) {
-  (void)x;
-  struct ucopy_fp *a = arg;
-  const struct pte *pte = &a->m->s.mm[a->mm].pte[a->slot];
-  s->n = 0;
-  s->acc[s->n++] = (sim_access){pte_oid(a->m, a->mm, a->slot), SIM_OP_WRITE};
-  if (!pte->present)
-    return;
-  if (pte->page != a->dst)
-    s->acc[s->n++] = (sim_access){page_data_oid(a->m, pte->page), SIM_OP_READ};
-  s->acc[s->n++] = (sim_access){page_data_oid(a->m, a->dst), SIM_OP_WRITE};
-}
-
 /* One attempt of a copy from the user page at 'addr' of mm 'mm' into page
    'dst': 1 if the source pte was present (the page is copied: a new
    version of dst's content), 0 if the access faults.  A load needs only a
@@ -83,15 +62,13 @@ static void ucopy_refresh(const sim_exec *x, void *arg, sim_stepdesc *s) {
 int copy_user_page_step(sim_thread *t, int mm, uint64_t addr, int dst,
                         const char *what) {
   mm_model *m = mm_of(t);
-  const struct vma *v = vma_at(m, mm, addr);
   int tid = sim_thread_id(t);
-  assert(v);
-  int slot = vma_pte_slot(v, addr);
+  int slot = mmu_pte_slot(m, mm, addr);
   struct pte *pte = &m->s.mm[mm].pte[slot];
-  struct ucopy_fp a = {m, mm, slot, dst};
+  struct mmu_fp a = {m, mm, slot, 0, dst}; /* the source is read */
   sim_stepdesc s = {.what = what,
                     .cost_ns = COST_COPY,
-                    .refresh = ucopy_refresh,
+                    .refresh = mmu_refresh,
                     .refresh_arg = &a};
   sim_step(t, &s);
   if (!pte->present) {
@@ -100,7 +77,7 @@ int copy_user_page_step(sim_thread *t, int mm, uint64_t addr, int dst,
   }
   pte->young = 1;
   struct page *d = &m->s.page[dst];
-  d->data = ++m->s.next_data[tid] | (uint32_t)(tid + 1) << 24;
+  d->data = new_data_version(m, tid);
   mm_note_store(m, d->mapping, d->index, d->data);
   sim_after(t, "page#%d -> page#%d: v%u", pte->page, dst, d->data);
   return 1;
@@ -200,13 +177,9 @@ static int page_not_uptodate(const struct cond_fp *c) {
    it only when it was clear. */
 static void set_uptodate_step(sim_thread *t, int page, const char *what) {
   mm_model *m = mm_of(t);
-  struct cond_fp c = {.m = m,
-                      .test = page_not_uptodate,
-                      .page = page,
-                      .nbase = 1,
-                      .nmore = 1,
-                      .acc = {SIM_RD(page_uptodate_oid(m, page)),
-                              SIM_WR(page_uptodate_oid(m, page))}};
+  struct cond_fp c = COND_FP(m, page_not_uptodate, page, 0, 1,
+                             SIM_RD(page_uptodate_oid(m, page)),
+                             SIM_WR(page_uptodate_oid(m, page)));
   if (mm_cond_step(t, what, COST_ATOMIC, &c))
     m->s.page[page].flags |= PG_uptodate;
 }
@@ -273,14 +246,9 @@ static void __block_commit_write(sim_thread *t, int page, uint32_t bytes,
   if (!bytes)
     return;
   sim_enter(t, "__block_commit_write");
-  struct cond_fp c = {.m = m,
-                      .test = bh_clean,
-                      .page = page,
-                      .nbase = 2,
-                      .nmore = 1,
-                      .acc = {SIM_RD(page_bh_oid(m, page)),
-                              SIM_WR(page_data_oid(m, page)),
-                              SIM_WR(page_bh_oid(m, page))}};
+  struct cond_fp c =
+      COND_FP(m, bh_clean, page, 0, 2, SIM_RD(page_bh_oid(m, page)),
+              SIM_WR(page_data_oid(m, page)), SIM_WR(page_bh_oid(m, page)));
   int was_clean = mm_cond_step(t, "set_buffer_uptodate; mark_buffer_dirty",
                                COST_ATOMIC, &c);
   if (wrote)

@@ -219,8 +219,7 @@ retry_find:
       goto retry_find;
     goto out;
   }
-  SIM_STEP(t, "PageUptodate", COST_ATOMIC, SIM_RD(page_uptodate_oid(m, page)));
-  if (m->s.page[page].flags & PG_uptodate)
+  if (PageUptodate(t, page))
     goto out; /* success: mark_page_accessed */
   if (nonblock)
     goto err;
@@ -419,10 +418,7 @@ retry:;
     err = filemap_populate(t, v, start, size, pgoff, nonblock);
   }
 out:
-  if (has_write_lock)
-    mm_unlock(t, mmap_sem(m, mm), "up_write(mmap_sem)");
-  else
-    mm_up_read(t, mmap_sem(m, mm), "up_read(mmap_sem)");
+  mmap_sem_up(t, mm, has_write_lock);
   sim_leave(t);
   return err;
 }

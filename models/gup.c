@@ -55,6 +55,11 @@
 ** writable pte or as an exclusive anonymous page of a private vma
 ** without VM_WRITE (mm_gup_write_check).
 **
+** follow_page() and get_user_pages() of 2.6.20 (then in mm/memory.c,
+** @7925ece7; in mm/gup.c since 3.17) are here too: follow_page with the
+** -mm put-without-get knob, and follow_user_page, 2.6.20's get_user_pages
+** for one page as a kernel thread uses it.
+**
 ** Simplified: one page per call (nr_pages 1); check_vma_flags only for
 ** writes; no FOLL_LONGTERM migration, no huge pages, no GUP-fast.
 ** get_user_pages holds mmap_sem for reading across the faults, as the
@@ -87,6 +92,88 @@ void try_grab_page(sim_thread *t, int page, unsigned flags) {
     sim_after(t, "count %d%s", m->s.page[page].count,
               page_maybe_dma_pinned(m, page) ? " (maybe dma pinned)" : "");
   }
+}
+
+/* FOLL_TOUCH of follow_page(): a FOLL_WRITE lookup dirties the page if
+   neither the pte (as read) nor the page is dirty; mark_page_accessed()
+   is not modelled (no LRU lists, swap.c). */
+static void follow_page_touch(sim_thread *t, int page, struct pte pte,
+                              unsigned flags) {
+  mm_model *m = mm_of(t);
+  if (!(flags & FOLL_WRITE) || pte.dirty)
+    return;
+  SIM_STEP(t, "PageDirty?", COST_ATOMIC, SIM_RD(page_dirty_oid(m, page)));
+  if (!(m->s.page[page].flags & PG_dirty))
+    set_page_dirty(t, page);
+}
+
+/* follow_page() (2.6.20 mm/memory.c, read): the page that the present
+   pte at 'address' maps, or -1.  Under the pte lock: a none pte, or a
+   read-only one for FOLL_WRITE, gives -1; FOLL_GET takes a reference
+   (get_page; FOLL_PIN from 5.6: try_grab_page, gup.c); FOLL_TOUCH
+   dirties the page for FOLL_WRITE (see
+   follow_page_touch).  Mainline (2.6.19, 2.6.20) never drops a reference
+   here.  Knob follow_page.put_without_get, the -mm "optimize
+   follow_pages" patch that Hugh reviewed in May 2006 (2.6.17-rc4-mm; the
+   patch text was not found, this follows ../shared/kernel-facts.md 2c and
+   R2d): the reference is taken for FOLL_GET|FOLL_TOUCH, the TOUCH work is
+   done after the pte lock, and the reference is dropped for !FOLL_GET:
+   with flags 0, a put_page with no get.  The huge-page and FOLL_ANON
+   paths and vm_normal_page's special ptes are left out (file pages
+   only).  The caller holds mmap_sem. */
+int follow_page(sim_thread *t, const struct vma *v, uint64_t address,
+                unsigned flags) {
+  mm_model *m = mm_of(t);
+  int mm = v->mm, slot = vma_pte_slot(v, address), page = -1;
+  int mm_patch = m->knobs.follow_page_put_without_get;
+  sim_enter(t, "follow_page");
+  mm_spin_lock(t, pte_lock(m, mm), "pte_offset_map_lock");
+  SIM_STEP(t, "pte = *ptep", COST_PTE, SIM_RD(pte_oid(m, mm, slot)));
+  struct pte pte = m->s.mm[mm].pte[slot];
+  if (!pte.present ||
+      ((flags & FOLL_WRITE) && !can_follow_write_pte(m, v, pte, flags))) {
+    sim_after(t, "pte %s: no page", pte.present ? "read-only" : "none");
+    goto unlock;
+  }
+  page = pte.page; /* vm_normal_page */
+  sim_after(t, "page#%d", page);
+  if (flags & (mm_patch ? FOLL_GET | FOLL_TOUCH : FOLL_GET | FOLL_PIN))
+    try_grab_page(t, page, flags & (FOLL_GET | FOLL_PIN) ? flags : FOLL_GET);
+  if (!mm_patch && (flags & FOLL_TOUCH))
+    follow_page_touch(t, page, pte, flags);
+unlock:
+  mm_unlock(t, pte_lock(m, mm), "pte_unmap_unlock");
+  if (mm_patch && page >= 0) {
+    if (flags & FOLL_TOUCH)
+      follow_page_touch(t, page, pte, flags);
+    if (!(flags & FOLL_GET))
+      put_page_of(t, page, "follow_page"); /* flags 0: never got */
+  }
+  sim_leave(t);
+  return page;
+}
+
+/* get_user_pages() (2.6.20 mm/memory.c) for one page, as a kernel thread
+   working on mm 'mm' uses it (access_process_vm, a driver's pinning),
+   with mmap_sem held for reading around it; the caller then releases a
+   FOLL_GET reference (page_cache_release) as get_user_pages' callers do.
+   Simplified: no vma permission checks, and no fault-in when follow_page
+   finds no page (get_user_pages would call handle_mm_fault and retry):
+   the call then fails with -EFAULT, as for an unmapped address. */
+int follow_user_page(sim_thread *t, int mm, uint64_t addr, unsigned flags) {
+  mm_model *m = mm_of(t);
+  sim_enter(t, "get_user_pages");
+  mmap_sem_find_vma(t, mm, 0, "down_read(mmap_sem); find_extend_vma",
+                    COST_SYSCALL);
+  const struct vma *v = find_vma(m, mm, addr);
+  int page = v ? follow_page(t, v, addr, flags) : -1;
+  if (!v)
+    sim_after(t, "no vma: -EFAULT");
+  mm_up_read(t, mmap_sem(m, mm), "up_read(mmap_sem)");
+  if (page >= 0 && (flags & FOLL_GET))
+    put_page(t, page); /* the caller's page_cache_release */
+  sim_leave(t);
+  return page >= 0 ? 0 : -EFAULT;
 }
 
 /* faultin_page() (5.15 mm/gup.c, read in a 5.15.0 tree; 5.19.0 the same;
@@ -252,13 +339,9 @@ static int gup_fast_pte(sim_thread *t, int mm, uint64_t addr, unsigned flags) {
     return -1;
   }
   int page = pte.page;
-  struct cond_fp c = {
-      .m = m,
-      .test = page_in_use,
-      .page = page,
-      .nbase = 1,
-      .nmore = 1,
-      .acc = {SIM_RD(page_ref_oid(m, page)), SIM_ADD(page_ref_oid(m, page))}};
+  struct cond_fp c =
+      COND_FP(m, page_in_use, page, 0, 1, SIM_RD(page_ref_oid(m, page)),
+              SIM_ADD(page_ref_oid(m, page)));
   if (!mm_cond_step(t,
                     flags & FOLL_PIN
                         ? "try_grab_compound_head: page_ref_add_unless_zero"
@@ -443,7 +526,7 @@ long mem_write_page(sim_thread *t, int mm, uint64_t addr) {
   SIM_STEP(t, "copy_to_user_page", COST_COPY, SIM_WR(page_data_oid(m, page)),
            SIM_RD(page_mapping_oid(m, page)));
   struct page *p = &m->s.page[page];
-  p->data = ++m->s.next_data[tid] | (uint32_t)(tid + 1) << 24;
+  p->data = new_data_version(m, tid);
   p->gen++;
   sim_after(t, "page#%d <- v%u%s", page, p->data,
             page_is_anon(m, page) ? " (anon)" : " (page cache)");
@@ -467,7 +550,7 @@ void dma_write_page(sim_thread *t, int page) {
   assert(m->gup_write[tid][page] > 0);
   sim_enter(t, "device DMA");
   SIM_STEP(t, "DMA write", COST_COPY, SIM_WR(page_data_oid(m, page)));
-  p->data = ++m->s.next_data[tid] | (uint32_t)(tid + 1) << 24;
+  p->data = new_data_version(m, tid);
   p->gen++;
   if (!(p->anon & PAGE_ANON)) /* the file's page while in the cache */
     mm_note_store(m, p->mapping, p->index, p->data);

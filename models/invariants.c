@@ -345,6 +345,18 @@ enum mm_wp_clause mm_wp_broken(const mm_model *m, int *page, int *who) {
   return WP_OK;
 }
 
+/* The clauses where thread 'who' holds the page for writing: what it
+   does, and whether its reference (the page's count) is in the report. */
+static const struct {
+  int nobjs;
+  const char *what;
+} wp_held[] = {
+    [WP_WRITE_SECTION] = {1, "'s write(2) is between write_begin and "
+                             "write_end on it"},
+    [WP_WRITE_PIN] = {2, " holds a write GUP reference on it: its device "
+                         "may write the page"},
+};
+
 /* wp-broken, raised: 1 if it was.  A page freed since its protection
    (truncated and put) is no longer protected: its slot may be reused. */
 static int wp_check(mm_model *m, sim_exec *x) {
@@ -365,16 +377,10 @@ static int wp_check(mm_model *m, sim_exec *x) {
                   "page#%d is write-protected, but %s maps it writable", p, pn);
     return 1;
   case WP_WRITE_SECTION:
-    sim_violation(x, MM_KIND_WP_BROKEN, o, 1,
-                  "page#%d is write-protected while %s's write(2) is between "
-                  "write_begin and write_end on it",
-                  p, m->threads[who].name);
-    return 1;
   case WP_WRITE_PIN:
-    sim_violation(x, MM_KIND_WP_BROKEN, o, 2,
-                  "page#%d is write-protected while %s holds a write GUP "
-                  "reference on it: its device may write the page",
-                  p, m->threads[who].name);
+    sim_violation(x, MM_KIND_WP_BROKEN, o, wp_held[c].nobjs,
+                  "page#%d is write-protected while %s%s", p,
+                  m->threads[who].name, wp_held[c].what);
     return 1;
   case WP_DATA_CHANGED:
     sim_violation(x, MM_KIND_WP_BROKEN, o, 1,
@@ -481,31 +487,32 @@ static void check_lost_write(mm_model *m, sim_exec *x) {
   }
 }
 
+/* A pin ('pins') or a reference that a finished thread still holds: the
+   accounting of each step cannot see one kept to the end, a leak.
+   Raised for the first found: 1 if one was. */
+static int held_at_end(mm_model *m, sim_exec *x, int pins) {
+  for (int tid = 0; tid < m->nthreads; tid++)
+    for (int p = 0; p < m->npages; p++) {
+      int n = pins ? m->pins[tid][p] : m->refs[tid][p];
+      if (!n)
+        continue;
+      sim_oid o = page_ref_oid(m, p);
+      sim_violation(x, MM_KIND_REFCOUNT_MISMATCH, &o, 1,
+                    "%s ends holding %d %s on page#%d", m->threads[tid].name, n,
+                    pins ? "pin(s)" : "reference(s)", p);
+      return 1;
+    }
+  return 0;
+}
+
 /* Quiescent checks: every present pte agrees with the page cache, and
    nothing stays mapped past EOF after a truncate; with writeback
    tracking, no write was lost. */
 void mm_at_end(void *model, sim_exec *x) {
   mm_model *m = model;
-  /* a finished path holds no reference (the accounting of each step
-     cannot see a reference kept to the end: a leak) */
-  for (int tid = 0; tid < m->nthreads; tid++)
-    for (int p = 0; p < m->npages; p++)
-      if (m->pins[tid][p]) {
-        sim_oid o = page_ref_oid(m, p);
-        sim_violation(x, MM_KIND_REFCOUNT_MISMATCH, &o, 1,
-                      "%s ends holding %d pin(s) on page#%d",
-                      m->threads[tid].name, m->pins[tid][p], p);
-        return;
-      }
-  for (int tid = 0; tid < m->nthreads; tid++)
-    for (int p = 0; p < m->npages; p++)
-      if (m->refs[tid][p]) {
-        sim_oid o = page_ref_oid(m, p);
-        sim_violation(x, MM_KIND_REFCOUNT_MISMATCH, &o, 1,
-                      "%s ends holding %d reference(s) on page#%d",
-                      m->threads[tid].name, m->refs[tid][p], p);
-        return;
-      }
+  /* a finished path holds no pin, then no reference */
+  if (held_at_end(m, x, 1) || held_at_end(m, x, 0))
+    return;
   for (int i = 0; i < m->nvma; i++) {
     const struct vma *v = &m->vma[i];
     const struct address_space *as = &m->s.as[v->file];

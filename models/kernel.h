@@ -155,11 +155,18 @@ unsigned pagevec_lookup_tag(sim_thread *t, struct pagevec *pv, int file,
 int page_cache_read(sim_thread *t, int file, uint32_t index);
 /* ->readpage of a locked page, its I/O, and the unlock at its end */
 void readpage(sim_thread *t, int file, int page, uint32_t index);
+/* PageUptodate(page), read in a step of its own (filemap.c). */
+int PageUptodate(sim_thread *t, int page);
+/* The first free slot of the thread's allocation pool, or -1. */
+int pool_first_free(const mm_model *m, int tid);
+/* The footprint of an allocation from thread tid's pool: the counts of
+   its slots; and the fields of the new page it initialises (filemap.c).
+   Each appends to acc[n...] and returns the new n. */
+int pool_reads_fp(const mm_model *m, int tid, sim_access *acc, int n);
+int new_page_fp(const mm_model *m, int page, sim_access *acc, int n);
 /* allocation + add_to_page_cache_lru in one step named 'what': the new
    page (locked, referenced by the cache and the caller, not uptodate,
    zeroed), -EEXIST or -ENOMEM */
-/* The first free slot of the thread's allocation pool, or -1. */
-int pool_first_free(const mm_model *m, int tid);
 int add_to_page_cache_lru(sim_thread *t, int file, uint32_t index,
                           const char *what);
 void __remove_from_page_cache(sim_thread *t, int page);
@@ -369,6 +376,18 @@ struct cond_fp {
 };
 int mm_cond_step(sim_thread *t, const char *what, uint32_t cost,
                  struct cond_fp *c);
+/* A cond_fp on 'page' and 'arg' for test: of the accesses (...), the
+   first 'nbase' always, the others only when test holds. */
+#define COND_FP(m_, test_, page_, arg_, nbase_, ...)                           \
+  ((struct cond_fp){.m = (m_),                                                 \
+                    .test = (test_),                                           \
+                    .page = (page_),                                           \
+                    .arg = (arg_),                                             \
+                    .nbase = (nbase_),                                         \
+                    .nmore = (uint8_t)(sizeof((sim_access[]){__VA_ARGS__}) /   \
+                                           sizeof(sim_access) -                \
+                                       (nbase_)),                              \
+                    .acc = {__VA_ARGS__}})
 /* Tests for it: PG_dirty clear; PG_dirty set on a page of file 'arg'. */
 static inline int page_clean(const struct cond_fp *c) {
   return !(c->m->s.page[c->page].flags & PG_dirty);
@@ -399,6 +418,8 @@ const struct vma *find_vma(const mm_model *m, int mm, uint64_t addr);
    makes (vma_reads), as one step named 'what'. */
 void mmap_sem_find_vma(sim_thread *t, int mm, int for_write, const char *what,
                        uint32_t cost);
+/* ... and its release, up_write(mmap_sem) or up_read(mmap_sem). */
+void mmap_sem_up(sim_thread *t, int mm, int for_write);
 /* The vma that was laid out at addr, gone or not: the page-table slot an
    address uses (the MMU's walk needs no vma), and load-time checks. */
 const struct vma *vma_at(const mm_model *m, int mm, uint64_t addr);
@@ -415,6 +436,27 @@ static inline int vma_pte_slot(const struct vma *v, uint64_t addr) {
 static inline uint32_t linear_page_index(const struct vma *v, uint64_t addr) {
   return (uint32_t)((addr - v->start) >> PAGE_SHIFT) + v->pgoff;
 }
+/* A new version of the data that thread 'tid' writes (a store, a copy,
+   a DMA, a block written): its own counter, tagged with tid + 1 in the
+   top byte. */
+static inline uint32_t new_data_version(mm_model *m, int tid) {
+  return ++m->s.next_data[tid] | (uint32_t)(tid + 1) << 24;
+}
+/* The MMU's footprint for an access through the pte at (mm, slot), a
+   sim_stepdesc refresh (memory.c): the pte (the MMU sets young, and
+   dirty: always a write) and, when it is present, the data of the page
+   it maps, read or written ('write'); for a kernel copy from that user
+   page into page 'dst' (>= 0; else -1), the source's data read (unless
+   it is dst) and dst's written. */
+struct mmu_fp {
+  mm_model *m;
+  int mm, slot, write, dst;
+};
+void mmu_refresh(const sim_exec *x, void *arg, sim_stepdesc *s);
+/* The MMU's page-table walk for a user address of mm 'mm': the slot of
+   its pte, found from the vma the address lies in (memory.c; an
+   unmapped range keeps its none ptes). */
+int mmu_pte_slot(const mm_model *m, int mm, uint64_t addr);
 /* Raised from an action: a BUG_ON(page_mapped) in the modelled kernel
    ('kind' is an enum mm_kind); the page's mapcount is highlighted. */
 #define MM_BUG(t, kind, page, ...)                                             \

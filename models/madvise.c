@@ -7,7 +7,7 @@
 **
 ** In 2.6.20 sys_madvise takes mmap_sem for writing for every behaviour
 ** (down_write at its top) and holds it to the end, also across
-** madvise_remove -> vmtruncate_range (memory.c), which takes i_mutex and
+** madvise_remove -> vmtruncate_range (memory_zap.c), which takes i_mutex and
 ** i_alloc_sem: no thread of the punching process can fault during a hole
 ** punch (a fault takes mmap_sem for reading), only another process can
 ** race with it.  The nesting mmap_sem -> i_mutex inverts the order of a
@@ -109,10 +109,7 @@ long sys_madvise(sim_thread *t, int mm, uint64_t start, uint64_t len,
     break;
   }
 out:
-  if (write)
-    mm_unlock(t, mmap_sem(m, mm), "up_write(mmap_sem)");
-  else
-    mm_up_read(t, mmap_sem(m, mm), "up_read(mmap_sem)");
+  mmap_sem_up(t, mm, write);
   sim_leave(t);
   return error;
 }

@@ -1,5 +1,5 @@
 /*
-** memory.c - page faults on file mappings, unmapping, truncation.  Mirrors
+** memory.c - page faults on file mappings and the MMU.  Mirrors
 ** mm/memory.c of Linux 2.6.20 (do_no_page with the truncate_count
 ** protocol) and 2.6.23 (__do_fault, commits d00806b1 and 54cb8821, stand-in
 ** tree 83c54070), plus do_page_fault from arch/i386/mm/fault.c and the MMU.
@@ -22,16 +22,15 @@
 **                                          __remove_from_page_cache
 **                                          BUG_ON(page_mapped)   <-- R1
 **
-** For the vma operations (issue 8, 2.6.20 @7925ece7): unmap_vmas and
-** zap_page_range with details NULL (munmap, madvise), follow_page with the
-** -mm put-without-get knob and get_user_pages' use of it; do_page_fault's
-** access checks read the vma's mutable state (mprotect, munmap), and a
-** bad_area is a SIGSEGV.
+** do_page_fault's access checks read the vma's mutable state (mprotect,
+** munmap; issue 8, 2.6.20 @7925ece7), and a bad_area is a SIGSEGV.
 **
-** Simplified: one page table (and pte lock) per mm; unmap_mapping_range
-** never breaks i_mmap_lock (need_lockbreak is false); the mmu_gather drops
-** the pte's page reference at once (tlb_remove_page).  The copy-on-write
-** paths of private mappings (5.x) are in memory_cow.c.
+** Simplified: one page table (and pte lock) per mm.  The rest of
+** mm/memory.c is apart: the zap and unmap paths (zap_pte_range,
+** unmap_vmas, zap_page_range, unmap_mapping_range, vmtruncate,
+** vmtruncate_range) in memory_zap.c, follow_page and 2.6.20's
+** get_user_pages in gup.c (mm/gup.c since 3.17), the copy-on-write paths
+** of private mappings (5.x) in memory_cow.c.
 */
 #include <assert.h>
 
@@ -76,24 +75,41 @@ void mmap_sem_find_vma(sim_thread *t, int mm, int for_write, const char *what,
   sim_step(t, &s);
 }
 
+/* The release of mmap_sem taken by mmap_sem_find_vma: up_write or
+   up_read, as the caller took it. */
+void mmap_sem_up(sim_thread *t, int mm, int for_write) {
+  mm_model *m = mm_of(t);
+  if (for_write)
+    mm_unlock(t, mmap_sem(m, mm), "up_write(mmap_sem)");
+  else
+    mm_up_read(t, mmap_sem(m, mm), "up_read(mmap_sem)");
+}
+
 /* ------------------------------------------------------------- the MMU */
 
-/* The MMU's footprint: the pte, and the data of the page it maps. */
-struct mmu_fp {
-  mm_model *m;
-  int mm, slot, write;
-};
+int mmu_pte_slot(const mm_model *m, int mm, uint64_t addr) {
+  const struct vma *v = vma_at(m, mm, addr);
+  assert(v);
+  return vma_pte_slot(v, addr);
+}
 
-static void mmu_refresh(const sim_exec *x, void *arg, sim_stepdesc *s) {
+void mmu_refresh(const sim_exec *x, void *arg, sim_stepdesc *s) {
   (void)x;
-  struct mmu_fp *a = arg;
+  const struct mmu_fp *a = arg;
   const struct pte *pte = &a->m->s.mm[a->mm].pte[a->slot];
-  uint8_t op = a->write ? SIM_OP_WRITE : SIM_OP_READ;
   s->n = 0;
   /* the MMU sets young (and dirty) in the pte: always a write */
   s->acc[s->n++] = (sim_access){pte_oid(a->m, a->mm, a->slot), SIM_OP_WRITE};
-  if (pte->present)
-    s->acc[s->n++] = (sim_access){page_data_oid(a->m, pte->page), op};
+  if (!pte->present)
+    return;
+  if (a->dst < 0) {
+    s->acc[s->n++] = (sim_access){page_data_oid(a->m, pte->page),
+                                  a->write ? SIM_OP_WRITE : SIM_OP_READ};
+    return;
+  }
+  if (pte->page != a->dst)
+    s->acc[s->n++] = (sim_access){page_data_oid(a->m, pte->page), SIM_OP_READ};
+  s->acc[s->n++] = (sim_access){page_data_oid(a->m, a->dst), SIM_OP_WRITE};
 }
 
 /* A user load or store: the MMU walks the pte; if it allows the access the
@@ -117,7 +133,7 @@ int user_access(sim_thread *t, int mm, uint64_t addr, int write) {
        return was tested before coming back (arch/i386/mm/fault.c keeps no
        state across faults), and faults only counts. */
     sim_loop_live(t, faults, "user access refault", NULL, 0);
-    struct mmu_fp a = {m, mm, slot, write};
+    struct mmu_fp a = {m, mm, slot, write, -1};
     sim_stepdesc s = {.what = write ? "user store" : "user load",
                       .cost_ns = COST_PTE,
                       .refresh = mmu_refresh,
@@ -128,7 +144,7 @@ int user_access(sim_thread *t, int mm, uint64_t addr, int write) {
       pte->young = 1;
       if (write) {
         pte->dirty = 1;
-        p->data = ++m->s.next_data[tid] | (uint32_t)(tid + 1) << 24;
+        p->data = new_data_version(m, tid);
         p->gen++; /* ghost: a newer write of the page's block */
         sim_after(t, "page#%d <- v%u", pte->page, p->data);
         mm_file_write_check(t, v, pte->page);
@@ -519,352 +535,4 @@ int handle_mm_fault(sim_thread *t, int mm, const struct vma *v, uint64_t addr,
 out:
   sim_leave(t);
   return ret;
-}
-
-/* ---------------------------------------------------------- unmapping */
-
-/* details NULL (unmap_vmas, exit_mmap) is 'none': check_mapping -1 and
-   'given' 0; unmap_mapping_range's are given. */
-struct zap_details {
-  int check_mapping; /* file, or -1 for even_cows */
-  uint32_t first_index, last_index;
-  uint8_t given;     /* details != NULL: file ptes are left */
-  uint8_t nonlinear; /* details->nonlinear_vma is this vma (fremap.c) */
-};
-
-/* details->check_mapping: -1 (even_cows) or the file whose pages go. */
-static int zap_this_page(const struct cond_fp *c) {
-  return c->arg < 0 || c->m->s.page[c->page].mapping == c->arg;
-}
-
-/* zap_pte_range() for the file pages of one vma range (2.6.20, 2.6.23):
-   under the pte lock, clear each present pte, move its dirty bit to the
-   page (set_page_dirty), page_remove_rmap, and drop the pte's reference.
-   pte presence and page are stable while we hold the pte lock (only the
-   MMU changes ptes without it, and only the young/dirty bits), so present
-   ptes are found without a step; each one is a step, which also reads
-   page->mapping for details->check_mapping (invalidate: even_cows=0 skips
-   a page that is not the file's, a private COW copy or, here, an orphan
-   page removed from the cache meanwhile).  In a nonlinear vma (2.6.20
-   unmap_mapping_range_list) a page outside [first, last] by page->index
-   is kept (index is fixed while the pte maps the page: no step), and a
-   zapped pte whose page is not at its linear offset becomes a file pte
-   holding the index.  File ptes are left when details are given, else
-   cleared (pte_clear_not_present_full). */
-static void zap_pte_range(sim_thread *t, const struct vma *v, uint64_t start,
-                          uint64_t end, const struct zap_details *d) {
-  mm_model *m = mm_of(t);
-  int mm = v->mm;
-  sim_enter(t, "zap_pte_range");
-  mm_spin_lock(t, pte_lock(m, mm), "pte_offset_map_lock");
-  for (uint64_t addr = start; addr < end; addr += PAGE_SIZE) {
-    int slot = vma_pte_slot(v, addr);
-    struct pte *pte = &m->s.mm[mm].pte[slot];
-    if (!pte->present) {
-      if (pte->file && !d->given) {
-        SIM_STEP(t, "pte_clear_not_present_full", COST_PTE,
-                 SIM_WR(pte_oid(m, mm, slot)));
-        *pte = (struct pte){.page = -1};
-      }
-      continue;
-    }
-    int page = pte->page;
-    uint32_t index = m->s.page[page].index;
-    if (d->nonlinear && (index < d->first_index || index > d->last_index))
-      continue;
-    struct cond_fp c = {.m = m,
-                        .test = zap_this_page,
-                        .page = page,
-                        .arg = d->check_mapping,
-                        .nmore = 2};
-    if (d->check_mapping >= 0) /* even_cows reads nothing to decide */
-      c.acc[c.nbase++] = (sim_access)SIM_RD(page_mapping_oid(m, page));
-    c.acc[c.nbase] = (sim_access)SIM_WR(pte_oid(m, mm, slot));
-    c.acc[c.nbase + 1] = (sim_access)SIM_WR(page_mapcount_oid(m, page));
-    if (!mm_cond_step(t, "ptep_get_and_clear; page_remove_rmap", COST_PTE, &c))
-      continue; /* not the file's page: even_cows=0 keeps it */
-    struct pte old = *pte;
-    *pte = (struct pte){.page = -1};
-    if (d->nonlinear && linear_page_index(v, addr) != index)
-      *pte = (struct pte){.page = -1, .file = 1, .pgoff = (uint8_t)index};
-    page_remove_rmap(m, page);
-    page_ref_held(t, page, 1); /* the pte's reference, until tlb_remove_page */
-    sim_after(t, "pte 0x%llx -> %s (was page#%d%s), mapcount %d",
-              (unsigned long long)addr, pte->file ? "file pte" : "none", page,
-              old.dirty ? " dirty" : "", m->s.page[page].mapcount);
-    /* an anonymous page has no file to dirty (5.x zap_pte_range: only
-       !PageAnon); anon is fixed while the pte maps it (memory_cow.c) */
-    if (old.dirty && !page_is_anon(m, page))
-      set_page_dirty(t, page);
-    put_page(t, page); /* tlb_remove_page */
-  }
-  mm_unlock(t, pte_lock(m, mm), "pte_unmap_unlock");
-  sim_leave(t);
-}
-
-/* exit_mmap() (2.6.20 mm/mmap.c) of a process that exits: unmap_vmas
-   zaps every vma with no details (no i_mmap_lock, every page: even_cows),
-   each pte range under its pte lock (zap_pte_range above), dirty bits to
-   the pages with set_page_dirty.  Then free_pgtables and remove_vma take
-   the vmas off i_mmap; the model's vmas stay, with no pte present.  The
-   vmas an munmap removed are no longer on mm->mmap: skipped (the exit
-   thread runs alone, after every scenario thread: nobody writes vs[]). */
-void exit_mmap(sim_thread *t, int mm) {
-  mm_model *m = mm_of(t);
-  struct zap_details all = {.check_mapping = -1, .last_index = PGOFF_MAX};
-  sim_enter(t, "exit_mmap");
-  for (int i = 0; i < m->nvma; i++) {
-    const struct vma *v = &m->vma[i];
-    if (v->mm != mm || m->s.vs[i].gone)
-      continue;
-    sim_enter(t, "unmap_vmas");
-    zap_pte_range(t, v, v->start, v->end, &all);
-    sim_leave(t);
-  }
-  sim_leave(t);
-}
-
-/* unmap_vmas() (2.6.20 mm/memory.c) with details NULL, for the one vma
-   of the range (munmap's unmap_region, zap_page_range): the range of each
-   page table under its pte lock (zap_pte_range: every present pte, no
-   check_mapping, its dirty bit to the page with set_page_dirty).  The
-   model's zap never stops early for need_resched (ZAP_BLOCK_SIZE), and
-   the mmu_gather drops each page at once (file comment). */
-void unmap_vmas(sim_thread *t, const struct vma *v, uint64_t start,
-                uint64_t end) {
-  struct zap_details none = {.check_mapping = -1, .last_index = PGOFF_MAX};
-  assert(start >= v->start && end <= v->end && start < end);
-  sim_enter(t, "unmap_vmas");
-  zap_pte_range(t, v, start, end, &none);
-  sim_leave(t);
-}
-
-/* zap_page_range() (2.6.20 mm/memory.c) with details NULL, as
-   madvise_dontneed() calls it: lru_add_drain and tlb_gather_mmu (not
-   modelled), unmap_vmas, tlb_finish_mmu. */
-void zap_page_range(sim_thread *t, const struct vma *v, uint64_t address,
-                    uint64_t size) {
-  sim_enter(t, "zap_page_range");
-  unmap_vmas(t, v, address, address + size);
-  sim_leave(t);
-}
-
-/* FOLL_TOUCH of follow_page(): a FOLL_WRITE lookup dirties the page if
-   neither the pte (as read) nor the page is dirty; mark_page_accessed()
-   is not modelled (no LRU lists, swap.c). */
-static void follow_page_touch(sim_thread *t, int page, struct pte pte,
-                              unsigned flags) {
-  mm_model *m = mm_of(t);
-  if (!(flags & FOLL_WRITE) || pte.dirty)
-    return;
-  SIM_STEP(t, "PageDirty?", COST_ATOMIC, SIM_RD(page_dirty_oid(m, page)));
-  if (!(m->s.page[page].flags & PG_dirty))
-    set_page_dirty(t, page);
-}
-
-/* follow_page() (2.6.20 mm/memory.c, read): the page that the present
-   pte at 'address' maps, or -1.  Under the pte lock: a none pte, or a
-   read-only one for FOLL_WRITE, gives -1; FOLL_GET takes a reference
-   (get_page; FOLL_PIN from 5.6: try_grab_page, gup.c); FOLL_TOUCH
-   dirties the page for FOLL_WRITE (see
-   follow_page_touch).  Mainline (2.6.19, 2.6.20) never drops a reference
-   here.  Knob follow_page.put_without_get, the -mm "optimize
-   follow_pages" patch that Hugh reviewed in May 2006 (2.6.17-rc4-mm; the
-   patch text was not found, this follows ../shared/kernel-facts.md 2c and
-   R2d): the reference is taken for FOLL_GET|FOLL_TOUCH, the TOUCH work is
-   done after the pte lock, and the reference is dropped for !FOLL_GET:
-   with flags 0, a put_page with no get.  The huge-page and FOLL_ANON
-   paths and vm_normal_page's special ptes are left out (file pages
-   only).  The caller holds mmap_sem. */
-int follow_page(sim_thread *t, const struct vma *v, uint64_t address,
-                unsigned flags) {
-  mm_model *m = mm_of(t);
-  int mm = v->mm, slot = vma_pte_slot(v, address), page = -1;
-  int mm_patch = m->knobs.follow_page_put_without_get;
-  sim_enter(t, "follow_page");
-  mm_spin_lock(t, pte_lock(m, mm), "pte_offset_map_lock");
-  SIM_STEP(t, "pte = *ptep", COST_PTE, SIM_RD(pte_oid(m, mm, slot)));
-  struct pte pte = m->s.mm[mm].pte[slot];
-  if (!pte.present ||
-      ((flags & FOLL_WRITE) && !can_follow_write_pte(m, v, pte, flags))) {
-    sim_after(t, "pte %s: no page", pte.present ? "read-only" : "none");
-    goto unlock;
-  }
-  page = pte.page; /* vm_normal_page */
-  sim_after(t, "page#%d", page);
-  if (flags & (mm_patch ? FOLL_GET | FOLL_TOUCH : FOLL_GET | FOLL_PIN))
-    try_grab_page(t, page, flags & (FOLL_GET | FOLL_PIN) ? flags : FOLL_GET);
-  if (!mm_patch && (flags & FOLL_TOUCH))
-    follow_page_touch(t, page, pte, flags);
-unlock:
-  mm_unlock(t, pte_lock(m, mm), "pte_unmap_unlock");
-  if (mm_patch && page >= 0) {
-    if (flags & FOLL_TOUCH)
-      follow_page_touch(t, page, pte, flags);
-    if (!(flags & FOLL_GET))
-      put_page_of(t, page, "follow_page"); /* flags 0: never got */
-  }
-  sim_leave(t);
-  return page;
-}
-
-/* get_user_pages() (2.6.20 mm/memory.c) for one page, as a kernel thread
-   working on mm 'mm' uses it (access_process_vm, a driver's pinning),
-   with mmap_sem held for reading around it; the caller then releases a
-   FOLL_GET reference (page_cache_release) as get_user_pages' callers do.
-   Simplified: no vma permission checks, and no fault-in when follow_page
-   finds no page (get_user_pages would call handle_mm_fault and retry):
-   the call then fails with -EFAULT, as for an unmapped address. */
-int follow_user_page(sim_thread *t, int mm, uint64_t addr, unsigned flags) {
-  mm_model *m = mm_of(t);
-  sim_enter(t, "get_user_pages");
-  mmap_sem_find_vma(t, mm, 0, "down_read(mmap_sem); find_extend_vma",
-                    COST_SYSCALL);
-  const struct vma *v = find_vma(m, mm, addr);
-  int page = v ? follow_page(t, v, addr, flags) : -1;
-  if (!v)
-    sim_after(t, "no vma: -EFAULT");
-  mm_up_read(t, mmap_sem(m, mm), "up_read(mmap_sem)");
-  if (page >= 0 && (flags & FOLL_GET))
-    put_page(t, page); /* the caller's page_cache_release */
-  sim_leave(t);
-  return page >= 0 ? 0 : -EFAULT;
-}
-
-/* unmap_mapping_range() (2.6.20 and 2.6.23): under i_mmap_lock, bump
-   truncate_count (2.6.20: with smp_wmb before and smp_mb after, which is
-   what do_no_page relies on; the step is atomic here), then zap the range
-   in every vma of the file.  holelen 0 means "to the end of the file".
-   even_cows=0 spares private COW copies.  A vma that munmap took off
-   i_mmap (unlink_file_vma, under i_mmap_lock) is not walked: the locking
-   step reads the state of the file's vmas. */
-void unmap_mapping_range(sim_thread *t, int file, uint64_t holebegin,
-                         uint64_t holelen, int even_cows) {
-  mm_model *m = mm_of(t);
-  uint64_t hba = holebegin >> PAGE_SHIFT;
-  uint64_t hlen = (holelen + PAGE_SIZE - 1) >> PAGE_SHIFT;
-  struct zap_details d = {.check_mapping = even_cows ? -1 : file,
-                          .first_index = (uint32_t)hba,
-                          .last_index =
-                              hlen ? (uint32_t)(hba + hlen - 1) : PGOFF_MAX,
-                          .given = 1};
-  sim_enter(t, "unmap_mapping_range");
-  sim_stepdesc s = {
-      .what = "spin_lock(i_mmap_lock); truncate_count++",
-      .cost_ns = COST_LOCK,
-      .n = 2,
-      .acc = {SIM_LOCK(i_mmap_lock(m, file)), SIM_WR(trunc_oid(m, file))}};
-  vma_reads(m, -1, file, &s);
-  sim_step(t, &s);
-  m->s.as[file].truncate_count++;
-  sim_after(t, "truncate_count %u, pages %u..%u", m->s.as[file].truncate_count,
-            d.first_index, d.last_index);
-  /* unmap_mapping_range_tree: each vma of i_mmap overlapping the hole */
-  for (int i = 0; i < m->nvma; i++) {
-    const struct vma *v = &m->vma[i];
-    uint32_t vfirst = v->pgoff;
-    uint32_t vlast =
-        v->pgoff + (uint32_t)((v->end - v->start) >> PAGE_SHIFT) - 1;
-    if (v->file != file || m->s.vs[i].gone || m->s.vs[i].nonlinear ||
-        vlast < d.first_index || vfirst > d.last_index)
-      continue;
-    uint32_t zfirst = d.first_index > vfirst ? d.first_index : vfirst;
-    uint32_t zlast = d.last_index < vlast ? d.last_index : vlast;
-    sim_enter(t, "unmap_mapping_range_vma");
-    zap_pte_range(t, v, v->start + ((uint64_t)(zfirst - vfirst) << PAGE_SHIFT),
-                  v->start + ((uint64_t)(zlast - vfirst + 1) << PAGE_SHIFT),
-                  &d);
-    sim_leave(t);
-  }
-  /* unmap_mapping_range_list (2.6.20): i_mmap_nonlinear, each vma whole,
-     details->nonlinear_vma set */
-  for (int i = 0; i < m->nvma; i++) {
-    const struct vma *v = &m->vma[i];
-    if (v->file != file || m->s.vs[i].gone || !m->s.vs[i].nonlinear)
-      continue;
-    struct zap_details nl = d;
-    nl.nonlinear = 1;
-    sim_enter(t, "unmap_mapping_range_list");
-    zap_pte_range(t, v, v->start, v->end, &nl);
-    sim_leave(t);
-  }
-  mm_unlock(t, i_mmap_lock(m, file), "spin_unlock(i_mmap_lock)");
-  sim_leave(t);
-}
-
-/* ----------------------------------------------------------- truncate */
-
-/* vmtruncate() (2.6.20 and 2.6.23 mm/memory.c), shrinking case: caller
-   holds i_mutex.  i_size first, so that a fault sampling truncate_count
-   after the unmap also sees the new size; unmap whole pages past EOF
-   (even_cows); truncate the page cache; 2.6.23 unmaps again (knob
-   vmtruncate.unmap_twice); then ->truncate frees the blocks. */
-int vmtruncate(sim_thread *t, int file, uint64_t offset) {
-  mm_model *m = mm_of(t);
-  struct address_space *as = &m->s.as[file];
-  sim_enter(t, "vmtruncate");
-  SIM_STEP(t, "i_size_write", COST_ATOMIC, SIM_WR(isize_oid(m, file)));
-  int expand = as->i_size < offset;
-  sim_before(t, "i_size %llu", (unsigned long long)as->i_size);
-  as->i_size = offset;
-  sim_after(t, "i_size %llu", (unsigned long long)offset);
-  if (!expand) {
-    unmap_mapping_range(t, file, offset + PAGE_SIZE - 1, 0, 1);
-    truncate_inode_pages(t, file, offset);
-    if (m->knobs.vmtruncate_unmap_twice)
-      unmap_mapping_range(t, file, offset + PAGE_SIZE - 1, 0, 1);
-  }
-  /* ->truncate (ext2/3 style): free the blocks past EOF */
-  SIM_STEP(t, "->truncate: free blocks past EOF", COST_COPY,
-           SIM_WR(disk_oid(m, file)));
-  for (uint32_t i = (uint32_t)((offset + PAGE_SIZE - 1) >> PAGE_SHIFT);
-       i < MM_NFILEPAGES; i++)
-    as->disk[i] = 0;
-  m->truncated[file] = 1;
-  sim_leave(t);
-  return 0;
-}
-
-/* do_truncate() (fs/open.c) -> notify_change -> inode_setattr ->
-   vmtruncate: i_mutex, and i_alloc_sem for writing around the size change
-   (notify_change, ATTR_SIZE) [fs/attr.c, from memory]. */
-int do_truncate(sim_thread *t, int file, uint64_t length) {
-  mm_model *m = mm_of(t);
-  sim_enter(t, "do_truncate");
-  SIM_STEP(t, "sys_truncate; mutex_lock(i_mutex)", COST_SYSCALL,
-           SIM_LOCK(i_mutex(m, file)));
-  mm_lock(t, i_alloc_sem(m, file), "down_write(i_alloc_sem)");
-  int ret = vmtruncate(t, file, length);
-  mm_unlock(t, i_alloc_sem(m, file), "up_write(i_alloc_sem)");
-  mm_unlock(t, i_mutex(m, file), "mutex_unlock(i_mutex)");
-  sim_leave(t);
-  return ret;
-}
-
-/* vmtruncate_range() (2.6.20 and 2.6.23 mm/memory.c), reached from
-   madvise(MADV_REMOVE) (madvise.c: in 2.6.20 with mmap_sem held for
-   writing, from 2.6.22 without it): -ENOSYS unless the inode has
-   ->truncate_range, which in 2.6.20 only tmpfs has (the model refuses the
-   others when it is built).  Punch a hole without changing i_size, so in
-   2.6.20 the truncate_count protocol gives no SIGBUS to a racing fault:
-   only the count moves, and a fault that samples it after the unmap
-   passes.  2.6.23 unmaps again after truncating (knob
-   vmtruncate.unmap_twice).  Then ->truncate_range, shmem_truncate_range.
-   Caller: no page lock, no pte lock; i_mutex and i_alloc_sem taken
-   here. */
-int vmtruncate_range(sim_thread *t, int file, uint64_t offset, uint64_t end) {
-  mm_model *m = mm_of(t);
-  assert(m->scn->files[file].tmpfs); /* i_op->truncate_range */
-  sim_enter(t, "vmtruncate_range");
-  mm_lock(t, i_mutex(m, file), "mutex_lock(i_mutex)");
-  mm_lock(t, i_alloc_sem(m, file), "down_write(i_alloc_sem)");
-  unmap_mapping_range(t, file, offset, end - offset, 1);
-  truncate_inode_pages_range(t, file, offset, end);
-  if (m->knobs.vmtruncate_unmap_twice)
-    unmap_mapping_range(t, file, offset, end - offset, 1);
-  shmem_truncate_range(t, file, offset, end); /* i_op->truncate_range */
-  mm_unlock(t, i_alloc_sem(m, file), "up_write(i_alloc_sem)");
-  mm_unlock(t, i_mutex(m, file), "mutex_unlock(i_mutex)");
-  sim_leave(t);
-  return 0;
 }

@@ -48,20 +48,10 @@ static void alloc_refresh(const sim_exec *x, void *arg, sim_stepdesc *s) {
   (void)x;
   struct alloc_fp *a = arg;
   mm_model *m = a->m;
-  int n = 0, first = m->pool_base + a->tid * MM_POOL;
   int page = pool_first_free(m, a->tid);
-  for (int i = first; i < first + MM_POOL; i++)
-    s->acc[n++] = (sim_access){page_ref_oid(m, i), SIM_OP_READ};
-  if (page >= 0) {
-    s->acc[n++] = (sim_access){page_ref_oid(m, page), SIM_OP_WRITE};
-    s->acc[n++] = (sim_access){page_mapping_oid(m, page), SIM_OP_WRITE};
-    s->acc[n++] = (sim_access){page_index_oid(m, page), SIM_OP_WRITE};
-    s->acc[n++] = (sim_access){page_dirty_oid(m, page), SIM_OP_WRITE};
-    s->acc[n++] = (sim_access){page_uptodate_oid(m, page), SIM_OP_WRITE};
-    s->acc[n++] = (sim_access){page_data_oid(m, page), SIM_OP_WRITE};
-    if (m->wb)
-      s->acc[n++] = (sim_access){page_bh_oid(m, page), SIM_OP_WRITE};
-  }
+  int n = pool_reads_fp(m, a->tid, s->acc, 0);
+  if (page >= 0)
+    n = new_page_fp(m, page, s->acc, n);
   s->n = (uint8_t)n;
 }
 

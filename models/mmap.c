@@ -32,7 +32,7 @@
 ** Nobody who reads the mm's list can see the step in between (they hold
 ** mmap_sem).  Only whole vmas are unmapped (split_vma is not modelled: a
 ** partial munmap is refused when the model is built, program.c).
-** lru_add_drain, the mmu_gather (pages are released at once, memory.c)
+** lru_add_drain, the mmu_gather (pages are released at once, memory_zap.c)
 ** and the TLB flush, free_pgd_range, ->close and fput are left out.
 */
 #include <assert.h>
@@ -100,4 +100,24 @@ long sys_munmap(sim_thread *t, int mm, uint64_t addr, uint64_t len) {
   mm_unlock(t, mmap_sem(m, mm), "up_write(mmap_sem)");
   sim_leave(t);
   return ret;
+}
+
+/* exit_mmap() (2.6.20 mm/mmap.c) of a process that exits: unmap_vmas
+   zaps every vma with no details (no i_mmap_lock, every page: even_cows),
+   each pte range under its pte lock (zap_pte_range, memory_zap.c), dirty
+   bits to the pages with set_page_dirty.  Then free_pgtables and
+   remove_vma take the vmas off i_mmap; the model's vmas stay, with no pte
+   present.  The vmas an munmap removed are no longer on mm->mmap: skipped
+   (the exit thread runs alone, after every scenario thread: nobody writes
+   vs[]). */
+void exit_mmap(sim_thread *t, int mm) {
+  mm_model *m = mm_of(t);
+  sim_enter(t, "exit_mmap");
+  for (int i = 0; i < m->nvma; i++) {
+    const struct vma *v = &m->vma[i];
+    if (v->mm != mm || m->s.vs[i].gone)
+      continue;
+    unmap_vmas(t, v, v->start, v->end);
+  }
+  sim_leave(t);
 }

@@ -41,14 +41,9 @@ static int test_set_dirty_and_tag(sim_thread *t, int page) {
   struct page *p = &m->s.page[page];
   /* writes only a clear PG_dirty (an atomic test-and-set of a set bit
      changes nothing); reads page->mapping for the tag */
-  struct cond_fp c = {.m = m,
-                      .test = page_clean,
-                      .page = page,
-                      .nbase = 2,
-                      .nmore = 1,
-                      .acc = {SIM_RD(page_dirty_oid(m, page)),
-                              SIM_RD(page_mapping_oid(m, page)),
-                              SIM_WR(page_dirty_oid(m, page))}};
+  struct cond_fp c = COND_FP(
+      m, page_clean, page, 0, 2, SIM_RD(page_dirty_oid(m, page)),
+      SIM_RD(page_mapping_oid(m, page)), SIM_WR(page_dirty_oid(m, page)));
   if (!mm_cond_step(t, "TestSetPageDirty", COST_ATOMIC, &c))
     return 0;
   p->flags |= PG_dirty;
@@ -143,13 +138,9 @@ int set_page_dirty_lock(sim_thread *t, int page) {
 /* TestClearPageDirty(page): writes PG_dirty only when it was set. */
 static int TestClearPageDirty(sim_thread *t, int page) {
   mm_model *m = mm_of(t);
-  struct cond_fp c = {.m = m,
-                      .test = page_is_dirty,
-                      .page = page,
-                      .nbase = 1,
-                      .nmore = 1,
-                      .acc = {SIM_RD(page_dirty_oid(m, page)),
-                              SIM_WR(page_dirty_oid(m, page))}};
+  struct cond_fp c =
+      COND_FP(m, page_is_dirty, page, 0, 1, SIM_RD(page_dirty_oid(m, page)),
+              SIM_WR(page_dirty_oid(m, page)));
   if (!mm_cond_step(t, "TestClearPageDirty", COST_ATOMIC, &c))
     return 0;
   m->s.page[page].flags &= (uint8_t)~PG_dirty;

@@ -10,7 +10,7 @@
 ** mprotect, msync, munmap and madvise (dontneed, and remove: the hole
 ** punch, madvise_remove -> vmtruncate_range) are the system calls of
 ** mm/mprotect.c, msync.c, mmap.c and madvise.c; follow_page is a kernel
-** thread's get_user_pages on the mm (memory.c).  write and read are
+** thread's get_user_pages on the mm (gup.c).  write and read are
 ** write(2) and read(2) of one page whose user buffer is a page of a
 ** mapping (filemap_write.c, filemap.c; a write to a tmpfs file is
 ** shmem_file_write, shmem.c).
@@ -33,11 +33,11 @@
 ** Programs the model cannot run (a store to a read-only map that no
 ** mprotect makes writable, one that would need copy-on-write, a partial
 ** munmap or mprotect, PROT_NONE, a hole punch that 2.6.20 would fail,
-** msync(MS_SYNC) of a tmpfs map, a read of a tmpfs file) are rejected when the
-*model is built,
-** with the scenario's line and column; a store that faults at run time on
-** a vma that is read-only by then, or unmapped, is a SIGSEGV (counted in
-** mm_state.segv), and the program goes on.
+** msync(MS_SYNC) of a tmpfs map, a read of a tmpfs file) are rejected
+** when the model is built, with the scenario's line and column; a store
+** that faults at run time on a vma that is read-only by then, or
+** unmapped, is a SIGSEGV (counted in mm_state.segv), and the program goes
+** on.
 */
 #include <assert.h>
 #include <stdio.h>
@@ -71,140 +71,178 @@ static int whole_vma(const struct vma *v, const scn_op *op) {
          op->addr + (uint64_t)op->npages * PAGE_SIZE == v->end;
 }
 
+/* The tests of the programs the model cannot run, on an operation and
+   the vma at its address ('v', NULL for an operation without one). */
+typedef int refuse_fn(const mm_model *m, const scn_op *op, const struct vma *v);
+
+static int file_is_tmpfs(const mm_model *m, const scn_op *op,
+                         const struct vma *v) {
+  (void)v;
+  return m->scn->files[op->file].tmpfs;
+}
+static int map_is_tmpfs(const mm_model *m, const scn_op *op,
+                        const struct vma *v) {
+  (void)op;
+  return m->scn->files[v->file].tmpfs;
+}
+static int prot_none(const mm_model *m, const scn_op *op, const struct vma *v) {
+  (void)m;
+  (void)v;
+  return op->arg == SCN_PROT_NONE;
+}
+static int partial(const mm_model *m, const scn_op *op, const struct vma *v) {
+  (void)m;
+  return !whole_vma(v, op);
+}
+static int partial_emulated(const mm_model *m, const scn_op *op,
+                            const struct vma *v) {
+  return m->knobs.nonlinear_linear_emulation && !whole_vma(v, op);
+}
+static int with_remap(const mm_model *m, const scn_op *op,
+                      const struct vma *v) {
+  (void)op;
+  (void)v;
+  return m->remaps;
+}
+static int dontneed_with_remap(const mm_model *m, const scn_op *op,
+                               const struct vma *v) {
+  return op->arg != SCN_MADV_REMOVE && with_remap(m, op, v);
+}
+static int remove_not_shared_rw(const mm_model *m, const scn_op *op,
+                                const struct vma *v) {
+  (void)m;
+  return op->arg == SCN_MADV_REMOVE && (!v->shared || !v->write);
+}
+static int remove_not_tmpfs(const mm_model *m, const scn_op *op,
+                            const struct vma *v) {
+  return op->arg == SCN_MADV_REMOVE && !map_is_tmpfs(m, op, v);
+}
+static int sync_of_tmpfs(const mm_model *m, const scn_op *op,
+                         const struct vma *v) {
+  return op->arg == SCN_MS_SYNC && v->shared && map_is_tmpfs(m, op, v);
+}
+/* read-only for good: no mprotect of the program makes it rw */
+static int read_only(const mm_model *m, const scn_op *op, const struct vma *v) {
+  (void)op;
+  return v && !v->write && !made_writable(m, v);
+}
+static int shared_read_only(const mm_model *m, const scn_op *op,
+                            const struct vma *v) {
+  return v->shared && read_only(m, op, v);
+}
+static int gup_write_shared_ro(const mm_model *m, const scn_op *op,
+                               const struct vma *v) {
+  return (op->arg & SCN_GUP_WRITE) && shared_read_only(m, op, v);
+}
+static int gup_write_ro_unforced(const mm_model *m, const scn_op *op,
+                                 const struct vma *v) {
+  return (op->arg & SCN_GUP_WRITE) && read_only(m, op, v) &&
+         !(op->arg & SCN_GUP_FORCE);
+}
+static int private_map(const mm_model *m, const scn_op *op,
+                       const struct vma *v) {
+  (void)m;
+  (void)op;
+  return !v->shared;
+}
+static int uffd_not_shmem(const mm_model *m, const scn_op *op,
+                          const struct vma *v) {
+  return !map_is_tmpfs(m, op, v) && !m->knobs.uffd_minor_any_file;
+}
+static int no_fault_lock_page(const mm_model *m, const scn_op *op,
+                              const struct vma *v) {
+  (void)op;
+  (void)v;
+  return !m->knobs.fault_lock_page;
+}
+
+/* The rules, each for the operation kinds in its mask: for an operation,
+   the first rule whose test holds gives the error. */
+#define OPK(k) (UINT64_C(1) << (k))
+_Static_assert(SCN_KSM_PROTECT < 64, "an operation kind is a bit of 'kinds'");
+static const struct {
+  uint64_t kinds;
+  refuse_fn *test;
+  const char *why;
+} refusals[] = {
+    {OPK(SCN_READ), file_is_tmpfs,
+     "read of a tmpfs file: shmem_file_read is not modelled, expected a "
+     "file without 'tmpfs'"},
+    {OPK(SCN_MPROTECT), prot_none,
+     "mprotect none is not modelled (no PROT_NONE ptes), expected r or rw"},
+    {OPK(SCN_MUNMAP), partial,
+     "partial munmap: split_vma is not modelled, expected the start and "
+     "page count of the whole map"},
+    {OPK(SCN_MPROTECT), partial,
+     "partial mprotect: split_vma is not modelled, expected the start and "
+     "page count of the whole map"},
+    {OPK(SCN_MADVISE), dontneed_with_remap,
+     "madvise dontneed in a scenario with remap: the nonlinear zap of "
+     "madvise_dontneed is not modelled, expected munmap"},
+    {OPK(SCN_MADVISE), remove_not_shared_rw,
+     "madvise remove of a map that is not shared rw (madvise_remove: "
+     "-EACCES), expected a map declared shared rw"},
+    {OPK(SCN_MADVISE), remove_not_tmpfs,
+     "madvise remove of a file without ->truncate_range (vmtruncate_range: "
+     "-ENOSYS; in 2.6.20 only tmpfs has it), expected a map of a file "
+     "declared with 'tmpfs'"},
+    {OPK(SCN_MSYNC), sync_of_tmpfs,
+     "msync sync of a tmpfs map: tmpfs does no writeback (simple_sync_file) "
+     "and the model does not run it, expected async or a map of a file "
+     "without 'tmpfs'"},
+    {OPK(SCN_GUP) | OPK(SCN_PIN), gup_write_shared_ro,
+     "write GUP of a shared read-only mapping (check_vma_flags: -EFAULT, "
+     "FOLL_FORCE included: not a COW mapping), expected a map with rw or a "
+     "private map"},
+    {OPK(SCN_GUP) | OPK(SCN_PIN), gup_write_ro_unforced,
+     "write GUP of a read-only mapping without force (check_vma_flags: "
+     "-EFAULT), expected 'force' or a map with rw"},
+    {OPK(SCN_PROCMEM_WRITE), shared_read_only,
+     "procmem_write to a shared read-only mapping (check_vma_flags: "
+     "-EFAULT, not a COW mapping), expected a private map or a map with rw"},
+    {OPK(SCN_REMAP), private_map,
+     "remap of a private map (sys_remap_file_pages: -EINVAL), expected a "
+     "map declared shared"},
+    {OPK(SCN_REMAP), map_is_tmpfs,
+     "remap of a tmpfs map: shmem_populate and shmem's nonlinear fault are "
+     "not modelled, expected a file without 'tmpfs'"},
+    {OPK(SCN_REMAP), partial_emulated,
+     "partial remap on a kernel with 3ee6dafc: its mmap_region would split "
+     "the vma (split_vma is not modelled), expected the start and page "
+     "count of the whole map"},
+    {OPK(SCN_RECLAIM), with_remap,
+     "reclaim in a scenario with remap: try_to_unmap_cluster (nonlinear "
+     "vmas) is not modelled, expected no reclaim"},
+    {OPK(SCN_UFFD_REGISTER) | OPK(SCN_UFFD_CONTINUE), uffd_not_shmem,
+     "userfaultfd minor faults on a file that is not shmem "
+     "(vma_can_userfault: -EINVAL), expected a map of a file declared with "
+     "'tmpfs' (or the synthetic knob uffd.minor_any_file)"},
+    {OPK(SCN_UFFD_REGISTER) | OPK(SCN_UFFD_CONTINUE), no_fault_lock_page,
+     "userfaultfd on a kernel without ->fault (the model's minor faults "
+     "hook shmem_fault, 2.6.23+), expected a 5.x or 6.x kernel"},
+    /* a read into a mapping: the copy's stores */
+    {OPK(SCN_READ), read_only,
+     "read into a read-only mapping (the copy would fault with SIGSEGV), "
+     "expected a map with rw or an mprotect rw of it"},
+    {OPK(SCN_STORE), read_only,
+     "store to a read-only mapping (the fault would be SIGSEGV), expected a "
+     "map with rw or an mprotect rw of it"},
+};
+
 int mm_program_check(const mm_model *m, char *err, size_t errlen) {
   const scenario *scn = m->scn;
   for (int i = 0; i < scn->nthreads; i++) {
     const scn_thread *th = &scn->threads[i];
     for (int j = 0; j < th->nops; j++) {
       const scn_op *op = &th->ops[j];
-      const struct vma *v = NULL;
-      const char *why = NULL;
-      if (op->kind == SCN_READ && scn->files[op->file].tmpfs) {
-        why = "read of a tmpfs file: shmem_file_read is not modelled, "
-              "expected a file without 'tmpfs'";
-        goto report;
-      }
-      switch (op->kind) {
-      case SCN_MUNMAP:
-      case SCN_MPROTECT:
-        v = vma_at(m, op->mm, op->addr);
-        assert(v); /* the parser checked the address */
-        if (op->kind == SCN_MPROTECT && op->arg == SCN_PROT_NONE)
-          why = "mprotect none is not modelled (no PROT_NONE ptes), "
-                "expected r or rw";
-        else if (!whole_vma(v, op))
-          why = op->kind == SCN_MUNMAP
-                    ? "partial munmap: split_vma is not modelled, expected "
-                      "the start and page count of the whole map"
-                    : "partial mprotect: split_vma is not modelled, "
-                      "expected the start and page count of the whole map";
-        break;
-      case SCN_MADVISE:
-        v = vma_at(m, op->mm, op->addr);
-        assert(v); /* the parser checked the address */
-        if (op->arg != SCN_MADV_REMOVE && m->remaps)
-          why = "madvise dontneed in a scenario with remap: the nonlinear "
-                "zap of madvise_dontneed is not modelled, expected munmap";
-        if (op->arg != SCN_MADV_REMOVE)
-          break;
-        if (!v->shared || !v->write)
-          why = "madvise remove of a map that is not shared rw "
-                "(madvise_remove: -EACCES), expected a map declared "
-                "shared rw";
-        else if (!scn->files[v->file].tmpfs)
-          why = "madvise remove of a file without ->truncate_range "
-                "(vmtruncate_range: -ENOSYS; in 2.6.20 only tmpfs has it), "
-                "expected a map of a file declared with 'tmpfs'";
-        break;
-      case SCN_MSYNC:
-        v = vma_at(m, op->mm, op->addr);
-        assert(v); /* the parser checked the address */
-        if (op->arg == SCN_MS_SYNC && v->shared && scn->files[v->file].tmpfs)
-          why = "msync sync of a tmpfs map: tmpfs does no writeback "
-                "(simple_sync_file) and the model does not run it, "
-                "expected async or a map of a file without 'tmpfs'";
-        break;
-      case SCN_GUP:
-      case SCN_PIN:
-        v = vma_at(m, op->mm, op->addr);
-        assert(v); /* the parser checked the address */
-        if ((op->arg & SCN_GUP_WRITE) && v->shared && !v->write &&
-            !made_writable(m, v))
-          why = "write GUP of a shared read-only mapping (check_vma_flags: "
-                "-EFAULT, FOLL_FORCE included: not a COW mapping), "
-                "expected a map with rw or a private map";
-        else if ((op->arg & SCN_GUP_WRITE) && !v->write &&
-                 !made_writable(m, v) && !(op->arg & SCN_GUP_FORCE))
-          why = "write GUP of a read-only mapping without force "
-                "(check_vma_flags: -EFAULT), expected 'force' or a map "
-                "with rw";
-        break;
-      case SCN_PROCMEM_WRITE:
-        v = vma_at(m, op->mm, op->addr);
-        assert(v); /* the parser checked the address */
-        if (v->shared && !v->write && !made_writable(m, v))
-          why = "procmem_write to a shared read-only mapping "
-                "(check_vma_flags: -EFAULT, not a COW mapping), expected a "
-                "private map or a map with rw";
-        break;
-      case SCN_REMAP:
-        v = vma_at(m, op->mm, op->addr);
-        assert(v); /* the parser checked the address */
-        if (!v->shared)
-          why = "remap of a private map (sys_remap_file_pages: -EINVAL), "
-                "expected a map declared shared";
-        else if (scn->files[v->file].tmpfs)
-          why = "remap of a tmpfs map: shmem_populate and shmem's "
-                "nonlinear fault are not modelled, expected a file without "
-                "'tmpfs'";
-        else if (m->knobs.nonlinear_linear_emulation && !whole_vma(v, op))
-          why = "partial remap on a kernel with 3ee6dafc: its mmap_region "
-                "would split the vma (split_vma is not modelled), expected "
-                "the start and page count of the whole map";
-        break;
-      case SCN_RECLAIM:
-        if (m->remaps)
-          why = "reclaim in a scenario with remap: try_to_unmap_cluster "
-                "(nonlinear vmas) is not modelled, expected no reclaim";
-        break;
-      case SCN_UFFD_REGISTER:
-      case SCN_UFFD_CONTINUE:
-        v = vma_at(m, op->mm, op->addr);
-        assert(v); /* the parser checked the address */
-        if (!scn->files[v->file].tmpfs && !m->knobs.uffd_minor_any_file)
-          why = "userfaultfd minor faults on a file that is not shmem "
-                "(vma_can_userfault: -EINVAL), expected a map of a file "
-                "declared with 'tmpfs' (or the synthetic knob "
-                "uffd.minor_any_file)";
-        else if (!m->knobs.fault_lock_page)
-          why = "userfaultfd on a kernel without ->fault (the model's "
-                "minor faults hook shmem_fault, 2.6.23+), expected a 5.x "
-                "or 6.x kernel";
-        break;
-      case SCN_STORE:
-      case SCN_READ: /* into a mapping: the copy's stores */
-        if (op->mm < 0)
-          break;
-        v = vma_at(m, op->mm, op->addr);
-        assert(v); /* the parser checked the address */
-        if (!v->write && !made_writable(m, v))
-          why = op->kind == SCN_READ
-                    ? "read into a read-only mapping (the copy would fault "
-                      "with SIGSEGV), expected a map with rw or an mprotect "
-                      "rw of it"
-                    : "store to a read-only mapping (the fault would be "
-                      "SIGSEGV), expected a map with rw or an mprotect rw "
-                      "of it";
-        break;
-      default:
-        break;
-      }
-    report:
-      if (why) {
-        snprintf(err, errlen, "%s:%d:%d: error: %s", scn->path, op->line,
-                 op->col, why);
-        return -1;
-      }
+      const struct vma *v = op->mm >= 0 ? vma_at(m, op->mm, op->addr) : NULL;
+      assert(op->mm < 0 || v); /* the parser checked the address */
+      for (size_t r = 0; r < sizeof refusals / sizeof refusals[0]; r++)
+        if ((refusals[r].kinds & OPK(op->kind)) && refusals[r].test(m, op, v)) {
+          snprintf(err, errlen, "%s:%d:%d: error: %s", scn->path, op->line,
+                   op->col, refusals[r].why);
+          return -1;
+        }
     }
   }
   return 0;

@@ -47,38 +47,71 @@ void page_remove_rmap(mm_model *m, int page) {
   /* page->mapping is deliberately left alone */
 }
 
+/* The pte a page_check_address step looks at: arg is mm * MM_MAX_PTES +
+   slot. */
+static const struct pte *cond_pte(const struct cond_fp *c) {
+  return &c->m->s.mm[c->arg / MM_MAX_PTES].pte[c->arg % MM_MAX_PTES];
+}
+
+/* page_check_address's test, under the pte lock: does the pte map the
+   page? */
+static int pte_maps_page(const struct cond_fp *c) {
+  const struct pte *pte = cond_pte(c);
+  return pte->present && pte->page == c->page;
+}
+
+/* page_mkclean_one's: the pte maps the page and is dirty or writable. */
+static int pte_dirty_or_write(const struct cond_fp *c) {
+  const struct pte *pte = cond_pte(c);
+  return pte_maps_page(c) && (pte->dirty || pte->write);
+}
+
+/* vma_address() (2.6.20 mm/rmap.c): the address at which vma 'v' maps
+   the page's index.  The walkers pass only vmas that cover it
+   (vma_covers), so the kernel's -EFAULT for an anonymous page outside
+   the vma cannot happen. */
+static uint64_t vma_address(const mm_model *m, int page, const struct vma *v) {
+  const struct page *p = &m->s.page[page];
+  return v->start + ((uint64_t)(p->index - v->pgoff) << PAGE_SHIFT);
+}
+
+/* page_check_address() (2.6.20 mm/rmap.c): take the pte lock of v's mm
+   and check that the pte at 'address' maps the page.  The kernel returns
+   the pte with the lock held, or NULL after unlocking; in the model the
+   caller's first act on a pte that maps the page is in the same step
+   ('what', under the condition 'test': pte_maps_page, or narrower), the
+   step writes the pte only when 'test' holds, and the caller drops the
+   lock in both cases.  Returns test's result; *ptep is the pte. */
+static int page_check_address(sim_thread *t, int page, const struct vma *v,
+                              uint64_t address,
+                              int (*test)(const struct cond_fp *),
+                              const char *what, struct pte **ptep) {
+  mm_model *m = mm_of(t);
+  int mm = v->mm;
+  int slot = vma_pte_slot(v, address);
+  struct cond_fp c = COND_FP(
+      m, test, page, mm * MM_MAX_PTES + slot, 2, SIM_LOCK(pte_lock(m, mm)),
+      SIM_RD(pte_oid(m, mm, slot)), SIM_WR(pte_oid(m, mm, slot)));
+  *ptep = &m->s.mm[mm].pte[slot];
+  return mm_cond_step(t, what, COST_PTE, &c);
+}
+
 /* page_mkclean_one() (2.6.20): page_check_address takes the pte lock of
    the vma's mm and finds the pte mapping the page; if it is dirty or
    writable, clear and flush it, write-protect and clean it.  The check
    and the change are one step under the lock; the step writes the pte
    only when it changes it. */
-static int pte_dirty_or_write(const struct cond_fp *c) {
-  const struct pte *pte =
-      &c->m->s.mm[c->arg / MM_MAX_PTES].pte[c->arg % MM_MAX_PTES];
-  return pte->present && pte->page == c->page && (pte->dirty || pte->write);
-}
-
 static int page_mkclean_one(sim_thread *t, int page, const struct vma *v) {
   mm_model *m = mm_of(t);
-  const struct page *p = &m->s.page[page];
   int mm = v->mm;
-  uint64_t address = v->start + ((uint64_t)(p->index - v->pgoff) << PAGE_SHIFT);
-  int slot = vma_pte_slot(v, address);
-  struct pte *pte = &m->s.mm[mm].pte[slot];
+  uint64_t address = vma_address(m, page, v);
+  struct pte *pte;
   sim_enter(t, "page_mkclean_one");
-  struct cond_fp c = {.m = m,
-                      .test = pte_dirty_or_write,
-                      .page = page,
-                      .arg = mm * MM_MAX_PTES + slot,
-                      .nbase = 2,
-                      .nmore = 1,
-                      .acc = {SIM_LOCK(pte_lock(m, mm)),
-                              SIM_RD(pte_oid(m, mm, slot)),
-                              SIM_WR(pte_oid(m, mm, slot))}};
-  int ret = mm_cond_step(t,
-                         "page_check_address: spin_lock(ptl); pte_dirty || "
-                         "pte_write? ptep_clear_flush; wrprotect; mkclean",
-                         COST_PTE, &c);
+  int ret = page_check_address(t, page, v, address, pte_dirty_or_write,
+                               "page_check_address: spin_lock(ptl); "
+                               "pte_dirty || pte_write? ptep_clear_flush; "
+                               "wrprotect; mkclean",
+                               &pte);
   if (ret) {
     sim_before(t, "pte%s%s", pte->write ? " w" : "",
                pte->dirty ? " dirty" : "");
@@ -144,14 +177,6 @@ out:
   return ret;
 }
 
-/* The pte of vma 'v' at page 'page''s address: does it map the page
-   (page_check_address's test, under the pte lock)? */
-static int pte_maps_page(const struct cond_fp *c) {
-  const struct pte *pte =
-      &c->m->s.mm[c->arg / MM_MAX_PTES].pte[c->arg % MM_MAX_PTES];
-  return pte->present && pte->page == c->page;
-}
-
 /* try_to_unmap_one() (2.6.20, file page, migration 0): page_check_address
    takes the pte lock and finds the pte mapping the page; if it does,
    ptep_clear_flush (the step that clears it also takes over the pte's
@@ -163,23 +188,13 @@ static int try_to_unmap_one(sim_thread *t, int page, const struct vma *v) {
   mm_model *m = mm_of(t);
   const struct page *p = &m->s.page[page];
   int mm = v->mm;
-  uint64_t address = v->start + ((uint64_t)(p->index - v->pgoff) << PAGE_SHIFT);
-  int slot = vma_pte_slot(v, address);
-  struct pte *pte = &m->s.mm[mm].pte[slot];
+  uint64_t address = vma_address(m, page, v);
+  struct pte *pte;
   sim_enter(t, "try_to_unmap_one");
-  struct cond_fp c = {.m = m,
-                      .test = pte_maps_page,
-                      .page = page,
-                      .arg = mm * MM_MAX_PTES + slot,
-                      .nbase = 2,
-                      .nmore = 1,
-                      .acc = {SIM_LOCK(pte_lock(m, mm)),
-                              SIM_RD(pte_oid(m, mm, slot)),
-                              SIM_WR(pte_oid(m, mm, slot))}};
-  if (!mm_cond_step(t,
-                    "page_check_address: spin_lock(ptl); pte maps page? "
-                    "ptep_clear_flush",
-                    COST_PTE, &c)) {
+  if (!page_check_address(t, page, v, address, pte_maps_page,
+                          "page_check_address: spin_lock(ptl); pte maps "
+                          "page? ptep_clear_flush",
+                          &pte)) {
     sim_after(t, "pte 0x%llx does not map page#%d", (unsigned long long)address,
               page);
     mm_unlock(t, pte_lock(m, mm), "spin_unlock(ptl)");

@@ -10,9 +10,10 @@
 ** parses the rest, and the table also says which statements may appear only
 ** once, which are required, and which a litmus scenario may not have.  The
 ** file, mm and map declarations are in scn_decl.c, the thread lines ("cpuN:
-** OP ...") and their table of operations in scn_ops.c (scn_stmt.h is what
-** they share).  The names a file or an mm may not take are the statement
-** and operation keywords of these two tables.
+** OP ...") and their table of operations in scn_ops.c, with the operands
+** in scn_ops_mm.c and scn_ops_file.c (scn_stmt.h is what they share).
+** The names a file or an mm may not take are the statement and operation
+** keywords of these two tables.
 **
 ** Declarations precede their uses (cpus before any "cpuN:" line, file and mm
 ** before a map, a map before a load or store through it), which lets every

@@ -264,7 +264,7 @@ const char *scn_thread_describe(const scenario *s, const scn_thread *t,
                                 char *buf, size_t n);
 
 /* The gup or pin operation by which thread 'th' holds the page at (mm,
-   addr) after its first 'nops' operations, or NULL (scn_ops.c). */
+   addr) after its first 'nops' operations, or NULL (scn_ops_mm.c). */
 const scn_op *scn_held_op(const scn_thread *th, int nops, int mm,
                           uint64_t addr);
 

@@ -96,6 +96,13 @@ int lex_col(const scn_lex *lx, const char *p) {
   return c > INT_MAX ? INT_MAX : (int)c;
 }
 
+int lex_next_col(const scn_lex *lx) {
+  const char *a = lx->cur;
+  while (a < lx->eol && (*a == ' ' || *a == '\t'))
+    a++;
+  return lex_col(lx, a);
+}
+
 static int is_blank(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
 }

@@ -65,6 +65,8 @@ const char *lex_suggest(char *out, size_t n, const char *word,
 void lex_line(scn_lex *lx, const char *bol, const char *eol, int line);
 /* The column of a byte of the current line. */
 int lex_col(const scn_lex *lx, const char *p);
+/* The column where the next token starts, after spaces and tabs. */
+int lex_next_col(const scn_lex *lx);
 
 /* The next token of the current line: 1 and *t, 0 at the end of the line
    or at a comment, -1 (reported) on an unterminated string. */

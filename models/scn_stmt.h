@@ -4,7 +4,8 @@
 ** parses the file as a whole and the scenario, kernel, set, cpus, expect,
 ** run and litmus statements; scn_decl.c the file, mm and map declarations;
 ** scn_ops.c the thread lines ("cpuN: OP ...") through its table of
-** operations.  All read tokens through scn_lex.h.
+** operations, whose operands scn_ops_mm.c and scn_ops_file.c read.  All
+** read tokens through scn_lex.h.
 */
 #ifndef MMSIM_SCN_STMT_H
 #define MMSIM_SCN_STMT_H
@@ -82,5 +83,26 @@ int scn_need_mm(scn_lex *lx, const scenario *s, scn_tok t);
 uint32_t scn_pages_of(uint64_t size);
 /* "which has 1 page" / "which has 3 pages" / "which has no pages" */
 const char *scn_has_pages(char *buf, size_t n, uint32_t npages);
+
+/* The operand parsers of the operation table (scn_ops.c): each reads the
+   operands of op, whose kind (and mm, for an operation on an mm) is set,
+   and returns 0, or -1 after reporting.  scn_ops_mm.c: */
+typedef int scn_op_parse_fn(scn_lex *lx, const scenario *s, scn_op *op);
+scn_op_parse_fn scn_parse_op_addr, scn_parse_op_mode, scn_parse_op_munmap,
+    scn_parse_op_remap, scn_parse_op_follow_page, scn_parse_op_gup,
+    scn_parse_op_held, scn_parse_op_page, scn_parse_op_uffd_register;
+/* scn_ops_file.c: */
+scn_op_parse_fn scn_parse_op_truncate, scn_parse_op_range, scn_parse_op_delay,
+    scn_parse_op_file, scn_parse_op_none, scn_parse_op_write, scn_parse_op_read,
+    scn_parse_op_reclaim;
+/* The page-aligned address of a one-page operation (scn_ops_mm.c), in a
+   map of op->mm; 'what' names it in the error ("gup", "the buffer of
+   write ..."); its column in *col. */
+int scn_parse_page_addr(scn_lex *lx, const scenario *s, scn_op *op,
+                        const char *what, int *col);
+/* A thread uses a page it holds (dma_write, unpin) and pins an address
+   once at a time (scn_ops_mm.c); 0, or -1 after reporting. */
+int scn_check_held(scn_lex *lx, const scenario *s, const scn_thread *th,
+                   const scn_op *op);
 
 #endif /* MMSIM_SCN_STMT_H */

@@ -181,14 +181,9 @@ static int invalidate_complete_page2(sim_thread *t, int file, int page) {
     if ((p->flags & PG_private) && !try_to_release_page(t, page))
       goto out;
   }
-  struct cond_fp c = {.m = m,
-                      .test = page_clean,
-                      .page = page,
-                      .nbase = 2,
-                      .nmore = 5,
-                      .acc = {SIM_LOCK(tree_lock(m, file)),
-                              SIM_RD(page_dirty_oid(m, page)),
-                              REMOVE_FP(m, file, page)}};
+  struct cond_fp c =
+      COND_FP(m, page_clean, page, 0, 2, SIM_LOCK(tree_lock(m, file)),
+              SIM_RD(page_dirty_oid(m, page)), REMOVE_FP(m, file, page));
   if (!mm_cond_step(t, "write_lock(tree_lock); PageDirty?", COST_TREE, &c)) {
     sim_after(t, "page#%d dirty: fail", page);
     SIM_STEP(t, "write_unlock(tree_lock)", COST_LOCK,
