@@ -458,7 +458,7 @@ static int do_wp_page(sim_thread *t, int mm, const struct vma *v, uint64_t addr,
     mm_spin_lock(t, pte_lock(m, mm), "pte_offset_map_lock");
     put_page(t, page);
     SIM_STEP(t, "pte_same?", COST_PTE, SIM_RD(pte_oid(m, mm, slot)));
-    if (!pte->present || pte->page != orig.page || pte->write != orig.write) {
+    if (!pte_same(*pte, orig)) {
       mm_unlock(t, pte_lock(m, mm), "pte_unmap_unlock");
       if (locked)
         unlock_page(t, m, page);
@@ -517,7 +517,7 @@ int handle_mm_fault(sim_thread *t, int mm, const struct vma *v, uint64_t addr,
   }
   mm_spin_lock(t, pte_lock(m, mm), "spin_lock(ptl)");
   SIM_STEP(t, "pte_same?", COST_PTE, SIM_RD(pte_oid(m, mm, slot)));
-  if (!pte->present || pte->page != entry.page || pte->write != entry.write) {
+  if (!pte_same(*pte, entry)) {
     mm_unlock(t, pte_lock(m, mm), "pte_unmap_unlock");
     goto out;
   }
