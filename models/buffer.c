@@ -243,8 +243,11 @@ static void clear_page_dirty(sim_thread *t, int page, int file) {
   if (!m->knobs.free_buffers_mkclean) {
     sim_enter(t, "cancel_dirty_page");
     struct cond_fp c = CLEAR_DIRTY_FP(m, page, file);
-    if (mm_cond_step(t, "TestClearPageDirty", COST_ATOMIC, &c))
+    if (mm_cond_step(t, "TestClearPageDirty", COST_ATOMIC, &c)) {
+      sim_before(t, "page#%d PG_dirty set", page);
       p->flags &= (uint8_t)~PG_dirty;
+      sim_after(t, "page#%d PG_dirty clear", page);
+    }
     sim_leave(t);
     return;
   }
@@ -258,8 +261,10 @@ static void clear_page_dirty(sim_thread *t, int page, int file) {
                    "write_lock(tree_lock); TestClearPageDirty; "
                    "radix_tree_tag_clear(DIRTY)",
                    COST_TREE, &c)) {
+    sim_before(t, "page#%d PG_dirty set, tagged", page);
     p->flags &= (uint8_t)~PG_dirty;
     m->s.as[file].dirty_tag &= (uint16_t) ~(1u << p->index);
+    sim_after(t, "page#%d PG_dirty clear, untagged", page);
     page_mkclean(t, page);
   }
   sim_leave(t);

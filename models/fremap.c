@@ -161,6 +161,7 @@ int install_page(sim_thread *t, const struct vma *v, uint64_t addr, int page) {
                             SIM_WR(page_mapcount_oid(m, page)),
                             SIM_RD(vma_oid(m, vma_index(m, v)))}};
   sim_step(t, &s);
+  log_pte_install_before(t, pte, page);
   *pte = (struct pte){
       .present = 1,
       .write = m->s.vs[vma_index(m, v)].prot_write,

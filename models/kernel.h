@@ -312,6 +312,10 @@ int vmtruncate_range(sim_thread *t, int file, uint64_t offset, uint64_t end);
 int __do_fault(sim_thread *t, int mm, const struct vma *v, uint64_t addr,
                uint32_t pgoff, int write);
 
+/* The before value, in the log, of a step installing a pte for page
+   (memory.c): the pte it replaces and the page's mapcount. */
+void log_pte_install_before(sim_thread *t, const struct pte *pte, int page);
+
 /* fremap.c: nonlinear mappings (mm/fremap.c, and filemap_populate of
    mm/filemap.c, 2.6.20; do_nonlinear_fault, 2.6.23) */
 long sys_remap_file_pages(sim_thread *t, int mm, uint64_t start, uint64_t size,

@@ -254,6 +254,20 @@ static int set_pte_step(sim_thread *t, const struct vma *v, int slot, int page,
   return mm_cond_step(t, what, COST_PTE, &c);
 }
 
+/* In the action of a step that installs a pte for 'page' (set_pte_step,
+   fremap.c's install_page): logs as the step's before value what the pte
+   held (none, or a nonlinear vma's file pte) and the page's mapcount,
+   which page_add_file_rmap then raises.  Values only. */
+void log_pte_install_before(sim_thread *t, const struct pte *pte, int page) {
+  mm_model *m = mm_of(t);
+  if (pte->file)
+    sim_before(t, "file pte pgoff %u, page#%d mapcount %d", pte->pgoff, page,
+               m->s.page[page].mapcount);
+  else
+    sim_before(t, "pte none, page#%d mapcount %d", page,
+               m->s.page[page].mapcount);
+}
+
 /* In the action of set_pte_step: installs the pte, mk_pte(page,
    vma->vm_page_prot) and for a write maybe_mkwrite(pte_mkdirty()) (write
    if VM_WRITE); the caller's reference passes to the pte, and a write
@@ -340,6 +354,7 @@ retry:
     mm_unlock(t, pte_lock(m, mm), "pte_unmap_unlock");
     goto out;
   }
+  log_pte_install_before(t, pte, page);
   install_pte(t, v, pte, page, write);
   if (write)
     dirty_page = page;
@@ -396,6 +411,7 @@ int __do_fault(sim_thread *t, int mm, const struct vma *v, uint64_t addr,
   mm_spin_lock(t, pte_lock(m, mm), "pte_offset_map_lock");
   if (set_pte_step(t, v, slot, page, write,
                    "pte_same? set_pte_at; page_add_file_rmap")) {
+    log_pte_install_before(t, pte, page);
     install_pte(t, v, pte, page, write);
     if (write)
       dirty_page = page;
@@ -458,7 +474,7 @@ static int do_wp_page(sim_thread *t, int mm, const struct vma *v, uint64_t addr,
     mm_spin_lock(t, pte_lock(m, mm), "pte_offset_map_lock");
     put_page(t, page);
     SIM_STEP(t, "pte_same?", COST_PTE, SIM_RD(pte_oid(m, mm, slot)));
-    if (!pte->present || pte->page != orig.page || pte->write != orig.write) {
+    if (!pte_same(*pte, orig)) {
       mm_unlock(t, pte_lock(m, mm), "pte_unmap_unlock");
       if (locked)
         unlock_page(t, m, page);
@@ -517,7 +533,7 @@ int handle_mm_fault(sim_thread *t, int mm, const struct vma *v, uint64_t addr,
   }
   mm_spin_lock(t, pte_lock(m, mm), "spin_lock(ptl)");
   SIM_STEP(t, "pte_same?", COST_PTE, SIM_RD(pte_oid(m, mm, slot)));
-  if (!pte->present || pte->page != entry.page || pte->write != entry.write) {
+  if (!pte_same(*pte, entry)) {
     mm_unlock(t, pte_lock(m, mm), "pte_unmap_unlock");
     goto out;
   }

@@ -79,6 +79,9 @@ static void zap_pte_range(sim_thread *t, const struct vma *v, uint64_t start,
     c.acc[c.nbase + 1] = (sim_access)SIM_WR(page_mapcount_oid(m, page));
     if (!mm_cond_step(t, "ptep_get_and_clear; page_remove_rmap", COST_PTE, &c))
       continue; /* not the file's page: even_cows=0 keeps it */
+    sim_before(t, "pte 0x%llx -> page#%d%s, mapcount %d",
+               (unsigned long long)addr, page, pte->dirty ? " dirty" : "",
+               m->s.page[page].mapcount);
     struct pte old = *pte;
     *pte = (struct pte){.page = -1};
     if (d->nonlinear && linear_page_index(v, addr) != index)

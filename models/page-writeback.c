@@ -46,7 +46,9 @@ static int test_set_dirty_and_tag(sim_thread *t, int page) {
       SIM_RD(page_mapping_oid(m, page)), SIM_WR(page_dirty_oid(m, page)));
   if (!mm_cond_step(t, "TestSetPageDirty", COST_ATOMIC, &c))
     return 0;
+  sim_before(t, "page#%d PG_dirty clear", page);
   p->flags |= PG_dirty;
+  sim_after(t, "page#%d PG_dirty set", page);
   int file = p->mapping;
   if (file < 0) /* truncated meanwhile: nothing to tag */
     return 1;
@@ -143,7 +145,9 @@ static int TestClearPageDirty(sim_thread *t, int page) {
               SIM_WR(page_dirty_oid(m, page)));
   if (!mm_cond_step(t, "TestClearPageDirty", COST_ATOMIC, &c))
     return 0;
+  sim_before(t, "page#%d PG_dirty set", page);
   m->s.page[page].flags &= (uint8_t)~PG_dirty;
+  sim_after(t, "page#%d PG_dirty clear", page);
   return 1;
 }
 

@@ -212,6 +212,7 @@ static int try_to_unmap_one(sim_thread *t, int page, const struct vma *v) {
     set_page_dirty(t, page);
   SIM_STEP(t, "page_remove_rmap", COST_ATOMIC,
            SIM_WR(page_mapcount_oid(m, page)));
+  sim_before(t, "mapcount %d", p->mapcount);
   page_remove_rmap(m, page);
   sim_after(t, "mapcount %d", p->mapcount);
   put_page_of(t, page, "try_to_unmap_one"); /* page_cache_release */

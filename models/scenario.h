@@ -190,7 +190,7 @@ typedef struct scn_expect {
 
 /* Condition line c of s as canonical text ("expect on 2.6.23 never
    pte(p1,0x10000).present and ..."), no newline; returns the length it
-   needs, as snprintf (scn_cond.c, for scn_format). */
+   needs, as snprintf (scn_format.c). */
 struct scenario;
 size_t scn_cond_format(const struct scenario *s, const scn_cond *c, char *buf,
                        size_t n);

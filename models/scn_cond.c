@@ -20,13 +20,15 @@
 ** cannot fail.  The tokens are the condition's own: words (letters,
 ** digits, '_', '-' and '.': "cpu0.1.load2" is one word, split at its
 ** last '.'), numbers, parentheses, ',', '.' and the comparison operators.
+** The words of its tables are also the formatter's (scn_cond_kind_word,
+** scn_cond_cmp_op), which writes a parsed condition back as text in
+** scn_format.c.
 */
 #include "models/litmus.h"
 #include "models/scn_stmt.h"
 
 #include <assert.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -697,27 +699,9 @@ int scn_stmt_cond(scn_parser *ps, const char *variant, scn_tok quant) {
   return 0;
 }
 
-/* ------------------------------------------------------------ formatting */
+/* ------------------------------------------------------------ words */
 
-enum { PREC_OR, PREC_AND, PREC_UNARY };
-
-typedef struct fout {
-  char *buf;
-  size_t n, len;
-} fout;
-
-static void fput(fout *o, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void fput(fout *o, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  int k = o->len < o->n ? vsnprintf(o->buf + o->len, o->n - o->len, fmt, ap)
-                        : vsnprintf(NULL, 0, fmt, ap);
-  va_end(ap);
-  o->len += k > 0 ? (size_t)k : 0;
-}
-
-static const char *kind_word(enum cond_kind k) {
+const char *scn_cond_kind_word(enum cond_kind k) {
   for (int i = 0; i < NELEM(file_terms); i++)
     if (file_terms[i].kind == k)
       return file_terms[i].name;
@@ -730,90 +714,9 @@ static const char *kind_word(enum cond_kind k) {
   return "?";
 }
 
-static void fmt_term(fout *o, const scenario *s, const cond_node *n) {
-  switch ((enum cond_kind)n->kind) {
-  case CT_LOAD:
-  case CT_VERSION:
-    fput(o, "%s.%s%u", s->threads[n->thread].name,
-         n->kind == CT_LOAD ? "load" : "v", n->k);
-    break;
-  case CT_PTE_PRESENT:
-  case CT_PTE_WRITE:
-  case CT_PTE_DIRTY:
-  case CT_PTE_PAGE:
-    fput(o, "pte(%s,0x%" PRIx64 ").%s", s->mms[n->mm].name, n->num,
-         kind_word((enum cond_kind)n->kind));
-    break;
-  case CT_REG:
-    fput(o, "t%d.r%u", n->thread, n->k);
-    break;
-  case CT_SIGBUS:
-  case CT_SEGV:
-    fput(o, "%s(%s)", n->kind == CT_SIGBUS ? "sigbus" : "segv",
-         s->threads[n->thread].name);
-    break;
-  case CT_NUM:
-    fput(o, "%" PRIu64, n->num);
-    break;
-  default:
-    if (n->file >= 0)
-      fput(o, "%s(%s,%u)", kind_word((enum cond_kind)n->kind),
-           s->files[n->file].name, n->k);
-    else
-      fput(o, "%s", kind_word((enum cond_kind)n->kind));
-    break;
-  }
-}
-
-static void fmt_node(fout *o, const scenario *s, int i, int prec) {
-  const cond_node *n = &s->cond_nodes[i];
-  int mine = n->kind == CN_OR    ? PREC_OR
-             : n->kind == CN_AND ? PREC_AND
-                                 : PREC_UNARY;
-  if (mine < prec)
-    fput(o, "(");
-  switch ((enum cond_kind)n->kind) {
-  case CN_TRUE:
-  case CN_FALSE:
-    fput(o, "%s", n->kind == CN_TRUE ? "true" : "false");
-    break;
-  case CN_NOT:
-    fput(o, "not ");
-    fmt_node(o, s, n->a, PREC_UNARY);
-    break;
-  case CN_AND:
-  case CN_OR:
-    fmt_node(o, s, n->a, mine);
-    fput(o, " %s ", n->kind == CN_AND ? "and" : "or");
-    fmt_node(o, s, n->b, mine + 1);
-    break;
-  case CN_CMP:
-    fmt_term(o, s, &s->cond_nodes[n->a]);
-    for (int c = 0; c < NELEM(cmps); c++)
-      if (cmps[c].cmp == n->cmp)
-        fput(o, " %s ", cmps[c].op);
-    fmt_term(o, s, &s->cond_nodes[n->b]);
-    break;
-  case CN_TEST:
-    fmt_term(o, s, &s->cond_nodes[n->a]);
-    break;
-  default:
-    fmt_term(o, s, n);
-    break;
-  }
-  if (mine < prec)
-    fput(o, ")");
-}
-
-size_t scn_cond_format(const scenario *s, const scn_cond *c, char *buf,
-                       size_t n) {
-  fout o = {buf, n, 0};
-  if (n)
-    buf[0] = 0;
-  fput(&o, "expect ");
-  if (c->variant[0])
-    fput(&o, "on %s ", c->variant);
-  fput(&o, "%s ", cond_quant_name((enum cond_quant)c->quant));
-  fmt_node(&o, s, c->root, PREC_OR);
-  return o.len;
+const char *scn_cond_cmp_op(enum cond_cmp c) {
+  for (int i = 0; i < NELEM(cmps); i++)
+    if (cmps[i].cmp == c)
+      return cmps[i].op;
+  return "?";
 }

@@ -13,12 +13,17 @@
 **   parse(format(parse(s))) succeeds and format() of it is format(parse(s))
 **
 ** so nothing the parser keeps is lost or changed by writing it out.
+**
+** An outcome condition (cond.h) is written by scn_cond_format: its terms
+** in the words of scn_cond.c's tables, 'and' binding tighter than 'or',
+** with the parentheses that precedence needs and no others.
 */
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 
 #include "models/scenario.h"
+#include "models/scn_stmt.h"
 #include "models/variant.h"
 
 struct out {
@@ -105,6 +110,100 @@ static void put_run(struct out *o, const scenario *s) {
     break;
   }
 }
+
+/* ------------------------------------------------ conditions (cond.h) */
+
+/* Binding strengths: an operand that binds less tightly than its place
+   needs is parenthesized. */
+enum { PREC_OR, PREC_AND, PREC_UNARY };
+
+static void fmt_term(struct out *o, const scenario *s, const cond_node *n) {
+  switch ((enum cond_kind)n->kind) {
+  case CT_LOAD:
+  case CT_VERSION:
+    put(o, "%s.%s%u", s->threads[n->thread].name,
+        n->kind == CT_LOAD ? "load" : "v", n->k);
+    break;
+  case CT_PTE_PRESENT:
+  case CT_PTE_WRITE:
+  case CT_PTE_DIRTY:
+  case CT_PTE_PAGE:
+    put(o, "pte(%s,0x%" PRIx64 ").%s", s->mms[n->mm].name, n->num,
+        scn_cond_kind_word((enum cond_kind)n->kind));
+    break;
+  case CT_REG:
+    put(o, "t%d.r%u", n->thread, n->k);
+    break;
+  case CT_SIGBUS:
+  case CT_SEGV:
+    put(o, "%s(%s)", n->kind == CT_SIGBUS ? "sigbus" : "segv",
+        s->threads[n->thread].name);
+    break;
+  case CT_NUM:
+    put(o, "%" PRIu64, n->num);
+    break;
+  default:
+    if (n->file >= 0)
+      put(o, "%s(%s,%u)", scn_cond_kind_word((enum cond_kind)n->kind),
+          s->files[n->file].name, n->k);
+    else
+      put(o, "%s", scn_cond_kind_word((enum cond_kind)n->kind));
+    break;
+  }
+}
+
+static void fmt_node(struct out *o, const scenario *s, int i, int prec) {
+  const cond_node *n = &s->cond_nodes[i];
+  int mine = n->kind == CN_OR    ? PREC_OR
+             : n->kind == CN_AND ? PREC_AND
+                                 : PREC_UNARY;
+  if (mine < prec)
+    put(o, "(");
+  switch ((enum cond_kind)n->kind) {
+  case CN_TRUE:
+  case CN_FALSE:
+    put(o, "%s", n->kind == CN_TRUE ? "true" : "false");
+    break;
+  case CN_NOT:
+    put(o, "not ");
+    fmt_node(o, s, n->a, PREC_UNARY);
+    break;
+  case CN_AND:
+  case CN_OR:
+    fmt_node(o, s, n->a, mine);
+    put(o, " %s ", n->kind == CN_AND ? "and" : "or");
+    fmt_node(o, s, n->b, mine + 1);
+    break;
+  case CN_CMP:
+    fmt_term(o, s, &s->cond_nodes[n->a]);
+    put(o, " %s ", scn_cond_cmp_op((enum cond_cmp)n->cmp));
+    fmt_term(o, s, &s->cond_nodes[n->b]);
+    break;
+  case CN_TEST:
+    fmt_term(o, s, &s->cond_nodes[n->a]);
+    break;
+  default:
+    fmt_term(o, s, n);
+    break;
+  }
+  if (mine < prec)
+    put(o, ")");
+}
+
+size_t scn_cond_format(const scenario *s, const scn_cond *c, char *buf,
+                       size_t n) {
+  struct out o = {buf, n, 0};
+  if (n)
+    buf[0] = 0;
+  put(&o, "expect ");
+  if (c->variant[0])
+    put(&o, "on %s ", c->variant);
+  put(&o, "%s ", cond_quant_name((enum cond_quant)c->quant));
+  fmt_node(&o, s, c->root, PREC_OR);
+  return o.len;
+}
+
+/* ------------------------------------------------------------ scenario */
 
 size_t scn_format(const scenario *s, char *buf, size_t n) {
   struct out o = {buf, n, 0};

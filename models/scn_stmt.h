@@ -5,7 +5,8 @@
 ** run and litmus statements; scn_decl.c the file, mm and map declarations;
 ** scn_ops.c the thread lines ("cpuN: OP ...") through its table of
 ** operations, whose operands scn_ops_mm.c and scn_ops_file.c read.  All
-** read tokens through scn_lex.h.
+** read tokens through scn_lex.h.  scn_format.c, which writes a parsed
+** scenario back, takes the words of conditions from scn_cond.c here.
 */
 #ifndef MMSIM_SCN_STMT_H
 #define MMSIM_SCN_STMT_H
@@ -56,6 +57,11 @@ int scn_stmt_cond(scn_parser *ps, const char *variant, scn_tok quant);
 /* scn_cond.c: how many registers thread tid of the scenario's litmus
    program has (0 for an MM scenario) */
 int scn_litmus_regs(const scenario *s, int tid);
+/* scn_cond.c: the word of a condition term's kind ("cached", "present",
+   "old", ...; "?" for one that has none) and of a comparison ("<="), for
+   scn_format.c's scn_cond_format */
+const char *scn_cond_kind_word(enum cond_kind k);
+const char *scn_cond_cmp_op(enum cond_cmp c);
 
 /* scn_symsched.c: a symbolic "run schedule" (sim/symsched.h).  _text
    finds the schedule on the rest of the line, [*b, *e), and returns 1 if

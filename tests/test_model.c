@@ -7,6 +7,7 @@
 ** Also the model's tables: its violation kinds (each raised kind is a row,
 ** found back by name), the variants, and the name lists made from them.
 */
+#include <assert.h>
 #include <criterion/criterion.h>
 #include <fcntl.h> /* before the model: its object classes must not clash */
 #include <stdio.h>
@@ -236,6 +237,79 @@ Test(model, pte_past_eof_after_truncate_is_reported) {
   cr_assert_eq(r.kind_id, MM_KIND_PTE_BEYOND_EOF);
   cr_assert_str_eq(r.msg, "pte(p1,0x10000) maps page#0 at index 0, past "
                           "i_size 0 after truncate");
+  sim_result_free(&r);
+}
+
+/* The re-check under the pte lock compares the whole pte (pte_same):
+   here a spurious read fault reads a writable dirty pte, then a racer
+   under the pte lock makes it old and clean (5.15 madvise_free_pte_range's
+   pte_mkold, pte_mkclean: a change of the dirty bit only), then the
+   fault locks and re-checks:
+
+     CPU0 (fault)                  | CPU1
+     entry = *pte (write, dirty)   |
+                                   | spin_lock(ptl)
+                                   | pte_mkold; pte_mkclean
+                                   | spin_unlock(ptl)
+     spin_lock(ptl); pte_same?     |
+       no: back out (the access    |
+       is retried)                 |
+
+   A compare of page and write only would go on and make the pte young. */
+static void spurious_read_fault(sim_thread *t) {
+  mm_model *m = mm_of(t);
+  user_access(t, 0, 0x10000, 1); /* a writable dirty pte */
+  mmap_sem_find_vma(t, 0, 0, "down_read(mmap_sem)", COST_LOCK);
+  handle_mm_fault(t, 0, find_vma(m, 0, 0x10000), 0x10000, 0);
+  mmap_sem_up(t, 0, 0);
+}
+
+static void pte_mkclean_racer(sim_thread *t) {
+  mm_model *m = mm_of(t);
+  struct pte *pte = &m->s.mm[0].pte[0];
+  mm_spin_lock(t, pte_lock(m, 0), "spin_lock(ptl)");
+  SIM_STEP(t, "pte_mkold; pte_mkclean", COST_PTE, SIM_WR(pte_oid(m, 0, 0)));
+  assert(pte->present && pte->write && pte->dirty);
+  pte->young = pte->dirty = 0;
+  mm_unlock(t, pte_lock(m, 0), "spin_unlock(ptl)");
+}
+
+/* The grant numbers of the steps the diagram orders (the last of each). */
+static struct {
+  uint64_t entry, mkclean, recheck;
+  int mkyoung;
+} order;
+
+static void note_order(void *arg, const sim_event *ev) {
+  (void)arg;
+  if (!strcmp(ev->what, "entry = *pte"))
+    order.entry = ev->seq;
+  else if (!strcmp(ev->what, "pte_mkold; pte_mkclean"))
+    order.mkclean = ev->seq;
+  else if (!strcmp(ev->what, "pte_same?"))
+    order.recheck = ev->seq;
+  else if (!strcmp(ev->what, "pte_mkyoung; pte_mkdirty"))
+    order.mkyoung = 1;
+}
+
+Test(model, fault_backs_out_when_the_dirty_bit_changed_before_the_recheck) {
+  setup(ONE_PAGE("2.6.20", "all", "") "cpu0: delay 0\ncpu1: delay 0\n"
+                                      "expect clean\n",
+        NULL);
+  custom = 1;
+  bodies[0] = spurious_read_fault;
+  bodies[1] = pte_mkclean_racer;
+  memset(&order, 0, sizeof order);
+  static const sim_observer obs = {.event = note_order};
+  sim_result r = exec_with(SIM_POLICY_REPLAY, 0, "0*17.1*3.0*4", &obs);
+  cr_assert_eq(r.outcome, SIM_CLEAN, "%s", r.msg);
+  cr_assert(order.entry < order.mkclean && order.mkclean < order.recheck,
+            "the schedule puts the racer between the read and the re-check");
+  cr_assert_eq(order.mkyoung, 0, "pte_same? failed: the fault backed out");
+  const struct pte *pte = pte_at(0x10000);
+  cr_assert_eq(pte->present && pte->write, 1);
+  cr_assert_eq(pte->dirty, 0, "the racer's pte_mkclean stays");
+  cr_assert_eq(pte->young, 0, "backed out before pte_mkyoung");
   sim_result_free(&r);
 }
 

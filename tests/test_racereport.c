@@ -40,7 +40,9 @@ Test(racereport, run_prints_the_r1_race_in_columns) {
   /* a row of cpu0 (left) and one of cpu1 (right), wrapped, indented */
   cr_assert(strstr(rep, "\n  #25 do_no_page: pte_none? set_pte_at; "
                         "page_add_file_rmap  |\n"
-                        "    pte(p1,0x10000) [pte -> page#0 mapcount 1]"),
+                        "    pte(p1,0x10000) [pte none, page#0 mapcount 0 -> "
+                        "pte ->  |\n"
+                        "    page#0 mapcount 1]"),
             "%s", rep);
   cr_assert(strstr(rep,
                    "| #30 invalidate_complete_page2: write_lock(tree_lock);"
