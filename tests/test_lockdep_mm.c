@@ -232,7 +232,7 @@ static sim_result replay_ld(sim_lockdep *ld, const char *sched) {
 #define RECURSION_SCHED "0*15.1*7.0*23.3*17.2*4.3*10.2"
 
 Test(lockdep_mm, write_recursion_on_page_locks_without_deadlock) {
-  char *text = slurp("scenarios/write-recursion.scn");
+  char *text = slurp(MMSIM_SOURCE_DIR "/scenarios/write-recursion.scn");
   cr_assert(text);
   setup(text, NULL);
   free(text);
