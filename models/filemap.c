@@ -43,8 +43,8 @@ static void lookup_refresh(const sim_exec *x, void *arg, sim_stepdesc *s) {
   int p = a->index < MM_NFILEPAGES ? m->s.as[a->file].tree[a->index] : -1;
   if (p >= 0) {
     s->acc[n++] = (sim_access){page_ref_oid(m, p), SIM_OP_ADD};
-    if (a->trylock)
-      s->acc[n++] = (sim_access){page_lock_oid(m, p), SIM_OP_TRYLOCK};
+    if (a->trylock) /* fails into __lock_page: a wait for lock order */
+      s->acc[n++] = (sim_access)SIM_TRYLOCK_WAITS(page_lock_oid(m, p));
   }
   s->acc[n++] = (sim_access){tree_lock(m, a->file), SIM_OP_UNLOCK_SHARED};
   s->n = (uint8_t)n;
@@ -84,7 +84,12 @@ int find_get_page(sim_thread *t, int file, uint32_t index) {
    tries PG_locked under tree_lock, so a page locked there is still in the
    tree.  If the trylock fails, it sleeps in __lock_page() and rechecks
    page->mapping and page->index: truncate or invalidate may have removed
-   the page meanwhile (the racer this recheck names). */
+   the page meanwhile (the racer this recheck names).  The trylock is one
+   only for the scheduler: a failure sleeps, so the lock-order checker
+   counts it as a lock_page (SIM_TRYLOCK_WAITS, sim.h), made after
+   tree_lock is dropped, as __lock_page is (2.6.20 @ 7925ece7 and 2.6.24
+   @ d18aa499 mm/filemap.c: TestSetPageLocked, read_unlock_irq,
+   __lock_page). */
 int find_lock_page(sim_thread *t, int file, uint32_t index) {
   mm_model *m = mm_of(t);
   sim_enter(t, "find_lock_page");

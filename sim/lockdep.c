@@ -538,6 +538,13 @@ void sim_lockdep_grant(sim_lockdep *ld, sim_exec *x, sim_thread *t,
     return; /* one report per execution: the graph stays as it found it */
   ld_site site;
   int have_site = 0;
+  /* successful trylocks whose failure waits (SIM_ACC_FAILURE_WAITS): their
+     acquisitions, counted after the step's other accesses */
+  struct {
+    sim_oid obj;
+    int cls;
+  } late[SIM_MAX_ACCESS];
+  int nlate = 0;
   for (int i = 0; i < s->n; i++) {
     sim_oid o = s->acc[i].obj;
     int op = s->acc[i].op, c;
@@ -576,8 +583,14 @@ void sim_lockdep_grant(sim_lockdep *ld, sim_exec *x, sim_thread *t,
         break;
       }
       if (op == SIM_OP_TRYLOCK) {
-        if (x->owner[o] == tid && !held_has(ld, tid, o))
+        if (x->owner[o] != tid || held_has(ld, tid, o))
+          break; /* failed: no acquisition */
+        if (s->acc[i].flags & SIM_ACC_FAILURE_WAITS) {
+          late[nlate].obj = o;
+          late[nlate++].cls = c;
+        } else {
           held_push(ld, tid, o, c, 0, &site);
+        }
         break;
       }
       site.wait = op == SIM_OP_WAIT;
@@ -593,6 +606,16 @@ void sim_lockdep_grant(sim_lockdep *ld, sim_exec *x, sim_thread *t,
     case SIM_OP__COUNT:
       break;
     }
+  }
+  /* A trylock whose failure waits is, for the order, the blocking
+     acquisition its failure would make: after the step, outside the locks
+     the step takes and drops around it (find_lock_page's tree_lock:
+     __lock_page runs after read_unlock_irq).  Edges from every class
+     still held, and the recursion check, as for SIM_OP_LOCK. */
+  for (int i = 0; i < nlate; i++) {
+    if (!found)
+      found = acquire(ld, x, t, &site, late[i].obj, late[i].cls, 0);
+    held_push(ld, tid, late[i].obj, late[i].cls, 0, &site);
   }
   if (found) {
     ld->pending = 1;

@@ -18,6 +18,15 @@
 **   SIM_OP_LOCK_SHARED    shared (down_read): the same, marked shared
 **   SIM_OP_TRYLOCK        held if it succeeded, never an edge (lockdep does
 **                         not record trylock dependencies: it cannot wait)
+**   SIM_OP_TRYLOCK with   a trylock whose failure waits (sim.h: 2.6.23's
+**   SIM_ACC_FAILURE_WAITS find_lock_page, TestSetPageLocked then
+**                         __lock_page): if it succeeded, an exclusive
+**                         acquisition (edges from every held class,
+**                         recursion) counted after the step's other
+**                         accesses, so that a lock the step takes and
+**                         drops around it (tree_lock) gives no edge; if it
+**                         failed, nothing: the blocking acquisition the
+**                         caller then makes is counted when granted.
 **   SIM_OP_WAIT on an     an acquisition of its class that is released at
 **   object of a class     once (wait_on_page_locked is lock_page +
 **                         unlock_page for ordering purposes): edges from

@@ -59,7 +59,9 @@ enum sim_op {
   SIM_OP_LOCK,          /* exclusive acquire: disabled while held elsewhere */
   SIM_OP_LOCK_SHARED,   /* shared acquire (down_read): disabled while held
                            exclusively */
-  SIM_OP_TRYLOCK,       /* acquire if free, never blocks: see sim_holds() */
+  SIM_OP_TRYLOCK,       /* acquire if free, never blocks: see sim_holds();
+                           with SIM_ACC_FAILURE_WAITS, a blocking
+                           acquisition for the lock-order checker */
   SIM_OP_UNLOCK,        /* exclusive release: the caller must hold it,
                            else violation SIM_KIND_BAD_UNLOCK */
   SIM_OP_UNLOCK_SHARED, /* shared release: some reader must hold it, else
@@ -81,8 +83,29 @@ enum sim_op {
 
 typedef struct sim_access {
   sim_oid obj;
-  uint8_t op; /* enum sim_op */
+  uint8_t op;    /* enum sim_op */
+  uint8_t flags; /* SIM_ACC_*: 0 but for the cases below */
 } sim_access;
+
+/*
+** sim_access.flags: what a checker needs to know about an access and the
+** scheduler does not.  The engine's behaviour ignores them: enabledness,
+** grants, dependence, digests and trace hashes see obj and op only, so a
+** flag changes no schedule, no hash and no explored count.
+**
+**   SIM_ACC_FAILURE_WAITS  on a SIM_OP_TRYLOCK: a trylock whose failure
+**     the caller follows by a blocking acquisition of the same lock (after
+**     releasing what the trylock's step held around it), as 2.6.20-2.6.24
+**     find_lock_page does TestSetPageLocked under tree_lock, then
+**     __lock_page without it.  From the deadlock point of view it is not a
+**     trylock: when it fails the thread sleeps.  The lock-order checker
+**     (lockdep.h) counts a successful one as a blocking acquisition made
+**     after the step's other accesses; a failed one is left to the
+**     blocking acquisition that follows.
+*/
+enum {
+  SIM_ACC_FAILURE_WAITS = 1,
+};
 
 /* One atomic step, declared before it runs. */
 typedef struct sim_stepdesc {
@@ -126,6 +149,9 @@ void sim_step(sim_thread *t, const sim_stepdesc *s);
   { (o), SIM_OP_LOCK_SHARED }
 #define SIM_TRYLOCK(o)                                                         \
   { (o), SIM_OP_TRYLOCK }
+/* A trylock whose failure waits (SIM_ACC_FAILURE_WAITS). */
+#define SIM_TRYLOCK_WAITS(o)                                                   \
+  { (o), SIM_OP_TRYLOCK, SIM_ACC_FAILURE_WAITS }
 #define SIM_UNLOCK(o)                                                          \
   { (o), SIM_OP_UNLOCK }
 #define SIM_UNLOCK_SH(o)                                                       \

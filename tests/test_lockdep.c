@@ -4,7 +4,8 @@
 ** deadlock, with its exact message and full report; the AB-BC-CA ring; no
 ** cycle when a lock is released before the other is taken; the read/write
 ** rule; a wait counted as an acquisition; recursion on two locks of one
-** class; trylocks add no edge; each cycle reported once per graph; the
+** class; trylocks add no edge, those whose failure waits do (after their
+** step); each cycle reported once per graph; the
 ** switch (no graph: the engine's old outcomes); `mmsim run` and `mmsim
 ** explore` with and without --no-lockdep.
 */
@@ -478,6 +479,7 @@ Test(lockdep_cli, explore_reports_each_cycle_once) {
    so it adds no edge A -> B (lockdep's rule), and t1's B -> A closes no
    cycle; B is still held after a successful trylock, so t0 taking C under
    it adds B -> C. */
+static int try_waits; /* t0's trylock is SIM_TRYLOCK_WAITS */
 static void try_reset(void *model) {
   (void)model;
 }
@@ -486,7 +488,10 @@ static void try_thread(void *model, sim_thread *t, int tid) {
   sim_enter(t, "try_thread");
   if (tid == 0) {
     SIM_STEP(t, "lock(A)", 1, SIM_LOCK(0));
-    SIM_STEP(t, "trylock(B)", 1, SIM_TRYLOCK(1));
+    if (try_waits)
+      SIM_STEP(t, "trylock(B)", 1, SIM_TRYLOCK_WAITS(1));
+    else
+      SIM_STEP(t, "trylock(B)", 1, SIM_TRYLOCK(1));
     cr_assert(sim_trylock_ok(t));
     SIM_STEP(t, "lock(C)", 1, SIM_LOCK(2));
     SIM_STEP(t, "unlock(C)", 1, SIM_UNLOCK(2));
@@ -509,7 +514,8 @@ static int try_class(void *model, sim_oid o, char *buf, size_t n) {
   return (int)o;
 }
 
-Test(lockdep, trylock_adds_no_edge) {
+/* One execution of try_thread: t0 to its end, then t1 (nothing blocks). */
+static void try_run(sim_lockdep *ld, sim_result *r) {
   char err[128];
   cr_assert_eq(sim_init(3, err, sizeof err), 0, "%s", err);
   static const sim_model_ops ops = {.reset = try_reset,
@@ -519,7 +525,6 @@ Test(lockdep, trylock_adds_no_edge) {
   static const sim_thread_cfg th[2] = {{"t0", 0}, {"t1", 1}};
   uint8_t seq[10] = {0, 0, 0, 0, 0, 0, 1, 1, 1, 1};
   sim_sched ss;
-  sim_lockdep *ld = sim_lockdep_new();
   sim_exec_cfg cfg = {.ops = &ops,
                       .threads = th,
                       .nthreads = 2,
@@ -527,12 +532,101 @@ Test(lockdep, trylock_adds_no_edge) {
                       .chooser =
                           sim_sched_init(&ss, SIM_POLICY_REPLAY, 0, seq, 10),
                       .lockdep = ld};
+  cr_assert_eq(sim_exec_run(&cfg, r), 0);
+  cr_assert_eq(ss.diverged, 0);
+}
+
+Test(lockdep, trylock_adds_no_edge) {
+  try_waits = 0;
+  sim_lockdep *ld = sim_lockdep_new();
+  sim_result r;
+  try_run(ld, &r);
+  cr_assert_eq(r.outcome, SIM_CLEAN, "%s: %s", r.kind, r.msg);
+  sim_result_free(&r);
+  static const char *const edges[] = {"A -> C", "B -> C", "B -> A"};
+  assert_edges(ld, edges, 3);
+  sim_lockdep_free(ld);
+}
+
+/* The same program with t0's trylock(B) one whose failure waits
+   (TestSetPageLocked then __lock_page): A -> B is an edge, and t1's
+   B -> A closes the cycle, from a run in which the trylock succeeded and
+   nothing blocked.  For the scheduler it is the same trylock: the same
+   steps, and without the checker the same trace hash. */
+Test(lockdep, trylock_that_waits_adds_the_edge) {
+  sim_result plain, waits, unchecked;
+  try_waits = 0;
+  try_run(NULL, &plain);
+  try_waits = 1;
+  try_run(NULL, &unchecked);
+  cr_assert_eq(unchecked.outcome, SIM_CLEAN, "%s", unchecked.msg);
+  sim_lockdep *ld = sim_lockdep_new();
+  try_run(ld, &waits);
+  assert_lock_order(&waits, 7, 10,
+                    "possible circular locking dependency: B -> A -> B; B -> "
+                    "A by t1 in try_thread (step 'lock(A)'); A -> B by t0 in "
+                    "try_thread (step 'trylock(B)')");
+  cr_assert_eq(unchecked.trace_hash, plain.trace_hash);
+  cr_assert_eq(waits.nsched, plain.nsched); /* (its hash mixes the result) */
+  cr_assert_arr_eq(waits.sched, plain.sched, plain.nsched);
+  static const char *const edges[] = {"A -> B", "A -> C", "B -> C", "B -> A"};
+  assert_edges(ld, edges, 4);
+  char rep[4096];
+  sim_lockdep_report(ld, rep, sizeof rep);
+  cr_assert(strstr(rep, "  A -> B: t0 acquired B while holding A\n"
+                        "    in try_thread (step 'trylock(B)')\n"),
+            "%s", rep);
+  sim_result_free(&plain);
+  sim_result_free(&waits);
+  sim_result_free(&unchecked);
+  sim_lockdep_free(ld);
+  try_waits = 0;
+}
+
+/* A trylock that waits is counted after its step: a lock the step takes
+   and drops around it (find_lock_page's tree_lock, C here) gives no edge
+   to it, the locks held across the step do (A); a failed one is no
+   acquisition (the blocking lock its caller then takes is one). */
+static void late_thread(void *model, sim_thread *t, int tid) {
+  (void)model;
+  (void)tid;
+  sim_enter(t, "late_thread");
+  SIM_STEP(t, "lock(A)", 1, SIM_LOCK(0));
+  SIM_STEP(t, "lock(C); trylock(B); unlock(C)", 1, SIM_LOCK(2),
+           SIM_TRYLOCK_WAITS(1), SIM_UNLOCK(2));
+  cr_assert(sim_trylock_ok(t));
+  SIM_STEP(t, "lock(C); trylock(B) again; unlock(C)", 1, SIM_LOCK(2),
+           SIM_TRYLOCK_WAITS(1), SIM_UNLOCK(2));
+  cr_assert(!sim_trylock_ok(t)); /* held by the caller itself */
+  SIM_STEP(t, "unlock(B)", 1, SIM_UNLOCK(1));
+  SIM_STEP(t, "unlock(A)", 1, SIM_UNLOCK(0));
+  sim_leave(t);
+}
+
+Test(lockdep, trylock_that_waits_counts_after_its_step) {
+  char err[128];
+  cr_assert_eq(sim_init(3, err, sizeof err), 0, "%s", err);
+  static const sim_model_ops ops = {.reset = try_reset,
+                                    .thread_main = late_thread,
+                                    .obj_name = try_name,
+                                    .lock_class = try_class};
+  static const sim_thread_cfg th[1] = {{"t0", 0}};
+  sim_sched ss;
+  sim_lockdep *ld = sim_lockdep_new();
+  sim_exec_cfg cfg = {.ops = &ops,
+                      .threads = th,
+                      .nthreads = 1,
+                      .nobjs = 3,
+                      .chooser =
+                          sim_sched_init(&ss, SIM_POLICY_REPLAY, 0, NULL, 0),
+                      .lockdep = ld};
   sim_result r;
   cr_assert_eq(sim_exec_run(&cfg, &r), 0);
   cr_assert_eq(r.outcome, SIM_CLEAN, "%s: %s", r.kind, r.msg);
-  cr_assert_eq(ss.diverged, 0);
+  cr_assert_eq(r.steps, 5);
   sim_result_free(&r);
-  static const char *const edges[] = {"A -> C", "B -> C", "B -> A"};
+  /* B held after the step: C taken under it in the second step */
+  static const char *const edges[] = {"A -> C", "A -> B", "B -> C"};
   assert_edges(ld, edges, 3);
   sim_lockdep_free(ld);
 }
