@@ -230,9 +230,8 @@ static int held_acquisition(reader *r) {
   if (prepare(r,
               "SELECT max(a.seq) FROM access a"
               " JOIN string s ON s.id = a.obj"
-              " JOIN event e ON e.exec_id = a.exec_id AND e.seq = a.seq"
               " WHERE a.exec_id = ?1 AND a.seq < ?2 AND s.str = ?3"
-              " AND a.kind IN ('L', 'Ls', 'T') AND e.tid ="
+              " AND a.kind IN ('L', 'Ls', 'T') AND a.tid ="
               " (SELECT tid FROM event WHERE exec_id = ?1 AND seq = ?2)",
               t->exec_id, &st) < 0)
     return -1;
@@ -427,49 +426,50 @@ static void tl_event_free(tl_event *e) {
   free(e->after);
 }
 
-/* Phase 3: the full rows of the shown events. */
+/* Phase 3: the full rows of the shown events, in one pass over the
+   execution's events in seq order (a lookup per event would unpack the
+   execution's batches once per event). */
 static int load_events(reader *r) {
   timeline *t = r->t;
   sqlite3_stmt *st;
   if (prepare(r,
-              "SELECT e.ts, e.dur, e.cpu, e.tid, e.depth, sf.str, so.str,"
-              " sj.str, sb.str, sa.str FROM event e"
+              "SELECT e.seq, e.ts, e.dur, e.cpu, e.tid, e.depth, sf.str,"
+              " so.str, sj.str, sb.str, sa.str FROM event e"
               " LEFT JOIN string sf ON sf.id = e.fn"
               " LEFT JOIN string so ON so.id = e.op"
               " LEFT JOIN string sj ON sj.id = e.obj"
               " LEFT JOIN string sb ON sb.id = e.before"
               " LEFT JOIN string sa ON sa.id = e.after"
-              " WHERE e.exec_id = ?1 AND e.seq = ?2",
+              " WHERE e.exec_id = ?1 ORDER BY e.seq",
               t->exec_id, &st) < 0)
     return -1;
   t->viol_ev = t->held_ev = -1;
-  for (int64_t i = 0; i < t->nall; i++) {
-    if (!t->shown[i])
+  int64_t i = 0; /* the next of allseq[] to match */
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    int64_t seq = sqlite3_column_int64(st, 0);
+    while (i < t->nall && t->allseq[i] < seq)
+      i++; /* a shown one passed here is missing: counted below */
+    if (i == t->nall || t->allseq[i] != seq || !t->shown[i++])
       continue;
-    sqlite3_bind_int64(st, 2, t->allseq[i]);
-    if (sqlite3_step(st) != SQLITE_ROW) {
-      sqlite3_finalize(st);
-      return sql_fail(r);
-    }
     t->ev = sb_xrealloc(t->ev, (size_t)(t->nev + 1) * sizeof *t->ev);
     tl_event *e = &t->ev[t->nev];
-    *e = (tl_event){.seq = t->allseq[i],
-                    .ts = sqlite3_column_int64(st, 0),
-                    .dur = sqlite3_column_int64(st, 1),
-                    .cpu = sqlite3_column_int(st, 2),
-                    .tid = sqlite3_column_int(st, 3),
-                    .depth = sqlite3_column_int(st, 4),
-                    .fn = col_dup(st, 5),
-                    .op = col_dup(st, 6),
-                    .obj = col_dup(st, 7),
-                    .before = col_dup(st, 8),
-                    .after = col_dup(st, 9)};
+    *e = (tl_event){.seq = seq,
+                    .ts = sqlite3_column_int64(st, 1),
+                    .dur = sqlite3_column_int64(st, 2),
+                    .cpu = sqlite3_column_int(st, 3),
+                    .tid = sqlite3_column_int(st, 4),
+                    .depth = sqlite3_column_int(st, 5),
+                    .fn = col_dup(st, 6),
+                    .op = col_dup(st, 7),
+                    .obj = col_dup(st, 8),
+                    .before = col_dup(st, 9),
+                    .after = col_dup(st, 10)};
     /* the log is input: a row edited by hand must not index past the
        renderer's tables (depth) or draw backwards (time) */
     if (e->depth < 0 || e->depth > TL_MAX_DEPTH || e->ts < 0 ||
         e->ts > TL_MAX_NS || e->dur < 0 || e->dur > TL_MAX_NS || e->cpu < -1 ||
         e->tid < 0) {
-      int64_t seq = e->seq;
       tl_event_free(e);
       sqlite3_finalize(st);
       return rd_fail(r,
@@ -483,9 +483,16 @@ static int load_events(reader *r) {
     if (t->held_seq > 0 && e->seq == t->held_seq)
       t->held_ev = t->nev;
     t->nev++;
-    sqlite3_reset(st);
   }
   sqlite3_finalize(st);
+  if (rc != SQLITE_DONE)
+    return sql_fail(r);
+  int64_t nshown = 0;
+  for (int64_t k = 0; k < t->nall; k++)
+    nshown += t->shown[k] != 0;
+  if (nshown != t->nev) /* the skeleton's events are all in this query */
+    return rd_fail(r, "%s: execution %" PRId64 ": events changed while read",
+                   r->path, t->exec_id);
   return 0;
 }
 
@@ -522,11 +529,10 @@ static const char spans_sql[] =
     " WHERE exec_id = ?1"
     " UNION ALL "
     "SELECT seq, NULL, tid, lock FROM ("
-    "  SELECT a.seq AS seq, a.kind AS kind, e.tid AS tid, s.str AS lock,"
-    "         row_number() OVER (PARTITION BY e.tid, a.obj"
+    "  SELECT a.seq AS seq, a.kind AS kind, a.tid AS tid, s.str AS lock,"
+    "         row_number() OVER (PARTITION BY a.tid, a.obj"
     "                            ORDER BY a.seq DESC, a.idx DESC) AS nth"
     "  FROM access a"
-    "  JOIN event e ON e.exec_id = a.exec_id AND e.seq = a.seq"
     "  JOIN string s ON s.id = a.obj"
     "  WHERE a.exec_id = ?1 AND a.kind IN ('L', 'Ls', 'T', 'U', 'Us'))"
     " WHERE nth = 1 AND kind IN ('L', 'Ls')";
@@ -575,11 +581,12 @@ static int load_spans(reader *r) {
 static const char blocks_sql[] =
     "WITH h AS MATERIALIZED (SELECT tid, lock, kind, acquire_seq,"
     "      release_seq FROM v_lock_hold WHERE exec_id = ?1),"
-    " acq AS MATERIALIZED (SELECT a.seq, e.tid, s.str AS lock, a.kind,"
-    "      coalesce((SELECT max(p.seq) FROM event p WHERE p.exec_id = ?1"
-    "                AND p.seq < a.seq AND p.tid = e.tid), -1) AS prev"
-    "      FROM access a"
-    "      JOIN event e ON e.exec_id = a.exec_id AND e.seq = a.seq"
+    " ev AS MATERIALIZED (SELECT seq, LAG(seq, 1, -1) OVER"
+    "      (PARTITION BY tid ORDER BY seq) AS prev FROM event"
+    "      WHERE exec_id = ?1),"
+    " acq AS MATERIALIZED (SELECT a.seq, a.tid, s.str AS lock, a.kind,"
+    "      ev.prev FROM access a"
+    "      JOIN ev ON ev.seq = a.seq"
     "      JOIN string s ON s.id = a.obj"
     "      WHERE a.exec_id = ?1 AND a.kind IN ('L', 'Ls'))"
     " SELECT acq.tid, acq.lock, h.tid, h.acquire_seq, h.release_seq,"
