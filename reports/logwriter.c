@@ -218,18 +218,33 @@ static int flush_events(rlog *l) {
   return rc == SQLITE_DONE ? 0 : wfail(l, "insert events");
 }
 
+/* 'v' in decimal, two digits a step (a quarter of the writer's time
+   went to this with one). */
 static char *put_int(char *p, int64_t v) {
-  char tmp[24];
-  int n = 0;
+  static const char pairs[] = "00010203040506070809101112131415161718192021"
+                              "22232425262728293031323334353637383940414243"
+                              "44454647484950515253545556575859606162636465"
+                              "66676869707172737475767778798081828384858687"
+                              "888990919293949596979899";
+  char tmp[24], *q = tmp + sizeof tmp;
   uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
-  do
-    tmp[n++] = (char)('0' + u % 10);
-  while (u /= 10);
+  while (u >= 100) {
+    unsigned d = (unsigned)(u % 100) * 2;
+    u /= 100;
+    *--q = pairs[d + 1];
+    *--q = pairs[d];
+  }
+  if (u >= 10) {
+    *--q = pairs[u * 2 + 1];
+    *--q = pairs[u * 2];
+  } else {
+    *--q = (char)('0' + u);
+  }
   if (v < 0)
     *p++ = '-';
-  while (n)
-    *p++ = tmp[--n];
-  return p;
+  size_t n = (size_t)(tmp + sizeof tmp - q);
+  memcpy(p, q, n);
+  return p + n;
 }
 
 /* A string column: the row id, or null for none. */
