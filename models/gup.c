@@ -48,7 +48,12 @@
 ** VM_WRITE breaks COW in faultin_page (memory_cow.c) and follows the
 ** private copy by the rule of the version (can_follow_write_pte, knobs
 ** gup.foll_cow and gup.cow_exclusive); mem_write_page is a write(2) to
-** /proc/pid/mem, the kernel's store through the page GUP returns.
+** /proc/pid/mem, the kernel's store through the page GUP returns.  The
+** oracle file-written-without-permission checks both: the store into a
+** page-cache page (mm_file_write_check), and for a driver's gup the
+** lookup itself: a FOLL_WRITE lookup returns a page only through a
+** writable pte or as an exclusive anonymous page of a private vma
+** without VM_WRITE (mm_gup_write_check).
 **
 ** Simplified: one page per call (nr_pages 1); check_vma_flags only for
 ** writes; no FOLL_LONGTERM migration, no huge pages, no GUP-fast.
@@ -152,9 +157,13 @@ int can_follow_write_pte(const mm_model *m, const struct vma *v, struct pte pte,
    faultin_page: handle_mm_fault with FAULT_FLAG_WRITE for FOLL_WRITE
    (the write fault of a shared vma runs ->page_mkwrite and
    set_page_dirty), and follow again.  The page's slot, the thread
-   keeping the reference, or -EFAULT. */
+   keeping the reference, or -EFAULT.  With 'check', a lookup for the
+   caller's FOLL_WRITE is checked at once by file-written-without-
+   permission's GUP rule (mm_gup_write_check); mem_write_page passes 0:
+   its store follows in the same thread and is checked there, so that a
+   counterexample ends with the file written. */
 static int __get_user_pages(sim_thread *t, int mm, uint64_t addr,
-                            unsigned gup_flags, int locked) {
+                            unsigned gup_flags, int locked, int check) {
   mm_model *m = mm_of(t);
   int page = -EFAULT, tries = 0;
   const unsigned flags0 = gup_flags;
@@ -189,6 +198,12 @@ retry:
       /* a write reference the caller keeps: the checks follow it */
       if (gup_flags & FOLL_WRITE)
         m->gup_write[sim_thread_id(t)][page]++;
+      /* The caller's FOLL_WRITE (2.6.x may have dropped it after a COW:
+         Dirty COW).  The pte follow_page took the page from is unchanged:
+         the step that released its lock was the last one. */
+      assert(m->s.mm[mm].pte[vma_pte_slot(v, addr)].page == page);
+      if (check && (flags0 & FOLL_WRITE))
+        mm_gup_write_check(t, v, addr);
       break;
     }
     int ret = faultin_page(t, mm, v, addr, &gup_flags, locked);
@@ -263,8 +278,7 @@ static int gup_fast_pte(sim_thread *t, int mm, uint64_t addr, unsigned flags) {
   }
   SIM_STEP(t, "pte_val(pte) != pte_val(*ptep)?", COST_PTE,
            SIM_RD(pte_oid(m, mm, slot)));
-  if (ptep->present != pte.present || ptep->page != pte.page ||
-      ptep->write != pte.write || ptep->dirty != pte.dirty) {
+  if (!pte_same(*ptep, pte)) {
     sim_after(t, "pte changed: drop the reference, slow path");
     m->gup_fast_fallbacks++;
     if (flags & FOLL_PIN)
@@ -293,7 +307,7 @@ int get_user_pages_fast(sim_thread *t, int mm, uint64_t addr,
       m->gup_write[sim_thread_id(t)][page]++;
   } else {
     sim_enter(t, "get_user_pages_unlocked");
-    page = __get_user_pages(t, mm, addr, gup_flags, 1);
+    page = __get_user_pages(t, mm, addr, gup_flags, 1, 1);
     sim_leave(t);
   }
   sim_leave(t);
@@ -305,7 +319,7 @@ int get_user_pages_fast(sim_thread *t, int mm, uint64_t addr,
 int get_user_pages(sim_thread *t, int mm, uint64_t addr, unsigned gup_flags) {
   assert(!(gup_flags & FOLL_PIN));
   sim_enter(t, "get_user_pages");
-  int page = __get_user_pages(t, mm, addr, gup_flags | FOLL_GET, 1);
+  int page = __get_user_pages(t, mm, addr, gup_flags | FOLL_GET, 1, 1);
   sim_leave(t);
   return page;
 }
@@ -315,7 +329,7 @@ int get_user_pages(sim_thread *t, int mm, uint64_t addr, unsigned gup_flags) {
 int pin_user_pages(sim_thread *t, int mm, uint64_t addr, unsigned gup_flags) {
   assert(mm_of(t)->knobs.gup_foll_pin && !(gup_flags & FOLL_GET));
   sim_enter(t, "pin_user_pages");
-  int page = __get_user_pages(t, mm, addr, gup_flags | FOLL_PIN, 1);
+  int page = __get_user_pages(t, mm, addr, gup_flags | FOLL_PIN, 1, 1);
   sim_leave(t);
   return page;
 }
@@ -420,7 +434,7 @@ long mem_write_page(sim_thread *t, int mm, uint64_t addr) {
   /* locked == NULL (5.15 and 6.0 __access_remote_vm): no
      FAULT_FLAG_ALLOW_RETRY, a userfault is -EFAULT */
   int page =
-      __get_user_pages(t, mm, addr, FOLL_FORCE | FOLL_WRITE | FOLL_GET, 0);
+      __get_user_pages(t, mm, addr, FOLL_FORCE | FOLL_WRITE | FOLL_GET, 0, 0);
   if (page < 0) {
     ret = -EFAULT;
     goto out;

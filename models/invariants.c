@@ -53,6 +53,13 @@
 **                          page under a FOLL_WRITE GUP reference is dirty
 **                          or locked (writeback does not clean a page a
 **                          device may still write; no kernel keeps it);
+**   file-written-without-permission  at a store into a page (a user store,
+**                          the kernel's copy_to_user_page of a /proc/pid/mem
+**                          write): a page-cache page written through a vma
+**                          that is not shared and writable; and at a
+**                          driver's FOLL_WRITE GUP lookup (gup.c): the pte
+**                          is writable, or the vma private without VM_WRITE
+**                          and the page an exclusive anonymous page (R4);
 **   wp-broken              after every step (R5, ksm.c): a page that
 **                          write_protect_page left protected (and no
 **                          writer has unprotected in order since) has
@@ -149,6 +156,36 @@ int mm_file_write_check(sim_thread *t, const struct vma *v, int page) {
                 m->threads[sim_thread_id(t)].name, page,
                 m->scn->files[m->s.page[page].mapping].name,
                 m->s.page[page].index, v->shared ? "shared" : "private",
+                m->s.vs[vma_index(m, v)].vm_write ? " rw" : " read-only");
+  return 1;
+}
+
+int mm_gup_write_denied(const mm_model *m, const struct vma *v,
+                        struct pte pte) {
+  assert(pte.present && pte.page >= 0);
+  if (pte.write)
+    return 0;
+  int excl = (m->s.page[pte.page].anon & (PAGE_ANON | PAGE_ANON_EXCLUSIVE)) ==
+             (PAGE_ANON | PAGE_ANON_EXCLUSIVE);
+  return v->shared || m->s.vs[vma_index(m, v)].vm_write || !excl;
+}
+
+int mm_gup_write_check(sim_thread *t, const struct vma *v, uint64_t addr) {
+  mm_model *m = mm_of(t);
+  int slot = vma_pte_slot(v, addr);
+  struct pte pte = m->s.mm[v->mm].pte[slot];
+  if (!mm_gup_write_denied(m, v, pte))
+    return 0;
+  int page = pte.page, file = m->s.page[page].mapping;
+  sim_oid o[2] = {pte_oid(m, v->mm, slot), page_mapping_oid(m, page)};
+  sim_violation(sim_thread_exec(t), MM_KIND_FILE_WRITTEN_WITHOUT_PERMISSION, o,
+                2,
+                "%s: a FOLL_WRITE GUP returned page#%d (%s) through a "
+                "read-only%s pte of a %s%s mapping: not an exclusive "
+                "anonymous page",
+                m->threads[sim_thread_id(t)].name, page,
+                file >= 0 ? m->scn->files[file].name : "anonymous",
+                pte.dirty ? " dirty" : "", v->shared ? "shared" : "private",
                 m->s.vs[vma_index(m, v)].vm_write ? " rw" : " read-only");
   return 1;
 }

@@ -145,12 +145,9 @@ static int wp_page_copy(sim_thread *t, int mm, const struct vma *v,
            SIM_RD(vma_oid(m, vma_index(m, v))), SIM_WR(pte_oid(m, mm, slot)),
            SIM_WR(page_mapcount_oid(m, old)), SIM_WR(page_mapcount_oid(m, new)),
            SIM_WR(page_mapping_oid(m, new)));
-  /* pte_same: present, page, write and dirty (a CONTINUE after a zap can
-     put the same page back, dirty on 5.16: not the same pte); young is
-     not compared (x86 ptes are made young: PAGE_* include
-     _PAGE_ACCESSED) */
-  if (pte->present && pte->page == orig.page && pte->write == orig.write &&
-      pte->dirty == orig.dirty) {
+  /* pte_same (mm.h): the dirty bit counts (a CONTINUE after a zap can
+     put the same page back, dirty on 5.16: not the same pte) */
+  if (pte_same(*pte, orig)) {
     page_remove_rmap(m, old);
     page_add_new_anon_rmap(m, new);
     *pte = anon_pte(m, v, new);

@@ -123,6 +123,22 @@ struct pte {
   uint8_t file, pgoff;
 };
 
+/* pte_same() (2.6.20 asm-generic/pgtable.h and asm-i386/pgtable-3level.h,
+   5.15 and 6.0 arch/x86/include/asm/pgtable.h: the whole pte value): every
+   bit the model keeps, the dirty bit included, but young: x86 ptes are
+   made young (every PAGE_* protection has _PAGE_ACCESSED) and nothing in
+   the model clears it (no page_referenced), so in the kernel it is set on
+   both sides wherever the model compares; the model's young bit only
+   records a user access.  A not-present pte is none or a file pte with
+   its pgoff; the other fields mean nothing there. */
+static inline int pte_same(struct pte a, struct pte b) {
+  if (a.present != b.present)
+    return 0;
+  if (!a.present)
+    return a.file == b.file && (!a.file || a.pgoff == b.pgoff);
+  return a.write == b.write && a.dirty == b.dirty && a.page == b.page;
+}
+
 struct address_space {
   int16_t tree[MM_NFILEPAGES];  /* page_tree: slot or -1; tree_lock [TREE] */
   uint16_t nrpages;             /* tree_lock [TREE] */
@@ -388,6 +404,16 @@ int mm_pinned_check(const mm_model *m, sim_exec *x);
 int mm_file_write_denied(const mm_model *m, const struct vma *v, int page);
 /* raises it from the current step if so; returns whether it did */
 int mm_file_write_check(sim_thread *t, const struct vma *v, int page);
+/* file-written-without-permission at GUP level: may a FOLL_WRITE lookup
+   through vma 'v' return the page of present pte 'pte'?  Only if the pte
+   is writable, or the vma is private, without VM_WRITE (VM_MAYWRITE: every
+   private map of the model has it) and the page an exclusive anonymous
+   page (the rule 5535be30 gave can_follow_write_pte, 6.0; issue 11).
+   Returns 1 if the lookup is denied. */
+int mm_gup_write_denied(const mm_model *m, const struct vma *v, struct pte pte);
+/* raises it from the current step if the pte at 'addr' of 'v', which the
+   lookup just returned, is denied: returns whether it did */
+int mm_gup_write_check(sim_thread *t, const struct vma *v, uint64_t addr);
 /* fpcheck.c (knob debug.footprint_check): after the action of step 's' of
    thread 'tid', the first field that changed since m->snap outside the
    objects 's' writes (WRITE or ADD), named in buf; 0 if none.  The caller

@@ -2,8 +2,12 @@
 ** test_cow.c - the R4 paths (issue 11): private copy-on-write
 ** (memory_cow.c), FOLL_FORCE|FOLL_WRITE through /proc/pid/mem and
 ** can_follow_write_pte per version (gup.c), the oracle
-** file-written-without-permission on good and bad states.
+** file-written-without-permission on good and bad states (at the store,
+** and at a driver's FOLL_WRITE GUP lookup), userfaultfd minor faults
+** (blocking, wake-up) and mfill_atomic_install_pte's pte bits per version.
 */
+#include <stdio.h>
+
 #include "model_harness.h"
 
 /* One cached page of file 'data' (a tmpfs file), mapped private by p1 at
@@ -106,6 +110,9 @@ Test(cow, can_follow_write_pte_per_version) {
   cr_assert(follow("5.15", rw, 0, FOLL_WRITE));
   cr_assert(follow("6.0", rw, 0, FOLL_WRITE));
   /* 4.9-5.19: FOLL_FORCE|FOLL_COW and pte_dirty, whatever the page */
+  cr_assert(follow("5.15", ro_dirty, excl, fw | FOLL_COW), "the COW copy");
+  cr_assert(follow("5.15", ro_dirty, 0, fw | FOLL_COW), "page-cache page");
+  cr_assert(!follow("5.15", ro_clean, 0, fw | FOLL_COW), "clean pte");
   cr_assert(follow("5.16", ro_dirty, 0, fw | FOLL_COW), "page-cache page");
   cr_assert(!follow("5.16", ro_dirty, excl, fw), "no FOLL_COW");
   cr_assert(!follow("5.16", ro_clean, excl, fw | FOLL_COW), "clean pte");
@@ -137,6 +144,87 @@ Test(cow, file_write_oracle_good_and_bad) {
   model.s.page[cache].anon = PAGE_ANON | PAGE_ANON_EXCLUSIVE;
   model.s.page[cache].mapping = -1;
   cr_assert(!mm_file_write_denied(&model, &model.vma[0], cache));
+}
+
+/* The oracle's GUP rule (mm_gup_write_denied, the rule of 5535be30) on
+   hand-made ptes: a FOLL_WRITE lookup may return a page through a
+   writable pte, or through a read-only one only in a private vma without
+   VM_WRITE, and only an exclusive anonymous page. */
+Test(oracles, gup_write_rule_good_and_bad) {
+  setup("scenario \"t\"\nkernel 5.16\ncpus 1\n"
+        "file data size=8K cached=all tmpfs\nmm p1\n"
+        "map p1 data at 0x10000 pages=1 private r\n"
+        "map p1 data at 0x20000 pages=1 shared rw\n"
+        "map p1 data at 0x30000 pages=1 private rw\n"
+        "cpu0: delay 1\nexpect clean\n",
+        NULL);
+  model.s = model.init;
+  const struct vma *priv_r = &model.vma[0], *shared_rw = &model.vma[1],
+                   *priv_rw = &model.vma[2];
+  int cache = page0(), anon = model.pool_base; /* a free pool page */
+  struct pte ro_dirty = {.present = 1, .dirty = 1, .page = (int16_t)cache};
+  struct pte rw = {
+      .present = 1, .write = 1, .dirty = 1, .page = (int16_t)cache};
+  /* bad: CONTINUE's dirty read-only pte of the cache page (CVE-2022-2590) */
+  cr_assert(mm_gup_write_denied(&model, priv_r, ro_dirty));
+  /* good: a writable pte, whatever the vma */
+  cr_assert(!mm_gup_write_denied(&model, shared_rw, rw));
+  /* good: the COW copy, exclusive anonymous, read-only in a !VM_WRITE vma */
+  model.s.page[anon].anon = PAGE_ANON | PAGE_ANON_EXCLUSIVE;
+  struct pte copy = {.present = 1, .dirty = 1, .page = (int16_t)anon};
+  cr_assert(!mm_gup_write_denied(&model, priv_r, copy));
+  /* bad: the same copy with VM_WRITE (a write fault must come first) */
+  cr_assert(mm_gup_write_denied(&model, priv_rw, copy));
+  /* bad: an anonymous page that is not exclusive (shared with a child) */
+  model.s.page[anon].anon = PAGE_ANON;
+  cr_assert(mm_gup_write_denied(&model, priv_r, copy));
+  /* bad: a read-only pte of a shared vma */
+  struct pte ro_clean = {.present = 1, .page = (int16_t)cache};
+  cr_assert(mm_gup_write_denied(&model, shared_rw, ro_clean));
+}
+
+/* The GUP rule in a run: CVE-2022-2590's race with a driver's
+   'gup write force' (get_user_pages(FOLL_FORCE|FOLL_WRITE)) in place of
+   the /proc/self/mem write, on the minimal schedule explore finds for
+   5.16: the retried lookup returns the page-cache page through
+   CONTINUE's dirty read-only pte (FOLL_COW).  Nobody stores into it, so
+   only the GUP rule can report it.  5.15 (clean CONTINUE pte) and 6.0
+   (exclusive anonymous pages only) replay the same schedule clean. */
+#define GUP_CVE                                                                \
+  "scenario \"t\"\nkernel 5.16\ncpus 3\n"                                      \
+  "file data size=4K cached=all tmpfs\nmm p1\n"                                \
+  "map p1 data at 0x10000 pages=1 private r mapped\n"                          \
+  "cpu1: p1 uffd_register 0x10000 minor\ncpu0: p1 gup 0x10000 write force\n"   \
+  "cpu0: p1 unpin 0x10000\ncpu1: p1 madvise 0x10000 dontneed\n"                \
+  "cpu1: p1 load 0x10000\ncpu2: p1 uffd_continue 0x10000\nexpect clean\n"
+#define GUP_CVE_SCHED "0*3.1*14.0*15.2*10.1*6"
+
+Test(oracles, gup_write_rule_fires_on_the_cve_race_5_16) {
+  setup(GUP_CVE, "5.16");
+  sim_result r = exec(SIM_POLICY_REPLAY, 1, GUP_CVE_SCHED);
+  cr_assert_eq(r.outcome, SIM_VIOLATION, "%s", r.msg);
+  cr_assert_str_eq(r.kind, "file-written-without-permission");
+  cr_assert_str_eq(r.msg, "cpu0: a FOLL_WRITE GUP returned page#0 (data) "
+                          "through a read-only dirty pte of a private "
+                          "read-only mapping: not an exclusive anonymous "
+                          "page");
+  cr_assert_eq(model.s.page[page0()].data, model.init.page[page0()].data,
+               "nobody wrote the page: only the GUP rule sees it");
+  sim_result_free(&r);
+}
+
+static void gup_cve_clean(const char *kernel) {
+  setup(GUP_CVE, kernel);
+  sim_result r = exec(SIM_POLICY_REPLAY, 1, GUP_CVE_SCHED);
+  cr_assert_eq(r.outcome, SIM_CLEAN, "%s: %s", kernel, r.msg);
+  sim_result_free(&r);
+}
+
+Test(oracles, gup_write_rule_quiet_on_5_15) {
+  gup_cve_clean("5.15");
+}
+Test(oracles, gup_write_rule_quiet_on_6_0) {
+  gup_cve_clean("6.0");
 }
 
 /* ------------------------------------------------------------ userfaultfd */
@@ -171,6 +259,114 @@ Test(uffd, continue_installs_a_clean_pte_on_5_15) {
 }
 Test(uffd, continue_installs_a_dirty_read_only_pte_on_5_16) {
   minor_fault("5.16", 1);
+}
+
+/* mfill_atomic_install_pte's pte for CONTINUE, per version and vma:
+   writable only in a shared VM_WRITE vma (never for a page-cache page in
+   a private vma); dirty if writable on 5.15, always from 5.16 (9ae0f87d,
+   kept by 6.0). */
+static void continue_pte(const char *kernel, const char *map, int write,
+                         int dirty) {
+  char text[512];
+  snprintf(text, sizeof text,
+           "scenario \"t\"\nkernel 5.15\ncpus 2\n"
+           "file data size=4K cached=all tmpfs\nmm p1\n"
+           "map p1 data at 0x10000 pages=1 %s\n"
+           "cpu0: p1 uffd_register 0x10000 minor\ncpu0: p1 load 0x10000\n"
+           "cpu1: p1 uffd_continue 0x10000\nexpect clean\n",
+           map);
+  setup(text, kernel);
+  sim_result r = exec(SIM_POLICY_TIMED, 1, NULL);
+  cr_assert_eq(r.outcome, SIM_CLEAN, "%s %s: %s", kernel, map, r.msg);
+  const struct pte *pte = pte_at(0x10000);
+  cr_assert(pte->present, "%s %s", kernel, map);
+  cr_assert_eq(pte->page, page0(), "%s %s: not the cache page", kernel, map);
+  cr_assert_eq(pte->write, write, "%s %s: write bit", kernel, map);
+  cr_assert_eq(pte->dirty, dirty, "%s %s: dirty bit", kernel, map);
+  sim_result_free(&r);
+}
+
+Test(uffd, mfill_atomic_install_pte_bits_per_version) {
+  /* 5.15: dirty only if writable */
+  continue_pte("5.15", "private r", 0, 0);
+  continue_pte("5.15", "private rw", 0, 0);
+  continue_pte("5.15", "shared r", 0, 0);
+  continue_pte("5.15", "shared rw", 1, 1);
+  /* 5.16 (9ae0f87d): always dirty, writable as before */
+  continue_pte("5.16", "private r", 0, 1);
+  continue_pte("5.16", "private rw", 0, 1);
+  continue_pte("5.16", "shared r", 0, 1);
+  continue_pte("5.16", "shared rw", 1, 1);
+  /* 6.0: 9ae0f87d was not reverted */
+  continue_pte("6.0", "private r", 0, 1);
+  continue_pte("6.0", "shared rw", 1, 1);
+}
+
+/* Blocking and wake-up, step by step: the loader's minor fault queues
+   itself and drops mmap_sem (handle_userfault), the handler's read(uffd)
+   sees the fault, CONTINUE takes mmap_sem and installs the pte while the
+   loader sleeps, wake_userfault wakes it, and only then does the loader's
+   sleep return (VM_FAULT_RETRY): the retried access finds the pte. */
+#define UFFD_MAX_EV 64
+static struct uffd_rec {
+  int tid;
+  char step[160];
+  int waiting; /* vma 0's uffd_waiting after the step */
+  int sem;     /* holder of p1's mmap_sem after the step, or -1 */
+  int present; /* pte present after the step */
+} uev[UFFD_MAX_EV];
+static int nuev;
+
+static void uffd_on_event(void *arg, const sim_event *e) {
+  (void)arg;
+  cr_assert_lt(nuev, UFFD_MAX_EV);
+  struct uffd_rec *r = &uev[nuev++];
+  r->tid = e->tid;
+  snprintf(r->step, sizeof r->step, "%s: %s", e->fn, e->what);
+  r->waiting = model.s.vs[0].uffd_waiting;
+  r->sem = sim_lock_holder(model.x, mmap_sem(&model, 0));
+  r->present = pte_at(0x10000)->present;
+}
+
+static int uffd_find(int tid, const char *step) {
+  for (int i = 0; i < nuev; i++)
+    if (uev[i].tid == tid && !strcmp(uev[i].step, step))
+      return i;
+  cr_assert_fail("no step '%s' of thread %d", step, tid);
+  return -1;
+}
+
+Test(uffd, minor_fault_sleeps_without_mmap_sem_until_continue_wakes_it) {
+  setup(UFFD_MINOR("5.16"), NULL);
+  nuev = 0;
+  static const sim_observer ob = {.event = uffd_on_event};
+  sim_result r = exec_with(SIM_POLICY_TIMED, 1, NULL, &ob);
+  cr_assert_eq(r.outcome, SIM_CLEAN, "%s", r.msg);
+  sim_result_free(&r);
+  int queued = uffd_find(0, "handle_userfault: __add_wait_queue("
+                            "fault_pending_wqh); userfaultfd_must_wait: "
+                            "pte_none?");
+  int unlock = uffd_find(0, "handle_userfault: mmap_read_unlock");
+  int seen = uffd_find(1, "userfaultfd_continue: read(uffd): wait for a fault");
+  int install = uffd_find(1, "mfill_atomic_install_pte: i_size_read; "
+                             "pte_none? page_add_file_rmap; set_pte_at");
+  int wake = uffd_find(1, "userfaultfd_continue: wake_userfault");
+  int woken = uffd_find(0, "handle_userfault: schedule: wait for the handler");
+  cr_assert_eq(uev[queued].waiting, 1, "the fault is not queued");
+  cr_assert_lt(queued, seen, "read(uffd) returned before the fault");
+  cr_assert_lt(queued, unlock);
+  cr_assert_eq(uev[unlock].sem, -1, "mmap_sem still held while sleeping");
+  cr_assert(!uev[unlock].present);
+  cr_assert_lt(unlock, install, "CONTINUE ran while the loader held mmap_sem");
+  cr_assert(uev[install].present);
+  cr_assert_lt(install, wake);
+  cr_assert_eq(uev[wake].waiting, 0, "wake_userfault woke nobody");
+  cr_assert_lt(wake, woken, "the loader's sleep ended before the wake-up");
+  /* the retried access: after the wake, a load that finds the pte */
+  cr_assert_eq(uev[nuev - 1].tid, 0);
+  cr_assert_str_eq(uev[nuev - 1].step, "user: user load");
+  cr_assert_gt(nuev - 1, woken);
+  cr_assert_eq(model.s.last_load[0], model.init.page[page0()].data);
 }
 
 /* The loader really blocks: with the handler held back, the loader is
