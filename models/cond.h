@@ -51,6 +51,11 @@ enum cond_kind {
   CT_PAGE,        /* page(FILE,P): the cached page (page) */
   CT_DATA,        /* data(FILE,P): its content (content) */
   CT_DISK,        /* disk(FILE,P): the block's content (content) */
+  CT_LAST_STORE,  /* last_store(FILE,P): the last content stored to page P
+                     (by any thread, any path), its content at start when
+                     none (content); a bare 'last_store' compared with
+                     disk(FILE,P) or data(FILE,P) takes their FILE,P */
+  CT_REG,         /* litmus scenarios: tN.rK, register K of thread N (int) */
   CT_SIGBUS,      /* sigbus(THREAD): SIGBUS deliveries (int) */
   CT_SEGV,        /* segv(THREAD): SIGSEGV deliveries (int) */
   /* constants */

@@ -690,8 +690,10 @@ static void direct_IO_write(sim_thread *t, int file, uint32_t index,
   mm_down_read(t, i_alloc_sem(m, file), "down_read(i_alloc_sem)");
   SIM_STEP(t, "submit_bio(WRITE) + wait", COST_IO_WRITE,
            SIM_WR(disk_oid(m, file)));
-  for (uint32_t i = index; i < index + npages && i < MM_NFILEPAGES; i++)
+  for (uint32_t i = index; i < index + npages && i < MM_NFILEPAGES; i++) {
     m->s.as[file].disk[i] = ++m->s.next_data[tid] | (uint32_t)(tid + 1) << 24;
+    mm_note_store(m, file, i, m->s.as[file].disk[i]);
+  }
   sim_after(t, "blocks %u..%u written", index, index + npages - 1);
   mm_up_read(t, i_alloc_sem(m, file), "up_read(i_alloc_sem)");
   sim_leave(t);

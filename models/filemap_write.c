@@ -101,6 +101,7 @@ int copy_user_page_step(sim_thread *t, int mm, uint64_t addr, int dst,
   pte->young = 1;
   struct page *d = &m->s.page[dst];
   d->data = ++m->s.next_data[tid] | (uint32_t)(tid + 1) << 24;
+  mm_note_store(m, d->mapping, d->index, d->data);
   sim_after(t, "page#%d -> page#%d: v%u", pte->page, dst, d->data);
   return 1;
 }

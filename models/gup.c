@@ -469,6 +469,8 @@ void dma_write_page(sim_thread *t, int page) {
   SIM_STEP(t, "DMA write", COST_COPY, SIM_WR(page_data_oid(m, page)));
   p->data = ++m->s.next_data[tid] | (uint32_t)(tid + 1) << 24;
   p->gen++;
+  if (!(p->anon & PAGE_ANON)) /* the file's page while in the cache */
+    mm_note_store(m, p->mapping, p->index, p->data);
   sim_after(t, "page#%d <- v%u", page, p->data);
   sim_leave(t);
 }

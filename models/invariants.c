@@ -144,8 +144,20 @@ int mm_file_write_denied(const mm_model *m, const struct vma *v, int page) {
   return !(v->shared && m->s.vs[vma_index(m, v)].vm_write);
 }
 
+void mm_note_store(mm_model *m, int file, uint32_t index, uint32_t data) {
+  if (m->track_stores && file >= 0 && index < MM_NFILEPAGES)
+    m->last_store[file][index] = data;
+}
+
 int mm_file_write_check(sim_thread *t, const struct vma *v, int page) {
   mm_model *m = mm_of(t);
+  const struct page *pg = &m->s.page[page];
+  /* every user store comes here: one into a file page (in the cache, or
+     one a truncate or invalidate took out of it that the mapping still
+     maps) is the file page's last store */
+  if (!(pg->anon & PAGE_ANON))
+    mm_note_store(m, pg->mapping >= 0 ? pg->mapping : v->file, pg->index,
+                  pg->data);
   if (!mm_file_write_denied(m, v, page))
     return 0;
   sim_oid o[2] = {page_data_oid(m, page), page_mapping_oid(m, page)};

@@ -119,6 +119,14 @@ uint32_t litmus_nobjs(const litmus_model *m);
    that have none, the lock-order ones). */
 void litmus_final_state(const litmus_model *m, char *buf, size_t n);
 
+/* Outcome conditions (cond.h) of a litmus scenario name the program's
+   registers, herd7's 0:r0 as t0.r0: how many thread tid has (sb: r0 in
+   t0 and t1; mp: r0, r1 in t1; 0 elsewhere), and the value of a CT_REG
+   term in the final state. */
+int litmus_reg_count(const litmus_model *m, int tid);
+struct cond_node;
+int64_t litmus_cond_value(const void *model, const struct cond_node *n);
+
 /* "indexer, lastzero, filesystem, counter, racy-counter, abba, abc,
    abba-released, rwsem, abba-wait, recursive" */
 const char *litmus_names(void);

@@ -4,11 +4,33 @@
 ** (reports/cli/campaign.c) and the log's final_state table: the outcome
 ** registers of sb and mp, lastzero's index and array, the counters, the
 ** indexer's table and the file system's inodes; nothing for the
-** lock-order programs, which have no variables.
+** lock-order programs, which have no variables.  And the registers as
+** outcome conditions see them (`expect never t0.r0 == 0 and t1.r0 == 0`).
 */
 #include "models/litmus.h"
 
+#include <assert.h>
 #include <stdio.h>
+
+#include "models/cond.h"
+
+int litmus_reg_count(const litmus_model *m, int tid) {
+  switch (m->prog) {
+  case LITMUS_SB:
+    return tid < 2 ? 1 : 0;
+  case LITMUS_MP:
+    return tid == 1 ? 2 : 0;
+  default:
+    return 0;
+  }
+}
+
+int64_t litmus_cond_value(const void *model, const cond_node *n) {
+  const litmus_model *m = model;
+  assert(n->kind == CT_REG && "the parser admits registers only");
+  assert(n->k < (uint32_t)litmus_reg_count(m, n->thread));
+  return m->reg[n->thread][n->k];
+}
 
 /* herd7 prints a state as "0:r0=0; 1:r0=1;"; the threads here are named
    t0, t1: "t0.r0=0; t1.r0=1;" (registers, then variables). */

@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "models/kernel.h"
+#include "models/scn_lex.h"
 #include "sim/hash.h"
 
 static const char *const oclass_name[OC_NCLASS] = {
@@ -124,9 +125,12 @@ int mm_model_init(mm_model *m, const scenario *scn, const char *variant,
   const char *k = variant ? variant : scn->kernel;
   if (mm_variant_split(k, preset, &over) ||
       mm_variant_preset(preset, &m->knobs)) {
-    snprintf(err, errlen,
-             "error: unknown kernel variant '%s', expected one of %s", k,
-             mm_variant_names());
+    char dym[64];
+    int split = strcspn(k, "+") < sizeof preset;
+    snprintf(
+        err, errlen, "error: unknown kernel variant '%s'%s, expected one of %s",
+        k, lex_suggest(dym, sizeof dym, split ? preset : k, mm_variant_names()),
+        mm_variant_names());
     return -1;
   }
   for (int i = 0; i < scn->nknobs; i++) {
@@ -137,6 +141,9 @@ int mm_model_init(mm_model *m, const scenario *scn, const char *variant,
   if (over && mm_knobs_apply(&m->knobs, over, err, errlen))
     return -1;
   layout(m);
+  m->track_stores = 0;
+  for (int i = 0; i < scn->ncond_nodes; i++)
+    m->track_stores |= scn->cond_nodes[i].kind == CT_LAST_STORE;
 
   struct mm_state *s = &m->init;
   for (int p = 0; p < MM_MAX_PAGES; p++)
@@ -317,6 +324,13 @@ static void mm_reset(void *model) {
   memset(m->wp_data, 0, sizeof m->wp_data);
   memset(m->write_section, 0, sizeof m->write_section);
   m->gup_fast_fallbacks = 0;
+  if (m->track_stores) /* last_store: the content at start */
+    for (int f = 0; f < m->scn->nfiles; f++)
+      for (int i = 0; i < MM_NFILEPAGES; i++) {
+        int p = m->init.as[f].tree[i];
+        m->last_store[f][i] =
+            p >= 0 ? m->init.page[p].data : m->init.as[f].disk[i];
+      }
   if (m->knobs.footprint_check)
     m->snap = m->s;
 }
@@ -599,7 +613,8 @@ static uint64_t mm_obj_hash(void *model, sim_oid o) {
    see the same fields; then what belongs to no object: each thread's
    next_data (the next store's version), sigbus, segv and last_load, and the
    ghost bookkeeping the checks read (truncated[], refs[][], pins[][],
-   gup_write[][], and R5's wp[], wp_data[], write_section[]).  Left out:
+   gup_write[][], R5's wp[], wp_data[], write_section[], and last_store[][]
+   when a condition reads it).  Left out:
    the immutable parts (vmas, the scenario), m->snap (equal to m->s at
    every scheduling point), the test mark fault_retries, a dead
    truncate_count (truncate_count_live), and the fields of a free page
@@ -668,6 +683,11 @@ static uint64_t mm_state_key(void *model) {
     if (m->write_section[t])
       sim_hash_u64(&h, (uint64_t)3 << 56 | (uint64_t)t << 16 |
                            (uint16_t)m->write_section[t]);
+  if (m->track_stores) /* a condition reads them */
+    for (int f = 0; f < scn->nfiles; f++)
+      for (int i = 0; i < MM_NFILEPAGES; i++)
+        sim_hash_u64(&h, (uint64_t)4 << 56 | (uint64_t)f << 40 |
+                             (uint64_t)i << 32 | m->last_store[f][i]);
   return h;
 }
 

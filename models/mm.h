@@ -321,6 +321,14 @@ typedef struct mm_model {
   uint8_t wp[MM_MAX_PAGES];
   uint32_t wp_data[MM_MAX_PAGES];
   int16_t write_section[MM_MAX_THREADS];
+  /* the outcome conditions' last_store(FILE,P) (cond.h), ghost: the last
+     content stored to each file page, by a user store through a mapping
+     of it (procmem_write's included), write(2), a DMA write into its
+     cached page or an O_DIRECT write of its block; the content at start
+     when none.  Kept (and hashed in the state key) only when a condition
+     names it: track_stores (mm_model_init) */
+  int track_stores;
+  uint32_t last_store[SCN_MAX_FILES][MM_NFILEPAGES];
   int gup_fast_fallbacks; /* a mark for tests: GUP-fast found the pte
                              changed and fell back (gup.c) */
   struct mm_state snap;   /* debug.footprint_check: state before the action */
@@ -414,6 +422,11 @@ int mm_gup_write_denied(const mm_model *m, const struct vma *v, struct pte pte);
 /* raises it from the current step if the pte at 'addr' of 'v', which the
    lookup just returned, is denied: returns whether it did */
 int mm_gup_write_check(sim_thread *t, const struct vma *v, uint64_t addr);
+/* Content 'data' was just stored to page 'index' of 'file': the ghost
+   last_store of the outcome conditions (a no-op unless track_stores).
+   mm_file_write_check notes the user stores; write(2), DMA and O_DIRECT
+   writes call it. */
+void mm_note_store(mm_model *m, int file, uint32_t index, uint32_t data);
 /* fpcheck.c (knob debug.footprint_check): after the action of step 's' of
    thread 'tid', the first field that changed since m->snap outside the
    objects 's' writes (WRITE or ADD), named in buf; 0 if none.  The caller

@@ -19,7 +19,9 @@
 ** page cached at that index; "orphan" a page no longer in the cache;
 ** "anon" an anonymous page) with ",w" and ",d" for its write and dirty
 ** bits; a cached page is "content[,d][,mN]", an uncached one '-'; a disk
-** block is listed after its page; counts only when not 0.
+** block is listed after its page, then, when a condition names
+** last_store, the page's last store (last_store(data,0)=cpu1.v1); counts
+** only when not 0.
 */
 #include "models/kernel.h"
 #include "models/mm.h"
@@ -95,6 +97,9 @@ int64_t mm_cond_value(const void *model, const cond_node *n) {
   }
   case CT_DISK:
     return n->k < MM_NFILEPAGES ? s->as[n->file].disk[n->k] : 0;
+  case CT_LAST_STORE:
+    assert(m->track_stores && n->k < MM_NFILEPAGES);
+    return m->last_store[n->file][n->k];
   case CT_SIGBUS:
     return s->sigbus[n->thread];
   case CT_SEGV:
@@ -195,6 +200,9 @@ void mm_final_state(const void *model, char *buf, size_t n) {
       if (!scn->files[f].tmpfs)
         put(&l, "disk(%s,%d)=%s ", scn->files[f].name, i,
             version(m, v, sizeof v, s->as[f].disk[i]));
+      if (m->track_stores) /* a condition names last_store */
+        put(&l, "last_store(%s,%d)=%s ", scn->files[f].name, i,
+            version(m, v, sizeof v, m->last_store[f][i]));
     }
   for (int t = 0; t < scn->nthreads; t++) {
     if (s->sigbus[t])

@@ -65,7 +65,8 @@ static int litmus_bind(model_binding *b, const scenario *s, const char *variant,
   snprintf(b->variant, sizeof b->variant, "litmus");
   snprintf(b->label, sizeof b->label, "litmus");
   b->expect = scn_expectation(s, NULL);
-  b->finite = 1; /* straight-line programs */
+  b->nconds = scn_conditions(s, NULL, b->conds); /* its registers */
+  b->finite = 1;                                 /* straight-line programs */
   return 0;
 }
 
@@ -109,8 +110,8 @@ static int mm_bind(model_binding *b, const scenario *s, const char *variant,
 const model_desc model_table[] = {
     {"MM model", &mm_model_ops, 1, mm_claims, mm_bind, mm_cond_value,
      mm_final_state},
-    {"litmus programs", &litmus_ops, 0, litmus_claims, litmus_bind, NULL,
-     litmus_final},
+    {"litmus programs", &litmus_ops, 0, litmus_claims, litmus_bind,
+     litmus_cond_value, litmus_final},
 };
 const int model_ntable = (int)(sizeof model_table / sizeof model_table[0]);
 

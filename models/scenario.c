@@ -679,7 +679,10 @@ static int check_whole(scn_parser *ps) {
     int has = !c->variant[0];
     for (int j = 0; j < ps->s->nexpect_on; j++)
       has |= !strcmp(ps->s->expect_on[j].variant, c->variant);
-    if (litmus)
+    int regs = 0; /* sb and mp have registers to state outcomes on */
+    for (int t = 0; litmus && t < ps->s->litmus_threads; t++)
+      regs += scn_litmus_regs(ps->s, t);
+    if (litmus && !regs)
       return lex_fail_at(&ps->lx, c->line, c->col,
                          "a condition names MM state (loads, ptes, pages), "
                          "which a litmus scenario has not, expected only "

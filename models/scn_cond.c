@@ -7,9 +7,11 @@
 **   unary := 'not' unary | '(' cond ')' | 'true' | 'false' | cmp
 **   cmp   := term [('==' | '!=' | '<' | '<=' | '>' | '>=') term]
 **   term  := NUMBER | old | new | zero | none | THREAD.loadK | THREAD.vK
-**          | sigbus(THREAD) | segv(THREAD)
+**          | sigbus(THREAD) | segv(THREAD) | tN.rK (a litmus register)
 **          | pte(MM, ADDR).present|.write|.dirty|.page
-**          | cached|dirty|mapcount|page|data|disk(FILE, PAGE)
+**          | cached|dirty|mapcount|page|data|disk|last_store(FILE, PAGE)
+**          | last_store    (compared with disk(FILE,P) or data(FILE,P): the
+**                           last_store of that FILE,P)
 **
 ** The condition names what the scenario declared before it: threads
 ** (with their loads), mms and their maps, files and their pages; every
@@ -19,6 +21,7 @@
 ** digits, '_', '-' and '.': "cpu0.1.load2" is one word, split at its
 ** last '.'), numbers, parentheses, ',', '.' and the comparison operators.
 */
+#include "models/litmus.h"
 #include "models/scn_stmt.h"
 
 #include <assert.h>
@@ -169,7 +172,57 @@ static uint32_t loads_of(const scn_thread *th) {
   return n;
 }
 
-/* THREAD.loadK or THREAD.vK, as one word */
+int scn_litmus_regs(const scenario *s, int tid) {
+  litmus_model lm;
+  char err[160];
+  if (!s->litmus[0] ||
+      litmus_init(&lm, s->litmus, s->litmus_n, err, sizeof err))
+    return 0;
+  return tid >= 0 && tid < lm.nthreads ? litmus_reg_count(&lm, tid) : 0;
+}
+
+/* tN.rK in a litmus scenario: register K of thread N (litmus.h) */
+static int litmus_term(cparse *cp, scn_tok th, scn_tok f, int col) {
+  scn_lex *lx = &cp->ps->lx;
+  const scenario *s = cp->s;
+  char list[256] = "", one[32];
+  size_t o = 0;
+  int tid = -1, all = 0;
+  for (int i = 0; i < s->litmus_threads; i++) {
+    int nr = scn_litmus_regs(s, i);
+    snprintf(one, sizeof one, "t%d", i);
+    if (tok_is(th, one))
+      tid = i;
+    for (int r = 0; r < nr && o + 16 < sizeof list; r++, all++)
+      o += (size_t)snprintf(list + o, sizeof list - o, "%st%d.r%d",
+                            o ? ", " : "", i, r);
+  }
+  scn_shown b;
+  uint64_t k;
+  if (tid < 0)
+    return lex_fail(lx, th.col,
+                    "unknown thread '%s' of litmus program %s, expected "
+                    "t0..t%d",
+                    lex_show(&b, th), s->litmus, s->litmus_threads - 1);
+  int nr = scn_litmus_regs(s, tid);
+  if (f.len < 2 || f.p[0] != 'r' ||
+      lex_u64((scn_tok){.p = f.p + 1, .len = f.len - 1, .col = f.col + 1}, 0,
+              &k) != 0 ||
+      k >= (uint64_t)nr)
+    return lex_fail(lx, f.col,
+                    "thread t%d of litmus program %s has no register '%s', "
+                    "expected %s",
+                    tid, s->litmus, lex_show(&b, f),
+                    all ? list : "a program with registers (sb, mp)");
+  int n = new_node(cp, CT_REG, CTY_INT, col);
+  if (n < 0)
+    return -1;
+  cp->s->cond_nodes[n].thread = (int8_t)tid;
+  cp->s->cond_nodes[n].k = (uint32_t)k;
+  return n;
+}
+
+/* THREAD.loadK or THREAD.vK, as one word; tN.rK in a litmus scenario */
 static int thread_term(cparse *cp, scn_tok w) {
   const char *dot = NULL;
   for (size_t i = 0; i < w.len; i++)
@@ -180,6 +233,8 @@ static int thread_term(cparse *cp, scn_tok w) {
   scn_tok th = {.p = w.p, .len = (size_t)(dot - w.p), .col = w.col};
   scn_tok f = {
       .p = dot + 1, .len = w.len - th.len - 1, .col = w.col + (int)th.len + 1};
+  if (cp->s->litmus[0])
+    return litmus_term(cp, th, f, w.col);
   int tid = need_thread(cp, th);
   if (tid < 0)
     return -1;
@@ -224,9 +279,13 @@ static const struct {
   enum cond_kind kind;
   enum cond_type type;
 } file_terms[] = {
-    {"cached", CT_CACHED, CTY_BOOL},    {"dirty", CT_DIRTY, CTY_BOOL},
-    {"mapcount", CT_MAPCOUNT, CTY_INT}, {"page", CT_PAGE, CTY_PAGE},
-    {"data", CT_DATA, CTY_CONTENT},     {"disk", CT_DISK, CTY_CONTENT},
+    {"cached", CT_CACHED, CTY_BOOL},
+    {"dirty", CT_DIRTY, CTY_BOOL},
+    {"mapcount", CT_MAPCOUNT, CTY_INT},
+    {"page", CT_PAGE, CTY_PAGE},
+    {"data", CT_DATA, CTY_CONTENT},
+    {"disk", CT_DISK, CTY_CONTENT},
+    {"last_store", CT_LAST_STORE, CTY_CONTENT},
 };
 static const struct {
   const char *name;
@@ -256,7 +315,7 @@ static const struct {
   "mapcount(FILE,P), page(FILE,P), data(FILE,P) or disk(FILE,P)"
 #define SUGGEST_WORDS                                                          \
   "old new zero none true false not sigbus segv pte cached dirty mapcount "    \
-  "page data disk"
+  "page data disk last_store"
 
 /* pte(MM, ADDR).FIELD, the word 'pte' read */
 static int pte_term(cparse *cp, int col) {
@@ -399,6 +458,9 @@ static int term(cparse *cp) {
     return pte_term(cp, w.col);
   if (tok_is(w, "sigbus") || tok_is(w, "segv"))
     return signal_term(cp, tok_is(w, "sigbus") ? CT_SIGBUS : CT_SEGV, w.col);
+  if (tok_is(w, "last_store") && !tok_is(cp->tok, "("))
+    /* bare: its page comes from the other side of its comparison (cmp) */
+    return new_node(cp, CT_LAST_STORE, CTY_CONTENT, w.col);
   for (int i = 0; i < NELEM(file_terms); i++)
     if (tok_is(w, file_terms[i].name))
       return file_term(cp, i, w.col);
@@ -438,6 +500,24 @@ static const struct {
 
 static int is_class(const cond_node *n) {
   return n->kind >= CT_OLD && n->kind <= CT_VERSION;
+}
+
+/* A bare 'last_store' (node ls, file -1) compared with 'other' names the
+   page of disk(FILE,P) or data(FILE,P) on the other side: "disk(data,0)
+   == last_store" is "disk(data,0) == last_store(data,0)". */
+static int resolve_last_store(cparse *cp, int ls, int other) {
+  cond_node *n = &cp->s->cond_nodes[ls];
+  const cond_node *o = &cp->s->cond_nodes[other];
+  if (n->kind != CT_LAST_STORE || n->file >= 0)
+    return 0;
+  if (o->kind != CT_DISK && o->kind != CT_DATA)
+    return lex_fail(&cp->ps->lx, n->col,
+                    "'last_store' alone names no page here, expected "
+                    "last_store(FILE,P), or a comparison with disk(FILE,P) "
+                    "or data(FILE,P)");
+  n->file = o->file;
+  n->k = o->k;
+  return 0;
 }
 
 static int cmp(cparse *cp) {
@@ -488,6 +568,8 @@ static int cmp(cparse *cp) {
                     "'%.*s' compares two constants, expected a term of the "
                     "final state on one side",
                     (int)op.len, op.p);
+  if (resolve_last_store(cp, a, b) || resolve_last_store(cp, b, a))
+    return -1;
   int n = new_node(cp, CN_CMP, CTY_BOOL, x->col);
   if (n < 0)
     return -1;
@@ -661,6 +743,9 @@ static void fmt_term(fout *o, const scenario *s, const cond_node *n) {
   case CT_PTE_PAGE:
     fput(o, "pte(%s,0x%" PRIx64 ").%s", s->mms[n->mm].name, n->num,
          kind_word((enum cond_kind)n->kind));
+    break;
+  case CT_REG:
+    fput(o, "t%d.r%u", n->thread, n->k);
     break;
   case CT_SIGBUS:
   case CT_SEGV:

@@ -52,6 +52,9 @@ int scn_stmt_thread(scn_parser *ps, scn_tok kw); /* scn_ops.c */
    "" for the plain one), quant being the quantifier just read */
 int scn_is_quant(scn_tok t);
 int scn_stmt_cond(scn_parser *ps, const char *variant, scn_tok quant);
+/* scn_cond.c: how many registers thread tid of the scenario's litmus
+   program has (0 for an MM scenario) */
+int scn_litmus_regs(const scenario *s, int tid);
 
 /* scn_symsched.c: a symbolic "run schedule" (sim/symsched.h).  _text
    finds the schedule on the rest of the line, [*b, *e), and returns 1 if

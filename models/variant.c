@@ -65,6 +65,8 @@
 */
 #include "variant.h"
 
+#include "models/scn_lex.h"
+
 #include <assert.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -397,7 +399,7 @@ int mm_knobs_apply(mm_knobs *k, const char *over, char *err, size_t errlen) {
   for (const char *p = over; *p;) {
     size_t n = strcspn(p, "+");
     const char *eq = memchr(p, '=', n);
-    char name[64];
+    char name[64] = "";
     int idx = -1;
     if (eq && (size_t)(eq - p) < sizeof name) {
       memcpy(name, p, (size_t)(eq - p));
@@ -405,10 +407,18 @@ int mm_knobs_apply(mm_knobs *k, const char *over, char *err, size_t errlen) {
       idx = mm_knob_find(name);
     }
     if (idx < 0) {
+      /* "did you mean", as the scenario's 'set' line says it */
+      char list[1024], dym[64];
+      const char *names[64];
+      assert(mm_nknobs <= 64);
+      for (int i = 0; i < mm_nknobs; i++)
+        names[i] = mm_knob_table[i].name;
+      lex_join(list, sizeof list, names, mm_nknobs, " ");
       snprintf(err, errlen,
-               "error: unknown knob in variant override '%.*s', expected "
+               "error: unknown knob in variant override '%.*s'%s, expected "
                "KNOB=on|off with KNOB one of mmsim check --knobs",
-               (int)n, p);
+               (int)n, p,
+               name[0] ? lex_suggest(dym, sizeof dym, name, list) : "");
       return -1;
     }
     size_t vl = n - (size_t)(eq + 1 - p);

@@ -13,13 +13,14 @@
 **   an async slice (ph "b"/"e", cat "lock") per lock hold, on the
 **     thread's own track, from the end of the acquiring step to the end
 **     of the releasing one (a hold still open runs to the last step)
+**   an async slice (ph "b"/"e", cat "blocked") per blocked interval, on
+**     the waiter's track, from the first step run while it waited to the
+**     end of the release it waited for, with the holder in its args (the
+**     intervals timeline.c derives from the log's grants and lock holds)
 **   a flow (ph "s" -> "f", binding point "e") per happens-before arrow:
-**     lock handoff, reads-from, wakeup
+**     lock handoff, reads-from, wakeup, from-read
 **   an instant (ph "i", scope global) at the violating step, named after
 **     the kind, with the model's message
-**
-** Not exported: the blocked intervals of a thread (the log records grants,
-** not the time a thread became blocked).
 */
 #include "reports/perfetto.h"
 
@@ -100,8 +101,8 @@ static void write_holds(strbuf *b, const timeline *t, int *first) {
 }
 
 /* Blocked intervals (reports/timeline.c derives them) as async slices on
-   the waiter's track, from the end of its previous step to the release
-   it waited for; ids after the lock holds'. */
+   the waiter's track, from the first step run while it waited to the
+   release it waited for; ids after the lock holds'. */
 static void write_blocks(strbuf *b, const timeline *t, int *first) {
   for (int k = 0; k < t->nblocks; k++) {
     const tl_block *bl = &t->blocks[k];

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "engine_int.h"
+#include "hash.h"
 #include "sched.h"
 
 /* ------------------------------------------------------------------ engine */
@@ -120,10 +121,13 @@ struct sim_symcount {
   size_t nslots;
 };
 
-static uint64_t str_hash(uint64_t h, const char *s) {
-  for (; *s; s++)
-    h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
-  return h * 0x9e3779b97f4a7c15ull;
+/* The slot hash of (fn, label): the one mixer of sim/hash.h.  Only the
+   table's layout depends on it; keys keep their insertion order. */
+static uint64_t key_hash(const char *fn, const char *label) {
+  uint64_t h = SIM_HASH_INIT;
+  sim_hash_str(&h, fn);
+  sim_hash_str(&h, label);
+  return h;
 }
 
 static sim_symcount *count_new(void) {
@@ -151,7 +155,7 @@ static void count_free(sim_symcount *c) {
 
 /* The index of (fn, label), added if new; -1 when out of memory. */
 static long count_key(sim_symcount *c, const char *fn, const char *label) {
-  uint64_t h = str_hash(str_hash(0xcbf29ce484222325ull, fn), label);
+  uint64_t h = key_hash(fn, label);
   size_t mask = c->nslots - 1, i = (size_t)h & mask;
   for (; c->slot[i] >= 0; i = (i + 1) & mask) {
     size_t k = (size_t)c->slot[i];

@@ -129,9 +129,26 @@ Test(campaign, an_unknown_variant_is_bad_input, .init = cr_redirect_stderr) {
   cr_assert_eq(c.nres, 0, "%llu", (unsigned long long)c.nres);
   campaign_free(&c);
   fflush(stderr);
-  cr_assert_stderr_eq_str("error: unknown kernel variant '2.6.99', expected "
-                          "one of 2.6.17-mm, 2.6.19, 2.6.20, 2.6.22, 2.6.23, "
-                          "2.6.24, 4.19, 5.7, 5.15, 5.16, 5.18, 6.0, 6.4, ksm, wp-glisse\n");
+  cr_assert_stderr_eq_str("error: unknown kernel variant '2.6.99' (did you "
+                          "mean '2.6.19'?), expected one of 2.6.17-mm, "
+                          "2.6.19, 2.6.20, 2.6.22, 2.6.23, 2.6.24, 4.19, 5.7, "
+                          "5.15, 5.16, 5.18, 6.0, 6.4, ksm, wp-glisse\n");
+}
+
+/* A misspelt knob in a variant's overrides gets a "did you mean", as the
+   scenario's 'set' line does. */
+Test(campaign, an_unknown_knob_override_suggests, .init = cr_redirect_stderr) {
+  campaign c;
+  camp_opts o = opts(R1);
+  o.variants[0] = "2.6.20+fault.truncat_count=off";
+  o.nvariants = 1;
+  cr_assert_eq(campaign_run(&c, &o), CLI_BAD_INPUT);
+  campaign_free(&c);
+  fflush(stderr);
+  cr_assert_stderr_eq_str(
+      "error: unknown knob in variant override 'fault.truncat_count=off' "
+      "(did you mean 'fault.truncate_count'?), expected KNOB=on|off with "
+      "KNOB one of mmsim check --knobs\n");
 }
 
 /* A preemption-bounded search certifies only up to its bound, and says

@@ -161,6 +161,10 @@ Test(cond, litmus_sb_and_mp_final_states_are_herds) {
     cr_assert_eq(v->nfstates, 3, "%s: %zu", file[p], v->nfstates);
     for (int i = 0; i < 3; i++)
       cr_assert_not_null(state(v, want[p][i]), "%s: %s", file[p], want[p][i]);
+    /* and the scenario states the forbidden one as a condition */
+    cr_assert_geq(v->nconds, 1, "%s", file[p]);
+    cr_assert_eq(v->conds[0].held, 0, "%s", file[p]);
+    cr_assert_str_eq(v->conds[0].verdict, "certified", "%s", file[p]);
     cr_assert(c.all_met);
     campaign_free(&c);
   }
@@ -284,4 +288,183 @@ Test(cond, format_round_trip) {
                        "expect on 2.6.23 never pte(p1,0x10000).page != none "
                        "or disk(data,0) == cpu1.v1 or false\n"),
             "%s", fa);
+}
+
+/* ------------------------------------------------------------ last_store */
+
+static void parse_err(const char *text, const char *want) {
+  static scenario s;
+  char err[1024] = "";
+  char full[4096];
+  snprintf(full, sizeof full, "%s%s", SCN_HEAD, text);
+  int rc = scn_parse_string("t.scn", full, &s, err, sizeof err);
+  cr_assert_eq(rc, -1, "parse succeeded, expected: %s", want);
+  cr_assert_str_eq(err, want);
+}
+
+/* last_store(FILE,P) is a content term like disk(FILE,P); a bare
+   last_store takes its page from the disk or data term it is compared
+   with, and nothing else. */
+Test(cond, last_store_parse_errors) {
+  parse_err("expect never last_store == old\n",
+            "t.scn:10:14: error: 'last_store' alone names no page here, "
+            "expected last_store(FILE,P), or a comparison with disk(FILE,P) "
+            "or data(FILE,P)");
+  parse_err("expect never cpu0.load1 != last_store\n",
+            "t.scn:10:28: error: 'last_store' alone names no page here, "
+            "expected last_store(FILE,P), or a comparison with disk(FILE,P) "
+            "or data(FILE,P)");
+  parse_err("expect never last_store(data,2) == old\n",
+            "t.scn:10:30: error: page 2 is beyond the end of file 'data', "
+            "which has 2 pages");
+  parse_err("expect never last_store(dat,0) == old\n",
+            "t.scn:10:25: error: undeclared file 'dat', expected a name "
+            "declared by an earlier 'file' line");
+  parse_err("expect never last_stor(data,0) == old\n",
+            "t.scn:10:14: error: unknown term 'last_stor' in condition (did "
+            "you mean 'last_store'?), expected a number, old, new, zero, "
+            "none, THREAD.loadK, THREAD.vK, sigbus(THREAD), segv(THREAD), "
+            "pte(MM,ADDR).FIELD, cached(FILE,P), dirty(FILE,P), "
+            "mapcount(FILE,P), page(FILE,P), data(FILE,P) or disk(FILE,P)");
+  parse_err("expect never last_store\n",
+            "t.scn:10:24: error: a content alone is not a condition, expected "
+            "a comparison (==, !=, <, <=, >, >=) after it");
+}
+
+/* The term reads the model's ghost last_store, which starts as the
+   page's content at start and follows mm_note_store; a bare last_store
+   is the one of its comparison's page, and formats as such. */
+Test(cond, last_store_terms) {
+  model_binding *b = bind("expect always disk(data,0) == last_store\n"
+                          "expect exists last_store(data,1) == cpu1.v1\n"
+                          "expect never data(data,0) != last_store\n");
+  mm_model *m = &b->mm;
+  cr_assert(m->track_stores);
+  int pg = m->s.as[0].tree[0];
+  cr_assert_geq(pg, 0);
+  cr_assert_eq(m->last_store[0][0], m->s.page[pg].data, "cached: its data");
+  cr_assert_eq(m->last_store[0][1], m->s.as[0].disk[1], "not: its block");
+  cr_assert(holds(b, 0));
+  cr_assert_not(holds(b, 1));
+  cr_assert_not(holds(b, 2), "data == last_store at start");
+  mm_note_store(m, 0, 0, (uint32_t)cond_version_of(1, 1));
+  cr_assert_not(holds(b, 0), "the store is not on the disk");
+  cr_assert(holds(b, 2), "nor in the cached page");
+  m->s.as[0].disk[0] = (uint32_t)cond_version_of(1, 1);
+  m->s.page[pg].data = (uint32_t)cond_version_of(1, 1);
+  cr_assert(holds(b, 0));
+  cr_assert_not(holds(b, 2));
+  mm_note_store(m, 0, 1, (uint32_t)cond_version_of(1, 1));
+  cr_assert(holds(b, 1));
+  b->ops->reset(b->model);
+  cr_assert_not(holds(b, 1), "reset: the content at start again");
+  char line[1024];
+  model_final_state(b, line, sizeof line);
+  cr_assert(strstr(line, "disk(data,0)=old last_store(data,0)=old "), "%s",
+            line);
+  char f[256];
+  scn_cond_format(b->scn, &b->scn->conds[0], f, sizeof f);
+  cr_assert_str_eq(f, "expect always disk(data,0) == last_store(data,0)");
+  /* without a condition naming it, nothing is kept */
+  b = bind("expect always disk(data,0) == old\n");
+  cr_assert_not(b->mm.track_stores);
+  mm_note_store(&b->mm, 0, 0, (uint32_t)cond_version_of(1, 1));
+  cr_assert_eq(b->mm.last_store[0][0], 0);
+  model_final_state(b, line, sizeof line);
+  cr_assert_null(strstr(line, "last_store"), "%s", line);
+}
+
+/* End to end: a user store through a shared mapping and an O_DIRECT write
+   race for the last store of page 0: either can be last, and the block
+   can end with it or not (the store left in the cache, or written back
+   before the O_DIRECT write; see the final states of 'explore'). */
+Test(cond, last_store_follows_stores_and_direct_writes) {
+  char *path =
+      write_scn("ls.scn", "scenario \"ls\"\n"
+                          "kernel 2.6.23\n"
+                          "cpus 2\n"
+                          "file data size=4K cached=0\n"
+                          "mm p1\n"
+                          "map p1 data at 0x10000 pages=1 shared rw\n"
+                          "cpu0: p1 store 0x10000\n"
+                          "cpu1: dio_write data page=0\n"
+                          "expect clean\n"
+                          "expect exists last_store(data,0) == cpu0.v1\n"
+                          "expect exists last_store(data,0) == cpu1.v1\n"
+                          "expect always last_store(data,0) == new\n"
+                          "expect exists disk(data,0) != last_store\n"
+                          "expect exists disk(data,0) == last_store\n");
+  campaign c;
+  camp_opts o = opts(path);
+  cr_assert_eq(campaign_run(&c, &o), 0);
+  cr_assert_eq(c.nres, 1);
+  const camp_variant *v = &c.res[0];
+  cr_assert_eq(v->nconds, 5);
+  for (int i = 0; i < 5; i++)
+    cr_assert(v->conds[i].met, "condition %d: %s", i, v->conds[i].verdict);
+  cr_assert(c.all_met);
+  campaign_free(&c);
+  free(path);
+}
+
+/* ------------------------------------------------------------ litmus */
+
+static void litmus_err(const char *prog, const char *cond, const char *want) {
+  static scenario s;
+  char err[1024] = "", text[512];
+  snprintf(text, sizeof text,
+           "scenario \"t\"\nlitmus %s 2\nexpect clean\nexpect %s\n", prog,
+           cond);
+  int rc = scn_parse_string("t.scn", text, &s, err, sizeof err);
+  cr_assert_eq(rc, -1, "parse succeeded, expected: %s", want);
+  cr_assert_str_eq(err, want);
+}
+
+/* herd7's registers, 0:r0 written t0.r0: only those the program has. */
+Test(cond, litmus_register_parse_errors) {
+  litmus_err("sb", "never t0.r1 == 0",
+             "t.scn:4:17: error: thread t0 of litmus program sb has no "
+             "register 'r1', expected t0.r0, t1.r0");
+  litmus_err("mp", "never t0.r0 == 0",
+             "t.scn:4:17: error: thread t0 of litmus program mp has no "
+             "register 'r0', expected t1.r0, t1.r1");
+  litmus_err("sb", "never t2.r0 == 0",
+             "t.scn:4:14: error: unknown thread 't2' of litmus program sb, "
+             "expected t0..t1");
+  litmus_err("sb", "never t0.r0 == old",
+             "t.scn:4:20: error: '==' compares a number with a content, "
+             "expected two terms of one type");
+  litmus_err("sb", "never cached(data,0)",
+             "t.scn:4:21: error: undeclared file 'data', expected a name "
+             "declared by an earlier 'file' line");
+  /* a program without registers has nothing for a condition to name */
+  litmus_err("counter", "always true",
+             "t.scn:4:8: error: a condition names MM state (loads, ptes, "
+             "pages), which a litmus scenario has not, expected only 'expect "
+             "clean' or 'expect violation KIND'");
+}
+
+/* The registers of a hand-made litmus state, and the formatter. */
+Test(cond, litmus_registers_evaluate) {
+  static scenario s;
+  static model_binding b;
+  char err[512];
+  cr_assert_eq(scn_parse_string("t.scn",
+                                "scenario \"t\"\nlitmus mp 2\nexpect clean\n"
+                                "expect never t1.r0 == 1 and t1.r1 == 0\n"
+                                "expect always t1.r0 <= t1.r1\n",
+                                &s, err, sizeof err),
+               0, "%s", err);
+  cr_assert_eq(model_bind(&b, &s, NULL, err, sizeof err), 0, "%s", err);
+  b.ops->reset(b.model);
+  cr_assert_eq(b.nconds, 2);
+  b.lit.reg[1][0] = 1, b.lit.reg[1][1] = 0; /* the flag seen, not the data */
+  cr_assert(model_cond_holds(&b, 0));
+  cr_assert_not(model_cond_holds(&b, 1));
+  b.lit.reg[1][1] = 1;
+  cr_assert_not(model_cond_holds(&b, 0));
+  cr_assert(model_cond_holds(&b, 1));
+  char f[256];
+  scn_cond_format(&s, &s.conds[1], f, sizeof f);
+  cr_assert_str_eq(f, "expect always t1.r0 <= t1.r1");
 }

@@ -22,6 +22,7 @@
 
 #include "helpers.h"
 #include "sim/depend.h"
+#include "sim/hash.h"
 #include "sim/sched.h"
 #include "sim/sim.h"
 
@@ -488,15 +489,15 @@ struct seen {
   int rc;
 };
 
+/* Through the one mixer (sim/hash.h), as the engine's own hashes. */
 static void hash_event(void *arg, const sim_event *ev) {
   uint64_t *h = arg;
-  *h = *h * 31 + ev->seq;
-  *h = *h * 31 + ev->ts_ns;
-  *h = *h * 31 + (uint64_t)ev->tid * 7 + (uint64_t)ev->cpu;
-  for (const char *c = ev->what; *c; c++)
-    *h = *h * 31 + (uint64_t)*c;
-  for (const char *c = ev->fn; *c; c++)
-    *h = *h * 31 + (uint64_t)*c;
+  sim_hash_u64(h, ev->seq);
+  sim_hash_u64(h, ev->ts_ns);
+  sim_hash_u64(h, (uint64_t)ev->tid);
+  sim_hash_u64(h, (uint64_t)ev->cpu);
+  sim_hash_str(h, ev->what);
+  sim_hash_str(h, ev->fn);
 }
 
 static const sim_thread_cfg multi_threads[][5] = {

@@ -4,7 +4,8 @@
 ** against the format's required fields: every event has a phase and a
 ** process; a complete slice ("X") has a thread, a name, ts and dur; async
 ** slices ("b"/"e") and flows ("s"/"f") come in pairs by id; the violation
-** is one global instant; every thread is named.
+** is one global instant; every thread is named; a blocked interval (the
+** 2.6.23 fault waiting for the page lock) is an async slice of its own.
 */
 #include <criterion/criterion.h>
 #include <sqlite3.h>
@@ -105,6 +106,62 @@ Test(perfetto, bundled_counterexample_is_a_valid_trace) {
                  " WHERE " F("name") " = 'thread_name' AND " F(
                      "args.name") " IN ('cpu0', 'cpu1')"),
                2);
+  sqlite3_close(db);
+  free(json);
+  free(dir);
+}
+
+/* A blocked interval is an async slice on the waiter's track: the 2.6.23
+   fault waits for the page lock the invalidation took at step 10. */
+Test(perfetto, blocked_interval_is_an_async_slice) {
+  char *dir = test_tmpdir(), args[1200], *out, path[400], logp[400];
+  snprintf(logp, sizeof logp, "%s/b.db", dir);
+  snprintf(args, sizeof args,
+           "replay scenarios/fault-invalidate.scn --variant 2.6.23 "
+           "--schedule 'cpu1 until page_mapped; cpu0 until set_pte_at; cpu1' "
+           "--db %s --svg %s/b.svg",
+           logp, dir);
+  cr_assert_eq(run_mmsim(args, &out), 0, "%s", out);
+  free(out);
+  snprintf(path, sizeof path, "%s/b.json", dir);
+  snprintf(args, sizeof args, "render %s -o %s", logp, path);
+  cr_assert_eq(run_mmsim(args, &out), 0, "%s", out);
+  free(out);
+  json = slurp(path);
+  cr_assert(json);
+  cr_assert_eq(sqlite3_open(":memory:", &db), SQLITE_OK);
+  cr_assert_eq(q("SELECT json_valid(?1)"), 1);
+  cr_assert_eq(q("SELECT count(*) FROM " EV " WHERE " F("cat") " = 'blocked'"),
+               2);
+  cr_assert_eq(
+      q("SELECT count(*) FROM " EV " WHERE " F("cat") " = 'blocked' AND " F("p"
+                                                                            "h") " = 'b' AND " F(
+          "tid") " = 0 AND " F("name") " = 'blocked on page#0.PG_locked' "
+                                       "AND " F("args.holder tid") " = 1 "
+                                                                   "AND " F("ar"
+                                                                            "gs"
+                                                                            ".h"
+                                                                            "el"
+                                                                            "d "
+                                                                            "si"
+                                                                            "nc"
+                                                                            "e") " = 10"),
+      1);
+  /* it ends after it begins, and its id is no lock hold's */
+  cr_assert_eq(q("SELECT count(*) FROM " EV " b, " EV " e WHERE json_extract("
+                 "b.value, '$.cat') = 'blocked' AND json_extract(b.value, "
+                 "'$.ph') = 'b' AND json_extract(e.value, '$.ph') = 'e' AND "
+                 "json_extract(e.value, '$.id') = json_extract(b.value, "
+                 "'$.id') AND json_extract(e.value, '$.cat') = 'blocked' AND "
+                 "json_extract(e.value, '$.ts') > json_extract(b.value, "
+                 "'$.ts')"),
+               1);
+  cr_assert_eq(
+      q("SELECT count(*) FROM " EV
+        " WHERE " F("ph") " = 'b' AND " F("id") " = (SELECT " F(
+            "id") " FROM " EV
+                  " WHERE " F("cat") " = 'blocked' AND " F("ph") " = 'b')"),
+      1);
   sqlite3_close(db);
   free(json);
   free(dir);

@@ -101,6 +101,55 @@ Test(racereport, explore_prints_one_report_per_kind) {
   free(out);
 }
 
+/* replay prints the same report as run for the schedule it is given. */
+Test(racereport, replay_prints_the_race_report) {
+  char *dir = test_tmpdir(), args[900], *out;
+  snprintf(args, sizeof args,
+           "replay scenarios/fault-invalidate.scn --schedule '1*17.0*12.1*2' "
+           "--db %s/r.db --svg %s/r.svg",
+           dir, dir);
+  cr_assert_eq(run_mmsim(args, &out), 0, "%s", out);
+  const char *rep = strstr(out, "race report: page-mapped-on-remove on "
+                                "2.6.20, execution 1 (all 31 events)\n");
+  cr_assert(rep, "%s", out);
+  cr_assert(strstr(rep, "\n  #25 do_no_page: pte_none? set_pte_at; "
+                        "page_add_file_rmap  |\n"),
+            "%s", rep);
+  cr_assert(strstr(rep, "\n  *** PAGE-MAPPED-ON-REMOVE ***\n"), "%s", rep);
+  cr_assert(strstr(rep, "  locks held at #30:\n"
+                        "    cpu1: data.i_mutex (since #0), page#0.PG_locked "
+                        "(since #13)\n"),
+            "%s", rep);
+  free(out);
+  free(dir);
+}
+
+/* Off a terminal (a pipe, as in CI) explore prints a progress line every
+   10 s, with the remaining time where the strategy knows its size (a
+   sampled one): the first line at once, then one per period.  (The clock
+   is looked at every 256 executions: 21 s leave room for an ASan build's
+   ~100 executions/s.) */
+Test(racereport, explore_progress_off_a_terminal, .timeout = 180) {
+  char *out;
+  run_mmsim("explore scenarios/fault-invalidate.scn --variants 2.6.20 "
+            "--no-log --strategy random:100000000 --max-time 21",
+            &out);
+  int lines = 0;
+  for (const char *p = out; (p = strstr(p, "[2.6.20] executions ")); p++) {
+    const char *nl = strchr(p, '\n');
+    cr_assert(nl, "%s", out);
+    char line[256];
+    snprintf(line, sizeof line, "%.*s", (int)(nl - p), p);
+    cr_assert(strstr(line, " of 100000000, ") && strstr(line, " s left (") &&
+                  strstr(line, "/s), cut ") && strstr(line, ", violations "),
+              "%s", line);
+    cr_assert_null(strchr(line, '\r'), "no terminal, no \\r: %s", line);
+    lines++;
+  }
+  cr_assert_geq(lines, 2, "%s", out);
+  free(out);
+}
+
 /* A report cut to the causal slice says so and marks the gaps. */
 Test(racereport, slice_marks_the_steps_left_out) {
   char db[300], err[256];
