@@ -123,6 +123,18 @@ Agnode_t *gv_node_at(gv *v, const char *name, double x, double y, double w,
   return n;
 }
 
+Agedge_t *gv_point_edge(gv *v, const char *a, double ax, double ay,
+                        const char *z, double zx, double zy, double size,
+                        const char *name) {
+  Agnode_t *na = gv_node_at(v, a, ax, ay, size, size);
+  Agnode_t *nz = gv_node_at(v, z, zx, zy, size, size);
+  gv_set(na, v->shape, "point");
+  gv_set(nz, v->shape, "point");
+  gv_set(na, v->style, "invis");
+  gv_set(nz, v->style, "invis");
+  return agedge(v->g, na, nz, (char *)name, 1);
+}
+
 /* Renders into OUT.tmp, then renames it to OUT: a failed render leaves no
    half-written file, and an unwritable OUT is an error (Graphviz's own
    gvRenderFilename returns 0 when it cannot open the file). */

@@ -30,6 +30,12 @@ void gv_set_html(gv *v, void *obj, Agsym_t *sym, const char *html);
 /* A node of fixed size w x h (points) centred at (x, y), y downwards. */
 Agnode_t *gv_node_at(gv *v, const char *name, double x, double y, double w,
                      double h);
+/* An edge 'name' from invisible point 'a' at (ax, ay) to invisible point
+   'z' at (zx, zy), both 'size' points wide, created in that order: a line
+   drawn where it is placed (an axis, a sample arrow, a hatch stroke). */
+Agedge_t *gv_point_edge(gv *v, const char *a, double ax, double ay,
+                        const char *z, double zx, double zy, double size,
+                        const char *name);
 
 /* Lays out 'v' keeping every position, writes it to 'out' in Graphviz
    'format' and closes it.  Returns 0, or -1 with a message in 'err'. */

@@ -77,6 +77,21 @@ static void write_steps(strbuf *b, const timeline *t, int *first) {
   }
 }
 
+/* The head of one event of a begin/end or flow pair, up to its time:
+   the caller adds its arguments and the closing brace. */
+static void pair_event(strbuf *b, int *first, const char *ph, int tid,
+                       const char *cat, int64_t id, const char *name,
+                       int64_t ts_ns) {
+  comma(b, first);
+  sb_printf(b,
+            "{\"ph\":\"%s\",\"pid\":1,\"tid\":%d,\"cat\":\"%s\","
+            "\"id\":%" PRId64 ",\"name\":",
+            ph, tid, cat, id);
+  sb_json(b, name);
+  sb_puts(b, ",\"ts\":");
+  us(b, ts_ns);
+}
+
 static void write_holds(strbuf *b, const timeline *t, int *first) {
   for (int s = 0; s < t->nspans; s++) {
     const tl_span *sp = &t->spans[s];
@@ -85,14 +100,8 @@ static void write_holds(strbuf *b, const timeline *t, int *first) {
       continue;
     for (int end = 0; end < 2; end++) {
       const tl_event *e = end ? to : from;
-      comma(b, first);
-      sb_printf(b,
-                "{\"ph\":\"%s\",\"pid\":1,\"tid\":%d,\"cat\":\"lock\","
-                "\"id\":%d,\"name\":",
-                end ? "e" : "b", sp->tid, s + 1);
-      sb_json(b, sp->name);
-      sb_puts(b, ",\"ts\":");
-      us(b, e->ts + e->dur);
+      pair_event(b, first, end ? "e" : "b", sp->tid, "lock", s + 1, sp->name,
+                 e->ts + e->dur);
       if (!end && sp->held)
         sb_puts(b, ",\"args\":{\"held at the end\":true}");
       sb_puts(b, "}");
@@ -109,23 +118,17 @@ static void write_blocks(strbuf *b, const timeline *t, int *first) {
     const tl_event *from = event_of(t, bl->from), *to = event_of(t, bl->until);
     if (!from || !to)
       continue;
+    strbuf n = {0};
+    sb_printf(&n, "blocked on %s", bl->lock);
     for (int end = 0; end < 2; end++) {
-      comma(b, first);
-      sb_printf(b,
-                "{\"ph\":\"%s\",\"pid\":1,\"tid\":%d,\"cat\":\"blocked\","
-                "\"id\":%d,\"name\":",
-                end ? "e" : "b", bl->tid, t->nspans + k + 1);
-      strbuf n = {0};
-      sb_printf(&n, "blocked on %s", bl->lock);
-      sb_json(b, n.p);
-      free(n.p);
-      sb_puts(b, ",\"ts\":");
-      us(b, end ? to->ts + to->dur : from->ts);
+      pair_event(b, first, end ? "e" : "b", bl->tid, "blocked",
+                 t->nspans + k + 1, n.p, end ? to->ts + to->dur : from->ts);
       if (!end)
         sb_printf(b, ",\"args\":{\"holder tid\":%d,\"held since\":%" PRId64 "}",
                   bl->holder, bl->held_from);
       sb_puts(b, "}");
     }
+    free(n.p);
   }
 }
 
@@ -137,14 +140,9 @@ static void write_flows(strbuf *b, const timeline *t, int *first) {
       continue;
     for (int end = 0; end < 2; end++) {
       const tl_event *e = end ? to : from;
-      comma(b, first);
-      sb_printf(b,
-                "{\"ph\":\"%s\",\"pid\":1,\"tid\":%d,\"cat\":\"%s\","
-                "\"id\":%" PRId64 ",\"name\":",
-                end ? "f" : "s", e->tid, schema_flow_kind[fl->kind], i + 1);
-      sb_json(b, fl->obj ? fl->obj : "");
-      sb_puts(b, ",\"ts\":");
-      us(b, end ? e->ts : e->ts + e->dur / 2);
+      pair_event(b, first, end ? "f" : "s", e->tid, schema_flow_kind[fl->kind],
+                 i + 1, fl->obj ? fl->obj : "",
+                 end ? e->ts : e->ts + e->dur / 2);
       sb_puts(b, end ? ",\"bp\":\"e\"}" : "}");
     }
   }

@@ -12,13 +12,8 @@
 **   3. the full rows of the shown events, and the lock holds that overlap
 **      them.
 **
-** Lock holds are not paired here: completed holds come from the view
-** v_lock_hold (reports/schema.c), the one place that pairs an acquire
-** with its release.  The picture adds the locks still held when the
-** execution stopped (typical at a violation): a thread's last operation
-** on a lock is an exclusive or shared acquire (an unreleased trylock may
-** have failed and is not drawn).  Such a hold is drawn to the last shown
-** row.
+** Lock holds and blocked intervals (phase 3) are read by
+** reports/timeline_locks.c.
 **
 ** The log is opened without create and with query_only, and closed before
 ** timeline_load returns.  Every query is ordered, so the same log gives
@@ -41,19 +36,11 @@
 
 #include "reports/schema.h"
 #include "reports/strbuf.h"
+#include "reports/timeline_int.h"
 
-/* The log being read. */
-typedef struct reader {
-  timeline *t;
-  sqlite3 *db;
-  const char *path;
-  char *err;
-  size_t errlen;
-} reader;
-
-static int rd_fail(reader *r, const char *fmt, ...)
+static int rd_fail(tl_reader *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-static int rd_fail(reader *r, const char *fmt, ...) {
+static int rd_fail(tl_reader *r, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(r->err, r->errlen, fmt, ap);
@@ -61,17 +48,17 @@ static int rd_fail(reader *r, const char *fmt, ...) {
   return -1;
 }
 
-static int sql_fail(reader *r) {
+static int sql_fail(tl_reader *r) {
   return rd_fail(r, "%s: %s", r->path, sqlite3_errmsg(r->db));
 }
 
-static char *col_dup(sqlite3_stmt *st, int c) {
+char *tl_col_dup(sqlite3_stmt *st, int c) {
   const unsigned char *s = sqlite3_column_text(st, c);
   return s ? strdup((const char *)s) : NULL;
 }
 
 /* Prepares 'sql' with ?1 bound to 'arg'. */
-static int prepare(reader *r, const char *sql, int64_t arg, sqlite3_stmt **st) {
+int tl_prepare(tl_reader *r, const char *sql, int64_t arg, sqlite3_stmt **st) {
   if (sqlite3_prepare_v2(r->db, sql, -1, st, NULL) != SQLITE_OK)
     return sql_fail(r);
   sqlite3_bind_int64(*st, 1, arg);
@@ -79,11 +66,11 @@ static int prepare(reader *r, const char *sql, int64_t arg, sqlite3_stmt **st) {
 }
 
 /* The integer in the first row of 'sql'; *found 0 if none (or NULL). */
-static int64_t one_int(reader *r, const char *sql, int64_t arg, int *found) {
+static int64_t one_int(tl_reader *r, const char *sql, int64_t arg, int *found) {
   sqlite3_stmt *st;
   int64_t v = 0;
   *found = 0;
-  if (prepare(r, sql, arg, &st) < 0)
+  if (tl_prepare(r, sql, arg, &st) < 0)
     return -1;
   if (sqlite3_step(st) == SQLITE_ROW &&
       sqlite3_column_type(st, 0) != SQLITE_NULL) {
@@ -97,7 +84,7 @@ static int64_t one_int(reader *r, const char *sql, int64_t arg, int *found) {
 /* A WAL log in a directory we may not write: SQLite cannot create its
    -shm file to read it.  Closed cleanly (no -wal file), the log is whole
    in its main file and is read as immutable; otherwise say what failed. */
-static enum schema_state open_immutable(reader *r) {
+static enum schema_state open_immutable(tl_reader *r) {
   char wal[4200], *uri = NULL;
   snprintf(wal, sizeof wal, "%s-wal", r->path);
   if (access(wal, F_OK) == 0) {
@@ -132,7 +119,7 @@ static enum schema_state open_immutable(reader *r) {
 }
 
 /* Opens the log read-only and checks that it is one we can read. */
-static int open_log(reader *r) {
+static int open_log(tl_reader *r) {
   struct stat sb;
   if (stat(r->path, &sb) != 0)
     return rd_fail(r, "%s: %s", r->path,
@@ -143,7 +130,7 @@ static int open_log(reader *r) {
                    S_ISDIR(sb.st_mode) ? "is a directory"
                                        : "not a regular file");
   /* Read-write without create, so that closing the last connection removes
-     the -wal and -shm files; query_only keeps it a reader.  A file we may
+     the -wal and -shm files; query_only keeps it a tl_reader.  A file we may
      not write is opened read-only. */
   if (sqlite3_open_v2(r->path, &r->db, SQLITE_OPEN_READWRITE, NULL) !=
       SQLITE_OK) {
@@ -171,7 +158,7 @@ static int open_log(reader *r) {
   return -1;
 }
 
-static int pick_exec(reader *r, int64_t want) {
+static int pick_exec(tl_reader *r, int64_t want) {
   timeline *t = r->t;
   int found;
   if (want > 0) {
@@ -220,20 +207,20 @@ int timeline_lane(const timeline *t, int tid) {
 /* A lock-order violation's objects are ["held", "acquired"]: the latest
    acquisition of "held" by the violating step's thread before that step
    goes into t->held_seq (0: none found). */
-static int held_acquisition(reader *r) {
+static int held_acquisition(tl_reader *r) {
   timeline *t = r->t;
   const char *q = t->vobjs ? strchr(t->vobjs, '"') : NULL;
   const char *end = q ? strchr(q + 1, '"') : NULL;
   if (!end)
     return 0;
   sqlite3_stmt *st;
-  if (prepare(r,
-              "SELECT max(a.seq) FROM access a"
-              " JOIN string s ON s.id = a.obj"
-              " WHERE a.exec_id = ?1 AND a.seq < ?2 AND s.str = ?3"
-              " AND a.kind IN ('L', 'Ls', 'T') AND a.tid ="
-              " (SELECT tid FROM event WHERE exec_id = ?1 AND seq = ?2)",
-              t->exec_id, &st) < 0)
+  if (tl_prepare(r,
+                 "SELECT max(a.seq) FROM access a"
+                 " JOIN string s ON s.id = a.obj"
+                 " WHERE a.exec_id = ?1 AND a.seq < ?2 AND s.str = ?3"
+                 " AND a.kind IN ('L', 'Ls', 'T') AND a.tid ="
+                 " (SELECT tid FROM event WHERE exec_id = ?1 AND seq = ?2)",
+                 t->exec_id, &st) < 0)
     return -1;
   sqlite3_bind_int64(st, 2, t->vseq);
   sqlite3_bind_text(st, 3, q + 1, (int)(end - q - 1), SQLITE_TRANSIENT);
@@ -244,7 +231,7 @@ static int held_acquisition(reader *r) {
 }
 
 /* The execution, its run, its violation and the run's threads. */
-static int load_exec(reader *r) {
+static int load_exec(tl_reader *r) {
   timeline *t = r->t;
   sqlite3_stmt *st;
   int64_t *ints[] = {&t->run_id, &t->ordinal, &t->steps, &t->end_ns, &t->seed};
@@ -252,12 +239,13 @@ static int load_exec(reader *r) {
                     &t->title,   &t->scenario, &t->variant,    &t->knobs,
                     &t->policy,  &t->knobs_set};
   enum { NINTS = sizeof ints / sizeof *ints };
-  if (prepare(r,
-              "SELECT x.run_id, x.ordinal, x.steps, x.end_ns, r.seed,"
-              " x.outcome, x.schedule, x.trace_hash, x.note, r.title,"
-              " r.scenario_path, r.variant, r.knobs, r.policy, r.knobs_set"
-              " FROM execution x JOIN run r ON r.id = x.run_id WHERE x.id = ?1",
-              t->exec_id, &st) < 0)
+  if (tl_prepare(
+          r,
+          "SELECT x.run_id, x.ordinal, x.steps, x.end_ns, r.seed,"
+          " x.outcome, x.schedule, x.trace_hash, x.note, r.title,"
+          " r.scenario_path, r.variant, r.knobs, r.policy, r.knobs_set"
+          " FROM execution x JOIN run r ON r.id = x.run_id WHERE x.id = ?1",
+          t->exec_id, &st) < 0)
     return -1;
   if (sqlite3_step(st) != SQLITE_ROW) {
     sqlite3_finalize(st);
@@ -266,49 +254,50 @@ static int load_exec(reader *r) {
   for (int i = 0; i < NINTS; i++)
     *ints[i] = sqlite3_column_int64(st, i);
   for (size_t k = 0; k < sizeof texts / sizeof *texts; k++)
-    *texts[k] = col_dup(st, NINTS + (int)k);
+    *texts[k] = tl_col_dup(st, NINTS + (int)k);
   sqlite3_finalize(st);
 
-  if (prepare(r,
-              "SELECT kind, seq, message, objects FROM violation"
-              " WHERE exec_id = ?1",
-              t->exec_id, &st) < 0)
+  if (tl_prepare(r,
+                 "SELECT kind, seq, message, objects FROM violation"
+                 " WHERE exec_id = ?1",
+                 t->exec_id, &st) < 0)
     return -1;
   if (sqlite3_step(st) == SQLITE_ROW) {
     t->has_viol = 1;
-    t->vkind = col_dup(st, 0);
+    t->vkind = tl_col_dup(st, 0);
     t->vseq = sqlite3_column_int64(st, 1);
-    t->vmsg = col_dup(st, 2);
-    t->vobjs = col_dup(st, 3);
+    t->vmsg = tl_col_dup(st, 2);
+    t->vobjs = tl_col_dup(st, 3);
   }
   sqlite3_finalize(st);
   if (t->has_viol && t->vkind && !strcmp(t->vkind, "lock-order") &&
       held_acquisition(r) < 0)
     return -1;
 
-  if (prepare(r,
-              "SELECT tid, name, cpu, description FROM thread"
-              " WHERE run_id = ?1"
-              " ORDER BY tid",
-              t->run_id, &st) < 0)
+  if (tl_prepare(r,
+                 "SELECT tid, name, cpu, description FROM thread"
+                 " WHERE run_id = ?1"
+                 " ORDER BY tid",
+                 t->run_id, &st) < 0)
     return -1;
   while (sqlite3_step(st) == SQLITE_ROW) {
     t->th = sb_xrealloc(t->th, (size_t)(t->nth + 1) * sizeof *t->th);
     t->th[t->nth++] = (tl_thread){.tid = sqlite3_column_int(st, 0),
-                                  .name = col_dup(st, 1),
+                                  .name = tl_col_dup(st, 1),
                                   .cpu = sqlite3_column_int(st, 2),
-                                  .desc = col_dup(st, 3)};
+                                  .desc = tl_col_dup(st, 3)};
   }
   sqlite3_finalize(st);
   return 0;
 }
 
 /* Phase 1: every event's seq and thread, and every flow. */
-static int load_skeleton(reader *r) {
+static int load_skeleton(tl_reader *r) {
   timeline *t = r->t;
   sqlite3_stmt *st;
-  if (prepare(r, "SELECT seq, tid FROM event WHERE exec_id = ?1 ORDER BY seq",
-              t->exec_id, &st) < 0)
+  if (tl_prepare(r,
+                 "SELECT seq, tid FROM event WHERE exec_id = ?1 ORDER BY seq",
+                 t->exec_id, &st) < 0)
     return -1;
   size_t cap = 0;
   while (sqlite3_step(st) == SQLITE_ROW) {
@@ -334,12 +323,12 @@ static int load_skeleton(reader *r) {
   for (int64_t i = 0; i < t->nall; i++)
     add_lane(t, t->alltid[i]);
 
-  if (prepare(r,
-              "SELECT f.from_seq, f.to_seq, f.kind, s.str"
-              " FROM flow f JOIN string s ON s.id = f.obj"
-              " WHERE f.exec_id = ?1"
-              " ORDER BY f.to_seq, f.from_seq DESC, f.kind, s.str",
-              t->exec_id, &st) < 0)
+  if (tl_prepare(r,
+                 "SELECT f.from_seq, f.to_seq, f.kind, s.str"
+                 " FROM flow f JOIN string s ON s.id = f.obj"
+                 " WHERE f.exec_id = ?1"
+                 " ORDER BY f.to_seq, f.from_seq DESC, f.kind, s.str",
+                 t->exec_id, &st) < 0)
     return -1;
   cap = 0;
   while (sqlite3_step(st) == SQLITE_ROW) {
@@ -351,7 +340,7 @@ static int load_skeleton(reader *r) {
     t->flows[t->nflows++] = (tl_flow){.from = sqlite3_column_int64(st, 0),
                                       .to = sqlite3_column_int64(st, 1),
                                       .kind = kind >= 0 ? kind : 0,
-                                      .obj = col_dup(st, 3)};
+                                      .obj = tl_col_dup(st, 3)};
   }
   sqlite3_finalize(st);
   return 0;
@@ -379,13 +368,13 @@ int64_t timeline_find_seq(const timeline *t, int64_t seq) {
 }
 
 /* Phase 2: the footprint of every event, objects by string id. */
-static int load_accesses(reader *r) {
+static int load_accesses(tl_reader *r) {
   timeline *t = r->t;
   sqlite3_stmt *st;
-  if (prepare(r,
-              "SELECT seq, obj, kind FROM access WHERE exec_id = ?1"
-              " ORDER BY seq, idx",
-              t->exec_id, &st) < 0)
+  if (tl_prepare(r,
+                 "SELECT seq, obj, kind FROM access WHERE exec_id = ?1"
+                 " ORDER BY seq, idx",
+                 t->exec_id, &st) < 0)
     return -1;
   t->acc_off = sb_xrealloc(NULL, (size_t)(t->nall + 1) * sizeof *t->acc_off);
   int64_t n = 0, i = 0;
@@ -428,20 +417,20 @@ static void tl_event_free(tl_event *e) {
 
 /* Phase 3: the full rows of the shown events, in one pass over the
    execution's events in seq order (a lookup per event would unpack the
-   execution's batches once per event). */
-static int load_events(reader *r) {
+   execution's rows of event_batch once per event). */
+static int load_events(tl_reader *r) {
   timeline *t = r->t;
   sqlite3_stmt *st;
-  if (prepare(r,
-              "SELECT e.seq, e.ts, e.dur, e.cpu, e.tid, e.depth, sf.str,"
-              " so.str, sj.str, sb.str, sa.str FROM event e"
-              " LEFT JOIN string sf ON sf.id = e.fn"
-              " LEFT JOIN string so ON so.id = e.op"
-              " LEFT JOIN string sj ON sj.id = e.obj"
-              " LEFT JOIN string sb ON sb.id = e.before"
-              " LEFT JOIN string sa ON sa.id = e.after"
-              " WHERE e.exec_id = ?1 ORDER BY e.seq",
-              t->exec_id, &st) < 0)
+  if (tl_prepare(r,
+                 "SELECT e.seq, e.ts, e.dur, e.cpu, e.tid, e.depth, sf.str,"
+                 " so.str, sj.str, sb.str, sa.str FROM event e"
+                 " LEFT JOIN string sf ON sf.id = e.fn"
+                 " LEFT JOIN string so ON so.id = e.op"
+                 " LEFT JOIN string sj ON sj.id = e.obj"
+                 " LEFT JOIN string sb ON sb.id = e.before"
+                 " LEFT JOIN string sa ON sa.id = e.after"
+                 " WHERE e.exec_id = ?1 ORDER BY e.seq",
+                 t->exec_id, &st) < 0)
     return -1;
   t->viol_ev = t->held_ev = -1;
   int64_t i = 0; /* the next of allseq[] to match */
@@ -460,11 +449,11 @@ static int load_events(reader *r) {
                     .cpu = sqlite3_column_int(st, 3),
                     .tid = sqlite3_column_int(st, 4),
                     .depth = sqlite3_column_int(st, 5),
-                    .fn = col_dup(st, 6),
-                    .op = col_dup(st, 7),
-                    .obj = col_dup(st, 8),
-                    .before = col_dup(st, 9),
-                    .after = col_dup(st, 10)};
+                    .fn = tl_col_dup(st, 6),
+                    .op = tl_col_dup(st, 7),
+                    .obj = tl_col_dup(st, 8),
+                    .before = tl_col_dup(st, 9),
+                    .after = tl_col_dup(st, 10)};
     /* the log is input: a row edited by hand must not index past the
        renderer's tables (depth) or draw backwards (time) */
     if (e->depth < 0 || e->depth > TL_MAX_DEPTH || e->ts < 0 ||
@@ -501,135 +490,6 @@ int64_t timeline_row_at_or_after(const timeline *t, int64_t seq) {
                               offsetof(tl_event, seq), seq);
 }
 
-static int lock_index(timeline *t, const char *name) {
-  for (int i = 0; i < t->nlocks; i++)
-    if (!strcmp(t->locks[i], name))
-      return i;
-  t->locks = sb_xrealloc(t->locks, (size_t)(t->nlocks + 1) * sizeof *t->locks);
-  t->locks[t->nlocks] = strdup(name);
-  return t->nlocks++;
-}
-
-static int span_cmp(const void *a, const void *b) {
-  const tl_span *x = a, *y = b;
-  if (x->from != y->from)
-    return x->from < y->from ? -1 : 1;
-  int c = strcmp(x->name, y->name);
-  if (c)
-    return c;
-  return (x->tid > y->tid) - (x->tid < y->tid); /* a total order: qsort is
-                                                    not stable */
-}
-
-/* Completed holds from v_lock_hold, then the locks still held at the end:
-   those whose last lock operation by a thread, by seq and footprint
-   index, is an acquire (L, Ls). */
-static const char spans_sql[] =
-    "SELECT acquire_seq, release_seq, tid, lock FROM v_lock_hold"
-    " WHERE exec_id = ?1"
-    " UNION ALL "
-    "SELECT seq, NULL, tid, lock FROM ("
-    "  SELECT a.seq AS seq, a.kind AS kind, a.tid AS tid, s.str AS lock,"
-    "         row_number() OVER (PARTITION BY a.tid, a.obj"
-    "                            ORDER BY a.seq DESC, a.idx DESC) AS nth"
-    "  FROM access a"
-    "  JOIN string s ON s.id = a.obj"
-    "  WHERE a.exec_id = ?1 AND a.kind IN ('L', 'Ls', 'T', 'U', 'Us'))"
-    " WHERE nth = 1 AND kind IN ('L', 'Ls')";
-
-/* Phase 3: the lock holds that overlap the shown rows, coloured in order
-   of their first shown acquire. */
-static int load_spans(reader *r) {
-  timeline *t = r->t;
-  if (!t->nev)
-    return 0;
-  sqlite3_stmt *st;
-  if (prepare(r, spans_sql, t->exec_id, &st) < 0)
-    return -1;
-  while (sqlite3_step(st) == SQLITE_ROW) {
-    int64_t from = sqlite3_column_int64(st, 0);
-    int held = sqlite3_column_type(st, 1) == SQLITE_NULL;
-    int64_t to = held ? t->ev[t->nev - 1].seq : sqlite3_column_int64(st, 1);
-    int64_t r0 = timeline_row_at_or_after(t, from);
-    int64_t r1 = timeline_row_at_or_after(t, to + 1) - 1;
-    if (r0 > r1)
-      continue; /* no shown row inside */
-    t->spans =
-        sb_xrealloc(t->spans, (size_t)(t->nspans + 1) * sizeof *t->spans);
-    t->spans[t->nspans++] = (tl_span){.tid = sqlite3_column_int(st, 2),
-                                      .name = col_dup(st, 3),
-                                      .from = from,
-                                      .to = to,
-                                      .held = held,
-                                      .r0 = (int)r0,
-                                      .r1 = (int)r1};
-  }
-  sqlite3_finalize(st);
-  if (t->nspans) /* qsort wants an array, even for none */
-    qsort(t->spans, (size_t)t->nspans, sizeof *t->spans, span_cmp);
-  for (int s = 0; s < t->nspans; s++)
-    t->spans[s].lock = lock_index(t, t->spans[s].name);
-  return 0;
-}
-
-/* Blocked intervals, derived from the log: a thread whose next step after
-   'prev' acquires a lock (L, Ls) that another thread held and released
-   in between waited for it from the later of 'prev' and the holder's
-   acquisition to the release (the engine grants no step of a thread
-   whose lock is taken).  One row per acquisition: the holder that
-   released last.  Two shared holds do not conflict. */
-static const char blocks_sql[] =
-    "WITH h AS MATERIALIZED (SELECT tid, lock, kind, acquire_seq,"
-    "      release_seq FROM v_lock_hold WHERE exec_id = ?1),"
-    " ev AS MATERIALIZED (SELECT seq, LAG(seq, 1, -1) OVER"
-    "      (PARTITION BY tid ORDER BY seq) AS prev FROM event"
-    "      WHERE exec_id = ?1),"
-    " acq AS MATERIALIZED (SELECT a.seq, a.tid, s.str AS lock, a.kind,"
-    "      ev.prev FROM access a"
-    "      JOIN ev ON ev.seq = a.seq"
-    "      JOIN string s ON s.id = a.obj"
-    "      WHERE a.exec_id = ?1 AND a.kind IN ('L', 'Ls'))"
-    " SELECT acq.tid, acq.lock, h.tid, h.acquire_seq, h.release_seq,"
-    "        max(acq.prev, h.acquire_seq) + 1, acq.seq"
-    " FROM acq JOIN h ON h.lock = acq.lock AND h.tid <> acq.tid"
-    "  AND h.release_seq < acq.seq AND h.release_seq > acq.prev"
-    "  AND NOT (acq.kind = 'Ls' AND h.kind = 'Ls')"
-    " ORDER BY acq.seq, h.release_seq DESC, h.tid";
-
-/* Phase 3: the blocked intervals that overlap the shown rows. */
-static int load_blocks(reader *r) {
-  timeline *t = r->t;
-  sqlite3_stmt *st;
-  if (!t->nev)
-    return 0;
-  if (prepare(r, blocks_sql, t->exec_id, &st) < 0)
-    return -1;
-  int64_t last_acq = -1;
-  while (sqlite3_step(st) == SQLITE_ROW) {
-    tl_block b = {.tid = sqlite3_column_int(st, 0),
-                  .holder = sqlite3_column_int(st, 2),
-                  .held_from = sqlite3_column_int64(st, 3),
-                  .until = sqlite3_column_int64(st, 4),
-                  .from = sqlite3_column_int64(st, 5),
-                  .acq = sqlite3_column_int64(st, 6)};
-    if (b.acq == last_acq)
-      continue; /* an earlier release of the same wait */
-    last_acq = b.acq;
-    int64_t r0 = timeline_row_at_or_after(t, b.from);
-    int64_t r1 = timeline_row_at_or_after(t, b.until + 1) - 1;
-    if (r0 > r1)
-      continue; /* no shown row inside */
-    b.r0 = (int)r0;
-    b.r1 = (int)r1;
-    b.lock = col_dup(st, 1);
-    t->blocks =
-        sb_xrealloc(t->blocks, (size_t)(t->nblocks + 1) * sizeof *t->blocks);
-    t->blocks[t->nblocks++] = b;
-  }
-  sqlite3_finalize(st);
-  return 0;
-}
-
 /* The last write (W or A access) at or before the violating step of each
    object the violation names: the steps the slice always keeps. */
 static const char last_writers_sql[] =
@@ -639,10 +499,10 @@ static const char last_writers_sql[] =
     " WHERE v.exec_id = ?1 AND a.kind IN ('W', 'A') AND a.seq <= v.seq"
     " GROUP BY s.id ORDER BY 1";
 
-static int load_last_writers(reader *r) {
+static int load_last_writers(tl_reader *r) {
   timeline *t = r->t;
   sqlite3_stmt *st;
-  if (prepare(r, last_writers_sql, t->exec_id, &st) < 0)
+  if (tl_prepare(r, last_writers_sql, t->exec_id, &st) < 0)
     return -1;
   while (sqlite3_step(st) == SQLITE_ROW) {
     t->writers =
@@ -657,14 +517,15 @@ int timeline_load(timeline *t, const char *dbpath, const render_opts *o,
                   char *err, size_t errlen) {
   assert(dbpath && o && o->slice >= 0);
   *t = (timeline){.viol_ev = -1, .held_ev = -1};
-  reader r = {.t = t, .path = dbpath, .err = err, .errlen = errlen};
+  tl_reader r = {.t = t, .path = dbpath, .err = err, .errlen = errlen};
   int limit = o->slice > 0 ? o->slice : 200, rc = -1;
   if (open_log(&r) == 0 && pick_exec(&r, o->exec_id) == 0 &&
       load_exec(&r) == 0 && load_skeleton(&r) == 0 &&
       (!timeline_slice_needs_accesses(t, limit, o->full) ||
        (load_accesses(&r) == 0 && load_last_writers(&r) == 0))) {
     timeline_slice(t, limit, o->full);
-    if (load_events(&r) == 0 && load_spans(&r) == 0 && load_blocks(&r) == 0)
+    if (load_events(&r) == 0 && tl_load_spans(&r) == 0 &&
+        tl_load_blocks(&r) == 0)
       rc = 0;
   }
   if (r.db)

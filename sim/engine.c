@@ -40,6 +40,11 @@
 ** lock-order violation found does not stop the execution, lockdep.c
 ** settles it when the execution is over.  Without a graph, one branch.
 **
+** Files: platform.c creates the SimGrid platform (sim_init), exec.c sets
+** up one execution and fills its result (sim_exec_run) and holds the
+** accessors, workers.c runs executions on persistent actors, digest.c
+** matches states; this file is the gate itself.
+**
 ** Abort: a violation sets x->aborting; the thread that saw it longjmps to its
 ** trampoline, and each parked thread is woken and does the same.  Model state
 ** is reset from the scenario before the next execution, so nothing needs
@@ -51,184 +56,19 @@
 #include "sim.h"
 
 #include <assert.h>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 #include <setjmp.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <simgrid/actor.h>
 #include <simgrid/engine.h>
-#include <simgrid/host.h>
 #include <simgrid/semaphore.h>
 
-static sim_exec the_exec; /* one execution at a time per process */
 static void abort_exec(sim_exec *x);
 static void emit_event(sim_exec *x);
-static int sim_ncpus = -1;
-static sg_host_t *cpu_hosts, blockdev_host;
 
-/* ------------------------------------------------------------- platform */
-
-/* Writes the platform: one host per CPU and a block device host with a disk
-   (for writeback I/O).  SimGrid's C API cannot build zones, so we generate
-   XML into a temporary file and load it. */
-int sim_init(int ncpus, char *err, size_t errlen) {
-  if (sim_ncpus >= 0) {
-    if (ncpus > sim_ncpus) {
-      snprintf(err, errlen,
-               "engine already started with %d CPUs, scenario needs %d",
-               sim_ncpus, ncpus);
-      return -1;
-    }
-    return 0;
-  }
-  if (ncpus < 1 || ncpus > SIM_MAX_THREADS) {
-    snprintf(err, errlen, "cpus must be 1..%d", SIM_MAX_THREADS);
-    return -1;
-  }
-  char path[] = "/tmp/mmsim-platform-XXXXXX";
-  int fd = mkstemp(path);
-  if (fd < 0) {
-    snprintf(err, errlen, "cannot create the platform file in /tmp");
-    return -1;
-  }
-  FILE *f = fdopen(fd, "w");
-  fprintf(f, "<?xml version='1.0'?>\n"
-             "<!DOCTYPE platform SYSTEM \"https://simgrid.org/simgrid.dtd\">\n"
-             "<platform version=\"4.1\">\n"
-             "  <zone id=\"smp\" routing=\"Full\">\n");
-  for (int i = 0; i < ncpus; i++)
-    fprintf(f, "    <host id=\"cpu%d\" speed=\"1Gf\"/>\n", i);
-  fprintf(f,
-          "    <host id=\"blockdev\" speed=\"1Gf\">\n"
-          "      <disk id=\"sda\" read_bw=\"200MBps\" write_bw=\"150MBps\"/>\n"
-          "    </host>\n"
-          "  </zone>\n"
-          "</platform>\n");
-  fclose(f);
-
-  /* Raw contexts are the fastest; sanitizer builds use one thread per
-     actor, since ASan cannot follow raw stack switches, and ASan's larger
-     frames get a larger stack.  SimGrid zeroes each actor's stack when it
-     creates it, once per thread per execution, so the stack size is paid
-     in every execution: 64 KiB, where the whole test suite passes with
-     16 KiB and guard pages (which would have faulted on an overflow);
-     guard pages themselves cost an mprotect per actor and stay off. */
-#define STR_(x) #x
-#define STR(x) STR_(x)
-
-  static char a0[] = "mmsim", a1[] = "--log=root.thresh:critical",
-              a2[] = "--cfg=contexts/stack-size:" STR(SIM_ACTOR_STACK_KIB),
-#ifdef MMSIM_SANITIZE
-              a4[] = "--cfg=contexts/factory:thread";
-#else
-              a4[] = "--cfg=contexts/factory:raw";
-#endif
-  static char a3[] = "--cfg=contexts/guard-size:0";
-  static char *argv[] = {a0, a1, a2, a3, a4, NULL};
-  int argc = 5;
-#ifdef __GLIBC__
-  /* Every execution allocates and frees one stack per actor (256 KiB).
-     glibc would give such chunks back to the kernel at each free (mmap, or
-     a trimmed heap top) and fault them in again at the next execution:
-     on lastzero(12), 3 million page faults and 70 % of the time in the
-     kernel.  Keep them on the heap, and keep the heap. */
-  mallopt(M_MMAP_THRESHOLD, 64 << 20);
-  mallopt(M_TRIM_THRESHOLD, 256 << 20);
-#endif
-  /* SimGrid installs its own handlers (SIGINT: print the actors and
-     exit 1); the application's (an interrupted exploration prints its
-     summary and closes its log) stay. */
-  static const int app_signals[] = {SIGINT, SIGTERM, SIGHUP};
-  struct sigaction app_sa[3];
-  for (int i = 0; i < 3; i++)
-    sigaction(app_signals[i], NULL, &app_sa[i]);
-  simgrid_init(&argc, argv);
-  simgrid_load_platform(path);
-  for (int i = 0; i < 3; i++)
-    sigaction(app_signals[i], &app_sa[i], NULL);
-  unlink(path);
-  cpu_hosts = calloc((size_t)ncpus, sizeof *cpu_hosts);
-  for (int i = 0; i < ncpus; i++) {
-    char name[16];
-    snprintf(name, sizeof name, "cpu%d", i);
-    cpu_hosts[i] = sg_host_by_name(name);
-    assert(cpu_hosts[i]);
-  }
-  blockdev_host = sg_host_by_name("blockdev");
-  assert(blockdev_host);
-  for (int i = 0; i < SIM_MAX_THREADS; i++)
-    the_exec.th[i].sem = sg_sem_init(0);
-  sim_ncpus = ncpus;
-  return 0;
-}
-
-sg_host_t sim_cpu_host(int cpu) {
-  assert(sim_ncpus > 0 && cpu >= SIM_CPU_BLOCKDEV && cpu < sim_ncpus);
-  return cpu == SIM_CPU_BLOCKDEV ? blockdev_host : cpu_hosts[cpu];
-}
-
-/* ------------------------------------------------------------ accessors */
-
-sim_exec *sim_thread_exec(const sim_thread *t) {
-  return t->x;
-}
-int sim_thread_id(const sim_thread *t) {
-  return t->tid;
-}
-int sim_thread_cpu(const sim_thread *t) {
-  return t->cpu;
-}
-void *sim_model(const sim_exec *x) {
-  return x->cfg->model;
-}
-int sim_nthreads(const sim_exec *x) {
-  return x->cfg->nthreads;
-}
-const sim_stepdesc *sim_last_step(const sim_exec *x, int *tid) {
-  if (!x->seq)
-    return NULL;
-  *tid = x->ev.tid;
-  return &x->ev_step;
-}
-int sim_logging(const sim_thread *t) {
-  return t->x->cfg->observer != NULL;
-}
-
-const sim_stepdesc *sim_pending(const sim_exec *x, int tid) {
-  const sim_thread *t = &x->th[tid];
-  return (t->state == T_PARKED && t->has_pending) ? &t->pending : NULL;
-}
-uint64_t sim_thread_ready_ns(const sim_exec *x, int tid) {
-  return x->th[tid].ready_ns;
-}
-int sim_holds(const sim_thread *t, sim_oid lock) {
-  assert(lock < t->x->cfg->nobjs);
-  return t->x->owner[lock] == t->tid;
-}
-int sim_lock_holder(const sim_exec *x, sim_oid lock) {
-  return x->owner[lock];
-}
-int sim_trylock_ok(const sim_thread *t) {
-  return t->trylock_ok;
-}
-
-void sim_enter(sim_thread *t, const char *fn) {
-  assert(t->depth < SIM_MAX_DEPTH);
-  t->stack[t->depth++] = fn;
-}
-void sim_leave(sim_thread *t) {
-  assert(t->depth > 0);
-  t->depth--;
-}
-void sim_delay(sim_thread *t, uint64_t ns) {
-  t->ready_ns += ns;
-}
+/* ------------------------------------------------------------ violations */
 
 void sim_loop(sim_thread *t, int iter, const char *loop) {
   sim_exec *x = t->x;
@@ -243,27 +83,6 @@ void sim_loop(sim_thread *t, int iter, const char *loop) {
   abort_exec(x);
   longjmp(t->jb, 1);
 }
-
-/* Formats a before/after value, only when an observer listens. */
-static void set_value(const sim_thread *t, char *buf, size_t n, const char *fmt,
-                      va_list ap) {
-  if (t->x->cfg->observer)
-    vsnprintf(buf, n, fmt, ap);
-}
-void sim_before(sim_thread *t, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  set_value(t, t->x->before, sizeof t->x->before, fmt, ap);
-  va_end(ap);
-}
-void sim_after(sim_thread *t, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  set_value(t, t->x->after, sizeof t->x->after, fmt, ap);
-  va_end(ap);
-}
-
-/* ------------------------------------------------------------ violations */
 
 void sim_violation(sim_exec *x, int kind, const sim_oid *objs, int n,
                    const char *fmt, ...) {
@@ -295,33 +114,32 @@ void sim_violation(sim_exec *x, int kind, const sim_oid *objs, int n,
 
 /* ----------------------------------------------------------- enabledness */
 
-static int step_enabled(const sim_exec *x, const sim_stepdesc *s) {
-  for (int i = 0; i < s->n; i++) {
-    sim_oid o = s->acc[i].obj;
-    switch ((enum sim_op)s->acc[i].op) {
-    case SIM_OP_LOCK:
-      if (x->owner[o] >= 0 || x->readers[o])
-        return 0;
-      break;
-    case SIM_OP_LOCK_SHARED:
-      if (x->owner[o] >= 0)
-        return 0;
-      break;
-    case SIM_OP_WAIT:
-      if (!s->ready || !s->ready(x, s->ready_arg))
-        return 0;
-      break;
-    case SIM_OP_READ:
-    case SIM_OP_WRITE:
-    case SIM_OP_ADD:
-    case SIM_OP_TRYLOCK:
-    case SIM_OP_UNLOCK:
-    case SIM_OP_UNLOCK_SHARED:
-    case SIM_OP_UNLOCK_ANY:
-    case SIM_OP__COUNT:
-      break;
-    }
+int sim_access_blocked(const sim_exec *x, const sim_stepdesc *s, int i) {
+  sim_oid o = s->acc[i].obj;
+  switch ((enum sim_op)s->acc[i].op) {
+  case SIM_OP_LOCK:
+    return x->owner[o] >= 0 || x->readers[o];
+  case SIM_OP_LOCK_SHARED:
+    return x->owner[o] >= 0;
+  case SIM_OP_WAIT:
+    return !s->ready || !s->ready(x, s->ready_arg);
+  case SIM_OP_READ:
+  case SIM_OP_WRITE:
+  case SIM_OP_ADD:
+  case SIM_OP_TRYLOCK:
+  case SIM_OP_UNLOCK:
+  case SIM_OP_UNLOCK_SHARED:
+  case SIM_OP_UNLOCK_ANY:
+  case SIM_OP__COUNT:
+    break;
   }
+  return 0;
+}
+
+static int step_enabled(const sim_exec *x, const sim_stepdesc *s) {
+  for (int i = 0; i < s->n; i++)
+    if (sim_access_blocked(x, s, i))
+      return 0;
   return 1;
 }
 
@@ -406,9 +224,7 @@ static void describe_wait(sim_exec *x, const sim_thread *t, char *buf,
   for (int i = 0; i < s->n; i++) {
     sim_oid o = s->acc[i].obj;
     int op = s->acc[i].op;
-    if ((op == SIM_OP_LOCK && (x->owner[o] >= 0 || x->readers[o])) ||
-        (op == SIM_OP_LOCK_SHARED && x->owner[o] >= 0) ||
-        (op == SIM_OP_WAIT && !(s->ready && s->ready(x, s->ready_arg)))) {
+    if (sim_access_blocked(x, s, i)) {
       x->cfg->ops->obj_name(x->cfg->model, o, on, sizeof on);
       if (x->owner[o] >= 0)
         holder = x->cfg->threads[x->owner[o]].name;
@@ -762,118 +578,4 @@ int sim_thread_run(sim_thread *t) {
     close_event(x);
   }
   return thread_done(x, t);
-}
-
-static void trampoline(int argc, char **argv) {
-  (void)argc;
-  (void)argv;
-  sim_thread_run(sg_actor_self_get_data());
-}
-
-/* ------------------------------------------------------------- execution */
-
-int sim_exec_run(const sim_exec_cfg *cfg, sim_result *r) {
-  sim_exec *x = &the_exec;
-  assert(sim_ncpus > 0);
-  assert(cfg->nthreads > 0 && cfg->nthreads <= SIM_MAX_THREADS);
-  for (int i = 0; i < cfg->ops->nkinds; i++) /* row i is id MODEL + i */
-    assert(cfg->ops->kinds[i].id == SIM_KIND_MODEL + i);
-  memset(r, 0, sizeof *r);
-
-  if (cfg->nobjs > x->nobjs_alloc) {
-    uint32_t n = cfg->nobjs;
-    x->owner = realloc(x->owner, n);
-    x->readers = realloc(x->readers, n * sizeof *x->readers);
-    x->held = realloc(x->held, (n + 63) / 64 * sizeof *x->held);
-    x->rel_seq = realloc(x->rel_seq, n * sizeof *x->rel_seq);
-    x->rel_tid = realloc(x->rel_tid, n);
-    x->wr_seq = realloc(x->wr_seq, n * sizeof *x->wr_seq);
-    x->wr_tid = realloc(x->wr_tid, n);
-    x->rf_mask = realloc(x->rf_mask, n * sizeof *x->rf_mask);
-    x->rd_mask = realloc(x->rd_mask, n * sizeof *x->rd_mask);
-    x->rd_seq =
-        realloc(x->rd_seq, (size_t)n * SIM_MAX_THREADS * sizeof *x->rd_seq);
-    if (!x->owner || !x->readers || !x->held || !x->rel_seq || !x->rel_tid ||
-        !x->wr_seq || !x->wr_tid || !x->rf_mask || !x->rd_mask || !x->rd_seq)
-      return -1;
-    x->nobjs_alloc = n;
-  }
-  memset(x->owner, -1, cfg->nobjs);
-  memset(x->readers, 0, cfg->nobjs * sizeof *x->readers);
-  memset(x->held, 0, (cfg->nobjs + 63) / 64 * sizeof *x->held);
-  memset(x->rel_seq, 0, cfg->nobjs * sizeof *x->rel_seq);
-  memset(x->wr_seq, 0, cfg->nobjs * sizeof *x->wr_seq);
-  memset(x->rf_mask, 0, cfg->nobjs * sizeof *x->rf_mask);
-  memset(x->rd_mask, 0, cfg->nobjs * sizeof *x->rd_mask);
-
-  x->cfg = cfg;
-  x->r = r;
-  x->nlive = cfg->nthreads;
-  x->nparked = 0;
-  x->running = -1;
-  x->aborting = 0;
-  x->in_action = 0;
-  x->clock_ns = 0;
-  x->sg_offset = simgrid_get_clock();
-  x->seq = 0;
-  x->hash = SIM_HASH_INIT;
-  x->nsched = 0;
-  x->open = 0;
-  x->ld = cfg->lockdep && cfg->ops->lock_class ? cfg->lockdep : NULL;
-  if (x->ld)
-    sim_lockdep_begin(x->ld, cfg);
-
-  cfg->ops->reset(cfg->model);
-  for (int i = 0; i < cfg->nthreads; i++) {
-    sim_thread *t = &x->th[i];
-    t->x = x;
-    t->tid = i;
-    t->cpu = cfg->threads[i].cpu;
-    assert(t->cpu == SIM_CPU_BLOCKDEV || (t->cpu >= 0 && t->cpu < sim_ncpus));
-    t->state = T_STARTING;
-    t->has_pending = 0;
-    t->ready_ns = 0;
-    t->depth = 0;
-    t->bad_unlock = -1;
-    t->obs = sim_hash_of((uint64_t)i);
-    t->nloops = 0;
-  }
-  if (sim_workers_active()) {
-    x->nstarted = 0; /* the workers start them one by one */
-    sim_workers_run(x);
-  } else {
-    x->nstarted = cfg->nthreads;
-    for (int i = 0; i < cfg->nthreads; i++) {
-      sim_thread *t = &x->th[i];
-      sg_actor_t a = sg_actor_init(cfg->threads[i].name, sim_cpu_host(t->cpu));
-      sg_actor_set_data(a, t);
-      sg_actor_start_(a, trampoline, 0, NULL);
-    }
-    simgrid_run();
-  }
-  assert(x->nlive == 0);
-  if (x->ld)
-    sim_lockdep_end(x->ld, x); /* before the result is hashed */
-
-  r->steps = x->seq;
-  r->end_ns = x->clock_ns;
-  if (cfg->ops->state_hash)
-    r->state_hash = cfg->ops->state_hash(cfg->model);
-  sim_hash_u64(&x->hash, r->state_hash);
-  sim_hash_u64(&x->hash, (uint64_t)r->outcome);
-  sim_hash_str(&x->hash, r->kind);
-  r->trace_hash = x->hash;
-  r->sched = malloc(x->nsched ? x->nsched : 1);
-  if (!r->sched)
-    return -1;
-  if (x->nsched) /* x->sched is NULL before the first grant */
-    memcpy(r->sched, x->sched, x->nsched);
-  r->nsched = x->nsched;
-  return 0;
-}
-
-void sim_result_free(sim_result *r) {
-  free(r->sched);
-  r->sched = NULL;
-  r->nsched = 0;
 }

@@ -1,7 +1,9 @@
 /*
 ** engine_int.h - the engine's own structures (internal to sim/): the
 ** threads and the execution in progress, shared by engine.c (the step
-** gate) and digest.c (state matching).  Nothing outside sim/ includes it.
+** gate), exec.c (an execution's set-up and result), platform.c,
+** workers.c, digest.c (state matching) and symreplay.c.  Nothing outside sim/
+*includes it.
 */
 #ifndef MMSIM_ENGINE_INT_H
 #define MMSIM_ENGINE_INT_H
@@ -94,8 +96,16 @@ struct sim_exec {
   char before[256], after[256];
 };
 
-/* engine.c: the host of virtual CPU 'cpu'. */
+/* engine.c: whether access i of step s cannot be granted now (a lock
+   taken, a wait whose condition is false). */
+int sim_access_blocked(const sim_exec *x, const sim_stepdesc *s, int i);
+/* platform.c: the host of virtual CPU 'cpu'. */
 sg_host_t sim_cpu_host(int cpu);
+/* platform.c: the CPUs of the platform, -1 before sim_init(). */
+int sim_platform_ncpus(void);
+/* exec.c: creates the semaphore of every thread slot (once, by
+   sim_init()). */
+void sim_exec_slots_init(void);
 /* engine.c: runs thread t of the execution being set up (T_STARTING)
    in the calling actor: its body, its end, and the hand-over to the
    next thread.  Returns 1 if it was the last thread of x to end (the

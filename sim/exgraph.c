@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "depend.h"
+#include "grow.h"
 #include "hash.h"
 
 void exg_init(exgraph *g, int nthreads) {
@@ -32,9 +33,7 @@ void exg_free(exgraph *g) {
 int exg_reserve(exgraph *g, size_t need) {
   if (need <= g->cap)
     return 0;
-  size_t cap = g->cap ? g->cap : 256;
-  while (cap < need)
-    cap *= 2;
+  size_t cap = sim_grown_cap(g->cap, need, 256);
   exg_node *n = realloc(g->nodes, cap * sizeof *n);
   if (!n)
     return -1;
@@ -191,9 +190,7 @@ void exg_lhb_set(exgraph *g, size_t j, const uint64_t *preds) {
 int exg_index_reserve(exgraph *g, size_t n) {
   if (n <= g->ix_cap)
     return 0;
-  size_t cap = g->ix_cap ? g->ix_cap : 256;
-  while (cap < n)
-    cap *= 2;
+  size_t cap = sim_grown_cap(g->ix_cap, n, 256);
   struct exg_link *k = realloc(g->ix_link, cap * SIM_MAX_ACCESS * sizeof *k);
   if (!k)
     return -1;

@@ -247,6 +247,25 @@ static size_t scenario_line(char *buf, size_t n, int cpu, const char *cls,
                           cpu ? op : "");
 }
 
+/* One acquisition of the two-column scenario. */
+typedef struct ld_line {
+  int cpu;
+  const char *cls;
+  int shared, wait;
+} ld_line;
+
+/* Appends the scenario's four lines and the DEADLOCK mark to the pending
+   report, which holds 'rl' bytes (stops where it is full). */
+static void scenario_lines(sim_lockdep *ld, size_t rl, const ld_line *lines) {
+  for (int i = 0; i < 4 && rl < sizeof ld->pending_report; i++)
+    rl += scenario_line(ld->pending_report + rl, sizeof ld->pending_report - rl,
+                        lines[i].cpu, lines[i].cls, lines[i].shared,
+                        lines[i].wait);
+  if (rl < sizeof ld->pending_report)
+    snprintf(ld->pending_report + rl, sizeof ld->pending_report - rl,
+             "\n *** DEADLOCK ***\n");
+}
+
 /* Formats the violation for the cycle new edge + path: ld->msg (what
    fits of the summary) and ld->pending_report (everything). */
 static void report_cycle(sim_lockdep *ld, int enew, const int16_t *path,
@@ -309,21 +328,11 @@ static void report_cycle(sim_lockdep *ld, int enew, const int16_t *path,
                            "\npossible unsafe locking scenario:\n\n"
                            "  %-29s%s\n  %-29s%s\n",
                            "CPU0", "CPU1", "----", "----");
-  struct {
-    int cpu;
-    const char *cls;
-    int shared, wait;
-  } lines[4] = {{0, a, !e0->src_excl, 0},
-                {1, b, !ld->edges[cyc[1]].src_excl, 0},
-                {1, a, !last->dst_excl, last->site.wait},
-                {0, b, !e0->dst_excl, e0->site.wait}};
-  for (int i = 0; i < 4 && rl < sizeof ld->pending_report; i++)
-    rl += scenario_line(ld->pending_report + rl, sizeof ld->pending_report - rl,
-                        lines[i].cpu, lines[i].cls, lines[i].shared,
-                        lines[i].wait);
-  if (rl < sizeof ld->pending_report)
-    snprintf(ld->pending_report + rl, sizeof ld->pending_report - rl,
-             "\n *** DEADLOCK ***\n");
+  ld_line lines[4] = {{0, a, !e0->src_excl, 0},
+                      {1, b, !ld->edges[cyc[1]].src_excl, 0},
+                      {1, a, !last->dst_excl, last->site.wait},
+                      {0, b, !e0->dst_excl, e0->site.wait}};
+  scenario_lines(ld, rl, lines);
 }
 
 /* Adds (or strengthens) edge a -> b created by the step being granted;
@@ -415,19 +424,9 @@ static void report_inversion(sim_lockdep *ld, const ld_site *site,
       "%s\n\npossible unsafe locking scenario (CPU1 follows the declared "
       "order):\n\n  %-29s%s\n  %-29s%s\n",
       msg, "CPU0", "CPU1", "----", "----");
-  struct {
-    int cpu;
-    const char *cls;
-    int shared, wait;
-  } lines[4] = {
+  ld_line lines[4] = {
       {0, a, h->shared, 0}, {1, b, 0, 0}, {1, a, 0, 0}, {0, b, 0, site->wait}};
-  for (int i = 0; i < 4 && rl < sizeof ld->pending_report; i++)
-    rl += scenario_line(ld->pending_report + rl, sizeof ld->pending_report - rl,
-                        lines[i].cpu, lines[i].cls, lines[i].shared,
-                        lines[i].wait);
-  if (rl < sizeof ld->pending_report)
-    snprintf(ld->pending_report + rl, sizeof ld->pending_report - rl,
-             "\n *** DEADLOCK ***\n");
+  scenario_lines(ld, rl, lines);
 }
 
 /* A lock the declared order does not list (SIM_LOCK_UNDECLARED). */

@@ -40,6 +40,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "strategy.h"
 
 struct opt_tree {
@@ -90,9 +91,7 @@ void opt_free(explorer *e) {
 static int reserve(explorer *e, size_t need) {
   if (need <= e->wut_cap)
     return 0;
-  size_t cap = e->wut_cap ? e->wut_cap : 256;
-  while (cap < need)
-    cap *= 2;
+  size_t cap = sim_grown_cap(e->wut_cap, need, 256);
   struct opt_tree **w = realloc(e->wut, cap * sizeof *w);
   if (!w)
     return -1;

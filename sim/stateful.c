@@ -58,7 +58,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "hash.h"
+#include "hset.h"
 #include "strategy.h"
 
 /* The most states kept unless exp_cfg.max_states says (about 130 bytes
@@ -114,11 +116,19 @@ struct stateful {
   int full; /* max_states reached: the search stops */
   size_t max_states;
   /* trace hashes reported (passes after the first report only new ones) */
-  uint64_t *seen;
-  size_t nseen, capseen;
+  sim_hset seen;
 };
 
 /* -------------------------------------------------------------- tables */
+
+/* The first free slot for 'key' in a table of n slots (a power of two,
+   never full): linear probing from its hash. */
+static size_t free_slot(const uint32_t *slot, size_t n, uint64_t key) {
+  size_t h = sim_hash_of(key) & (n - 1);
+  while (slot[h])
+    h = (h + 1) & (n - 1);
+  return h;
+}
 
 static int grow_slots(uint32_t **slot, size_t *nslot, size_t used,
                       uint64_t (*key_of)(const struct stateful *, uint32_t),
@@ -133,10 +143,7 @@ static int grow_slots(uint32_t **slot, size_t *nslot, size_t used,
     uint32_t v = (*slot)[i];
     if (!v)
       continue;
-    size_t h = sim_hash_of(key_of(sf, v - 1)) & (n - 1);
-    while (s[h])
-      h = (h + 1) & (n - 1);
-    s[h] = v;
+    s[free_slot(s, n, key_of(sf, v - 1))] = v;
   }
   free(*slot);
   *slot = s;
@@ -215,23 +222,15 @@ static long entry_of(struct stateful *sf, uint64_t key) {
       return (long)v - 1;
   if (sf->nent == sf->max_states)
     return -2;
-  if (sf->nent == sf->capent) {
-    size_t cap = sf->capent ? sf->capent * 2 : 1024;
-    sf_entry *n = realloc(sf->ent, cap * sizeof *n);
-    if (!n)
-      return -1;
-    sf->ent = n;
-    sf->capent = cap;
-  }
+  sf_entry *n = sim_grow(sf->ent, &sf->capent, sf->nent + 1, sizeof *n, 1024);
+  if (!n)
+    return -1;
+  sf->ent = n;
   if (reserve_sums(sf, sf->nent + 1, sf->sw ? sf->sw : 1) ||
       grow_slots(&sf->slot, &sf->nslot, sf->nent, ent_key, sf))
     return -1;
-  mask = sf->nslot - 1;
-  h = sim_hash_of(key) & mask;
-  while (sf->slot[h])
-    h = (h + 1) & mask;
   sf->ent[sf->nent] = (sf_entry){.key = key};
-  sf->slot[h] = (uint32_t)++sf->nent;
+  sf->slot[free_slot(sf->slot, sf->nslot, key)] = (uint32_t)++sf->nent;
   return (long)sf->nent - 1;
 }
 
@@ -245,52 +244,22 @@ static long event_id(struct stateful *sf, int tid, const exg_fp *fp, int find) {
       return (long)v - 1;
   if (find)
     return -1;
-  if (sf->nev == sf->capev) {
-    size_t cap = sf->capev ? sf->capev * 2 : 256;
-    sf_event *n = realloc(sf->ev, cap * sizeof *n);
-    if (!n)
-      return -1;
-    sf->ev = n;
-    sf->capev = cap;
-  }
+  sf_event *n = sim_grow(sf->ev, &sf->capev, sf->nev + 1, sizeof *n, 256);
+  if (!n)
+    return -1;
+  sf->ev = n;
   if (reserve_sums(sf, sf->nent, (sf->nev + 1 + 63) / 64) ||
       grow_slots(&sf->evslot, &sf->nevslot, sf->nev, ev_key, sf))
     return -1;
-  mask = sf->nevslot - 1;
-  h = sim_hash_of(key) & mask;
-  while (sf->evslot[h])
-    h = (h + 1) & mask;
   sf->ev[sf->nev] = (sf_event){.tid = tid, .fp = *fp};
-  sf->evslot[h] = (uint32_t)++sf->nev;
+  sf->evslot[free_slot(sf->evslot, sf->nevslot, key)] = (uint32_t)++sf->nev;
   return (long)sf->nev - 1;
 }
 
-/* Was trace hash h reported?  Marks it. */
+/* Was trace hash h reported?  Marks it.  Out of memory: no, so that it is
+   reported again rather than lost. */
 static int seen_before(struct stateful *sf, uint64_t h) {
-  if ((sf->nseen + 1) * 2 > sf->capseen) {
-    size_t cap = sf->capseen ? sf->capseen * 2 : 1024;
-    uint64_t *s = calloc(cap, sizeof *s);
-    if (!s)
-      return 0; /* out of memory: report it again rather than lose it */
-    for (size_t i = 0; i < sf->capseen; i++)
-      if (sf->seen[i]) {
-        size_t j = sim_hash_of(sf->seen[i]) & (cap - 1);
-        while (s[j])
-          j = (j + 1) & (cap - 1);
-        s[j] = sf->seen[i];
-      }
-    free(sf->seen);
-    sf->seen = s;
-    sf->capseen = cap;
-  }
-  h |= 1; /* 0 marks an empty slot */
-  size_t j = sim_hash_of(h) & (sf->capseen - 1);
-  for (; sf->seen[j]; j = (j + 1) & (sf->capseen - 1))
-    if (sf->seen[j] == h)
-      return 1;
-  sf->seen[j] = h;
-  sf->nseen++;
-  return 0;
+  return sim_hset_add(&sf->seen, h) == 1;
 }
 
 static uint64_t outcome_bit(const sim_result *r) {
@@ -320,16 +289,10 @@ static void final_bits(const sim_result *r, uint64_t f[4]) {
 
 int sf_visit(explorer *e, const sim_choice_ctx *c, size_t i) {
   struct stateful *sf = e->sf;
-  if (i >= sf->nodecap) {
-    size_t cap = sf->nodecap ? sf->nodecap * 2 : 256;
-    while (cap <= i)
-      cap *= 2;
-    uint32_t *n = realloc(sf->nodeent, cap * sizeof *n);
-    if (!n)
-      goto oom;
-    sf->nodeent = n;
-    sf->nodecap = cap;
-  }
+  uint32_t *n = sim_grow(sf->nodeent, &sf->nodecap, i + 1, sizeof *n, 256);
+  if (!n)
+    goto oom;
+  sf->nodeent = n;
   long x = entry_of(sf, sim_state_key(c->x));
   if (x == -2) { /* full: stop here, the search is not exhaustive */
     sf->full = 1;
@@ -559,7 +522,7 @@ void sf_free(explorer *e) {
   free(sf->acc);
   free(sf->ids);
   free(sf->nodeent);
-  free(sf->seen);
+  sim_hset_free(&sf->seen);
   free(sf);
   e->sf = NULL;
 }

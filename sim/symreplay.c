@@ -47,61 +47,41 @@ void sim_blocked_why(const sim_exec *x, int tid, char *buf, size_t n) {
     return;
   }
   for (int i = 0; i < s->n; i++) {
+    if (!sim_access_blocked(x, s, i))
+      continue;
     sim_oid o = s->acc[i].obj;
-    int owner = x->owner[o];
+    int owner = x->owner[o], op = s->acc[i].op;
+    const char *by = owner < 0      ? NULL
+                     : owner == tid ? "itself"
+                                    : cfg->threads[owner].name;
     on[0] = 0;
     if (cfg->ops->obj_name)
       cfg->ops->obj_name(cfg->model, o, on, sizeof on);
     else
       snprintf(on, sizeof on, "obj#%u", o);
-    switch ((enum sim_op)s->acc[i].op) {
-    case SIM_OP_LOCK:
-      if (owner >= 0) {
-        snprintf(buf, n, "it waits for %s, held by %s", on,
-                 owner == tid ? "itself" : cfg->threads[owner].name);
-        return;
-      }
-      if (x->readers[o]) {
-        snprintf(buf, n, "it waits for %s, held for reading by %u thread%s", on,
-                 x->readers[o], x->readers[o] == 1 ? "" : "s");
-        return;
-      }
-      break;
-    case SIM_OP_LOCK_SHARED:
-      if (owner >= 0) {
-        snprintf(buf, n, "it waits for %s, held for writing by %s", on,
-                 owner == tid ? "itself" : cfg->threads[owner].name);
-        return;
-      }
-      break;
-    case SIM_OP_WAIT:
-      if (!s->ready || !s->ready(x, s->ready_arg)) {
-        int w = x->wr_seq[o] ? x->wr_tid[o] : -1;
-        if (owner >= 0) /* a lock bit waited on: wait_on_page_locked */
-          snprintf(buf, n,
-                   "it waits for a condition on %s (step '%s'), held by %s", on,
-                   s->what, owner == tid ? "itself" : cfg->threads[owner].name);
-        else if (w >= 0)
-          snprintf(buf, n,
-                   "it waits for a condition on %s (step '%s'), last "
-                   "written by %s",
-                   on, s->what, cfg->threads[w].name);
-        else
-          snprintf(buf, n, "it waits for a condition on %s (step '%s')", on,
-                   s->what);
-        return;
-      }
-      break;
-    case SIM_OP_READ:
-    case SIM_OP_WRITE:
-    case SIM_OP_ADD:
-    case SIM_OP_TRYLOCK:
-    case SIM_OP_UNLOCK:
-    case SIM_OP_UNLOCK_SHARED:
-    case SIM_OP_UNLOCK_ANY:
-    case SIM_OP__COUNT:
-      break;
+    if (op == SIM_OP_WAIT) {
+      int w = x->wr_seq[o] ? x->wr_tid[o] : -1;
+      if (by) /* a lock bit waited on: wait_on_page_locked */
+        snprintf(buf, n,
+                 "it waits for a condition on %s (step '%s'), held by %s", on,
+                 s->what, by);
+      else if (w >= 0)
+        snprintf(buf, n,
+                 "it waits for a condition on %s (step '%s'), last "
+                 "written by %s",
+                 on, s->what, cfg->threads[w].name);
+      else
+        snprintf(buf, n, "it waits for a condition on %s (step '%s')", on,
+                 s->what);
+    } else if (by && op == SIM_OP_LOCK) {
+      snprintf(buf, n, "it waits for %s, held by %s", on, by);
+    } else if (by) { /* a shared acquire waits for a writer only */
+      snprintf(buf, n, "it waits for %s, held for writing by %s", on, by);
+    } else { /* an exclusive acquire waits for readers */
+      snprintf(buf, n, "it waits for %s, held for reading by %u thread%s", on,
+               x->readers[o], x->readers[o] == 1 ? "" : "s");
     }
+    return;
   }
   snprintf(buf, n, "it is enabled");
 }

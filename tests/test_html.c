@@ -45,6 +45,11 @@ Test(html, explore_page_of_the_r1_scenario) {
                         "scenarios/fault-invalidate.scn --variant 2.6.20 "
                         "--schedule '"),
                2);
+  /* and its symbolic schedule (sim/symsched.h) beside it */
+  cr_assert_eq(count(h, "<code class=\"replay symbolic\">mmsim replay "
+                        "scenarios/fault-invalidate.scn --variant 2.6.20 "
+                        "--schedule 'cpu1 until "),
+               2);
   cr_assert_eq(count(h, "<pre class=\"race\">race report: "), 2);
   cr_assert(strstr(h, "  *** PAGE-MAPPED-ON-REMOVE ***"));
   cr_assert_eq(count(h, "<div class=\"timeline\"><svg"), 2);

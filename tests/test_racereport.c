@@ -233,7 +233,9 @@ Test(racereport, explore_json_for_scripts) {
           " json_extract(?1, '$.variants[0].kinds[0].kind'),"
           " substr(json_extract(?1, '$.variants[0].kinds[0].replay'), 1, 60),"
           " json_extract(?1, '$.variants[1].verdict'),"
-          " json_array_length(?1, '$.variants')",
+          " json_array_length(?1, '$.variants'),"
+          " json_extract(?1, '$.variants[0].kinds[0].symbolic'),"
+          " json_extract(?1, '$.variants[0].kinds[0].symbolic_replay')",
           -1, &st, NULL),
       SQLITE_OK);
   sqlite3_bind_text(st, 1, json, -1, SQLITE_STATIC);
@@ -250,6 +252,18 @@ Test(racereport, explore_json_for_scripts) {
   cr_assert_str_eq((const char *)sqlite3_column_text(st, 6),
                    "clean in every execution (349 states)");
   cr_assert_eq(sqlite3_column_int(st, 7), 2);
+  /* the counterexample's symbolic schedule beside its numeric one, and
+     the replay command that takes it */
+  const char *sym = (const char *)sqlite3_column_text(st, 8);
+  const char *symrp = (const char *)sqlite3_column_text(st, 9);
+  cr_assert(sym && !strncmp(sym, "cpu1 until ", 11), "%s", sym ? sym : "NULL");
+  cr_assert(symrp);
+  char want[400];
+  snprintf(want, sizeof want,
+           "mmsim replay scenarios/fault-invalidate.scn --variant 2.6.20 "
+           "--schedule '%s'",
+           sym);
+  cr_assert_str_eq(symrp, want);
   sqlite3_finalize(st);
   sqlite3_close(db);
   free(json);

@@ -23,24 +23,25 @@
 
 #include "reports/cli/cli.h"
 #include "sim/explore.h"
+#include "sim/hset.h"
 
 #define CAMP_MAX_KINDS 8
 #define CAMP_MAX_VARIANTS 4
 #define CAMP_MINIMISE_EXECS 100000
 
-/* An open-addressing set of 64-bit hashes (distinct states, traces). */
-typedef struct camp_hset {
-  uint64_t *v;
-  size_t cap, n;
-} camp_hset;
+/* A set of 64-bit hashes (distinct states, traces). */
+typedef sim_hset camp_hset;
 
 /* One violation kind seen on a variant. */
 typedef struct camp_kind {
   char name[48];
   uint64_t count;
-  int pre;          /* its minimal counterexample: preemptions */
-  uint64_t steps;   /* ... and steps */
-  char *sched;      /* ... and schedule string (malloc'd) */
+  int pre;        /* its minimal counterexample: preemptions */
+  uint64_t steps; /* ... and steps */
+  char *sched;    /* ... and schedule string (malloc'd) */
+  char *symbolic; /* ... and its symbolic schedule (sim/symsched.h),
+                     malloc'd; NULL: none, symbolic_err says why */
+  char symbolic_err[160];
   int minimal;      /* 1: a preemption-bounded re-search proved it has the
                        fewest preemptions, then the fewest steps; 0: the
                        smallest seen */

@@ -260,24 +260,19 @@ static void print_finals(const struct xopts *o, const campaign *c) {
 }
 
 /* The symbolic schedule of a counterexample (sim/symsched.h), under its
-   replay command: the scenario is bound to the counterexample's variant
-   for the derivation, and left bound to the last one explored. */
+   replay command (derived by the campaign). */
 static void print_symbolic(const struct xopts *o, const campaign *c,
                            const camp_variant *r, const camp_kind *kd) {
   int lit = c->l->scn.litmus[0] != 0;
-  char err[160];
-  if (!kd->sched || (!lit && strcmp(c->l->b.variant, r->variant) &&
-                     cli_bind(c->l, r->variant, CLI_ENGINE)))
+  if (!kd->sched)
     return;
-  char *sym = cli_symbolic_of(c->l, kd->sched, err, sizeof err);
+  const char *sym = kd->symbolic;
   if (sym && !strchr(sym, '\''))
     printf("    mmsim replay %s%s%s --schedule '%s'\n", o->c.path,
            lit ? "" : " --variant ", lit ? "" : r->variant, sym);
   else
-    printf("    symbolic: none (%s)\n", sym ? "a quote in a label" : err);
-  free(sym);
-  if (!lit && strcmp(c->l->b.variant, c->res[c->nres - 1].variant))
-    cli_bind(c->l, c->res[c->nres - 1].variant, CLI_ENGINE);
+    printf("    symbolic: none (%s)\n",
+           sym ? "a quote in a label" : kd->symbolic_err);
 }
 
 /* The table, the counterexamples, the time.  Returns 2 if a schedule file
@@ -374,6 +369,17 @@ static int print_campaign(const struct xopts *o, const campaign *c) {
   return rc;
 }
 
+/* A replay command as a JSON string ('variant' NULL: a litmus test). */
+static void json_replay(strbuf *b, const char *path, const char *variant,
+                        const char *sched) {
+  strbuf rp = {0};
+  sb_printf(&rp, "mmsim replay %s%s%s --schedule '%s'", path,
+            variant ? " --variant " : "", variant ? variant : "",
+            sched ? sched : "");
+  sb_json(b, rp.p);
+  free(rp.p);
+}
+
 /* The campaign as JSON for scripts: per variant its counts, verdict and
    counterexamples (no wall-clock figure: the same search writes the same
    bytes). */
@@ -441,13 +447,20 @@ static void json_campaign(strbuf *b, const struct xopts *o, const campaign *c) {
                 (unsigned long long)kd->count, kd->pre,
                 (unsigned long long)kd->steps, kd->minimal ? "true" : "false");
       sb_json(b, kd->sched ? kd->sched : "");
-      strbuf rp = {0};
-      sb_printf(&rp, "mmsim replay %s%s%s --schedule '%s'", co->path,
-                lit ? "" : " --variant ", lit ? "" : r->variant,
-                kd->sched ? kd->sched : "");
       sb_puts(b, ",\"replay\":");
-      sb_json(b, rp.p);
-      free(rp.p);
+      json_replay(b, co->path, lit ? NULL : r->variant, kd->sched);
+      /* the symbolic schedule, and its replay command (none when a
+         label has a quote: the shell line could not carry it) */
+      sb_puts(b, ",\"symbolic\":");
+      if (kd->symbolic)
+        sb_json(b, kd->symbolic);
+      else
+        sb_puts(b, "null");
+      sb_puts(b, ",\"symbolic_replay\":");
+      if (kd->symbolic && !strchr(kd->symbolic, '\''))
+        json_replay(b, co->path, lit ? NULL : r->variant, kd->symbolic);
+      else
+        sb_puts(b, "null");
       sb_puts(b, "}");
     }
     sb_puts(b, "]}");

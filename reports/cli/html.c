@@ -24,25 +24,17 @@
 #include "reports/render.h"
 #include "reports/strbuf.h"
 
+/* What a byte becomes in HTML text and attribute values (NULL: itself). */
+static const char *const esc_of[256] = {
+    ['<'] = "&lt;", ['>'] = "&gt;", ['&'] = "&amp;", ['"'] = "&quot;"};
+
 /* 's' escaped for HTML text and attribute values. */
 static void esc(strbuf *b, const char *s) {
   for (; s && *s; s++)
-    switch (*s) {
-    case '<':
-      sb_puts(b, "&lt;");
-      break;
-    case '>':
-      sb_puts(b, "&gt;");
-      break;
-    case '&':
-      sb_puts(b, "&amp;");
-      break;
-    case '"':
-      sb_puts(b, "&quot;");
-      break;
-    default:
+    if (esc_of[(unsigned char)*s])
+      sb_puts(b, esc_of[(unsigned char)*s]);
+    else
       sb_add(b, s, 1);
-    }
 }
 
 /* A whole file's text (NULL if unreadable). */
@@ -113,28 +105,43 @@ static void variants_table(strbuf *b, const campaign *c) {
   sb_puts(b, "</table>\n");
 }
 
+/* A replay command of counterexample schedule 'sched', in a <code> of
+   class 'cls'. */
+static void replay_code(strbuf *b, const campaign *c, const camp_variant *r,
+                        const char *cls, const char *sched) {
+  sb_printf(b, "<code class=\"%s\">mmsim replay ", cls);
+  esc(b, c->l->scn.path);
+  if (!c->l->scn.litmus[0]) {
+    sb_puts(b, " --variant ");
+    esc(b, r->variant);
+  }
+  sb_puts(b, " --schedule '");
+  esc(b, sched);
+  sb_puts(b, "'</code>\n");
+}
+
 /* One counterexample: replay command, race report, timeline. */
 static int counterexample(strbuf *b, const campaign *c, const camp_variant *r,
                           const camp_kind *kd, const char *db, char *err,
                           size_t errlen) {
-  int lit = c->l->scn.litmus[0] != 0;
   sb_puts(b, "<h2 class=\"kind\">");
   esc(b, r->variant);
   sb_puts(b, ": ");
   esc(b, kd->name);
   sb_printf(b,
-            "</h2>\n<p>%s counterexample: %d preemption%s, %llu steps.</p>"
-            "\n<code class=\"replay\">mmsim replay ",
+            "</h2>\n<p>%s counterexample: %d preemption%s, %llu steps.</p>\n",
             kd->minimal ? "Minimal" : "Smallest seen", kd->pre,
             kd->pre == 1 ? "" : "s", (unsigned long long)kd->steps);
-  esc(b, c->l->scn.path);
-  if (!lit) {
-    sb_puts(b, " --variant ");
-    esc(b, r->variant);
+  replay_code(b, c, r, "replay", kd->sched);
+  /* the same counterexample as a symbolic schedule (sim/symsched.h) */
+  if (kd->symbolic && !strchr(kd->symbolic, '\'')) {
+    sb_puts(b, "<p>Symbolic schedule:</p>\n");
+    replay_code(b, c, r, "replay symbolic", kd->symbolic);
+  } else {
+    sb_puts(b, "<p class=\"symbolic\">Symbolic schedule: none (");
+    esc(b, kd->symbolic ? "a quote in a label" : kd->symbolic_err);
+    sb_puts(b, ").</p>\n");
   }
-  sb_puts(b, " --schedule '");
-  esc(b, kd->sched);
-  sb_puts(b, "'</code>\n");
   if (!kd->log_exec)
     return 0; /* not re-run into the log: nothing to read back */
   char *text = NULL;
