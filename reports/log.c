@@ -179,6 +179,10 @@ static int check_or_create(rlog *l, const char *path) {
     l->failed = 1; /* the message is in l->err */
     return -1;
   }
+  /* pages of 16 KiB hold a batch of 64 events (reports/logwriter.c)
+     without overflow pages; settable only before the file has a page */
+  if (state == SCHEMA_EMPTY && rlog_exec_sql(l, "PRAGMA page_size=16384") < 0)
+    return -1;
   if (rlog_exec_sql(l, "PRAGMA journal_mode=WAL") < 0 ||
       rlog_exec_sql(l, "PRAGMA synchronous=NORMAL") < 0 ||
       rlog_exec_sql(l, "PRAGMA foreign_keys=OFF") < 0)

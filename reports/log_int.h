@@ -30,8 +30,10 @@
 #include "log.h"
 
 #define RLOG_BATCH 20000 /* rows per transaction */
-#define RLOG_EVBUF 64    /* event rows per multi-row INSERT */
-#define Q_RECS 4096      /* records in a chunk */
+#define RLOG_EVBATCH                                                           \
+  64                /* events per `event_batch` row, at most; a row's          \
+                       events share seq >> 6 (see schema.c) */
+#define Q_RECS 4096 /* records in a chunk */
 #define Q_ACCS (4 * Q_RECS)
 #define Q_CHUNKS 4 /* the queue's bound: chunks in flight */
 
@@ -88,7 +90,7 @@ typedef struct objname {
 struct rlog {
   sqlite3 *db;
   sqlite3_stmt *st[ST__COUNT];
-  sqlite3_stmt *ev_many, *ev_one; /* RLOG_EVBUF event rows, one */
+  sqlite3_stmt *ev_batch; /* INSERT INTO event_batch */
   char err[512];
   int failed; /* a call failed; reported at exec_end (caller's side) */
 
@@ -124,10 +126,12 @@ struct rlog {
   int64_t *dbid;      /* [local id] -> string.id, 0: unknown */
   const char **text;  /* [local id] -> interned text */
   size_t ndbid;       /* capacity of dbid[] and text[] */
-  /* buffered event rows: 12 integer columns (0 in a string column is
-     NULL) and the footprint's JSON text ("" is NULL) */
-  int64_t evrow[RLOG_EVBUF][12];
-  char evfp[RLOG_EVBUF][SIM_MAX_ACCESS * 32 + 8];
+  /* the open batch: up to RLOG_EVBATCH events of execution ev_exec,
+     from seq ev_seq0, as the JSON text of `event_batch.events` without
+     its closing bracket */
+  char *evtext;
+  size_t evlen, evcap;
+  int64_t ev_exec, ev_seq0;
   int nev;
 };
 

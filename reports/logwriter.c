@@ -3,11 +3,13 @@
 ** records become rows, and a writer thread does it during long
 ** executions (the structures are in reports/log_int.h).
 **
-** Rows: an event is one row of `event` with its footprint packed in the
-** `footprint` column as JSON text, [[obj,"kind"],...] (string ids and
-** access kinds; the view `access` unpacks it); events go through a
-** prepared multi-row INSERT of RLOG_EVBUF rows, flows through a
-** single-row one, and a transaction is committed every RLOG_BATCH rows.
+** Rows: events are packed, up to RLOG_EVBATCH of one execution in a row
+** of `event_batch`, as the JSON text of an array with one array per
+** event, its footprint inside (string ids and access kinds; the views
+** `event` and `access` unpack them, see reports/schema.c).  One row per
+** event cost twice the simulation's own time in SQLite alone; one per 64
+** costs a few percent.  Flows are one row each (about one per eight
+** steps), and a transaction is committed every RLOG_BATCH events.
 **
 ** The queue: a chunk of records is filled by the simulation and handed
 ** over when full.  The first full chunk of an execution starts a writer
@@ -82,6 +84,7 @@ void rlog_txn_rollback(rlog *l) {
     sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
   l->in_txn = 0;
   l->nev = 0;
+  l->evlen = 0;
   if (l->dbid)
     memset(l->dbid, 0, l->ndbid * sizeof *l->dbid);
 }
@@ -180,134 +183,142 @@ static int define_string(rlog *l, uint32_t loc, const char *text) {
 
 /* ------------------------------------------------------------- events */
 
-static const char event_head[] =
-    "INSERT INTO event(exec_id, seq, ts, dur, cpu, tid, depth, fn, op, obj,"
-    " before, after, footprint) VALUES";
-
-/* "INSERT ... VALUES (?,..,?),(?,..,?)..." for 'rows' rows. */
-static int prepare_events(rlog *l, int rows, sqlite3_stmt **st) {
-  strbuf sql = {0};
-  sb_puts(&sql, event_head);
-  for (int r = 0; r < rows; r++)
-    sb_puts(&sql, r ? ",(?,?,?,?,?,?,?,?,?,?,?,?,?)"
-                    : " (?,?,?,?,?,?,?,?,?,?,?,?,?)");
-  int rc =
-      sqlite3_prepare_v3(l->db, sql.p, -1, SQLITE_PREPARE_PERSISTENT, st, NULL);
-  sb_free(&sql);
-  return rc == SQLITE_OK ? 0 : rlog_sqlfail(l, event_head);
-}
+static const char event_sql[] =
+    "INSERT INTO event_batch(exec_id, seq0, events) VALUES (?, ?, ?)";
 
 int rlog_prepare_rows(rlog *l) {
-  if (prepare_events(l, RLOG_EVBUF, &l->ev_many) < 0)
-    return -1;
-  return prepare_events(l, 1, &l->ev_one);
+  int rc = sqlite3_prepare_v3(l->db, event_sql, -1, SQLITE_PREPARE_PERSISTENT,
+                              &l->ev_batch, NULL);
+  return rc == SQLITE_OK ? 0 : rlog_sqlfail(l, event_sql);
 }
 
 void rlog_finalize_rows(rlog *l) {
-  sqlite3_finalize(l->ev_many);
-  sqlite3_finalize(l->ev_one);
-  l->ev_many = l->ev_one = NULL;
+  sqlite3_finalize(l->ev_batch);
+  l->ev_batch = NULL;
+  free(l->evtext);
+  l->evtext = NULL;
+  l->evcap = l->evlen = 0;
 }
 
-/* Binds buffered row 'i' from parameter k + 1 on. */
-static void bind_event(rlog *l, sqlite3_stmt *st, int k, int i) {
-  const int64_t *v = l->evrow[i];
-  for (int c = 0; c < 7; c++)
-    sqlite3_bind_int64(st, k + 1 + c, v[c]);
-  for (int c = 7; c < 12; c++) { /* string ids; 0 is NULL */
-    if (v[c])
-      sqlite3_bind_int64(st, k + 1 + c, v[c]);
-    else
-      sqlite3_bind_null(st, k + 1 + c);
-  }
-  if (l->evfp[i][0])
-    sqlite3_bind_text(st, k + 13, l->evfp[i], -1, SQLITE_STATIC);
-  else
-    sqlite3_bind_null(st, k + 13);
-}
-
-static int step_reset(rlog *l, sqlite3_stmt *st) {
+/* Writes the open batch as one row of `event_batch`. */
+static int flush_events(rlog *l) {
+  if (!l->nev)
+    return 0;
+  assert(l->evlen + 2 <= l->evcap);
+  l->evtext[l->evlen++] = ']';
+  l->evtext[l->evlen] = 0;
+  sqlite3_stmt *st = l->ev_batch;
+  sqlite3_bind_int64(st, 1, l->ev_exec);
+  sqlite3_bind_int64(st, 2, l->ev_seq0);
+  sqlite3_bind_text(st, 3, l->evtext, (int)l->evlen, SQLITE_STATIC);
   int rc = sqlite3_step(st);
   sqlite3_reset(st);
+  l->nev = 0;
+  l->evlen = 0;
   return rc == SQLITE_DONE ? 0 : wfail(l, "insert events");
 }
 
-/* Writes the buffered event rows: a full buffer with the multi-row
-   statement, a partial one (at a commit) row by row. */
-static int flush_events(rlog *l) {
-  int rc = 0;
-  if (l->nev == RLOG_EVBUF) {
-    for (int i = 0; i < RLOG_EVBUF; i++)
-      bind_event(l, l->ev_many, 13 * i, i);
-    rc = step_reset(l, l->ev_many);
-  } else {
-    for (int i = 0; i < l->nev && rc == 0; i++) {
-      bind_event(l, l->ev_one, 0, i);
-      rc = step_reset(l, l->ev_one);
-    }
-  }
-  l->nev = 0;
-  return rc;
-}
-
+/* 'v' in decimal, two digits a step (a quarter of the writer's time
+   went to this with one). */
 static char *put_int(char *p, int64_t v) {
-  char tmp[24];
-  int n = 0;
+  static const char pairs[] = "00010203040506070809101112131415161718192021"
+                              "22232425262728293031323334353637383940414243"
+                              "44454647484950515253545556575859606162636465"
+                              "66676869707172737475767778798081828384858687"
+                              "888990919293949596979899";
+  char tmp[24], *q = tmp + sizeof tmp;
   uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
-  do
-    tmp[n++] = (char)('0' + u % 10);
-  while (u /= 10);
+  while (u >= 100) {
+    unsigned d = (unsigned)(u % 100) * 2;
+    u /= 100;
+    *--q = pairs[d + 1];
+    *--q = pairs[d];
+  }
+  if (u >= 10) {
+    *--q = pairs[u * 2 + 1];
+    *--q = pairs[u * 2];
+  } else {
+    *--q = (char)('0' + u);
+  }
   if (v < 0)
     *p++ = '-';
-  while (n)
-    *p++ = tmp[--n];
-  return p;
+  size_t n = (size_t)(tmp + sizeof tmp - q);
+  memcpy(p, q, n);
+  return p + n;
 }
 
-/* The footprint as JSON, [[obj,"kind"],...], or "" when empty. */
-static int format_footprint(rlog *l, const qacc *a, int n, char *out) {
-  char *p = out;
-  for (int i = 0; i < n; i++) {
-    int64_t o = dbid_of(l, a[i].obj);
-    if (o < 0)
+/* A string column: the row id, or null for none. */
+static char *put_sid(char *p, int64_t id) {
+  if (id)
+    return put_int(p, id);
+  memcpy(p, "null", 4);
+  return p + 4;
+}
+
+/* The longest text of one event: 12 numbers of at most 20 digits and a
+   sign, separators, and the footprint's [obj,"kind"] pairs. */
+#define EV_MAX_TEXT (12 * 24 + 8 + SIM_MAX_ACCESS * 32)
+
+/* Appends one event to the open batch (opening one if needed):
+   [seq,ts,dur,cpu,tid,depth,fn,op,obj,before,after,[[obj,"kind"],...]]
+   with string row ids (null: none) and access kinds. */
+static int write_event(rlog *l, const qchunk *c, const qrec *r) {
+  assert(r->nacc <= SIM_MAX_ACCESS);
+  if (l->nev &&
+      (l->nev == RLOG_EVBATCH || r->exec_id != l->ev_exec ||
+       r->seq >> 6 != l->ev_seq0 >> 6 || r->seq <= l->ev_seq0) &&
+      flush_events(l) < 0)
+    return -1;
+  const uint32_t sids[5] = {r->fn, r->op, r->obj, r->before, r->after};
+  int64_t ids[5];
+  for (int i = 0; i < 5; i++)
+    if ((ids[i] = dbid_of(l, sids[i])) < 0)
       return -1;
+  const qacc *a = &c->acc[r->acc0];
+  int64_t oids[SIM_MAX_ACCESS];
+  for (int i = 0; i < r->nacc; i++)
+    if ((oids[i] = dbid_of(l, a[i].obj)) < 0)
+      return -1;
+  if (l->evlen + EV_MAX_TEXT + 4 > l->evcap) {
+    l->evcap = l->evcap ? 2 * l->evcap : 64 * 128 + EV_MAX_TEXT;
+    l->evtext = sb_xrealloc(l->evtext, l->evcap);
+  }
+  char *p = l->evtext + l->evlen;
+  if (!l->nev) {
+    l->ev_exec = r->exec_id;
+    l->ev_seq0 = r->seq;
+  }
+  *p++ = l->nev ? ',' : '[';
+  *p++ = '[';
+  const int64_t nums[6] = {r->seq, r->ts, r->dur, r->cpu, r->tid, r->depth};
+  for (int i = 0; i < 6; i++) {
+    p = put_int(p, nums[i]);
+    *p++ = ',';
+  }
+  for (int i = 0; i < 5; i++) {
+    p = put_sid(p, ids[i]);
+    *p++ = ',';
+  }
+  *p++ = '[';
+  for (int i = 0; i < r->nacc; i++) {
     assert(a[i].op < SIM_OP__COUNT);
     const char *k = schema_access_kind[a[i].op];
-    *p++ = i ? ',' : '[';
+    size_t kl = strlen(k);
+    if (i)
+      *p++ = ',';
     *p++ = '[';
-    p = put_int(p, o);
+    p = put_int(p, oids[i]);
     *p++ = ',';
     *p++ = '"';
-    size_t kl = strlen(k);
     memcpy(p, k, kl);
     p += kl;
     *p++ = '"';
     *p++ = ']';
   }
-  if (n)
-    *p++ = ']';
-  *p = 0;
-  assert((size_t)(p - out) < sizeof l->evfp[0]);
-  return 0;
-}
-
-static int write_event(rlog *l, const qchunk *c, const qrec *r) {
-  if (l->nev == RLOG_EVBUF && flush_events(l) < 0)
-    return -1;
-  int64_t *v = l->evrow[l->nev];
-  const uint32_t sids[5] = {r->fn, r->op, r->obj, r->before, r->after};
-  for (int i = 0; i < 5; i++)
-    if ((v[7 + i] = dbid_of(l, sids[i])) < 0)
-      return -1;
-  v[0] = r->exec_id;
-  v[1] = r->seq;
-  v[2] = r->ts;
-  v[3] = r->dur;
-  v[4] = r->cpu;
-  v[5] = r->tid;
-  v[6] = r->depth;
-  if (format_footprint(l, &c->acc[r->acc0], r->nacc, l->evfp[l->nev]) < 0)
-    return -1;
+  *p++ = ']';
+  *p++ = ']';
+  assert((size_t)(p - l->evtext) + 2 <= l->evcap);
+  l->evlen = (size_t)(p - l->evtext);
   l->nev++;
   return txn_rows(l, 1);
 }

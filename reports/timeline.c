@@ -217,9 +217,8 @@ static int held_acquisition(tl_reader *r) {
   if (tl_prepare(r,
                  "SELECT max(a.seq) FROM access a"
                  " JOIN string s ON s.id = a.obj"
-                 " JOIN event e ON e.exec_id = a.exec_id AND e.seq = a.seq"
                  " WHERE a.exec_id = ?1 AND a.seq < ?2 AND s.str = ?3"
-                 " AND a.kind IN ('L', 'Ls', 'T') AND e.tid ="
+                 " AND a.kind IN ('L', 'Ls', 'T') AND a.tid ="
                  " (SELECT tid FROM event WHERE exec_id = ?1 AND seq = ?2)",
                  t->exec_id, &st) < 0)
     return -1;
@@ -416,49 +415,50 @@ static void tl_event_free(tl_event *e) {
   free(e->after);
 }
 
-/* Phase 3: the full rows of the shown events. */
+/* Phase 3: the full rows of the shown events, in one pass over the
+   execution's events in seq order (a lookup per event would unpack the
+   execution's rows of event_batch once per event). */
 static int load_events(tl_reader *r) {
   timeline *t = r->t;
   sqlite3_stmt *st;
   if (tl_prepare(r,
-                 "SELECT e.ts, e.dur, e.cpu, e.tid, e.depth, sf.str, so.str,"
-                 " sj.str, sb.str, sa.str FROM event e"
+                 "SELECT e.seq, e.ts, e.dur, e.cpu, e.tid, e.depth, sf.str,"
+                 " so.str, sj.str, sb.str, sa.str FROM event e"
                  " LEFT JOIN string sf ON sf.id = e.fn"
                  " LEFT JOIN string so ON so.id = e.op"
                  " LEFT JOIN string sj ON sj.id = e.obj"
                  " LEFT JOIN string sb ON sb.id = e.before"
                  " LEFT JOIN string sa ON sa.id = e.after"
-                 " WHERE e.exec_id = ?1 AND e.seq = ?2",
+                 " WHERE e.exec_id = ?1 ORDER BY e.seq",
                  t->exec_id, &st) < 0)
     return -1;
   t->viol_ev = t->held_ev = -1;
-  for (int64_t i = 0; i < t->nall; i++) {
-    if (!t->shown[i])
+  int64_t i = 0; /* the next of allseq[] to match */
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    int64_t seq = sqlite3_column_int64(st, 0);
+    while (i < t->nall && t->allseq[i] < seq)
+      i++; /* a shown one passed here is missing: counted below */
+    if (i == t->nall || t->allseq[i] != seq || !t->shown[i++])
       continue;
-    sqlite3_bind_int64(st, 2, t->allseq[i]);
-    if (sqlite3_step(st) != SQLITE_ROW) {
-      sqlite3_finalize(st);
-      return sql_fail(r);
-    }
     t->ev = sb_xrealloc(t->ev, (size_t)(t->nev + 1) * sizeof *t->ev);
     tl_event *e = &t->ev[t->nev];
-    *e = (tl_event){.seq = t->allseq[i],
-                    .ts = sqlite3_column_int64(st, 0),
-                    .dur = sqlite3_column_int64(st, 1),
-                    .cpu = sqlite3_column_int(st, 2),
-                    .tid = sqlite3_column_int(st, 3),
-                    .depth = sqlite3_column_int(st, 4),
-                    .fn = tl_col_dup(st, 5),
-                    .op = tl_col_dup(st, 6),
-                    .obj = tl_col_dup(st, 7),
-                    .before = tl_col_dup(st, 8),
-                    .after = tl_col_dup(st, 9)};
+    *e = (tl_event){.seq = seq,
+                    .ts = sqlite3_column_int64(st, 1),
+                    .dur = sqlite3_column_int64(st, 2),
+                    .cpu = sqlite3_column_int(st, 3),
+                    .tid = sqlite3_column_int(st, 4),
+                    .depth = sqlite3_column_int(st, 5),
+                    .fn = tl_col_dup(st, 6),
+                    .op = tl_col_dup(st, 7),
+                    .obj = tl_col_dup(st, 8),
+                    .before = tl_col_dup(st, 9),
+                    .after = tl_col_dup(st, 10)};
     /* the log is input: a row edited by hand must not index past the
        renderer's tables (depth) or draw backwards (time) */
     if (e->depth < 0 || e->depth > TL_MAX_DEPTH || e->ts < 0 ||
         e->ts > TL_MAX_NS || e->dur < 0 || e->dur > TL_MAX_NS || e->cpu < -1 ||
         e->tid < 0) {
-      int64_t seq = e->seq;
       tl_event_free(e);
       sqlite3_finalize(st);
       return rd_fail(r,
@@ -472,9 +472,16 @@ static int load_events(tl_reader *r) {
     if (t->held_seq > 0 && e->seq == t->held_seq)
       t->held_ev = t->nev;
     t->nev++;
-    sqlite3_reset(st);
   }
   sqlite3_finalize(st);
+  if (rc != SQLITE_DONE)
+    return sql_fail(r);
+  int64_t nshown = 0;
+  for (int64_t k = 0; k < t->nall; k++)
+    nshown += t->shown[k] != 0;
+  if (nshown != t->nev) /* the skeleton's events are all in this query */
+    return rd_fail(r, "%s: execution %" PRId64 ": events changed while read",
+                   r->path, t->exec_id);
   return 0;
 }
 

@@ -50,11 +50,10 @@ static const char spans_sql[] =
     " WHERE exec_id = ?1"
     " UNION ALL "
     "SELECT seq, NULL, tid, lock FROM ("
-    "  SELECT a.seq AS seq, a.kind AS kind, e.tid AS tid, s.str AS lock,"
-    "         row_number() OVER (PARTITION BY e.tid, a.obj"
+    "  SELECT a.seq AS seq, a.kind AS kind, a.tid AS tid, s.str AS lock,"
+    "         row_number() OVER (PARTITION BY a.tid, a.obj"
     "                            ORDER BY a.seq DESC, a.idx DESC) AS nth"
     "  FROM access a"
-    "  JOIN event e ON e.exec_id = a.exec_id AND e.seq = a.seq"
     "  JOIN string s ON s.id = a.obj"
     "  WHERE a.exec_id = ?1 AND a.kind IN ('L', 'Ls', 'T', 'U', 'Us'))"
     " WHERE nth = 1 AND kind IN ('L', 'Ls')";
@@ -111,8 +110,7 @@ static const char holds_sql[] =
     "SELECT lock, tid, kind = 'Ls', acquire_seq, release_seq FROM v_lock_hold"
     " WHERE exec_id = ?1 ORDER BY lock, release_seq, tid DESC, acquire_seq";
 static const char acquires_sql[] =
-    "SELECT a.seq, e.tid, s.str, a.kind = 'Ls' FROM access a"
-    " JOIN event e ON e.exec_id = a.exec_id AND e.seq = a.seq"
+    "SELECT a.seq, a.tid, s.str, a.kind = 'Ls' FROM access a"
     " JOIN string s ON s.id = a.obj"
     " WHERE a.exec_id = ?1 AND a.kind IN ('L', 'Ls') ORDER BY a.seq, a.idx";
 

@@ -678,8 +678,9 @@ Test(log, a_failed_row_in_the_writer_thread) {
   cr_assert(eq(int, sqlite3_open(path, &db), SQLITE_OK));
   cr_assert(eq(int,
                sqlite3_exec(db,
-                            "CREATE TRIGGER no_row BEFORE INSERT ON event"
-                            " WHEN new.exec_id = 1 AND new.seq = 22000"
+                            "CREATE TRIGGER no_row BEFORE INSERT ON event_batch"
+                            " WHEN new.exec_id = 1 AND 22000 IN (SELECT"
+                            " value ->> 0 FROM json_each(new.events))"
                             " BEGIN SELECT RAISE(ABORT, 'refused'); END",
                             NULL, NULL, NULL),
                SQLITE_OK));
@@ -780,8 +781,8 @@ Test(log, fresh_log_settings) {
   got = q_rows(db, "SELECT name FROM sqlite_schema WHERE type = 'view' "
                    "ORDER BY name");
   cr_assert(eq(str, got,
-               "access\nv_access\nv_event\nv_execution\nv_flow\nv_lock_hold\n"
-               "v_violation\n"));
+               "access\nevent\nv_access\nv_event\nv_execution\nv_flow\n"
+               "v_lock_hold\nv_violation\n"));
   free(got);
   sqlite3_close(db);
   cr_assert(eq(int, rlog_close(l), 0));

@@ -27,6 +27,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "models/mm.h"
 #include "models/model.h"
 #include "models/scenario.h"
@@ -70,21 +72,39 @@ static const sim_model_ops synth_ops = {
     .reset = synth_reset, .thread_main = synth_main, .obj_name = synth_name};
 static const sim_thread_cfg synth_threads[2] = {{"cpu0", 0}, {"cpu1", 1}};
 
-/* Counts rows on the way to the log. */
+/* Counts events and flows on the way to the log. */
 struct counter {
   const sim_observer *inner;
-  uint64_t rows;
+  uint64_t events, flows;
 };
 static void count_event(void *arg, const sim_event *e) {
   struct counter *c = arg;
-  c->rows++; /* the event row, its footprint packed in it */
+  c->events++;
   c->inner->event(c->inner->arg, e);
 }
 static void count_flow(void *arg, uint64_t f, uint64_t t, enum sim_flow_kind k,
                        sim_oid o) {
   struct counter *c = arg;
-  c->rows++;
+  c->flows++;
   c->inner->flow(c->inner->arg, f, t, k, o);
+}
+
+/* The rows the log holds: events are packed 64 to a row (schema 6). */
+static uint64_t log_rows(const char *path) {
+  sqlite3 *db;
+  sqlite3_stmt *st;
+  uint64_t n = 0;
+  if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+      sqlite3_prepare_v2(db,
+                         "SELECT (SELECT count(*) FROM event_batch) +"
+                         " (SELECT count(*) FROM flow)",
+                         -1, &st, NULL) == SQLITE_OK) {
+    if (sqlite3_step(st) == SQLITE_ROW)
+      n = (uint64_t)sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+  }
+  sqlite3_close(db);
+  return n;
 }
 
 /* Process CPU seconds, every thread (the log's writer thread included). */
@@ -94,10 +114,17 @@ static double cpu_seconds(void) {
   return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* This thread's CPU seconds (the simulation's, without the writer's). */
+static double thread_cpu_seconds(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
 /* What one synth_run took. */
 struct synth_time {
-  uint64_t steps, rows;
-  double wall, cpu; /* seconds */
+  uint64_t steps, events, flows;
+  double wall, cpu, sim_cpu; /* seconds; sim_cpu: this thread's */
 };
 
 static struct synth_time synth_run(uint64_t steps, enum sim_policy pol,
@@ -134,17 +161,23 @@ static struct synth_time synth_run(uint64_t steps, enum sim_policy pol,
     cfg.observer = &ob;
   }
   sim_result r;
-  double t0 = sim_wall_seconds(), c0 = cpu_seconds();
+  double t0 = sim_wall_seconds(), c0 = cpu_seconds(), s0 = thread_cpu_seconds();
   sim_exec_run(&cfg, &r);
   if (log)
     rlog_exec_end(log, &r, NULL, NULL); /* waits for the rows' COMMIT */
-  struct synth_time t = {r.steps, cnt.rows, sim_wall_seconds() - t0,
-                         cpu_seconds() - c0};
+  struct synth_time t = {r.steps,
+                         cnt.events,
+                         cnt.flows,
+                         sim_wall_seconds() - t0,
+                         cpu_seconds() - c0,
+                         thread_cpu_seconds() - s0};
   if (print && log)
-    printf("log:      %llu steps, %llu rows in %.3f s: %.0f steps/s, %.0f "
-           "rows/s (SQLite, WAL), %.3f s CPU\n",
-           (unsigned long long)t.steps, (unsigned long long)t.rows, t.wall,
-           (double)t.steps / t.wall, (double)t.rows / t.wall, t.cpu);
+    printf("log:      %llu steps, %llu events and %llu flows in %.3f s: "
+           "%.0f steps/s, %.0f events/s (SQLite, WAL), %.3f s CPU "
+           "(%.3f s the simulation's thread, %.3f s the writer's)\n",
+           (unsigned long long)t.steps, (unsigned long long)t.events,
+           (unsigned long long)t.flows, t.wall, (double)t.steps / t.wall,
+           (double)t.events / t.wall, t.cpu, t.sim_cpu, t.cpu - t.sim_cpu);
   else if (print)
     printf("gate:     %llu steps (%s) in %.3f s: %.0f steps/s, %.3f s CPU\n",
            (unsigned long long)t.steps, sim_policy_name(pol), t.wall,
@@ -171,10 +204,10 @@ static void log_ratio(uint64_t steps) {
     rlog_close(log);
     printf("log:      cost of logging every event, same %llu timed steps: "
            "%.2fx the time without (%.0f vs %.0f steps/s), %.2fx the CPU; "
-           "%.2f rows per step\n",
+           "%.3f rows per step\n",
            (unsigned long long)steps, on.wall / off.wall,
            (double)on.steps / on.wall, (double)off.steps / off.wall,
-           on.cpu / off.cpu, (double)on.rows / (double)on.steps);
+           on.cpu / off.cpu, (double)log_rows(path) / (double)on.steps);
   } else {
     fprintf(stderr, "mmsim bench: %s\n", err);
   }
