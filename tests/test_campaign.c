@@ -307,6 +307,25 @@ Test(campaign, a_stateful_certificate_under_a_bound_names_it) {
   campaign_free(&c);
 }
 
+/* The same with two workers: the merged result keeps the loop bound (it
+   used to say "up to loop bound 0"). */
+Test(campaign, a_certificate_under_a_bound_names_it_with_jobs) {
+  campaign c;
+  camp_opts o = opts(MMSIM_SOURCE_DIR "/scenarios/fault-punch.scn");
+  o.strategy = "stateful";
+  o.loop_bound = 3;
+  o.variants[0] = "2.6.23";
+  o.nvariants = 1;
+  o.jobs = 2;
+  cr_assert_eq(exp_strategy_parse("stateful", &o.cfg, NULL, 0), 0);
+  cr_assert_eq(campaign_run(&c, &o), 0);
+  const camp_variant *v = &c.res[0];
+  cr_assert_eq(v->loop_bound, 3, "%d", v->loop_bound);
+  cr_assert_gt(v->cut, 0);
+  cr_assert(strstr(v->verdict, " up to loop bound 3"), "%s", v->verdict);
+  campaign_free(&c);
+}
+
 /* Runs the campaign o with a fresh log; returns the log's path (malloc'd)
    and the executions explored, summed over the variants. */
 static char *run_logged(camp_opts *o, uint64_t *execs) {
