@@ -103,7 +103,7 @@ static void log_exec(struct run *u, const sim_result *r, const char *sched) {
 
 static void show_progress(struct run *u, uint64_t ordinal) {
   double t = sim_wall_seconds();
-  if (t - u->last < (u->progress == 1 ? 0.25 : 10.0))
+  if (t - u->last < (u->progress == 1 ? 0.25 : CAMP_PROGRESS_SECONDS))
     return;
   u->last = t;
   uint64_t v = 0;
