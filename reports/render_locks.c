@@ -67,9 +67,11 @@ static int wrap_name(strbuf *b, const char *name, size_t cols,
       lines++;
       line = 0;
     }
-    char piece[256];
-    snprintf(piece, sizeof piece, "%.*s", (int)k, name);
+    char *piece = sb_xrealloc(NULL, k + 1);
+    memcpy(piece, name, k);
+    piece[k] = 0;
     sb_html(b, piece, 0);
+    free(piece);
     line += k;
     if (line > *longest)
       *longest = line;
