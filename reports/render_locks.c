@@ -1,7 +1,9 @@
 /*
 ** render_locks.c - the locks on the timeline: a coloured bar beside the
 ** lane for each lock hold, named at its top (overlapping holds of one
-** lane set side by side, each in the lowest slot free), and a hatched box
+** lane set side by side, each in the lowest slot free; each name right of
+** the bars beside it, below the names it would overlap, broken only
+** after '.', '_' or '>'), and a hatched box
 ** over the rows a thread spent blocked on a lock, saying what it waits
 ** for and who holds it.  The holds and intervals come from the timeline
 ** model (reports/timeline_locks.c); render.c lays out the rows first.
@@ -41,8 +43,113 @@ void render_place_spans(timeline *t) {
   free(end);
 }
 
+/* Hold names: 7 pt text, so many points a character (generous) and a
+   line; a name breaks only after one of NAME_BREAKS, never inside a
+   word. */
+#define NAME_CW 4.2
+#define NAME_LH 9.0
+#define NAME_BREAKS "._>"
+
+/* Appends 'name' as HTML lines of at most 'cols' characters, each line
+   ending after a break character (a piece longer than 'cols' gets a line
+   of its own, uncut); returns the lines, with the longest in *longest. */
+static int wrap_name(strbuf *b, const char *name, size_t cols,
+                     size_t *longest) {
+  int lines = 1;
+  size_t line = 0; /* characters on the current line */
+  *longest = 0;
+  while (*name) {
+    size_t k = strcspn(name, NAME_BREAKS); /* the piece: up to its break */
+    if (name[k])
+      k++;
+    if (line && line + k > cols) {
+      sb_puts(b, "<BR ALIGN=\"LEFT\"/>");
+      lines++;
+      line = 0;
+    }
+    char *piece = sb_xrealloc(NULL, k + 1);
+    memcpy(piece, name, k);
+    piece[k] = 0;
+    sb_html(b, piece, 0);
+    free(piece);
+    line += k;
+    if (line > *longest)
+      *longest = line;
+    name += k;
+  }
+  return lines;
+}
+
+/* A hold name's box, in the picture's coordinates (y down). */
+typedef struct name_box {
+  int lane;
+  double x0, y0, x1, y1;
+} name_box;
+
+/* The rightmost slot of the bars of 'lane' that cross [y0, y1]. */
+static int top_slot(const timeline *t, int lane, double y0, double y1) {
+  int ms = 0;
+  for (int u = 0; u < t->nspans; u++) {
+    const tl_span *sp = &t->spans[u];
+    if (timeline_lane(t, sp->tid) != lane)
+      continue;
+    double b0 = t->ev[sp->r0].y - t->ev[sp->r0].h / 2,
+           b1 = t->ev[sp->r1].y + t->ev[sp->r1].h / 2;
+    if (b0 < y1 && y0 < b1 && sp->slot > ms)
+      ms = sp->slot;
+  }
+  return ms;
+}
+
+/*
+** Places hold s's name at the top of its bar, right of every bar that
+** crosses the name's rows, and below the names placed before it in its
+** lane that it would overlap (holds that start on one row, such as those
+** taken before a slice's first row, stack their names).  Moving the name
+** down can bring more bars beside it, and more bars a narrower, taller
+** name: repeated until nothing moves (the slot and the top only grow).
+** Fills *box and the HTML lines in 'in'; returns the lines.
+*/
+static int place_name(const timeline *t, int s, const name_box *placed,
+                      int nplaced, name_box *box, strbuf *in) {
+  const tl_span *sp = &t->spans[s];
+  int lane = timeline_lane(t, sp->tid), ms = sp->slot, nl = 1;
+  double lane_x = render_lane_x(t, sp->tid);
+  double top = t->ev[sp->r0].y - t->ev[sp->r0].h / 2;
+  for (int iter = 0; iter < 4 * (MAX_SLOTS + nplaced) + 4; iter++) {
+    double lx = lane_x + BAR_X + ms * BAR_STEP + BAR_W + 2,
+           lw = lane_x + LANE_W - 6 - lx;
+    size_t longest, cols = (size_t)(lw / NAME_CW);
+    in->n = 0;
+    if (in->p)
+      in->p[0] = 0;
+    nl = wrap_name(in, sp->name, cols ? cols : 1, &longest);
+    if (longest * NAME_CW > lw) /* a piece wider than the room: uncut */
+      lw = longest * NAME_CW;
+    *box = (name_box){lane, lx, top, lx + lw, top + NAME_LH * nl};
+    int moved = 0, slot = top_slot(t, lane, box->y0, box->y1);
+    if (slot > ms) {
+      ms = slot;
+      moved = 1;
+    }
+    for (int j = 0; j < nplaced; j++) {
+      const name_box *o = &placed[j];
+      if (o->lane == lane && o->x0 < box->x1 && box->x0 < o->x1 &&
+          o->y0 < box->y1 && box->y0 < o->y1 && o->y1 + 1 > top) {
+        top = o->y1 + 1;
+        moved = 1;
+      }
+    }
+    if (!moved)
+      break;
+  }
+  return nl;
+}
+
 void render_draw_spans(timeline *t, gv *v) {
   char name[32];
+  name_box *placed =
+      sb_xrealloc(NULL, (size_t)(t->nspans ? t->nspans : 1) * sizeof *placed);
   for (int s = 0; s < t->nspans; s++) {
     const tl_span *sp = &t->spans[s];
     const char *col = render_lock_palette[sp->lock % NPALETTE];
@@ -65,16 +172,13 @@ void render_draw_spans(timeline *t, gv *v) {
       sb_printf(&b, " to #%" PRId64, sp->to);
     gv_set(n, v->tip, b.p);
 
-    double lx = bx + BAR_W + 2,
-           lw = render_lane_x(t, sp->tid) + LANE_W - 6 - lx;
     strbuf in = {0}, tip = {0};
-    int nl = 1;
-    size_t cols = (size_t)(lw / 4.2);
-    sb_html_wrap(&in, sp->name, cols ? cols : 1, "._>", WRAP_ALL);
-    for (const char *p = in.p; (p = strstr(p, "<BR")); p++)
-      nl++;
+    name_box *box = &placed[s];
+    place_name(t, s, placed, s, box, &in);
+    double lw = box->x1 - box->x0;
     snprintf(name, sizeof name, "holdname%d", s);
-    n = gv_node_at(v, name, lx + lw / 2, y0 + 4.5 * nl, lw, 9.0 * nl);
+    n = gv_node_at(v, name, box->x0 + lw / 2, (box->y0 + box->y1) / 2, lw,
+                   box->y1 - box->y0);
     gv_set(n, v->shape, "plaintext");
     gv_set(n, v->style, "");
     gv_set(n, v->fsize, "7");
@@ -87,6 +191,7 @@ void render_draw_spans(timeline *t, gv *v) {
     free(in.p);
     free(b.p);
   }
+  free(placed);
 }
 
 /* Blocked intervals: a hatched box on the waiting thread's lane over the

@@ -167,8 +167,10 @@ int exp_stopping(const explorer *e, const exp_stats *st) {
     return 1;
   if (sf_full(e))
     return 1;
-  return c->stop_first &&
-         (c->stop_kind != SIM_KIND_NONE ? st->violating_kind : st->violating);
+  if (!c->stop_first)
+    return 0;
+  return c->stop_kinds ? (st->found_kinds & c->stop_kinds) == c->stop_kinds
+                       : st->violating > 0;
 }
 
 void exp_account(explorer *e, exp_stats *st, sim_result *r, size_t depth,
@@ -184,9 +186,8 @@ void exp_account(explorer *e, exp_stats *st, sim_result *r, size_t depth,
     return;
   st->execs++;
   st->violating += r->outcome == SIM_VIOLATION;
-  st->violating_kind += r->outcome == SIM_VIOLATION &&
-                        e->cfg->stop_kind != SIM_KIND_NONE &&
-                        r->kind_id == e->cfg->stop_kind;
+  if (r->outcome == SIM_VIOLATION)
+    st->found_kinds |= EXP_KIND_BIT(r->kind_id);
   if (e->cfg->on_exec) {
     exp_exec x = {.ordinal = st->execs,
                   .r = r,

@@ -93,16 +93,21 @@ typedef struct exp_exec {
   int bound;           /* bounded: the K of this pass */
 } exp_exec;
 
+/* A violation kind id (sim.h) as a bit of exp_cfg.stop_kinds and
+   exp_stats.found_kinds; 0 for SIM_KIND_NONE and ids beyond 63. */
+#define EXP_KIND_BIT(id)                                                       \
+  ((id) > 0 && (id) < 64 ? UINT64_C(1) << (id) : UINT64_C(0))
+
 typedef struct exp_cfg {
   enum exp_strategy strategy;
-  int bound;          /* bounded:K */
-  uint64_t count;     /* random:N, pct:N */
-  int pct_depth;      /* pct d */
-  uint64_t seed;      /* random, pct */
-  uint64_t max_execs; /* 0: no cap */
-  int stop_first;     /* stop at the first violation (of kind
-                         stop_kind when it is not SIM_KIND_NONE) */
-  int stop_kind;
+  int bound;           /* bounded:K */
+  uint64_t count;      /* random:N, pct:N */
+  int pct_depth;       /* pct d */
+  uint64_t seed;       /* random, pct */
+  uint64_t max_execs;  /* 0: no cap */
+  int stop_first;      /* stop at the first violation; with stop_kinds,
+                          once every kind of that set was found */
+  uint64_t stop_kinds; /* EXP_KIND_BIT of each kind id; 0: any kind */
   int traces;          /* compute Mazurkiewicz trace ids */
   int audit;           /* stateful: check each state match (stateful.c) */
   uint64_t max_states; /* stateful: states kept at most (0: 4M) */
@@ -120,8 +125,8 @@ typedef struct exp_stats {
   uint64_t pruned; /* sleep-set blocked, stopped early */
   uint64_t steps;
   uint64_t violating;
-  uint64_t violating_kind; /* ... of exp_cfg.stop_kind */
-  int complete;            /* the strategy covered its whole space */
+  uint64_t found_kinds; /* EXP_KIND_BIT of each kind reported */
+  int complete;         /* the strategy covered its whole space */
   int max_depth;
   int bound_reached; /* bounded: last K fully explored */
   /* stateful */

@@ -308,6 +308,108 @@ Test(campaign, a_stateful_certificate_under_a_bound_names_it) {
   campaign_free(&c);
 }
 
+/* The same with two workers: the merged result keeps the loop bound (it
+   used to say "up to loop bound 0"). */
+Test(campaign, a_certificate_under_a_bound_names_it_with_jobs) {
+  campaign c;
+  camp_opts o = opts(MMSIM_SOURCE_DIR "/scenarios/fault-punch.scn");
+  o.strategy = "stateful";
+  o.loop_bound = 3;
+  o.variants[0] = "2.6.23";
+  o.nvariants = 1;
+  o.jobs = 2;
+  cr_assert_eq(exp_strategy_parse("stateful", &o.cfg, NULL, 0), 0);
+  cr_assert_eq(campaign_run(&c, &o), 0);
+  const camp_variant *v = &c.res[0];
+  cr_assert_eq(v->loop_bound, 3, "%d", v->loop_bound);
+  cr_assert_gt(v->cut, 0);
+  cr_assert(strstr(v->verdict, " up to loop bound 3"), "%s", v->verdict);
+  campaign_free(&c);
+}
+
+/* A copy of fault-invalidate.scn (whose pre-fix variant shows both
+   page-mapped-on-remove and pte-cache-mismatch) in a temporary directory,
+   with its kernel, expect and condition lines replaced by 'head' (before
+   the run line); returns its path (malloc'd). */
+static char *both_kinds_scenario(const char *head) {
+  char *text = slurp(R1), *dir = test_tmpdir();
+  cr_assert_not_null(text);
+  cr_assert_not_null(dir);
+  char *path = malloc(strlen(dir) + 16);
+  sprintf(path, "%s/both.scn", dir);
+  free(dir);
+  FILE *f = fopen(path, "w");
+  cr_assert_not_null(f);
+  for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+    if (!strncmp(line, "kernel ", 7) || !strncmp(line, "expect ", 7))
+      continue;
+    if (!strncmp(line, "run ", 4))
+      fprintf(f, "%s\n", head);
+    fprintf(f, "%s\n", line);
+  }
+  cr_assert_eq(fclose(f), 0);
+  free(text);
+  return path;
+}
+
+/* --first with several expected kinds stops only once every one was
+   found (it used to stop at the first violation and say "NOT found
+   pte-cache-mismatch (expected; not exhaustive)"). */
+static void assert_first_finds_both(const char *head) {
+  char *path = both_kinds_scenario(head);
+  campaign c;
+  camp_opts o = opts(path);
+  o.variants[0] = "2.6.20";
+  o.nvariants = 1;
+  o.cfg.stop_first = 1;
+  cr_assert_eq(campaign_run(&c, &o), 0);
+  const camp_variant *v = &c.res[0];
+  cr_assert_not_null(kind(v, "page-mapped-on-remove"));
+  cr_assert_not_null(kind(v, "pte-cache-mismatch"));
+  cr_assert_not(v->st.complete, "--first stopped the search");
+  cr_assert(v->expect_met, "%s", v->verdict);
+  cr_assert(c.all_met);
+  campaign_free(&c);
+  char *cmd = malloc(strlen(path) + 64), *out = NULL;
+  sprintf(cmd, "explore %s --variants 2.6.20 --no-log --first", path);
+  int rc = run_mmsim(cmd, &out);
+  cr_assert_eq(rc, 0, "%s", out);
+  free(out);
+  free(cmd);
+  free(path);
+}
+
+Test(campaign, first_stops_once_every_expected_kind_is_found) {
+  assert_first_finds_both(
+      "kernel 2.6.20\n"
+      "expect violation page-mapped-on-remove pte-cache-mismatch\n"
+      "expect on 2.6.23 clean");
+}
+
+Test(campaign, first_stops_once_every_expected_kind_is_found_on_a_variant) {
+  assert_first_finds_both(
+      "kernel 2.6.23\n"
+      "expect clean\n"
+      "expect on 2.6.20 violation page-mapped-on-remove pte-cache-mismatch");
+}
+
+/* With one expected kind, --first still stops at the first violation of
+   that kind (fewer executions than the whole search). */
+Test(campaign, first_with_one_expected_kind_stops_at_it) {
+  campaign c;
+  camp_opts o = opts(R1);
+  o.variants[0] = "2.6.20";
+  o.nvariants = 1;
+  o.cfg.stop_first = 1;
+  cr_assert_eq(campaign_run(&c, &o), 0);
+  const camp_variant *v = &c.res[0];
+  cr_assert_not_null(kind(v, "page-mapped-on-remove"));
+  cr_assert_eq(kind(v, "page-mapped-on-remove")->count, 1);
+  cr_assert_not(v->st.complete);
+  cr_assert(v->expect_met, "%s", v->verdict);
+  campaign_free(&c);
+}
+
 /* Runs the campaign o with a fresh log; returns the log's path (malloc'd)
    and the executions explored, summed over the variants. */
 static char *run_logged(camp_opts *o, uint64_t *execs) {

@@ -733,3 +733,136 @@ Test(render, deadlock_shows_pending_steps_and_the_cycle) {
   free(dot);
   free(dir);
 }
+
+/* --------------------------------------------------- lock-hold names */
+
+/* A node's box from Graphviz's dot output (points, y up); 0 if absent. */
+typedef struct box {
+  double x0, y0, x1, y1;
+} box;
+
+static int node_box(const char *dot, const char *node, box *b) {
+  char buf[64];
+  double x, y, w, h;
+  if (sscanf(dot_attr(dot, node, "pos", buf, sizeof buf), "%lf,%lf", &x, &y) !=
+          2 ||
+      sscanf(dot_attr(dot, node, "width", buf, sizeof buf), "%lf", &w) != 1 ||
+      sscanf(dot_attr(dot, node, "height", buf, sizeof buf), "%lf", &h) != 1)
+    return 0;
+  w *= 72, h *= 72;
+  *b = (box){x - w / 2, y - h / 2, x + w / 2, y + h / 2};
+  return 1;
+}
+
+/* Whether a and b overlap by more than Graphviz's rounding. */
+static int boxes_meet(const box *a, const box *b) {
+  const double eps = 0.5;
+  return a->x0 + eps < b->x1 && b->x0 + eps < a->x1 && a->y0 + eps < b->y1 &&
+         b->y0 + eps < a->y1;
+}
+
+/* "&gt;" and the like back to their characters, in place. */
+static void unescape(char *s) {
+  static const char *const from[] = {"&gt;", "&lt;", "&amp;", "&quot;"};
+  static const char to[] = {'>', '<', '&', '"'};
+  char *w = s;
+  for (const char *r = s; *r;) {
+    size_t k = 0;
+    while (k < 4 && strncmp(r, from[k], strlen(from[k])))
+      k++;
+    if (k < 4) {
+      *w++ = to[k];
+      r += strlen(from[k]);
+    } else {
+      *w++ = *r++;
+    }
+  }
+  *w = 0;
+}
+
+/* Every lock-hold name of 'dot': no two name boxes meet, no name meets a
+   hold bar, and each name is its lock's whole name broken into lines only
+   after '.', '_' or '>'.  Returns the names checked. */
+static int assert_hold_names_apart(const char *dot, const char *what) {
+  static char label[4096], tip[512];
+  box names[128], bars[128];
+  int n = 0, nbars = 0;
+  for (int k = 0; k < 128; k++) {
+    char node[32];
+    snprintf(node, sizeof node, "hold%d", k);
+    if (node_box(dot, node, &bars[nbars]))
+      nbars++;
+  }
+  for (; n < 128; n++) {
+    char node[32];
+    snprintf(node, sizeof node, "holdname%d", n);
+    if (!node_box(dot, node, &names[n]))
+      break;
+    for (int j = 0; j < n; j++)
+      cr_assert(boxes_meet(&names[j], &names[n]) == 0,
+                "%s: holdname%d [%.1f,%.1f %.1f,%.1f] meets holdname%d "
+                "[%.1f,%.1f %.1f,%.1f]",
+                what, n, names[n].x0, names[n].y0, names[n].x1, names[n].y1, j,
+                names[j].x0, names[j].y0, names[j].x1, names[j].y1);
+    for (int j = 0; j < nbars; j++)
+      cr_assert(boxes_meet(&bars[j], &names[n]) == 0,
+                "%s: holdname%d meets the bar hold%d", what, n, j);
+    /* the text: lines joined by <BR .../>, each ending at a break */
+    dot_attr(dot, node, "label", label, sizeof label);
+    dot_attr(dot, node, "tooltip", tip, sizeof tip);
+    char *held = strstr(tip, " held from");
+    cr_assert_not_null(held, "%s", tip);
+    *held = 0;
+    unescape(tip);
+    char *td = strstr(label, "<TD"), *end = strstr(label, "</TD>");
+    cr_assert(td && end, "%s", label);
+    td = strchr(td, '>') + 1;
+    *end = 0;
+    char joined[512] = "";
+    for (char *line = td; line;) {
+      char *br = strstr(line, "<BR");
+      if (br)
+        *br = 0;
+      unescape(line);
+      size_t len = strlen(line);
+      cr_assert(len > 0, "%s: an empty line in %s", what, tip);
+      if (br)
+        cr_assert(strchr("._>", line[len - 1]) != NULL,
+                  "%s: '%s' breaks inside a word after '%s'", what, tip, line);
+      strncat(joined, line, sizeof joined - strlen(joined) - 1);
+      line = br ? strstr(br + 1, "/>") + 2 : NULL; /* past the NUL */
+    }
+    cr_assert_str_eq(joined, tip, "%s", what);
+  }
+  return n;
+}
+
+/* Lock holds that start on one row (2.6.23's write-self-deadlock takes
+   tree_lock and the page lock at one step; a slice's first row starts
+   every hold taken before it) stack their names, right of the bars beside
+   them, and break names only between words.  (They used to be drawn over
+   each other at one place, "page#1.PG_locke/d" over "data.tree_lock".) */
+Test(render, hold_names_do_not_overlap) {
+  char *dir = test_tmpdir(), *out;
+  char *dot = run_and_draw(dir, "scenarios/write-self-deadlock.scn", "w");
+  cr_assert_geq(assert_hold_names_apart(dot, "write-self-deadlock"), 4);
+  free(dot);
+  dot = run_and_draw(dir,
+                     "scenarios/fault-invalidate-3cpu.scn --schedule "
+                     "'2*12.1*2.0*2.2.1*2.2.1*2.2.0.2.1.0*2.1.0.1.2.1.2*"
+                     "2.1.0.2.0.1.0.2*2.0*3.2.0.2*3.0.2.0.2.0.2.0.2'",
+                     "r3");
+  cr_assert_geq(assert_hold_names_apart(dot, "3 cpus"), 8);
+  free(dot);
+  char args[1400], path[600];
+  snprintf(args, sizeof args, "render %s/r3.db -o %s/s.dot --slice 12", dir,
+           dir);
+  run_mmsim(args, &out);
+  free(out);
+  snprintf(path, sizeof path, "%s/s.dot", dir);
+  dot = slurp(path);
+  cr_assert_not_null(dot, "%s", path);
+  cr_assert_geq(assert_hold_names_apart(dot, "3 cpus, sliced"), 3);
+  free(dot);
+  free(dir);
+}

@@ -35,6 +35,7 @@
 */
 #include "reports/cli/campaign.h"
 
+#include <assert.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,7 +103,7 @@ static void log_exec(struct run *u, const sim_result *r, const char *sched) {
 
 static void show_progress(struct run *u, uint64_t ordinal) {
   double t = sim_wall_seconds();
-  if (t - u->last < (u->progress == 1 ? 0.25 : 10.0))
+  if (t - u->last < (u->progress == 1 ? 0.25 : CAMP_PROGRESS_SECONDS))
     return;
   u->last = t;
   uint64_t v = 0;
@@ -444,11 +445,17 @@ static int explore_variant(campaign *c, const camp_opts *o, const char *variant,
   }
   exp_cfg cfg = o->cfg;
   cfg.stop = stop;
-  /* --first on a variant expected to violate: stop at its expected kind
-     (another kind found first, such as a lock-order finding beside the
-     race, would stop it short of what the scenario is about) */
-  if (cfg.stop_first && l->b.expect.violation && l->b.expect.nkinds == 1)
-    cfg.stop_kind = sim_kind_find(l->b.ops, l->b.expect.kinds[0]);
+  /* --first on a variant expected to violate: stop once every expected
+     kind was found (another kind found first, such as a lock-order
+     finding beside the race, would stop it short of what the scenario is
+     about; so would the first of several expected kinds) */
+  if (cfg.stop_first && l->b.expect.violation && !l->b.expect.any)
+    for (int k = 0; k < l->b.expect.nkinds; k++) {
+      uint64_t bit =
+          EXP_KIND_BIT(sim_kind_find(l->b.ops, l->b.expect.kinds[k]));
+      assert(bit); /* the binding checked the name; ids stay below 64 */
+      cfg.stop_kinds |= bit;
+    }
   cfg.on_exec = on_exec;
   cfg.arg = &u;
   double t0 = sim_wall_seconds();

@@ -103,6 +103,9 @@ typedef struct camp_variant {
 
 #define CAMP_MAX_LOCKDEP_REPORTS 4
 
+/* Off a terminal, a progress line every so many seconds of wall time. */
+#define CAMP_PROGRESS_SECONDS 5.0
+
 #define CAMP_LOOP_BOUND_AUTO (-1)
 #define CAMP_LOOP_BOUND 3 /* the default where a bound is needed */
 
@@ -122,7 +125,8 @@ typedef struct camp_opts {
   int log_all;             /* log every execution's events, not only the minimal
                               counterexamples */
   int progress;            /* on stderr: 1 a line redrawn in place (a
-                              terminal), 2 a line every 10 s (pipes, CI) */
+                              terminal), 2 a line every
+                              CAMP_PROGRESS_SECONDS (pipes, CI) */
   int announce;            /* each new violation kind on stderr as found,
                               with its replay command */
   uint64_t minimise_execs; /* cap of each counterexample's re-search

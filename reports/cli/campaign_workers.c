@@ -280,6 +280,7 @@ int camp_explore_split(struct run *u, const sim_exec_cfg *base, exp_cfg cfg) {
   camp_variant merged = {0};
   memcpy(merged.variant, u->res->variant, sizeof merged.variant);
   memcpy(merged.expect, u->res->expect, sizeof merged.expect);
+  merged.loop_bound = u->res->loop_bound; /* the workers' own */
   merged.nconds = u->res->nconds;
   memcpy(merged.conds, u->res->conds, sizeof merged.conds);
   for (int j = 0; j < started; j++) {
