@@ -97,8 +97,15 @@ struct rlog {
   /* ---- the simulation side */
   int counterexample; /* the open execution re-runs a counterexample */
   intern_tab strs;    /* text -> local id */
-  uint32_t nlocal;    /* local ids given */
-  int64_t exec_id;    /* the execution in progress (0: none) */
+  /* step labels and function names by address: the engine's contract
+     makes them static strings, so an address names one text for the
+     life of the process (a direct-mapped cache in front of strs) */
+  struct {
+    const char *p;
+    uint32_t id;
+  } label_ids[512];
+  uint32_t nlocal; /* local ids given */
+  int64_t exec_id; /* the execution in progress (0: none) */
   rlog_namer namer;
   void *namer_arg;
   objname *onames; /* indexed by sim_oid */
