@@ -421,6 +421,35 @@ int PageUptodate(sim_thread *t, int page) {
   return !!(m->s.page[page].flags & PG_uptodate);
 }
 
+/* What the page lock found in a page that was not uptodate. */
+enum page_recheck {
+  RECHECK_UNHASHED, /* truncated meanwhile: unlocked and released */
+  RECHECK_UPTODATE, /* read by somebody else meanwhile: unlocked */
+  RECHECK_READ,     /* still to read: locked, for ->readpage */
+};
+
+/* The lock-and-recheck that 2.6.20's filemap_nopage (page_not_uptodate)
+   and do_generic_mapping_read (page_not_up_to_date) each open-code
+   before ->readpage: lock_page, then page->mapping and PageUptodate again
+   under the lock.  One step for the two reads, as in both. */
+static enum page_recheck lock_page_recheck(sim_thread *t, mm_model *m,
+                                           int page) {
+  lock_page(t, m, page);
+  SIM_STEP(t, "page->mapping? PageUptodate?", COST_ATOMIC,
+           SIM_RD(page_mapping_oid(m, page)),
+           SIM_RD(page_uptodate_oid(m, page)));
+  if (m->s.page[page].mapping < 0) {
+    unlock_page(t, m, page);
+    put_page(t, page);
+    return RECHECK_UNHASHED;
+  }
+  if (m->s.page[page].flags & PG_uptodate) {
+    unlock_page(t, m, page);
+    return RECHECK_UPTODATE;
+  }
+  return RECHECK_READ;
+}
+
 static int i_size_pages(sim_thread *t, int file, const char *what) {
   mm_model *m = mm_of(t);
   SIM_STEP(t, what, COST_ATOMIC, SIM_RD(isize_oid(m, file)));
@@ -470,22 +499,14 @@ retry_find:
 
   /* page_not_uptodate */
   *type = VM_FAULT_MAJOR;
-  lock_page(t, m, page);
-  SIM_STEP(t, "page->mapping? PageUptodate?", COST_ATOMIC,
-           SIM_RD(page_mapping_oid(m, page)),
-           SIM_RD(page_uptodate_oid(m, page)));
-  if (m->s.page[page].mapping < 0) {
-    /* Did it get unhashed while we waited for it? */
-    unlock_page(t, m, page);
-    put_page(t, page);
-    goto retry_all;
+  switch (lock_page_recheck(t, m, page)) {
+  case RECHECK_UNHASHED:
+    goto retry_all; /* it got unhashed while we waited for it */
+  case RECHECK_UPTODATE:
+    goto out; /* somebody else got it up-to-date */
+  case RECHECK_READ:
+    readpage(t, file, page, pgoff); /* unlocks; the I/O never fails */
   }
-  if (m->s.page[page].flags & PG_uptodate) {
-    /* Did somebody else get it up-to-date? */
-    unlock_page(t, m, page);
-    goto out;
-  }
-  readpage(t, file, page, pgoff); /* unlocks; the I/O never fails */
 out:
   sim_leave(t);
   return page;
@@ -606,20 +627,14 @@ find_page:
   }
   if (!PageUptodate(t, page)) {
     /* page_not_up_to_date */
-    lock_page(t, m, page);
-    SIM_STEP(t, "page->mapping? PageUptodate?", COST_ATOMIC,
-             SIM_RD(page_mapping_oid(m, page)),
-             SIM_RD(page_uptodate_oid(m, page)));
-    if (m->s.page[page].mapping < 0) {
-      /* Did it get unhashed before we got the lock? */
-      unlock_page(t, m, page);
-      put_page(t, page);
-      goto find_page;
-    }
-    if (m->s.page[page].flags & PG_uptodate)
-      unlock_page(t, m, page);
-    else
+    switch (lock_page_recheck(t, m, page)) {
+    case RECHECK_UNHASHED:
+      goto find_page; /* it got unhashed before we got the lock */
+    case RECHECK_UPTODATE:
+      break;
+    case RECHECK_READ:
       readpage(t, file, page, index); /* unlocks */
+    }
   }
   /* page_ok: "i_size must be checked after we know the page is
      Uptodate" */
