@@ -69,8 +69,6 @@ static const char *const stmt_sql[ST__COUNT] = {
                        " steps = ?4, end_ns = ?5, trace_hash = ?6,"
                        " state_hash = ?7, note = ?8, counterexample = ?9"
                        " WHERE id = ?1",
-    [ST_FLOW] = "INSERT OR IGNORE INTO flow(exec_id, from_seq, to_seq, kind,"
-                " obj) VALUES (?1, ?2, ?3, ?4, ?5)",
     [ST_VIOLATION] = "INSERT INTO violation(exec_id, kind, seq, message,"
                      " objects) VALUES (?1, ?2, ?3, ?4, ?5)",
     [ST_LOCK_EDGE] = "INSERT INTO lock_edge(run_id, idx, held, acquired,"
@@ -242,7 +240,7 @@ rlog *rlog_open(const char *path, char *err, size_t errlen) {
     goto fail;
   }
   sqlite3_busy_timeout(l->db, 5000);
-  if (check_or_create(l, path) < 0)
+  if (check_or_create(l, path) < 0 || rlog_ckpt_init(l, path) < 0)
     goto fail;
   for (int i = 0; i < ST__COUNT; i++) {
     if (sqlite3_prepare_v3(l->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
@@ -275,6 +273,7 @@ int rlog_close(rlog *l) {
   for (int i = 0; i < ST__COUNT; i++)
     sqlite3_finalize(l->st[i]);
   rlog_finalize_rows(l);
+  rlog_ckpt_stop(l); /* the log's connection closes last: it checkpoints */
   if (l->db && sqlite3_close(l->db) != SQLITE_OK)
     rc = -1;
   rlog_q_free(l);

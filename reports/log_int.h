@@ -46,7 +46,6 @@ enum {
   ST_EXEC_ORDINAL,
   ST_EXEC_INSERT,
   ST_EXEC_UPDATE,
-  ST_FLOW,
   ST_VIOLATION,
   ST_LOCK_EDGE,
   ST_FINAL_STATE,
@@ -80,6 +79,14 @@ typedef struct qchunk {
   qrec rec[Q_RECS];
   qacc acc[Q_ACCS];
 } qchunk;
+
+/* A flow waiting for the event it points to (the engine emits a step's
+   incoming flows when it grants the step, before the step's event). */
+typedef struct pflow {
+  int64_t from, to; /* seqs */
+  int64_t obj;      /* string row id */
+  uint8_t kind;     /* enum sim_flow_kind */
+} pflow;
 
 /* A cached object name for the current execution (id 0: not named yet). */
 typedef struct objname {
@@ -140,6 +147,21 @@ struct rlog {
   size_t evlen, evcap;
   int64_t ev_exec, ev_seq0;
   int nev;
+  /* the flows into the next event, waiting for it (its element 12) */
+  pflow *pflows;
+  int npflows, pflowcap;
+
+  /* ---- the checkpointer (reports/logckpt.c) */
+  char *path;            /* the log's file, for a second connection */
+  int ck_init;           /* ck_mu and ck_cv exist */
+  int ck_frames, ck_cap; /* -wal pages: ask for one; RESTART here */
+  pthread_mutex_t ck_mu; /* protects the ck_ fields below */
+  pthread_cond_t ck_cv;  /* ck_want or ck_stop set */
+  int ck_want, ck_stop;  /* a checkpoint is asked for; the thread ends */
+  int ck_on, ck_failed;  /* the thread runs; it could not be started */
+  unsigned ck_runs;      /* checkpoints run (tests) */
+  pthread_t ck_thread;   /* valid while ck_on */
+  sqlite3 *ck_db;        /* the thread's connection */
 };
 
 /* logwriter.c: the SQLite side. */
@@ -163,5 +185,11 @@ int rlog_q_drain(rlog *l);
 int rlog_take_werr(rlog *l);
 int rlog_q_init(rlog *l);
 void rlog_q_free(rlog *l);
+
+/* logckpt.c: checkpoints off the writer's path. */
+/* Installs the WAL hook on l->db (a log in WAL mode); no thread yet. */
+int rlog_ckpt_init(rlog *l, const char *path);
+/* Joins the thread and closes its connection; before l->db's close. */
+void rlog_ckpt_stop(rlog *l);
 
 #endif /* MMSIM_LOG_INT_H */

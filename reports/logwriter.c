@@ -85,6 +85,7 @@ void rlog_txn_rollback(rlog *l) {
   l->in_txn = 0;
   l->nev = 0;
   l->evlen = 0;
+  l->npflows = 0;
   if (l->dbid)
     memset(l->dbid, 0, l->ndbid * sizeof *l->dbid);
 }
@@ -198,6 +199,9 @@ void rlog_finalize_rows(rlog *l) {
   free(l->evtext);
   l->evtext = NULL;
   l->evcap = l->evlen = 0;
+  free(l->pflows);
+  l->pflows = NULL;
+  l->npflows = l->pflowcap = 0;
 }
 
 /* Writes the open batch as one row of `event_batch`. */
@@ -256,12 +260,56 @@ static char *put_sid(char *p, int64_t id) {
 }
 
 /* The longest text of one event: 12 numbers of at most 20 digits and a
-   sign, separators, and the footprint's [obj,"kind"] pairs. */
+   sign, separators, and the footprint's [obj,"kind"] pairs; and of one
+   of its flows, [from,"kind",obj]. */
 #define EV_MAX_TEXT (12 * 24 + 8 + SIM_MAX_ACCESS * 32)
+#define FLOW_MAX_TEXT (2 * 24 + 32)
+
+/* The order of version 5's `flow` primary key within one step: from_seq,
+   kind (as text), object; `SELECT ... FROM flow` gives the same rows in
+   the same order as before the flows moved into the events. */
+static int pflow_cmp(const void *a, const void *b) {
+  const pflow *x = a, *y = b;
+  if (x->from != y->from)
+    return x->from < y->from ? -1 : 1;
+  int k = strcmp(schema_flow_kind[x->kind], schema_flow_kind[y->kind]);
+  if (k)
+    return k;
+  return (x->obj > y->obj) - (x->obj < y->obj);
+}
+
+/* Appends ',[[from,"kind",obj],...]', the flows into event 'seq', and
+   forgets them. */
+static char *put_flows(rlog *l, char *p) {
+  qsort(l->pflows, (size_t)l->npflows, sizeof *l->pflows, pflow_cmp);
+  *p++ = ',';
+  *p++ = '[';
+  for (int i = 0; i < l->npflows; i++) {
+    const pflow *f = &l->pflows[i];
+    const char *k = schema_flow_kind[f->kind];
+    size_t kl = strlen(k);
+    if (i)
+      *p++ = ',';
+    *p++ = '[';
+    p = put_int(p, f->from);
+    *p++ = ',';
+    *p++ = '"';
+    memcpy(p, k, kl);
+    p += kl;
+    *p++ = '"';
+    *p++ = ',';
+    p = put_int(p, f->obj);
+    *p++ = ']';
+  }
+  *p++ = ']';
+  l->npflows = 0;
+  return p;
+}
 
 /* Appends one event to the open batch (opening one if needed):
    [seq,ts,dur,cpu,tid,depth,fn,op,obj,before,after,[[obj,"kind"],...]]
-   with string row ids (null: none) and access kinds. */
+   with string row ids (null: none) and access kinds, and a thirteenth
+   element [[from_seq,"kind",obj],...] if flows point to it. */
 static int write_event(rlog *l, const qchunk *c, const qrec *r) {
   assert(r->nacc <= SIM_MAX_ACCESS);
   if (l->nev &&
@@ -269,6 +317,10 @@ static int write_event(rlog *l, const qchunk *c, const qrec *r) {
        r->seq >> 6 != l->ev_seq0 >> 6 || r->seq <= l->ev_seq0) &&
       flush_events(l) < 0)
     return -1;
+  if (l->npflows && l->pflows[0].to != r->seq) {
+    assert(0 && "a granted step without its event");
+    l->npflows = 0; /* arrows to no event: not written */
+  }
   const uint32_t sids[5] = {r->fn, r->op, r->obj, r->before, r->after};
   int64_t ids[5];
   for (int i = 0; i < 5; i++)
@@ -279,8 +331,11 @@ static int write_event(rlog *l, const qchunk *c, const qrec *r) {
   for (int i = 0; i < r->nacc; i++)
     if ((oids[i] = dbid_of(l, a[i].obj)) < 0)
       return -1;
-  if (l->evlen + EV_MAX_TEXT + 4 > l->evcap) {
+  size_t need = l->evlen + EV_MAX_TEXT + 4 + (size_t)l->npflows * FLOW_MAX_TEXT;
+  if (need > l->evcap) {
     l->evcap = l->evcap ? 2 * l->evcap : 64 * 128 + EV_MAX_TEXT;
+    if (l->evcap < need)
+      l->evcap = need;
     l->evtext = sb_xrealloc(l->evtext, l->evcap);
   }
   char *p = l->evtext + l->evlen;
@@ -316,6 +371,8 @@ static int write_event(rlog *l, const qchunk *c, const qrec *r) {
     *p++ = ']';
   }
   *p++ = ']';
+  if (l->npflows)
+    p = put_flows(l, p);
   *p++ = ']';
   assert((size_t)(p - l->evtext) + 2 <= l->evcap);
   l->evlen = (size_t)(p - l->evtext);
@@ -323,21 +380,26 @@ static int write_event(rlog *l, const qchunk *c, const qrec *r) {
   return txn_rows(l, 1);
 }
 
+/* A QREC_FLOW: kept until its event comes (write_event), once: the
+   engine may draw the same arrow twice into one step (two accesses of one
+   object), and a flow is a set. */
 static int write_flow(rlog *l, const qrec *r) {
   int64_t o = dbid_of(l, r->obj);
   if (o < 0)
     return -1;
-  sqlite3_stmt *st = l->st[ST_FLOW];
-  sqlite3_bind_int64(st, 1, r->exec_id);
-  sqlite3_bind_int64(st, 2, r->seq);
-  sqlite3_bind_int64(st, 3, r->ts);
-  sqlite3_bind_text(st, 4, schema_flow_kind[r->kind], -1, SQLITE_STATIC);
-  sqlite3_bind_int64(st, 5, o);
-  int rc = sqlite3_step(st);
-  sqlite3_reset(st);
-  if (rc != SQLITE_DONE)
-    return wfail(l, "insert flow");
-  return txn_rows(l, 1);
+  assert(!l->npflows || l->pflows[0].to == r->ts); /* one step's flows */
+  for (int i = 0; i < l->npflows; i++) {
+    const pflow *f = &l->pflows[i];
+    if (f->from == r->seq && f->kind == r->kind && f->obj == o)
+      return 0;
+  }
+  if (l->npflows == l->pflowcap) {
+    l->pflowcap = l->pflowcap ? 2 * l->pflowcap : 16;
+    l->pflows = sb_xrealloc(l->pflows, (size_t)l->pflowcap * sizeof *l->pflows);
+  }
+  l->pflows[l->npflows++] =
+      (pflow){.from = r->seq, .to = r->ts, .obj = o, .kind = r->kind};
+  return 0;
 }
 
 /* Writes a chunk's records, in order; after a failure, none. */
@@ -431,6 +493,8 @@ int rlog_q_drain(rlog *l) {
   } else {
     write_chunk(l, l->cur);
   }
+  assert(!l->npflows || atomic_load(&l->wfailed)); /* all had their event */
+  l->npflows = 0;
   return atomic_load(&l->wfailed) ? rlog_take_werr(l) : 0;
 }
 

@@ -33,16 +33,22 @@
    `access` are views with the rows and columns of versions 4 and 5
    (access gains tid, ts and dur), so readers and users query them as
    before; a lookup by (exec_id, seq) goes to the one or two rows whose
-   seq0 is in [seq & ~63, seq] (see EVENT_AT). */
+   seq0 is in [seq & ~63, seq] (see EVENT_AT).
+
+   Version 7 (packed flows): the happens-before arrows into an event are
+   its thirteenth element, [[from_seq,"kind",obj],...], absent when there
+   are none; `flow` is a view with version 6's rows and columns.  A flow
+   row cost SQLite as much as a row of 64 events, and flows were a third
+   of the writer's time. */
 #define EVENT_COLS                                                             \
   "j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, "               \
   "j.value ->> 4, j.value ->> 5, j.value ->> 6, j.value ->> 7, "               \
   "j.value ->> 8, j.value ->> 9, j.value ->> 10"
 /* Field 'k' of event 'seq' of execution 'exec' (SQL expressions). */
 #define EVENT_AT(k, exec, seq)                                                 \
-  "(SELECT j.value ->> " k " FROM event_batch b, json_each(b.events) j"        \
-  " WHERE b.exec_id = " exec " AND b.seq0 BETWEEN (" seq ") & ~63 AND " seq    \
-  " AND j.value ->> 0 = " seq ")"
+  "(SELECT ej.value ->> " k " FROM event_batch eb, json_each(eb.events) ej"    \
+  " WHERE eb.exec_id = " exec " AND eb.seq0 BETWEEN (" seq ") & ~63"           \
+  " AND (" seq ") AND ej.value ->> 0 = (" seq "))"
 
 /* The schema, version RLOG_SCHEMA_VERSION.  Keep in sync with SCHEMA.md.
    (clang-format would split the SQL into letters around EVENT_AT.) */
@@ -106,18 +112,12 @@ const char schema_sql[] =
     "       j.value ->> 4, j.value ->> 1, j.value ->> 2\n"
     "FROM event_batch b, json_each(b.events) j, json_each(j.value, '$[11]') "
     "f;\n"
-    /* flow */
-    "CREATE TABLE flow (\n"
-    "  exec_id  INTEGER NOT NULL REFERENCES execution(id),\n"
-    "  from_seq INTEGER NOT NULL,\n"
-    "  to_seq   INTEGER NOT NULL,\n"
-    /* version 4: "=" and OR, not IN (a list), which SQLite checks with a
-       temporary table built per row: a third of the writer's time */
-    "  kind     TEXT NOT NULL CHECK (kind = 'lock' OR kind = 'reads-from'\n"
-    "             OR kind = 'wakeup' OR kind = 'from-read'),\n"
-    "  obj      INTEGER NOT NULL,\n"
-    "  PRIMARY KEY (exec_id, to_seq, from_seq, kind, obj)\n"
-    ") WITHOUT ROWID;\n"
+    /* flow: version 7 packs them into the events they point to */
+    "CREATE VIEW flow(exec_id, from_seq, to_seq, kind, obj) AS\n"
+    "SELECT b.exec_id, f.value ->> 0, j.value ->> 0, f.value ->> 1,\n"
+    "       f.value ->> 2\n"
+    "FROM event_batch b, json_each(b.events) j,\n"
+    "     json_each(j.value, '$[12]') f;\n"
     "CREATE TABLE violation (\n"
     "  exec_id INTEGER PRIMARY KEY REFERENCES execution(id),\n"
     "  kind    TEXT NOT NULL,\n"
@@ -174,16 +174,17 @@ const char schema_sql[] =
     "LEFT JOIN string sb ON sb.id = j.value ->> 9\n"
     "LEFT JOIN string sa ON sa.id = j.value ->> 10;\n"
     "CREATE VIEW v_flow AS\n"
-    "SELECT f.exec_id, f.kind, s.str AS obj, f.from_seq, tf.name AS "
-    "from_thread,\n"
-    "       f.to_seq, tt.name AS to_thread\n"
-    "FROM flow f\n"
-    "JOIN execution x ON x.id = f.exec_id\n"
-    "JOIN string s ON s.id = f.obj\n"
+    "SELECT b.exec_id, f.value ->> 1 AS kind, s.str AS obj,\n"
+    "       f.value ->> 0 AS from_seq, tf.name AS from_thread,\n"
+    "       j.value ->> 0 AS to_seq, tt.name AS to_thread\n"
+    "FROM event_batch b\n"
+    "JOIN execution x ON x.id = b.exec_id\n"
+    "JOIN json_each(b.events) j\n"
+    "JOIN json_each(j.value, '$[12]') f\n"
+    "JOIN string s ON s.id = f.value ->> 2\n"
     "LEFT JOIN thread tf ON tf.run_id = x.run_id\n"
-    "  AND tf.tid = " EVENT_AT("4", "f.exec_id", "f.from_seq") "\n"
-    "LEFT JOIN thread tt ON tt.run_id = x.run_id\n"
-    "  AND tt.tid = " EVENT_AT("4", "f.exec_id", "f.to_seq") ";\n"
+    "  AND tf.tid = " EVENT_AT("4", "b.exec_id", "f.value ->> 0") "\n"
+    "LEFT JOIN thread tt ON tt.run_id = x.run_id AND tt.tid = j.value ->> 4;\n"
     "CREATE VIEW v_violation AS\n"
     "SELECT v.exec_id, x.run_id, r.title, r.variant, r.knobs, r.policy,\n"
     "       r.seed, x.schedule, v.kind, v.seq, v.message, v.objects,\n"

@@ -20,7 +20,7 @@
 #include "sim/sim.h"
 
 #define RLOG_APP_ID 0x6d6d7369 /* "mmsi": PRAGMA application_id */
-#define RLOG_SCHEMA_VERSION 6  /* PRAGMA user_version */
+#define RLOG_SCHEMA_VERSION 7  /* PRAGMA user_version */
 
 /* The CREATE TABLE and CREATE VIEW statements of version
    RLOG_SCHEMA_VERSION, without the PRAGMAs. */

@@ -430,6 +430,10 @@ Test(determinism, every_scenario_and_seed_in_two_processes, .timeout = 300) {
   " FROM json_each(events) j)"
 #define EV_SET(path, value)                                                    \
   EV_EDIT("json_replace(j.value, '" path "', " value ")")
+/* Every flow (an event's element 12) rebuilt as json_array(v). */
+#define FLOW_SET(v)                                                            \
+  EV_SET("$[12]", "(SELECT json_group_array(json_array(" v "))"                \
+                  " FROM json_each(j.value, '$[12]') f)")
 
 Test(hostile, a_hand_edited_log_never_crashes_render, .timeout = 300) {
   static const char *const edits[] = {
@@ -454,9 +458,13 @@ Test(hostile, a_hand_edited_log_never_crashes_render, .timeout = 300) {
       EV_SET("$[11]", "json('[[1,\"Q\"],[2]]')"),
       EV_EDIT("json('[1]')"), /* events of one field */
       "UPDATE event_batch SET events = 'not json'",
-      "UPDATE flow SET from_seq = 9999",
-      "UPDATE flow SET to_seq = -1",
-      "UPDATE flow SET obj = 99999",
+      /* the flows into each event: a source after it, a negative one, an
+         unknown object, an unknown kind, not an array */
+      FLOW_SET("9999, f.value ->> 1, f.value ->> 2"),
+      FLOW_SET("-1, f.value ->> 1, f.value ->> 2"),
+      FLOW_SET("f.value ->> 0, f.value ->> 1, 99999"),
+      FLOW_SET("f.value ->> 0, 'zz', f.value ->> 2"),
+      EV_SET("$[12]", "'zz'"),
       "UPDATE violation SET seq = 99999",
       "UPDATE violation SET seq = -1",
       "UPDATE violation SET kind = 'lock-order'",

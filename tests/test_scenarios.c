@@ -441,7 +441,7 @@ Test(scenarios, database_and_timeline_of_the_prefix_run) {
       {"select quote(knobs_set) from run", "''"},
       {"select variant, policy, seed, expect from run",
        "2.6.20|replay|1|violation page-mapped-on-remove"},
-      {"pragma user_version", "6"},
+      {"pragma user_version", "7"},
   };
   char want0[1024];
   snprintf(want0, sizeof want0, "violation|31|%s|%s", sched, trace);
