@@ -155,6 +155,7 @@ struct rlog {
   char *path;            /* the log's file, for a second connection */
   int ck_init;           /* ck_mu and ck_cv exist */
   int ck_frames, ck_cap; /* -wal pages: ask for one; RESTART here */
+  int ck_asked;          /* -wal pages at the last request */
   pthread_mutex_t ck_mu; /* protects the ck_ fields below */
   pthread_cond_t ck_cv;  /* ck_want or ck_stop set */
   int ck_want, ck_stop;  /* a checkpoint is asked for; the thread ends */

@@ -15,7 +15,8 @@
 **
 ** Here a WAL hook (called after each COMMIT of the log's connection,
 ** in whichever thread committed) asks for a checkpoint once the -wal file
-** has CKPT_FRAMES pages (and bounds the file, see CKPT_CAP_FRAMES); the first
+** has grown by CKPT_FRAMES pages (and bounds the file, see
+** CKPT_CAP_FRAMES); the first
 *request starts the checkpointer thread
 ** (all signals blocked, as the writer's), which runs PASSIVE checkpoints
 ** on its own connection: they copy what is committed and never block the
@@ -99,10 +100,14 @@ static int on_commit(void *arg, sqlite3 *db, const char *name, int frames) {
   if (frames >= l->ck_cap) {
     sqlite3_wal_checkpoint_v2(db, "main", SQLITE_CHECKPOINT_RESTART, NULL,
                               NULL);
+    l->ck_asked = 0;
     return SQLITE_OK;
   }
-  if (frames < l->ck_frames)
+  if (frames < l->ck_asked) /* the file started over */
+    l->ck_asked = 0;
+  if (frames - l->ck_asked < l->ck_frames)
     return SQLITE_OK;
+  l->ck_asked = frames;
   pthread_mutex_lock(&l->ck_mu);
   if (!l->ck_on && !l->ck_failed && ckpt_start(l) < 0)
     l->ck_failed = 1;

@@ -222,32 +222,41 @@ static int flush_events(rlog *l) {
   return rc == SQLITE_DONE ? 0 : wfail(l, "insert events");
 }
 
-/* 'v' in decimal, two digits a step (a quarter of the writer's time
-   went to this with one). */
+/* 'v' in decimal, written in place from its last digit, two digits a
+   step; most numbers of an event (cpu, tid, depth, cost, string ids) are
+   one or two digits.  A third of the writer's time went to this with a
+   digit a step, then a fifth with two through a buffer. */
 static char *put_int(char *p, int64_t v) {
   static const char pairs[] = "00010203040506070809101112131415161718192021"
                               "22232425262728293031323334353637383940414243"
                               "44454647484950515253545556575859606162636465"
                               "66676869707172737475767778798081828384858687"
                               "888990919293949596979899";
-  char tmp[24], *q = tmp + sizeof tmp;
-  uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+  uint64_t u = (uint64_t)v;
+  if (v < 0) {
+    *p++ = '-';
+    u = -(uint64_t)v;
+  }
+  if (u < 10) {
+    *p++ = (char)('0' + u);
+    return p;
+  }
+  int n = 2;
+  for (uint64_t t = u / 100; t; t /= 10)
+    n++;
+  char *q = p + n;
   while (u >= 100) {
-    unsigned d = (unsigned)(u % 100) * 2;
+    q -= 2;
+    memcpy(q, pairs + (u % 100) * 2, 2);
     u /= 100;
-    *--q = pairs[d + 1];
-    *--q = pairs[d];
   }
   if (u >= 10) {
-    *--q = pairs[u * 2 + 1];
-    *--q = pairs[u * 2];
+    q -= 2;
+    memcpy(q, pairs + u * 2, 2);
   } else {
     *--q = (char)('0' + u);
   }
-  if (v < 0)
-    *p++ = '-';
-  size_t n = (size_t)(tmp + sizeof tmp - q);
-  memcpy(p, q, n);
+  assert(q == p);
   return p + n;
 }
 

@@ -19,6 +19,7 @@
 ** appears in no log.  The bundled scenarios are read relative to the
 ** current directory: run it from the repository root.
 */
+#include <assert.h>
 #include <getopt.h>
 #include <glob.h>
 #include <stdio.h>
@@ -173,7 +174,8 @@ static struct synth_time synth_run(uint64_t steps, enum sim_policy pol,
   if (print && log)
     printf("log:      %llu steps, %llu events and %llu flows in %.3f s: "
            "%.0f steps/s, %.0f events/s (SQLite, WAL), %.3f s CPU "
-           "(%.3f s the simulation's thread, %.3f s the writer's)\n",
+           "(%.3f s the simulation's thread, %.3f s the writer's and the "
+           "checkpointer's)\n",
            (unsigned long long)t.steps, (unsigned long long)t.events,
            (unsigned long long)t.flows, t.wall, (double)t.steps / t.wall,
            (double)t.events / t.wall, t.cpu, t.sim_cpu, t.cpu - t.sim_cpu);
@@ -185,19 +187,23 @@ static struct synth_time synth_run(uint64_t steps, enum sim_policy pol,
   return t;
 }
 
-/* The cost of the log: the same execution (synthetic program, timed
-   policy, 'steps' steps) without and with logging, into a fresh log. */
-/* The median of three. */
-static double median3(const double v[3]) {
-  double a = v[0], b = v[1], c = v[2];
-  if (a > b) {
-    double x = a;
-    a = b;
-    b = x;
-  }
-  return c < a ? a : c > b ? b : c;
+/* The median of 'n' values (sorts them). */
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+static double median(double *v, int n) {
+  assert(n > 0 && n % 2);
+  qsort(v, (size_t)n, sizeof *v, cmp_double);
+  return v[n / 2];
 }
 
+/* The cost of the log: the same execution (synthetic program, timed
+   policy, 'steps' steps) without and with logging, into a fresh log,
+   PAIRS times alternated.  The ratio printed is the median of the pairs'
+   ratios: on 2 shared cores one run differs by a third from the next,
+   and a pair's two runs see the same load more often than two medians
+   do. */
 static void log_ratio(uint64_t steps) {
   char path[] = "/tmp/mmsim-bench-XXXXXX", err[256];
   int fd = mkstemp(path);
@@ -209,27 +215,32 @@ static void log_ratio(uint64_t steps) {
   synth_run(steps < 20000 ? steps : 20000, SIM_POLICY_TIMED, NULL, 0);
   rlog *log = rlog_open(path, err, sizeof err);
   if (log) {
-    /* three of each, alternated, and the medians: on 2 shared cores one
-       pair of runs differs by a third from the next */
-    enum { PAIRS = 3 };
-    double offw[PAIRS], onw[PAIRS], offc[PAIRS], onc[PAIRS];
+    enum { PAIRS = 5 };
+    double offw[PAIRS], onw[PAIRS], wratio[PAIRS], cratio[PAIRS];
     uint64_t steps_on = 0;
     for (int i = 0; i < PAIRS; i++) {
       struct synth_time off = synth_run(steps, SIM_POLICY_TIMED, NULL, 1);
       struct synth_time on = synth_run(steps, SIM_POLICY_TIMED, log, 1);
-      offw[i] = off.wall, offc[i] = off.cpu;
-      onw[i] = on.wall, onc[i] = on.cpu;
+      offw[i] = off.wall, onw[i] = on.wall;
+      wratio[i] = on.wall / off.wall;
+      cratio[i] = on.cpu / off.cpu;
       steps_on += on.steps;
     }
+    unsigned ckpts = rlog_checkpoints(log);
     rlog_close(log);
-    double mw_off = median3(offw), mw_on = median3(onw);
+    double lo = wratio[0], hi = wratio[0];
+    for (int i = 1; i < PAIRS; i++) {
+      lo = wratio[i] < lo ? wratio[i] : lo;
+      hi = wratio[i] > hi ? wratio[i] : hi;
+    }
     printf("log:      cost of logging every event, same %llu timed steps "
-           "(medians of %d): %.2fx the time without (%.0f vs %.0f steps/s), "
-           "%.2fx the CPU; %.3f rows per step\n",
-           (unsigned long long)steps, PAIRS, mw_on / mw_off,
-           (double)steps / mw_on, (double)steps / mw_off,
-           median3(onc) / median3(offc),
-           (double)log_rows(path) / (double)steps_on);
+           "(median of %d pairs): %.2fx the time without (pairs %.2fx to "
+           "%.2fx; %.0f vs %.0f steps/s), %.2fx the CPU; %.3f rows per "
+           "step, %u checkpoints beside the writer\n",
+           (unsigned long long)steps, PAIRS, median(wratio, PAIRS), lo, hi,
+           (double)steps / median(onw, PAIRS),
+           (double)steps / median(offw, PAIRS), median(cratio, PAIRS),
+           (double)log_rows(path) / (double)steps_on, ckpts);
   } else {
     fprintf(stderr, "mmsim bench: %s\n", err);
   }
