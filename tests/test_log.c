@@ -609,6 +609,67 @@ static void log_big(const char *path, uint64_t seed, sim_result *r) {
   cr_assert(eq(int, rlog_close(l), 0));
 }
 
+/* The flows into a step are stored in its event, once each, in the order
+   of the flow table's old key (from_seq, kind, obj), whatever order the
+   engine gave them in: fed straight to the observer. */
+static void abc_namer(void *arg, sim_oid o, char *buf, size_t n) {
+  (void)arg;
+  snprintf(buf, n, "%c", 'A' + (int)o);
+}
+
+Test(log, flows_packed_into_their_event_once_each) {
+  char *path = db_path("flows.db");
+  rlog *l = log_open(path);
+  const char *names[2] = {"t0", "t1"};
+  int cpus[2] = {0, 1};
+  rlog_run_info ri = {.mode = "run",
+                      .policy = "replay",
+                      .ncpus = 2,
+                      .nthreads = 2,
+                      .thread_names = names,
+                      .thread_cpus = cpus};
+  int64_t run = rlog_run_begin(l, &ri);
+  cr_assert(eq(i64, rlog_exec_begin(l, run, abc_namer, NULL), 1));
+  const sim_observer *ob = rlog_observer(l);
+  sim_stepdesc st = {.what = "step", .n = 1, .acc = {{0, SIM_OP_READ}}};
+  for (uint64_t seq = 0; seq < 3; seq++) {
+    if (seq == 2) { /* out of order, and one arrow twice */
+      ob->flow(ob->arg, 1, 2, SIM_FLOW_LOCK, 0);
+      ob->flow(ob->arg, 1, 2, SIM_FLOW_FROM_READ, 1);
+      ob->flow(ob->arg, 0, 2, SIM_FLOW_READS_FROM, 1);
+      ob->flow(ob->arg, 1, 2, SIM_FLOW_LOCK, 0);
+    }
+    sim_event ev = {.seq = seq,
+                    .ts_ns = 10 * seq,
+                    .dur_ns = 10,
+                    .tid = (int)(seq % 2),
+                    .cpu = (int)(seq % 2),
+                    .fn = "f",
+                    .what = "step",
+                    .step = &st,
+                    .before = "",
+                    .after = ""};
+    ob->event(ob->arg, &ev);
+  }
+  sim_result r = {.outcome = SIM_CLEAN, .steps = 3, .end_ns = 30};
+  cr_assert(eq(int, rlog_exec_end(l, &r, "0.1.0", NULL), 0), "%s",
+            rlog_errmsg(l));
+  cr_assert(eq(int, rlog_close(l), 0));
+  sqlite3 *db = db_open(path);
+  char *got = q_rows(db, "SELECT f.from_seq, f.to_seq, f.kind, s.str"
+                         " FROM flow f JOIN string s ON s.id = f.obj");
+  cr_assert(eq(str, got, "0|2|reads-from|B\n1|2|from-read|B\n1|2|lock|A\n"));
+  free(got);
+  /* in the event's own array, its thirteenth element; none before */
+  got = q_rows(db, "SELECT j.key, json_array_length(j.value),"
+                   " j.value -> 12 ->> '$[0][1]' FROM event_batch b,"
+                   " json_each(b.events) j");
+  cr_assert(eq(str, got, "0|12|NULL\n1|12|NULL\n2|13|reads-from\n"));
+  free(got);
+  sqlite3_close(db);
+  free(path);
+}
+
 /* Long executions on one handle: the -wal file passes the checkpointer's
    threshold, its thread copies pages back while the writer goes on, and
    the log holds every event; the close leaves no -wal file behind. */

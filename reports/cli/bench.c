@@ -6,8 +6,10 @@
 **              a shared lock): gated steps/s without logging, timed and
 **              random policies;
 **   log        a quarter of it (steps/4, timed) without, then with, the
-**              log: steps/s, rows/s (event + flow rows) and the ratio of
-**              the two times (wall and CPU, the writer thread's included);
+**              log, five times alternated: steps/s, events and flows,
+**              the CPU of each thread, and the median of the five pairs'
+**              ratios (wall and CPU, the writer's and the checkpointer's
+**              threads included);
 **   scenario   many short executions of a bundled MM scenario under the
 **              random policy, on the engine's worker actors
 **              (sim_run_driver): executions/s, steps/s, violations seen;
