@@ -130,24 +130,34 @@ static int64_t intern(rlog *l, const char *s, const char **copy) {
 
 /* intern() of a static string (a step label, a function name), through
    the cache by address: hashing the text on every event was a fifth of
-   the simulation thread's cost of logging. */
-static int64_t intern_label(rlog *l, const char *s) {
-  if (!s || !*s)
-    return 0;
+   the simulation thread's cost of logging.  The hit is inlined; a miss
+   interns and fills the slot. */
+static size_t label_slot(const rlog *l, const char *s) {
   size_t n = sizeof l->label_ids / sizeof *l->label_ids;
-  size_t h = ((uintptr_t)s >> 3 ^ (uintptr_t)s >> 12) & (n - 1);
-  if (l->label_ids[h].p == s)
-    return l->label_ids[h].id;
+  return ((uintptr_t)s >> 3 ^ (uintptr_t)s >> 12) & (n - 1);
+}
+
+static int64_t intern_label_miss(rlog *l, const char *s) {
   int64_t id = intern(l, s, NULL);
   if (id > 0) {
+    size_t h = label_slot(l, s);
     l->label_ids[h].p = s;
     l->label_ids[h].id = (uint32_t)id;
   }
   return id;
 }
 
+static inline int64_t intern_label(rlog *l, const char *s) {
+  if (!s || !*s)
+    return 0;
+  size_t h = label_slot(l, s);
+  if (l->label_ids[h].p == s)
+    return l->label_ids[h].id;
+  return intern_label_miss(l, s);
+}
+
 /* The local string id of object 'o', asking the namer once per
-   execution. */
+   execution; its text in *name if 'name' is given. */
 static int64_t obj_name(rlog *l, sim_oid o, const char **name) {
   if (o >= l->nonames) {
     size_t n = l->nonames ? l->nonames : 64;
@@ -175,6 +185,14 @@ static int64_t obj_name(rlog *l, sim_oid o, const char **name) {
   if (name)
     *name = on->s;
   return on->id;
+}
+
+/* obj_name() without the text, the named object's id inlined: every
+   event asks for two or three. */
+static inline int64_t obj_id(rlog *l, sim_oid o) {
+  if (o < l->nonames && l->onames[o].id)
+    return l->onames[o].id;
+  return obj_name(l, o, NULL);
 }
 
 /* Makes room in the current chunk for 'recs' records and 'accs'
@@ -382,9 +400,10 @@ static void obs_event(void *arg, const sim_event *ev) {
   /* at most one string record per string and access, and the event */
   if (room(l, 6 + s->n, s->n) < 0)
     return;
+  /* interned in this order (the strings' ids are first-use order) */
   int64_t fn = intern_label(l, ev->fn);
   int64_t op = intern_label(l, ev->what);
-  int64_t obj = ev->has_obj ? obj_name(l, ev->obj, NULL) : 0;
+  int64_t obj = ev->has_obj ? obj_id(l, ev->obj) : 0;
   int64_t before = intern(l, ev->before, NULL);
   int64_t after = intern(l, ev->after, NULL);
   if (fn < 0 || op < 0 || obj < 0 || before < 0 || after < 0)
@@ -393,7 +412,7 @@ static void obs_event(void *arg, const sim_event *ev) {
   uint32_t acc0 = (uint32_t)c->nacc;
   for (int i = 0; i < s->n; i++) {
     assert(s->acc[i].op < SIM_OP__COUNT);
-    int64_t o = obj_name(l, s->acc[i].obj, NULL);
+    int64_t o = obj_id(l, s->acc[i].obj);
     if (o < 0)
       return;
     c->acc[c->nacc++] = (qacc){(uint32_t)o, s->acc[i].op};
@@ -425,7 +444,7 @@ static void obs_flow(void *arg, uint64_t from_seq, uint64_t to_seq,
     return;
   if (room(l, 2, 0) < 0)
     return;
-  int64_t o = obj_name(l, obj, NULL);
+  int64_t o = obj_id(l, obj);
   if (o < 0)
     return;
   *new_rec(l) = (qrec){.type = QREC_FLOW,

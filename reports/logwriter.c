@@ -140,18 +140,22 @@ static int64_t string_row(rlog *l, const char *s) {
   return id < 0 ? wfail(l, "string lookup") : id;
 }
 
-/* The row id of local string 'loc' (0: none, stored NULL). */
-static int64_t dbid_of(rlog *l, uint32_t loc) {
+/* The row id of local string 'loc' (0: none, stored NULL); the hit, an
+   event's five strings and its objects, is inlined. */
+static int64_t dbid_miss(rlog *l, uint32_t loc) {
+  assert(loc < l->ndbid && l->text[loc]);
+  int64_t id = string_row(l, l->text[loc]);
+  if (id < 0)
+    return -1;
+  l->dbid[loc] = id;
+  return id;
+}
+
+static inline int64_t dbid_of(rlog *l, uint32_t loc) {
   if (!loc)
     return 0;
-  assert(loc < l->ndbid && l->text[loc]);
-  if (!l->dbid[loc]) {
-    int64_t id = string_row(l, l->text[loc]);
-    if (id < 0)
-      return -1;
-    l->dbid[loc] = id;
-  }
-  return l->dbid[loc];
+  assert(loc < l->ndbid);
+  return l->dbid[loc] ? l->dbid[loc] : dbid_miss(l, loc);
 }
 
 /* A QREC_STR: local id 'loc' is 'text'; its row is made at first use. */
@@ -226,7 +230,7 @@ static int flush_events(rlog *l) {
    step; most numbers of an event (cpu, tid, depth, cost, string ids) are
    one or two digits.  A third of the writer's time went to this with a
    digit a step, then a fifth with two through a buffer. */
-static char *put_int(char *p, int64_t v) {
+static char *put_int_any(char *p, int64_t v) {
   static const char pairs[] = "00010203040506070809101112131415161718192021"
                               "22232425262728293031323334353637383940414243"
                               "44454647484950515253545556575859606162636465"
@@ -241,8 +245,28 @@ static char *put_int(char *p, int64_t v) {
     *p++ = (char)('0' + u);
     return p;
   }
-  int n = 2;
-  for (uint64_t t = u / 100; t; t /= 10)
+  static const uint64_t pow10[20] = {1ULL,
+                                     10ULL,
+                                     100ULL,
+                                     1000ULL,
+                                     10000ULL,
+                                     100000ULL,
+                                     1000000ULL,
+                                     10000000ULL,
+                                     100000000ULL,
+                                     1000000000ULL,
+                                     10000000000ULL,
+                                     100000000000ULL,
+                                     1000000000000ULL,
+                                     10000000000000ULL,
+                                     100000000000000ULL,
+                                     1000000000000000ULL,
+                                     10000000000000000ULL,
+                                     100000000000000000ULL,
+                                     1000000000000000000ULL,
+                                     10000000000000000000ULL};
+  int n = 2; /* digits */
+  while (n < 20 && u >= pow10[n])
     n++;
   char *q = p + n;
   while (u >= 100) {
@@ -258,6 +282,31 @@ static char *put_int(char *p, int64_t v) {
   }
   assert(q == p);
   return p + n;
+}
+
+/* put_int_any() with the one- and two-digit numbers (cpu, tid, depth,
+   most costs and string ids) inlined. */
+static inline char *put_int(char *p, int64_t v) {
+  if ((uint64_t)v < 10) {
+    *p = (char)('0' + v);
+    return p + 1;
+  }
+  if ((uint64_t)v < 100) {
+    p[0] = (char)('0' + v / 10);
+    p[1] = (char)('0' + v % 10);
+    return p + 2;
+  }
+  return put_int_any(p, v);
+}
+
+/* '"k"': a short word of the log's vocabulary (an access or flow kind,
+   one to four letters), copied without strlen and memcpy calls. */
+static char *put_word(char *p, const char *k) {
+  *p++ = '"';
+  while (*k)
+    *p++ = *k++;
+  *p++ = '"';
+  return p;
 }
 
 /* A string column: the row id, or null for none. */
@@ -295,17 +344,12 @@ static char *put_flows(rlog *l, char *p) {
   *p++ = '[';
   for (int i = 0; i < l->npflows; i++) {
     const pflow *f = &l->pflows[i];
-    const char *k = schema_flow_kind[f->kind];
-    size_t kl = strlen(k);
     if (i)
       *p++ = ',';
     *p++ = '[';
     p = put_int(p, f->from);
     *p++ = ',';
-    *p++ = '"';
-    memcpy(p, k, kl);
-    p += kl;
-    *p++ = '"';
+    p = put_word(p, schema_flow_kind[f->kind]);
     *p++ = ',';
     p = put_int(p, f->obj);
     *p++ = ']';
@@ -366,17 +410,12 @@ static int write_event(rlog *l, const qchunk *c, const qrec *r) {
   *p++ = '[';
   for (int i = 0; i < r->nacc; i++) {
     assert(a[i].op < SIM_OP__COUNT);
-    const char *k = schema_access_kind[a[i].op];
-    size_t kl = strlen(k);
     if (i)
       *p++ = ',';
     *p++ = '[';
     p = put_int(p, oids[i]);
     *p++ = ',';
-    *p++ = '"';
-    memcpy(p, k, kl);
-    p += kl;
-    *p++ = '"';
+    p = put_word(p, schema_access_kind[a[i].op]);
     *p++ = ']';
   }
   *p++ = ']';
