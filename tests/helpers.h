@@ -15,7 +15,9 @@
 int run_mmsim(const char *args, char **output);
 /* Reads a whole file; NULL if missing. */
 char *slurp(const char *path);
-/* A fresh temporary directory for the test (malloc'd path). */
+/* A fresh temporary directory for the test (malloc'd path), removed with
+   everything in it when the test's process exits; set MMSIM_KEEP_TMP=1 to
+   keep them for debugging (a crashed test keeps its directories too). */
 char *test_tmpdir(void);
 /* Asserts that a model's kinds table is well formed: row i has id
    SIM_KIND_MODEL + i, a name and a description, and its names are unique
