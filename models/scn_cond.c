@@ -384,7 +384,7 @@ static int pte_term(cparse *cp, int col) {
 static int file_term(cparse *cp, int which, int col) {
   scn_lex *lx = &cp->ps->lx;
   scenario *s = cp->s;
-  char hp[48];
+  char hp[96];
   uint64_t idx;
   if (need(cp, "(", "'(' after the function name"))
     return -1;
@@ -406,7 +406,7 @@ static int file_term(cparse *cp, int which, int col) {
   if (idx >= np)
     return lex_fail(lx, pt.col,
                     "page %" PRIu64 " is beyond the end of file '%s', %s", idx,
-                    s->files[f].name, scn_has_pages(hp, sizeof hp, np));
+                    s->files[f].name, scn_beyond_eof(hp, sizeof hp, np));
   advance(cp);
   if (need(cp, ")", "')' after the page index"))
     return -1;
