@@ -276,11 +276,14 @@ static int thread_term(cparse *cp, scn_tok w) {
 
 /* ------------------------------------------------------------ terms */
 
-static const struct {
+/* A word of a term and the node it makes. */
+typedef struct term_word {
   const char *name;
   enum cond_kind kind;
   enum cond_type type;
-} file_terms[] = {
+} term_word;
+
+static const term_word file_terms[] = {
     {"cached", CT_CACHED, CTY_BOOL},
     {"dirty", CT_DIRTY, CTY_BOOL},
     {"mapcount", CT_MAPCOUNT, CTY_INT},
@@ -289,21 +292,13 @@ static const struct {
     {"disk", CT_DISK, CTY_CONTENT},
     {"last_store", CT_LAST_STORE, CTY_CONTENT},
 };
-static const struct {
-  const char *name;
-  enum cond_kind kind;
-  enum cond_type type;
-} pte_fields[] = {
+static const term_word pte_fields[] = {
     {"present", CT_PTE_PRESENT, CTY_BOOL},
     {"write", CT_PTE_WRITE, CTY_BOOL},
     {"dirty", CT_PTE_DIRTY, CTY_BOOL},
     {"page", CT_PTE_PAGE, CTY_PAGE},
 };
-static const struct {
-  const char *name;
-  enum cond_kind kind;
-  enum cond_type type;
-} constants[] = {
+static const term_word constants[] = {
     {"old", CT_OLD, CTY_CONTENT},
     {"new", CT_NEW, CTY_CONTENT},
     {"zero", CT_ZERO, CTY_CONTENT},
