@@ -114,6 +114,16 @@ char *test_tmpdir(void) {
   return strdup(d);
 }
 
+sim_chooser replay_chooser(sim_sched *ss, const char *sched, uint8_t **seq) {
+  size_t n = 0;
+  int col;
+  char err[128];
+  *seq = NULL;
+  cr_assert_eq(sim_sched_parse(sched, seq, &n, &col, err, sizeof err), 0, "%s",
+               err);
+  return sim_sched_init(ss, SIM_POLICY_REPLAY, 0, *seq, n);
+}
+
 void assert_kinds_table(const sim_kind *k, int n) {
   cr_assert_gt(n, 0);
   for (int i = 0; i < n; i++) {
