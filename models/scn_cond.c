@@ -276,11 +276,14 @@ static int thread_term(cparse *cp, scn_tok w) {
 
 /* ------------------------------------------------------------ terms */
 
-static const struct {
+/* A word of a term and the node it makes. */
+typedef struct term_word {
   const char *name;
   enum cond_kind kind;
   enum cond_type type;
-} file_terms[] = {
+} term_word;
+
+static const term_word file_terms[] = {
     {"cached", CT_CACHED, CTY_BOOL},
     {"dirty", CT_DIRTY, CTY_BOOL},
     {"mapcount", CT_MAPCOUNT, CTY_INT},
@@ -289,21 +292,13 @@ static const struct {
     {"disk", CT_DISK, CTY_CONTENT},
     {"last_store", CT_LAST_STORE, CTY_CONTENT},
 };
-static const struct {
-  const char *name;
-  enum cond_kind kind;
-  enum cond_type type;
-} pte_fields[] = {
+static const term_word pte_fields[] = {
     {"present", CT_PTE_PRESENT, CTY_BOOL},
     {"write", CT_PTE_WRITE, CTY_BOOL},
     {"dirty", CT_PTE_DIRTY, CTY_BOOL},
     {"page", CT_PTE_PAGE, CTY_PAGE},
 };
-static const struct {
-  const char *name;
-  enum cond_kind kind;
-  enum cond_type type;
-} constants[] = {
+static const term_word constants[] = {
     {"old", CT_OLD, CTY_CONTENT},
     {"new", CT_NEW, CTY_CONTENT},
     {"zero", CT_ZERO, CTY_CONTENT},
@@ -319,26 +314,72 @@ static const struct {
   "old new zero none true false not sigbus segv pte cached dirty mapcount "    \
   "page data disk last_store"
 
+/* The operands of pte(MM, ADDR) and of NAME(FILE, P): a declared name,
+   then a number; and the words their errors use. */
+typedef struct operand_pair {
+  const char *open;  /* what a missing '(' should have followed */
+  const char *name;  /* the first operand: "an mm name" */
+  const char *comma; /* what a missing ',' should have followed */
+  /* the index of the name, or -1 after reporting it undeclared */
+  int (*find)(scn_lex *lx, const scenario *s, scn_tok t);
+  const char *number; /* the second operand: "an address" */
+  const char *unit;   /* lex_num's word for it: "address" */
+  uint64_t max;       /* its largest value */
+} operand_pair;
+
+static const operand_pair pte_operands = {
+    .open = "'(' after pte",
+    .name = "an mm name",
+    .comma = "',' after the mm name",
+    .find = scn_need_mm,
+    .number = "an address",
+    .unit = "address",
+    .max = UINT64_MAX,
+};
+static const operand_pair file_operands = {
+    .open = "'(' after the function name",
+    .name = "a file name",
+    .comma = "',' after the file name",
+    .find = scn_need_file,
+    .number = "a page index",
+    .unit = "page index",
+    .max = SCN_MAX_FILE_PAGES - 1,
+};
+
+/* Reads '(' NAME ',' NUMBER of 'op', the function's word read: the
+   index of the name, or -1 after reporting; the number and its token in
+   *num and *nt.  The caller checks the number, then reads the ')'. */
+static int two_operands(cparse *cp, const operand_pair *op, uint64_t *num,
+                        scn_tok *nt) {
+  scn_lex *lx = &cp->ps->lx;
+  if (need(cp, "(", op->open))
+    return -1;
+  scn_tok t = cp->tok;
+  if (at_end(cp))
+    return expected(cp, op->name);
+  int i = op->find(lx, cp->s, t);
+  if (i < 0)
+    return -1;
+  advance(cp);
+  if (need(cp, ",", op->comma))
+    return -1;
+  *nt = cp->tok;
+  if (at_end(cp))
+    return expected(cp, op->number);
+  if (lex_num(lx, *nt, 0, 0, op->max, op->unit, num) < 0)
+    return -1;
+  advance(cp);
+  return i;
+}
+
 /* pte(MM, ADDR).FIELD, the word 'pte' read */
 static int pte_term(cparse *cp, int col) {
   scn_lex *lx = &cp->ps->lx;
   scenario *s = cp->s;
   uint64_t addr;
-  if (need(cp, "(", "'(' after pte"))
-    return -1;
-  scn_tok mt = cp->tok;
-  if (at_end(cp))
-    return expected(cp, "an mm name");
-  int mm = scn_need_mm(lx, s, mt);
+  scn_tok at;
+  int mm = two_operands(cp, &pte_operands, &addr, &at);
   if (mm < 0)
-    return -1;
-  advance(cp);
-  if (need(cp, ",", "',' after the mm name"))
-    return -1;
-  scn_tok at = cp->tok;
-  if (at_end(cp))
-    return expected(cp, "an address");
-  if (lex_num(lx, at, 0, 0, UINT64_MAX, "address", &addr) < 0)
     return -1;
   int in = 0;
   for (int i = 0; i < s->nmaps; i++)
@@ -354,7 +395,6 @@ static int pte_term(cparse *cp, int col) {
                     "address 0x%" PRIx64 " is not page aligned, expected a "
                     "multiple of 0x1000",
                     addr);
-  advance(cp);
   if (need(cp, ")", "')' after the address") ||
       need(cp, ".",
            "'.FIELD' after pte(...): .present, .write, .dirty or "
@@ -384,30 +424,17 @@ static int pte_term(cparse *cp, int col) {
 static int file_term(cparse *cp, int which, int col) {
   scn_lex *lx = &cp->ps->lx;
   scenario *s = cp->s;
-  char hp[48];
+  char hp[96];
   uint64_t idx;
-  if (need(cp, "(", "'(' after the function name"))
-    return -1;
-  scn_tok ft = cp->tok;
-  if (at_end(cp))
-    return expected(cp, "a file name");
-  int f = scn_need_file(lx, s, ft);
+  scn_tok pt;
+  int f = two_operands(cp, &file_operands, &idx, &pt);
   if (f < 0)
-    return -1;
-  advance(cp);
-  if (need(cp, ",", "',' after the file name"))
-    return -1;
-  scn_tok pt = cp->tok;
-  if (at_end(cp))
-    return expected(cp, "a page index");
-  if (lex_num(lx, pt, 0, 0, SCN_MAX_FILE_PAGES - 1, "page index", &idx) < 0)
     return -1;
   uint32_t np = scn_pages_of(s->files[f].size);
   if (idx >= np)
     return lex_fail(lx, pt.col,
                     "page %" PRIu64 " is beyond the end of file '%s', %s", idx,
-                    s->files[f].name, scn_has_pages(hp, sizeof hp, np));
-  advance(cp);
+                    s->files[f].name, scn_beyond_eof(hp, sizeof hp, np));
   if (need(cp, ")", "')' after the page index"))
     return -1;
   int n = new_node(cp, file_terms[which].kind, file_terms[which].type, col);

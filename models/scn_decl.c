@@ -68,6 +68,18 @@ const char *scn_has_pages(char *buf, size_t n, uint32_t npages) {
   return buf;
 }
 
+const char *scn_beyond_eof(char *buf, size_t n, uint32_t npages) {
+  size_t k = strlen(scn_has_pages(buf, n, npages));
+  assert(n >= 96 && k < n);
+  if (npages == 0)
+    snprintf(buf + k, n - k, ", expected a file with size= above 0");
+  else if (npages == 1)
+    snprintf(buf + k, n - k, ", expected page index 0");
+  else
+    snprintf(buf + k, n - k, ", expected page indexes 0..%" PRIu32, npages - 1);
+  return buf;
+}
+
 /* A new name for a file or an mm: an identifier that is no keyword and
    no name already declared ('found' >= 0). */
 static int new_name(scn_lex *lx, scn_tok t, const char *what, int found) {
@@ -97,7 +109,7 @@ static int new_name(scn_lex *lx, scn_tok t, const char *what, int found) {
 */
 static int page_list(scn_lex *lx, scn_tok v, const char *file, uint32_t npages,
                      const char *opt, uint8_t *set, const uint8_t *must) {
-  char hp[48];
+  char hp[96];
   scn_shown b;
   assert(npages <= SCN_MAX_FILE_PAGES);
   if (tok_is(v, "none"))
@@ -135,7 +147,7 @@ static int page_list(scn_lex *lx, scn_tok v, const char *file, uint32_t npages,
           lx, el.col,
           "page %s in %s= is beyond the end of file '%s', %s (%s= lists "
           "page indexes, not a count: %s=0 is page 0, %s=none no page)",
-          lex_show(&b, el), opt, file, scn_has_pages(hp, sizeof hp, npages),
+          lex_show(&b, el), opt, file, scn_beyond_eof(hp, sizeof hp, npages),
           opt, opt, opt);
     if (set[idx])
       return lex_fail(lx, el.col, "page %" PRIu64 " listed twice in %s=", idx,

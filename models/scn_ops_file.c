@@ -65,7 +65,7 @@ static int parse_file_pages(scn_lex *lx, const scenario *s, scn_op *op,
                             const scn_opt *spec, int nspec, scn_tok *o) {
   scn_tok tf;
   uint64_t page, npages = 1;
-  char hp[48];
+  char hp[96];
   const char *name = scn_op_name(op->kind);
   if (lex_need(lx, &tf, "a file name", name) < 0 ||
       (op->file = scn_need_file(lx, s, tf)) < 0 ||
@@ -84,13 +84,13 @@ static int parse_file_pages(scn_lex *lx, const scenario *s, scn_op *op,
   if (page + npages > np && npages == 1)
     return lex_fail(lx, o[OPT_PAGE].col,
                     "page %" PRIu64 " is beyond the end of file '%s', %s", page,
-                    f->name, scn_has_pages(hp, sizeof hp, np));
+                    f->name, scn_beyond_eof(hp, sizeof hp, np));
   if (page + npages > np)
     return lex_fail(lx, o[OPT_PAGE].col,
                     "pages %" PRIu64 "..%" PRIu64 " are beyond the end of "
                     "file '%s', %s",
                     page, page + npages - 1, f->name,
-                    scn_has_pages(hp, sizeof hp, np));
+                    scn_beyond_eof(hp, sizeof hp, np));
   op->page = (uint32_t)page;
   op->npages = (uint32_t)npages;
   return 0;
@@ -102,7 +102,7 @@ static int parse_file_page(scn_lex *lx, const scenario *s, scn_op *op) {
   scn_tok tf, t, key, val;
   scn_shown b;
   uint64_t page;
-  char hp[48];
+  char hp[96];
   if (lex_need(lx, &tf, "a file name", name) < 0 ||
       (op->file = scn_need_file(lx, s, tf)) < 0)
     return -1;
@@ -119,7 +119,7 @@ static int parse_file_page(scn_lex *lx, const scenario *s, scn_op *op) {
     return lex_fail(lx, val.col,
                     "page %" PRIu64 " is beyond the end of file "
                     "'%s', %s",
-                    page, f->name, scn_has_pages(hp, sizeof hp, np));
+                    page, f->name, scn_beyond_eof(hp, sizeof hp, np));
   op->page = (uint32_t)page;
   return 0;
 }

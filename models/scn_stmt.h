@@ -89,6 +89,10 @@ int scn_need_mm(scn_lex *lx, const scenario *s, scn_tok t);
 uint32_t scn_pages_of(uint64_t size);
 /* "which has 1 page" / "which has 3 pages" / "which has no pages" */
 const char *scn_has_pages(char *buf, size_t n, uint32_t npages);
+/* The end of a page-beyond-EOF error: scn_has_pages, then what was
+   expected: "..., expected page index 0" / "..., expected page indexes
+   0..2" / "..., expected a file with size= above 0".  'n' >= 96. */
+const char *scn_beyond_eof(char *buf, size_t n, uint32_t npages);
 
 /* The operand parsers of the operation table (scn_ops.c): each reads the
    operands of op, whose kind (and mm, for an operation on an mm) is set,

@@ -4,10 +4,13 @@
 #include "helpers.h"
 
 #include <criterion/criterion.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 int run_mmsim(const char *args, char **output) {
   size_t n = strlen(args) + 256;
@@ -51,10 +54,74 @@ char *slurp(const char *path) {
   return b;
 }
 
+/* The directories test_tmpdir made in this process, removed with all they
+   hold when it exits. Criterion runs each test in a forked child that
+   exits normally after the test, passed or failed, so this is per test. A
+   child that crashes, or a test's own fork ending in exit(), removes
+   nothing: tmpdirs_owner is the process that made the directories. */
+static char **tmpdirs;
+static int ntmpdirs;
+static pid_t tmpdirs_owner;
+
+/* nftw callbacks: open every directory up (a test may have made one
+   read-only), then remove depth first (files, SQLite -wal/-shm side files,
+   rendered outputs, subdirectories, and the directory itself). */
+static int open_up(const char *path, const struct stat *sb, int type,
+                   struct FTW *ftw) {
+  (void)ftw;
+  if (type == FTW_D || type == FTW_DNR)
+    chmod(path, (sb->st_mode & 07777) | S_IRWXU);
+  return 0;
+}
+static int remove_one(const char *path, const struct stat *sb, int type,
+                      struct FTW *ftw) {
+  (void)sb, (void)type, (void)ftw;
+  remove(path);
+  return 0;
+}
+
+static void remove_tmpdirs(void) {
+  if (getpid() != tmpdirs_owner)
+    return;
+  const char *keep = getenv("MMSIM_KEEP_TMP");
+  for (int i = 0; i < ntmpdirs; i++) {
+    if (keep && keep[0])
+      fprintf(stderr, "MMSIM_KEEP_TMP: kept %s\n", tmpdirs[i]);
+    else {
+      nftw(tmpdirs[i], open_up, 16, FTW_PHYS);
+      nftw(tmpdirs[i], remove_one, 16, FTW_DEPTH | FTW_PHYS);
+    }
+    free(tmpdirs[i]);
+  }
+  free(tmpdirs);
+  tmpdirs = NULL;
+  ntmpdirs = 0;
+}
+
 char *test_tmpdir(void) {
   char tmpl[] = "/tmp/mmsim-test-XXXXXX";
   char *d = mkdtemp(tmpl);
-  return d ? strdup(d) : NULL;
+  if (!d)
+    return NULL;
+  if (tmpdirs_owner != getpid()) { /* first call in this (forked) process */
+    tmpdirs = NULL;
+    ntmpdirs = 0;
+    tmpdirs_owner = getpid();
+    atexit(remove_tmpdirs);
+  }
+  tmpdirs = realloc(tmpdirs, (size_t)(ntmpdirs + 1) * sizeof *tmpdirs);
+  tmpdirs[ntmpdirs++] = strdup(d);
+  return strdup(d);
+}
+
+sim_chooser replay_chooser(sim_sched *ss, const char *sched, uint8_t **seq) {
+  size_t n = 0;
+  int col;
+  char err[128];
+  *seq = NULL;
+  cr_assert_eq(sim_sched_parse(sched, seq, &n, &col, err, sizeof err), 0, "%s",
+               err);
+  return sim_sched_init(ss, SIM_POLICY_REPLAY, 0, *seq, n);
 }
 
 void assert_kinds_table(const sim_kind *k, int n) {

@@ -24,6 +24,29 @@ static camp_opts opts(const char *path) {
   return o;
 }
 
+/* opts() restricted to one variant (--variants VARIANT). */
+static camp_opts opts_on(const char *path, const char *variant) {
+  camp_opts o = opts(path);
+  o.variants[0] = variant;
+  o.nvariants = 1;
+  return o;
+}
+
+/* The options of --variants 2.6.20 --first on 'path': the pre-fix kernel
+   of fault-invalidate.scn, stopped once what it expects was found. */
+static camp_opts first_on(const char *path) {
+  camp_opts o = opts_on(path, "2.6.20");
+  o.cfg.stop_first = 1;
+  return o;
+}
+
+/* Runs first_on(path) into c; the one variant's result. */
+static const camp_variant *run_first(campaign *c, const char *path) {
+  camp_opts o = first_on(path);
+  cr_assert_eq(campaign_run(c, &o), 0);
+  return &c->res[0];
+}
+
 static const camp_kind *kind(const camp_variant *v, const char *name) {
   for (int i = 0; i < v->nkinds; i++)
     if (!strcmp(v->kinds[i].name, name))
@@ -69,9 +92,7 @@ Test(campaign, finds_the_bug_and_certifies_the_fix) {
    states and the same minimal counterexample. */
 Test(campaign, jobs_merge_to_the_same_result) {
   campaign one, two;
-  camp_opts o = opts(R1);
-  o.variants[0] = "2.6.20";
-  o.nvariants = 1;
+  camp_opts o = opts_on(R1, "2.6.20");
   cr_assert_eq(campaign_run(&one, &o), 0);
   o.jobs = 2;
   cr_assert_eq(campaign_run(&two, &o), 0);
@@ -93,9 +114,7 @@ Test(campaign, jobs_merge_to_the_same_result) {
    'clean'. */
 Test(campaign, a_capped_search_is_not_a_certificate) {
   campaign c;
-  camp_opts o = opts(R1);
-  o.variants[0] = "2.6.23";
-  o.nvariants = 1;
+  camp_opts o = opts_on(R1, "2.6.23");
   o.cfg.max_execs = 10;
   cr_assert_eq(campaign_run(&c, &o), 0);
   cr_assert_eq(c.res[0].st.execs, 10, "%llu",
@@ -123,9 +142,7 @@ Test(campaign, litmus_scenarios) {
 
 Test(campaign, an_unknown_variant_is_bad_input, .init = cr_redirect_stderr) {
   campaign c;
-  camp_opts o = opts(R1);
-  o.variants[0] = "2.6.99";
-  o.nvariants = 1;
+  camp_opts o = opts_on(R1, "2.6.99");
   cr_assert_eq(campaign_run(&c, &o), CLI_BAD_INPUT);
   cr_assert_eq(c.nres, 0, "%llu", (unsigned long long)c.nres);
   campaign_free(&c);
@@ -140,9 +157,7 @@ Test(campaign, an_unknown_variant_is_bad_input, .init = cr_redirect_stderr) {
    scenario's 'set' line does. */
 Test(campaign, an_unknown_knob_override_suggests, .init = cr_redirect_stderr) {
   campaign c;
-  camp_opts o = opts(R1);
-  o.variants[0] = "2.6.20+fault.truncat_count=off";
-  o.nvariants = 1;
+  camp_opts o = opts_on(R1, "2.6.20+fault.truncat_count=off");
   cr_assert_eq(campaign_run(&c, &o), CLI_BAD_INPUT);
   campaign_free(&c);
   fflush(stderr);
@@ -156,9 +171,7 @@ Test(campaign, an_unknown_knob_override_suggests, .init = cr_redirect_stderr) {
    so. */
 Test(campaign, a_bounded_certificate_names_its_bound) {
   campaign c;
-  camp_opts o = opts(R1);
-  o.variants[0] = "2.6.23";
-  o.nvariants = 1;
+  camp_opts o = opts_on(R1, "2.6.23");
   cr_assert_eq(exp_strategy_parse("bounded:1", &o.cfg, NULL, 0), 0);
   o.strategy = "bounded:1";
   cr_assert_eq(campaign_run(&c, &o), 0);
@@ -171,10 +184,7 @@ Test(campaign, a_bounded_certificate_names_its_bound) {
    smallest seen". */
 Test(campaign, a_capped_minimisation_is_the_smallest_seen) {
   campaign c;
-  camp_opts o = opts(R1);
-  o.variants[0] = "2.6.20";
-  o.nvariants = 1;
-  o.cfg.stop_first = 1;
+  camp_opts o = first_on(R1);
   o.minimise_execs = 1;
   cr_assert_eq(campaign_run(&c, &o), 0);
   const camp_kind *k = kind(&c.res[0], "page-mapped-on-remove");
@@ -202,9 +212,7 @@ Test(campaign, a_variant_not_explored_is_not_met) {
    point) still certify the fix. */
 Test(campaign, three_workers_certify) {
   campaign c;
-  camp_opts o = opts(R1);
-  o.variants[0] = "2.6.23";
-  o.nvariants = 1;
+  camp_opts o = opts_on(R1, "2.6.23");
   o.jobs = 3;
   cr_assert_eq(campaign_run(&c, &o), 0);
   cr_assert(c.res[0].st.complete);
@@ -217,9 +225,7 @@ Test(campaign, three_workers_certify) {
    certificate says so. */
 Test(campaign, a_step_limited_certificate_names_its_limit) {
   campaign c;
-  camp_opts o = opts(R1);
-  o.variants[0] = "2.6.23";
-  o.nvariants = 1;
+  camp_opts o = opts_on(R1, "2.6.23");
   o.max_steps = 40;
   cr_assert_eq(campaign_run(&c, &o), 0);
   cr_assert_gt(c.res[0].step_limit, 0);
@@ -234,9 +240,7 @@ Test(campaign, a_step_limited_certificate_names_its_limit) {
    met). */
 Test(campaign, nothing_checked_to_its_end_is_not_met) {
   campaign c;
-  camp_opts o = opts(R1);
-  o.variants[0] = "2.6.23";
-  o.nvariants = 1;
+  camp_opts o = opts_on(R1, "2.6.23");
   o.max_steps = 1;
   cr_assert_eq(campaign_run(&c, &o), 0);
   cr_assert_str_eq(c.res[0].verdict, "no execution ran to its end (0 cut, 1 "
@@ -250,9 +254,7 @@ Test(campaign, nothing_checked_to_its_end_is_not_met) {
    the verdict says the search was not exhaustive. */
 Test(campaign, not_found_in_a_capped_search_says_not_exhaustive) {
   campaign c;
-  camp_opts o = opts(R1);
-  o.variants[0] = "2.6.20";
-  o.nvariants = 1;
+  camp_opts o = opts_on(R1, "2.6.20");
   o.cfg.max_execs = 1;
   cr_assert_eq(campaign_run(&c, &o), 0);
   cr_assert_str_eq(c.res[0].verdict, "NOT found page-mapped-on-remove "
@@ -293,11 +295,10 @@ Test(campaign, a_stateful_certificate_needs_no_loop_bound) {
    certificate names it. */
 Test(campaign, a_stateful_certificate_under_a_bound_names_it) {
   campaign c;
-  camp_opts o = opts(MMSIM_SOURCE_DIR "/scenarios/fault-punch.scn");
+  camp_opts o =
+      opts_on(MMSIM_SOURCE_DIR "/scenarios/fault-punch.scn", "2.6.23");
   o.strategy = "stateful";
   o.loop_bound = 3;
-  o.variants[0] = "2.6.23";
-  o.nvariants = 1;
   cr_assert_eq(exp_strategy_parse("stateful", &o.cfg, NULL, 0), 0);
   cr_assert_eq(campaign_run(&c, &o), 0);
   const camp_variant *v = &c.res[0];
@@ -312,11 +313,10 @@ Test(campaign, a_stateful_certificate_under_a_bound_names_it) {
    used to say "up to loop bound 0"). */
 Test(campaign, a_certificate_under_a_bound_names_it_with_jobs) {
   campaign c;
-  camp_opts o = opts(MMSIM_SOURCE_DIR "/scenarios/fault-punch.scn");
+  camp_opts o =
+      opts_on(MMSIM_SOURCE_DIR "/scenarios/fault-punch.scn", "2.6.23");
   o.strategy = "stateful";
   o.loop_bound = 3;
-  o.variants[0] = "2.6.23";
-  o.nvariants = 1;
   o.jobs = 2;
   cr_assert_eq(exp_strategy_parse("stateful", &o.cfg, NULL, 0), 0);
   cr_assert_eq(campaign_run(&c, &o), 0);
@@ -358,12 +358,7 @@ static char *both_kinds_scenario(const char *head) {
 static void assert_first_finds_both(const char *head) {
   char *path = both_kinds_scenario(head);
   campaign c;
-  camp_opts o = opts(path);
-  o.variants[0] = "2.6.20";
-  o.nvariants = 1;
-  o.cfg.stop_first = 1;
-  cr_assert_eq(campaign_run(&c, &o), 0);
-  const camp_variant *v = &c.res[0];
+  const camp_variant *v = run_first(&c, path);
   cr_assert_not_null(kind(v, "page-mapped-on-remove"));
   cr_assert_not_null(kind(v, "pte-cache-mismatch"));
   cr_assert_not(v->st.complete, "--first stopped the search");
@@ -397,12 +392,7 @@ Test(campaign, first_stops_once_every_expected_kind_is_found_on_a_variant) {
    that kind (fewer executions than the whole search). */
 Test(campaign, first_with_one_expected_kind_stops_at_it) {
   campaign c;
-  camp_opts o = opts(R1);
-  o.variants[0] = "2.6.20";
-  o.nvariants = 1;
-  o.cfg.stop_first = 1;
-  cr_assert_eq(campaign_run(&c, &o), 0);
-  const camp_variant *v = &c.res[0];
+  const camp_variant *v = run_first(&c, R1);
   cr_assert_not_null(kind(v, "page-mapped-on-remove"));
   cr_assert_eq(kind(v, "page-mapped-on-remove")->count, 1);
   cr_assert_not(v->st.complete);

@@ -316,7 +316,7 @@ Test(cond, last_store_parse_errors) {
             "or data(FILE,P)");
   parse_err("expect never last_store(data,2) == old\n",
             "t.scn:10:30: error: page 2 is beyond the end of file 'data', "
-            "which has 2 pages");
+            "which has 2 pages, expected page indexes 0..1");
   parse_err("expect never last_store(dat,0) == old\n",
             "t.scn:10:25: error: undeclared file 'dat', expected a name "
             "declared by an earlier 'file' line");

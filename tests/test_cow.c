@@ -10,12 +10,18 @@
 
 #include "model_harness.h"
 
+/* A scenario of one page of file 'data' (size=4K and 'file_opts'), mapped
+   by p1 at 0x10000 as 'map', then 'program' (thread lines and expect). */
+#define PAGE_SCN(kernel, cpus, file_opts, map, program)                        \
+  "scenario \"t\"\nkernel " kernel "\ncpus " cpus "\n"                         \
+  "file data size=4K " file_opts "\nmm p1\n"                                   \
+  "map p1 data at 0x10000 pages=1 " map "\n" program
+#define IDLE "cpu0: delay 1\nexpect clean\n"
+
 /* One cached page of file 'data' (a tmpfs file), mapped private by p1 at
    0x10000 with protection 'prot', its pte present (read-only). */
 #define PRIVATE_PAGE(kernel, prot, program)                                    \
-  "scenario \"t\"\nkernel " kernel "\ncpus 2\n"                                \
-  "file data size=4K cached=all tmpfs\nmm p1\n"                                \
-  "map p1 data at 0x10000 pages=1 private " prot " mapped\n" program
+  PAGE_SCN(kernel, "2", "cached=all tmpfs", "private " prot " mapped", program)
 
 static int page0(void) {
   return model.s.as[0].tree[0];
@@ -69,7 +75,7 @@ static void procmem_body(sim_thread *t) {
    store lands in the copy (5.15: via FOLL_COW; 6.0: the copy is an
    exclusive anonymous page). */
 static void forced_write_copies(const char *kernel) {
-  setup(PRIVATE_PAGE("5.15", "r", "cpu0: delay 1\nexpect clean\n"), kernel);
+  setup(PRIVATE_PAGE("5.15", "r", IDLE), kernel);
   custom = 1;
   bodies[0] = procmem_body;
   sim_result r = exec(SIM_POLICY_TIMED, 1, NULL);
@@ -94,7 +100,7 @@ Test(cow, forced_write_breaks_cow_6_0) {
 /* can_follow_write_pte per version, on hand-made ptes. */
 static int follow(const char *kernel, struct pte pte, int anon,
                   unsigned flags) {
-  setup(PRIVATE_PAGE("5.15", "r", "cpu0: delay 1\nexpect clean\n"), kernel);
+  setup(PRIVATE_PAGE("5.15", "r", IDLE), kernel);
   model.s = model.init;
   model.s.page[pte.page].anon = (uint8_t)anon;
   return can_follow_write_pte(&model, &model.vma[0], pte, flags);
@@ -124,19 +130,26 @@ Test(cow, can_follow_write_pte_per_version) {
   cr_assert(!follow("6.0", ro_dirty, excl, FOLL_WRITE), "no FOLL_FORCE");
 }
 
-/* The oracle's predicate: a store through the private read-only vma into
-   the cache page is denied (bad state); into an anonymous copy, or
-   through a shared rw vma, it is not (good states). */
-Test(cow, file_write_oracle_good_and_bad) {
+/* The oracles' fixture: page 0 of a cached tmpfs file on 5.16 in three
+   maps of p1, vma 0 private r, vma 1 shared rw, vma 2 private rw; the
+   state is the initial one, for the test to change by hand.  Returns the
+   page. */
+static int page_in_three_maps(void) {
   setup("scenario \"t\"\nkernel 5.16\ncpus 1\n"
         "file data size=8K cached=all tmpfs\nmm p1\n"
         "map p1 data at 0x10000 pages=1 private r\n"
         "map p1 data at 0x20000 pages=1 shared rw\n"
-        "map p1 data at 0x30000 pages=1 private rw\n"
-        "cpu0: delay 1\nexpect clean\n",
+        "map p1 data at 0x30000 pages=1 private rw\n" IDLE,
         NULL);
   model.s = model.init;
-  int cache = page0();
+  return page0();
+}
+
+/* The oracle's predicate: a store through the private read-only vma into
+   the cache page is denied (bad state); into an anonymous copy, or
+   through a shared rw vma, it is not (good states). */
+Test(cow, file_write_oracle_good_and_bad) {
+  int cache = page_in_three_maps();
   cr_assert(mm_file_write_denied(&model, &model.vma[0], cache));
   cr_assert(mm_file_write_denied(&model, &model.vma[2], cache),
             "private rw: a store must go to a copy");
@@ -151,17 +164,9 @@ Test(cow, file_write_oracle_good_and_bad) {
    writable pte, or through a read-only one only in a private vma without
    VM_WRITE, and only an exclusive anonymous page. */
 Test(oracles, gup_write_rule_good_and_bad) {
-  setup("scenario \"t\"\nkernel 5.16\ncpus 1\n"
-        "file data size=8K cached=all tmpfs\nmm p1\n"
-        "map p1 data at 0x10000 pages=1 private r\n"
-        "map p1 data at 0x20000 pages=1 shared rw\n"
-        "map p1 data at 0x30000 pages=1 private rw\n"
-        "cpu0: delay 1\nexpect clean\n",
-        NULL);
-  model.s = model.init;
+  int cache = page_in_three_maps(), anon = model.pool_base; /* a free page */
   const struct vma *priv_r = &model.vma[0], *shared_rw = &model.vma[1],
                    *priv_rw = &model.vma[2];
-  int cache = page0(), anon = model.pool_base; /* a free pool page */
   struct pte ro_dirty = {.present = 1, .dirty = 1, .page = (int16_t)cache};
   struct pte rw = {
       .present = 1, .write = 1, .dirty = 1, .page = (int16_t)cache};
@@ -191,12 +196,11 @@ Test(oracles, gup_write_rule_good_and_bad) {
    only the GUP rule can report it.  5.15 (clean CONTINUE pte) and 6.0
    (exclusive anonymous pages only) replay the same schedule clean. */
 #define GUP_CVE                                                                \
-  "scenario \"t\"\nkernel 5.16\ncpus 3\n"                                      \
-  "file data size=4K cached=all tmpfs\nmm p1\n"                                \
-  "map p1 data at 0x10000 pages=1 private r mapped\n"                          \
-  "cpu1: p1 uffd_register 0x10000 minor\ncpu0: p1 gup 0x10000 write force\n"   \
-  "cpu0: p1 unpin 0x10000\ncpu1: p1 madvise 0x10000 dontneed\n"                \
-  "cpu1: p1 load 0x10000\ncpu2: p1 uffd_continue 0x10000\nexpect clean\n"
+  PAGE_SCN("5.16", "3", "cached=all tmpfs", "private r mapped",                \
+           "cpu1: p1 uffd_register 0x10000 minor\n"                            \
+           "cpu0: p1 gup 0x10000 write force\ncpu0: p1 unpin 0x10000\n"        \
+           "cpu1: p1 madvise 0x10000 dontneed\ncpu1: p1 load 0x10000\n"        \
+           "cpu2: p1 uffd_continue 0x10000\nexpect clean\n")
 #define GUP_CVE_SCHED "0*3.1*14.0*15.2*10.1*6"
 
 Test(oracles, gup_write_rule_fires_on_the_cve_race_5_16) {
@@ -229,12 +233,13 @@ Test(oracles, gup_write_rule_quiet_on_6_0) {
 
 /* ------------------------------------------------------------ userfaultfd */
 
-#define UFFD_MINOR(kernel)                                                     \
-  "scenario \"t\"\nkernel " kernel "\ncpus 2\n"                                \
-  "file data size=4K cached=all tmpfs\nmm p1\n"                                \
-  "map p1 data at 0x10000 pages=1 private r\n"                                 \
+/* cpu0 registers the map for minor faults and loads; cpu1 handles the
+   fault with CONTINUE. */
+#define UFFD_PROGRAM                                                           \
   "cpu0: p1 uffd_register 0x10000 minor\ncpu0: p1 load 0x10000\n"              \
   "cpu1: p1 uffd_continue 0x10000\nexpect clean\n"
+#define UFFD_MINOR(kernel)                                                     \
+  PAGE_SCN(kernel, "2", "cached=all tmpfs", "private r", UFFD_PROGRAM)
 
 /* A minor fault blocks the loader until the handler's CONTINUE, which
    installs the cache page (5.15: clean; 5.16: dirty, read-only either
@@ -269,12 +274,7 @@ static void continue_pte(const char *kernel, const char *map, int write,
                          int dirty) {
   char text[512];
   snprintf(text, sizeof text,
-           "scenario \"t\"\nkernel 5.15\ncpus 2\n"
-           "file data size=4K cached=all tmpfs\nmm p1\n"
-           "map p1 data at 0x10000 pages=1 %s\n"
-           "cpu0: p1 uffd_register 0x10000 minor\ncpu0: p1 load 0x10000\n"
-           "cpu1: p1 uffd_continue 0x10000\nexpect clean\n",
-           map);
+           PAGE_SCN("5.15", "2", "cached=all tmpfs", "%s", UFFD_PROGRAM), map);
   setup(text, kernel);
   sim_result r = exec(SIM_POLICY_TIMED, 1, NULL);
   cr_assert_eq(r.outcome, SIM_CLEAN, "%s %s: %s", kernel, map, r.msg);
@@ -373,11 +373,9 @@ Test(uffd, minor_fault_sleeps_without_mmap_sem_until_continue_wakes_it) {
    parked in handle_userfault with mmap_sem released (a deadlock without
    the handler: the scenario below has none). */
 Test(uffd, minor_fault_without_handler_blocks) {
-  setup("scenario \"t\"\nkernel 5.16\ncpus 1\n"
-        "file data size=4K cached=all tmpfs\nmm p1\n"
-        "map p1 data at 0x10000 pages=1 private r\n"
-        "cpu0: p1 uffd_register 0x10000 minor\ncpu0: p1 load 0x10000\n"
-        "expect clean\n",
+  setup(PAGE_SCN("5.16", "1", "cached=all tmpfs", "private r",
+                 "cpu0: p1 uffd_register 0x10000 minor\n"
+                 "cpu0: p1 load 0x10000\nexpect clean\n"),
         NULL);
   sim_result r = exec(SIM_POLICY_TIMED, 1, NULL);
   cr_assert_eq(r.outcome, SIM_VIOLATION);
@@ -398,11 +396,7 @@ static void register_then_procmem(sim_thread *t) {
 }
 
 Test(uffd, procmem_write_into_a_minor_fault_is_efault) {
-  setup("scenario \"t\"\nkernel 5.16\ncpus 1\n"
-        "file data size=4K cached=all tmpfs\nmm p1\n"
-        "map p1 data at 0x10000 pages=1 private r\n"
-        "cpu0: delay 1\nexpect clean\n",
-        NULL);
+  setup(PAGE_SCN("5.16", "1", "cached=all tmpfs", "private r", IDLE), NULL);
   custom = 1;
   bodies[0] = register_then_procmem;
   mem_ret = 0;
@@ -463,14 +457,9 @@ static void mprotect_rw_body(sim_thread *t) {
 }
 
 static int mprotect_makes_writable(const char *kernel, int tmpfs, int dirty) {
-  setup(tmpfs ? "scenario \"t\"\nkernel 5.15\ncpus 1\n"
-                "file data size=4K cached=all tmpfs\nmm p1\n"
-                "map p1 data at 0x10000 pages=1 shared r mapped\n"
-                "cpu0: delay 1\nexpect clean\n"
-              : "scenario \"t\"\nkernel 5.15\ncpus 1\n"
-                "file data size=4K cached=all\nmm p1\n"
-                "map p1 data at 0x10000 pages=1 shared r mapped\n"
-                "cpu0: delay 1\nexpect clean\n",
+  setup(tmpfs
+            ? PAGE_SCN("5.15", "1", "cached=all tmpfs", "shared r mapped", IDLE)
+            : PAGE_SCN("5.15", "1", "cached=all", "shared r mapped", IDLE),
         kernel);
   const struct vma *v = find_vma(&model, 0, 0x10000);
   struct pte *pte = &model.init.mm[0].pte[vma_pte_slot(v, 0x10000)];

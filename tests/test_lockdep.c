@@ -29,26 +29,32 @@ static void build(litmus_model *m, const char *name, int n) {
   cr_assert_eq(litmus_init(m, name, n, err, sizeof err), 0, "%s", err);
 }
 
+/* build(), and a fresh class graph for it (sim_lockdep_free it). */
+static sim_lockdep *build_ld(litmus_model *m, const char *name, int n) {
+  build(m, name, n);
+  return sim_lockdep_new();
+}
+
+/* An execution of m's threads with graph ld (NULL: no checker), its
+   chooser and step limit left to the caller. */
+static sim_exec_cfg litmus_cfg(litmus_model *m, sim_lockdep *ld) {
+  return (sim_exec_cfg){.ops = &litmus_ops,
+                        .model = m,
+                        .nthreads = litmus_nthreads(m),
+                        .threads = litmus_threads(m),
+                        .nobjs = litmus_nobjs(m),
+                        .lockdep = ld};
+}
+
 /* One execution of 'sched' (followed exactly up to where the execution
    stops) with graph ld (NULL: no checker). */
 static void run(litmus_model *m, const char *sched, sim_lockdep *ld,
                 sim_result *r) {
-  uint8_t *seq = NULL;
-  size_t n = 0;
-  int col;
-  char err[128];
-  cr_assert_eq(sim_sched_parse(sched, &seq, &n, &col, err, sizeof err), 0, "%s",
-               err);
+  uint8_t *seq;
   sim_sched ss;
-  sim_exec_cfg cfg = {.ops = &litmus_ops,
-                      .model = m,
-                      .nthreads = litmus_nthreads(m),
-                      .threads = litmus_threads(m),
-                      .nobjs = litmus_nobjs(m),
-                      .chooser =
-                          sim_sched_init(&ss, SIM_POLICY_REPLAY, 0, seq, n),
-                      .max_steps = max_steps,
-                      .lockdep = ld};
+  sim_exec_cfg cfg = litmus_cfg(m, ld);
+  cfg.chooser = replay_chooser(&ss, sched, &seq);
+  cfg.max_steps = max_steps;
   cr_assert_eq(sim_exec_run(&cfg, r), 0);
   cr_assert_eq(ss.diverged, 0, "schedule %s diverged at step %llu", sched,
                (unsigned long long)ss.diverged_at);
@@ -117,8 +123,7 @@ Test(lockdep, classes_of_the_litmus_programs) {
    inversion is reported at t1's lock(A). */
 Test(lockdep, abba_without_the_deadlock) {
   litmus_model m;
-  build(&m, "abba", 2);
-  sim_lockdep *ld = sim_lockdep_new();
+  sim_lockdep *ld = build_ld(&m, "abba", 2);
   sim_result r;
   run(&m, "0*4.1*4", ld, &r);
   assert_lock_order(
@@ -172,8 +177,7 @@ Test(lockdep, abba_without_the_deadlock) {
    the same edges reports nothing more. */
 Test(lockdep, kept_when_the_execution_ends_otherwise) {
   litmus_model m;
-  build(&m, "abba", 2);
-  sim_lockdep *ld = sim_lockdep_new();
+  sim_lockdep *ld = build_ld(&m, "abba", 2);
   sim_result r;
   max_steps = 7;
   run(&m, "0*4.1*3", ld, &r);
@@ -217,14 +221,9 @@ Test(lockdep, switched_off_is_the_old_outcome) {
   sim_lockdep *ld = sim_lockdep_new();
   uint8_t seq[8] = {0, 0, 0, 0, 1, 1, 1, 1};
   sim_sched ss;
-  sim_exec_cfg cfg = {.ops = &no_classes,
-                      .model = &m,
-                      .nthreads = 2,
-                      .threads = litmus_threads(&m),
-                      .nobjs = 2,
-                      .chooser =
-                          sim_sched_init(&ss, SIM_POLICY_REPLAY, 0, seq, 8),
-                      .lockdep = ld};
+  sim_exec_cfg cfg = litmus_cfg(&m, ld);
+  cfg.ops = &no_classes;
+  cfg.chooser = sim_sched_init(&ss, SIM_POLICY_REPLAY, 0, seq, 8);
   cr_assert_eq(sim_exec_run(&cfg, &r), 0);
   cr_assert_eq(r.outcome, SIM_CLEAN);
   cr_assert_eq(sim_lockdep_nedges(ld), 0);
@@ -235,8 +234,7 @@ Test(lockdep, switched_off_is_the_old_outcome) {
 /* No two threads invert a pair: the cycle needs all three edges. */
 Test(lockdep, abc_three_lock_cycle) {
   litmus_model m;
-  build(&m, "abc", 3);
-  sim_lockdep *ld = sim_lockdep_new();
+  sim_lockdep *ld = build_ld(&m, "abc", 3);
   sim_result r;
   max_steps = 8; /* t0 and t1 only: A -> B, B -> C */
   run(&m, "0*4.1*4", ld, &r);
@@ -285,13 +283,8 @@ static void explore(litmus_model *m, sim_lockdep *ld, const char *strategy,
                err);
   cfg.on_exec = count_exec;
   cfg.arg = c;
-  sim_exec_cfg base = {.ops = &litmus_ops,
-                       .model = m,
-                       .nthreads = litmus_nthreads(m),
-                       .threads = litmus_threads(m),
-                       .nobjs = litmus_nobjs(m),
-                       .max_steps = 1000,
-                       .lockdep = ld};
+  sim_exec_cfg base = litmus_cfg(m, ld);
+  base.max_steps = 1000;
   exp_stats st = {0};
   cr_assert_eq(sim_explore(&base, &cfg, &st, err, sizeof err), 0, "%s", err);
   cr_assert(st.complete);
@@ -299,8 +292,7 @@ static void explore(litmus_model *m, sim_lockdep *ld, const char *strategy,
 
 Test(lockdep, released_before_taken_is_no_cycle) {
   litmus_model m;
-  build(&m, "abba-released", 2);
-  sim_lockdep *ld = sim_lockdep_new();
+  sim_lockdep *ld = build_ld(&m, "abba-released", 2);
   struct count c = {0};
   explore(&m, ld, "naive", &c);
   /* every interleaving the locks allow: t1 entirely first (1), or t1's
@@ -318,8 +310,7 @@ Test(lockdep, released_before_taken_is_no_cycle) {
    found, the inversion once. */
 Test(lockdep, explore_reports_the_cycle_once) {
   litmus_model m;
-  build(&m, "abba", 2);
-  sim_lockdep *ld = sim_lockdep_new();
+  sim_lockdep *ld = build_ld(&m, "abba", 2);
   struct count c = {0};
   explore(&m, ld, "naive", &c);
   cr_assert_eq(c.lock_order, 1);
@@ -332,8 +323,7 @@ Test(lockdep, explore_reports_the_cycle_once) {
    B -> read(A) is no deadlock, and no report; t2's write of A under B is. */
 Test(lockdep, read_write_rule) {
   litmus_model m;
-  build(&m, "rwsem", 2);
-  sim_lockdep *ld = sim_lockdep_new();
+  sim_lockdep *ld = build_ld(&m, "rwsem", 2);
   sim_result r;
   run(&m, "0*4.1*4", ld, &r);
   cr_assert_eq(r.outcome, SIM_CLEAN, "%s", r.msg);
@@ -343,8 +333,7 @@ Test(lockdep, read_write_rule) {
   assert_edges(ld, edges, 2);
   sim_lockdep_free(ld);
 
-  build(&m, "rwsem", 3);
-  ld = sim_lockdep_new();
+  ld = build_ld(&m, "rwsem", 3);
   run(&m, "0*4.1*4.2*4", ld, &r);
   assert_lock_order(
       &r, 9, 12,
@@ -370,8 +359,7 @@ Test(lockdep, read_write_rule) {
    the wait is an acquisition of A's class. */
 Test(lockdep, wait_counts_as_acquisition) {
   litmus_model m;
-  build(&m, "abba-wait", 2);
-  sim_lockdep *ld = sim_lockdep_new();
+  sim_lockdep *ld = build_ld(&m, "abba-wait", 2);
   sim_result r;
   run(&m, "0*4.1*3", ld, &r);
   assert_lock_order(
@@ -402,8 +390,7 @@ Test(lockdep, wait_counts_as_acquisition) {
 
 Test(lockdep, recursion_on_one_class) {
   litmus_model m;
-  build(&m, "recursive", 1);
-  sim_lockdep *ld = sim_lockdep_new();
+  sim_lockdep *ld = build_ld(&m, "recursive", 1);
   sim_result r;
   run(&m, "0*4", ld, &r);
   assert_lock_order(&r, 1, 4,

@@ -16,19 +16,27 @@
 #include "models/locks.h"
 #include "sim/lockdep.h"
 
-/* Runs the scenario (timed, seed 1) with a class graph. */
-static sim_result run_ld(const sim_model_ops *ops, sim_lockdep *ld) {
+/* One execution of the bound scenario with model ops 'ops' and class
+   graph ld: timed (seed 1), or with 'sched' a replay of it that must not
+   diverge. */
+static sim_result exec_ld(const sim_model_ops *ops, sim_lockdep *ld,
+                          const char *sched) {
+  uint8_t *seq = NULL;
   sim_sched ss;
-  sim_exec_cfg cfg = {.ops = ops,
-                      .model = &model,
-                      .nthreads = model.nthreads,
-                      .threads = model.threads,
-                      .nobjs = model.nobjs,
-                      .chooser =
-                          sim_sched_init(&ss, SIM_POLICY_TIMED, 1, NULL, 0),
-                      .lockdep = ld};
+  sim_exec_cfg cfg = {
+      .ops = ops,
+      .model = &model,
+      .nthreads = model.nthreads,
+      .threads = model.threads,
+      .nobjs = model.nobjs,
+      .chooser = sched ? replay_chooser(&ss, sched, &seq)
+                       : sim_sched_init(&ss, SIM_POLICY_TIMED, 1, NULL, 0),
+      .lockdep = ld};
   sim_result r;
   cr_assert_eq(sim_exec_run(&cfg, &r), 0);
+  if (sched)
+    cr_assert_eq(ss.diverged, 0);
+  free(seq);
   return r;
 }
 
@@ -99,7 +107,7 @@ Test(lockdep_mm, classes_are_the_declared_ranks) {
 Test(lockdep_mm, minus_mm_release_closes_the_cycle_without_deadlock) {
   setup(RELEASE_MAPPED("2.6.17-mm"), NULL);
   sim_lockdep *ld = sim_lockdep_new();
-  sim_result r = run_ld(&mm_model_ops, ld);
+  sim_result r = exec_ld(&mm_model_ops, ld, NULL);
   cr_assert_eq(r.outcome, SIM_VIOLATION, "%s", r.msg);
   cr_assert_str_eq(r.kind, "lock-order");
   cr_assert(strstr(r.msg, "possible circular locking dependency: "
@@ -128,7 +136,7 @@ Test(lockdep_mm, minus_mm_release_alone_breaks_the_declared_order) {
         "cpu0: fs_flush data\ncpu0: release data page=0\nexpect clean\n",
         NULL);
   sim_lockdep *ld = sim_lockdep_new();
-  sim_result r = run_ld(&mm_model_ops, ld);
+  sim_result r = exec_ld(&mm_model_ops, ld, NULL);
   cr_assert_eq(r.outcome, SIM_VIOLATION, "%s", r.msg);
   cr_assert_str_eq(r.kind, "lock-order");
   cr_assert(strstr(r.msg, "lock inversion against the declared order "
@@ -149,7 +157,7 @@ Test(lockdep_mm, minus_mm_release_alone_breaks_the_declared_order) {
 Test(lockdep_mm, fixed_kernel_graph_follows_the_order) {
   setup(RELEASE_MAPPED("2.6.20"), NULL);
   sim_lockdep *ld = sim_lockdep_new();
-  sim_result r = run_ld(&mm_model_ops, ld);
+  sim_result r = exec_ld(&mm_model_ops, ld, NULL);
   cr_assert_eq(r.outcome, SIM_CLEAN, "%s %s", r.kind, r.msg);
   cr_assert(has_edge(ld, "i_mmap_lock -> ptl"));
   cr_assert(has_edge(ld, "ptl -> private_lock"));
@@ -185,7 +193,7 @@ Test(lockdep_mm, new_page_lock_is_no_edge_from_tree_lock) {
   setup(ONE_PAGE("2.6.23", "none", "") "cpu0: p1 load 0x10000\nexpect clean\n",
         NULL);
   sim_lockdep *ld = sim_lockdep_new();
-  sim_result r = run_ld(&mm_model_ops, ld);
+  sim_result r = exec_ld(&mm_model_ops, ld, NULL);
   cr_assert_eq(r.outcome, SIM_CLEAN, "%s %s", r.kind, r.msg);
   cr_assert_eq(sim_lockdep_nedges(ld), 4);
   cr_assert(has_edge(ld, "mmap_sem (held shared) -> tree_lock"));
@@ -195,30 +203,6 @@ Test(lockdep_mm, new_page_lock_is_no_edge_from_tree_lock) {
   cr_assert(!has_edge(ld, "tree_lock -> PG_locked"));
   sim_result_free(&r);
   sim_lockdep_free(ld);
-}
-
-/* One replay of 'sched' of the bound scenario with a class graph. */
-static sim_result replay_ld(sim_lockdep *ld, const char *sched) {
-  uint8_t *seq = NULL;
-  size_t n = 0;
-  int col;
-  char err[128];
-  cr_assert_eq(sim_sched_parse(sched, &seq, &n, &col, err, sizeof err), 0, "%s",
-               err);
-  sim_sched ss;
-  sim_exec_cfg cfg = {.ops = &mm_model_ops,
-                      .model = &model,
-                      .nthreads = model.nthreads,
-                      .threads = model.threads,
-                      .nobjs = model.nobjs,
-                      .chooser =
-                          sim_sched_init(&ss, SIM_POLICY_REPLAY, 0, seq, n),
-                      .lockdep = ld};
-  sim_result r;
-  cr_assert_eq(sim_exec_run(&cfg, &r), 0);
-  cr_assert_eq(ss.diverged, 0);
-  free(seq);
-  return r;
 }
 
 /* write-recursion.scn on 2.6.23, its run line (the pte zapped after the
@@ -237,14 +221,14 @@ Test(lockdep_mm, write_recursion_on_page_locks_without_deadlock) {
   setup(text, NULL);
   free(text);
   sim_lockdep *ld = sim_lockdep_new();
-  sim_result r = replay_ld(ld, RECURSION_SCHED);
+  sim_result r = exec_ld(&mm_model_ops, ld, RECURSION_SCHED);
   cr_assert_str_eq(r.kind, "lock-order", "%s", r.msg);
   cr_assert(r.finished);
   cr_assert(strstr(r.msg, "lock inversion against the declared order "
                           "(mmap_sem is taken outside PG_locked)") == r.msg,
             "%s", r.msg);
   sim_result_free(&r);
-  r = replay_ld(ld, RECURSION_SCHED);
+  r = exec_ld(&mm_model_ops, ld, RECURSION_SCHED);
   cr_assert_str_eq(r.kind, "lock-order", "%s", r.msg);
   cr_assert(r.finished);        /* ran to its end: no deadlock */
   cr_assert_eq(r.viol_seq, 28); /* the fault's find_lock_page */
@@ -294,7 +278,7 @@ Test(lockdep_mm, undeclared_lock_is_reported) {
   sim_model_ops ops = mm_model_ops;
   ops.lock_class = no_ptl_class;
   sim_lockdep *ld = sim_lockdep_new();
-  sim_result r = run_ld(&ops, ld);
+  sim_result r = exec_ld(&ops, ld, NULL);
   cr_assert_eq(r.outcome, SIM_VIOLATION, "%s", r.msg);
   cr_assert_str_eq(r.kind, "lock-order");
   cr_assert(strstr(r.msg, "lock not in the declared order: cpu0 acquires "

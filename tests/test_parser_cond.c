@@ -220,7 +220,7 @@ ERR_TEST(cond_unknown_file, CHEAD "expect never cached(dat,0)\n",
          "by an earlier 'file' line")
 ERR_TEST(cond_page_beyond, CHEAD "expect never cached(data,2)\n",
          "t.scn:10:26: error: page 2 is beyond the end of file 'data', which "
-         "has 2 pages")
+         "has 2 pages, expected page indexes 0..1")
 ERR_TEST(cond_type_mismatch, CHEAD "expect never cpu0.load1 == 3\n",
          "t.scn:10:25: error: '==' compares a content with a number, expected "
          "two terms of one type")

@@ -212,13 +212,15 @@ ERR_TEST(too_many_files,
 
 ERR_TEST(cached_beyond_eof, "scenario \"t\"\nfile d size=4097 cached=0,2\n",
          "t.scn:2:27: error: page 2 in cached= is beyond the end of file 'd', "
-         "which has 2 pages (cached= lists page indexes, not a count: "
+         "which has 2 pages, expected page indexes 0..1 (cached= lists page "
+         "indexes, not a count: "
          "cached=0 is page 0, cached=none no page)")
 
 /* the count a user meant is refused with what the number means */
 ERR_TEST(cached_count_is_an_index, "scenario \"t\"\nfile d size=4K cached=1\n",
          "t.scn:2:23: error: page 1 in cached= is beyond the end of file 'd', "
-         "which has 1 page (cached= lists page indexes, not a count: "
+         "which has 1 page, expected page index 0 (cached= lists page indexes, "
+         "not a count: "
          "cached=0 is page 0, cached=none no page)")
 
 ERR_TEST(dirty_not_cached, "scenario \"t\"\nfile d size=8K cached=1 dirty=0\n",

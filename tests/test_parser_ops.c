@@ -260,7 +260,7 @@ ERR_TEST(too_many_ops,
 
 ERR_TEST(dio_beyond_eof, HEAD "cpu1: dio_write data page=1 pages=2\n",
          "t.scn:7:27: error: pages 1..2 are beyond the end of file 'data', "
-         "which has 2 pages")
+         "which has 2 pages, expected page indexes 0..1")
 
 ERR_TEST(reclaim_missing_page, HEAD "cpu1: reclaim data\n",
          "t.scn:7:19: error: missing 'page=' option for reclaim, expected "
@@ -268,7 +268,7 @@ ERR_TEST(reclaim_missing_page, HEAD "cpu1: reclaim data\n",
 
 ERR_TEST(reclaim_beyond_eof, HEAD "cpu1: reclaim data page=0 pages=3\n",
          "t.scn:7:25: error: pages 0..2 are beyond the end of file 'data', "
-         "which has 2 pages")
+         "which has 2 pages, expected page indexes 0..1")
 
 ERR_TEST(reclaim_unknown_option, HEAD "cpu1: reclaim data page=0 kswapd\n",
          "t.scn:7:27: error: unknown option 'kswapd' for 'reclaim', expected "
@@ -309,7 +309,7 @@ ERR_TEST(write_without_page, HEAD "cpu0: write data from p1 0x10000\n",
 ERR_TEST(write_page_beyond_eof,
          HEAD "cpu0: write data page=2 from p1 0x10000\n",
          "t.scn:7:23: error: page 2 is beyond the end of file 'data', which "
-         "has 2 pages")
+         "has 2 pages, expected page indexes 0..1")
 
 ERR_TEST(write_without_from, HEAD "cpu0: write data page=0\n",
          "t.scn:7:24: error: expected 'from MM ADDR' after 'page=INDEX', "

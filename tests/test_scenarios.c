@@ -577,6 +577,29 @@ Test(scenarios, run_says_when_it_replaces_a_timeline) {
   free(out);
   free(dir);
 }
+/* A read past the end of its file is bad input: file:line:column, what
+   was expected, exit status 2; and so for a file with no pages at all. */
+Test(cli, check_reports_a_read_beyond_eof) {
+  static const char head[] = "scenario \"x\"\nkernel 2.6.20\ncpus 1\n";
+  char text[512];
+  snprintf(text, sizeof text,
+           "%sfile data size=4K cached=all\ncpu0: read data page=3\n"
+           "expect clean\n",
+           head);
+  check_fails_with(text, "5:22: error: page 3 is beyond the end of file "
+                         "'data', which has 1 page, expected page index 0");
+  snprintf(text, sizeof text,
+           "%sfile data size=12K\ncpu0: read data page=3\nexpect clean\n",
+           head);
+  check_fails_with(text, "5:22: error: page 3 is beyond the end of file "
+                         "'data', which has 3 pages, expected page indexes "
+                         "0..2");
+  snprintf(text, sizeof text,
+           "%sfile data size=0\ncpu0: read data page=0\nexpect clean\n", head);
+  check_fails_with(text, "5:22: error: page 0 is beyond the end of file "
+                         "'data', which has no pages, expected a file with "
+                         "size= above 0");
+}
 
 Test(cli, version) {
   char *out;
