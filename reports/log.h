@@ -80,8 +80,9 @@ int rlog_final_states(rlog *l, int64_t run_id, const char *const *states,
 
 const char *rlog_errmsg(rlog *l);
 
-/* Checkpoints the log's checkpointer thread ran so far (0 until the -wal
-   file first grows past a few MiB; reports/logckpt.c). */
+/* Checkpoints of the log's checkpointer thread that copied pages back
+   into the database so far (0 until the -wal file first grows by a few
+   MiB; reports/logckpt.c). */
 unsigned rlog_checkpoints(rlog *l);
 
 #endif /* MMSIM_LOG_H */

@@ -160,7 +160,7 @@ struct rlog {
   pthread_cond_t ck_cv;  /* ck_want or ck_stop set */
   int ck_want, ck_stop;  /* a checkpoint is asked for; the thread ends */
   int ck_on, ck_failed;  /* the thread runs; it could not be started */
-  unsigned ck_runs;      /* checkpoints run (tests) */
+  unsigned ck_runs;      /* checkpoints that copied pages (tests) */
   pthread_t ck_thread;   /* valid while ck_on */
   sqlite3 *ck_db;        /* the thread's connection */
 };

@@ -61,10 +61,11 @@ static void *ckpt_main(void *arg) {
     pthread_mutex_unlock(&l->ck_mu);
     /* SQLITE_BUSY (another checkpoint, a RESTART by another process)
        leaves the pages for the next request or for the close */
-    sqlite3_wal_checkpoint_v2(l->ck_db, "main", SQLITE_CHECKPOINT_PASSIVE, NULL,
-                              NULL);
+    int nlog = 0, ncopied = 0;
+    int rc = sqlite3_wal_checkpoint_v2(
+        l->ck_db, "main", SQLITE_CHECKPOINT_PASSIVE, &nlog, &ncopied);
     pthread_mutex_lock(&l->ck_mu);
-    l->ck_runs++;
+    l->ck_runs += rc == SQLITE_OK && ncopied > 0;
   }
   pthread_mutex_unlock(&l->ck_mu);
   return NULL;
@@ -73,8 +74,12 @@ static void *ckpt_main(void *arg) {
 /* The checkpointer's connection and thread; 0, or -1 if either cannot be
    had (then the hook gives checkpoints back to the log's connection). */
 static int ckpt_start(rlog *l) {
+  /* a connection knows the file is in WAL mode once it has read it: a
+     checkpoint before that does nothing (and says so with -1 frames) */
   if (sqlite3_open_v2(l->path, &l->ck_db, SQLITE_OPEN_READWRITE, NULL) !=
-      SQLITE_OK) {
+          SQLITE_OK ||
+      sqlite3_exec(l->ck_db, "PRAGMA schema_version", NULL, NULL, NULL) !=
+          SQLITE_OK) {
     sqlite3_close(l->ck_db);
     l->ck_db = NULL;
     return -1;
