@@ -1,13 +1,15 @@
 /*
-** test_logpack.c - the event log's schema 4: footprints packed in the
-** event row (event.footprint) and unpacked by the view `access`, the
-** outcomes SCHEMA.md documents against those the code writes, and the
-** writer's foreign keys.
+** test_logpack.c - the event log's packing: footprints packed in the
+** event (schema 4, event.footprint) and unpacked by the view `access`,
+** flows packed in the events they point to (schema 7) and unpacked by
+** the view `flow`, the outcomes SCHEMA.md documents against those the
+** code writes, and the writer's foreign keys.
 **
 ** The reference for the packed footprints is not the log: an observer
 ** beside the writer records each step's footprint as version 3 wrote it,
 ** one "seq|idx|object|kind" row per entry, from the engine's own
-** sim_event, and the view must give exactly those rows back.
+** sim_event, and the view must give exactly those rows back; the same
+** for the engine's flows.
 */
 #include <criterion/criterion.h>
 #include <criterion/new/assert.h>
@@ -28,11 +30,15 @@
 
 #define SCN MMSIM_SOURCE_DIR "/scenarios/fault-invalidate.scn"
 
-/* Records footprints as version 3's `access` rows. */
+/* Records footprints as version 3's `access` rows, and flows as rows of
+   version 6's `flow` table, "to|from|kind|object" with the seqs padded
+   so that the text sorts as the numbers do. */
 struct recorder {
   const model_binding *b;
   strbuf rows;
   int events, entries, empty, widest;
+  char **flows;
+  int nflows;
 };
 
 static void rec_event(void *arg, const sim_event *e) {
@@ -53,7 +59,25 @@ static void rec_event(void *arg, const sim_event *e) {
 
 static void rec_flow(void *arg, uint64_t from, uint64_t to,
                      enum sim_flow_kind k, sim_oid o) {
-  (void)arg, (void)from, (void)to, (void)k, (void)o;
+  struct recorder *r = arg;
+  char name[128] = "", line[256];
+  cli_namer((void *)r->b, o, name, sizeof name);
+  snprintf(line, sizeof line, "%08llu|%08llu|%s|%s\n", (unsigned long long)to,
+           (unsigned long long)from, schema_flow_kind[k], name);
+  r->flows = realloc(r->flows, (size_t)(r->nflows + 1) * sizeof *r->flows);
+  cr_assert_not_null(r->flows);
+  r->flows[r->nflows++] = strdup(line);
+}
+
+static void rec_free(struct recorder *r) {
+  for (int i = 0; i < r->nflows; i++)
+    free(r->flows[i]);
+  free(r->flows);
+  sb_free(&r->rows);
+}
+
+static int cmp_str(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /* All rows of a query, "a|b|c\n" each (malloc'd). */
@@ -157,7 +181,42 @@ Test(logpack, packed_footprints_unpack_to_the_per_entry_rows) {
   cr_assert(eq(str, got, ""));
   free(got);
   sqlite3_close(db);
-  sb_free(&rec.rows);
+  rec_free(&rec);
+  free(dir);
+}
+
+/* The flows the engine drew, sorted and each once, are the rows of the
+   view `flow` (schema 7 packs them into the events they point to). */
+Test(logpack, packed_flows_unpack_to_the_engine_s_arrows) {
+  char *dir = test_tmpdir(), path[512];
+  snprintf(path, sizeof path, "%s/x.db", dir);
+  struct recorder rec;
+  logged_run(path, &rec);
+  cr_assert(gt(int, rec.nflows, 5));
+  qsort(rec.flows, (size_t)rec.nflows, sizeof *rec.flows, cmp_str);
+  strbuf want = {0};
+  for (int i = 0; i < rec.nflows; i++) {
+    if (!i || strcmp(rec.flows[i], rec.flows[i - 1]))
+      sb_puts(&want, rec.flows[i]);
+  }
+  sqlite3 *db;
+  cr_assert(eq(int, sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL),
+               SQLITE_OK));
+  char *got = rows(db, "SELECT printf('%08d|%08d|%s|%s', f.to_seq,"
+                       " f.from_seq, f.kind, s.str) FROM flow f"
+                       " JOIN string s ON s.id = f.obj ORDER BY 1");
+  cr_assert(eq(str, got, (char *)sb_str(&want)));
+  free(got);
+  /* the same rows, in the same order, without ORDER BY: that of the old
+     table's key (to_seq, from_seq, kind, object id) */
+  got = rows(db, "SELECT count(*) FROM (SELECT to_seq, from_seq, kind, obj,"
+                 " row_number() OVER () AS n, row_number() OVER (ORDER BY"
+                 " to_seq, from_seq, kind, obj) AS m FROM flow) WHERE n != m");
+  cr_assert(eq(str, got, "0\n"));
+  free(got);
+  sqlite3_close(db);
+  sb_free(&want);
+  rec_free(&rec);
   free(dir);
 }
 
