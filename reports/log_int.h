@@ -145,7 +145,7 @@ struct rlog {
      its closing bracket */
   char *evtext;
   size_t evlen, evcap;
-  int64_t ev_exec, ev_seq0;
+  int64_t ev_exec, ev_seq0, ev_last; /* ev_last: its last event's seq */
   int nev;
   /* the flows into the next event, waiting for it (its element 12) */
   pflow *pflows;

@@ -367,7 +367,7 @@ static int write_event(rlog *l, const qchunk *c, const qrec *r) {
   assert(r->nacc <= SIM_MAX_ACCESS);
   if (l->nev &&
       (l->nev == RLOG_EVBATCH || r->exec_id != l->ev_exec ||
-       r->seq >> 6 != l->ev_seq0 >> 6 || r->seq <= l->ev_seq0) &&
+       r->seq >> 6 != l->ev_seq0 >> 6 || r->seq <= l->ev_last) &&
       flush_events(l) < 0)
     return -1;
   if (l->npflows && l->pflows[0].to != r->seq) {
@@ -396,6 +396,7 @@ static int write_event(rlog *l, const qchunk *c, const qrec *r) {
     l->ev_exec = r->exec_id;
     l->ev_seq0 = r->seq;
   }
+  l->ev_last = r->seq;
   *p++ = l->nev ? ',' : '[';
   *p++ = '[';
   const int64_t nums[6] = {r->seq, r->ts, r->dur, r->cpu, r->tid, r->depth};

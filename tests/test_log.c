@@ -695,10 +695,13 @@ Test(log, checkpoints_run_beside_the_writer) {
   cr_assert(eq(int, stat(wal, &st), 0));
   cr_assert(eq(int, rlog_close(l), 0));
   cr_assert(gt(u32, runs, 0));
-  /* the writer's RESTART at 64 pages starts the -wal file over: it
-     stays below the cap and one commit's pages (20000 rows, ~100 pages),
-     where the 8 x 24000 events take over 2000 */
-  cr_assert(lt(i64, (int64_t)st.st_size, (64 + 128) * (16384 + 24)), "%lld",
+  /* the writer's RESTART at 64 pages starts the -wal file over: the file
+     keeps its largest extent, the cap and a commit or two (20000 rows,
+     100-200 pages; one more when a checkpoint of the thread's makes the
+     RESTART wait); without the RESTART it grew to 600-1,000 of the
+     8 x 24000 events' 2,100 pages, the file starting over only when a
+     checkpoint happened to end before the writer's next transaction */
+  cr_assert(lt(i64, (int64_t)st.st_size, 512 * (16384 + 24)), "%lld",
             (long long)st.st_size);
   cr_assert(ne(int, stat(wal, &st), 0)); /* removed by the close */
   sqlite3 *db = db_open(path);
