@@ -16,8 +16,7 @@
 ** Here a WAL hook (called after each COMMIT of the log's connection,
 ** in whichever thread committed) asks for a checkpoint once the -wal file
 ** has grown by CKPT_FRAMES pages (and bounds the file, see
-** CKPT_CAP_FRAMES); the first
-*request starts the checkpointer thread
+** CKPT_CAP_FRAMES); the first request starts the checkpointer thread
 ** (all signals blocked, as the writer's), which runs PASSIVE checkpoints
 ** on its own connection: they copy what is committed and never block the
 ** writer or wait for readers.  A short log never starts it: its pages
@@ -33,19 +32,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "log.h"
-
 #include "log_int.h"
 
 /* -wal pages (16 KiB each) that make a checkpoint worth asking for: a
    checkpoint per ~4 MiB keeps the thread from waking for every commit.
    And the -wal file's bound: PASSIVE checkpoints copy pages back but
-   cannot make the next writer reuse the file from its start, since the
-   writer has begun its next transaction before they end, so the file
-   would grow by all that is logged; at CKPT_CAP_FRAMES (64 MiB) the
-   writer runs a RESTART checkpoint itself, its one wait, which copies
-   what the thread has not copied yet and lets its next commit start the
-   file over.  Both are fields of the handle, for the tests. */
+   the writer reuses the file from its start only when one ended before
+   its next transaction began, which the writer, busy, seldom lets
+   happen: the file would grow with what is logged; at CKPT_CAP_FRAMES
+   (64 MiB) the writer runs a RESTART checkpoint itself, its one wait
+   (milliseconds: the thread has copied most pages), and its next commit
+   starts the file over.  Both are fields of the handle, for the tests. */
 #define CKPT_FRAMES 256
 #define CKPT_CAP_FRAMES 4096
 
@@ -74,6 +71,7 @@ static void *ckpt_main(void *arg) {
 /* The checkpointer's connection and thread; 0, or -1 if either cannot be
    had (then the hook gives checkpoints back to the log's connection). */
 static int ckpt_start(rlog *l) {
+  assert(!l->ck_on && !l->ck_db && l->path); /* once, under ck_mu */
   /* a connection knows the file is in WAL mode once it has read it: a
      checkpoint before that does nothing (and says so with -1 frames) */
   if (sqlite3_open_v2(l->path, &l->ck_db, SQLITE_OPEN_READWRITE, NULL) !=
@@ -102,6 +100,7 @@ static int ckpt_start(rlog *l) {
 static int on_commit(void *arg, sqlite3 *db, const char *name, int frames) {
   rlog *l = arg;
   (void)name;
+  assert(l->ck_init && db == l->db);
   if (frames >= l->ck_cap) {
     sqlite3_wal_checkpoint_v2(db, "main", SQLITE_CHECKPOINT_RESTART, NULL,
                               NULL);

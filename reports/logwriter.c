@@ -245,28 +245,28 @@ static char *put_int_any(char *p, int64_t v) {
     *p++ = (char)('0' + u);
     return p;
   }
-  static const uint64_t pow10[20] = {1ULL,
-                                     10ULL,
-                                     100ULL,
-                                     1000ULL,
-                                     10000ULL,
-                                     100000ULL,
-                                     1000000ULL,
-                                     10000000ULL,
-                                     100000000ULL,
-                                     1000000000ULL,
-                                     10000000000ULL,
-                                     100000000000ULL,
-                                     1000000000000ULL,
-                                     10000000000000ULL,
-                                     100000000000000ULL,
-                                     1000000000000000ULL,
-                                     10000000000000000ULL,
-                                     100000000000000000ULL,
-                                     1000000000000000000ULL,
-                                     10000000000000000000ULL};
+  static const uint64_t tens[20] = {1ULL,
+                                    10ULL,
+                                    100ULL,
+                                    1000ULL,
+                                    10000ULL,
+                                    100000ULL,
+                                    1000000ULL,
+                                    10000000ULL,
+                                    100000000ULL,
+                                    1000000000ULL,
+                                    10000000000ULL,
+                                    100000000000ULL,
+                                    1000000000000ULL,
+                                    10000000000000ULL,
+                                    100000000000000ULL,
+                                    1000000000000000ULL,
+                                    10000000000000000ULL,
+                                    100000000000000000ULL,
+                                    1000000000000000000ULL,
+                                    10000000000000000000ULL};
   int n = 2; /* digits */
-  while (n < 20 && u >= pow10[n])
+  while (n < 20 && u >= tens[n])
     n++;
   char *q = p + n;
   while (u >= 100) {
@@ -336,8 +336,8 @@ static int pflow_cmp(const void *a, const void *b) {
   return (x->obj > y->obj) - (x->obj < y->obj);
 }
 
-/* Appends ',[[from,"kind",obj],...]', the flows into event 'seq', and
-   forgets them. */
+/* Appends ',[[from,"kind",obj],...]', the flows waiting for the event
+   being written, and forgets them. */
 static char *put_flows(rlog *l, char *p) {
   qsort(l->pflows, (size_t)l->npflows, sizeof *l->pflows, pflow_cmp);
   *p++ = ',';
