@@ -15,9 +15,9 @@
 ** Execution lifecycle, as seen in the database:
 **
 **   rlog_exec_begin          observer callbacks           rlog_exec_end
-**   INSERT execution  --->   queued; INSERT event/flow --> drain, join
-**   outcome='incomplete'     (commit every RLOG_BATCH)    UPDATE execution
-**   COMMIT                                                INSERT violation
+**   INSERT execution  --->   queued; INSERT       --->    drain, join
+**   outcome='incomplete'     event_batch (commit          UPDATE execution
+**   COMMIT                   every RLOG_BATCH)            INSERT violation
 **                                                         COMMIT
 **
 ** A process killed in the middle leaves the execution 'incomplete' with the
@@ -257,7 +257,7 @@ rlog *rlog_open(const char *path, char *err, size_t errlen) {
              l->db ? sqlite3_errmsg(l->db) : "out of memory");
     goto fail;
   }
-  sqlite3_busy_timeout(l->db, 5000);
+  sqlite3_busy_timeout(l->db, RLOG_BUSY_MS);
   if (check_or_create(l, path) < 0 || rlog_ckpt_init(l, path) < 0)
     goto fail;
   for (int i = 0; i < ST__COUNT; i++) {

@@ -35,7 +35,8 @@
                        events share seq >> 6 (see schema.c) */
 #define Q_RECS 4096 /* records in a chunk */
 #define Q_ACCS (4 * Q_RECS)
-#define Q_CHUNKS 4 /* the queue's bound: chunks in flight */
+#define Q_CHUNKS 4        /* the queue's bound: chunks in flight */
+#define RLOG_BUSY_MS 5000 /* how long a statement waits for another process */
 
 /* Persistent prepared statements. */
 enum {
@@ -156,6 +157,7 @@ struct rlog {
   int ck_init;           /* ck_mu and ck_cv exist */
   int ck_frames, ck_cap; /* -wal pages: ask for one; RESTART here */
   int ck_asked;          /* -wal pages at the last request */
+  int ck_retry;          /* -wal pages before a failed RESTART's retry */
   pthread_mutex_t ck_mu; /* protects the ck_ fields below */
   pthread_cond_t ck_cv;  /* ck_want or ck_stop set */
   int ck_want, ck_stop;  /* a checkpoint is asked for; the thread ends */

@@ -42,7 +42,11 @@
    happen: the file would grow with what is logged; at CKPT_CAP_FRAMES
    (64 MiB) the writer runs a RESTART checkpoint itself, its one wait
    (milliseconds: the thread has copied most pages), and its next commit
-   starts the file over.  Both are fields of the handle, for the tests. */
+   starts the file over.  While another connection reads the log, or the
+   thread's checkpoint runs, the RESTART fails at once and is tried again
+   later (restart_wal): the file grows for as long as a reader needs it,
+   as SQLite's own checkpoints would let it.  Both thresholds are fields
+   of the handle, for the tests. */
 #define CKPT_FRAMES 256
 #define CKPT_CAP_FRAMES 4096
 
@@ -96,19 +100,37 @@ static int ckpt_start(rlog *l) {
   return 0;
 }
 
+/* The writer's RESTART at the cap, without a busy handler: when another
+   connection holds a snapshot (a reader of the log, a second writer) or
+   the thread's checkpoint holds the lock, it fails at once instead of
+   waiting the handle's RLOG_BUSY_MS at every commit; it is tried again
+   once the file has grown by another quarter of the cap, since a failed
+   RESTART has done a checkpoint's work on the writer's path first.
+   Returns whether the file will start over. */
+static int restart_wal(rlog *l, sqlite3 *db, int frames) {
+  if (frames < l->ck_cap || frames < l->ck_retry)
+    return 0;
+  sqlite3_busy_timeout(db, 0);
+  int rc = sqlite3_wal_checkpoint_v2(db, "main", SQLITE_CHECKPOINT_RESTART,
+                                     NULL, NULL);
+  sqlite3_busy_timeout(db, RLOG_BUSY_MS);
+  if (rc == SQLITE_OK)
+    return 1;
+  l->ck_retry = frames + l->ck_cap / 4;
+  return 0;
+}
+
 /* The WAL hook: after a COMMIT that left 'frames' pages in the -wal. */
 static int on_commit(void *arg, sqlite3 *db, const char *name, int frames) {
   rlog *l = arg;
   (void)name;
   assert(l->ck_init && db == l->db);
-  if (frames >= l->ck_cap) {
-    sqlite3_wal_checkpoint_v2(db, "main", SQLITE_CHECKPOINT_RESTART, NULL,
-                              NULL);
-    l->ck_asked = 0;
+  if (frames < l->ck_asked) /* the file started over */
+    l->ck_asked = l->ck_retry = 0;
+  if (restart_wal(l, db, frames)) {
+    l->ck_asked = l->ck_retry = 0;
     return SQLITE_OK;
   }
-  if (frames < l->ck_asked) /* the file started over */
-    l->ck_asked = 0;
   if (frames - l->ck_asked < l->ck_frames)
     return SQLITE_OK;
   l->ck_asked = frames;

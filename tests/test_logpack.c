@@ -207,8 +207,9 @@ Test(logpack, packed_flows_unpack_to_the_engine_s_arrows) {
                        " JOIN string s ON s.id = f.obj ORDER BY 1");
   cr_assert(eq(str, got, (char *)sb_str(&want)));
   free(got);
-  /* the same rows, in the same order, without ORDER BY: that of the old
-     table's key (to_seq, from_seq, kind, object id) */
+  /* one process wrote the log: the same rows in the same order without
+     ORDER BY, that of the old table's key (to_seq, from_seq, kind,
+     object id) */
   got = rows(db, "SELECT count(*) FROM (SELECT to_seq, from_seq, kind, obj,"
                  " row_number() OVER () AS n, row_number() OVER (ORDER BY"
                  " to_seq, from_seq, kind, obj) AS m FROM flow) WHERE n != m");
