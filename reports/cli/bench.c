@@ -6,8 +6,8 @@
 **              a shared lock): gated steps/s without logging, timed and
 **              random policies;
 **   log        a quarter of it (steps/4, timed) without, then with, the
-**              log, five times alternated: steps/s, events and flows,
-**              the CPU of each thread, and the median of the five pairs'
+**              log, nine times alternated: steps/s, events and flows,
+**              the CPU of each thread, and the median of the nine pairs'
 **              ratios (wall and CPU, the writer's and the checkpointer's
 **              threads included);
 **   scenario   many short executions of a bundled MM scenario under the
@@ -217,7 +217,7 @@ static void log_ratio(uint64_t steps) {
   synth_run(steps < 20000 ? steps : 20000, SIM_POLICY_TIMED, NULL, 0);
   rlog *log = rlog_open(path, err, sizeof err);
   if (log) {
-    enum { PAIRS = 5 };
+    enum { PAIRS = 9 };
     double offw[PAIRS], onw[PAIRS], wratio[PAIRS], cratio[PAIRS];
     uint64_t steps_on = 0;
     for (int i = 0; i < PAIRS; i++) {
