@@ -617,8 +617,9 @@ static void abc_namer(void *arg, sim_oid o, char *buf, size_t n) {
   snprintf(buf, n, "%c", 'A' + (int)o);
 }
 
-Test(log, flows_packed_into_their_event_once_each) {
-  char *path = db_path("flows.db");
+/* A log at 'path' with a two-thread run and its execution 1 begun, for
+   tests that drive the observer by hand. */
+static rlog *open_one_exec(const char *path) {
   rlog *l = log_open(path);
   const char *names[2] = {"t0", "t1"};
   int cpus[2] = {0, 1};
@@ -630,8 +631,31 @@ Test(log, flows_packed_into_their_event_once_each) {
                       .thread_cpus = cpus};
   int64_t run = rlog_run_begin(l, &ri);
   cr_assert(eq(i64, rlog_exec_begin(l, run, abc_namer, NULL), 1));
+  return l;
+}
+
+/* Step 'seq' (thread seq % 2, 10 ns at 10 * seq, reads object 0) handed to
+   the observer as the engine would. */
+static void feed_step(const sim_observer *ob, uint64_t seq) {
+  static const sim_stepdesc st = {
+      .what = "step", .n = 1, .acc = {{0, SIM_OP_READ}}};
+  sim_event ev = {.seq = seq,
+                  .ts_ns = 10 * seq,
+                  .dur_ns = 10,
+                  .tid = (int)(seq % 2),
+                  .cpu = (int)(seq % 2),
+                  .fn = "f",
+                  .what = "step",
+                  .step = &st,
+                  .before = "",
+                  .after = ""};
+  ob->event(ob->arg, &ev);
+}
+
+Test(log, flows_packed_into_their_event_once_each) {
+  char *path = db_path("flows.db");
+  rlog *l = open_one_exec(path);
   const sim_observer *ob = rlog_observer(l);
-  sim_stepdesc st = {.what = "step", .n = 1, .acc = {{0, SIM_OP_READ}}};
   for (uint64_t seq = 0; seq < 3; seq++) {
     if (seq == 2) { /* out of order, and one arrow twice */
       ob->flow(ob->arg, 1, 2, SIM_FLOW_LOCK, 0);
@@ -639,17 +663,7 @@ Test(log, flows_packed_into_their_event_once_each) {
       ob->flow(ob->arg, 0, 2, SIM_FLOW_READS_FROM, 1);
       ob->flow(ob->arg, 1, 2, SIM_FLOW_LOCK, 0);
     }
-    sim_event ev = {.seq = seq,
-                    .ts_ns = 10 * seq,
-                    .dur_ns = 10,
-                    .tid = (int)(seq % 2),
-                    .cpu = (int)(seq % 2),
-                    .fn = "f",
-                    .what = "step",
-                    .step = &st,
-                    .before = "",
-                    .after = ""};
-    ob->event(ob->arg, &ev);
+    feed_step(ob, seq);
   }
   sim_result r = {.outcome = SIM_CLEAN, .steps = 3, .end_ns = 30};
   cr_assert(eq(int, rlog_exec_end(l, &r, "0.1.0", NULL), 0), "%s",
@@ -675,27 +689,9 @@ Test(log, flows_packed_into_their_event_once_each) {
    ends failed and 'incomplete', its flows with it, and nothing aborts. */
 Test(log, flows_whose_event_failed_end_the_execution_failed) {
   char *path = db_path("noevent.db");
-  rlog *l = log_open(path);
-  const char *names[2] = {"t0", "t1"};
-  int cpus[2] = {0, 1};
-  rlog_run_info ri = {.mode = "run",
-                      .policy = "replay",
-                      .ncpus = 2,
-                      .nthreads = 2,
-                      .thread_names = names,
-                      .thread_cpus = cpus};
-  int64_t run = rlog_run_begin(l, &ri);
-  cr_assert(eq(i64, rlog_exec_begin(l, run, abc_namer, NULL), 1));
+  rlog *l = open_one_exec(path);
   const sim_observer *ob = rlog_observer(l);
-  sim_stepdesc st = {.what = "step", .n = 1, .acc = {{0, SIM_OP_READ}}};
-  sim_event ev = {.seq = 0,
-                  .dur_ns = 10,
-                  .fn = "f",
-                  .what = "step",
-                  .step = &st,
-                  .before = "",
-                  .after = ""};
-  ob->event(ob->arg, &ev);
+  feed_step(ob, 0);
   ob->flow(ob->arg, 0, 1, SIM_FLOW_READS_FROM, 0);
   rlog_fail(l, "event log: out of memory"); /* as obs_event of step 1 */
   sim_result r = {.outcome = SIM_CLEAN, .steps = 2, .end_ns = 20};
